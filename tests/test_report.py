@@ -424,3 +424,12 @@ def test_cli_sarif_output_validates(tmp_path, sarif_validator):
     assert [r["ruleId"] for r in run["results"]] == ["GL000"]
     assert run["invocations"][0]["toolExecutionNotifications"][0]["level"] == "error"
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+
+
+def test_text_without_source_line_has_no_snippet(rules):
+    # An unreadable file has no line to show: only the location, rule and message.
+    f = Finding(code="GL000", name="parse-error", path="bin.py", line=1, column=1, end_line=1, end_column=1,
+                message="cannot decode as UTF-8", severity=Severity.ERROR)
+    out = render("text", [f], info_for(rules))
+    assert "bin.py:1:1: GL000 parse-error [error]" in out and "cannot decode as UTF-8" in out
+    assert " | " not in out and "^" not in out
