@@ -1,0 +1,341 @@
+"""The notebook frontend: joined code cells, IPython placeholders, .ipynb positions."""
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from greenlint.frontends.notebook import Location, NotebookError, PythonUnit, read_notebook
+
+DATA = Path(__file__).parent / "data" / "notebooks"
+
+
+def read(name: str):
+    return read_notebook((DATA / name).read_bytes())
+
+
+def parse(text: str) -> ast.Module:
+    # ast.parse has no `flags` argument: compile() with PyCF_ONLY_AST is how to pass one.
+    return compile(text, "<nb>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+
+
+def unit_pos(text: str, needle: str) -> tuple[int, int]:
+    """1-based (line, column) of the first occurrence of `needle` in a unit's text."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number, line.index(needle) + 1
+    raise AssertionError(f"{needle!r} not in unit text")
+
+
+def file_pos(path: Path, raw_needle: str) -> tuple[int, int]:
+    """1-based (line, column) of `raw_needle` as written in the .ipynb file itself."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if raw_needle in line:
+            return number, line.index(raw_needle) + 1
+    raise AssertionError(f"{raw_needle!r} not in {path.name}")
+
+
+def code_sources(path: Path) -> list[tuple[int, str]]:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    out = []
+    for number, cell in enumerate(cells, start=1):
+        if cell["cell_type"] == "code":
+            src = cell["source"]
+            out.append((number, src if isinstance(src, str) else "".join(src)))
+    return out
+
+
+# ------------------------------------------------------------------ joining, magics
+
+
+def test_code_cells_join_in_order_with_one_text_line_per_source_line():
+    nb = read("magics.ipynb")
+    assert nb.errors == []
+    unit = nb.units[0]
+    assert unit.cell is None and unit.filename is None
+    expected_lines = sum(len(src.splitlines()) for _, src in code_sources(DATA / "magics.ipynb"))
+    assert len(unit.text.splitlines()) == expected_lines
+    assert unit.text.endswith("\n")
+    # Markdown and raw cells contribute nothing; outputs neither.
+    assert "markdown" not in unit.text and "raw text" not in unit.text and "Mon Jan" not in unit.text
+    parse(unit.text)
+
+
+def test_cross_cell_import_precedes_use_in_one_module():
+    tree = parse(read("magics.ipynb").units[0].text)
+    imports = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    assert [(i.module, i.names[0].name, i.names[0].asname) for i in imports] == [
+        ("sklearn.model_selection", "GridSearchCV", "GS")
+    ]
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "GS"]
+    assert len(calls) == 1 and calls[0].lineno > imports[0].lineno
+    # The call is in cell 5 (the raw cell and markdown cell still count), line 2 of it.
+    loc = read("magics.ipynb").units[0].locate(calls[0].lineno, calls[0].col_offset + 1)
+    assert (loc.cell, loc.cell_line, loc.cell_column) == (5, 2, len("search = ") + 1)
+
+
+def test_each_kind_of_ipython_syntax_becomes_a_same_shape_placeholder():
+    unit = read("magics.ipynb").units[0]
+    lines = unit.text.splitlines()
+    originals = [ln for _, src in code_sources(DATA / "magics.ipynb") for ln in src.splitlines()]
+    assert len(lines) == len(originals)
+    for new, old in zip(lines, originals):
+        if new:  # blanked %%bash lines are empty; every other line keeps its length
+            assert len(new) == len(old), (old, new)
+    by_original = dict(zip(originals, lines))
+    # Line magics and shell escapes at top level become comments.
+    for magic in ("%matplotlib inline", "!nvidia-smi", "files = !ls -la", "np.zeros?", "??GS",
+                  "pip install torch", "%%time", "%%capture out"):
+        assert by_original[magic].startswith("#"), magic
+    # The backslash-continued %pip owns its next line.
+    assert by_original["    pandas"].lstrip().startswith("#")
+    # Inside a block a magic must still be a statement.
+    assert by_original["    !echo $i"] == "    pass# $i"
+    # Text inside a triple-quoted string is not IPython syntax.
+    assert by_original["%not a magic inside a string"] == "%not a magic inside a string"
+    assert by_original["!nor this"] == "!nor this"
+    # `cd = 3` is valid Python, not the %cd automagic.
+    assert by_original["cd = 3"] == "cd = 3"
+    # %%bash is not Python: blanked.
+    assert by_original["echo training on $(hostname)"] == ""
+
+
+def test_time_magics_keep_their_python_statement_at_its_column():
+    unit = read("magics.ipynb").units[0]
+    tree = parse(unit.text)
+    calls = {
+        ast.unparse(n.func): n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+    }
+    assert "search.fit" in calls and "np.dot" in calls and "fetch" in calls
+    fit = calls["search.fit"]
+    original_line = "%time search.fit(X, y)"
+    assert fit.col_offset == original_line.index("search.fit")
+    dot = calls["np.dot"]
+    assert dot.col_offset == "%timeit -n 3 -r 2 np.dot(a, b)".index("np.dot")
+    loc = unit.locate(fit.lineno, fit.col_offset + 1)
+    assert (loc.cell, loc.cell_line, loc.cell_column) == (5, 3, 7)
+
+
+def test_top_level_await_in_a_cell_is_valid():
+    nb = read("magics.ipynb")
+    assert nb.errors == []
+    tree = parse(nb.units[0].text)
+    assert any(isinstance(n, ast.Await) for n in ast.walk(tree))
+
+
+def test_magic_line_placeholders_parse_in_every_position(tmp_path):
+    cells = [
+        "%load_ext autoreload\n%autoreload 2\n",
+        "if True:\n    %env CUDA_VISIBLE_DEVICES=0\nelse:\n    !ls\n",
+        "def f():\n    x = %who_ls\n    return x\n",
+        "    indented = 1\n    %time y = indented\n",
+        "data = [\n    1,\n]\n?data\n",
+    ]
+    nb = _write(tmp_path, cells)
+    assert nb.errors == []
+    unit = nb.units[0]
+    tree = parse(unit.text)
+    # The cell indented as a whole is dedented (as IPython does); columns map back.
+    assign = next(n for n in ast.walk(tree) if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "indented")
+    loc = unit.locate(assign.lineno, assign.col_offset + 1)
+    assert (loc.cell, loc.cell_line, loc.cell_column) == (4, 1, 5)
+    assert any(isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "y" for n in ast.walk(tree))
+
+
+def test_crlf_sources_keep_line_numbers(tmp_path):
+    nb = _write(tmp_path, ["import os\r\n%pwd\r\nx = os.sep\r\n"])
+    unit = nb.units[0]
+    assert unit.text == "import os\n#pwd\nx = os.sep\n"
+    assert unit.locate(3, 5).cell_line == 3
+
+
+def test_ignore_file_comment_in_first_code_cell_leads_the_text(tmp_path):
+    nb = _write(tmp_path, ["# greenlint: ignore-file[GL101]\nimport os\n", "x = 1\n"], leading_markdown=True)
+    assert nb.units[0].text.startswith("# greenlint: ignore-file[GL101]\n")
+
+
+# --------------------------------------------------------------- cells and errors
+
+
+def test_broken_cell_costs_only_that_cell():
+    path = DATA / "broken_cell.ipynb"
+    nb = read_notebook(path.read_bytes())
+    assert len(nb.errors) == 1
+    loc, message = nb.errors[0]
+    assert "cell 2" in message
+    assert (loc.cell, loc.cell_line) == (2, 1)
+    # The error points at the JSON line storing `def train(:`.
+    assert loc.line == file_pos(path, '"def train(:')[0]
+    unit = nb.units[0]
+    assert unit.text.splitlines() == ["import numpy as np", "", "", "x = np.ones(3)"]
+    tree = parse(unit.text)
+    assert unit.locate(tree.body[-1].lineno, 1).cell == 4
+
+
+def test_invalid_json_is_a_notebook_error_at_its_position():
+    with pytest.raises(NotebookError) as err:
+        read("invalid.ipynb")
+    assert "not valid JSON" in err.value.message
+    assert err.value.line == 4  # the stray comma after the source list
+
+
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        ((DATA / "no_cells.ipynb").read_bytes(), "no cells"),
+        (b"[1, 2]", "not a JSON object"),
+        (b'{"nbformat": 2, "worksheets": []}', "nbformat 2"),
+        (b'{"metadata": {}}', "no `cells`"),
+        (b"\xff\xfe{", "UTF-8"),
+    ],
+)
+def test_unreadable_notebooks_say_why(data, words):
+    with pytest.raises(NotebookError) as err:
+        read_notebook(data)
+    assert words in err.value.message
+
+
+def test_nbformat_3_notebooks_are_read():
+    path = DATA / "v3.ipynb"
+    nb = read_notebook(path.read_bytes())
+    unit = nb.units[0]
+    assert unit.text.splitlines()[0] == "#pylab inline"
+    line, col = unit_pos(unit.text, "gs = GridSearchCV")
+    loc = unit.locate(line, col)
+    # Heading cell is cell 1; code cell 2; its `input` is a list, one line each.
+    assert (loc.cell, loc.cell_line, loc.cell_column) == (2, 3, 1)
+    assert (loc.line, loc.column) == file_pos(path, "gs = GridSearchCV")
+
+
+def test_notebook_in_another_language_has_nothing_for_python_rules():
+    nb = read("r_kernel.ipynb")
+    assert nb.units == [] and nb.errors == []
+
+
+def test_markdown_only_notebook_gives_an_empty_unit(tmp_path):
+    path = tmp_path / "md.ipynb"
+    path.write_text(json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# hi"]}],
+                                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    nb = read_notebook(path.read_bytes())
+    assert [u.text for u in nb.units] == [""] and nb.errors == []
+
+
+# ------------------------------------------------------------------------ positions
+
+
+def test_position_of_a_list_source_line_is_its_json_line_and_column():
+    path = DATA / "magics.ipynb"
+    unit = read_notebook(path.read_bytes()).units[0]
+    line, col = unit_pos(unit.text, "search = GS(")
+    loc = unit.locate(line, col + len("search = "))
+    fline, fcol = file_pos(path, "search = GS(")
+    assert (loc.line, loc.column) == (fline, fcol + len("search = "))
+    assert (loc.cell, loc.cell_line, loc.cell_column) == (5, 2, 10)
+
+
+def test_single_string_source_maps_every_line_to_that_string_line_with_escapes():
+    path = DATA / "string_source.ipynb"
+    unit = read_notebook(path.read_bytes()).units[0]
+    line, col = unit_pos(unit.text, "gs = GridSearchCV")
+    loc = unit.locate(line, col)
+    assert (loc.cell, loc.cell_line, loc.cell_column) == (2, 3, col)
+    # Same .ipynb line as the first source line; column counts the escaped `\"`, `\t`, `\n`.
+    fline, fcol = file_pos(path, "gs = GridSearchCV")
+    assert (loc.line, loc.column) == (fline, fcol)
+    first = unit.locate(1, 1)
+    assert first.line == fline and (first.cell, first.cell_line) == (2, 1)
+
+
+def test_minified_ascii_escaped_notebook_maps_into_line_one():
+    path = DATA / "minified.ipynb"
+    assert len(path.read_text().splitlines()) == 1
+    unit = read_notebook(path.read_bytes()).units[0]
+    line, col = unit_pos(unit.text, "gs = GridSearchCV")
+    loc = unit.locate(line, col)
+    assert (loc.cell, loc.cell_line, loc.cell_column) == (3, 1, col)
+    # The emoji is a \\ud83d\\ude00 pair (12 characters) and é a \\u00e9 (6) in the file.
+    assert (loc.line, loc.column) == file_pos(path, "gs = GridSearchCV")
+    imp = unit.locate(1, 1)
+    assert (imp.line, imp.column) == file_pos(path, "from sklearn.model_selection")
+
+
+def test_locate_clamps_positions_past_the_end(tmp_path):
+    nb = _write(tmp_path, ["x = 1\n"])
+    unit = nb.units[0]
+    end = unit.locate(2, 1)  # an EOF position
+    assert (end.cell, end.cell_line, end.cell_column) == (1, 1, 6)
+    assert unit.locate(1, 99).cell_column == 99  # in-cell column kept, file column clamped
+    assert unit.locate(1, 99).column == unit.locate(1, 6).column
+
+
+def test_unit_without_mapping_locates_identically():
+    assert PythonUnit("x = 1\n").locate(1, 3) == Location(1, 3, 1, 1, 3)
+
+
+# ----------------------------------------------------------------------- %%writefile
+
+
+def test_writefile_cells_are_python_files_of_their_own():
+    path = DATA / "writefile.ipynb"
+    nb = read_notebook(path.read_bytes())
+    main, *files = nb.units
+    assert [(u.cell, u.filename) for u in files] == [(2, "train.py")]
+    train = files[0]
+    tree = parse(train.text)
+    assert len(train.text.splitlines()) == 5 and train.text.startswith("#%writefile train.py\n")
+    line, col = unit_pos(train.text, "GridSearchCV(")
+    loc = train.locate(line, col)
+    assert (loc.cell, loc.cell_line, loc.cell_column) == (2, 5, col)
+    assert (loc.line, loc.column) == file_pos(path, "GridSearchCV(est")
+    assert any(isinstance(n, ast.Call) for n in ast.walk(tree))
+    # The joined notebook unit does not see the written files; their cells are blank there.
+    assert "GridSearchCV" not in main.text and "scikit-learn" not in main.text
+    assert main.text.splitlines()[-1] == "estimator.fit()"
+    # requirements.txt is not Python; broken.py does not parse and costs only its cell.
+    assert [(loc.cell, "broken.py" in msg) for loc, msg in nb.errors] == [(4, True)]
+
+
+# ------------------------------------------------------------------ large outputs
+
+
+def test_outputs_are_never_read_as_python(tmp_path):
+    junk = "def (((: !!! %%% ?? \"source\": [\"import os\\n\"] " * 40 + "\n"
+    lines = [junk] * 30_000  # about 50 MB of output text
+    cells = []
+    for i in range(3):
+        cells.append({
+            "cell_type": "code", "execution_count": i + 1, "metadata": {},
+            "outputs": [
+                {"name": "stdout", "output_type": "stream", "text": lines if i == 1 else [junk]},
+                {"data": {"application/json": {"source": ["import os\n"]}}, "metadata": {},
+                 "output_type": "display_data"},
+            ],
+            "source": ["import os\n", f"x{i} = os.sep\n"],
+        })
+    path = tmp_path / "big.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1))
+    assert path.stat().st_size > 45_000_000
+    nb = read_notebook(path.read_bytes())
+    assert nb.errors == []
+    assert nb.units[0].text == "import os\nx0 = os.sep\nimport os\nx1 = os.sep\nimport os\nx2 = os.sep\n"
+    # The last cell's source is found after the 50 MB of outputs, not inside them.
+    loc = nb.units[0].locate(6, 1)
+    assert (loc.cell, loc.cell_line) == (3, 2)
+    assert (loc.line, loc.column) == file_pos(path, "x2 = os.sep")
+
+
+# -------------------------------------------------------------------------- helpers
+
+
+def _write(tmp_path: Path, sources: list[str], leading_markdown: bool = False):
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# notes\n"]}] if leading_markdown else []
+    for src in sources:
+        cells.append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                      "source": src.splitlines(keepends=True)})
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1))
+    return read_notebook(path.read_bytes())
