@@ -1,0 +1,227 @@
+"""Command line: arguments in, exit code out. The work happens in engine, config and report."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+
+COMMANDS = ("check", "rules", "rule", "profile")
+FORMATS = ("text", "concise", "json", "sarif", "github")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # exit 2 with one line, as for every usage error
+        raise UsageError(message)
+
+
+def _split_list(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _check_parser(prog: str = "greenlint") -> argparse.ArgumentParser:
+    p = _Parser(prog=prog, description="Find energy anti-patterns in ML code and configs.")
+    p.add_argument("paths", nargs="*", help="files or folders to check (default: the current folder); - reads stdin")
+    p.add_argument("--select", action="append", help="rules to enable: codes, prefixes (GL1), names or ALL")
+    p.add_argument("--extend-select", action="append", help="rules to enable in addition to the selection")
+    p.add_argument("--ignore", action="append", help="rules to disable")
+    p.add_argument("--format", choices=FORMATS, default=None, help="output format (default text)")
+    p.add_argument("--output", "-o", help="write the report to this file")
+    p.add_argument("--config", help="use this configuration file for every file")
+    p.add_argument("--fail-on", choices=("note", "warning", "error"), help="lowest severity that fails (default warning)")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    p.add_argument("--statistics", action="store_true", help="show counts per rule")
+    p.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
+    p.add_argument("--jobs", "-j", type=int, help="worker processes (default: all cores)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the findings cache")
+    p.add_argument("--stdin-filename", help="the name of the file read from stdin (-)")
+    p.add_argument("--force-exclude", action="store_true", help="apply excludes to files named on the command line too")
+    p.add_argument("--region", help='where the code runs, with its provider: "aws:eu-north-1"')
+    p.add_argument("--show-settings", action="store_true", help="print the resolved settings and exit")
+    p.add_argument("--profile", action="store_true", help="measure the energy of flagged entry points (runs code)")
+    p.add_argument("--seconds", type=float, default=60.0, help="profile budget per entry point, in seconds")
+    p.add_argument("--energy-budget-kwh", type=float, help="exit 1 when a projected run exceeds this")
+    p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    p.add_argument("--version", action="version", version=f"greenlint {__version__}")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    if debug:
+        os.environ["GREENLINT_DEBUG"] = "1"
+    try:
+        return _dispatch(argv)
+    except KeyboardInterrupt:
+        print("greenlint: interrupted", file=sys.stderr)
+        return 130
+    except UsageError as exc:
+        print(f"greenlint: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from .config import ConfigError
+        from .rules import RuleError
+
+        if debug:
+            raise
+        if isinstance(exc, (ConfigError, RuleError)):
+            print(f"greenlint: error: {exc}", file=sys.stderr)
+        else:
+            print(f"greenlint: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)", file=sys.stderr)
+        return 2
+
+
+def _dispatch(argv: list[str]) -> int:
+    if argv and argv[0] == "rules":
+        p = _Parser(prog="greenlint rules", description="List all rules.")
+        p.add_argument("--format", choices=("text", "json"), default="text")
+        return _list_rules(p.parse_args(argv[1:]).format)
+    if argv and argv[0] == "rule":
+        p = _Parser(prog="greenlint rule", description="Show a rule's documentation.")
+        p.add_argument("code")
+        return _show_rule(p.parse_args(argv[1:]).code)
+    if argv and argv[0] == "profile":
+        from .profile.command import add_profile_arguments, run_profile_command
+
+        p = _Parser(prog="greenlint profile", description="Run a script briefly and measure its energy.")
+        add_profile_arguments(p)
+        args = p.parse_args(argv[1:])
+        return run_profile_command(args, _profile_settings(Path(args.script), args))
+    if argv and argv[0] == "check":
+        argv = argv[1:]
+    return _check(_check_parser().parse_args(argv))
+
+
+def _profile_settings(target: Path, args: argparse.Namespace, resolver=None) -> dict:
+    from .config import ConfigResolver, Overrides, check_region
+
+    region = getattr(args, "region", None)
+    if region:
+        check_region(region, "--region")
+    resolver = resolver or ConfigResolver(Overrides(region=region), Path(args.config) if getattr(args, "config", None) else None)
+    settings = resolver.for_path(target.absolute())
+    return {
+        "region": settings.region,
+        "energy-budget-kwh": settings.energy_budget_kwh,
+        "cpu-tdp-watts": settings.cpu_tdp_watts,
+        "carbon": settings.carbon,
+    }
+
+
+def _list_rules(fmt: str) -> int:
+    from .rules import load_rules
+
+    rules = load_rules()
+    if fmt == "json":
+        print(json.dumps([
+            {"code": r.code, "name": r.name, "family": r.family, "severity": str(r.severity),
+             "enabled": r.enabled_by_default, "kinds": list(r.kinds), "summary": r.summary,
+             "options": {o.name: o.default for o in r.options.values()}}
+            for r in rules.values()
+        ], indent=2))
+        return 0
+    width = max(len(r.name) for r in rules.values())
+    for r in rules.values():
+        flag = " " if r.enabled_by_default else "*"
+        print(f"{r.code}{flag} {r.name:<{width}}  {str(r.severity):<7}  {r.summary.split('. ')[0].rstrip('.')}")
+    print("\n* off by default: enable with --extend-select CODE")
+    return 0
+
+
+def _show_rule(code: str) -> int:
+    from .config import rule_for
+
+    print(rule_for(code, "rule").markdown(), end="")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .config import ConfigResolver, Overrides, check_region, check_selector
+    from .engine import lint_paths
+
+    select = _split_list(args.select) if args.select else None
+    extend, ignore = _split_list(args.extend_select), _split_list(args.ignore)
+    for flag, values in (("--select", select or []), ("--extend-select", extend), ("--ignore", ignore)):
+        for value in values:
+            check_selector(value, flag)
+    if args.region:
+        check_region(args.region, "--region")
+    overrides = Overrides(select=select, extend_select=extend, ignore=ignore, fail_on=args.fail_on, region=args.region)
+    resolver = ConfigResolver(overrides, Path(args.config) if args.config else None)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+
+    raw_paths = args.paths or ["."]
+    stdin = None
+    paths: list[Path] = []
+    for raw in raw_paths:
+        if raw == "-":
+            stdin = (args.stdin_filename or "-", sys.stdin.buffer.read())
+            continue
+        path = Path(raw)
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"no such file or folder: {raw}")
+        paths.append(path)
+
+    if args.show_settings:
+        target = paths[0] if paths else Path(args.stdin_filename or ".")
+        print(json.dumps(resolver.for_path(target.absolute()).show(), indent=2, default=str))
+        return 0
+
+    base_settings = resolver.for_path(Path.cwd())
+    cache = None if args.no_cache else Path(base_settings.cache_dir or ".greenlint_cache")
+    result = lint_paths(paths, resolver, jobs=args.jobs, cache_folder=cache, force_exclude=args.force_exclude, stdin=stdin)
+    if result.files_checked == 0:
+        print("greenlint: warning: no files to check in " + ", ".join(raw_paths), file=sys.stderr)
+
+    findings, extra, over_budget = result.findings, {}, False
+    if args.profile:
+        from .profile.command import profile_findings
+
+        settings = _profile_settings(paths[0] if paths else Path("."), args, resolver)
+        budget = args.energy_budget_kwh if args.energy_budget_kwh is not None else settings["energy-budget-kwh"]
+        findings, profiles, over_budget = profile_findings(findings, settings, args.seconds, settings["region"], budget)
+        extra["profiles"] = profiles
+
+    _emit(args, findings, result.files_checked, extra)
+
+    # Each file's own configuration decides which of its findings fail the run.
+    failing = [f for f in findings if f.severity >= _fail_on_for(f, resolver)]
+    if over_budget:
+        return 1
+    return 0 if args.exit_zero or not failing else 1
+
+
+def _fail_on_for(finding, resolver):
+    return resolver.for_path(Path(finding.path).absolute()).fail_on
+
+
+def _emit(args: argparse.Namespace, findings, files_checked: int, extra: dict) -> None:
+    from .report import RunInfo, render
+    from .rules import load_rules
+
+    fmt = args.format or "text"
+    info = RunInfo(
+        version=__version__,
+        rules=load_rules(),
+        statistics=args.statistics,
+        color=False if args.output else None,
+        files_checked=files_checked,
+        extra=extra,
+    )
+    if args.quiet and fmt == "text":
+        fmt = "concise"
+    output = render(fmt, findings, info)
+    if args.output:
+        Path(args.output).write_text(output, encoding="utf-8")
+    else:
+        sys.stdout.write(output)
+        sys.stdout.flush()

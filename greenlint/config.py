@@ -1,0 +1,345 @@
+"""Configuration: `[tool.greenlint]` in pyproject.toml, `greenlint.toml` or `.greenlint.toml`.
+
+Each file is checked with the closest configuration above it (as ruff does); `--config FILE`
+applies one configuration to everything. Command-line options override configuration.
+"""
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .finding import Severity
+from .rules import PARSE_ERROR, Rule, load_rules
+
+CONFIG_NAMES = (".greenlint.toml", "greenlint.toml", "pyproject.toml")  # first found in a folder wins
+
+# key -> (type, description). Types are checked; unknown keys are errors.
+KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "select": (list, "rule codes, prefixes or names to enable (replaces the default set)"),
+    "extend-select": (list, "rule codes, prefixes or names to enable in addition"),
+    "ignore": (list, "rule codes, prefixes or names to disable"),
+    "per-file-ignores": (dict, "glob pattern -> list of codes to ignore in matching files"),
+    "exclude": (list, "glob patterns of files and folders to skip (replaces the defaults)"),
+    "extend-exclude": (list, "glob patterns to skip in addition to the defaults"),
+    "severity": (dict, "rule code -> note | warning | error"),
+    "fail-on": (str, "lowest severity that fails the run: note | warning | error"),
+    "region": (str, 'where the code runs, with its provider: "aws:eu-north-1"'),
+    "rules": (dict, "per-rule options: [tool.greenlint.rules.GL101]"),
+    "carbon": (dict, "carbon-intensity overrides: table = path, intensity = {region: g/kWh}"),
+    "extension": (dict, 'file suffix -> kind, e.g. {"ipy" = "python", "yml.j2" = "yaml"}'),
+    "energy-budget-kwh": ((int, float), "profile mode: fail when a projected run exceeds this"),
+    "cpu-tdp-watts": ((int, float), "profile mode: CPU power used for the estimate without RAPL"),
+    "cache-dir": (str, "where the findings cache lives (default .greenlint_cache)"),
+}
+KINDS = ("python", "notebook", "yaml", "json", "toml", "terraform", "env")
+
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".bzr", "__pycache__", "node_modules", ".venv", "venv", ".tox", ".nox",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".greenlint_cache", "site-packages", "build", "dist",
+    "*.egg-info", ".ipynb_checkpoints", ".eggs", "__pypackages__",
+)
+
+
+class ConfigError(Exception):
+    """Bad configuration or usage: exit code 2 with a one-line message."""
+
+
+def _toml_load(path: Path) -> dict[str, Any]:
+    try:
+        import tomllib  # type: ignore[import-not-found]
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+
+
+def _closest(word: str, options: list[str]) -> str:
+    match = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+@dataclass
+class ConfigFile:
+    """One configuration file's raw table and the folder its patterns are relative to."""
+
+    path: Path | None
+    root: Path
+    table: dict[str, Any]
+
+
+def read_config_file(path: Path) -> ConfigFile | None:
+    data = _toml_load(path)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("greenlint")
+        if table is None:
+            return None
+    else:
+        table = data.get("tool", {}).get("greenlint", data) if "tool" in data else data
+    validate(table, str(path))
+    return ConfigFile(path, path.parent.resolve(), table)
+
+
+def validate(table: dict[str, Any], where: str) -> None:
+    rules = load_rules()
+    for key, value in table.items():
+        if key not in KEYS:
+            raise ConfigError(f"{where}: unknown key '{key}'{_closest(key, list(KEYS))}")
+        expected, _ = KEYS[key]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            name = expected.__name__ if isinstance(expected, type) else "number"
+            raise ConfigError(f"{where}: '{key}' must be a {name}, not {type(value).__name__}")
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: '{key}' must be a list of strings")
+    for key in ("select", "extend-select", "ignore"):
+        for selector in table.get(key, []):
+            check_selector(selector, f"{where}: '{key}'")
+    for pattern, codes in table.get("per-file-ignores", {}).items():
+        if not isinstance(codes, list):
+            raise ConfigError(f"{where}: per-file-ignores['{pattern}'] must be a list of codes")
+        for selector in codes:
+            check_selector(selector, f"{where}: per-file-ignores['{pattern}']")
+    for code, level in table.get("severity", {}).items():
+        rule_for(code, f"{where}: 'severity'")
+        if str(level).upper() not in Severity.__members__:
+            raise ConfigError(f"{where}: severity of {code} must be note, warning or error, not '{level}'")
+    if "fail-on" in table and table["fail-on"].upper() not in Severity.__members__:
+        raise ConfigError(f"{where}: 'fail-on' must be note, warning or error, not '{table['fail-on']}'")
+    if "region" in table:
+        check_region(table["region"], f"{where}: 'region'")
+    for suffix, kind in table.get("extension", {}).items():
+        if kind not in KINDS:
+            raise ConfigError(f"{where}: extension '{suffix}' maps to unknown kind '{kind}'{_closest(str(kind), list(KINDS))}")
+    for code, options in table.get("rules", {}).items():
+        rule = rule_for(code, f"{where}: 'rules'")
+        if not isinstance(options, dict):
+            raise ConfigError(f"{where}: rules.{code} must be a table of options")
+        for name, value in options.items():
+            option = rule.options.get(name)
+            if option is None:
+                raise ConfigError(
+                    f"{where}: rules.{code} has no option '{name}'{_closest(name, list(rule.options))}"
+                )
+            if not option.check(value):
+                raise ConfigError(f"{where}: rules.{code}.{name} must be of type {option.type}")
+    del rules
+
+
+def check_region(value: str, where: str) -> None:
+    if not re.fullmatch(r"[a-zA-Z]+:[\w.-]+", value or ""):
+        raise ConfigError(f"{where}: region must name its provider, like \"aws:eu-north-1\", not '{value}'")
+
+
+def rule_for(code: str, where: str) -> Rule:
+    rules = load_rules()
+    by_name = {r.name: r for r in rules.values()}
+    rule = rules.get(code.upper()) or by_name.get(code)
+    if rule is None:
+        raise ConfigError(f"{where}: unknown rule '{code}'{_closest(code, list(rules) + list(by_name))}")
+    return rule
+
+
+def check_selector(selector: str, where: str) -> None:
+    rules = load_rules()
+    if selector.upper() == "ALL" or selector in {r.name for r in rules.values()}:
+        return
+    if any(code.startswith(selector.upper()) for code in rules) and re.fullmatch(r"GL\d{0,3}", selector.upper()):
+        return
+    raise ConfigError(
+        f"{where}: unknown rule selector '{selector}'{_closest(selector, list(rules) + [r.name for r in rules.values()])}"
+    )
+
+
+def _specificity(selector: str, rule: Rule) -> int | None:
+    """How specifically `selector` names `rule` (higher wins), or None when it does not."""
+    upper = selector.upper()
+    if upper == rule.code or selector == rule.name:
+        return 100
+    if upper == "ALL":
+        return 0
+    if rule.code.startswith(upper) and rule.enabled_by_default:
+        return len(upper)
+    return None
+
+
+def resolve_selection(select: list[str] | None, extend: list[str], ignore: list[str]) -> set[str]:
+    rules = load_rules()
+    enabled = set()
+    for code, rule in rules.items():
+        if select is None:
+            chosen = 1 if rule.enabled_by_default else None
+        else:
+            chosen = max((s for s in (_specificity(x, rule) for x in select) if s is not None), default=None)
+        extended = max((s for s in (_specificity(x, rule) for x in extend) if s is not None), default=None)
+        if extended is not None and (chosen is None or extended > chosen):
+            chosen = extended
+        ignored = max((s for s in (_specificity(x, rule) for x in ignore) if s is not None), default=None)
+        if chosen is not None and (ignored is None or chosen > ignored):
+            enabled.add(code)
+    enabled.add(PARSE_ERROR)  # unreadable files are always reported
+    return enabled
+
+
+@dataclass
+class Overrides:
+    """Command-line options that take precedence over configuration files."""
+
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str | None = None
+    region: str | None = None
+
+
+@dataclass
+class Settings:
+    """The resolved configuration for the files under one configuration."""
+
+    source: str  # the configuration file, or "defaults"
+    root: Path
+    enabled: set[str]
+    options: dict[str, dict[str, Any]]
+    severity: dict[str, Severity]
+    per_file_ignores: list[tuple[str, set[str]]]
+    exclude: list[str]
+    fail_on: Severity
+    region: str | None
+    carbon: dict[str, Any]
+    extensions: dict[str, str]
+    energy_budget_kwh: float | None
+    cpu_tdp_watts: float | None
+    cache_dir: str | None
+
+    @classmethod
+    def build(cls, config: ConfigFile, overrides: Overrides) -> "Settings":
+        table = config.table
+        rules = load_rules()
+        select = overrides.select if overrides.select is not None else table.get("select")
+        extend = list(table.get("extend-select", [])) + overrides.extend_select
+        ignore = list(table.get("ignore", [])) + overrides.ignore
+        options = {code: rule.option_defaults() for code, rule in rules.items()}
+        for code, values in table.get("rules", {}).items():
+            options[rule_for(code, "rules").code].update(values)
+        per_file = [
+            (pattern, _codes_of(codes)) for pattern, codes in table.get("per-file-ignores", {}).items()
+        ]
+        fail_on = overrides.fail_on or table.get("fail-on", "warning")
+        return cls(
+            source=str(config.path) if config.path else "defaults",
+            root=config.root,
+            enabled=resolve_selection(select, extend, ignore),
+            options=options,
+            severity={rule_for(c, "severity").code: Severity.parse(v) for c, v in table.get("severity", {}).items()},
+            per_file_ignores=per_file,
+            exclude=list(table.get("exclude", DEFAULT_EXCLUDE)) + list(table.get("extend-exclude", [])),
+            fail_on=Severity.parse(fail_on),
+            region=overrides.region or table.get("region"),
+            carbon=dict(table.get("carbon", {})),
+            extensions={k.lstrip("."): v for k, v in table.get("extension", {}).items()},
+            energy_budget_kwh=table.get("energy-budget-kwh"),
+            cpu_tdp_watts=table.get("cpu-tdp-watts"),
+            cache_dir=table.get("cache-dir"),
+        )
+
+    def ignored_codes(self, path: Path) -> set[str]:
+        codes: set[str] = set()
+        for pattern, pattern_codes in self.per_file_ignores:
+            if matches(path, pattern, self.root):
+                codes |= pattern_codes
+        return codes
+
+    def is_excluded(self, path: Path) -> bool:
+        return any(matches(path, pattern, self.root) for pattern in self.exclude)
+
+    def show(self) -> dict[str, Any]:
+        return {
+            "config": self.source,
+            "root": str(self.root),
+            "enabled": sorted(self.enabled),
+            "severity": {k: str(v) for k, v in sorted(self.severity.items())},
+            "per-file-ignores": {p: sorted(c) for p, c in self.per_file_ignores},
+            "exclude": self.exclude,
+            "fail-on": str(self.fail_on),
+            "region": self.region,
+            "carbon": self.carbon,
+            "extension": self.extensions,
+            "energy-budget-kwh": self.energy_budget_kwh,
+            "cpu-tdp-watts": self.cpu_tdp_watts,
+            "rules": {code: opts for code, opts in sorted(self.options.items()) if opts and code in self.enabled},
+        }
+
+
+def _codes_of(selectors: list[str]) -> set[str]:
+    rules = load_rules()
+    codes = set()
+    for selector in selectors:
+        for code, rule in rules.items():
+            upper = selector.upper()
+            if upper == "ALL" or code.startswith(upper) or selector == rule.name:
+                codes.add(code)
+    return codes
+
+
+def matches(path: Path, pattern: str, root: Path) -> bool:
+    """Glob `pattern` (relative to `root`) against `path`, as ruff's exclude patterns work:
+    a pattern without a slash matches any path component; `dir/` style prefixes match below."""
+    try:
+        rel = path.absolute().relative_to(root).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    pattern = pattern.rstrip("/")
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    if "/" not in pattern:
+        return any(fnmatch.fnmatchcase(part, pattern) for part in rel.split("/"))
+    return fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel, pattern + "/*")
+
+
+class ConfigResolver:
+    """Finds, reads and caches the closest configuration of each folder."""
+
+    def __init__(self, overrides: Overrides, config_file: Path | None = None):
+        self.overrides = overrides
+        self._by_dir: dict[Path, Settings] = {}
+        self._fixed: Settings | None = None
+        if config_file is not None:
+            if not config_file.is_file():
+                raise ConfigError(f"--config: no such file: {config_file}")
+            config = read_config_file(config_file)
+            if config is None:
+                raise ConfigError(f"--config: {config_file} has no [tool.greenlint] table")
+            self._fixed = Settings.build(config, overrides)
+
+    def for_path(self, path: Path) -> Settings:
+        if self._fixed is not None:
+            return self._fixed
+        folder = (path if path.is_dir() else path.parent).resolve()
+        return self._for_dir(folder)
+
+    def _for_dir(self, folder: Path) -> Settings:
+        cached = self._by_dir.get(folder)
+        if cached is not None:
+            return cached
+        settings = None
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                config = read_config_file(candidate)
+                if config is not None:
+                    settings = Settings.build(config, self.overrides)
+                    break
+        if settings is None:
+            parent = folder.parent
+            if parent == folder:
+                settings = Settings.build(ConfigFile(None, Path(os.getcwd()).resolve(), {}), self.overrides)
+            else:
+                settings = self._for_dir(parent)
+        self._by_dir[folder] = settings
+        return settings

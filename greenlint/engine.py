@@ -1,0 +1,340 @@
+"""Read each file once, skip it unless a rule's trigger token is in its bytes, parse it once,
+run only the triggered detectors, apply suppressions. Files are spread over a process pool
+and findings cached by content hash."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import __version__, suppress
+from .checks import detectors_for
+from .config import ConfigResolver, Overrides, Settings, resolve_selection
+from .discover import Problem, discover, kind_of
+from .finding import Finding, Severity
+from .frontends.base import BaseContext, FrontendError, LintRequest
+from .rules import CONFIG_KINDS, PARSE_ERROR, load_rules
+
+POOL_THRESHOLD = 24  # below this many files a pool costs more than it saves
+
+
+def display_path(path: Path) -> str:
+    try:
+        return Path(os.path.relpath(path.absolute(), Path.cwd())).as_posix() if not str(path).startswith("..") else path.as_posix()
+    except ValueError:  # another drive on Windows
+        return path.absolute().as_posix()
+
+
+@dataclass
+class Job:
+    path: Path | None  # None: text comes from stdin
+    display: str
+    kind: str
+    settings: Settings
+    data: bytes | None = None
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding] = field(default_factory=list)
+    files_checked: int = 0
+
+
+def _parse_error(display: str, message: str, line: int = 1, column: int = 1, source_line: str = "") -> Finding:
+    rule = load_rules()[PARSE_ERROR]
+    return Finding(PARSE_ERROR, display, max(line, 1), max(column, 1), max(line, 1), max(column, 1),
+                   message, Severity.ERROR, rule.name, source_line=source_line)
+
+
+def _decode(data: bytes, kind: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        if kind != "python":
+            raise
+        import io
+        import tokenize
+
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)  # PEP 263 declaration
+        return data.decode(encoding)
+
+
+def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored: set[str] = frozenset()) -> list[Finding]:
+    """All findings for one file's bytes."""
+    rules = load_rules()
+    active = {
+        code: rules[code]
+        for code in settings.enabled
+        if code in rules and kind in rules[code].kinds and code not in ignored and rules[code].detectors
+    }
+    triggered = {c: r for c, r in active.items() if not r.triggers or any(t in data for t in r.triggers)}
+    if not triggered and not _may_hold_directives(data, settings.enabled):
+        return []
+    try:
+        text = _decode(data, kind)
+    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+        return [_parse_error(display, f"cannot decode file as text: {exc}")]
+    enabled_meta = {c: rules[c] for c in settings.enabled if c in rules}
+    request = LintRequest(
+        path=display,
+        kind=kind,
+        rules={**triggered, **{c: r for c, r in enabled_meta.items() if c in (suppress.BARE_SUPPRESSION, suppress.UNUSED_SUPPRESSION)}},
+        options={c: settings.options.get(c, {}) for c in triggered},
+        region=settings.region,
+        carbon=settings.carbon,
+    )
+    if kind == "python":
+        findings = _lint_python_text(request, text, triggered, settings)
+    elif kind == "notebook":
+        findings = _lint_notebook(request, data, triggered, settings)
+    else:
+        findings = _lint_config(request, text, triggered, settings)
+    for finding in findings:
+        override = settings.severity.get(finding.code)
+        if override is not None:
+            finding.severity = override
+    return [f for f in findings if f.code not in ignored]
+
+
+def _may_hold_directives(data: bytes, enabled: set[str]) -> bool:
+    """Suppression comments are findings of their own (GL001, GL002) even where no rule ran."""
+    if suppress.UNUSED_SUPPRESSION in enabled and b"noqa" in data and b"GL" in data:
+        return True
+    return (suppress.BARE_SUPPRESSION in enabled or suppress.UNUSED_SUPPRESSION in enabled) and b"greenlint" in data
+
+
+def _run_detectors(ctx: BaseContext, codes: Iterable[str], reader: str) -> None:
+    rules = load_rules()
+    for code, detect in detectors_for(codes, {c: rules[c].detectors for c in codes}, reader):
+        try:
+            detect(ctx)
+        except RecursionError:
+            ctx.findings.append(_parse_error(ctx.path, f"{code} skipped this file: it nests too deeply to analyse"))
+        except Exception as exc:  # a detector bug must not cost the other files or rules
+            if os.environ.get("GREENLINT_DEBUG"):
+                raise
+            ctx.findings.append(_parse_error(ctx.path, f"internal error in {code} on this file: {type(exc).__name__}: {exc}"))
+
+
+def _syntax_message(exc: SyntaxError) -> str:
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return (f"cannot parse as Python {version}: {exc.msg} (greenlint reads the grammar of the Python it runs on; "
+            f"code written for a newer Python needs greenlint installed on that Python)")
+
+
+def _lint_python_text(request: LintRequest, text: str, triggered: dict, settings: Settings,
+                      allow_await: bool = False) -> list[Finding]:
+    from .frontends.python import PythonContext, parse
+
+    try:
+        tree = parse(text, allow_top_level_await=allow_await)
+    except SyntaxError as exc:
+        line = exc.lineno or 1
+        lines = text.splitlines()
+        return [_parse_error(request.path, _syntax_message(exc), line, exc.offset or 1,
+                             lines[line - 1] if 0 < line <= len(lines) else "")]
+    except (ValueError, MemoryError, RecursionError) as exc:  # null bytes, absurd nesting
+        return [_parse_error(request.path, f"cannot parse as Python: {exc}")]
+    ctx = PythonContext(request, text, tree)
+    _run_detectors(ctx, triggered, "python")
+    return _suppressed(ctx, text, python=True, settings=settings)
+
+
+def _suppressed(ctx: BaseContext, text: str, python: bool, settings: Settings) -> list[Finding]:
+    def make(code: str, line: int, column: int, end_column: int, message: str) -> Finding:
+        rule = load_rules()[code]
+        return Finding(code, ctx.path, line, column, line, end_column, message, rule.severity, rule.name,
+                       source_line=ctx.lines[line - 1] if line <= len(ctx.lines) else "")
+
+    return suppress.apply(ctx.findings, text, python, make, settings.enabled)
+
+
+def _lint_notebook(request: LintRequest, data: bytes, triggered: dict, settings: Settings) -> list[Finding]:
+    from .frontends.notebook import NotebookError, read_notebook
+
+    try:
+        notebook = read_notebook(data)
+    except NotebookError as exc:
+        return [_parse_error(request.path, exc.args[0] if exc.args else str(exc), getattr(exc, "line", 1), getattr(exc, "column", 1))]
+    findings: list[Finding] = []
+    for location, message in notebook.errors:
+        findings.append(_parse_error(request.path, f"cell {location.cell}: {message}", location.line, location.column)
+                        .with_changes(cell=location.cell, cell_line=location.cell_line, cell_column=location.cell_column))
+    for unit in notebook.units:
+        unit_lines = unit.text.splitlines()
+        for finding in _lint_python_text(request, unit.text, triggered, settings, allow_await=True):
+            start = unit.locate(finding.line, finding.column)
+            end = unit.locate(finding.end_line, finding.end_column)
+            if finding.code == PARSE_ERROR and unit.cell is None:
+                finding.message = f"cell {start.cell}: {finding.message}"
+            findings.append(finding.with_changes(
+                line=start.line, column=start.column,
+                end_line=max(end.line, start.line), end_column=end.column if end.line > start.line else max(end.column, start.column),
+                cell=start.cell, cell_line=start.cell_line, cell_column=start.cell_column,
+                source_line=unit_lines[finding.line - 1] if 0 < finding.line <= len(unit_lines) else finding.source_line,
+            ))
+    return findings
+
+
+def _lint_config(request: LintRequest, text: str, triggered: dict, settings: Settings) -> list[Finding]:
+    try:
+        from .frontends.config import ConfigContext, parse_config
+    except ImportError:  # config readers not installed in this build
+        return []
+    try:
+        documents = parse_config(request.kind, text)
+    except FrontendError as exc:
+        lines = text.splitlines()
+        return [_parse_error(request.path, f"cannot parse as {request.kind.upper()}: {exc.message}", exc.line, exc.column,
+                             lines[exc.line - 1] if 0 < exc.line <= len(lines) else "")]
+    if documents is None:  # a template, not a config: skipped quietly
+        return []
+    ctx = ConfigContext(request, text, documents)
+    _run_detectors(ctx, triggered, "config")
+    if request.kind == "json":  # JSON has no comments: per-file-ignores only
+        return ctx.findings
+    return _suppressed(ctx, text, python=False, settings=settings)
+
+
+# ---- cache -------------------------------------------------------------------------------
+
+def _settings_fingerprint(settings: Settings, ignored: set[str]) -> str:
+    rules = load_rules()
+    state = {
+        "enabled": sorted(settings.enabled),
+        "options": {c: settings.options.get(c) for c in sorted(settings.enabled)},
+        "severity": {c: int(s) for c, s in settings.severity.items()},
+        "ignored": sorted(ignored),
+        "region": settings.region,
+        "carbon": settings.carbon,
+        "rules": {c: (r.triggers.__repr__(), r.kinds) for c, r in rules.items()},
+    }
+    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class Cache:
+    """Findings by (greenlint version, settings, path shown, content) hash. Content hashes,
+    not mtimes, because CI checkouts reset mtimes."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder / __version__
+
+    def key(self, job: Job, data: bytes, ignored: set[str]) -> str:
+        h = hashlib.sha256()
+        for part in (job.display, job.kind, _settings_fingerprint(job.settings, ignored)):
+            h.update(part.encode())
+            h.update(b"\0")
+        h.update(data)
+        return h.hexdigest()
+
+    def get(self, key: str) -> list[Finding] | None:
+        try:
+            raw = json.loads((self.folder / key[:2] / key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return [Finding.from_dict(item) for item in raw]
+
+    def put(self, key: str, findings: list[Finding]) -> None:
+        target = self.folder / key[:2] / key
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            items = [{**f.to_dict(), "source_line": f.source_line} for f in findings]
+            tmp.write_text(json.dumps(items), encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError:
+            pass  # a read-only checkout still lints, just without a cache
+
+
+def _run_job(job: Job, cache_folder: str | None) -> list[Finding]:
+    if job.data is not None:
+        data = job.data
+    else:
+        try:
+            with open(job.path, "rb") as fh:  # type: ignore[arg-type]
+                data = fh.read()
+        except OSError as exc:
+            return [_parse_error(job.display, f"cannot read file: {exc.strerror or exc}")]
+    ignored = job.settings.ignored_codes(job.path.absolute()) if job.path is not None else job.settings.ignored_codes(Path(job.display).absolute())
+    cache = Cache(Path(cache_folder)) if cache_folder else None
+    key = cache.key(job, data, ignored) if cache else ""
+    if cache:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    findings = lint_bytes(job.display, data, job.kind, job.settings, ignored)
+    if cache:
+        cache.put(key, findings)
+    return findings
+
+
+def _run_chunk(jobs: list[Job], cache_folder: str | None) -> list[list[Finding]]:
+    return [_run_job(job, cache_folder) for job in jobs]
+
+
+def lint_paths(
+    paths: list[Path],
+    resolver: ConfigResolver,
+    jobs: int | None = None,
+    cache_folder: Path | None = None,
+    force_exclude: bool = False,
+    stdin: tuple[str, bytes] | None = None,
+) -> RunResult:
+    files, problems = discover(paths, resolver, force_exclude=force_exclude)
+    work = [Job(path, display_path(path), kind, resolver.for_path(path)) for path, kind in files]
+    if stdin is not None:
+        name, data = stdin
+        settings = resolver.for_path(Path(name).absolute() if name != "-" else Path.cwd() / "stdin.py")
+        skip = force_exclude and name != "-" and settings.is_excluded(Path(name).absolute())
+        if not skip:
+            kind = kind_of(Path(name), settings.extensions) or "python"
+            work.append(Job(None, name if name == "-" else display_path(Path(name)), kind, settings, data))
+    result = RunResult(files_checked=len(work))
+    for problem in problems:
+        result.findings.append(_problem_finding(problem))
+    folder = str(cache_folder) if cache_folder else None
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(work) // 8))
+    if workers > 1 and len(work) >= POOL_THRESHOLD:
+        size = max(1, min(64, len(work) // (workers * 4)))
+        chunks = [work[i : i + size] for i in range(0, len(work), size)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for chunk_findings in pool.map(_run_chunk, chunks, [folder] * len(chunks)):
+                for findings in chunk_findings:
+                    result.findings.extend(findings)
+    else:
+        for job in work:
+            result.findings.extend(_run_job(job, folder))
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def _problem_finding(problem: Problem) -> Finding:
+    return _parse_error(display_path(problem.path), problem.message)
+
+
+def lint_text(
+    text: str,
+    filename: str = "example.py",
+    select: list[str] | None = None,
+    options: dict[str, dict[str, Any]] | None = None,
+    kind: str | None = None,
+    region: str | None = None,
+) -> list[Finding]:
+    """Lint one in-memory file with default settings (tests and the rule examples use this)."""
+    from .config import ConfigFile
+
+    settings = Settings.build(ConfigFile(None, Path.cwd(), {}), Overrides(region=region))
+    if select is not None:
+        settings.enabled = resolve_selection(select, [], [])
+    for code, values in (options or {}).items():
+        settings.options.setdefault(code, {}).update(values)
+    kind = kind or kind_of(Path(filename), settings.extensions) or "python"
+    findings = lint_bytes(filename, text.encode("utf-8"), kind, settings)
+    return sorted(findings, key=Finding.sort_key)

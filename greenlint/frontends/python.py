@@ -1,0 +1,444 @@
+"""Python frontend: one `ast` parse per file, an import table, literal resolution.
+
+Detectors never see raw names: `ctx.qualname(node)` resolves `GS` in
+`from sklearn.model_selection import GridSearchCV as GS` to
+`sklearn.model_selection.GridSearchCV`, and folds library aliases (`tf.keras` -> `keras`,
+`lightning.pytorch` -> `pytorch_lightning`) so one spelling covers them all.
+"""
+from __future__ import annotations
+
+import ast
+from functools import cached_property
+from typing import Any, Iterator
+
+from ..finding import Fix, Severity
+from .base import BaseContext, LintRequest
+
+# Prefixes that name the same API; the longest match wins.
+CANONICAL_PREFIXES = {
+    "tensorflow.keras": "keras",
+    "tensorflow.python.keras": "keras",
+    "tf_keras": "keras",
+    "keras.src": "keras",
+    "lightning.pytorch": "pytorch_lightning",
+    "lightning": "pytorch_lightning",
+    "lightning.fabric": "lightning_fabric",
+    "sklearn.model_selection._search": "sklearn.model_selection",
+    "sklearn.model_selection._search_successive_halving": "sklearn.model_selection",
+    "xgboost.sklearn": "xgboost",
+    "xgboost.training": "xgboost",
+    "lightgbm.sklearn": "lightgbm",
+    "lightgbm.engine": "lightgbm",
+    "lightgbm.callback": "lightgbm",
+    "catboost.core": "catboost",
+}
+_PREFIXES_BY_LENGTH = sorted(CANONICAL_PREFIXES, key=len, reverse=True)
+
+
+class Unknown:
+    """A value the code does not make knowable statically."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN = Unknown()
+
+
+def canonical(name: str) -> str:
+    for prefix in _PREFIXES_BY_LENGTH:
+        if name == prefix or name.startswith(prefix + "."):
+            return CANONICAL_PREFIXES[prefix] + name[len(prefix):]
+    return name
+
+
+def parse(text: str, allow_top_level_await: bool = False) -> ast.Module:
+    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if allow_top_level_await else 0
+    return compile(text, "<greenlint>", "exec", flags=ast.PyCF_ONLY_AST | flags, dont_inherit=True)
+
+
+def dotted(node: ast.AST) -> str | None:
+    """`a.b.c` for a Name/Attribute chain, else None (calls, subscripts)."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def call_name(call: ast.Call) -> str:
+    """The last part of a call's callee: `fit` for `model.fit(...)`, `GridSearchCV` for `ms.GridSearchCV(...)`."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
+
+
+def kwarg(call: ast.Call, name: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None
+
+
+def arg(call: ast.Call, position: int, name: str | None = None) -> ast.expr | None:
+    """The argument given at `position` or by keyword `name`."""
+    if name is not None:
+        found = kwarg(call, name)
+        if found is not None:
+            return found
+    if position is not None and 0 <= position < len(call.args):
+        candidate = call.args[position]
+        if not any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+            return candidate
+    return None
+
+
+def has_star_kwargs(call: ast.Call) -> bool:
+    return any(k.arg is None for k in call.keywords)
+
+
+class ImportTable:
+    """Local name -> fully qualified dotted name, from every import in the module."""
+
+    def __init__(self, tree: ast.Module):
+        self.names: dict[str, str] = {}
+        self.modules: set[str] = set()  # every module imported anywhere, canonical
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    self.modules.add(canonical(alias.name))
+                    if alias.asname:
+                        self.names[alias.asname] = alias.name
+                    else:  # `import a.b` binds `a`
+                        top = alias.name.split(".")[0]
+                        self.names.setdefault(top, top)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                self.modules.add(canonical(node.module))
+                for alias in node.names:
+                    if alias.name != "*":
+                        self.names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                        self.modules.add(canonical(f"{node.module}.{alias.name}"))
+
+    def resolve(self, name: str) -> str | None:
+        head, _, rest = name.partition(".")
+        base = self.names.get(head)
+        if base is None:
+            return None
+        return canonical(f"{base}.{rest}" if rest else base)
+
+    def uses(self, *prefixes: str) -> bool:
+        """True when any module imported starts with one of `prefixes` (canonical names)."""
+        return any(m == p or m.startswith(p + ".") for m in self.modules for p in prefixes)
+
+
+class PythonContext(BaseContext):
+    def __init__(self, request: LintRequest, text: str, tree: ast.Module):
+        super().__init__(request, text)
+        self.tree = tree
+        self.imports = ImportTable(tree)
+
+    # ---- names -------------------------------------------------------------------------
+    def qualname(self, node: ast.AST) -> str | None:
+        """Import-resolved, canonical dotted name of a Name/Attribute (or of a call's callee)."""
+        if isinstance(node, ast.Call):
+            node = node.func
+        name = dotted(node)
+        return self.imports.resolve(name) if name else None
+
+    def is_call_to(self, call: ast.AST, *qualnames: str) -> bool:
+        return isinstance(call, ast.Call) and self.qualname(call.func) in qualnames
+
+    @cached_property
+    def calls(self) -> list[ast.Call]:
+        return [n for n in ast.walk(self.tree) if isinstance(n, ast.Call)]
+
+    def calls_to(self, *qualnames: str) -> Iterator[ast.Call]:
+        wanted = set(qualnames)
+        for call in self.calls:
+            if self.qualname(call.func) in wanted:
+                yield call
+
+    # ---- structure ---------------------------------------------------------------------
+    @cached_property
+    def parents(self) -> dict[ast.AST, ast.AST]:
+        parents: dict[ast.AST, ast.AST] = {}
+        for node in ast.walk(self.tree):
+            for child in ast.iter_child_nodes(node):
+                parents[child] = node
+        return parents
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self.parents.get(node)
+
+    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        node = self.parents.get(node)
+        while node is not None:
+            yield node
+            node = self.parents.get(node)
+
+    def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        for anc in self.ancestors(node):
+            if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return anc
+        return None
+
+    def enclosing_class(self, node: ast.AST) -> ast.ClassDef | None:
+        for anc in self.ancestors(node):
+            if isinstance(anc, ast.ClassDef):
+                return anc
+        return None
+
+    @cached_property
+    def functions(self) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+        """Functions defined in the file by name (the last definition wins)."""
+        return {
+            n.name: n for n in ast.walk(self.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+
+    @cached_property
+    def has_main_block(self) -> bool:
+        for node in self.tree.body:
+            if isinstance(node, ast.If) and isinstance(node.test, ast.Compare):
+                names = {dotted(node.test.left)} | {dotted(c) for c in node.test.comparators}
+                consts = {c.value for c in node.test.comparators if isinstance(c, ast.Constant)}
+                if "__name__" in names and "__main__" in consts | {
+                    getattr(node.test.left, "value", None)
+                }:
+                    return True
+        return False
+
+    # ---- values ------------------------------------------------------------------------
+    @cached_property
+    def module_constants(self) -> dict[str, ast.expr]:
+        """Module-level names assigned exactly once (`EPOCHS = 100`)."""
+        seen: dict[str, ast.expr] = {}
+        counts: dict[str, int] = {}
+        for stmt in self.tree.body:
+            for target, value in _assignments(stmt):
+                counts[target] = counts.get(target, 0) + 1
+                seen[target] = value
+        # A name rebound anywhere else (a loop, a function's `global`) is not a constant.
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Global):
+                for name in node.names:
+                    counts[name] = counts.get(name, 0) + 2
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.target, ast.Name):
+                if node.target.id in counts:
+                    counts[node.target.id] += 2
+        return {name: value for name, value in seen.items() if counts[name] == 1}
+
+    def local_assignments(self, scope: ast.AST) -> dict[str, list[ast.expr]]:
+        """Every value assigned to each plain name directly in `scope` (function or module)."""
+        return _scope_assignments(scope)
+
+    @cached_property
+    def argparse_defaults(self) -> dict[str, ast.expr]:
+        """`dest -> default expression` for every `add_argument("--x", default=...)` in the file."""
+        defaults: dict[str, ast.expr] = {}
+        for call in self.calls:
+            if call_name(call) != "add_argument" or not call.args:
+                continue
+            default = kwarg(call, "default")
+            dest_node = kwarg(call, "dest")
+            if dest_node is not None and isinstance(dest_node, ast.Constant) and isinstance(dest_node.value, str):
+                dest = dest_node.value
+            else:
+                flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                longs = [f for f in flags if f.startswith("--")] or flags
+                if not longs:
+                    continue
+                dest = longs[0].lstrip("-").replace("-", "_")
+            if default is not None:
+                defaults[dest] = default
+        return defaults
+
+    @cached_property
+    def parsed_args_names(self) -> set[str]:
+        """Names bound to `parser.parse_args()` / `parse_known_args()[0]` results."""
+        names: set[str] = set()
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Assign):
+                value = node.value
+                if isinstance(value, ast.Subscript):
+                    value = value.value
+                if isinstance(value, ast.Call) and call_name(value) in ("parse_args", "parse_known_args"):
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            names.add(target.id)
+                        elif isinstance(target, ast.Tuple) and target.elts and isinstance(target.elts[0], ast.Name):
+                            names.add(target.elts[0].id)
+        return names
+
+    def literal(self, node: ast.AST | None, scope: ast.AST | None = None, _depth: int = 0) -> Any:
+        """The value of `node` when the code makes it knowable, else UNKNOWN.
+
+        Follows literals, module-level constants, names assigned once in the enclosing
+        function, that function's parameter defaults, and argparse defaults (`args.epochs`).
+        """
+        if node is None or _depth > 8:
+            return UNKNOWN
+        try:
+            return ast.literal_eval(node)  # type: ignore[arg-type]
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            pass
+        if isinstance(node, ast.Name):
+            return self._resolve_name(node, scope, _depth)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id in self.parsed_args_names and node.attr in self.argparse_defaults:
+                return self.literal(self.argparse_defaults[node.attr], None, _depth + 1)
+            return UNKNOWN
+        if isinstance(node, ast.BinOp):
+            left = self.literal(node.left, scope, _depth + 1)
+            right = self.literal(node.right, scope, _depth + 1)
+            if isinstance(left, (int, float)) and isinstance(right, (int, float)):
+                ops = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b}
+                op = ops.get(type(node.op))
+                if op is not None:
+                    return op(left, right)
+            return UNKNOWN
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            values = [self.literal(e, scope, _depth + 1) for e in node.elts]
+            if any(v is UNKNOWN for v in values):
+                return UNKNOWN
+            return tuple(values) if isinstance(node, ast.Tuple) else values
+        if isinstance(node, ast.Dict):
+            result = {}
+            for k, v in zip(node.keys, node.values):
+                if k is None:
+                    return UNKNOWN
+                key, value = self.literal(k, scope, _depth + 1), self.literal(v, scope, _depth + 1)
+                if key is UNKNOWN or value is UNKNOWN:
+                    return UNKNOWN
+                result[key] = value
+            return result
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("list", "range"):
+            if node.func.id == "range":
+                values = [self.literal(a, scope, _depth + 1) for a in node.args]
+                if values and all(isinstance(v, int) for v in values) and len(values) <= 3:
+                    r = range(*values)
+                    return list(r) if len(r) <= 100_000 else UNKNOWN
+            return UNKNOWN
+        return UNKNOWN
+
+    def _resolve_name(self, node: ast.Name, scope: ast.AST | None, depth: int) -> Any:
+        function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else self.enclosing_function(node)
+        if function is not None:
+            assigned = _scope_assignments(function).get(node.id)
+            if assigned is not None:
+                if len(assigned) == 1:
+                    return self.literal(assigned[0], function, depth + 1)
+                return UNKNOWN
+            default = _parameter_default(function, node.id)
+            if default is not _NO_PARAM:
+                return self.literal(default, None, depth + 1) if default is not None else UNKNOWN
+        value = self.module_constants.get(node.id)
+        return self.literal(value, None, depth + 1) if value is not None else UNKNOWN
+
+    def int_value(self, node: ast.AST | None, scope: ast.AST | None = None) -> int | None:
+        value = self.literal(node, scope)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    # ---- reporting ---------------------------------------------------------------------
+    def char_column(self, line: int, byte_offset: int) -> int:
+        """ast columns are UTF-8 byte offsets; findings count characters (1-based)."""
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if text.isascii():
+            return byte_offset + 1
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+
+    def report(
+        self,
+        code: str,
+        node: ast.AST,
+        message: str,
+        impact: dict[str, Any] | None = None,
+        severity: Severity | None = None,
+        fix: Fix | None = None,
+    ) -> None:
+        """Report at the start of `node` (for a call, pass `call.func` to point at the callee)."""
+        line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+        column = self.char_column(line, node.col_offset)  # type: ignore[attr-defined]
+        end_column = self.char_column(end_line, node.end_col_offset or node.col_offset)  # type: ignore[attr-defined]
+        self.report_at(code, line, column, end_line, end_column, message, impact, severity, fix)
+
+
+_NO_PARAM = object()
+
+
+def _parameter_default(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> Any:
+    """The default expression of parameter `name` (None if it has none), or _NO_PARAM."""
+    args = function.args
+    positional = args.posonlyargs + args.args
+    defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    for param, default in zip(positional, defaults):
+        if param.arg == name:
+            return default
+    for param, default in zip(args.kwonlyargs, args.kw_defaults):
+        if param.arg == name:
+            return default
+    if (args.vararg and args.vararg.arg == name) or (args.kwarg and args.kwarg.arg == name):
+        return None
+    return _NO_PARAM
+
+
+def _assignments(stmt: ast.stmt) -> Iterator[tuple[str, ast.expr]]:
+    if isinstance(stmt, ast.Assign):
+        for target in stmt.targets:
+            if isinstance(target, ast.Name):
+                yield target.id, stmt.value
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                values = stmt.value.elts if isinstance(stmt.value, (ast.Tuple, ast.List)) else None
+                for i, elt in enumerate(target.elts):
+                    if isinstance(elt, ast.Name):
+                        if values is not None and len(values) == len(target.elts):
+                            yield elt.id, values[i]
+                        else:  # unpacked from something opaque: record as unknowable
+                            yield elt.id, ast.Name(id="__greenlint_unknown__", ctx=ast.Load())
+    elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+        yield stmt.target.id, stmt.value
+    elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+        yield stmt.target.id, stmt  # type: ignore[misc]  # rebinding: makes the name non-constant
+
+
+def _scope_assignments(scope: ast.AST) -> dict[str, list[ast.expr]]:
+    cached = getattr(scope, "_greenlint_assignments", None)
+    if cached is not None:
+        return cached
+    found: dict[str, list[ast.expr]] = {}
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue  # their names live in their own scope
+        if isinstance(node, ast.stmt):
+            for name, value in _assignments(node):
+                found.setdefault(name, []).append(value)
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            for name_node in ast.walk(node.target):
+                if isinstance(name_node, ast.Name):
+                    found.setdefault(name_node.id, []).extend([node.target, node.target])  # loop-bound
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if isinstance(item.optional_vars, ast.Name):
+                    found.setdefault(item.optional_vars.id, []).append(item.context_expr)
+        if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            found.setdefault(node.target.id, []).append(node.value)
+        stack.extend(ast.iter_child_nodes(node))
+    scope._greenlint_assignments = found  # type: ignore[attr-defined]  # memo on the node: lives as long as the tree
+    return found

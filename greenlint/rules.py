@@ -1,0 +1,178 @@
+"""The rule catalogue: one YAML file per rule in `rules/` (shipped inside the wheel).
+
+A rule's YAML is the single source of its docs, options, trigger tokens and examples.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .finding import Severity
+
+# File kinds a rule can apply to, and the detector family that reads each.
+PYTHON_KINDS = ("python", "notebook")
+CONFIG_KINDS = ("yaml", "json", "toml", "terraform", "env")
+DOC_SECTIONS = ("what", "why", "example", "instead", "fix_safety", "options", "references")
+DOC_TITLES = {
+    "what": "What it does",
+    "why": "Why it wastes energy",
+    "example": "Example",
+    "instead": "Use instead",
+    "fix_safety": "Fix safety",
+    "options": "Options",
+    "references": "References",
+}
+OPTION_TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list, "dict": dict}
+
+
+class RuleError(Exception):
+    """A rule file is malformed: a bug in greenlint's own data."""
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    type: str
+    default: Any
+    description: str
+
+    def check(self, value: Any) -> bool:
+        if self.type == "bool":
+            return isinstance(value, bool)
+        if self.type in ("int", "float") and isinstance(value, bool):
+            return False
+        return isinstance(value, OPTION_TYPES[self.type])
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    family: str
+    severity: Severity
+    enabled_by_default: bool
+    summary: str
+    kinds: tuple[str, ...]
+    triggers: tuple[bytes, ...]
+    detectors: dict[str, str]  # reader ("python" | "config") -> module under greenlint.checks
+    options: dict[str, Option] = field(default_factory=dict)
+    docs: dict[str, Any] = field(default_factory=dict)
+    examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+    precision: str = "high"
+
+    @property
+    def help_uri(self) -> str:
+        return f"https://github.com/greenlint/greenlint/blob/main/rules/{self.code}.yaml"
+
+    def option_defaults(self) -> dict[str, Any]:
+        return {name: opt.default for name, opt in self.options.items()}
+
+    def markdown(self) -> str:
+        """The full docs of the rule, as `greenlint rule CODE` prints them."""
+        out = [f"# {self.code} {self.name}", "", f"{self.summary}", "",
+               f"Severity: {self.severity}. Enabled by default: {'yes' if self.enabled_by_default else 'no'}. "
+               f"Applies to: {', '.join(self.kinds)}.", ""]
+        for key in DOC_SECTIONS:
+            out.append(f"## {DOC_TITLES[key]}")
+            out.append("")
+            out.append(self._section(key).rstrip())
+            out.append("")
+        return "\n".join(out).rstrip() + "\n"
+
+    def _section(self, key: str) -> str:
+        if key == "options":
+            if not self.options:
+                return "This rule has no options."
+            rows = [f"- `{o.name}` ({o.type}, default `{_show(o.default)}`): {o.description}" for o in self.options.values()]
+            extra = self.docs.get("options")
+            return "\n".join(rows) + (f"\n\n{extra}" if extra else "") + (
+                f"\n\nSet them in `[tool.greenlint.rules.{self.code}]`.")
+        if key == "references":
+            refs = self.docs.get("references") or []
+            return "\n".join(f"- {r}" for r in refs)
+        if key in ("example", "instead") and key in self.docs:
+            text = str(self.docs[key]).rstrip()
+            return text if text.lstrip().startswith("```") else f"```python\n{text}\n```"
+        return str(self.docs.get(key, "")).strip()
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if not isinstance(value, (int, float)) else str(value)
+
+
+def rules_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    packaged = here / "rules"  # inside an installed wheel
+    return packaged if packaged.is_dir() else here.parent / "rules"
+
+
+def data_path(name: str) -> Path:
+    return rules_dir() / "data" / name
+
+
+def _yaml_load(text: str) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)
+
+
+@functools.lru_cache(maxsize=1)
+def load_rules() -> dict[str, Rule]:
+    rules: dict[str, Rule] = {}
+    for path in sorted(rules_dir().glob("GL*.yaml")):
+        rule = _parse_rule(path, _yaml_load(path.read_text(encoding="utf-8")))
+        if rule.code in rules:
+            raise RuleError(f"{path}: duplicate rule code {rule.code}")
+        rules[rule.code] = rule
+    return dict(sorted(rules.items()))
+
+
+def _detectors(spec: Any, kinds: tuple[str, ...]) -> dict[str, str]:
+    """`detector: search` serves every kind; `detector: {python: search, config: sweeps}` splits them."""
+    if isinstance(spec, dict):
+        return {str(k): str(v) for k, v in spec.items()}
+    readers = {"python" if k in PYTHON_KINDS else "config" for k in kinds}
+    return {reader: str(spec) for reader in readers}
+
+
+def _parse_rule(path: Path, raw: dict[str, Any]) -> Rule:
+    try:
+        options = {
+            name: Option(name, spec["type"], spec["default"], spec.get("description", ""))
+            for name, spec in (raw.get("options") or {}).items()
+        }
+        kinds = tuple(raw.get("kinds") or ("python", "notebook"))
+        unknown = set(kinds) - set(PYTHON_KINDS) - set(CONFIG_KINDS)
+        if unknown:
+            raise RuleError(f"{path}: unknown kinds {sorted(unknown)}")
+        return Rule(
+            code=raw["id"],
+            name=raw["name"],
+            family=raw["family"],
+            severity=Severity.parse(raw["severity"]),
+            enabled_by_default=bool(raw.get("enabled", True)),
+            summary=raw["summary"].strip(),
+            kinds=kinds,
+            triggers=tuple(t.encode() for t in raw.get("triggers") or ()),
+            detectors=_detectors(raw["detector"], kinds),
+            options=options,
+            docs=raw.get("docs") or {},
+            examples=raw.get("examples") or {},
+            tags=tuple(raw.get("tags") or ()),
+            precision=raw.get("precision", "high"),
+        )
+    except KeyError as exc:
+        raise RuleError(f"{path}: missing key {exc}") from None
+
+
+# Codes greenlint itself reports. They have rule files too (GL000.yaml etc.) so that
+# every renderer can describe them, but no detector module.
+PARSE_ERROR = "GL000"
+BARE_SUPPRESSION = "GL001"
+UNUSED_SUPPRESSION = "GL002"
