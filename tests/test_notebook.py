@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +14,7 @@ import pytest
 from greenlint.frontends.notebook import Location, NotebookError, PythonUnit, read_notebook
 
 DATA = Path(__file__).parent / "data" / "notebooks"
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "notebooks" / "train_explore.ipynb"
 
 
 def read(name: str):
@@ -166,7 +171,7 @@ def test_broken_cell_costs_only_that_cell():
     nb = read_notebook(path.read_bytes())
     assert len(nb.errors) == 1
     loc, message = nb.errors[0]
-    assert "cell 2" in message
+    assert message.startswith("cannot parse this cell")  # the engine prefixes "cell 2: "
     assert (loc.cell, loc.cell_line) == (2, 1)
     # The error points at the JSON line storing `def train(:`.
     assert loc.line == file_pos(path, '"def train(:')[0]
@@ -339,3 +344,111 @@ def _write(tmp_path: Path, sources: list[str], leading_markdown: bool = False):
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1))
     return read_notebook(path.read_bytes())
+
+
+# ------------------------------------------------------- end to end, every format
+
+FORMATS = ("json", "concise", "sarif", "github")
+
+
+def run_cli(fmt: str, path: Path) -> list[dict]:
+    """Run the real CLI on one notebook; each finding as {code, line, column, cell, cell_line, cell_column}."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "greenlint", "--format", fmt, path.name],
+        cwd=path.parent, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    out = proc.stdout
+    found = []
+    if fmt == "json":
+        for f in json.loads(out)["findings"]:
+            assert f["path"] == path.name
+            found.append({k: f.get(k) for k in ("code", "line", "column", "cell", "cell_line", "cell_column")})
+    elif fmt == "sarif":
+        for r in json.loads(out)["runs"][0]["results"]:
+            loc = r["locations"][0]["physicalLocation"]
+            assert loc["artifactLocation"]["uri"] == path.name
+            props = r.get("properties", {})
+            found.append({"code": r["ruleId"], "line": loc["region"]["startLine"], "column": loc["region"]["startColumn"],
+                          "cell": props.get("cell"), "cell_line": props.get("cell_line"), "cell_column": props.get("cell_column")})
+    elif fmt == "github":
+        for ln in out.splitlines():
+            m = re.match(r"::\w+ file=([^,]+),line=(\d+),col=(\d+).*?title=(GL\d+).*::.*\(cell (\d+), line (\d+), column (\d+)\)$", ln)
+            if m:
+                assert m.group(1) == path.name
+                found.append({"code": m.group(4), "line": int(m.group(2)), "column": int(m.group(3)),
+                              "cell": int(m.group(5)), "cell_line": int(m.group(6)), "cell_column": int(m.group(7))})
+    else:  # concise: path:cell N:line:col: CODE message (in-cell positions only)
+        for ln in out.splitlines():
+            m = re.match(rf"{re.escape(path.name)}:cell (\d+):(\d+):(\d+): (GL\d+) ", ln)
+            if m:
+                found.append({"code": m.group(4), "line": None, "column": None,
+                              "cell": int(m.group(1)), "cell_line": int(m.group(2)), "cell_column": int(m.group(3))})
+    return found
+
+
+def _notebook_file(tmp_path: Path, cells: list[dict]) -> Path:
+    path = tmp_path / "explore.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {"language_info": {"name": "python"}},
+                                "nbformat": 4, "nbformat_minor": 5}, indent=1, sort_keys=True), encoding="utf-8")
+    return path
+
+
+def _code(src: str) -> dict:
+    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+            "source": src.splitlines(keepends=True)}
+
+
+def _check_in_file(path: Path, f: dict, cell_line_text: str, fmt: str) -> None:
+    """The .ipynb position is the JSON line storing that cell line, column shifted by the in-cell column."""
+    if fmt == "concise":
+        return  # concise shows in-cell positions only
+    fline, fcol = file_pos(path, cell_line_text)
+    assert (f["line"], f["column"]) == (fline, fcol + f["cell_column"] - 1), (fmt, f)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_cli_reports_a_broken_cell_at_its_cell_and_ipynb_line(tmp_path, fmt):
+    path = _notebook_file(tmp_path, [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# notes\n"]},
+        _code("import os  # greenlint: ignore[GL101]\nx = 1\n"),
+        _code("y = 2\ndef train(:\n    pass\n"),
+        _code("z = 3\n"),
+    ])
+    found = [f for f in run_cli(fmt, path) if f["code"] == "GL000"]
+    assert len(found) == 1, found
+    f = found[0]
+    assert (f["cell"], f["cell_line"]) == (3, 2)
+    assert 1 <= f["cell_column"] <= len("def train(:") + 1
+    _check_in_file(path, f, "def train(:", fmt)
+
+
+GL101_READY = importlib.util.find_spec("greenlint.checks.search") is not None
+needs_gl101 = pytest.mark.skipif(not GL101_READY, reason="GL101 detector (greenlint/checks/search.py) not landed yet")
+
+
+@needs_gl101
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_cli_reports_a_grid_search_in_a_cell_with_cell_and_ipynb_positions(tmp_path, fmt):
+    path = _notebook_file(tmp_path, [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Tuning\n"]},
+        _code("%matplotlib inline\nfrom sklearn.model_selection import GridSearchCV\nfrom sklearn.svm import SVC\n"),
+        _code("!nvidia-smi\n"),
+        _code("grid = {\"C\": [0.1, 1, 10], \"gamma\": [1, 0.1]}\nsearch = GridSearchCV(SVC(), grid, cv=5)\n"),
+        _code("%%writefile train.py\nfrom sklearn.model_selection import GridSearchCV\nfrom sklearn.svm import SVC\n"
+              "gs = GridSearchCV(SVC(), {\"C\": [1, 10]}, cv=3)\n"),
+    ])
+    found = sorted((f for f in run_cli(fmt, path) if f["code"] == "GL101"), key=lambda f: f["cell"])
+    assert [(f["cell"], f["cell_line"]) for f in found] == [(4, 2), (5, 4)], found
+    _check_in_file(path, found[0], "search = GridSearchCV(", fmt)
+    _check_in_file(path, found[1], "gs = GridSearchCV(", fmt)
+
+
+@needs_gl101
+def test_example_notebook_grid_searches_are_found_in_their_cells():
+    found = [f for f in run_cli("json", EXAMPLE) if f["code"] == "GL101"]
+    cells = sorted({f["cell"] for f in found})
+    assert cells == [8, 13], found  # the notebook's search and the %%writefile train.py search
+    for f in found:
+        assert f["line"] > 1 and f["cell_line"] > 1
+

@@ -220,7 +220,7 @@ def read_notebook(data: bytes) -> Notebook:
                 out, error = alt, None
         if error is not None:
             lineno, offset, msg = error
-            errors.append((_cell_location(cmap, shifts, lineno, offset), f"cell {number} does not parse: {msg}"))
+            errors.append((_cell_location(cmap, shifts, lineno, offset), f"cannot parse this cell: {msg}"))
             joined.add_blank(cmap, shifts)
             continue
         joined.add(cmap, shifts, out)
@@ -587,7 +587,7 @@ def _writefile_unit(
     error = _parse_error(body)
     if error is not None:
         lineno, offset, msg = error
-        errors.append((_cell_location(cmap, shifts, lineno, offset), f"cell {number} ({filename}) does not parse: {msg}"))
+        errors.append((_cell_location(cmap, shifts, lineno, offset), f"cannot parse {filename} (written by this cell): {msg}"))
         return None
     return PythonUnit(
         text="".join(ln + "\n" for ln in body),
