@@ -452,3 +452,14 @@ def test_example_notebook_grid_searches_are_found_in_their_cells():
     for f in found:
         assert f["line"] > 1 and f["cell_line"] > 1
 
+
+
+@needs_gl101
+def test_suppression_comments_work_inside_cells(tmp_path):
+    grid = "search = GridSearchCV(SVC(), {\"C\": [0.1, 1, 10]}, cv=5)"
+    imports = "from sklearn.model_selection import GridSearchCV\nfrom sklearn.svm import SVC\n"
+    line_level = _notebook_file(tmp_path, [_code(imports), _code(grid + "  # greenlint: ignore[GL101]\n"), _code(grid + "\n")])
+    found = [f for f in run_cli("json", line_level) if f["code"] == "GL101"]
+    assert [f["cell"] for f in found] == [3]
+    file_level = _notebook_file(tmp_path, [_code("# greenlint: ignore-file[GL101]\n" + imports), _code(grid + "\n")])
+    assert [f for f in run_cli("json", file_level) if f["code"] == "GL101"] == []
