@@ -1,0 +1,1252 @@
+"""Training-loop rules: GL201 missing-early-stopping, GL202 full-precision-training,
+GL203 energy-not-measured.
+
+Everything here is static and conservative: when the code does not make a count, a callback
+list or an object's class knowable, the detector stays silent (a miss is cheaper than a
+false alarm).
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any, Iterable, Iterator
+
+from . import detector
+from ..finding import Severity
+from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
+
+# ---------------------------------------------------------------------------------------
+# Small generic helpers (candidates for python.py)
+# ---------------------------------------------------------------------------------------
+
+_MISSING = object()  # an argument that is not given at all
+
+
+def _scope(ctx: PythonContext, node: ast.AST) -> ast.AST:
+    return ctx.enclosing_function(node) or ctx.tree
+
+
+def _is_param(function: ast.AST, name: str) -> bool:
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return False
+    a = function.args
+    every = a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]
+    return any(p.arg == name for p in every)
+
+
+def _assigned(ctx: PythonContext, name: str, scope: ast.AST) -> list[Any] | None:
+    """Every value bound to `name` in `scope`, falling back to module level when the function
+    neither assigns nor receives it. None when the name is a parameter or never bound."""
+    values = ctx.local_assignments(scope).get(name)
+    if values is not None:
+        return values
+    if scope is not ctx.tree:
+        if _is_param(scope, name):
+            return None
+        outer = ctx.enclosing_function(scope)
+        return _assigned(ctx, name, outer or ctx.tree)
+    return None
+
+
+def _follow(ctx: PythonContext, expr: ast.AST | None, scope: ast.AST, depth: int = 0) -> ast.AST | None:
+    """The expression a Name stands for, when it is bound exactly once; else None."""
+    while isinstance(expr, ast.Name) and depth < 8:
+        values = _assigned(ctx, expr.id, scope)
+        if not values or len(values) != 1 or not isinstance(values[0], ast.expr):
+            return None
+        if isinstance(values[0], ast.Name) and values[0].id == "__greenlint_unknown__":
+            return None
+        expr = values[0]
+        depth += 1
+    return expr
+
+
+def _same_ref(a: ast.AST | None, b: ast.AST | None) -> bool:
+    da, db = (dotted(a) if a is not None else None), (dotted(b) if b is not None else None)
+    return da is not None and da == db
+
+
+class Args:
+    """A call's keyword arguments with literal `**dict` expansions folded in.
+
+    `get(name)` gives the expression, `_MISSING` when certainly absent, or UNKNOWN when an
+    opaque `**kwargs` could carry it.
+    """
+
+    def __init__(self, ctx: PythonContext, call: ast.Call, scope: ast.AST):
+        self.ctx, self.call, self.scope = ctx, call, scope
+        self.explicit: dict[str, Any] = {}
+        self.opaque = False
+        for keyword in call.keywords:
+            if keyword.arg is not None:
+                self.explicit[keyword.arg] = keyword.value
+                continue
+            keys = _dict_entries(ctx, keyword.value, scope)
+            if keys is None:
+                self.opaque = True
+            else:
+                for k, v in keys.items():
+                    self.explicit.setdefault(k, v)
+
+    def get(self, name: str, position: int | None = None) -> Any:
+        if name in self.explicit:
+            return self.explicit[name]
+        if position is not None:
+            found = arg(self.call, position)
+            if found is not None:
+                return found
+            if any(isinstance(a, ast.Starred) for a in self.call.args):
+                return UNKNOWN
+        return UNKNOWN if self.opaque else _MISSING
+
+    def has(self, name: str) -> bool | None:
+        value = self.get(name)
+        if value is UNKNOWN:
+            return None
+        return value is not _MISSING
+
+
+def _dict_entries(ctx: PythonContext, node: ast.AST, scope: ast.AST, depth: int = 0) -> dict[str, Any] | None:
+    """Keys -> value expressions of a dict the code spells out (`{...}`, `dict(a=1)`, a name
+    bound once to one and only changed by literal-key subscripts). None when opaque."""
+    if depth > 4:
+        return None
+    if isinstance(node, ast.Dict):
+        out: dict[str, Any] = {}
+        for k, v in zip(node.keys, node.values):
+            if k is None:
+                inner = _dict_entries(ctx, v, scope, depth + 1)
+                if inner is None:
+                    return None
+                out.update(inner)
+            elif isinstance(k, ast.Constant) and isinstance(k.value, str):
+                out[k.value] = v
+            else:
+                return None
+        return out
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
+        out = {}
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                return None
+            out[keyword.arg] = keyword.value
+        return out
+    if isinstance(node, ast.Name):
+        values = _assigned(ctx, node.id, scope)
+        if not values or len(values) != 1 or not isinstance(values[0], ast.expr):
+            return None
+        where = scope if node.id in ctx.local_assignments(scope) else ctx.tree
+        base = _dict_entries(ctx, values[0], where, depth + 1)
+        if base is None:
+            return None
+        # later `params["k"] = v` adds keys; `.update(...)`, `.setdefault`, `|=` make it opaque
+        for sub in ast.walk(where):
+            if isinstance(sub, ast.Assign):
+                for target in sub.targets:
+                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id == node.id:
+                        key = target.slice
+                        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                            base[key.value] = sub.value
+                        else:
+                            return None
+            elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and isinstance(sub.func.value, ast.Name):
+                if sub.func.value.id == node.id and sub.func.attr in ("update", "setdefault", "pop", "__setitem__"):
+                    return None
+            elif isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name) and sub.target.id == node.id:
+                return None
+        return base
+    return None
+
+
+def _number(ctx: PythonContext, expr: Any, scope: ast.AST) -> float | int | None:
+    """A count the code makes knowable; None otherwise (including `trial.suggest_*`)."""
+    if expr is None or expr is UNKNOWN or expr is _MISSING:
+        return None
+    value = ctx.literal(expr, scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else None)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
+def _const(ctx: PythonContext, expr: Any, scope: ast.AST) -> Any:
+    if expr is None or expr is UNKNOWN or expr is _MISSING:
+        return UNKNOWN
+    return ctx.literal(expr, scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else None)
+
+
+def _is_none(expr: Any) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
+
+
+def _fmt(n: float | int) -> str:
+    if isinstance(n, float) and n.is_integer():
+        n = int(n)
+    return f"{n:,}" if isinstance(n, int) else f"{n:g}"
+
+
+def _walk_no_defs(node: ast.AST) -> Iterator[ast.AST]:
+    """ast.walk that does not enter nested function, lambda or class bodies."""
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        cur = stack.pop()
+        yield cur
+        if isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        stack.extend(ast.iter_child_nodes(cur))
+
+
+def _classes(ctx: PythonContext) -> dict[str, ast.ClassDef]:
+    cached = getattr(ctx, "_gl_classes", None)
+    if cached is None:
+        cached = {n.name: n for n in ast.walk(ctx.tree) if isinstance(n, ast.ClassDef)}
+        ctx._gl_classes = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _class_bases(ctx: PythonContext, cls: ast.ClassDef, depth: int = 0) -> Iterator[str]:
+    """Qualified names of the bases of a class defined in the file, through local bases."""
+    if depth > 6:
+        return
+    for base in cls.bases:
+        name = ctx.qualname(base)
+        if name:
+            yield name
+        elif isinstance(base, ast.Name) and base.id in _classes(ctx) and _classes(ctx)[base.id] is not cls:
+            yield from _class_bases(ctx, _classes(ctx)[base.id], depth + 1)
+
+
+def _local_class(ctx: PythonContext, func: ast.AST) -> ast.ClassDef | None:
+    if isinstance(func, ast.Name) and ctx.qualname(func) is None:
+        return _classes(ctx).get(func.id)
+    return None
+
+
+def _class_methods(ctx: PythonContext, cls: ast.ClassDef, depth: int = 0) -> dict[str, ast.FunctionDef]:
+    """Methods of a local class, including those of its local bases."""
+    methods: dict[str, ast.FunctionDef] = {}
+    if depth > 6:
+        return methods
+    for base in cls.bases:
+        if isinstance(base, ast.Name) and ctx.qualname(base) is None and base.id in _classes(ctx):
+            other = _classes(ctx)[base.id]
+            if other is not cls:
+                methods.update(_class_methods(ctx, other, depth + 1))
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            methods[stmt.name] = stmt  # type: ignore[assignment]
+    return methods
+
+
+# Attributes a callback sets to stop training: Keras, Lightning, Hugging Face.
+_STOP_ATTRS = {"stop_training", "should_stop", "should_training_stop"}
+
+
+def _sets_stop_flag(cls: ast.ClassDef) -> bool:
+    for node in ast.walk(cls):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute) and target.attr in _STOP_ATTRS:
+                    return True
+    return False
+
+
+def _is_optuna_pruning(name: str | None) -> bool:
+    return bool(name) and (name.startswith("optuna.integration.") or name.startswith("optuna_integration.")) and name.endswith(
+        "PruningCallback"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Callback lists
+# ---------------------------------------------------------------------------------------
+
+
+class _Callbacks:
+    """Decides whether a `callbacks=` expression contains early stopping.
+
+    `verdict(expr)` is True (it does), False (it certainly does not) or None (cannot tell).
+    """
+
+    def __init__(self, ctx: PythonContext, es_names: set[str], scope: ast.AST):
+        self.ctx, self.es_names, self.scope = ctx, es_names, scope
+
+    def is_es_class(self, qual: str | None, local: ast.ClassDef | None) -> bool | None:
+        if qual is not None:
+            if qual in self.es_names or _is_optuna_pruning(qual):
+                return True
+            last = qual.rsplit(".", 1)[-1].lower()
+            # A project's own `EarlyStoppingWithWarmup` imported from elsewhere: trust the name.
+            if "earlystop" in last.replace("_", "") or "pruning" in last:
+                return True
+            return False
+        if local is not None:
+            bases = set(_class_bases(self.ctx, local))
+            if bases & self.es_names or any(_is_optuna_pruning(b) for b in bases):
+                return True
+            if _sets_stop_flag(local) or "earlystop" in local.name.lower().replace("_", ""):
+                return True
+            return False
+        return None
+
+    def element(self, node: ast.AST, scope: ast.AST, depth: int = 0) -> bool | None:
+        if depth > 6:
+            return None
+        if isinstance(node, ast.Starred):
+            return self.verdict(node.value, scope, depth + 1)
+        if isinstance(node, ast.Call):
+            func = node.func
+            qual = self.ctx.qualname(func)
+            if qual is None and isinstance(func, ast.Name) and func.id in _classes(self.ctx):
+                return self.is_es_class(None, _classes(self.ctx)[func.id])
+            if qual is None and isinstance(func, ast.Name) and func.id in self.ctx.functions:
+                return self._function_result(self.ctx.functions[func.id], depth)
+            if qual is None:
+                return None
+            return self.is_es_class(qual, None)
+        if isinstance(node, ast.Name):
+            target = _follow(self.ctx, node, scope)
+            if target is None or target is node:
+                return None
+            return self.element(target, scope, depth + 1)
+        if isinstance(node, (ast.List, ast.Tuple, ast.BinOp, ast.ListComp)):
+            return self.verdict(node, scope, depth + 1)
+        if isinstance(node, ast.IfExp):
+            a, b = self.element(node.body, scope, depth + 1), self.element(node.orelse, scope, depth + 1)
+            return True if (a or b) else (False if a is False and b is False else None)
+        if _is_none(node):
+            return False
+        return None
+
+    def _function_result(self, function: ast.AST, depth: int) -> bool | None:
+        """A helper in the file that builds the callbacks: look at what it returns."""
+        results = []
+        for node in _walk_no_defs(function):
+            if isinstance(node, ast.Return) and node.value is not None:
+                results.append(self.element(node.value, function, depth + 1))
+        if not results:
+            return None
+        if any(r is True for r in results):
+            return True
+        return False if all(r is False for r in results) else None
+
+    def verdict(self, expr: Any, scope: ast.AST | None = None, depth: int = 0) -> bool | None:
+        scope = scope or self.scope
+        if expr is _MISSING or _is_none(expr):
+            return False
+        if expr is UNKNOWN or expr is None or depth > 6:
+            return None
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+            results = [self.element(e, scope, depth + 1) for e in expr.elts]
+            return _combine(results)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            return _combine([self.verdict(expr.left, scope, depth + 1), self.verdict(expr.right, scope, depth + 1)])
+        if isinstance(expr, ast.Name):
+            return self._name(expr, scope, depth)
+        if isinstance(expr, ast.Call):
+            # `get_callbacks()` defined in the file, or an early-stopping object itself
+            return self.element(expr, scope, depth + 1)
+        if isinstance(expr, ast.IfExp):
+            return self.element(expr, scope, depth + 1)
+        return None
+
+    def _name(self, expr: ast.Name, scope: ast.AST, depth: int) -> bool | None:
+        name = expr.id
+        values = _assigned(self.ctx, name, scope)
+        if values is None:
+            return None  # a parameter or a global we cannot see
+        where = scope if name in self.ctx.local_assignments(scope) else self.ctx.tree
+        results: list[bool | None] = []
+        for value in values:
+            if isinstance(value, ast.AugAssign):
+                results.append(self.verdict(value.value, where, depth + 1))
+            elif isinstance(value, ast.expr) and not (isinstance(value, ast.Name) and value.id == "__greenlint_unknown__"):
+                results.append(self.verdict(value, where, depth + 1))
+            else:
+                results.append(None)
+        # list.append / extend / insert on the name
+        for node in ast.walk(where):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == name
+            ):
+                if node.func.attr in ("append", "insert") and node.args:
+                    results.append(self.element(node.args[-1], where, depth + 1))
+                elif node.func.attr == "extend" and node.args:
+                    results.append(self.verdict(node.args[0], where, depth + 1))
+        return _combine(results)
+
+
+def _combine(results: Iterable[bool | None]) -> bool | None:
+    results = list(results)
+    if any(r is True for r in results):
+        return True
+    if all(r is False for r in results):
+        return False
+    return None
+
+
+def _library_instantiates(ctx: PythonContext, names: set[str]) -> bool:
+    """Safety net: the file builds an early-stopping object of this library somewhere."""
+    for call in ctx.calls:
+        qual = ctx.qualname(call.func)
+        if qual in names or _is_optuna_pruning(qual):
+            return True
+        local = _local_class(ctx, call.func)
+        if local is not None and (set(_class_bases(ctx, local)) & names or _sets_stop_flag(local)):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------
+# What an object is: follow `model = Xxx(...)` back to its constructor
+# ---------------------------------------------------------------------------------------
+
+
+def _constructor(ctx: PythonContext, expr: ast.AST | None, scope: ast.AST, depth: int = 0) -> ast.Call | None:
+    """The call that built the object `expr` refers to, when the code makes it unique."""
+    if expr is None or depth > 5:
+        return None
+    if isinstance(expr, ast.Name):
+        target = _follow(ctx, expr, scope)
+        return _constructor(ctx, target, scope, depth + 1) if target is not None and target is not expr else None
+    if isinstance(expr, ast.Call):
+        # `build_model()` defined in the file: what does it return?
+        if isinstance(expr.func, ast.Name) and ctx.qualname(expr.func) is None and expr.func.id in ctx.functions:
+            function = ctx.functions[expr.func.id]
+            returns = [n.value for n in _walk_no_defs(function) if isinstance(n, ast.Return) and n.value is not None]
+            built = [_constructor(ctx, r, function, depth + 1) for r in returns]
+            if built and all(b is not None for b in built):
+                quals = {_ctor_name(ctx, b) for b in built}
+                if len(quals) == 1:
+                    return built[0]
+            return None
+        # `Model(...).compile()` style chains are not constructors; `.set_params` changes them
+        return expr
+    return None
+
+
+def _ctor_name(ctx: PythonContext, call: ast.Call | None) -> str | None:
+    """Qualified name of a constructor; a local class reports its first library base."""
+    if call is None:
+        return None
+    qual = ctx.qualname(call.func)
+    if qual is not None:
+        return qual
+    local = _local_class(ctx, call.func)
+    if local is not None:
+        bases = list(_class_bases(ctx, local))
+        return f"<local>{local.name}:" + ",".join(bases)
+    return None
+
+
+def _receiver(call: ast.Call) -> ast.AST | None:
+    return call.func.value if isinstance(call.func, ast.Attribute) else None
+
+
+def _method_calls(ctx: PythonContext, method: str) -> Iterator[ast.Call]:
+    for call in ctx.calls:
+        if isinstance(call.func, ast.Attribute) and call.func.attr == method:
+            yield call
+
+
+def _name_mutated(ctx: PythonContext, name: str, scope: ast.AST, methods: set[str]) -> bool:
+    for node in ast.walk(scope):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in methods
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == name
+        ):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------
+# GL201
+# ---------------------------------------------------------------------------------------
+
+KERAS_ES = {"keras.callbacks.EarlyStopping", "keras.callbacks.early_stopping.EarlyStopping"}
+HF_ES = {"transformers.EarlyStoppingCallback", "transformers.trainer_callback.EarlyStoppingCallback"}
+PL_ES = {
+    "pytorch_lightning.callbacks.EarlyStopping",
+    "pytorch_lightning.callbacks.early_stopping.EarlyStopping",
+}
+XGB_ES = {"xgboost.callback.EarlyStopping"}
+LGB_ES = {"lightgbm.early_stopping", "lightgbm.EarlyStopping", "lightgbm.callback._EarlyStoppingCallback"}
+
+HF_TRAINERS = {
+    "transformers.Trainer",
+    "transformers.trainer.Trainer",
+    "transformers.Seq2SeqTrainer",
+    "transformers.trainer_seq2seq.Seq2SeqTrainer",
+    "trl.SFTTrainer",
+    "trl.DPOTrainer",
+    "trl.RewardTrainer",
+    "trl.ORPOTrainer",
+    "trl.KTOTrainer",
+    "trl.CPOTrainer",
+}
+HF_ARGS = {
+    "transformers.TrainingArguments",
+    "transformers.training_args.TrainingArguments",
+    "transformers.Seq2SeqTrainingArguments",
+    "transformers.training_args_seq2seq.Seq2SeqTrainingArguments",
+    "trl.SFTConfig",
+    "trl.DPOConfig",
+    "trl.RewardConfig",
+    "trl.ORPOConfig",
+    "trl.KTOConfig",
+    "trl.CPOConfig",
+}
+PL_TRAINERS = {"pytorch_lightning.Trainer", "pytorch_lightning.trainer.Trainer", "pytorch_lightning.trainer.trainer.Trainer"}
+
+XGB_ESTIMATORS = {"XGBClassifier", "XGBRegressor", "XGBRanker", "XGBModel"}
+LGB_ESTIMATORS = {"LGBMClassifier", "LGBMRegressor", "LGBMRanker", "LGBMModel"}
+CB_ESTIMATORS = {"CatBoostClassifier", "CatBoostRegressor", "CatBoostRanker", "CatBoost"}
+
+LGB_ROUND_ALIASES = (
+    "num_iterations", "num_iteration", "n_iter", "num_tree", "num_trees", "num_round", "num_rounds",
+    "nrounds", "num_boost_round", "n_estimators", "max_iter",
+)
+LGB_ES_KEYS = ("early_stopping_round", "early_stopping_rounds", "early_stopping", "n_iter_no_change")
+CB_ROUND_KEYS = ("iterations", "n_estimators", "num_boost_round", "num_trees")
+CB_ES_KEYS = ("early_stopping_rounds", "od_type", "od_wait", "od_pval")
+
+_FIX = {
+    "keras": 'add callbacks=[keras.callbacks.EarlyStopping(monitor="val_loss", patience=5, restore_best_weights=True)]',
+    "hf": "add callbacks=[EarlyStoppingCallback(early_stopping_patience=3)] with load_best_model_at_end=True and metric_for_best_model",
+    "lightning": 'add callbacks=[EarlyStopping(monitor="val_loss", patience=5)] (lightning.pytorch.callbacks)',
+    "xgboost": "set early_stopping_rounds=50 (XGBoost >= 2: in the constructor; older: in fit())",
+    "xgboost.train": "pass early_stopping_rounds=50 to xgb.train",
+    "lightgbm": "add callbacks=[lgb.early_stopping(stopping_rounds=50)]",
+    "catboost": "set early_stopping_rounds=50 (or od_type=\"Iter\", od_wait=50)",
+}
+
+
+def _report_epochs(ctx: PythonContext, node: ast.AST, n: float, what: str, lib: str, fix_key: str, unit: str = "epochs") -> None:
+    message = (
+        f"trains {_fmt(n)} {unit} with validation data ({what}) and no early stopping; "
+        f"runs that stop when the validation score stalls often end at a fraction of that: {_FIX[fix_key]}"
+    )
+    ctx.report("GL201", node, message, impact={"library": lib, ("rounds" if "round" in unit else "epochs"): n if not float(n).is_integer() else int(n)})
+
+
+@detector("GL201")
+def missing_early_stopping(ctx: PythonContext) -> None:
+    opts = ctx.options("GL201")
+    min_epochs = opts.get("min-epochs", 10)
+    min_rounds = opts.get("min-rounds", 50)
+    _keras(ctx, min_epochs)
+    _hf_trainer(ctx, min_epochs)
+    _lightning(ctx, min_epochs)
+    _boosting(ctx, min_rounds)
+    _sklearn(ctx, min_rounds)
+    _torch_loops(ctx, min_epochs)
+
+
+# ---- Keras ---------------------------------------------------------------------------------
+
+_KERAS_PREFIXES = ("keras.", "keras_hub.", "keras_nlp.", "keras_cv.", "transformers.TF", "tensorflow_hub.")
+_NOT_KERAS_FIT = ("autokeras.", "sklearn.", "xgboost.", "lightgbm.", "catboost.", "pytorch_lightning.", "scikeras.")
+
+
+def _keras_model(ctx: PythonContext, receiver: ast.AST | None, scope: ast.AST) -> bool | None:
+    ctor = _constructor(ctx, receiver, scope)
+    name = _ctor_name(ctx, ctor)
+    if name is None:
+        return None
+    if name.startswith("<local>"):
+        return any(b.startswith("keras.") for b in name.split(":", 1)[1].split(","))
+    if name.startswith(_KERAS_PREFIXES):
+        return True
+    return False
+
+
+def _keras(ctx: PythonContext, min_epochs: int) -> None:
+    if not ctx.imports.uses("keras", "tensorflow", "keras_hub", "keras_nlp", "keras_cv"):
+        return
+    safety_net = _library_instantiates(ctx, KERAS_ES)
+    for call in _method_calls(ctx, "fit"):
+        scope = _scope(ctx, call)
+        args = Args(ctx, call, scope)
+        vdata, vsplit = args.get("validation_data", 7), args.get("validation_split", 6)
+        has_val = False
+        if vdata is not _MISSING and vdata is not UNKNOWN and not _is_none(vdata):
+            has_val = True
+        if vsplit is not _MISSING and vsplit is not UNKNOWN:
+            split = _number(ctx, vsplit, scope)
+            if split is not None and split > 0:
+                has_val = True
+        if not has_val:
+            continue
+        kind = _keras_model(ctx, _receiver(call), scope)
+        if kind is False:
+            continue
+        if kind is None and ctx.imports.uses("autokeras", "scikeras", "sklearn", "xgboost", "lightgbm", "catboost"):
+            continue  # an unknown receiver in a file that mixes libraries: cannot tell
+        epochs_expr = args.get("epochs", 3)
+        if epochs_expr is UNKNOWN:
+            continue
+        epochs = 1 if epochs_expr is _MISSING else _number(ctx, epochs_expr, scope)
+        if epochs is None:
+            continue
+        initial = args.get("initial_epoch", 10)
+        if initial is UNKNOWN:
+            continue
+        if initial is not _MISSING:
+            start = _number(ctx, initial, scope)
+            if start is None:
+                continue
+            epochs -= start
+        if epochs < min_epochs:
+            continue
+        verdict = _Callbacks(ctx, KERAS_ES, scope).verdict(args.get("callbacks", 5))
+        if verdict is not False or safety_net:
+            continue
+        what = "validation_data" if vdata is not _MISSING else "validation_split"
+        _report_epochs(ctx, call.func, epochs, what, "keras", "keras")
+
+
+# ---- Hugging Face Trainer -----------------------------------------------------------------
+
+
+def _hf_trainer_class(ctx: PythonContext, call: ast.Call) -> tuple[bool, ast.ClassDef | None]:
+    qual = ctx.qualname(call.func)
+    if qual in HF_TRAINERS:
+        return True, None
+    local = _local_class(ctx, call.func)
+    if local is not None and set(_class_bases(ctx, local)) & HF_TRAINERS:
+        return True, local
+    return False, None
+
+
+def _evaluates(ctx: PythonContext, expr: Any, scope: ast.AST) -> bool | None:
+    if expr is _MISSING:
+        return False  # the default is "no"
+    if expr is UNKNOWN:
+        return None
+    value = _const(ctx, expr, scope)
+    if isinstance(value, str):
+        return value.lower() in ("epoch", "steps")
+    qual = ctx.qualname(expr) if isinstance(expr, ast.Attribute) else None
+    if qual and ".IntervalStrategy." in "." + qual or (qual and qual.split(".")[-2:-1] == ["IntervalStrategy"]):
+        return qual.rsplit(".", 1)[-1] in ("EPOCH", "STEPS")
+    return None
+
+
+def _hf_trainer(ctx: PythonContext, min_epochs: int) -> None:
+    if not ctx.imports.uses("transformers", "trl"):
+        return
+    safety_net = _library_instantiates(ctx, HF_ES)
+    for call in ctx.calls:
+        is_trainer, local = _hf_trainer_class(ctx, call)
+        if not is_trainer:
+            continue
+        if local is not None and (_sets_stop_flag(local) or any(ctx.qualname(n) in HF_ES for n in ast.walk(local) if isinstance(n, (ast.Name, ast.Attribute)))):
+            continue
+        scope = _scope(ctx, call)
+        targs = Args(ctx, call, scope)
+        if len(call.args) > 5:
+            continue  # positional callbacks in some versions: cannot tell
+        args_expr = targs.get("args", 1)
+        if args_expr is UNKNOWN or args_expr is _MISSING:
+            continue
+        args_call = _constructor(ctx, args_expr, scope)
+        if args_call is None or ctx.qualname(args_call.func) not in HF_ARGS:
+            continue
+        aargs = Args(ctx, args_call, _scope(ctx, args_call))
+        ascope = _scope(ctx, args_call)
+        strategy = aargs.get("eval_strategy")
+        if strategy is _MISSING:
+            strategy = aargs.get("evaluation_strategy")
+        if _evaluates(ctx, strategy, ascope) is not True:
+            continue
+        eval_ds = targs.get("eval_dataset", 4)
+        if eval_ds is _MISSING or eval_ds is UNKNOWN or _is_none(eval_ds):
+            continue
+        train_ds = targs.get("train_dataset", 3)
+        if train_ds is not _MISSING and train_ds is not UNKNOWN and _same_ref(train_ds, eval_ds):
+            continue  # evaluating on the training set is not validation
+        max_steps = aargs.get("max_steps")
+        if max_steps is UNKNOWN:
+            continue
+        if max_steps is not _MISSING:
+            steps = _number(ctx, max_steps, ascope)
+            if steps is None or steps > 0:
+                continue  # max_steps overrides the epoch count
+        epochs_expr = aargs.get("num_train_epochs")
+        if epochs_expr is UNKNOWN:
+            continue
+        epochs = 3.0 if epochs_expr is _MISSING else _number(ctx, epochs_expr, ascope)
+        if epochs is None or epochs < min_epochs:
+            continue
+        verdict = _Callbacks(ctx, HF_ES, scope).verdict(targs.get("callbacks"))
+        if verdict is not False or safety_net:
+            continue
+        if _added_callbacks(ctx, call, scope):
+            continue
+        lbm = _const(ctx, aargs.get("load_best_model_at_end"), ascope) is True
+        what = "eval_dataset, eval_strategy=" + str(_const(ctx, strategy, ascope) if isinstance(_const(ctx, strategy, ascope), str) else "epoch/steps")
+        if lbm:
+            what += "; load_best_model_at_end only picks the best checkpoint after every epoch has run"
+        _report_epochs(ctx, call.func, epochs, what, "transformers", "hf")
+
+
+def _added_callbacks(ctx: PythonContext, ctor: ast.Call, scope: ast.AST) -> bool:
+    """`trainer.add_callback(...)` on the name the trainer is bound to (any callback: be safe)."""
+    parent = ctx.parent(ctor)
+    names = set()
+    if isinstance(parent, ast.Assign):
+        names = {t.id for t in parent.targets if isinstance(t, ast.Name)}
+    for call in _method_calls(ctx, "add_callback"):
+        recv = _receiver(call)
+        if isinstance(recv, ast.Name) and recv.id in names:
+            return True
+        if not names:
+            return True
+    return False
+
+
+# ---- PyTorch Lightning -------------------------------------------------------------------
+
+
+def _fits_of(ctx: PythonContext, ctor: ast.Call) -> list[ast.Call]:
+    """`trainer.fit(...)` calls on the object a constructor call is bound to (or chained)."""
+    parent = ctx.parent(ctor)
+    if isinstance(parent, ast.Attribute) and parent.attr == "fit":
+        grand = ctx.parent(parent)
+        return [grand] if isinstance(grand, ast.Call) else []
+    if not isinstance(parent, ast.Assign):
+        return []
+    names = {t.id for t in parent.targets if isinstance(t, ast.Name)}
+    scope = _scope(ctx, ctor)
+    fits = []
+    for call in _method_calls(ctx, "fit"):
+        recv = _receiver(call)
+        if isinstance(recv, ast.Name) and recv.id in names and _scope(ctx, call) is scope:
+            fits.append(call)
+    return fits
+
+
+def _lightning_has_validation(ctx: PythonContext, fit: ast.Call) -> bool:
+    scope = _scope(ctx, fit)
+    fargs = Args(ctx, fit, scope)
+    model_cls = None
+    model_ctor = _constructor(ctx, fargs.get("model", 0) if fargs.get("model", 0) not in (UNKNOWN, _MISSING) else None, scope)
+    if model_ctor is not None:
+        model_cls = _local_class(ctx, model_ctor.func)
+    model_methods = _class_methods(ctx, model_cls) if model_cls is not None else None
+    if model_methods is not None and "validation_step" not in model_methods:
+        return False
+    val = fargs.get("val_dataloaders", 2)
+    if val is UNKNOWN:
+        return False
+    if val is not _MISSING and not _is_none(val):
+        return True
+    for dm_expr in (fargs.get("datamodule", 3), fargs.get("train_dataloaders", 1)):
+        if dm_expr in (UNKNOWN, _MISSING) or _is_none(dm_expr):
+            continue
+        dm_ctor = _constructor(ctx, dm_expr, scope)
+        if dm_ctor is None:
+            continue
+        dm_cls = _local_class(ctx, dm_ctor.func)
+        if dm_cls is not None:
+            if "val_dataloader" in _class_methods(ctx, dm_cls):
+                return True
+            continue
+        qual = ctx.qualname(dm_ctor.func) or ""
+        if qual.endswith("LightningDataModule.from_datasets"):
+            v = Args(ctx, dm_ctor, scope).get("val_dataset", 1)
+            if v not in (UNKNOWN, _MISSING) and not _is_none(v):
+                return True
+    if model_methods is not None and "val_dataloader" in model_methods:
+        return True
+    return False
+
+
+def _lightning(ctx: PythonContext, min_epochs: int) -> None:
+    if not ctx.imports.uses("pytorch_lightning", "lightning"):
+        return
+    safety_net = _library_instantiates(ctx, PL_ES)
+    for call in ctx.calls_to(*PL_TRAINERS):
+        scope = _scope(ctx, call)
+        targs = Args(ctx, call, scope)
+        if targs.opaque or call.args:
+            continue
+        for stop in ("max_steps", "max_time", "fast_dev_run"):
+            value = targs.get(stop)
+            if value is not _MISSING and not (_const(ctx, value, scope) in (None, -1, False)):
+                break
+        else:
+            limit = targs.get("limit_val_batches")
+            if limit is not _MISSING and _number(ctx, limit, scope) in (None, 0, 0.0):
+                continue
+            epochs_expr = targs.get("max_epochs")
+            if epochs_expr is _MISSING:
+                epochs, what_default = 1000, " (Lightning's default when neither max_epochs nor max_steps is set)"
+            else:
+                epochs, what_default = _number(ctx, epochs_expr, scope), ""
+            if epochs is None or epochs < min_epochs:
+                continue
+            verdict = _Callbacks(ctx, PL_ES, scope).verdict(targs.get("callbacks"))
+            if verdict is not False or safety_net:
+                continue
+            fits = _fits_of(ctx, call)
+            if not fits or not any(_lightning_has_validation(ctx, f) for f in fits):
+                continue
+            # a LightningModule may add its own callbacks
+            if any("configure_callbacks" in _class_methods(ctx, c) for c in _classes(ctx).values()):
+                continue
+            _report_epochs(ctx, call.func, epochs, "a validation loop" + what_default, "lightning", "lightning")
+
+
+# ---- XGBoost, LightGBM, CatBoost ---------------------------------------------------------
+
+
+def _boost_kind(ctx: PythonContext, ctor: ast.Call | None) -> str | None:
+    name = _ctor_name(ctx, ctor)
+    if name is None:
+        return None
+    if name.startswith("<local>"):
+        bases = name.split(":", 1)[1].split(",")
+        name = bases[0] if bases and bases[0] else ""
+    last = name.rsplit(".", 1)[-1]
+    if name.startswith("xgboost.") and last in XGB_ESTIMATORS:
+        return "xgboost"
+    if name.startswith("lightgbm.") and last in LGB_ESTIMATORS:
+        return "lightgbm"
+    if name.startswith("catboost.") and last in CB_ESTIMATORS:
+        return "catboost"
+    return None
+
+
+def _eval_is_validation(ctx: PythonContext, evals: Any, train: Any, scope: ast.AST) -> bool:
+    """True when an eval set holds something other than the training data."""
+    if evals in (UNKNOWN, _MISSING) or evals is None or _is_none(evals):
+        return False
+    node = _follow(ctx, evals, scope) if isinstance(evals, ast.Name) else evals
+    if node is None:
+        return False
+    if isinstance(node, ast.Call) or (isinstance(node, (ast.Name, ast.Attribute)) and not isinstance(node, ast.Name)):
+        return not _same_ref(node, train)  # a single Pool / DMatrix / Dataset
+    if isinstance(node, ast.Name):
+        return not _same_ref(node, train)
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return False
+    elements = node.elts
+    if not elements:
+        return False
+    # `(X_val, y_val)` as a bare tuple (CatBoost) or a list of them / of datasets
+    if isinstance(node, ast.Tuple) and len(elements) == 2 and not any(isinstance(e, ast.Tuple) for e in elements):
+        return not _same_ref(elements[0], train)
+    for element in elements:
+        first = element.elts[0] if isinstance(element, ast.Tuple) and element.elts else element
+        if isinstance(first, ast.Starred):
+            return False
+        if not _same_ref(first, train):
+            return True
+    return False
+
+
+def _boosting(ctx: PythonContext, min_rounds: int) -> None:
+    uses = {lib: ctx.imports.uses(lib) for lib in ("xgboost", "lightgbm", "catboost")}
+    if not any(uses.values()):
+        return
+    nets = {
+        "xgboost": uses["xgboost"] and _library_instantiates(ctx, XGB_ES),
+        "lightgbm": uses["lightgbm"] and _library_instantiates(ctx, LGB_ES),
+        "catboost": False,
+    }
+    for call in ctx.calls:
+        qual = ctx.qualname(call.func)
+        if qual == "xgboost.train" and not nets["xgboost"]:
+            _xgb_train(ctx, call, min_rounds)
+        elif qual == "lightgbm.train" and not nets["lightgbm"]:
+            _lgb_train(ctx, call, min_rounds)
+        elif isinstance(call.func, ast.Attribute) and call.func.attr == "fit":
+            scope = _scope(ctx, call)
+            ctor = _constructor(ctx, call.func.value, scope)
+            kind = _boost_kind(ctx, ctor)
+            if kind is None or nets.get(kind):
+                continue
+            recv = call.func.value
+            if isinstance(recv, ast.Name) and _name_mutated(ctx, recv.id, scope, {"set_params"}):
+                continue
+            _boost_fit(ctx, call, ctor, kind, min_rounds)
+
+
+def _xgb_train(ctx: PythonContext, call: ast.Call, min_rounds: int) -> None:
+    scope = _scope(ctx, call)
+    a = Args(ctx, call, scope)
+    evals = a.get("evals", 3)
+    if not _eval_is_validation(ctx, evals, a.get("dtrain", 1), scope):
+        return
+    es = a.get("early_stopping_rounds")
+    if es is UNKNOWN or (es is not _MISSING and not _is_none(es)):
+        return
+    params = a.get("params", 0)
+    entries = _dict_entries(ctx, params, scope) if params not in (UNKNOWN, _MISSING) else {}
+    if entries is None or "early_stopping_rounds" in entries:
+        return
+    if _Callbacks(ctx, XGB_ES, scope).verdict(a.get("callbacks")) is not False:
+        return
+    rounds_expr = a.get("num_boost_round", 2)
+    if rounds_expr is UNKNOWN:
+        return
+    rounds = 10 if rounds_expr is _MISSING else _number(ctx, rounds_expr, scope)  # xgb.train's default is 10
+    if rounds is None or rounds < min_rounds:
+        return
+    _report_epochs(ctx, call.func, rounds, "evals", "xgboost", "xgboost.train", unit="boosting rounds")
+
+
+def _lgb_train(ctx: PythonContext, call: ast.Call, min_rounds: int) -> None:
+    scope = _scope(ctx, call)
+    a = Args(ctx, call, scope)
+    if not _eval_is_validation(ctx, a.get("valid_sets", 3), a.get("train_set", 1), scope):
+        return
+    es = a.get("early_stopping_rounds", 10 if len(call.args) > 10 else None)
+    if es is UNKNOWN or (es is not _MISSING and not _is_none(es)):
+        return
+    params = a.get("params", 0)
+    entries = _dict_entries(ctx, params, scope) if params not in (UNKNOWN, _MISSING) else {}
+    if entries is None:
+        return
+    for key in LGB_ES_KEYS:
+        if key in entries:
+            value = _const(ctx, entries[key], scope)
+            if not (isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0) and value is not False:
+                return
+    if _Callbacks(ctx, LGB_ES, scope).verdict(a.get("callbacks")) is not False:
+        return
+    rounds_expr: Any = _MISSING
+    for key in LGB_ROUND_ALIASES:  # params take precedence over the argument
+        if key in entries:
+            rounds_expr = entries[key]
+            break
+    else:
+        rounds_expr = a.get("num_boost_round", 2)
+    if rounds_expr is UNKNOWN:
+        return
+    rounds = 100 if rounds_expr is _MISSING else _number(ctx, rounds_expr, scope)
+    if rounds is None or rounds < min_rounds:
+        return
+    _report_epochs(ctx, call.func, rounds, "valid_sets", "lightgbm", "lightgbm", unit="boosting rounds")
+
+
+def _boost_fit(ctx: PythonContext, fit: ast.Call, ctor: ast.Call, kind: str, min_rounds: int) -> None:
+    scope = _scope(ctx, fit)
+    fa = Args(ctx, fit, scope)
+    if fa.opaque:
+        return
+    cscope = _scope(ctx, ctor)
+    ca = Args(ctx, ctor, cscope)
+    if ca.opaque:
+        return
+    if ctor.args and kind != "catboost":
+        return  # positional constructor arguments: unusual, cannot tell
+    if not _eval_is_validation(ctx, fa.get("eval_set"), fa.get("X", 0), scope):
+        return
+    if kind == "xgboost":
+        for src, s in ((ca, cscope), (fa, scope)):
+            es = src.get("early_stopping_rounds")
+            if es is not _MISSING and not _is_none(es):
+                return
+            if _Callbacks(ctx, XGB_ES, s).verdict(src.get("callbacks")) is not False:
+                return
+        rounds_expr = ca.get("n_estimators")
+        default, fix = 100, "xgboost"
+        if _boost_kind(ctx, ctor) and ("RF" in (_ctor_name(ctx, ctor) or "")):
+            return
+    elif kind == "lightgbm":
+        for key in LGB_ES_KEYS:
+            value = ca.get(key)
+            if value is not _MISSING and not _is_none(value):
+                return
+        es = fa.get("early_stopping_rounds")
+        if es is not _MISSING and not _is_none(es):
+            return
+        if _Callbacks(ctx, LGB_ES, scope).verdict(fa.get("callbacks")) is not False:
+            return
+        rounds_expr = _MISSING
+        for key in LGB_ROUND_ALIASES:
+            if ca.get(key) is not _MISSING:
+                rounds_expr = ca.get(key)
+                break
+        default, fix = 100, "lightgbm"
+    else:  # catboost
+        if ctor.args:
+            return
+        for key in CB_ES_KEYS:
+            for src in (ca, fa):
+                value = src.get(key)
+                if value is not _MISSING and not _is_none(value):
+                    return
+        params = ca.get("params")
+        if params is not _MISSING:
+            return
+        if _Callbacks(ctx, set(), scope).verdict(fa.get("callbacks")) is not False:
+            return
+        rounds_expr = _MISSING
+        for key in CB_ROUND_KEYS:
+            if ca.get(key) is not _MISSING:
+                rounds_expr = ca.get(key)
+                break
+        default, fix = 1000, "catboost"
+    if rounds_expr is UNKNOWN:
+        return
+    rounds = default if rounds_expr is _MISSING else _number(ctx, rounds_expr, cscope)
+    if rounds is None or rounds < min_rounds:
+        return
+    _report_epochs(ctx, fit.func, rounds, "eval_set", kind, fix, unit="boosting rounds")
+
+
+# ---- scikit-learn ------------------------------------------------------------------------
+
+
+def _sklearn(ctx: PythonContext, min_rounds: int) -> None:
+    if not ctx.imports.uses("sklearn"):
+        return
+    # A grid that varies n_estimators / max_iter makes the constructor's count meaningless.
+    grid_keys = any(
+        isinstance(n, ast.Constant) and isinstance(n.value, str) and re.search(r"(^|__)(n_estimators|max_iter)$", n.value)
+        for n in ast.walk(ctx.tree)
+    )
+    for call in ctx.calls:
+        qual = ctx.qualname(call.func)
+        if not qual or not qual.startswith("sklearn."):
+            continue
+        last = qual.rsplit(".", 1)[-1]
+        if last not in ("GradientBoostingClassifier", "GradientBoostingRegressor",
+                        "HistGradientBoostingClassifier", "HistGradientBoostingRegressor",
+                        "MLPClassifier", "MLPRegressor"):
+            continue
+        scope = _scope(ctx, call)
+        a = Args(ctx, call, scope)
+        if a.opaque or call.args or grid_keys:
+            continue
+        parent = ctx.parent(call)
+        if isinstance(parent, ast.Call) and call_name(parent).endswith(("SearchCV", "Search")):
+            continue
+        if last.startswith("GradientBoosting"):
+            if a.get("n_iter_no_change") is not _MISSING and not _is_none(a.get("n_iter_no_change")):
+                continue
+            n_expr = a.get("n_estimators")
+            n = 100 if n_expr is _MISSING else _number(ctx, n_expr, scope)
+            if n is None or n < min_rounds:
+                continue
+            ctx.report(
+                "GL201", call.func,
+                f"trains {_fmt(n)} boosting rounds and never checks a held-out score; set n_iter_no_change=10 "
+                f"(with validation_fraction=0.1) to stop once the validation score stops improving",
+                impact={"library": "sklearn", "rounds": int(n)},
+            )
+        elif last.startswith("HistGradientBoosting"):
+            es = _const(ctx, a.get("early_stopping"), scope)
+            if es is not False:
+                continue
+            n_expr = a.get("max_iter")
+            n = 100 if n_expr is _MISSING else _number(ctx, n_expr, scope)
+            if n is None or n < min_rounds:
+                continue
+            ctx.report(
+                "GL201", call.func,
+                f"trains {_fmt(n)} boosting rounds with early_stopping=False; leave early_stopping at \"auto\" "
+                f"or set it to True to stop once the validation score stops improving",
+                impact={"library": "sklearn", "rounds": int(n)},
+            )
+        else:  # MLP: the default already stops when the *training* loss stalls
+            es = a.get("early_stopping")
+            if es is not _MISSING and _const(ctx, es, scope) is not False:
+                continue
+            solver = _const(ctx, a.get("solver"), scope)
+            if solver == "lbfgs" or a.get("solver") is not _MISSING and not isinstance(solver, str):
+                continue
+            n_expr = a.get("max_iter")
+            if n_expr is _MISSING:
+                continue
+            n = _number(ctx, n_expr, scope)
+            if n is None or n <= 200:
+                continue  # only when raised above the library default of 200
+            ctx.report(
+                "GL201", call.func,
+                f"runs up to {_fmt(n)} epochs and stops only when the training loss stalls; set "
+                f"early_stopping=True to hold out 10 % and stop when the validation score stops improving",
+                impact={"library": "sklearn", "epochs": int(n)},
+            )
+
+
+# ---- hand-written PyTorch epoch loops ----------------------------------------------------
+
+_VAL_TOKENS = {"val", "valid", "validation", "validate", "dev", "test", "eval", "evaluation", "evaluate", "heldout", "holdout"}
+_VAL_GLUED = re.compile(r"(val|valid|validation|test|dev|eval)(loader|dataloader|loaders|set|data|dataset|ds|dl|iter|gen|generator|batches|x|y)")
+_TRAIN_TOKENS = {"train", "training", "trn"}
+_LOG_CALLS = {
+    "print", "log", "info", "debug", "warning", "append", "add_scalar", "add_scalars", "format", "write",
+    "set_postfix", "set_description", "update", "log_metrics", "log_dict", "extend", "item", "save",
+    "step",  # scheduler.step(val_loss) reads a validation score but is not an evaluation
+}
+
+
+def _tokens(identifier: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", identifier)
+    return [t for t in re.split(r"[_\W\d]+", spaced.lower()) if t]
+
+
+def _is_val_name(identifier: str) -> bool:
+    return any(t in _VAL_TOKENS or _VAL_GLUED.fullmatch(t) for t in _tokens(identifier))
+
+
+def _is_train_name(identifier: str) -> bool:
+    return any(t in _TRAIN_TOKENS or re.fullmatch(r"train(loader|dataloader|set|data|dataset|ds|dl|x|y)", t) for t in _tokens(identifier))
+
+
+def _names_in(node: ast.AST) -> Iterator[str]:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            yield sub.id
+        elif isinstance(sub, ast.Attribute):
+            yield sub.attr
+        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str) and sub.value.lower() in ("val", "valid", "validation", "dev", "test", "eval"):
+            yield sub.value
+
+
+def _range_count(ctx: PythonContext, loop: ast.For, scope: ast.AST) -> int | None:
+    it = loop.iter
+    # tqdm(range(n)), enumerate(range(n)), trange(n)
+    while isinstance(it, ast.Call) and call_name(it) in ("tqdm", "enumerate", "notebook_tqdm") and it.args:
+        it = it.args[0]
+    if not isinstance(it, ast.Call) or call_name(it) not in ("range", "trange") or it.keywords:
+        return None
+    if isinstance(it.func, ast.Attribute) and call_name(it) == "range":
+        return None
+    values = [_number(ctx, a, scope) for a in it.args]
+    if not values or any(v is None or not isinstance(v, int) for v in values):
+        return None
+    if len(values) == 1:
+        return max(values[0], 0)
+    if len(values) == 2:
+        return max(values[1] - values[0], 0)
+    return len(range(*values))  # type: ignore[arg-type]
+
+
+def _has_train_step(ctx: PythonContext, body: list[ast.stmt], depth: int = 0, seen: set | None = None) -> bool:
+    seen = seen if seen is not None else set()
+    for stmt in body:
+        for node in [stmt, *_walk_no_defs(stmt)]:
+            if not isinstance(node, ast.Call):
+                continue
+            name = call_name(node)
+            if name == "backward":
+                return True
+            if name == "step" and isinstance(node.func, ast.Attribute):
+                recv = dotted(node.func.value) or ""
+                if "optim" in recv.lower() or recv.lower().endswith(("opt", "optimizer")):
+                    return True
+            if depth < 3:
+                function = _called_function(ctx, node)
+                if function is not None and function not in seen:
+                    seen.add(function)
+                    if _has_train_step(ctx, function.body, depth + 1, seen):
+                        return True
+    return False
+
+
+def _called_function(ctx: PythonContext, call: ast.Call) -> ast.FunctionDef | None:
+    func = call.func
+    if isinstance(func, ast.Name) and ctx.qualname(func) is None:
+        return ctx.functions.get(func.id)  # type: ignore[return-value]
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+        cls = ctx.enclosing_class(call)
+        if cls is not None:
+            return _class_methods(ctx, cls).get(func.attr)
+    return None
+
+
+def _evaluates_on_validation(ctx: PythonContext, body: list[ast.stmt]) -> bool:
+    for stmt in body:
+        for node in [stmt, *_walk_no_defs(stmt)]:
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                if any(_is_val_name(n) for n in _names_in(node.iter)):
+                    return True
+            if not isinstance(node, ast.Call):
+                continue
+            name = call_name(node)
+            if name in _LOG_CALLS:
+                continue
+            arg_nodes = list(node.args) + [k.value for k in node.keywords]
+            arg_names = [n for a in arg_nodes for n in _names_in(a)]
+            if any(_is_val_name(n) for n in arg_names) and not (name in ("eval", "train") and not node.args):
+                return True
+            if name and _is_val_name(name) and not (name == "eval" and not arg_nodes):
+                # `evaluate(model, train_loader)` only looks at training data
+                if arg_names and any(_is_train_name(n) for n in arg_names):
+                    continue
+                if isinstance(node.func, ast.Attribute) and name == "eval":
+                    continue
+                return True
+    return False
+
+
+_STOP_WORDS = re.compile(r"patience|early_?stop|earlystop|stop_training|should_stop|should_prune|no_improve|bad_epochs|stale")
+
+
+def _stops_early(loop: ast.For) -> bool:
+    """A `break`/`return`/`raise` that can end the epoch loop, or early-stop bookkeeping."""
+    stack: list[tuple[ast.AST, bool]] = [(s, False) for s in loop.body]
+    while stack:
+        node, nested_loop = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Break) and not nested_loop:
+            return True
+        if isinstance(node, (ast.Return, ast.Raise)):
+            return True
+        if isinstance(node, ast.Call) and call_name(node) in ("exit", "_exit"):
+            return True
+        if isinstance(node, ast.Name) and _STOP_WORDS.search(node.id.lower()):
+            return True
+        if isinstance(node, ast.Attribute) and _STOP_WORDS.search(node.attr.lower()):
+            return True
+        inner = nested_loop or isinstance(node, (ast.For, ast.AsyncFor, ast.While))
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, inner if child not in getattr(node, "orelse", []) else nested_loop))
+    return False
+
+
+def _torch_loops(ctx: PythonContext, min_epochs: int) -> None:
+    if not ctx.imports.uses("torch"):
+        return
+    for loop in ast.walk(ctx.tree):
+        if not isinstance(loop, ast.For):
+            continue
+        scope = _scope(ctx, loop)
+        n = _range_count(ctx, loop, scope)
+        if n is None or n < min_epochs:
+            continue
+        if any(isinstance(a, (ast.For, ast.AsyncFor)) and _range_count(ctx, a, _scope(ctx, a)) for a in ctx.ancestors(loop)):
+            continue  # the outer loop is the epoch loop
+        if not _has_train_step(ctx, loop.body) or not _evaluates_on_validation(ctx, loop.body):
+            continue
+        if _stops_early(loop):
+            continue
+        # early stopping handled by the enclosing function (e.g. an EarlyStopping helper object)
+        function = ctx.enclosing_function(loop) or ctx.tree
+        if any(
+            isinstance(n_, (ast.Name, ast.Attribute)) and _STOP_WORDS.search((n_.id if isinstance(n_, ast.Name) else n_.attr).lower())
+            for n_ in ast.walk(function)
+        ):
+            continue
+        end_line, end_col = loop.iter.end_lineno or loop.lineno, loop.iter.end_col_offset or 0
+        ctx.report_at(
+            "GL201", loop.lineno, ctx.char_column(loop.lineno, loop.col_offset), end_line,
+            ctx.char_column(end_line, end_col),
+            f"trains {_fmt(n)} epochs, evaluates on validation data every epoch and never stops early; "
+            f"break out of the loop once the validation loss has not improved for a few epochs (patience)",
+            impact={"library": "pytorch", "epochs": n},
+            severity=Severity.NOTE,
+        )
+
