@@ -335,7 +335,8 @@ def _suggestion(opts: dict[str, Any], candidates: int | None) -> int:
     if candidates is None:
         return cap
     fraction = float(opts.get("suggested-fraction", 0.25))
-    return max(1, min(cap, math.ceil(candidates * fraction)))
+    # never below 2 on grids of 3+: one random draw is not a search
+    return max(1, min(2, candidates - 1), min(cap, math.ceil(candidates * fraction)))
 
 
 def _cost_text(opts: dict[str, Any], candidates: int | None, folds: int | None, fold_note: str,
@@ -362,9 +363,18 @@ def _cost_text(opts: dict[str, Any], candidates: int | None, folds: int | None, 
         size = f"{_fmt(candidates)} candidates = {_fmt(fits)} {unit}"
         impact["fits"] = fits
     saving = 1 - k / candidates
-    impact.update(suggested_iterations=k, suggested_fits=suggested, saving_fraction=round(saving, 3))
-    per = f" x {folds} folds = {_fmt(suggested)} {unit}" if folds is not None else f" {unit}"
+    impact.update(suggested_iterations=k, saving_fraction=round(saving, 3))
+    if fold_note != "folds unknown":
+        impact["suggested_fits"] = suggested
+    if folds is not None:
+        per = f" x {folds} folds = {_fmt(suggested)} {unit}"
+    elif fold_note == "folds unknown":
+        per = " candidates (x the same folds)"
+    else:
+        per = f" {unit}"
     text = f"{size}; {alternative.format(n=k)} would cost {_fmt(k)}{per} ({round(saving * 100)} % less)"
+    if k == 1 and unit.endswith("s") and folds is None and fold_note != "folds unknown":
+        text = text.replace(f" 1 {unit} (", f" 1 {unit[:-1]} (")
     return text, impact
 
 
@@ -623,12 +633,16 @@ def _sklearn_searches(ctx: PythonContext, opts: dict[str, Any], min_candidates: 
         folds, note = _folds(ctx, kwarg(call, "cv"), default_cv, call)
         cls = q.rsplit(".", 1)[-1] if q else "GridSearchCV"
         if halving:
-            text, impact = _cost_text(opts, candidates, folds, note, "HalvingRandomSearchCV(n_candidates={n})")
-            message = (f"{cls} starts every grid point: {text.split(';')[0]} in its first round before "
-                       f"successive halving discards the weak ones; sampling the space instead "
-                       f"(HalvingRandomSearchCV) starts fewer candidates")
+            k = _suggestion(opts, candidates)
+            impact = {"suggested_iterations": k}
             if candidates is not None:
-                impact["first_round_candidates"] = candidates
+                impact.update(candidates=candidates, saving_fraction=round(1 - k / candidates, 3))
+            if folds is not None:
+                impact["folds"] = folds
+            size = f"all {_fmt(candidates)} grid points" if candidates is not None else "every grid point"
+            message = (f"{cls} already discards weak candidates early, but still starts {size} "
+                       f"(x {folds if folds is not None else 'the'} folds) in its first round; "
+                       f"HalvingRandomSearchCV(n_candidates={k}) samples the space instead and starts fewer")
             ctx.report("GL101", call.func, message, impact=impact, severity=Severity.NOTE)
             continue
         text, impact = _cost_text(opts, candidates, folds, note, "RandomizedSearchCV(n_iter={n})")
