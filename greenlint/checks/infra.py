@@ -1,0 +1,718 @@
+"""GL4xx: where and on what ML code runs (regions, accelerators, endpoints, schedules).
+
+Config detectors read the `Node` trees of YAML, JSON, TOML, Terraform and .env files; the
+Python detectors read SDK calls (boto3, SageMaker, Vertex AI, Azure ML).
+"""
+from __future__ import annotations
+
+import ast
+import csv
+import functools
+import re
+from typing import Any, Iterable, Iterator
+
+from .. import carbon
+from ..finding import Severity
+from ..rules import data_path
+from . import detector
+
+# --------------------------------------------------------------------------------------
+# shared: regions
+
+# Keys whose value names where compute runs (normalised: lower case, no '-' or '_').
+_REGION_KEYS = {
+    "region", "awsregion", "awsdefaultregion", "defaultregion", "cdkdefaultregion", "gcpregion", "googleregion",
+    "googlecloudregion", "cloudsdkcomputeregion", "computeregion", "vertexregion", "vertexlocation",
+    "vertexailocation", "gcplocation", "googlecloudlocation", "azurelocation", "azureregion", "regionname",
+    "sagemakerregion", "ociregion", "alicloudregion", "alibabacloudregion", "ibmregion", "ibmcloudregion",
+    "topology.kubernetes.io/region", "failuredomain.beta.kubernetes.io/region",
+}
+_ZONE_KEYS = {
+    "zone", "computezone", "cloudsdkcomputezone", "gcpzone", "googlezone", "availabilityzone",
+    "topology.kubernetes.io/zone", "failuredomain.beta.kubernetes.io/zone",
+}
+_LOCATION_KEYS = {"location"}  # Azure resources and GCP services; also used for many other things
+
+# Path components that say the value places data, state or control-plane objects, not compute.
+_DATA_WORDS = (
+    "backend", "bucket", "s3", "storage", "replica", "replication", "backup", "ecr", "registry", "artifact",
+    "dns", "route53", "cdn", "kms", "secret", "bigquery", "dataset", "logging", "tfstate", "dynamodb",
+    "cloudtrail", "billing", "budget", "snapshot", "vault", "remotestate", "source", "destination", "peer",
+    "failover", "secondary", "dr", "copy",
+)
+
+_KEY_PROVIDER_HINTS = (("aws", "aws"), ("sagemaker", "aws"), ("gcp", "gcp"), ("google", "gcp"), ("vertex", "gcp"),
+                       ("cloudsdk", "gcp"), ("azure", "azure"), ("oci", "oracle"), ("alicloud", "alibaba"),
+                       ("alibaba", "alibaba"), ("ibm", "ibm"))
+
+# Text of the file that tells which cloud an ambiguous region id (us-east-1: AWS or Alibaba) belongs to.
+_TEXT_PROVIDER_HINTS = (
+    ("alibaba", re.compile(r"alicloud|aliyun|alibabacloud|alibaba_cloud")),
+    ("oracle", re.compile(r"\boci\b|oraclecloud|oracle_cloud|provider \"oci\"")),
+    ("ibm", re.compile(r"ibmcloud|ibm_is_|provider \"ibm\"")),
+)
+
+
+def _norm(key: Any) -> str:
+    return str(key).replace("-", "").replace("_", "").lower()
+
+
+def _file_provider(text: str) -> str | None:
+    low = text.lower()
+    for provider, pattern in _TEXT_PROVIDER_HINTS:
+        if pattern.search(low):
+            return provider
+    return None
+
+
+def resolve_region(value: str, hint: str | None = None, overrides: dict | None = None,
+                   allow_azure_display: bool = False) -> carbon.Region | None:
+    """A region id (or zone) as written in a config or call, to a Region; None when unknown.
+
+    An id some providers share (`us-east-1`: AWS and Alibaba) goes to `hint` when it has it,
+    else to AWS, by far the most common reading.
+    """
+    raw = value.strip()
+    if not raw or len(raw) > 40 or not re.fullmatch(r"[A-Za-z0-9 _-]+", raw):
+        return None
+    ident = raw.lower()
+    if " " in ident:
+        if not allow_azure_display:
+            return None
+        ident = ident.replace(" ", "")  # Azure display names: "East US" -> eastus
+    found: dict[str, carbon.Region] = {}
+    for provider in ("aws", "gcp", "azure", "oracle", "alibaba", "ibm"):
+        region = carbon.lookup(f"{provider}:{ident}", overrides)
+        if region is not None:
+            found[provider] = region
+    if not found:
+        return None
+    if hint in found:
+        return found[hint]
+    for provider in ("aws", "gcp", "azure", "oracle", "ibm", "alibaba"):
+        if provider in found:
+            return found[provider]
+    return None
+
+
+def region_finding(region: carbon.Region, options: dict, overrides: dict | None) -> tuple[str, dict] | None:
+    """Message and impact for GL401, or None when the region is clean enough or has no alternative."""
+    max_intensity = float(options.get("max-intensity", 250))
+    min_improvement = float(options.get("min-improvement", 2.0))
+    allowed = options.get("allowed-regions") or None
+    if region.gco2e_per_kwh < max_intensity:
+        return None
+    if allowed is not None and _in_allowed(region, allowed):
+        return None
+    alt = carbon.cleaner_alternative(region, min_improvement, allowed, overrides)
+    if alt is None:
+        return None
+    factor = region.gco2e_per_kwh / alt.gco2e_per_kwh if alt.gco2e_per_kwh > 0 else float("inf")
+    where = "in the same country" if alt.country_iso == region.country_iso else f"in {alt.continent}"
+    year = f" {region.year}" if region.year else ""
+    message = (
+        f"{region.region} ({region.location or region.provider}) runs on a grid averaging "
+        f"{region.gco2e_per_kwh:.0f} gCO2e/kWh (annual average{year}); {alt.region} ({alt.location}), {where}, "
+        f"averages {alt.gco2e_per_kwh:.0f} gCO2e/kWh: {factor:.1f}x less carbon for the same energy"
+    )
+    impact = {
+        "provider": region.provider,
+        "region": region.region,
+        "gco2e_per_kwh": region.gco2e_per_kwh,
+        "year": region.year,
+        "source": region.source,
+        "alternative": alt.region,
+        "alternative_gco2e_per_kwh": alt.gco2e_per_kwh,
+        "alternative_source": alt.source,
+        "factor": round(factor, 2),
+        "basis": "annual average grid intensity",
+    }
+    return message, impact
+
+
+def _in_allowed(region: carbon.Region, allowed: Iterable[str]) -> bool:
+    for item in allowed:
+        item = str(item).strip().lower()
+        if item in (region.region, region.spec):
+            return True
+        if ":" in item:
+            provider, _, name = item.partition(":")
+            if carbon.canonical_provider(provider) == region.provider and name == region.region:
+                return True
+    return False
+
+
+# --------------------------------------------------------------------------------------
+# shared: accelerators
+
+@functools.lru_cache(maxsize=1)
+def _accelerators() -> tuple[list[dict], dict[str, dict]]:
+    legacy, current = [], {}
+    with open(data_path("accelerators.csv"), newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["role"] == "legacy":
+                row["regex"] = re.compile(row["pattern"], re.I)
+                legacy.append(row)
+            else:
+                current[row["gpu"]] = row
+    return legacy, current
+
+
+def legacy_accelerator(value: str) -> dict | None:
+    value = value.strip()
+    if not value or len(value) > 40:
+        return None
+    for row in _accelerators()[0]:
+        if row["regex"].match(value):
+            return row
+    return None
+
+
+def accelerator_finding(value: str, row: dict) -> tuple[str, dict, Severity]:
+    current = _accelerators()[1][row["suggest_gpu"]]
+    uses_tensor = bool(row["tensor_fp16_tflops"]) and row["architecture"] == "Volta"
+    metric = "tensor_fp16_tflops" if uses_tensor else "fp32_tflops"
+    old = float(row[metric]) / float(row["board_power_w"])
+    new = float(current[metric]) / float(current["board_power_w"])
+    label = "FP16 tensor" if uses_tensor else "FP32"
+    factor = new / old
+    message = (
+        f"{value} runs an {row['gpu']} ({row['architecture']}, {row['launched']}): {old:.3f} peak {label} TFLOPS per watt; "
+        f"an {current['gpu']} ({current['architecture']}, {current['launched']}) does {new:.2f}, "
+        f"about {factor:.0f}x more work per joule (NVIDIA datasheets). Use {row['suggest']}"
+    )
+    if factor < 10:
+        message = message.replace(f"about {factor:.0f}x", f"about {factor:.1f}x")
+    impact = {
+        "instance": value,
+        "gpu": row["gpu"],
+        "architecture": row["architecture"],
+        "tflops_per_watt": round(old, 4),
+        "suggested_gpu": current["gpu"],
+        "suggested_tflops_per_watt": round(new, 4),
+        "factor": round(factor, 1),
+        "metric": f"peak {label} TFLOPS per board watt",
+        "source": row["source"],
+        "suggested_source": current["source"],
+    }
+    severity = Severity.NOTE if row["severity"] == "note" else Severity.WARNING
+    return message, impact, severity
+
+
+_ACCEL_KEY_WORDS = ("instance", "machine", "accelerator", "gpu", "vmsize", "size", "sku", "type", "flavor",
+                    "node", "compute", "default", "hardware", "resource")
+_CATALOGUE_WORDS = ("allowed", "valid", "supported", "choices", "options", "enum", "deprecated", "legacy",
+                    "blocked", "denied", "forbidden", "exclude", "retired")
+
+
+# --------------------------------------------------------------------------------------
+# config detectors
+
+def _key_of(path: tuple) -> tuple[str | None, tuple]:
+    """The named key a value sits under (through sequence indices), and the path above it."""
+    for i in range(len(path) - 1, -1, -1):
+        if isinstance(path[i], str):
+            return path[i], path[:i]
+    return None, ()
+
+
+def _effective_key(path: tuple) -> tuple[str | None, tuple]:
+    """Terraform `variable "region" { default = "us-east-1" }` counts as key `region`."""
+    key, above = _key_of(path)
+    if key == "default" and len(above) >= 2 and above[-2] == "variable":
+        return str(above[-1]), above[:-2]
+    return key, above
+
+
+def _has_data_word(path: Iterable) -> bool:
+    for step in path:
+        if isinstance(step, str):
+            n = _norm(step)
+            if any(w == n or (len(w) > 3 and w in n) for w in _DATA_WORDS):
+                return True
+    return False
+
+
+def _scalars(node) -> Iterator[Any]:
+    if node.is_scalar:
+        yield node
+    elif node.is_seq:
+        for child in node.value:
+            if child.is_scalar:
+                yield child
+
+
+def _terraform_provider_hint(path: tuple) -> str | None:
+    for step in path:
+        if not isinstance(step, str):
+            continue
+        s = step.lower()
+        for prefix, provider in (("aws", "aws"), ("google", "gcp"), ("azurerm", "azure"), ("azure", "azure"),
+                                 ("oci", "oracle"), ("alicloud", "alibaba"), ("ibm", "ibm")):
+            if s == prefix or s.startswith(prefix + "_"):
+                return provider
+    return None
+
+
+@detector("GL401", "config")
+def carbon_intensive_region_config(ctx) -> None:
+    options = ctx.options("GL401")
+    overrides = ctx.request.carbon or None
+    file_hint = _file_provider(ctx.text)
+    for doc in ctx.documents:
+        for path, node in doc.walk():
+            if not path or node.is_map:
+                continue
+            if node.is_seq:
+                # matchExpressions: {key: topology.kubernetes.io/region, operator: In, values: [...]}
+                continue
+            key, above = _effective_key(path)
+            if key is None:
+                continue
+            nkey = _norm(key)
+            values: list = []
+            if nkey in _REGION_KEYS or nkey in _ZONE_KEYS or nkey in _LOCATION_KEYS:
+                values = [node]
+            elif nkey == "values" and above:
+                parent = doc.find(*above) if above else None
+                if parent is not None and parent.is_map:
+                    label = parent.get("key")
+                    if label is not None and label.str() and _norm(label.str()) in _REGION_KEYS | _ZONE_KEYS:
+                        values = [node]
+            if not values or not node.is_scalar or node.opaque or not isinstance(node.value, str):
+                continue
+            if _has_data_word(above):
+                continue
+            hint = None
+            for word, provider in _KEY_PROVIDER_HINTS:
+                if word in nkey:
+                    hint = provider
+                    break
+            hint = hint or _terraform_provider_hint(path) or file_hint
+            region = resolve_region(node.value, hint, overrides, allow_azure_display=nkey in _LOCATION_KEYS)
+            if region is None:
+                continue
+            if nkey in _LOCATION_KEYS and region.provider not in ("azure", "gcp"):
+                continue  # `location: us-east-1` is not how AWS spells a region
+            result = region_finding(region, options, overrides)
+            if result is not None:
+                ctx.report("GL401", node, result[0], result[1])
+
+
+@detector("GL402", "config")
+def legacy_accelerator_config(ctx) -> None:
+    for doc in ctx.documents:
+        for path, node in doc.walk():
+            if not node.is_scalar or node.opaque or not isinstance(node.value, str):
+                continue
+            row = legacy_accelerator(node.value)
+            if row is None:
+                continue
+            key, above = _effective_key(path)
+            if key is None:
+                continue
+            nkey = _norm(key)
+            if not any(w in nkey for w in _ACCEL_KEY_WORDS) and not nkey.startswith("cloud.google.com/gke-accelerator"):
+                continue
+            if any(w in _norm(step) for step in path if isinstance(step, str) for w in _CATALOGUE_WORDS):
+                continue  # a list of allowed / retired types, not a use of one
+            message, impact, severity = accelerator_finding(node.value, row)
+            ctx.report("GL402", node, message, impact, severity=severity)
+
+
+def _int(node) -> int | None:
+    if node is None:
+        return None
+    number = node.number()
+    return int(number) if number is not None and number == int(number) else None
+
+
+@detector("GL403", "config")
+def always_on_endpoint_config(ctx) -> None:
+    for doc in ctx.documents:
+        if not doc.is_map:
+            continue
+        kind = doc.get("kind")
+        api = doc.get("apiVersion")
+        kind_s = kind.str() if kind is not None else None
+        api_s = (api.str() or "") if api is not None else ""
+        if kind_s == "InferenceService" and "serving.kserve.io" in api_s or (
+                kind_s == "InferenceService" and "serving.kubeflow.org" in api_s):
+            spec = doc.get("spec")
+            if spec is None or not spec.is_map:
+                continue
+            for component in ("predictor", "transformer", "explainer"):
+                comp = spec.get(component)
+                if comp is None or not comp.is_map:
+                    continue
+                min_node = comp.get("minReplicas")
+                n = _int(min_node)
+                if n is not None and n >= 1:
+                    name = _name(doc)
+                    ctx.report("GL403", min_node,
+                               f"InferenceService{name} keeps {n} {component} replica{'s' if n > 1 else ''} running "
+                               f"with no traffic (minReplicas: {n}); set minReplicas: 0 to scale to zero when idle "
+                               f"(serverless mode), accepting a cold start on the first request",
+                               {"kind": "InferenceService", "component": component, "min_replicas": n})
+        # Knative (and KServe through it): autoscaling.knative.dev/min-scale on any annotations map
+        for path, node in doc.walk():
+            if not path or path[-1] not in ("autoscaling.knative.dev/min-scale", "autoscaling.knative.dev/minScale"):
+                continue
+            if len(path) < 2 or path[-2] != "annotations":
+                continue
+            n = _int(node)
+            if n is not None and n >= 1:
+                ctx.report("GL403", node,
+                           f"autoscaling.knative.dev/min-scale: {n} keeps {n} pod{'s' if n > 1 else ''} of this service "
+                           f"running with no traffic; use 0 (the Knative default) to scale to zero when idle",
+                           {"kind": kind_s or "", "min_scale": n})
+
+
+def _name(doc) -> str:
+    meta = doc.get("metadata")
+    name = meta.get("name") if meta is not None and meta.is_map else None
+    return f" '{name.str()}'" if name is not None and name.str() else ""
+
+
+# ---- GL404: fixed-schedule training
+
+_TRAIN_COMMAND = re.compile(
+    r"""(?x)
+    (?:^|[\s/"'=])(?:
+        [\w./-]*?\btrain(?:ing)?(?:_[\w]+)?\.py\b          # train.py, train_model.py, scripts/training.py
+      | [\w./-]*?(?:finetune|fine_tune|fine-tune|pretrain|pre_train)[\w./-]*\.py\b
+      | -m\s+[\w.]*\btrain(?:ing)?\b                      # python -m pkg.train
+      | torchrun\b | deepspeed\b | accelerate\s+launch\b | tune\s+run\b
+      | --do_train\b
+      | (?:make|dvc\s+repro|nox\s+-s|invoke|just)\s+[\w-]*train[\w-]*
+      | sagemaker\S*\s+create-training-job | gcloud\s+ai\s+custom-jobs\s+create | az\s+ml\s+job\s+create
+    )""",
+    re.I,
+)
+_NOT_TRAINING = re.compile(r"\b(pytest|unittest|tox|lint|flake8|ruff|mypy|pre-commit|--help|--dry-run)\b", re.I)
+
+
+def is_training_command(text: str) -> bool:
+    for line in text.splitlines():
+        if _TRAIN_COMMAND.search(line) and not _NOT_TRAINING.search(line):
+            return True
+    return False
+
+
+_WHY_SCHEDULE = (
+    "a fixed cron runs whatever the grid's carbon intensity is at that hour; shift the start to a cleaner "
+    "hour with a carbon-aware trigger (Carbon Aware SDK, Electricity Maps or WattTime forecasts)"
+)
+
+
+def _scalar_texts(node) -> Iterator[str]:
+    for _, child in node.walk():
+        if child.is_scalar and isinstance(child.value, str):
+            yield child.value
+
+
+@detector("GL404", "config")
+def fixed_schedule_training_config(ctx) -> None:
+    for doc in ctx.documents:
+        if not doc.is_map:
+            continue
+        # GitHub Actions: on.schedule[].cron, a job whose steps train
+        on = doc.get("on") or doc.get("true")
+        jobs = doc.get("jobs")
+        if on is not None and on.is_map and jobs is not None and jobs.is_map:
+            schedule = on.get("schedule")
+            if schedule is not None and schedule.is_seq:
+                training_jobs = [name for name, job in jobs.items() if job.is_map and _job_trains(job)]
+                if training_jobs:
+                    for item in schedule.value:
+                        cron = item.get("cron") if item.is_map else None
+                        if cron is not None and cron.str():
+                            ctx.report("GL404", cron,
+                                       f"training job{'s' if len(training_jobs) > 1 else ''} "
+                                       f"{', '.join(repr(j) for j in training_jobs)} run on a fixed cron "
+                                       f"('{cron.str()}'): {_WHY_SCHEDULE}",
+                                       {"schedule": cron.str(), "jobs": training_jobs, "platform": "github-actions"})
+        kind = doc.get("kind")
+        kind_s = kind.str() if kind is not None else None
+        if kind_s in ("CronJob", "CronWorkflow", "ScheduledWorkflow"):
+            spec = doc.get("spec")
+            if spec is None or not spec.is_map:
+                continue
+            cron = spec.get("schedule")
+            if cron is None and kind_s == "ScheduledWorkflow":  # Kubeflow Pipelines recurring run
+                trigger = spec.get("trigger")
+                cron = trigger.find("cronSchedule", "cron") if trigger is not None and trigger.is_map else None
+            if cron is None or not cron.str():
+                continue
+            body = spec.get("jobTemplate") or spec.get("workflowSpec") or spec
+            commands = "\n".join(_container_commands(body))
+            if is_training_command(commands):
+                ctx.report("GL404", cron,
+                           f"{kind_s}{_name(doc)} trains a model on a fixed cron ('{cron.str()}'): {_WHY_SCHEDULE}",
+                           {"schedule": cron.str(), "platform": kind_s})
+
+
+def _job_trains(job) -> bool:
+    steps = job.get("steps")
+    texts = []
+    if steps is not None and steps.is_seq:
+        for step in steps.value:
+            if step.is_map:
+                run = step.get("run")
+                if run is not None and run.str():
+                    texts.append(run.str())
+    return is_training_command("\n".join(texts))
+
+
+def _container_commands(node) -> Iterator[str]:
+    """`command`/`args`/`script`/`source` texts of containers and templates below `node`."""
+    for path, child in node.walk():
+        if not path or not isinstance(path[-1], (str, int)):
+            continue
+        key, _ = _key_of(path)
+        if key in ("command", "args", "script", "source") and child.is_scalar and isinstance(child.value, str):
+            yield child.value
+        elif key in ("command", "args") and child.is_seq:
+            yield " ".join(c.str() or "" for c in child.value if c.is_scalar)
+
+
+# --------------------------------------------------------------------------------------
+# Python detectors
+
+_CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "azure.ai.ml", "azureml",
+               "kfp", "google.cloud.aiplatform")
+# boto3 services whose region is where compute runs (not s3, iam, ssm, ...).
+_COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
+                     "emr-serverless", "bedrock", "bedrock-runtime", "glue", "lightsail"}
+_REGION_ENV = {"awsdefaultregion", "awsregion", "cdkdefaultregion", "cloudsdkcomputeregion", "googlecloudregion",
+               "cloudsdkcomputezone", "azurelocation"}
+_REGION_CONSTANTS = {"region", "awsregion", "gcpregion", "googleregion", "location", "gcplocation", "vertexlocation",
+                     "vertexregion", "zone", "gcpzone", "defaultregion", "azurelocation", "azureregion", "regionname",
+                     "computeregion", "trainingregion", "trainregion", "projectregion"}
+
+
+def _str_const(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _py_region_hint(qualname: str | None) -> str | None:
+    q = qualname or ""
+    if q.startswith(("boto3", "botocore", "sagemaker")):
+        return "aws"
+    if q.startswith(("google", "vertexai")):
+        return "gcp"
+    if q.startswith(("azure", "azureml")):
+        return "azure"
+    return None
+
+
+@detector("GL401", "python")
+def carbon_intensive_region_python(ctx) -> None:
+    if not ctx.imports.uses(*_CLOUD_SDKS):
+        return
+    options = ctx.options("GL401")
+    overrides = ctx.request.carbon or None
+    sdk_constants: set[str] = set()
+
+    def check(value_node: ast.AST, hint: str | None, location_key: bool = False) -> None:
+        if isinstance(value_node, ast.Name) and value_node.id in sdk_constants:
+            return  # reported where the constant is defined
+        value = _str_const(value_node)
+        if value is None and isinstance(value_node, ast.Name):
+            resolved = ctx.literal(value_node)
+            value = resolved if isinstance(resolved, str) else None
+        if value is None:
+            return
+        region = resolve_region(value, hint, overrides, allow_azure_display=location_key)
+        if region is None or (location_key and region.provider not in ("gcp", "azure")):
+            return
+        result = region_finding(region, options, overrides)
+        if result is not None:
+            ctx.report("GL401", value_node, result[0], result[1])
+
+    # module-level REGION = "..." / LOCATION = "..." in a file that uses a cloud SDK
+    default_hint = "gcp" if ctx.imports.uses("google.cloud", "vertexai") and not ctx.imports.uses("boto3", "sagemaker") \
+        else ("azure" if ctx.imports.uses("azure.ai.ml", "azureml") and not ctx.imports.uses("boto3", "sagemaker") else None)
+    for stmt in ctx.tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        value = getattr(stmt, "value", None)
+        if len(targets) != 1 or not isinstance(targets[0], ast.Name) or _str_const(value) is None:
+            continue
+        if _norm(targets[0].id) in _REGION_CONSTANTS:
+            sdk_constants.add(targets[0].id)
+            check(value, default_hint, location_key=_norm(targets[0].id) in ("location", "gcplocation", "vertexlocation", "azurelocation"))
+
+    for call in ctx.calls:
+        qual = ctx.qualname(call.func)
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        for kw in call.keywords:
+            if kw.arg == "region_name" or kw.arg == "region":
+                if name in ("client", "resource"):
+                    service = _str_const(call.args[0]) if call.args else _str_const(
+                        next((k.value for k in call.keywords if k.arg == "service_name"), None))
+                    if service not in _COMPUTE_SERVICES:
+                        continue
+                elif name == "Session" or (qual or "").endswith(".Session"):
+                    if not ctx.imports.uses("sagemaker") and not any(
+                            _str_const(c.args[0] if c.args else None) in _COMPUTE_SERVICES for c in ctx.calls
+                            if isinstance(c.func, ast.Attribute) and c.func.attr == "client"):
+                        continue
+                elif not (qual or "").startswith(("boto3", "sagemaker", "google", "vertexai", "azure")):
+                    continue
+                check(kw.value, _py_region_hint(qual) or "aws")
+            elif kw.arg == "location" and (qual or "").startswith(("google.cloud.aiplatform", "vertexai", "azure.ai.ml",
+                                                                     "azureml", "google.cloud")):
+                check(kw.value, _py_region_hint(qual), location_key=True)
+        # os.environ.setdefault("AWS_DEFAULT_REGION", "...")
+        if qual in ("os.environ.setdefault", "os.putenv") and len(call.args) >= 2:
+            key = _str_const(call.args[0])
+            if key and _norm(key) in _REGION_ENV:
+                check(call.args[1], "aws" if "aws" in key.lower() else ("gcp" if "cloudsdk" in key.lower() or "google" in key.lower() else None))
+
+    # os.environ["AWS_DEFAULT_REGION"] = "..."
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+            target = node.targets[0]
+            if ctx.qualname(target.value) == "os.environ":
+                key = _str_const(target.slice)
+                if key and _norm(key) in _REGION_ENV:
+                    check(node.value, "aws" if "aws" in key.lower() else None)
+
+
+_ACCEL_KWARGS = {"instancetype", "instancetypes", "machinetype", "acceleratortype", "vmsize", "size", "gputype",
+                 "trainerinstancetype", "inferenceinstancetype", "processinginstancetype", "defaultinstancetype"}
+
+
+@detector("GL402", "python")
+def legacy_accelerator_python(ctx) -> None:
+    reported: set[int] = set()
+
+    def report(node: ast.AST, value: str) -> None:
+        row = legacy_accelerator(value)
+        if row is None or id(node) in reported:
+            return
+        reported.add(id(node))
+        message, impact, severity = accelerator_finding(value, row)
+        ctx.report("GL402", node, message, impact, severity=severity)
+
+    def values(node: ast.AST) -> Iterator[ast.Constant]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node
+        elif isinstance(node, (ast.List, ast.Tuple)):
+            for elt in node.elts:
+                if isinstance(elt, ast.Constant) and isinstance(elt.value, str):
+                    yield elt
+
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.keyword) and node.arg and _norm(node.arg) in _ACCEL_KWARGS:
+            for const in values(node.value):
+                report(const, const.value)
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values):
+                k = _str_const(key)
+                if k and _norm(k) in _ACCEL_KWARGS:
+                    for const in values(value):
+                        report(const, const.value)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            n = _norm(node.targets[0].id)
+            if any(w in n for w in ("instancetype", "machinetype", "acceleratortype", "gputype", "vmsize")):
+                for const in values(node.value):
+                    report(const, const.value)
+        elif isinstance(node, ast.Attribute) and re.fullmatch(r"NVIDIA_TESLA_(K80|P4|P100)", node.attr):
+            owner = ctx.qualname(node.value) or ""
+            if owner.endswith("AcceleratorType"):
+                report(node, node.attr)
+
+
+_CLEANUP_CALLS = {"delete_endpoint", "delete_predictor", "undeploy_all", "undeploy", "delete_endpoint_config"}
+
+
+@detector("GL403", "python")
+def always_on_endpoint_python(ctx) -> None:
+    sagemaker = ctx.imports.uses("sagemaker")
+    vertex = ctx.imports.uses("google.cloud.aiplatform", "vertexai") or any(
+        m.startswith("google.cloud") and "aiplatform" in m for m in ctx.imports.modules)
+    if not (sagemaker or vertex):
+        return
+    names = {c.func.attr for c in ctx.calls if isinstance(c.func, ast.Attribute)} | {
+        c.func.id for c in ctx.calls if isinstance(c.func, ast.Name)}
+    if names & _CLEANUP_CALLS:
+        return
+    if vertex and "delete" in names:
+        return  # endpoint.delete(force=True)
+    text = ctx.text
+    if re.search(r"register_scalable_target|put_scaling_policy|application-autoscaling", text):
+        return
+    for call in ctx.calls:
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "deploy"):
+            continue
+        kwargs = {k.arg for k in call.keywords if k.arg}
+        if any(k is None for k in (kw.arg for kw in call.keywords)):
+            continue  # **kwargs: the configuration is not visible
+        if kwargs & {"serverless_inference_config", "async_inference_config"}:
+            continue
+        if sagemaker and not (kwargs & {"instance_type", "initial_instance_count", "endpoint_name"}) and not vertex:
+            # JumpStart / ModelBuilder deploy() with defaults still creates a real-time endpoint
+            qual = ctx.qualname(call.func.value) or ""
+            if not _is_sagemaker_receiver(ctx, call):
+                continue
+        if vertex and not sagemaker:
+            min_rep = next((k.value for k in call.keywords if k.arg == "min_replica_count"), None)
+            if ctx.int_value(min_rep) == 0:
+                continue
+            platform = "Vertex AI"
+            how = ("undeploy it when done (`endpoint.undeploy_all()` then `endpoint.delete()`)")
+        else:
+            platform = "SageMaker"
+            how = ("delete it when done (`predictor.delete_endpoint()`), or deploy with "
+                   "`serverless_inference_config=ServerlessInferenceConfig(...)`, which scales to zero")
+        ctx.report("GL403", call.func,
+                   f"this {platform} deployment creates an endpoint that bills and draws power around the clock, and "
+                   f"nothing in this file ever removes it: {how}",
+                   {"platform": platform})
+
+
+def _is_sagemaker_receiver(ctx, call: ast.Call) -> bool:
+    """`x.deploy()` where x was built by a sagemaker class (JumpStartModel, Model, an Estimator...)."""
+    receiver = call.func.value
+    if isinstance(receiver, ast.Call):
+        return (ctx.qualname(receiver.func) or "").startswith("sagemaker")
+    if isinstance(receiver, ast.Name):
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == receiver.id for t in node.targets):
+                if isinstance(node.value, ast.Call) and (ctx.qualname(node.value.func) or "").startswith("sagemaker"):
+                    return True
+    return False
+
+
+_AIRFLOW_DAG = {"airflow.DAG", "airflow.models.DAG", "airflow.models.dag.DAG", "airflow.decorators.dag", "airflow.sdk.DAG",
+                "airflow.sdk.dag"}
+
+
+@detector("GL404", "python")
+def fixed_schedule_training_python(ctx) -> None:
+    if not ctx.imports.uses("airflow"):
+        return
+    trains = False
+    for call in ctx.calls:
+        qual = ctx.qualname(call.func) or ""
+        last = qual.rsplit(".", 1)[-1]
+        if qual.startswith("airflow") and re.search(r"Training|Tuning|CustomJob|TrainingJob", last):
+            trains = True
+        elif last in ("BashOperator", "KubernetesPodOperator", "DockerOperator", "SSHOperator"):
+            for kw in call.keywords:
+                texts = [c.value for c in ast.walk(kw.value) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+                if kw.arg in ("bash_command", "cmds", "arguments", "command") and is_training_command(" ".join(texts)):
+                    trains = True
+    if not trains:
+        return
+    for call in ctx.calls:
+        if (ctx.qualname(call.func) or "") not in _AIRFLOW_DAG:
+            continue
+        for kw in call.keywords:
+            if kw.arg in ("schedule", "schedule_interval"):
+                value = ctx.literal(kw.value)
+                if isinstance(value, str) and value not in ("@once", "None", "") and not value.startswith("Dataset"):
+                    ctx.report("GL404", kw.value,
+                               f"this DAG trains a model on a fixed schedule ('{value}'): {_WHY_SCHEDULE}",
+                               {"schedule": value, "platform": "airflow"})
