@@ -1,0 +1,539 @@
+"""Model choice (GL301 training-from-scratch, GL302 oversized-architecture-default,
+GL303 distilled-alternative).
+
+The reference tables (`rules/data/pretrained_builders.yaml`, `rules/data/distilled.csv`) are
+read lazily, once per process.
+"""
+from __future__ import annotations
+
+import ast
+import csv
+import functools
+import re
+from typing import Any, Iterable, Iterator
+
+from . import detector
+from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, has_star_kwargs, kwarg
+from ..rules import data_path
+
+# ---------------------------------------------------------------------------------------
+# Reference data
+# ---------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def builders() -> dict[str, Any]:
+    """{"torchvision": {name: entry}, "keras": {name: entry}} from pretrained_builders.yaml."""
+    import yaml  # heavy: only when a model rule runs
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(data_path("pretrained_builders.yaml").read_text(encoding="utf-8"), Loader=loader)
+    libs = raw["libraries"]
+    return {
+        # Quantized builders share names with the float ones (resnet50...): the float ones win.
+        "torchvision": {
+            b["name"]: b for b in sorted(libs["torchvision"]["builders"], key=lambda b: "quantization" not in b["module"])
+        },
+        "keras": {f["name"]: f for f in libs["keras.applications"]["functions"]},
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def distilled_rows() -> tuple[dict[str, str], ...]:
+    with data_path("distilled.csv").open(encoding="utf-8", newline="") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+# ---------------------------------------------------------------------------------------
+# Generic helpers: names, flow of values between names, training evidence
+# ---------------------------------------------------------------------------------------
+
+RANDOM_CALLS = {
+    "torch.randn", "torch.rand", "torch.randint", "torch.randn_like", "torch.rand_like", "torch.randint_like",
+    "torch.zeros", "torch.ones", "torch.empty", "torch.zeros_like", "torch.ones_like", "torch.full",
+    "numpy.random.rand", "numpy.random.randn", "numpy.random.randint", "numpy.random.random",
+    "numpy.random.normal", "numpy.random.uniform", "numpy.zeros", "numpy.ones", "numpy.empty",
+    "tensorflow.random.normal", "tensorflow.random.uniform", "keras.random.normal", "keras.random.uniform",
+}
+CHECKPOINT_LOADS = {"load_state_dict", "load_weights", "load_from_checkpoint", "load_checkpoint", "load_model"}
+
+
+def refs(node: ast.AST | None) -> set[str]:
+    """Every dotted name mentioned in `node` with its prefixes (`self.model.parameters` gives
+    `self.model.parameters`, `self.model`, `self`)."""
+    found: set[str] = set()
+    if node is None:
+        return found
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.Name, ast.Attribute)):
+            name = dotted(sub)
+            if name:
+                parts = name.split(".")
+                for i in range(1, len(parts) + 1):
+                    found.add(".".join(parts[:i]))
+    return found
+
+
+def target_keys(target: ast.AST) -> Iterator[str]:
+    if isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            yield from target_keys(elt)
+    elif isinstance(target, ast.Starred):
+        yield from target_keys(target.value)
+    else:
+        name = dotted(target)
+        if name:
+            yield name
+
+
+class Flow:
+    """File-wide, scope-blind flow of values between names through assignments, returns and
+    calls to functions of the file. Good enough to say "this loss came from that model"."""
+
+    def __init__(self, ctx: PythonContext):
+        self.ctx = ctx
+        self.edges: list[tuple[set[str], str]] = []  # (names the value mentions, name bound)
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+                value = node.value
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if value is None:
+                    continue
+                mentioned = refs(value)
+                for target in targets:
+                    for key in target_keys(target):
+                        self.edges.append((mentioned, key))
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                for key in target_keys(node.target):
+                    self.edges.append((refs(node.iter), key))
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        for key in target_keys(item.optional_vars):
+                            self.edges.append((refs(item.context_expr), key))
+            elif isinstance(node, ast.Return) and node.value is not None:
+                func = ctx.enclosing_function(node)
+                if func is not None:
+                    self.edges.append((refs(node.value), func.name))
+                    cls = ctx.enclosing_class(func)
+                    if cls is not None:
+                        self.edges.append((refs(node.value), f"self.{func.name}"))
+            elif isinstance(node, ast.Call):
+                callee = ctx.functions.get(call_name(node)) if isinstance(node.func, (ast.Name, ast.Attribute)) else None
+                if callee is not None:
+                    params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
+                    if params and params[0] in ("self", "cls") and isinstance(node.func, ast.Attribute):
+                        params = params[1:]
+                    for i, value in enumerate(node.args):
+                        if i < len(params) and not isinstance(value, ast.Starred):
+                            self.edges.append((refs(value), params[i]))
+                    for keyword in node.keywords:
+                        if keyword.arg:
+                            self.edges.append((refs(keyword.value), keyword.arg))
+
+    def taint(self, seeds: Iterable[str]) -> set[str]:
+        tainted = set(seeds)
+        changed = True
+        while changed:
+            changed = False
+            for mentioned, key in self.edges:
+                if key not in tainted and mentioned & tainted:
+                    tainted.add(key)
+                    changed = True
+        return tainted
+
+
+def flow(ctx: PythonContext) -> Flow:
+    cached = getattr(ctx, "_greenlint_models_flow", None)
+    if cached is None:
+        cached = Flow(ctx)
+        ctx._greenlint_models_flow = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def is_random_input(ctx: PythonContext, node: ast.AST | None, _depth: int = 0) -> bool:
+    """A synthetic tensor: `torch.randn(...)`, `np.random.rand(...)`, or a name bound only to one."""
+    if node is None or _depth > 3:
+        return False
+    if isinstance(node, ast.Call):
+        if ctx.qualname(node.func) in RANDOM_CALLS:
+            return True
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("to", "cuda", "float", "half"):
+            return is_random_input(ctx, node.func.value, _depth + 1)
+        return False
+    if isinstance(node, ast.Name):
+        scope = ctx.enclosing_function(node) or ctx.tree
+        values = ctx.local_assignments(scope).get(node.id) or []
+        if not values and scope is not ctx.tree:
+            values = ctx.local_assignments(ctx.tree).get(node.id) or []
+        return bool(values) and all(is_random_input(ctx, v, _depth + 1) for v in values)
+    return False
+
+
+def _receiver(call: ast.Call) -> ast.AST | None:
+    return call.func.value if isinstance(call.func, ast.Attribute) else None
+
+
+def _is_trainer_object(ctx: PythonContext, receiver: ast.AST) -> bool:
+    """`trainer` bound to a `...Trainer(...)` call (HF, TRL, Lightning, custom)."""
+    if isinstance(receiver, ast.Call):
+        return "trainer" in call_name(receiver).lower()
+    name = dotted(receiver)
+    if not name:
+        return False
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            if any(k == name for t in node.targets for k in target_keys(t)):
+                if "trainer" in call_name(node.value).lower():
+                    return True
+    return False
+
+
+def training_evidence(ctx: PythonContext, tainted: set[str], model_names: set[str] | None = None) -> ast.AST | None:
+    """The first call that trains something derived from `tainted` names, or None.
+
+    Counts: `x.fit(data...)` / `fit_generator` / `train_on_batch` on a tainted object, a
+    `...Trainer` built over it whose `train()`/`fit()` is called, `trainer.fit(model)`,
+    `loss.backward()` on a tainted loss, `optimizer.step()` on a tainted optimizer. Fits whose
+    data are random tensors (benchmarks) do not count.
+    """
+    for call in ctx.calls:
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            if isinstance(func, ast.Name) and func.id in ("fit", "train_model") and refs(call) & tainted:
+                continue
+            continue
+        method = func.attr
+        receiver_refs = refs(func.value)
+        if method in ("fit", "fit_generator", "train_on_batch", "partial_fit"):
+            data = arg(call, 0, "x") or arg(call, 0, "train_dataloaders")
+            if receiver_refs & tainted and (call.args or call.keywords):
+                if is_random_input(ctx, arg(call, 0, "x")):
+                    continue
+                return call
+            if refs(call) & tainted and _is_trainer_object(ctx, func.value) and data is not None:
+                return call
+        elif method == "train":
+            if _is_trainer_object(ctx, func.value) and (receiver_refs & tainted or refs(call) & tainted):
+                return call
+        elif method == "backward":
+            if receiver_refs & tainted or any(refs(a) & tainted for a in call.args):
+                return call
+        elif method == "step":
+            name = dotted(func.value) or ""
+            if receiver_refs & tainted and ("optim" in name.lower() or name.split(".")[-1] in ("opt", "optimizer")):
+                return call
+    return None
+
+
+def only_random_inputs(ctx: PythonContext, model_names: set[str]) -> bool:
+    """The model is only ever called on synthetic tensors (a benchmark or a smoke test)."""
+    calls = [c for c in ctx.calls if dotted(c.func) in model_names and c.args]
+    return bool(calls) and all(is_random_input(ctx, c.args[0]) for c in calls)
+
+
+def store_true_flags(ctx: PythonContext) -> dict[str, bool]:
+    """argparse `--x action="store_true"` without a default: `args.x` is False by default."""
+    flags: dict[str, bool] = {}
+    for call in ctx.calls:
+        if call_name(call) != "add_argument" or kwarg(call, "default") is not None:
+            continue
+        action = kwarg(call, "action")
+        if not (isinstance(action, ast.Constant) and action.value in ("store_true", "store_false")):
+            continue
+        names = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        longs = [n for n in names if n.startswith("--")] or names
+        if longs:
+            dest_node = kwarg(call, "dest")
+            dest = dest_node.value if isinstance(dest_node, ast.Constant) else longs[0].lstrip("-").replace("-", "_")
+            flags[dest] = action.value == "store_false"
+    return flags
+
+
+def value_of(ctx: PythonContext, node: ast.AST | None) -> Any:
+    """ctx.literal plus argparse store_true flags."""
+    value = ctx.literal(node)
+    if value is UNKNOWN and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        if node.value.id in ctx.parsed_args_names:
+            flags = store_true_flags(ctx)
+            if node.attr in flags:
+                return flags[node.attr]
+    return value
+
+
+def binding_key(ctx: PythonContext, call: ast.Call) -> tuple[set[str], set[str]]:
+    """Names that hold the object `call` builds, and the model aliases among them.
+
+    Climbs wrappers (`nn.DataParallel(builder())`, `builder().to(device)`) up to the
+    assignment or `return` that binds the result; a `self.x = ...` inside a class also seeds
+    the class name, so that `Net()` and `trainer.fit(Net())` count as the same model.
+    """
+    node: ast.AST = call
+    parent = ctx.parent(node)
+    while isinstance(parent, (ast.Call, ast.Attribute, ast.keyword, ast.Await)):
+        if isinstance(parent, ast.Call) and node is not parent.func and not isinstance(node, ast.keyword):
+            if node not in parent.args[:1]:
+                break  # passed further down as a secondary argument: stop at the outer call
+        node, parent = parent, ctx.parent(parent)
+    keys: set[str] = set()
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        for target in targets:
+            keys.update(target_keys(target))
+    elif isinstance(parent, ast.Return):
+        func = ctx.enclosing_function(parent)
+        if func is not None:
+            keys.add(func.name)
+            if ctx.enclosing_class(func) is not None:
+                keys.add(f"self.{func.name}")
+    elif isinstance(parent, ast.keyword) or isinstance(parent, ast.Call):
+        # Built inline as an argument (`Trainer(model=builder())`): the call itself is the holder.
+        outer = parent if isinstance(parent, ast.Call) else ctx.parent(parent)
+        if isinstance(outer, ast.Call):
+            grand = ctx.parent(outer)
+            if isinstance(grand, ast.Assign):
+                for target in grand.targets:
+                    keys.update(target_keys(target))
+            elif isinstance(grand, ast.Expr) and "trainer" in call_name(outer).lower():
+                keys.add("__inline__")
+    cls = ctx.enclosing_class(call)
+    if cls is not None and any(k.startswith("self.") for k in keys):
+        keys.add(cls.name)
+    return keys, {k for k in keys if k != cls.name} if cls is not None else set(keys)
+
+
+def unconditional_checkpoint_load(ctx: PythonContext, names: set[str]) -> bool:
+    """`model.load_state_dict(...)`, `model.load_weights(...)` outside any `if`: weights come from a file."""
+    for call in ctx.calls:
+        if isinstance(call.func, ast.Attribute) and call.func.attr in CHECKPOINT_LOADS:
+            if refs(call.func.value) & names:
+                if not any(isinstance(a, (ast.If, ast.IfExp, ast.Try)) for a in ctx.ancestors(call)):
+                    return True
+    return False
+
+
+def in_benchmark_file(ctx: PythonContext) -> bool:
+    name = ctx.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return "bench" in name or "profil" in name or name.startswith("test_") or name.endswith("_test.py")
+
+
+# ---------------------------------------------------------------------------------------
+# GL301 training-from-scratch
+# ---------------------------------------------------------------------------------------
+
+# timm architectures with published weights (prefixes of `timm.list_pretrained()` names).
+TIMM_PRETRAINED_PREFIXES = (
+    "resnet", "resnext", "wide_resnet", "seresnet", "seresnext", "resnetv2", "resnetrs", "regnet", "efficientnet",
+    "tf_efficientnet", "mobilenet", "mobilevit", "vit_", "deit", "swin", "convnext", "densenet", "inception",
+    "xception", "vgg", "beit", "eva", "cait", "coat", "levit", "mixer_", "nfnet", "dm_nfnet", "eca_nfnet",
+    "rexnet", "ghostnet", "dla", "dpn", "hrnet", "cspresnet", "cspdarknet", "darknet", "twins", "poolformer",
+    "maxvit", "coatnet", "edgenext", "efficientformer", "fastvit", "repvgg", "tinynet", "lcnet", "mnasnet",
+    "hardcorenas", "fbnet", "res2net", "resnest", "skresnet", "selecsls", "tresnet", "xcit", "pit_", "crossvit",
+    "convit", "visformer", "volo", "gcvit", "davit", "inception_next", "caformer", "convformer", "hiera", "deit3",
+)
+# transformers config classes whose defaults describe a published checkpoint.
+DEFAULT_CONFIG_CHECKPOINT = {
+    "BertConfig": "bert-base-uncased",
+    "DistilBertConfig": "distilbert-base-uncased",
+    "RobertaConfig": "roberta-base",
+    "GPT2Config": "gpt2",
+    "T5Config": "t5-small",
+    "ViTConfig": "google/vit-base-patch16-224",
+}
+# Config arguments that keep the architecture (and so the checkpoint) usable.
+HEAD_ONLY_CONFIG_ARGS = {
+    "num_labels", "id2label", "label2id", "problem_type", "output_hidden_states", "output_attentions",
+    "return_dict", "use_cache", "hidden_dropout_prob", "attention_probs_dropout_prob", "classifier_dropout",
+    "dropout", "attention_dropout", "resid_pdrop", "embd_pdrop", "attn_pdrop", "finetuning_task",
+    "torch_dtype", "cache_dir", "revision", "trust_remote_code", "token", "use_auth_token", "local_files_only",
+}
+HF_MODEL_CLASS = re.compile(r"^(TF|Flax)?[A-Z][A-Za-z0-9]*(Model|For[A-Z][A-Za-z]*|LMHeadModel|Encoder|Decoder)$")
+
+
+def _torchvision_by_name(ctx: PythonContext, call: ast.Call) -> tuple[str, ast.Call] | None:
+    """`models.__dict__[name](...)`, `getattr(models, name)(...)`, `get_model(name, ...)`."""
+    func = call.func
+    name_node = None
+    if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute) and func.value.attr == "__dict__":
+        if (ctx.qualname(func.value.value) or "").startswith("torchvision.models"):
+            name_node = func.slice
+    elif isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "getattr" and len(func.args) >= 2:
+        if (ctx.qualname(func.args[0]) or "").startswith("torchvision.models"):
+            name_node = func.args[1]
+    elif ctx.qualname(func) == "torchvision.models.get_model":
+        name_node = arg(call, 0, "name")
+    if name_node is None:
+        return None
+    name = value_of(ctx, name_node)
+    return (name, call) if isinstance(name, str) else None
+
+
+def _torchvision_scratch(ctx: PythonContext, call: ast.Call, entry: dict[str, Any]) -> str | None:
+    """The argument to add for pre-trained weights, or None when weights are (or may be) loaded."""
+    if has_star_kwargs(call) or (call.args and ctx.qualname(call.func) != "torchvision.models.get_model"):
+        return None
+    weights, pretrained = kwarg(call, "weights"), kwarg(call, "pretrained")
+    if weights is not None:
+        if value_of(ctx, weights) is not None:
+            return None
+    elif pretrained is not None:
+        if value_of(ctx, pretrained) is not False:
+            return None
+    if entry.get("task") in ("detection", "segmentation", "keypoint", "instance_segmentation") or "weights_backbone_legacy" in entry:
+        # `weights_backbone` defaults to ImageNet weights: only a bare backbone is from scratch.
+        backbone, legacy = kwarg(call, "weights_backbone"), kwarg(call, "pretrained_backbone")
+        if backbone is not None:
+            if value_of(ctx, backbone) is not None:
+                return None
+        elif legacy is not None:
+            if value_of(ctx, legacy) is not False:
+                return None
+        else:
+            return None
+    enum = entry.get("weights_enum")
+    return f"weights={enum}.DEFAULT" if enum else None
+
+
+def _hf_config_checkpoint(ctx: PythonContext, node: ast.AST | None, scope: ast.AST) -> str | None:
+    """The published checkpoint a transformers config describes, or None (custom or unknown)."""
+    if isinstance(node, ast.Name):
+        values = ctx.local_assignments(scope).get(node.id) or []
+        if not values and scope is not ctx.tree:
+            values = ctx.local_assignments(ctx.tree).get(node.id) or []
+        if len(values) != 1:
+            return None
+        node = values[0]
+    if not isinstance(node, ast.Call):
+        return None
+    q = ctx.qualname(node.func) or ""
+    if not q.startswith("transformers."):
+        return None
+    extra = {k.arg for k in node.keywords}
+    if None in extra or extra - HEAD_ONLY_CONFIG_ARGS:
+        return None
+    if q.endswith(".from_pretrained") and q.split(".")[-2].endswith("Config"):
+        name = value_of(ctx, arg(node, 0, "pretrained_model_name_or_path"))
+        if isinstance(name, str) and name and not name.startswith((".", "/", "~")) and not name.endswith((".json", "/")):
+            return name
+        return None
+    cls = q.split(".")[-1]
+    if cls in DEFAULT_CONFIG_CHECKPOINT and not node.args:
+        return DEFAULT_CONFIG_CHECKPOINT[cls]
+    return None
+
+
+def _config_edited(ctx: PythonContext, name: str, scope: ast.AST) -> bool:
+    for sub in ast.walk(scope):
+        if isinstance(sub, (ast.Assign, ast.AugAssign)):
+            targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute) and dotted(target.value) == name:
+                    return True
+        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "update":
+            if dotted(sub.func.value) == name:
+                return True
+    return False
+
+
+def scratch_builds(ctx: PythonContext) -> Iterator[tuple[ast.Call, str, str, str]]:
+    """(call, library, model name, how to start from pre-trained weights) for each from-scratch build."""
+    tables = None
+    for call in ctx.calls:
+        by_name = _torchvision_by_name(ctx, call)
+        q = ctx.qualname(call.func) or ""
+        if by_name is None and not (
+            q.startswith(("torchvision.models.", "keras.applications.", "timm.", "transformers."))
+        ):
+            continue
+        tables = tables or builders()
+        if by_name is not None:
+            name, _ = by_name
+            entry = tables["torchvision"].get(name)
+            if entry and "quantization" not in entry.get("module", ""):
+                how = _torchvision_scratch(ctx, call, entry)
+                if how:
+                    yield call, "torchvision", name, how
+            continue
+        last = q.split(".")[-1]
+        if q.startswith("torchvision.models.") and ".quantization" not in q:
+            entry = tables["torchvision"].get(last)
+            if entry and entry.get("module", "").startswith("torchvision.models"):
+                how = _torchvision_scratch(ctx, call, entry)
+                if how:
+                    yield call, "torchvision", last, how
+        elif q.startswith("keras.applications.") and last in tables["keras"]:
+            weights = kwarg(call, "weights")
+            if weights is not None and value_of(ctx, weights) is None and not has_star_kwargs(call):
+                shape = value_of(ctx, kwarg(call, "input_shape"))
+                if isinstance(shape, (tuple, list)) and shape and shape[-1] not in (3, None):
+                    continue  # ImageNet weights need 3 input channels
+                yield call, "keras", last, 'weights="imagenet"'
+        elif q in ("timm.create_model", "timm.models.create_model", "timm.models._factory.create_model"):
+            name = value_of(ctx, arg(call, 0, "model_name"))
+            if not isinstance(name, str) or has_star_kwargs(call):
+                continue
+            if kwarg(call, "checkpoint_path") is not None or kwarg(call, "pretrained_cfg_overlay") is not None:
+                continue
+            pretrained = kwarg(call, "pretrained")
+            if pretrained is not None and value_of(ctx, pretrained) is not False:
+                continue
+            if len(call.args) > 1:
+                continue
+            base = name.split(".")[0].lower()
+            if base.startswith(TIMM_PRETRAINED_PREFIXES):
+                yield call, "timm", name, "pretrained=True"
+        elif q.startswith("transformers."):
+            scope = ctx.enclosing_function(call) or ctx.tree
+            parts = q.split(".")
+            cls = parts[-2] if parts[-1] == "from_config" else parts[-1]
+            if parts[-1] == "from_config" and re.match(r"^(TF|Flax)?AutoModel", cls):
+                config = arg(call, 0, "config")
+            elif parts[-1] != "from_config" and HF_MODEL_CLASS.match(cls) and not cls.endswith("Config"):
+                config = arg(call, 0, "config")
+            else:
+                continue
+            if config is None or has_star_kwargs(call):
+                continue
+            checkpoint = _hf_config_checkpoint(ctx, config, scope)
+            if checkpoint and not (isinstance(config, ast.Name) and _config_edited(ctx, config.id, scope)):
+                yield call, "transformers", checkpoint, f'{cls}.from_pretrained("{checkpoint}")'
+
+
+@detector("GL301")
+def training_from_scratch(ctx: PythonContext) -> None:
+    if in_benchmark_file(ctx):
+        return
+    for call, library, name, how in scratch_builds(ctx):
+        keys, model_names = binding_key(ctx, call)
+        if not keys:
+            continue
+        tainted = flow(ctx).taint(keys)
+        if unconditional_checkpoint_load(ctx, tainted):
+            continue
+        evidence = training_evidence(ctx, tainted)
+        if evidence is None:
+            continue
+        aliases = set(model_names) | {k for k in tainted if k in model_names}
+        if only_random_inputs(ctx, aliases):
+            continue
+        if library == "transformers":
+            what = f"{call_name(call) if call_name(call) != 'from_config' else 'from_config'} builds the architecture of `{name}` with random weights"
+            start = f"start from the published checkpoint: {how}"
+        elif library == "keras":
+            what = f"`{name}(weights=None)` starts from random weights"
+            start = f"pass {how} (the default; with include_top=False and a new head when your classes differ)"
+        elif library == "timm":
+            what = f'`timm.create_model("{name}")` without pretrained=True starts from random weights'
+            start = f"pass {how} and fine-tune"
+        else:
+            what = f"torchvision `{name}` is built without pre-trained weights"
+            start = f"pass {how} and fine-tune (replace the classifier head if your classes differ)"
+        message = (
+            f"{what} and is trained in this file (line {evidence.lineno}); {start}. Fine-tuning a "
+            f"pre-trained model usually needs a small fraction of the compute of training from scratch "
+            f"(BERT-base: 4 days on 16 TPU chips to pre-train, under 1 hour on one Cloud TPU to fine-tune)."
+        )
+        ctx.report(
+            "GL301", call.func, message,
+            impact={"library": library, "model": name, "start_from": how, "training_line": evidence.lineno},
+        )
