@@ -75,7 +75,8 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
         if code in rules and kind in rules[code].kinds and code not in ignored and rules[code].detectors
     }
     triggered = {c: r for c, r in active.items() if not r.triggers or any(t in data for t in r.triggers)}
-    if not triggered and not _may_hold_directives(data, settings.enabled):
+    # A notebook is always read: one that is not valid JSON or has a broken cell is a GL000.
+    if not triggered and kind != "notebook" and not _may_hold_directives(data, settings.enabled):
         return []
     try:
         text = _decode(data, kind)
@@ -164,16 +165,19 @@ def _lint_notebook(request: LintRequest, data: bytes, triggered: dict, settings:
     except NotebookError as exc:
         return [_parse_error(request.path, exc.args[0] if exc.args else str(exc), getattr(exc, "line", 1), getattr(exc, "column", 1))]
     findings: list[Finding] = []
+    # `# greenlint: ignore-file[...]` in the first cell covers the whole notebook, %%writefile cells too.
+    file_wide = {code for d in suppress.parse_directives(notebook.units[0].text, python=True) if d.file_wide
+                 for code in d.codes} if notebook.units else set()
     for location, message in notebook.errors:
-        findings.append(_parse_error(request.path, f"cell {location.cell}: {message}", location.line, location.column)
+        findings.append(_parse_error(request.path, message, location.line, location.column)
                         .with_changes(cell=location.cell, cell_line=location.cell_line, cell_column=location.cell_column))
     for unit in notebook.units:
         unit_lines = unit.text.splitlines()
         for finding in _lint_python_text(request, unit.text, triggered, settings, allow_await=True):
+            if finding.code in file_wide and finding.code != PARSE_ERROR:
+                continue
             start = unit.locate(finding.line, finding.column)
             end = unit.locate(finding.end_line, finding.end_column)
-            if finding.code == PARSE_ERROR and unit.cell is None:
-                finding.message = f"cell {start.cell}: {finding.message}"
             findings.append(finding.with_changes(
                 line=start.line, column=start.column,
                 end_line=max(end.line, start.line), end_column=end.column if end.line > start.line else max(end.column, start.column),

@@ -122,7 +122,7 @@ def test_suppressions(tmp_path):
         "g.py": GRID.replace("cv=3)", "cv=3)  # noqa: E501"),
     })
     found = codes(run(["--format", "json", "--no-cache", "."], tmp_path))
-    assert found == [("d.py", 4, "GL001"), ("d.py", 4, "GL101"), ("e.py", 4, "GL101"), ("f.py", 4, "GL101"),
+    assert found == [("d.py", 4, "GL101"), ("d.py", 4, "GL001"), ("e.py", 4, "GL101"), ("f.py", 4, "GL101"),
                      ("g.py", 4, "GL101")]
 
 
