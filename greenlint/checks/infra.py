@@ -429,7 +429,7 @@ def fixed_schedule_training_config(ctx) -> None:
                         if cron is not None and cron.str():
                             ctx.report("GL404", cron,
                                        f"training job{'s' if len(training_jobs) > 1 else ''} "
-                                       f"{', '.join(repr(j) for j in training_jobs)} run on a fixed cron "
+                                       f"{', '.join(repr(j) for j in training_jobs)} {'run' if len(training_jobs) > 1 else 'runs'} on a fixed cron "
                                        f"('{cron.str()}'): {_WHY_SCHEDULE}",
                                        {"schedule": cron.str(), "jobs": training_jobs, "platform": "github-actions"})
         kind = doc.get("kind")

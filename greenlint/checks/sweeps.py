@@ -1,0 +1,299 @@
+"""GL101 and GL302 in config files: grid sweeps (W&B, Katib, Azure ML, Vertex AI, SageMaker) and
+oversized depth / width in training configs. `sagemaker_vertex_grid(ctx)` is the Python side
+for the cloud tuners, for the GL101 Python detector to call."""
+from __future__ import annotations
+
+import ast
+import math
+from typing import Any
+
+from . import detector
+
+_MAX_PRODUCT = 10**12
+
+
+def _len_values(node) -> int | None:
+    return len(node.value) if node is not None and node.is_seq else None
+
+
+def _product(counts: list[int | None]) -> int | None:
+    if not counts or any(c is None for c in counts):
+        return None
+    total = 1
+    for c in counts:
+        total *= c  # type: ignore[operator]
+        if total > _MAX_PRODUCT:
+            return None
+    return total
+
+
+def _int_range(lo, hi, step=None) -> int | None:
+    try:
+        lo_v, hi_v = lo.number(), hi.number()
+    except AttributeError:
+        return None
+    if lo_v is None or hi_v is None or lo_v != int(lo_v) or hi_v != int(hi_v):
+        return None
+    s = step.number() if step is not None else 1.0
+    if not s or s <= 0:
+        return None
+    return int(math.floor((hi_v - lo_v) / s)) + 1 if hi_v >= lo_v else None
+
+
+def _wandb_size(params) -> int | None:
+    counts: list[int | None] = []
+    for _, spec in params.items():
+        if not spec.is_map:
+            counts.append(None)
+            continue
+        if spec.get("values") is not None:
+            counts.append(_len_values(spec.get("values")))
+        elif spec.get("value") is not None:
+            counts.append(1)
+        elif spec.get("parameters") is not None and spec.get("parameters").is_map:
+            counts.append(_wandb_size(spec.get("parameters")))
+        else:
+            counts.append(None)
+    return _product(counts)
+
+
+def _report(ctx, node, platform: str, size: int | None, instead: str) -> None:
+    options = ctx.options("GL101")
+    if size is not None and size < int(options.get("min-candidates", 2)):
+        return
+    count = f"all {size:,} combinations" if size is not None else "every combination"
+    ctx.report("GL101", node,
+               f"{platform} grid search trains {count} of the search space; {instead}",
+               {"platform": platform, "candidates": size})
+
+
+@detector("GL101", "config")
+def grid_sweep_config(ctx) -> None:
+    for doc in ctx.documents:
+        if not doc.is_map:
+            continue
+        _wandb(ctx, doc)
+        _katib(ctx, doc)
+        _azure(ctx, doc)
+        _vertex(ctx, doc)
+        _sagemaker(ctx, doc)
+
+
+def _wandb(ctx, doc) -> None:
+    params = doc.get("parameters")
+    if params is None or not params.is_map or not params.value:
+        return
+    if not any(spec.is_map and (spec.get("values") is not None or spec.get("value") is not None
+                                or spec.get("distribution") is not None) for _, spec in params.items()):
+        return  # not W&B's parameter shape
+    methods = [doc.get("method")]
+    scheduler = doc.get("scheduler")
+    if scheduler is not None and scheduler.is_map:
+        settings = scheduler.get("settings")
+        if settings is not None and settings.is_map:
+            methods.append(settings.get("method"))
+    for method in methods:
+        if method is not None and (method.str() or "").lower() == "grid":
+            _report(ctx, method, "W&B sweep", _wandb_size(params),
+                    "use `method: bayes` or `method: random` with a `run_cap`, and `early_terminate: {type: hyperband}`")
+
+
+def _katib(ctx, doc) -> None:
+    if (doc.get("kind") and doc.get("kind").str()) != "Experiment":
+        return
+    spec = doc.get("spec")
+    algo = spec.find("algorithm", "algorithmName") if spec is not None and spec.is_map else None
+    if algo is None or (algo.str() or "").lower() != "grid":
+        return
+    counts: list[int | None] = []
+    params = spec.get("parameters")
+    for p in (params.value if params is not None and params.is_seq else []):
+        space = p.get("feasibleSpace") if p.is_map else None
+        if space is None or not space.is_map:
+            counts.append(None)
+        elif space.get("list") is not None:
+            counts.append(_len_values(space.get("list")))
+        elif space.get("min") is not None and space.get("max") is not None and (
+                space.get("step") is not None or (p.get("parameterType") and p.get("parameterType").str() == "int")):
+            counts.append(_int_range(space.get("min"), space.get("max"), space.get("step")))
+        else:
+            counts.append(None)
+    _report(ctx, algo, "Katib", _product(counts) if counts else None,
+            "use `algorithmName: bayesianoptimization`, `tpe` or `random` with `maxTrialCount`, or `hyperband`")
+
+
+def _azure(ctx, doc) -> None:
+    if (doc.get("type") and doc.get("type").str()) != "sweep":
+        return
+    algo = doc.get("sampling_algorithm") or doc.get("samplingAlgorithm")
+    if algo is not None and algo.is_map:
+        algo = algo.get("type")
+    if algo is None or (algo.str() or "").lower() != "grid":
+        return
+    counts: list[int | None] = []
+    space = doc.get("search_space") or doc.get("searchSpace")
+    for _, spec in (space.items() if space is not None and space.is_map else []):
+        if spec.is_map and (spec.get("type") and spec.get("type").str()) == "choice":
+            counts.append(_len_values(spec.get("values")))
+        else:
+            counts.append(None)
+    _report(ctx, algo, "Azure ML sweep", _product(counts) if counts else None,
+            "use `sampling_algorithm: bayesian` or `random` with `limits.max_total_trials` and an `early_termination` policy")
+
+
+def _vertex(ctx, doc) -> None:
+    for path, node in doc.walk():
+        if not path or path[-1] != "algorithm" or not node.is_scalar or node.str() != "GRID_SEARCH":
+            continue
+        study = doc.find(*path[:-1])
+        counts: list[int | None] = []
+        params = study.get("parameters") if study is not None and study.is_map else None
+        for p in (params.value if params is not None and params.is_seq else []):
+            if not p.is_map:
+                counts.append(None)
+            elif p.find("discreteValueSpec", "values") is not None:
+                counts.append(_len_values(p.find("discreteValueSpec", "values")))
+            elif p.find("categoricalValueSpec", "values") is not None:
+                counts.append(_len_values(p.find("categoricalValueSpec", "values")))
+            elif p.get("integerValueSpec") is not None and p.get("integerValueSpec").is_map:
+                spec = p.get("integerValueSpec")
+                lo, hi = spec.get("minValue"), spec.get("maxValue")
+                counts.append(_int_range(lo, hi) if lo is not None and hi is not None else None)
+            else:
+                counts.append(None)
+        _report(ctx, node, "Vertex AI", _product(counts) if counts else None,
+                "leave `algorithm` unset (Vertex AI's default Bayesian optimisation) or use `RANDOM_SEARCH` with `maxTrialCount`")
+
+
+def _sagemaker(ctx, doc) -> None:
+    for path, node in doc.walk():
+        if not path or path[-1] != "Strategy" or not node.is_scalar or node.str() != "Grid":
+            continue
+        config = doc.find(*path[:-1])
+        ranges = config.get("ParameterRanges") if config is not None and config.is_map else None
+        counts: list[int | None] = []
+        for kind, items in (ranges.items() if ranges is not None and ranges.is_map else []):
+            for item in (items.value if items.is_seq else []):
+                if not item.is_map:
+                    counts.append(None)
+                elif kind == "CategoricalParameterRanges":
+                    counts.append(_len_values(item.get("Values")))
+                elif kind == "IntegerParameterRanges" and item.get("MinValue") and item.get("MaxValue"):
+                    counts.append(_int_range(item.get("MinValue"), item.get("MaxValue")))
+                else:
+                    counts.append(None)
+        _report(ctx, node, "SageMaker tuning job", _product(counts) if counts else None,
+                "use `\"Strategy\": \"Bayesian\"` or `\"Hyperband\"` with `MaxNumberOfTrainingJobs`")
+
+
+# ---- Python: SageMaker HyperparameterTuner(strategy="Grid"), Vertex search_algorithm="grid"
+
+_SM_TUNER = {"sagemaker.tuner.HyperparameterTuner", "sagemaker.HyperparameterTuner"}
+_VERTEX_TUNER = {"google.cloud.aiplatform.HyperparameterTuningJob",
+                 "google.cloud.aiplatform.jobs.HyperparameterTuningJob"}
+
+
+def sagemaker_vertex_grid(ctx) -> None:
+    """GL101 for the cloud tuners' Python SDKs; call from the GL101 Python detector."""
+    for call in ctx.calls:
+        qual = ctx.qualname(call.func) or ""
+        if qual in _SM_TUNER:
+            strategy = next((k.value for k in call.keywords if k.arg == "strategy"), None)
+            if ctx.literal(strategy) == "Grid":
+                size = _sm_python_size(ctx, next((k.value for k in call.keywords if k.arg == "hyperparameter_ranges"),
+                                                 call.args[2] if len(call.args) > 2 else None))
+                _report_py(ctx, strategy, "SageMaker HyperparameterTuner", size,
+                           "use `strategy=\"Bayesian\"` or `\"Hyperband\"` with `max_jobs`")
+        elif qual in _VERTEX_TUNER:
+            algo = next((k.value for k in call.keywords if k.arg == "search_algorithm"), None)
+            if isinstance(ctx.literal(algo), str) and ctx.literal(algo).lower() == "grid":
+                _report_py(ctx, algo, "Vertex AI HyperparameterTuningJob", None,
+                           "leave `search_algorithm` unset (Bayesian optimisation) or use `\"random\"` with `max_trial_count`")
+
+
+def _report_py(ctx, node, platform: str, size: int | None, instead: str) -> None:
+    options = ctx.options("GL101")
+    if size is not None and size < int(options.get("min-candidates", 2)):
+        return
+    count = f"all {size:,} combinations" if size is not None else "every combination"
+    ctx.report("GL101", node, f"{platform} grid search trains {count} of the search space; {instead}",
+               {"platform": platform, "candidates": size})
+
+
+def _sm_python_size(ctx, node: Any) -> int | None:
+    """{"lr": CategoricalParameter([...]), "depth": IntegerParameter(1, 5)} -> product of sizes."""
+    if not isinstance(node, ast.Dict):
+        return None
+    counts: list[int | None] = []
+    for value in node.values:
+        if not isinstance(value, ast.Call):
+            counts.append(None)
+            continue
+        name = (ctx.qualname(value.func) or "").rsplit(".", 1)[-1]
+        args = [ctx.literal(a) for a in value.args]
+        if name == "CategoricalParameter" and args and isinstance(args[0], (list, tuple)):
+            counts.append(len(args[0]))
+        elif name == "IntegerParameter" and len(args) >= 2 and all(isinstance(a, int) for a in args[:2]):
+            counts.append(args[1] - args[0] + 1)
+        else:
+            counts.append(None)
+    return _product(counts)
+
+
+# ---- GL302 in configs
+
+_DEPTH_KEYS = {"numlayers", "nlayers", "nlayer", "numhiddenlayers", "depth", "numencoderlayers", "numdecoderlayers",
+               "encoderlayers", "decoderlayers", "numblocks", "nblocks", "numtransformerlayers"}
+_WIDTH_KEYS = {"hiddensize", "dmodel", "nembd", "embeddim", "hiddendim", "width", "modeldim", "embdim", "dhidden",
+               "embeddingdim", "embeddingsize", "nembed"}
+_TRAINING_KEYS = {"learningrate", "lr", "epochs", "numepochs", "maxepochs", "maxsteps", "maxiters", "trainer",
+                  "optimizer", "optim", "batchsize", "trainbatchsize", "microbatchsize", "globalbatchsize",
+                  "warmupsteps", "weightdecay", "gradientaccumulationsteps", "numtrainepochs", "maxiter",
+                  "perdevicetrainbatchsize", "lrscheduler", "scheduler"}
+_CHECKPOINT_KEYS = {"pretrained", "frompretrained", "modelnameorpath", "checkpoint", "initfrom", "resumefrom",
+                    "resumefromcheckpoint", "pretrainedmodelnameorpath", "loadfrom", "ckptpath", "pretrainedpath",
+                    "basemodel", "modelid", "initcheckpoint", "restorefrom"}
+# Files that describe a published architecture (Hugging Face config.json and the like).
+_ARCHITECTURE_MARKERS = {"architectures", "transformersversion", "nameorpath", "modeltype"}
+
+
+def _norm(key: Any) -> str:
+    return str(key).replace("-", "").replace("_", "").replace(".", "").lower()
+
+
+@detector("GL302", "config")
+def oversized_architecture_config(ctx) -> None:
+    options = ctx.options("GL302")
+    max_depth = int(options.get("max-depth", options.get("max-layers", 24)))
+    max_width = int(options.get("max-width", options.get("max-hidden", 2048)))
+    for doc in ctx.documents:
+        if not (doc.is_map or doc.is_seq):
+            continue
+        keys = {_norm(p[-1]) for p, _ in doc.walk() if p and isinstance(p[-1], str)}
+        if keys & _ARCHITECTURE_MARKERS or not keys & _TRAINING_KEYS:
+            continue
+        loads = False
+        for p, node in doc.walk():
+            if p and isinstance(p[-1], str) and _norm(p[-1]) in _CHECKPOINT_KEYS:
+                if node.is_scalar and node.value not in (None, False, "", "null", "none", "None", "scratch"):
+                    loads = True
+                    break
+        if loads:
+            continue  # fine-tuning or resuming: the architecture comes with the weights
+        for path, node in doc.walk():
+            if not path or not isinstance(path[-1], str) or not node.is_scalar or isinstance(node.value, bool):
+                continue
+            if not isinstance(node.value, int):
+                continue
+            key = _norm(path[-1])
+            value = node.value
+            if key in _DEPTH_KEYS and max_depth < value <= 10_000:
+                ctx.report("GL302", node,
+                           f"{path[-1]}: {value} trains a {value}-layer model from scratch (threshold {max_depth}); "
+                           f"start from a pre-trained checkpoint or a smaller configuration and scale only if it underfits",
+                           {"key": path[-1], "value": value, "threshold": max_depth, "dimension": "depth"})
+            elif key in _WIDTH_KEYS and max_width < value <= 1_000_000:
+                ctx.report("GL302", node,
+                           f"{path[-1]}: {value} trains a model {value} units wide from scratch (threshold {max_width}); "
+                           f"start from a pre-trained checkpoint or a smaller configuration and scale only if it underfits",
+                           {"key": path[-1], "value": value, "threshold": max_width, "dimension": "width"})
