@@ -537,3 +537,331 @@ def training_from_scratch(ctx: PythonContext) -> None:
             "GL301", call.func, message,
             impact={"library": library, "model": name, "start_from": how, "training_line": evidence.lineno},
         )
+
+
+# ---------------------------------------------------------------------------------------
+# GL302 oversized-architecture-default
+# ---------------------------------------------------------------------------------------
+
+TRAIN_CALLS = {"fit", "fit_generator", "train_on_batch"}
+LOAD_CALLS = {"from_pretrained", "load_state_dict", "load_from_checkpoint", "load_weights", "load_checkpoint"}
+
+
+def file_trains(ctx: PythonContext) -> ast.Call | None:
+    """A call that trains something in this file: `loss.backward()`, `optimizer.step()`,
+    `trainer.train()`/`trainer.fit(...)`, `model.fit(data, ...)`."""
+    for call in ctx.calls:
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            continue
+        if func.attr == "backward":
+            return call
+        if func.attr == "step" and "optim" in (dotted(func.value) or "").lower():
+            return call
+        if func.attr in ("train", "fit") and _is_trainer_object(ctx, func.value):
+            return call
+        if func.attr in TRAIN_CALLS and call.args and not is_random_input(ctx, call.args[0]):
+            return call
+    return None
+
+
+def loads_checkpoint(ctx: PythonContext) -> bool:
+    """Weights (and so sizes) come from a checkpoint, unconditionally."""
+    for call in ctx.calls:
+        if call_name(call) in LOAD_CALLS or ctx.qualname(call.func) == "torch.load":
+            if not any(isinstance(a, (ast.If, ast.IfExp, ast.Try)) for a in ctx.ancestors(call)):
+                return True
+    return False
+
+
+def _is_library_config_class(ctx: PythonContext, cls: ast.ClassDef | None) -> bool:
+    """A model library's description of published architectures (`class XConfig(PretrainedConfig)`)."""
+    if cls is None:
+        return False
+    for base in cls.bases:
+        name = dotted(base) or ""
+        q = ctx.qualname(base) or ""
+        last = name.split(".")[-1]
+        if last in ("PretrainedConfig", "PreTrainedConfig") or q.startswith("transformers.") and last.endswith("Config"):
+            return True
+    return False
+
+
+def _int_default(ctx: PythonContext, node: ast.AST | None) -> int | None:
+    if node is None:
+        return None
+    if isinstance(node, ast.Call):  # typer.Option(48), dataclasses.field(default=48), Field(48)
+        name = call_name(node)
+        if name in ("Option", "Argument", "field", "Field"):
+            node = arg(node, 0, "default")
+        else:
+            return None
+    value = ctx.literal(node)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def size_defaults(ctx: PythonContext) -> Iterator[tuple[str, int, ast.AST, str, frozenset[str]]]:
+    """(name, default, node to report, where, sibling names) for every int default of a named parameter."""
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if _is_library_config_class(ctx, ctx.enclosing_class(node)):
+                continue
+            args = node.args
+            positional = args.posonlyargs + args.args
+            pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+            pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+            siblings = frozenset(a.arg for a in positional + args.kwonlyargs)
+            for param, default in pairs:
+                value = _int_default(ctx, default)
+                if value is not None:
+                    where = "typer option" if isinstance(default, ast.Call) else f"default of `{node.name}()`"
+                    yield param.arg, value, default, where, siblings
+            for deco in node.decorator_list:  # @click.option("--depth", default=48)
+                if isinstance(deco, ast.Call) and call_name(deco) == "option" and (ctx.qualname(deco.func) or "").startswith("click"):
+                    flags = [a.value for a in deco.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                    value = _int_default(ctx, kwarg(deco, "default"))
+                    if flags and value is not None:
+                        dest = ([f for f in flags if f.startswith("--")] or flags)[0].lstrip("-").replace("-", "_")
+                        yield dest, value, deco.func, "click option", siblings
+        elif isinstance(node, ast.ClassDef) and not _is_library_config_class(ctx, node):
+            decorated = any("dataclass" in (dotted(d.func if isinstance(d, ast.Call) else d) or "") for d in node.decorator_list)
+            based = any((dotted(b) or "").split(".")[-1] in ("BaseModel", "BaseSettings", "Config") for b in node.bases)
+            if not (decorated or based):
+                continue
+            fields = [s for s in node.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
+            siblings = frozenset(s.target.id for s in fields)  # type: ignore[union-attr]
+            for stmt in fields:
+                value = _int_default(ctx, stmt.value)
+                if value is not None:
+                    yield stmt.target.id, value, stmt.target, f"field of config class `{node.name}`", siblings  # type: ignore[union-attr]
+    parsers: dict[str, set[str]] = {}
+    adds = []
+    for call in ctx.calls:
+        if call_name(call) == "add_argument" and call.args:
+            flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            longs = [f for f in flags if f.startswith("--")] or flags
+            if not longs:
+                continue
+            dest = longs[0].lstrip("-").replace("-", "_")
+            owner = dotted(call.func.value) if isinstance(call.func, ast.Attribute) else ""
+            parsers.setdefault(owner or "", set()).add(dest)
+            adds.append((dest, call, owner or ""))
+    for dest, call, owner in adds:
+        value = _int_default(ctx, kwarg(call, "default"))
+        if value is not None:
+            yield dest, value, call.func, "argparse default", frozenset(parsers[owner])
+
+
+@detector("GL302")
+def oversized_architecture_default(ctx: PythonContext) -> None:
+    opts = ctx.options("GL302")
+    max_depth, max_width = int(opts.get("max-depth", 24)), int(opts.get("max-width", 2048))
+    depth_names = {n.lower() for n in opts.get("depth-names", [])}
+    width_names = {n.lower() for n in opts.get("width-names", [])}
+    candidates = [c for c in size_defaults(ctx) if c[0].lower() in depth_names | width_names]
+    if not candidates:
+        return
+    trained = file_trains(ctx)
+    if trained is None or loads_checkpoint(ctx):
+        return
+    for name, value, node, where, siblings in candidates:
+        lname = name.lower()
+        if lname in depth_names and value > max_depth:
+            kind, limit, unit = "depth", max_depth, "layers"
+        elif lname in width_names and value > max_width:
+            if lname == "width" and {"height", "h", "img_height", "image_height"} & {s.lower() for s in siblings}:
+                continue  # an image size, not a layer width
+            kind, limit, unit = "width", max_width, "units"
+        else:
+            continue
+        # Transformer blocks hold about 12 * d_model^2 parameters each (Kaplan et al. 2020).
+        other = None
+        for sib_name, sib_value, _n, _w, _s in candidates:
+            if _s == siblings and _w == where and sib_name != name:
+                other_kind = "depth" if sib_name.lower() in depth_names else "width"
+                if other_kind != kind:
+                    other = sib_value
+        impact: dict[str, Any] = {"parameter": name, "default": value, "threshold": limit, "dimension": kind}
+        estimate = ""
+        if other is not None:
+            depth, width = (value, other) if kind == "depth" else (other, value)
+            params = 12 * depth * width * width
+            impact["estimated_params"] = params
+            estimate = (f"; with {depth} layers of width {width} a transformer stack holds about "
+                        f"{params / 1e9:.1f} B parameters (12·L·d², Kaplan et al. 2020), and training compute grows "
+                        f"with it (about 6 FLOPs per parameter per token)")
+        message = (
+            f"`{name}` defaults to {value} {unit} ({where}), above the {kind} threshold of {limit}, in a file that "
+            f"trains (line {trained.lineno}){estimate}. Every run that keeps the default pays for it: start from a "
+            f"smaller default and scale up only when a smaller model under-fits."
+        )
+        ctx.report("GL302", node, message, impact=impact)
+
+
+# ---------------------------------------------------------------------------------------
+# GL303 distilled-alternative
+# ---------------------------------------------------------------------------------------
+
+# Hugging Face moved the original checkpoints under organisations; both spellings load.
+LEGACY_ORGS = ("google-bert/", "openai-community/", "google-t5/", "facebookai/", "distilbert/")
+# openai-whisper / faster-whisper / whisperx model names -> Hugging Face ids ("large" is large-v3
+# since openai-whisper 20231117: whisper/__init__.py _MODELS).
+WHISPER_NAMES = {
+    "large": "openai/whisper-large-v3", "large-v3": "openai/whisper-large-v3", "large-v2": "openai/whisper-large-v2",
+    "large-v1": "openai/whisper-large", "medium": "openai/whisper-medium", "medium.en": "openai/whisper-medium.en",
+}
+WHISPER_LOADERS = {"whisper.load_model", "faster_whisper.WhisperModel", "whisperx.load_model", "stable_whisper.load_model"}
+SAGEMAKER_MODELS = ("sagemaker.huggingface.HuggingFaceModel", "sagemaker.huggingface.model.HuggingFaceModel")
+JUMPSTART_MODELS = ("sagemaker.jumpstart.model.JumpStartModel", "sagemaker.jumpstart.estimator.JumpStartEstimator")
+
+
+def normalize_model_id(model_id: str) -> str:
+    key = model_id.strip().lower()
+    if key.startswith("hf://"):
+        key = key[5:]
+    for org in LEGACY_ORGS:
+        if key.startswith(org):
+            return key[len(org):]
+    return key
+
+
+@functools.lru_cache(maxsize=1)
+def _alternatives_index() -> dict[str, list[dict[str, str]]]:
+    index: dict[str, list[dict[str, str]]] = {}
+    for row in distilled_rows():
+        try:
+            large, small = float(row["params_large"]), float(row["params_small"])
+        except ValueError:
+            continue
+        if small <= large * 2 / 3:  # only alternatives at most two-thirds the size
+            index.setdefault(normalize_model_id(row["large"]), []).append(row)
+    for rows in index.values():
+        # Prefer what the source quantifies, then distilled models, then the closest in size (the
+        # smallest step down keeps the most quality).
+        rows.sort(key=lambda r: (not r["reported_quality_retained"], not r["reported_speedup"],
+                                 r["relation"] != "distilled", -float(r["params_small"])))
+    return index
+
+
+@functools.lru_cache(maxsize=1)
+def _jumpstart_tails() -> dict[str, str]:
+    return {key.split("/")[-1]: key for key in _alternatives_index()}
+
+
+def alternatives_for(model_id: str) -> list[dict[str, str]]:
+    return _alternatives_index().get(normalize_model_id(model_id), [])
+
+
+def _fmt_params(millions: str) -> str:
+    value = float(millions)
+    return f"{value / 1000:g} B" if value >= 1000 else f"{value:g} M"
+
+
+def alternative_message(model_id: str, rows: list[dict[str, str]]) -> tuple[str, dict[str, Any]]:
+    best = rows[0]
+    parts = [f"`{model_id}` ({_fmt_params(best['params_large'])} parameters) is loaded for inference; "
+             f"`{best['small']}` has {_fmt_params(best['params_small'])}"]
+    impact: dict[str, Any] = {
+        "model": model_id, "alternative": best["small"], "params_millions": float(best["params_large"]),
+        "alternative_params_millions": float(best["params_small"]), "source": best["source"],
+    }
+    if best["reported_speedup"]:
+        parts.append(f", reported {float(best['reported_speedup']):g}x faster")
+        impact["reported_speedup"] = float(best["reported_speedup"])
+    if best["reported_quality_retained"]:
+        retained = float(best["reported_quality_retained"])
+        parts.append(f", retaining {retained * 100:.1f}% of the quality")
+        impact["quality_retained"] = retained
+    note = best.get("notes", "")
+    if "English only" in note:
+        parts.append(" (English only)")
+    source = best["source"].split(";")[0].strip()
+    parts.append(f" ({source})")
+    if len(rows) > 1:
+        other = rows[1]
+        parts.append(f"; also `{other['small']}` ({_fmt_params(other['params_small'])})")
+    parts.append(". Check it on your data: inference energy scales with model size and runs on every request.")
+    return "".join(parts), impact
+
+
+def _string(ctx: PythonContext, node: ast.AST | None) -> str | None:
+    value = value_of(ctx, node)
+    return value if isinstance(value, str) and value else None
+
+
+def _is_hf_model_loader(q: str) -> bool:
+    parts = q.split(".")
+    if len(parts) < 3 or parts[0] != "transformers" or parts[-1] != "from_pretrained":
+        return False
+    cls = parts[-2]
+    return bool(re.match(r"^(TF|Flax)?AutoModel", cls) or (HF_MODEL_CLASS.match(cls) and not cls.endswith("Config")))
+
+
+def inference_loads(ctx: PythonContext) -> Iterator[tuple[ast.AST, ast.Call, str, str]]:
+    """(node to report, call, model id as written, how) for each model loaded or deployed by id."""
+    for call in ctx.calls:
+        q = ctx.qualname(call.func) or ""
+        if q == "transformers.pipeline":
+            model = _string(ctx, arg(call, 1, "model"))
+            if model:
+                yield call.func, call, model, "pipeline"
+        elif _is_hf_model_loader(q):
+            model = _string(ctx, arg(call, 0, "pretrained_model_name_or_path"))
+            if model and kwarg(call, "num_labels") is None:  # a new head must be trained
+                yield call.func, call, model, "from_pretrained"
+        elif q == "sentence_transformers.SentenceTransformer":
+            model = _string(ctx, arg(call, 0, "model_name_or_path"))
+            if model:
+                full = model if "/" in model else f"sentence-transformers/{model}"
+                yield call.func, call, full, "sentence-transformers"
+        elif q in WHISPER_LOADERS:
+            model = _string(ctx, arg(call, 0, "name" if q.startswith("whisper") else "model_size_or_path"))
+            if model:
+                yield call.func, call, WHISPER_NAMES.get(model, model), "whisper"
+        elif q in SAGEMAKER_MODELS or q in JUMPSTART_MODELS:
+            if q in JUMPSTART_MODELS:
+                jid = _string(ctx, kwarg(call, "model_id"))
+                m = re.match(r"^huggingface-[a-z0-9]+-(.+)$", jid or "")
+                key = _jumpstart_tails().get(m.group(1).lower()) if m else None
+                if key:
+                    yield call.func, call, key, "jumpstart"
+            else:
+                env = value_of(ctx, kwarg(call, "env"))
+                model = env.get("HF_MODEL_ID") if isinstance(env, dict) else None
+                if isinstance(model, str) and model:
+                    yield call.func, call, model, "sagemaker"
+        elif ctx.imports.uses("kserve"):
+            uri = _string(ctx, kwarg(call, "storage_uri") or kwarg(call, "storageUri"))
+            if uri and uri.startswith("hf://"):
+                yield call.func, call, uri[5:], "kserve"
+
+
+@detector("GL303")
+def distilled_alternative(ctx: PythonContext) -> None:
+    loads = [(node, call, model, how) for node, call, model, how in inference_loads(ctx) if alternatives_for(model)]
+    if not loads:
+        return
+    trained_ids: set[str] = set()
+    checked = []
+    for node, call, model, how in loads:
+        keys, _ = binding_key(ctx, call)
+        tainted = flow(ctx).taint(keys) if keys else set()
+        trains = bool(tainted) and training_evidence(ctx, tainted) is not None
+        if not trains and tainted:
+            # Handed to a training helper we cannot see into (`train(model, ...)`, `finetune(...)`).
+            for other in ctx.calls:
+                name = call_name(other).lower()
+                if any(w in name for w in ("train", "fit", "finetune", "fine_tune")) and any(
+                    refs(a) & tainted for a in list(other.args) + [k.value for k in other.keywords]
+                ):
+                    trains = True
+                    break
+        if trains:
+            trained_ids.add(normalize_model_id(model))
+        checked.append((node, model, how, trains))
+    for node, model, how, trains in checked:
+        if trains or normalize_model_id(model) in trained_ids:
+            continue
+        message, impact = alternative_message(model, alternatives_for(model))
+        impact["via"] = how
+        ctx.report("GL303", node, message, impact=impact)
