@@ -32,12 +32,15 @@ def _int_range(lo, hi, step=None) -> int | None:
         lo_v, hi_v = lo.number(), hi.number()
     except AttributeError:
         return None
-    if lo_v is None or hi_v is None or lo_v != int(lo_v) or hi_v != int(hi_v):
+    if lo_v is None or hi_v is None:
         return None
+    if step is None and (lo_v != int(lo_v) or hi_v != int(hi_v)):
+        return None  # a continuous range: a grid over it has no literal size
     s = step.number() if step is not None else 1.0
     if not s or s <= 0:
         return None
-    return int(math.floor((hi_v - lo_v) / s)) + 1 if hi_v >= lo_v else None
+    # a small tolerance: (0.01 - 0.001) / 0.001 is 8.999... in floating point
+    return int(math.floor((hi_v - lo_v) / s + 1e-9)) + 1 if hi_v >= lo_v else None
 
 
 def _wandb_size(params) -> int | None:

@@ -1,0 +1,126 @@
+"""The config readers: positions of every value, all YAML documents, templates, alias bombs."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from greenlint.frontends.base import FrontendError
+from greenlint.frontends.config import parse_config
+
+DATA = Path(__file__).parent / "data" / "infra"
+
+
+def read(name: str) -> str:
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+def test_yaml_all_documents_with_value_and_key_positions():
+    docs = parse_config("yaml", read("manifests.yaml"))
+    assert [d.get("kind").value for d in docs] == ["Namespace", "InferenceService", "Service", "CronJob"]
+    min_replicas = docs[1].find("spec", "predictor", "minReplicas")
+    assert min_replicas.value == 1
+    assert (min_replicas.line, min_replicas.column, min_replicas.end_column) == (14, 18, 19)
+    assert (min_replicas.key_line, min_replicas.key_column) == (14, 5)
+    lines = read("manifests.yaml").splitlines()
+    assert lines[min_replicas.line - 1][min_replicas.column - 1:min_replicas.end_column - 1] == "1"
+
+
+def test_yaml_columns_count_characters_and_merge_keys():
+    text = 'a: {"é": "ü", x: 1}\nbase: &b {lr: 0.1, depth: 3}\nrun:\n  <<: *b\n  depth: 5\n'
+    doc = parse_config("yaml", text)[0]
+    x = doc.find("a", "x")
+    assert (x.line, x.column) == (1, 18)
+    assert doc.find("run").plain() == {"depth": 5, "lr": 0.1}
+
+
+def test_yaml_alias_bomb_is_refused_quickly():
+    with pytest.raises(FrontendError) as info:
+        parse_config("yaml", read("alias_bomb.yaml"))
+    assert "aliases expand" in info.value.message
+
+
+def test_yaml_recursive_alias_is_refused():
+    with pytest.raises(FrontendError):
+        parse_config("yaml", "a: &a [*a]\n")
+
+
+def test_helm_template_is_skipped_quietly_and_bad_yaml_is_an_error():
+    assert parse_config("yaml", read("helm_deployment.yaml")) is None
+    with pytest.raises(FrontendError) as info:
+        parse_config("yaml", "a: [1, 2\nb: 1\n")
+    assert info.value.line == 2
+
+
+def test_yaml_keeps_on_as_a_key_not_a_boolean():
+    doc = parse_config("yaml", "on:\n  schedule:\n    - cron: '0 2 * * *'\n")[0]
+    assert doc.find("on", "schedule", 0, "cron").value == "0 2 * * *"
+
+
+def test_json_positions_and_errors():
+    doc = parse_config("json", read("vertex_tuning.json"))[0]
+    algo = doc.find("studySpec", "algorithm")
+    assert algo.value == "GRID_SEARCH" and (algo.line, algo.column) == (4, 18)
+    accel = doc.find("trialJobSpec", "workerPoolSpecs", 0, "machineSpec", "acceleratorType")
+    line = read("vertex_tuning.json").splitlines()[accel.line - 1]
+    assert line[accel.column - 1:accel.end_column - 1] == '"NVIDIA_TESLA_P100"'
+    with pytest.raises(FrontendError) as info:
+        parse_config("json", '{\n  "a": 1,\n}')
+    assert info.value.line == 3
+
+
+def test_toml_positions_through_tables_arrays_and_inline_tables():
+    text = read("train_config.toml") + '\n[[jobs]]\nname = "a"\n[[jobs]]\nname = "b"\nres = { gpu = "p2.xlarge" }\n'
+    doc = parse_config("toml", text)[0]
+    n_layer = doc.find("model", "n_layer")
+    assert n_layer.value == 48 and (n_layer.line, n_layer.column, n_layer.key_column) == (3, 11, 1)
+    gpu = doc.find("jobs", 1, "res", "gpu")
+    assert gpu.value == "p2.xlarge" and text.splitlines()[gpu.line - 1][gpu.column - 1:gpu.end_column - 1] == '"p2.xlarge"'
+    with pytest.raises(FrontendError):
+        parse_config("toml", "a = \n")
+
+
+def test_terraform_blocks_attributes_and_opaque_expressions():
+    doc = parse_config("terraform", read("main.tf"))[0]
+    instance = doc.find("resource", "aws_instance", "trainer", "instance_type")
+    assert instance.value == "p2.xlarge" and (instance.line, instance.column) == (22, 19)
+    assert doc.find("variable", "region", "default").value == "us-east-1"
+    ami = doc.find("resource", "aws_instance", "trainer", "ami")
+    assert ami.opaque and ami.value == "data.aws_ami.deep_learning.id"
+    assert doc.find("resource", "aws_instance", "trainer", "tags", "Name").opaque  # interpolated template
+    assert doc.find("terraform", "backend", "s3", "region").value == "us-east-1"
+
+
+def test_terraform_repeated_blocks_heredocs_and_errors():
+    text = ('resource "x" "y" {\n  ebs { size = 1 }\n  ebs { size = 2 }\n  user_data = <<-EOT\n    echo "{"\n  EOT\n'
+            '  cond = var.a ? "p2.xlarge" : "g5.xlarge"\n}\n')
+    doc = parse_config("terraform", text)[0]
+    assert [e.find("size").value for e in doc.find("resource", "x", "y", "ebs").value] == [1, 2]
+    assert doc.find("resource", "x", "y", "user_data").value.strip() == 'echo "{"'
+    assert doc.find("resource", "x", "y", "cond").opaque
+    with pytest.raises(FrontendError):
+        parse_config("terraform", 'resource "x" "y" {\n  a = 1\n')
+
+
+def test_tfvars_and_env():
+    doc = parse_config("terraform", read("terraform.tfvars"))[0]
+    assert doc.find("location").value == "East US"
+    env = parse_config("env", read("dotenv"))[0]
+    region = env.find("AWS_DEFAULT_REGION")
+    assert region.value == "us-east-1" and (region.line, region.column, region.end_column) == (2, 20, 29)
+    quoted = env.find("GOOGLE_CLOUD_REGION")
+    assert quoted.value == "europe-west4"
+
+
+def test_cli_reports_parse_errors_and_skips_templates(tmp_path):
+    (tmp_path / "bad.yaml").write_text("a: [1, 2\nregion: us-east-1\n", encoding="utf-8")
+    (tmp_path / "chart.yaml").write_text(read("helm_deployment.yaml"), encoding="utf-8")
+    (tmp_path / "bomb.yaml").write_text(read("alias_bomb.yaml"), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "greenlint", str(tmp_path), "--select", "GL000,GL401",
+                          "--format", "concise"], capture_output=True, text=True, cwd=tmp_path)
+    lines = [l for l in out.stdout.splitlines() if "GL0" in l or "GL4" in l]
+    assert any(l.startswith("bad.yaml:2:") and "GL000" in l for l in lines), out.stdout + out.stderr
+    assert any(l.startswith("bomb.yaml") and "GL000" in l and "aliases" in l for l in lines), out.stdout
+    assert not any(l.startswith("chart.yaml") for l in lines), out.stdout

@@ -1,0 +1,190 @@
+"""GL401-GL404 (and the config side of GL101 / GL302) on realistic files, through the real CLI."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from greenlint import carbon
+from greenlint.checks import sweeps
+from greenlint.frontends.base import LintRequest
+from greenlint.frontends.config import ConfigContext, parse_config
+from greenlint.rules import Rule, load_rules
+from greenlint.finding import Severity
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data" / "infra"
+EXAMPLES = ROOT / "examples" / "infra"
+
+
+def run_cli(path: Path, *args: str, cwd: Path) -> list[dict]:
+    out = subprocess.run([sys.executable, "-m", "greenlint", str(path), "--format", "json", *args],
+                         capture_output=True, text=True, cwd=cwd)
+    assert out.returncode in (0, 1), out.stderr
+    data = json.loads(out.stdout)
+    return data["findings"] if isinstance(data, dict) else data
+
+
+def where(findings: list[dict]) -> set[tuple[str, str, int, int]]:
+    return {(Path(f["path"]).name, f["code"], f["line"], f["column"]) for f in findings}
+
+
+# ---- carbon data
+
+def test_regions_table_and_lookup():
+    table = carbon.load_regions()
+    assert len(table) == 236
+    east = carbon.lookup("aws:us-east-1")
+    assert east.gco2e_per_kwh == pytest.approx(396.2) and east.spec == "aws:us-east-1" and east.source
+    assert carbon.lookup("google:us-central1-a").region == "us-central1"
+    assert carbon.lookup("AWS:us-east-1b").region == "us-east-1"
+    assert carbon.lookup("oci:us-ashburn-1").provider == "oracle"
+    assert carbon.lookup("aws:mars-north-1") is None and carbon.lookup("us-east-1") is None
+
+
+def test_cleaner_alternative_rules():
+    alt = carbon.cleaner_alternative(carbon.lookup("aws:us-east-1"))
+    assert alt.region == "us-west-2" and alt.gco2e_per_kwh == pytest.approx(119.8)
+    # never a government or China region for a commercial one, and only within their own partition
+    for spec in ("aws:us-east-1", "azure:eastus", "gcp:us-east1"):
+        alt = carbon.cleaner_alternative(carbon.lookup(spec))
+        assert alt.partition == "commercial"
+    assert carbon.cleaner_alternative(carbon.lookup("azure:usgovvirginia")) is None
+    assert carbon.cleaner_alternative(carbon.lookup("aws:us-gov-east-1")).region == "us-gov-west-1"
+    assert carbon.cleaner_alternative(carbon.lookup("alibaba:cn-beijing")) is None
+    # same country first, then continent
+    assert carbon.cleaner_alternative(carbon.lookup("aws:ap-south-1")).country_iso in ("IN", "JP", "KR")
+    assert carbon.cleaner_alternative(carbon.lookup("aws:us-east-1"), allowed=["us-east-1", "us-east-2"]) is None
+    assert carbon.cleaner_alternative(carbon.lookup("aws:us-east-1"), allowed=["aws:ca-central-1"]).region == "ca-central-1"
+
+
+def test_overrides_of_a_figure_and_of_the_table(tmp_path):
+    assert carbon.lookup("aws:us-east-1", {"intensity": {"aws:us-east-1": 90}}).gco2e_per_kwh == 90
+    table = tmp_path / "regions.csv"
+    table.write_text("provider,region,location,country_iso,continent,gco2e_per_kwh,year,source\n"
+                     "aws,us-east-1,Virginia,US,North America,500,2025,own meter\n"
+                     "aws,us-west-2,Oregon,US,North America,100,2025,own meter\n", encoding="utf-8")
+    overrides = {"table": str(table)}
+    assert len(carbon.load_regions(overrides)) == 2
+    assert carbon.lookup("aws:us-east-1", overrides).source == "own meter"
+
+
+# ---- the examples project and test data through the CLI
+
+def test_examples_project_findings_exact(tmp_path):
+    target = tmp_path / "infra"
+    shutil.copytree(EXAMPLES, target)
+    found = where(run_cli(target, "--select", "GL4", cwd=tmp_path))
+    assert found == {
+        ("nightly-train.yml", "GL404", 4, 13),
+        ("nightly-train.yml", "GL401", 13, 23),
+        ("deploy_sagemaker.py", "GL401", 6, 10),
+        ("deploy_sagemaker.py", "GL403", 18, 13),
+        ("deploy_sagemaker.py", "GL402", 18, 66),
+        ("k8s-serving.yaml", "GL403", 14, 18),
+        ("k8s-serving.yaml", "GL402", 17, 41),
+        ("k8s-serving.yaml", "GL403", 32, 44),
+        ("k8s-serving.yaml", "GL404", 43, 13),
+        ("k8s-serving.yaml", "GL401", 50, 44),
+        ("main.tf", "GL401", 13, 17),
+        ("main.tf", "GL402", 22, 19),
+        ("main.tf", "GL402", 36, 19),
+    }
+
+
+def test_messages_give_both_figures_and_the_factor(tmp_path):
+    shutil.copy(EXAMPLES / "main.tf", tmp_path / "main.tf")
+    findings = [f for f in run_cli(tmp_path, "--select", "GL401", cwd=tmp_path) if f["code"] == "GL401"]
+    (finding,) = findings
+    assert "396 gCO2e/kWh" in finding["message"] and "us-west-2" in finding["message"] and "120" in finding["message"]
+    assert "3.3x" in finding["message"] and "annual average" in finding["message"]
+    assert finding["impact"]["factor"] == pytest.approx(3.31, abs=0.01)
+    # the S3 backend's region (state storage) is not reported
+    assert finding["line"] == 13
+
+
+def test_v100_is_a_note_and_k80_a_warning(tmp_path):
+    (tmp_path / "job.yaml").write_text("instance_type: ml.p3.2xlarge\nnotebook_instance_type: ml.p2.xlarge\n", encoding="utf-8")
+    findings = run_cli(tmp_path, "--select", "GL402", cwd=tmp_path)
+    assert {(f["line"], f["severity"]) for f in findings} == {(1, "note"), (2, "warning")}
+
+
+def test_tfvars_env_and_azure_display_names(tmp_path):
+    shutil.copy(DATA / "terraform.tfvars", tmp_path / "terraform.tfvars")
+    shutil.copy(DATA / "dotenv", tmp_path / ".env")
+    found = where(run_cli(tmp_path, "--select", "GL401,GL402", cwd=tmp_path))
+    assert found == {
+        ("terraform.tfvars", "GL401", 2, 19),   # "East US": Azure eastus
+        ("terraform.tfvars", "GL402", 3, 19),   # NCv2 (P100); the allowed_sizes list is not a use
+        (".env", "GL401", 2, 20),               # the bucket name holding a region is not
+    }
+
+
+def test_suppression_comment_and_allowed_regions_config(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "us-east-1" # greenlint: ignore[GL401]\n}\n'
+        'provider "aws" {\n  alias = "b"\n  region = "us-east-2"\n}\n', encoding="utf-8")
+    assert [f["line"] for f in run_cli(tmp_path, "--select", "GL401", cwd=tmp_path)] == [6]
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.greenlint.rules.GL401]\nallowed-regions = ["aws:us-east-2"]\n', encoding="utf-8")
+    assert [f["line"] for f in run_cli(tmp_path, "--select", "GL401", cwd=tmp_path)] == []
+
+
+def test_carbon_override_in_configuration(tmp_path):
+    (tmp_path / "main.tf").write_text('provider "aws" {\n  region = "us-east-1"\n}\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.greenlint.carbon]\nintensity = { "aws:us-east-1" = 200 }\n', encoding="utf-8")
+    assert run_cli(tmp_path, "--select", "GL401", cwd=tmp_path) == []
+
+
+# ---- GL101 / GL302 config detectors (their rule files list config kinds once their owners add them)
+
+def _ctx(name: str, kind: str, code: str, text: str | None = None) -> ConfigContext:
+    rules = load_rules()
+    if code in rules:
+        rule = dataclasses.replace(rules[code], kinds=rules[code].kinds + (kind,))
+    else:
+        rule = Rule(code, "oversized-architecture-default", "models", Severity.WARNING, True, "s", (kind,), (), {})
+    text = text if text is not None else (DATA / name).read_text(encoding="utf-8")
+    request = LintRequest(path=name, kind=kind, rules={code: rule}, options={code: {}})
+    return ConfigContext(request, text, parse_config(kind, text))
+
+
+@pytest.mark.parametrize("name,kind,line,candidates", [
+    ("wandb_sweep.yaml", "yaml", 3, 45),
+    ("launch_sweep.yaml", "yaml", 7, 4),
+    ("katib_grid.yaml", "yaml", 11, 120),
+    ("azureml_sweep.yml", "yaml", 7, 6),
+    ("vertex_tuning.json", "json", 4, 9),
+])
+def test_grid_sweeps_in_configs(name, kind, line, candidates):
+    ctx = _ctx(name, kind, "GL101")
+    sweeps.grid_sweep_config(ctx)
+    assert [(f.line, f.impact["candidates"]) for f in ctx.findings] == [(line, candidates)]
+    assert f"{candidates:,} combinations" in ctx.findings[0].message
+
+
+def test_random_and_bayes_sweeps_are_clean():
+    for text in ("method: bayes\nparameters:\n  lr:\n    values: [0.1, 0.01]\n",
+                 "method: grid\nparameters: {}\n",
+                 "method: grid\nsteps: 3\n"):
+        ctx = _ctx("x.yaml", "yaml", "GL101", text)
+        sweeps.grid_sweep_config(ctx)
+        assert ctx.findings == []
+
+
+def test_oversized_training_config_but_not_a_published_architecture():
+    ctx = _ctx("train_config.toml", "toml", "GL302")
+    sweeps.oversized_architecture_config(ctx)
+    assert [(f.line, f.impact["dimension"]) for f in ctx.findings] == [(3, "depth"), (4, "width")]
+    ctx = _ctx("hf_config.json", "json", "GL302")
+    sweeps.oversized_architecture_config(ctx)
+    assert ctx.findings == []
+    ctx = _ctx("x.yaml", "yaml", "GL302", "model:\n  n_layer: 48\ntrain:\n  lr: 1e-4\n  init_from: gpt2-xl\n")
+    sweeps.oversized_architecture_config(ctx)
+    assert ctx.findings == []
