@@ -16,7 +16,23 @@ DEFAULT_IDLE_SECONDS = 2.0
 
 def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("script", help="a Python script or a notebook (.ipynb) to run and measure")
-    parser.add_argument("script_args", nargs="*", metavar="ARGS", help="arguments for the script, after `--`")
+    parser.set_defaults(script_args=[])
+    parser.usage = "%(prog)s [options] SCRIPT [-- ARGS...]"
+    # Everything after the first `--` belongs to the script, options included; argparse alone
+    # would either reject them or let them be read as greenlint's own.
+    parse_args = parser.parse_args
+
+    def parse_with_script_args(args=None, namespace=None):
+        argv = list(sys.argv[1:] if args is None else args)
+        rest: list[str] = []
+        if "--" in argv:
+            cut = argv.index("--")
+            argv, rest = argv[:cut], argv[cut + 1 :]
+        parsed = parse_args(argv, namespace)
+        parsed.script_args = rest
+        return parsed
+
+    parser.parse_args = parse_with_script_args  # type: ignore[method-assign]
     parser.add_argument("--seconds", type=float, default=60.0, help="run budget in seconds (default 60); the process group is stopped after it")
     parser.add_argument("--max-units", type=int, default=None, help="stop after this many units of work (fits, epochs, rounds, steps)")
     parser.add_argument("--region", default=None, help="provider:region for gCO2e, e.g. aws:us-east-1 (default: config `region`)")
