@@ -1,0 +1,416 @@
+"""Sparsity (GL304 densified-sparse-data, GL305 dense-embedding-gradients,
+GL306 dense-layer-could-be-sparse)."""
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from . import detector
+from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
+from .models import file_trains, is_random_input
+
+# ---------------------------------------------------------------------------------------
+# GL304 densified-sparse-data
+# ---------------------------------------------------------------------------------------
+
+# Transformers whose output is a scipy.sparse matrix unless told otherwise.
+SPARSE_TRANSFORMERS = {
+    "sklearn.feature_extraction.text.CountVectorizer": None,
+    "sklearn.feature_extraction.text.TfidfVectorizer": None,
+    "sklearn.feature_extraction.text.TfidfTransformer": None,
+    "sklearn.feature_extraction.text.HashingVectorizer": None,
+    "sklearn.feature_extraction.FeatureHasher": None,
+    "sklearn.feature_extraction.DictVectorizer": "sparse",
+    "sklearn.preprocessing.OneHotEncoder": "sparse_output",
+}
+# Only sparse when asked (`sparse_output=True`).
+OPT_IN_SPARSE = {"sklearn.preprocessing.MultiLabelBinarizer", "sklearn.preprocessing.LabelBinarizer"}
+SPARSE_CONSTRUCTORS = {
+    f"scipy.sparse.{name}" for name in (
+        "csr_matrix", "csc_matrix", "coo_matrix", "lil_matrix", "dok_matrix", "bsr_matrix", "dia_matrix",
+        "csr_array", "csc_array", "coo_array", "lil_array", "dok_array", "bsr_array", "dia_array",
+        "random", "rand", "random_array", "eye", "eye_array", "identity", "diags", "diags_array", "hstack",
+        "vstack", "block_diag", "kron", "load_npz",
+    )
+}
+SPARSE_METHODS = {"tocsr", "tocsc", "tocoo", "tolil", "todok", "tobsr", "transpose", "multiply", "copy", "astype"}
+DISPLAY_CALLS = {"print", "display", "pprint", "repr", "str", "len"}
+_DENSE_MODULES = {"sklearn.feature_extraction.text", "sklearn.feature_extraction", "sklearn.preprocessing"}
+
+
+def _producer_qualname(ctx: PythonContext, q: str | None) -> str | None:
+    """Canonical name of a sparse-producing transformer (`sklearn.feature_extraction.text._x.CountVectorizer` too)."""
+    if not q or not q.startswith("sklearn."):
+        return None
+    last = q.rsplit(".", 1)[-1]
+    for full in list(SPARSE_TRANSFORMERS) + list(OPT_IN_SPARSE):
+        if full.rsplit(".", 1)[-1] == last:
+            return full
+    return None
+
+
+def _bound_values(ctx: PythonContext, name: ast.Name) -> list[ast.expr]:
+    scope = ctx.enclosing_function(name) or ctx.tree
+    values = ctx.local_assignments(scope).get(name.id) or []
+    if not values and scope is not ctx.tree:
+        values = ctx.local_assignments(ctx.tree).get(name.id) or []
+    return values
+
+
+def _transformer_call(ctx: PythonContext, node: ast.AST, depth: int = 0) -> ast.Call | None:
+    """The constructor call of the transformer object `node` (a call or a name bound once to it)."""
+    if depth > 4:
+        return None
+    if isinstance(node, ast.Call):
+        if _producer_qualname(ctx, ctx.qualname(node.func)):
+            return node
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("fit", "set_params"):
+            return _transformer_call(ctx, node.func.value, depth + 1)
+        return None
+    if isinstance(node, ast.Name):
+        values = _bound_values(ctx, node)
+        if len(values) == 1:
+            return _transformer_call(ctx, values[0], depth + 1)
+    return None
+
+
+def _outputs_sparse(ctx: PythonContext, ctor: ast.Call) -> bool:
+    q = _producer_qualname(ctx, ctx.qualname(ctor.func)) or ""
+    if q in OPT_IN_SPARSE:
+        return ctx.literal(kwarg(ctor, "sparse_output")) is True
+    flag = SPARSE_TRANSFORMERS.get(q)
+    if flag is None:
+        return True
+    for name in (flag, "sparse"):
+        value = kwarg(ctor, name)
+        if value is not None:
+            return ctx.literal(value) is True
+    return True
+
+
+def _small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50) -> bool:
+    """A handful of example documents or rows written in the code."""
+    if node is None:
+        return False
+    if isinstance(node, ast.Name):
+        values = _bound_values(ctx, node)
+        return len(values) == 1 and _small_literal(ctx, values[0], limit)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return len(node.elts) <= limit and all(
+            isinstance(e, (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.UnaryOp)) for e in node.elts
+        )
+    return False
+
+
+def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> tuple[str, ast.Call] | None:
+    """(description, producing call) when `node` is known to hold a scipy.sparse matrix."""
+    if node is None or depth > 6:
+        return None
+    if isinstance(node, ast.Call):
+        q = ctx.qualname(node.func)
+        if q in SPARSE_CONSTRUCTORS:
+            return f"`{q}`", node
+        if isinstance(node.func, ast.Attribute):
+            method = node.func.attr
+            if method in ("fit_transform", "transform"):
+                ctor = _transformer_call(ctx, node.func.value)
+                if ctor is not None and _outputs_sparse(ctx, ctor):
+                    return f"`{call_name(ctor)}.{method}`", node
+            elif method in SPARSE_METHODS:
+                return sparse_origin(ctx, node.func.value, depth + 1)
+        if isinstance(node.func, ast.Name) and node.func.id in ("load_svmlight_file",):
+            return None
+        return None
+    if isinstance(node, ast.Subscript):
+        return sparse_origin(ctx, node.value, depth + 1)
+    if isinstance(node, ast.Name):
+        values = _bound_values(ctx, node)
+        if not values:
+            return None
+        origins = [sparse_origin(ctx, v, depth + 1) for v in values]
+        if all(origins):
+            return origins[-1]
+    return None
+
+
+def _only_displayed(ctx: PythonContext, call: ast.Call) -> bool:
+    """The dense result is printed or shown, not computed with."""
+    node: ast.AST = call
+    for anc in ctx.ancestors(call):
+        if isinstance(anc, ast.Call) and call_name(anc) in DISPLAY_CALLS | {"info", "debug"}:
+            return True
+        if isinstance(anc, (ast.JoinedStr, ast.FormattedValue)):
+            return True
+        if isinstance(anc, ast.Expr):  # a notebook cell's last expression is shown
+            return anc.value is node or isinstance(anc.value, (ast.Subscript, ast.Attribute, ast.Call))
+        if isinstance(anc, ast.Assign):
+            names = [t.id for t in anc.targets if isinstance(t, ast.Name)]
+            if len(names) != 1:
+                return False
+            scope = ctx.enclosing_function(anc) or ctx.tree
+            uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == names[0] and isinstance(n.ctx, ast.Load)]
+            return bool(uses) and all(
+                any(isinstance(a, ast.Call) and call_name(a) in DISPLAY_CALLS for a in ctx.ancestors(u))
+                or any(isinstance(a, (ast.JoinedStr,)) for a in ctx.ancestors(u))
+                for u in uses
+            )
+        if isinstance(anc, ast.stmt):
+            return False
+        node = anc
+    return False
+
+
+def _fmt_bytes(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n:,.1f} TiB"
+
+
+def _blowup(ctx: PythonContext, origin: ast.Call) -> tuple[str, dict[str, Any]]:
+    """Memory of the dense copy where the code makes the shape knowable."""
+    q = ctx.qualname(origin.func) or ""
+    impact: dict[str, Any] = {}
+    if q in ("scipy.sparse.random", "scipy.sparse.rand", "scipy.sparse.random_array"):
+        shape = ctx.literal(arg(origin, 0, "shape")) if q == "scipy.sparse.random_array" else (
+            ctx.literal(arg(origin, 0, "m")), ctx.literal(arg(origin, 1, "n")))
+        density = ctx.literal(arg(origin, 2, "density"))
+        if density is UNKNOWN or density is None:
+            density = 0.01
+        if isinstance(shape, (tuple, list)) and len(shape) == 2 and all(isinstance(v, int) for v in shape) and isinstance(density, (int, float)):
+            rows, cols = shape
+            dense = rows * cols * 8
+            sparse = rows * cols * density * 12 + (rows + 1) * 4
+            impact.update(rows=rows, columns=cols, dense_bytes=dense, sparse_bytes=int(sparse))
+            return (f"; the dense {rows:,} x {cols:,} float64 copy takes {_fmt_bytes(dense)} against about "
+                    f"{_fmt_bytes(sparse)} in CSR at density {density:g} ({dense / max(sparse, 1):,.0f}x)"), impact
+    shape = ctx.literal(kwarg(origin, "shape"))
+    if isinstance(shape, (tuple, list)) and len(shape) == 2 and all(isinstance(v, int) for v in shape):
+        rows, cols = shape
+        impact.update(rows=rows, columns=cols, dense_bytes=rows * cols * 8)
+        return f"; the dense {rows:,} x {cols:,} float64 copy takes {_fmt_bytes(rows * cols * 8)}", impact
+    if isinstance(origin.func, ast.Attribute):
+        ctor = _transformer_call(ctx, origin.func.value)
+        if ctor is not None and call_name(ctor) in ("HashingVectorizer", "FeatureHasher"):
+            n = ctx.literal(kwarg(ctor, "n_features")) if kwarg(ctor, "n_features") is not None else 2 ** 20
+            if isinstance(n, int):
+                impact.update(columns=n, dense_bytes_per_row=n * 8)
+                return f"; every row becomes {n:,} float64 columns, {_fmt_bytes(n * 8)} per document", impact
+        if ctor is not None:
+            n = ctx.literal(kwarg(ctor, "max_features"))
+            if isinstance(n, int):
+                impact.update(columns=n, dense_bytes_per_row=n * 8)
+                return f"; every row becomes up to {n:,} float64 columns ({_fmt_bytes(n * 8)} per row)", impact
+    return "", impact
+
+
+def _fitted_on_small_literal(ctx: PythonContext, origin: ast.Call) -> bool:
+    q = ctx.qualname(origin.func)
+    if q in SPARSE_CONSTRUCTORS:
+        first = arg(origin, 0, "arg1")
+        return _small_literal(ctx, first, 50) and kwarg(origin, "shape") is None
+    return _small_literal(ctx, arg(origin, 0, "X") or arg(origin, 0, "raw_documents"))
+
+
+@detector("GL304")
+def densified_sparse_data(ctx: PythonContext) -> None:
+    for call in ctx.calls:
+        if not isinstance(call.func, ast.Attribute) or call.func.attr not in ("toarray", "todense") or call.args:
+            continue
+        origin = sparse_origin(ctx, call.func.value)
+        if origin is None:
+            continue
+        what, producer = origin
+        if _fitted_on_small_literal(ctx, producer) or _only_displayed(ctx, call):
+            continue
+        extra, impact = _blowup(ctx, producer)
+        message = (
+            f"`.{call.func.attr}()` turns the sparse output of {what} (line {producer.lineno}) into a dense "
+            f"array{extra}. Keep it sparse: scikit-learn linear models, SVMs, naive Bayes, XGBoost and "
+            f"LightGBM accept scipy.sparse input and skip the zeros."
+        )
+        impact.update(method=call.func.attr, source_line=producer.lineno)
+        ctx.report("GL304", call.func, message, impact=impact)
+    _dense_encoders(ctx)
+
+
+def _dense_encoders(ctx: PythonContext) -> None:
+    """`OneHotEncoder(sparse_output=False)` / `sparse=False`, `DictVectorizer(sparse=False)`."""
+    # Estimators that need dense input or pandas output make the dense encoder a requirement.
+    needs_dense = any(
+        (ctx.qualname(c.func) or "").rsplit(".", 1)[-1].startswith("HistGradientBoosting")
+        or (call_name(c) == "set_output" and ctx.literal(kwarg(c, "transform")) == "pandas")
+        or (call_name(c) in ("set_config", "config_context") and ctx.literal(kwarg(c, "transform_output")) == "pandas")
+        for c in ctx.calls
+    )
+    if needs_dense:
+        return
+    for call in ctx.calls:
+        q = _producer_qualname(ctx, ctx.qualname(call.func))
+        if q not in ("sklearn.preprocessing.OneHotEncoder", "sklearn.feature_extraction.DictVectorizer"):
+            continue
+        flag_names = ("sparse_output", "sparse") if q.endswith("OneHotEncoder") else ("sparse",)
+        flag = next((kwarg(call, n) for n in flag_names if kwarg(call, n) is not None), None)
+        if flag is None or ctx.literal(flag) is not False:
+            continue
+        if _encodes_labels_or_literals(ctx, call):
+            continue
+        spelled = next(n for n in flag_names if kwarg(call, n) is not None)
+        ctx.report(
+            "GL304", call.func,
+            f"`{call_name(call)}({spelled}=False)` returns a dense array: one float64 column per category, "
+            f"almost all zeros (a column with 1,000 categories stores 1,000 values per row instead of 1). "
+            f"Leave the output sparse and feed it to an estimator that accepts scipy.sparse input.",
+            impact={"argument": spelled},
+            severity=None if q.endswith("DictVectorizer") else _note(),
+        )
+
+
+def _note():
+    from ..finding import Severity
+
+    return Severity.NOTE
+
+
+def _encodes_labels_or_literals(ctx: PythonContext, ctor: ast.Call) -> bool:
+    """One-hot targets for a neural network (`y`, `labels`) or a literal toy input."""
+    parent = ctx.parent(ctor)
+    holders: set[str] = set()
+    if isinstance(parent, ast.Assign):
+        holders = {t.id for t in parent.targets if isinstance(t, ast.Name)}
+    inputs = []
+    for c in ctx.calls:
+        if isinstance(c.func, ast.Attribute) and c.func.attr in ("fit", "fit_transform", "transform"):
+            if c.func.value is ctor or (isinstance(c.func.value, ast.Name) and c.func.value.id in holders):
+                if c.args:
+                    inputs.append(c.args[0])
+    if not inputs:
+        return False
+    for node in inputs:
+        if _small_literal(ctx, node):
+            return True
+        text = ast.unparse(node).lower()
+        if any(w in text for w in ("label", "target", "class")) or any(
+            n.id.lower().startswith("y") for n in ast.walk(node) if isinstance(n, ast.Name)
+        ):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------
+# GL305 dense-embedding-gradients
+# ---------------------------------------------------------------------------------------
+
+SPARSE_OK_OPTIMIZERS = {"torch.optim.SGD", "torch.optim.Adagrad", "torch.optim.SparseAdam"}
+
+
+@detector("GL305")
+def dense_embedding_gradients(ctx: PythonContext) -> None:
+    min_vocab = int(ctx.options("GL305").get("min-vocab", 100_000))
+    embeddings = []
+    for call in ctx.calls:
+        q = ctx.qualname(call.func)
+        if q not in ("torch.nn.Embedding", "torch.nn.EmbeddingBag"):
+            continue
+        vocab = ctx.int_value(arg(call, 0, "num_embeddings"))
+        if vocab is None or vocab < min_vocab:
+            continue
+        sparse = kwarg(call, "sparse")
+        if sparse is not None and ctx.literal(sparse) is not False:
+            continue
+        if any(k.arg is None for k in call.keywords) or kwarg(call, "_weight") is not None:
+            continue
+        embeddings.append((call, vocab))
+    if not embeddings:
+        return
+    optimizers = [c for c in ctx.calls if (ctx.qualname(c.func) or "").startswith("torch.optim.")
+                  and (ctx.qualname(c.func) or "").count(".") == 2 and call_name(c)[:1].isupper()]
+    if not optimizers or any(ctx.qualname(o.func) not in SPARSE_OK_OPTIMIZERS for o in optimizers):
+        return  # Adam, AdamW, ... reject sparse gradients; an unknown optimizer may too
+    for opt in optimizers:
+        decay = ctx.literal(kwarg(opt, "weight_decay"))
+        if kwarg(opt, "weight_decay") is not None and decay not in (0, 0.0):
+            return  # weight decay densifies the update (Adagrad refuses it with sparse gradients)
+    if file_trains(ctx) is None:
+        return
+    opt_name = call_name(optimizers[0])
+    for call, vocab in embeddings:
+        dim = ctx.int_value(arg(call, 1, "embedding_dim"))
+        impact: dict[str, Any] = {"vocabulary": vocab, "optimizer": opt_name}
+        size = ""
+        if dim is not None:
+            impact.update(embedding_dim=dim, dense_gradient_bytes=vocab * dim * 4)
+            size = (f" ({vocab:,} x {dim} float32 = {vocab * dim * 4 / 2**20:,.0f} MiB of gradient written and "
+                    f"applied every step)")
+        ctx.report(
+            "GL305", call.func,
+            f"`{call_name(call)}` with a {vocab:,}-row vocabulary computes a dense gradient for the whole table{size} "
+            f"although a batch touches only a few rows; the file's optimizer ({opt_name}) accepts sparse gradients, "
+            f"so `sparse=True` updates only the rows that were looked up.",
+            impact=impact,
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# GL306 dense-layer-could-be-sparse
+# ---------------------------------------------------------------------------------------
+
+def _dense_input_width(ctx: PythonContext, call: ast.Call) -> int | None:
+    """Input width of a keras Dense layer: `input_dim=`, `input_shape=(n,)`, or the previous layer in a Sequential list."""
+    direct = ctx.int_value(kwarg(call, "input_dim"))
+    if direct is not None:
+        return direct
+    shape = ctx.literal(kwarg(call, "input_shape"))
+    if isinstance(shape, (tuple, list)) and len(shape) == 1 and isinstance(shape[0], int):
+        return shape[0]
+    parent = ctx.parent(call)
+    if isinstance(parent, ast.List):
+        index = parent.elts.index(call)
+        if index > 0:
+            prev = parent.elts[index - 1]
+            if isinstance(prev, ast.Call):
+                pq = ctx.qualname(prev.func) or ""
+                if pq in ("keras.layers.Dense", "keras.layers.core.Dense"):
+                    return ctx.int_value(arg(prev, 0, "units"))
+                if pq in ("keras.Input", "keras.layers.Input", "keras.layers.InputLayer"):
+                    shape = ctx.literal(arg(prev, 0, "shape") or kwarg(prev, "input_shape"))
+                    if isinstance(shape, (tuple, list)) and len(shape) == 1 and isinstance(shape[0], int):
+                        return shape[0]
+    return None
+
+
+@detector("GL306")
+def dense_layer_could_be_sparse(ctx: PythonContext) -> None:
+    max_weights = int(ctx.options("GL306").get("max-weights", 50_000_000))
+    layers = []
+    for call in ctx.calls:
+        q = ctx.qualname(call.func)
+        if q in ("torch.nn.Linear", "torch.nn.LazyLinear"):
+            fan_in = ctx.int_value(arg(call, 0, "in_features")) if q == "torch.nn.Linear" else None
+            fan_out = ctx.int_value(arg(call, 1 if q == "torch.nn.Linear" else 0, "out_features"))
+        elif q in ("keras.layers.Dense", "keras.layers.core.Dense"):
+            fan_out = ctx.int_value(arg(call, 0, "units"))
+            fan_in = _dense_input_width(ctx, call)
+        else:
+            continue
+        if fan_in is None or fan_out is None or fan_in * fan_out <= max_weights:
+            continue
+        layers.append((call, fan_in, fan_out))
+    if not layers:
+        return
+    trained = file_trains(ctx)
+    if trained is None:
+        return
+    for call, fan_in, fan_out in layers:
+        weights = fan_in * fan_out
+        ctx.report(
+            "GL306", call.func,
+            f"`{call_name(call)}({fan_in:,} -> {fan_out:,})` holds {weights / 1e6:,.1f} M weights "
+            f"({weights * 4 / 2**20:,.0f} MiB in float32) and is trained in this file (line {trained.lineno}); every "
+            f"step multiplies through all of them. Pruning or structured (2:4) sparsity, a low-rank factorisation, or "
+            f"a mixture-of-experts layer does the same work with a fraction of the weights: Deep Compression (Han et al. "
+            f"2016) pruned VGG-16's fully-connected layers to 4-23 % of their weights without accuracy loss, with "
+            f"3-7x better energy efficiency for those layers.",
+            impact={"in_features": fan_in, "out_features": fan_out, "weights": weights, "training_line": trained.lineno},
+        )
