@@ -107,6 +107,7 @@ def run_profile_command(args: argparse.Namespace, settings: dict) -> int:
     budget = args.energy_budget_kwh if args.energy_budget_kwh is not None else settings.get("energy-budget-kwh")
     # JSON on stdout must stay parseable: the program's own output goes to stderr then.
     child_stdout = sys.stderr.fileno() if args.format == "json" and not args.output else None
+    findings = _static_findings(script, args, region)
     try:
         profile = profile_script(
             script,
@@ -119,16 +120,34 @@ def run_profile_command(args: argparse.Namespace, settings: dict) -> int:
             idle_seconds=args.idle_seconds,
             cpu_tdp_watts=args.cpu_tdp_watts,
             child_stdout=child_stdout,
+            findings=findings,
         )
     except Exception as exc:  # greenlint itself failed: exit 2, not a measurement
         print(f"greenlint profile: error: {exc}", file=sys.stderr)
         return 2
-    text = render_json([], [profile]) if args.format == "json" else render_text([profile])
+    if findings:
+        findings = [
+            f.with_changes(impact={**f.impact, "measured": measured_summary(0, profile)}) if f.code in PROFILED_CODES else f
+            for f in findings
+        ]
+    text = render_json(findings, [profile]) if args.format == "json" else render_text([profile])
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     return 1 if profile.get("budget_exceeded") else 0
+
+
+def _static_findings(script: Path, args: argparse.Namespace, region: str | None) -> list[Finding]:
+    """The script's own lint findings (cheap: one file); they name the alternative to project."""
+    try:
+        from greenlint.config import ConfigResolver, Overrides
+        from greenlint.engine import lint_paths
+
+        resolver = ConfigResolver(Overrides(region=region), Path(args.config) if getattr(args, "config", None) else None)
+        return list(lint_paths([script], resolver).findings)
+    except Exception:  # the measurement does not depend on it
+        return []
 
 
 def render_json(findings: list[Finding], profiles: list[dict]) -> str:

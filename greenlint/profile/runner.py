@@ -207,8 +207,7 @@ class _Sampler:
         if self.rapl is not None:
             total += self.rapl.cumulative_joules()
         elif self.estimate is not None and self.group is not None:
-            if scan:
-                self.cpu_seconds = max(self.cpu_seconds, self.group.sample())
+            self.cpu_seconds = max(self.cpu_seconds, self.group.sample(full=scan))
             total += self.estimate.joules(self.cpu_seconds)
         return total
 

@@ -36,18 +36,21 @@ class ProcessGroupCpu:
         self._ticks = _clock_ticks()
         self.available = os.path.isdir("/proc/self")
 
-    def sample(self) -> float:
+    def sample(self, full: bool = True) -> float:
+        """Update the CPU seconds; `full` scans /proc for new processes, else only re-reads
+        the known ones (cheap enough for every sampler tick)."""
         if not self.available:
             return 0.0
-        try:
-            names = os.listdir("/proc")
-        except OSError:
-            return self.total()
-        for name in names:
-            if not name.isdigit():
-                continue
+        if full:
             try:
-                with open(f"/proc/{name}/stat", "rb") as handle:
+                pids = [int(n) for n in os.listdir("/proc") if n.isdigit()]
+            except OSError:
+                pids = list(self.seen)
+        else:
+            pids = list(self.seen) or [self.pgid]
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as handle:
                     data = handle.read().decode(errors="replace")
             except OSError:
                 continue
@@ -59,7 +62,6 @@ class ProcessGroupCpu:
                 seconds = (int(fields[11]) + int(fields[12])) / self._ticks
             except (IndexError, ValueError):
                 continue
-            pid = int(name)
             if seconds > self.seen.get(pid, 0.0):
                 self.seen[pid] = seconds
         return self.total()
