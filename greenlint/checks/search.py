@@ -92,7 +92,8 @@ _NOT_HP_NAME = re.compile(
 )
 
 DEFINED_SEARCH_CLASSES = {"GridSearchCV", "HalvingGridSearchCV", "ParameterGrid", "GridSampler",
-                          "BruteForceSampler", "GridSearch", "GridSearchOracle", "BaseSearchCV"}
+                          "BruteForceSampler", "GridSearch", "GridSearchOracle", "BaseSearchCV",
+                          "TuneGridSearchCV", "TuneSearchCV", "TuneBaseSearchCV"}
 
 _CV_SPLITTERS = {  # canonical name -> (n_splits default, n_repeats default or None)
     "KFold": (5, None),
@@ -423,6 +424,10 @@ class _Training:
             if name in ("fit", "fit_generator", "partial_fit", "train_on_batch"):
                 return not self._preprocessing(call.func.value)
             if name == "train":
+                if kwarg(call, "mode") is not None or (len(call.args) == 1 and not call.keywords and
+                                                       isinstance(call.args[0], ast.Constant) and
+                                                       isinstance(call.args[0].value, bool)):
+                    return False  # model.train(True) / train(mode=False): PyTorch's mode switch
                 if call.args or call.keywords:  # xgb.train(params, dtrain), model.train(data)
                     return True
                 # zero-argument `.train()` is PyTorch's mode switch, except on a Trainer
@@ -597,14 +602,29 @@ def _objective(call: ast.Call) -> ast.AST | None:
 # --------------------------------------------------------------------------------------------
 # GL101
 
+def _in_method(ctx: PythonContext, node: ast.AST) -> bool:
+    """Inside a class's method: with a grid the file does not spell out, this is a library or
+    framework passing its user's grid through (RidgeCV's own GridSearchCV), not a search."""
+    fn = ctx.enclosing_function(node)
+    return fn is not None and isinstance(ctx.parent(fn), ast.ClassDef)
+
+
 def _defines_search_api(ctx: PythonContext) -> bool:
     """A file that defines GridSearchCV & co. is the library itself (or a re-implementation)."""
     return any(isinstance(n, ast.ClassDef) and n.name in DEFINED_SEARCH_CLASSES for n in ast.walk(ctx.tree))
 
 
+_TEST_PATH = re.compile(r"(^|[/\\])(tests?|testing)[/\\]|(^|[/\\])(test_[^/\\]*|[^/\\]*_test|conftest)\.(py|ipynb)$")
+
+
+def _skip_tests(ctx: PythonContext, code: str) -> bool:
+    """Test suites exercise the search APIs on toy data; they are not searches anyone runs for real."""
+    return not ctx.options(code).get("include-tests", False) and bool(_TEST_PATH.search(ctx.path))
+
+
 @detector("GL101")
 def exhaustive_grid_search(ctx: PythonContext) -> None:
-    if _defines_search_api(ctx):
+    if _defines_search_api(ctx) or _skip_tests(ctx, "GL101"):
         return
     opts = ctx.options("GL101")
     min_candidates = int(opts.get("min-candidates", 2))
@@ -629,6 +649,8 @@ def _sklearn_searches(ctx: PythonContext, opts: dict[str, Any], min_candidates: 
         grid = arg(call, 1, "param_grid")
         candidates = _grid_size(ctx, grid, call)
         if candidates is not None and candidates < min_candidates:
+            continue
+        if candidates is None and _in_method(ctx, call):
             continue
         folds, note = _folds(ctx, kwarg(call, "cv"), default_cv, call)
         cls = q.rsplit(".", 1)[-1] if q else "GridSearchCV"
@@ -655,6 +677,8 @@ def _parameter_grids(ctx: PythonContext, opts: dict[str, Any], min_candidates: i
     for call in ctx.calls_to(*PARAMETER_GRID):
         candidates = _grid_size(ctx, arg(call, 0, "param_grid"), call)
         if candidates is not None and candidates < min_candidates:
+            continue
+        if candidates is None and _in_method(ctx, call):
             continue
         text, impact = _cost_text(opts, candidates, None, "", "ParameterSampler(space, n_iter={n})", unit="settings")
         ctx.report("GL101", call.func, f"ParameterGrid enumerates every combination: {text}", impact=impact)
@@ -1051,6 +1075,8 @@ def _loop_grids(ctx: PythonContext, opts: dict[str, Any], min_candidates: int) -
 
 @detector("GL102")
 def unbounded_search(ctx: PythonContext) -> None:
+    if _skip_tests(ctx, "GL102"):
+        return
     _optuna_unbounded(ctx)
     _ray_unbounded(ctx)
     _keras_tuner_unbounded(ctx)
@@ -1213,6 +1239,8 @@ def _returns_quality_only(ctx: PythonContext, fn: ast.AST) -> bool:
 
 @detector("GL103")
 def accuracy_only_objective(ctx: PythonContext) -> None:
+    if _skip_tests(ctx, "GL103"):
+        return
     training = _training(ctx)
     for call in ctx.calls:
         q = _call_qual(ctx, call)
@@ -1228,8 +1256,8 @@ def accuracy_only_objective(ctx: PythonContext) -> None:
                 continue
             direction = ctx.literal(kwarg(call, "direction")) if kwarg(call, "direction") is not None else "minimize"
             ctx.report("GL103", call.func,
-                       f"the study optimises one quality metric ({direction}) and nothing else, so it will pick a "
-                       f"slower, costlier model for a marginal gain; use directions=[\"{direction}\", \"minimize\"] "
+                       f"the study optimises one quality metric ({direction}) and nothing else, so nothing steers "
+                       f"it away from slower, costlier models for marginal gains; use directions=[\"{direction}\", \"minimize\"] "
                        f"and return training time or measured energy as the second objective",
                        impact={"objectives": 1})
         elif q in SKLEARN_GRID | SKLEARN_HALVING_GRID | SKLEARN_RANDOM:
