@@ -120,9 +120,15 @@ def _assigned_exprs(ctx: PythonContext, name: str, at: ast.AST) -> list[ast.expr
     """Values bound to `name` in the scope of `at`, falling back to module scope."""
     scope = _scope_of(ctx, at)
     values = ctx.local_assignments(scope).get(name)
-    if values is None and scope is not ctx.tree:
+    if values is None and scope is not ctx.tree and not _is_parameter(scope, name):
         values = ctx.local_assignments(ctx.tree).get(name)
     return list(values or [])
+
+
+def _is_parameter(function: ast.AST, name: str) -> bool:
+    args = function.args  # type: ignore[attr-defined]
+    params = args.posonlyargs + args.args + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]
+    return any(p.arg == name for p in params)
 
 
 def _follow(ctx: PythonContext, node: ast.AST | None, at: ast.AST | None = None, depth: int = 0) -> ast.AST | None:
@@ -213,6 +219,8 @@ def _axis_len(ctx: PythonContext, node: ast.AST | None, at: ast.AST, depth: int 
     if node is None or depth > 6:
         return None
     node = _follow(ctx, node, at)
+    if isinstance(node, ast.Name) and _mutated(ctx, node.id, at):
+        return None
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         if any(isinstance(e, ast.Starred) for e in node.elts):
             return None
@@ -256,6 +264,8 @@ def _axis_len(ctx: PythonContext, node: ast.AST | None, at: ast.AST, depth: int 
 
 def _dict_size(ctx: PythonContext, node: ast.AST, at: ast.AST) -> int | None:
     node = _follow(ctx, node, at)
+    if isinstance(node, ast.Name) and _mutated(ctx, node.id, at):
+        return None
     if isinstance(node, ast.Dict):
         total = 1
         for key, value in zip(node.keys, node.values):

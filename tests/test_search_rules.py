@@ -1,0 +1,454 @@
+"""GL101-GL103 beyond the YAML examples: numbers in messages and impact, API generations, and
+regression cases for false alarms found on real projects (optuna-examples, tune-sklearn,
+keras-tuner, the scikit-learn wheel)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from greenlint.engine import lint_text
+
+
+def lint(source: str, codes=("GL101",), filename: str = "train.py", options=None):
+    findings = lint_text(textwrap.dedent(source), filename=filename, select=list(codes), options=options or {})
+    return [f for f in findings if f.code in codes]
+
+
+# ---- GL101: sizes and costs -----------------------------------------------------------------
+
+def test_grid_size_folds_and_suggestion_in_impact():
+    (f,) = lint("""
+        from sklearn.model_selection import GridSearchCV
+        from sklearn.svm import SVC
+        param_grid = {"C": [0.1, 1, 10, 100], "gamma": [1, 0.1, 0.01, 0.001], "kernel": ["rbf", "poly", "sigmoid"]}
+        search = GridSearchCV(SVC(), param_grid, cv=5)
+    """)
+    assert (f.line, f.column) == (5, 10)
+    assert f.impact == {"candidates": 48, "folds": 5, "fits": 240, "suggested_iterations": 12,
+                        "suggested_fits": 60, "saving_fraction": 0.75}
+    assert "48 candidates x 5 folds" in f.message and "240 fits" in f.message and "n_iter=12" in f.message
+
+
+def test_large_grid_is_capped_at_suggested_iterations_option():
+    src = """
+        from sklearn.model_selection import GridSearchCV
+        import numpy as np
+        grid = [{"C": np.logspace(-3, 3, 7), "gamma": np.logspace(-4, 0, 5), "kernel": ["rbf"]},
+                {"C": np.logspace(-3, 3, 7), "kernel": ["linear"]}]
+        GridSearchCV(est, grid)
+    """
+    (f,) = lint(src)
+    assert f.impact["candidates"] == 35 + 7 and f.impact["folds"] == 5  # scikit-learn's default cv
+    (g,) = lint(src.replace("np.logspace(-3, 3, 7), \"gamma\"", "np.logspace(-3, 3, 70), \"gamma\""),
+                options={"GL101": {"suggested-iterations": 30}})
+    assert g.impact["candidates"] == 350 + 7 and g.impact["suggested_iterations"] == 30
+
+
+@pytest.mark.parametrize("cv,folds", [
+    ("KFold(n_splits=3)", 3), ("StratifiedKFold(10, shuffle=True)", 10), ("RepeatedStratifiedKFold(n_splits=5, n_repeats=3)", 15),
+    ("ShuffleSplit()", 10), ("None", 5), ("7", 7),
+])
+def test_cv_splitters(cv, folds):
+    (f,) = lint(f"""
+        from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, RepeatedStratifiedKFold, ShuffleSplit
+        GridSearchCV(est, {{"a": [1, 2, 3]}}, cv={cv})
+    """)
+    assert f.impact["folds"] == folds and f.impact["fits"] == 3 * folds
+
+
+def test_unknown_cv_object_says_folds_unknown():
+    (f,) = lint("""
+        from sklearn.model_selection import GridSearchCV, LeaveOneOut
+        GridSearchCV(est, {"a": [1, 2, 3], "b": [1, 2]}, cv=LeaveOneOut())
+    """)
+    assert f.impact["folds"] == "unknown" and "fits" not in f.impact and "unknown" in f.message
+
+
+def test_default_cv_option():
+    (f,) = lint("""
+        from sklearn.model_selection import GridSearchCV
+        GridSearchCV(est, {"a": [1, 2, 3]})
+    """, options={"GL101": {"default-cv": 3}})
+    assert f.impact["folds"] == 3
+
+
+def test_grid_built_then_mutated_is_not_sized():
+    (f,) = lint("""
+        from sklearn.model_selection import GridSearchCV
+        grid = {"a": [1, 2]}
+        grid["b"] = [1, 2, 3, 4]
+        GridSearchCV(est, grid)
+    """)
+    assert "candidates" not in f.impact and "not knowable" in f.message
+
+
+def test_halving_grid_is_a_note():
+    (f,) = lint("""
+        from sklearn.experimental import enable_halving_search_cv
+        from sklearn.model_selection import HalvingGridSearchCV
+        HalvingGridSearchCV(est, {"a": [1, 2, 3, 4]}, factor=3)
+    """)
+    assert str(f.severity) == "note" and f.impact["candidates"] == 4
+
+
+def test_old_sklearn_grid_search_module():
+    (f,) = lint("""
+        from sklearn.grid_search import GridSearchCV
+        GridSearchCV(est, {"a": [1, 2, 3]})
+    """)
+    assert f.line == 3
+
+
+# ---- GL101: not flagged -------------------------------------------------------------------
+
+def test_library_file_that_defines_the_class_is_skipped():
+    assert lint("""
+        from sklearn.model_selection import ParameterGrid
+        class GridSearchCV(BaseSearchCV):
+            def _run_search(self, evaluate_candidates):
+                evaluate_candidates(ParameterGrid(self.param_grid))
+    """) == []
+
+
+def test_unknown_grid_passed_through_a_method_is_plumbing():
+    # scikit-learn's RidgeCV and tune-sklearn's ListSearcher forward their user's grid
+    assert lint("""
+        from sklearn.model_selection import GridSearchCV, ParameterGrid
+        class RidgeCV:
+            def fit(self, X, y):
+                parameters = {"alpha": self.alphas}
+                return GridSearchCV(Ridge(), parameters, cv=self.cv).fit(X, y)
+        class ListSearcher:
+            def __init__(self, param_grid):
+                self._configurations = list(ParameterGrid(param_grid))
+    """) == []
+
+
+def test_literal_grid_inside_a_method_is_still_reported():
+    (f,) = lint("""
+        from sklearn.model_selection import GridSearchCV
+        class Experiment:
+            def tune(self):
+                return GridSearchCV(self.model, {"C": [1, 10, 100]}).fit(self.X, self.y)
+    """)
+    assert f.impact["candidates"] == 3
+
+
+def test_test_files_are_skipped_unless_asked(tmp_path):
+    src = """
+        from sklearn.model_selection import GridSearchCV
+        GridSearchCV(est, {"a": [1, 2, 3]})
+    """
+    assert lint(src, filename="tests/test_search.py") == []
+    assert lint(src, filename="pkg/search_test.py") == []
+    assert len(lint(src, filename="tests/test_search.py", options={"GL101": {"include-tests": True}})) == 1
+
+
+def test_bare_name_without_import_is_not_a_detection():
+    assert lint("""
+        GridSearchCV(est, {"a": [1, 2, 3]})
+        ParameterGrid({"a": [1, 2]})
+    """) == []
+
+
+# ---- GL101: Optuna, Ray, keras-tuner, CatBoost ----------------------------------------------
+
+def test_grid_sampler_with_objective_in_another_module_is_reported():
+    # shape of a real MAML script: the objective comes from a factory, the grid is literal
+    (f,) = lint("""
+        import optuna
+        from optuna.samplers import GridSampler
+        search_space = {"inner_lr": [0.01, 0.1], "meta_lr": [0.001, 0.0001], "steps": [1, 5, 10]}
+        objective_function = create_objective(loaders)
+        study = optuna.create_study(sampler=GridSampler(search_space))
+        study.optimize(objective_function)
+    """)
+    assert f.impact["candidates"] == 12 and f.line == 6
+
+
+def test_brute_force_sampler_with_toy_objective_is_not_reported():
+    assert lint("""
+        import optuna
+        from optuna.samplers import BruteForceSampler
+        def objective(trial):
+            c = trial.suggest_categorical("c", ["float", "int"])
+            return trial.suggest_float("x", 1, 3, step=0.5)
+        optuna.create_study(sampler=BruteForceSampler()).optimize(objective)
+    """) == []
+
+
+def test_brute_force_sampler_size_from_the_objective():
+    (f,) = lint("""
+        import optuna
+        def objective(trial):
+            clf = make(trial.suggest_int("depth", 2, 10, step=2), trial.suggest_categorical("crit", ["gini", "entropy"]))
+            clf.fit(X, y)
+            return clf.score(Xv, yv)
+        study = optuna.create_study(sampler=optuna.samplers.BruteForceSampler())
+        study.optimize(objective)
+    """)
+    assert f.impact["candidates"] == 10
+
+
+def test_ray_one_finding_per_config_and_num_samples_multiplies():
+    findings = lint("""
+        from ray import tune
+        def train_fn(config):
+            model = build(config)
+            model.fit(x, y)
+        tuner = tune.Tuner(
+            train_fn,
+            param_space={"lr": tune.grid_search([0.1, 0.01]), "bs": tune.grid_search([16, 32, 64])},
+            tune_config=tune.TuneConfig(num_samples=2),
+        )
+    """)
+    (f,) = findings
+    assert f.impact["candidates"] == 12 and "num_samples=2" in f.message
+
+
+def test_ray_old_api_with_spelled_out_grid_and_rllib_string_trainable():
+    (f,) = lint("""
+        import ray.tune
+        ray.tune.run("PPO", config={"env": "CartPole-v1", "lr": {"grid_search": [1e-3, 1e-4]},
+                                    "gamma": ray.tune.grid_search([0.9, 0.99])})
+    """)
+    assert f.impact["candidates"] == 4
+
+
+def test_ray_config_variable_and_trainable_class():
+    (f,) = lint("""
+        from ray import tune
+        class MyTrainable(tune.Trainable):
+            def step(self):
+                self.model.fit(self.x, self.y)
+                return {"acc": 1.0}
+        config = {"lr": tune.grid_search([0.1, 0.01, 0.001])}
+        tune.run(MyTrainable, config=config)
+    """)
+    assert f.impact["candidates"] == 3
+
+
+def test_ray_toy_trainable_not_reported():
+    assert lint("""
+        from ray import tune
+        def objective(config):
+            return {"score": config["a"] * config["b"]}
+        search_space = {"a": tune.grid_search([1, 2, 3]), "b": tune.grid_search([4, 5])}
+        tune.Tuner(objective, param_space=search_space).fit()
+    """) == []
+
+
+def test_keras_tuner_grid_size_from_hypermodel():
+    (f,) = lint("""
+        import keras_tuner
+        def build_model(hp):
+            units = hp.Int("units", min_value=32, max_value=128, step=32)
+            act = hp.Choice("activation", ["relu", "tanh"])
+            drop = hp.Boolean("dropout")
+            return make(units, act, drop)
+        tuner = keras_tuner.GridSearch(build_model, objective="val_loss", executions_per_trial=2)
+    """)
+    assert f.impact["candidates"] == 16 and f.impact["folds"] == 2 and f.impact["fits"] == 32
+
+
+def test_catboost_grid_search_needs_a_catboost_model():
+    findings = lint("""
+        from catboost import CatBoostClassifier
+        model = CatBoostClassifier(iterations=500)
+        model.grid_search({"depth": [4, 6, 8], "learning_rate": [0.03, 0.1]}, X, y)
+        other = SomethingElse()
+        other.grid_search({"depth": [4, 6, 8]}, X, y)
+    """)
+    assert [f.line for f in findings] == [4]
+    assert findings[0].impact["candidates"] == 6
+
+
+# ---- GL101: hand-written grids ---------------------------------------------------------------
+
+def test_loop_reported_at_the_header_only():
+    (f,) = lint("""
+        import itertools
+        for lr, wd in itertools.product([1e-2, 1e-3], [0.0, 1e-4, 1e-2]):
+            model = build(lr, wd)
+            model.fit(X, y, epochs=10)
+    """)
+    assert (f.line, f.column, f.end_line) == (3, 1, 3)
+    assert f.end_column == len("for lr, wd in itertools.product([1e-2, 1e-3], [0.0, 1e-4, 1e-2]):") + 1
+    assert f.impact["candidates"] == 6
+
+
+def test_product_over_dict_values_and_module_constants():
+    (f,) = lint("""
+        import itertools
+        from sklearn.model_selection import cross_validate
+        GRID = {"n_estimators": [100, 200, 400], "max_depth": [4, 8], "min_samples_leaf": [1, 5]}
+        def main():
+            for combo in itertools.product(*GRID.values()):
+                params = dict(zip(GRID, combo))
+                cross_validate(RandomForestClassifier(**params), X, y, cv=3)
+    """)
+    assert f.impact["candidates"] == 12 and f.impact["folds"] == 3 and f.impact["fits"] == 36
+
+
+def test_three_level_nested_loops_one_finding():
+    (f,) = lint("""
+        for lr in [0.1, 0.01]:
+            for depth in [3, 5, 7]:
+                for n in [100, 200]:
+                    xgb_model = XGBClassifier(learning_rate=lr, max_depth=depth, n_estimators=n)
+                    xgb_model.fit(X, y)
+    """)
+    assert f.line == 2 and f.impact["candidates"] == 12
+
+
+def test_scaler_fit_is_not_training():
+    assert lint("""
+        from sklearn.preprocessing import StandardScaler
+        for a in [0.1, 0.01]:
+            for b in [0.0, 0.1]:
+                scaler = StandardScaler(with_mean=a > 0)
+                scaler.fit(X * b)
+    """) == []
+
+
+def test_non_training_loops_are_clean():
+    assert lint("""
+        import itertools
+        results = []
+        for lapse, gender, age in itertools.product([True, False], [True, False], [30, 40, 50]):
+            results.append(premium(lapse, gender, age))
+        for epoch in range(10):
+            for batch in loader:
+                model.fit(batch)
+        for split in ["train", "val"]:
+            for seed in [0, 1, 2]:
+                model.fit(load(split), seed=seed)
+        for lr in [0.1, 0.01]:
+            for momentum in [0.9, 0.99]:
+                model.train(True)
+                evaluate(model, lr, momentum)
+    """) == []
+
+
+# ---- GL102 ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call", [
+    "study.optimize(objective)",
+    "study.optimize(objective, n_trials=None, timeout=None)",
+    "study.optimize(objective, n_jobs=-1, gc_after_trial=True)",
+])
+def test_optuna_unbounded(call):
+    (f,) = lint(f"""
+        import optuna
+        study = optuna.create_study(storage="sqlite:///s.db", study_name="s", direction="maximize")
+        {call}
+    """, codes=("GL102",))
+    assert f.line == 4 and "n_trials" in f.message and "timeout" in f.message
+
+
+def test_optuna_2_study_constructor_and_load_study():
+    findings = lint("""
+        import optuna
+        study = optuna.Study(study_name="MLP", storage="sqlite:///db.sqlite3")
+        study.optimize(objective)
+        other = optuna.load_study("x", storage="sqlite:///db.sqlite3")
+        other.optimize(objective, timeout=3600)
+    """, codes=("GL102",))
+    assert [f.line for f in findings] == [4]
+
+
+def test_optuna_unknown_receivers_and_bounded_forms_are_clean():
+    assert lint("""
+        import optuna
+        def run(study, n):
+            study.optimize(objective)  # a parameter: cannot tell it is an Optuna study
+        study = optuna.create_study()
+        study.optimize(objective, n_trials=n)
+        study.optimize(objective, **kwargs)
+        study.optimize(objective, callbacks=[stop_after_plateau])
+        opt = torch.optim.SGD(params)
+        scipy_result = minimize(f, x0)
+    """, codes=("GL102",)) == []
+
+
+def test_ray_unbounded_tuner_with_dict_stop():
+    (f,) = lint("""
+        from ray import tune, train
+        tuner = tune.Tuner(
+            trainable,
+            tune_config=tune.TuneConfig(num_samples=-1, search_alg=algo),
+            run_config=train.RunConfig(stop={"training_iteration": 10}),
+        )
+    """, codes=("GL102",))
+    assert f.line == 5
+
+
+def test_ray_tune_config_without_visible_tuner_is_not_reported():
+    assert lint("""
+        from ray import tune
+        cfg = tune.TuneConfig(num_samples=-1)
+        build_tuner(cfg)
+    """, codes=("GL102",)) == []
+
+
+# ---- GL103 ----------------------------------------------------------------------------------
+
+def test_gl103_only_when_selected_and_objective_trains():
+    src = """
+        import optuna
+        def objective(trial):
+            clf = make(trial)
+            clf.fit(X, y)
+            accuracy = clf.score(Xv, yv)
+            return accuracy
+        study = optuna.create_study(direction="maximize")
+        study.optimize(objective, n_trials=10)
+    """
+    (f,) = lint(src, codes=("GL103",))
+    assert f.line == 8 and 'directions=["maximize", "minimize"]' in f.message
+    # off by default: a plain run does not report it
+    assert [x for x in lint_text(textwrap.dedent(src), filename="train.py") if x.code == "GL103"] == []
+
+
+def test_gl103_multi_value_or_time_returning_objective_is_clean():
+    assert lint("""
+        import optuna
+        def objective(trial):
+            clf = make(trial)
+            clf.fit(X, y)
+            return clf.score(Xv, yv) - 0.01 * train_time
+        optuna.create_study(direction="maximize").optimize(objective, n_trials=10)
+    """, codes=("GL103",)) == []
+
+
+# ---- end to end through the CLI -------------------------------------------------------------
+
+def test_cli_reports_search_rules_with_impact(tmp_path):
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "tune.py").write_text(textwrap.dedent("""
+        import optuna
+        from sklearn.model_selection import GridSearchCV
+        search = GridSearchCV(model, {"C": [1, 10, 100], "gamma": [0.1, 0.01]}, cv=3)
+        study = optuna.create_study()
+        study.optimize(objective)  # greenlint: ignore[GL101]
+        for lr in [0.1, 0.01]:
+            for depth in [2, 4]:
+                clf = make(lr, depth)
+                clf.fit(X, y)
+    """).lstrip(), encoding="utf-8")
+    (project / "tests").mkdir()
+    (project / "tests" / "test_tune.py").write_text(
+        "from sklearn.model_selection import GridSearchCV\nGridSearchCV(m, {'C': [1, 2, 3]})\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "greenlint", str(project), "--select", "GL1", "--format", "json",
+                           "--no-cache"], capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    findings = json.loads(proc.stdout)["findings"]
+    got = [(f["code"], f["line"], f["column"]) for f in findings]
+    assert got == [("GL101", 3, 10), ("GL102", 5, 1), ("GL101", 6, 1)]
+    assert findings[0]["impact"]["fits"] == 18 and findings[2]["impact"]["candidates"] == 4
+    assert all(f["path"].endswith("tune.py") for f in findings)
