@@ -241,7 +241,7 @@ class Settings:
             exclude=list(table.get("exclude", DEFAULT_EXCLUDE)) + list(table.get("extend-exclude", [])),
             fail_on=Severity.parse(fail_on),
             region=overrides.region or table.get("region"),
-            carbon=dict(table.get("carbon", {})),
+            carbon=_carbon_settings(table.get("carbon", {}), config.root),
             extensions={k.lstrip("."): v for k, v in table.get("extension", {}).items()},
             energy_budget_kwh=table.get("energy-budget-kwh"),
             cpu_tdp_watts=table.get("cpu-tdp-watts"),
@@ -274,6 +274,14 @@ class Settings:
             "cpu-tdp-watts": self.cpu_tdp_watts,
             "rules": {code: opts for code, opts in sorted(self.options.items()) if opts and code in self.enabled},
         }
+
+
+def _carbon_settings(carbon: dict[str, Any], root: Path) -> dict[str, Any]:
+    """A custom intensity table is named relative to the configuration that names it."""
+    carbon = dict(carbon)
+    if isinstance(carbon.get("table"), str):
+        carbon["table"] = str((root / carbon["table"]).resolve())
+    return carbon
 
 
 def _codes_of(selectors: list[str]) -> set[str]:

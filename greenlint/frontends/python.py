@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..finding import Fix, Severity
 from .base import BaseContext, LintRequest
@@ -116,10 +116,10 @@ def has_star_kwargs(call: ast.Call) -> bool:
 class ImportTable:
     """Local name -> fully qualified dotted name, from every import in the module."""
 
-    def __init__(self, tree: ast.Module):
+    def __init__(self, tree: ast.Module, imports: Iterable[ast.AST] | None = None):
         self.names: dict[str, str] = {}
         self.modules: set[str] = set()  # every module imported anywhere, canonical
-        for node in ast.walk(tree):
+        for node in ast.walk(tree) if imports is None else imports:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     self.modules.add(canonical(alias.name))
@@ -151,7 +151,18 @@ class PythonContext(BaseContext):
     def __init__(self, request: LintRequest, text: str, tree: ast.Module):
         super().__init__(request, text)
         self.tree = tree
-        self.imports = ImportTable(tree)
+        self._nodes, self.parents, self._by_type = _index(tree)
+        self.imports = ImportTable(tree, self.nodes_of(ast.Import, ast.ImportFrom))
+
+    # ---- traversal: the tree is walked once; detectors ask the index ---------------------
+    def walk(self) -> list[ast.AST]:
+        """Every node of the module in `ast.walk` order, without walking it again."""
+        return self._nodes
+
+    def nodes_of(self, *types: type) -> list[ast.AST]:
+        if len(types) == 1:
+            return self._by_type.get(types[0], [])
+        return sorted((n for t in types for n in self._by_type.get(t, [])), key=_position)
 
     # ---- names -------------------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
@@ -164,9 +175,9 @@ class PythonContext(BaseContext):
     def is_call_to(self, call: ast.AST, *qualnames: str) -> bool:
         return isinstance(call, ast.Call) and self.qualname(call.func) in qualnames
 
-    @cached_property
+    @property
     def calls(self) -> list[ast.Call]:
-        return [n for n in ast.walk(self.tree) if isinstance(n, ast.Call)]
+        return self._by_type.get(ast.Call, [])  # type: ignore[return-value]
 
     def calls_to(self, *qualnames: str) -> Iterator[ast.Call]:
         wanted = set(qualnames)
@@ -175,14 +186,6 @@ class PythonContext(BaseContext):
                 yield call
 
     # ---- structure ---------------------------------------------------------------------
-    @cached_property
-    def parents(self) -> dict[ast.AST, ast.AST]:
-        parents: dict[ast.AST, ast.AST] = {}
-        for node in ast.walk(self.tree):
-            for child in ast.iter_child_nodes(node):
-                parents[child] = node
-        return parents
-
     def parent(self, node: ast.AST) -> ast.AST | None:
         return self.parents.get(node)
 
@@ -207,9 +210,7 @@ class PythonContext(BaseContext):
     @cached_property
     def functions(self) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
         """Functions defined in the file by name (the last definition wins)."""
-        return {
-            n.name: n for n in ast.walk(self.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-        }
+        return {n.name: n for n in self.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef)}  # type: ignore[attr-defined]
 
     @cached_property
     def has_main_block(self) -> bool:
@@ -234,7 +235,7 @@ class PythonContext(BaseContext):
                 counts[target] = counts.get(target, 0) + 1
                 seen[target] = value
         # A name rebound anywhere else (a loop, a function's `global`) is not a constant.
-        for node in ast.walk(self.tree):
+        for node in self.walk():
             if isinstance(node, ast.Global):
                 for name in node.names:
                     counts[name] = counts.get(name, 0) + 2
@@ -272,7 +273,7 @@ class PythonContext(BaseContext):
     def parsed_args_names(self) -> set[str]:
         """Names bound to `parser.parse_args()` / `parse_known_args()[0]` results."""
         names: set[str] = set()
-        for node in ast.walk(self.tree):
+        for node in self.nodes_of(ast.Assign):
             if isinstance(node, ast.Assign):
                 value = node.value
                 if isinstance(value, ast.Subscript):
@@ -379,6 +380,36 @@ class PythonContext(BaseContext):
 
 
 _NO_PARAM = object()
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
+def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST], dict[type, list[ast.AST]]]:
+    """One breadth-first pass (the order of `ast.walk`): all nodes, each node's parent, nodes by type."""
+    from collections import deque
+
+    nodes: list[ast.AST] = []
+    parents: dict[ast.AST, ast.AST] = {}
+    by_type: dict[type, list[ast.AST]] = {}
+    queue = deque([tree])
+    iter_fields = ast.iter_fields
+    AST = ast.AST
+    while queue:
+        node = queue.popleft()
+        nodes.append(node)
+        by_type.setdefault(type(node), []).append(node)
+        for _, value in iter_fields(node):
+            if isinstance(value, AST):
+                parents[value] = node
+                queue.append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, AST):
+                        parents[item] = node
+                        queue.append(item)
+    return nodes, parents, by_type
 
 
 def _parameter_default(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> Any:
