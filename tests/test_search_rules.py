@@ -452,3 +452,33 @@ def test_cli_reports_search_rules_with_impact(tmp_path):
     assert got == [("GL101", 3, 10), ("GL102", 5, 1), ("GL101", 6, 1)]
     assert findings[0]["impact"]["fits"] == 18 and findings[2]["impact"]["candidates"] == 4
     assert all(f["path"].endswith("tune.py") for f in findings)
+
+
+def test_ray_rllib_algorithm_train_counts_as_training():
+    # real shape: an RLlib sweep whose trainable builds an algorithm and calls algo.train()
+    (f,) = lint("""
+        from ray import tune
+        from ray.rllib.algorithms.ppo import PPOConfig
+        def train_fn(config):
+            algo = PPOConfig().environment(config["env"]).build()
+            for _ in range(config["train_iterations"]):
+                algo.train()
+        tune.run(train_fn, config={"env": "f1-pit-env", "train_iterations": 5,
+                                   "sgd_minibatch_size": tune.grid_search([64, 128]),
+                                   "lr": tune.grid_search([1e-3, 5e-4])}, stop={"training_iteration": 5})
+    """)
+    assert f.line == 9 and f.impact["candidates"] == 4
+
+
+def test_ray_grid_over_seeds_or_envs_only_is_repetition_not_search():
+    findings = lint("""
+        from ray import tune
+        def train_fn(config):
+            model = build(config)
+            model.fit(x, y)
+        tune.run(train_fn, config={"manual_seed": tune.grid_search([1265, 1234, 5432]),
+                                   "env": tune.grid_search(["CartPole-v1", "Pendulum-v1"]),
+                                   "lr": tune.loguniform(1e-4, 1e-1)}, num_samples=10)
+        tune.run(train_fn, config={"seed": tune.grid_search([0, 1, 2]), "lr": tune.grid_search([0.1, 0.01])})
+    """)
+    assert [(f.line, f.impact["candidates"]) for f in findings] == [(9, 2)]

@@ -444,7 +444,12 @@ class _Training:
                 recv = call.func.value
                 if "trainer" in (dotted(recv) or "").lower():
                     return True
-                return any((call_name(c) or "").endswith("Trainer") for c in _origin_calls(ctx, recv, call))
+                for origin in _origin_calls(ctx, recv, call):
+                    # a Trainer, or an RLlib algorithm (`config.build()`, `PPO(config=...)`)
+                    if call_name(origin).endswith("Trainer") or call_name(origin) in ("build", "build_algo") \
+                            or (_call_qual(ctx, origin) or "").startswith("ray.rllib"):
+                        return True
+                return False
             if name == "backward":  # loss.backward(): a gradient step is being taken
                 return True
             if name == "optimize" and _is_study(ctx, call.func.value, call):
@@ -765,7 +770,7 @@ def _ray_grids(ctx: PythonContext, opts: dict[str, Any], min_candidates: int) ->
         elif isinstance(node, ast.Dict) and len(node.keys) == 1 and isinstance(node.keys[0], ast.Constant) \
                 and node.keys[0].value == "grid_search":
             axis = node  # {"grid_search": [...]}: the spelled-out form of tune.grid_search
-        if axis is None:
+        if axis is None or _not_hp_key(ctx, axis):
             continue
         outer = _outermost_dict(ctx, axis)
         if outer is None:
@@ -796,6 +801,19 @@ def _ray_grids(ctx: PythonContext, opts: dict[str, Any], min_candidates: int) ->
         node = first.func if isinstance(first, ast.Call) else first
         ctx.report("GL101", node, f"Ray Tune runs every combination of {axes_text}: {text}; "
                                   f"add an early-stopping scheduler (ASHA) to cut it further", impact=impact)
+
+
+def _not_hp_key(ctx: PythonContext, axis: ast.AST) -> bool:
+    """A grid over seeds or environments (`"seed": tune.grid_search([0, 1, 2])`) repeats runs on
+    purpose; it is not a hyper-parameter search."""
+    holder = ctx.parent(axis)
+    if isinstance(holder, ast.Dict):
+        for key, value in zip(holder.keys, holder.values):
+            if value is axis and isinstance(key, ast.Constant) and isinstance(key.value, str):
+                return bool(_NOT_HP_NAME.search(key.value))
+    if isinstance(holder, ast.keyword) and holder.arg:
+        return bool(_NOT_HP_NAME.search(holder.arg))
+    return False
 
 
 def _outermost_dict(ctx: PythonContext, node: ast.AST) -> ast.AST | None:
