@@ -207,3 +207,16 @@ def test_max_units_stops_the_search_and_projects_the_rest(tmp_path):
     assert projection["kwh"] == pytest.approx(expected) and projection["kwh"] > measured_kwh
     assert projection["gco2e"] == pytest.approx(projection["kwh"] * projection["gco2e_per_kwh"])
     assert projection["region"] == "aws:us-east-1"
+
+
+def test_notebook_runs_as_a_script_without_its_magics(tmp_path):
+    notebook = tmp_path / "explore.ipynb"
+    cells = [
+        {"cell_type": "markdown", "source": ["# notes"]},
+        {"cell_type": "code", "source": ["%matplotlib inline\n", "!pip install nothing\n", "x = 21\n"]},
+        {"cell_type": "code", "source": "import sys\nsys.exit(0 if x * 2 == 42 else 9)\n"},
+    ]
+    notebook.write_text(json.dumps({"cells": cells, "nbformat": 4, "nbformat_minor": 5, "metadata": {}}))
+    result = run_script(notebook, seconds=30, idle_seconds=0)
+    assert result.exit_status == 0 and result.status == "ended"
+    assert any("notebook converted" in n for n in result.notes)

@@ -238,7 +238,7 @@ class _Sampler:
 def _kill_group(pgid: int, sig: int) -> None:
     try:
         os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError, OSError):
+    except (ProcessLookupError, PermissionError, OSError, AttributeError):
         pass
 
 
@@ -246,7 +246,7 @@ def _group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
         return True
-    except (ProcessLookupError, PermissionError, OSError):
+    except (ProcessLookupError, PermissionError, OSError, AttributeError):
         return False
 
 
@@ -341,7 +341,10 @@ def run_script(
                 stop_reason = f"{max_units} units done (--max-units)"
                 break
             time.sleep(0.02)
-        if stop_reason is not None:
+        if stop_reason is not None and not hasattr(os, "killpg"):
+            proc.kill()  # no process groups (Windows): the child only
+            proc.wait()
+        elif stop_reason is not None:
             _kill_group(pgid, signal.SIGTERM)
             try:
                 proc.wait(timeout=GRACE_S)
