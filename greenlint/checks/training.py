@@ -22,6 +22,14 @@ from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, k
 _MISSING = object()  # an argument that is not given at all
 
 
+_TEST_FILE = re.compile(r"(^|[/\\])(tests?|testing)[/\\]|(^|[/\\])test_[^/\\]*\.(py|ipynb)$|_test\.py$|(^|[/\\])conftest\.py$")
+
+
+def _is_test_file(path: str) -> bool:
+    """Unit tests train on toy data to check code, not to produce a model: not reported."""
+    return bool(_TEST_FILE.search(path))
+
+
 def _scope(ctx: PythonContext, node: ast.AST) -> ast.AST:
     return ctx.enclosing_function(node) or ctx.tree
 
@@ -640,6 +648,8 @@ def _report_epochs(ctx: PythonContext, node: ast.AST, n: float, what: str, lib: 
 
 @detector("GL201")
 def missing_early_stopping(ctx: PythonContext) -> None:
+    if _is_test_file(ctx.path):
+        return
     opts = ctx.options("GL201")
     min_epochs = opts.get("min-epochs", 10)
     min_rounds = opts.get("min-rounds", 50)
@@ -933,7 +943,9 @@ def _eval_is_validation(ctx: PythonContext, evals: Any, train: Any, scope: ast.A
         return False
     node = _follow(ctx, evals, scope) if isinstance(evals, ast.Name) else evals
     if node is None:
-        return False
+        # a name bound out of sight (another cell, a loader helper): it is held-out data unless
+        # it is the training data or named like it
+        return isinstance(evals, ast.Name) and not _same_ref(evals, train) and not _is_train_name(evals.id)
     if isinstance(node, ast.Call) or (isinstance(node, (ast.Name, ast.Attribute)) and not isinstance(node, ast.Name)):
         return not _same_ref(node, train)  # a single Pool / DMatrix / Dataset
     if isinstance(node, ast.Name):
@@ -992,8 +1004,10 @@ def _xgb_train(ctx: PythonContext, call: ast.Call, min_rounds: int) -> None:
     if es is UNKNOWN or (es is not _MISSING and not _is_none(es)):
         return
     params = a.get("params", 0)
+    # xgb.train reads early stopping and the round count from its own arguments, not from
+    # params, so opaque params do not hide either
     entries = _dict_entries(ctx, params, scope) if params not in (UNKNOWN, _MISSING) else {}
-    if entries is None or "early_stopping_rounds" in entries:
+    if entries and "early_stopping_rounds" in entries:
         return
     if _Callbacks(ctx, XGB_ES, scope).verdict(a.get("callbacks")) is not False:
         return
@@ -1204,7 +1218,10 @@ def _is_val_name(identifier: str) -> bool:
 
 
 def _is_train_name(identifier: str) -> bool:
-    return any(t in _TRAIN_TOKENS or re.fullmatch(r"train(loader|dataloader|set|data|dataset|ds|dl|x|y)", t) for t in _tokens(identifier))
+    return any(
+        t in _TRAIN_TOKENS or re.fullmatch(r"[dx]?train(ing)?(loader|dataloader|set|data|dataset|ds|dl|x|y|pool|matrix)?", t)
+        for t in _tokens(identifier)
+    )
 
 
 def _names_in(node: ast.AST) -> Iterator[str]:
@@ -1420,6 +1437,8 @@ def _backward_calls(ctx: PythonContext) -> list[ast.Call]:
 
 @detector("GL202")
 def full_precision_training(ctx: PythonContext) -> None:
+    if _is_test_file(ctx.path):
+        return
     # hand-written PyTorch loops on CUDA
     if (
         ctx.imports.uses("torch")
@@ -1477,7 +1496,7 @@ def full_precision_training(ctx: PythonContext) -> None:
                 continue
             ctx.report(
                 "GL202", call.func,
-                "trains in float32 on the GPU; bf16=True (Ampere or newer) or fp16=True turns on mixed precision, "
+                "trains in float32 (on the GPU when one is present); bf16=True (Ampere or newer) or fp16=True turns on mixed precision, "
                 "up to 3x faster on tensor-core GPUs",
                 impact={"library": "transformers", "precision": "fp32"},
             )
@@ -1553,6 +1572,8 @@ def _training_calls(ctx: PythonContext) -> Iterator[ast.Call]:
 
 @detector("GL203")
 def energy_not_measured(ctx: PythonContext) -> None:
+    if _is_test_file(ctx.path):
+        return
     if ctx.imports.uses(*_MEASURING):
         return
     if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and "codecarbon" in n.value.lower() for n in ast.walk(ctx.tree)):

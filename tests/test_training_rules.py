@@ -1,0 +1,545 @@
+"""GL201-GL203 beyond the YAML examples: counts and impact, API generations, callback wiring,
+and regression cases for false alarms found on real projects (pytorch/examples,
+dmlc/xgboost demos, catboost/tutorials, pytorch-image-models, Lightning tutorials)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from greenlint.engine import lint_text
+
+
+def lint(source: str, code: str = "GL201", filename: str = "train.py", **options):
+    findings = lint_text(textwrap.dedent(source), filename=filename, select=[code], options={code: options})
+    return [f for f in findings if f.code == code]
+
+
+def lines(source: str, code: str = "GL201", filename: str = "train.py", **options) -> list[int]:
+    return [f.line for f in lint(source, code, filename, **options)]
+
+
+# ---- Keras -------------------------------------------------------------------------------
+
+
+def test_keras_message_and_impact_state_the_epochs():
+    (finding,) = lint("""
+        from tensorflow import keras
+        model = keras.Sequential([keras.layers.Dense(1)])
+        model.fit(x, y, epochs=120, validation_split=0.1)
+    """)
+    assert "120 epochs" in finding.message and "EarlyStopping" in finding.message
+    assert finding.impact == {"library": "keras", "epochs": 120}
+    assert (finding.line, finding.column) == (4, 1)
+
+
+@pytest.mark.parametrize("callbacks_setup, callbacks_arg", [
+    ("cbs = [keras.callbacks.EarlyStopping(patience=3)]", "cbs"),
+    ("es = keras.callbacks.EarlyStopping()\ncbs = [keras.callbacks.TensorBoard()]\ncbs.append(es)", "cbs"),
+    ("cbs = []\ncbs += [keras.callbacks.EarlyStopping()]", "cbs"),
+    ("base = [keras.callbacks.TensorBoard()]", "base + [keras.callbacks.EarlyStopping()]"),
+    ("def make():\n    return [keras.callbacks.EarlyStopping()]", "make()"),
+    # a callback of the project's own that stops training counts as early stopping
+    ("class Stop(keras.callbacks.Callback):\n    def on_epoch_end(self, epoch, logs=None):\n"
+     "        if logs['val_loss'] > 1:\n            self.model.stop_training = True", "[Stop()]"),
+    # optuna's pruning callback ends unpromising trials early
+    ("import optuna\ncb = optuna.integration.TFKerasPruningCallback(trial, 'val_loss')", "[cb]"),
+])
+def test_keras_early_stopping_is_found_through_the_callbacks_wiring(callbacks_setup, callbacks_arg):
+    source = "from tensorflow import keras\n" + callbacks_setup + "\n" + (
+        "model = keras.Sequential([keras.layers.Dense(1)])\n"
+        f"model.fit(x, y, epochs=100, validation_data=(xv, yv), callbacks={callbacks_arg})\n"
+    )
+    assert lines(source) == []
+
+
+def test_keras_callbacks_without_early_stopping_are_reported():
+    assert lines("""
+        from tensorflow import keras
+        cbs = [keras.callbacks.ModelCheckpoint("m.keras"), keras.callbacks.ReduceLROnPlateau()]
+        model = keras.Sequential([keras.layers.Dense(1)])
+        model.fit(x, y, epochs=100, validation_data=(xv, yv), callbacks=cbs)
+    """) == [5]
+
+
+@pytest.mark.parametrize("fit", [
+    "model.fit(x, y, epochs=100, validation_split=0.0)",
+    "model.fit(x, y, epochs=100, validation_data=None)",
+    "model.fit(x, y, validation_data=(xv, yv))",  # Keras trains 1 epoch by default
+    "model.fit(x, y, epochs=100, validation_data=(xv, yv), **fit_kwargs)",
+    "model.fit(x, y, epochs=n_epochs, validation_data=(xv, yv))",
+    "model.fit(x, y, epochs=100, initial_epoch=95, validation_data=(xv, yv))",
+])
+def test_keras_fits_that_are_not_reported(fit):
+    assert lines(f"""
+        from tensorflow import keras
+        model = keras.Sequential([keras.layers.Dense(1)])
+        {fit}
+    """) == []
+
+
+def test_keras_fit_on_a_non_keras_object_is_not_reported():
+    assert lines("""
+        import tensorflow as tf
+        from mylib import Wrapper
+        model = Wrapper()
+        model.fit(x, y, epochs=100, validation_data=(xv, yv))
+    """) == []
+
+
+def test_keras_epochs_from_a_function_default_and_min_epochs_option():
+    source = """
+        from tensorflow import keras
+        def train(model, epochs=25):
+            model.fit(x, y, epochs=epochs, validation_data=(xv, yv))
+    """
+    assert lines(source) == [4]
+    assert lines(source, **{"min-epochs": 30}) == []
+
+
+def test_keras_safety_net_when_early_stopping_is_built_but_wired_opaquely():
+    assert lines("""
+        from tensorflow import keras
+        es = keras.callbacks.EarlyStopping()
+        registry = {"es": es}
+        model = keras.Sequential([keras.layers.Dense(1)])
+        model.fit(x, y, epochs=100, validation_data=(xv, yv), callbacks=list(registry.values()))
+    """) == []
+
+
+# ---- Hugging Face ------------------------------------------------------------------------
+
+HF = """
+from transformers import Trainer, TrainingArguments, EarlyStoppingCallback, IntervalStrategy
+args = TrainingArguments("out", {strategy}, num_train_epochs={epochs}{extra})
+trainer = Trainer(model=model, args=args, train_dataset=train_ds, eval_dataset={eval_ds}{callbacks})
+{after}
+trainer.train()
+"""
+
+
+def hf(strategy='eval_strategy="epoch"', epochs="20", extra="", eval_ds="val_ds", callbacks="", after=""):
+    return HF.format(strategy=strategy, epochs=epochs, extra=extra, eval_ds=eval_ds, callbacks=callbacks, after=after)
+
+
+@pytest.mark.parametrize("source", [
+    hf(),
+    hf(strategy='evaluation_strategy="steps"'),  # transformers < 4.41 spelling
+    hf(strategy="eval_strategy=IntervalStrategy.EPOCH"),
+    hf(extra=", load_best_model_at_end=True, save_strategy='epoch'"),
+])
+def test_hf_trainer_reported(source):
+    (finding,) = lint(source)
+    assert finding.line == 4 and finding.impact == {"library": "transformers", "epochs": 20}
+
+
+@pytest.mark.parametrize("source", [
+    hf(callbacks=", callbacks=[EarlyStoppingCallback(early_stopping_patience=2)]"),
+    hf(after="trainer.add_callback(EarlyStoppingCallback(3))"),
+    hf(strategy='eval_strategy="no"'),
+    hf(eval_ds="train_ds"),  # evaluating on the training set is not validation
+    hf(eval_ds="None"),
+    hf(epochs="5"),
+    hf(extra=", max_steps=10000"),
+    hf(epochs="trial.suggest_int('epochs', 10, 50)"),
+])
+def test_hf_trainer_not_reported(source):
+    assert lines(source) == []
+
+
+def test_hf_arguments_from_an_argument_parser_are_not_guessed():
+    assert lines("""
+        from transformers import HfArgumentParser, Trainer, TrainingArguments
+        (training_args,) = HfArgumentParser(TrainingArguments).parse_args_into_dataclasses()
+        trainer = Trainer(model=model, args=training_args, train_dataset=tr, eval_dataset=va)
+    """) == []
+
+
+# ---- Lightning ---------------------------------------------------------------------------
+
+
+def test_lightning_default_max_epochs_is_1000():
+    (finding,) = lint("""
+        import pytorch_lightning as pl
+        class M(pl.LightningModule):
+            def validation_step(self, batch, i): ...
+        trainer = pl.Trainer(accelerator="auto")
+        trainer.fit(M(), train_loader, val_loader)
+    """)
+    assert finding.impact["epochs"] == 1000 and "default" in finding.message
+
+
+@pytest.mark.parametrize("trainer", [
+    "L.Trainer(max_epochs=50, callbacks=[EarlyStopping(monitor='val_loss')])",
+    "L.Trainer(max_epochs=50, max_steps=1000)",
+    "L.Trainer(max_epochs=5)",
+    "L.Trainer(max_epochs=50, limit_val_batches=0)",
+    "L.Trainer(max_epochs=50, callbacks=[PyTorchLightningPruningCallback(trial, monitor='val_acc')])",
+])
+def test_lightning_not_reported(trainer):
+    assert lines(f"""
+        import lightning as L
+        from lightning.pytorch.callbacks import EarlyStopping
+        from optuna.integration import PyTorchLightningPruningCallback
+        class M(L.LightningModule):
+            def validation_step(self, batch, i): ...
+        trainer = {trainer}
+        trainer.fit(M(), train_loader, val_loader)
+    """) == []
+
+
+def test_lightning_needs_a_validation_loop():
+    # a module without validation_step runs no validation even when a loader is passed
+    assert lines("""
+        import lightning as L
+        class M(L.LightningModule):
+            def training_step(self, batch, i): ...
+        trainer = L.Trainer(max_epochs=50)
+        trainer.fit(M(), train_loader, val_loader)
+    """) == []
+    # a datamodule in the file with val_dataloader is a validation loop
+    assert lines("""
+        import lightning as L
+        class M(L.LightningModule):
+            def validation_step(self, batch, i): ...
+        class DM(L.LightningDataModule):
+            def train_dataloader(self): ...
+            def val_dataloader(self): ...
+        trainer = L.Trainer(max_epochs=50)
+        trainer.fit(M(), datamodule=DM())
+    """) == [8]
+
+
+# ---- XGBoost / LightGBM / CatBoost ------------------------------------------------------
+
+
+def test_xgb_train_default_is_10_rounds_and_training_set_evals_are_not_validation():
+    assert lines("""
+        import xgboost as xgb
+        xgb.train(params, dtrain, evals=[(dvalid, "valid")])
+        xgb.train(params, dtrain, 500, evals=[(dtrain, "train")])
+    """) == []
+
+
+def test_xgb_params_dict_passed_by_name_and_by_double_star():
+    assert lines("""
+        from xgboost import XGBRegressor
+        PARAMS = {"n_estimators": 800, "max_depth": 6}
+        model = XGBRegressor(**PARAMS)
+        model.fit(X, y, eval_set=[(X_val, y_val)])
+    """) == [5]
+    assert lines("""
+        from xgboost import XGBRegressor
+        PARAMS = {"n_estimators": 800, "early_stopping_rounds": 20}
+        model = XGBRegressor(**PARAMS)
+        model.fit(X, y, eval_set=[(X_val, y_val)])
+    """) == []
+
+
+@pytest.mark.parametrize("setup, fit_extra", [
+    ("clf = xgb.XGBClassifier(n_estimators=500)", ", early_stopping_rounds=20"),  # xgboost < 2
+    ("clf = xgb.XGBClassifier(n_estimators=500, callbacks=[xgb.callback.EarlyStopping(rounds=20)])", ""),
+    ("clf = xgb.XGBClassifier(n_estimators=500)", ", **fit_params"),
+    ("clf = xgb.XGBRFClassifier(n_estimators=500)", ""),  # a random forest: one round
+    ("clf = xgb.XGBClassifier(n_estimators=trial.suggest_int('n', 100, 900))", ""),
+])
+def test_xgb_sklearn_api_not_reported(setup, fit_extra):
+    assert lines(f"""
+        import xgboost as xgb
+        {setup}
+        clf.fit(X, y, eval_set=[(X_val, y_val)]{fit_extra})
+    """) == []
+
+
+def test_xgb_callback_that_returns_true_stops_training_and_one_that_plots_does_not():
+    # from dmlc/xgboost demo/guide-python/callbacks.py: a plotting callback returning False
+    source = """
+        import xgboost as xgb
+        class Plotting(xgb.callback.TrainingCallback):
+            def after_iteration(self, model, epoch, evals_log):
+                return {ret}
+        xgb.train(params, dtrain, num_boost_round=100, evals=[(dtrain, "t"), (dvalid, "v")], callbacks=[Plotting()])
+    """
+    assert lines(source.format(ret="False")) == [6]
+    assert lines(source.format(ret="self.best_round + 10 < epoch")) == []
+
+
+def test_lightgbm_generations():
+    # LightGBM >= 4: callbacks; params aliases; older: early_stopping_rounds in train()
+    assert lines("""
+        import lightgbm as lgb
+        lgb.train({"objective": "binary"}, dtrain, 1000, valid_sets=[dvalid], callbacks=[lgb.early_stopping(20)])
+        lgb.train({"objective": "binary", "n_iter_no_change": 30}, dtrain, 1000, valid_sets=[dvalid])
+        lgb.train({"objective": "binary"}, dtrain, 1000, valid_sets=[dvalid], early_stopping_rounds=30)
+        lgb.train({"objective": "binary"}, dtrain, 1000, valid_sets=[dtrain])
+        lgb.train({"objective": "binary", "num_iterations": 20}, dtrain, 1000, valid_sets=[dvalid])
+    """) == []
+    (finding,) = lint("""
+        import lightgbm as lgb
+        lgb.train({"objective": "binary"}, dtrain, valid_sets=[dtrain, dvalid])
+    """)
+    assert finding.impact == {"library": "lightgbm", "rounds": 100}  # LightGBM's default
+
+
+def test_catboost_default_iterations_and_fit_time_early_stopping():
+    (finding,) = lint("""
+        from catboost import CatBoostClassifier, Pool
+        model = CatBoostClassifier(learning_rate=0.1)
+        model.fit(train_pool, eval_set=Pool(X_val, y_val))
+    """)
+    assert finding.impact == {"library": "catboost", "rounds": 1000}
+    assert lines("""
+        from catboost import CatBoostClassifier
+        model = CatBoostClassifier(iterations=5000)
+        model.fit(X, y, eval_set=(X_val, y_val), early_stopping_rounds=100)
+    """) == []
+
+
+def test_notebook_rebinding_resolves_each_fit_to_its_own_constructor():
+    # catboost/tutorials categorical_features_parameters.ipynb rebinds `model` cell after cell
+    assert lines("""
+        from catboost import CatBoostRegressor
+        model = CatBoostRegressor(n_estimators=5)
+        model.fit(train_pool, eval_set=test_pool)
+        model = CatBoostRegressor(n_estimators=5000)
+        model.fit(train_pool, eval_set=test_pool)
+        if fast:
+            model = CatBoostRegressor(n_estimators=10)
+        model.fit(train_pool, eval_set=test_pool)
+    """) == [6]
+
+
+# ---- scikit-learn ------------------------------------------------------------------------
+
+
+def test_sklearn_estimators():
+    assert lines("""
+        from sklearn.ensemble import GradientBoostingClassifier, HistGradientBoostingRegressor
+        from sklearn.neural_network import MLPClassifier
+        a = GradientBoostingClassifier()
+        b = HistGradientBoostingRegressor(early_stopping=False, max_iter=300)
+        c = HistGradientBoostingRegressor(max_iter=300)
+        d = MLPClassifier(max_iter=1000)
+        e = MLPClassifier(max_iter=1000, early_stopping=True)
+        f = MLPClassifier(max_iter=1000, solver="lbfgs")
+        g = MLPClassifier()
+        h = GradientBoostingClassifier(n_estimators=20)
+    """) == [4, 5, 7]
+
+
+def test_sklearn_estimator_tuned_by_a_grid_is_not_reported():
+    assert lines("""
+        from sklearn.ensemble import GradientBoostingClassifier
+        from sklearn.model_selection import GridSearchCV
+        GridSearchCV(GradientBoostingClassifier(), {"n_estimators": [100, 300]})
+    """) == []
+
+
+# ---- hand-written PyTorch loops ----------------------------------------------------------
+
+MNIST = """
+import argparse
+import torch
+
+def train(model, loader, optimizer):
+    for data, target in loader:
+        optimizer.zero_grad()
+        loss = model(data).sum()
+        loss.backward()
+        optimizer.step()
+
+def test(model, loader):
+    with torch.no_grad():
+        for data, target in loader:
+            model(data)
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--epochs", type=int, default=14)
+    args = parser.parse_args()
+    for epoch in range(1, args.epochs + 1):
+        train(model, train_loader, optimizer)
+        {evaluation}
+        {extra}
+"""
+
+
+def test_pytorch_epoch_loop_is_a_note_with_the_epoch_count():
+    # pytorch/examples mnist/main.py: evaluates on held-out data every epoch
+    (finding,) = lint(MNIST.format(evaluation="test(model, test_loader)", extra=""))
+    assert finding.line == 21 and str(finding.severity) == "note"
+    assert finding.impact == {"library": "pytorch", "epochs": 14}
+
+
+@pytest.mark.parametrize("evaluation, extra", [
+    ("test(model, train_loader)", ""),  # evaluating on the training set is not validation
+    ("test(model, val_loader)", "if trial.should_prune(): raise optuna.TrialPruned()"),
+    ("loss = test(model, val_loader)", "if loss < 0.01: break"),
+    ("loss = test(model, val_loader)", "if stopper.step(loss): return"),
+    ("pass", ""),
+])
+def test_pytorch_epoch_loop_not_reported(evaluation, extra):
+    assert lines(MNIST.format(evaluation=evaluation, extra=extra)) == []
+
+
+def test_break_in_the_batch_loop_does_not_stop_the_epochs():
+    assert lines("""
+        import torch
+        for epoch in range(30):
+            for i, (x, y) in enumerate(train_loader):
+                model(x).sum().backward()
+                optimizer.step()
+                if i > 100:
+                    break
+            for x, y in val_loader:
+                model(x)
+    """) == [3]
+
+
+def test_step_loops_and_optimizer_tests_are_not_epoch_loops():
+    # pytorch/examples time_sequence_prediction/train.py: LBFGS steps with a test-set plot
+    assert lines("""
+        import torch
+        for i in range(15):
+            optimizer.step(closure)
+            with torch.no_grad():
+                pred = seq(test_input)
+            loss.backward()
+    """) == []
+    # pytorch-image-models tests/test_optim.py: an optimiser unit test
+    assert lines("""
+        import torch
+        for epoch in range(2000):
+            optimizer.step(functools.partial(eval, params, True, w))
+            loss.backward()
+            test(params)
+    """, filename="tests/test_optim.py") == []
+
+
+# ---- GL202 -------------------------------------------------------------------------------
+
+
+def test_gl202_pytorch_cuda_loop_once_per_file():
+    found = lint("""
+        import torch
+        model = Net().cuda()
+        for x, y in loader:
+            loss_fn(model(x.cuda()), y.cuda()).backward()
+        for x, y in loader2:
+            loss_fn(model(x.cuda()), y.cuda()).backward()
+    """, code="GL202")
+    assert [f.line for f in found] == [5] and str(found[0].severity) == "note"
+
+
+@pytest.mark.parametrize("trainer, reported", [
+    ('L.Trainer(accelerator="gpu")', True),
+    ("L.Trainer(gpus=1)", True),  # Lightning < 2
+    ('L.Trainer(accelerator="gpu", precision=32)', True),
+    ('L.Trainer(accelerator="gpu", precision="16-mixed")', False),
+    ('L.Trainer(accelerator="gpu", precision=16)', False),
+    ('L.Trainer(accelerator="gpu", precision=args.precision)', False),
+    ('L.Trainer(accelerator="gpu", strategy="deepspeed_stage_2")', False),
+    ('L.Trainer(accelerator="auto")', False),
+])
+def test_gl202_lightning(trainer, reported):
+    assert lines(f"import lightning as L\ntrainer = {trainer}\n", code="GL202") == ([2] if reported else [])
+
+
+def test_gl202_training_arguments_need_a_train_call():
+    source = """
+        from transformers import Trainer, TrainingArguments
+        args = TrainingArguments("out"{extra})
+        trainer = Trainer(model=model, args=args, train_dataset=ds)
+        {train}
+    """
+    assert lines(source.format(extra="", train="trainer.train()"), code="GL202") == [3]
+    assert lines(source.format(extra="", train="trainer.evaluate()"), code="GL202") == []
+    assert lines(source.format(extra=", fp16=True", train="trainer.train()"), code="GL202") == []
+    assert lines(source.format(extra=", use_cpu=True", train="trainer.train()"), code="GL202") == []
+
+
+# ---- GL203 -------------------------------------------------------------------------------
+
+
+def test_gl203_one_finding_at_the_first_training_call():
+    found = lint("""
+        import xgboost as xgb
+        import lightgbm as lgb
+        def main():
+            lgb.train(p, d)
+            xgb.train(p, d)
+        if __name__ == "__main__":
+            main()
+    """, code="GL203")
+    assert [f.line for f in found] == [5]
+
+
+@pytest.mark.parametrize("source, filename", [
+    ("import torch\nfrom zeus.monitor import ZeusMonitor\nloss.backward()\n", "train.py"),
+    ("import torch\nfrom carbontracker.tracker import CarbonTracker\nloss.backward()\n", "train.py"),
+    ("import torch\nloss.backward()\n", "tests/test_train.py"),
+    ("import torch\ndef step():\n    loss.backward()\n", "lib.py"),  # a library module, not an entry point
+])
+def test_gl203_not_reported(source, filename):
+    assert lines(source, code="GL203", filename=filename) == []
+
+
+# ---- through the CLI, on files on disk ------------------------------------------------------
+
+TRAIN_SCRIPT = """\
+import argparse
+
+import torch
+from tensorflow import keras
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--epochs", type=int, default=40)
+args = parser.parse_args()
+
+model = keras.Sequential([keras.layers.Dense(10)])
+model.compile("adam", "mse")
+model.fit(x_train, y_train, epochs=args.epochs, validation_data=(x_val, y_val))
+
+if __name__ == "__main__":
+    net = torch.nn.Linear(4, 1).cuda()
+    net(torch.ones(4).cuda()).sum().backward()
+"""
+
+
+def _notebook(cells: list[str]) -> str:
+    return json.dumps({
+        "cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                   "source": c.splitlines(keepends=True)} for c in cells],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    })
+
+
+def _run(args: list[str], cwd: Path) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "greenlint", *args, "--format", "json", "--no-cache"],
+                          cwd=cwd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_cli_reports_gl201_by_default_and_gl202_gl203_only_when_selected(tmp_path):
+    (tmp_path / "train.py").write_text(TRAIN_SCRIPT)
+    (tmp_path / "explore.ipynb").write_text(_notebook([
+        "import lightgbm as lgb\nparams = {'objective': 'binary', 'num_iterations': 400}",
+        "booster = lgb.train(params, dtrain, valid_sets=[dvalid])",
+    ]))
+    default = _run(["."], tmp_path)
+    got = sorted((f["path"], f["code"], f["line"]) for f in default["findings"] if f["code"].startswith("GL2"))
+    assert [(p, c) for p, c, _ in got] == [("explore.ipynb", "GL201"), ("train.py", "GL201")]
+    by_path = {f["path"]: f for f in default["findings"] if f["code"] == "GL201"}
+    assert by_path["train.py"]["line"] == 12 and by_path["train.py"]["impact"]["epochs"] == 40
+    assert by_path["explore.ipynb"]["cell"] == 2 and by_path["explore.ipynb"]["impact"]["rounds"] == 400
+
+    selected = _run([".", "--select", "GL202,GL203"], tmp_path)
+    codes = sorted((f["path"], f["code"], f["line"]) for f in selected["findings"])
+    assert ("train.py", "GL202", 16) in codes
+    assert ("train.py", "GL203", 12) in codes  # the Keras fit comes first
+    assert any(p == "explore.ipynb" and c == "GL203" for p, c, _ in codes)
