@@ -435,6 +435,15 @@ def test_gl202_pytorch_cuda_loop_once_per_file():
     assert [f.line for f in found] == [5] and str(found[0].severity) == "note"
 
 
+def test_gl202_device_chosen_at_run_time_is_cuda():
+    assert lines("""
+        import torch
+        device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        model = Net().to(device)
+        loss_fn(model(x.to(device)), y.to(device)).backward()
+    """, code="GL202") == [5]
+
+
 @pytest.mark.parametrize("trainer, reported", [
     ('L.Trainer(accelerator="gpu")', True),
     ("L.Trainer(gpus=1)", True),  # Lightning < 2

@@ -1422,9 +1422,10 @@ def _uses_cuda(ctx: PythonContext) -> bool:
             if ctx.qualname(call.func) in ("torch.cuda",):
                 continue
             return True
-        for a in list(call.args) + [k.value for k in call.keywords]:
-            if isinstance(a, ast.Constant) and isinstance(a.value, str) and re.fullmatch(r"cuda(:\d+)?", a.value):
-                return True
+    # `torch.device("cuda" if torch.cuda.is_available() else "cpu")`, `device = "cuda:0"`, `.to("cuda")`
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(r"cuda(:\d+)?", node.value):
+            return True
     return False
 
 
