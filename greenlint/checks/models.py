@@ -218,12 +218,37 @@ def training_evidence(ctx: PythonContext, tainted: set[str], model_names: set[st
                 return call
         elif method == "backward":
             if receiver_refs & tainted or any(refs(a) & tainted for a in call.args):
-                return call
+                if not _computed_on_random(ctx, func.value):
+                    return call
         elif method == "step":
             name = dotted(func.value) or ""
             if receiver_refs & tainted and ("optim" in name.lower() or name.split(".")[-1] in ("opt", "optimizer")):
                 return call
     return None
+
+
+def _computed_on_random(ctx: PythonContext, node: ast.AST) -> bool:
+    """`loss_fn(m(torch.randn(...)), y).backward()`: a loss computed from synthetic inputs."""
+    exprs = [node]
+    if isinstance(node, ast.Name):
+        scope = ctx.enclosing_function(node) or ctx.tree
+        exprs = list(ctx.local_assignments(scope).get(node.id) or [])
+    for expr in exprs:
+        for sub in ast.walk(expr):
+            if isinstance(sub, ast.Call) and any(is_random_input(ctx, a) for a in sub.args):
+                return True
+    return False
+
+
+DATA_SOURCE = re.compile(
+    r"dataset|dataloader|loader|load_|read_|open\(|imagefolder|tfds|from_directory|mnist|cifar|imagenet|\.csv|\.npy|np\.load|glob",
+    re.I,
+)
+
+
+def synthetic_data_only(ctx: PythonContext) -> bool:
+    """The file makes random tensors and reads no data at all: a demo, benchmark or smoke test."""
+    return any(ctx.qualname(c.func) in RANDOM_CALLS for c in ctx.calls) and not DATA_SOURCE.search(ctx.text)
 
 
 def only_random_inputs(ctx: PythonContext, model_names: set[str]) -> bool:
@@ -499,9 +524,17 @@ def scratch_builds(ctx: PythonContext) -> Iterator[tuple[ast.Call, str, str, str
                 yield call, "transformers", checkpoint, f'{cls}.from_pretrained("{checkpoint}")'
 
 
+# Self-supervised pre-training learns its own representation from random init by design.
+SELF_SUPERVISED = re.compile(
+    r"simclr|byol|barlow|moco|\bdino|swav|simsiam|vicreg|nt_?xent|info_?nce|self[-_ ]supervised|contrastive", re.I
+)
+
+
 @detector("GL301")
 def training_from_scratch(ctx: PythonContext) -> None:
-    if in_benchmark_file(ctx):
+    if in_benchmark_file(ctx) or SELF_SUPERVISED.search(ctx.path) or SELF_SUPERVISED.search(ctx.text):
+        return
+    if synthetic_data_only(ctx):
         return
     for call, library, name, how in scratch_builds(ctx):
         keys, model_names = binding_key(ctx, call)
@@ -797,6 +830,15 @@ def _is_hf_model_loader(q: str) -> bool:
     return bool(re.match(r"^(TF|Flax)?AutoModel", cls) or (HF_MODEL_CLASS.match(cls) and not cls.endswith("Config")))
 
 
+TASK_HEADS = re.compile(r"For(Sequence|Token|Image|Audio|Video)?Classification$|ForQuestionAnswering$|ForMultipleChoice$")
+
+
+def _new_task_head(qualname: str, model_id: str) -> bool:
+    """A task head on a base checkpoint starts random and must be fine-tuned first."""
+    cls = qualname.split(".")[-2]
+    return bool(TASK_HEADS.search(cls)) and not re.search(r"finetuned|squad|sst|mnli|emotion|sentiment|ner", model_id, re.I)
+
+
 def inference_loads(ctx: PythonContext) -> Iterator[tuple[ast.AST, ast.Call, str, str]]:
     """(node to report, call, model id as written, how) for each model loaded or deployed by id."""
     for call in ctx.calls:
@@ -807,7 +849,7 @@ def inference_loads(ctx: PythonContext) -> Iterator[tuple[ast.AST, ast.Call, str
                 yield call.func, call, model, "pipeline"
         elif _is_hf_model_loader(q):
             model = _string(ctx, arg(call, 0, "pretrained_model_name_or_path"))
-            if model and kwarg(call, "num_labels") is None:  # a new head must be trained
+            if model and kwarg(call, "num_labels") is None and not _new_task_head(q, model):
                 yield call.func, call, model, "from_pretrained"
         elif q == "sentence_transformers.SentenceTransformer":
             model = _string(ctx, arg(call, 0, "model_name_or_path"))
@@ -859,9 +901,12 @@ def distilled_alternative(ctx: PythonContext) -> None:
         if trains:
             trained_ids.add(normalize_model_id(model))
         checked.append((node, model, how, trains))
+    reported: set[str] = set()
     for node, model, how, trains in checked:
-        if trains or normalize_model_id(model) in trained_ids:
-            continue
+        key = normalize_model_id(model)
+        if trains or key in trained_ids or key in reported:
+            continue  # one finding per checkpoint and file
+        reported.add(key)
         message, impact = alternative_message(model, alternatives_for(model))
         impact["via"] = how
         ctx.report("GL303", node, message, impact=impact)

@@ -254,7 +254,7 @@ def _dense_encoders(ctx: PythonContext) -> None:
         flag = next((kwarg(call, n) for n in flag_names if kwarg(call, n) is not None), None)
         if flag is None or ctx.literal(flag) is not False:
             continue
-        if _encodes_labels_or_literals(ctx, call):
+        if _encodes_labels_or_literals(ctx, call) or _in_column_transformer(ctx, call):
             continue
         spelled = next(n for n in flag_names if kwarg(call, n) is not None)
         ctx.report(
@@ -271,6 +271,24 @@ def _note():
     from ..finding import Severity
 
     return Severity.NOTE
+
+
+def _in_column_transformer(ctx: PythonContext, ctor: ast.Call) -> bool:
+    """Inside a ColumnTransformer the output is merged with the other columns and densified anyway
+    when the result is mostly dense (its `sparse_threshold`): the flag is not the cost driver."""
+    holder = None
+    for anc in ctx.ancestors(ctor):
+        if isinstance(anc, ast.Call) and call_name(anc) in ("ColumnTransformer", "make_column_transformer"):
+            return True
+        if isinstance(anc, ast.Assign):
+            holder = {t.id for t in anc.targets if isinstance(t, ast.Name)}
+            break
+    if holder:
+        for call in ctx.calls:
+            if call_name(call) in ("ColumnTransformer", "make_column_transformer"):
+                if any(isinstance(n, ast.Name) and n.id in holder for n in ast.walk(call)):
+                    return True
+    return False
 
 
 def _encodes_labels_or_literals(ctx: PythonContext, ctor: ast.Call) -> bool:

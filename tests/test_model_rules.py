@@ -1,0 +1,399 @@
+"""GL301-GL306: behaviour beyond the YAML examples, and regressions from real projects."""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from greenlint.checks import models
+from greenlint.engine import lint_text
+from greenlint.rules import data_path
+
+CODES = ["GL301", "GL302", "GL303", "GL304", "GL305", "GL306"]
+
+
+def lint(source: str, code: str, filename: str = "train.py", options: dict | None = None):
+    found = lint_text(textwrap.dedent(source), filename=filename, select=[code], options={code: options or {}})
+    return [f for f in found if f.code == code]
+
+
+# ---- data tables ---------------------------------------------------------------------------------
+
+def test_every_distilled_row_has_a_source_and_numeric_sizes():
+    with data_path("distilled.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) >= 50
+    for row in rows:
+        assert row["source"].strip(), row
+        assert float(row["params_small"]) < float(row["params_large"]), row
+        if row["reported_quality_retained"]:
+            assert 0 < float(row["reported_quality_retained"]) <= 1.01, row
+
+
+def test_table_covers_the_families_the_issue_asks_for():
+    for model_id in ("gpt2-medium", "google/flan-t5-xl", "t5-large", "openai/whisper-large-v3",
+                     "openai/whisper-medium", "bert-large-cased", "sentence-transformers/all-mpnet-base-v2"):
+        assert models.alternatives_for(model_id), model_id
+
+
+def test_builders_table_prefers_float_over_quantized_builders():
+    entry = models.builders()["torchvision"]["resnet50"]
+    assert entry["weights_enum"] == "ResNet50_Weights"
+    assert "mobilenet_v3_large" in models.builders()["torchvision"]
+
+
+def test_model_ids_normalise_across_hub_organisations():
+    assert models.normalize_model_id("google-bert/bert-base-uncased") == "bert-base-uncased"
+    assert models.normalize_model_id("openai-community/gpt2-xl") == "gpt2-xl"
+    assert models.normalize_model_id("hf://openai/whisper-large-v3") == "openai/whisper-large-v3"
+
+
+# ---- GL301 ----------------------------------------------------------------------------------------
+
+def test_gl301_message_names_the_weights_enum():
+    (finding,) = lint("""
+        import torch, torchvision
+        model = torchvision.models.efficientnet_b0(weights=None)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for x, y in train_loader:
+            torch.nn.functional.cross_entropy(model(x), y).backward()
+            opt.step()
+    """, "GL301")
+    assert "weights=EfficientNet_B0_Weights.DEFAULT" in finding.message
+    assert finding.impact["start_from"] == "weights=EfficientNet_B0_Weights.DEFAULT"
+    assert finding.impact["training_line"] == 6
+
+
+def test_gl301_get_model_by_name_and_detection_backbone():
+    found = lint("""
+        import torch
+        from torchvision.models import get_model
+        from torchvision.models.detection import retinanet_resnet50_fpn
+        clf = get_model("resnet34", weights=None)
+        det = retinanet_resnet50_fpn(weights=None, weights_backbone=None, num_classes=3)
+        params = list(clf.parameters()) + list(det.parameters())
+        optimizer = torch.optim.SGD(params, lr=0.01)
+        for x, y in loader:
+            (criterion(clf(x), y) + sum(det(x, y).values())).backward()
+            optimizer.step()
+    """, "GL301")
+    assert [f.line for f in found] == [5, 6]
+    assert "ResNet34_Weights.DEFAULT" in found[0].message
+
+
+def test_gl301_model_built_in_a_helper_and_trained_with_keras_fit():
+    (finding,) = lint("""
+        from tensorflow import keras
+        def build():
+            return keras.applications.MobileNetV2(weights=None, classes=5)
+        model = build()
+        model.compile("adam", "sparse_categorical_crossentropy")
+        model.fit(train_ds, validation_data=val_ds, epochs=20)
+    """, "GL301")
+    assert finding.line == 4
+
+
+def test_gl301_not_reported_for_grayscale_keras_input():
+    assert not lint("""
+        from tensorflow import keras
+        model = keras.applications.ResNet50(weights=None, input_shape=(64, 64, 1), classes=10)
+        model.fit(x_train, y_train, epochs=5)
+    """, "GL301")
+
+
+def test_gl301_unused_optimizer_is_not_training_evidence():
+    assert not lint("""
+        import torch
+        from torchvision import models
+        model = models.resnet18()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        print(model)
+    """, "GL301")
+
+
+def test_gl301_regression_rpc_parameter_server_on_random_batches():
+    # pytorch/examples distributed/rpc/batch/parameter_server.py: trains on torch.randn batches.
+    assert not lint("""
+        import torch, torchvision
+        from torch import optim
+        class ParameterServer:
+            def __init__(self):
+                self.model = torchvision.models.resnet50(num_classes=10)
+                self.optimizer = optim.SGD(self.model.parameters(), lr=0.001)
+            def update(self):
+                self.optimizer.step()
+        def get_next_batch():
+            for _ in range(6):
+                yield torch.randn(20, 3, 128, 128), torch.zeros(20, 10)
+        def train(m):
+            for inputs, labels in get_next_batch():
+                torch.nn.MSELoss()(m(inputs), labels).backward()
+    """, "GL301", filename="parameter_server.py")
+
+
+def test_gl301_regression_self_supervised_pretraining():
+    # Lightning-AI/tutorials SimCLR and Barlow Twins: self-supervised pre-training starts from random init on purpose.
+    assert not lint("""
+        import torchvision
+        import pytorch_lightning as pl
+        class SimCLR(pl.LightningModule):
+            def __init__(self):
+                super().__init__()
+                self.convnet = torchvision.models.resnet18(num_classes=128)
+            def training_step(self, batch, idx):
+                return self.info_nce_loss(batch)
+        trainer = pl.Trainer(max_epochs=500)
+        trainer.fit(SimCLR(), train_loader)
+    """, "GL301", filename="simclr.py")
+
+
+def test_gl301_reported_through_lightning_module():
+    (finding,) = lint("""
+        import torchvision
+        import pytorch_lightning as pl
+        class LitResnet(pl.LightningModule):
+            def __init__(self):
+                super().__init__()
+                self.model = torchvision.models.resnet18(weights=None, num_classes=10)
+            def training_step(self, batch, idx):
+                x, y = batch
+                return F.cross_entropy(self.model(x), y)
+        model = LitResnet()
+        trainer = pl.Trainer(max_epochs=30)
+        trainer.fit(model, cifar10_dm)
+    """, "GL301", filename="baseline.py")
+    assert finding.line == 7
+
+
+def test_gl301_checkpoint_load_inside_if_still_reported():
+    (finding,) = lint("""
+        import argparse, torch
+        from torchvision import models
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--resume", default="")
+        args = parser.parse_args()
+        model = models.resnet18()
+        if args.resume:
+            model.load_state_dict(torch.load(args.resume))
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        for x, y in loader:
+            criterion(model(x), y).backward()
+            optimizer.step()
+    """, "GL301")
+    assert finding.line == 7
+
+
+def test_gl301_config_with_changed_sizes_is_a_new_architecture():
+    assert not lint("""
+        from transformers import AutoConfig, AutoModelForCausalLM, Trainer
+        config = AutoConfig.from_pretrained("gpt2")
+        config.n_layer = 4
+        model = AutoModelForCausalLM.from_config(config)
+        Trainer(model=model, args=args, train_dataset=ds).train()
+    """, "GL301")
+
+
+# ---- GL302 ----------------------------------------------------------------------------------------
+
+def test_gl302_click_option_and_thresholds_are_options():
+    source = """
+        import click
+        @click.command()
+        @click.option("--n-layers", default=32)
+        def main(n_layers):
+            model = Net(n_layers)
+            model.fit(data)
+    """
+    (finding,) = lint(source, "GL302")
+    assert finding.impact == {"parameter": "n_layers", "default": 32, "threshold": 24, "dimension": "depth"}
+    assert not lint(source, "GL302", options={"max-depth": 48})
+
+
+def test_gl302_not_reported_in_a_file_that_does_not_train():
+    assert not lint("""
+        import argparse
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--num_layers", type=int, default=96)
+    """, "GL302")
+
+
+# ---- GL303 ----------------------------------------------------------------------------------------
+
+def test_gl303_whisper_package_names():
+    (finding,) = lint("""
+        import whisper
+        model = whisper.load_model("large-v2")
+        print(model.transcribe("a.wav")["text"])
+    """, "GL303", filename="transcribe.py")
+    assert finding.impact["alternative"].startswith("distil-whisper/")
+    assert finding.impact["reported_speedup"] > 1
+
+
+def test_gl303_jumpstart_and_kserve_ids():
+    found = lint("""
+        from sagemaker.jumpstart.model import JumpStartModel
+        import kserve
+        model = JumpStartModel(model_id="huggingface-text2text-flan-t5-xxl")
+        spec = kserve.V1beta1ModelSpec(storage_uri="hf://openai/whisper-large-v3", model_format=fmt)
+    """, "GL303", filename="deploy.py")
+    assert [f.line for f in found] == [4, 5]
+    assert "google/flan-t5-xl" in found[0].message
+
+
+def test_gl303_one_finding_per_checkpoint_and_file():
+    # UKPLab/sentence-transformers examples/.../model_quantization.py loads the same model five times.
+    found = lint("""
+        from sentence_transformers import SentenceTransformer
+        model = SentenceTransformer("all-mpnet-base-v2", device="cpu")
+        onnx_model = SentenceTransformer("all-mpnet-base-v2", backend="onnx")
+        again = SentenceTransformer("all-mpnet-base-v2", backend="onnx")
+    """, "GL303", filename="quantize.py")
+    assert [f.line for f in found] == [3]
+
+
+def test_gl303_regression_task_head_on_base_checkpoint_is_fine_tuning():
+    # huggingface/notebooks datasets_doc quickstart: a classification head on bert-base-uncased is trained later.
+    assert not lint("""
+        from transformers import AutoModelForSequenceClassification
+        model = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased")
+    """, "GL303")
+
+
+def test_gl303_model_handed_to_a_training_helper_is_not_inference():
+    assert not lint("""
+        from transformers import AutoModelForMaskedLM
+        from mylib import finetune
+        model = AutoModelForMaskedLM.from_pretrained("roberta-large")
+        finetune(model, data)
+    """, "GL303")
+
+
+# ---- GL304 ----------------------------------------------------------------------------------------
+
+def test_gl304_follows_variables_and_conversions():
+    (finding,) = lint("""
+        import scipy.sparse
+        m = scipy.sparse.csr_matrix((data, (rows, cols)), shape=(200000, 50000))
+        sub = m[:1000].tocsc()
+        result = sub.toarray() @ w
+    """, "GL304")
+    assert finding.line == 5
+    assert finding.impact["dense_bytes"] == 200000 * 50000 * 8
+
+
+def test_gl304_regression_small_literal_documents_for_display():
+    # jakevdp/PythonDataScienceHandbook 05.04-Feature-Engineering: three example sentences.
+    assert not lint("""
+        import pandas as pd
+        from sklearn.feature_extraction.text import CountVectorizer
+        sample = ["problem of evil", "evil queen", "horizon problem"]
+        vec = CountVectorizer()
+        X = vec.fit_transform(sample)
+        pd.DataFrame(X.toarray(), columns=vec.get_feature_names_out())
+    """, "GL304")
+
+
+def test_gl304_regression_encoder_inside_column_transformer():
+    # optuna/optuna-examples openml/openml_simple.py
+    assert not lint("""
+        from sklearn.compose import ColumnTransformer
+        from sklearn.preprocessing import OneHotEncoder
+        categorical = ("categorical", OneHotEncoder(sparse_output=False, handle_unknown="ignore"), cat)
+        pre = ColumnTransformer([categorical, ("numerical", SimpleImputer(), cont)])
+    """, "GL304")
+
+
+def test_gl304_old_sparse_spelling_is_reported_as_note():
+    (finding,) = lint("""
+        from sklearn.preprocessing import OneHotEncoder
+        enc = OneHotEncoder(sparse=False)
+        X = enc.fit_transform(df[["zip_code"]])
+    """, "GL304")
+    assert str(finding.severity) == "note"
+
+
+def test_gl304_dense_transformer_output_is_not_sparse():
+    # The encoder flag itself is reported (line 3); the `.toarray()` on its dense output is not.
+    found = lint("""
+        from sklearn.feature_extraction import DictVectorizer
+        X = DictVectorizer(sparse=False).fit_transform(records)
+        Y = X.toarray()
+    """, "GL304")
+    assert [(f.line, f.impact.get("argument")) for f in found] == [(3, "sparse")]
+
+
+# ---- GL305 / GL306 --------------------------------------------------------------------------------
+
+def test_gl305_vocab_from_argparse_default_and_option():
+    source = """
+        import argparse, torch
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--vocab", type=int, default=250000)
+        args = parser.parse_args()
+        emb = torch.nn.Embedding(args.vocab, 64)
+        opt = torch.optim.SGD(emb.parameters(), lr=1.0)
+        emb(ids).sum().backward()
+        opt.step()
+    """
+    (finding,) = lint(source, "GL305")
+    assert finding.impact["dense_gradient_bytes"] == 250000 * 64 * 4
+    assert not lint(source, "GL305", options={"min-vocab": 300000})
+
+
+def test_gl305_mixed_optimizers_are_not_reported():
+    assert not lint("""
+        import torch
+        emb = torch.nn.Embedding(1000000, 64)
+        opt1 = torch.optim.SGD(emb.parameters(), lr=1.0)
+        opt2 = torch.optim.Adam(head.parameters())
+        loss.backward()
+    """, "GL305")
+
+
+def test_gl306_constant_expression_and_no_training():
+    source = textwrap.dedent("""
+        import torch
+        from torch import nn
+        fc = nn.Linear(512 * 7 * 7, 4096)
+    """)
+    assert not lint(source, "GL306")
+    (finding,) = lint(source + "opt = torch.optim.SGD(fc.parameters(), lr=0.1)\nfc(x).sum().backward()\n", "GL306")
+    assert finding.impact["weights"] == 512 * 7 * 7 * 4096
+
+
+# ---- through the real CLI -------------------------------------------------------------------------
+
+def test_cli_reports_model_rules_on_a_project(tmp_path: Path):
+    (tmp_path / "train.py").write_text(textwrap.dedent("""
+        import torch
+        from torchvision import models
+        model = models.resnet50()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        for images, labels in train_loader:
+            torch.nn.functional.cross_entropy(model(images), labels).backward()
+            optimizer.step()
+    """), encoding="utf-8")
+    (tmp_path / "serve.py").write_text(textwrap.dedent("""
+        from transformers import pipeline
+        summarize = pipeline("summarization", model="facebook/bart-large-cnn")
+    """), encoding="utf-8")
+    (tmp_path / "features.py").write_text(textwrap.dedent("""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        X = TfidfVectorizer().fit_transform(load_corpus())
+        dense = X.toarray()
+        model.fit(dense, y)
+    """), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "greenlint", str(tmp_path), "--no-cache", "--select", ",".join(CODES), "--format", "json"],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert result.returncode == 1, result.stderr
+    payload = json.loads(result.stdout)
+    items = payload["findings"] if isinstance(payload, dict) else payload
+    got = sorted((Path(f["path"]).name, f["code"], f["line"]) for f in items)
+    assert got == [("features.py", "GL304", 4), ("serve.py", "GL303", 3), ("train.py", "GL301", 4)]
