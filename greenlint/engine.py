@@ -18,7 +18,7 @@ from .config import ConfigResolver, Overrides, Settings, resolve_selection
 from .discover import Problem, discover, kind_of
 from .finding import Finding, Severity
 from .frontends.base import BaseContext, FrontendError, LintRequest
-from .rules import CONFIG_KINDS, PARSE_ERROR, load_rules
+from .rules import PARSE_ERROR, load_rules, reader_of
 
 POOL_THRESHOLD = 24  # below this many files a pool costs more than it saves
 
@@ -74,7 +74,8 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
         for code in settings.enabled
         if code in rules and kind in rules[code].kinds and code not in ignored and rules[code].detectors
     }
-    triggered = {c: r for c, r in active.items() if not r.triggers or any(t in data for t in r.triggers)}
+    reader = reader_of(kind)
+    triggered = {c: r for c, r in active.items() if _triggered(r.triggers.get(reader, ()), data)}
     # A notebook is always read: one that is not valid JSON or has a broken cell is a GL000.
     if not triggered and kind != "notebook" and not _may_hold_directives(data, settings.enabled):
         return []
@@ -102,6 +103,10 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
         if override is not None:
             finding.severity = override
     return [f for f in findings if f.code not in ignored]
+
+
+def _triggered(tokens: tuple[bytes, ...], data: bytes) -> bool:
+    return not tokens or any(token in data for token in tokens)
 
 
 def _may_hold_directives(data: bytes, enabled: set[str]) -> bool:
@@ -188,10 +193,8 @@ def _lint_notebook(request: LintRequest, data: bytes, triggered: dict, settings:
 
 
 def _lint_config(request: LintRequest, text: str, triggered: dict, settings: Settings) -> list[Finding]:
-    try:
-        from .frontends.config import ConfigContext, parse_config
-    except ImportError:  # config readers not installed in this build
-        return []
+    from .frontends.config import ConfigContext, parse_config
+
     try:
         documents = parse_config(request.kind, text)
     except FrontendError as exc:
@@ -218,7 +221,7 @@ def _settings_fingerprint(settings: Settings, ignored: set[str]) -> str:
         "ignored": sorted(ignored),
         "region": settings.region,
         "carbon": settings.carbon,
-        "rules": {c: (r.triggers.__repr__(), r.kinds) for c, r in rules.items()},
+        "rules": {c: (repr(r.triggers), r.kinds) for c, r in rules.items()},
     }
     return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 

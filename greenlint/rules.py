@@ -55,7 +55,7 @@ class Rule:
     enabled_by_default: bool
     summary: str
     kinds: tuple[str, ...]
-    triggers: tuple[bytes, ...]
+    triggers: dict[str, tuple[bytes, ...]]  # reader -> byte tokens; a file holding none is skipped
     detectors: dict[str, str]  # reader ("python" | "config") -> module under greenlint.checks
     options: dict[str, Option] = field(default_factory=dict)
     docs: dict[str, Any] = field(default_factory=dict)
@@ -133,6 +133,18 @@ def load_rules() -> dict[str, Rule]:
     return dict(sorted(rules.items()))
 
 
+def _triggers(spec: Any, kinds: tuple[str, ...]) -> dict[str, tuple[bytes, ...]]:
+    """A list serves every reader; `{python: [...], config: [...]}` splits them."""
+    readers = {"python" if k in PYTHON_KINDS else "config" for k in kinds}
+    if isinstance(spec, dict):
+        return {str(k): tuple(str(t).encode() for t in v or ()) for k, v in spec.items()}
+    return {reader: tuple(str(t).encode() for t in spec or ()) for reader in readers}
+
+
+def reader_of(kind: str) -> str:
+    return "python" if kind in PYTHON_KINDS else "config"
+
+
 def _detectors(spec: Any, kinds: tuple[str, ...]) -> dict[str, str]:
     """`detector: search` serves every kind; `detector: {python: search, config: sweeps}` splits them."""
     if isinstance(spec, dict):
@@ -159,7 +171,7 @@ def _parse_rule(path: Path, raw: dict[str, Any]) -> Rule:
             enabled_by_default=bool(raw.get("enabled", True)),
             summary=raw["summary"].strip(),
             kinds=kinds,
-            triggers=tuple(t.encode() for t in raw.get("triggers") or ()),
+            triggers=_triggers(raw.get("triggers"), kinds),
             detectors=_detectors(raw["detector"], kinds),
             options=options,
             docs=raw.get("docs") or {},

@@ -570,7 +570,7 @@ def carbon_intensive_region_python(ctx) -> None:
                 check(call.args[1], "aws" if "aws" in key.lower() else ("gcp" if "cloudsdk" in key.lower() or "google" in key.lower() else None))
 
     # os.environ["AWS_DEFAULT_REGION"] = "..."
-    for node in ast.walk(ctx.tree):
+    for node in ctx.walk():
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
             target = node.targets[0]
             if ctx.qualname(target.value) == "os.environ":
@@ -603,7 +603,7 @@ def legacy_accelerator_python(ctx) -> None:
                 if isinstance(elt, ast.Constant) and isinstance(elt.value, str):
                     yield elt
 
-    for node in ast.walk(ctx.tree):
+    for node in ctx.walk():
         if isinstance(node, ast.keyword) and node.arg and _norm(node.arg) in _ACCEL_KWARGS:
             for const in values(node.value):
                 report(const, const.value)
@@ -678,7 +678,7 @@ def _is_sagemaker_receiver(ctx, call: ast.Call) -> bool:
     if isinstance(receiver, ast.Call):
         return (ctx.qualname(receiver.func) or "").startswith("sagemaker")
     if isinstance(receiver, ast.Name):
-        for node in ast.walk(ctx.tree):
+        for node in ctx.walk():
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == receiver.id for t in node.targets):
                 if isinstance(node.value, ast.Call) and (ctx.qualname(node.value.func) or "").startswith("sagemaker"):
                     return True

@@ -528,7 +528,7 @@ def _walk_no_defs(root: ast.AST) -> Iterator[ast.AST]:
 
 
 def _class_named(ctx: PythonContext, name: str) -> ast.ClassDef | None:
-    for node in ast.walk(ctx.tree):
+    for node in ctx.walk():
         if isinstance(node, ast.ClassDef) and node.name == name:
             return node
     return None
@@ -626,7 +626,7 @@ def _in_method(ctx: PythonContext, node: ast.AST) -> bool:
 
 def _defines_search_api(ctx: PythonContext) -> bool:
     """A file that defines GridSearchCV & co. is the library itself (or a re-implementation)."""
-    return any(isinstance(n, ast.ClassDef) and n.name in DEFINED_SEARCH_CLASSES for n in ast.walk(ctx.tree))
+    return any(isinstance(n, ast.ClassDef) and n.name in DEFINED_SEARCH_CLASSES for n in ctx.walk())
 
 
 _TEST_PATH = re.compile(r"(^|[/\\])(tests?|testing)[/\\]|(^|[/\\])(test_[^/\\]*|[^/\\]*_test|conftest)\.(py|ipynb)$")
@@ -648,6 +648,9 @@ def exhaustive_grid_search(ctx: PythonContext) -> None:
     _optuna_grids(ctx, opts, min_candidates)
     _ray_grids(ctx, opts, min_candidates)
     _keras_tuner_grids(ctx, opts, min_candidates)
+    from .sweeps import sagemaker_vertex_grid  # cloud tuners' grid strategies
+
+    sagemaker_vertex_grid(ctx)
     _catboost_grids(ctx, opts, min_candidates)
     _loop_grids(ctx, opts, min_candidates)
 
@@ -761,7 +764,7 @@ def _ray_grids(ctx: PythonContext, opts: dict[str, Any], min_candidates: int) ->
     if not ctx.imports.uses("ray"):
         return
     groups: dict[int, tuple[ast.AST, list[ast.AST]]] = {}
-    for node in ast.walk(ctx.tree):
+    for node in ctx.walk():
         axis = None
         if isinstance(node, ast.Call):
             q = _call_qual(ctx, node) or ""
@@ -1069,7 +1072,7 @@ def _loop_folds(ctx: PythonContext, loop: ast.AST, default_cv: int) -> int | Non
 
 
 def _loop_grids(ctx: PythonContext, opts: dict[str, Any], min_candidates: int) -> None:
-    loops = [n for n in ast.walk(ctx.tree) if isinstance(n, (ast.For, ast.AsyncFor))]
+    loops = [n for n in ctx.walk() if isinstance(n, (ast.For, ast.AsyncFor))]
     if not loops:
         return
     axes: dict[int, list[int] | None] = {id(loop): _loop_axes(ctx, loop) for loop in loops}
