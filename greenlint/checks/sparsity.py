@@ -225,8 +225,9 @@ def densified_sparse_data(ctx: PythonContext) -> None:
         if _fitted_on_small_literal(ctx, producer) or _only_displayed(ctx, call):
             continue
         extra, impact = _blowup(ctx, producer)
+        where = "" if producer.lineno == call.lineno else f" (line {producer.lineno})"
         message = (
-            f"`.{call.func.attr}()` turns the sparse output of {what} (line {producer.lineno}) into a dense "
+            f"`.{call.func.attr}()` turns the sparse output of {what}{where} into a dense "
             f"array{extra}. Keep it sparse: scikit-learn linear models, SVMs, naive Bayes, XGBoost and "
             f"LightGBM accept scipy.sparse input and skip the zeros."
         )
