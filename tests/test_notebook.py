@@ -463,3 +463,16 @@ def test_suppression_comments_work_inside_cells(tmp_path):
     assert [f["cell"] for f in found] == [3]
     file_level = _notebook_file(tmp_path, [_code("# greenlint: ignore-file[GL101]\n" + imports), _code(grid + "\n")])
     assert [f for f in run_cli("json", file_level) if f["code"] == "GL101"] == []
+
+
+def test_assignment_to_an_automagic_name_is_python():
+    """Regression (fchollet/deep-learning-with-python-notebooks): `history = model.fit(` spread over
+    lines was taken for the %history automagic and the cell became a parse error."""
+    cell = "history = model.fit(\n    x, y, validation_split=0.2,\n    epochs=50,\n)\nhistory -n 4\n"
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+          "cells": [{"cell_type": "code", "metadata": {}, "source": cell, "outputs": [], "execution_count": 1}]}
+    notebook = read_notebook(json.dumps(nb).encode())
+    assert notebook.errors == []
+    lines = notebook.units[0].text.splitlines()
+    assert lines[0] == "history = model.fit(" and lines[4].startswith("#")
+    ast.parse(notebook.units[0].text)

@@ -454,6 +454,9 @@ def _is_magic_line(stripped: str) -> bool:
         return True
     word = re.match(r"[A-Za-z_]\w*", stripped)
     if word and word.group(0) in _AUTOMAGICS and stripped[word.end() : word.end() + 1] in (" ", "\t", ""):
+        rest = stripped[word.end():].lstrip()
+        if rest[:1] and rest[0] in "=([.,+-*/%<>&|^~:@" and not rest.startswith("-"):
+            return False  # `history = f(` is Python, as IPython reads it: automagic never takes an operator
         try:
             compile(stripped, "<line>", "exec", _PARSE_FLAGS)
         except (SyntaxError, ValueError):
