@@ -3,6 +3,7 @@ run only the triggered detectors, apply suppressions. Files are spread over a pr
 and findings cached by content hash."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -226,12 +227,29 @@ def _settings_fingerprint(settings: Settings, ignored: set[str]) -> str:
     return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """Detectors and rule data change between releases and in editable installs: findings cached
+    by an older greenlint must not be served by a newer one."""
+    from .rules import rules_dir
+
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.rglob("*.py"), *rules_dir().rglob("*")]):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        h.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
 class Cache:
     """Findings by (greenlint version, settings, path shown, content) hash. Content hashes,
     not mtimes, because CI checkouts reset mtimes."""
 
     def __init__(self, folder: Path):
-        self.folder = folder / __version__
+        self.folder = folder / f"{__version__}-{_code_fingerprint()}"
 
     def key(self, job: Job, data: bytes, ignored: set[str]) -> str:
         h = hashlib.sha256()

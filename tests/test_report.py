@@ -413,7 +413,8 @@ def test_cli_sarif_output_validates(tmp_path, sarif_validator):
     """End to end: the real CLI writes SARIF for a project with an unparsable file."""
     pytest.importorskip("greenlint.cli")
     (tmp_path / "ok.py").write_text("x = 1\n", encoding="utf-8")
-    (tmp_path / "broken.py").write_text("def f(:\n    pass\n", encoding="utf-8")
+    # A file is parsed only when it holds a trigger token of an enabled rule (GridSearchCV here).
+    (tmp_path / "broken.py").write_text("from sklearn.model_selection import GridSearchCV\ndef f(:\n    pass\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.run([sys.executable, "-m", "greenlint", "--format", "sarif", "."], capture_output=True,
                           text=True, cwd=tmp_path, env=env)

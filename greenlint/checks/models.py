@@ -93,7 +93,7 @@ class Flow:
     def __init__(self, ctx: PythonContext):
         self.ctx = ctx
         self.edges: list[tuple[set[str], str]] = []  # (names the value mentions, name bound)
-        for node in ast.walk(ctx.tree):
+        for node in ctx.walk():
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
                 value = node.value
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -181,7 +181,7 @@ def _is_trainer_object(ctx: PythonContext, receiver: ast.AST) -> bool:
     name = dotted(receiver)
     if not name:
         return False
-    for node in ast.walk(ctx.tree):
+    for node in ctx.walk():
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             if any(k == name for t in node.targets for k in target_keys(t)):
                 if "trainer" in call_name(node.value).lower():
@@ -635,7 +635,7 @@ def _int_default(ctx: PythonContext, node: ast.AST | None) -> int | None:
 
 def size_defaults(ctx: PythonContext) -> Iterator[tuple[str, int, ast.AST, str, frozenset[str]]]:
     """(name, default, node to report, where, sibling names) for every int default of a named parameter."""
-    for node in ast.walk(ctx.tree):
+    for node in ctx.walk():
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if _is_library_config_class(ctx, ctx.enclosing_class(node)):
                 continue

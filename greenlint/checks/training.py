@@ -301,7 +301,7 @@ def _walk_no_defs(node: ast.AST) -> Iterator[ast.AST]:
 def _classes(ctx: PythonContext) -> dict[str, ast.ClassDef]:
     cached = getattr(ctx, "_gl_classes", None)
     if cached is None:
-        cached = {n.name: n for n in ast.walk(ctx.tree) if isinstance(n, ast.ClassDef)}
+        cached = {n.name: n for n in ctx.walk() if isinstance(n, ast.ClassDef)}
         ctx._gl_classes = cached  # type: ignore[attr-defined]
     return cached
 
@@ -1130,7 +1130,7 @@ def _sklearn(ctx: PythonContext, min_rounds: int) -> None:
     # A grid that varies n_estimators / max_iter makes the constructor's count meaningless.
     grid_keys = any(
         isinstance(n, ast.Constant) and isinstance(n.value, str) and re.search(r"(^|__)(n_estimators|max_iter)$", n.value)
-        for n in ast.walk(ctx.tree)
+        for n in ctx.walk()
     )
     for call in ctx.calls:
         qual = ctx.qualname(call.func)
@@ -1340,7 +1340,7 @@ def _stops_early(loop: ast.For) -> bool:
 def _torch_loops(ctx: PythonContext, min_epochs: int) -> None:
     if not ctx.imports.uses("torch"):
         return
-    for loop in ast.walk(ctx.tree):
+    for loop in ctx.walk():
         if not isinstance(loop, ast.For):
             continue
         scope = _scope(ctx, loop)
@@ -1397,7 +1397,7 @@ def _identifier_tokens(ctx: PythonContext) -> set[str]:
     cached = getattr(ctx, "_gl_tokens", None)
     if cached is None:
         cached = set()
-        for node in ast.walk(ctx.tree):
+        for node in ctx.walk():
             if isinstance(node, ast.Name):
                 cached.update(_tokens(node.id))
             elif isinstance(node, ast.Attribute):
@@ -1423,7 +1423,7 @@ def _uses_cuda(ctx: PythonContext) -> bool:
                 continue
             return True
     # `torch.device("cuda" if torch.cuda.is_available() else "cpu")`, `device = "cuda:0"`, `.to("cuda")`
-    for node in ast.walk(ctx.tree):
+    for node in ctx.walk():
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(r"cuda(:\d+)?", node.value):
             return True
     return False
@@ -1577,7 +1577,7 @@ def energy_not_measured(ctx: PythonContext) -> None:
         return
     if ctx.imports.uses(*_MEASURING):
         return
-    if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and "codecarbon" in n.value.lower() for n in ast.walk(ctx.tree)):
+    if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and "codecarbon" in n.value.lower() for n in ctx.walk()):
         return  # transformers' report_to="codecarbon"
     calls = sorted(_training_calls(ctx), key=lambda c: (c.lineno, c.col_offset))
     if not calls:

@@ -394,13 +394,13 @@ def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST], dict[t
     parents: dict[ast.AST, ast.AST] = {}
     by_type: dict[type, list[ast.AST]] = {}
     queue = deque([tree])
-    iter_fields = ast.iter_fields
     AST = ast.AST
     while queue:
         node = queue.popleft()
         nodes.append(node)
         by_type.setdefault(type(node), []).append(node)
-        for _, value in iter_fields(node):
+        for name in node._fields:
+            value = getattr(node, name, None)
             if isinstance(value, AST):
                 parents[value] = node
                 queue.append(value)

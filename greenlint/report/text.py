@@ -86,8 +86,26 @@ def _finding(f: Finding, info: RunInfo) -> Any:
     body = Text()
     for line in f.message.splitlines() or [""]:
         body.append(f"  {line}\n")
+    measured = f.impact.get("measured") if isinstance(f.impact, dict) else None
+    if measured:
+        body.append(f"  measured: {_measured(measured)}\n", style="green")
     body.rstrip()
     return head, body
+
+
+def _measured(m: dict) -> str:
+    """Profile mode's figures for this finding, in one line."""
+    parts = []
+    if m.get("joules") is not None:
+        parts.append(f"{m['joules']:.4g} J in the profiled window")
+    if m.get("joules_per_unit") is not None and m.get("unit"):
+        parts.append(f"{m['joules_per_unit']:.4g} J per {m['unit']} ({m.get('units_done')} of {m.get('units_planned')} done)")
+    if m.get("projected_kwh") is not None:
+        co2 = f", {m['projected_gco2e']:.3g} gCO2e in {m['region']} (annual grid average)" if m.get("projected_gco2e") is not None else ""
+        parts.append(f"full run projected {m['projected_kwh']:.3g} kWh{co2}")
+    if m.get("alternative_kwh") is not None:
+        parts.append(f"suggested alternative {m['alternative_kwh']:.3g} kWh")
+    return "; ".join(parts) or "see the profile report"
 
 
 def _summary_table(findings: list[Finding], info: RunInfo) -> Any:
