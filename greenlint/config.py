@@ -6,7 +6,7 @@ applies one configuration to everything. Command-line options override configura
 from __future__ import annotations
 
 import difflib
-import fnmatch
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -250,13 +250,17 @@ class Settings:
 
     def ignored_codes(self, path: Path) -> set[str]:
         codes: set[str] = set()
-        for pattern, pattern_codes in self.per_file_ignores:
-            if matches(path, pattern, self.root):
-                codes |= pattern_codes
+        if self.per_file_ignores:
+            rel = relative_to_root(path, self.root)
+            for pattern, pattern_codes in self.per_file_ignores:
+                regex = _matcher((pattern,))
+                if regex and regex.fullmatch(rel):
+                    codes |= pattern_codes
         return codes
 
     def is_excluded(self, path: Path) -> bool:
-        return any(matches(path, pattern, self.root) for pattern in self.exclude)
+        regex = _matcher(tuple(self.exclude))
+        return bool(regex and regex.fullmatch(relative_to_root(path, self.root)))
 
     def show(self) -> dict[str, Any]:
         return {
@@ -295,19 +299,55 @@ def _codes_of(selectors: list[str]) -> set[str]:
     return codes
 
 
+def _glob_regex(pattern: str, component: bool) -> str:
+    """fnmatch's syntax; in a component pattern `*` stays inside one path component."""
+    star, one = ("[^/]*", "[^/]") if component else (".*", ".")
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "*":
+            out.append(star)
+        elif c == "?":
+            out.append(one)
+        elif c == "[" and "]" in pattern[i + 1 :]:
+            end = pattern.index("]", i + 1)
+            body = pattern[i + 1 : end]
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+            i = end
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=256)
+def _matcher(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex for a list of ruff-style path patterns: a pattern without a slash matches any
+    path component; one with a slash matches the relative path or a folder above it."""
+    parts = []
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if pattern.startswith("./"):
+            pattern = pattern[2:]
+        if not pattern:
+            continue
+        if "/" not in pattern:
+            parts.append(f"(?:^|.*/){_glob_regex(pattern, True)}(?:/.*)?")
+        else:
+            parts.append(f"{_glob_regex(pattern, False)}(?:/.*)?")
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.S) if parts else None
+
+
+def relative_to_root(path: Path, root: Path) -> str:
+    absolute = os.path.abspath(path)
+    prefix = str(root).rstrip(os.sep) + os.sep
+    rel = absolute[len(prefix):] if absolute.startswith(prefix) else absolute
+    return rel.replace(os.sep, "/")
+
+
 def matches(path: Path, pattern: str, root: Path) -> bool:
-    """Glob `pattern` (relative to `root`) against `path`, as ruff's exclude patterns work:
-    a pattern without a slash matches any path component; `dir/` style prefixes match below."""
-    try:
-        rel = path.absolute().relative_to(root).as_posix()
-    except ValueError:
-        rel = path.as_posix()
-    pattern = pattern.rstrip("/")
-    if pattern.startswith("./"):
-        pattern = pattern[2:]
-    if "/" not in pattern:
-        return any(fnmatch.fnmatchcase(part, pattern) for part in rel.split("/"))
-    return fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel, pattern + "/*")
+    regex = _matcher((pattern,))
+    return bool(regex and regex.fullmatch(relative_to_root(path, root)))
 
 
 class ConfigResolver:

@@ -106,8 +106,8 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
     return [f for f in findings if f.code not in ignored]
 
 
-def _triggered(tokens: tuple[bytes, ...], data: bytes) -> bool:
-    return not tokens or any(token in data for token in tokens)
+def _triggered(groups: tuple[tuple[bytes, ...], ...], data: bytes) -> bool:
+    return all(any(token in data for token in group) for group in groups)
 
 
 def _may_hold_directives(data: bytes, enabled: set[str]) -> bool:

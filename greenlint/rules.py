@@ -55,7 +55,8 @@ class Rule:
     enabled_by_default: bool
     summary: str
     kinds: tuple[str, ...]
-    triggers: dict[str, tuple[bytes, ...]]  # reader -> byte tokens; a file holding none is skipped
+    # reader -> groups of byte tokens: a file is checked only if it holds a token of every group
+    triggers: dict[str, tuple[tuple[bytes, ...], ...]]
     detectors: dict[str, str]  # reader ("python" | "config") -> module under greenlint.checks
     options: dict[str, Option] = field(default_factory=dict)
     docs: dict[str, Any] = field(default_factory=dict)
@@ -133,12 +134,21 @@ def load_rules() -> dict[str, Rule]:
     return dict(sorted(rules.items()))
 
 
-def _triggers(spec: Any, kinds: tuple[str, ...]) -> dict[str, tuple[bytes, ...]]:
-    """A list serves every reader; `{python: [...], config: [...]}` splits them."""
+def _triggers(spec: Any, kinds: tuple[str, ...]) -> dict[str, tuple[tuple[bytes, ...], ...]]:
+    """A list serves every reader; `{python: [...], config: [...]}` splits them. A list of
+    tokens is one group (any token will do); a list of lists is several groups, all needed:
+    `[[Embedding], [.backward, .fit]]` means "an embedding, and something that trains"."""
+
+    def groups(tokens: Any) -> tuple[tuple[bytes, ...], ...]:
+        tokens = list(tokens or ())
+        if tokens and all(isinstance(t, list) for t in tokens):
+            return tuple(tuple(str(t).encode() for t in group) for group in tokens)
+        return (tuple(str(t).encode() for t in tokens),) if tokens else ()
+
     readers = {"python" if k in PYTHON_KINDS else "config" for k in kinds}
     if isinstance(spec, dict):
-        return {str(k): tuple(str(t).encode() for t in v or ()) for k, v in spec.items()}
-    return {reader: tuple(str(t).encode() for t in spec or ()) for reader in readers}
+        return {str(k): groups(v) for k, v in spec.items()}
+    return {reader: groups(spec) for reader in readers}
 
 
 def reader_of(kind: str) -> str:

@@ -8,6 +8,7 @@ Detectors never see raw names: `ctx.qualname(node)` resolves `GS` in
 from __future__ import annotations
 
 import ast
+import functools
 from functools import cached_property
 from typing import Any, Iterable, Iterator
 
@@ -55,6 +56,7 @@ class Unknown:
 UNKNOWN = Unknown()
 
 
+@functools.lru_cache(maxsize=8192)
 def canonical(name: str) -> str:
     for prefix in _PREFIXES_BY_LENGTH:
         if name == prefix or name.startswith(prefix + "."):
@@ -119,6 +121,7 @@ class ImportTable:
     def __init__(self, tree: ast.Module, imports: Iterable[ast.AST] | None = None):
         self.names: dict[str, str] = {}
         self.modules: set[str] = set()  # every module imported anywhere, canonical
+        self._uses: dict[tuple[str, ...], bool] = {}
         for node in ast.walk(tree) if imports is None else imports:
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -144,7 +147,11 @@ class ImportTable:
 
     def uses(self, *prefixes: str) -> bool:
         """True when any module imported starts with one of `prefixes` (canonical names)."""
-        return any(m == p or m.startswith(p + ".") for m in self.modules for p in prefixes)
+        known = self._uses.get(prefixes)
+        if known is None:
+            known = self._uses[prefixes] = any(
+                m == p or m.startswith(p + ".") for m in self.modules for p in prefixes)
+        return known
 
 
 class PythonContext(BaseContext):
