@@ -1152,7 +1152,9 @@ def _sklearn(ctx: PythonContext, min_rounds: int) -> None:
             if a.get("n_iter_no_change") is not _MISSING and not _is_none(a.get("n_iter_no_change")):
                 continue
             n_expr = a.get("n_estimators")
-            n = 100 if n_expr is _MISSING else _number(ctx, n_expr, scope)
+            if n_expr is _MISSING:
+                continue  # the default 100 rounds is everywhere in tutorials: flag only a count someone chose
+            n = _number(ctx, n_expr, scope)
             if n is None or n < min_rounds:
                 continue
             ctx.report(
