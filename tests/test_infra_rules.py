@@ -188,3 +188,217 @@ def test_oversized_training_config_but_not_a_published_architecture():
     ctx = _ctx("x.yaml", "yaml", "GL302", "model:\n  n_layer: 48\ntrain:\n  lr: 1e-4\n  init_from: gpt2-xl\n")
     sweeps.oversized_architecture_config(ctx)
     assert ctx.findings == []
+
+
+# ---- regressions from real projects (amazon-sagemaker-examples, vertex-ai-samples, azureml-examples,
+# terraform-aws-eks, kubeflow/pipelines, kubeflow/katib, wandb/examples): each was a false alarm
+
+def _lint(source: str, filename: str, code: str, kind: str | None = None) -> list:
+    from greenlint.engine import lint_text
+
+    return [f for f in lint_text(source, filename=filename, select=[code], kind=kind) if f.code == code]
+
+
+_MODEL_BUILDER = '''\
+from sagemaker.serve import ModelBuilder
+from sagemaker.serverless.serverless_inference_config import ServerlessInferenceConfig
+from sagemaker.async_inference.async_inference_config import AsyncInferenceConfig
+from sagemaker.batch_inference.batch_transform_inference_config import BatchTransformInferenceConfig
+
+model_builder = ModelBuilder(model=model, schema_builder=schema, role_arn=role)
+model_builder.build()
+serverless = model_builder.deploy(endpoint_name="x-serverless",
+                                  inference_config=ServerlessInferenceConfig(memory_size_in_mb=2048))
+async_config = AsyncInferenceConfig(output_path="s3://bucket/out")
+asynchronous = model_builder.deploy(endpoint_name="x-async", inference_config=async_config)
+transformer = model_builder.deploy(endpoint_name="x-batch",
+                                   inference_config=BatchTransformInferenceConfig(instance_count=1,
+                                                                                  instance_type="ml.m5.large",
+                                                                                  output_path="s3://bucket/b"))
+'''
+
+
+def test_gl403_model_builder_serverless_async_and_batch_configs_are_not_always_on():
+    assert _lint(_MODEL_BUILDER, "deploy.py", "GL403") == []
+    realtime = _MODEL_BUILDER + 'predictor = model_builder.deploy(endpoint_name="x-realtime")\n'
+    assert [f.line for f in _lint(realtime, "deploy.py", "GL403")] == [len(realtime.splitlines())]
+
+
+def test_gl403_managed_endpoint_with_auto_delete_cleans_up():
+    source = '''\
+from sagemaker import AutoML
+from sagemaker_explaining import ManagedEndpoint
+
+automl_job = AutoML.attach(auto_ml_job_name=job_name)
+automl_job.deploy(initial_instance_count=1, instance_type="ml.m5.2xlarge", endpoint_name=ep_name)
+with ManagedEndpoint(ep_name, auto_delete=True) as mep:
+    shap_values = explainer.shap_values(samples)
+'''
+    assert _lint(source, "explain.py", "GL403") == []
+    assert len(_lint(source.replace("auto_delete=True", "auto_delete=False"), "explain.py", "GL403")) == 1
+
+
+def test_gl403_project_cleanup_helper_counts_as_cleanup():
+    source = '''\
+import sagemaker
+import demo_helpers
+
+xgb_estimator = sagemaker.estimator.Estimator(image, role, instance_count=1, instance_type="ml.m5.xlarge")
+xgb_estimator.fit(inputs)
+xgb_estimator.deploy(initial_instance_count=1, instance_type="ml.m4.xlarge", endpoint_name=endpoint_name)
+demo_helpers.delete_project_resources(sagemaker_boto_client=sm, endpoint_names=[endpoint_name])
+'''
+    assert _lint(source, "pipeline.py", "GL403") == []
+
+
+def _notebook(*cells: str) -> str:
+    return json.dumps({
+        "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                   "source": cell.splitlines(keepends=True)} for cell in cells],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_gl403_cleanup_in_a_shell_cell_counts(tmp_path):
+    deploy = 'from google.cloud import aiplatform\nendpoint = model.deploy(machine_type="n1-standard-4")\n'
+    for cleanup in ("! gcloud ai endpoints delete $endpoint.name --quiet --region $REGION\n",
+                    '! curl -X DELETE -H "Authorization: Bearer $(gcloud auth print-access-token)" '
+                    '{ENDPOINT}/v1/projects/{PROJECT_ID}/locations/{LOCATION}/endpoints/{ENDPOINT_ID}\n',
+                    "!aws sagemaker delete-endpoint --endpoint-name $name\n"):
+        (tmp_path / "tutorial.ipynb").write_text(_notebook(deploy, cleanup), encoding="utf-8")
+        assert run_cli(tmp_path, "--select", "GL403", "--no-cache", cwd=tmp_path) == [], cleanup
+    (tmp_path / "tutorial.ipynb").write_text(_notebook(deploy, "! gcloud ai endpoints list\n"), encoding="utf-8")
+    assert [f["code"] for f in run_cli(tmp_path, "--select", "GL403", "--no-cache", cwd=tmp_path)] == ["GL403"]
+
+
+def test_gl401_terraform_data_source_region_is_a_lookup(tmp_path):
+    (tmp_path / "main.tf").write_text('''\
+provider "aws" {
+  region = local.region
+}
+
+data "aws_ecrpublic_authorization_token" "token" {
+  region = "us-east-1"
+}
+
+locals {
+  region = "eu-west-1"
+}
+''', encoding="utf-8")
+    assert [f["line"] for f in run_cli(tmp_path, "--select", "GL401", "--no-cache", cwd=tmp_path)] == [10]
+
+
+def test_gl401_azure_ml_registry_location_places_data_not_compute(tmp_path):
+    (tmp_path / "registry.yml").write_text('''\
+name: DemoRegistry
+tags:
+  description: Basic registry with one primary region and two additional regions
+location: eastus
+replication_locations:
+  - location: eastus
+  - location: eastus2
+''', encoding="utf-8")
+    (tmp_path / "workspace.yml").write_text(
+        "$schema: https://azuremlschemas.azureedge.net/latest/workspace.schema.json\nname: mlw\nlocation: eastus\n",
+        encoding="utf-8")
+    assert where(run_cli(tmp_path, "--select", "GL401", "--no-cache", cwd=tmp_path)) == {
+        ("workspace.yml", "GL401", 3, 11)}
+
+
+def test_gl401_module_constant_is_reported_once_where_it_is_set():
+    source = '''\
+from google.cloud import aiplatform
+
+FAST_DEPLOYMENT_REGION = "us-east4"
+
+
+def deploy(model_name):
+    model = aiplatform.Model.upload(display_name=model_name, location=FAST_DEPLOYMENT_REGION)
+    endpoint = aiplatform.Endpoint.create(display_name=model_name, location=FAST_DEPLOYMENT_REGION)
+    return model, endpoint
+'''
+    findings = _lint(source, "deploy.py", "GL401")
+    assert [(f.line, f.column) for f in findings] == [(3, 26)]
+
+
+def test_gl401_colab_form_choices_bound_the_alternative():
+    only_one = ('from google.cloud import aiplatform\n'
+                'ZONE = "us-central1-a"  # @param ["us-central1-a"] {"allow-input":true}\n'
+                'FAST_REGION = "us-central1"  # @param ["us-central1"] {isTemplate:true}\n'
+                'aiplatform.init(location=FAST_REGION)\n')
+    assert _lint(only_one, "nim.py", "GL401") == []
+    offered = ('from google.cloud import aiplatform\n'
+               'LOCATION = "us-central1"  # @param ["us-central1", "us-east1", "europe-west4", "us-west1"]\n')
+    [finding] = _lint(offered, "tuning.py", "GL401")
+    assert finding.impact["alternative"] == "us-west1"
+    # no cleaner choice among those offered in the country or continent: nothing to suggest
+    assert _lint(offered.replace(', "us-west1"', ""), "tuning.py", "GL401") == []
+    free_text = 'from google.cloud import aiplatform\nREGION = "us-central1"  # @param {type:"string"}\n'
+    assert len(_lint(free_text, "x.py", "GL401")) == 1
+
+
+def test_gl401_container_image_region_is_a_registry():
+    source = '''\
+import sagemaker
+from sagemaker import image_uris
+
+image = image_uris.retrieve(framework="pytorch", region="us-east-1", version="1.11.0", py_version="py38",
+                            image_scope="training", instance_type="ml.g4dn.xlarge")
+session = sagemaker.Session()
+'''
+    assert _lint(source, "build_container.py", "GL401") == []
+
+
+def test_gl402_unit_test_expected_values_are_not_uses():
+    source = '''\
+from kfp import dsl
+from kfp.dsl import structures
+
+
+class PipelineTaskTest(unittest.TestCase):
+    def test_set_accelerator_type(self):
+        task.set_accelerator_type("NVIDIA_TESLA_K80")
+        self.assertEqual(structures.ResourceSpec(accelerator_type="NVIDIA_TESLA_K80", accelerator_count="1"),
+                         task.container_spec.resources)
+'''
+    assert _lint(source, "sdk/python/kfp/dsl/pipeline_task_test.py", "GL402") == []
+    assert len(_lint(source, "sdk/python/kfp/dsl/pipeline_task.py", "GL402")) == 1
+
+
+def test_gl4xx_test_fixture_configs_are_not_deployments(tmp_path):
+    snapshot = '''\
+deploymentSpec:
+  executors:
+    exec-comp:
+      nodeSelector:
+        labels:
+          cloud.google.com/gke-accelerator: nvidia-tesla-p4
+'''
+    fixture = tmp_path / "python" / "test" / "snapshot" / "data"
+    fixture.mkdir(parents=True)
+    (fixture / "node_selector.yaml").write_text(snapshot, encoding="utf-8")
+    assert run_cli(tmp_path, "--select", "GL4", "--no-cache", cwd=tmp_path) == []
+    (tmp_path / "pipeline.yaml").write_text(snapshot, encoding="utf-8")
+    assert where(run_cli(tmp_path, "--select", "GL4", "--no-cache", cwd=tmp_path)) == {
+        ("pipeline.yaml", "GL402", 6, 45)}
+
+
+def test_gl101_grid_capped_below_its_size_is_not_exhaustive():
+    wandb = '''\
+description: sweeps on launch quickstart
+method: grid
+run_cap: 10
+job: wandb/sweep-jobs/job-fashion-MNIST-train:latest
+parameters:
+  learning_rate:
+    values: [0.0001, 0.001, 0.01, 0.1]
+  epochs:
+    values: [5, 10, 15]
+'''
+    assert _lint(wandb, "launch_sweep_config.yaml", "GL101", kind="yaml") == []
+    assert [f.impact["candidates"] for f in
+            _lint(wandb.replace("run_cap: 10", "run_cap: 12"), "sweep.yaml", "GL101", kind="yaml")] == [12]
+    assert len(_lint(wandb.replace("run_cap: 10\n", ""), "sweep.yaml", "GL101", kind="yaml")) == 1
+    katib = (DATA / "katib_grid.yaml").read_text(encoding="utf-8").replace(
+        "maxTrialCount: 120", "maxTrialCount: 12")
+    assert _lint(katib, "grid.yaml", "GL101", kind="yaml") == []

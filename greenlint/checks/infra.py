@@ -95,8 +95,13 @@ def resolve_region(value: str, hint: str | None = None, overrides: dict | None =
     return None
 
 
-def region_finding(region: carbon.Region, options: dict, overrides: dict | None) -> tuple[str, dict] | None:
-    """Message and impact for GL401, or None when the region is clean enough or has no alternative."""
+def region_finding(region: carbon.Region, options: dict, overrides: dict | None,
+                   choices: list[str] | None = None) -> tuple[str, dict] | None:
+    """Message and impact for GL401, or None when the region is clean enough or has no alternative.
+
+    `choices`: the values the file itself offers for this setting (a Colab form's
+    `# @param [...]` list); the alternative must be one of them.
+    """
     max_intensity = float(options.get("max-intensity", 250))
     min_improvement = float(options.get("min-improvement", 2.0))
     allowed = options.get("allowed-regions") or None
@@ -104,6 +109,13 @@ def region_finding(region: carbon.Region, options: dict, overrides: dict | None)
         return None
     if allowed is not None and _in_allowed(region, allowed):
         return None
+    if choices is not None:
+        names = set()
+        for choice in choices:
+            r = resolve_region(str(choice), region.provider, overrides)
+            if r is not None and r.provider == region.provider and (allowed is None or _in_allowed(r, allowed)):
+                names.add(r.region)  # a zone in the form (us-central1-a) offers its region
+        allowed = sorted(names)
     alt = carbon.cleaner_alternative(region, min_improvement, allowed, overrides)
     if alt is None:
         return None
@@ -140,6 +152,20 @@ def _in_allowed(region: carbon.Region, allowed: Iterable[str]) -> bool:
             if carbon.canonical_provider(provider) == region.provider and name == region.region:
                 return True
     return False
+
+
+# Unit tests and test fixtures name regions, accelerators and endpoints to check code, not to run
+# anything: expected values in assertions, snapshots of compiled pipelines.
+_PY_TEST_FILE = re.compile(r"(^|[/\\])(tests?|testing)[/\\]|(^|[/\\])test_[^/\\]*\.(py|ipynb)$|_test\.py$|"
+                           r"(^|[/\\])conftest\.py$")
+_CONFIG_FIXTURE = re.compile(r"(^|[/\\])(test_?data|testdata|fixtures?|snapshots?|__snapshots__)[/\\]", re.I)
+
+
+def _is_fixture(ctx) -> bool:
+    path = str(ctx.path)
+    if getattr(ctx, "documents", None) is not None:  # a config file
+        return bool(_CONFIG_FIXTURE.search(path))
+    return bool(_PY_TEST_FILE.search(path)) or bool(_CONFIG_FIXTURE.search(path))
 
 
 # --------------------------------------------------------------------------------------
@@ -254,15 +280,33 @@ def _terraform_provider_hint(path: tuple) -> str | None:
     return None
 
 
+def _describes_data(doc) -> bool:
+    """A document whose schema says it declares a store of data (an Azure ML registry or datastore)."""
+    if not doc.is_map:
+        return False
+    if doc.get_ci("replication_locations") is not None:
+        return True  # an Azure ML registry: models and environments copied to regions, no compute
+    schema = doc.get("$schema")
+    text = (schema.str() or "") if schema is not None else ""
+    name = text.rsplit("/", 1)[-1].lower()
+    return any(w in name for w in ("registry", "datastore", "data.schema", "asset"))
+
+
 @detector("GL401", "config")
 def carbon_intensive_region_config(ctx) -> None:
+    if _is_fixture(ctx):
+        return
     options = ctx.options("GL401")
     overrides = ctx.request.carbon or None
     file_hint = _file_provider(ctx.text)
     for doc in ctx.documents:
+        if _describes_data(doc):
+            continue
         for path, node in doc.walk():
             if not path or node.is_map:
                 continue
+            if ctx.request.kind == "terraform" and path[0] == "data":
+                continue  # a data source looks something up (an ECR Public token lives in us-east-1): no compute
             if node.is_seq:
                 # matchExpressions: {key: topology.kubernetes.io/region, operator: In, values: [...]}
                 continue
@@ -301,6 +345,8 @@ def carbon_intensive_region_config(ctx) -> None:
 
 @detector("GL402", "config")
 def legacy_accelerator_config(ctx) -> None:
+    if _is_fixture(ctx):
+        return
     for doc in ctx.documents:
         for path, node in doc.walk():
             if not node.is_scalar or node.opaque or not isinstance(node.value, str):
@@ -329,6 +375,8 @@ def _int(node) -> int | None:
 
 @detector("GL403", "config")
 def always_on_endpoint_config(ctx) -> None:
+    if _is_fixture(ctx):
+        return
     for doc in ctx.documents:
         if not doc.is_map:
             continue
@@ -413,6 +461,8 @@ def _scalar_texts(node) -> Iterator[str]:
 
 @detector("GL404", "config")
 def fixed_schedule_training_config(ctx) -> None:
+    if _is_fixture(ctx):
+        return
     for doc in ctx.documents:
         if not doc.is_map:
             continue
@@ -506,17 +556,56 @@ def _py_region_hint(qualname: str | None) -> str | None:
     return None
 
 
+_FORM_PARAM = re.compile(r"#\s*@param\s*(\[[^\]]*\])")
+
+
+def _form_choices(ctx, node: ast.AST) -> list[str] | None:
+    """The options of a Colab form field (`REGION = "us-central1"  # @param ["us-central1", ...]`):
+    the notebook offers only these, so an alternative must be one of them."""
+    line = getattr(node, "lineno", 0)
+    if not 0 < line <= len(ctx.lines):
+        return None
+    m = _FORM_PARAM.search(ctx.lines[line - 1])
+    if m is None:
+        return None
+    try:
+        values = ast.literal_eval(m.group(1))
+    except (ValueError, SyntaxError):
+        return None
+    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else None
+
+
 @detector("GL401", "python")
 def carbon_intensive_region_python(ctx) -> None:
-    if not ctx.imports.uses(*_CLOUD_SDKS):
+    if not ctx.imports.uses(*_CLOUD_SDKS) or _is_fixture(ctx):
         return
     options = ctx.options("GL401")
     overrides = ctx.request.carbon or None
     sdk_constants: set[str] = set()
+    reported: set[int] = set()
+    # NAME = "..." bound once at module level: a use of NAME is reported once, where it is set
+    module_strings: dict[str, ast.Constant] = {}
+    rebound: set[str] = set()
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    if t.id in module_strings or t.id in rebound:
+                        rebound.add(t.id)
+                        module_strings.pop(t.id, None)
+                    elif len(targets) == 1 and _str_const(stmt.value) is not None:
+                        module_strings[t.id] = stmt.value
+                    else:
+                        rebound.add(t.id)
 
     def check(value_node: ast.AST, hint: str | None, location_key: bool = False) -> None:
         if isinstance(value_node, ast.Name) and value_node.id in sdk_constants:
             return  # reported where the constant is defined
+        if isinstance(value_node, ast.Name) and value_node.id in module_strings:
+            value_node = module_strings[value_node.id]
+        if id(value_node) in reported:
+            return
         value = _str_const(value_node)
         if value is None and isinstance(value_node, ast.Name):
             resolved = ctx.literal(value_node)
@@ -526,8 +615,9 @@ def carbon_intensive_region_python(ctx) -> None:
         region = resolve_region(value, hint, overrides, allow_azure_display=location_key)
         if region is None or (location_key and region.provider not in ("gcp", "azure")):
             return
-        result = region_finding(region, options, overrides)
+        result = region_finding(region, options, overrides, _form_choices(ctx, value_node))
         if result is not None:
+            reported.add(id(value_node))
             ctx.report("GL401", value_node, result[0], result[1])
 
     # module-level REGION = "..." / LOCATION = "..." in a file that uses a cloud SDK
@@ -545,6 +635,8 @@ def carbon_intensive_region_python(ctx) -> None:
     for call in ctx.calls:
         qual = ctx.qualname(call.func)
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        if "image_uri" in (qual or "") or name in ("retrieve", "get_image_uri"):
+            continue  # the region of a container registry to pull from, not where anything runs
         for kw in call.keywords:
             if kw.arg == "region_name" or kw.arg == "region":
                 if name in ("client", "resource"):
@@ -585,6 +677,8 @@ _ACCEL_KWARGS = {"instancetype", "instancetypes", "machinetype", "acceleratortyp
 
 @detector("GL402", "python")
 def legacy_accelerator_python(ctx) -> None:
+    if _is_fixture(ctx):
+        return
     reported: set[int] = set()
 
     def report(node: ast.AST, value: str) -> None:
@@ -625,6 +719,15 @@ def legacy_accelerator_python(ctx) -> None:
 
 
 _CLEANUP_CALLS = {"delete_endpoint", "delete_predictor", "undeploy_all", "undeploy", "delete_endpoint_config"}
+# A project's own helper that tears resources down (`delete_project_resources(...)`, `cleanup_endpoints()`).
+_CLEANUP_HELPER = re.compile(r"(delete|cleanup|clean_up|teardown|tear_down|remove|destroy)_?\w*"
+                             r"(endpoint|resource|predictor|deployment)s?$|^(cleanup|clean_up|teardown|tear_down)$", re.I)
+# Cleanup through a CLI or the REST API, in a shell cell or a subprocess call.
+_CLI_CLEANUP = re.compile(
+    r"aws\s+sagemaker\s+delete-endpoint|gcloud\s+(?:beta\s+)?ai\s+endpoints\s+(?:delete|undeploy-model)"
+    r"|:undeployModel\b|-X\s*DELETE\b[^\n]*/endpoints/|az\s+ml\s+online-(?:endpoint|deployment)\s+delete")
+# SageMaker ModelBuilder: `deploy(inference_config=...)` chooses the kind of endpoint.
+_SCALES_TO_ZERO_CONFIGS = {"ServerlessInferenceConfig", "AsyncInferenceConfig", "BatchTransformInferenceConfig"}
 
 
 @detector("GL403", "python")
@@ -632,17 +735,24 @@ def always_on_endpoint_python(ctx) -> None:
     sagemaker = ctx.imports.uses("sagemaker")
     vertex = ctx.imports.uses("google.cloud.aiplatform", "vertexai") or any(
         m.startswith("google.cloud") and "aiplatform" in m for m in ctx.imports.modules)
-    if not (sagemaker or vertex):
+    if not (sagemaker or vertex) or _is_fixture(ctx):
         return
     names = {c.func.attr for c in ctx.calls if isinstance(c.func, ast.Attribute)} | {
         c.func.id for c in ctx.calls if isinstance(c.func, ast.Name)}
-    if names & _CLEANUP_CALLS:
+    if names & _CLEANUP_CALLS or any(_CLEANUP_HELPER.search(n) for n in names):
         return
     if vertex and "delete" in names:
         return  # endpoint.delete(force=True)
+    for call in ctx.calls:
+        # SageMaker's ManagedEndpoint(..., auto_delete=True) deletes the endpoint when its block ends
+        if any(k.arg == "auto_delete" and isinstance(k.value, ast.Constant) and k.value.value is True
+               for k in call.keywords):
+            return
     text = ctx.text
     if re.search(r"register_scalable_target|put_scaling_policy|application-autoscaling", text):
         return
+    if _CLI_CLEANUP.search(text):
+        return  # `!aws sagemaker delete-endpoint ...`, `!gcloud ai endpoints delete ...` (kept as comments in notebooks)
     for call in ctx.calls:
         if not (isinstance(call.func, ast.Attribute) and call.func.attr == "deploy"):
             continue
@@ -650,6 +760,8 @@ def always_on_endpoint_python(ctx) -> None:
         if any(k is None for k in (kw.arg for kw in call.keywords)):
             continue  # **kwargs: the configuration is not visible
         if kwargs & {"serverless_inference_config", "async_inference_config"}:
+            continue
+        if _inference_config_scales_down(ctx, call):
             continue
         if sagemaker and not (kwargs & {"instance_type", "initial_instance_count", "endpoint_name"}) and not vertex:
             # JumpStart / ModelBuilder deploy() with defaults still creates a real-time endpoint
@@ -670,6 +782,25 @@ def always_on_endpoint_python(ctx) -> None:
                    f"this {platform} deployment creates an endpoint that bills and draws power around the clock, and "
                    f"nothing in this file ever removes it: {how}",
                    {"platform": platform})
+
+
+def _inference_config_scales_down(ctx, call: ast.Call) -> bool:
+    """ModelBuilder `deploy(inference_config=ServerlessInferenceConfig(...))` (or async, or batch
+    transform): no always-on real-time endpoint. Also through a name bound to such a call."""
+    value = next((k.value for k in call.keywords if k.arg == "inference_config"), None)
+    if value is None:
+        return False
+    if isinstance(value, ast.Name):
+        bound = [n.value for n in ctx.walk() if isinstance(n, ast.Assign)
+                 and any(isinstance(t, ast.Name) and t.id == value.id for t in n.targets)]
+        if len(bound) != 1:
+            return len(bound) > 1  # rebound: cannot tell, so stay quiet
+        value = bound[0]
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in _SCALES_TO_ZERO_CONFIGS
 
 
 def _is_sagemaker_receiver(ctx, call: ast.Call) -> bool:

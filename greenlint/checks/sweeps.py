@@ -60,14 +60,24 @@ def _wandb_size(params) -> int | None:
     return _product(counts)
 
 
-def _report(ctx, node, platform: str, size: int | None, instead: str) -> None:
+def _report(ctx, node, platform: str, size: int | None, instead: str, cap=None) -> None:
     options = ctx.options("GL101")
     if size is not None and size < int(options.get("min-candidates", 2)):
         return
+    limit = _int_of(cap)
+    if limit is not None and (size is None or limit < size):
+        return  # the platform stops after `limit` trials: not exhaustive, and no dearer than a capped random search
     count = f"all {size:,} combinations" if size is not None else "every combination"
     ctx.report("GL101", node,
                f"{platform} grid search trains {count} of the search space; {instead}",
                {"platform": platform, "candidates": size})
+
+
+def _int_of(node) -> int | None:
+    if node is None or not getattr(node, "is_scalar", False):
+        return None
+    number = node.number()
+    return int(number) if number is not None and number == int(number) and number > 0 else None
 
 
 @detector("GL101", "config")
@@ -98,7 +108,8 @@ def _wandb(ctx, doc) -> None:
     for method in methods:
         if method is not None and (method.str() or "").lower() == "grid":
             _report(ctx, method, "W&B sweep", _wandb_size(params),
-                    "use `method: bayes` or `method: random` with a `run_cap`, and `early_terminate: {type: hyperband}`")
+                    "use `method: bayes` or `method: random` with a `run_cap`, and `early_terminate: {type: hyperband}`",
+                    cap=doc.get("run_cap"))
 
 
 def _katib(ctx, doc) -> None:
@@ -122,7 +133,8 @@ def _katib(ctx, doc) -> None:
         else:
             counts.append(None)
     _report(ctx, algo, "Katib", _product(counts) if counts else None,
-            "use `algorithmName: bayesianoptimization`, `tpe` or `random` with `maxTrialCount`, or `hyperband`")
+            "use `algorithmName: bayesianoptimization`, `tpe` or `random` with `maxTrialCount`, or `hyperband`",
+            cap=spec.get("maxTrialCount"))
 
 
 def _azure(ctx, doc) -> None:
@@ -141,7 +153,13 @@ def _azure(ctx, doc) -> None:
         else:
             counts.append(None)
     _report(ctx, algo, "Azure ML sweep", _product(counts) if counts else None,
-            "use `sampling_algorithm: bayesian` or `random` with `limits.max_total_trials` and an `early_termination` policy")
+            "use `sampling_algorithm: bayesian` or `random` with `limits.max_total_trials` and an `early_termination` policy",
+            cap=_azure_cap(doc))
+
+
+def _azure_cap(doc):
+    limits = doc.get("limits")
+    return (limits.get("max_total_trials") or limits.get("maxTotalTrials")) if limits is not None and limits.is_map else None
 
 
 def _vertex(ctx, doc) -> None:
@@ -164,8 +182,15 @@ def _vertex(ctx, doc) -> None:
                 counts.append(_int_range(lo, hi) if lo is not None and hi is not None else None)
             else:
                 counts.append(None)
+        cap = None
+        for i in range(len(path) - 1, -1, -1):  # maxTrialCount sits beside studySpec in the tuning job
+            holder = doc.find(*path[:i])
+            if holder is not None and holder.is_map and holder.get("maxTrialCount") is not None:
+                cap = holder.get("maxTrialCount")
+                break
         _report(ctx, node, "Vertex AI", _product(counts) if counts else None,
-                "leave `algorithm` unset (Vertex AI's default Bayesian optimisation) or use `RANDOM_SEARCH` with `maxTrialCount`")
+                "leave `algorithm` unset (Vertex AI's default Bayesian optimisation) or use `RANDOM_SEARCH` with `maxTrialCount`",
+                cap=cap)
 
 
 def _sagemaker(ctx, doc) -> None:
