@@ -327,6 +327,68 @@ def test_gl304_dense_transformer_output_is_not_sparse():
     assert [(f.line, f.impact.get("argument")) for f in found] == [(3, "sparse")]
 
 
+def test_gl304_regression_dense_encoder_output_only_displayed_in_a_notebook_cell():
+    # ageron/handson-ml3 02_end_to_end_machine_learning_project.ipynb (cells 105-113): the dense
+    # one-hot matrix is shown as the cell's output and wrapped in a DataFrame for display.
+    assert not lint("""
+        from sklearn.preprocessing import OneHotEncoder
+        cat_encoder = OneHotEncoder(sparse_output=False)
+        housing_cat_1hot = cat_encoder.fit_transform(housing_cat)
+        housing_cat_1hot
+        cat_encoder.categories_
+        cat_encoder.transform(df_test)
+        df_output = pd.DataFrame(cat_encoder.transform(df_test_unknown),
+                                 columns=cat_encoder.get_feature_names_out())
+        df_output
+    """, "GL304")
+
+
+def test_gl304_regression_dense_encoder_output_printed():
+    # amueller/introduction_to_ml_with_python 04-representing-data-feature-engineering.ipynb;
+    # justmarkham/scikit-learn-videos 10_categorical_features.ipynb (bare `ohe.fit_transform(...)`).
+    assert not lint("""
+        from sklearn.preprocessing import OneHotEncoder
+        ohe = OneHotEncoder(sparse=False)
+        print(ohe.fit_transform(demo_df))
+        print(ohe.get_feature_names())
+    """, "GL304")
+    assert not lint("""
+        from sklearn.preprocessing import OneHotEncoder
+        ohe = OneHotEncoder(sparse=False)
+        ohe.fit_transform(df[['Sex']])
+        ohe.categories_
+    """, "GL304")
+
+
+def test_gl304_dense_encoder_output_used_for_training_is_reported():
+    # Look-alike of the display-only cases: the same dense matrix is shown *and* fitted on.
+    found = lint("""
+        from sklearn.preprocessing import OneHotEncoder
+        from sklearn.linear_model import LogisticRegression
+        ohe = OneHotEncoder(sparse_output=False)
+        X = ohe.fit_transform(df[["city", "product_id"]])
+        X
+        LogisticRegression().fit(X, y)
+    """, "GL304")
+    assert [f.line for f in found] == [4]
+    # ... and handed to a pipeline, whose output cannot be followed, it is still reported.
+    assert [f.line for f in lint("""
+        from sklearn.preprocessing import OneHotEncoder
+        from sklearn.pipeline import make_pipeline
+        ohe = OneHotEncoder(sparse_output=False)
+        make_pipeline(ohe, clf).fit(df, y)
+    """, "GL304")] == [4]
+
+
+def test_gl304_toarray_passed_to_fit_in_a_bare_statement_is_reported():
+    # A bare `clf.fit(X.toarray(), y)` statement is computation, not a notebook display.
+    assert [f.line for f in lint("""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        X = TfidfVectorizer().fit_transform(texts)
+        clf.fit(X.toarray(), y)
+    """, "GL304")] == [4]
+
+
 # ---- GL305 / GL306 --------------------------------------------------------------------------------
 
 def test_gl305_vocab_from_argparse_default_and_option():

@@ -133,8 +133,13 @@ def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> t
     return None
 
 
-def _only_displayed(ctx: PythonContext, call: ast.Call) -> bool:
-    """The dense result is printed or shown, not computed with."""
+# Wrappers that only relabel a result for display (`pd.DataFrame(enc.transform(x), columns=...)`).
+_RELABEL_CALLS = {"DataFrame", "Series"}
+
+
+def _only_displayed(ctx: PythonContext, call: ast.AST, _depth: int = 0) -> bool:
+    """The result of `call` is printed or shown (print, display, an f-string, a notebook cell's
+    bare expression, or a name used only in those ways), not computed with."""
     node: ast.AST = call
     for anc in ctx.ancestors(call):
         if isinstance(anc, ast.Call) and call_name(anc) in DISPLAY_CALLS | {"info", "debug"}:
@@ -145,17 +150,21 @@ def _only_displayed(ctx: PythonContext, call: ast.Call) -> bool:
             return anc.value is node or isinstance(anc.value, (ast.Subscript, ast.Attribute, ast.Call))
         if isinstance(anc, ast.Assign):
             names = [t.id for t in anc.targets if isinstance(t, ast.Name)]
-            if len(names) != 1:
+            if len(names) != 1 or _depth > 2:
                 return False
             scope = ctx.enclosing_function(anc) or ctx.tree
             uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == names[0] and isinstance(n.ctx, ast.Load)]
-            return bool(uses) and all(
-                any(isinstance(a, ast.Call) and call_name(a) in DISPLAY_CALLS for a in ctx.ancestors(u))
-                or any(isinstance(a, (ast.JoinedStr,)) for a in ctx.ancestors(u))
-                for u in uses
-            )
+            return bool(uses) and all(_only_displayed(ctx, u, _depth + 1) for u in uses)
+        if isinstance(anc, ast.Call) and call_name(anc) in _RELABEL_CALLS and node is not anc.func:
+            node = anc
+            continue
+        if isinstance(anc, ast.Subscript) and anc.value is node:  # `X_dense[:10]` is still the same display
+            node = anc
+            continue
         if isinstance(anc, ast.stmt):
             return False
+        if isinstance(anc, ast.Call) and node is not anc.func:
+            return False  # handed to a function (`clf.fit(X.toarray(), y)`): computed with
         node = anc
     return False
 
@@ -255,7 +264,7 @@ def _dense_encoders(ctx: PythonContext) -> None:
         flag = next((kwarg(call, n) for n in flag_names if kwarg(call, n) is not None), None)
         if flag is None or ctx.literal(flag) is not False:
             continue
-        if _encodes_labels_or_literals(ctx, call) or _in_column_transformer(ctx, call):
+        if _encodes_labels_or_literals(ctx, call) or _in_column_transformer(ctx, call) or _output_only_displayed(ctx, call):
             continue
         spelled = next(n for n in flag_names if kwarg(call, n) is not None)
         ctx.report(
@@ -290,6 +299,40 @@ def _in_column_transformer(ctx: PythonContext, ctor: ast.Call) -> bool:
                 if any(isinstance(n, ast.Name) and n.id in holder for n in ast.walk(call)):
                     return True
     return False
+
+
+def _encoder_outputs(ctx: PythonContext, ctor: ast.Call) -> list[ast.Call] | None:
+    """The `fit_transform`/`transform` calls on the encoder `ctor` builds, or None when the
+    encoder also goes elsewhere (a Pipeline, a function) where its output cannot be followed."""
+    parent = ctx.parent(ctor)
+    holders: set[str] = set()
+    if isinstance(parent, ast.Assign):
+        holders = {t.id for t in parent.targets if isinstance(t, ast.Name)}
+    outputs: list[ast.Call] = []
+    if isinstance(parent, ast.Attribute) and parent.attr in ("fit_transform", "transform"):
+        call = ctx.parent(parent)
+        return [call] if isinstance(call, ast.Call) else None
+    if not holders:
+        return None
+    scope = ctx.enclosing_function(ctor) or ctx.tree
+    for name in ast.walk(scope):
+        if isinstance(name, ast.Name) and name.id in holders and isinstance(name.ctx, ast.Load):
+            use = ctx.parent(name)
+            if isinstance(use, ast.Attribute):
+                if use.attr in ("fit_transform", "transform"):
+                    call = ctx.parent(use)
+                    if isinstance(call, ast.Call):
+                        outputs.append(call)
+                continue  # `enc.categories_`, `enc.fit(x)`: no array comes out
+            return None  # passed on (`make_pipeline(enc, clf)`): its output feeds something else
+    return outputs
+
+
+def _output_only_displayed(ctx: PythonContext, ctor: ast.Call) -> bool:
+    """Every array the dense encoder produces is only shown (a teaching notebook printing the
+    one-hot matrix), so the dense flag costs nothing worth reporting."""
+    outputs = _encoder_outputs(ctx, ctor)
+    return bool(outputs) and all(_only_displayed(ctx, out) for out in outputs)
 
 
 def _encodes_labels_or_literals(ctx: PythonContext, ctor: ast.Call) -> bool:
