@@ -188,6 +188,86 @@ def test_gl301_checkpoint_load_inside_if_still_reported():
     assert finding.line == 7
 
 
+def test_gl301_regression_training_loop_in_a_sibling_module():
+    # facebookresearch/ConvNeXt main.py (and facebookresearch/deit main.py): the epoch loop lives
+    # in engine.py; main.py hands the model and its optimizer to `train_one_epoch`.
+    source = """
+        import argparse
+        from timm.models import create_model
+        from timm.optim.optim_factory import create_optimizer
+        from engine import train_one_epoch, evaluate
+
+        def get_args_parser():
+            parser = argparse.ArgumentParser('ConvNeXt training', add_help=False)
+            parser.add_argument('--model', default='convnext_tiny', type=str)
+            parser.add_argument('--epochs', default=300, type=int)
+            return parser
+
+        def main(args):
+            model = create_model(args.model, pretrained=False, num_classes=args.nb_classes)
+            model_without_ddp = model
+            optimizer = create_optimizer(args, model_without_ddp)
+            for epoch in range(args.start_epoch, args.epochs):
+                train_stats = train_one_epoch(model, criterion, data_loader_train, optimizer, device, epoch)
+
+        if __name__ == '__main__':
+            parser = argparse.ArgumentParser('ConvNeXt', parents=[get_args_parser()])
+            args = parser.parse_args()
+            main(args)
+    """
+    (finding,) = lint(source, "GL301", filename="main.py")
+    assert finding.line == 14 and finding.impact["model"] == "convnext_tiny"
+    assert "train_one_epoch" in finding.message
+    # Look-alike: the same helper handed only the model (evaluation), or no optimizer at all.
+    assert not lint(source.replace("data_loader_train, optimizer,", "data_loader_train,"), "GL301", filename="main.py")
+
+
+def test_gl301_regression_teacher_built_and_loaded_in_the_same_branch():
+    # facebookresearch/deit main.py: the distillation teacher is created with pretrained=False and
+    # loaded from --teacher-path inside the same `if`; it is never trained.
+    assert not lint("""
+        import torch
+        from timm.models import create_model
+        from engine import train_one_epoch
+        model = torch.nn.Linear(4, 2)
+        optimizer = torch.optim.AdamW(model.parameters())
+        teacher_model = None
+        if args.distillation_type != 'none':
+            teacher_model = create_model("regnety_160", pretrained=False, num_classes=1000)
+            checkpoint = torch.load(args.teacher_path, map_location='cpu')
+            teacher_model.load_state_dict(checkpoint['model'])
+            teacher_model.eval()
+        criterion = DistillationLoss(criterion, teacher_model, args.distillation_type)
+        train_one_epoch(model, criterion, data_loader_train, optimizer, device, epoch)
+    """, "GL301", filename="main.py")
+
+
+def test_gl301_command_line_parsed_in_a_helper():
+    # huggingface/pytorch-image-models train.py style: `args, args_text = _parse_args()`.
+    (finding,) = lint("""
+        import argparse
+        import torch
+        import timm
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument('--model', default='resnet50', type=str)
+
+        def _parse_args():
+            args = parser.parse_args()
+            return args, "text"
+
+        def main():
+            args, args_text = _parse_args()
+            model = timm.create_model(args.model, num_classes=10)
+            optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+            for x, y in loader:
+                loss = torch.nn.functional.cross_entropy(model(x), y)
+                loss.backward()
+                optimizer.step()
+    """, "GL301")
+    assert finding.impact["model"] == "resnet50"
+
+
 def test_gl301_config_with_changed_sizes_is_a_new_architecture():
     assert not lint("""
         from transformers import AutoConfig, AutoModelForCausalLM, Trainer
@@ -274,6 +354,40 @@ def test_gl303_model_handed_to_a_training_helper_is_not_inference():
 
 
 # ---- GL304 ----------------------------------------------------------------------------------------
+
+def test_gl303_regression_test_suites_are_not_inference():
+    # huggingface/peft tests/test_tuners_utils.py loads gpt2 to exercise adapter code.
+    source = """
+        from transformers import AutoModelForCausalLM
+        def test_transformer_model_without_adapter_raises():
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            get_layer_status(model)
+    """
+    assert not lint(source, "GL303", filename="tests/test_tuners_utils.py")
+    assert not lint(source, "GL303", filename="tests/helpers.py")
+    assert len(lint(source, "GL303", filename="serve.py")) == 1
+
+
+def test_gl303_notebook_rebinding_the_env_dict_uses_the_reaching_value():
+    # pinecone-io/examples learn/generation/aws/sagemaker/sagemaker-huggingface-rag.ipynb: `hub_config`
+    # is rebound cell after cell; each HuggingFaceModel deploys the value bound just before it.
+    found = lint("""
+        from sagemaker.huggingface import HuggingFaceModel
+        hub_config = {'HF_MODEL_ID': 'google/flan-t5-xl', 'HF_TASK': 'text-generation'}
+        llm = HuggingFaceModel(env=hub_config, role=role, image_uri=llm_image)
+        hub_config = {'HF_MODEL_ID': 'sentence-transformers/all-MiniLM-L6-v2', 'HF_TASK': 'feature-extraction'}
+        encoder = HuggingFaceModel(env=hub_config, role=role)
+    """, "GL303", filename="rag.py")
+    assert [(f.line, f.impact["model"]) for f in found] == [(4, "google/flan-t5-xl")]
+    # A rebinding inside a branch makes the reaching value unknowable: nothing is reported.
+    assert not lint("""
+        from sagemaker.huggingface import HuggingFaceModel
+        hub_config = {'HF_MODEL_ID': 'google/flan-t5-xl'}
+        if small:
+            hub_config = {'HF_MODEL_ID': 'google/flan-t5-base'}
+        llm = HuggingFaceModel(env=hub_config, role=role)
+    """, "GL303", filename="rag.py")
+
 
 def test_gl304_follows_variables_and_conversions():
     (finding,) = lint("""

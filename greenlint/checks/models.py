@@ -227,6 +227,55 @@ def training_evidence(ctx: PythonContext, tainted: set[str], model_names: set[st
     return None
 
 
+TRAIN_HELPER = re.compile(r"^(train|fit|finetune|fine_tune)(_one)?(_epoch|_model|_loop|_steps?)?$|^train_one_epoch", re.I)
+
+
+def external_training_call(ctx: PythonContext, tainted: set[str]) -> ast.Call | None:
+    """`train_one_epoch(model, criterion, loader, optimizer, ...)` imported from a sibling module
+    (DeiT's and ConvNeXt's main.py keep the loop in engine.py): a training helper this file
+    cannot see into, handed both the model and an optimizer."""
+    for call in ctx.calls:
+        if not isinstance(call.func, (ast.Name, ast.Attribute)):
+            continue
+        name = call_name(call)
+        if not TRAIN_HELPER.match(name or "") or name in ctx.functions:
+            continue
+        if isinstance(call.func, ast.Attribute) and not (ctx.qualname(call.func) or "").startswith(
+            tuple(m + "." for m in _local_module_names(ctx))
+        ):
+            continue  # `obj.train(...)`: a method of something else (Module.train(mode) is not training)
+        values = list(call.args) + [k.value for k in call.keywords]
+        if not any(refs(v) & tainted for v in values):
+            continue
+        if any(_is_optimizer(ctx, v) for v in values):
+            return call
+    return None
+
+
+def _local_module_names(ctx: PythonContext) -> set[str]:
+    """Modules imported by a bare name (`import engine`): helpers of the same project."""
+    found = set()
+    for node in ctx.nodes_of(ast.Import):
+        for alias in node.names:  # type: ignore[attr-defined]
+            if "." not in alias.name:
+                found.add(alias.asname or alias.name)
+    return found
+
+
+def _is_optimizer(ctx: PythonContext, node: ast.AST) -> bool:
+    """`optimizer`, `opt`, or a name bound to `torch.optim.X(...)` / `create_optimizer(...)`."""
+    if isinstance(node, ast.Name):
+        if node.id in ("optimizer", "optim", "opt", "optimiser") or node.id.endswith("_optimizer"):
+            return True
+        scope = ctx.enclosing_function(node) or ctx.tree
+        values = ctx.local_assignments(scope).get(node.id) or []
+        node = values[0] if len(values) == 1 else node
+    if isinstance(node, ast.Call):
+        q = ctx.qualname(node.func) or ""
+        return q.startswith("torch.optim.") or "optimizer" in (call_name(node) or "").lower()
+    return False
+
+
 def _computed_on_random(ctx: PythonContext, node: ast.AST) -> bool:
     """`loss_fn(m(torch.randn(...)), y).backward()`: a loss computed from synthetic inputs."""
     exprs = [node]
@@ -275,14 +324,76 @@ def store_true_flags(ctx: PythonContext) -> dict[str, bool]:
     return flags
 
 
+def helper_args_names(ctx: PythonContext) -> set[str]:
+    """Names bound to what a helper of this file returns when that helper parses the command
+    line (`args, args_text = _parse_args()` in timm's train.py, `args = get_args()`)."""
+    cached = getattr(ctx, "_greenlint_helper_args", None)
+    if cached is not None:
+        return cached
+    parsers = set()
+    for name, func in ctx.functions.items():
+        if any(isinstance(c, ast.Call) and call_name(c) in ("parse_args", "parse_known_args") for c in ast.walk(func)):
+            parsers.add(name.split(".")[-1])
+    names: set[str] = set()
+    if parsers:
+        for node in ctx.nodes_of(ast.Assign):
+            value = node.value
+            if isinstance(value, ast.Subscript):
+                value = value.value
+            if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)) and call_name(value) in parsers:
+                for target in node.targets:
+                    first = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
+                    if isinstance(first, ast.Name):
+                        names.add(first.id)
+    ctx._greenlint_helper_args = names  # type: ignore[attr-defined]
+    return names
+
+
+def reaching_value(ctx: PythonContext, node: ast.Name) -> ast.expr | None:
+    """The value of the last plain assignment to `node`'s name before it, in straight-line code
+    of the same scope (a notebook that rebinds `hub_config` cell after cell), or None when a
+    conditional or loop assignment could intervene."""
+    scope = ctx.enclosing_function(node) or ctx.tree
+    body = getattr(scope, "body", [])
+    last: ast.expr | None = None
+    for stmt in body:
+        if stmt.lineno >= node.lineno:
+            break
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.id for t in stmt.targets):
+            last = stmt.value
+        elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) and isinstance(stmt.target, ast.Name) and stmt.target.id == node.id:
+            last = None if isinstance(stmt, ast.AugAssign) else stmt.value
+        elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+            for sub in ast.walk(stmt):
+                if isinstance(sub, ast.Name) and sub.id == node.id and isinstance(sub.ctx, (ast.Store, ast.Del)):
+                    last = _BLOCKED  # bound inside a block: which value reaches is not knowable here
+    return last
+
+
+_BLOCKED = ast.Constant(value=None)  # sentinel: a rebinding under an `if`/loop reaches the use
+
+
 def value_of(ctx: PythonContext, node: ast.AST | None) -> Any:
-    """ctx.literal plus argparse store_true flags."""
+    """ctx.literal plus argparse store_true flags, command lines parsed in a helper, and the
+    reaching definition of a name rebound in straight-line code."""
     value = ctx.literal(node)
     if value is UNKNOWN and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        if node.value.id in ctx.parsed_args_names:
+        if node.value.id in ctx.parsed_args_names or node.value.id in helper_args_names(ctx):
+            if node.attr in ctx.argparse_defaults:
+                return ctx.literal(ctx.argparse_defaults[node.attr])
             flags = store_true_flags(ctx)
             if node.attr in flags:
                 return flags[node.attr]
+    if isinstance(node, ast.Name) and ctx.enclosing_function(node) is None:
+        reaching = reaching_value(ctx, node)
+        if reaching is _BLOCKED:
+            return UNKNOWN  # module-level name rebound under an `if` or loop before this use
+        if value is UNKNOWN and reaching is not None and not (isinstance(reaching, ast.Name) and reaching.id == node.id):
+            value = ctx.literal(reaching)
+    elif value is UNKNOWN and isinstance(node, ast.Name):
+        reaching = reaching_value(ctx, node)
+        if reaching is not None and reaching is not _BLOCKED and not (isinstance(reaching, ast.Name) and reaching.id == node.id):
+            value = ctx.literal(reaching)
     return value
 
 
@@ -327,19 +438,27 @@ def binding_key(ctx: PythonContext, call: ast.Call) -> tuple[set[str], set[str]]
     return keys, {k for k in keys if k != cls.name} if cls is not None else set(keys)
 
 
-def unconditional_checkpoint_load(ctx: PythonContext, names: set[str]) -> bool:
-    """`model.load_state_dict(...)`, `model.load_weights(...)` outside any `if`: weights come from a file."""
+def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: ast.AST | None = None) -> bool:
+    """`model.load_state_dict(...)`, `model.load_weights(...)` that runs whenever the model is
+    built: outside any `if`, or only under the `if`s that also guard the build (DeiT's teacher
+    is built and loaded in the same `if args.distillation_type != 'none':` block)."""
+    guards = {id(a) for a in ctx.ancestors(build) if isinstance(a, (ast.If, ast.IfExp, ast.Try))} if build else set()
     for call in ctx.calls:
         if isinstance(call.func, ast.Attribute) and call.func.attr in CHECKPOINT_LOADS:
             if refs(call.func.value) & names:
-                if not any(isinstance(a, (ast.If, ast.IfExp, ast.Try)) for a in ctx.ancestors(call)):
+                if all(id(a) in guards for a in ctx.ancestors(call) if isinstance(a, (ast.If, ast.IfExp, ast.Try))):
                     return True
     return False
 
 
 def in_benchmark_file(ctx: PythonContext) -> bool:
-    name = ctx.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    return "bench" in name or "profil" in name or name.startswith("test_") or name.endswith("_test.py")
+    """A benchmark, profiling script or test suite: models there are picked to exercise code, not
+    to serve or train anything."""
+    parts = ctx.path.replace("\\", "/").lower().split("/")
+    name = parts[-1]
+    if "bench" in name or "profil" in name or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
+        return True
+    return any(part in ("tests", "test", "testing") for part in parts[:-1])
 
 
 # ---------------------------------------------------------------------------------------
@@ -541,9 +660,9 @@ def training_from_scratch(ctx: PythonContext) -> None:
         if not keys:
             continue
         tainted = flow(ctx).taint(keys)
-        if unconditional_checkpoint_load(ctx, tainted):
+        if unconditional_checkpoint_load(ctx, tainted, call):
             continue
-        evidence = training_evidence(ctx, tainted)
+        evidence = training_evidence(ctx, tainted) or external_training_call(ctx, tainted)
         if evidence is None:
             continue
         aliases = set(model_names) | {k for k in tainted if k in model_names}
@@ -561,8 +680,14 @@ def training_from_scratch(ctx: PythonContext) -> None:
         else:
             what = f"torchvision `{name}` is built without pre-trained weights"
             start = f"pass {how} and fine-tune (replace the classifier head if your classes differ)"
+        if isinstance(evidence.func, ast.Name) and evidence.func.id in ctx.functions:
+            trained = f"is trained in this file (line {evidence.lineno})"
+        elif TRAIN_HELPER.match(call_name(evidence) or "") and call_name(evidence) not in ctx.functions:
+            trained = f"is handed with its optimizer to `{call_name(evidence)}` (line {evidence.lineno})"
+        else:
+            trained = f"is trained in this file (line {evidence.lineno})"
         message = (
-            f"{what} and is trained in this file (line {evidence.lineno}); {start}. Fine-tuning a "
+            f"{what} and {trained}; {start}. Fine-tuning a "
             f"pre-trained model usually needs a small fraction of the compute of training from scratch "
             f"(BERT-base: 4 days on 16 TPU chips to pre-train, under 1 hour on one Cloud TPU to fine-tune)."
         )
@@ -880,6 +1005,8 @@ def inference_loads(ctx: PythonContext) -> Iterator[tuple[ast.AST, ast.Call, str
 
 @detector("GL303")
 def distilled_alternative(ctx: PythonContext) -> None:
+    if in_benchmark_file(ctx):
+        return  # a test suite or benchmark picks its checkpoint to exercise code, not to serve it
     loads = [(node, call, model, how) for node, call, model, how in inference_loads(ctx) if alternatives_for(model)]
     if not loads:
         return
