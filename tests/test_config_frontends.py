@@ -67,7 +67,7 @@ def test_json_positions_and_errors():
     line = read("vertex_tuning.json").splitlines()[accel.line - 1]
     assert line[accel.column - 1:accel.end_column - 1] == '"NVIDIA_TESLA_P100"'
     with pytest.raises(FrontendError) as info:
-        parse_config("json", '{\n  "a": 1,\n}')
+        parse_config("json", '{\n  "a": 1\n  "b": 2\n}')
     assert info.value.line == 3
 
 
@@ -124,3 +124,93 @@ def test_cli_reports_parse_errors_and_skips_templates(tmp_path):
     assert any(l.startswith("bad.yaml:2:") and "GL000" in l for l in lines), out.stdout + out.stderr
     assert any(l.startswith("bomb.yaml") and "GL000" in l and "aliases" in l for l in lines), out.stdout
     assert not any(l.startswith("chart.yaml") for l in lines), out.stdout
+
+
+# ---- real-project files that are valid in their own dialect (no GL000 for them)
+
+def test_jsonc_comments_and_trailing_commas_keep_positions():
+    # tsconfig.json / .vscode/settings.json / devcontainer.json style (kubeflow/pipelines frontend)
+    text = ('{\n  "extends": "./tsconfig.json", // base config\n  /* block\n     comment */\n'
+            '  "url": "http://x//y", "region": "us-east-1",\n  "list": [1, 2,],\n}\n')
+    [doc] = parse_config("json", text)
+    region = doc.get("region")
+    assert doc.get("url").value == "http://x//y" and doc.get("list").plain() == [1, 2]
+    assert (region.line, region.column) == (5, 35)
+    assert text.splitlines()[4][region.column - 1:region.end_column - 1] == '"us-east-1"'
+
+
+def test_broken_json_still_reports_the_strict_error():
+    with pytest.raises(FrontendError) as info:
+        parse_config("json", '{\n  "a": 1\n  "b": 2\n}\n')
+    assert (info.value.line, "invalid JSON") == (3, "invalid JSON")
+    with pytest.raises(FrontendError):
+        parse_config("json", '{"a": // no value\n}\n')
+
+
+def test_empty_json_file_is_nothing_to_check():
+    assert parse_config("json", "") == [] and parse_config("json", "\n  \n") == []
+
+
+def test_yaml_sample_with_fill_in_placeholder_is_skipped_quietly(tmp_path):
+    # kserve docs/samples/v1beta1/custom/torchserve/*.yaml: `image: {username}/torchserve:latest`
+    sample = ('apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: torchserve\n'
+              'spec:\n  predictor:\n    minReplicas: 1\n    containers:\n'
+              '      - image: {username}/torchserve:latest\n        name: kserve-container\n')
+    assert parse_config("yaml", sample) is None
+    (tmp_path / "torchserve.yaml").write_text(sample, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "greenlint", str(tmp_path), "--select", "GL403", "--format", "concise"],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert "GL000" not in out.stdout and out.returncode == 0, out.stdout
+    # a real syntax error with no placeholder near it is still a GL000
+    with pytest.raises(FrontendError):
+        parse_config("yaml", "spec:\n  predictor:\n    minReplicas: 1\n   bad: [\n")
+
+
+def test_yaml_tabs_in_values_anchors_and_multidoc_with_empty_documents():
+    text = ("---\n# leading comment\n---\nbase: &base\n  region: us-east-1\n  note: \"tab\\there\"\n"
+            "job:\n  <<: *base\n  instance_type: ml.p3.2xlarge\n...\n---\nvalue:\ttabbed\n")
+    docs = parse_config("yaml", text)
+    assert [sorted(d.value) for d in docs] == [["base", "job"], ["value"]]
+    assert docs[0].find("job", "region").value == "us-east-1" and docs[1].get("value").value == "tabbed"
+
+
+def test_env_export_quotes_and_comments():
+    text = ('# deployment\nexport AWS_DEFAULT_REGION="us-east-1"  # prod\nREGION=\'eu-west-1\'\n'
+            'ZONE=us-central1-a # a zone\nEMPTY=\nURL=http://x#frag\n')
+    [doc] = parse_config("env", text)
+    assert doc.get("AWS_DEFAULT_REGION").value == "us-east-1"
+    assert (doc.get("AWS_DEFAULT_REGION").line, doc.get("AWS_DEFAULT_REGION").column) == (2, 27)
+    assert doc.get("REGION").value == "eu-west-1" and doc.get("ZONE").value == "us-central1-a"
+    assert doc.get("EMPTY").value == "" and doc.get("URL").value == "http://x#frag"
+
+
+def test_terraform_complex_expressions_are_opaque_not_errors():
+    text = '''\
+locals {
+  azs    = slice(data.aws_availability_zones.available.names, 0, 3)
+  tags   = merge(var.tags, { Name = "x-${var.name}" })
+  region = var.region != "" ? var.region : "eu-west-1"
+  nodes  = { for k, v in var.groups : k => v if v.enabled }
+  cmd    = <<-EOT
+    #!/bin/bash
+    echo "%{ for n in var.names }${n} %{ endfor }"
+  EOT
+}
+
+dynamic "setting" {
+  for_each = var.settings
+  content {
+    name  = setting.key
+    value = setting.value
+  }
+}
+
+resource "aws_instance" "gpu" {
+  instance_type = var.gpu ? "p3.2xlarge" : "t3.large"
+  count         = length(var.subnets) > 0 ? length(var.subnets) : 0
+}
+'''
+    [doc] = parse_config("terraform", text)
+    assert doc.find("locals", "region").opaque and doc.find("locals", "azs").opaque
+    assert doc.find("resource", "aws_instance", "gpu", "instance_type").opaque
+    assert "echo" in doc.find("locals", "cmd").value

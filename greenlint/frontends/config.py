@@ -190,6 +190,8 @@ def _yaml_loader():
 
 
 _TEMPLATE = re.compile(r"\{\{|\{%|\$\{\{")
+# A fill-in placeholder in a documentation sample: {username}, <your-bucket>, ${VAR}, $(VAR).
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w.-]*\}|<[A-Za-z][\w .-]*>|\$\{[^}\n]*\}|\$\([^)\n]*\)")
 
 
 def _parse_yaml(text: str) -> list[Node] | None:
@@ -201,6 +203,9 @@ def _parse_yaml(text: str) -> list[Node] | None:
             return None  # Helm / Jinja template: not YAML until rendered
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        near = text.splitlines()[max(line - 2, 0):line + 1]
+        if any(_PLACEHOLDER.search(ln) for ln in near):
+            return None  # `image: {username}/torchserve:latest`: a sample to fill in before use
         raise FrontendError(f"invalid YAML: {exc.problem or exc}", line, column) from None
     except yaml.YAMLError as exc:
         if _TEMPLATE.search(text):
@@ -211,8 +216,8 @@ def _parse_yaml(text: str) -> list[Node] | None:
     docs = []
     sizes: dict[int, int] = {}
     for doc in composed:
-        if doc is None:
-            continue
+        if doc is None or (isinstance(doc, yaml.ScalarNode) and doc.tag == "tag:yaml.org,2002:null"):
+            continue  # an empty document (only a comment between two `---`)
         _expanded_size(doc, sizes, set())
         docs.append(_YamlConverter(yaml).convert(doc, 0))
     return docs
@@ -320,15 +325,63 @@ _JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
 def _parse_json(text: str) -> list[Node]:
+    if not text.strip():
+        return []  # an empty placeholder file (SageMaker local_test configs): nothing to check
     try:
         json.loads(text)  # the standard reader decides validity and gives the error position
     except json.JSONDecodeError as exc:
-        raise FrontendError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+        # JSON with comments and trailing commas (tsconfig.json, VS Code settings and launch.json,
+        # devcontainer.json) is its own documented dialect, JSONC: read it as such. Comments and
+        # trailing commas become spaces, so every offset, and so every position, stays the same.
+        lenient = _strip_jsonc(text)
+        try:
+            if lenient == text:
+                raise exc
+            json.loads(lenient)
+        except json.JSONDecodeError:
+            raise FrontendError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+        except RecursionError:
+            raise FrontendError("JSON nested too deeply") from None
+        text = lenient
     except RecursionError:
         raise FrontendError("JSON nested too deeply") from None
-    if not text.strip():
-        return []
     return [_JsonReader(text).read()]
+
+
+def _strip_jsonc(text: str) -> str:
+    """`//` and `/* */` comments and trailing commas blanked out (newlines kept), strings untouched."""
+    out = list(text)
+    i, n = 0, len(text)
+    last_comma = -1  # offset of a ',' with only blanks and comments after it so far
+    while i < n:
+        c = text[i]
+        if c == '"':
+            m = _JSON_STRING.match(text, i)
+            if m is None:
+                return text  # an unterminated string: let the strict reader report it
+            i = m.end()
+            last_comma = -1
+            continue
+        if c == "/" and text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            out[i:j] = " " * (j - i)
+            i = j
+            continue
+        if c == "/" and text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            out[i:j] = [ch if ch == "\n" else " " for ch in text[i:j]]
+            i = j
+            continue
+        if c in "}]" and last_comma >= 0:
+            out[last_comma] = " "
+        if c == ",":
+            last_comma = i
+        elif c not in " \t\r\n":
+            last_comma = -1
+        i += 1
+    return "".join(out)
 
 
 class _JsonReader:
