@@ -482,3 +482,33 @@ def test_ray_grid_over_seeds_or_envs_only_is_repetition_not_search():
         tune.run(train_fn, config={"seed": tune.grid_search([0, 1, 2]), "lr": tune.grid_search([0.1, 0.01])})
     """)
     assert [(f.line, f.impact["candidates"]) for f in findings] == [(9, 2)]
+
+
+def test_ray_grid_whose_trainable_calls_an_imported_training_function():
+    # wandb/examples examples/ray-tune/pytorch-test.py: `train` comes from
+    # ray.tune.examples.mnist_pytorch; the trainable also builds an optimizer
+    source = """
+        import torch.optim as optim
+        from ray import tune
+        from ray.tune.examples.mnist_pytorch import ConvNet, get_data_loaders, test, train
+
+        def train_mnist(config):
+            train_loader, test_loader = get_data_loaders()
+            model = ConvNet()
+            optimizer = optim.SGD(model.parameters(), lr=config["lr"], momentum=config["momentum"])
+            for _i in range(10):
+                train(model, optimizer, train_loader)
+                tune.report(mean_accuracy=test(model, test_loader))
+
+        tune.run(train_mnist, config={"lr": tune.grid_search([0.0001, 0.001, 0.1]),
+                                      "momentum": tune.grid_search([0.9, 0.99])})
+    """
+    (f,) = lint(source)
+    assert f.line == 14 and "6 candidates" in f.message
+    # a trainable that only evaluates a formula trains nothing: not a search worth reporting
+    assert lint("""
+        from ray import tune
+        def objective(config):
+            tune.report(score=config["a"] ** 2)
+        tune.run(objective, config={"a": tune.grid_search([1, 2, 3])})
+    """) == []

@@ -430,8 +430,10 @@ def test_gl202_pytorch_cuda_loop_once_per_file():
         model = Net().cuda()
         for x, y in loader:
             loss_fn(model(x.cuda()), y.cuda()).backward()
+            optimizer.step()
         for x, y in loader2:
             loss_fn(model(x.cuda()), y.cuda()).backward()
+            optimizer.step()
     """, code="GL202")
     assert [f.line for f in found] == [5] and str(found[0].severity) == "note"
 
@@ -441,8 +443,10 @@ def test_gl202_device_chosen_at_run_time_is_cuda():
         import torch
         device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
         model = Net().to(device)
-        loss_fn(model(x.to(device)), y.to(device)).backward()
-    """, code="GL202") == [5]
+        for x, y in loader:
+            loss_fn(model(x.to(device)), y.to(device)).backward()
+            optimizer.step()
+    """, code="GL202") == [6]
 
 
 @pytest.mark.parametrize("trainer, reported", [
@@ -516,7 +520,10 @@ model.fit(x_train, y_train, epochs=args.epochs, validation_data=(x_val, y_val))
 
 if __name__ == "__main__":
     net = torch.nn.Linear(4, 1).cuda()
-    net(torch.ones(4).cuda()).sum().backward()
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    for _ in range(3):
+        net(torch.ones(4).cuda()).sum().backward()
+        opt.step()
 """
 
 
@@ -550,6 +557,264 @@ def test_cli_reports_gl201_by_default_and_gl202_gl203_only_when_selected(tmp_pat
 
     selected = _run([".", "--select", "GL202,GL203"], tmp_path)
     codes = sorted((f["path"], f["code"], f["line"]) for f in selected["findings"])
-    assert ("train.py", "GL202", 16) in codes
+    assert ("train.py", "GL202", 18) in codes
     assert ("train.py", "GL203", 12) in codes  # the Keras fit comes first
     assert any(p == "explore.ipynb" and c == "GL203" for p, c, _ in codes)
+
+
+# ---- regression cases from a second real-project pass (handson-ml3, deeplearning-models,
+# wandb/examples, microsoft/nni examples, Lightning examples, pytorch-tutorial) ----------------
+
+
+def test_gan_real_label_named_valid_is_not_validation_data():
+    # rasbt/deeplearning-models pytorch_ipynb/gan/gan.ipynb: `valid = torch.ones(n)` is the
+    # "real" label fed to the discriminator loss, not a validation set
+    assert lines("""
+        import torch
+        import torch.nn.functional as F
+        NUM_EPOCHS = 100
+        for epoch in range(NUM_EPOCHS):
+            for batch_idx, (features, targets) in enumerate(train_loader):
+                valid = torch.ones(targets.size(0)).float().to(device)
+                fake = torch.zeros(targets.size(0)).float().to(device)
+                gener_loss = F.binary_cross_entropy(model.discriminator_forward(model.generator_forward(z)), valid)
+                optim_gener.zero_grad()
+                gener_loss.backward()
+                optim_gener.step()
+    """) == []
+
+
+def test_epoch_loop_evaluating_a_validation_loader_is_still_reported():
+    # the same notebooks' classifier loops: compute_accuracy(model, valid_loader) every epoch
+    assert lines("""
+        import torch
+        NUM_EPOCHS = 20
+        for epoch in range(NUM_EPOCHS):
+            for features, targets in train_loader:
+                cost = F.cross_entropy(model(features), targets)
+                optimizer.zero_grad()
+                cost.backward()
+                optimizer.step()
+            valid_acc = compute_accuracy(model, valid_loader, device=DEVICE)
+    """) == [4]
+
+
+def test_reduce_lr_on_plateau_patience_is_not_early_stopping():
+    # microsoft/nni examples/trials/kaggle-tgs-salt/train.py (without its NNI reporting):
+    # ReduceLROnPlateau(patience=args.patience) lowers the learning rate and never stops the loop
+    assert lines("""
+        import argparse
+        import torch
+        from torch.optim.lr_scheduler import ReduceLROnPlateau
+        def train(args):
+            lr_scheduler = ReduceLROnPlateau(optimizer, mode='max', patience=args.patience)
+            for epoch in range(args.start_epoch, args.epochs):
+                for img, target in train_loader:
+                    loss = criterion(model(img), target)
+                    loss.backward()
+                    optimizer.step()
+                iout = validate(args, model, val_loader, epoch=epoch)
+                lr_scheduler.step(iout)
+        if __name__ == "__main__":
+            parser = argparse.ArgumentParser()
+            parser.add_argument('--epochs', default=200, type=int)
+            parser.add_argument('--start_epoch', default=0, type=int)
+            parser.add_argument('--patience', default=6, type=int)
+            args = parser.parse_args()
+            train(args)
+    """) == [7]
+
+
+@pytest.mark.parametrize("report", [
+    "nni.report_intermediate_result(acc)",
+    '"""@nni.report_intermediate_result(acc)"""',  # NNI's annotation syntax
+])
+def test_nni_trial_reporting_every_epoch_leaves_stopping_to_the_assessor(report):
+    # microsoft/nni examples/trials/cifar10_pytorch/main.py: the experiment's assessor stops trials
+    assert lines(f"""
+        import nni
+        import torch
+        for epoch in range(0, 200):
+            for x, y in trainloader:
+                loss = criterion(net(x), y)
+                loss.backward()
+                optimizer.step()
+            acc = test(epoch, testloader)
+            {report}
+    """) == []
+
+
+@pytest.mark.parametrize("trainer, fit", [
+    ("pl.Trainer(max_epochs=15, resume_from_checkpoint='ckpt/epoch=9.ckpt')", "trainer.fit(model=m, datamodule=dm)"),
+    ("pl.Trainer(max_epochs=15)", "trainer.fit(model=m, datamodule=dm, ckpt_path='ckpt/epoch=9.ckpt')"),
+])
+def test_lightning_resuming_from_a_checkpoint_is_not_reported(trainer, fit):
+    # rasbt/deeplearning-models pytorch_ipynb/lightning/lightning-mlp.ipynb: max_epochs=15 resumed
+    # from epoch 9 trains 5 more epochs
+    source = f"""
+        import pytorch_lightning as pl
+        class DM(pl.LightningDataModule):
+            def val_dataloader(self): ...
+        class M(pl.LightningModule):
+            def validation_step(self, batch, i): ...
+        m, dm = M(), DM()
+        trainer = {trainer}
+        {fit}
+    """
+    assert lines(source) == []
+    assert lines(source.replace("resume_from_checkpoint='ckpt/epoch=9.ckpt'", "").replace(
+        ", ckpt_path='ckpt/epoch=9.ckpt'", "").replace("max_epochs=15, )", "max_epochs=15)")) == [8]
+
+
+def test_notebook_early_stopping_in_one_cell_does_not_silence_other_fits():
+    # ageron/handson-ml3 10_neural_nets_with_keras.ipynb: EarlyStopping is built for one fit
+    # (cell 131); the earlier fits with no callbacks still train every epoch
+    assert lines("""
+        import tensorflow as tf
+        model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+        history = model.fit(X_train, y_train, epochs=30, validation_data=(X_valid, y_valid))
+        early_stopping_cb = tf.keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)
+        history = model.fit(X_train, y_train, epochs=100, validation_data=(X_valid, y_valid),
+                            callbacks=[checkpoint_cb, early_stopping_cb])
+    """) == [4]
+
+
+def test_epochs_from_a_spelled_out_config_dict():
+    # wandb/examples colabs/keras/cosine_decay_using_keras.ipynb: configs = dict(epochs=10, ...)
+    assert lines("""
+        import tensorflow as tf
+        from tensorflow.keras import models
+        from wandb.integration.keras import WandbMetricsLogger
+        configs = dict(num_classes=10, epochs=10, learning_rate=1e-3)
+        model = models.Sequential()
+        model.fit(trainloader, epochs=configs["epochs"], validation_data=validloader,
+                  callbacks=[WandbMetricsLogger(log_freq=2)])
+    """) == [7]
+
+
+def test_third_party_keras_model_known_by_its_compile_call():
+    # wandb/examples colabs/keras/restorers/Train_Nafnet_Restorers.ipynb: restorers.model.NAFNet
+    source = """
+        import tensorflow as tf
+        from restorers.model import NAFNet
+        model = NAFNet(filters=16)
+        model.compile(optimizer=tf.keras.optimizers.AdamW(learning_rate=2e-4), loss=loss)
+        model.fit(train_dataset, validation_data=val_dataset, epochs=50, callbacks=callbacks)
+    """
+    assert lines(source.replace("callbacks=callbacks", "callbacks=[]")) == [6]
+    # PyTorch 2's nn.Module.compile() takes no loss: not a Keras model
+    assert lines(source.replace("import tensorflow as tf\n", "import tensorflow as tf\nimport torch\n").replace(
+        "optimizer=tf.keras.optimizers.AdamW(learning_rate=2e-4), loss=loss", "")) == []
+
+
+@pytest.mark.parametrize("scheduler", ["OneCycleScheduler(n_steps, max_lr=0.1)", "CosineDecayRestarts(1e-3)"])
+def test_one_cycle_or_cosine_schedule_planned_over_the_run_is_not_reported(scheduler):
+    # ageron/handson-ml3 11_training_deep_neural_networks.ipynb cell 161: 1cycle over n_epochs
+    source = f"""
+        import tensorflow as tf
+        class OneCycleScheduler(tf.keras.callbacks.Callback): ...
+        model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+        n_epochs = 25
+        onecycle = {scheduler}
+        model.fit(X_train, y_train, epochs=n_epochs, validation_data=(X_valid, y_valid), callbacks=[onecycle])
+    """
+    assert lines(source) == []
+    assert lines(source.replace(scheduler, "tf.keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=5)")) == [7]
+
+
+# GL202 / GL203: gradients that are not a training run
+
+@pytest.mark.parametrize("source", [
+    # nni examples/nas/legacy/cdarts/utils.py: one backward pass to count parameters with gradients
+    """
+    import torch
+    def param_size(model, loss_fn, input_size):
+        x = torch.rand([2] + input_size).cuda()
+        loss_fn(model(x)[0], torch.randint(10, size=[2]).cuda()).backward()
+        return sum(v.numel() for v in model.parameters() if v.grad is not None)
+    """,
+    # deeplearning-models viz/cnns/cats-and-dogs/cnn-viz-grad__vgg16-cats-dogs.ipynb: a saliency map
+    """
+    import torch
+    DEVICE = torch.device("cuda:0")
+    def get_viz(image_tensor, label, model, device=DEVICE):
+        image_tensor.requires_grad = True
+        cost = F.cross_entropy(model(image_tensor.to(device)), label)
+        model.zero_grad()
+        cost.backward()
+        return image_tensor.grad[0]
+    """,
+    # yunjey/pytorch-tutorial 01-basics/pytorch_basics/main.py: an autograd demonstration
+    """
+    import torch
+    x = torch.tensor(1., requires_grad=True, device="cuda")
+    y = 2 * x + 3
+    y.backward()
+    optimizer = torch.optim.SGD([x], lr=0.01)
+    optimizer.step()
+    """,
+    # deeplearning-models basic-ml/perceptron.ipynb: a hand-written backward method
+    """
+    import torch
+    device = torch.device("cuda:0")
+    class Perceptron:
+        def backward(self, x, y):
+            return y - self.forward(x)
+        def train(self, x, y, epochs):
+            for e in range(epochs):
+                for i in range(y.size()[0]):
+                    errors = self.backward(x[i].view(1, 2), y[i]).view(-1)
+                    self.weights += (errors * x[i]).view(2, 1)
+    """,
+])
+@pytest.mark.parametrize("code", ["GL202", "GL203"])
+def test_backward_without_a_training_run_is_not_training(source, code):
+    assert lines(source, code=code) == []
+
+
+def test_quantization_aware_training_is_not_told_to_autocast():
+    # microsoft/nni examples/compression/quantization/qat_example.py
+    source = """
+        import torch
+        from nni.compression.quantization import QATQuantizer
+        device = torch.device("cuda")
+        def training_model(model, optimizer, max_epochs=10):
+            for epoch in range(max_epochs):
+                for x, y in train_loader:
+                    loss = F.cross_entropy(model(x.to(device)), y.to(device))
+                    loss.backward()
+                    optimizer.step()
+        quantizer = QATQuantizer(model, config_list, evaluator)
+    """
+    assert lines(source, code="GL202") == []
+    assert lines(source.replace("from nni.compression.quantization import QATQuantizer", "import os").replace(
+        "quantizer = QATQuantizer(model, config_list, evaluator)", "training_model(model, opt)"), code="GL202") == [9]
+
+
+def test_deepspeed_engine_step_is_a_training_step():
+    # microsoft/nni examples/model_compress/quantization/quantization_with_deepspeed.py
+    assert lines("""
+        import torch
+        def training_model(model, max_epochs=3):
+            for epoch in range(max_epochs):
+                for batch in train_dataloader:
+                    loss = training_step(batch, model)
+                    model.backward(loss)
+                    model.step()
+        if __name__ == "__main__":
+            training_model(engine)
+    """, code="GL203") == [7]
+
+
+def test_lightning_smoke_test_trainer_is_not_a_training_entry_point():
+    # Lightning-AI/pytorch-lightning examples/pytorch/bug_report/bug_report_model.py
+    source = """
+        from lightning.pytorch import LightningModule, Trainer
+        def run():
+            trainer = Trainer(limit_train_batches=1, limit_val_batches=1, max_epochs=1)
+            trainer.fit(model, train_dataloaders=train_data, val_dataloaders=val_data)
+        if __name__ == "__main__":
+            run()
+    """
+    assert lines(source, code="GL203") == []
+    assert lines(source.replace("limit_train_batches=1, ", ""), code="GL203") == [5]

@@ -458,10 +458,15 @@ class _Training:
                 method = self._method(call, name)
                 if method is not None:
                     return self.function_trains(method, depth)
+        if q and q.startswith("torch.optim.") and not q.startswith("torch.optim.lr_scheduler") \
+                and name[:1].isupper():
+            return True  # an objective that builds an optimizer over a model trains it
         if isinstance(call.func, ast.Name):
             fn = ctx.functions.get(call.func.id)
             if fn is not None:
                 return self.function_trains(fn, depth)
+            if q and (call.args or call.keywords) and re.fullmatch(r"train(_one)?(_epoch|_model|_step)?|fit", name):
+                return True  # `from ray.tune.examples.mnist_pytorch import train`: an imported training function
         return False
 
     def _preprocessing(self, receiver: ast.AST) -> bool:
