@@ -200,6 +200,7 @@ def read_notebook(data: bytes) -> Notebook:
             continue
         cmap = maps[number]
         lines, shifts = _dedent(_split_text(text))
+        lines = _strip_prompts(lines, shifts)
         kind, magic = _cell_magic(lines)
         if kind == "python":
             out = _transform(lines, first_magic=magic)
@@ -352,7 +353,12 @@ _TIMED_LINE_MAGICS = frozenset(("time", "timeit"))
 # Names IPython runs as magics without `%` (automagic is on by default).
 _AUTOMAGICS = frozenset(
     "pip conda mamba cd env matplotlib load_ext reload_ext autoreload config alias "
-    "pwd ls cat mkdir rm cp mv clear who whos reset store run history".split()
+    "pwd ls cat mkdir rm cp mv clear who whos reset store run history "
+    # The rest of IPython's and ipykernel's line magics that notebooks call without `%`.
+    "time timeit prun load save tb xmode pdb debug set_env autosave rmdir ll lsmagic dhist "
+    "pushd popd bookmark sx system unalias xdel pycat pylab gui precision rerun recall "
+    "who_ls psource pinfo pdoc pdef pfile psearch edit less more man doctest_mode "
+    "autocall automagic autoawait unload_ext logstart logstop macro reset_selective".split()
 )
 _HELP_END = re.compile(r"^\s*%{0,2}[A-Za-z_*][\w*]*(?:\.[A-Za-z_*][\w*]*|\[\d+\])*\?\??\s*$")
 _ASSIGN_MAGIC = re.compile(r"^\s*[A-Za-z_][\w.,\s\[\]()*]*?(?<![=<>!])=(?!=)\s*[!%]")
@@ -376,21 +382,52 @@ def _dedent(lines: list[str]) -> tuple[list[str], list[int]]:
     return out, shifts
 
 
+# IPython strips pasted prompts: `>>> ` / `... ` when the first line has `>>> `, and
+# `In [3]: ` / `   ...: ` (IPython.core.inputtransformer2.classic_prompt, ipython_prompt).
+_CLASSIC_FIRST = re.compile(r">>>( |$)")
+_CLASSIC = re.compile(r"(>>>|\.\.\.)( |$)")
+_IPY_PROMPT = re.compile(r"((\[nav\]|\[ins\])? )?In \[\d+\]: |\s*\.{3,}: ?")
+
+
+def _strip_prompts(lines: list[str], shifts: list[int]) -> list[str]:
+    """Remove doctest and IPython prompts as IPython does, adding their width to ``shifts``."""
+    start = next((k for k, ln in enumerate(lines) if ln.strip()), len(lines))
+    if start == len(lines):
+        return lines
+    for first, prompt in ((_CLASSIC_FIRST, _CLASSIC), (_IPY_PROMPT, _IPY_PROMPT)):
+        if first.match(lines[start]) or (start + 1 < len(lines) and prompt.match(lines[start + 1])):
+            out = list(lines)
+            for k in range(start, len(lines)):
+                m = prompt.match(lines[k])
+                if m:
+                    out[k] = lines[k][m.end():]
+                    shifts[k] += m.end()
+            lines = out
+    return lines
+
+
 def _cell_magic(lines: list[str]) -> tuple[str, tuple[int, str, str] | None]:
-    """('python' | 'writefile' | 'other', (line index, name, args)) of a leading %% magic."""
+    """('python' | 'writefile' | 'other', (line index, name, args)) of the leading %% magic.
+
+    Python cell magics stack: `%%time` runs its body as a cell, so `%%time\n%%bash` is a
+    bash cell and `%%capture\n%%writefile x.py` writes x.py. The index returned is the
+    last magic line; every line up to it is magic or blank.
+    """
+    found = None
     for i, ln in enumerate(lines):
         if not ln.strip():
             continue
         if not ln.startswith("%%"):
-            return "python", None
+            return "python", found
         name, _, args = ln[2:].partition(" ")
         name = name.strip()
         if name in _PYTHON_CELL_MAGICS:
-            return "python", (i, name, args)
+            found = (i, name, args)
+            continue
         if name in _WRITEFILE_MAGICS:
             return "writefile", (i, name, args)
         return "other", (i, name, args)
-    return "python", None
+    return "python", found
 
 
 def _comment_placeholder(line: str) -> str:
@@ -428,7 +465,7 @@ def _placeholder(line: str) -> str:
 
 def _timed_statement(stripped: str) -> int | None:
     """Offset of the Python statement in `%time stmt` / `%timeit -n 3 stmt`, if any."""
-    m = re.match(r"%(\w+)\s+", stripped)
+    m = re.match(r"%?(\w+)\s+", stripped)
     if not m or m.group(1) not in _TIMED_LINE_MAGICS:
         return None
     i = m.end()
@@ -443,7 +480,7 @@ def _timed_statement(stripped: str) -> int | None:
     return i
 
 
-def _is_magic_line(stripped: str) -> bool:
+def _is_magic_line(stripped: str, single: bool = False) -> bool:
     if not stripped:
         return False
     if stripped[0] in "%!?/,;":
@@ -453,14 +490,26 @@ def _is_magic_line(stripped: str) -> bool:
     if _ASSIGN_MAGIC.match(stripped):
         return True
     word = re.match(r"[A-Za-z_]\w*", stripped)
-    if word and word.group(0) in _AUTOMAGICS and stripped[word.end() : word.end() + 1] in (" ", "\t", ""):
-        rest = stripped[word.end():].lstrip()
+    if not word or word.group(0) not in _AUTOMAGICS:
+        return False
+    follow = stripped[word.end() : word.end() + 1]
+    rest = stripped[word.end():].lstrip()
+    if single:
+        # IPython's rule for a one-line cell: the name is the magic unless an assignment
+        # follows (`ls = 1`, `ls, x = f()`); `cd ../`, `ls ./data`, `ls > out` are magics.
+        if follow in (".", "*") or follow.isalnum() or follow == "_" or rest[:1] in ("=", ","):
+            return False
+    else:
+        # In a longer cell IPython runs no automagic at all; a line that is not Python there
+        # is accepted leniently as a magic, but `history = f(` (open bracket) stays Python.
+        if follow not in (" ", "\t", ""):
+            return False
         if rest[:1] and rest[0] in "=([.,+-*/%<>&|^~:@" and not rest.startswith("-"):
-            return False  # `history = f(` is Python, as IPython reads it: automagic never takes an operator
-        try:
-            compile(stripped, "<line>", "exec", _PARSE_FLAGS)
-        except (SyntaxError, ValueError):
-            return True
+            return False
+    try:
+        compile(stripped, "<line>", "exec", _PARSE_FLAGS)
+    except (SyntaxError, ValueError):
+        return True
     return False
 
 
@@ -470,10 +519,14 @@ def _transform(lines: list[str], first_magic: tuple | None = None, keep_timed: b
     state = _ScanState()
     skip_until = -1
     if first_magic is not None:
-        out[first_magic[0]] = _comment_placeholder(lines[first_magic[0]])
+        for k in range(first_magic[0] + 1):
+            out[k] = _comment_placeholder(lines[k])
         skip_until = first_magic[0]
     i = 0
     n = len(lines)
+    # IPython applies automagic (`ls ./data`, `cd ..` without `%`) only to one-line cells.
+    first = next((k for k, ln in enumerate(lines) if ln.strip()), n)
+    single = n - first == 1 and skip_until < first
     while i < n:
         if i <= skip_until:
             i += 1
@@ -481,7 +534,7 @@ def _transform(lines: list[str], first_magic: tuple | None = None, keep_timed: b
         line = out[i]
         if state.at_statement_start():
             stripped = line.lstrip()
-            if _is_magic_line(stripped):
+            if _is_magic_line(stripped, single):
                 indent = line[: len(line) - len(stripped)]
                 at = _timed_statement(stripped) if keep_timed else None
                 if at is not None:
@@ -586,7 +639,8 @@ def _writefile_unit(
     # The body is written verbatim (no magics are expanded in it); the magic line itself
     # becomes a comment so that unit lines are cell lines.
     body = list(lines)
-    body[index] = _comment_placeholder(lines[index])
+    for k in range(index + 1):  # stacked magics (`%%capture` above `%%writefile`) too
+        body[k] = _comment_placeholder(lines[k])
     error = _parse_error(body)
     if error is not None:
         lineno, offset, msg = error
