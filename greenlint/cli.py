@@ -48,6 +48,9 @@ def _check_parser(prog: str = "greenlint") -> argparse.ArgumentParser:
     p.add_argument("--profile", action="store_true", help="measure the energy of flagged entry points (runs code)")
     p.add_argument("--seconds", type=float, default=60.0, help="profile budget per entry point, in seconds")
     p.add_argument("--energy-budget-kwh", type=float, help="exit 1 when a projected run exceeds this")
+    p.add_argument("--fix", action="store_true", help="apply safe fixes")
+    p.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: apply unsafe fixes too")
+    p.add_argument("--diff", action="store_true", help="show the fixes as a diff instead of applying them")
     p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     p.add_argument("--version", action="version", version=f"greenlint {__version__}")
     return p
@@ -183,6 +186,10 @@ def _check(args: argparse.Namespace) -> int:
         print("greenlint: warning: no files to check in " + ", ".join(raw_paths), file=sys.stderr)
 
     findings, extra, over_budget = result.findings, {}, False
+    if args.fix or args.diff:
+        findings, diff_shown = _apply_fixes(args, findings)
+        if args.diff:
+            return 1 if diff_shown else 0
     if args.profile:
         from .profile.command import profile_findings
 
@@ -198,6 +205,21 @@ def _check(args: argparse.Namespace) -> int:
     if over_budget:
         return 1
     return 0 if args.exit_zero or not failing else 1
+
+
+def _apply_fixes(args: argparse.Namespace, findings: list) -> tuple[list, bool]:
+    from .fix import apply_fixes
+
+    outcome = apply_fixes(findings, "unsafe" if args.unsafe_fixes else "safe", write=not args.diff)
+    for path, why in outcome.failed:
+        print(f"greenlint: {path}: {why}", file=sys.stderr)
+    if args.diff:
+        sys.stdout.write("".join(outcome.diffs))
+        print(f"greenlint: {len(outcome.fixed)} fixable finding(s)", file=sys.stderr)
+        return findings, bool(outcome.fixed)
+    fixed = {id(f) for f in outcome.fixed}
+    print(f"greenlint: fixed {len(fixed)} finding(s)", file=sys.stderr)
+    return [f for f in findings if id(f) not in fixed], False
 
 
 def _fail_on_for(finding, resolver):

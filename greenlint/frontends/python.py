@@ -12,7 +12,7 @@ import functools
 from functools import cached_property
 from typing import Any, Iterable, Iterator
 
-from ..finding import Fix, Severity
+from ..finding import Edit, Fix, Severity
 from .base import BaseContext, LintRequest
 
 # Prefixes that name the same API; the longest match wins.
@@ -234,22 +234,18 @@ class PythonContext(BaseContext):
     # ---- values ------------------------------------------------------------------------
     @cached_property
     def module_constants(self) -> dict[str, ast.expr]:
-        """Module-level names assigned exactly once (`EPOCHS = 100`)."""
-        seen: dict[str, ast.expr] = {}
-        counts: dict[str, int] = {}
+        """Module-level names bound exactly once, by a top-level statement (`EPOCHS = 100`).
+
+        A name also bound in a nested block (`if`, `with`, `for`), by `global` in a function, or
+        as a loop target is not a constant."""
+        top: dict[str, ast.expr] = {}
         for stmt in self.tree.body:
             for target, value in _assignments(stmt):
-                counts[target] = counts.get(target, 0) + 1
-                seen[target] = value
-        # A name rebound anywhere else (a loop, a function's `global`) is not a constant.
-        for node in self.walk():
-            if isinstance(node, ast.Global):
-                for name in node.names:
-                    counts[name] = counts.get(name, 0) + 2
-            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.target, ast.Name):
-                if node.target.id in counts:
-                    counts[node.target.id] += 2
-        return {name: value for name, value in seen.items() if counts[name] == 1}
+                top[target] = value
+        everywhere = _scope_assignments(self.tree)
+        rebound = {name for node in self.nodes_of(ast.Global) for name in node.names}  # type: ignore[attr-defined]
+        return {name: value for name, value in top.items()
+                if len(everywhere.get(name, ())) == 1 and name not in rebound}
 
     def local_assignments(self, scope: ast.AST) -> dict[str, list[ast.expr]]:
         """Every value assigned to each plain name directly in `scope` (function or module)."""
@@ -369,6 +365,27 @@ class PythonContext(BaseContext):
         if text.isascii():
             return byte_offset + 1
         return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+
+    # ---- fixes: exact text edits, 1-based character columns, end exclusive ------------------
+    def edit_replace(self, node: ast.AST, text: str) -> Edit:
+        line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+        return Edit(line, self.char_column(line, node.col_offset),  # type: ignore[attr-defined]
+                    end_line, self.char_column(end_line, node.end_col_offset), text)  # type: ignore[attr-defined]
+
+    def edit_keyword(self, call: ast.Call, name: str, value: str) -> Edit:
+        """Set keyword `name` of `call` to the source text `value`, adding it when absent."""
+        existing = kwarg(call, name)
+        if existing is not None:
+            return self.edit_replace(existing, value)
+        items = [*call.args, *call.keywords]
+        if items:  # after the last argument, whatever follows it (a trailing comma, a comment)
+            last = max(items, key=lambda n: (n.end_lineno, n.end_col_offset))  # type: ignore[attr-defined]
+            line = last.end_lineno  # type: ignore[attr-defined]
+            column = self.char_column(line, last.end_col_offset)  # type: ignore[attr-defined]
+            return Edit(line, column, line, column, f", {name}={value}")
+        line = call.end_lineno or call.lineno  # an empty call: just inside its closing parenthesis
+        column = self.char_column(line, (call.end_col_offset or 1) - 1)
+        return Edit(line, column, line, column, f"{name}={value}")
 
     def report(
         self,
