@@ -13,6 +13,7 @@ import re
 from typing import Any, Iterable, Iterator
 
 from . import detector
+from ..finding import Fix
 from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, has_star_kwargs, kwarg
 from ..rules import data_path
 
@@ -694,7 +695,24 @@ def training_from_scratch(ctx: PythonContext) -> None:
         ctx.report(
             "GL301", call.func, message,
             impact={"library": library, "model": name, "start_from": how, "training_line": evidence.lineno},
+            fix=_pretrained_fix(ctx, call, library),
         )
+
+
+def _pretrained_fix(ctx: PythonContext, call: ast.Call, library: str) -> Fix | None:
+    """Ask the builder for its published weights. Unsafe: the run then downloads weights and
+    starts from them, which is the point, but changes what the script does."""
+    if library == "torchvision":
+        legacy = next((k for k in call.keywords if k.arg == "pretrained"), None)
+        edit = ctx.edit_replace(legacy, 'weights="DEFAULT"') if legacy is not None \
+            else ctx.edit_keyword(call, "weights", '"DEFAULT"')
+    elif library == "keras":
+        edit = ctx.edit_keyword(call, "weights", '"imagenet"')
+    elif library == "timm":
+        edit = ctx.edit_keyword(call, "pretrained", "True")
+    else:
+        return None  # transformers: from_config -> from_pretrained is a different call; the message says how
+    return Fix("start from the pre-trained weights", "unsafe", (edit,))
 
 
 # ---------------------------------------------------------------------------------------

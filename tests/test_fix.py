@@ -1,0 +1,81 @@
+"""--fix, --unsafe-fixes and --diff on real files through the CLI."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TRAIN = textwrap.dedent(
+    """\
+    import torch
+    from torchvision import models
+
+    model = models.resnet50()  # the backbone
+    head = models.resnet18(
+        num_classes=10,  # our classes
+    )
+    legacy = models.vgg16(pretrained=False)
+    optimizer = torch.optim.SGD(list(model.parameters()) + list(head.parameters()) + list(legacy.parameters()), lr=0.1)
+    for images, labels in loader:
+        loss = criterion(model(images) + head(images) + legacy(images), labels)
+        loss.backward()
+        optimizer.step()
+    """
+)
+
+
+def run(args, cwd):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "greenlint", "--no-cache", "--select", "GL301", *args], cwd=cwd,
+                          capture_output=True, text=True, env=env)
+
+
+def test_unsafe_fixes_need_their_flag_and_keep_formatting(tmp_path):
+    target = tmp_path / "train.py"
+    target.write_text(TRAIN)
+    safe_only = run(["--fix", "."], tmp_path)
+    assert target.read_text() == TRAIN  # GL301's fix is unsafe: --fix alone leaves it
+    assert "3 more can be fixed with --unsafe-fixes" in safe_only.stderr and safe_only.returncode == 1
+
+    fixed = run(["--fix", "--unsafe-fixes", "."], tmp_path)
+    assert "fixed 3 finding(s)" in fixed.stderr and fixed.returncode == 0, fixed.stdout + fixed.stderr
+    text = target.read_text()
+    assert 'model = models.resnet50(weights="DEFAULT")  # the backbone' in text
+    assert '    num_classes=10, weights="DEFAULT",  # our classes\n' in text
+    assert 'legacy = models.vgg16(weights="DEFAULT")' in text
+    assert run(["."], tmp_path).returncode == 0  # nothing left to report
+
+
+def test_diff_shows_without_writing(tmp_path):
+    target = tmp_path / "train.py"
+    target.write_text(TRAIN)
+    proc = run(["--diff", "--unsafe-fixes", "train.py"], tmp_path)
+    assert proc.returncode == 1 and target.read_text() == TRAIN
+    assert '-model = models.resnet50()  # the backbone' in proc.stdout
+    assert '+model = models.resnet50(weights="DEFAULT")  # the backbone' in proc.stdout
+    clean = tmp_path / "clean.py"
+    clean.write_text("from torchvision import models\nmodels.resnet50(weights='DEFAULT')\n")
+    assert run(["--diff", "--unsafe-fixes", "clean.py"], tmp_path).returncode == 0
+
+
+def test_keras_and_timm_fixes(tmp_path):
+    (tmp_path / "k.py").write_text(textwrap.dedent("""\
+        import timm
+        from tensorflow import keras
+        base = keras.applications.EfficientNetB0(weights=None, include_top=False)
+        net = timm.create_model("resnet50", num_classes=5)
+        base.fit(train_ds, validation_data=val_ds, epochs=3)
+        optimizer = torch.optim.AdamW(net.parameters())
+        for x, y in loader:
+            loss = criterion(net(x), y)
+            loss.backward()
+            optimizer.step()
+    """))
+    run(["--fix", "--unsafe-fixes", "."], tmp_path)
+    text = (tmp_path / "k.py").read_text()
+    assert 'EfficientNetB0(weights="imagenet", include_top=False)' in text
+    assert 'timm.create_model("resnet50", num_classes=5, pretrained=True)' in text
