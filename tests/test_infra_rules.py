@@ -402,3 +402,25 @@ parameters:
     katib = (DATA / "katib_grid.yaml").read_text(encoding="utf-8").replace(
         "maxTrialCount: 120", "maxTrialCount: 12")
     assert _lint(katib, "grid.yaml", "GL101", kind="yaml") == []
+
+
+def test_gl101_launch_sweep_grid_over_an_int_range_is_found():
+    # wandb/examples launch-sweeps/custom-scheduler: the method sits under scheduler.settings,
+    # and the only parameter is an int range (a grid walks all 11 values)
+    source = '''\
+scheduler:
+  job: <INSERT SCHEDULER JOB>
+  settings:
+    verbose_logging: True
+    method: grid
+
+job: wandb/sweep-jobs/job-fashion-MNIST-train:latest
+
+parameters:
+  param1:
+    max: 10
+    min: 0
+'''
+    [finding] = _lint(source, "custom_job_sweep_config.yaml", "GL101", kind="yaml")
+    assert (finding.line, finding.impact["candidates"]) == (5, 11)
+    assert _lint(source.replace("method: grid", "method: bayes"), "c.yaml", "GL101", kind="yaml") == []

@@ -55,6 +55,8 @@ def _wandb_size(params) -> int | None:
             counts.append(1)
         elif spec.get("parameters") is not None and spec.get("parameters").is_map:
             counts.append(_wandb_size(spec.get("parameters")))
+        elif spec.get("min") is not None and spec.get("max") is not None:
+            counts.append(_int_range(spec.get("min"), spec.get("max")))  # a grid walks an int range
         else:
             counts.append(None)
     return _product(counts)
@@ -97,7 +99,9 @@ def _wandb(ctx, doc) -> None:
     if params is None or not params.is_map or not params.value:
         return
     if not any(spec.is_map and (spec.get("values") is not None or spec.get("value") is not None
-                                or spec.get("distribution") is not None) for _, spec in params.items()):
+                                or spec.get("distribution") is not None
+                                or (spec.get("min") is not None and spec.get("max") is not None))
+               for _, spec in params.items()):
         return  # not W&B's parameter shape
     methods = [doc.get("method")]
     scheduler = doc.get("scheduler")
