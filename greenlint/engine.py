@@ -22,6 +22,7 @@ from .frontends.base import BaseContext, FrontendError, LintRequest
 from .rules import PARSE_ERROR, load_rules, reader_of
 
 POOL_THRESHOLD = 24  # below this many files a pool costs more than it saves
+MAX_CONFIG_BYTES = 1_000_000  # a YAML/JSON/TOML file this large is generated (install bundles, data)
 
 
 def display_path(path: Path) -> str:
@@ -76,6 +77,8 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
         if code in rules and kind in rules[code].kinds and code not in ignored and rules[code].detectors
     }
     reader = reader_of(kind)
+    if reader == "config" and len(data) > MAX_CONFIG_BYTES:
+        return []  # generated manifests and data dumps, not configuration anyone wrote
     triggered = {c: r for c, r in active.items() if _triggered(r.triggers.get(reader, ()), data)}
     # A notebook is always read: one that is not valid JSON or has a broken cell is a GL000.
     if not triggered and kind != "notebook" and not _may_hold_directives(data, settings.enabled):

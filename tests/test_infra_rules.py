@@ -424,3 +424,16 @@ parameters:
     [finding] = _lint(source, "custom_job_sweep_config.yaml", "GL101", kind="yaml")
     assert (finding.line, finding.impact["candidates"]) == (5, 11)
     assert _lint(source.replace("method: grid", "method: bayes"), "c.yaml", "GL101", kind="yaml") == []
+
+
+def test_gl302_flat_vocabulary_json_is_not_a_training_config(tmp_path):
+    """Regression (rasbt/LLMs-from-scratch gpt2_model/encoder.json): a 50,257-token vocabulary
+    holds "width", "lr" and "epochs" as tokens, with integer ids above any threshold."""
+    import json as _json
+    from greenlint.engine import lint_text
+
+    vocab = {f"tok{i}": i for i in range(600)}
+    vocab.update({"width": 5000, "lr": 3, "epochs": 4, "num_layers": 900})
+    assert lint_text(_json.dumps(vocab), filename="encoder.json", select=["GL302"]) == []
+    config = {"num_layers": 96, "lr": 3e-4, "epochs": 10}
+    assert [f.code for f in lint_text(_json.dumps(config), filename="train.json", select=["GL302"])] == ["GL302"]
