@@ -573,3 +573,19 @@ def test_cli_finds_no_parse_error_in_real_world_ipython_cells(tmp_path):
     assert [f for f in found if f["code"] == "GL000"] == []
     if GL101_READY:  # the search behind doctest prompts, reported at its in-cell column
         assert [(f["cell"], f["cell_line"], f["cell_column"]) for f in found if f["code"] == "GL101"] == [(6, 3, 14), (12, 5, 6)]
+
+
+def test_notebook_in_another_language_under_a_python_kernel_is_one_finding():
+    """GoogleCloudPlatform/vertex-ai-samples notebooks/community/ml_ops/stage2/
+    get_started_vertex_hpt_r_kernel.ipynb: R code under a "python3" kernelspec gave 17 GL000."""
+    path = DATA / "r_under_python_kernel.ipynb"
+    nb = read_notebook(path.read_bytes())
+    assert len(nb.errors) == 1
+    loc, msg = nb.errors[0]
+    assert loc.cell == 2 and msg.startswith("11 of 12 code cells do not parse as Python")
+    assert "import os" in nb.units[0].text  # the cell that parses is still checked
+
+
+def test_a_few_broken_cells_are_each_reported(tmp_path):
+    nb = _write(tmp_path, ["x = 1\n", "def f(:\n", "y = (\n", "z = 3\n"])
+    assert [loc.cell for loc, _ in nb.errors] == [2, 3]

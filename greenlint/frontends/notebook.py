@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 __all__ = ["Location", "Notebook", "NotebookError", "PythonUnit", "read_notebook"]
 
 _PARSE_FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+# This many broken cells, and most of the Python cells, make one "not Python?" finding.
+_FOREIGN_MIN = 10
 
 
 class NotebookError(Exception):
@@ -193,7 +195,9 @@ def read_notebook(data: bytes) -> Notebook:
     _find_tokens(raw, entries, maps)
 
     units: list[PythonUnit] = []
-    errors: list[tuple[Location, str]] = []
+    errors: list[tuple[Location, str]] = []  # %%writefile files that do not parse
+    broken: list[tuple[Location, str]] = []  # Python cells that do not parse
+    python_cells = 0
     joined = _Joined()
     for number, _, _, text, is_code in entries:
         if not is_code:
@@ -219,13 +223,21 @@ def read_notebook(data: bytes) -> Notebook:
             alt = _transform(lines, first_magic=magic, keep_timed=False)
             if _parse_error(alt) is None:
                 out, error = alt, None
+        python_cells += 1
         if error is not None:
             lineno, offset, msg = error
-            errors.append((_cell_location(cmap, shifts, lineno, offset), f"cannot parse this cell: {msg}"))
+            broken.append((_cell_location(cmap, shifts, lineno, offset), f"cannot parse this cell: {msg}"))
             joined.add_blank(cmap, shifts)
             continue
         joined.add(cmap, shifts, out)
 
+    if len(broken) >= _FOREIGN_MIN and 2 * len(broken) > python_cells:
+        # Most cells fail: the notebook is in another language under a Python kernel name (R
+        # notebooks copied from a Python template). One finding says so instead of one per cell.
+        location, message = broken[0]
+        broken = [(location, f"{len(broken)} of {python_cells} code cells do not parse as Python (the first, here: "
+                             f"{message.split(': ', 1)[-1]}); a notebook in another language needs that kernel in its metadata")]
+    errors[:0] = broken
     unit = PythonUnit(text=joined.text(), _lines=joined.lines)
     units.insert(0, unit)
     return Notebook(units=units, errors=errors)
