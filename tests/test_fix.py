@@ -79,3 +79,14 @@ def test_keras_and_timm_fixes(tmp_path):
     text = (tmp_path / "k.py").read_text()
     assert 'EfficientNetB0(weights="imagenet", include_top=False)' in text
     assert 'timm.create_model("resnet50", num_classes=5, pretrained=True)' in text
+
+
+def test_unbounded_study_gets_a_trial_budget(tmp_path):
+    (tmp_path / "tune.py").write_text(
+        "import optuna\nstudy = optuna.create_study()\nstudy.optimize(objective)\nother = optuna.create_study()\n"
+        "other.optimize(objective, n_trials=None)\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "greenlint", "--no-cache", "--select", "GL102", "--fix", "--unsafe-fixes", "."],
+                   cwd=tmp_path, env=env, capture_output=True)
+    text = (tmp_path / "tune.py").read_text()
+    assert "study.optimize(objective, n_trials=100)\n" in text and "other.optimize(objective, n_trials=100)\n" in text

@@ -512,3 +512,19 @@ def test_ray_grid_whose_trainable_calls_an_imported_training_function():
             tune.report(score=config["a"] ** 2)
         tune.run(objective, config={"a": tune.grid_search([1, 2, 3])})
     """) == []
+
+
+def test_sampler_built_by_a_tuning_service_method_is_library_code():
+    """Regression (kubeflow/katib pkg/suggestion/v1beta1/optuna/base_service.py): Katib's own
+    implementation of the grid algorithm returns a GridSampler over its caller's space."""
+    from greenlint.engine import lint_text
+
+    service = (
+        "import optuna\n"
+        "class BaseOptunaService:\n"
+        "    def _create_sampler(self, combinations):\n"
+        "        return optuna.samplers.GridSampler(combinations, **self.algorithm_config)\n"
+    )
+    assert lint_text(service, filename="base_service.py", select=["GL101"]) == []
+    script = "import optuna\nsampler = optuna.samplers.GridSampler(load_space())\n"
+    assert [f.line for f in lint_text(script, filename="tune.py", select=["GL101"])] == [2]

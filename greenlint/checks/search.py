@@ -15,7 +15,7 @@ import re
 from typing import Any, Iterable, Iterator
 
 from . import detector
-from ..finding import Severity
+from ..finding import Fix, Severity
 from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, has_star_kwargs, kwarg
 
 # --------------------------------------------------------------------------------------------
@@ -758,6 +758,8 @@ def _optuna_grids(ctx: PythonContext, opts: dict[str, Any], min_candidates: int)
             candidates = _dict_size(ctx, arg(call, 0, "search_space"), call) if arg(call, 0, "search_space") is not None else None
         if candidates is not None and candidates < min_candidates:
             continue
+        if candidates is None and not objectives and ctx.enclosing_class(call) is not None:
+            continue  # a method building a sampler from its caller's space: a tuning service's own code (Katib)
         text, impact = _cost_text(opts, candidates, None, "",
                                   "optuna.samplers.TPESampler() with n_trials={n}", unit="trials")
         what = "BruteForceSampler tries every point of the objective's space" if brute else \
@@ -1174,6 +1176,9 @@ def _optuna_unbounded(ctx: PythonContext) -> None:
                 f"the process is killed or study.stop() is called; add n_trials=N (e.g. 100) or timeout=seconds, "
                 f"or optuna.study.MaxTrialsCallback(N) when several workers share the study's storage",
                 impact={"n_trials": "unbounded", "timeout": "unbounded"},
+                # Unsafe: a bound changes how long the search runs, which is its point.
+                fix=Fix("bound the study at 100 trials", "unsafe", (ctx.edit_keyword(call, "n_trials", "100"),))
+                if n_trials is None or isinstance(n_trials, ast.Constant) else None,
             )
 
 
