@@ -214,3 +214,13 @@ resource "aws_instance" "gpu" {
     assert doc.find("locals", "region").opaque and doc.find("locals", "azs").opaque
     assert doc.find("resource", "aws_instance", "gpu", "instance_type").opaque
     assert "echo" in doc.find("locals", "cmd").value
+
+
+def test_json_lines_saved_as_json_is_data_not_a_parse_error():
+    """Regression (bentrevett/pytorch-sentiment-analysis legacy/data/train.json): one record per line."""
+    from greenlint.frontends.base import FrontendError
+    from greenlint.frontends.config import parse_config
+
+    assert parse_config("json", '{"text": "good", "label": 1}\n{"text": "bad", "label": 0}\n') == []
+    with pytest.raises(FrontendError):
+        parse_config("json", '{"a": 1}\n{"b": \n')

@@ -324,6 +324,16 @@ _JSON_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"', re.S)
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
+def _is_json_lines(text: str) -> bool:
+    try:
+        for line in text.splitlines():
+            if line.strip():
+                json.loads(line)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return True
+
+
 def _parse_json(text: str) -> list[Node]:
     if not text.strip():
         return []  # an empty placeholder file (SageMaker local_test configs): nothing to check
@@ -339,6 +349,8 @@ def _parse_json(text: str) -> list[Node]:
                 raise exc
             json.loads(lenient)
         except json.JSONDecodeError:
+            if exc.msg == "Extra data" and _is_json_lines(text):
+                return []  # JSON Lines (one record a line, saved as .json): data, not configuration
             raise FrontendError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
         except RecursionError:
             raise FrontendError("JSON nested too deeply") from None
