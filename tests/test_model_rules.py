@@ -573,3 +573,13 @@ def test_cli_reports_model_rules_on_a_project(tmp_path: Path):
     items = payload["findings"] if isinstance(payload, dict) else payload
     got = sorted((Path(f["path"]).name, f["code"], f["line"]) for f in items)
     assert got == [("features.py", "GL304", 4), ("serve.py", "GL303", 3), ("train.py", "GL301", 4)]
+
+
+def test_gl304_dense_copy_for_savetxt_is_not_reported():
+    """Regression (amazon-sagemaker-examples sm-batch_transform_pca_dbscan_movie_clusters):
+    np.savetxt needs a dense array; the conversion is the only way to write the text file."""
+    from greenlint.engine import lint_text
+
+    code = ("import numpy as np\nfrom sklearn.feature_extraction.text import CountVectorizer\n"
+            "X = CountVectorizer().fit_transform(docs)\nnp.savetxt('train.csv', X.todense(), delimiter=',')\n")
+    assert lint_text(code, filename="prep.py", select=["GL304"]) == []

@@ -528,3 +528,18 @@ def test_sampler_built_by_a_tuning_service_method_is_library_code():
     assert lint_text(service, filename="base_service.py", select=["GL101"]) == []
     script = "import optuna\nsampler = optuna.samplers.GridSampler(load_space())\n"
     assert [f.line for f in lint_text(script, filename="tune.py", select=["GL101"])] == [2]
+
+
+def test_single_axis_grid_of_unknown_size_is_not_reported():
+    """Regression (jakevdp/PythonDataScienceHandbook 05.13-Kernel-Density-Estimation): one
+    hyper-parameter over a computed range; neither the cost nor a saving can be stated."""
+    from greenlint.engine import lint_text
+
+    kde = ("import numpy as np\nfrom sklearn.model_selection import GridSearchCV, LeaveOneOut\n"
+           "bandwidths = 10 ** np.linspace(-1, 1, 100)\n"
+           "grid = GridSearchCV(KernelDensity(kernel='gaussian'), {'bandwidth': bandwidths}, cv=LeaveOneOut())\n")
+    assert lint_text(kde, filename="kde.py", select=["GL101"]) == []
+    two_axes = kde.replace("{'bandwidth': bandwidths}", "{'bandwidth': bandwidths, 'kernel': ['gaussian', 'tophat']}")
+    assert [f.line for f in lint_text(two_axes, filename="kde.py", select=["GL101"])] == [4]
+    literal = kde.replace("{'bandwidth': bandwidths}", "{'bandwidth': [0.1, 0.5, 1.0]}")
+    assert [f.line for f in lint_text(literal, filename="kde.py", select=["GL101"])] == [4]

@@ -313,6 +313,17 @@ def _grid_size(ctx: PythonContext, node: ast.AST | None, at: ast.AST) -> int | N
     return _dict_size(ctx, node, at)
 
 
+def _single_axis(ctx: PythonContext, node: ast.AST | None, at: ast.AST) -> bool:
+    """A grid over one hyper-parameter (`{"bandwidth": 10 ** np.linspace(-1, 1, n)}`). When its size
+    is not visible either, the finding could say neither what it costs nor what random sampling of
+    a single axis would save over a coarser grid: not reported."""
+    node = _follow(ctx, node, at) if node is not None else None
+    dicts = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
+    if not dicts or not all(isinstance(d, ast.Dict) and None not in d.keys for d in dicts):
+        return False  # keys not visible
+    return all(len(d.keys) == 1 for d in dicts) and len({ast.dump(d.keys[0]) for d in dicts}) == 1
+
+
 def _folds(ctx: PythonContext, cv: ast.AST | None, default: int, at: ast.AST) -> tuple[int | None, str]:
     """Cross-validation folds of a scikit-learn search, and how they were found."""
     if cv is None or _is_none(cv):
@@ -673,6 +684,8 @@ def _sklearn_searches(ctx: PythonContext, opts: dict[str, Any], min_candidates: 
         candidates = _grid_size(ctx, grid, call)
         if candidates is not None and candidates < min_candidates:
             continue
+        if candidates is None and _single_axis(ctx, grid, call):
+            continue
         if candidates is None and _in_method(ctx, call):
             continue
         folds, note = _folds(ctx, kwarg(call, "cv"), default_cv, call)
@@ -700,6 +713,8 @@ def _parameter_grids(ctx: PythonContext, opts: dict[str, Any], min_candidates: i
     for call in ctx.calls_to(*PARAMETER_GRID):
         candidates = _grid_size(ctx, arg(call, 0, "param_grid"), call)
         if candidates is not None and candidates < min_candidates:
+            continue
+        if candidates is None and _single_axis(ctx, arg(call, 0, "param_grid"), call):
             continue
         if candidates is None and _in_method(ctx, call):
             continue

@@ -34,7 +34,8 @@ SPARSE_CONSTRUCTORS = {
     )
 }
 SPARSE_METHODS = {"tocsr", "tocsc", "tocoo", "tolil", "todok", "tobsr", "transpose", "multiply", "copy", "astype"}
-DISPLAY_CALLS = {"print", "display", "pprint", "repr", "str", "len"}
+# Consumers that only show or export a value; `np.savetxt` cannot write a sparse matrix at all.
+DISPLAY_CALLS = {"print", "display", "pprint", "repr", "str", "len", "savetxt"}
 _DENSE_MODULES = {"sklearn.feature_extraction.text", "sklearn.feature_extraction", "sklearn.preprocessing"}
 
 
