@@ -148,7 +148,7 @@ def _triggers(spec: Any, kinds: tuple[str, ...]) -> dict[str, tuple[tuple[bytes,
     readers = {"python" if k in PYTHON_KINDS else "config" for k in kinds}
     if isinstance(spec, dict):
         return {str(k): groups(v) for k, v in spec.items()}
-    return {reader: groups(spec) for reader in readers}
+    return {reader: groups(spec) for reader in sorted(readers)}
 
 
 def reader_of(kind: str) -> str:
@@ -160,7 +160,7 @@ def _detectors(spec: Any, kinds: tuple[str, ...]) -> dict[str, str]:
     if isinstance(spec, dict):
         return {str(k): str(v) for k, v in spec.items()}
     readers = {"python" if k in PYTHON_KINDS else "config" for k in kinds}
-    return {reader: str(spec) for reader in readers}
+    return {reader: str(spec) for reader in sorted(readers)}
 
 
 def _parse_rule(path: Path, raw: dict[str, Any]) -> Rule:
