@@ -154,18 +154,15 @@ def _in_allowed(region: carbon.Region, allowed: Iterable[str]) -> bool:
     return False
 
 
-# Unit tests and test fixtures name regions, accelerators and endpoints to check code, not to run
-# anything: expected values in assertions, snapshots of compiled pipelines.
-_PY_TEST_FILE = re.compile(r"(^|[/\\])(tests?|testing)[/\\]|(^|[/\\])test_[^/\\]*\.(py|ipynb)$|_test\.py$|"
-                           r"(^|[/\\])conftest\.py$")
+# Test fixtures name regions, accelerators and endpoints to check code, not to run anything:
+# expected values, snapshots of compiled pipelines.
 _CONFIG_FIXTURE = re.compile(r"(^|[/\\])(test_?data|testdata|fixtures?|snapshots?|__snapshots__)[/\\]", re.I)
 
 
 def _is_fixture(ctx) -> bool:
-    path = str(ctx.path)
-    if getattr(ctx, "documents", None) is not None:  # a config file
-        return bool(_CONFIG_FIXTURE.search(path))
-    return bool(_PY_TEST_FILE.search(path)) or bool(_CONFIG_FIXTURE.search(path))
+    if _CONFIG_FIXTURE.search(str(ctx.path)):
+        return True
+    return getattr(ctx, "documents", None) is None and ctx.in_test_file  # Python unit tests
 
 
 # --------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """What every detector context shares: options, settings, and `report`."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,11 @@ class LintRequest:
     carbon: dict[str, Any] = field(default_factory=dict)  # [tool.greenlint.carbon] overrides
 
 
+# Test suites run tiny searches and trainings to test code, and name regions and instance types
+# in assertions: what they do is not what a project runs.
+TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.(py|ipynb)$")
+
+
 class BaseContext:
     def __init__(self, request: LintRequest, text: str):
         self.request = request
@@ -36,6 +42,10 @@ class BaseContext:
         self.text = text
         self.lines = text.splitlines()
         self.findings: list[Finding] = []
+
+    @property
+    def in_test_file(self) -> bool:
+        return bool(TEST_PATH.search(self.path.replace("\\", "/")))
 
     def options(self, code: str) -> dict[str, Any]:
         return self.request.options.get(code, {})
