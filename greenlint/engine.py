@@ -27,8 +27,9 @@ MAX_CONFIG_BYTES = 1_000_000  # a YAML/JSON/TOML file this large is generated (i
 
 
 def display_path(path: Path) -> str:
+    """Relative to the current folder, with `/` separators, as every report shows paths."""
     try:
-        return Path(os.path.relpath(path.absolute(), Path.cwd())).as_posix() if not str(path).startswith("..") else path.as_posix()
+        return Path(os.path.relpath(path.absolute(), Path.cwd())).as_posix()
     except ValueError:  # another drive on Windows
         return path.absolute().as_posix()
 
@@ -300,7 +301,7 @@ def _run_job(job: Job, cache_folder: str | None) -> list[Finding]:
                 data = fh.read()
         except OSError as exc:
             return [_parse_error(job.display, f"cannot read file: {exc.strerror or exc}")]
-    ignored = job.settings.ignored_codes(job.path.absolute()) if job.path is not None else job.settings.ignored_codes(Path(job.display).absolute())
+    ignored = job.settings.ignored_codes((job.path or Path(job.display)).absolute())
     cache = Cache(Path(cache_folder)) if cache_folder else None
     key = cache.key(job, data, ignored) if cache else ""
     if cache:
