@@ -216,6 +216,12 @@ def test_unreadable_and_broken_files_do_not_stop_the_run(tmp_path):
     assert broken["line"] == 2 and "cannot parse as Python 3." in broken["message"]
 
 
+def test_parse_errors_cannot_be_ignored(tmp_path):
+    write(tmp_path, {"greenlint.toml": 'ignore = ["GL0"]\nper-file-ignores = {"*.py" = ["ALL"]}\n',
+                     "broken.py": "from sklearn.model_selection import GridSearchCV\ndef f(:\n"})
+    assert codes(run(["--format", "json", "--no-cache", "."], tmp_path)) == [("broken.py", 2, "GL000")]
+
+
 def test_stdin_with_filename(tmp_path):
     write(tmp_path, {"greenlint.toml": 'per-file-ignores = {"legacy.py" = ["GL101"]}\n'})
     proc = run(["-", "--stdin-filename", "train.py", "--format", "concise", "--no-cache"], tmp_path, stdin=GRID)
