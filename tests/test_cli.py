@@ -217,7 +217,7 @@ def test_unreadable_and_broken_files_do_not_stop_the_run(tmp_path):
 
 
 def test_parse_errors_cannot_be_ignored(tmp_path):
-    write(tmp_path, {"greenlint.toml": 'ignore = ["GL0"]\nper-file-ignores = {"*.py" = ["ALL"]}\n',
+    write(tmp_path, {"greenlint.toml": 'ignore = ["GL0"]\nper-file-ignores = {"*.py" = ["GL000", "GL2"]}\n',
                      "broken.py": "from sklearn.model_selection import GridSearchCV\ndef f(:\n"})
     assert codes(run(["--format", "json", "--no-cache", "."], tmp_path)) == [("broken.py", 2, "GL000")]
 
