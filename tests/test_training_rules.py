@@ -818,3 +818,52 @@ def test_lightning_smoke_test_trainer_is_not_a_training_entry_point():
     """
     assert lines(source, code="GL203") == []
     assert lines(source.replace("limit_train_batches=1, ", ""), code="GL203") == [5]
+
+
+# ---- third real-project audit (huggingface/peft, deepchem, keras guides, skorch, qlib,
+# optuna tutorial, christianversloot/machine-learning-articles) ------------------------------
+
+
+@pytest.mark.parametrize("prepare", ["", """
+        model, train_dataloader, eval_dataloader, optimizer = accelerator.prepare(
+            model, train_dataloader, eval_dataloader, optimizer)
+"""])
+def test_eval_loader_over_the_training_split_is_not_validation(prepare):
+    # huggingface/peft examples/causal_language_modeling/peft_lora_clm_accelerate_ds_zero3_offload.py
+    # and peft_{ln,prefix,prompt}_tuning_clm.ipynb: the test split has no labels, so the
+    # "eval" loader is `processed_datasets["train"]` and eval_loss/eval_ppl are training scores
+    source = """
+        import torch
+        from torch.utils.data import DataLoader
+
+        def main():
+            num_epochs = 20
+            train_dataset = processed_datasets["train"]
+            eval_dataset = processed_datasets["train"]
+            train_dataloader = DataLoader(train_dataset, shuffle=True, batch_size=8)
+            eval_dataloader = DataLoader(eval_dataset, batch_size=8)
+        """ + textwrap.indent(textwrap.dedent(prepare), " " * 12) + """
+            for epoch in range(num_epochs):
+                model.train()
+                for step, batch in enumerate(tqdm(train_dataloader)):
+                    loss = model(**batch).loss
+                    loss.backward()
+                    optimizer.step()
+                model.eval()
+                eval_loss = 0
+                eval_preds = []
+                for step, batch in enumerate(tqdm(eval_dataloader)):
+                    with torch.no_grad():
+                        outputs = model(**batch)
+                    eval_loss += outputs.loss.detach().float()
+                    eval_preds.extend(decode(outputs))
+                eval_ppl = torch.exp(eval_loss / len(eval_dataloader))
+                for pred, true in zip(eval_preds, labels):
+                    correct += pred == true
+        """
+    assert lines(source) == []
+    # the same loop over the validation split is reported
+    validation = source.replace('eval_dataset = processed_datasets["train"]',
+                                'eval_dataset = processed_datasets["validation"]')
+    epoch_line = textwrap.dedent(validation).splitlines().index(" " * 4 + "for epoch in range(num_epochs):") + 1
+    assert lines(validation) == [epoch_line]

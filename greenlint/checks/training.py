@@ -1382,12 +1382,80 @@ def _label_tensors(body: list[ast.stmt]) -> set[str]:
     return names
 
 
-def _evaluates_on_validation(ctx: PythonContext, body: list[ast.stmt]) -> bool:
+_SPLIT_WRAPPERS = {"DataLoader", "tqdm", "enumerate", "iter", "list", "Subset", "notebook_tqdm"}
+
+
+def _training_split(ctx: PythonContext, expr: Any, scope: ast.AST, depth: int = 0) -> bool:
+    """The data behind a validation-named loader is certainly the training split:
+    `eval_dataset = processed["train"]; eval_dataloader = DataLoader(eval_dataset)` (peft's
+    causal-LM examples score on the training set because the test split has no labels)."""
+    if depth > 6 or expr is None:
+        return False
+    if isinstance(expr, ast.Name):
+        target = _follow(ctx, expr, scope)
+        if target is None:
+            target = _prepared(ctx, expr, scope)
+            if isinstance(target, ast.Name):
+                return _training_split(ctx, target, scope, depth + 1)
+        if target is None or isinstance(target, ast.Name):
+            return False
+        return _training_split(ctx, target, scope, depth + 1)
+    if isinstance(expr, ast.Call) and call_name(expr) in _SPLIT_WRAPPERS:
+        inner = expr.args[0] if expr.args else kwarg(expr, "dataset")
+        return _training_split(ctx, inner, scope, depth + 1)
+    if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
+        return expr.slice.value.lower() in ("train", "training")
+    return False
+
+
+def _prepared(ctx: PythonContext, use: ast.Name, scope: ast.AST) -> ast.AST | None:
+    """`model, loader = accelerator.prepare(model, loader)`: the argument in the same position."""
+    entries = _bindings(scope).get(use.id) or []
+    before = [stmt for stmt, _ in entries if (stmt.lineno, stmt.col_offset) < (use.lineno, use.col_offset)]
+    if not before or not isinstance(before[-1], ast.Assign):
+        return None
+    stmt = before[-1]
+    value = stmt.value
+    if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Tuple) or not isinstance(value, ast.Call) \
+            or call_name(value) != "prepare" or any(isinstance(a, ast.Starred) for a in value.args):
+        return None
+    names = [e.id if isinstance(e, ast.Name) else None for e in stmt.targets[0].elts]
+    if use.id not in names or len(names) != len(value.args):
+        return None
+    return value.args[names.index(use.id)]  # a Name there resolves to the binding before `prepare`
+
+
+def _val_names(ctx: PythonContext, node: ast.AST, scope: ast.AST, labels: set[str]) -> list[str]:
+    """Validation-looking identifiers in `node`, less plain names whose data is the training split."""
+    found: list[str] = []
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id not in labels and _is_val_name(sub.id) \
+                and _training_split(ctx, sub, scope):
+            labels = labels | {sub.id}
+    for n in _names_in(node):
+        if n not in labels:
+            found.append(n)
+    return found
+
+
+def _evaluates_on_validation(ctx: PythonContext, body: list[ast.stmt], scope: ast.AST | None = None) -> bool:
     labels = _label_tensors(body)
+    scope = scope if scope is not None else ctx.tree
+    # the evaluation pass iterates over a loader: when every validation-named loader it walks is
+    # the training split, the epoch's `eval_loss`/`eval_ppl` are training scores
+    def data_names(it: ast.AST) -> list[ast.Name]:
+        # `for p, t in zip(eval_preds, labels)` walks predictions collected in a list, not data
+        return [n for n in ast.walk(it) if isinstance(n, ast.Name) and _is_val_name(n.id)
+                and not isinstance(_follow(ctx, n, scope), (ast.List, ast.Dict, ast.ListComp, ast.Tuple))]
+
+    eval_loops = [node for stmt in body for node in [stmt, *_walk_no_defs(stmt)]
+                  if isinstance(node, (ast.For, ast.AsyncFor)) and data_names(node.iter)]
+    if eval_loops and not any(_is_val_name(n) for loop in eval_loops for n in _val_names(ctx, loop.iter, scope, labels)):
+        return False
     for stmt in body:
         for node in [stmt, *_walk_no_defs(stmt)]:
             if isinstance(node, (ast.For, ast.AsyncFor)):
-                if any(_is_val_name(n) for n in _names_in(node.iter)):
+                if any(_is_val_name(n) for n in _val_names(ctx, node.iter, scope, labels)):
                     return True
             if not isinstance(node, ast.Call):
                 continue
@@ -1395,7 +1463,7 @@ def _evaluates_on_validation(ctx: PythonContext, body: list[ast.stmt]) -> bool:
             if name in _LOG_CALLS:
                 continue
             arg_nodes = list(node.args) + [k.value for k in node.keywords]
-            arg_names = [n for a in arg_nodes for n in _names_in(a) if n not in labels]
+            arg_names = [n for a in arg_nodes for n in _val_names(ctx, a, scope, labels)]
             if any(_is_val_name(n) for n in arg_names) and not (name in ("eval", "train") and not node.args):
                 return True
             if name and _is_val_name(name) and not (name == "eval" and not arg_nodes):
@@ -1469,7 +1537,7 @@ def _torch_loops(ctx: PythonContext, min_epochs: int) -> None:
             continue
         if any(isinstance(a, (ast.For, ast.AsyncFor)) and _range_count(ctx, a, _scope(ctx, a)) for a in ctx.ancestors(loop)):
             continue  # the outer loop is the epoch loop
-        if not _has_train_step(ctx, loop.body) or not _evaluates_on_validation(ctx, loop.body):
+        if not _has_train_step(ctx, loop.body) or not _evaluates_on_validation(ctx, loop.body, scope):
             continue
         if _stops_early(loop):
             continue
