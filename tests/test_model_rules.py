@@ -583,3 +583,81 @@ def test_gl304_dense_copy_for_savetxt_is_not_reported():
     code = ("import numpy as np\nfrom sklearn.feature_extraction.text import CountVectorizer\n"
             "X = CountVectorizer().fit_transform(docs)\nnp.savetxt('train.csv', X.todense(), delimiter=',')\n")
     assert lint_text(code, filename="prep.py", select=["GL304"]) == []
+
+
+# ---- third real-project audit (faster-whisper, practical-nlp-code) ----------------------------
+
+def test_gl303_regression_benchmark_folder_is_skipped():
+    # SYSTRAN/faster-whisper benchmark/evaluate_yt_commons.py and benchmark/utils.py: a WER/speed
+    # benchmark picks large-v3 to measure it, not to serve it.
+    source = """
+        from faster_whisper import WhisperModel
+        model = WhisperModel("large-v3", device="cuda")
+        segments, info = model.transcribe("benchmark.m4a")
+    """
+    assert lint(source, "GL303", filename="benchmark/utils.py") == []
+    assert lint(source, "GL303", filename="benchmarks/evaluate.py") == []
+    assert len(lint(source, "GL303", filename="serve/transcribe.py")) == 1
+
+
+def test_gl303_regression_non_english_transcription_gets_a_multilingual_alternative():
+    # faster-whisper benchmark/utils.py transcribes French (`language="fr"`): distil-whisper's
+    # English-only checkpoints are no alternative there; large-v3-turbo is.
+    (finding,) = lint("""
+        from faster_whisper import WhisperModel
+        model = WhisperModel("large-v3", device="cuda")
+        segments, info = model.transcribe("talk.m4a", language="fr")
+    """, "GL303", filename="transcribe.py")
+    assert finding.impact["alternative"] == "openai/whisper-large-v3-turbo"
+    assert "English only" not in finding.message
+    (english,) = lint("""
+        import whisper
+        model = whisper.load_model("large-v3")
+        print(model.transcribe("talk.mp3", language="en")["text"])
+    """, "GL303", filename="transcribe.py")
+    assert english.impact["alternative"] == "distil-whisper/distil-large-v3"
+    assert "`openai/whisper-large-v3-turbo` (809 M, multilingual)" in english.message
+
+
+def test_gl304_regression_split_literal_sentences_printed():
+    # practical-nlp-code Ch3/01_OneHotEncoding.ipynb: four three-word sentences split into tokens,
+    # one-hot encoded and printed; a helper in the same notebook binds the same name to a list.
+    source = """
+        from sklearn.preprocessing import OneHotEncoder
+
+        def get_onehot_vector(somestring):
+            onehot_encoded = []
+            for word in somestring.split():
+                onehot_encoded.append([0])
+            return onehot_encoded
+
+        S1 = 'dog bites man'
+        S2 = 'man bites dog'
+        data = [S1.split(), S2.split()]
+        onehot_encoder = OneHotEncoder()
+        onehot_encoded = onehot_encoder.fit_transform(data).toarray()
+        print("Onehot Encoded Matrix:", onehot_encoded)
+    """
+    assert lint(source, "GL304") == []
+    # The same densified matrix fed to training is still reported.
+    trained = source.replace('print("Onehot Encoded Matrix:", onehot_encoded)', "clf.fit(onehot_encoded, y)")
+    trained = trained.replace("data = [S1.split(), S2.split()]", "data = load_rows()")
+    assert len(lint(trained, "GL304")) == 1
+
+
+def test_gl304_regression_dense_copy_only_for_plots():
+    # practical-nlp-code Ch4/10_ShapDemo.ipynb: `X_test_dtm.toarray()` only feeds shap's plots.
+    source = """
+        import shap
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        vect = TfidfVectorizer(min_df=5)
+        X_train_dtm = vect.fit_transform(X_train)
+        X_test_dtm = vect.transform(X_test)
+        X_test_array = X_test_dtm.toarray()
+        shap.summary_plot(shap_values, X_test_array, feature_names=vect.get_feature_names())
+        shap.force_plot(explainer.expected_value, shap_values[0, :], X_test_array[0, :])
+    """
+    assert lint(source, "GL304") == []
+    computed = source.replace("shap.force_plot(explainer.expected_value, shap_values[0, :], X_test_array[0, :])",
+                              "model.fit(X_test_array, y_test)")
+    assert len(lint(computed, "GL304")) == 1

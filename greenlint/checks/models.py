@@ -459,7 +459,8 @@ def in_benchmark_file(ctx: PythonContext) -> bool:
     name = parts[-1]
     if "bench" in name or "profil" in name or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
         return True
-    return any(part in ("tests", "test", "testing") for part in parts[:-1])
+    # `benchmark/`, `benchmarks/`, `benchmarking/` folders (faster-whisper's WER and speed benchmarks).
+    return any(part in ("tests", "test", "testing") or part.startswith("bench") for part in parts[:-1])
 
 
 # ---------------------------------------------------------------------------------------
@@ -933,7 +934,14 @@ def _fmt_params(millions: str) -> str:
     return f"{value / 1000:g} B" if value >= 1000 else f"{value:g} M"
 
 
-def alternative_message(model_id: str, rows: list[dict[str, str]]) -> tuple[str, dict[str, Any]]:
+def _english_only(row: dict[str, str]) -> bool:
+    return "English only" in row.get("notes", "")
+
+
+def alternative_message(model_id: str, rows: list[dict[str, str]],
+                        non_english: bool = False) -> tuple[str, dict[str, Any]]:
+    if non_english and any(not _english_only(r) for r in rows):
+        rows = [r for r in rows if not _english_only(r)]  # the code transcribes another language
     best = rows[0]
     parts = [f"`{model_id}` ({_fmt_params(best['params_large'])} parameters) is loaded for inference; "
              f"`{best['small']}` has {_fmt_params(best['params_small'])}"]
@@ -948,14 +956,15 @@ def alternative_message(model_id: str, rows: list[dict[str, str]]) -> tuple[str,
         retained = float(best["reported_quality_retained"])
         parts.append(f", retaining {retained * 100:.1f}% of the quality")
         impact["quality_retained"] = retained
-    note = best.get("notes", "")
-    if "English only" in note:
+    if _english_only(best):
         parts.append(" (English only)")
     source = best["source"].split(";")[0].strip()
     parts.append(f" ({source})")
     if len(rows) > 1:
-        other = rows[1]
-        parts.append(f"; also `{other['small']}` ({_fmt_params(other['params_small'])})")
+        # After an English-only pick, name a multilingual one where the table has it.
+        other = next((r for r in rows[1:] if not _english_only(r)), rows[1]) if _english_only(best) else rows[1]
+        label = "" if _english_only(other) or not _english_only(best) else ", multilingual"
+        parts.append(f"; also `{other['small']}` ({_fmt_params(other['params_small'])}{label})")
     parts.append(". Check it on your data: inference energy scales with model size and runs on every request.")
     return "".join(parts), impact
 
@@ -1021,6 +1030,24 @@ def inference_loads(ctx: PythonContext) -> Iterator[tuple[ast.AST, ast.Call, str
                 yield call.func, call, uri[5:], "kserve"
 
 
+_ENGLISH = {"en", "english", "en-us", "en-gb"}
+
+
+def _transcribes_non_english(ctx: PythonContext) -> bool:
+    """`transcribe(..., language="fr")` or `generate_kwargs={"language": "french"}`: English-only
+    distilled checkpoints do not fit."""
+    if "language" not in ctx.text:
+        return False
+    values: list[ast.AST] = [k.value for c in ctx.calls for k in c.keywords if k.arg == "language"]
+    values += [v for d in ast.walk(ctx.tree) if isinstance(d, ast.Dict)
+               for k, v in zip(d.keys, d.values) if isinstance(k, ast.Constant) and k.value == "language"]
+    for value in values:
+        text = ctx.literal(value)
+        if isinstance(text, str) and text and text.lower() not in _ENGLISH:
+            return True
+    return False
+
+
 @detector("GL303")
 def distilled_alternative(ctx: PythonContext) -> None:
     if in_benchmark_file(ctx):
@@ -1047,11 +1074,12 @@ def distilled_alternative(ctx: PythonContext) -> None:
             trained_ids.add(normalize_model_id(model))
         checked.append((node, model, how, trains))
     reported: set[str] = set()
+    non_english = _transcribes_non_english(ctx)
     for node, model, how, trains in checked:
         key = normalize_model_id(model)
         if trains or key in trained_ids or key in reported:
             continue  # one finding per checkpoint and file
         reported.add(key)
-        message, impact = alternative_message(model, alternatives_for(model))
+        message, impact = alternative_message(model, alternatives_for(model), non_english=non_english)
         impact["via"] = how
         ctx.report("GL303", node, message, impact=impact)

@@ -36,6 +36,13 @@ SPARSE_CONSTRUCTORS = {
 SPARSE_METHODS = {"tocsr", "tocsc", "tocoo", "tolil", "todok", "tobsr", "transpose", "multiply", "copy", "astype"}
 # Consumers that only show or export a value; `np.savetxt` cannot write a sparse matrix at all.
 DISPLAY_CALLS = {"print", "display", "pprint", "repr", "str", "len", "savetxt"}
+# Plotting calls draw the values they get (`shap.summary_plot(values, X.toarray())`,
+# practical-nlp-code Ch4/10_ShapDemo.ipynb; `plt.imshow(m.todense())`).
+PLOT_CALLS = {"imshow", "matshow", "heatmap", "scatter", "spy", "pcolormesh"}
+
+
+def _is_display_call(name: str) -> bool:
+    return name in DISPLAY_CALLS or name in PLOT_CALLS or name.endswith("plot") or name.endswith("_plot")
 _DENSE_MODULES = {"sklearn.feature_extraction.text", "sklearn.feature_extraction", "sklearn.preprocessing"}
 
 
@@ -98,9 +105,21 @@ def _small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50) ->
         return len(values) == 1 and _small_literal(ctx, values[0], limit)
     if isinstance(node, (ast.List, ast.Tuple)):
         return len(node.elts) <= limit and all(
-            isinstance(e, (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.UnaryOp)) for e in node.elts
+            isinstance(e, (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.UnaryOp)) or _literal_text(ctx, e)
+            for e in node.elts
         )
     return False
+
+
+def _literal_text(ctx: PythonContext, node: ast.AST) -> bool:
+    """A string constant by name, or split/lowered: `[S1.split(), S2.split()]` with `S1 = 'dog bites man'`
+    (practical-nlp-code Ch3/01_OneHotEncoding.ipynb)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords \
+            and node.func.attr in ("split", "lower", "strip", "upper"):
+        node = node.func.value
+    if isinstance(node, ast.Name):
+        return isinstance(ctx.literal(node), str)
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> tuple[str, ast.Call] | None:
@@ -143,7 +162,7 @@ def _only_displayed(ctx: PythonContext, call: ast.AST, _depth: int = 0) -> bool:
     bare expression, or a name used only in those ways), not computed with."""
     node: ast.AST = call
     for anc in ctx.ancestors(call):
-        if isinstance(anc, ast.Call) and call_name(anc) in DISPLAY_CALLS | {"info", "debug"}:
+        if isinstance(anc, ast.Call) and (_is_display_call(call_name(anc)) or call_name(anc) in ("info", "debug")):
             return True
         if isinstance(anc, (ast.JoinedStr, ast.FormattedValue)):
             return True
@@ -154,7 +173,8 @@ def _only_displayed(ctx: PythonContext, call: ast.AST, _depth: int = 0) -> bool:
             if len(names) != 1 or _depth > 2:
                 return False
             scope = ctx.enclosing_function(anc) or ctx.tree
-            uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == names[0] and isinstance(n.ctx, ast.Load)]
+            uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == names[0]
+                    and isinstance(n.ctx, ast.Load) and not _shadowed(ctx, n, scope)]
             return bool(uses) and all(_only_displayed(ctx, u, _depth + 1) for u in uses)
         if isinstance(anc, ast.Call) and call_name(anc) in _RELABEL_CALLS and node is not anc.func:
             node = anc
@@ -167,6 +187,17 @@ def _only_displayed(ctx: PythonContext, call: ast.AST, _depth: int = 0) -> bool:
         if isinstance(anc, ast.Call) and node is not anc.func:
             return False  # handed to a function (`clf.fit(X.toarray(), y)`): computed with
         node = anc
+    return False
+
+
+def _shadowed(ctx: PythonContext, use: ast.Name, scope: ast.AST) -> bool:
+    """`use` sits in a nested function that binds the same name locally: another variable
+    (a notebook's helper `def f(): onehot_encoded = []` next to a module-level `onehot_encoded`)."""
+    func = ctx.enclosing_function(use)
+    while func is not None and func is not scope:
+        if use.id in ctx.local_assignments(func) or use.id in {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}:
+            return True
+        func = ctx.enclosing_function(func)
     return False
 
 
