@@ -543,3 +543,22 @@ def test_single_axis_grid_of_unknown_size_is_not_reported():
     assert [f.line for f in lint_text(two_axes, filename="kde.py", select=["GL101"])] == [4]
     literal = kde.replace("{'bandwidth': bandwidths}", "{'bandwidth': [0.1, 0.5, 1.0]}")
     assert [f.line for f in lint_text(literal, filename="kde.py", select=["GL101"])] == [4]
+
+
+def test_notebook_rebinding_the_grid_sizes_each_search_by_its_own_cell():
+    """Regression (skorch-dev/skorch notebooks/LLM_Classifier.ipynb): `params` is rebound before
+    each GridSearchCV; each search is sized by the binding that reaches it instead of 'not
+    knowable'."""
+    from greenlint.engine import lint_text
+
+    source = ("from sklearn.model_selection import GridSearchCV\n"
+              "params = {'prompt': [p0, p1], 'max_samples': [3, 5]}\n"
+              "search = GridSearchCV(clf, param_grid=params, cv=2)\n"
+              "params = {'tfidf__max_features': [500, 1000], 'tfidf__ngram_range': [(1, 1), (1, 2), (1, 3)]}\n"
+              "search = GridSearchCV(pipe, param_grid=params, cv=2)\n")
+    found = lint_text(source, filename="nb.py", select=["GL101"])
+    assert [(f.line, f.impact["candidates"], f.impact["fits"]) for f in found] == [(3, 4, 8), (5, 6, 12)]
+    # a binding inside a branch does not reach the search: the size stays unknown
+    branchy = source.replace("params = {'tfidf", "if flag:\n    params = {'tfidf").replace("(1, 3)]}\n", "(1, 3)]}\n", 1)
+    found = lint_text(branchy, filename="nb.py", select=["GL101"])
+    assert [f.line for f in found] == [3, 6] and "candidates" not in found[1].impact

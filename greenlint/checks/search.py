@@ -135,7 +135,14 @@ def _follow(ctx: PythonContext, node: ast.AST | None, at: ast.AST | None = None,
     """The expression a name stands for when it is bound exactly once, else the node itself."""
     while isinstance(node, ast.Name) and depth < 6:
         values = _assigned_exprs(ctx, node.id, at or node)
-        if len(values) != 1 or not isinstance(values[0], ast.expr) or _mutated(ctx, node.id, at or node):
+        if _mutated(ctx, node.id, at or node):
+            return node
+        if len(values) > 1:
+            # a notebook rebinding `params` cell after cell: the binding that reaches this use
+            from .training import _reaching
+            bound, value = _reaching(ctx, node, _scope_of(ctx, node))
+            values = [value] if bound and isinstance(value, ast.expr) else []
+        if len(values) != 1 or not isinstance(values[0], ast.expr):
             return node
         node = values[0]
         depth += 1
