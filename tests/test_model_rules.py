@@ -661,3 +661,18 @@ def test_gl304_regression_dense_copy_only_for_plots():
     computed = source.replace("shap.force_plot(explainer.expected_value, shap_values[0, :], X_test_array[0, :])",
                               "model.fit(X_test_array, y_test)")
     assert len(lint(computed, "GL304")) == 1
+
+
+def test_gl304_regression_dense_one_hot_reshaped_into_a_tensor():
+    # deepchem contrib/dragonn/utils.py: one-hot DNA sequences reshaped to (n, 1, length, 5) for a
+    # CNN; scipy.sparse cannot hold a 4-D tensor, so dense output is what the network needs.
+    source = """
+        from sklearn.preprocessing import OneHotEncoder
+
+        def one_hot_encode(sequences, integer_array, sequence_length):
+            one_hot_encoding = OneHotEncoder(sparse=False, n_values=5).fit_transform(integer_array)
+            return one_hot_encoding.reshape(len(sequences), 1, sequence_length, 5).swapaxes(2, 3)
+    """
+    assert lint(source, "GL304") == []
+    flat = source.replace(".reshape(len(sequences), 1, sequence_length, 5).swapaxes(2, 3)", "")
+    assert len(lint(flat, "GL304")) == 1

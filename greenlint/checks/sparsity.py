@@ -296,7 +296,8 @@ def _dense_encoders(ctx: PythonContext) -> None:
         flag = next((kwarg(call, n) for n in flag_names if kwarg(call, n) is not None), None)
         if flag is None or ctx.literal(flag) is not False:
             continue
-        if _encodes_labels_or_literals(ctx, call) or _in_column_transformer(ctx, call) or _output_only_displayed(ctx, call):
+        if _encodes_labels_or_literals(ctx, call) or _in_column_transformer(ctx, call) or _output_only_displayed(ctx, call) \
+                or _output_reshaped_to_tensor(ctx, call):
             continue
         spelled = next(n for n in flag_names if kwarg(call, n) is not None)
         ctx.report(
@@ -358,6 +359,34 @@ def _encoder_outputs(ctx: PythonContext, ctor: ast.Call) -> list[ast.Call] | Non
                 continue  # `enc.categories_`, `enc.fit(x)`: no array comes out
             return None  # passed on (`make_pipeline(enc, clf)`): its output feeds something else
     return outputs
+
+
+def _is_tensor_reshape(node: ast.AST) -> bool:
+    """`x.reshape(n, 1, length, 5)`: three or more dimensions, which scipy.sparse cannot hold."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "reshape"):
+        return False
+    if len(node.args) == 1 and isinstance(node.args[0], (ast.Tuple, ast.List)):
+        return len(node.args[0].elts) >= 3
+    return len(node.args) >= 3
+
+
+def _output_reshaped_to_tensor(ctx: PythonContext, ctor: ast.Call) -> bool:
+    """The one-hot output is reshaped into a 3-D or 4-D tensor for a network (one-hot DNA
+    sequences for a CNN, deepchem contrib/dragonn/utils.py): dense is what the consumer needs."""
+    outputs = _encoder_outputs(ctx, ctor) or []
+    for out in outputs:
+        parent = ctx.parent(out)
+        if isinstance(parent, ast.Attribute) and _is_tensor_reshape(ctx.parent(parent)):
+            return True
+        if isinstance(parent, ast.Assign):
+            names = {t.id for t in parent.targets if isinstance(t, ast.Name)}
+            scope = ctx.enclosing_function(out) or ctx.tree
+            for node in ast.walk(scope):
+                if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
+                    use = ctx.parent(node)
+                    if isinstance(use, ast.Attribute) and _is_tensor_reshape(ctx.parent(use)):
+                        return True
+    return False
 
 
 def _output_only_displayed(ctx: PythonContext, ctor: ast.Call) -> bool:
