@@ -867,3 +867,35 @@ def test_eval_loader_over_the_training_split_is_not_validation(prepare):
                                 'eval_dataset = processed_datasets["validation"]')
     epoch_line = textwrap.dedent(validation).splitlines().index(" " * 4 + "for epoch in range(num_epochs):") + 1
     assert lines(validation) == [epoch_line]
+
+
+def test_epochs_passed_by_every_call_site_in_the_file_are_counted():
+    # huggingface/peft examples/multilayer_perceptron/multilayer_perceptron_lora.ipynb and
+    # image_classification_timm_peft_lora.ipynb: `def train(..., epochs)` called with epochs=30
+    source = """
+        import torch
+
+        max_epochs = 30
+
+        def train(model, optimizer, criterion, train_dataloader, eval_dataloader, epochs):
+            for epoch in range(epochs):
+                model.train()
+                for xb, yb in train_dataloader:
+                    loss = criterion(model(xb), yb)
+                    loss.backward()
+                    optimizer.step()
+                model.eval()
+                for xb, yb in eval_dataloader:
+                    with torch.no_grad():
+                        eval_loss += criterion(model(xb), yb)
+
+        train(module, optimizer, criterion, train_dataloader, eval_dataloader, epochs=max_epochs)
+        train(peft_model, optimizer, criterion, train_dataloader, eval_dataloader, max_epochs)
+    """
+    (finding,) = lint(source)
+    assert (finding.line, finding.impact["epochs"]) == (7, 30)
+    # the smallest count wins; one call below min-epochs means no finding
+    assert lines(source.replace("eval_dataloader, max_epochs)", "eval_dataloader, 3)")) == []
+    # a call site whose count is unknown, or the function passed around, leaves it unknown
+    assert lines(source.replace("eval_dataloader, max_epochs)", "eval_dataloader, n)")) == []
+    assert lines(source + "\nrun(train)\n") == []

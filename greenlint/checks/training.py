@@ -1313,6 +1313,38 @@ def _names_in(node: ast.AST) -> Iterator[str]:
             yield sub.value
 
 
+def _call_site_number(ctx: PythonContext, expr: ast.AST, function: ast.AST) -> int | None:
+    """`def train(model, loaders, epochs): for epoch in range(epochs)` called in the same file as
+    `train(..., epochs=max_epochs)`: the smallest count its call sites pass, when every call site
+    in the file passes a knowable one (peft's MLP and timm notebooks)."""
+    if not isinstance(expr, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    params = function.args.posonlyargs + function.args.args
+    names = [p.arg for p in params]
+    if expr.id not in names or _bindings(function).get(expr.id):
+        return None  # not a plain parameter, or rebound in the body
+    index = names.index(expr.id)
+    if ctx.enclosing_class(function) is not None or ctx.enclosing_function(function) is not None:
+        return None  # methods and closures are called in ways one file does not show
+    counts: list[int] = []
+    for name_node in ctx.walk():
+        if not isinstance(name_node, ast.Name) or name_node.id != function.name:
+            continue
+        call = ctx.parent(name_node)
+        if not isinstance(call, ast.Call) or call.func is not name_node:
+            return None  # passed around (a callback, functools.partial): callers unknown
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            return None
+        given = kwarg(call, expr.id)
+        if given is None and index < len(call.args):
+            given = call.args[index]
+        n = _number(ctx, given, _scope(ctx, call)) if given is not None else None
+        if not isinstance(n, int) or isinstance(n, bool):
+            return None
+        counts.append(n)
+    return min(counts) if counts else None
+
+
 def _range_count(ctx: PythonContext, loop: ast.For, scope: ast.AST) -> int | None:
     it = loop.iter
     # tqdm(range(n)), enumerate(range(n)), trange(n)
@@ -1323,6 +1355,7 @@ def _range_count(ctx: PythonContext, loop: ast.For, scope: ast.AST) -> int | Non
     if isinstance(it.func, ast.Attribute) and call_name(it) == "range":
         return None
     values = [_number(ctx, a, scope) for a in it.args]
+    values = [v if v is not None else _call_site_number(ctx, a, scope) for v, a in zip(values, it.args)]
     if not values or any(v is None or not isinstance(v, int) for v in values):
         return None
     if len(values) == 1:
