@@ -436,7 +436,7 @@ def test_cli_reports_a_grid_search_in_a_cell_with_cell_and_ipynb_positions(tmp_p
         _code("!nvidia-smi\n"),
         _code("grid = {\"C\": [0.1, 1, 10], \"gamma\": [1, 0.1]}\nsearch = GridSearchCV(SVC(), grid, cv=5)\n"),
         _code("%%writefile train.py\nfrom sklearn.model_selection import GridSearchCV\nfrom sklearn.svm import SVC\n"
-              "gs = GridSearchCV(SVC(), {\"C\": [1, 10]}, cv=3)\n"),
+              "gs = GridSearchCV(SVC(), {\"C\": [1, 10], \"gamma\": [1, 0.1]}, cv=3)\n"),
     ])
     found = sorted((f for f in run_cli(fmt, path) if f["code"] == "GL101"), key=lambda f: f["cell"])
     assert [(f["cell"], f["cell_line"]) for f in found] == [(4, 2), (5, 4)], found
@@ -456,7 +456,7 @@ def test_example_notebook_grid_searches_are_found_in_their_cells():
 
 @needs_gl101
 def test_suppression_comments_work_inside_cells(tmp_path):
-    grid = "search = GridSearchCV(SVC(), {\"C\": [0.1, 1, 10]}, cv=5)"
+    grid = "search = GridSearchCV(SVC(), {\"C\": [0.1, 1, 10], \"gamma\": [1, 0.1]}, cv=5)"
     imports = "from sklearn.model_selection import GridSearchCV\nfrom sklearn.svm import SVC\n"
     line_level = _notebook_file(tmp_path, [_code(imports), _code(grid + "  # greenlint: ignore[GL101]\n"), _code(grid + "\n")])
     found = [f for f in run_cli("json", line_level) if f["code"] == "GL101"]
@@ -533,7 +533,7 @@ def test_doctest_and_ipython_prompts_are_stripped_with_columns_kept():
     nb = read_notebook(REAL.read_bytes())
     main = nb.units[0]
     assert _cell_text(main, 6) == ["from sklearn.model_selection import GridSearchCV", "from sklearn.svm import SVC",
-                                   'search = GridSearchCV(SVC(), {"C": [0.1, 1, 10]},', "                      cv=5)"]
+                                   'search = GridSearchCV(SVC(), {"C": [0.1, 1, 10], "gamma": [1, 0.1]},', "                      cv=5)"]
     assert _cell_text(main, 8) == ["import numpy as np", "x = np.arange(10)"]
     line, col = unit_pos(main.text, "GridSearchCV(SVC()")
     loc = main.locate(line, col)

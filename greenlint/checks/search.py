@@ -321,9 +321,9 @@ def _grid_size(ctx: PythonContext, node: ast.AST | None, at: ast.AST) -> int | N
 
 
 def _single_axis(ctx: PythonContext, node: ast.AST | None, at: ast.AST) -> bool:
-    """A grid over one hyper-parameter (`{"bandwidth": 10 ** np.linspace(-1, 1, n)}`). When its size
-    is not visible either, the finding could say neither what it costs nor what random sampling of
-    a single axis would save over a coarser grid: not reported."""
+    """A grid over one hyper-parameter. Random search beats a grid because few of several axes
+    matter (Bergstra and Bengio 2012); on a single axis a random sample is just a coarser grid, so
+    the rule's advice does not apply and the finding is not made."""
     node = _follow(ctx, node, at) if node is not None else None
     dicts = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
     if not dicts or not all(isinstance(d, ast.Dict) and None not in d.keys for d in dicts):
@@ -691,7 +691,7 @@ def _sklearn_searches(ctx: PythonContext, opts: dict[str, Any], min_candidates: 
         candidates = _grid_size(ctx, grid, call)
         if candidates is not None and candidates < min_candidates:
             continue
-        if candidates is None and _single_axis(ctx, grid, call):
+        if _single_axis(ctx, grid, call):
             continue
         if candidates is None and _in_method(ctx, call):
             continue
@@ -721,7 +721,7 @@ def _parameter_grids(ctx: PythonContext, opts: dict[str, Any], min_candidates: i
         candidates = _grid_size(ctx, arg(call, 0, "param_grid"), call)
         if candidates is not None and candidates < min_candidates:
             continue
-        if candidates is None and _single_axis(ctx, arg(call, 0, "param_grid"), call):
+        if _single_axis(ctx, arg(call, 0, "param_grid"), call):
             continue
         if candidates is None and _in_method(ctx, call):
             continue
@@ -777,7 +777,10 @@ def _optuna_grids(ctx: PythonContext, opts: dict[str, Any], min_candidates: int)
             fn = ctx.functions.get(fns[0].id) if fns and isinstance(fns[0], ast.Name) else None
             candidates = _suggest_space_size(ctx, fn)
         else:
-            candidates = _dict_size(ctx, arg(call, 0, "search_space"), call) if arg(call, 0, "search_space") is not None else None
+            space = arg(call, 0, "search_space")
+            if space is not None and _single_axis(ctx, space, call):
+                continue
+            candidates = _dict_size(ctx, space, call) if space is not None else None
         if candidates is not None and candidates < min_candidates:
             continue
         if candidates is None and not objectives and ctx.enclosing_class(call) is not None:
@@ -810,6 +813,8 @@ def _ray_grids(ctx: PythonContext, opts: dict[str, Any], min_candidates: int) ->
         groups.setdefault(id(outer), (outer, []))[1].append(axis)
     training = _training(ctx)
     for outer, axes in groups.values():
+        if len(axes) == 1:
+            continue  # one axis: a random sample of it is only a coarser grid (see _single_axis)
         axes.sort(key=lambda n: (n.lineno, n.col_offset))
         trainables, samples = _ray_consumers(ctx, outer)
         verdicts = [training.callable_trains(t, outer) for t in trainables]
