@@ -406,7 +406,7 @@ parameters:
 
 def test_gl101_launch_sweep_grid_over_an_int_range_is_found():
     # wandb/examples launch-sweeps/custom-scheduler: the method sits under scheduler.settings,
-    # and the only parameter is an int range (a grid walks all 11 values)
+    # and a parameter is an int range (a grid walks all 11 values)
     source = '''\
 scheduler:
   job: <INSERT SCHEDULER JOB>
@@ -421,8 +421,10 @@ parameters:
     max: 10
     min: 0
 '''
+    assert _lint(source, "custom_job_sweep_config.yaml", "GL101", kind="yaml") == []  # one axis: a coarser grid
+    source += "  param2:\n    values: [0.1, 0.01]\n"
     [finding] = _lint(source, "custom_job_sweep_config.yaml", "GL101", kind="yaml")
-    assert (finding.line, finding.impact["candidates"]) == (5, 11)
+    assert (finding.line, finding.impact["candidates"]) == (5, 22)
     assert _lint(source.replace("method: grid", "method: bayes"), "c.yaml", "GL101", kind="yaml") == []
 
 

@@ -43,7 +43,8 @@ def _int_range(lo, hi, step=None) -> int | None:
     return int(math.floor((hi_v - lo_v) / s + 1e-9)) + 1 if hi_v >= lo_v else None
 
 
-def _wandb_size(params) -> int | None:
+def _wandb_counts(params) -> list[int | None]:
+    """Values per axis of a W&B `parameters` block (nested blocks flattened)."""
     counts: list[int | None] = []
     for _, spec in params.items():
         if not spec.is_map:
@@ -54,15 +55,20 @@ def _wandb_size(params) -> int | None:
         elif spec.get("value") is not None:
             counts.append(1)
         elif spec.get("parameters") is not None and spec.get("parameters").is_map:
-            counts.append(_wandb_size(spec.get("parameters")))
+            counts.extend(_wandb_counts(spec.get("parameters")))
         elif spec.get("min") is not None and spec.get("max") is not None:
             counts.append(_int_range(spec.get("min"), spec.get("max")))  # a grid walks an int range
         else:
             counts.append(None)
-    return _product(counts)
+    return counts
 
 
-def _report(ctx, node, platform: str, size: int | None, instead: str, cap=None) -> None:
+def _report(ctx, node, platform: str, counts: list[int | None], instead: str, cap=None) -> None:
+    """`counts`: values per axis (None: not knowable). A grid over one varying axis is not
+    reported, as in Python: on one axis a random sample is only a coarser grid."""
+    if sum(1 for c in counts if c != 1) < 2:
+        return
+    size = _product(counts)
     options = ctx.options("GL101")
     if size is not None and size < int(options.get("min-candidates", 2)):
         return
@@ -111,7 +117,7 @@ def _wandb(ctx, doc) -> None:
             methods.append(settings.get("method"))
     for method in methods:
         if method is not None and (method.str() or "").lower() == "grid":
-            _report(ctx, method, "W&B sweep", _wandb_size(params),
+            _report(ctx, method, "W&B sweep", _wandb_counts(params),
                     "use `method: bayes` or `method: random` with a `run_cap`, and `early_terminate: {type: hyperband}`",
                     cap=doc.get("run_cap"))
 
@@ -136,7 +142,7 @@ def _katib(ctx, doc) -> None:
             counts.append(_int_range(space.get("min"), space.get("max"), space.get("step")))
         else:
             counts.append(None)
-    _report(ctx, algo, "Katib", _product(counts) if counts else None,
+    _report(ctx, algo, "Katib", counts,
             "use `algorithmName: bayesianoptimization`, `tpe` or `random` with `maxTrialCount`, or `hyperband`",
             cap=spec.get("maxTrialCount"))
 
@@ -156,7 +162,7 @@ def _azure(ctx, doc) -> None:
             counts.append(_len_values(spec.get("values")))
         else:
             counts.append(None)
-    _report(ctx, algo, "Azure ML sweep", _product(counts) if counts else None,
+    _report(ctx, algo, "Azure ML sweep", counts,
             "use `sampling_algorithm: bayesian` or `random` with `limits.max_total_trials` and an `early_termination` policy",
             cap=_azure_cap(doc))
 
@@ -192,7 +198,7 @@ def _vertex(ctx, doc) -> None:
             if holder is not None and holder.is_map and holder.get("maxTrialCount") is not None:
                 cap = holder.get("maxTrialCount")
                 break
-        _report(ctx, node, "Vertex AI", _product(counts) if counts else None,
+        _report(ctx, node, "Vertex AI", counts,
                 "leave `algorithm` unset (Vertex AI's default Bayesian optimisation) or use `RANDOM_SEARCH` with `maxTrialCount`",
                 cap=cap)
 
@@ -214,7 +220,7 @@ def _sagemaker(ctx, doc) -> None:
                     counts.append(_int_range(item.get("MinValue"), item.get("MaxValue")))
                 else:
                     counts.append(None)
-        _report(ctx, node, "SageMaker tuning job", _product(counts) if counts else None,
+        _report(ctx, node, "SageMaker tuning job", counts,
                 "use `\"Strategy\": \"Bayesian\"` or `\"Hyperband\"` with `MaxNumberOfTrainingJobs`")
 
 
@@ -232,9 +238,9 @@ def sagemaker_vertex_grid(ctx) -> None:
         if qual in _SM_TUNER:
             strategy = next((k.value for k in call.keywords if k.arg == "strategy"), None)
             if ctx.literal(strategy) == "Grid":
-                size = _sm_python_size(ctx, next((k.value for k in call.keywords if k.arg == "hyperparameter_ranges"),
+                counts = _sm_python_counts(ctx, next((k.value for k in call.keywords if k.arg == "hyperparameter_ranges"),
                                                  call.args[2] if len(call.args) > 2 else None))
-                _report_py(ctx, strategy, "SageMaker HyperparameterTuner", size,
+                _report_py(ctx, strategy, "SageMaker HyperparameterTuner", counts,
                            "use `strategy=\"Bayesian\"` or `\"Hyperband\"` with `max_jobs`")
         elif qual in _VERTEX_TUNER:
             algo = next((k.value for k in call.keywords if k.arg == "search_algorithm"), None)
@@ -243,7 +249,11 @@ def sagemaker_vertex_grid(ctx) -> None:
                            "leave `search_algorithm` unset (Bayesian optimisation) or use `\"random\"` with `max_trial_count`")
 
 
-def _report_py(ctx, node, platform: str, size: int | None, instead: str) -> None:
+def _report_py(ctx, node, platform: str, counts: list[int | None] | None, instead: str) -> None:
+    """`counts`: values per axis, or None when the search space is not visible."""
+    if counts is not None and sum(1 for c in counts if c != 1) < 2:
+        return  # one varying axis (see _report)
+    size = _product(counts) if counts else None
     options = ctx.options("GL101")
     if size is not None and size < int(options.get("min-candidates", 2)):
         return
@@ -252,8 +262,8 @@ def _report_py(ctx, node, platform: str, size: int | None, instead: str) -> None
                {"platform": platform, "candidates": size})
 
 
-def _sm_python_size(ctx, node: Any) -> int | None:
-    """{"lr": CategoricalParameter([...]), "depth": IntegerParameter(1, 5)} -> product of sizes."""
+def _sm_python_counts(ctx, node: Any) -> list[int | None] | None:
+    """{"lr": CategoricalParameter([...]), "depth": IntegerParameter(1, 5)} -> values per axis."""
     if not isinstance(node, ast.Dict):
         return None
     counts: list[int | None] = []
@@ -269,7 +279,7 @@ def _sm_python_size(ctx, node: Any) -> int | None:
             counts.append(args[1] - args[0] + 1)
         else:
             counts.append(None)
-    return _product(counts)
+    return counts
 
 
 # ---- GL302 in configs
