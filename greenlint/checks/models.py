@@ -455,12 +455,11 @@ def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: as
 def in_benchmark_file(ctx: PythonContext) -> bool:
     """A benchmark, profiling script or test suite: models there are picked to exercise code, not
     to serve or train anything."""
-    parts = ctx.path.replace("\\", "/").lower().split("/")
-    name = parts[-1]
-    if "bench" in name or "profil" in name or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
+    if ctx.in_test_file:
         return True
-    # `benchmark/`, `benchmarks/`, `benchmarking/` folders (faster-whisper's WER and speed benchmarks).
-    return any(part in ("tests", "test", "testing") or part.startswith("bench") for part in parts[:-1])
+    parts = ctx.path.replace("\\", "/").lower().split("/")
+    # benchmark and profiling scripts, and `benchmark/`-style folders (faster-whisper's WER benchmarks)
+    return "bench" in parts[-1] or "profil" in parts[-1] or any(part.startswith("bench") for part in parts[:-1])
 
 
 # ---------------------------------------------------------------------------------------

@@ -652,12 +652,9 @@ def _defines_search_api(ctx: PythonContext) -> bool:
     return any(isinstance(n, ast.ClassDef) and n.name in DEFINED_SEARCH_CLASSES for n in ctx.walk())
 
 
-_TEST_PATH = re.compile(r"(^|[/\\])(tests?|testing)[/\\]|(^|[/\\])(test_[^/\\]*|[^/\\]*_test|conftest)\.(py|ipynb)$")
-
-
 def _skip_tests(ctx: PythonContext, code: str) -> bool:
     """Test suites exercise the search APIs on toy data; they are not searches anyone runs for real."""
-    return not ctx.options(code).get("include-tests", False) and bool(_TEST_PATH.search(ctx.path))
+    return not ctx.options(code).get("include-tests", False) and ctx.in_test_file
 
 
 @detector("GL101")

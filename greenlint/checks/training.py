@@ -22,14 +22,6 @@ from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, k
 _MISSING = object()  # an argument that is not given at all
 
 
-_TEST_FILE = re.compile(r"(^|[/\\])(tests?|testing)[/\\]|(^|[/\\])test_[^/\\]*\.(py|ipynb)$|_test\.py$|(^|[/\\])conftest\.py$")
-
-
-def _is_test_file(path: str) -> bool:
-    """Unit tests train on toy data to check code, not to produce a model: not reported."""
-    return bool(_TEST_FILE.search(path))
-
-
 def _scope(ctx: PythonContext, node: ast.AST) -> ast.AST:
     return ctx.enclosing_function(node) or ctx.tree
 
@@ -660,7 +652,7 @@ def _report_epochs(ctx: PythonContext, node: ast.AST, n: float, what: str, lib: 
 
 @detector("GL201")
 def missing_early_stopping(ctx: PythonContext) -> None:
-    if _is_test_file(ctx.path):
+    if ctx.in_test_file:  # unit tests train on toy data to check code
         return
     if _reports_to_nni_assessor(ctx):
         return
@@ -1703,7 +1695,7 @@ def _backward_calls(ctx: PythonContext) -> list[ast.Call]:
 
 @detector("GL202")
 def full_precision_training(ctx: PythonContext) -> None:
-    if _is_test_file(ctx.path):
+    if ctx.in_test_file:  # unit tests train on toy data to check code
         return
     # hand-written PyTorch loops on CUDA
     if (
@@ -1855,7 +1847,7 @@ def _training_calls(ctx: PythonContext) -> Iterator[ast.Call]:
 
 @detector("GL203")
 def energy_not_measured(ctx: PythonContext) -> None:
-    if _is_test_file(ctx.path):
+    if ctx.in_test_file:  # unit tests train on toy data to check code
         return
     if ctx.imports.uses(*_MEASURING):
         return
