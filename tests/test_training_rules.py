@@ -899,3 +899,19 @@ def test_epochs_passed_by_every_call_site_in_the_file_are_counted():
     # a call site whose count is unknown, or the function passed around, leaves it unknown
     assert lines(source.replace("eval_dataloader, max_epochs)", "eval_dataloader, n)")) == []
     assert lines(source + "\nrun(train)\n") == []
+
+
+def test_epochs_from_args_parsed_in_a_helper_function():
+    """The core resolves `args.x` when a helper of the file returns the parsed arguments (timm's
+    `args, args_text = _parse_args()`), for every rule, not only GL301."""
+    from greenlint.engine import lint_text
+
+    source = (
+        "import argparse\nfrom tensorflow import keras\n"
+        "def get_args():\n    p = argparse.ArgumentParser()\n    p.add_argument('--epochs', type=int, default=80)\n"
+        "    return p.parse_args()\n"
+        "args = get_args()\nmodel = keras.Sequential([keras.layers.Dense(1)])\n"
+        "model.fit(x, y, validation_split=0.1, epochs=args.epochs)\n"
+    )
+    [finding] = lint_text(source, filename="train.py", select=["GL201"])
+    assert "80 epochs" in finding.message

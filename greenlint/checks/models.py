@@ -145,11 +145,7 @@ class Flow:
 
 
 def flow(ctx: PythonContext) -> Flow:
-    cached = getattr(ctx, "_greenlint_models_flow", None)
-    if cached is None:
-        cached = Flow(ctx)
-        ctx._greenlint_models_flow = cached  # type: ignore[attr-defined]
-    return cached
+    return ctx.memo("models.flow", lambda: Flow(ctx))
 
 
 def is_random_input(ctx: PythonContext, node: ast.AST | None, _depth: int = 0) -> bool:
@@ -325,31 +321,6 @@ def store_true_flags(ctx: PythonContext) -> dict[str, bool]:
     return flags
 
 
-def helper_args_names(ctx: PythonContext) -> set[str]:
-    """Names bound to what a helper of this file returns when that helper parses the command
-    line (`args, args_text = _parse_args()` in timm's train.py, `args = get_args()`)."""
-    cached = getattr(ctx, "_greenlint_helper_args", None)
-    if cached is not None:
-        return cached
-    parsers = set()
-    for name, func in ctx.functions.items():
-        if any(isinstance(c, ast.Call) and call_name(c) in ("parse_args", "parse_known_args") for c in ast.walk(func)):
-            parsers.add(name.split(".")[-1])
-    names: set[str] = set()
-    if parsers:
-        for node in ctx.nodes_of(ast.Assign):
-            value = node.value
-            if isinstance(value, ast.Subscript):
-                value = value.value
-            if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)) and call_name(value) in parsers:
-                for target in node.targets:
-                    first = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
-                    if isinstance(first, ast.Name):
-                        names.add(first.id)
-    ctx._greenlint_helper_args = names  # type: ignore[attr-defined]
-    return names
-
-
 def reaching_value(ctx: PythonContext, node: ast.Name) -> ast.expr | None:
     """The value of the last plain assignment to `node`'s name before it, in straight-line code
     of the same scope (a notebook that rebinds `hub_config` cell after cell), or None when a
@@ -379,7 +350,7 @@ def value_of(ctx: PythonContext, node: ast.AST | None) -> Any:
     reaching definition of a name rebound in straight-line code."""
     value = ctx.literal(node)
     if value is UNKNOWN and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        if node.value.id in ctx.parsed_args_names or node.value.id in helper_args_names(ctx):
+        if node.value.id in ctx.parsed_args_names:
             if node.attr in ctx.argparse_defaults:
                 return ctx.literal(ctx.argparse_defaults[node.attr])
             flags = store_true_flags(ctx)

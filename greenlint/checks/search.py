@@ -524,7 +524,7 @@ class _Training:
             return None
         if isinstance(node, ast.Name):
             fn = ctx.functions.get(node.id)
-            if fn is not None and _defined_at_module_or_enclosing(ctx, fn, at):
+            if fn is not None:  # the last definition of that name in this file
                 return self.function_trains(fn)
             cls = _class_named(ctx, node.id)
             if cls is not None:
@@ -557,11 +557,6 @@ def _class_named(ctx: PythonContext, name: str) -> ast.ClassDef | None:
     return None
 
 
-def _defined_at_module_or_enclosing(ctx: PythonContext, fn: ast.AST, at: ast.AST) -> bool:
-    # ctx.functions keeps the last definition of a name; good enough, both live in this file.
-    return True
-
-
 def _is_study(ctx: PythonContext, node: ast.AST, at: ast.AST) -> bool:
     if isinstance(node, ast.Attribute) and node.attr == "study" and isinstance(node.value, ast.Name):
         return False  # trial.study: the study of a running trial, not a new search
@@ -569,11 +564,7 @@ def _is_study(ctx: PythonContext, node: ast.AST, at: ast.AST) -> bool:
 
 
 def _training(ctx: PythonContext) -> _Training:
-    cached = getattr(ctx, "_greenlint_search_training", None)
-    if cached is None:
-        cached = _Training(ctx)
-        ctx._greenlint_search_training = cached  # type: ignore[attr-defined]
-    return cached
+    return ctx.memo("search.training", lambda: _Training(ctx))
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from ..finding import Finding, Fix, Severity
 from ..rules import Rule
@@ -42,6 +42,13 @@ class BaseContext:
         self.text = text
         self.lines = text.splitlines()
         self.findings: list[Finding] = []
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, build: Callable[[], Any]) -> Any:
+        """A value detectors of one file share (an analysis several rules need), built once."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     @property
     def in_test_file(self) -> bool:

@@ -274,19 +274,24 @@ class PythonContext(BaseContext):
 
     @cached_property
     def parsed_args_names(self) -> set[str]:
-        """Names bound to `parser.parse_args()` / `parse_known_args()[0]` results."""
+        """Names bound to `parser.parse_args()` / `parse_known_args()[0]` results, directly or
+        through a helper of this file that returns them (`args, args_text = _parse_args()` in
+        timm's train.py, `args = get_args()`)."""
+        parsers = {"parse_args", "parse_known_args"}
+        for name, func in self.functions.items():
+            if any(isinstance(c, ast.Call) and call_name(c) in ("parse_args", "parse_known_args")
+                   for c in ast.walk(func)):
+                parsers.add(name)
         names: set[str] = set()
         for node in self.nodes_of(ast.Assign):
-            if isinstance(node, ast.Assign):
-                value = node.value
-                if isinstance(value, ast.Subscript):
-                    value = value.value
-                if isinstance(value, ast.Call) and call_name(value) in ("parse_args", "parse_known_args"):
-                    for target in node.targets:
-                        if isinstance(target, ast.Name):
-                            names.add(target.id)
-                        elif isinstance(target, ast.Tuple) and target.elts and isinstance(target.elts[0], ast.Name):
-                            names.add(target.elts[0].id)
+            value = node.value
+            if isinstance(value, ast.Subscript):
+                value = value.value
+            if isinstance(value, ast.Call) and call_name(value) in parsers:
+                for target in node.targets:  # type: ignore[attr-defined]
+                    first = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
+                    if isinstance(first, ast.Name):
+                        names.add(first.id)
         return names
 
     def literal(self, node: ast.AST | None, scope: ast.AST | None = None, _depth: int = 0) -> Any:
