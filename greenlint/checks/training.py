@@ -188,6 +188,14 @@ class Args:
                 return UNKNOWN
         return UNKNOWN if self.opaque else _MISSING
 
+    def sets(self, *names: str) -> bool:
+        """Any of `names` is given, and not as None (`early_stopping_rounds=None` is off)."""
+        return any(self.get(n) is not _MISSING and not _is_none(self.get(n)) for n in names)
+
+    def first(self, names: Iterable[str]) -> Any:
+        """The expression of the first of `names` that is given, else _MISSING."""
+        return next((self.get(n) for n in names if self.get(n) is not _MISSING), _MISSING)
+
     def has(self, name: str) -> bool | None:
         value = self.get(name)
         if value is UNKNOWN:
@@ -1138,49 +1146,30 @@ def _boost_fit(ctx: PythonContext, fit: ast.Call, ctor: ast.Call, kind: str, min
         return
     if kind == "xgboost":
         for src, s in ((ca, cscope), (fa, scope)):
-            es = src.get("early_stopping_rounds")
-            if es is not _MISSING and not _is_none(es):
-                return
-            if _Callbacks(ctx, XGB_ES, s).verdict(src.get("callbacks")) is not False:
+            if src.sets("early_stopping_rounds") or _Callbacks(ctx, XGB_ES, s).verdict(src.get("callbacks")) is not False:
                 return
         rounds_expr = ca.get("n_estimators")
         default, fix = 100, "xgboost"
         if _boost_kind(ctx, ctor) and ("RF" in (_ctor_name(ctx, ctor) or "")):
             return
     elif kind == "lightgbm":
-        for key in LGB_ES_KEYS:
-            value = ca.get(key)
-            if value is not _MISSING and not _is_none(value):
-                return
-        es = fa.get("early_stopping_rounds")
-        if es is not _MISSING and not _is_none(es):
+        if ca.sets(*LGB_ES_KEYS) or fa.sets("early_stopping_rounds"):
             return
         if _Callbacks(ctx, LGB_ES, scope).verdict(fa.get("callbacks")) is not False:
             return
-        rounds_expr = _MISSING
-        for key in LGB_ROUND_ALIASES:
-            if ca.get(key) is not _MISSING:
-                rounds_expr = ca.get(key)
-                break
+        rounds_expr = ca.first(LGB_ROUND_ALIASES)
         default, fix = 100, "lightgbm"
     else:  # catboost
         if ctor.args:
             return
-        for key in CB_ES_KEYS:
-            for src in (ca, fa):
-                value = src.get(key)
-                if value is not _MISSING and not _is_none(value):
-                    return
+        if ca.sets(*CB_ES_KEYS) or fa.sets(*CB_ES_KEYS):
+            return
         params = ca.get("params")
         if params is not _MISSING:
             return
         if _Callbacks(ctx, set(), scope).verdict(fa.get("callbacks")) is not False:
             return
-        rounds_expr = _MISSING
-        for key in CB_ROUND_KEYS:
-            if ca.get(key) is not _MISSING:
-                rounds_expr = ca.get(key)
-                break
+        rounds_expr = ca.first(CB_ROUND_KEYS)
         default, fix = 1000, "catboost"
     if rounds_expr is UNKNOWN:
         return
