@@ -915,3 +915,27 @@ def test_epochs_from_args_parsed_in_a_helper_function():
     )
     [finding] = lint_text(source, filename="train.py", select=["GL201"])
     assert "80 epochs" in finding.message
+
+
+def test_epochs_from_config_dataclass_defaults():
+    """Config dataclasses resolve like argparse defaults; a keyword at construction or a later
+    assignment wins (peft adamss_finetuning/glue_adamss_asa_example.py uses HfArgumentParser)."""
+    from greenlint.engine import lint_text
+
+    base = ("from dataclasses import dataclass, field\nfrom tensorflow import keras\n@dataclass\n"
+            "class TrainConfig:\n    epochs: int = 120\n    lr: float = field(default=1e-3)\n")
+    fit = "model = keras.Sequential([keras.layers.Dense(1)])\nmodel.fit(x, y, validation_split=0.1, epochs=cfg.epochs)\n"
+    [finding] = lint_text(base + "cfg = TrainConfig()\n" + fit, select=["GL201"])
+    assert "120 epochs" in finding.message
+    assert lint_text(base + "cfg = TrainConfig(epochs=5)\n" + fit, select=["GL201"]) == []
+    assert lint_text(base + "cfg = TrainConfig()\ncfg.epochs = 3\n" + fit, select=["GL201"]) == []
+    assert lint_text(base + "cfg = TrainConfig(*sys.argv)\n" + fit, select=["GL201"]) == []
+    hf = ("from dataclasses import dataclass, field\n"
+          "from transformers import HfArgumentParser, Trainer, TrainingArguments\n@dataclass\n"
+          "class ScriptArguments:\n    num_epochs: int = field(default=100)\n"
+          "parser = HfArgumentParser((ScriptArguments, TrainingArguments))\n"
+          "script_args, training_args = parser.parse_args_into_dataclasses()\n"
+          "args = TrainingArguments(output_dir='o', eval_strategy='epoch', num_train_epochs=script_args.num_epochs)\n"
+          "trainer = Trainer(model=model, args=args, train_dataset=tr, eval_dataset=ev)\ntrainer.train()\n")
+    [finding] = lint_text(hf, select=["GL201"])
+    assert "100 epochs" in finding.message

@@ -311,7 +311,7 @@ class PythonContext(BaseContext):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             if node.value.id in self.parsed_args_names and node.attr in self.argparse_defaults:
                 return self.literal(self.argparse_defaults[node.attr], None, _depth + 1)
-            return UNKNOWN
+            return self._config_field(node, scope, _depth)
         if isinstance(node, ast.BinOp):
             left = self.literal(node.left, scope, _depth + 1)
             right = self.literal(node.right, scope, _depth + 1)
@@ -358,6 +358,86 @@ class PythonContext(BaseContext):
                 return self.literal(default, None, depth + 1) if default is not None else UNKNOWN
         value = self.module_constants.get(node.id)
         return self.literal(value, None, depth + 1) if value is not None else UNKNOWN
+
+    @cached_property
+    def config_classes(self) -> dict[str, dict[str, ast.expr]]:
+        """Config classes of this file (dataclasses, pydantic models, classes of annotated
+        fields): class name -> field -> default expression (`epochs: int = 100`,
+        `field(default=100)`; a `default_factory` is not knowable)."""
+        classes: dict[str, dict[str, ast.expr]] = {}
+        for cls in self.nodes_of(ast.ClassDef):
+            fields: dict[str, ast.expr] = {}
+            for stmt in cls.body:  # type: ignore[attr-defined]
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+                    value: ast.expr | None = stmt.value
+                    if isinstance(value, ast.Call) and call_name(value) in ("field", "Field"):
+                        value = kwarg(value, "default") or (value.args[0] if call_name(value) == "Field" and value.args else None)
+                    if value is not None:
+                        fields[stmt.target.id] = value
+            if fields:
+                classes[cls.name] = fields  # type: ignore[attr-defined]
+        return classes
+
+    @cached_property
+    def parsed_dataclass_names(self) -> dict[str, str]:
+        """Names bound by `HfArgumentParser((A, B)).parse_args_into_dataclasses()` -> class name:
+        command-line dataclasses, whose field defaults count like argparse defaults."""
+        parsers: dict[str, list[str]] = {}
+        for node in self.nodes_of(ast.Assign):
+            value = node.value  # type: ignore[attr-defined]
+            if isinstance(value, ast.Call) and call_name(value) == "HfArgumentParser" and value.args:
+                spec = value.args[0]
+                names = [dotted(e) or "" for e in spec.elts] if isinstance(spec, (ast.Tuple, ast.List)) else [dotted(spec) or ""]
+                for target in node.targets:  # type: ignore[attr-defined]
+                    if isinstance(target, ast.Name):
+                        parsers[target.id] = names
+        bound: dict[str, str] = {}
+        for node in self.nodes_of(ast.Assign):
+            value, index = node.value, None  # type: ignore[attr-defined]
+            if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant):
+                value, index = value.value, value.slice.value
+            if not (isinstance(value, ast.Call) and call_name(value) == "parse_args_into_dataclasses"
+                    and isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name)):
+                continue
+            classes = parsers.get(value.func.value.id, [])
+            for target in node.targets:  # type: ignore[attr-defined]
+                if isinstance(target, ast.Tuple):
+                    for i, elt in enumerate(target.elts):
+                        if isinstance(elt, ast.Name) and i < len(classes):
+                            bound[elt.id] = classes[i]
+                elif isinstance(target, ast.Name) and isinstance(index, int) and index < len(classes):
+                    bound[target.id] = classes[index]
+        return bound
+
+    def _config_field(self, node: ast.Attribute, scope: ast.AST | None, depth: int) -> Any:
+        """`cfg.epochs` where `cfg = TrainConfig()` (or the class itself, or a command-line
+        dataclass) and the class of this file declares `epochs: int = 100`."""
+        owner = node.value.id  # type: ignore[attr-defined]
+        if any(isinstance(n, ast.Attribute) and n.attr == node.attr and isinstance(n.ctx, ast.Store)
+               and isinstance(n.value, ast.Name) and n.value.id == owner for n in self.nodes_of(ast.Attribute)):
+            return UNKNOWN  # the field is set somewhere: not its default
+        cls_name, call = self.parsed_dataclass_names.get(owner), None
+        if cls_name is None:
+            if owner in self.config_classes:
+                cls_name = owner
+            else:
+                function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else self.enclosing_function(node)
+                bound = _scope_assignments(function).get(owner) if function is not None else None
+                values = bound if bound is not None else [self.module_constants[owner]] if owner in self.module_constants else []
+                if len(values) != 1 or not isinstance(values[0], ast.Call):
+                    return UNKNOWN
+                call = values[0]
+                cls_name = dotted(call.func)
+        fields = self.config_classes.get(cls_name or "")
+        if not fields or node.attr not in fields:
+            return UNKNOWN
+        if call is not None:
+            if call.args or has_star_kwargs(call):
+                return UNKNOWN  # a positional or forwarded argument may set it
+            given = kwarg(call, node.attr)
+            if given is not None:
+                return self.literal(given, scope, depth + 1)
+        return self.literal(fields[node.attr], None, depth + 1)
 
     def int_value(self, node: ast.AST | None, scope: ast.AST | None = None) -> int | None:
         value = self.literal(node, scope)
