@@ -298,7 +298,8 @@ class PythonContext(BaseContext):
         """The value of `node` when the code makes it knowable, else UNKNOWN.
 
         Follows literals, module-level constants, names assigned once in the enclosing
-        function, that function's parameter defaults, and argparse defaults (`args.epochs`).
+        function, that function's parameter defaults, argparse defaults (`args.epochs`), and the
+        field defaults of config dataclasses (`cfg.epochs` with `cfg = TrainConfig()`).
         """
         if node is None or _depth > 8:
             return UNKNOWN
