@@ -162,16 +162,19 @@ def _walk(root: Path, resolver: ConfigResolver, found: dict[Path, str], problems
     seen_real: set[str] = set()
     stack_base = _gitignore_stack(root)
 
-    def visit(folder: Path, ignores: list[GitIgnore]) -> None:
+    def visit(folder: Path, ignores: list[GitIgnore], ancestors: tuple[str, ...] = ()) -> None:
         try:
             real = os.path.realpath(folder)
         except OSError as exc:
             problems.append(Problem(folder, f"cannot resolve folder: {exc}"))
             return
-        if real in seen_real:
-            problems.append(Problem(folder, "symbolic link loop: folder already visited, skipped"))
+        if real in ancestors:
+            problems.append(Problem(folder, "symbolic link loop: it leads back to a folder above it; skipped"))
             return
+        if real in seen_real:
+            return  # a second link to a folder already checked (translated docs, shared data)
         seen_real.add(real)
+        ancestors = (*ancestors, real)
         own = _load_gitignore(folder)
         if own is not None:
             ignores = ignores + [own]
@@ -192,7 +195,7 @@ def _walk(root: Path, resolver: ConfigResolver, found: dict[Path, str], problems
                     continue
                 if _is_virtualenv(path):
                     continue
-                visit(path, ignores)
+                visit(path, ignores, ancestors)
                 continue
             if entry.is_symlink() and not os.path.exists(path):
                 problems.append(Problem(path, "broken symbolic link"))

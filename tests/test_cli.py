@@ -277,3 +277,15 @@ def test_cache_is_shared_between_processes(tmp_path):
     second = run(["--format", "json", "--jobs", "1", "."], tmp_path, env={"PYTHONHASHSEED": "2"})
     assert sorted(p.name for p in (tmp_path / ".greenlint_cache").rglob("*") if p.is_file()) == entries
     assert len(entries) == 3 and len(json.loads(second.stdout)["findings"]) == 3
+
+
+def test_second_link_to_a_folder_is_not_a_loop(tmp_path):
+    """Regression (open-mmlab/mmpretrain docs/zh_CN/api links to docs/en/api): the folder is
+    checked once and nothing is reported about the link; a link back up is a loop."""
+    write(tmp_path, {"docs/en/api/train.py": GRID})
+    os.symlink(tmp_path / "docs" / "en" / "api", tmp_path / "docs" / "zh_api")
+    found = codes(run(["--format", "json", "--no-cache", "."], tmp_path))
+    assert [code for _, _, code in found] == ["GL101"]
+    os.symlink(tmp_path / "docs", tmp_path / "docs" / "en" / "up")
+    found = codes(run(["--format", "json", "--no-cache", "."], tmp_path))
+    assert ("docs/en/up", 1, "GL000") in found
