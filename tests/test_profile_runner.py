@@ -220,3 +220,23 @@ def test_notebook_runs_as_a_script_without_its_magics(tmp_path):
     result = run_script(notebook, seconds=30, idle_seconds=0)
     assert result.exit_status == 0 and result.status == "ended"
     assert any("notebook converted" in n for n in result.notes)
+
+
+def test_real_lightgbm_rounds_are_counted(tmp_path):
+    """The LightGBM hook against the real library: every boosting round is one unit, planned from
+    `num_boost_round`, and the sklearn wrapper goes through the same hook."""
+    pytest.importorskip("lightgbm")
+    job = script(tmp_path, """
+        import numpy as np
+        import lightgbm as lgb
+        rng = np.random.default_rng(0)
+        X = rng.normal(size=(2000, 8)); y = X[:, 0] + rng.normal(size=2000)
+        lgb.train({"objective": "regression", "verbose": -1}, lgb.Dataset(X[:1600], y[:1600]),
+                  num_boost_round=40, valid_sets=[lgb.Dataset(X[1600:], y[1600:])])
+        lgb.LGBMRegressor(n_estimators=30, verbose=-1).fit(X, y)
+    """)
+    result = run_script(job, seconds=60, idle_seconds=0)
+    assert result.exit_status == 0
+    profile = build_profile(result)
+    assert profile["units"]["kind"] == "round"
+    assert (profile["units"]["done"], profile["units"]["planned"]) == (70, 70)
