@@ -67,3 +67,15 @@ def test_rule_cites_a_source(code):
 def test_codes_and_names_are_unique():
     names = [r.name for r in RULES.values()]
     assert len(names) == len(set(names))
+
+
+def test_readme_lists_every_rule_with_its_default():
+    """The README's rule table is the front door: it must not drift from rules/."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for code, rule in RULES.items():
+        row = next((line for line in readme.splitlines() if line.startswith(f"| {code} | {rule.name} |")), None)
+        assert row is not None, f"README lacks {code} {rule.name}"
+        assert f"| {rule.severity} |" in row
+        assert ("| yes" in row) == rule.enabled_by_default
