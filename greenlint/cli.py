@@ -27,7 +27,12 @@ def _split_list(values: list[str] | None) -> list[str]:
 
 
 def _check_parser(prog: str = "greenlint") -> argparse.ArgumentParser:
-    p = _Parser(prog=prog, description="Find energy anti-patterns in ML code and configs.")
+    p = _Parser(
+        prog=prog,
+        description="Find energy anti-patterns in ML code and configs.",
+        epilog="commands: greenlint [check] PATHS (the default) | greenlint rules [--format json] | "
+        "greenlint rule CODE | greenlint profile SCRIPT [-- ARGS] (runs the script; see its --help)",
+    )
     p.add_argument("paths", nargs="*", help="files or folders to check (default: the current folder); - reads stdin")
     p.add_argument("--select", action="append", help="rules to enable: codes, prefixes (GL1), names or ALL")
     p.add_argument("--extend-select", action="append", help="rules to enable in addition to the selection")
