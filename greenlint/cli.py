@@ -136,10 +136,15 @@ def _list_rules(fmt: str) -> int:
             for r in rules.values()
         ], indent=2))
         return 0
+    import shutil
+
     width = max(len(r.name) for r in rules.values())
+    room = max(20, shutil.get_terminal_size((120, 24)).columns - width - 18)
     for r in rules.values():
         flag = " " if r.enabled_by_default else "*"
-        print(f"{r.code}{flag} {r.name:<{width}}  {str(r.severity):<7}  {r.summary.split('. ')[0].rstrip('.')}")
+        summary = r.summary.split(". ")[0].rstrip(".")
+        summary = summary if len(summary) <= room else summary[: room - 1].rstrip() + "…"
+        print(f"{r.code}{flag} {r.name:<{width}}  {str(r.severity):<7}  {summary}")
     print("\n* off by default: enable with --extend-select CODE")
     return 0
 
