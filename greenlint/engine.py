@@ -85,25 +85,26 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
     # A notebook is always read: one that is not valid JSON or has a broken cell is a GL000.
     if not triggered and kind != "notebook" and not _may_hold_directives(data, settings.enabled):
         return []
-    try:
-        text = _decode(data, kind)
-    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
-        return [_parse_error(display, f"cannot decode file as text: {exc}")]
-    enabled_meta = {c: rules[c] for c in settings.enabled if c in rules}
+    directives = {c: rules[c] for c in (suppress.BARE_SUPPRESSION, suppress.UNUSED_SUPPRESSION) if c in settings.enabled}
     request = LintRequest(
         path=display,
         kind=kind,
-        rules={**triggered, **{c: r for c, r in enabled_meta.items() if c in (suppress.BARE_SUPPRESSION, suppress.UNUSED_SUPPRESSION)}},
+        rules={**triggered, **directives},
         options={c: settings.options.get(c, {}) for c in triggered},
         region=settings.region,
         carbon=settings.carbon,
     )
-    if kind == "python":
-        findings = _lint_python_text(request, text, triggered, settings)
-    elif kind == "notebook":
+    if kind == "notebook":  # the notebook reader decodes its JSON itself
         findings = _lint_notebook(request, data, triggered, settings)
     else:
-        findings = _lint_config(request, text, triggered, settings)
+        try:
+            text = _decode(data, kind)
+        except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+            return [_parse_error(display, f"cannot decode file as text: {exc}")]
+        if kind == "python":
+            findings = _lint_python_text(request, text, triggered, settings)
+        else:
+            findings = _lint_config(request, text, triggered, settings)
     for finding in findings:
         override = settings.severity.get(finding.code)
         if override is not None:
