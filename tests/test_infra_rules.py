@@ -439,3 +439,24 @@ def test_gl302_flat_vocabulary_json_is_not_a_training_config(tmp_path):
     assert lint_text(_json.dumps(vocab), filename="encoder.json", select=["GL302"]) == []
     config = {"num_layers": 96, "lr": 3e-4, "epochs": 10}
     assert [f.code for f in lint_text(_json.dumps(config), filename="train.json", select=["GL302"])] == ["GL302"]
+
+
+def test_gl401_dashboard_widgets_and_sample_events_run_nothing(tmp_path):
+    # aws-samples/amazon-sagemaker-safe-deployment-pipeline model/dashboard.json: a CloudWatch dashboard
+    # whose every widget and metric names the region it reads from (15 findings, one file).
+    (tmp_path / "dashboard.json").write_text(json.dumps({"widgets": [{"type": "metric", "properties": {
+        "metrics": [[{"expression": "SEARCH('{/aws/sagemaker/Endpoints}')", "id": "e1", "region": "ap-southeast-2"}]],
+        "region": "ap-southeast-2", "title": "SageMaker CPUUtilization"}}]}, indent=2), encoding="utf-8")
+    # DataTalksClub/mlops-zoomcamp 06-best-practices/code/integraton-test/event.json: a recorded Kinesis event
+    # for a Lambda test; and an EventBridge event of the same kind.
+    (tmp_path / "event.json").write_text(json.dumps({"Records": [{
+        "kinesis": {"partitionKey": "1"}, "eventSource": "aws:kinesis", "awsRegion": "eu-west-1",
+        "eventSourceARN": "arn:aws:kinesis:eu-west-1:387546586013:stream/ride_events"}]}, indent=2), encoding="utf-8")
+    (tmp_path / "bridge.json").write_text(json.dumps({
+        "version": "0", "detail-type": "SageMaker Training Job State Change", "source": "aws.sagemaker",
+        "region": "us-east-1", "detail": {}}, indent=2), encoding="utf-8")
+    # the region the same project deploys to is still reported
+    (tmp_path / "variables.tf").write_text('variable "region" {\n  default = "eu-west-1"\n}\n', encoding="utf-8")
+    (tmp_path / "deploy.json").write_text(json.dumps({"Records": [], "region": "eu-west-1"}), encoding="utf-8")
+    assert where(run_cli(tmp_path, "--select", "GL401", "--no-cache", cwd=tmp_path)) == {
+        ("variables.tf", "GL401", 2, 13), ("deploy.json", "GL401", 1, 27)}

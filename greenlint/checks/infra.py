@@ -39,6 +39,7 @@ _DATA_WORDS = (
     "dns", "route53", "cdn", "kms", "secret", "bigquery", "dataset", "logging", "tfstate", "dynamodb",
     "cloudtrail", "billing", "budget", "snapshot", "vault", "remotestate", "source", "destination", "peer",
     "failover", "secondary", "dr", "copy",
+    "widget",  # a CloudWatch dashboard widget reads metrics from a region; it runs nothing there
 )
 
 _KEY_PROVIDER_HINTS = (("aws", "aws"), ("sagemaker", "aws"), ("gcp", "gcp"), ("google", "gcp"), ("vertex", "gcp"),
@@ -281,12 +282,26 @@ def _describes_data(doc) -> bool:
     """A document whose schema says it declares a store of data (an Azure ML registry or datastore)."""
     if not doc.is_map:
         return False
+    if _is_event_payload(doc):
+        return True
     if doc.get_ci("replication_locations") is not None:
         return True  # an Azure ML registry: models and environments copied to regions, no compute
     schema = doc.get("$schema")
     text = (schema.str() or "") if schema is not None else ""
     name = text.rsplit("/", 1)[-1].lower()
     return any(w in name for w in ("registry", "datastore", "data.schema", "asset"))
+
+
+def _is_event_payload(doc) -> bool:
+    """A sample cloud event (a Lambda test event `{"Records": [{"eventSource": ..., "awsRegion": ...}]}`, an
+    EventBridge event with `detail-type`): it records where an event came from, it deploys nothing."""
+    if doc.get("detail-type") is not None and doc.get("source") is not None:
+        return True
+    records = doc.get("Records")
+    if records is None or not records.is_seq or not records.value:
+        return False
+    first = records.value[0]
+    return first.is_map and any(first.get(k) is not None for k in ("eventSource", "EventSource"))
 
 
 @detector("GL401", "config")
