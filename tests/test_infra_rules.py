@@ -460,3 +460,16 @@ def test_gl401_dashboard_widgets_and_sample_events_run_nothing(tmp_path):
     (tmp_path / "deploy.json").write_text(json.dumps({"Records": [], "region": "eu-west-1"}), encoding="utf-8")
     assert where(run_cli(tmp_path, "--select", "GL401", "--no-cache", cwd=tmp_path)) == {
         ("variables.tf", "GL401", 2, 13), ("deploy.json", "GL401", 1, 27)}
+
+
+def test_gl401_region_of_a_terraform_module_for_a_store(tmp_path):
+    # DataTalksClub/mlops-zoomcamp 06-best-practices/code/infrastructure/modules/ecr/variables.tf: the ECR
+    # module's `region` only says where images are stored; the root module's region is still reported.
+    for module in ("ecr", "lambda"):
+        (tmp_path / "modules" / module).mkdir(parents=True)
+        (tmp_path / "modules" / module / "variables.tf").write_text(
+            'variable "region" {\n  default = "eu-west-1"\n}\n', encoding="utf-8")
+    (tmp_path / "variables.tf").write_text('variable "aws_region" {\n  default = "eu-west-1"\n}\n', encoding="utf-8")
+    found = {(Path(f["path"]).parent.name, f["line"]) for f in run_cli(tmp_path, "--select", "GL401", "--no-cache",
+                                                                     cwd=tmp_path)}
+    assert found == {("lambda", 2), ("", 2)}  # paths are relative to the working folder

@@ -9,6 +9,7 @@ import ast
 import csv
 import functools
 import re
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .. import carbon
@@ -311,6 +312,9 @@ def carbon_intensive_region_config(ctx) -> None:
     options = ctx.options("GL401")
     overrides = ctx.request.carbon or None
     file_hint = _file_provider(ctx.text)
+    # a Terraform module named for a store (modules/ecr, modules/s3): its `region` places that store
+    parts = Path(str(ctx.path)).parts
+    module_dir = parts[-2:-1] if len(parts) >= 3 and parts[-3] == "modules" else ()
     for doc in ctx.documents:
         if _describes_data(doc):
             continue
@@ -337,7 +341,7 @@ def carbon_intensive_region_config(ctx) -> None:
                         values = [node]
             if not values or not node.is_scalar or node.opaque or not isinstance(node.value, str):
                 continue
-            if _has_data_word(above):
+            if _has_data_word(above) or (ctx.request.kind == "terraform" and _has_data_word(module_dir)):
                 continue
             hint = None
             for word, provider in _KEY_PROVIDER_HINTS:
