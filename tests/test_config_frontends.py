@@ -83,7 +83,7 @@ def test_toml_positions_through_tables_arrays_and_inline_tables():
 
 
 def test_terraform_blocks_attributes_and_opaque_expressions():
-    doc = parse_config("terraform", read("main.tf"))[0]
+    doc = parse_config("terraform", (DATA.parents[2] / "examples" / "infra" / "main.tf").read_text(encoding="utf-8"))[0]
     instance = doc.find("resource", "aws_instance", "trainer", "instance_type")
     assert instance.value == "p2.xlarge" and (instance.line, instance.column) == (22, 19)
     assert doc.find("variable", "region", "default").value == "us-east-1"

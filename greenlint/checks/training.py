@@ -1207,7 +1207,7 @@ def _sklearn(ctx: PythonContext, min_rounds: int) -> None:
         if isinstance(parent, ast.Call) and call_name(parent).endswith(("SearchCV", "Search")):
             continue
         if last.startswith("GradientBoosting"):
-            if a.get("n_iter_no_change") is not _MISSING and not _is_none(a.get("n_iter_no_change")):
+            if a.sets("n_iter_no_change"):
                 continue
             n_expr = a.get("n_estimators")
             if n_expr is _MISSING:
