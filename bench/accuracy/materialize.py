@@ -1,0 +1,71 @@
+"""Extract the labelled files of the blind benchmark from fetched mirrors, at their pinned commits.
+
+    python bench/accuracy/materialize.py [--mirrors DIR] [--out DIR]
+
+Nothing fetched is committed: labels.yaml names repository, commit and path, and this script
+copies each file out of a bare mirror (`<mirrors>/<owner>+<name>/repo`, the layout the search
+tool's `fetch github:owner/name` leaves under /work/.mirror) into
+`<out>/<owner>+<name>/<path>`. Missing mirrors and commits are listed with the command that
+brings them; the other files are still extracted.
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from labels import load_labels, repo_folder  # noqa: E402
+
+DEFAULT_MIRRORS = Path("/work/.mirror")
+DEFAULT_OUT = HERE / "corpus"
+
+
+def git_dir(mirrors: Path, repo: str) -> Path | None:
+    base = mirrors / repo_folder(repo)
+    for candidate in (base / "repo", base):
+        if (candidate / "HEAD").is_file():
+            return candidate
+    return None
+
+
+def extract(gitdir: Path, commit: str, path: str) -> bytes | None:
+    proc = subprocess.run(
+        ["git", f"--git-dir={gitdir}", "show", f"{commit}:{path}"], capture_output=True
+    )
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--labels", type=Path, default=HERE / "labels.yaml")
+    args = parser.parse_args(argv)
+
+    written, missing_repos, missing_files = 0, set(), []
+    for entry in load_labels(args.labels):
+        gitdir = git_dir(args.mirrors, entry.repo)
+        if gitdir is None:
+            missing_repos.add(entry.repo)
+            continue
+        data = extract(gitdir, entry.commit, entry.path)
+        if data is None:
+            missing_files.append(f"{entry.repo}@{entry.commit[:10]}:{entry.path}")
+            continue
+        target = args.out / repo_folder(entry.repo) / entry.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written += 1
+    print(f"{written} labelled files written under {args.out}")
+    for repo in sorted(missing_repos):
+        print(f"missing mirror: {repo} (fetch it: search tool `fetch github:{repo}`)")
+    for item in missing_files:
+        print(f"missing at the pinned commit: {item}")
+    return 1 if missing_repos or missing_files else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""Merge labellers' part files into labels.yaml and give each new repository its split.
+
+    python bench/accuracy/merge.py PART.yaml... [--labels labels.yaml]
+
+Each labeller covered one family of rules in repositories of their own choosing and wrote
+the entries of labels.py's format without `split`. A repository keeps the split it already
+has in labels.yaml; new repositories of one part file are sorted by name and alternate
+between `tune` and `held-out`, starting with whichever split has fewer repositories, so every
+family has repositories in both halves. Entries for a file already in labels.yaml replace it.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from labels import SPLITS, load_labels  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("parts", nargs="+", type=Path)
+    parser.add_argument("--labels", type=Path, default=HERE / "labels.yaml")
+    args = parser.parse_args(argv)
+
+    merged = yaml.safe_load(args.labels.read_text()) if args.labels.is_file() else []
+    merged = merged or []
+    split_of = {e["repo"]: e["split"] for e in merged}
+    for part in args.parts:
+        entries = yaml.safe_load(part.read_text()) or []
+        fresh = sorted({e["repo"] for e in entries} - split_of.keys())
+        counts = Counter(split_of.values())
+        first = 0 if counts["tune"] <= counts["held-out"] else 1
+        for i, repo in enumerate(fresh):
+            split_of[repo] = SPLITS[(first + i) % 2]
+        replaced = {(e["repo"], e["path"]) for e in entries}
+        merged = [e for e in merged if (e["repo"], e["path"]) not in replaced]
+        for e in entries:
+            merged.append({"repo": e["repo"], "commit": e["commit"], "path": e["path"], "split": split_of[e["repo"]],
+                           **{k: v for k, v in e.items() if k not in ("repo", "commit", "path", "split")}})
+    merged.sort(key=lambda e: (e["split"], e["repo"], e["path"]))
+    args.labels.write_text(yaml.safe_dump(merged, sort_keys=False, allow_unicode=True, width=110))
+    load_labels(args.labels)  # validates
+    print(f"{len(merged)} entries, {len(split_of)} repositories: {dict(Counter(split_of.values()))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
