@@ -562,6 +562,15 @@ def test_cli_reports_gl201_by_default_and_gl202_gl203_only_when_selected(tmp_pat
     assert any(p == "explore.ipynb" and c == "GL203" for p, c, _ in codes)
 
 
+def test_gl203_finding_renders_in_the_text_report(tmp_path):
+    # GL203's impact must not use `measured`, the key profile mode fills with its figures
+    (tmp_path / "train.py").write_text(TRAIN_SCRIPT)
+    proc = subprocess.run([sys.executable, "-m", "greenlint", "train.py", "--select", "GL203", "--no-cache"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr  # GL203 is a note: below the default --fail-on
+    assert "GL203" in proc.stdout and "internal error" not in proc.stdout + proc.stderr
+
+
 # ---- regression cases from a second real-project pass (handson-ml3, deeplearning-models,
 # wandb/examples, microsoft/nni examples, Lightning examples, pytorch-tutorial) ----------------
 
@@ -939,3 +948,106 @@ def test_epochs_from_config_dataclass_defaults():
           "trainer = Trainer(model=model, args=args, train_dataset=tr, eval_dataset=ev)\ntrainer.train()\n")
     [finding] = lint_text(hf, select=["GL201"])
     assert "100 epochs" in finding.message
+
+
+# ---- every AST node kind inside an epoch loop (GL000 "internal error" regressions) ---------
+
+EPOCH_LOOP = """
+import torch
+for epoch in range(40):
+    for x, y in train_loader:
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+{extra}
+    val_loss = evaluate(model, val_loader)
+"""
+
+
+def _loop(extra: str) -> str:
+    return EPOCH_LOOP.format(extra=textwrap.indent(textwrap.dedent(extra).strip("\n"), "    "))
+
+
+def _gl201_and_internal_errors(source: str) -> tuple[list[int], list[str]]:
+    findings = lint_text(source, filename="train.py", select=["GL201"])
+    errors = [f.message for f in findings if f.code == "GL000"]
+    return [f.line for f in findings if f.code == "GL201"], errors
+
+
+# constructs that neither end the epoch loop nor count as early-stopping bookkeeping
+@pytest.mark.parametrize("extra", [
+    "lr = 0.1 if epoch < 10 else 0.01",  # IfExp: its `orelse` is an expression, not a block
+    "print('warm' if epoch < 3 else ('cool' if epoch > 30 else 'mid'))",
+    "match epoch:\n    case 0:\n        print('first')\n    case {'k': k}:\n        pass\n    case [*rest]:\n        pass\n    case _:\n        pass",
+    "try:\n    save(model)\nexcept* OSError as err:\n    print(err)",
+    "try:\n    save(model)\nexcept OSError as err:\n    print(err)\nelse:\n    print('saved')\nfinally:\n    print('done')",
+    "if (n := len(history)) > 5:\n    history.pop(0)",
+    "norms = [p.grad.norm() for p in model.parameters() if p.grad is not None]",
+    "stats = {k: v for k, v in metrics.items()}\ngen = sum(x for x in stats.values())",
+    "decay = lambda e: 0.95 ** e\nlr = decay(epoch)",
+    "def log(msg):\n    return print(msg)\nlog(epoch)",
+    "class Tracker:\n    def update(self):\n        return 1",
+    "with torch.no_grad(), open('log.txt', 'a') as fh:\n    fh.write(str(epoch))",
+    "while queue:\n    item = queue.pop()\n    if item is None:\n        break\nelse:\n    pass",
+    "for p in model.parameters():\n    if p.grad is None:\n        break",
+    "assert epoch >= 0, 'bad epoch'\ndel norms\nglobal STEP\nSTEP += 1",
+])
+def test_epoch_loop_with_any_node_kind_is_analysed_without_internal_error(extra):
+    reported, errors = _gl201_and_internal_errors(_loop(extra))
+    assert errors == []
+    assert reported == [3]
+
+
+# the same constructs holding a statement that does end the epoch loop
+@pytest.mark.parametrize("extra", [
+    "if val_loss > best:\n    break",
+    "match state:\n    case 'diverged':\n        break",
+    "try:\n    check(model)\nexcept ValueError:\n    break",
+    "try:\n    check(model)\nexcept ValueError:\n    pass\nelse:\n    break",
+    "try:\n    check(model)\nfinally:\n    raise SystemExit(0)",
+    "with open('stop') as fh:\n    if fh.read():\n        break",
+    # a `break` in the `else` of a nested loop runs after that loop: it ends the epoch loop
+    "for p in model.parameters():\n    if p.grad is not None:\n        break\nelse:\n    break",
+    "while False:\n    pass\nelse:\n    break",
+    "if (ratio := val_loss / best) > 1.5:\n    return",
+])
+def test_a_stop_inside_any_block_ends_the_epoch_loop(extra):
+    source = _loop(extra)
+    if "return" in extra:
+        source = "def main():\n" + textwrap.indent(source, "    ")
+    reported, errors = _gl201_and_internal_errors(source)
+    assert errors == []
+    assert reported == []
+
+
+def test_async_epoch_loop_and_async_blocks_do_not_crash():
+    source = """
+        import torch
+        async def main():
+            async with session() as s:
+                async for batch in s.stream():
+                    pass
+            for epoch in range(40):
+                async for x, y in train_stream:
+                    loss = loss_fn(model(x), y)
+                    loss.backward()
+                    optimizer.step()
+                await log(epoch if epoch else None)
+                val_loss = evaluate(model, val_loader)
+    """
+    reported, errors = _gl201_and_internal_errors(textwrap.dedent(source))
+    assert errors == []
+    assert reported == [7]
+
+
+@pytest.mark.parametrize("rebinding", [
+    "for EPOCHS in (1, 2):\n    model.fit(x, y, epochs=EPOCHS, validation_split=0.1)",
+    "with open('n') as EPOCHS:\n    model.fit(x, y, epochs=EPOCHS, validation_split=0.1)",
+    "match cfg:\n    case {'epochs': EPOCHS}:\n        model.fit(x, y, epochs=EPOCHS, validation_split=0.1)",
+    "try:\n    pass\nexcept Exception as EPOCHS:\n    model.fit(x, y, epochs=EPOCHS, validation_split=0.1)",
+])
+def test_a_name_rebound_by_a_loop_with_match_or_except_is_not_its_earlier_value(rebinding):
+    # `EPOCHS = 100` above does not reach a use where a block has rebound the name
+    source = "from tensorflow import keras\nmodel = keras.Sequential([keras.layers.Dense(1)])\nEPOCHS = 100\n"
+    assert lines(source + "model.fit(x, y, epochs=EPOCHS, validation_split=0.1)\n") == [4]
+    assert lines(source + rebinding + "\n") == []

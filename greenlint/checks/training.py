@@ -48,53 +48,67 @@ def _assigned(ctx: PythonContext, name: str, scope: ast.AST) -> list[Any] | None
     return None
 
 
-def _bindings(scope: ast.AST) -> dict[str, list[tuple[ast.stmt, Any]]]:
-    """name -> [(binding statement, bound expression or None when opaque)] in source order."""
+def _names_stored(target: ast.AST) -> Iterator[str]:
+    for sub in ast.walk(target):
+        if isinstance(sub, ast.Name):
+            yield sub.id
+
+
+def _assign_bindings(node: ast.Assign) -> Iterator[tuple[str, Any]]:
+    for target in node.targets:
+        if isinstance(target, ast.Name):
+            yield target.id, node.value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            values = node.value.elts if isinstance(node.value, (ast.Tuple, ast.List)) else None
+            for i, elt in enumerate(target.elts):
+                same = values is not None and len(values) == len(target.elts) and isinstance(elt, ast.Name)
+                for name in _names_stored(elt):
+                    yield name, values[i] if same else None  # type: ignore[index]
+
+
+def _bound_by(node: ast.AST) -> Iterator[tuple[str, Any]]:
+    """(name, bound expression or None when opaque) for every name `node` binds in its scope.
+
+    Every binding form counts, so that a later use never resolves to an earlier, stale value:
+    assignments, loop and `with` targets, imports, definitions, the walrus, `global`, `del`,
+    `except ... as e` and the capture patterns of `match` (`case {"epochs": n}`, `case [*rest]`)."""
+    if isinstance(node, ast.Assign):
+        yield from _assign_bindings(node)
+    elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+        yield node.target.id, node.value
+    elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        yield node.target.id, None
+    elif isinstance(node, (ast.For, ast.AsyncFor)):
+        yield from ((name, None) for name in _names_stored(node.target))
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        for item in node.items:
+            if item.optional_vars is not None:
+                yield from ((name, None) for name in _names_stored(item.optional_vars))
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        yield from (((alias.asname or alias.name).split(".")[0], None) for alias in node.names)
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        yield node.name, None
+    elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+        yield node.target.id, node.value
+    elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        yield from ((name, None) for name in node.names)
+    elif isinstance(node, ast.Delete):
+        yield from ((name, None) for target in node.targets for name in _names_stored(target))
+    elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+        yield node.name, None
+    elif isinstance(node, ast.MatchMapping) and node.rest:
+        yield node.rest, None
+
+
+def _bindings(scope: ast.AST) -> dict[str, list[tuple[ast.AST, Any]]]:
+    """name -> [(binding node, bound expression or None when opaque)] in source order."""
     cached = getattr(scope, "_gl_bindings", None)
     if cached is not None:
         return cached
-    found: dict[str, list[tuple[ast.stmt, Any]]] = {}
-
-    def bind(name: str, stmt: ast.stmt, value: Any) -> None:
-        found.setdefault(name, []).append((stmt, value))
-
+    found: dict[str, list[tuple[ast.AST, Any]]] = {}
     for node in _walk_no_defs(scope):
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    bind(target.id, node, node.value)
-                elif isinstance(target, (ast.Tuple, ast.List)):
-                    values = node.value.elts if isinstance(node.value, (ast.Tuple, ast.List)) else None
-                    for i, elt in enumerate(target.elts):
-                        for sub in ast.walk(elt):
-                            if isinstance(sub, ast.Name):
-                                same = values is not None and len(values) == len(target.elts) and sub is elt
-                                bind(sub.id, node, values[i] if same else None)
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            bind(node.target.id, node, node.value)
-        elif isinstance(node, (ast.AugAssign,)) and isinstance(node.target, ast.Name):
-            bind(node.target.id, node, None)
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
-            for sub in ast.walk(node.target):
-                if isinstance(sub, ast.Name):
-                    bind(sub.id, node, None)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                if item.optional_vars is not None:
-                    for sub in ast.walk(item.optional_vars):
-                        if isinstance(sub, ast.Name):
-                            bind(sub.id, node, None)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                bind((alias.asname or alias.name).split(".")[0], node, None)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bind(node.name, node, None)
-        elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-            stmt = node
-            bind(node.target.id, stmt, node.value)  # type: ignore[arg-type]
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            for name in node.names:
-                bind(name, node, None)
+        for name, value in _bound_by(node):
+            found.setdefault(name, []).append((node, value))
     for entries in found.values():
         entries.sort(key=lambda e: (e[0].lineno, e[0].col_offset))
     scope._gl_bindings = found  # type: ignore[attr-defined]
@@ -109,8 +123,7 @@ def _reaching(ctx: PythonContext, use: ast.Name, scope: ast.AST) -> tuple[bool, 
     entries = _bindings(scope).get(use.id)
     if not entries:
         return False, None
-    before = [e for e in entries if (e[0].lineno, e[0].col_offset) < (use.lineno, use.col_offset)
-              and not _contains(e[0], use)]
+    before = [e for e in entries if _bound_before(e[0], use)]
     if not before:
         return True, None
     stmt, value = before[-1]
@@ -120,6 +133,23 @@ def _reaching(ctx: PythonContext, use: ast.Name, scope: ast.AST) -> tuple[bool, 
     if isinstance(stmt, ast.NamedExpr):
         return True, None
     return True, value
+
+
+def _bound_before(binding: ast.AST, use: ast.Name) -> bool:
+    """The name is bound by `binding` by the time `use` runs. A use inside the binding node sees
+    the binding only in the body it opens (a loop's, a `with`'s or an `except`'s), not in the
+    value being bound (`x = f(x)`, `for x in x`)."""
+    if (binding.lineno, binding.col_offset) >= (use.lineno, use.col_offset):  # type: ignore[attr-defined]
+        return False
+    if not _contains(binding, use):
+        return True
+    if isinstance(binding, (ast.For, ast.AsyncFor)):
+        return not _contains(binding.iter, use) and not _contains(binding.target, use)
+    if isinstance(binding, (ast.With, ast.AsyncWith)):
+        return not any(_contains(item.context_expr, use) for item in binding.items)
+    if isinstance(binding, ast.ExceptHandler):
+        return binding.type is None or not _contains(binding.type, use)
+    return False
 
 
 def _contains(outer: ast.AST, inner: ast.AST) -> bool:
@@ -1509,7 +1539,21 @@ def _walk_skipping_plateau(root: ast.AST) -> Iterator[ast.AST]:
         stack.extend(ast.iter_child_nodes(node))
 
 
-def _stops_early(loop: ast.For) -> bool:
+def _children_in_loop(node: ast.AST, nested_loop: bool) -> Iterator[tuple[ast.AST, bool]]:
+    """Each child of `node`, and whether a `break` there would end a loop nested in the epoch
+    loop rather than the epoch loop itself. Only a loop starts a nested loop, and its `else`
+    block runs after it, outside it; every other node kind (`if`, the `a if c else b`
+    expression, `try`, `match`, `with`, comprehensions) keeps the level of its parent."""
+    if not isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+        for child in ast.iter_child_nodes(node):
+            yield child, nested_loop
+        return
+    after_loop = {id(stmt) for stmt in node.orelse}
+    for child in ast.iter_child_nodes(node):
+        yield child, nested_loop or id(child) not in after_loop
+
+
+def _stops_early(loop: ast.For | ast.AsyncFor) -> bool:
     """A `break`/`return`/`raise` that can end the epoch loop, or early-stop bookkeeping."""
     stack: list[tuple[ast.AST, bool]] = [(s, False) for s in loop.body]
     while stack:
@@ -1526,9 +1570,7 @@ def _stops_early(loop: ast.For) -> bool:
             return True
         if isinstance(node, ast.Attribute) and _STOP_WORDS.search(node.attr.lower()):
             return True
-        inner = nested_loop or isinstance(node, (ast.For, ast.AsyncFor, ast.While))
-        for child in ast.iter_child_nodes(node):
-            stack.append((child, inner if child not in getattr(node, "orelse", []) else nested_loop))
+        stack.extend(_children_in_loop(node, nested_loop))
     return False
 
 
@@ -1853,5 +1895,6 @@ def energy_not_measured(ctx: PythonContext) -> None:
         "GL203", first.func,
         "this training entry point does not measure its energy; wrap the run in codecarbon's EmissionsTracker "
         "(or zeus / carbontracker), or run it once with `greenlint --profile`, so the cost is known and comparable",
-        impact={"measured": "no"},
+        # not `measured`: profile mode owns that key for its figures (the text report reads it)
+        impact={"energy_tracker": "none"},
     )

@@ -580,6 +580,11 @@ def _scope_assignments(scope: ast.AST) -> dict[str, list[ast.expr]]:
                     found.setdefault(item.optional_vars.id, []).append(item.context_expr)
         if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
             found.setdefault(node.target.id, []).append(node.value)
+        # `except E as e` and `match` captures bind the name to a value the code does not show
+        captured = node.rest if isinstance(node, ast.MatchMapping) else getattr(node, "name", None) \
+            if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) else None
+        if captured:
+            found.setdefault(captured, []).append(ast.Name(id="__greenlint_unknown__", ctx=ast.Load()))
         stack.extend(ast.iter_child_nodes(node))
     scope._greenlint_assignments = found  # type: ignore[attr-defined]  # memo on the node: lives as long as the tree
     return found
