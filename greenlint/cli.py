@@ -46,6 +46,7 @@ def _check_parser(prog: str = "greenlint") -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
     p.add_argument("--jobs", "-j", type=int, help="worker processes (default: all cores)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the findings cache")
+    p.add_argument("--cache-dir", help="where the findings cache lives (default: GREENLINT_CACHE_DIR, the `cache-dir` setting, .greenlint_cache)")
     p.add_argument("--stdin-filename", help="the name of the file read from stdin (-)")
     p.add_argument("--force-exclude", action="store_true", help="apply excludes to files named on the command line too")
     p.add_argument("--region", help='where the code runs, with its provider: "aws:eu-north-1"')
@@ -161,6 +162,7 @@ def _show_rule(code: str) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .config import ConfigResolver, Overrides, check_region, check_selector
+    from .cache import prepare_cache
     from .engine import lint_paths
 
     select = _split_list(args.select) if args.select else None
@@ -193,7 +195,8 @@ def _check(args: argparse.Namespace) -> int:
         return 0
 
     base_settings = resolver.for_path(Path.cwd())
-    cache = None if args.no_cache else Path(base_settings.cache_dir or ".greenlint_cache")
+    cache = None if args.no_cache else prepare_cache(Path(
+        args.cache_dir or os.environ.get("GREENLINT_CACHE_DIR") or base_settings.cache_dir or ".greenlint_cache"))
     result = lint_paths(paths, resolver, jobs=args.jobs, cache_folder=cache, force_exclude=args.force_exclude, stdin=stdin)
     if result.files_checked == 0:
         print("greenlint: warning: no files to check in " + ", ".join(raw_paths), file=sys.stderr)

@@ -3,10 +3,7 @@ run only the triggered detectors, apply suppressions. Files are spread over a pr
 and findings cached by content hash."""
 from __future__ import annotations
 
-import functools
 import gc
-import hashlib
-import json
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -15,6 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import __version__, suppress
+from .cache import Cache
 from .checks import detectors_for
 from .config import ConfigResolver, Overrides, Settings, resolve_selection
 from .discover import Problem, discover, kind_of
@@ -217,82 +215,6 @@ def _lint_config(request: LintRequest, text: str, triggered: dict, settings: Set
     return _suppressed(ctx, text, python=False, settings=settings)
 
 
-# ---- cache -------------------------------------------------------------------------------
-
-_FINGERPRINTS: dict[tuple[int, frozenset[str]], tuple[Settings, str]] = {}
-
-
-def _settings_fingerprint(settings: Settings, ignored: set[str]) -> str:
-    """What besides the file's bytes decides its findings. Must not depend on the process (no
-    set or hash ordering): the cache is shared between runs."""
-    memo_key = (id(settings), frozenset(ignored))
-    memo = _FINGERPRINTS.get(memo_key)
-    if memo is not None and memo[0] is settings:
-        return memo[1]
-    state = {
-        "enabled": sorted(settings.enabled),
-        "options": {c: settings.options.get(c) for c in sorted(settings.enabled)},
-        "severity": {c: int(s) for c, s in sorted(settings.severity.items())},
-        "ignored": sorted(ignored),
-        "region": settings.region,
-        "carbon": settings.carbon,
-    }  # rule triggers and kinds live in rules/, which the code fingerprint covers
-    digest = hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
-    _FINGERPRINTS[memo_key] = (settings, digest)
-    return digest
-
-
-@functools.lru_cache(maxsize=1)
-def _code_fingerprint() -> str:
-    """Detectors and rule data change between releases and in editable installs: findings cached
-    by an older greenlint must not be served by a newer one."""
-    from .rules import rules_dir
-
-    h = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted([*package.rglob("*.py"), *rules_dir().rglob("*")]):
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        h.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:16]
-
-
-class Cache:
-    """Findings by (greenlint version, settings, path shown, content) hash. Content hashes,
-    not mtimes, because CI checkouts reset mtimes."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder / f"{__version__}-{_code_fingerprint()}"
-
-    def key(self, job: Job, data: bytes, ignored: set[str]) -> str:
-        h = hashlib.sha256()
-        for part in (job.display, job.kind, _settings_fingerprint(job.settings, ignored)):
-            h.update(part.encode())
-            h.update(b"\0")
-        h.update(data)
-        return h.hexdigest()
-
-    def get(self, key: str) -> list[Finding] | None:
-        try:
-            raw = json.loads((self.folder / key[:2] / key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return [Finding.from_dict(item) for item in raw]
-
-    def put(self, key: str, findings: list[Finding]) -> None:
-        target = self.folder / key[:2] / key
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
-            items = [{**f.to_dict(), "source_line": f.source_line} for f in findings]
-            tmp.write_text(json.dumps(items), encoding="utf-8")
-            os.replace(tmp, target)
-        except OSError:
-            pass  # a read-only checkout still lints, just without a cache
-
-
 def _run_job(job: Job, cache_folder: str | None) -> list[Finding]:
     if job.data is not None:
         data = job.data
@@ -304,7 +226,7 @@ def _run_job(job: Job, cache_folder: str | None) -> list[Finding]:
             return [_parse_error(job.display, f"cannot read file: {exc.strerror or exc}")]
     ignored = job.settings.ignored_codes((job.path or Path(job.display)).absolute())
     cache = Cache(Path(cache_folder)) if cache_folder else None
-    key = cache.key(job, data, ignored) if cache else ""
+    key = cache.key(job.display, job.kind, job.settings, data, ignored) if cache else ""
     if cache:
         hit = cache.get(key)
         if hit is not None:

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from .finding import Finding
 from .rules import BARE_SUPPRESSION, PARSE_ERROR, UNUSED_SUPPRESSION
 
-_MARKER = re.compile(r"greenlint\s*:|noqa", re.IGNORECASE)
+# Only comments that can name a greenlint code are directives: a `noqa` for other linters
+# (common) must not make every file pay for tokenising.
+_MARKER = re.compile(r"greenlint\s*:|noqa\s*:[^\n]*?\bGL\d", re.IGNORECASE)
 _DIRECTIVE = re.compile(
     r"#\s*(?:greenlint\s*:\s*(?P<kind>ignore-file|ignore)(?P<codes>\[[^\]]*\])?"
     r"|noqa(?P<noqa>\s*:\s*[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)?)",

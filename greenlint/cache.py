@@ -1,0 +1,132 @@
+"""The findings cache: findings by greenlint version, settings, path shown and content hash.
+
+The folder is marked as a cache (CACHEDIR.TAG, and a .gitignore of `*` so that it never
+shows up as untracked in the repository being linted). Folders left by other greenlint
+versions are pruned. A cache that cannot be used is ignored, with one warning, and the run
+goes on without it; a corrupt entry is recomputed.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .finding import Finding
+
+if TYPE_CHECKING:
+    from .config import Settings
+
+CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by greenlint.\n# For information about cache directory tags see https://bford.info/cachedir/\n"
+KEEP_VERSIONS = 3  # folders of other greenlint versions kept (an editor and a hook may differ)
+STALE_SECONDS = 7 * 24 * 3600  # ... unless unused this long
+
+_FINGERPRINTS: dict[tuple[int, frozenset[str]], tuple[Settings, str]] = {}
+
+
+def _settings_fingerprint(settings: Settings, ignored: set[str]) -> str:
+    """What besides the file's bytes decides its findings. Must not depend on the process (no
+    set or hash ordering): the cache is shared between runs."""
+    memo_key = (id(settings), frozenset(ignored))
+    memo = _FINGERPRINTS.get(memo_key)
+    if memo is not None and memo[0] is settings:
+        return memo[1]
+    state = {
+        "enabled": sorted(settings.enabled),
+        "options": {c: settings.options.get(c) for c in sorted(settings.enabled)},
+        "severity": {c: int(s) for c, s in sorted(settings.severity.items())},
+        "ignored": sorted(ignored),
+        "region": settings.region,
+        "carbon": settings.carbon,
+    }  # rule triggers and kinds live in rules/, which the code fingerprint covers
+    digest = hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+    _FINGERPRINTS[memo_key] = (settings, digest)
+    return digest
+
+
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """Detectors and rule data change between releases and in editable installs: findings cached
+    by an older greenlint must not be served by a newer one."""
+    from .rules import rules_dir
+
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.rglob("*.py"), *rules_dir().rglob("*")]):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        h.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+class Cache:
+    """Findings by (greenlint version, settings, path shown, content) hash. Content hashes,
+    not mtimes, because CI checkouts reset mtimes."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder / f"{__version__}-{_code_fingerprint()}"
+
+    def key(self, display: str, kind: str, settings: Settings, data: bytes, ignored: set[str]) -> str:
+        h = hashlib.sha256()
+        for part in (display, kind, _settings_fingerprint(settings, ignored)):
+            h.update(part.encode())
+            h.update(b"\0")
+        h.update(data)
+        return h.hexdigest()
+
+    def get(self, key: str) -> list[Finding] | None:
+        try:
+            raw = json.loads((self.folder / key[:2] / key).read_text(encoding="utf-8"))
+            return [Finding.from_dict(item) for item in raw]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # missing or corrupt: recomputed and rewritten
+
+    def put(self, key: str, findings: list[Finding]) -> None:
+        target = self.folder / key[:2] / key
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            items = [{**f.to_dict(), "source_line": f.source_line} for f in findings]
+            tmp.write_text(json.dumps(items), encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError:
+            pass  # a read-only checkout still lints, just without a cache
+
+
+def prepare_cache(root: Path) -> Path | None:
+    """Create and mark the cache folder and prune other versions' folders. Returns None, after
+    one warning, when the folder cannot be used."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tag = root / "CACHEDIR.TAG"
+        if not tag.is_file():
+            tag.write_text(CACHEDIR_TAG, encoding="ascii")
+            (root / ".gitignore").write_text("# created by greenlint\n*\n", encoding="ascii")
+        current = Cache(root).folder
+        current.mkdir(exist_ok=True)
+        probe = current / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        print(f"greenlint: warning: cache folder {root} cannot be used ({exc.strerror or exc}); running without a cache",
+              file=sys.stderr)
+        return None
+    _prune(root, current)
+    return root
+
+
+def _prune(root: Path, current: Path) -> None:
+    others = sorted((p for p in root.iterdir() if p.is_dir() and p != current),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    now = time.time()
+    for index, folder in enumerate(others):
+        if index >= KEEP_VERSIONS - 1 or now - folder.stat().st_mtime > STALE_SECONDS:
+            shutil.rmtree(folder, ignore_errors=True)

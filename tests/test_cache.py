@@ -1,0 +1,64 @@
+"""The findings cache folder, through the real CLI: where it lives, how it is marked, what
+happens when it cannot be used, and how old versions' entries go away."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+from test_cli import GRID, ROOT, run, write  # noqa: F401  (ROOT: the package under test)
+
+
+def entries(folder):
+    return [p for p in folder.glob("*/*/*") if p.is_file()]
+
+
+def test_cache_folder_is_marked_and_ignored_by_git(tmp_path):
+    write(tmp_path, {"train.py": GRID})
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    assert run(["--format", "json", "."], tmp_path).returncode == 1
+    cache = tmp_path / ".greenlint_cache"
+    assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=tmp_path,
+                            capture_output=True, text=True).stdout
+    assert status.split() == ["??", "train.py"]
+
+
+def test_cache_dir_option_and_environment(tmp_path):
+    write(tmp_path, {"train.py": GRID})
+    run(["--cache-dir", "by-flag", "."], tmp_path)
+    run(["."], tmp_path, env={"GREENLINT_CACHE_DIR": str(tmp_path / "by-env")})
+    run(["--cache-dir", "flag-wins", "."], tmp_path, env={"GREENLINT_CACHE_DIR": str(tmp_path / "env-loses")})
+    assert len(entries(tmp_path / "by-flag")) == 1 and len(entries(tmp_path / "by-env")) == 1
+    assert (tmp_path / "flag-wins").is_dir() and not (tmp_path / "env-loses").exists()
+    assert not (tmp_path / ".greenlint_cache").exists()
+
+
+def test_unusable_cache_warns_once_and_still_lints(tmp_path):
+    write(tmp_path, {f"t{i}.py": GRID for i in range(3)})
+    (tmp_path / "blocker").write_text("a file, not a folder")
+    proc = run(["--cache-dir", "blocker/cache", "--format", "json", "."], tmp_path)
+    assert proc.returncode == 1 and len(json.loads(proc.stdout)["findings"]) == 3
+    assert proc.stderr.count("warning: cache folder") == 1
+
+
+def test_corrupt_entry_is_recomputed(tmp_path):
+    write(tmp_path, {"train.py": GRID})
+    first = run(["--format", "json", "."], tmp_path)
+    [entry] = entries(tmp_path / ".greenlint_cache")
+    entry.write_text('{"not": "a list of findings"')
+    second = run(["--format", "json", "."], tmp_path)
+    assert json.loads(second.stdout)["findings"] == json.loads(first.stdout)["findings"]
+    assert json.loads(entry.read_text())[0]["code"] == "GL101"
+
+
+def test_other_versions_folders_are_pruned(tmp_path):
+    write(tmp_path, {"train.py": GRID})
+    cache = tmp_path / ".greenlint_cache"
+    for name in ("0.0.1-aaaa", "0.0.2-bbbb", "0.0.3-cccc"):
+        (cache / name / "ab").mkdir(parents=True)
+    old = cache / "0.0.1-aaaa"
+    os.utime(old, (0, 0))  # unused for decades
+    run(["."], tmp_path)
+    kept = sorted(p.name for p in cache.iterdir() if p.is_dir())
+    assert "0.0.1-aaaa" not in kept and len(kept) == 3  # the current one and two recent others
