@@ -6,7 +6,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -79,7 +78,8 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
     reader = reader_of(kind)
     if reader == "config" and len(data) > MAX_CONFIG_BYTES:
         return []  # generated manifests and data dumps, not configuration anyone wrote
-    triggered = {c: r for c, r in active.items() if _triggered(r.triggers.get(reader, ()), data)}
+    seen: dict[bytes, bool] = {}  # rules share tokens (`.fit(`, `Trainer`): each is looked for once
+    triggered = {c: r for c, r in active.items() if _triggered(r.triggers.get(reader, ()), data, seen)}
     # A notebook is always read: one that is not valid JSON or has a broken cell is a GL000.
     if not triggered and kind != "notebook" and not _may_hold_directives(data, settings.enabled):
         return []
@@ -110,8 +110,14 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
     return [f for f in findings if f.code not in ignored]
 
 
-def _triggered(groups: tuple[tuple[bytes, ...], ...], data: bytes) -> bool:
-    return all(any(token in data for token in group) for group in groups)
+def _triggered(groups: tuple[tuple[bytes, ...], ...], data: bytes, seen: dict[bytes, bool]) -> bool:
+    def present(token: bytes) -> bool:
+        found = seen.get(token)
+        if found is None:
+            found = seen[token] = token in data
+        return found
+
+    return all(any(present(token) for token in group) for group in groups)
 
 
 def _may_hold_directives(data: bytes, enabled: set[str]) -> bool:
@@ -267,8 +273,11 @@ def lint_paths(
     folder = str(cache_folder) if cache_folder else None
     workers = min(jobs or os.cpu_count() or 1, max(1, len(work) // 8))
     if workers > 1 and len(work) >= POOL_THRESHOLD:
+        work.sort(key=_size, reverse=True)  # largest first: no worker is left with a big file at the end
         size = max(1, min(64, len(work) // (workers * 4)))
         chunks = [work[i : i + size] for i in range(0, len(work), size)]
+        from concurrent.futures import ProcessPoolExecutor  # off the one-file path
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for chunk_findings in pool.map(_run_chunk, chunks, [folder] * len(chunks)):
                 for findings in chunk_findings:
@@ -278,6 +287,15 @@ def lint_paths(
             result.findings.extend(_run_job(job, folder))
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _size(job: Job) -> int:
+    if job.data is not None:
+        return len(job.data)
+    try:
+        return job.path.stat().st_size  # type: ignore[union-attr]
+    except OSError:
+        return 0
 
 
 def _problem_finding(problem: Problem) -> Finding:

@@ -5,6 +5,7 @@ A rule's YAML is the single source of its docs, options, trigger tokens and exam
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,8 +126,34 @@ def _yaml_load(text: str) -> Any:
 
 @functools.lru_cache(maxsize=1)
 def load_rules() -> dict[str, Rule]:
+    """The catalogue, compiled once per content of rules/ into a pickle beside it (in
+    `__pycache__`, like Python's own byte code), so that a run parses no YAML."""
+    import pickle
+
+    paths = sorted(rules_dir().glob("GL*.yaml"))
+    # The parser (this file) is part of the stamp: a changed Rule must not be read from an old pickle.
+    stamp = "\n".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in [Path(__file__), *paths])
+    compiled = rules_dir() / "__pycache__" / "catalogue.pickle"
+    try:
+        saved_stamp, rules = pickle.loads(compiled.read_bytes())
+        if saved_stamp == stamp:
+            return rules
+    except Exception:  # missing, stale or from another greenlint: rebuilt below
+        pass
+    rules = _parse_catalogue(paths)
+    try:
+        compiled.parent.mkdir(exist_ok=True)
+        tmp = compiled.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps((stamp, rules), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, compiled)
+    except OSError:
+        pass  # a read-only install parses the YAML each run
+    return rules
+
+
+def _parse_catalogue(paths: list[Path]) -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
-    for path in sorted(rules_dir().glob("GL*.yaml")):
+    for path in paths:
         rule = _parse_rule(path, _yaml_load(path.read_text(encoding="utf-8")))
         if rule.code in rules:
             raise RuleError(f"{path}: duplicate rule code {rule.code}")
