@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__
 
-COMMANDS = ("check", "rules", "rule", "profile")
+COMMANDS = ("check", "rules", "rule", "profile", "server")
 FORMATS = ("text", "concise", "json", "sarif", "github")
 
 
@@ -100,6 +100,10 @@ def _dispatch(argv: list[str]) -> int:
         p = _Parser(prog="greenlint rule", description="Show a rule's documentation.")
         p.add_argument("code")
         return _show_rule(p.parse_args(argv[1:]).code)
+    if argv and argv[0] == "server":  # the language server (greenlint[lsp])
+        from .server import main as serve
+
+        return serve(argv[1:])
     if argv and argv[0] == "profile":
         from .profile.command import add_profile_arguments, run_profile_command
 
