@@ -10,7 +10,7 @@ from pathlib import Path
 from . import __version__
 
 COMMANDS = ("check", "rules", "rule", "profile", "server")
-FORMATS = ("text", "concise", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab")
 
 
 class UsageError(Exception):
@@ -57,6 +57,10 @@ def _check_parser(prog: str = "greenlint") -> argparse.ArgumentParser:
     p.add_argument("--fix", action="store_true", help="apply safe fixes")
     p.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: apply unsafe fixes too")
     p.add_argument("--diff", action="store_true", help="show the fixes as a diff instead of applying them")
+    p.add_argument("--baseline", metavar="FILE", help="report only findings that are not recorded in this baseline file")
+    p.add_argument("--write-baseline", metavar="FILE", help="record the current findings in this baseline file and exit 0")
+    p.add_argument("--add-noqa", action="store_true",
+                   help="add `# greenlint: ignore[CODE]` on the line of each current finding and exit 0")
     p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     p.add_argument("--version", action="version", version=f"greenlint {__version__}")
     return p
@@ -84,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
 
         if debug:
             raise
-        if isinstance(exc, (ConfigError, RuleError)):
+        from .baseline import BaselineError
+
+        if isinstance(exc, (ConfigError, RuleError, BaselineError)):
             print(f"greenlint: error: {exc}", file=sys.stderr)
         else:
             print(f"greenlint: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)", file=sys.stderr)
@@ -147,7 +153,9 @@ def _list_rules(fmt: str) -> int:
     import shutil
 
     width = max(len(r.name) for r in rules.values())
-    room = max(20, shutil.get_terminal_size((120, 24)).columns - width - 18)
+    # Only a terminal has a width to fit; a pipe or a file gets whole descriptions.
+    terminal = sys.stdout.isatty()
+    room = max(20, shutil.get_terminal_size((120, 24)).columns - width - 18) if terminal else 10**6
     for r in rules.values():
         flag = " " if r.enabled_by_default else "*"
         summary = r.summary.split(". ")[0].rstrip(".")
@@ -180,6 +188,7 @@ def _check(args: argparse.Namespace) -> int:
     resolver = ConfigResolver(overrides, Path(args.config) if args.config else None)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    _check_modes(args)
 
     raw_paths = args.paths or ["."]
     stdin = None
@@ -206,6 +215,21 @@ def _check(args: argparse.Namespace) -> int:
         print("greenlint: warning: no files to check in " + ", ".join(raw_paths), file=sys.stderr)
 
     findings, extra, over_budget = result.findings, {}, False
+    if args.write_baseline:
+        from .baseline import write_baseline
+
+        count = write_baseline(Path(args.write_baseline), findings)
+        print(f"greenlint: wrote {count} finding(s) to the baseline {args.write_baseline}", file=sys.stderr)
+        return 0
+    baseline = None
+    if args.baseline:
+        from .baseline import filter_baseline
+
+        kept = filter_baseline(Path(args.baseline), findings, paths or [Path.cwd()])
+        findings = kept.findings
+        baseline = {"file": args.baseline, "matched": kept.matched, "stale": kept.stale}
+    if args.add_noqa:
+        return _add_noqa(findings)
     if args.fix or args.diff:
         findings, diff_shown = _apply_fixes(args, findings)
         if args.diff:
@@ -218,7 +242,7 @@ def _check(args: argparse.Namespace) -> int:
         findings, profiles, over_budget = profile_findings(findings, settings, args.seconds, settings["region"], budget)
         extra["profiles"] = profiles
 
-    _emit(args, findings, result.files_checked, extra)
+    _emit(args, findings, result.files_checked, extra, baseline)
 
     # Each file's own configuration decides which of its findings fail the run.
     failing = [f for f in findings if f.severity >= _fail_on_for(f, resolver)]
@@ -244,11 +268,42 @@ def _apply_fixes(args: argparse.Namespace, findings: list) -> tuple[list, bool]:
     return [f for f in findings if id(f) not in fixed], False
 
 
+def _check_modes(args: argparse.Namespace) -> None:
+    """Options that cannot go together, and files that must be usable, checked before any work."""
+    modes = [flag for flag, on in (("--write-baseline", args.write_baseline), ("--add-noqa", args.add_noqa),
+                                   ("--fix", args.fix), ("--diff", args.diff)) if on]
+    if len(modes) > 1:
+        raise UsageError(f"{modes[0]} and {modes[1]} cannot be used together")
+    if args.write_baseline and args.baseline:
+        raise UsageError("--write-baseline records every finding: do not combine it with --baseline")
+    if args.baseline:
+        from .baseline import read_baseline
+
+        read_baseline(Path(args.baseline))  # a bad file fails now, not after linting
+    for flag, target in (("--output", args.output), ("--write-baseline", args.write_baseline)):
+        if target:
+            folder = Path(target).absolute().parent
+            if not folder.is_dir():
+                raise UsageError(f"{flag} {target}: folder {folder} does not exist")
+            if Path(target).is_dir():
+                raise UsageError(f"{flag} {target} is a folder")
+
+
+def _add_noqa(findings: list) -> int:
+    from .noqa import add_noqa
+
+    outcome = add_noqa(findings)
+    for path, line, why in outcome.skipped:
+        print(f"greenlint: {path}:{line}: not annotated: {why}", file=sys.stderr)
+    print(f"greenlint: added {outcome.added} suppression comment(s) in {len(outcome.files)} file(s)", file=sys.stderr)
+    return 0
+
+
 def _fail_on_for(finding, resolver):
     return resolver.for_path(Path(finding.path).absolute()).fail_on
 
 
-def _emit(args: argparse.Namespace, findings, files_checked: int, extra: dict) -> None:
+def _emit(args: argparse.Namespace, findings, files_checked: int, extra: dict, baseline: dict | None = None) -> None:
     from .report import RunInfo, render
     from .rules import load_rules
 
@@ -260,12 +315,20 @@ def _emit(args: argparse.Namespace, findings, files_checked: int, extra: dict) -
         color=False if args.output else None,
         files_checked=files_checked,
         extra=extra,
+        quiet=args.quiet,
+        baseline=baseline,
     )
-    if args.quiet and fmt == "text":
-        fmt = "concise"
     output = render(fmt, findings, info)
+    if baseline is not None and fmt != "text" and not args.quiet:
+        from .report.text import baseline_note
+
+        note = baseline_note(baseline)
+        print(f"greenlint: {note[0].lower()}{note[1:]}", file=sys.stderr)
     if args.output:
-        Path(args.output).write_text(output, encoding="utf-8")
+        try:
+            Path(args.output).write_text(output, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     else:
         sys.stdout.write(output)
         sys.stdout.flush()

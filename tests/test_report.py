@@ -244,7 +244,8 @@ def test_json_statistics_and_clean(rules):
 
     data = json.loads(render("json", make_findings(), info_for(rules, statistics=True)))
     jsonschema.Draft7Validator(_documented_schema()).validate(data)
-    assert data["statistics"][0] == {"code": "GL101", "name": "exhaustive-grid-search", "severity": "warning", "count": 3}
+    assert data["statistics"][0] == {"code": "GL101", "name": "exhaustive-grid-search", "severity": "warning",
+                                     "severities": {"warning": 2, "note": 1}, "count": 3}
     clean = json.loads(render("json", [], info_for(rules)))
     jsonschema.Draft7Validator(_documented_schema()).validate(clean)
     assert clean["findings"] == [] and clean["summary"]["total"] == 0
@@ -434,3 +435,87 @@ def test_text_without_source_line_has_no_snippet(rules):
     out = render("text", [f], info_for(rules))
     assert "bin.py:1:1: GL000 parse-error [error]" in out and "cannot decode as UTF-8" in out
     assert " | " not in out and "^" not in out
+
+
+# ---- statistics, quiet, profile labels --------------------------------------------------
+
+def test_counts_table_shows_a_mix_of_severities(rules):
+    out = render("text", make_findings(), info_for(rules))
+    row = next(line for line in out.splitlines() if line.split()[:2] == ["3", "GL101"])
+    assert row.split("exhaustive-grid-search")[1].strip() == "warning 2, note 1"
+    single = next(line for line in out.splitlines() if line.split()[:2] == ["1", "GL000"])
+    assert single.split()[-2:] == ["parse-error", "error"]
+
+
+def test_quiet_keeps_the_format_and_drops_the_summary(rules):
+    full = render("text", make_findings(), info_for(rules))
+    quiet = render("text", make_findings(), info_for(rules, quiet=True))
+    assert "Found 4 findings" in full and "Found" not in quiet and "exhaustive-grid-search  warning" not in quiet
+    assert "^^^^^^^^^^^^" in quiet and "src/train.py:12:14: GL101 exhaustive-grid-search [warning]" in quiet
+    assert render("text", [], info_for(rules, quiet=True)) == ""
+
+
+def test_cli_quiet_text_is_not_concise(tmp_path):
+    (tmp_path / "t.py").write_text(
+        "from sklearn.model_selection import GridSearchCV\nfrom sklearn.svm import SVC\n"
+        "search = GridSearchCV(SVC(), {'C': [1, 2, 3], 'gamma': [1, 2]}, cv=5)\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-m", "greenlint", "--no-cache", "-q", "t.py"], cwd=tmp_path,
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines()[:2] == ["t.py", "t.py:3:10: GL101 exhaustive-grid-search [warning]"]
+    assert "Found" not in proc.stdout and "3 | search" in proc.stdout
+
+
+def test_profile_figures_say_estimated_when_the_cpu_share_is_an_estimate(rules):
+    base = make_findings()[0]
+    measured = {"joules": 120.0, "cpu_method": "estimate", "gpu_method": None, "projected_kwh": 0.5, "region": "aws:us-east-1"}
+    est = render("text", [base.with_changes(impact={"measured": measured})], info_for(rules))
+    assert "  estimated: 120 J in the profiled window" in est and "measured:" not in est
+    rapl = render("text", [base.with_changes(impact={"measured": {**measured, "cpu_method": "rapl"}})], info_for(rules))
+    assert "  measured: 120 J" in rapl
+
+
+# ---- gitlab -----------------------------------------------------------------------------
+
+def test_gitlab_code_quality(rules):
+    issues = json.loads(render("gitlab", make_findings(), info_for(rules)))
+    assert [(i["location"]["path"], i["location"]["lines"]["begin"], i["severity"]) for i in issues] == [
+        ("broken.py", 3, "critical"), ("nb/explore.ipynb", 40, "info"), ("src/train.py", 12, "minor"),
+        ("src/train.py", 30, "minor")]
+    for issue in issues:
+        assert set(issue) == {"description", "check_name", "fingerprint", "severity", "location"}
+        assert issue["check_name"].startswith("GL") and issue["description"]
+    assert issues[2]["description"].startswith("GL101 exhaustive-grid-search: GridSearchCV tries 48")
+    assert "(cell 4, line 2, column 5)" in issues[1]["description"]
+    prints = [i["fingerprint"] for i in issues]
+    assert len(set(prints)) == 4  # the same source line twice still makes two fingerprints
+    moved = [i["fingerprint"] for i in json.loads(render("gitlab", make_findings(shift=7), info_for(rules)))]
+    assert moved == prints
+    error = dataclasses.replace(make_findings()[0], code="GL999", severity=Severity.ERROR)
+    assert json.loads(render("gitlab", [error], info_for(rules)))[0]["severity"] == "major"
+    assert render("gitlab", [], info_for(rules)) == "[]\n"
+
+
+# ---- github annotation limits -----------------------------------------------------------
+
+def _many(n: int, severity: Severity, path: str) -> list[Finding]:
+    return [Finding(code="GL101", name="exhaustive-grid-search", path=path, line=i + 1, column=1, end_line=i + 1,
+                    end_column=5, message=f"finding {i}", severity=severity, source_line=f"x{i} = 1")
+            for i in range(n)]
+
+
+def test_github_respects_annotation_limits_most_severe_first(rules):
+    findings = _many(3, Severity.ERROR, "e.py") + _many(14, Severity.WARNING, "w.py") + _many(12, Severity.NOTE, "n.py")
+    lines = render("github", findings, info_for(rules)).splitlines()
+    kinds = [line.split(" ", 1)[0] for line in lines]
+    assert kinds.count("::error") == 3 and kinds.count("::warning") == 10 and kinds.count("::notice") == 10
+    assert len(lines) <= 50
+    shown_warnings = [line for line in lines if line.startswith("::warning")]
+    assert "line=1," in shown_warnings[0] and "line=10," in shown_warnings[-1]  # the first ten, in file order
+    assert lines[-1] == ("::notice title=greenlint::7 more findings not annotated (4 warnings, 3 notes): GitHub shows "
+                         "10 annotations of each type per step. Upload --format sarif to code scanning, or read the "
+                         "full report in the log.")
+    assert len([line for line in lines if line.startswith("::notice file=")]) == 9
+    exact = render("github", _many(10, Severity.NOTE, "n.py"), info_for(rules)).splitlines()
+    assert len(exact) == 10 and "more finding" not in exact[-1]

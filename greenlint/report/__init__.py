@@ -16,8 +16,9 @@ from ..finding import Finding, Severity
 if TYPE_CHECKING:
     from ..rules import Rule
 
-FORMATS = ("text", "concise", "json", "sarif", "github")
-_MODULES = {"text": "text", "concise": "concise", "json": "jsonfmt", "sarif": "sarif", "github": "github"}
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab")
+_MODULES = {"text": "text", "concise": "concise", "json": "jsonfmt", "sarif": "sarif", "github": "github",
+            "gitlab": "gitlab"}
 
 
 @dataclass
@@ -30,6 +31,9 @@ class RunInfo:
     # Top-level lists added by other commands (e.g. "profiles"): json puts each key in the
     # envelope, sarif in run.properties; text and concise ignore them.
     extra: dict[str, Any] = field(default_factory=dict)
+    quiet: bool = False  # -q: the findings only, no summary, in whatever format was chosen
+    # --baseline: {"file": path, "matched": findings it hid, "stale": entries that match nothing}
+    baseline: dict[str, Any] | None = None
 
 
 def render(fmt: str, findings: list[Finding], info: RunInfo) -> str:
@@ -65,17 +69,29 @@ def statistics(findings: list[Finding], info: RunInfo) -> list[dict[str, Any]]:
     first: dict[str, Finding] = {}
     for f in findings:
         first.setdefault(f.code, f)
+    levels: dict[str, Counter[Severity]] = {}
+    for f in findings:
+        levels.setdefault(f.code, Counter())[f.severity] += 1
     rows = [
         {
             "code": code,
             "name": rule_name(first[code], info),
-            "severity": str(max(f.severity for f in findings if f.code == code)),
+            "severity": str(max(levels[code])),  # the highest; `severities` has the mix
+            "severities": {str(s): levels[code][s] for s in sorted(levels[code], reverse=True)},
             "count": n,
         }
         for code, n in counts.items()
     ]
     rows.sort(key=lambda r: (-r["count"], r["code"]))
     return rows
+
+
+def severity_label(row: dict[str, Any]) -> str:
+    """`warning`, or `warning 2, note 1` when one rule's findings differ (per-file severity)."""
+    mix = row.get("severities") or {}
+    if len(mix) <= 1:
+        return row["severity"]
+    return ", ".join(f"{level} {count}" for level, count in mix.items())
 
 
 def summary(findings: list[Finding], info: RunInfo) -> dict[str, Any]:
@@ -87,6 +103,7 @@ def summary(findings: list[Finding], info: RunInfo) -> dict[str, Any]:
         # Every level always present, most severe first, so consumers need no defaults.
         "by_severity": {str(s): by_severity.get(str(s), 0) for s in sorted(Severity, reverse=True)},
         "files_checked": info.files_checked,
+        **({"baseline": info.baseline} if info.baseline is not None else {}),
     }
 
 

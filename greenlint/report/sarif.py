@@ -8,11 +8,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import Counter
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
+from ..baseline import identities
 from ..finding import Finding, Severity
 from ..rules import PARSE_ERROR
 from . import RunInfo, rule_name, statistics
@@ -24,24 +24,12 @@ SRCROOT = "%SRCROOT%"
 _LEVEL = {Severity.NOTE: "note", Severity.WARNING: "warning", Severity.ERROR: "error"}
 
 
-def _normalize(line: str) -> str:
-    # Indentation and spacing changes do not make a new finding.
-    return " ".join(line.split())
-
-
 def fingerprints(findings: list[Finding]) -> list[str]:
-    """One stable id per finding: code, path, the normalised source line, and which of the
-    identical ones it is (in file order). Line numbers take no part, so moving unrelated
-    lines keeps every fingerprint."""
-    seen: Counter[tuple[str, str, str]] = Counter()
-    out = []
-    for f in findings:
-        key = (f.code, f.path, _normalize(f.source_line))
-        index = seen[key]
-        seen[key] += 1
-        digest = hashlib.sha256("\0".join((*key, str(index))).encode("utf-8")).hexdigest()
-        out.append(digest)
-    return out
+    """One stable id per finding: the baseline identity (code, path, the normalised source
+    line, and which of the identical ones it is, in file order). Line numbers take no part, so
+    moving unrelated lines keeps every fingerprint."""
+    return [hashlib.sha256("\0".join((*key[:3], str(key[3]))).encode("utf-8")).hexdigest()
+            for key in identities(findings)]
 
 
 def _srcroot_uri() -> str:
@@ -200,6 +188,8 @@ def sarif_log(findings: list[Finding], info: RunInfo) -> dict[str, Any]:
     properties: dict[str, Any] = dict(info.extra)
     if info.statistics:
         properties["statistics"] = statistics(findings, info)
+    if info.baseline is not None:
+        properties["baseline"] = info.baseline
     if properties:
         run["properties"] = properties
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

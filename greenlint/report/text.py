@@ -10,7 +10,7 @@ from itertools import groupby
 from typing import Any
 
 from ..finding import Finding, Severity
-from . import RunInfo, plural, position, rule_name, statistics
+from . import RunInfo, plural, position, rule_name, severity_label, statistics
 
 _SEVERITY_STYLE = {Severity.NOTE: "cyan", Severity.WARNING: "yellow", Severity.ERROR: "bold red"}
 _TAB = 4
@@ -88,7 +88,9 @@ def _finding(f: Finding, info: RunInfo) -> Any:
         body.append(f"  {line}\n")
     measured = f.impact.get("measured") if isinstance(f.impact, dict) else None
     if measured:
-        body.append(f"  measured: {_measured(measured)}\n", style="green")
+        # The JSON says how each figure was obtained; an estimated CPU share makes the total an estimate.
+        label = "estimated" if measured.get("cpu_method") == "estimate" else "measured"
+        body.append(f"  {label}: {_measured(measured)}\n", style="green")
     body.rstrip()
     return head, body
 
@@ -117,7 +119,7 @@ def _summary_table(findings: list[Finding], info: RunInfo) -> Any:
     table.add_column()
     table.add_column()
     for row in statistics(findings, info):
-        table.add_row(str(row["count"]), row["code"], row["name"], row["severity"])
+        table.add_row(str(row["count"]), row["code"], row["name"], severity_label(row))
     return table
 
 
@@ -127,8 +129,10 @@ def render(findings: list[Finding], info: RunInfo) -> str:
     color = use_color(info.color)
     console = _console(color)
     checked = plural(info.files_checked, "file")
-    if not findings:
+    if not findings and not info.quiet:
         console.print(Text(f"All checked, no findings ({checked} checked).", style="bold green"), soft_wrap=True)
+        _baseline_line(console, info)
+    if not findings:
         return console.file.getvalue()
 
     if not info.statistics:  # --statistics shows the counts only, as ruff does
@@ -143,12 +147,31 @@ def render(findings: list[Finding], info: RunInfo) -> str:
                     console.print(snippet, soft_wrap=True)
                 console.print()
 
-    files = len({f.path for f in findings})
-    console.print(_summary_table(findings, info))
-    counts = Text()
-    counts.append(f"Found {plural(len(findings), 'finding')} in {plural(files, 'file')}", style="bold")
-    counts.append(f" ({checked} checked).")
-    console.print(counts, soft_wrap=True)
+    if info.statistics or not info.quiet:
+        console.print(_summary_table(findings, info))
+    if not info.quiet:
+        files = len({f.path for f in findings})
+        counts = Text()
+        counts.append(f"Found {plural(len(findings), 'finding')} in {plural(files, 'file')}", style="bold")
+        counts.append(f" ({checked} checked).")
+        console.print(counts, soft_wrap=True)
+        _baseline_line(console, info)
     out = console.file.getvalue()
     # rich pads table cells; plain output should carry no trailing blanks.
     return out if color else "\n".join(line.rstrip() for line in out.split("\n"))
+
+
+def _baseline_line(console: Any, info: RunInfo) -> None:
+    from rich.text import Text
+
+    if info.baseline is not None:
+        console.print(Text(baseline_note(info.baseline)), soft_wrap=True)
+
+
+def baseline_note(baseline: dict) -> str:
+    note = f"The baseline {baseline['file']} hid {plural(baseline['matched'], 'finding')}"
+    if baseline["stale"]:
+        n = baseline["stale"]
+        entries = "1 entry matches" if n == 1 else f"{n} entries match"
+        note += f"; {entries} nothing any more (fixed or changed): refresh it with --write-baseline"
+    return note + "."
