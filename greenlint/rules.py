@@ -67,7 +67,8 @@ class Rule:
 
     @property
     def help_uri(self) -> str:
-        return f"https://github.com/greenlint/greenlint/blob/main/rules/{self.code}.yaml"
+        # The page generated from this rule's YAML (python -m greenlint.docs).
+        return f"https://github.com/greenlint/greenlint/blob/main/docs/rules/{self.code}.md"
 
     def option_defaults(self) -> dict[str, Any]:
         return {name: opt.default for name, opt in self.options.items()}

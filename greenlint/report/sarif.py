@@ -76,7 +76,7 @@ def _descriptor(code: str, rule: Any, fallback_name: str) -> dict[str, Any]:
             "shortDescription": {"text": text},
             "fullDescription": {"text": text},
             "help": {"text": text, "markdown": f"# {code} {name}\n"},
-            "helpUri": f"{INFORMATION_URI}#rules",
+            "helpUri": f"{INFORMATION_URI}/blob/main/docs/rules/README.md",
             "properties": {"tags": ["greenlint"], "precision": "high"},
         }
     docs = rule.docs or {}
