@@ -14,7 +14,9 @@ import time
 from pathlib import Path
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from .. import __version__
@@ -70,9 +72,28 @@ class Debouncer:
         self._dirty.discard(key)
 
 
+class _Dropped:
+    """A message that could not be read: `handle_message` passes over anything not JSON-RPC 2.0."""
+
+    jsonrpc = "dropped"
+
+
+class _Protocol(LanguageServerProtocol):
+    def structure_message(self, data):
+        """A request whose parameters do not fit its method gets an error answer (pygls would
+        log it and leave the client waiting for ever)."""
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                self._send_response(data["id"], error=exc.to_response_error())
+            return _Dropped()
+
+
 class GreenlintServer(LanguageServer):
     def __init__(self, debounce: float = DEFAULT_DEBOUNCE_S):
         super().__init__(
+            protocol_cls=_Protocol,
             name="greenlint",
             version=__version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
