@@ -1,6 +1,6 @@
 """Rule pages: docs/rules/GLNNN.md and an index, generated from the rule YAML files.
 
-    python -m greenlint.docs           # write the pages
+    python -m greenlint.docs           # write the pages (and docs/configuration.md)
     python -m greenlint.docs --check   # exit 1 when a page is missing or stale (tests run this)
 
 The YAML is the single source: a page holds exactly what `greenlint rule CODE` prints, plus a
@@ -9,6 +9,7 @@ line naming its source, so the pages, the CLI and SARIF's help cannot disagree.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -35,11 +36,42 @@ def index(rules: dict[str, Rule]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _type_name(expected) -> str:
+    kinds = expected if isinstance(expected, tuple) else (expected,)
+    names = {list: "list", dict: "table", str: "string", int: "number", float: "number", bool: "boolean"}
+    return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))
+
+
+def configuration(rules: dict[str, Rule]) -> str:
+    """docs/configuration.md: every key the configuration accepts, and every rule option."""
+    from .config import CONFIG_NAMES, KEYS
+
+    lines = [GENERATED.format(code="GL*").replace("rules/GL*.yaml", "greenlint/config.py and rules/GL*.yaml"), "",
+             "# Configuration reference", "",
+             f"greenlint reads `[tool.greenlint]` in `pyproject.toml`, or the same keys at the top level of "
+             f"{' or '.join(f'`{n}`' for n in CONFIG_NAMES if n != 'pyproject.toml')}. Each file is checked with the "
+             "closest configuration above it; `--config FILE` applies one file to everything, and command-line "
+             "options win over both. An unknown key or a value of the wrong type is an error (exit 2).", "",
+             "## Keys", "", "| key | type | meaning |", "| --- | --- | --- |"]
+    for key, (expected, meaning) in KEYS.items():
+        lines.append(f"| `{key}` | {_type_name(expected)} | {meaning.replace('|', chr(92) + '|')} |")
+    lines += ["", "## Rule options", "", "Set them in `[tool.greenlint.rules.CODE]`, e.g. "
+              "`[tool.greenlint.rules.GL201]` `min-epochs = 20`.", "",
+              "| rule | option | type | default | meaning |", "| --- | --- | --- | --- | --- |"]
+    for rule in rules.values():
+        for option in rule.options.values():
+            default = json.dumps(option.default)
+            meaning = " ".join(option.description.split()).replace("|", "\\|")
+            lines.append(f"| [{rule.code}](rules/{rule.code}.md) | `{option.name}` | {option.type} | `{default}` | {meaning} |")
+    return "\n".join(lines) + "\n"
+
+
 def expected_pages(rules: dict[str, Rule] | None = None) -> dict[str, str]:
-    """File name under docs/rules -> content."""
+    """File name under docs/rules -> content (`../configuration.md` is the reference beside it)."""
     rules = rules or load_rules()
     pages = {f"{code}.md": page(rule) for code, rule in rules.items()}
     pages["README.md"] = index(rules)
+    pages["../configuration.md"] = configuration(rules)
     return pages
 
 

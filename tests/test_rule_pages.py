@@ -32,14 +32,27 @@ def test_a_page_holds_the_rule_docs_and_the_index_links_every_rule():
 
 
 def test_check_mode_detects_an_edited_page_and_writing_repairs_it(tmp_path):
-    for name, text in expected_pages().items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    assert main(["--check", "--folder", str(tmp_path)]) == 0
-    (tmp_path / "GL101.md").write_text("hand edit\n", encoding="utf-8")
-    (tmp_path / "GL999.md").write_text("a rule that is gone\n", encoding="utf-8")
-    assert main(["--check", "--folder", str(tmp_path)]) == 1
-    assert main(["--folder", str(tmp_path)]) == 0
-    assert main(["--check", "--folder", str(tmp_path)]) == 0 and not (tmp_path / "GL999.md").exists()
+    folder = tmp_path / "rules"
+    assert main(["--folder", str(folder)]) == 0
+    assert main(["--check", "--folder", str(folder)]) == 0
+    assert (tmp_path / "configuration.md").is_file()
+    (folder / "GL101.md").write_text("hand edit\n", encoding="utf-8")
+    (folder / "GL999.md").write_text("a rule that is gone\n", encoding="utf-8")
+    assert main(["--check", "--folder", str(folder)]) == 1
+    assert main(["--folder", str(folder)]) == 0
+    assert main(["--check", "--folder", str(folder)]) == 0 and not (folder / "GL999.md").exists()
+    assert (folder / "GL101.md").read_text(encoding="utf-8") == expected_pages()["GL101.md"]
+
+
+def test_configuration_reference_names_every_key_and_rule_option():
+    from greenlint.config import KEYS
+
+    text = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for key in KEYS:
+        assert f"| `{key}` |" in text
+    for rule in load_rules().values():
+        for option in rule.options:
+            assert f"| [{rule.code}](rules/{rule.code}.md) | `{option}` |" in text
 
 
 def test_sarif_help_uri_and_readme_point_to_the_pages():
