@@ -37,8 +37,8 @@ def checkout(mirrors: Path, repo: str, commit: str) -> Path | None:
     stamp = target / ".greenlint-ecosystem-commit"
     if stamp.is_file() and stamp.read_text().strip() == commit:
         return target
-    gitdir = mirrors / folder / "repo"
-    if not (gitdir / "HEAD").is_file():
+    gitdir = next((g for g in (mirrors / folder / "repo", mirrors / folder / "repo" / ".git") if (g / "HEAD").is_file()), None)
+    if gitdir is None:
         print(f"missing mirror: {repo} (fetch it: search tool `fetch github:{repo}`)", file=sys.stderr)
         return None
     subprocess.run(["rm", "-rf", str(target)], check=True)

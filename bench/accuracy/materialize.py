@@ -3,7 +3,7 @@
     python bench/accuracy/materialize.py [--mirrors DIR] [--out DIR]
 
 Nothing fetched is committed: labels.yaml names repository, commit and path, and this script
-copies each file out of a bare mirror (`<mirrors>/<owner>+<name>/repo`, the layout the search
+copies each file out of a bare mirror (`<mirrors>/<owner>+<name>/repo`, bare or with a work tree, the layout the search
 tool's `fetch github:owner/name` leaves under /work/.mirror) into
 `<out>/<owner>+<name>/<path>`. Missing mirrors and commits are listed with the command that
 brings them; the other files are still extracted.
@@ -25,7 +25,7 @@ DEFAULT_OUT = HERE / "corpus"
 
 def git_dir(mirrors: Path, repo: str) -> Path | None:
     base = mirrors / repo_folder(repo)
-    for candidate in (base / "repo", base):
+    for candidate in (base / "repo", base / "repo" / ".git", base):  # bare, or a work tree's .git
         if (candidate / "HEAD").is_file():
             return candidate
     return None

@@ -65,7 +65,7 @@ class Outcome:
     misses: list[tuple[str, Entry, Label]] = field(default_factory=list)
     false_alarms: list[tuple[str, Entry, dict, Label | None]] = field(default_factory=list)
     unlabelled: int = 0
-    errors: list[dict] = field(default_factory=list)
+    errors: list[tuple[str, dict]] = field(default_factory=list)
 
 
 def position(finding: dict) -> tuple[int | None, int]:
@@ -111,7 +111,7 @@ def score(entries: list[Entry], findings: list[dict]) -> Outcome:
         by_file[f["path"]].append(f)
     for entry in entries:
         file_findings = by_file.get(entry.key, [])
-        outcome.errors += [f for f in file_findings if f["code"] == "GL000"]
+        outcome.errors += [(entry.split, f) for f in file_findings if f["code"] == "GL000"]
         outcome.unlabelled += sum(
             1 for f in file_findings if f["code"] not in entry.checked and f["code"] != "GL000"
         )
@@ -169,13 +169,13 @@ def details(outcome: Outcome, splits: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
-def run_greenlint(entries: list[Entry], corpus: Path, command: list[str]) -> list[dict]:
+def run_greenlint(entries: list[Entry], corpus: Path, command: list[str], source_root: Path) -> list[dict]:
     files = sorted({e.key for e in entries if (corpus / e.key).is_file()})
     missing = len({e.key for e in entries}) - len(files)
     if missing:
         print(f"warning: {missing} labelled files are not in {corpus}; run materialize.py", file=sys.stderr)
     categories = sorted({c for e in entries for c in e.checked})
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=str(source_root.resolve()))
     proc = subprocess.run(
         [*command, "--format", "json", "--exit-zero", "--no-cache", "--select", ",".join(categories), *files],
         cwd=corpus, capture_output=True, text=True, env=env,
@@ -202,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=HERE / "corpus")
     parser.add_argument("--findings", type=Path, help="score this greenlint JSON report instead of running greenlint")
     parser.add_argument("--greenlint", default=f"{sys.executable} -m greenlint", help="the command that runs greenlint")
+    parser.add_argument("--greenlint-root", type=Path, default=ROOT,
+                        help="the source tree whose greenlint runs (PYTHONPATH), e.g. an older version's checkout")
     parser.add_argument("--show", choices=("tune", "held-out", "all", "none"), default="tune",
                         help="which split's misses and false alarms to list (default tune)")
     parser.add_argument("--self-test", action="store_true", help="turn every positive into a finding and check the scorer")
@@ -213,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.findings:
         findings = json.loads(args.findings.read_text())["findings"]
     else:
-        findings = run_greenlint(entries, args.corpus, args.greenlint.split())
+        findings = run_greenlint(entries, args.corpus, args.greenlint.split(), args.greenlint_root)
     outcome = score(entries, findings)
 
     repos = {s: len({e.repo for e in entries if e.split == s}) for s in SPLITS}
@@ -224,8 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     for splits, title in ((("tune",), "tune"), (("held-out",), "held-out"), (SPLITS, "all")):
         print(table(outcome, splits, title), end="\n\n")
     print(f"unlabelled findings (category not checked in that file): {outcome.unlabelled}; GL000: {len(outcome.errors)}")
-    for error in outcome.errors:
-        print(f"  GL000 {error['path']}:{error['line']}: {error['message'][:160]}")
+    shown = () if args.show == "none" else SPLITS if args.show == "all" else (args.show,)
+    for split, error in outcome.errors:
+        if split in shown:
+            print(f"  GL000 ({split}) {error['path']}:{error['line']}: {error['message'][:160]}")
     if args.show != "none":
         print()
         print(details(outcome, SPLITS if args.show == "all" else (args.show,)))
