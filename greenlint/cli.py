@@ -257,13 +257,13 @@ def _apply_fixes(args: argparse.Namespace, findings: list) -> tuple[list, bool]:
     outcome = apply_fixes(findings, "unsafe" if args.unsafe_fixes else "safe", write=not args.diff)
     for path, why in outcome.failed:
         print(f"greenlint: {path}: {why}", file=sys.stderr)
-    if args.diff:
-        sys.stdout.write("".join(outcome.diffs))
-        print(f"greenlint: {len(outcome.fixed)} fixable finding(s)", file=sys.stderr)
-        return findings, bool(outcome.fixed)
-    fixed = {id(f) for f in outcome.fixed}
     hidden = sum(1 for f in findings if f.fix and f.fix.edits and f.fix.safety == "unsafe") if not args.unsafe_fixes else 0
     hint = f"; {hidden} more can be fixed with --unsafe-fixes" if hidden else ""
+    if args.diff:
+        sys.stdout.write("".join(outcome.diffs))
+        print(f"greenlint: {len(outcome.fixed)} fixable finding(s){hint}", file=sys.stderr)
+        return findings, bool(outcome.fixed)
+    fixed = {id(f) for f in outcome.fixed}
     print(f"greenlint: fixed {len(fixed)} finding(s){hint}", file=sys.stderr)
     return [f for f in findings if id(f) not in fixed], False
 

@@ -57,6 +57,8 @@ def test_diff_shows_without_writing(tmp_path):
     assert proc.returncode == 1 and target.read_text() == TRAIN
     assert '-model = models.resnet50()  # the backbone' in proc.stdout
     assert '+model = models.resnet50(weights="DEFAULT")  # the backbone' in proc.stdout
+    without = run(["--diff", "train.py"], tmp_path)
+    assert without.stdout == "" and "0 fixable finding(s); 3 more can be fixed with --unsafe-fixes" in without.stderr
     clean = tmp_path / "clean.py"
     clean.write_text("from torchvision import models\nmodels.resnet50(weights='DEFAULT')\n")
     assert run(["--diff", "--unsafe-fixes", "clean.py"], tmp_path).returncode == 0

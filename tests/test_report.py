@@ -308,7 +308,10 @@ def test_sarif_validates_and_meets_github_requirements(rules, sarif_validator, t
     assert region == {"startLine": 12, "startColumn": 14, "endLine": 12, "endColumn": 26,
                       "snippet": {"text": GRID_LINE}}
     assert results[2]["properties"]["impact"]["fits"] == 240
-    assert results[2]["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == "RandomizedSearchCV"
+    assert "fixes" not in results[2]  # its fix is unsafe: SARIF carries safe fixes only
+    safe = dataclasses.replace(make_findings()[0], fix=dataclasses.replace(make_findings()[0].fix, safety="safe"))
+    [safe_result] = _sarif([safe], info_for(rules))["runs"][0]["results"]
+    assert safe_result["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == "RandomizedSearchCV"
     assert results[1]["properties"] == {"cell": 4, "cell_line": 2, "cell_column": 5}
     assert "snippet" not in results[1]["locations"][0]["physicalLocation"]["region"]
     # An empty span (the parse error's point) is not sent as an empty region.

@@ -2,6 +2,7 @@
 the small output promises of issue 12 (rules not cut when piped)."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -52,3 +53,13 @@ def test_rules_listing_is_not_cut_when_piped(tmp_path):
     assert "…" not in out
     longest = max(load_rules().values(), key=lambda r: len(r.summary.split(". ")[0]))
     assert longest.summary.split(". ")[0].rstrip(".") in out
+
+
+def test_profile_text_says_estimated_when_the_cpu_figure_is_an_estimate(tmp_path):
+    (tmp_path / "job.py").write_text("sum(range(100000))\n", encoding="utf-8")
+    env = {"GREENLINT_POWERCAP_ROOT": str(tmp_path / "no-powercap"), "CUDA_VISIBLE_DEVICES": ""}
+    text = run(["profile", "job.py", "--idle-seconds", "0", "--seconds", "5"], tmp_path, env)
+    data = run(["profile", "job.py", "--idle-seconds", "0", "--seconds", "5", "--format", "json"], tmp_path, env)
+    assert json.loads(data.stdout)["profiles"][0]["cpu"]["method"] == "estimate"
+    assert "\n  estimated " in text.stdout
+    assert not [line for line in text.stdout.splitlines() if line.strip().startswith("measured")]

@@ -304,9 +304,11 @@ def render_text(profiles: list[dict]) -> str:
             cpu_how += f": {cpu.get('cpu_seconds', 0):.1f} CPU s x {cpu['tdp_watts'] / cpu['logical_cpus']:.3g} W per logical CPU ({cpu.get('tdp_source')})"
         lines.append(f"  CPU       {_joules(cpu.get('joules')):>10}  {cpu_how}")
         avg = profile.get("average_watts")
+        # A total that includes the CPU estimate is an estimate too (the JSON's cpu.method says so).
+        total = "estimated" if cpu.get("method") == "estimate" else "measured "
         lines.append(
-            f"  measured  {_joules(profile['joules']):>10}  = {profile['wh']:.3g} Wh, average {avg:.3g} W" if avg is not None
-            else f"  measured  {_joules(profile['joules']):>10}"
+            f"  {total} {_joules(profile['joules']):>10}  = {profile['wh']:.3g} Wh, average {avg:.3g} W" if avg is not None
+            else f"  {total} {_joules(profile['joules']):>10}"
         )
         idle = profile.get("idle") or {}
         if idle.get("gpu_watts") is not None or (idle.get("cpu_watts") or 0) > 0:

@@ -100,8 +100,10 @@ def _descriptor(code: str, rule: Any, fallback_name: str) -> dict[str, Any]:
 
 
 def _fixes(f: Finding, location: dict[str, Any]) -> list[dict[str, Any]] | None:
-    # Only plain-file edits: a notebook edit is in cell coordinates, not .ipynb ones.
-    if f.fix is None or not f.fix.edits or f.cell is not None:
+    # Only plain-file edits: a notebook edit is in cell coordinates, not .ipynb ones. And only
+    # safe ones: code scanning offers a `fixes` entry as a one-click change, with no safety to show
+    # (JSON carries every fix with its `safety`).
+    if f.fix is None or not f.fix.edits or f.cell is not None or f.fix.safety != "safe":
         return None
     replacements = [
         {
