@@ -1,16 +1,21 @@
 """Speed of greenlint against its peers, measured in one run on the same corpus.
 
-    python bench/bench.py [--corpus DIR] [--fixit-sample N] [--peers VENV_BIN]
+    python bench/bench.py [--corpus DIR] [--fixit-sample N] [--peers VENV_BIN] [--write]
 
 The corpus is the .py files of two pinned wheels (bench/make-corpus.sh builds it: about
-3,600 files, 1.6 M lines). Reports wall time and kLOC/s per tool and the ratio to greenlint.
-Timing is noisy on shared machines: compare ratios from one run, never absolute numbers
-across runs. Not part of the test suite.
+3,600 files, 1.6 M lines). Measured, all in one run: greenlint cold and warm with one job and
+with all jobs; semgrep (three simple rules) and Fixit (built-in rules, on a slice); one small
+file (the pre-commit case, cache on) against `python -c pass`; 10 %, 50 % and 100 % of the
+corpus, to show how cost grows; peak memory of a one-process run. With --write the table goes
+to bench/results.md with the machine it ran on. Timing is noisy on shared machines: compare
+ratios from one run, never absolute numbers across runs. Not part of the test suite.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import platform
+import statistics
 import shutil
 import subprocess
 import sys
@@ -19,6 +24,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 SEMGREP_RULES = """\
 rules:
   - id: grid-search
@@ -40,17 +46,28 @@ rules:
 """
 
 
+GOALS = {"cold vs semgrep": 0.5, "warm vs semgrep": 0.05, "one file vs python -c pass": 3.0}
+
+
 def lines_of(files: list[Path]) -> int:
     return sum(f.read_bytes().count(b"\n") for f in files)
 
 
-def timed(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> float:
+def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
+    """Wall seconds and the peak resident memory (MB) of the command's own process."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        print(f"  ! {' '.join(cmd[:3])} exited {proc.returncode}: {proc.stderr.strip()[-300:]}", file=sys.stderr)
-    return elapsed
+    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        print(f"  ! {' '.join(cmd[:3])} exited {code}: {stderr.strip()[-300:]}", file=sys.stderr)
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def median_time(cmd: list[str], runs: int = 7, cwd: Path | None = None) -> float:
+    return statistics.median(timed(cmd, cwd)[0] for _ in range(runs))
 
 
 def main() -> int:
@@ -58,45 +75,90 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=HERE / "corpus")
     parser.add_argument("--peers", type=Path, help="bin folder of a venv with semgrep and fixit")
     parser.add_argument("--fixit-sample", type=int, default=150, help="files Fixit lints (it is ~100x slower)")
+    parser.add_argument("--write", action="store_true", help="write the table to bench/results.md")
     args = parser.parse_args()
 
     if not (args.corpus / ".done").exists():
         subprocess.run(["bash", str(HERE / "make-corpus.sh"), str(args.corpus)], check=True)
     files = sorted(p for p in args.corpus.rglob("*.py") if ".wheels" not in p.parts)
     total_lines = lines_of(files)
-    print(f"corpus: {len(files)} files, {total_lines:,} lines, {os.cpu_count()} cores\n")
+    cores = os.cpu_count() or 1
+    print(f"corpus: {len(files)} files, {total_lines:,} lines, {cores} cores\n", flush=True)
 
-    rows = []
+    rows: list[tuple[str, float, int, int | None]] = []  # name, seconds, lines, peak MB
     cache = Path(tempfile.mkdtemp(prefix="greenlint-bench-cache-"))
-    greenlint = [sys.executable, "-m", "greenlint", "check", str(args.corpus), "--exit-zero", "--format", "concise"]
-    rows.append(("greenlint (cold, no cache)", timed(greenlint + ["--no-cache"]), total_lines))
-    rows.append(("greenlint (all rules, ALL)", timed(greenlint + ["--no-cache", "--select", "ALL"]), total_lines))
-    timed(greenlint, cwd=cache)  # fill the cache
-    rows.append(("greenlint (warm cache)", timed(greenlint, cwd=cache), total_lines))
-    rows.append(("greenlint --jobs 1 (cold)", timed(greenlint + ["--no-cache", "--jobs", "1"]), total_lines))
+    greenlint = [sys.executable, "-m", "greenlint", "check", "--exit-zero", "--format", "concise"]
 
-    peers = args.peers
-    semgrep = shutil.which("semgrep", path=str(peers) if peers else None)
+    def run(name: str, cmd: list[str], lines: int, cwd: Path | None = None, memory: bool = False) -> float:
+        seconds, peak = timed(cmd, cwd)
+        rows.append((name, seconds, lines, peak if memory else None))
+        print(f"  {name}: {seconds:.2f} s", flush=True)
+        return seconds
+
+    cold = run(f"greenlint cold, {cores} jobs", greenlint + ["--no-cache", str(args.corpus)], total_lines)
+    run("greenlint cold, 1 job", greenlint + ["--no-cache", "--jobs", "1", str(args.corpus)], total_lines, memory=True)
+    run(f"greenlint cold, all rules (ALL), {cores} jobs", greenlint + ["--no-cache", "--select", "ALL", str(args.corpus)], total_lines)
+    timed(greenlint + [str(args.corpus)], cwd=cache)  # fills the cache
+    warm = run(f"greenlint warm cache, {cores} jobs", greenlint + [str(args.corpus)], total_lines, cwd=cache)
+    run("greenlint warm cache, 1 job", greenlint + ["--jobs", "1", str(args.corpus)], total_lines, cwd=cache)
+    scaling = []
+    for fraction in (0.1, 0.5, 1.0):
+        subset = files[: max(1, int(len(files) * fraction))]
+        seconds = timed(greenlint + ["--no-cache", *map(str, subset)])[0]
+        scaling.append((fraction, len(subset), lines_of(subset), seconds))
+
+    semgrep_s = None
+    semgrep = shutil.which("semgrep", path=str(args.peers) if args.peers else None)
     if semgrep:
         rules = cache / "rules.yaml"
         rules.write_text(SEMGREP_RULES)
-        cmd = [semgrep, "scan", "--config", str(rules), "--metrics=off", "--quiet", "--jobs", str(os.cpu_count()),
+        cmd = [semgrep, "scan", "--config", str(rules), "--metrics=off", "--quiet", "--jobs", str(cores),
                "--disable-version-check", str(args.corpus)]
-        rows.append(("semgrep (3 rules)", timed(cmd), total_lines))
-    fixit = shutil.which("fixit", path=str(peers) if peers else None)
+        semgrep_s = run("semgrep 3 rules", cmd, total_lines)
+    fixit = shutil.which("fixit", path=str(args.peers) if args.peers else None)
     if fixit:
         sample = files[: args.fixit_sample]
-        rows.append((f"fixit (built-in rules, {len(sample)} files)", timed([fixit, "lint", *map(str, sample)]),
-                     lines_of(sample)))
+        run(f"fixit built-in rules, {len(sample)} files", [fixit, "lint", *map(str, sample)], lines_of(sample))
+
+    one_file = ROOT / "examples" / "train_svm.py"
+    timed(greenlint + [str(one_file)], cwd=cache)  # fills the cache for this file
+    single = median_time(greenlint + [str(one_file)], cwd=cache)
+    bare = median_time([sys.executable, "-c", "pass"])
     shutil.rmtree(cache, ignore_errors=True)
 
-    base = rows[0][2] / rows[0][1]
-    print(f"| tool | wall s | kLOC/s | greenlint cold is N× faster |")
-    print(f"| --- | ---: | ---: | ---: |")
-    for name, seconds, lines in rows:
-        rate = lines / seconds
-        print(f"| {name} | {seconds:.2f} | {rate / 1000:.0f} | {base / rate:.1f} |")
+    report = render(rows, scaling, cold, warm, semgrep_s, single, bare, len(files), total_lines, cores)
+    print("\n" + report)
+    if args.write:
+        (HERE / "results.md").write_text(report + "\n")
     return 0
+
+
+def render(rows, scaling, cold, warm, semgrep_s, single, bare, n_files, total_lines, cores) -> str:
+    machine = f"{platform.machine()}, {cores} cores, Python {platform.python_version()}, {platform.system()}"
+    lines = [
+        "# Benchmark results", "",
+        f"`python bench/bench.py --peers VENV/bin --write`, all tools in one run on {time.strftime('%Y-%m-%d')} "
+        f"({machine}). Corpus: {n_files:,} files, {total_lines:,} lines (`bench/make-corpus.sh`). "
+        "Read ratios, not absolute numbers: the machine is shared and noisy.", "",
+        "| run | wall s | kLOC/s | peak MB (one process) |", "| --- | ---: | ---: | ---: |",
+    ]
+    for name, seconds, n_lines, peak in rows:
+        lines.append(f"| {name} | {seconds:.2f} | {n_lines / seconds / 1000:.0f} | {peak if peak else ''} |")
+    lines += ["", "How cost grows with the corpus (cold, all jobs):", "",
+              "| share | files | lines | wall s | µs per line |", "| ---: | ---: | ---: | ---: | ---: |"]
+    for fraction, n, n_lines, seconds in scaling:
+        lines.append(f"| {fraction:.0%} | {n:,} | {n_lines:,} | {seconds:.2f} | {seconds / n_lines * 1e6:.1f} |")
+    lines += ["", "| goal | measured | target | |", "| --- | ---: | ---: | --- |"]
+    measured = {"one file vs python -c pass": single / bare}
+    if semgrep_s:
+        measured.update({"cold vs semgrep": cold / semgrep_s, "warm vs semgrep": warm / semgrep_s})
+    for goal, target in GOALS.items():
+        if goal in measured:
+            value = measured[goal]
+            verdict = "met" if value <= target else f"missed by {value / target:.1f}x"
+            lines.append(f"| {goal} | {value:.2f}x | <= {target}x | {verdict} |")
+    lines.append(f"\nOne file (`examples/train_svm.py`, cache on): {single * 1000:.0f} ms; `python -c pass`: {bare * 1000:.0f} ms.")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
