@@ -349,3 +349,16 @@ def test_without_pygls_the_command_says_how_to_install_it(tmp_path: Path):
                             env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"}, stdin=subprocess.DEVNULL)
     assert result.returncode == 2
     assert "pip install 'greenlint[lsp]'" in result.stderr
+
+
+def test_readme_editor_snippets_start_this_server():
+    """The editor set-ups in the README launch `greenlint server`, and the VS Code one is valid JSON."""
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Editors: the language server"):]
+    vscode = json.loads(re.search(r"```json\n(\{\s*\"glspc.*?)```", section, re.DOTALL).group(1))
+    assert (vscode["glspc.server.command"], vscode["glspc.server.commandArguments"]) == ("greenlint", ["server"])
+    assert 'cmd = { "greenlint", "server" }' in section  # Neovim
+    assert 'command = "greenlint"\nargs = ["server"]' in section  # Helix
+    assert 'args: vec!["server".into()]' in section  # Zed
