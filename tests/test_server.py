@@ -362,3 +362,31 @@ def test_readme_editor_snippets_start_this_server():
     assert 'cmd = { "greenlint", "server" }' in section  # Neovim
     assert 'command = "greenlint"\nargs = ["server"]' in section  # Helix
     assert 'args: vec!["server".into()]' in section  # Zed
+
+
+def test_paths_with_spaces_keep_the_clients_uri_and_close_clears(client: LspClient, workspace: Path):
+    folder = workspace / "my project"
+    folder.mkdir()
+    uri = _open(client, folder / "search.py", GRID)
+    assert "%20" in uri and _codes(client.diagnostics(uri, version=1)) == ["GL101"]
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    assert client.diagnostics(uri) == []
+
+
+@pytest.mark.parametrize("prefix", ['s = "a\\"b\\tc"; ', "note = 'é ünïcode 😀'; ", "\t"])
+def test_cell_positions_survive_json_escapes(prefix: str):
+    """The .ipynb built from synced cells maps the engine's positions back to the cell exactly,
+    whatever the line holds before the finding (escaped quotes, tabs, non-ASCII)."""
+    from greenlint.engine import lint_text
+    from greenlint.server.cells import build_notebook
+
+    line = prefix + 'search = GridSearchCV(SVC(), {"C": [1, 10, 100], "gamma": [1, 0.1]}, cv=5)'
+    body = f"if True:\n{line}\n\tsearch.fit(X, y)\n" if prefix == "\t" else f"{line}\nsearch.fit(X, y)\n"
+    cells = [("markdown", "# notes\n"), ("code", "from sklearn.model_selection import GridSearchCV\nfrom sklearn.svm import SVC\n"),
+             ("code", body)]
+    built = build_notebook(cells)
+    [finding] = [f for f in lint_text(built.text, "nb.ipynb") if f.code == "GL101"]
+    cell, (start_line, start, end_line, end) = built.place(finding.line, finding.column, finding.end_line, finding.end_column)
+    source_line = body.splitlines()[start_line]
+    assert cell == 2 and source_line == line and end_line == start_line
+    assert source_line[start:end] == "GridSearchCV"

@@ -40,6 +40,21 @@ class SyncedNotebook:
             width += len(json.dumps(char, ensure_ascii=False)) - 2
         return CellPosition(cell, cell_line, len(source))
 
+    def place(self, line: int, column: int, end_line: int, end_column: int,
+              cell: int | None = None, cell_line: int | None = None, cell_column: int | None = None,
+              ) -> tuple[int, tuple[int, int, int, int]]:
+        """A finding's cell (0-based) and range in it (0-based line, character, end line, end
+        character; never empty). A finding off every cell's source (the notebook as a whole) goes
+        where its own cell fields say, or to the start of the first cell."""
+        start = self.locate(line, column)
+        if start is None:
+            index = cell - 1 if cell and cell <= self.cell_count else 0
+            start = CellPosition(index, (cell_line or 1) - 1, (cell_column or 1) - 1)
+        end = self.locate(end_line, end_column)
+        if end is None or end.cell != start.cell or (end.line, end.character) <= (start.line, start.character):
+            end = CellPosition(start.cell, start.line, start.character + 1)
+        return start.cell, (start.line, start.character, end.line, end.character)
+
 
 def build_notebook(cells: list[tuple[str, str]], language: str = "python") -> SyncedNotebook:
     """`cells`: (kind, source) in order, kind "code" or "markdown"."""

@@ -146,7 +146,7 @@ def hover_markdown(finding: Finding) -> str:
     parts = [f"**{rule.code} {rule.name}** ({finding.severity})", "", rule.summary]
     why = str(rule.docs.get("why", "")).strip()
     if why:
-        parts += ["", "**Why it wastes energy.** " + why.split("\n\n")[0].strip()]
+        parts += ["", "**Why it wastes energy.** " + " ".join(why.split("\n\n")[0].split())]
     instead = rule._section("instead").strip() if rule.docs.get("instead") else ""
     if instead:
         parts += ["", "**Use instead:**", "", instead]
@@ -154,7 +154,7 @@ def hover_markdown(finding: Finding) -> str:
     return "\n".join(parts)
 
 
-def _edit_span(edit, encoder: Encoder) -> Span:
+def _edit_span(edit) -> Span:
     return Span(edit.line - 1, edit.column - 1, edit.end_line - 1, edit.end_column - 1)
 
 
@@ -165,7 +165,7 @@ def fix_action(located: Located, encoder: Encoder, uri: str, diag: types.Diagnos
         return None
     if located.kind == "python" and not _fix_parses(text, list(fix.edits)):
         return None
-    edits = [types.TextEdit(range=encoder.range(_edit_span(e, encoder)), new_text=e.replacement) for e in fix.edits]
+    edits = [types.TextEdit(range=encoder.range(_edit_span(e)), new_text=e.replacement) for e in fix.edits]
     safety = " (unsafe)" if fix.safety == "unsafe" else ""
     return types.CodeAction(
         title=f"Fix {located.finding.code}{safety}: {fix.description}",

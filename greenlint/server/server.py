@@ -115,6 +115,9 @@ class GreenlintServer(LanguageServer):
         self.resolver = ConfigResolver(Overrides())
         self.generation = 0  # bumped when a configuration changes: every cached result is stale
         self._cache: dict[str, tuple[tuple, dict[str, list[Located]]]] = {}
+        # What is open, by the URIs the client sent (pygls keys its workspace by unquoted URIs).
+        self.open_documents: set[str] = set()
+        self.open_notebooks: set[str] = set()
         self.debouncer = Debouncer(debounce, self.publish_safely)
 
     # ------------------------------------------------------------------ what the client can do
@@ -150,22 +153,22 @@ class GreenlintServer(LanguageServer):
                 return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(base))).as_posix()
         return display_path(path)
 
-    def lint(self, path: Path, text: str, kind: str | None) -> list[Finding]:
-        """The findings for one buffer, with the settings the CLI would use for its path."""
+    def lint(self, path: Path, text: str, kind: str | None) -> tuple[str | None, list[Finding]]:
+        """The kind the buffer is read as and its findings, with the settings the CLI would use for its path."""
         display = self.display(path)
         try:
             settings: Settings = self.resolver.for_path(path.absolute())
         except ConfigError as exc:
-            return [_parse_error(display, f"configuration error: {exc}")]
+            return kind, [_parse_error(display, f"configuration error: {exc}")]
         kind = kind_of(path, settings.extensions) or kind
         if kind is None or settings.is_excluded(path.absolute()):
-            return []  # as `--force-exclude` does for pre-commit: an excluded file stays quiet
+            return kind, []  # as `--force-exclude` does for pre-commit: an excluded file stays quiet
         try:
-            return lint_bytes(display, text.encode("utf-8", "surrogatepass"), kind, settings,
-                              settings.ignored_codes(path.absolute()))
+            return kind, lint_bytes(display, text.encode("utf-8", "surrogatepass"), kind, settings,
+                                    settings.ignored_codes(path.absolute()))
         except Exception as exc:  # a bug in greenlint must not cost the editor its server
             log.exception("linting %s failed", path)
-            return [_parse_error(display, f"internal error: {type(exc).__name__}: {exc}")]
+            return kind, [_parse_error(display, f"internal error: {type(exc).__name__}: {exc}")]
 
     def analyse(self, key: str) -> dict[str, list[Located]]:
         """Findings per document URI: one entry for a text document, one per cell for a notebook."""
@@ -179,9 +182,8 @@ class GreenlintServer(LanguageServer):
         if cached is not None and cached[0] == stamp:
             return cached[1]
         path = self.path_of(key, document.language_id)
-        kind = LANGUAGE_KINDS.get(document.language_id or "")
-        findings = self.lint(path, source, kind)
-        read_as = kind_of(path) or kind or "python"
+        read_as, findings = self.lint(path, source, LANGUAGE_KINDS.get(document.language_id or ""))
+        read_as = read_as or "python"
         result = {key: [Located(f, span_of(f), read_as, editable=read_as != "notebook") for f in findings]}
         self._cache[key] = (stamp, result)
         return result
@@ -202,20 +204,15 @@ class GreenlintServer(LanguageServer):
         if cached is not None and cached[0] == stamp:
             return cached[1]
         result: dict[str, list[Located]] = {uri: [] for uri in uris}
-        for finding in self.lint(self.path_of(notebook.uri), built.text, "notebook"):
-            start = built.locate(finding.line, finding.column)
-            if start is None:  # the notebook as a whole (no cells): its first cell
-                cell = (finding.cell or 1) - 1 if finding.cell and finding.cell <= len(uris) else 0
-                start_span = Span((finding.cell_line or 1) - 1, (finding.cell_column or 1) - 1, 0, 0)
-                start_cell = cell
-            else:
-                start_cell, start_span = start.cell, Span(start.line, start.character, 0, 0)
-            end = built.locate(finding.end_line, finding.end_column)
-            span = Span(start_span.line, start_span.character, start_span.line, start_span.character + 1)
-            if end is not None and end.cell == start_cell and (end.line, end.character) > (span.line, span.character):
-                span.end_line, span.end_character = end.line, end.character
-            if uris:
-                result[uris[start_cell]].append(Located(finding, span, "notebook", in_cell=True))
+        if not uris:
+            return result
+        _, findings = self.lint(self.path_of(notebook.uri), built.text, "notebook")
+        for finding in findings:
+            cell, (line, character, end_line, end_character) = built.place(
+                finding.line, finding.column, finding.end_line, finding.end_column,
+                finding.cell, finding.cell_line, finding.cell_column)
+            result[uris[cell]].append(Located(finding, Span(line, character, end_line, end_character), "notebook",
+                                              in_cell=True))
         self._cache[notebook.uri] = (stamp, result)
         return result
 
@@ -241,14 +238,17 @@ class GreenlintServer(LanguageServer):
     def publish_safely(self, key: str) -> None:
         """For timers: a failure is logged, and the next edit tries again."""
         try:
-            if key in self.workspace.text_documents or self.workspace.get_notebook_document(notebook_uri=key):
+            if key in self.open_documents or key in self.open_notebooks:  # not closed while a timer waited
                 self.publish(key)
         except Exception:
             log.exception("publishing diagnostics for %s failed", key)
 
     def clear(self, uris: list[str]) -> None:
+        """A document or notebook (first) and its cells were closed: forget them, and their diagnostics."""
         self.debouncer.cancel(uris[0] if uris else "")
         for uri in uris:
+            self.open_documents.discard(uri)
+            self.open_notebooks.discard(uri)
             self._cache.pop(uri, None)
             if not self.pulls:
                 self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
@@ -263,11 +263,7 @@ class GreenlintServer(LanguageServer):
             if workspace and workspace.diagnostics and workspace.diagnostics.refresh_support:
                 self.workspace_diagnostic_refresh(None)
             return
-        cells = {uri for nb in self.workspace.notebook_documents.values() for uri in (c.document for c in nb.cells)}
-        for uri in list(self.workspace.text_documents):
-            if uri not in cells:
-                self.publish_safely(uri)
-        for uri in list(self.workspace.notebook_documents):
+        for uri in sorted(self.open_documents | self.open_notebooks):
             self.publish_safely(uri)
 
 
@@ -296,6 +292,7 @@ def _register_sync(server: GreenlintServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: GreenlintServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.open_documents.add(params.text_document.uri)
         ls.publish_safely(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -316,13 +313,17 @@ def _register_sync(server: GreenlintServer) -> None:
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
     def notebook_open(ls: GreenlintServer, params: types.DidOpenNotebookDocumentParams) -> None:
+        ls.open_notebooks.add(params.notebook_document.uri)
         ls.publish_safely(params.notebook_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
     def notebook_change(ls: GreenlintServer, params: types.DidChangeNotebookDocumentParams) -> None:
         closed = params.change.cells and params.change.cells.structure and params.change.cells.structure.did_close
-        if closed:
-            ls.clear([params.notebook_document.uri, *(c.uri for c in closed)])
+        if closed:  # removed cells: their diagnostics go with them
+            for cell in closed:
+                ls._cache.pop(cell.uri, None)
+                if not ls.pulls:
+                    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
         ls.debouncer.touch(params.notebook_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
