@@ -390,3 +390,49 @@ def test_cell_positions_survive_json_escapes(prefix: str):
     source_line = body.splitlines()[start_line]
     assert cell == 2 and source_line == line and end_line == start_line
     assert source_line[start:end] == "GridSearchCV"
+
+
+SCRATCH = '''\
+import torch
+import torchvision
+
+model = torchvision.models.resnet50()
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+for epoch in range(10):
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        optimizer.step()
+'''
+
+
+def test_related_location_points_at_the_line_the_finding_depends_on(client: LspClient, workspace: Path):
+    uri = _open(client, workspace / "scratch.py", SCRATCH)
+    [diag] = [d for d in client.diagnostics(uri, version=1) if d["code"] == "GL301"]
+    [related] = diag["relatedInformation"]
+    assert related["location"]["uri"] == uri and related["message"] == "training"
+    assert related["location"]["range"] == {"start": _at(9, 8), "end": _at(9, len("        loss.backward()"))}
+
+
+def test_save_checks_at_once_and_saving_a_config_reloads_settings(tmp_path: Path):
+    """Without file watching, a configuration saved in the editor still reloads the settings."""
+    config = tmp_path / "greenlint.toml"
+    config.write_text('ignore = ["GL101"]\n', encoding="utf-8")
+    lsp = LspClient(tmp_path, ("--debounce-ms", "5000"))  # a change alone would wait 5 s after a burst
+    try:
+        lsp.initialize(tmp_path)
+        uri = _open(lsp, tmp_path / "search.py", GRID)
+        assert lsp.diagnostics(uri, version=1) == []
+        assert not lsp.requests_from_server  # the client offered no watching: none was asked for
+        config.write_text('ignore = []\n', encoding="utf-8")
+        lsp.notify("textDocument/didSave", {"textDocument": {"uri": config.as_uri()}})
+        assert _codes(lsp.diagnostics(uri, timeout=5)) == ["GL101"]
+        # Two quick edits: the second waits for the 5 s pause, unless the file is saved.
+        _change(lsp, uri, 2, [{"text": GRID.replace("cv=5", "cv=3")}])
+        lsp.diagnostics(uri, version=2)
+        _change(lsp, uri, 3, [{"text": GRID.replace("GridSearchCV", "RandomizedSearchCV")}])
+        lsp.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+        assert lsp.diagnostics(uri, version=3, timeout=3) == []
+    finally:
+        lsp.close()
