@@ -41,8 +41,12 @@ def builders() -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def distilled_rows() -> tuple[dict[str, str], ...]:
+    """The rows GL303 may suggest: each names its source and a quality figure for the
+    alternative (a retained share or a metric against the model it replaces)."""
     with data_path("distilled.csv").open(encoding="utf-8", newline="") as handle:
-        return tuple(csv.DictReader(handle))
+        rows = tuple(csv.DictReader(handle))
+    return tuple(r for r in rows if (r.get("source") or "").strip()
+                 and ((r.get("quality") or "").strip() or (r.get("reported_quality_retained") or "").strip()))
 
 
 # ---------------------------------------------------------------------------------------
@@ -286,15 +290,22 @@ def _computed_on_random(ctx: PythonContext, node: ast.AST) -> bool:
     return False
 
 
-DATA_SOURCE = re.compile(
-    r"dataset|dataloader|loader|load_|read_|open\(|imagefolder|tfds|from_directory|mnist|cifar|imagenet|\.csv|\.npy|np\.load|glob",
+# Calls that bring data in from outside the program (files, datasets, loaders, user input).
+DATA_CALL = re.compile(
+    r"dataset|dataloader|loader|folder|from_directory|^open$|^read_|^load_data|^loadtxt$|^imread$|^i?glob$"
+    r"|^listdir$|^scandir$|^input$|^urlopen$|^fetch_|^load$",
     re.I,
 )
 
 
+def reads_data(ctx: PythonContext) -> bool:
+    """Some call of the file reads data from outside the program: a dataset, a loader, a file."""
+    return ctx.memo("models.reads_data", lambda: any(DATA_CALL.search(call_name(c) or "") for c in ctx.calls))
+
+
 def synthetic_data_only(ctx: PythonContext) -> bool:
     """The file makes random tensors and reads no data at all: a demo, benchmark or smoke test."""
-    return any(ctx.qualname(c.func) in RANDOM_CALLS for c in ctx.calls) and not DATA_SOURCE.search(ctx.text)
+    return any(ctx.qualname(c.func) in RANDOM_CALLS for c in ctx.calls) and not reads_data(ctx)
 
 
 def only_random_inputs(ctx: PythonContext, model_names: set[str]) -> bool:
@@ -423,14 +434,65 @@ def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: as
     return False
 
 
-def in_benchmark_file(ctx: PythonContext) -> bool:
-    """A benchmark, profiling script or test suite: models there are picked to exercise code, not
-    to serve or train anything."""
-    if ctx.in_test_file:
+def _asserts(ctx: PythonContext, func: ast.AST) -> bool:
+    """The function checks something: an `assert`, `self.assert*(...)`, `pytest.raises`/`approx`,
+    `numpy.testing` / `torch.testing`."""
+    for sub in ast.walk(func):
+        if isinstance(sub, ast.Assert):
+            return True
+        if isinstance(sub, ast.Call):
+            if isinstance(sub.func, ast.Attribute) and sub.func.attr.startswith("assert"):
+                return True
+            if (ctx.qualname(sub.func) or "").startswith(("pytest.", "numpy.testing.", "torch.testing.")):
+                return True
+    return False
+
+
+def _is_test_function(ctx: PythonContext, func: ast.AST) -> bool:
+    """A test by pytest's and unittest's conventions and by what it does: a `test*` function that
+    asserts something (an evaluation loop called `test(model, loader)` asserts nothing), a pytest
+    fixture, or a unittest set-up method."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    if func.name.startswith("test"):
+        return _asserts(ctx, func)
+    if func.name in ("setUp", "setUpClass", "setup_method", "setup_class"):
+        cls = ctx.enclosing_class(func)
+        return cls is not None and _is_test_class(ctx, cls)
+    return any((ctx.qualname(d.func if isinstance(d, ast.Call) else d) or "").startswith("pytest.fixture")
+               for d in func.decorator_list)
+
+
+def _is_test_class(ctx: PythonContext, cls: ast.ClassDef) -> bool:
+    """A `unittest.TestCase` subclass, or a pytest `Test*` class whose test methods assert."""
+    if any((ctx.qualname(b) or dotted(b) or "").split(".")[-1] in ("TestCase", "IsolatedAsyncioTestCase")
+           for b in cls.bases):
         return True
-    parts = ctx.path.replace("\\", "/").lower().split("/")
-    # benchmark and profiling scripts, and `benchmark/`-style folders (faster-whisper's WER benchmarks)
-    return "bench" in parts[-1] or "profil" in parts[-1] or any(part.startswith("bench") for part in parts[:-1])
+    return cls.name.startswith("Test") and any(
+        isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name.startswith("test") and _asserts(ctx, s)
+        for s in cls.body)
+
+
+def is_test_module(ctx: PythonContext) -> bool:
+    """The module is a test suite by what it defines (test functions or test classes at top
+    level), whatever the file is called: its module-level code sets up fixtures for the tests."""
+    def build() -> bool:
+        for stmt in ctx.tree.body:
+            if isinstance(stmt, ast.ClassDef) and _is_test_class(ctx, stmt):
+                return True
+            if _is_test_function(ctx, stmt) and stmt.name.startswith("test"):  # type: ignore[union-attr]
+                return True
+        return False
+    return ctx.memo("models.is_test_module", build)
+
+
+def in_test_code(ctx: PythonContext, node: ast.AST) -> bool:
+    """`node` runs as part of a test: inside a test function, a test class, or at the top of a
+    test module. Tests pick their models to exercise code, not to train or serve them."""
+    for anc in ctx.ancestors(node):
+        if _is_test_function(ctx, anc) or (isinstance(anc, ast.ClassDef) and _is_test_class(ctx, anc)):
+            return True
+    return is_test_module(ctx)
 
 
 # ---------------------------------------------------------------------------------------
@@ -615,19 +677,104 @@ def scratch_builds(ctx: PythonContext) -> Iterator[tuple[ast.Call, str, str, str
                 yield call, "transformers", checkpoint, f'{cls}.from_pretrained("{checkpoint}")'
 
 
-# Self-supervised pre-training learns its own representation from random init by design.
+# Self-supervised pre-training learns its own representation from random init by design. Matched
+# against identifiers the code calls or defines (`info_nce_loss`, `NTXentLoss`, `class SimCLR`).
 SELF_SUPERVISED = re.compile(
-    r"simclr|byol|barlow|moco|\bdino|swav|simsiam|vicreg|nt_?xent|info_?nce|self[-_ ]supervised|contrastive", re.I
+    r"simclr|byol|barlow|moco|(^|_)dino|swav|simsiam|vicreg|nt_?xent|info_?nce|self_?supervised|contrastive", re.I
 )
+SSL_LIBRARIES = ("lightly", "solo", "vissl", "pl_bolts.models.self_supervised", "mmselfsup")
+
+
+def self_supervised_objective(ctx: PythonContext) -> bool:
+    """The file trains with a self-supervised objective: it calls or defines a contrastive or
+    self-distillation loss or method (NT-Xent, InfoNCE, SimCLR, BYOL, MoCo, DINO...), or imports
+    a self-supervised learning library. Comments and strings do not count."""
+    if ctx.imports.uses(*SSL_LIBRARIES):
+        return True
+    names = {call_name(c) for c in ctx.calls}
+    names |= {n.name for n in ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)}  # type: ignore[attr-defined]
+    return any(SELF_SUPERVISED.search(n) for n in names if n)
+
+
+# The dataset a family of published weights was trained on, as code names it (a path, a dataset
+# id, a dataset class). Tiny/Mini-ImageNet, Imagenette and Imagewoof are other datasets.
+WEIGHTS_DATASETS = {
+    "IMAGENET": re.compile(r"(?<![a-z])(?<!tiny[-_])(?<!mini[-_])(imagenet|ilsvrc)(?!ette|woof)", re.I),
+    "COCO": re.compile(r"(?<![a-z])coco", re.I),
+    "KINETICS": re.compile(r"(?<![a-z])kinetics", re.I),
+}
+DATASET_MODULES = ("torchvision.datasets.", "tensorflow_datasets.", "datasets.", "timm.data.")
+
+
+def weights_dataset(library: str, name: str) -> str | None:
+    """The dataset the published weights of this builder come from (a WEIGHTS_DATASETS key)."""
+    if library in ("keras", "timm"):
+        return "IMAGENET"  # keras.applications: ImageNet weights only; timm's defaults: ImageNet-1k/22k
+    if library == "torchvision":
+        entry = builders()["torchvision"].get(name) or {}
+        member = str(entry.get("default") or (entry.get("members") or [""])[0])
+        return next((key for key in WEIGHTS_DATASETS if member.startswith(key)), None)
+    return None
+
+
+def _strings_in(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> Iterator[str]:
+    """The strings an argument is made of, through names, argparse defaults, `os.path.join`,
+    f-strings and `/` on paths."""
+    if node is None or depth > 4:
+        return
+    value = value_of(ctx, node)
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        yield from (v for v in value if isinstance(v, str))
+    elif isinstance(node, ast.JoinedStr):
+        for part in node.values:
+            inner = part.value if isinstance(part, ast.FormattedValue) else part
+            yield from _strings_in(ctx, inner, depth + 1)
+    elif isinstance(node, ast.Call):
+        for argument in list(node.args) + [k.value for k in node.keywords]:
+            yield from _strings_in(ctx, argument, depth + 1)
+    elif isinstance(node, ast.BinOp):
+        yield from _strings_in(ctx, node.left, depth + 1)
+        yield from _strings_in(ctx, node.right, depth + 1)
+    elif isinstance(node, ast.Name):
+        scope = ctx.enclosing_function(node) or ctx.tree
+        values = ctx.local_assignments(scope).get(node.id) or ctx.local_assignments(ctx.tree).get(node.id) or []
+        for assigned in values[:3]:
+            yield from _strings_in(ctx, assigned, depth + 1)
+
+
+def dataset_names(ctx: PythonContext) -> list[str]:
+    """What the file's data-reading calls say about the data: the dataset class or function
+    (`torchvision.datasets.ImageNet`) and the strings of their arguments (paths, dataset ids)."""
+    def build() -> list[str]:
+        found: list[str] = []
+        for call in ctx.calls:
+            q = ctx.qualname(call.func) or ""
+            if not (DATA_CALL.search(call_name(call) or "") or q.startswith(DATASET_MODULES)):
+                continue
+            found.append(q)
+            for argument in list(call.args) + [k.value for k in call.keywords]:
+                found.extend(_strings_in(ctx, argument))
+        return found
+    return ctx.memo("models.dataset_names", build)
+
+
+def trains_on_weights_dataset(ctx: PythonContext, library: str, name: str) -> bool:
+    """The file reads the very dataset the published weights were trained on: training it from
+    scratch is reproducing that pre-training (an ImageNet recipe), not avoiding a fine-tune."""
+    dataset = weights_dataset(library, name)
+    pattern = WEIGHTS_DATASETS.get(dataset or "")
+    return pattern is not None and any(pattern.search(text) for text in dataset_names(ctx))
 
 
 @detector("GL301")
 def training_from_scratch(ctx: PythonContext) -> None:
-    if in_benchmark_file(ctx) or SELF_SUPERVISED.search(ctx.path) or SELF_SUPERVISED.search(ctx.text):
-        return
-    if synthetic_data_only(ctx):
+    if synthetic_data_only(ctx) or self_supervised_objective(ctx):
         return
     for call, library, name, how in scratch_builds(ctx):
+        if in_test_code(ctx, call) or trains_on_weights_dataset(ctx, library, name):
+            continue
         keys, model_names = binding_key(ctx, call)
         if not keys:
             continue
@@ -908,10 +1055,7 @@ def _english_only(row: dict[str, str]) -> bool:
     return "English only" in row.get("notes", "")
 
 
-def alternative_message(model_id: str, rows: list[dict[str, str]],
-                        non_english: bool = False) -> tuple[str, dict[str, Any]]:
-    if non_english and any(not _english_only(r) for r in rows):
-        rows = [r for r in rows if not _english_only(r)]  # the code transcribes another language
+def alternative_message(model_id: str, rows: list[dict[str, str]]) -> tuple[str, dict[str, Any]]:
     best = rows[0]
     parts = [f"`{model_id}` ({_fmt_params(best['params_large'])} parameters) is loaded for inference; "
              f"`{best['small']}` has {_fmt_params(best['params_small'])}"]
@@ -924,8 +1068,12 @@ def alternative_message(model_id: str, rows: list[dict[str, str]],
         impact["reported_speedup"] = float(best["reported_speedup"])
     if best["reported_quality_retained"]:
         retained = float(best["reported_quality_retained"])
-        parts.append(f", retaining {retained * 100:.1f}% of the quality")
         impact["quality_retained"] = retained
+    if best.get("quality"):
+        parts.append(f", quality {best['quality']}")
+        impact["quality"] = best["quality"]
+    elif best["reported_quality_retained"]:
+        parts.append(f", retaining {float(best['reported_quality_retained']) * 100:.1f}% of the quality")
     if _english_only(best):
         parts.append(" (English only)")
     source = best["source"].split(";")[0].strip()
@@ -1018,11 +1166,67 @@ def _transcribes_non_english(ctx: PythonContext) -> bool:
     return False
 
 
+# Imports that mean the file serves or processes real inputs, not a fixed sample.
+SERVING_MODULES = ("flask", "fastapi", "gradio", "streamlit", "ray.serve", "bentoml", "kserve", "litserve",
+                   "uvicorn", "django", "aiohttp", "sagemaker", "runpod", "modal")
+INPUT_CALLS = re.compile(r"^(open|input|read_\w+|load_dataset|loadtxt|i?glob|listdir|scandir|urlopen|parse_args"
+                         r"|parse_known_args|getenv|get_json|recv|read)$")
+
+
+def _fixed(ctx: PythonContext, node: ast.AST, depth: int = 0) -> bool:
+    """A value written into the script: a literal, a constant, a random tensor, or a call
+    (`tokenizer("text", return_tensors="pt")`) of such values."""
+    if depth > 3:
+        return False
+    if isinstance(node, (ast.Starred, ast.keyword)):
+        return _fixed(ctx, node.value, depth)
+    if value_of(ctx, node) is not UNKNOWN or is_random_input(ctx, node):
+        return True
+    if isinstance(node, ast.Call):
+        return all(_fixed(ctx, a, depth + 1) for a in list(node.args) + list(node.keywords))
+    if isinstance(node, ast.Name):
+        scope = ctx.enclosing_function(node) or ctx.tree
+        values = ctx.local_assignments(scope).get(node.id) or ctx.local_assignments(ctx.tree).get(node.id) or []
+        return len(values) == 1 and _fixed(ctx, values[0], depth + 1)
+    return False
+
+
+def runs_on_fixed_inputs(ctx: PythonContext, tainted: set[str]) -> bool:
+    """The script only loads the model and runs it on inputs written into the script: a demo or
+    smoke test of that checkpoint. Nothing in it reads a file, a dataset, a request, the command
+    line or the environment, and it imports no serving framework."""
+    if ctx.imports.uses(*SERVING_MODULES) or any(INPUT_CALLS.match(call_name(c) or "") for c in ctx.calls):
+        return False
+    uses = [c for c in ctx.calls if (dotted(c.func) or "") in tainted
+            or isinstance(c.func, ast.Attribute) and (dotted(c.func.value) or "") in tainted]
+    return bool(uses) and all(_fixed(ctx, a) for c in uses for a in list(c.args) + list(c.keywords))
+
+
+def _trained(ctx: PythonContext, tainted: set[str]) -> bool:
+    if not tainted:
+        return False
+    if training_evidence(ctx, tainted) is not None:
+        return True
+    # Handed to a training helper we cannot see into (`train(model, ...)`, `finetune(...)`).
+    for other in ctx.calls:
+        name = call_name(other).lower()
+        if any(w in name for w in ("train", "fit", "finetune", "fine_tune")) and any(
+            refs(a) & tainted for a in list(other.args) + [k.value for k in other.keywords]
+        ):
+            return True
+    return False
+
+
+def _suited_rows(model: str, non_english: bool) -> list[dict[str, str]]:
+    rows = alternatives_for(model)
+    return [r for r in rows if not _english_only(r)] if non_english else rows
+
+
 @detector("GL303")
 def distilled_alternative(ctx: PythonContext) -> None:
-    if in_benchmark_file(ctx):
-        return  # a test suite or benchmark picks its checkpoint to exercise code, not to serve it
-    loads = [(node, call, model, how) for node, call, model, how in inference_loads(ctx) if alternatives_for(model)]
+    non_english = _transcribes_non_english(ctx)
+    loads = [(node, call, model, how) for node, call, model, how in inference_loads(ctx)
+             if _suited_rows(model, non_english) and not in_test_code(ctx, call)]
     if not loads:
         return
     trained_ids: set[str] = set()
@@ -1030,26 +1234,21 @@ def distilled_alternative(ctx: PythonContext) -> None:
     for node, call, model, how in loads:
         keys, _ = binding_key(ctx, call)
         tainted = flow(ctx).taint(keys) if keys else set()
-        trains = bool(tainted) and training_evidence(ctx, tainted) is not None
-        if not trains and tainted:
-            # Handed to a training helper we cannot see into (`train(model, ...)`, `finetune(...)`).
-            for other in ctx.calls:
-                name = call_name(other).lower()
-                if any(w in name for w in ("train", "fit", "finetune", "fine_tune")) and any(
-                    refs(a) & tainted for a in list(other.args) + [k.value for k in other.keywords]
-                ):
-                    trains = True
-                    break
+        trains = _trained(ctx, tainted)
         if trains:
             trained_ids.add(normalize_model_id(model))
-        checked.append((node, model, how, trains))
+        checked.append((node, model, how, trains, tainted))
     reported: set[str] = set()
-    non_english = _transcribes_non_english(ctx)
-    for node, model, how, trains in checked:
+    for node, model, how, trains, tainted in checked:
         key = normalize_model_id(model)
         if trains or key in trained_ids or key in reported:
             continue  # one finding per checkpoint and file
         reported.add(key)
-        message, impact = alternative_message(model, alternatives_for(model), non_english=non_english)
+        message, impact = alternative_message(model, _suited_rows(model, non_english))
         impact["via"] = how
+        if runs_on_fixed_inputs(ctx, tainted):
+            impact["fixed_inputs"] = True
+            message = (f"This script only runs `{model}` on inputs written into it, as a demo or test of that "
+                       f"checkpoint does; if exercising that model is its purpose, this note does not apply. "
+                       f"Where the model serves real inputs: {message}")
         ctx.report("GL303", node, message, impact=impact)

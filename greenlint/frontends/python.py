@@ -14,6 +14,7 @@ from typing import Any, Iterable, Iterator
 
 from ..finding import Edit, Fix, Severity
 from .base import BaseContext, LintRequest
+from .scopes import BINDING_NODES, ScopeTable
 
 # Prefixes that name the same API; the longest match wins.
 CANONICAL_PREFIXES = {
@@ -173,11 +174,32 @@ class PythonContext(BaseContext):
 
     # ---- names -------------------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
-        """Import-resolved, canonical dotted name of a Name/Attribute (or of a call's callee)."""
+        """Import-resolved, canonical dotted name of a Name/Attribute (or of a call's callee).
+
+        A name rebound after its import (`import models` of the project after `from torchvision
+        import models`, a `def` or an assignment of the same name, a parameter) no longer
+        resolves to the import: see `scopes.ScopeTable`."""
         if isinstance(node, ast.Call):
             node = node.func
         name = dotted(node)
-        return self.imports.resolve(name) if name else None
+        if not name:
+            return None
+        head, _, rest = name.partition(".")
+        if head not in self.imports.names:
+            return None
+        if self.scopes.count.get(head, 0) <= 1:
+            return self.imports.resolve(name)  # bound once: the import table knows it
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        base = self.scopes.resolve(node, self.imports.names.get)  # type: ignore[arg-type]
+        if base is None:
+            return None
+        return canonical(f"{base}.{rest}" if rest else base)
+
+    @cached_property
+    def scopes(self) -> ScopeTable:
+        binders = [n for t in BINDING_NODES for n in self._by_type.get(t, ())]  # unsorted: the table sorts
+        return ScopeTable(self.tree, self.parents, binders, set(self.imports.names))
 
     def is_call_to(self, call: ast.AST, *qualnames: str) -> bool:
         return isinstance(call, ast.Call) and self.qualname(call.func) in qualnames
