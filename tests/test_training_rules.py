@@ -1051,3 +1051,112 @@ def test_a_name_rebound_by_a_loop_with_match_or_except_is_not_its_earlier_value(
     source = "from tensorflow import keras\nmodel = keras.Sequential([keras.layers.Dense(1)])\nEPOCHS = 100\n"
     assert lines(source + "model.fit(x, y, epochs=EPOCHS, validation_split=0.1)\n") == [4]
     assert lines(source + rebinding + "\n") == []
+
+
+# ---- early stopping whose patience outlasts the run --------------------------------------
+
+
+@pytest.mark.parametrize("source, n, patience", [
+    ("""
+        from tensorflow import keras
+        model = keras.Sequential([keras.layers.Dense(1)])
+        stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=40)
+        model.fit(x, y, epochs=40, validation_data=(xv, yv), callbacks=[stop])
+    """, 40, 40),
+    ("""
+        from tensorflow import keras
+        model = keras.Sequential([keras.layers.Dense(1)])
+        stop = keras.callbacks.EarlyStopping(patience=10, start_from_epoch=25)
+        model.fit(x, y, epochs=30, validation_split=0.2, callbacks=[stop])
+    """, 30, 35),
+    ("""
+        from transformers import Trainer, TrainingArguments, EarlyStoppingCallback
+        args = TrainingArguments("o", eval_strategy="epoch", num_train_epochs=12)
+        trainer = Trainer(model=m, args=args, train_dataset=tr, eval_dataset=va,
+                          callbacks=[EarlyStoppingCallback(early_stopping_patience=15)])
+    """, 12, 15),
+    ("""
+        import lightning as L
+        from lightning.pytorch.callbacks import EarlyStopping
+        class Net(L.LightningModule):
+            def validation_step(self, batch, i): ...
+        trainer = L.Trainer(max_epochs=100, check_val_every_n_epoch=10, callbacks=[EarlyStopping("val_loss", patience=10)])
+        trainer.fit(Net(), train_dl, val_dl)
+    """, 10, 10),
+    ("""
+        from xgboost import XGBClassifier
+        clf = XGBClassifier(n_estimators=200, early_stopping_rounds=200)
+        clf.fit(X, y, eval_set=[(Xv, yv)])
+    """, 200, 200),
+    ("""
+        import xgboost as xgb
+        bst = xgb.train(params, dtrain, num_boost_round=100, evals=[(dvalid, "valid")], early_stopping_rounds=150)
+    """, 100, 150),
+    ("""
+        import lightgbm as lgb
+        gbm = lgb.train({"num_iterations": 300}, dtrain, valid_sets=[dvalid], callbacks=[lgb.early_stopping(300)])
+    """, 300, 300),
+    ("""
+        from catboost import CatBoostRegressor
+        model = CatBoostRegressor(iterations=500, od_type="Iter", od_wait=600)
+        model.fit(X, y, eval_set=(Xv, yv))
+    """, 500, 600),
+])
+def test_patience_that_never_runs_out_is_missing_early_stopping(source, n, patience):
+    (finding,) = lint(source)
+    assert finding.message.startswith("no early stopping in effect")
+    assert f"={patience:,} never runs out in a run of {n:,}" in finding.message
+    assert finding.impact["patience"] == patience
+    assert n in finding.impact.values()
+
+
+@pytest.mark.parametrize("source", [
+    # patience below the count: early stopping can fire
+    """
+        from tensorflow import keras
+        model = keras.Sequential([keras.layers.Dense(1)])
+        model.fit(x, y, epochs=40, validation_data=(xv, yv), callbacks=[keras.callbacks.EarlyStopping(patience=39)])
+    """,
+    # Keras's default patience is 0
+    """
+        from tensorflow import keras
+        model = keras.Sequential([keras.layers.Dense(1)])
+        model.fit(x, y, epochs=40, validation_data=(xv, yv), callbacks=[keras.callbacks.EarlyStopping()])
+    """,
+    # a patience the code does not show
+    """
+        from tensorflow import keras
+        def fit(model, patience):
+            model.fit(x, y, epochs=40, validation_data=(xv, yv), callbacks=[keras.callbacks.EarlyStopping(patience=patience)])
+    """,
+    # a subclass may count differently
+    """
+        from tensorflow import keras
+        class Stop(keras.callbacks.EarlyStopping): ...
+        model = keras.Sequential([keras.layers.Dense(1)])
+        model.fit(x, y, epochs=40, validation_data=(xv, yv), callbacks=[Stop(patience=100)])
+    """,
+    # Hugging Face evaluating every N steps: how many evaluations is not knowable here
+    """
+        from transformers import Trainer, TrainingArguments, EarlyStoppingCallback
+        args = TrainingArguments("o", eval_strategy="steps", eval_steps=500, num_train_epochs=12)
+        trainer = Trainer(model=m, args=args, train_dataset=tr, eval_dataset=va,
+                          callbacks=[EarlyStoppingCallback(early_stopping_patience=15)])
+    """,
+    # Lightning validating several times an epoch
+    """
+        import lightning as L
+        from lightning.pytorch.callbacks import EarlyStopping
+        class Net(L.LightningModule):
+            def validation_step(self, batch, i): ...
+        trainer = L.Trainer(max_epochs=20, val_check_interval=0.25, callbacks=[EarlyStopping("val_loss", patience=30)])
+        trainer.fit(Net(), train_dl, val_dl)
+    """,
+    """
+        from xgboost import XGBClassifier
+        clf = XGBClassifier(n_estimators=1000, early_stopping_rounds=50)
+        clf.fit(X, y, eval_set=[(Xv, yv)])
+    """,
+])
+def test_patience_that_can_run_out_is_not_reported(source):
+    assert lines(source) == []

@@ -417,6 +417,9 @@ class _Callbacks:
 
     def __init__(self, ctx: PythonContext, es_names: set[str], scope: ast.AST):
         self.ctx, self.es_names, self.scope = ctx, es_names, scope
+        # the early-stopping objects found, to read their patience; None for one whose
+        # patience cannot be read (a subclass, a pruning callback, a project's own class)
+        self.found: list[ast.Call | None] = []
 
     def is_es_class(self, qual: str | None, local: ast.ClassDef | None) -> bool | None:
         if qual is not None:
@@ -445,12 +448,12 @@ class _Callbacks:
             func = node.func
             qual = self.ctx.qualname(func)
             if qual is None and isinstance(func, ast.Name) and func.id in _classes(self.ctx):
-                return self.is_es_class(None, _classes(self.ctx)[func.id])
+                return self._record(self.is_es_class(None, _classes(self.ctx)[func.id]), None)
             if qual is None and isinstance(func, ast.Name) and func.id in self.ctx.functions:
                 return self._function_result(self.ctx.functions[func.id], depth)
             if qual is None:
                 return None
-            return self.is_es_class(qual, None)
+            return self._record(self.is_es_class(qual, None), node if qual in _PATIENCE else None)
         if isinstance(node, ast.Name):
             target = _follow(self.ctx, node, scope)
             if target is None or target is node:
@@ -464,6 +467,11 @@ class _Callbacks:
         if _is_none(node):
             return False
         return None
+
+    def _record(self, verdict: bool | None, call: ast.Call | None) -> bool | None:
+        if verdict:
+            self.found.append(call)
+        return verdict
 
     def _function_result(self, function: ast.AST, depth: int) -> bool | None:
         """A helper in the file that builds the callbacks: look at what it returns."""
@@ -533,6 +541,77 @@ def _combine(results: Iterable[bool | None]) -> bool | None:
     if all(r is False for r in results):
         return False
     return None
+
+
+# Early-stopping constructors whose patience is read: qualified name -> (keyword, position,
+# library default, what one unit of patience counts).
+_PATIENCE: dict[str, tuple[str, int, int | None]] = {
+    "keras.callbacks.EarlyStopping": ("patience", 2, 0),
+    "keras.callbacks.early_stopping.EarlyStopping": ("patience", 2, 0),
+    "pytorch_lightning.callbacks.EarlyStopping": ("patience", 2, 3),
+    "pytorch_lightning.callbacks.early_stopping.EarlyStopping": ("patience", 2, 3),
+    "transformers.EarlyStoppingCallback": ("early_stopping_patience", 0, 1),
+    "transformers.trainer_callback.EarlyStoppingCallback": ("early_stopping_patience", 0, 1),
+    "lightgbm.early_stopping": ("stopping_rounds", 0, None),
+    "xgboost.callback.EarlyStopping": ("rounds", 0, None),
+}
+
+
+def _patience(ctx: PythonContext, found: list[ast.Call | None]) -> int | float | None:
+    """The smallest patience of the early-stopping objects a run gets, counted from the first
+    epoch (Keras's `start_from_epoch` delays the count); None when any one cannot be read."""
+    values = []
+    for call in found:
+        spec = _PATIENCE.get(ctx.qualname(call.func) or "") if call is not None else None
+        if spec is None:
+            return None
+        scope = _scope(ctx, call)  # type: ignore[arg-type]
+        a = Args(ctx, call, scope)  # type: ignore[arg-type]
+        keyword, position, default = spec
+        given = a.get(keyword, position)
+        value = default if given is _MISSING else _number(ctx, given, scope)
+        if value is None:
+            return None
+        if keyword == "patience" and ctx.qualname(call.func).startswith("keras."):  # type: ignore[union-attr]
+            start = a.get("start_from_epoch", 7)
+            delay = 0 if start is _MISSING else _number(ctx, start, scope)
+            if delay is None:
+                return None
+            value += delay
+        values.append(value)
+    return min(values) if values else None
+
+
+def _report_patience(ctx: PythonContext, node: ast.AST, patience: float, n: float, setting: str, lib: str,
+                     unit: str = "epochs", counted: str = "") -> None:
+    """Early stopping that cannot fire: the run ends before the patience runs out."""
+    key = "rounds" if "round" in unit else "epochs"
+    ctx.report(
+        "GL201", node,
+        f"no early stopping in effect: {setting}={_fmt(patience)} never runs out in a run of {_fmt(n)} {unit}"
+        f"{counted}, so every one of them is trained; set the patience well below {_fmt(n)} (a few {unit}) "
+        f"so that a validation plateau ends the run",
+        impact={"library": lib, key: _int(n), "patience": _int(patience)},
+    )
+
+
+def _check_patience(ctx: PythonContext, node: ast.AST, callbacks: _Callbacks, n: float, setting: str, lib: str,
+                    unit: str = "epochs", counted: str = "") -> None:
+    patience = _patience(ctx, callbacks.found)
+    if patience is not None and patience >= n:
+        _report_patience(ctx, node, patience, n, setting, lib, unit, counted)
+
+
+def _check_rounds(ctx: PythonContext, node: ast.AST, expr: Any, scope: ast.AST, rounds: float, setting: str,
+                  lib: str) -> None:
+    """A boosting run's early-stopping round count, when it is knowable and cannot fire."""
+    patience = _number(ctx, expr, scope)
+    if patience is not None and patience > 0 and patience >= rounds:
+        _report_patience(ctx, node, patience, rounds, setting, lib, unit="boosting rounds")
+
+
+def _int(n: float) -> float | int:
+    return int(n) if float(n).is_integer() else n
 
 
 def _spelled_out(expr: Any) -> bool:
@@ -814,8 +893,12 @@ def _keras(ctx: PythonContext, min_epochs: int) -> None:
         if epochs < min_epochs:
             continue
         cb_expr = args.get("callbacks", 5)
-        verdict = _Callbacks(ctx, KERAS_ES, scope).verdict(cb_expr)
-        if verdict is not False or (safety_net and not _spelled_out(cb_expr)):
+        callbacks = _Callbacks(ctx, KERAS_ES, scope)
+        verdict = callbacks.verdict(cb_expr)
+        if verdict is True:
+            _check_patience(ctx, call.func, callbacks, epochs, "EarlyStopping patience", "keras")
+            continue
+        if verdict is None or (safety_net and not _spelled_out(cb_expr)):
             continue
         if _fixed_length_schedule(ctx, cb_expr, scope):
             continue
@@ -897,8 +980,15 @@ def _hf_trainer(ctx: PythonContext, min_epochs: int) -> None:
         if epochs is None or epochs < min_epochs:
             continue
         cb_expr = targs.get("callbacks")
-        verdict = _Callbacks(ctx, HF_ES, scope).verdict(cb_expr)
-        if verdict is not False or (safety_net and not _spelled_out(cb_expr)):
+        callbacks = _Callbacks(ctx, HF_ES, scope)
+        verdict = callbacks.verdict(cb_expr)
+        if verdict is True:
+            # the patience counts evaluations: one per epoch with eval_strategy="epoch"
+            if _const(ctx, strategy, ascope) == "epoch" or (dotted(strategy) or "").endswith(".EPOCH"):
+                _check_patience(ctx, call.func, callbacks, epochs, "EarlyStoppingCallback early_stopping_patience",
+                                "transformers", counted=" (one evaluation per epoch)")
+            continue
+        if verdict is None or (safety_net and not _spelled_out(cb_expr)):
             continue
         if _added_callbacks(ctx, call, scope):
             continue
@@ -981,6 +1071,18 @@ def _lightning_has_validation(ctx: PythonContext, fit: ast.Call) -> bool:
     return False
 
 
+def _lightning_validation_checks(ctx: PythonContext, targs: Args, scope: ast.AST, epochs: float) -> float | None:
+    """How many validation checks a Lightning run makes, which is what EarlyStopping's patience
+    counts: one every `check_val_every_n_epoch` epochs; None when `val_check_interval` adds more."""
+    if targs.get("val_check_interval") is not _MISSING:
+        return None
+    every_expr = targs.get("check_val_every_n_epoch")
+    every = 1 if every_expr is _MISSING else _number(ctx, every_expr, scope)
+    if not every or every < 1:
+        return None
+    return epochs // every
+
+
 def _lightning(ctx: PythonContext, min_epochs: int) -> None:
     if not ctx.imports.uses("pytorch_lightning", "lightning"):
         return
@@ -1006,8 +1108,15 @@ def _lightning(ctx: PythonContext, min_epochs: int) -> None:
             if epochs is None or epochs < min_epochs:
                 continue
             cb_expr = targs.get("callbacks")
-            verdict = _Callbacks(ctx, PL_ES, scope).verdict(cb_expr)
-            if verdict is not False or (safety_net and not _spelled_out(cb_expr)):
+            callbacks = _Callbacks(ctx, PL_ES, scope)
+            verdict = callbacks.verdict(cb_expr)
+            if verdict is True:
+                checks = _lightning_validation_checks(ctx, targs, scope, epochs)
+                if checks is not None and any(_lightning_has_validation(ctx, f) for f in _fits_of(ctx, call)):
+                    _check_patience(ctx, call.func, callbacks, checks, "EarlyStopping patience", "lightning",
+                                    unit="validation checks" if checks != epochs else "epochs")
+                continue
+            if verdict is None or (safety_net and not _spelled_out(cb_expr)):
                 continue
             resume = targs.get("resume_from_checkpoint")  # Lightning < 2.0
             if resume is UNKNOWN or (resume is not _MISSING and not _is_none(resume)):
@@ -1085,38 +1194,29 @@ def _boosting(ctx: PythonContext, min_rounds: int) -> None:
     }
     for call in ctx.calls:
         qual = ctx.qualname(call.func)
-        if qual == "xgboost.train" and not nets["xgboost"]:
-            _xgb_train(ctx, call, min_rounds)
-        elif qual == "lightgbm.train" and not nets["lightgbm"]:
-            _lgb_train(ctx, call, min_rounds)
+        # with an early-stopping object built somewhere in the file (the safety net), only
+        # early stopping that cannot fire is reported
+        if qual == "xgboost.train":
+            _xgb_train(ctx, call, min_rounds, nets["xgboost"])
+        elif qual == "lightgbm.train":
+            _lgb_train(ctx, call, min_rounds, nets["lightgbm"])
         elif isinstance(call.func, ast.Attribute) and call.func.attr == "fit":
             scope = _scope(ctx, call)
             ctor = _constructor(ctx, call.func.value, scope)
             kind = _boost_kind(ctx, ctor)
-            if kind is None or nets.get(kind):
+            if kind is None:
                 continue
             recv = call.func.value
             if isinstance(recv, ast.Name) and _name_mutated(ctx, recv.id, scope, {"set_params"}):
                 continue
-            _boost_fit(ctx, call, ctor, kind, min_rounds)
+            _boost_fit(ctx, call, ctor, kind, min_rounds, nets[kind])
 
 
-def _xgb_train(ctx: PythonContext, call: ast.Call, min_rounds: int) -> None:
+def _xgb_train(ctx: PythonContext, call: ast.Call, min_rounds: int, net: bool) -> None:
     scope = _scope(ctx, call)
     a = Args(ctx, call, scope)
     evals = a.get("evals", 3)
     if not _eval_is_validation(ctx, evals, a.get("dtrain", 1), scope):
-        return
-    es = a.get("early_stopping_rounds")
-    if es is UNKNOWN or (es is not _MISSING and not _is_none(es)):
-        return
-    params = a.get("params", 0)
-    # xgb.train reads early stopping and the round count from its own arguments, not from
-    # params, so opaque params do not hide either
-    entries = _dict_entries(ctx, params, scope) if params not in (UNKNOWN, _MISSING) else {}
-    if entries and "early_stopping_rounds" in entries:
-        return
-    if _Callbacks(ctx, XGB_ES, scope).verdict(a.get("callbacks")) is not False:
         return
     rounds_expr = a.get("num_boost_round", 2)
     if rounds_expr is UNKNOWN:
@@ -1124,89 +1224,116 @@ def _xgb_train(ctx: PythonContext, call: ast.Call, min_rounds: int) -> None:
     rounds = 10 if rounds_expr is _MISSING else _number(ctx, rounds_expr, scope)  # xgb.train's default is 10
     if rounds is None or rounds < min_rounds:
         return
+    es = a.get("early_stopping_rounds")
+    if es is UNKNOWN or (es is not _MISSING and not _is_none(es)):
+        _check_rounds(ctx, call.func, es, scope, rounds, "early_stopping_rounds", "xgboost")
+        return
+    params = a.get("params", 0)
+    # xgb.train reads early stopping and the round count from its own arguments, not from
+    # params, so opaque params do not hide either
+    entries = _dict_entries(ctx, params, scope) if params not in (UNKNOWN, _MISSING) else {}
+    if entries and "early_stopping_rounds" in entries:
+        return
+    callbacks = _Callbacks(ctx, XGB_ES, scope)
+    if callbacks.verdict(a.get("callbacks")) is not False:
+        _check_patience(ctx, call.func, callbacks, rounds, "xgb.callback.EarlyStopping rounds", "xgboost",
+                        unit="boosting rounds")
+        return
+    if net:
+        return
     _report_epochs(ctx, call.func, rounds, "evals", "xgboost", "xgboost.train", unit="boosting rounds")
 
 
-def _lgb_train(ctx: PythonContext, call: ast.Call, min_rounds: int) -> None:
+def _lgb_train(ctx: PythonContext, call: ast.Call, min_rounds: int, net: bool) -> None:
     scope = _scope(ctx, call)
     a = Args(ctx, call, scope)
     if not _eval_is_validation(ctx, a.get("valid_sets", 3), a.get("train_set", 1), scope):
-        return
-    es = a.get("early_stopping_rounds", 10 if len(call.args) > 10 else None)
-    if es is UNKNOWN or (es is not _MISSING and not _is_none(es)):
         return
     params = a.get("params", 0)
     entries = _dict_entries(ctx, params, scope) if params not in (UNKNOWN, _MISSING) else {}
     if entries is None:
         return
-    for key in LGB_ES_KEYS:
-        if key in entries:
-            value = _const(ctx, entries[key], scope)
-            if not (isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0) and value is not False:
-                return
-    if _Callbacks(ctx, LGB_ES, scope).verdict(a.get("callbacks")) is not False:
-        return
-    rounds_expr: Any = _MISSING
-    for key in LGB_ROUND_ALIASES:  # params take precedence over the argument
-        if key in entries:
-            rounds_expr = entries[key]
-            break
-    else:
+    rounds_expr: Any = next((entries[k] for k in LGB_ROUND_ALIASES if k in entries), _MISSING)
+    if rounds_expr is _MISSING:  # params take precedence over the argument
         rounds_expr = a.get("num_boost_round", 2)
     if rounds_expr is UNKNOWN:
         return
     rounds = 100 if rounds_expr is _MISSING else _number(ctx, rounds_expr, scope)
     if rounds is None or rounds < min_rounds:
         return
+    es = a.get("early_stopping_rounds", 10 if len(call.args) > 10 else None)
+    if es is UNKNOWN or (es is not _MISSING and not _is_none(es)):
+        _check_rounds(ctx, call.func, es, scope, rounds, "early_stopping_rounds", "lightgbm")
+        return
+    for key in LGB_ES_KEYS:
+        if key in entries:
+            value = _const(ctx, entries[key], scope)
+            if not (isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0) and value is not False:
+                if key.startswith("early_stopping_round"):
+                    _check_rounds(ctx, call.func, entries[key], scope, rounds, key, "lightgbm")
+                return
+    callbacks = _Callbacks(ctx, LGB_ES, scope)
+    if callbacks.verdict(a.get("callbacks")) is not False:
+        _check_patience(ctx, call.func, callbacks, rounds, "lgb.early_stopping stopping_rounds", "lightgbm",
+                        unit="boosting rounds")
+        return
+    if net:
+        return
     _report_epochs(ctx, call.func, rounds, "valid_sets", "lightgbm", "lightgbm", unit="boosting rounds")
 
 
-def _boost_fit(ctx: PythonContext, fit: ast.Call, ctor: ast.Call, kind: str, min_rounds: int) -> None:
+_BOOST_ROUND_KEYS = {"xgboost": ("n_estimators",), "lightgbm": LGB_ROUND_ALIASES, "catboost": CB_ROUND_KEYS}
+_BOOST_DEFAULT_ROUNDS = {"xgboost": 100, "lightgbm": 100, "catboost": 1000}
+# where a boosting estimator takes early stopping, round counts (whose value is checked) first
+_BOOST_STOP_KEYS = {
+    "xgboost": (("early_stopping_rounds",), ("early_stopping_rounds",)),  # (constructor, fit)
+    "lightgbm": (LGB_ES_KEYS, ("early_stopping_rounds",)),
+    "catboost": (("early_stopping_rounds", "od_wait", "od_type", "od_pval"),) * 2,
+}
+_BOOST_ES = {"xgboost": XGB_ES, "lightgbm": LGB_ES, "catboost": set()}
+_ROUND_SETTINGS = {"early_stopping_rounds", "early_stopping_round", "od_wait"}
+
+
+def _boost_fit(ctx: PythonContext, fit: ast.Call, ctor: ast.Call, kind: str, min_rounds: int, net: bool) -> None:
     scope = _scope(ctx, fit)
     fa = Args(ctx, fit, scope)
-    if fa.opaque:
-        return
     cscope = _scope(ctx, ctor)
     ca = Args(ctx, ctor, cscope)
-    if ca.opaque:
-        return
-    if ctor.args and kind != "catboost":
+    if fa.opaque or ca.opaque or ctor.args:
         return  # positional constructor arguments: unusual, cannot tell
     if not _eval_is_validation(ctx, fa.get("eval_set"), fa.get("X", 0), scope):
         return
-    if kind == "xgboost":
-        for src, s in ((ca, cscope), (fa, scope)):
-            if src.sets("early_stopping_rounds") or _Callbacks(ctx, XGB_ES, s).verdict(src.get("callbacks")) is not False:
-                return
-        rounds_expr = ca.get("n_estimators")
-        default, fix = 100, "xgboost"
-        if _boost_kind(ctx, ctor) and ("RF" in (_ctor_name(ctx, ctor) or "")):
-            return
-    elif kind == "lightgbm":
-        if ca.sets(*LGB_ES_KEYS) or fa.sets("early_stopping_rounds"):
-            return
-        if _Callbacks(ctx, LGB_ES, scope).verdict(fa.get("callbacks")) is not False:
-            return
-        rounds_expr = ca.first(LGB_ROUND_ALIASES)
-        default, fix = 100, "lightgbm"
-    else:  # catboost
-        if ctor.args:
-            return
-        if ca.sets(*CB_ES_KEYS) or fa.sets(*CB_ES_KEYS):
-            return
-        params = ca.get("params")
-        if params is not _MISSING:
-            return
-        if _Callbacks(ctx, set(), scope).verdict(fa.get("callbacks")) is not False:
-            return
-        rounds_expr = ca.first(CB_ROUND_KEYS)
-        default, fix = 1000, "catboost"
+    if kind == "xgboost" and "RF" in (_ctor_name(ctx, ctor) or ""):
+        return
+    if kind == "catboost" and ca.get("params") is not _MISSING:
+        return
+    rounds_expr = ca.first(_BOOST_ROUND_KEYS[kind])
     if rounds_expr is UNKNOWN:
         return
-    rounds = default if rounds_expr is _MISSING else _number(ctx, rounds_expr, cscope)
+    rounds = _BOOST_DEFAULT_ROUNDS[kind] if rounds_expr is _MISSING else _number(ctx, rounds_expr, cscope)
     if rounds is None or rounds < min_rounds:
         return
-    _report_epochs(ctx, fit.func, rounds, "eval_set", kind, fix, unit="boosting rounds")
+    if _boost_stops(ctx, fit.func, kind, ((ca, cscope), (fa, scope)), rounds) or net:
+        return
+    _report_epochs(ctx, fit.func, rounds, "eval_set", kind, kind, unit="boosting rounds")
+
+
+def _boost_stops(ctx: PythonContext, node: ast.AST, kind: str, sources: tuple, rounds: float) -> bool:
+    """The estimator is given early stopping (or may be); early stopping whose round count is
+    not below the run's rounds is reported as missing."""
+    for (a, s), keys in zip(sources, _BOOST_STOP_KEYS[kind]):
+        for key in keys:
+            if a.sets(key):
+                if key in _ROUND_SETTINGS:
+                    _check_rounds(ctx, node, a.get(key), s, rounds, key, kind)
+                return True
+    # XGBoost takes callbacks in the constructor (>= 2) or in fit; LightGBM and CatBoost in fit
+    for a, s in sources if kind == "xgboost" else sources[1:]:
+        callbacks = _Callbacks(ctx, _BOOST_ES[kind], s)
+        if callbacks.verdict(a.get("callbacks")) is not False:
+            _check_patience(ctx, node, callbacks, rounds, "early stopping callback rounds", kind, unit="boosting rounds")
+            return True
+    return False
 
 
 # ---- scikit-learn ------------------------------------------------------------------------
