@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -473,3 +474,51 @@ def test_gl401_region_of_a_terraform_module_for_a_store(tmp_path):
     found = {(Path(f["path"]).parent.name, f["line"]) for f in run_cli(tmp_path, "--select", "GL401", "--no-cache",
                                                                      cwd=tmp_path)}
     assert found == {("lambda", 2), ("", 2)}  # paths are relative to the working folder
+
+
+# ---- GL404: smoke runs and test jobs are not scheduled training
+
+def _workflow(*runs: str) -> str:
+    steps = "\n".join(f"      - run: {r}" for r in runs)
+    return ("on:\n  schedule:\n    - cron: \"15 3 * * *\"\njobs:\n  nightly:\n    runs-on: ubuntu-latest\n"
+            f"    steps:\n{steps}\n")
+
+
+@pytest.mark.parametrize("runs,reported", [
+    (["python train_net.py --epochs 1"], False),                          # one epoch: a smoke run
+    (["python train_net.py --num_train_epochs=1 --max_steps 5"], False),
+    (["python -m mypkg.train trainer.max_epochs=1"], False),               # Hydra override
+    (["python train_net.py --fast_dev_run"], False),
+    (["python train_net.py --epochs 40", "python -m pytest -x"], False),   # a test job
+    (["python train_net.py --epochs 40"], True),
+    (["python train_net.py --epochs 1", "torchrun --nproc_per_node 8 train_net.py --max_steps 50000"], True),
+    (["python train_net.py --resume --epoch 0"], True),                    # `--epoch` is where to resume, not a budget
+])
+def test_gl404_budget_and_test_jobs(tmp_path, runs, reported):
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "nightly.yml").write_text(_workflow(*runs), encoding="utf-8")
+    found = [f for f in run_cli(tmp_path, "--select", "GL404", "--no-cache", cwd=tmp_path) if f["code"] == "GL404"]
+    assert bool(found) is reported, found
+
+
+def test_gl404_budget_thresholds_are_options(tmp_path):
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "nightly.yml").write_text(_workflow("python train_net.py --epochs 3"), encoding="utf-8")
+    assert len(run_cli(tmp_path, "--select", "GL404", "--no-cache", cwd=tmp_path)) == 1
+    (tmp_path / "pyproject.toml").write_text("[tool.greenlint.rules.GL404]\nmin-epochs = 5\n", encoding="utf-8")
+    assert run_cli(tmp_path, "--select", "GL404", "--no-cache", cwd=tmp_path) == []
+
+
+def test_gl404_airflow_bash_operator_running_tests_is_not_training(tmp_path):
+    dag = tmp_path / "dags.py"
+    dag.write_text(textwrap.dedent("""
+        from airflow import DAG
+        from airflow.operators.bash import BashOperator
+        with DAG("nightly", schedule="0 1 * * *") as dag:
+            BashOperator(task_id="check", bash_command="python train_net.py --epochs 1 && pytest tests")
+    """), encoding="utf-8")
+    assert run_cli(dag, "--select", "GL404", "--no-cache", cwd=tmp_path) == []
+    dag.write_text(dag.read_text().replace("--epochs 1 && pytest tests", "--epochs 12"), encoding="utf-8")
+    assert len(run_cli(dag, "--select", "GL404", "--no-cache", cwd=tmp_path)) == 1

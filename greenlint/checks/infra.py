@@ -454,13 +454,66 @@ _TRAIN_COMMAND = re.compile(
     re.I,
 )
 _NOT_TRAINING = re.compile(r"\b(pytest|unittest|tox|lint|flake8|ruff|mypy|pre-commit|--help|--dry-run)\b", re.I)
+# A command that runs a test suite: the job it is in tests code, whatever else it runs.
+_TEST_COMMAND = re.compile(r"(^|[\s;&|(])(pytest|py\.test|python3?\s+-m\s+(pytest|unittest)|tox|nox|make\s+test\w*"
+                           r"|hatch\s+(run\s+)?test|coverage\s+run)\b", re.I)
+# A smoke run: a switch that trains a batch or two and stops.
+_SMOKE_SWITCH = re.compile(r"--(fast[-_]dev[-_]run|smoke[-_]?test|sanity[-_]check|dry[-_]?run)\b|\bfast_dev_run=(true|1)\b", re.I)
+# Budget flags of training commands (`--epochs 1`, `--max_steps=10`, Hydra `trainer.max_epochs=1`).
+_EPOCH_FLAGS = {"epochs", "numepochs", "nepochs", "maxepochs", "numtrainepochs", "trainepochs"}  # not `--epoch`: often the epoch to resume from
+_STEP_FLAGS = {"steps", "maxsteps", "numsteps", "trainsteps", "numtrainsteps", "maxiters", "iters", "iterations",
+               "maxiter", "numiters", "totalsteps"}
+DEFAULT_BUDGET = {"min-epochs": 2, "min-steps": 100}
 
 
-def is_training_command(text: str) -> bool:
-    for line in text.splitlines():
-        if _TRAIN_COMMAND.search(line) and not _NOT_TRAINING.search(line):
+def _budget_flags(line: str) -> Iterator[tuple[str, float]]:
+    """(normalised flag, number) for each `--flag N`, `--flag=N` or `key=N` token of a command line."""
+    import shlex
+
+    try:
+        tokens = shlex.split(line, comments=True)
+    except ValueError:
+        tokens = line.split()
+    for i, token in enumerate(tokens):
+        name, value = token, None
+        if "=" in token:
+            name, _, value = token.partition("=")
+        elif token.startswith("-") and i + 1 < len(tokens):
+            value = tokens[i + 1]
+        key = _norm(name.lstrip("-").rsplit(".", 1)[-1])
+        try:
+            number = float(value) if value is not None else None
+        except ValueError:
+            number = None
+        if number is not None:
+            yield key, number
+
+
+def tiny_budget(line: str, budget: dict | None = None) -> bool:
+    """The training command runs a smoke-test budget: an epoch count below `min-epochs`, a step
+    count below `min-steps`, or a fast-dev-run / smoke-test switch."""
+    budget = {**DEFAULT_BUDGET, **(budget or {})}
+    if _SMOKE_SWITCH.search(line):
+        return True
+    for key, number in _budget_flags(line):
+        if key in _EPOCH_FLAGS and number < float(budget["min-epochs"]):
+            return True
+        if key in _STEP_FLAGS and number < float(budget["min-steps"]):
             return True
     return False
+
+
+def is_training_command(text: str, budget: dict | None = None) -> bool:
+    """Some line of `text` runs a training command with a real budget (not a test, lint or help
+    run, and not a smoke run of a few steps)."""
+    for line in text.splitlines():
+        if _TRAIN_COMMAND.search(line) and not _NOT_TRAINING.search(line) and not tiny_budget(line, budget):
+            return True
+    return False
+
+
+def runs_tests(text: str) -> bool:
+    return any(_TEST_COMMAND.search(line) for line in text.splitlines())
 
 
 _WHY_SCHEDULE = (
@@ -488,7 +541,8 @@ def fixed_schedule_training_config(ctx) -> None:
         if on is not None and on.is_map and jobs is not None and jobs.is_map:
             schedule = on.get("schedule")
             if schedule is not None and schedule.is_seq:
-                training_jobs = [name for name, job in jobs.items() if job.is_map and _job_trains(job)]
+                budget = ctx.options("GL404")
+                training_jobs = [name for name, job in jobs.items() if job.is_map and _job_trains(job, budget)]
                 if training_jobs:
                     for item in schedule.value:
                         cron = item.get("cron") if item.is_map else None
@@ -512,13 +566,15 @@ def fixed_schedule_training_config(ctx) -> None:
                 continue
             body = spec.get("jobTemplate") or spec.get("workflowSpec") or spec
             commands = "\n".join(_container_commands(body))
-            if is_training_command(commands):
+            if is_training_command(commands, ctx.options("GL404")) and not runs_tests(commands):
                 ctx.report("GL404", cron,
                            f"{kind_s}{_name(doc)} trains a model on a fixed cron ('{cron.str()}'): {_WHY_SCHEDULE}",
                            {"schedule": cron.str(), "platform": kind_s})
 
 
-def _job_trains(job) -> bool:
+def _job_trains(job, budget: dict | None = None) -> bool:
+    """The job runs a training command with a real budget and is not a test job (a job that runs
+    a test suite smoke-trains, if it trains at all, to test the code)."""
     steps = job.get("steps")
     texts = []
     if steps is not None and steps.is_seq:
@@ -527,7 +583,8 @@ def _job_trains(job) -> bool:
                 run = step.get("run")
                 if run is not None and run.str():
                     texts.append(run.str())
-    return is_training_command("\n".join(texts))
+    commands = "\n".join(texts)
+    return is_training_command(commands, budget) and not runs_tests(commands)
 
 
 def _container_commands(node) -> Iterator[str]:
@@ -537,6 +594,8 @@ def _container_commands(node) -> Iterator[str]:
             continue
         key, _ = _key_of(path)
         if key in ("command", "args", "script", "source") and child.is_scalar and isinstance(child.value, str):
+            if isinstance(path[-1], int) and key in ("command", "args"):
+                continue  # an item of a command list: read with its list, as one command line
             yield child.value
         elif key in ("command", "args") and child.is_seq:
             yield " ".join(c.str() or "" for c in child.value if c.is_scalar)
@@ -849,7 +908,9 @@ def fixed_schedule_training_python(ctx) -> None:
         elif last in ("BashOperator", "KubernetesPodOperator", "DockerOperator", "SSHOperator"):
             for kw in call.keywords:
                 texts = [c.value for c in ast.walk(kw.value) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
-                if kw.arg in ("bash_command", "cmds", "arguments", "command") and is_training_command(" ".join(texts)):
+                command = " ".join(texts)
+                if kw.arg in ("bash_command", "cmds", "arguments", "command") and \
+                        is_training_command(command, ctx.options("GL404")) and not runs_tests(command):
                     trains = True
     if not trains:
         return
