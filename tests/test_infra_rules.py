@@ -463,17 +463,48 @@ def test_gl401_dashboard_widgets_and_sample_events_run_nothing(tmp_path):
         ("variables.tf", "GL401", 2, 13), ("deploy.json", "GL401", 1, 27)}
 
 
-def test_gl401_region_of_a_terraform_module_for_a_store(tmp_path):
-    # DataTalksClub/mlops-zoomcamp 06-best-practices/code/infrastructure/modules/ecr/variables.tf: the ECR
-    # module's `region` only says where images are stored; the root module's region is still reported.
-    for module in ("ecr", "lambda"):
-        (tmp_path / "modules" / module).mkdir(parents=True)
-        (tmp_path / "modules" / module / "variables.tf").write_text(
-            'variable "region" {\n  default = "eu-west-1"\n}\n', encoding="utf-8")
-    (tmp_path / "variables.tf").write_text('variable "aws_region" {\n  default = "eu-west-1"\n}\n', encoding="utf-8")
-    found = {(Path(f["path"]).parent.name, f["line"]) for f in run_cli(tmp_path, "--select", "GL401", "--no-cache",
-                                                                     cwd=tmp_path)}
-    assert found == {("lambda", 2), ("", 2)}  # paths are relative to the working folder
+def test_gl401_terraform_region_follows_what_the_file_places_not_its_folder(tmp_path):
+    # A file whose resources are all stores (a container registry, a bucket): its region places them.
+    store = tmp_path / "modules" / "images"
+    store.mkdir(parents=True)
+    (store / "main.tf").write_text(
+        'variable "region" {\n  default = "eu-west-1"\n}\nprovider "aws" {\n  region = var.region\n}\n'
+        'resource "aws_ecr_repository" "repo" {\n  name = "models"\n}\n'
+        'resource "aws_s3_bucket" "weights" {\n  bucket = "weights"\n}\n', encoding="utf-8")
+    # The same variable next to a training instance is reported, whatever the folder is called,
+    # and a label the project chose ("backup_trainer") does not make the instance a store.
+    compute = tmp_path / "modules" / "ecr"
+    compute.mkdir(parents=True)
+    (compute / "main.tf").write_text(
+        'variable "region" {\n  default = "eu-west-1"\n}\n'
+        'resource "aws_instance" "backup_trainer" {\n  instance_type = "p4d.24xlarge"\n}\n', encoding="utf-8")
+    # A Terraform state backend is still a store.
+    (tmp_path / "backend.tf").write_text(
+        'terraform {\n  backend "s3" {\n    bucket = "state"\n    region = "eu-west-1"\n  }\n}\n', encoding="utf-8")
+    found = {(Path(f["path"]).parent.name, Path(f["path"]).name, f["line"])
+             for f in run_cli(tmp_path, "--select", "GL401", "--no-cache", cwd=tmp_path)}
+    assert found == {("ecr", "main.tf", 2)}
+
+
+@pytest.mark.parametrize("text,reported", [
+    # SkyPilot: `resources:` places the job; "source" is a word of "resource(s)" only as a substring
+    ("resources:\n  cloud: aws\n  region: eu-west-1\n  accelerators: A100:8\nrun: python train.py\n", True),
+    ("replication:\n  destination:\n    region: eu-west-1\n", False),
+    ("backupRegion: eu-west-1\n", False),          # camelCase words: backup + region
+    ("sourceRegion: eu-west-1\n", False),
+    ("resource:\n  region: eu-west-1\n", True),
+])
+def test_gl401_data_words_match_whole_words_of_keys(tmp_path, text, reported):
+    (tmp_path / "sky.yaml").write_text(text, encoding="utf-8")
+    found = run_cli(tmp_path, "--select", "GL401", "--no-cache", cwd=tmp_path)
+    assert bool(found) is reported, found
+
+
+def test_gl401_data_words_are_an_option(tmp_path):
+    (tmp_path / "job.yaml").write_text("staging:\n  region: eu-west-1\n", encoding="utf-8")
+    assert len(run_cli(tmp_path, "--select", "GL401", "--no-cache", cwd=tmp_path)) == 1
+    (tmp_path / "pyproject.toml").write_text('[tool.greenlint.rules.GL401]\ndata-words = ["staging"]\n', encoding="utf-8")
+    assert run_cli(tmp_path, "--select", "GL401", "--no-cache", cwd=tmp_path) == []
 
 
 # ---- GL404: smoke runs and test jobs are not scheduled training

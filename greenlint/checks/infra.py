@@ -9,7 +9,6 @@ import ast
 import csv
 import functools
 import re
-from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .. import carbon
@@ -34,14 +33,28 @@ _ZONE_KEYS = {
 }
 _LOCATION_KEYS = {"location"}  # Azure resources and GCP services; also used for many other things
 
-# Path components that say the value places data, state or control-plane objects, not compute.
-_DATA_WORDS = (
-    "backend", "bucket", "s3", "storage", "replica", "replication", "backup", "ecr", "registry", "artifact",
-    "dns", "route53", "cdn", "kms", "secret", "bigquery", "dataset", "logging", "tfstate", "dynamodb",
-    "cloudtrail", "billing", "budget", "snapshot", "vault", "remotestate", "source", "destination", "peer",
-    "failover", "secondary", "dr", "copy",
-    "widget",  # a CloudWatch dashboard widget reads metrics from a region; it runs nothing there
+# Words of a key (whole words of `aws_s3_bucket`, `replicationConfiguration`, `backup_region`)
+# that say the value places data, state or control-plane objects, not compute. Overridable with
+# the GL401 option `data-words`; matched as whole words, never as substrings (`source` is not in
+# `resources`).
+DEFAULT_DATA_WORDS = (
+    "backend", "bucket", "buckets", "s3", "gcs", "storage", "replica", "replicas", "replication", "backup",
+    "backups", "ecr", "registry", "artifact", "artifacts", "dns", "route53", "cdn", "kms", "secret", "secrets",
+    "bigquery", "dataset", "datasets", "logging", "logs", "tfstate", "dynamodb", "cloudtrail", "billing", "budget",
+    "snapshot", "snapshots", "vault", "remotestate", "source", "destination", "peer", "peering", "failover",
+    "secondary", "dr", "copy",
+    "widget", "widgets",  # a CloudWatch dashboard widget reads metrics from a region; it runs nothing there
 )
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def _key_words(key: str) -> set[str]:
+    """`aws_s3_bucket` -> {aws, s3, bucket}; `replicationConfiguration` -> {replication, configuration};
+    the whole key, normalised, too (`remoteState` -> remotestate)."""
+    words = {w.lower() for w in _WORD.findall(key)}
+    words.add(_norm(key))
+    return words
+
 
 _KEY_PROVIDER_HINTS = (("aws", "aws"), ("sagemaker", "aws"), ("gcp", "gcp"), ("google", "gcp"), ("vertex", "gcp"),
                        ("cloudsdk", "gcp"), ("azure", "azure"), ("oci", "oracle"), ("alicloud", "alibaba"),
@@ -249,13 +262,35 @@ def _effective_key(path: tuple) -> tuple[str | None, tuple]:
     return key, above
 
 
-def _has_data_word(path: Iterable) -> bool:
-    for step in path:
-        if isinstance(step, str):
-            n = _norm(step)
-            if any(w == n or (len(w) > 3 and w in n) for w in _DATA_WORDS):
-                return True
-    return False
+def _meaningful_steps(path: tuple, kind: str) -> Iterator[str]:
+    """The keys of `path` that say what a block is. In Terraform the labels a project chooses
+    (`resource "aws_instance" "backup_runner"`, `module "s3_sync"`) name things, they do not say
+    what is placed; the resource type (`aws_s3_bucket`) does."""
+    for index, step in enumerate(path):
+        if not isinstance(step, str):
+            continue
+        if kind == "terraform" and (
+                (index == 2 and path[0] in ("resource", "data")) or (index == 1 and path[0] == "module")):
+            continue
+        yield step
+
+
+def _has_data_word(path: tuple, words: frozenset[str], kind: str = "") -> bool:
+    return any(_key_words(step) & words for step in _meaningful_steps(path, kind))
+
+
+def _data_words(options: dict) -> frozenset[str]:
+    configured = options.get("data-words")
+    return frozenset(str(w).lower() for w in (configured if configured is not None else DEFAULT_DATA_WORDS))
+
+
+def _terraform_places_only_data(doc, words: frozenset[str]) -> bool:
+    """A Terraform file whose resources are all stores (`aws_ecr_repository`, `aws_s3_bucket`):
+    its provider and `variable "region"` place those stores, not compute."""
+    resources = doc.get("resource") if doc.is_map else None
+    if resources is None or not resources.is_map or not resources.value:
+        return False
+    return all(_key_words(str(kind)) & words for kind in resources.value)
 
 
 def _scalars(node) -> Iterator[Any]:
@@ -312,12 +347,12 @@ def carbon_intensive_region_config(ctx) -> None:
     options = ctx.options("GL401")
     overrides = ctx.request.carbon or None
     file_hint = _file_provider(ctx.text)
-    # a Terraform module named for a store (modules/ecr, modules/s3): its `region` places that store
-    parts = Path(str(ctx.path)).parts
-    module_dir = parts[-2:-1] if len(parts) >= 3 and parts[-3] == "modules" else ()
+    words = _data_words(options)
     for doc in ctx.documents:
         if _describes_data(doc):
             continue
+        terraform = ctx.request.kind == "terraform"
+        data_only = terraform and _terraform_places_only_data(doc, words)
         for path, node in doc.walk():
             if not path or node.is_map:
                 continue
@@ -341,8 +376,10 @@ def carbon_intensive_region_config(ctx) -> None:
                         values = [node]
             if not values or not node.is_scalar or node.opaque or not isinstance(node.value, str):
                 continue
-            if _has_data_word(above) or (ctx.request.kind == "terraform" and _has_data_word(module_dir)):
+            if _has_data_word(above, words, ctx.request.kind):
                 continue
+            if data_only and path[0] in ("provider", "variable", "locals"):
+                continue  # the file's resources are all stores: this region places them
             hint = None
             for word, provider in _KEY_PROVIDER_HINTS:
                 if word in nkey:
