@@ -296,7 +296,11 @@ def _codes_of(selectors: list[str]) -> set[str]:
             upper = selector.upper()
             if upper == "ALL" or code.startswith(upper) or selector == rule.name:
                 codes.add(code)
-    return codes - {PARSE_ERROR}  # a file greenlint could not read was not checked: always said
+    # A file greenlint could not read was not checked: always said, except that naming GL000
+    # itself in per-file-ignores silences the "template, not checked" note (the engine keeps real
+    # parse errors).
+    named = any(s.upper() == PARSE_ERROR or s == rules[PARSE_ERROR].name for s in selectors)
+    return codes - {PARSE_ERROR} | ({PARSE_ERROR} if named else set())
 
 
 def _glob_regex(pattern: str, component: bool) -> str:

@@ -107,7 +107,8 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
         override = settings.severity.get(finding.code)
         if override is not None:
             finding.severity = override
-    return [f for f in findings if f.code not in ignored]
+    # GL000 is ignorable only for a template that was not checked: a broken file is always said.
+    return [f for f in findings if f.code not in ignored or (f.code == PARSE_ERROR and not f.impact.get("template"))]
 
 
 def _triggered(groups: tuple[tuple[bytes, ...], ...], data: bytes, seen: dict[bytes, bool]) -> bool:
@@ -210,8 +211,11 @@ def _lint_config(request: LintRequest, text: str, triggered: dict, settings: Set
         documents = parse_config(request.kind, text)
     except FrontendError as exc:
         lines = text.splitlines()
-        return [_parse_error(request.path, f"cannot parse as {request.kind.upper()}: {exc.message}", exc.line, exc.column,
-                             lines[exc.line - 1] if 0 < exc.line <= len(lines) else "")]
+        finding = _parse_error(request.path, f"cannot parse as {request.kind.upper()}: {exc.message}", exc.line,
+                               exc.column, lines[exc.line - 1] if 0 < exc.line <= len(lines) else "")
+        if getattr(exc, "template", False):  # a template, not a broken file: a note per-file-ignores can silence
+            finding.severity, finding.impact = Severity.NOTE, {"template": True}
+        return [finding]
     if documents is None:  # a template, not a config: skipped quietly
         return []
     ctx = ConfigContext(request, text, documents)

@@ -47,8 +47,14 @@ def test_yaml_recursive_alias_is_refused():
         parse_config("yaml", "a: &a [*a]\n")
 
 
-def test_helm_template_is_skipped_quietly_and_bad_yaml_is_an_error():
-    assert parse_config("yaml", read("helm_deployment.yaml")) is None
+def test_helm_template_is_read_with_neutral_placeholders_and_bad_yaml_is_an_error():
+    text = read("helm_deployment.yaml")
+    [doc] = parse_config("yaml", text)
+    region = doc.find("spec", "template", "spec", "nodeSelector", "topology.kubernetes.io/region")
+    assert region.value == "us-east-1" and (region.line, region.column) == (12, 40)  # positions unchanged
+    name = doc.find("metadata", "name")
+    assert set(name.value) == {"x"} and name.column == 9  # a neutral token of the placeholder's length
+    assert doc.find("spec", "replicas").value == "x" * len("{{ .Values.replicaCount }}")
     with pytest.raises(FrontendError) as info:
         parse_config("yaml", "a: [1, 2\nb: 1\n")
     assert info.value.line == 2
@@ -114,16 +120,46 @@ def test_tfvars_and_env():
     assert quoted.value == "europe-west4"
 
 
-def test_cli_reports_parse_errors_and_skips_templates(tmp_path):
+def _json_findings(tmp_path, *args: str) -> list[dict]:
+    import json
+
+    out = subprocess.run([sys.executable, "-m", "greenlint", str(tmp_path), "--format", "json", "--no-cache", *args],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode in (0, 1), out.stderr
+    data = json.loads(out.stdout)
+    return data["findings"] if isinstance(data, dict) else data
+
+
+def test_cli_reports_parse_errors_and_checks_templates(tmp_path):
     (tmp_path / "bad.yaml").write_text("a: [1, 2\nregion: us-east-1\n", encoding="utf-8")
     (tmp_path / "chart.yaml").write_text(read("helm_deployment.yaml"), encoding="utf-8")
     (tmp_path / "bomb.yaml").write_text(read("alias_bomb.yaml"), encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "greenlint", str(tmp_path), "--select", "GL000,GL401",
-                          "--format", "concise"], capture_output=True, text=True, cwd=tmp_path)
-    lines = [l for l in out.stdout.splitlines() if "GL0" in l or "GL4" in l]
-    assert any(l.startswith("bad.yaml:2:") and "GL000" in l for l in lines), out.stdout + out.stderr
-    assert any(l.startswith("bomb.yaml") and "GL000" in l and "aliases" in l for l in lines), out.stdout
-    assert not any(l.startswith("chart.yaml") for l in lines), out.stdout
+    # still not YAML once `{{ }}` is neutral: a template greenlint cannot check
+    (tmp_path / "values.yaml").write_text("region: us-east-1\nitems: [{{ .Values.a }}\nnext: 1\n", encoding="utf-8")
+    found = {(f["path"], f["code"], f["line"], f["severity"]) for f in _json_findings(tmp_path, "--select", "GL000,GL401")}
+    assert ("bad.yaml", "GL000", 2, "error") in found
+    assert any(p == "bomb.yaml" and c == "GL000" and s == "error" for p, c, _, s in found)
+    assert ("chart.yaml", "GL401", 12, "warning") in found  # a finding in a Helm template is no longer lost
+    notes = [f for f in _json_findings(tmp_path, "--select", "GL000,GL401") if f["path"] == "values.yaml"]
+    assert len(notes) == 1 and notes[0]["severity"] == "note" and "template, not checked" in notes[0]["message"]
+    # per-file-ignores silences the template note; a broken file stays reported
+    (tmp_path / "pyproject.toml").write_text('[tool.greenlint]\nper-file-ignores = {"*.yaml" = ["GL000"]}\n',
+                                             encoding="utf-8")
+    paths = {(f["path"], f["code"]) for f in _json_findings(tmp_path, "--select", "GL000,GL401")}
+    assert ("values.yaml", "GL000") not in paths and ("bad.yaml", "GL000") in paths
+
+
+def test_json_template_with_unquoted_placeholders_is_checked(tmp_path):
+    # cookiecutter / Jinja JSON: unquoted `{{ }}` values and `{% %}` blocks keep every position.
+    text = ('{\n  "epochs": {{ cookiecutter.epochs }},\n  "name": "{{ cookiecutter.name }}-job",\n'
+            '  {% if cookiecutter.gpu %}"InstanceType": "ml.p2.xlarge",{% endif %}\n  "workers": ${WORKERS}\n}\n')
+    [doc] = parse_config("json", text)
+    instance = doc.get("InstanceType")
+    assert instance.value == "ml.p2.xlarge" and (instance.line, instance.column) == (4, 44)
+    assert doc.get("epochs").value is None and doc.get("workers").value is None  # null: neutral
+    (tmp_path / "job.json").write_text(text, encoding="utf-8")
+    found = _json_findings(tmp_path, "--select", "GL402,GL000")
+    assert [(f["code"], f["line"]) for f in found] == [("GL402", 4)]
 
 
 # ---- real-project files that are valid in their own dialect (no GL000 for them)
@@ -151,16 +187,16 @@ def test_empty_json_file_is_nothing_to_check():
     assert parse_config("json", "") == [] and parse_config("json", "\n  \n") == []
 
 
-def test_yaml_sample_with_fill_in_placeholder_is_skipped_quietly(tmp_path):
-    # kserve docs/samples/v1beta1/custom/torchserve/*.yaml: `image: {username}/torchserve:latest`
-    sample = ('apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: torchserve\n'
+def test_yaml_sample_with_fill_in_placeholder_is_checked(tmp_path):
+    # A documentation sample to fill in (`image: {owner}/server:latest`): the rest is checked.
+    sample = ('apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: demo\n'
               'spec:\n  predictor:\n    minReplicas: 1\n    containers:\n'
-              '      - image: {username}/torchserve:latest\n        name: kserve-container\n')
-    assert parse_config("yaml", sample) is None
-    (tmp_path / "torchserve.yaml").write_text(sample, encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "greenlint", str(tmp_path), "--select", "GL403", "--format", "concise"],
-                         capture_output=True, text=True, cwd=tmp_path)
-    assert "GL000" not in out.stdout and out.returncode == 0, out.stdout
+              '      - image: {owner}/server:latest\n        name: kserve-container\n')
+    [doc] = parse_config("yaml", sample)
+    assert doc.find("spec", "predictor", "containers", 0, "image").value == "xxxxxxx/server:latest"
+    (tmp_path / "server.yaml").write_text(sample, encoding="utf-8")
+    found = _json_findings(tmp_path, "--select", "GL403,GL000")
+    assert [(f["code"], f["line"]) for f in found] == [("GL403", 7)]
     # a real syntax error with no placeholder near it is still a GL000
     with pytest.raises(FrontendError):
         parse_config("yaml", "spec:\n  predictor:\n    minReplicas: 1\n   bad: [\n")
@@ -224,3 +260,16 @@ def test_json_lines_saved_as_json_is_data_not_a_parse_error():
     assert parse_config("json", '{"text": "good", "label": 1}\n{"text": "bad", "label": 0}\n') == []
     with pytest.raises(FrontendError):
         parse_config("json", '{"a": 1}\n{"b": \n')
+
+
+def test_yaml_expression_placeholders_in_flow_mappings_are_checked(tmp_path):
+    # `${{ }}` inside a flow mapping is not YAML as written; neutral tokens make it YAML, and the
+    # legacy GPU of the job below is still found.
+    pipeline = ("type: pipeline\njobs:\n  fit:\n    type: command\n"
+                "    inputs: {data: ${{parent.inputs.raw}}, lr: ${{parent.inputs.lr}}}\n"
+                "    resources:\n      instance_type: Standard_NC6\n    command: python fit.py\n")
+    [doc] = parse_config("yaml", pipeline)
+    assert doc.find("jobs", "fit", "resources", "instance_type").line == 7
+    (tmp_path / "pipeline.yml").write_text(pipeline, encoding="utf-8")
+    found = _json_findings(tmp_path, "--select", "GL402,GL000")
+    assert [(f["code"], f["line"]) for f in found] == [("GL402", 7)]
