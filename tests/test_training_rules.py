@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from greenlint.engine import lint_text
+from greenlint.finding import Severity
 
 
 def lint(source: str, code: str = "GL201", filename: str = "train.py", **options):
@@ -716,19 +717,21 @@ def test_third_party_keras_model_known_by_its_compile_call():
         "optimizer=tf.keras.optimizers.AdamW(learning_rate=2e-4), loss=loss", "")) == []
 
 
-@pytest.mark.parametrize("scheduler", ["OneCycleScheduler(n_steps, max_lr=0.1)", "CosineDecayRestarts(1e-3)"])
-def test_one_cycle_or_cosine_schedule_planned_over_the_run_is_not_reported(scheduler):
+def test_one_cycle_callback_planned_over_the_run_is_a_fixed_budget_note():
     # ageron/handson-ml3 11_training_deep_neural_networks.ipynb cell 161: 1cycle over n_epochs
-    source = f"""
+    source = """
         import tensorflow as tf
         class OneCycleScheduler(tf.keras.callbacks.Callback): ...
         model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
         n_epochs = 25
-        onecycle = {scheduler}
+        onecycle = SCHEDULER
         model.fit(X_train, y_train, epochs=n_epochs, validation_data=(X_valid, y_valid), callbacks=[onecycle])
     """
-    assert lines(source) == []
-    assert lines(source.replace(scheduler, "tf.keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=5)")) == [7]
+    (finding,) = lint(source.replace("SCHEDULER", "OneCycleScheduler(n_steps, max_lr=0.1)"))
+    assert finding.severity == Severity.NOTE and "fixed budget: OneCycleScheduler plans" in finding.message
+    assert finding.impact == {"library": "keras", "epochs": 25, "schedule": "OneCycleScheduler"}
+    (finding,) = lint(source.replace("SCHEDULER", "tf.keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=5)"))
+    assert finding.severity == Severity.WARNING and "no early stopping" in finding.message
 
 
 # GL202 / GL203: gradients that are not a training run
@@ -1160,3 +1163,129 @@ def test_patience_that_never_runs_out_is_missing_early_stopping(source, n, patie
 ])
 def test_patience_that_can_run_out_is_not_reported(source):
     assert lines(source) == []
+
+
+# ---- learning-rate schedules planned over the whole run: fixed-budget recipes -------------
+
+TORCH_RUN = """
+import argparse
+import torch
+from torch.optim.lr_scheduler import CosineAnnealingLR, OneCycleLR, MultiStepLR, StepLR, LambdaLR, ExponentialLR
+from transformers import get_cosine_schedule_with_warmup, get_scheduler
+parser = argparse.ArgumentParser()
+parser.add_argument("--epochs", type=int, default=90)
+args = parser.parse_args()
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+scheduler = SCHEDULE
+for epoch in range(args.epochs):
+    for x, y in train_loader:
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+    scheduler.step()
+    val_acc = evaluate(model, val_loader)
+"""
+
+
+@pytest.mark.parametrize("schedule, named", [
+    ("CosineAnnealingLR(optimizer, T_max=args.epochs)", "CosineAnnealingLR(T_max=args.epochs)"),
+    ("CosineAnnealingLR(optimizer, 90)", "CosineAnnealingLR(T_max=90)"),
+    ("CosineAnnealingLR(optimizer, T_max=len(train_loader) * args.epochs)", "CosineAnnealingLR"),
+    ("OneCycleLR(optimizer, max_lr=0.1, total_steps=steps)", "OneCycleLR"),
+    ("MultiStepLR(optimizer, milestones=[30, 60, 80], gamma=0.1)", "MultiStepLR(milestones=[30, 60, 80])"),
+    ("MultiStepLR(optimizer, [args.epochs // 2, args.epochs * 3 // 4])", "MultiStepLR"),
+    ("StepLR(optimizer, step_size=30)", "StepLR(step_size=30)"),
+    ("LambdaLR(optimizer, lambda e: (1 - e / args.epochs) ** 0.9)", "LambdaLR"),
+    ("get_cosine_schedule_with_warmup(optimizer, 500, args.epochs * len(train_loader))", "get_cosine_schedule_with_warmup"),
+    ("get_scheduler('linear', optimizer, num_warmup_steps=0, num_training_steps=total)", "get_scheduler"),
+])
+def test_pytorch_loop_with_a_schedule_over_the_run_is_a_fixed_budget_note(schedule, named):
+    source = TORCH_RUN.replace("SCHEDULE", schedule)
+    if "total)" in schedule:
+        source = source.replace("scheduler =", "total = args.epochs * len(train_loader)\nscheduler =")
+    (finding,) = lint(source)
+    assert finding.severity == Severity.NOTE
+    assert finding.message.startswith("trains 90 epochs on a fixed budget: " + named)
+    assert finding.impact == {"library": "pytorch", "epochs": 90, "schedule": named.split("(")[0]}
+
+
+@pytest.mark.parametrize("schedule", [
+    "CosineAnnealingLR(optimizer, T_max=10)",  # cosine cycles of 10 epochs, not one over 90
+    "MultiStepLR(optimizer, milestones=[10, 20])",  # all its decays early in the run
+    "StepLR(optimizer, step_size=1, gamma=0.97)",  # an exponential curve, not a plan over the run
+    "ExponentialLR(optimizer, gamma=0.95)",
+    "LambdaLR(optimizer, lambda e: 0.95 ** e)",
+    "get_scheduler('constant', optimizer, num_warmup_steps=0, num_training_steps=args.epochs)",
+])
+def test_pytorch_loop_with_a_schedule_not_tied_to_the_run_is_reported_as_usual(schedule):
+    (finding,) = lint(TORCH_RUN.replace("SCHEDULE", schedule))
+    assert "never stops early" in finding.message
+
+
+@pytest.mark.parametrize("schedule, named", [
+    ("keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=EPOCHS * steps_per_epoch)", "CosineDecay"),
+    ("keras.optimizers.schedules.PolynomialDecay(1e-3, EPOCHS * 100, end_learning_rate=0.0)", "PolynomialDecay"),
+])
+def test_keras_schedule_over_the_run_is_a_fixed_budget_note(schedule, named):
+    source = f"""
+        from tensorflow import keras
+        EPOCHS = 60
+        schedule = {schedule}
+        model = keras.Sequential([keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule), loss="mse")
+        model.fit(x, y, epochs=EPOCHS, validation_data=(xv, yv))
+    """
+    (finding,) = lint(source)
+    assert finding.severity == Severity.NOTE and f"fixed budget: {named}(decay_steps=" in finding.message
+    # restarts are not planned to end with the run
+    restarts = source.replace(schedule, "keras.optimizers.schedules.CosineDecayRestarts(1e-3, 1000)")
+    (finding,) = lint(restarts)
+    assert finding.severity == Severity.WARNING
+
+
+def test_lightning_configure_optimizers_over_the_run_is_a_fixed_budget_note():
+    source = """
+        import lightning as L
+        import torch
+        class Net(L.LightningModule):
+            def validation_step(self, batch, i): ...
+            def configure_optimizers(self):
+                opt = torch.optim.AdamW(self.parameters(), lr=1e-3)
+                sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1e-2, total_steps=self.trainer.estimated_stepping_batches)
+                return [opt], [sched]
+        trainer = L.Trainer(max_epochs=50)
+        trainer.fit(Net(), train_dl, val_dl)
+    """
+    (finding,) = lint(source)
+    assert finding.severity == Severity.NOTE and "fixed budget: OneCycleLR" in finding.message
+    cosine = source.replace("torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1e-2, total_steps=self.trainer.estimated_stepping_batches)",
+                            "torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=self.trainer.max_epochs)")
+    (finding,) = lint(cosine)
+    assert "CosineAnnealingLR(T_max=self.trainer.max_epochs)" in finding.message
+    plain = cosine.replace("T_max=self.trainer.max_epochs", "T_max=5")
+    (finding,) = lint(plain)
+    assert finding.severity == Severity.WARNING
+
+
+@pytest.mark.parametrize("extra, note", [
+    (', lr_scheduler_type="cosine"', 'lr_scheduler_type="cosine"'),
+    (", lr_scheduler_type=SchedulerType.POLYNOMIAL", 'lr_scheduler_type="polynomial"'),
+    ('', None),  # the default linear decay is no one's choice: still reported as missing early stopping
+    (', lr_scheduler_type="constant"', None),
+    (', lr_scheduler_type="cosine_with_restarts"', None),
+])
+def test_hf_explicit_schedule_over_the_run_is_a_fixed_budget_note(extra, note):
+    (finding,) = lint(hf(extra=extra).replace("IntervalStrategy\n", "IntervalStrategy, SchedulerType\n"))
+    if note is None:
+        assert finding.severity == Severity.WARNING and "no early stopping" in finding.message
+    else:
+        assert finding.severity == Severity.NOTE and f"fixed budget: {note} plans" in finding.message
+
+
+def test_hf_optimizers_pair_with_a_schedule_over_the_run_is_a_fixed_budget_note():
+    source = hf(callbacks=", optimizers=(opt, sched)").replace(
+        "args = TrainingArguments", "sched = get_cosine_schedule_with_warmup(opt, 100, len(dl) * EPOCHS)\nargs = TrainingArguments").replace(
+        "num_train_epochs=20", "num_train_epochs=EPOCHS").replace(
+        "IntervalStrategy\n", "IntervalStrategy, get_cosine_schedule_with_warmup\nEPOCHS = 20\n")
+    (finding,) = lint(source)
+    assert finding.severity == Severity.NOTE and "get_cosine_schedule_with_warmup(num_training_steps=len(dl) * EPOCHS)" in finding.message

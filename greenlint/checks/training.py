@@ -784,22 +784,217 @@ def missing_early_stopping(ctx: PythonContext) -> None:
     _torch_loops(ctx, min_epochs)
 
 
-_FIXED_LENGTH = re.compile(r"one_?cycle|cosine|cyclic|cyclical|sgdr|warm_?restart", re.I)
+# ---- fixed-budget learning-rate schedules --------------------------------------------------
+#
+# A schedule planned over the whole training budget (cosine annealing to the last epoch, 1cycle,
+# linear or polynomial decay to zero, a step schedule laid out against the run) is a deliberate
+# fixed-budget recipe: its low-rate end phase gives much of the final accuracy, and early stopping
+# on a plateau would cut it off (Smith and Topin 2019; Li, Yumer and Ramanan 2020). Such runs are
+# reported as a note naming the schedule: the energy lever is the budget, planned shorter.
+
+# schedule (last name) -> where its horizon is given: (keyword, position); None: always the run
+_SCHEDULE_HORIZON: dict[str, tuple[str, int] | None] = {
+    "OneCycleLR": None,  # total_steps or epochs x steps_per_epoch; stepping past it is an error
+    "CosineAnnealingLR": ("T_max", 1),
+    "PolynomialLR": ("total_iters", 1),
+    "MultiStepLR": ("milestones", 1),
+    "StepLR": ("step_size", 1),
+    "LambdaLR": ("lr_lambda", 1),
+    "get_cosine_schedule_with_warmup": ("num_training_steps", 2),
+    "get_linear_schedule_with_warmup": ("num_training_steps", 2),
+    "get_polynomial_decay_schedule_with_warmup": ("num_training_steps", 2),
+    "get_scheduler": ("num_training_steps", 3),
+    "CosineDecay": ("decay_steps", 1),
+    "PolynomialDecay": ("decay_steps", 1),
+}
+_SCHEDULE_MODULES = ("torch.optim.lr_scheduler.", "transformers.", "keras.optimizers.schedules.", "keras.experimental.",
+                     "keras.optimizers.")
+# Hugging Face schedules (lr_scheduler_type, get_scheduler) that decay to zero at the run's last step
+HF_RUN_SCHEDULES = {"linear", "cosine", "polynomial", "cosine_with_min_lr", "warmup_stable_decay"}
+_STEP_STAGES = 6  # a step schedule lowers the rate a few times (ResNet: twice); more often is a decay curve
+# A Keras callback of the project's own that drives a 1cycle or cosine schedule (handson-ml3's
+# OneCycleScheduler): its horizon is not readable, its kind is in its name. Restarts and cyclic
+# schedules (SGDR, CLR) are not planned to end with the run.
+_RUN_SCHEDULE_CALLBACK = re.compile(r"one_?cycle|cosine(?!.*restart)", re.I)
 
 
-def _fixed_length_schedule(ctx: PythonContext, callbacks: Any, scope: ast.AST) -> bool:
-    """A 1cycle or cosine learning-rate schedule is planned over the whole run: stopping on a
-    plateau cuts it before the low-rate phase that gives most of the gain (Smith 2018)."""
-    if not isinstance(callbacks, (ast.List, ast.Tuple, ast.Name)):
+def _chains(expr: ast.AST) -> set[str]:
+    """The longest dotted names in `expr`: `args.epochs` in `len(dl) * args.epochs`, not `args`."""
+    inner = {id(n.value) for n in ast.walk(expr) if isinstance(n, ast.Attribute)}
+    return {d for n in ast.walk(expr) if isinstance(n, (ast.Name, ast.Attribute)) and id(n) not in inner
+            for d in [dotted(n)] if d}
+
+
+class _Budget:
+    """The run's budget as the code writes it: the epoch count `n` (when knowable) and the names
+    it comes from (`args.epochs`, `EPOCHS`, `self.trainer.max_epochs`)."""
+
+    def __init__(self, ctx: PythonContext, n: float | None, names: set[str]):
+        self.ctx, self.n, self.names = ctx, n, names
+
+    def spans(self, horizon: Any, scope: ast.AST, depth: int = 0) -> bool:
+        """A schedule horizon equal to the epoch count or computed from it (`len(loader) * epochs`)."""
+        if not isinstance(horizon, ast.AST) or depth > 3:
+            return False
+        if _chains(horizon) & self.names:
+            return True
+        value = _number(self.ctx, horizon, scope)
+        if value is not None:
+            return self.n is not None and value == self.n
+        for name in (n for n in ast.walk(horizon) if isinstance(n, ast.Name)):
+            target = _follow(self.ctx, name, scope)
+            if target is not None and target is not name and self.spans(target, scope, depth + 1):
+                return True
         return False
+
+    def uses(self, node: ast.AST, scope: ast.AST) -> bool:
+        """`node` mentions the budget: a lambda's `1 - e / epochs`, milestones `[epochs // 2]`."""
+        if _chains(node) & self.names:
+            return True
+        return self.n is not None and any(isinstance(c, ast.Constant) and c.value == self.n and not isinstance(c.value, bool)
+                                          for c in ast.walk(node))
+
+
+def _schedule_name(ctx: PythonContext, call: ast.Call) -> str | None:
+    qual = ctx.qualname(call.func) or ""
+    last = qual.rsplit(".", 1)[-1]
+    if last in _SCHEDULE_HORIZON and qual.startswith(_SCHEDULE_MODULES):
+        return last
+    return None
+
+
+def _schedule_over_run(ctx: PythonContext, call: ast.Call, budget: _Budget) -> str | None:
+    """`Name(horizon)` when `call` builds a learning-rate schedule planned over the whole run."""
+    name = _schedule_name(ctx, call)
+    if name is None:
+        return None
+    spec = _SCHEDULE_HORIZON[name]
+    if spec is None:
+        return name
+    scope = _scope(ctx, call)
+    keyword, position = spec
+    horizon = Args(ctx, call, scope).get(keyword, position)
+    if not isinstance(horizon, ast.AST):
+        return None
+    if name == "get_scheduler" and _const(ctx, Args(ctx, call, scope).get("name", 0), scope) not in HF_RUN_SCHEDULES:
+        return None
+    if name in ("MultiStepLR", "StepLR"):
+        planned = _steps_over_run(ctx, name, horizon, scope, budget)
+    elif name == "LambdaLR":
+        planned = _lambda_over_run(ctx, horizon, scope, budget)
+    else:
+        planned = budget.spans(horizon, scope)
+    return f"{name}({keyword}={ast.unparse(horizon)})" if planned else None
+
+
+def _steps_over_run(ctx: PythonContext, name: str, horizon: ast.AST, scope: ast.AST, budget: _Budget) -> bool:
+    """A step schedule laid out against the run: its last decay in the second half of the run and
+    only a few decays in all."""
+    value = _const(ctx, horizon, scope)
+    n = budget.n
+    if name == "StepLR":
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0 or n is None:
+            return budget.uses(horizon, scope)
+        return value < n and n / value <= _STEP_STAGES
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, (int, float)) for v in value):
+        return n is not None and n / 2 <= max(value) < n and len(value) < _STEP_STAGES
+    return budget.uses(horizon, scope)
+
+
+def _lambda_over_run(ctx: PythonContext, horizon: ast.AST, scope: ast.AST, budget: _Budget) -> bool:
+    """`LambdaLR(opt, lambda e: 1 - e / epochs)`: a factor computed from the epoch count."""
+    target = _follow(ctx, horizon, scope) if isinstance(horizon, ast.Name) else horizon
+    if isinstance(horizon, ast.Name) and target is None:
+        target = ctx.functions.get(horizon.id)
+    if isinstance(target, ast.Lambda):
+        return budget.uses(target.body, scope)
+    if isinstance(target, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return any(budget.uses(r.value, target) for r in _walk_no_defs(target) if isinstance(r, ast.Return) and r.value)
+    return False
+
+
+def _schedules_in(ctx: PythonContext, scopes: Iterable[ast.AST], budget: _Budget) -> str | None:
+    """The first schedule over the whole run built directly in one of `scopes`."""
+    for scope in scopes:
+        for node in _walk_no_defs(scope):
+            if isinstance(node, ast.Call):
+                found = _schedule_over_run(ctx, node, budget)
+                if found:
+                    return found
+    return None
+
+
+def _callback_schedule(ctx: PythonContext, callbacks: Any, scope: ast.AST) -> str | None:
+    """A callback in the list that drives a 1cycle or cosine schedule over the run."""
     node = _follow(ctx, callbacks, scope) if isinstance(callbacks, ast.Name) else callbacks
     if not isinstance(node, (ast.List, ast.Tuple)):
-        return False
+        return None
     for element in node.elts:
         target = _follow(ctx, element, scope) if isinstance(element, ast.Name) else element
-        if isinstance(target, ast.Call) and _FIXED_LENGTH.search(call_name(target) or ""):
-            return True
-    return False
+        if isinstance(target, ast.Call) and _RUN_SCHEDULE_CALLBACK.search(call_name(target) or ""):
+            return call_name(target)
+    return None
+
+
+def _scopes_up(ctx: PythonContext, node: ast.AST) -> list[ast.AST]:
+    """The function holding `node`, the functions around it, and the module: where the objects
+    a run uses are built."""
+    scopes: list[ast.AST] = [node] if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)) else []
+    scopes += [a for a in ctx.ancestors(node) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    return scopes + ([ctx.tree] if ctx.tree not in scopes else [])
+
+
+def _range_args(loop: ast.For) -> list[ast.expr]:
+    it = loop.iter
+    while isinstance(it, ast.Call) and call_name(it) in ("tqdm", "enumerate", "notebook_tqdm") and it.args:
+        it = it.args[0]
+    return list(it.args) if isinstance(it, ast.Call) else []
+
+
+# what a LightningModule's configure_optimizers reads to plan a schedule over the run
+_LIGHTNING_BUDGET = {"self.trainer.max_epochs", "self.trainer.max_steps", "self.trainer.estimated_stepping_batches",
+                     "trainer.max_epochs", "trainer.max_steps", "trainer.estimated_stepping_batches"}
+
+
+def _configure_optimizers(ctx: PythonContext) -> list[ast.AST]:
+    return [m for cls in _classes(ctx).values() for name, m in _class_methods(ctx, cls).items()
+            if name == "configure_optimizers"]
+
+
+def _hf_schedule(ctx: PythonContext, aargs: Args, ascope: ast.AST, targs: Args, scope: ast.AST,
+                 budget: _Budget) -> str | None:
+    """A schedule the author chose over the whole run: an explicit `lr_scheduler_type` that decays
+    to zero at the last step, or `optimizers=(optimizer, schedule)` planned over the run. The
+    default (linear decay) is not a choice and does not count."""
+    chosen = aargs.get("lr_scheduler_type")
+    if isinstance(chosen, ast.AST):
+        value = _const(ctx, chosen, ascope)
+        if value is UNKNOWN and isinstance(chosen, ast.Attribute):
+            value = chosen.attr.lower()  # SchedulerType.COSINE
+        if isinstance(value, str) and value in HF_RUN_SCHEDULES:
+            return f'lr_scheduler_type="{value}"'
+    pair = targs.get("optimizers")
+    pair = _follow(ctx, pair, scope) if isinstance(pair, ast.Name) else pair
+    if isinstance(pair, ast.Tuple) and len(pair.elts) == 2:
+        built = _follow(ctx, pair.elts[1], scope) if isinstance(pair.elts[1], ast.Name) else pair.elts[1]
+        if isinstance(built, ast.Call):
+            return _schedule_over_run(ctx, built, budget)
+    return None
+
+
+def _report_fixed_budget(ctx: PythonContext, node: ast.AST, n: float, schedule: str, lib: str,
+                         unit: str = "epochs", end: tuple[int, int] | None = None) -> None:
+    message = (
+        f"trains {_fmt(n)} {unit} on a fixed budget: {schedule} plans the learning rate over the whole run, so early "
+        f"stopping would cut its final low-rate phase; if the validation score stops improving well before the end, "
+        f"plan the schedule over fewer {unit} instead"
+    )
+    impact = {"library": lib, "epochs": _int(n), "schedule": schedule.split("(", 1)[0]}
+    if end is None:
+        ctx.report("GL201", node, message, impact=impact, severity=Severity.NOTE)
+    else:
+        ctx.report_at("GL201", node.lineno, ctx.char_column(node.lineno, node.col_offset), end[0], end[1],  # type: ignore[attr-defined]
+                      message, impact=impact, severity=Severity.NOTE)
 
 
 def _reports_to_nni_assessor(ctx: PythonContext) -> bool:
@@ -882,6 +1077,7 @@ def _keras(ctx: PythonContext, min_epochs: int) -> None:
         epochs = 1 if epochs_expr is _MISSING else _number(ctx, epochs_expr, scope)
         if epochs is None:
             continue
+        total = epochs  # the schedule is planned over all epochs, also when resuming at initial_epoch
         initial = args.get("initial_epoch", 10)
         if initial is UNKNOWN:
             continue
@@ -900,7 +1096,10 @@ def _keras(ctx: PythonContext, min_epochs: int) -> None:
             continue
         if verdict is None or (safety_net and not _spelled_out(cb_expr)):
             continue
-        if _fixed_length_schedule(ctx, cb_expr, scope):
+        budget = _Budget(ctx, total, _chains(epochs_expr) if isinstance(epochs_expr, ast.AST) else set())
+        schedule = _callback_schedule(ctx, cb_expr, scope) or _schedules_in(ctx, _scopes_up(ctx, scope), budget)
+        if schedule:
+            _report_fixed_budget(ctx, call.func, epochs, schedule, "keras")
             continue
         what = "validation_data" if vdata is not _MISSING else "validation_split"
         _report_epochs(ctx, call.func, epochs, what, "keras", "keras")
@@ -991,6 +1190,10 @@ def _hf_trainer(ctx: PythonContext, min_epochs: int) -> None:
         if verdict is None or (safety_net and not _spelled_out(cb_expr)):
             continue
         if _added_callbacks(ctx, call, scope):
+            continue
+        schedule = _hf_schedule(ctx, aargs, ascope, targs, scope, _Budget(ctx, epochs, _chains(epochs_expr) if isinstance(epochs_expr, ast.AST) else set()))
+        if schedule:
+            _report_fixed_budget(ctx, call.func, epochs, schedule, "transformers")
             continue
         lbm = _const(ctx, aargs.get("load_best_model_at_end"), ascope) is True
         what = "eval_dataset, eval_strategy=" + str(_const(ctx, strategy, ascope) if isinstance(_const(ctx, strategy, ascope), str) else "epoch/steps")
@@ -1129,6 +1332,11 @@ def _lightning(ctx: PythonContext, min_epochs: int) -> None:
                 continue  # `trainer.fit(model, ckpt_path=...)` resumes too
             # a LightningModule may add its own callbacks
             if any("configure_callbacks" in _class_methods(ctx, c) for c in _classes(ctx).values()):
+                continue
+            names = _LIGHTNING_BUDGET | (_chains(epochs_expr) if isinstance(epochs_expr, ast.AST) else set())
+            schedule = _schedules_in(ctx, _configure_optimizers(ctx), _Budget(ctx, epochs, names))
+            if schedule:
+                _report_fixed_budget(ctx, call.func, epochs, schedule, "lightning")
                 continue
             _report_epochs(ctx, call.func, epochs, "a validation loop" + what_default, "lightning", "lightning")
 
@@ -1732,6 +1940,11 @@ def _torch_loops(ctx: PythonContext, min_epochs: int) -> None:
         ):
             continue
         end_line, end_col = loop.iter.end_lineno or loop.lineno, loop.iter.end_col_offset or 0
+        budget = _Budget(ctx, n, set().union(*(_chains(a) for a in _range_args(loop))))
+        schedule = _schedules_in(ctx, _scopes_up(ctx, loop), budget)
+        if schedule:
+            _report_fixed_budget(ctx, loop, n, schedule, "pytorch", end=(end_line, ctx.char_column(end_line, end_col)))
+            continue
         ctx.report_at(
             "GL201", loop.lineno, ctx.char_column(loop.lineno, loop.col_offset), end_line,
             ctx.char_column(end_line, end_col),
