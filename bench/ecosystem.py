@@ -29,6 +29,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / ".ecosystem"
+sys.path.insert(0, str(ROOT))
 
 
 def checkout(mirrors: Path, repo: str, commit: str) -> Path | None:
@@ -49,8 +50,17 @@ def checkout(mirrors: Path, repo: str, commit: str) -> Path | None:
     return target
 
 
+def wanted(path: str) -> bool:
+    """Only what greenlint reads (and .gitignore files, which decide what it reads): a data
+    set or an image in a repository would cost the extraction time and disk for nothing."""
+    from greenlint.discover import kind_of
+
+    name = path.rsplit("/", 1)[-1]
+    return name == ".gitignore" or name.endswith(".sh") or kind_of(Path(name)) is not None
+
+
 def extract_tree(gitdir: Path, commit: str, target: Path) -> bool:
-    """Write every blob of `commit` under `target`. Snapshots lack files of 4 MiB and more:
+    """Write the wanted blobs of `commit` under `target`. Snapshots lack files of 4 MiB and more:
     those are skipped, so `git archive` (which fails on them) is not used."""
     listing = subprocess.run(["git", f"--git-dir={gitdir}", "ls-tree", "-r", "-z", commit], capture_output=True)
     if listing.returncode != 0:
@@ -61,11 +71,13 @@ def extract_tree(gitdir: Path, commit: str, target: Path) -> bool:
             continue
         meta, _, name = record.partition(b"\t")
         mode, kind, sha = meta.split()
-        if kind == b"blob" and mode != b"120000":  # links are not followed into the mirror
-            blobs.append((sha.decode(), name.decode("utf-8", "surrogateescape")))
-    batch = subprocess.Popen(["git", f"--git-dir={gitdir}", "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    batch.stdin.write("".join(f"{sha}\n" for sha, _ in blobs).encode())
-    batch.stdin.close()
+        path = name.decode("utf-8", "surrogateescape")
+        if kind == b"blob" and mode != b"120000" and wanted(path):  # links are not followed into the mirror
+            blobs.append((sha.decode(), path))
+    with tempfile.TemporaryFile() as requests:  # a file, not a pipe: git's answers would fill it first
+        requests.write("".join(f"{sha}\n" for sha, _ in blobs).encode())
+        requests.seek(0)
+        batch = subprocess.Popen(["git", f"--git-dir={gitdir}", "cat-file", "--batch"], stdin=requests, stdout=subprocess.PIPE)
     for sha, name in blobs:
         header = batch.stdout.readline().split()
         if header[-1] == b"missing":
