@@ -566,3 +566,49 @@ def test_notebook_rebinding_the_grid_sizes_each_search_by_its_own_cell():
     branchy = source.replace("params = {'tfidf", "if flag:\n    params = {'tfidf").replace("(1, 3)]}\n", "(1, 3)]}\n", 1)
     found = lint_text(branchy, filename="nb.py", select=["GL101"])
     assert [f.line for f in found] == [3, 6] and "candidates" not in found[1].impact
+
+
+# ---- tests through the CLI on files written to tmp_path ---------------------------------------
+
+def cli(tmp_path, files: dict[str, str], codes=("GL101",)):
+    """Write `files`, run `python -m greenlint --format json` on them, return [(file, line, finding)]."""
+    for name, text in files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text))
+    done = subprocess.run([sys.executable, "-m", "greenlint", "--format", "json", "--no-cache",
+                           "--select", ",".join(codes), *files], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stderr
+    found = json.loads(done.stdout)["findings"]
+    return [(f["path"], f["line"], f) for f in found if f["code"] in codes]
+
+
+def test_single_axis_grid_written_with_dict_call_is_not_reported(tmp_path):
+    """`dict(n_neighbors=range(1, 31))` is the same one-axis grid as `{"n_neighbors": ...}`."""
+    found = cli(tmp_path, {"knn.py": """
+        from sklearn.model_selection import GridSearchCV
+        neighbours = list(range(1, 31))
+        grid = dict(n_neighbors=neighbours)
+        GridSearchCV(knn, grid, cv=10)
+        GridSearchCV(knn, [dict(n_neighbors=neighbours), dict(n_neighbors=[40, 50])], cv=10)
+        GridSearchCV(knn, dict(n_neighbors=neighbours, weights=["uniform", "distance"]), cv=10)
+    """})
+    assert [(line, f["impact"]["fits"]) for _, line, f in found] == [(7, 600)]
+
+
+def test_grid_with_a_computed_axis_in_a_method_is_reported_with_a_floor(tmp_path):
+    """A grid whose hyper-parameters the method writes out is its own search, even when one axis
+    is computed; a grid passed in by the caller (a library wrapping GridSearchCV) is not."""
+    found = cli(tmp_path, {"helpers.py": """
+        from sklearn.model_selection import GridSearchCV
+        class Tuner:
+            def tune(self, X, y):
+                space = {"C": [0.1, 1, 10], "k": range(1, X.shape[1] + 1), "penalty": ["l1", "l2"]}
+                return GridSearchCV(self.model, space, cv=3).fit(X, y)
+            def wrap(self, space):
+                return GridSearchCV(self.model, space)
+    """})
+    assert [line for _, line, _ in found] == [6]
+    impact = found[0][2]["impact"]
+    assert impact["candidates_at_least"] == 6 and "candidates" not in impact
+    assert "at least 6 candidates" in found[0][2]["message"]

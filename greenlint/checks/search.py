@@ -320,15 +320,46 @@ def _grid_size(ctx: PythonContext, node: ast.AST | None, at: ast.AST) -> int | N
     return _dict_size(ctx, node, at)
 
 
+def _grid_keys(ctx: PythonContext, node: ast.AST | None, at: ast.AST) -> list[list[str]] | None:
+    """The hyper-parameter names of each dict of a grid (`{...}`, `dict(k=...)` or a list of them),
+    or None when the file does not spell the keys out (a grid passed in, `**other`)."""
+    node = _follow(ctx, node, at) if node is not None else None
+    dicts = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
+    keys: list[list[str]] = []
+    for d in dicts:
+        d = _follow(ctx, d, at)
+        if isinstance(d, ast.Dict) and None not in d.keys:
+            names = [ctx.literal(k) for k in d.keys]
+        elif _is_dict_call(d) and not d.args and all(kw.arg for kw in d.keywords):  # type: ignore[union-attr]
+            names = [kw.arg for kw in d.keywords]  # type: ignore[union-attr]
+        else:
+            return None
+        if not all(isinstance(n, str) for n in names):
+            return None
+        keys.append(names)  # type: ignore[arg-type]
+    return keys or None
+
+
+def _known_axes_product(ctx: PythonContext, node: ast.AST | None, at: ast.AST) -> int | None:
+    """For a one-dict grid with some axes not knowable: the product of the axes that are (a floor)."""
+    node = _follow(ctx, node, at) if node is not None else None
+    if isinstance(node, ast.Dict) and None not in node.keys:
+        values = node.values
+    elif _is_dict_call(node) and not node.args and all(kw.arg for kw in node.keywords):  # type: ignore[union-attr]
+        values = [kw.value for kw in node.keywords]  # type: ignore[union-attr]
+    else:
+        return None
+    sizes = [_axis_len(ctx, v, at) for v in values]
+    known = [n for n in sizes if n is not None]
+    return math.prod(known) if known and len(known) < len(sizes) else None
+
+
 def _single_axis(ctx: PythonContext, node: ast.AST | None, at: ast.AST) -> bool:
     """A grid over one hyper-parameter. Random search beats a grid because few of several axes
     matter (Bergstra and Bengio 2012); on a single axis a random sample is just a coarser grid, so
     the rule's advice does not apply and the finding is not made."""
-    node = _follow(ctx, node, at) if node is not None else None
-    dicts = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
-    if not dicts or not all(isinstance(d, ast.Dict) and None not in d.keys for d in dicts):
-        return False  # keys not visible
-    return all(len(d.keys) == 1 for d in dicts) and len({ast.dump(d.keys[0]) for d in dicts}) == 1
+    keys = _grid_keys(ctx, node, at)
+    return keys is not None and all(len(k) == 1 for k in keys) and len({k[0] for k in keys}) == 1
 
 
 def _folds(ctx: PythonContext, cv: ast.AST | None, default: int, at: ast.AST) -> tuple[int | None, str]:
@@ -369,13 +400,17 @@ def _suggestion(opts: dict[str, Any], candidates: int | None) -> int:
 
 
 def _cost_text(opts: dict[str, Any], candidates: int | None, folds: int | None, fold_note: str,
-               alternative: str, unit: str = "fits") -> tuple[str, dict[str, Any]]:
+               alternative: str, unit: str = "fits", at_least: int | None = None) -> tuple[str, dict[str, Any]]:
     """'48 candidates x 5 folds = 240 fits; RandomizedSearchCV(n_iter=12) would cost 60 fits (75 % less)'."""
     impact: dict[str, Any] = {}
     if candidates is None:
         k = _suggestion(opts, None)
         impact["suggested_iterations"] = k
-        return (f"the grid's size is not knowable statically; {alternative.format(n=k)} caps the search at "
+        floor = ""
+        if at_least is not None and at_least >= 2:
+            impact["candidates_at_least"] = at_least
+            floor = f" (at least {_fmt(at_least)} candidates from the axes written out)"
+        return (f"the grid's size is not knowable statically{floor}; {alternative.format(n=k)} caps the search at "
                 f"{k} candidates"), impact
     impact["candidates"] = candidates
     k = _suggestion(opts, candidates)
@@ -632,8 +667,10 @@ def _objective(call: ast.Call) -> ast.AST | None:
 # GL101
 
 def _in_method(ctx: PythonContext, node: ast.AST) -> bool:
-    """Inside a class's method: with a grid the file does not spell out, this is a library or
-    framework passing its user's grid through (RidgeCV's own GridSearchCV), not a search."""
+    """Inside a class's method: with a grid whose keys the file does not spell out, this is a
+    library or framework passing its user's grid through (RidgeCV's own GridSearchCV), not a
+    search. A grid whose hyper-parameters are written here is this code's own search, even when
+    the values of an axis are computed (`{"C": [1, 10], "k": range(1, n_features)}`)."""
     fn = ctx.enclosing_function(node)
     return fn is not None and isinstance(ctx.parent(fn), ast.ClassDef)
 
@@ -681,7 +718,7 @@ def _sklearn_searches(ctx: PythonContext, opts: dict[str, Any], min_candidates: 
             continue
         if _single_axis(ctx, grid, call):
             continue
-        if candidates is None and _in_method(ctx, call):
+        if candidates is None and _grid_keys(ctx, grid, call) is None and _in_method(ctx, call):
             continue
         folds, note = _folds(ctx, kwarg(call, "cv"), default_cv, call)
         cls = q.rsplit(".", 1)[-1] if q else "GridSearchCV"
@@ -698,7 +735,8 @@ def _sklearn_searches(ctx: PythonContext, opts: dict[str, Any], min_candidates: 
                        f"HalvingRandomSearchCV(n_candidates={k}) samples the space instead and starts fewer")
             ctx.report("GL101", call.func, message, impact=impact, severity=Severity.NOTE)
             continue
-        text, impact = _cost_text(opts, candidates, folds, note, "RandomizedSearchCV(n_iter={n})")
+        text, impact = _cost_text(opts, candidates, folds, note, "RandomizedSearchCV(n_iter={n})",
+                                  at_least=_known_axes_product(ctx, grid, call) if candidates is None else None)
         message = (f"{cls} trains every combination of the grid: {text}; HalvingRandomSearchCV or Optuna's "
                    f"TPE sampler spend a similar budget more wisely")
         ctx.report("GL101", call.func, message, impact=impact)
@@ -711,7 +749,7 @@ def _parameter_grids(ctx: PythonContext, opts: dict[str, Any], min_candidates: i
             continue
         if _single_axis(ctx, arg(call, 0, "param_grid"), call):
             continue
-        if candidates is None and _in_method(ctx, call):
+        if candidates is None and _grid_keys(ctx, arg(call, 0, "param_grid"), call) is None and _in_method(ctx, call):
             continue
         text, impact = _cost_text(opts, candidates, None, "", "ParameterSampler(space, n_iter={n})", unit="settings")
         ctx.report("GL101", call.func, f"ParameterGrid enumerates every combination: {text}", impact=impact)
