@@ -83,22 +83,36 @@ class Cache:
         return h.hexdigest()
 
     def get(self, key: str) -> list[Finding] | None:
+        """The cached findings, unless missing, corrupt, or computed from another project file
+        (an imported constant) whose content has changed since."""
         try:
             raw = json.loads((self.folder / key[:2] / key).read_text(encoding="utf-8"))
-            return [Finding.from_dict(item) for item in raw]
+            if any(_digest(Path(path)) != digest for path, digest in raw["depends"].items()):
+                return None
+            return [Finding.from_dict(item) for item in raw["findings"]]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing or corrupt: recomputed and rewritten
 
-    def put(self, key: str, findings: list[Finding]) -> None:
+    def put(self, key: str, findings: list[Finding], depends: set[Path] = frozenset()) -> None:
         target = self.folder / key[:2] / key
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(f".{os.getpid()}.tmp")
-            items = [{**f.to_dict(), "source_line": f.source_line} for f in findings]
-            tmp.write_text(json.dumps(items), encoding="utf-8")
+            entry = {
+                "findings": [{**f.to_dict(), "source_line": f.source_line} for f in findings],
+                "depends": {str(path): _digest(path) for path in sorted(depends)},
+            }
+            tmp.write_text(json.dumps(entry), encoding="utf-8")
             os.replace(tmp, target)
         except OSError:
             pass  # a read-only checkout still lints, just without a cache
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def prepare_cache(root: Path) -> Path | None:

@@ -17,6 +17,7 @@ from .config import ConfigResolver, Overrides, Settings, resolve_selection
 from .discover import Problem, discover, kind_of
 from .finding import Finding, Severity
 from .frontends.base import BaseContext, FrontendError, LintRequest
+from .frontends.project import recording
 from .rules import PARSE_ERROR, load_rules, reader_of
 
 POOL_THRESHOLD = 24  # below this many files a pool costs more than it saves
@@ -241,9 +242,10 @@ def _run_job(job: Job, cache_folder: str | None) -> list[Finding]:
         hit = cache.get(key)
         if hit is not None:
             return hit
+    consulted = recording()  # other project files whose constants this file imports
     findings = lint_bytes(job.display, data, job.kind, job.settings, ignored)
     if cache:
-        cache.put(key, findings)
+        cache.put(key, findings, consulted)
     return findings
 
 

@@ -49,7 +49,7 @@ def test_corrupt_entry_is_recomputed(tmp_path):
     entry.write_text('{"not": "a list of findings"')
     second = run(["--format", "json", "."], tmp_path)
     assert json.loads(second.stdout)["findings"] == json.loads(first.stdout)["findings"]
-    assert json.loads(entry.read_text())[0]["code"] == "GL101"
+    assert json.loads(entry.read_text())["findings"][0]["code"] == "GL101"
 
 
 def test_other_versions_folders_are_pruned(tmp_path):

@@ -334,7 +334,12 @@ class PythonContext(BaseContext):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             if node.value.id in self.parsed_args_names and node.attr in self.argparse_defaults:
                 return self.literal(self.argparse_defaults[node.attr], None, _depth + 1)
-            return self._config_field(node, scope, _depth)
+            value = self._config_field(node, scope, _depth)
+            if value is UNKNOWN and (node.value.id in self.imports.names or node.value.id in self._relative_imports):
+                from .project import attribute_value
+
+                value = attribute_value(self, node.value.id, node.attr, _depth + 1)
+            return value
         if isinstance(node, ast.BinOp):
             left = self.literal(node.left, scope, _depth + 1)
             right = self.literal(node.right, scope, _depth + 1)
@@ -380,7 +385,20 @@ class PythonContext(BaseContext):
             if default is not _NO_PARAM:
                 return self.literal(default, None, depth + 1) if default is not None else UNKNOWN
         value = self.module_constants.get(node.id)
-        return self.literal(value, None, depth + 1) if value is not None else UNKNOWN
+        if value is not None:
+            return self.literal(value, None, depth + 1)
+        return self.project_value(node.id, depth + 1)
+
+    def project_value(self, name: str, depth: int = 0) -> Any:
+        """`name` imported from another module of the project (`from settings import EPOCHS`)."""
+        from .project import imported_value
+
+        return imported_value(self, name, depth)
+
+    @cached_property
+    def _relative_imports(self) -> set[str]:
+        return {alias.asname or alias.name for node in self.nodes_of(ast.ImportFrom) if node.level  # type: ignore[attr-defined]
+                for alias in node.names}  # type: ignore[attr-defined]
 
     @cached_property
     def config_classes(self) -> dict[str, dict[str, ast.expr]]:

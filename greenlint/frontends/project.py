@@ -1,0 +1,124 @@
+"""Project scope: constants imported from another module of the same project.
+
+`from settings import EPOCHS`, `from .config import REGION` and `import config` ...
+`config.REGION` resolve by reading that module's file, found the way Python would find it
+when the script runs from its own folder or from a folder above (at most `SEARCH_LEVELS`).
+The file is parsed at most once per process and only read, never imported or executed. Files
+over `MAX_BYTES` are not read. Every file consulted while a file is linted is recorded
+(`recording()`), so that the findings cache can tell when one of them changes.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .python import PythonContext
+
+MAX_BYTES = 1_000_000
+SEARCH_LEVELS = 3  # folders above the importing file searched for an absolute import's module
+_LOADED: dict[Path, tuple[tuple[int, int], "PythonContext | None"]] = {}
+_RECORDED: set[Path] = set()
+
+
+def recording() -> set[Path]:
+    """Start recording the files consulted; returns the set that fills as files are read."""
+    global _RECORDED
+    _RECORDED = set()
+    return _RECORDED
+
+
+def _candidates(folder: Path, module: str) -> list[Path]:
+    base = folder.joinpath(*module.split(".")) if module else folder
+    return [base.with_suffix(".py") if module else base / "__init__.py", base / "__init__.py"]
+
+
+def module_file(importer: Path, module: str, level: int) -> Path | None:
+    """The file of `module` as imported from `importer` (`level` dots of a relative import)."""
+    folder = importer.parent
+    if level:
+        for _ in range(level - 1):
+            folder = folder.parent
+        folders = [folder]
+    else:
+        folders = [folder, *list(folder.parents)[:SEARCH_LEVELS]]
+    for root in folders:
+        for candidate in _candidates(root, module):
+            if candidate.is_file() and candidate.resolve() != importer.resolve():
+                return candidate
+    return None
+
+
+def load(path: Path) -> "PythonContext | None":
+    """The parsed module at `path` (cached by size and modification time), or None."""
+    from ..engine import _decode
+    from .base import LintRequest
+    from .python import PythonContext, parse
+
+    try:
+        stat = path.stat()
+        stamp = (stat.st_size, stat.st_mtime_ns)
+        cached = _LOADED.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        context = None
+        if stat.st_size <= MAX_BYTES:
+            text = _decode(path.read_bytes(), "python")
+            context = PythonContext(LintRequest(str(path), "python", {}, {}), text, parse(text))
+    except (OSError, ValueError, SyntaxError, UnicodeDecodeError, LookupError, RecursionError, MemoryError):
+        context, stamp = None, (-1, -1)
+    _LOADED[path] = (stamp, context)
+    return context
+
+
+def _importer_path(ctx: "PythonContext") -> Path | None:
+    path = Path(ctx.path)
+    return path if ctx.path not in ("-", "") and path.is_file() else None
+
+
+def imported_value(ctx: "PythonContext", name: str, depth: int) -> Any:
+    """The value of `name` when it was imported with `from <project module> import name`."""
+    from .python import UNKNOWN
+
+    importer = _importer_path(ctx)
+    if importer is None:
+        return UNKNOWN
+    for node in ctx.nodes_of(ast.ImportFrom):
+        for alias in node.names:  # type: ignore[attr-defined]
+            if (alias.asname or alias.name) == name and alias.name != "*":
+                return _constant_of(ctx, importer, node.module or "", node.level, alias.name, depth)  # type: ignore[attr-defined]
+    return UNKNOWN
+
+
+def attribute_value(ctx: "PythonContext", owner: str, attribute: str, depth: int) -> Any:
+    """The value of `owner.attribute` when `owner` is a project module (`import config`,
+    `from . import config`)."""
+    from .python import UNKNOWN
+
+    importer = _importer_path(ctx)
+    if importer is None:
+        return UNKNOWN
+    for node in ctx.nodes_of(ast.Import, ast.ImportFrom):
+        for alias in node.names:  # type: ignore[attr-defined]
+            if (alias.asname or alias.name) != owner:
+                continue
+            if isinstance(node, ast.Import):
+                return _constant_of(ctx, importer, alias.name, 0, attribute, depth)
+            module = f"{node.module}.{alias.name}" if node.module else alias.name
+            return _constant_of(ctx, importer, module, node.level, attribute, depth)
+    return UNKNOWN
+
+
+def _constant_of(ctx: "PythonContext", importer: Path, module: str, level: int, name: str, depth: int) -> Any:
+    from .python import UNKNOWN
+
+    path = module_file(importer, module, level)
+    other = load(path) if path is not None else None
+    if other is None or depth > 8:
+        return UNKNOWN
+    _RECORDED.add(path)  # type: ignore[arg-type]
+    value = other.module_constants.get(name)
+    if value is None:
+        return other.project_value(name, depth + 1)  # re-exported from a further module
+    return other.literal(value, None, depth + 1)
