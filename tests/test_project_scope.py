@@ -62,3 +62,28 @@ def test_cache_sees_a_change_in_the_imported_module(tmp_path):
     assert gl201(tmp_path) == []
     write(tmp_path, {"settings.py": "EPOCHS = 60\n"})
     assert gl201(tmp_path) == [("train.py", 4)]
+
+
+def test_names_unpacked_from_an_opaque_call_do_not_crash_any_rule(tmp_path):
+    """Regression: a name bound by `a, b = f()` stands for an unknown value; analyses that
+    compare its position with statements' (GL301's data reading) crashed on it."""
+    write(tmp_path, {"train.py": """\
+        import torch
+        from torchvision import datasets, models
+        train_dir, test_dir = get_dirs()
+        try:
+            pass
+        except Exception as error:
+            train_dir = error
+        data = datasets.ImageFolder(train_dir)
+        model = models.resnet50()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        for epoch in range(90):
+            for x, y in data:
+                loss = model(x).sum()
+                loss.backward()
+                optimizer.step()
+        """})
+    proc = run(["--format", "json", "--no-cache", "--select", "ALL", "."], tmp_path)
+    codes = [f["code"] for f in json.loads(proc.stdout)["findings"]]
+    assert "GL000" not in codes and "GL301" in codes

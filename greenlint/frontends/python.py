@@ -590,7 +590,8 @@ def _assignments(stmt: ast.stmt) -> Iterator[tuple[str, ast.expr]]:
                         if values is not None and len(values) == len(target.elts):
                             yield elt.id, values[i]
                         else:  # unpacked from something opaque: record as unknowable
-                            yield elt.id, ast.Name(id="__greenlint_unknown__", ctx=ast.Load())
+                            # a stand-in placed where the name is bound: analyses that compare positions still can
+                            yield elt.id, ast.copy_location(ast.Name(id="__greenlint_unknown__", ctx=ast.Load()), elt)
     elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
         yield stmt.target.id, stmt.value
     elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
@@ -624,7 +625,7 @@ def _scope_assignments(scope: ast.AST) -> dict[str, list[ast.expr]]:
         captured = node.rest if isinstance(node, ast.MatchMapping) else getattr(node, "name", None) \
             if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) else None
         if captured:
-            found.setdefault(captured, []).append(ast.Name(id="__greenlint_unknown__", ctx=ast.Load()))
+            found.setdefault(captured, []).append(ast.copy_location(ast.Name(id="__greenlint_unknown__", ctx=ast.Load()), node))
         stack.extend(ast.iter_child_nodes(node))
     scope._greenlint_assignments = found  # type: ignore[attr-defined]  # memo on the node: lives as long as the tree
     return found
