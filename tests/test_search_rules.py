@@ -612,3 +612,190 @@ def test_grid_with_a_computed_axis_in_a_method_is_reported_with_a_floor(tmp_path
     impact = found[0][2]["impact"]
     assert impact["candidates_at_least"] == 6 and "candidates" not in impact
     assert "at least 6 candidates" in found[0][2]["message"]
+
+
+# ---- tuning platforms: sweeps written in Python, SDK grid strategies, unbounded budgets --------
+
+def test_wandb_sweep_dict_built_in_steps_is_read_like_the_yaml(tmp_path):
+    """W&B's own tutorial builds the sweep dict key by key; the finished dict is what runs.
+    An agent `count=` below the grid size stops the sweep early (as `run_cap` does)."""
+    found = cli(tmp_path, {"sweep.py": """
+        import wandb
+        config = {"method": "grid"}
+        space = {"optimizer": {"values": ["adam", "sgd"]}, "dropout": {"values": [0.1, 0.3, 0.5]}}
+        space.update({"epochs": {"value": 5}})
+        config["parameters"] = space
+        sweep_id = wandb.sweep(config, project="demo")
+        wandb.agent(sweep_id, function=train, count=6)
+    """, "capped.py": """
+        import wandb
+        sweep_id = wandb.sweep(sweep={"method": "grid", "parameters": {"a": {"values": [1, 2, 3]}, "b": {"values": [4, 5]}}})
+        wandb.agent(sweep_id, function=train, count=3)
+    """, "random.py": """
+        import wandb
+        wandb.sweep({"method": "random", "parameters": {"a": {"values": [1, 2, 3]}, "b": {"values": [4, 5]}}})
+    """})
+    assert [(path, line, f["impact"]["candidates"]) for path, line, f in found] == [("sweep.py", 3, 6)]
+
+
+@pytest.mark.parametrize("source,line,candidates", [
+    ("""
+        from azureml.train.hyperdrive import GridParameterSampling, HyperDriveConfig, choice
+        sampling = GridParameterSampling({"--lr": choice(0.1, 0.01, 0.001), "--batch": choice([16, 32])})
+        config = HyperDriveConfig(run_config=run, hyperparameter_sampling=sampling, primary_metric_name="acc", max_total_runs=50)
+    """, 3, 6),
+    ("""
+        from azure.ai.ml import command
+        from azure.ai.ml.sweep import Choice
+        job = command(code="./src", command="python train.py", inputs={"lr": 0.01, "bs": 16})
+        trial = job(lr=Choice(values=[0.1, 0.01, 0.001]), bs=Choice(values=[16, 32, 64]))
+        sweep = trial.sweep(compute="gpu", sampling_algorithm="grid", primary_metric="acc", goal="Maximize")
+    """, 6, 9),
+    ("""
+        from azure.ai.ml.sweep import Choice, GridSamplingAlgorithm, SweepJob
+        SweepJob(sampling_algorithm=GridSamplingAlgorithm(), trial=job, search_space={"a": Choice(values=[1, 2]), "b": Choice(values=[3, 4])})
+    """, 3, 4),
+    ("""
+        import kubeflow.katib as katib
+        client = katib.KatibClient()
+        client.tune(name="t", objective=fn, algorithm_name="grid", parameters={
+            "lr": katib.search.double(min=0.01, max=0.05, step=0.01), "act": katib.search.categorical(["relu", "tanh"])})
+    """, 4, 10),
+    ("""
+        from nni.experiment import Experiment
+        experiment = Experiment("local")
+        experiment.config.search_space = {"lr": {"_type": "choice", "_value": [0.1, 0.01]}, "layers": {"_type": "randint", "_value": [1, 4]}}
+        experiment.config.tuner.name = "GridSearch"
+    """, 5, 6),
+    ("""
+        from pyspark.ml.tuning import ParamGridBuilder, CrossValidator
+        grid = ParamGridBuilder().addGrid(lr.regParam, [0.1, 0.01]).addGrid(lr.elasticNetParam, [0.0, 0.5, 1.0]).build()
+        CrossValidator(estimator=lr, estimatorParamMaps=grid, evaluator=ev, numFolds=5)
+    """, 3, 6),
+    ("""
+        from h2o.grid.grid_search import H2OGridSearch
+        H2OGridSearch(model, hyper_params={"max_depth": [3, 5, 7], "learn_rate": [0.01, 0.1]})
+    """, 3, 6),
+    ("""
+        import boto3
+        boto3.client("sagemaker").create_hyper_parameter_tuning_job(HyperParameterTuningJobConfig={"Strategy": "Grid",
+            "ParameterRanges": {"CategoricalParameterRanges": [{"Name": "a", "Values": ["1", "2"]}, {"Name": "b", "Values": ["x", "y", "z"]}]}})
+    """, 3, 6),
+    ("""
+        from google.cloud.aiplatform_v1.types import StudySpec
+        study_spec = {"algorithm": StudySpec.Algorithm.GRID_SEARCH, "parameters": [
+            {"parameter_id": "a", "discrete_value_spec": {"values": [1, 2]}}, {"parameter_id": "b", "integer_value_spec": {"min_value": 1, "max_value": 3}}]}
+    """, 3, 6),
+    ("""
+        from google.cloud import aiplatform
+        from google.cloud.aiplatform import hyperparameter_tuning as hpt
+        aiplatform.HyperparameterTuningJob(display_name="x", custom_job=job, metric_spec={"acc": "maximize"}, max_trial_count=40,
+            parameter_spec={"units": hpt.DiscreteParameterSpec(values=[64, 128, 256], scale="linear"),
+                            "act": hpt.CategoricalParameterSpec(values=["relu", "tanh"])}, search_algorithm="grid")
+    """, 6, 6),
+])
+def test_grid_strategies_of_tuning_platforms_in_python(tmp_path, source, line, candidates):
+    found = cli(tmp_path, {"tune.py": source})
+    assert [(l, f["impact"]["candidates"]) for _, l, f in found] == [(line, candidates)]
+
+
+@pytest.mark.parametrize("source", [
+    # a trial limit below the grid: the platform stops before the grid is exhausted
+    """
+        from azureml.train.hyperdrive import GridParameterSampling, HyperDriveConfig, choice
+        sampling = GridParameterSampling({"--lr": choice(0.1, 0.01, 0.001), "--batch": choice([16, 32])})
+        HyperDriveConfig(run_config=run, hyperparameter_sampling=sampling, primary_metric_name="acc", max_total_runs=4)
+    """,
+    """
+        from google.cloud import aiplatform
+        from google.cloud.aiplatform import hyperparameter_tuning as hpt
+        aiplatform.HyperparameterTuningJob(display_name="x", custom_job=job, metric_spec={"acc": "maximize"}, max_trial_count=4,
+            parameter_spec={"units": hpt.DiscreteParameterSpec(values=[64, 128, 256], scale="linear"),
+                            "act": hpt.CategoricalParameterSpec(values=["relu", "tanh"])}, search_algorithm="grid")
+    """,
+    # random strategies and one-axis grids
+    """
+        from azure.ai.ml import command
+        from azure.ai.ml.sweep import Choice
+        trial = command(code="./src", command="python train.py")(lr=Choice(values=[0.1, 0.01]), bs=Choice(values=[16, 32]))
+        trial.sweep(compute="gpu", sampling_algorithm="random", primary_metric="acc", goal="Maximize")
+    """,
+    """
+        from h2o.grid.grid_search import H2OGridSearch
+        H2OGridSearch(model, {"max_depth": [3, 5, 7], "learn_rate": [0.01, 0.1]}, search_criteria={"strategy": "RandomDiscrete", "max_models": 4})
+    """,
+    """
+        from pyspark.ml.tuning import ParamGridBuilder
+        grid = ParamGridBuilder().addGrid(lr.regParam, [0.1, 0.01, 0.001]).build()
+    """,
+    # the same words without the platforms' APIs
+    """
+        class Job:
+            def sweep(self, sampling_algorithm): ...
+        Job().sweep(sampling_algorithm="grid")
+        settings = {"method": "grid", "layout": {"columns": 3}}
+    """,
+])
+def test_platform_look_alikes_are_not_reported(tmp_path, source):
+    assert cli(tmp_path, {"tune.py": source}) == []
+
+
+def test_nni_and_comet_config_files(tmp_path):
+    found = cli(tmp_path, {"config.yml": """
+        searchSpace:
+          batch_size: {_type: choice, _value: [16, 32, 64]}
+          lr: {_type: quniform, _value: [0.01, 0.05, 0.01]}
+        trialCommand: python3 train.py
+        tuner:
+          name: GridSearch
+    """, "v1.yml": """
+        searchSpacePath: search_space.json
+        tuner:
+          builtinTunerName: GridSearch
+        trial: {command: python3 train.py}
+    """, "tpe.yml": """
+        searchSpace:
+          lr: {_type: choice, _value: [0.1, 0.01]}
+          bs: {_type: choice, _value: [16, 32]}
+        tuner:
+          name: TPE
+    """, "optimizer.json": """
+        {"algorithm": "grid", "spec": {"metric": "loss", "objective": "minimize"},
+         "parameters": {"lr": {"type": "discrete", "values": [0.1, 0.01, 0.001]}, "act": {"type": "categorical", "values": ["relu", "tanh"]}}}
+    """})
+    assert [(path, line, f["impact"]["candidates"]) for path, line, f in found] == [
+        ("config.yml", 7, 15), ("optimizer.json", 2, 6), ("v1.yml", 4, None)]
+
+
+def test_hyperopt_fmin_without_a_budget(tmp_path):
+    found = cli(tmp_path, {"search.py": """
+        from hyperopt import fmin, tpe
+        from scipy.optimize import fmin as simplex
+        fmin(objective, space, algo=tpe.suggest)
+        fmin(objective, space, algo=tpe.suggest, max_evals=None)
+        fmin(objective, space, tpe.suggest, 100)
+        fmin(objective, space, algo=tpe.suggest, timeout=600)
+        fmin(objective, space, algo=tpe.suggest, early_stop_fn=no_progress_loss(10))
+        fmin(objective, space, algo=tpe.suggest, max_evals=args.evals)
+        simplex(f, x0)
+    """}, codes=("GL102",))
+    assert [line for _, line, _ in found] == [4, 5]
+    assert "sys.maxsize" in found[0][2]["message"]
+
+
+def test_wandb_random_sweep_run_by_agents_without_count(tmp_path):
+    found = cli(tmp_path, {"forever.py": """
+        import wandb
+        config = {"method": "bayes", "metric": {"name": "loss", "goal": "minimize"}, "parameters": {"lr": {"min": 0.0001, "max": 0.1}}}
+        sweep_id = wandb.sweep(config, project="p")
+        wandb.agent(sweep_id, function=train)
+    """, "counted.py": """
+        import wandb
+        sweep_id = wandb.sweep({"method": "random", "parameters": {"lr": {"min": 0.0001, "max": 0.1}}})
+        wandb.agent(sweep_id, function=train, count=20)
+    """, "capped.py": """
+        import wandb
+        sweep_id = wandb.sweep({"method": "random", "run_cap": 30, "parameters": {"lr": {"min": 0.0001, "max": 0.1}}})
+        wandb.agent(sweep_id, function=train)
+    """}, codes=("GL102",))
+    assert [(path, line) for path, line, _ in found] == [("forever.py", 5)]

@@ -699,6 +699,9 @@ def exhaustive_grid_search(ctx: PythonContext) -> None:
     from .sweeps import sagemaker_vertex_grid  # cloud tuners' grid strategies
 
     sagemaker_vertex_grid(ctx)
+    from .platform_search import platform_grids  # W&B / Comet dicts, Azure ML, Katib, NNI, Spark, H2O
+
+    platform_grids(ctx)
     _catboost_grids(ctx, opts, min_candidates)
     _loop_grids(ctx, opts, min_candidates)
 
@@ -1171,6 +1174,9 @@ def unbounded_search(ctx: PythonContext) -> None:
     _optuna_unbounded(ctx)
     _ray_unbounded(ctx)
     _keras_tuner_unbounded(ctx)
+    from .platform_search import platform_unbounded  # hyperopt fmin, W&B agents
+
+    platform_unbounded(ctx)
 
 
 def _study_factory(ctx: PythonContext, receiver: ast.AST, at: ast.AST) -> ast.Call | None:

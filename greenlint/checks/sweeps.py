@@ -63,12 +63,13 @@ def _wandb_counts(params) -> list[int | None]:
     return counts
 
 
-def _report(ctx, node, platform: str, counts: list[int | None], instead: str, cap=None) -> None:
-    """`counts`: values per axis (None: not knowable). A grid over one varying axis is not
-    reported, as in Python: on one axis a random sample is only a coarser grid."""
-    if sum(1 for c in counts if c != 1) < 2:
+def _report(ctx, node, platform: str, counts: list[int | None] | None, instead: str, cap=None) -> None:
+    """`counts`: values per axis (None in it: not knowable; None for all: the space is in another
+    file). A grid over one varying axis is not reported, as in Python: on one axis a random
+    sample is only a coarser grid."""
+    if counts is not None and sum(1 for c in counts if c != 1) < 2:
         return
-    size = _product(counts)
+    size = _product(counts) if counts is not None else None
     options = ctx.options("GL101")
     if size is not None and size < int(options.get("min-candidates", 2)):
         return
@@ -98,9 +99,12 @@ def grid_sweep_config(ctx) -> None:
         _azure(ctx, doc)
         _vertex(ctx, doc)
         _sagemaker(ctx, doc)
+        _nni(ctx, doc)
+        _comet(ctx, doc)
 
 
-def _wandb(ctx, doc) -> None:
+def _wandb(ctx, doc, agent_cap=None) -> None:
+    """`agent_cap`: the `count=` every agent of the sweep stops after (Python: wandb.agent)."""
     params = doc.get("parameters")
     if params is None or not params.is_map or not params.value:
         return
@@ -119,7 +123,7 @@ def _wandb(ctx, doc) -> None:
         if method is not None and (method.str() or "").lower() == "grid":
             _report(ctx, method, "W&B sweep", _wandb_counts(params),
                     "use `method: bayes` or `method: random` with a `run_cap`, and `early_terminate: {type: hyperband}`",
-                    cap=doc.get("run_cap"))
+                    cap=doc.get("run_cap") or agent_cap)
 
 
 def _katib(ctx, doc) -> None:
@@ -177,30 +181,33 @@ def _vertex(ctx, doc) -> None:
         if not path or path[-1] != "algorithm" or not node.is_scalar or node.str() != "GRID_SEARCH":
             continue
         study = doc.find(*path[:-1])
-        counts: list[int | None] = []
         params = study.get("parameters") if study is not None and study.is_map else None
-        for p in (params.value if params is not None and params.is_seq else []):
-            if not p.is_map:
-                counts.append(None)
-            elif p.find("discreteValueSpec", "values") is not None:
-                counts.append(_len_values(p.find("discreteValueSpec", "values")))
-            elif p.find("categoricalValueSpec", "values") is not None:
-                counts.append(_len_values(p.find("categoricalValueSpec", "values")))
-            elif p.get("integerValueSpec") is not None and p.get("integerValueSpec").is_map:
-                spec = p.get("integerValueSpec")
-                lo, hi = spec.get("minValue"), spec.get("maxValue")
-                counts.append(_int_range(lo, hi) if lo is not None and hi is not None else None)
-            else:
-                counts.append(None)
+        counts = [_vertex_axis(p) for p in (params.value if params is not None and params.is_seq else [])]
         cap = None
         for i in range(len(path) - 1, -1, -1):  # maxTrialCount sits beside studySpec in the tuning job
             holder = doc.find(*path[:i])
-            if holder is not None and holder.is_map and holder.get("maxTrialCount") is not None:
-                cap = holder.get("maxTrialCount")
+            if holder is not None and holder.is_map and holder.get_ci("maxTrialCount") is not None:
+                cap = holder.get_ci("maxTrialCount")
                 break
         _report(ctx, node, "Vertex AI", counts,
                 "leave `algorithm` unset (Vertex AI's default Bayesian optimisation) or use `RANDOM_SEARCH` with `maxTrialCount`",
                 cap=cap)
+
+
+def _vertex_axis(p) -> int | None:
+    """Values of one study-spec parameter. REST / JSON spell the keys in camelCase, the Python
+    protos in snake_case: both are read."""
+    if not p.is_map:
+        return None
+    for kind in ("discreteValueSpec", "categoricalValueSpec"):
+        spec = p.get_ci(kind)
+        if spec is not None and spec.is_map and spec.get_ci("values") is not None:
+            return _len_values(spec.get_ci("values"))
+    spec = p.get_ci("integerValueSpec")
+    if spec is not None and spec.is_map:
+        lo, hi = spec.get_ci("minValue"), spec.get_ci("maxValue")
+        return _int_range(lo, hi) if lo is not None and hi is not None else None
+    return None
 
 
 def _sagemaker(ctx, doc) -> None:
@@ -224,6 +231,56 @@ def _sagemaker(ctx, doc) -> None:
                 "use `\"Strategy\": \"Bayesian\"` or `\"Hyperband\"` with `MaxNumberOfTrainingJobs`")
 
 
+def _nni(ctx, doc) -> None:
+    """NNI experiment config (v2 `tuner: {name: GridSearch}`, v1 `builtinTunerName`); the
+    search space inline (`searchSpace`) or in another file (`searchSpaceFile`, `searchSpacePath`)."""
+    tuner = doc.get("tuner")
+    name = (tuner.get("name") or tuner.get("builtinTunerName")) if tuner is not None and tuner.is_map else None
+    if name is None or name.str() != "GridSearch":
+        return
+    space = doc.get("searchSpace")
+    counts = nni_counts(space) if space is not None and space.is_map else None
+    _report(ctx, name, "NNI", counts,
+            "use the `TPE` or `Random` tuner with `maxTrialNumber` (and a `Medianstop` assessor)",
+            cap=doc.get("maxTrialNumber") or doc.get("maxTrialNum"))
+
+
+def nni_counts(space) -> list[int | None]:
+    """Values per axis of an NNI search space: choice, randint [lower, upper), quniform [low, high, q]."""
+    counts: list[int | None] = []
+    for _, spec in space.items():
+        kind = spec.get("_type").str() if spec.is_map and spec.get("_type") is not None else None
+        value = spec.get("_value") if spec.is_map else None
+        items = value.value if value is not None and value.is_seq else []
+        if kind == "choice":
+            counts.append(len(items) if value is not None and value.is_seq else None)
+        elif kind == "randint" and len(items) == 2:
+            lo, hi = items[0].number(), items[1].number()
+            counts.append(int(hi - lo) if lo is not None and hi is not None and hi > lo else None)
+        elif kind == "quniform" and len(items) == 3:
+            counts.append(_int_range(items[0], items[1], items[2]))
+        else:
+            counts.append(None)  # continuous: NNI's grid tuner refines it without end
+    return counts
+
+
+def _comet(ctx, doc) -> None:
+    """Comet Optimizer config (`{"algorithm": "grid", "parameters": {...}, "spec": {...}}`)."""
+    algo, params = doc.get("algorithm"), doc.get("parameters")
+    if algo is None or (algo.str() or "").lower() != "grid" or params is None or not params.is_map or not params.value:
+        return
+    if not all(spec.is_map and spec.get("type") is not None for _, spec in params.items()):
+        return  # not Comet's parameter shape
+    counts: list[int | None] = []
+    for _, spec in params.items():
+        kind = (spec.get("type").str() or "").lower()
+        counts.append(_len_values(spec.get("values")) if kind in ("categorical", "discrete") else None)
+    spec = doc.get("spec")
+    _report(ctx, algo, "Comet Optimizer", counts,
+            "use `\"algorithm\": \"bayes\"` or `\"random\"` with `spec.maxCombo`",
+            cap=spec.get("maxCombo") if spec is not None and spec.is_map else None)
+
+
 # ---- Python: SageMaker HyperparameterTuner(strategy="Grid"), Vertex search_algorithm="grid"
 
 _SM_TUNER = {"sagemaker.tuner.HyperparameterTuner", "sagemaker.HyperparameterTuner"}
@@ -245,21 +302,47 @@ def sagemaker_vertex_grid(ctx) -> None:
         elif qual in _VERTEX_TUNER:
             algo = next((k.value for k in call.keywords if k.arg == "search_algorithm"), None)
             if isinstance(ctx.literal(algo), str) and ctx.literal(algo).lower() == "grid":
-                _report_py(ctx, algo, "Vertex AI HyperparameterTuningJob", None,
-                           "leave `search_algorithm` unset (Bayesian optimisation) or use `\"random\"` with `max_trial_count`")
+                spec = next((k.value for k in call.keywords if k.arg == "parameter_spec"), None)
+                cap = ctx.int_value(next((k.value for k in call.keywords if k.arg == "max_trial_count"), None))
+                _report_py(ctx, algo, "Vertex AI HyperparameterTuningJob", _vertex_python_counts(ctx, spec),
+                           "leave `search_algorithm` unset (Bayesian optimisation) or use `\"random\"` with "
+                           "`max_trial_count`", cap)
 
 
-def _report_py(ctx, node, platform: str, counts: list[int | None] | None, instead: str) -> None:
-    """`counts`: values per axis, or None when the search space is not visible."""
+def _report_py(ctx, node, platform: str, counts: list[int | None] | None, instead: str,
+               cap: int | None = None) -> None:
+    """`counts`: values per axis, or None when the search space is not visible; `cap`: the
+    platform's trial limit (a grid larger than it is not searched exhaustively)."""
     if counts is not None and sum(1 for c in counts if c != 1) < 2:
         return  # one varying axis (see _report)
     size = _product(counts) if counts else None
     options = ctx.options("GL101")
     if size is not None and size < int(options.get("min-candidates", 2)):
         return
+    if cap is not None and (size is None or cap < size):
+        return
     count = f"all {size:,} combinations" if size is not None else "every combination"
     ctx.report("GL101", node, f"{platform} grid search trains {count} of the search space; {instead}",
                {"platform": platform, "candidates": size})
+
+
+def _vertex_python_counts(ctx, node: Any) -> list[int | None] | None:
+    """{"units": hpt.DiscreteParameterSpec(values=[...]), "n": hpt.IntegerParameterSpec(min=1, max=4)} -> values per axis."""
+    if not isinstance(node, ast.Dict):
+        return None
+    counts: list[int | None] = []
+    for value in node.values:
+        name = value.func.attr if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) else \
+            (value.func.id if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else "")
+        keywords = {k.arg: ctx.literal(k.value) for k in value.keywords} if isinstance(value, ast.Call) else {}
+        values = keywords.get("values")
+        if name in ("DiscreteParameterSpec", "CategoricalParameterSpec") and isinstance(values, (list, tuple)):
+            counts.append(len(values))
+        elif name == "IntegerParameterSpec" and all(isinstance(keywords.get(k), int) for k in ("min", "max")):
+            counts.append(keywords["max"] - keywords["min"] + 1)
+        else:
+            counts.append(None)
+    return counts
 
 
 def _sm_python_counts(ctx, node: Any) -> list[int | None] | None:
