@@ -610,6 +610,26 @@ def _check_rounds(ctx: PythonContext, node: ast.AST, expr: Any, scope: ast.AST, 
         _report_patience(ctx, node, patience, rounds, setting, lib, unit="boosting rounds")
 
 
+def _has_stopping(ctx: PythonContext, cb_expr: Any, es_names: set[str], scope: ast.AST, safety_net: bool,
+                  check: Any) -> bool:
+    """The callbacks give the run early stopping, or may (then it is not reported as missing);
+    `check(callbacks)` looks at whether the early stopping found can fire at all."""
+    callbacks = _Callbacks(ctx, es_names, scope)
+    verdict = callbacks.verdict(cb_expr)
+    if verdict is True:
+        check(callbacks)
+        return True
+    return verdict is None or (safety_net and not _spelled_out(cb_expr))
+
+
+def _lightning_patience(ctx: PythonContext, trainer: ast.Call, targs: Args, scope: ast.AST, epochs: float,
+                        callbacks: _Callbacks) -> None:
+    checks = _lightning_validation_checks(ctx, targs, scope, epochs)
+    if checks is not None and any(_lightning_has_validation(ctx, f) for f in _fits_of(ctx, trainer)):
+        _check_patience(ctx, trainer.func, callbacks, checks, "EarlyStopping patience", "lightning",
+                        unit="validation checks" if checks != epochs else "epochs")
+
+
 def _int(n: float) -> float | int:
     return int(n) if float(n).is_integer() else n
 
@@ -936,6 +956,19 @@ def _callback_schedule(ctx: PythonContext, callbacks: Any, scope: ast.AST) -> st
     return None
 
 
+def _budget(ctx: PythonContext, n: float | None, count: Any, names: Iterable[str] = ()) -> _Budget:
+    return _Budget(ctx, n, set(names) | (_chains(count) if isinstance(count, ast.AST) else set()))
+
+
+def _loop_schedule(ctx: PythonContext, loop: ast.For, n: float, end: tuple[int, int]) -> bool:
+    """A hand-written epoch loop run under a schedule planned over its epochs: reported as a note."""
+    budget = _Budget(ctx, n, set().union(*(_chains(a) for a in _range_args(loop))))
+    schedule = _schedules_in(ctx, _scopes_up(ctx, loop), budget)
+    if schedule:
+        _report_fixed_budget(ctx, loop, n, schedule, "pytorch", end=end)
+    return bool(schedule)
+
+
 def _scopes_up(ctx: PythonContext, node: ast.AST) -> list[ast.AST]:
     """The function holding `node`, the functions around it, and the module: where the objects
     a run uses are built."""
@@ -1089,14 +1122,10 @@ def _keras(ctx: PythonContext, min_epochs: int) -> None:
         if epochs < min_epochs:
             continue
         cb_expr = args.get("callbacks", 5)
-        callbacks = _Callbacks(ctx, KERAS_ES, scope)
-        verdict = callbacks.verdict(cb_expr)
-        if verdict is True:
-            _check_patience(ctx, call.func, callbacks, epochs, "EarlyStopping patience", "keras")
+        if _has_stopping(ctx, cb_expr, KERAS_ES, scope, safety_net, lambda found: _check_patience(
+                ctx, call.func, found, epochs, "EarlyStopping patience", "keras")):
             continue
-        if verdict is None or (safety_net and not _spelled_out(cb_expr)):
-            continue
-        budget = _Budget(ctx, total, _chains(epochs_expr) if isinstance(epochs_expr, ast.AST) else set())
+        budget = _budget(ctx, total, epochs_expr)
         schedule = _callback_schedule(ctx, cb_expr, scope) or _schedules_in(ctx, _scopes_up(ctx, scope), budget)
         if schedule:
             _report_fixed_budget(ctx, call.func, epochs, schedule, "keras")
@@ -1178,20 +1207,18 @@ def _hf_trainer(ctx: PythonContext, min_epochs: int) -> None:
         epochs = 3.0 if epochs_expr is _MISSING else _number(ctx, epochs_expr, ascope)
         if epochs is None or epochs < min_epochs:
             continue
-        cb_expr = targs.get("callbacks")
-        callbacks = _Callbacks(ctx, HF_ES, scope)
-        verdict = callbacks.verdict(cb_expr)
-        if verdict is True:
-            # the patience counts evaluations: one per epoch with eval_strategy="epoch"
-            if _const(ctx, strategy, ascope) == "epoch" or (dotted(strategy) or "").endswith(".EPOCH"):
+        per_epoch = _const(ctx, strategy, ascope) == "epoch" or (dotted(strategy) or "").endswith(".EPOCH")
+
+        def patience(callbacks: _Callbacks) -> None:  # it counts evaluations: one per epoch with "epoch"
+            if per_epoch:
                 _check_patience(ctx, call.func, callbacks, epochs, "EarlyStoppingCallback early_stopping_patience",
                                 "transformers", counted=" (one evaluation per epoch)")
-            continue
-        if verdict is None or (safety_net and not _spelled_out(cb_expr)):
+
+        if _has_stopping(ctx, targs.get("callbacks"), HF_ES, scope, safety_net, patience):
             continue
         if _added_callbacks(ctx, call, scope):
             continue
-        schedule = _hf_schedule(ctx, aargs, ascope, targs, scope, _Budget(ctx, epochs, _chains(epochs_expr) if isinstance(epochs_expr, ast.AST) else set()))
+        schedule = _hf_schedule(ctx, aargs, ascope, targs, scope, _budget(ctx, epochs, epochs_expr))
         if schedule:
             _report_fixed_budget(ctx, call.func, epochs, schedule, "transformers")
             continue
@@ -1310,16 +1337,8 @@ def _lightning(ctx: PythonContext, min_epochs: int) -> None:
                 epochs, what_default = _number(ctx, epochs_expr, scope), ""
             if epochs is None or epochs < min_epochs:
                 continue
-            cb_expr = targs.get("callbacks")
-            callbacks = _Callbacks(ctx, PL_ES, scope)
-            verdict = callbacks.verdict(cb_expr)
-            if verdict is True:
-                checks = _lightning_validation_checks(ctx, targs, scope, epochs)
-                if checks is not None and any(_lightning_has_validation(ctx, f) for f in _fits_of(ctx, call)):
-                    _check_patience(ctx, call.func, callbacks, checks, "EarlyStopping patience", "lightning",
-                                    unit="validation checks" if checks != epochs else "epochs")
-                continue
-            if verdict is None or (safety_net and not _spelled_out(cb_expr)):
+            if _has_stopping(ctx, targs.get("callbacks"), PL_ES, scope, safety_net,
+                             lambda found: _lightning_patience(ctx, call, targs, scope, epochs, found)):
                 continue
             resume = targs.get("resume_from_checkpoint")  # Lightning < 2.0
             if resume is UNKNOWN or (resume is not _MISSING and not _is_none(resume)):
@@ -1333,8 +1352,7 @@ def _lightning(ctx: PythonContext, min_epochs: int) -> None:
             # a LightningModule may add its own callbacks
             if any("configure_callbacks" in _class_methods(ctx, c) for c in _classes(ctx).values()):
                 continue
-            names = _LIGHTNING_BUDGET | (_chains(epochs_expr) if isinstance(epochs_expr, ast.AST) else set())
-            schedule = _schedules_in(ctx, _configure_optimizers(ctx), _Budget(ctx, epochs, names))
+            schedule = _schedules_in(ctx, _configure_optimizers(ctx), _budget(ctx, epochs, epochs_expr, _LIGHTNING_BUDGET))
             if schedule:
                 _report_fixed_budget(ctx, call.func, epochs, schedule, "lightning")
                 continue
@@ -1940,10 +1958,7 @@ def _torch_loops(ctx: PythonContext, min_epochs: int) -> None:
         ):
             continue
         end_line, end_col = loop.iter.end_lineno or loop.lineno, loop.iter.end_col_offset or 0
-        budget = _Budget(ctx, n, set().union(*(_chains(a) for a in _range_args(loop))))
-        schedule = _schedules_in(ctx, _scopes_up(ctx, loop), budget)
-        if schedule:
-            _report_fixed_budget(ctx, loop, n, schedule, "pytorch", end=(end_line, ctx.char_column(end_line, end_col)))
+        if _loop_schedule(ctx, loop, n, (end_line, ctx.char_column(end_line, end_col))):
             continue
         ctx.report_at(
             "GL201", loop.lineno, ctx.char_column(loop.lineno, loop.col_offset), end_line,
