@@ -159,6 +159,7 @@ class PythonContext(BaseContext):
     def __init__(self, request: LintRequest, text: str, tree: ast.Module):
         super().__init__(request, text)
         self.tree = tree
+        self.shell_lines: list[tuple[int, int, str]] = []  # notebook shell commands: (line, 0-based column, text)
         self._nodes, self.parents, self._by_type = _index(tree)
         self.imports = ImportTable(tree, self.nodes_of(ast.Import, ast.ImportFrom))
 
@@ -378,16 +379,37 @@ class PythonContext(BaseContext):
         if function is not None:
             assigned = _scope_assignments(function).get(node.id)
             if assigned is not None:
-                if len(assigned) == 1:
-                    return self.literal(assigned[0], function, depth + 1)
-                return UNKNOWN
+                value = assigned[0] if len(assigned) == 1 else self.reaching_assignment(node, function)
+                return self.literal(value, function, depth + 1) if value is not None else UNKNOWN
             default = _parameter_default(function, node.id)
             if default is not _NO_PARAM:
                 return self.literal(default, None, depth + 1) if default is not None else UNKNOWN
         value = self.module_constants.get(node.id)
         if value is not None:
             return self.literal(value, None, depth + 1)
+        if node.id in _scope_assignments(self.tree):  # rebound in the module: only straight-line code knows
+            value = self.reaching_assignment(node, self.tree) if function is None else None
+            return self.literal(value, None, depth + 1) if value is not None else UNKNOWN
         return self.project_value(node.id, depth + 1)
+
+    def reaching_assignment(self, node: ast.Name, scope: ast.AST) -> ast.expr | None:
+        """The value of the assignment to `node`'s name that reaches it in straight-line code of
+        `scope` (a notebook that sets `epochs` in one cell and again in a later one), or None when
+        a binding under an `if`, loop, `try` or `with` could intervene, or there is none."""
+        line = getattr(node, "lineno", None)
+        if line is None:
+            return None
+        last: ast.expr | None = None
+        for stmt in getattr(scope, "body", []):
+            if stmt.end_lineno is not None and stmt.end_lineno >= line:  # the statement holding the use
+                return None if stmt.lineno < line and _binds_name(stmt, node.id) else last
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.id for t in stmt.targets):
+                last = stmt.value if len(stmt.targets) == 1 else None
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == node.id:
+                last = stmt.value
+            elif _binds_name(stmt, node.id):
+                last = None  # bound in a block, by an augmented assignment, an import or a def
+        return last
 
     def project_value(self, name: str, depth: int = 0) -> Any:
         """`name` imported from another module of the project (`from settings import EPOCHS`)."""
@@ -560,6 +582,23 @@ def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST], dict[t
                         parents[item] = node
                         queue.append(item)
     return nodes, parents, by_type
+
+
+def _binds_name(stmt: ast.stmt, name: str) -> bool:
+    for sub in ast.walk(stmt):
+        if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, (ast.Store, ast.Del)):
+            return True
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and sub.name == name:
+            return True
+        # `except E as name`, `case {"k": name}`, `case [*name]`, `case {**name}`
+        if isinstance(sub, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and sub.name == name:
+            return True
+        if isinstance(sub, ast.MatchMapping) and sub.rest == name:
+            return True
+        if isinstance(sub, (ast.Import, ast.ImportFrom)) and any(
+                (a.asname or a.name.split(".")[0]) == name for a in sub.names):
+            return True
+    return False
 
 
 def _parameter_default(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> Any:
