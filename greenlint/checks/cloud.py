@@ -1,0 +1,245 @@
+"""Cloud facts the GL4xx rules share (not a rule): region and accelerator tables, how a region
+id or an instance type is resolved, the GL401/GL402 messages, and small readers of config keys
+and Python constants.
+"""
+from __future__ import annotations
+
+import ast
+import csv
+import functools
+import re
+from typing import Any, Iterable
+
+from .. import carbon
+from ..finding import Severity
+from ..rules import data_path
+
+# --------------------------------------------------------------------------------------
+# keys and values
+
+
+def norm(key: Any) -> str:
+    """A key or name compared without case, `-` or `_`: `AWS_DEFAULT_REGION` -> awsdefaultregion."""
+    return str(key).replace("-", "").replace("_", "").lower()
+
+
+def str_const(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def key_of(path: tuple) -> tuple[str | None, tuple]:
+    """The named key a value sits under (through sequence indices), and the path above it."""
+    for i in range(len(path) - 1, -1, -1):
+        if isinstance(path[i], str):
+            return path[i], path[:i]
+    return None, ()
+
+
+def effective_key(path: tuple) -> tuple[str | None, tuple]:
+    """Terraform `variable "region" { default = "us-east-1" }` counts as key `region`."""
+    key, above = key_of(path)
+    if key == "default" and len(above) >= 2 and above[-2] == "variable":
+        return str(above[-1]), above[:-2]
+    return key, above
+
+
+def config_int(node) -> int | None:
+    """A config node's whole number, or None."""
+    if node is None:
+        return None
+    number = node.number()
+    return int(number) if number is not None and number == int(number) else None
+
+
+def object_name(doc) -> str:
+    """` 'name'` of a Kubernetes-style object's `metadata.name`, or ''."""
+    meta = doc.get("metadata")
+    name = meta.get("name") if meta is not None and meta.is_map else None
+    return f" '{name.str()}'" if name is not None and name.str() else ""
+
+
+def string_value(node) -> str | None:
+    """A config node's plain string (not a template placeholder), or None."""
+    if node is None or not node.is_scalar or node.opaque or not isinstance(node.value, str):
+        return None
+    return node.value
+
+
+# Test fixtures name regions, accelerators and endpoints to check code, not to run anything:
+# expected values, snapshots of compiled pipelines.
+_CONFIG_FIXTURE = re.compile(r"(^|[/\\])(test_?data|testdata|fixtures?|snapshots?|__snapshots__)[/\\]", re.I)
+
+
+def is_fixture(ctx) -> bool:
+    if _CONFIG_FIXTURE.search(str(ctx.path)):
+        return True
+    return getattr(ctx, "documents", None) is None and ctx.in_test_file  # Python unit tests
+
+
+# --------------------------------------------------------------------------------------
+# regions
+
+# Text of the file that tells which cloud an ambiguous region id (us-east-1: AWS or Alibaba) belongs to.
+_TEXT_PROVIDER_HINTS = (
+    ("alibaba", re.compile(r"alicloud|aliyun|alibabacloud|alibaba_cloud")),
+    ("oracle", re.compile(r"\boci\b|oraclecloud|oracle_cloud|provider \"oci\"")),
+    ("ibm", re.compile(r"ibmcloud|ibm_is_|provider \"ibm\"")),
+)
+
+
+def file_provider(text: str) -> str | None:
+    low = text.lower()
+    for provider, pattern in _TEXT_PROVIDER_HINTS:
+        if pattern.search(low):
+            return provider
+    return None
+
+
+def resolve_region(value: str, hint: str | None = None, overrides: dict | None = None,
+                   allow_azure_display: bool = False) -> carbon.Region | None:
+    """A region id (or zone) as written in a config or call, to a Region; None when unknown.
+
+    An id some providers share (`us-east-1`: AWS and Alibaba) goes to `hint` when it has it,
+    else to AWS, by far the most common reading.
+    """
+    raw = value.strip()
+    if not raw or len(raw) > 40 or not re.fullmatch(r"[A-Za-z0-9 _-]+", raw):
+        return None
+    ident = raw.lower()
+    if " " in ident:
+        if not allow_azure_display:
+            return None
+        ident = ident.replace(" ", "")  # Azure display names: "East US" -> eastus
+    found: dict[str, carbon.Region] = {}
+    for provider in ("aws", "gcp", "azure", "oracle", "alibaba", "ibm"):
+        region = carbon.lookup(f"{provider}:{ident}", overrides)
+        if region is not None:
+            found[provider] = region
+    if not found:
+        return None
+    if hint in found:
+        return found[hint]
+    for provider in ("aws", "gcp", "azure", "oracle", "ibm", "alibaba"):
+        if provider in found:
+            return found[provider]
+    return None
+
+
+def region_finding(region: carbon.Region, options: dict, overrides: dict | None,
+                   choices: list[str] | None = None) -> tuple[str, dict] | None:
+    """Message and impact for GL401, or None when the region is clean enough or has no alternative.
+
+    `choices`: the values the file itself offers for this setting (a Colab form's
+    `# @param [...]` list); the alternative must be one of them.
+    """
+    allowed = options.get("allowed-regions") or None
+    if region.gco2e_per_kwh < float(options["max-intensity"]):
+        return None
+    if allowed is not None and _in_allowed(region, allowed):
+        return None
+    if choices is not None:
+        allowed = _offered_regions(region, choices, allowed, overrides)
+    alt = carbon.cleaner_alternative(region, float(options["min-improvement"]), allowed, overrides)
+    if alt is None:
+        return None
+    factor = region.gco2e_per_kwh / alt.gco2e_per_kwh if alt.gco2e_per_kwh > 0 else float("inf")
+    where = "in the same country" if alt.country_iso == region.country_iso else f"in {alt.continent}"
+    year = f" {region.year}" if region.year else ""
+    message = (
+        f"{region.region} ({region.location or region.provider}) runs on a grid averaging "
+        f"{region.gco2e_per_kwh:.0f} gCO2e/kWh (annual average{year}); {alt.region} ({alt.location}), {where}, "
+        f"averages {alt.gco2e_per_kwh:.0f} gCO2e/kWh: {factor:.1f}x less carbon for the same energy"
+    )
+    impact = {
+        "provider": region.provider,
+        "region": region.region,
+        "gco2e_per_kwh": region.gco2e_per_kwh,
+        "year": region.year,
+        "source": region.source,
+        "alternative": alt.region,
+        "alternative_gco2e_per_kwh": alt.gco2e_per_kwh,
+        "alternative_source": alt.source,
+        "factor": round(factor, 2),
+        "basis": "annual average grid intensity",
+    }
+    return message, impact
+
+
+def _offered_regions(region: carbon.Region, choices: list[str], allowed: list | None,
+                     overrides: dict | None) -> list[str]:
+    names = set()
+    for choice in choices:
+        r = resolve_region(str(choice), region.provider, overrides)
+        if r is not None and r.provider == region.provider and (allowed is None or _in_allowed(r, allowed)):
+            names.add(r.region)  # a zone in the form (us-central1-a) offers its region
+    return sorted(names)
+
+
+def _in_allowed(region: carbon.Region, allowed: Iterable[str]) -> bool:
+    for item in allowed:
+        item = str(item).strip().lower()
+        if item in (region.region, region.spec):
+            return True
+        if ":" in item:
+            provider, _, name = item.partition(":")
+            if carbon.canonical_provider(provider) == region.provider and name == region.region:
+                return True
+    return False
+
+
+# --------------------------------------------------------------------------------------
+# accelerators
+
+@functools.lru_cache(maxsize=1)
+def _accelerators() -> tuple[list[dict], dict[str, dict]]:
+    legacy, current = [], {}
+    with open(data_path("accelerators.csv"), newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["role"] == "legacy":
+                row["regex"] = re.compile(row["pattern"], re.I)
+                legacy.append(row)
+            else:
+                current[row["gpu"]] = row
+    return legacy, current
+
+
+def legacy_accelerator(value: str) -> dict | None:
+    """The accelerators.csv row of an old-generation instance or accelerator type, or None."""
+    value = value.strip()
+    if not value or len(value) > 40:
+        return None
+    for row in _accelerators()[0]:
+        if row["regex"].match(value):
+            return row
+    return None
+
+
+def accelerator_finding(value: str, row: dict) -> tuple[str, dict, Severity]:
+    current = _accelerators()[1][row["suggest_gpu"]]
+    uses_tensor = bool(row["tensor_fp16_tflops"]) and row["architecture"] == "Volta"
+    metric = "tensor_fp16_tflops" if uses_tensor else "fp32_tflops"
+    old = float(row[metric]) / float(row["board_power_w"])
+    new = float(current[metric]) / float(current["board_power_w"])
+    label = "FP16 tensor" if uses_tensor else "FP32"
+    factor = new / old
+    message = (
+        f"{value} runs an {row['gpu']} ({row['architecture']}, {row['launched']}): {old:.3f} peak {label} TFLOPS per watt; "
+        f"an {current['gpu']} ({current['architecture']}, {current['launched']}) does {new:.2f}, "
+        f"about {factor:.0f}x more work per joule (NVIDIA datasheets). Use {row['suggest']}"
+    )
+    if factor < 10:
+        message = message.replace(f"about {factor:.0f}x", f"about {factor:.1f}x")
+    impact = {
+        "instance": value,
+        "gpu": row["gpu"],
+        "architecture": row["architecture"],
+        "tflops_per_watt": round(old, 4),
+        "suggested_gpu": current["gpu"],
+        "suggested_tflops_per_watt": round(new, 4),
+        "factor": round(factor, 1),
+        "metric": f"peak {label} TFLOPS per board watt",
+        "source": row["source"],
+        "suggested_source": current["source"],
+    }
+    severity = Severity.NOTE if row["severity"] == "note" else Severity.WARNING
+    return message, impact, severity

@@ -1,0 +1,382 @@
+"""GL401 carbon-intensive-region: compute placed in a region whose grid is carbon-intensive.
+
+Config reader: region, zone and location keys of YAML, JSON, TOML, Terraform and .env files.
+Python reader: region arguments of cloud SDK calls, region environment variables and
+module-level region constants.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterator
+
+from . import detector
+from .cloud import effective_key, file_provider, is_fixture, norm, region_finding, resolve_region, str_const
+
+# Keys whose value names where compute runs (normalised: lower case, no '-' or '_').
+_REGION_KEYS = {
+    "region", "awsregion", "awsdefaultregion", "defaultregion", "cdkdefaultregion", "gcpregion", "googleregion",
+    "googlecloudregion", "cloudsdkcomputeregion", "computeregion", "vertexregion", "vertexlocation",
+    "vertexailocation", "gcplocation", "googlecloudlocation", "azurelocation", "azureregion", "regionname",
+    "sagemakerregion", "ociregion", "alicloudregion", "alibabacloudregion", "ibmregion", "ibmcloudregion",
+    "topology.kubernetes.io/region", "failuredomain.beta.kubernetes.io/region",
+}
+_ZONE_KEYS = {
+    "zone", "computezone", "cloudsdkcomputezone", "gcpzone", "googlezone", "availabilityzone",
+    "topology.kubernetes.io/zone", "failuredomain.beta.kubernetes.io/zone",
+}
+_LOCATION_KEYS = {"location"}  # Azure resources and GCP services; also used for many other things
+
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+_KEY_PROVIDER_HINTS = (("aws", "aws"), ("sagemaker", "aws"), ("gcp", "gcp"), ("google", "gcp"), ("vertex", "gcp"),
+                       ("cloudsdk", "gcp"), ("azure", "azure"), ("oci", "oracle"), ("alicloud", "alibaba"),
+                       ("alibaba", "alibaba"), ("ibm", "ibm"))
+_TERRAFORM_PROVIDERS = (("aws", "aws"), ("google", "gcp"), ("azurerm", "azure"), ("azure", "azure"),
+                        ("oci", "oracle"), ("alicloud", "alibaba"), ("ibm", "ibm"))
+
+
+def _key_words(key: str) -> set[str]:
+    """`aws_s3_bucket` -> {aws, s3, bucket}; `replicationConfiguration` -> {replication, configuration};
+    the whole key, normalised, too (`remoteState` -> remotestate)."""
+    words = {w.lower() for w in _WORD.findall(key)}
+    words.add(norm(key))
+    return words
+
+
+# --------------------------------------------------------------------------------------
+# config reader
+
+def _meaningful_steps(path: tuple, kind: str) -> Iterator[str]:
+    """The keys of `path` that say what a block is. In Terraform the labels a project chooses
+    (`resource "aws_instance" "backup_runner"`, `module "s3_sync"`) name things, they do not say
+    what is placed; the resource type (`aws_s3_bucket`) does."""
+    for index, step in enumerate(path):
+        if not isinstance(step, str):
+            continue
+        if kind == "terraform" and (
+                (index == 2 and path[0] in ("resource", "data")) or (index == 1 and path[0] == "module")):
+            continue
+        yield step
+
+
+def _has_data_word(path: tuple, words: frozenset[str], kind: str = "") -> bool:
+    return any(_key_words(step) & words for step in _meaningful_steps(path, kind))
+
+
+def _data_words(options: dict) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in options["data-words"])
+
+
+def _terraform_places_only_data(doc, words: frozenset[str]) -> bool:
+    """A Terraform file whose resources are all stores (`aws_ecr_repository`, `aws_s3_bucket`):
+    its provider and `variable "region"` place those stores, not compute."""
+    resources = doc.get("resource") if doc.is_map else None
+    if resources is None or not resources.is_map or not resources.value:
+        return False
+    return all(_key_words(str(kind)) & words for kind in resources.value)
+
+
+def _terraform_provider_hint(path: tuple) -> str | None:
+    for step in path:
+        if not isinstance(step, str):
+            continue
+        s = step.lower()
+        for prefix, provider in _TERRAFORM_PROVIDERS:
+            if s == prefix or s.startswith(prefix + "_"):
+                return provider
+    return None
+
+
+def _describes_data(doc) -> bool:
+    """A document whose schema says it declares a store of data (an Azure ML registry or datastore)."""
+    if not doc.is_map:
+        return False
+    if _is_event_payload(doc):
+        return True
+    if doc.get_ci("replication_locations") is not None:
+        return True  # an Azure ML registry: models and environments copied to regions, no compute
+    schema = doc.get("$schema")
+    text = (schema.str() or "") if schema is not None else ""
+    name = text.rsplit("/", 1)[-1].lower()
+    return any(w in name for w in ("registry", "datastore", "data.schema", "asset"))
+
+
+def _is_event_payload(doc) -> bool:
+    """A sample cloud event (a Lambda test event `{"Records": [{"eventSource": ..., "awsRegion": ...}]}`, an
+    EventBridge event with `detail-type`): it records where an event came from, it deploys nothing."""
+    if doc.get("detail-type") is not None and doc.get("source") is not None:
+        return True
+    records = doc.get("Records")
+    if records is None or not records.is_seq or not records.value:
+        return False
+    first = records.value[0]
+    return first.is_map and any(first.get(k) is not None for k in ("eventSource", "EventSource"))
+
+
+def _region_key(doc, path: tuple) -> tuple[str, tuple] | None:
+    """(normalised key, path above it) when the value at `path` names a region, zone or location:
+    under such a key, or in the `values` of a node-affinity expression on a region label
+    (`{key: topology.kubernetes.io/region, operator: In, values: [...]}`)."""
+    key, above = effective_key(path)
+    if key is None:
+        return None
+    nkey = norm(key)
+    if nkey in _REGION_KEYS or nkey in _ZONE_KEYS or nkey in _LOCATION_KEYS:
+        return nkey, above
+    if nkey == "values" and above:
+        parent = doc.find(*above)
+        label = parent.get("key") if parent is not None and parent.is_map else None
+        if label is not None and label.str() and norm(label.str()) in _REGION_KEYS | _ZONE_KEYS:
+            return nkey, above
+    return None
+
+
+def _key_hint(nkey: str) -> str | None:
+    for word, provider in _KEY_PROVIDER_HINTS:
+        if word in nkey:
+            return provider
+    return None
+
+
+class _ConfigScan:
+    """One config file's documents, read for GL401."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.kind = ctx.request.kind
+        self.options = ctx.options("GL401")
+        self.overrides = ctx.request.carbon or None
+        self.file_hint = file_provider(ctx.text)
+        self.words = _data_words(self.options)
+
+    def document(self, doc) -> None:
+        if _describes_data(doc):
+            return
+        data_only = self.kind == "terraform" and _terraform_places_only_data(doc, self.words)
+        for path, node in doc.walk():
+            if not path or node.is_map or node.is_seq:
+                continue  # a sequence: matchExpressions' values are read item by item
+            if self.kind == "terraform" and path[0] == "data":
+                continue  # a data source looks something up (an ECR Public token lives in us-east-1): no compute
+            if data_only and path[0] in ("provider", "variable", "locals"):
+                continue  # the file's resources are all stores: this region places them
+            self.value(doc, path, node)
+
+    def value(self, doc, path: tuple, node) -> None:
+        found = _region_key(doc, path)
+        if found is None or not node.is_scalar or node.opaque or not isinstance(node.value, str):
+            return
+        nkey, above = found
+        if _has_data_word(above, self.words, self.kind):
+            return
+        hint = _key_hint(nkey) or _terraform_provider_hint(path) or self.file_hint
+        location = nkey in _LOCATION_KEYS
+        region = resolve_region(node.value, hint, self.overrides, allow_azure_display=location)
+        if region is None or (location and region.provider not in ("azure", "gcp")):
+            return  # `location: us-east-1` is not how AWS spells a region
+        result = region_finding(region, self.options, self.overrides)
+        if result is not None:
+            self.ctx.report("GL401", node, result[0], result[1])
+
+
+@detector("GL401", "config")
+def carbon_intensive_region_config(ctx) -> None:
+    if is_fixture(ctx):
+        return
+    scan = _ConfigScan(ctx)
+    for doc in ctx.documents:
+        scan.document(doc)
+
+
+# --------------------------------------------------------------------------------------
+# Python reader
+
+_CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "azure.ai.ml", "azureml",
+               "kfp", "google.cloud.aiplatform")
+# boto3 services whose region is where compute runs (not s3, iam, ssm, ...).
+_COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
+                     "emr-serverless", "bedrock", "bedrock-runtime", "glue", "lightsail"}
+_REGION_ENV = {"awsdefaultregion", "awsregion", "cdkdefaultregion", "cloudsdkcomputeregion", "googlecloudregion",
+               "cloudsdkcomputezone", "azurelocation"}
+_REGION_CONSTANTS = {"region", "awsregion", "gcpregion", "googleregion", "location", "gcplocation", "vertexlocation",
+                     "vertexregion", "zone", "gcpzone", "defaultregion", "azurelocation", "azureregion", "regionname",
+                     "computeregion", "trainingregion", "trainregion", "projectregion"}
+_LOCATION_CONSTANTS = {"location", "gcplocation", "vertexlocation", "azurelocation"}
+_LOCATION_SDKS = ("google.cloud.aiplatform", "vertexai", "azure.ai.ml", "azureml", "google.cloud")
+_REGION_SDKS = ("boto3", "sagemaker", "google", "vertexai", "azure")
+
+
+def _py_region_hint(qualname: str | None) -> str | None:
+    q = qualname or ""
+    if q.startswith(("boto3", "botocore", "sagemaker")):
+        return "aws"
+    if q.startswith(("google", "vertexai")):
+        return "gcp"
+    if q.startswith(("azure", "azureml")):
+        return "azure"
+    return None
+
+
+_FORM_PARAM = re.compile(r"#\s*@param\s*(\[[^\]]*\])")
+
+
+def _form_choices(ctx, node: ast.AST) -> list[str] | None:
+    """The options of a Colab form field (`REGION = "us-central1"  # @param ["us-central1", ...]`):
+    the notebook offers only these, so an alternative must be one of them."""
+    line = getattr(node, "lineno", 0)
+    if not 0 < line <= len(ctx.lines):
+        return None
+    m = _FORM_PARAM.search(ctx.lines[line - 1])
+    if m is None:
+        return None
+    try:
+        values = ast.literal_eval(m.group(1))
+    except (ValueError, SyntaxError):
+        return None
+    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else None
+
+
+def _single_string_targets(tree: ast.Module) -> Iterator[tuple[str, ast.Constant | None, int]]:
+    """(name, string value or None, number of targets) of each module-level assignment to a name."""
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            value = stmt.value if str_const(stmt.value) is not None else None
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    yield t.id, value, len(targets)
+
+
+def _module_strings(tree: ast.Module) -> dict[str, ast.Constant]:
+    """NAME = "..." bound exactly once at module level."""
+    strings: dict[str, ast.Constant] = {}
+    rebound: set[str] = set()
+    for name, value, count in _single_string_targets(tree):
+        if name in strings or name in rebound:
+            rebound.add(name)
+            strings.pop(name, None)
+        elif count == 1 and value is not None:
+            strings[name] = value
+        else:
+            rebound.add(name)
+    return strings
+
+
+def _default_hint(ctx) -> str | None:
+    """The cloud of a module-level REGION constant, from the SDKs the file imports."""
+    if ctx.imports.uses("boto3", "sagemaker"):
+        return None
+    if ctx.imports.uses("google.cloud", "vertexai"):
+        return "gcp"
+    if ctx.imports.uses("azure.ai.ml", "azureml"):
+        return "azure"
+    return None
+
+
+def _env_hint(key: str) -> str | None:
+    low = key.lower()
+    if "aws" in low:
+        return "aws"
+    return "gcp" if "cloudsdk" in low or "google" in low else None
+
+
+class _PythonScan:
+    """One Python file read for GL401: each region value is reported once, where it is written."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.options = ctx.options("GL401")
+        self.overrides = ctx.request.carbon or None
+        self.module_strings = _module_strings(ctx.tree)
+        self.sdk_constants: set[str] = set()
+        self.reported: set[int] = set()
+
+    def check(self, value_node: ast.AST, hint: str | None, location_key: bool = False) -> None:
+        if isinstance(value_node, ast.Name) and value_node.id in self.sdk_constants:
+            return  # reported where the constant is defined
+        if isinstance(value_node, ast.Name) and value_node.id in self.module_strings:
+            value_node = self.module_strings[value_node.id]
+        if id(value_node) in self.reported:
+            return
+        value = self._string(value_node)
+        if value is None:
+            return
+        region = resolve_region(value, hint, self.overrides, allow_azure_display=location_key)
+        if region is None or (location_key and region.provider not in ("gcp", "azure")):
+            return
+        result = region_finding(region, self.options, self.overrides, _form_choices(self.ctx, value_node))
+        if result is not None:
+            self.reported.add(id(value_node))
+            self.ctx.report("GL401", value_node, result[0], result[1])
+
+    def _string(self, node: ast.AST) -> str | None:
+        value = str_const(node)
+        if value is None and isinstance(node, ast.Name):
+            resolved = self.ctx.literal(node)
+            value = resolved if isinstance(resolved, str) else None
+        return value
+
+    def constants(self) -> None:
+        """Module-level REGION = "..." / LOCATION = "..." in a file that uses a cloud SDK."""
+        hint = _default_hint(self.ctx)
+        for stmt in self.ctx.tree.body:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+            value = getattr(stmt, "value", None)
+            if len(targets) != 1 or not isinstance(targets[0], ast.Name) or str_const(value) is None:
+                continue
+            name = norm(targets[0].id)
+            if name in _REGION_CONSTANTS:
+                self.sdk_constants.add(targets[0].id)
+                self.check(value, hint, location_key=name in _LOCATION_CONSTANTS)
+
+    def calls(self) -> None:
+        for call in self.ctx.calls:
+            qual = self.ctx.qualname(call.func) or ""
+            name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+            if "image_uri" in qual or name in ("retrieve", "get_image_uri"):
+                continue  # the region of a container registry to pull from, not where anything runs
+            for kw in call.keywords:
+                if kw.arg in ("region_name", "region"):
+                    if self._places_compute(call, qual, name):
+                        self.check(kw.value, _py_region_hint(qual) or "aws")
+                elif kw.arg == "location" and qual.startswith(_LOCATION_SDKS):
+                    self.check(kw.value, _py_region_hint(qual), location_key=True)
+            # os.environ.setdefault("AWS_DEFAULT_REGION", "...")
+            if qual in ("os.environ.setdefault", "os.putenv") and len(call.args) >= 2:
+                key = str_const(call.args[0])
+                if key and norm(key) in _REGION_ENV:
+                    self.check(call.args[1], _env_hint(key))
+
+    def _places_compute(self, call: ast.Call, qual: str, name: str) -> bool:
+        """A `region=` / `region_name=` argument of a call that sets where compute runs."""
+        if name in ("client", "resource"):
+            service = str_const(call.args[0]) if call.args else str_const(
+                next((k.value for k in call.keywords if k.arg == "service_name"), None))
+            return service in _COMPUTE_SERVICES
+        if name == "Session" or qual.endswith(".Session"):
+            return self.ctx.imports.uses("sagemaker") or any(
+                str_const(c.args[0] if c.args else None) in _COMPUTE_SERVICES for c in self.ctx.calls
+                if isinstance(c.func, ast.Attribute) and c.func.attr == "client")
+        return qual.startswith(_REGION_SDKS)
+
+    def environ(self) -> None:
+        """os.environ["AWS_DEFAULT_REGION"] = "..." """
+        for node in self.ctx.nodes_of(ast.Assign):
+            if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Subscript):
+                continue
+            target = node.targets[0]
+            if self.ctx.qualname(target.value) == "os.environ":
+                key = str_const(target.slice)
+                if key and norm(key) in _REGION_ENV:
+                    self.check(node.value, "aws" if "aws" in key.lower() else None)
+
+
+@detector("GL401", "python")
+def carbon_intensive_region_python(ctx) -> None:
+    if not ctx.imports.uses(*_CLOUD_SDKS) or is_fixture(ctx):
+        return
+    scan = _PythonScan(ctx)
+    scan.constants()
+    scan.calls()
+    scan.environ()

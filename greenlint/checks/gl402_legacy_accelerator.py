@@ -1,0 +1,98 @@
+"""GL402 legacy-accelerator: an instance or accelerator type of an old GPU generation.
+
+Config reader: values under keys that choose hardware. Python reader: hardware keyword
+arguments, dictionary entries and constants, and the Vertex AI accelerator enums.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterator
+
+from . import detector
+from .cloud import accelerator_finding, effective_key, is_fixture, legacy_accelerator, norm, str_const
+
+_ACCEL_KEY_WORDS = ("instance", "machine", "accelerator", "gpu", "vmsize", "size", "sku", "type", "flavor",
+                    "node", "compute", "default", "hardware", "resource")
+_CATALOGUE_WORDS = ("allowed", "valid", "supported", "choices", "options", "enum", "deprecated", "legacy",
+                    "blocked", "denied", "forbidden", "exclude", "retired")
+
+
+def _chooses_hardware(path: tuple) -> bool:
+    """The value at `path` sits under a key that chooses hardware, outside any list of allowed or
+    retired types."""
+    key, _ = effective_key(path)
+    if key is None:
+        return False
+    nkey = norm(key)
+    if not any(w in nkey for w in _ACCEL_KEY_WORDS) and not nkey.startswith("cloud.google.com/gke-accelerator"):
+        return False
+    return not any(w in norm(step) for step in path if isinstance(step, str) for w in _CATALOGUE_WORDS)
+
+
+@detector("GL402", "config")
+def legacy_accelerator_config(ctx) -> None:
+    if is_fixture(ctx):
+        return
+    for doc in ctx.documents:
+        for path, node in doc.walk():
+            if not node.is_scalar or node.opaque or not isinstance(node.value, str):
+                continue
+            row = legacy_accelerator(node.value)
+            if row is None or not _chooses_hardware(path):
+                continue
+            message, impact, severity = accelerator_finding(node.value, row)
+            ctx.report("GL402", node, message, impact, severity=severity)
+
+
+_ACCEL_KWARGS = {"instancetype", "instancetypes", "machinetype", "acceleratortype", "vmsize", "size", "gputype",
+                 "trainerinstancetype", "inferenceinstancetype", "processinginstancetype", "defaultinstancetype"}
+_ACCEL_NAME_WORDS = ("instancetype", "machinetype", "acceleratortype", "gputype", "vmsize")
+_LEGACY_ENUM = re.compile(r"NVIDIA_TESLA_(K80|P4|P100)")
+
+
+def _strings(node: ast.AST) -> Iterator[ast.Constant]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node
+    elif isinstance(node, (ast.List, ast.Tuple)):
+        for elt in node.elts:
+            if isinstance(elt, ast.Constant) and isinstance(elt.value, str):
+                yield elt
+
+
+def _hardware_values(ctx, node: ast.AST) -> Iterator[ast.AST]:
+    """The string constants `node` gives a hardware-choosing name or key."""
+    if isinstance(node, ast.keyword) and node.arg and norm(node.arg) in _ACCEL_KWARGS:
+        yield from _strings(node.value)
+    elif isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values):
+            k = str_const(key)
+            if k and norm(k) in _ACCEL_KWARGS:
+                yield from _strings(value)
+    elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        n = norm(node.targets[0].id)
+        if any(w in n for w in _ACCEL_NAME_WORDS):
+            yield from _strings(node.value)
+
+
+@detector("GL402", "python")
+def legacy_accelerator_python(ctx) -> None:
+    if is_fixture(ctx):
+        return
+    reported: set[int] = set()
+
+    def report(node: ast.AST, value: str) -> None:
+        row = legacy_accelerator(value)
+        if row is None or id(node) in reported:
+            return
+        reported.add(id(node))
+        message, impact, severity = accelerator_finding(value, row)
+        ctx.report("GL402", node, message, impact, severity=severity)
+
+    for node in ctx.walk():
+        if isinstance(node, ast.Attribute) and _LEGACY_ENUM.fullmatch(node.attr):
+            if (ctx.qualname(node.value) or "").endswith("AcceleratorType"):
+                report(node, node.attr)
+            continue
+        for const in _hardware_values(ctx, node):
+            report(const, const.value)

@@ -1,0 +1,171 @@
+"""GL403 always-on-endpoint: an inference endpoint that never scales to zero or is never removed.
+
+Config reader: KServe InferenceService `minReplicas` and Knative `min-scale` annotations.
+Python reader: SageMaker and Vertex AI `deploy()` calls in files that never clean them up.
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+from . import detector
+from .cloud import config_int, is_fixture, object_name
+
+# --------------------------------------------------------------------------------------
+# config reader
+
+_KSERVE_APIS = ("serving.kserve.io", "serving.kubeflow.org")
+_KNATIVE_MIN_SCALE = ("autoscaling.knative.dev/min-scale", "autoscaling.knative.dev/minScale")
+
+
+def _inference_service_replicas(ctx, doc) -> None:
+    spec = doc.get("spec")
+    if spec is None or not spec.is_map:
+        return
+    for component in ("predictor", "transformer", "explainer"):
+        comp = spec.get(component)
+        if comp is None or not comp.is_map:
+            continue
+        min_node = comp.get("minReplicas")
+        n = config_int(min_node)
+        if n is not None and n >= 1:
+            ctx.report("GL403", min_node,
+                       f"InferenceService{object_name(doc)} keeps {n} {component} replica{'s' if n > 1 else ''} running "
+                       f"with no traffic (minReplicas: {n}); set minReplicas: 0 to scale to zero when idle "
+                       f"(serverless mode), accepting a cold start on the first request",
+                       {"kind": "InferenceService", "component": component, "min_replicas": n})
+
+
+def _knative_min_scale(ctx, doc, kind: str | None) -> None:
+    """autoscaling.knative.dev/min-scale on any annotations map (Knative, and KServe through it)."""
+    for path, node in doc.walk():
+        if not path or path[-1] not in _KNATIVE_MIN_SCALE:
+            continue
+        if len(path) < 2 or path[-2] != "annotations":
+            continue
+        n = config_int(node)
+        if n is not None and n >= 1:
+            ctx.report("GL403", node,
+                       f"autoscaling.knative.dev/min-scale: {n} keeps {n} pod{'s' if n > 1 else ''} of this service "
+                       f"running with no traffic; use 0 (the Knative default) to scale to zero when idle",
+                       {"kind": kind or "", "min_scale": n})
+
+
+@detector("GL403", "config")
+def always_on_endpoint_config(ctx) -> None:
+    if is_fixture(ctx):
+        return
+    for doc in ctx.documents:
+        if not doc.is_map:
+            continue
+        kind = doc.get("kind")
+        api = doc.get("apiVersion")
+        kind_s = kind.str() if kind is not None else None
+        api_s = (api.str() or "") if api is not None else ""
+        if kind_s == "InferenceService" and any(a in api_s for a in _KSERVE_APIS):
+            _inference_service_replicas(ctx, doc)
+        _knative_min_scale(ctx, doc, kind_s)
+
+
+# --------------------------------------------------------------------------------------
+# Python reader
+
+_CLEANUP_CALLS = {"delete_endpoint", "delete_predictor", "undeploy_all", "undeploy", "delete_endpoint_config"}
+# A project's own helper that tears resources down (`delete_project_resources(...)`, `cleanup_endpoints()`).
+_CLEANUP_HELPER = re.compile(r"(delete|cleanup|clean_up|teardown|tear_down|remove|destroy)_?\w*"
+                             r"(endpoint|resource|predictor|deployment)s?$|^(cleanup|clean_up|teardown|tear_down)$", re.I)
+# Cleanup through a CLI or the REST API, in a shell cell or a subprocess call.
+_CLI_CLEANUP = re.compile(
+    r"aws\s+sagemaker\s+delete-endpoint|gcloud\s+(?:beta\s+)?ai\s+endpoints\s+(?:delete|undeploy-model)"
+    r"|:undeployModel\b|-X\s*DELETE\b[^\n]*/endpoints/|az\s+ml\s+online-(?:endpoint|deployment)\s+delete")
+_AUTOSCALING = re.compile(r"register_scalable_target|put_scaling_policy|application-autoscaling")
+# SageMaker ModelBuilder: `deploy(inference_config=...)` chooses the kind of endpoint.
+_SCALES_TO_ZERO_CONFIGS = {"ServerlessInferenceConfig", "AsyncInferenceConfig", "BatchTransformInferenceConfig"}
+_SAGEMAKER_HOW = ("delete it when done (`predictor.delete_endpoint()`), or deploy with "
+                  "`serverless_inference_config=ServerlessInferenceConfig(...)`, which scales to zero")
+_VERTEX_HOW = "undeploy it when done (`endpoint.undeploy_all()` then `endpoint.delete()`)"
+
+
+def _cleans_up(ctx, vertex: bool) -> bool:
+    """The file removes what it deploys somewhere (a helper function too), or autoscales it."""
+    names = {c.func.attr for c in ctx.calls if isinstance(c.func, ast.Attribute)} | {
+        c.func.id for c in ctx.calls if isinstance(c.func, ast.Name)}
+    if names & _CLEANUP_CALLS or any(_CLEANUP_HELPER.search(n) for n in names):
+        return True
+    if vertex and "delete" in names:
+        return True  # endpoint.delete(force=True)
+    # SageMaker's ManagedEndpoint(..., auto_delete=True) deletes the endpoint when its block ends
+    if any(k.arg == "auto_delete" and isinstance(k.value, ast.Constant) and k.value.value is True
+           for call in ctx.calls for k in call.keywords):
+        return True
+    # `!aws sagemaker delete-endpoint ...`, `!gcloud ai endpoints delete ...` (kept as comments in notebooks)
+    return bool(_AUTOSCALING.search(ctx.text) or _CLI_CLEANUP.search(ctx.text))
+
+
+def _inference_config_scales_down(ctx, call: ast.Call) -> bool:
+    """ModelBuilder `deploy(inference_config=ServerlessInferenceConfig(...))` (or async, or batch
+    transform): no always-on real-time endpoint. Also through a name bound to such a call."""
+    value = next((k.value for k in call.keywords if k.arg == "inference_config"), None)
+    if value is None:
+        return False
+    if isinstance(value, ast.Name):
+        bound = [n.value for n in ctx.walk() if isinstance(n, ast.Assign)
+                 and any(isinstance(t, ast.Name) and t.id == value.id for t in n.targets)]
+        if len(bound) != 1:
+            return len(bound) > 1  # rebound: cannot tell, so stay quiet
+        value = bound[0]
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in _SCALES_TO_ZERO_CONFIGS
+
+
+def _is_sagemaker_receiver(ctx, call: ast.Call) -> bool:
+    """`x.deploy()` where x was built by a sagemaker class (JumpStartModel, Model, an Estimator...)."""
+    receiver = call.func.value
+    if isinstance(receiver, ast.Call):
+        return (ctx.qualname(receiver.func) or "").startswith("sagemaker")
+    if isinstance(receiver, ast.Name):
+        for node in ctx.walk():
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == receiver.id for t in node.targets):
+                if isinstance(node.value, ast.Call) and (ctx.qualname(node.value.func) or "").startswith("sagemaker"):
+                    return True
+    return False
+
+
+def _deployment_platform(ctx, call: ast.Call, sagemaker: bool, vertex: bool) -> str | None:
+    """'SageMaker' or 'Vertex AI' when this `deploy()` call creates an always-on endpoint."""
+    kwargs = {k.arg for k in call.keywords}
+    if None in kwargs:
+        return None  # **kwargs: the configuration is not visible
+    if kwargs & {"serverless_inference_config", "async_inference_config"} or _inference_config_scales_down(ctx, call):
+        return None
+    if sagemaker and not vertex and not (kwargs & {"instance_type", "initial_instance_count", "endpoint_name"}):
+        # JumpStart / ModelBuilder deploy() with defaults still creates a real-time endpoint
+        if not _is_sagemaker_receiver(ctx, call):
+            return None
+    if vertex and not sagemaker:
+        min_rep = next((k.value for k in call.keywords if k.arg == "min_replica_count"), None)
+        return None if ctx.int_value(min_rep) == 0 else "Vertex AI"
+    return "SageMaker"
+
+
+@detector("GL403", "python")
+def always_on_endpoint_python(ctx) -> None:
+    sagemaker = ctx.imports.uses("sagemaker")
+    vertex = ctx.imports.uses("google.cloud.aiplatform", "vertexai") or any(
+        m.startswith("google.cloud") and "aiplatform" in m for m in ctx.imports.modules)
+    if not (sagemaker or vertex) or is_fixture(ctx) or _cleans_up(ctx, vertex):
+        return
+    for call in ctx.calls:
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "deploy"):
+            continue
+        platform = _deployment_platform(ctx, call, sagemaker, vertex)
+        if platform is None:
+            continue
+        how = _VERTEX_HOW if platform == "Vertex AI" else _SAGEMAKER_HOW
+        ctx.report("GL403", call.func,
+                   f"this {platform} deployment creates an endpoint that bills and draws power around the clock, and "
+                   f"nothing in this file ever removes it: {how}",
+                   {"platform": platform})
