@@ -558,8 +558,15 @@ def _position(node: ast.AST) -> tuple[int, int]:
     return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
 
+_SHARED_FIELDS = frozenset({"ctx", "op", "ops"})  # hold the parser's shared context/operator singletons
+
+
 def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST], dict[type, list[ast.AST]]]:
-    """One breadth-first pass (the order of `ast.walk`): all nodes, each node's parent, nodes by type."""
+    """One breadth-first pass (the order of `ast.walk`): all nodes, each node's parent, nodes by type.
+
+    Expression contexts and operators (`Load`, `Store`, `Add`, `Eq`, ...) are left out: the
+    parser shares one instance of each among all nodes, so they have no parent of their own, and
+    they are a third of a tree's nodes. Detectors read them as attributes (`name.ctx`, `binop.op`)."""
     from collections import deque
 
     nodes: list[ast.AST] = []
@@ -567,11 +574,16 @@ def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST], dict[t
     by_type: dict[type, list[ast.AST]] = {}
     queue = deque([tree])
     AST = ast.AST
+    fields_of: dict[type, tuple[str, ...]] = {}
     while queue:
         node = queue.popleft()
         nodes.append(node)
-        by_type.setdefault(type(node), []).append(node)
-        for name in node._fields:
+        kind = type(node)
+        by_type.setdefault(kind, []).append(node)
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = tuple(f for f in kind._fields if f not in _SHARED_FIELDS)
+        for name in fields:
             value = getattr(node, name, None)
             if isinstance(value, AST):
                 parents[value] = node
