@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from greenlint.checks import models
+from greenlint.checks import gl301_training_from_scratch as gl301
+from greenlint.checks import gl303_distilled_alternative as gl303
 from greenlint.engine import lint_text
 from greenlint.rules import data_path
 
@@ -29,7 +30,7 @@ def test_every_distilled_row_has_a_source_a_quality_figure_and_numeric_sizes():
     with data_path("distilled.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) >= 20
-    assert len(models.distilled_rows()) == len(rows)  # the loader drops none: every row qualifies
+    assert len(gl303.distilled_rows()) == len(rows)  # the loader drops none: every row qualifies
     for row in rows:
         assert row["source"].strip(), row
         assert row["quality"].strip() and any(ch.isdigit() for ch in row["quality"]), row
@@ -41,37 +42,37 @@ def test_every_distilled_row_has_a_source_a_quality_figure_and_numeric_sizes():
 def test_table_covers_the_families_the_issue_asks_for():
     for model_id in ("gpt2", "bert-base-uncased", "openai/whisper-large-v3", "facebook/bart-large-cnn",
                      "resnet152", "sentence-transformers/all-mpnet-base-v2"):
-        assert models.alternatives_for(model_id), model_id
+        assert gl303.alternatives_for(model_id), model_id
 
 
 def test_gl303_rows_without_a_quality_figure_are_never_suggested(tmp_path, monkeypatch):
     # A smaller sibling whose quality no source states (t5-large -> t5-base) is not an alternative.
     for model_id in ("t5-large", "gpt2-xl", "google/flan-t5-xl", "roberta-large"):
-        assert not models.alternatives_for(model_id), model_id
+        assert not gl303.alternatives_for(model_id), model_id
     table = tmp_path / "distilled.csv"
     table.write_text(
         "large,small,params_large,params_small,reported_speedup,reported_quality_retained,quality,source,relation,task,notes\n"
         "big-model,small-model,300,100,3,,,somewhere,compact-variant,x,no quality figure\n"
         "big-model,tiny-model,300,50,,,F1 90 vs 91,,distilled,x,no source\n"
         "big-model,fine-model,300,60,,,F1 89 vs 91,a paper,distilled,x,\n", encoding="utf-8")
-    monkeypatch.setattr(models, "data_path", lambda name: table)
-    models.distilled_rows.cache_clear()
+    monkeypatch.setattr(gl303, "data_path", lambda name: table)
+    gl303.distilled_rows.cache_clear()
     try:
-        assert [r["small"] for r in models.distilled_rows()] == ["fine-model"]
+        assert [r["small"] for r in gl303.distilled_rows()] == ["fine-model"]
     finally:
-        models.distilled_rows.cache_clear()
+        gl303.distilled_rows.cache_clear()
 
 
 def test_builders_table_prefers_float_over_quantized_builders():
-    entry = models.builders()["torchvision"]["resnet50"]
+    entry = gl301.builders()["torchvision"]["resnet50"]
     assert entry["weights_enum"] == "ResNet50_Weights"
-    assert "mobilenet_v3_large" in models.builders()["torchvision"]
+    assert "mobilenet_v3_large" in gl301.builders()["torchvision"]
 
 
 def test_model_ids_normalise_across_hub_organisations():
-    assert models.normalize_model_id("google-bert/bert-base-uncased") == "bert-base-uncased"
-    assert models.normalize_model_id("openai-community/gpt2-xl") == "gpt2-xl"
-    assert models.normalize_model_id("hf://openai/whisper-large-v3") == "openai/whisper-large-v3"
+    assert gl303.normalize_model_id("google-bert/bert-base-uncased") == "bert-base-uncased"
+    assert gl303.normalize_model_id("openai-community/gpt2-xl") == "gpt2-xl"
+    assert gl303.normalize_model_id("hf://openai/whisper-large-v3") == "openai/whisper-large-v3"
 
 
 # ---- GL301 ----------------------------------------------------------------------------------------
@@ -324,6 +325,17 @@ def test_gl302_not_reported_in_a_file_that_does_not_train():
 
 
 # ---- GL303 ----------------------------------------------------------------------------------------
+
+def test_gl302_oversized_training_config_but_not_a_published_architecture():
+    pretraining = ("[model]\nn_layer = 48\nn_embd = 6144\nvocab_size = 50304\n\n"
+                   "[train]\nlearning_rate = 3e-4\nmax_steps = 600000\n")
+    found = lint_text(pretraining, filename="train_config.toml", select=["GL302"])
+    assert [(f.line, f.impact["dimension"]) for f in found] == [(2, "depth"), (3, "width")]
+    published = '{"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "n_layer": 48, "n_embd": 1600, "learning_rate": 0.0001}'
+    assert lint_text(published, filename="config.json", select=["GL302"]) == []
+    fine_tune = "model:\n  n_layer: 48\ntrain:\n  lr: 1e-4\n  init_from: gpt2-xl\n"
+    assert lint_text(fine_tune, filename="x.yaml", select=["GL302"]) == []
+
 
 def test_gl303_whisper_package_names():
     (finding,) = lint("""

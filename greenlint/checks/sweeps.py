@@ -1,6 +1,6 @@
-"""GL101 and GL302 in config files: grid sweeps (W&B, Katib, Azure ML, Vertex AI, SageMaker) and
-oversized depth / width in training configs. `sagemaker_vertex_grid(ctx)` is the Python side
-for the cloud tuners, for the GL101 Python detector to call."""
+"""GL101 in config files: grid sweeps (W&B, Katib, Azure ML, Vertex AI, SageMaker).
+`sagemaker_vertex_grid(ctx)` is the Python side for the cloud tuners, for the GL101 Python
+detector to call. (GL302's config reader is in gl302_oversized_architecture_default.py.)"""
 from __future__ import annotations
 
 import ast
@@ -363,65 +363,3 @@ def _sm_python_counts(ctx, node: Any) -> list[int | None] | None:
         else:
             counts.append(None)
     return counts
-
-
-# ---- GL302 in configs
-
-_DEPTH_KEYS = {"numlayers", "nlayers", "nlayer", "numhiddenlayers", "depth", "numencoderlayers", "numdecoderlayers",
-               "encoderlayers", "decoderlayers", "numblocks", "nblocks", "numtransformerlayers"}
-_WIDTH_KEYS = {"hiddensize", "dmodel", "nembd", "embeddim", "hiddendim", "width", "modeldim", "embdim", "dhidden",
-               "embeddingdim", "embeddingsize", "nembed"}
-_TRAINING_KEYS = {"learningrate", "lr", "epochs", "numepochs", "maxepochs", "maxsteps", "maxiters", "trainer",
-                  "optimizer", "optim", "batchsize", "trainbatchsize", "microbatchsize", "globalbatchsize",
-                  "warmupsteps", "weightdecay", "gradientaccumulationsteps", "numtrainepochs", "maxiter",
-                  "perdevicetrainbatchsize", "lrscheduler", "scheduler"}
-_CHECKPOINT_KEYS = {"pretrained", "frompretrained", "modelnameorpath", "checkpoint", "initfrom", "resumefrom",
-                    "resumefromcheckpoint", "pretrainedmodelnameorpath", "loadfrom", "ckptpath", "pretrainedpath",
-                    "basemodel", "modelid", "initcheckpoint", "restorefrom"}
-# Files that describe a published architecture (Hugging Face config.json and the like).
-_ARCHITECTURE_MARKERS = {"architectures", "transformersversion", "nameorpath", "modeltype"}
-
-
-def _norm(key: Any) -> str:
-    return str(key).replace("-", "").replace("_", "").replace(".", "").lower()
-
-
-@detector("GL302", "config")
-def oversized_architecture_config(ctx) -> None:
-    options = ctx.options("GL302")
-    max_depth = int(options.get("max-depth", options.get("max-layers", 24)))
-    max_width = int(options.get("max-width", options.get("max-hidden", 2048)))
-    for doc in ctx.documents:
-        if not (doc.is_map or doc.is_seq):
-            continue
-        top = doc.children()
-        if len(top) > 500 and all(n.is_scalar for n in top):
-            continue  # a flat vocabulary or lookup table (GPT-2's encoder.json holds "width"), not a config
-        keys = {_norm(p[-1]) for p, _ in doc.walk() if p and isinstance(p[-1], str)}
-        if keys & _ARCHITECTURE_MARKERS or not keys & _TRAINING_KEYS:
-            continue
-        loads = False
-        for p, node in doc.walk():
-            if p and isinstance(p[-1], str) and _norm(p[-1]) in _CHECKPOINT_KEYS:
-                if node.is_scalar and node.value not in (None, False, "", "null", "none", "None", "scratch"):
-                    loads = True
-                    break
-        if loads:
-            continue  # fine-tuning or resuming: the architecture comes with the weights
-        for path, node in doc.walk():
-            if not path or not isinstance(path[-1], str) or not node.is_scalar or isinstance(node.value, bool):
-                continue
-            if not isinstance(node.value, int):
-                continue
-            key = _norm(path[-1])
-            value = node.value
-            if key in _DEPTH_KEYS and max_depth < value <= 10_000:
-                ctx.report("GL302", node,
-                           f"{path[-1]}: {value} trains a {value}-layer model from scratch (threshold {max_depth}); "
-                           f"start from a pre-trained checkpoint or a smaller configuration and scale only if it underfits",
-                           {"key": path[-1], "value": value, "threshold": max_depth, "dimension": "depth"})
-            elif key in _WIDTH_KEYS and max_width < value <= 1_000_000:
-                ctx.report("GL302", node,
-                           f"{path[-1]}: {value} trains a model {value} units wide from scratch (threshold {max_width}); "
-                           f"start from a pre-trained checkpoint or a smaller configuration and scale only if it underfits",
-                           {"key": path[-1], "value": value, "threshold": max_width, "dimension": "width"})

@@ -1,17 +1,15 @@
-"""Sparsity (GL304 densified-sparse-data, GL305 dense-embedding-gradients,
-GL306 dense-layer-could-be-sparse)."""
+"""GL304 densified-sparse-data: `.toarray()` / `.todense()` on values known to be sparse
+(scikit-learn text and categorical encoders, scipy.sparse constructors), and encoders told to
+produce dense output (`OneHotEncoder(sparse_output=False)`, `DictVectorizer(sparse=False)`)."""
 from __future__ import annotations
 
 import ast
 from typing import Any
 
 from . import detector
-from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
-from .models import file_trains, is_random_input
-
-# ---------------------------------------------------------------------------------------
-# GL304 densified-sparse-data
-# ---------------------------------------------------------------------------------------
+from ..finding import Severity
+from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, kwarg
+from .python_values import bound_values
 
 # Transformers whose output is a scipy.sparse matrix unless told otherwise.
 SPARSE_TRANSFORMERS = {
@@ -43,7 +41,8 @@ PLOT_CALLS = {"imshow", "matshow", "heatmap", "scatter", "spy", "pcolormesh"}
 
 def _is_display_call(name: str) -> bool:
     return name in DISPLAY_CALLS or name in PLOT_CALLS or name.endswith("plot") or name.endswith("_plot")
-_DENSE_MODULES = {"sklearn.feature_extraction.text", "sklearn.feature_extraction", "sklearn.preprocessing"}
+
+
 
 
 def _producer_qualname(ctx: PythonContext, q: str | None) -> str | None:
@@ -57,14 +56,6 @@ def _producer_qualname(ctx: PythonContext, q: str | None) -> str | None:
     return None
 
 
-def _bound_values(ctx: PythonContext, name: ast.Name) -> list[ast.expr]:
-    scope = ctx.enclosing_function(name) or ctx.tree
-    values = ctx.local_assignments(scope).get(name.id) or []
-    if not values and scope is not ctx.tree:
-        values = ctx.local_assignments(ctx.tree).get(name.id) or []
-    return values
-
-
 def _transformer_call(ctx: PythonContext, node: ast.AST, depth: int = 0) -> ast.Call | None:
     """The constructor call of the transformer object `node` (a call or a name bound once to it)."""
     if depth > 4:
@@ -76,7 +67,7 @@ def _transformer_call(ctx: PythonContext, node: ast.AST, depth: int = 0) -> ast.
             return _transformer_call(ctx, node.func.value, depth + 1)
         return None
     if isinstance(node, ast.Name):
-        values = _bound_values(ctx, node)
+        values = bound_values(ctx, node)
         if len(values) == 1:
             return _transformer_call(ctx, values[0], depth + 1)
     return None
@@ -101,7 +92,7 @@ def _small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50) ->
     if node is None:
         return False
     if isinstance(node, ast.Name):
-        values = _bound_values(ctx, node)
+        values = bound_values(ctx, node)
         return len(values) == 1 and _small_literal(ctx, values[0], limit)
     if isinstance(node, (ast.List, ast.Tuple)):
         return len(node.elts) <= limit and all(
@@ -144,7 +135,7 @@ def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> t
     if isinstance(node, ast.Subscript):
         return sparse_origin(ctx, node.value, depth + 1)
     if isinstance(node, ast.Name):
-        values = _bound_values(ctx, node)
+        values = bound_values(ctx, node)
         if not values:
             return None
         origins = [sparse_origin(ctx, v, depth + 1) for v in values]
@@ -162,32 +153,44 @@ def _only_displayed(ctx: PythonContext, call: ast.AST, _depth: int = 0) -> bool:
     bare expression, or a name used only in those ways), not computed with."""
     node: ast.AST = call
     for anc in ctx.ancestors(call):
-        if isinstance(anc, ast.Call) and (_is_display_call(call_name(anc)) or call_name(anc) in ("info", "debug")):
-            return True
-        if isinstance(anc, (ast.JoinedStr, ast.FormattedValue)):
-            return True
-        if isinstance(anc, ast.Expr):  # a notebook cell's last expression is shown
-            return anc.value is node or isinstance(anc.value, (ast.Subscript, ast.Attribute, ast.Call))
-        if isinstance(anc, ast.Assign):
-            names = [t.id for t in anc.targets if isinstance(t, ast.Name)]
-            if len(names) != 1 or _depth > 2:
-                return False
-            scope = ctx.enclosing_function(anc) or ctx.tree
-            uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == names[0]
-                    and isinstance(n.ctx, ast.Load) and not _shadowed(ctx, n, scope)]
-            return bool(uses) and all(_only_displayed(ctx, u, _depth + 1) for u in uses)
-        if isinstance(anc, ast.Call) and call_name(anc) in _RELABEL_CALLS and node is not anc.func:
-            node = anc
-            continue
-        if isinstance(anc, ast.Subscript) and anc.value is node:  # `X_dense[:10]` is still the same display
-            node = anc
-            continue
-        if isinstance(anc, ast.stmt):
-            return False
-        if isinstance(anc, ast.Call) and node is not anc.func:
-            return False  # handed to a function (`clf.fit(X.toarray(), y)`): computed with
+        verdict = _display_step(ctx, anc, node, _depth)
+        if verdict is not None:
+            return verdict
         node = anc
     return False
+
+
+def _display_step(ctx: PythonContext, anc: ast.AST, node: ast.AST, depth: int) -> bool | None:
+    """What the ancestor `anc` of the value `node` says: shown (True), computed with (False), or
+    still the same value, look further up (None)."""
+    if isinstance(anc, ast.Call) and (_is_display_call(call_name(anc)) or call_name(anc) in ("info", "debug")):
+        return True
+    if isinstance(anc, (ast.JoinedStr, ast.FormattedValue)):
+        return True
+    if isinstance(anc, ast.Expr):  # a notebook cell's last expression is shown
+        return anc.value is node or isinstance(anc.value, (ast.Subscript, ast.Attribute, ast.Call))
+    if isinstance(anc, ast.Assign):
+        return _assigned_only_displayed(ctx, anc, depth)
+    if isinstance(anc, ast.Call) and call_name(anc) in _RELABEL_CALLS and node is not anc.func:
+        return None
+    if isinstance(anc, ast.Subscript) and anc.value is node:  # `X_dense[:10]` is still the same display
+        return None
+    if isinstance(anc, ast.stmt):
+        return False
+    if isinstance(anc, ast.Call) and node is not anc.func:
+        return False  # handed to a function (`clf.fit(X.toarray(), y)`): computed with
+    return None
+
+
+def _assigned_only_displayed(ctx: PythonContext, assign: ast.Assign, depth: int) -> bool:
+    """The one name the value is assigned to is only ever shown."""
+    names = [t.id for t in assign.targets if isinstance(t, ast.Name)]
+    if len(names) != 1 or depth > 2:
+        return False
+    scope = ctx.enclosing_function(assign) or ctx.tree
+    uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == names[0]
+            and isinstance(n.ctx, ast.Load) and not _shadowed(ctx, n, scope)]
+    return bool(uses) and all(_only_displayed(ctx, u, depth + 1) for u in uses)
 
 
 def _shadowed(ctx: PythonContext, use: ast.Name, scope: ast.AST) -> bool:
@@ -306,14 +309,8 @@ def _dense_encoders(ctx: PythonContext) -> None:
             f"almost all zeros (a column with 1,000 categories stores 1,000 values per row instead of 1). "
             f"Leave the output sparse and feed it to an estimator that accepts scipy.sparse input.",
             impact={"argument": spelled},
-            severity=None if q.endswith("DictVectorizer") else _note(),
+            severity=None if q.endswith("DictVectorizer") else Severity.NOTE,
         )
-
-
-def _note():
-    from ..finding import Severity
-
-    return Severity.NOTE
 
 
 def _in_column_transformer(ctx: PythonContext, ctor: ast.Call) -> bool:
@@ -421,119 +418,3 @@ def _encodes_labels_or_literals(ctx: PythonContext, ctor: ast.Call) -> bool:
     return False
 
 
-# ---------------------------------------------------------------------------------------
-# GL305 dense-embedding-gradients
-# ---------------------------------------------------------------------------------------
-
-SPARSE_OK_OPTIMIZERS = {"torch.optim.SGD", "torch.optim.Adagrad", "torch.optim.SparseAdam"}
-
-
-@detector("GL305")
-def dense_embedding_gradients(ctx: PythonContext) -> None:
-    min_vocab = int(ctx.options("GL305").get("min-vocab", 100_000))
-    embeddings = []
-    for call in ctx.calls:
-        q = ctx.qualname(call.func)
-        if q not in ("torch.nn.Embedding", "torch.nn.EmbeddingBag"):
-            continue
-        vocab = ctx.int_value(arg(call, 0, "num_embeddings"))
-        if vocab is None or vocab < min_vocab:
-            continue
-        sparse = kwarg(call, "sparse")
-        if sparse is not None and ctx.literal(sparse) is not False:
-            continue
-        if any(k.arg is None for k in call.keywords) or kwarg(call, "_weight") is not None:
-            continue
-        embeddings.append((call, vocab))
-    if not embeddings:
-        return
-    optimizers = [c for c in ctx.calls if (ctx.qualname(c.func) or "").startswith("torch.optim.")
-                  and (ctx.qualname(c.func) or "").count(".") == 2 and call_name(c)[:1].isupper()]
-    if not optimizers or any(ctx.qualname(o.func) not in SPARSE_OK_OPTIMIZERS for o in optimizers):
-        return  # Adam, AdamW, ... reject sparse gradients; an unknown optimizer may too
-    for opt in optimizers:
-        decay = ctx.literal(kwarg(opt, "weight_decay"))
-        if kwarg(opt, "weight_decay") is not None and decay not in (0, 0.0):
-            return  # weight decay densifies the update (Adagrad refuses it with sparse gradients)
-    if file_trains(ctx) is None:
-        return
-    opt_name = call_name(optimizers[0])
-    for call, vocab in embeddings:
-        dim = ctx.int_value(arg(call, 1, "embedding_dim"))
-        impact: dict[str, Any] = {"vocabulary": vocab, "optimizer": opt_name}
-        size = ""
-        if dim is not None:
-            impact.update(embedding_dim=dim, dense_gradient_bytes=vocab * dim * 4)
-            size = (f" ({vocab:,} x {dim} float32 = {vocab * dim * 4 / 2**20:,.0f} MiB of gradient written and "
-                    f"applied every step)")
-        ctx.report(
-            "GL305", call.func,
-            f"`{call_name(call)}` with a {vocab:,}-row vocabulary computes a dense gradient for the whole table{size} "
-            f"although a batch touches only a few rows; the file's optimizer ({opt_name}) accepts sparse gradients, "
-            f"so `sparse=True` updates only the rows that were looked up.",
-            impact=impact,
-        )
-
-
-# ---------------------------------------------------------------------------------------
-# GL306 dense-layer-could-be-sparse
-# ---------------------------------------------------------------------------------------
-
-def _dense_input_width(ctx: PythonContext, call: ast.Call) -> int | None:
-    """Input width of a keras Dense layer: `input_dim=`, `input_shape=(n,)`, or the previous layer in a Sequential list."""
-    direct = ctx.int_value(kwarg(call, "input_dim"))
-    if direct is not None:
-        return direct
-    shape = ctx.literal(kwarg(call, "input_shape"))
-    if isinstance(shape, (tuple, list)) and len(shape) == 1 and isinstance(shape[0], int):
-        return shape[0]
-    parent = ctx.parent(call)
-    if isinstance(parent, ast.List):
-        index = parent.elts.index(call)
-        if index > 0:
-            prev = parent.elts[index - 1]
-            if isinstance(prev, ast.Call):
-                pq = ctx.qualname(prev.func) or ""
-                if pq in ("keras.layers.Dense", "keras.layers.core.Dense"):
-                    return ctx.int_value(arg(prev, 0, "units"))
-                if pq in ("keras.Input", "keras.layers.Input", "keras.layers.InputLayer"):
-                    shape = ctx.literal(arg(prev, 0, "shape") or kwarg(prev, "input_shape"))
-                    if isinstance(shape, (tuple, list)) and len(shape) == 1 and isinstance(shape[0], int):
-                        return shape[0]
-    return None
-
-
-@detector("GL306")
-def dense_layer_could_be_sparse(ctx: PythonContext) -> None:
-    max_weights = int(ctx.options("GL306").get("max-weights", 50_000_000))
-    layers = []
-    for call in ctx.calls:
-        q = ctx.qualname(call.func)
-        if q in ("torch.nn.Linear", "torch.nn.LazyLinear"):
-            fan_in = ctx.int_value(arg(call, 0, "in_features")) if q == "torch.nn.Linear" else None
-            fan_out = ctx.int_value(arg(call, 1 if q == "torch.nn.Linear" else 0, "out_features"))
-        elif q in ("keras.layers.Dense", "keras.layers.core.Dense"):
-            fan_out = ctx.int_value(arg(call, 0, "units"))
-            fan_in = _dense_input_width(ctx, call)
-        else:
-            continue
-        if fan_in is None or fan_out is None or fan_in * fan_out <= max_weights:
-            continue
-        layers.append((call, fan_in, fan_out))
-    if not layers:
-        return
-    trained = file_trains(ctx)
-    if trained is None:
-        return
-    for call, fan_in, fan_out in layers:
-        weights = fan_in * fan_out
-        ctx.report(
-            "GL306", call.func,
-            f"`{call_name(call)}({fan_in:,} -> {fan_out:,})` holds {weights / 1e6:,.1f} M weights "
-            f"({weights * 4 / 2**20:,.0f} MiB in float32) and is trained in this file (line {trained.lineno}); every "
-            f"step multiplies through all of them. Pruning or structured (2:4) sparsity, a low-rank factorisation, or "
-            f"a mixture-of-experts layer does the same work with a fraction of the weights: Deep Compression (Han et al. "
-            f"2016) pruned VGG-16's fully-connected layers to 4-23 % of their weights without accuracy loss, with "
-            f"3-7x better energy efficiency for those layers.",
-            impact={"in_features": fan_in, "out_features": fan_out, "weights": weights, "training_line": trained.lineno},
-        )

@@ -1,0 +1,428 @@
+"""GL301 training-from-scratch: a standard architecture built with random weights (torchvision,
+keras.applications, timm, transformers configs) and trained in the same file.
+
+The builders table (`rules/data/pretrained_builders.yaml`) is read lazily, once per process.
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import re
+from typing import Any, Iterator
+
+from . import detector
+from ..finding import Fix
+from ..frontends.python import PythonContext, arg, call_name, dotted, has_star_kwargs, kwarg
+from ..rules import data_path
+from .python_values import value_of
+from .testing_code import in_test_code
+from .training_flow import (
+    DATA_CALL, TRAIN_HELPER, binding_key, external_training_call, flow, only_random_inputs, synthetic_data_only,
+    training_evidence, unconditional_checkpoint_load,
+)
+from .transformers_names import is_auto_model_class, is_model_class
+
+# ---------------------------------------------------------------------------------------
+# Reference data
+# ---------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def builders() -> dict[str, Any]:
+    """{"torchvision": {name: entry}, "keras": {name: entry}} from pretrained_builders.yaml."""
+    import yaml  # heavy: only when a model rule runs
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(data_path("pretrained_builders.yaml").read_text(encoding="utf-8"), Loader=loader)
+    libs = raw["libraries"]
+    return {
+        # Quantized builders share names with the float ones (resnet50...): the float ones win.
+        "torchvision": {
+            b["name"]: b for b in sorted(libs["torchvision"]["builders"], key=lambda b: "quantization" not in b["module"])
+        },
+        "keras": {f["name"]: f for f in libs["keras.applications"]["functions"]},
+    }
+
+
+# timm architectures with published weights (prefixes of `timm.list_pretrained()` names).
+TIMM_PRETRAINED_PREFIXES = (
+    "resnet", "resnext", "wide_resnet", "seresnet", "seresnext", "resnetv2", "resnetrs", "regnet", "efficientnet",
+    "tf_efficientnet", "mobilenet", "mobilevit", "vit_", "deit", "swin", "convnext", "densenet", "inception",
+    "xception", "vgg", "beit", "eva", "cait", "coat", "levit", "mixer_", "nfnet", "dm_nfnet", "eca_nfnet",
+    "rexnet", "ghostnet", "dla", "dpn", "hrnet", "cspresnet", "cspdarknet", "darknet", "twins", "poolformer",
+    "maxvit", "coatnet", "edgenext", "efficientformer", "fastvit", "repvgg", "tinynet", "lcnet", "mnasnet",
+    "hardcorenas", "fbnet", "res2net", "resnest", "skresnet", "selecsls", "tresnet", "xcit", "pit_", "crossvit",
+    "convit", "visformer", "volo", "gcvit", "davit", "inception_next", "caformer", "convformer", "hiera", "deit3",
+)
+TIMM_CREATE = ("timm.create_model", "timm.models.create_model", "timm.models._factory.create_model")
+# transformers config classes whose defaults describe a published checkpoint.
+DEFAULT_CONFIG_CHECKPOINT = {
+    "BertConfig": "bert-base-uncased",
+    "DistilBertConfig": "distilbert-base-uncased",
+    "RobertaConfig": "roberta-base",
+    "GPT2Config": "gpt2",
+    "T5Config": "t5-small",
+    "ViTConfig": "google/vit-base-patch16-224",
+}
+# Config arguments that keep the architecture (and so the checkpoint) usable.
+HEAD_ONLY_CONFIG_ARGS = {
+    "num_labels", "id2label", "label2id", "problem_type", "output_hidden_states", "output_attentions",
+    "return_dict", "use_cache", "hidden_dropout_prob", "attention_probs_dropout_prob", "classifier_dropout",
+    "dropout", "attention_dropout", "resid_pdrop", "embd_pdrop", "attn_pdrop", "finetuning_task",
+    "torch_dtype", "cache_dir", "revision", "trust_remote_code", "token", "use_auth_token", "local_files_only",
+}
+BUILDER_PREFIXES = ("torchvision.models.", "keras.applications.", "timm.", "transformers.")
+DENSE_TASKS = ("detection", "segmentation", "keypoint", "instance_segmentation")
+
+# ---------------------------------------------------------------------------------------
+# From-scratch builds, per library
+# ---------------------------------------------------------------------------------------
+
+Build = tuple[ast.Call, str, str, str]  # (call, library, model name, how to start from pre-trained weights)
+
+
+def _torchvision_by_name(ctx: PythonContext, call: ast.Call) -> tuple[str, ast.Call] | None:
+    """`models.__dict__[name](...)`, `getattr(models, name)(...)`, `get_model(name, ...)`."""
+    func = call.func
+    name_node = None
+    if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute) and func.value.attr == "__dict__":
+        if (ctx.qualname(func.value.value) or "").startswith("torchvision.models"):
+            name_node = func.slice
+    elif isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "getattr" and len(func.args) >= 2:
+        if (ctx.qualname(func.args[0]) or "").startswith("torchvision.models"):
+            name_node = func.args[1]
+    elif ctx.qualname(func) == "torchvision.models.get_model":
+        name_node = arg(call, 0, "name")
+    if name_node is None:
+        return None
+    name = value_of(ctx, name_node)
+    return (name, call) if isinstance(name, str) else None
+
+
+def _loads_weights(ctx: PythonContext, call: ast.Call, new: str, legacy: str) -> bool:
+    """`new=<not None>` or (without it) `legacy=<not False>`: weights are (or may be) loaded.
+    Neither given: False (the caller decides what the default means)."""
+    weights, pretrained = kwarg(call, new), kwarg(call, legacy)
+    if weights is not None:
+        return value_of(ctx, weights) is not None
+    if pretrained is not None:
+        return value_of(ctx, pretrained) is not False
+    return False
+
+
+def _torchvision_scratch(ctx: PythonContext, call: ast.Call, entry: dict[str, Any]) -> str | None:
+    """The argument to add for pre-trained weights, or None when weights are (or may be) loaded."""
+    if has_star_kwargs(call) or (call.args and ctx.qualname(call.func) != "torchvision.models.get_model"):
+        return None
+    if _loads_weights(ctx, call, "weights", "pretrained"):
+        return None
+    if entry.get("task") in DENSE_TASKS or "weights_backbone_legacy" in entry:
+        # `weights_backbone` defaults to ImageNet weights: only a bare backbone is from scratch.
+        if kwarg(call, "weights_backbone") is None and kwarg(call, "pretrained_backbone") is None:
+            return None
+        if _loads_weights(ctx, call, "weights_backbone", "pretrained_backbone"):
+            return None
+    enum = entry.get("weights_enum")
+    return f"weights={enum}.DEFAULT" if enum else None
+
+
+def _torchvision_build(ctx: PythonContext, call: ast.Call, name: str, tables: dict[str, Any]) -> Build | None:
+    entry = tables["torchvision"].get(name)
+    if not entry or not entry.get("module", "").startswith("torchvision.models") or "quantization" in entry["module"]:
+        return None
+    how = _torchvision_scratch(ctx, call, entry)
+    return (call, "torchvision", name, how) if how else None
+
+
+def _keras_build(ctx: PythonContext, call: ast.Call, name: str) -> Build | None:
+    weights = kwarg(call, "weights")
+    if weights is None or value_of(ctx, weights) is not None or has_star_kwargs(call):
+        return None
+    shape = value_of(ctx, kwarg(call, "input_shape"))
+    if isinstance(shape, (tuple, list)) and shape and shape[-1] not in (3, None):
+        return None  # ImageNet weights need 3 input channels
+    return call, "keras", name, 'weights="imagenet"'
+
+
+def _timm_build(ctx: PythonContext, call: ast.Call) -> Build | None:
+    name = value_of(ctx, arg(call, 0, "model_name"))
+    if not isinstance(name, str) or has_star_kwargs(call) or len(call.args) > 1:
+        return None
+    if kwarg(call, "checkpoint_path") is not None or kwarg(call, "pretrained_cfg_overlay") is not None:
+        return None
+    pretrained = kwarg(call, "pretrained")
+    if pretrained is not None and value_of(ctx, pretrained) is not False:
+        return None
+    if name.split(".")[0].lower().startswith(TIMM_PRETRAINED_PREFIXES):
+        return call, "timm", name, "pretrained=True"
+    return None
+
+
+def _hf_config_call(ctx: PythonContext, node: ast.AST | None, scope: ast.AST) -> ast.Call | None:
+    """The transformers call that made the config `node` (directly or through one assignment)."""
+    if isinstance(node, ast.Name):
+        values = ctx.local_assignments(scope).get(node.id) or []
+        if not values and scope is not ctx.tree:
+            values = ctx.local_assignments(ctx.tree).get(node.id) or []
+        if len(values) != 1:
+            return None
+        node = values[0]
+    if not isinstance(node, ast.Call) or not (ctx.qualname(node.func) or "").startswith("transformers."):
+        return None
+    return node
+
+
+def _hf_config_checkpoint(ctx: PythonContext, node: ast.AST | None, scope: ast.AST) -> str | None:
+    """The published checkpoint a transformers config describes, or None (custom or unknown)."""
+    config = _hf_config_call(ctx, node, scope)
+    if config is None:
+        return None
+    extra = {k.arg for k in config.keywords}
+    if None in extra or extra - HEAD_ONLY_CONFIG_ARGS:
+        return None
+    q = ctx.qualname(config.func) or ""
+    if q.endswith(".from_pretrained") and q.split(".")[-2].endswith("Config"):
+        name = value_of(ctx, arg(config, 0, "pretrained_model_name_or_path"))
+        if isinstance(name, str) and name and not name.startswith((".", "/", "~")) and not name.endswith((".json", "/")):
+            return name
+        return None
+    cls = q.split(".")[-1]
+    if cls in DEFAULT_CONFIG_CHECKPOINT and not config.args:
+        return DEFAULT_CONFIG_CHECKPOINT[cls]
+    return None
+
+
+def _config_edited(ctx: PythonContext, name: str, scope: ast.AST) -> bool:
+    """`config.n_layer = 4` or `config.update(...)` after the config is made: a new architecture."""
+    for sub in ast.walk(scope):
+        if isinstance(sub, (ast.Assign, ast.AugAssign)):
+            targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+            if any(isinstance(t, ast.Attribute) and dotted(t.value) == name for t in targets):
+                return True
+        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "update":
+            if dotted(sub.func.value) == name:
+                return True
+    return False
+
+
+def _transformers_build(ctx: PythonContext, call: ast.Call, q: str) -> Build | None:
+    """`AutoModel*.from_config(config)` / `XxxForY(config)` over a config that names a checkpoint."""
+    parts = q.split(".")
+    from_config = parts[-1] == "from_config"
+    cls = parts[-2] if from_config else parts[-1]
+    if not (is_auto_model_class(cls) if from_config else is_model_class(cls)):
+        return None
+    config = arg(call, 0, "config")
+    if config is None or has_star_kwargs(call):
+        return None
+    scope = ctx.enclosing_function(call) or ctx.tree
+    checkpoint = _hf_config_checkpoint(ctx, config, scope)
+    if not checkpoint or (isinstance(config, ast.Name) and _config_edited(ctx, config.id, scope)):
+        return None
+    return call, "transformers", checkpoint, f'{cls}.from_pretrained("{checkpoint}")'
+
+
+def _build_by_qualname(ctx: PythonContext, call: ast.Call, q: str, tables: dict[str, Any]) -> Build | None:
+    last = q.split(".")[-1]
+    if q.startswith("torchvision.models.") and ".quantization" not in q:
+        return _torchvision_build(ctx, call, last, tables)
+    if q.startswith("keras.applications.") and last in tables["keras"]:
+        return _keras_build(ctx, call, last)
+    if q in TIMM_CREATE:
+        return _timm_build(ctx, call)
+    if q.startswith("transformers."):
+        return _transformers_build(ctx, call, q)
+    return None
+
+
+def scratch_builds(ctx: PythonContext) -> Iterator[Build]:
+    """(call, library, model name, how to start from pre-trained weights) for each from-scratch build."""
+    tables = None
+    for call in ctx.calls:
+        by_name = _torchvision_by_name(ctx, call)
+        q = ctx.qualname(call.func) or ""
+        if by_name is None and not q.startswith(BUILDER_PREFIXES):
+            continue
+        tables = tables or builders()
+        build = _torchvision_build(ctx, call, by_name[0], tables) if by_name is not None \
+            else _build_by_qualname(ctx, call, q, tables)
+        if build is not None:
+            yield build
+
+
+# ---------------------------------------------------------------------------------------
+# Runs that start from random weights by design
+# ---------------------------------------------------------------------------------------
+
+# Self-supervised pre-training learns its own representation from random init by design. Matched
+# against identifiers the code calls or defines (`info_nce_loss`, `NTXentLoss`, `class SimCLR`).
+SELF_SUPERVISED = re.compile(
+    r"simclr|byol|barlow|moco|(^|_)dino|swav|simsiam|vicreg|nt_?xent|info_?nce|self_?supervised|contrastive", re.I
+)
+SSL_LIBRARIES = ("lightly", "solo", "vissl", "pl_bolts.models.self_supervised", "mmselfsup")
+
+
+def self_supervised_objective(ctx: PythonContext) -> bool:
+    """The file trains with a self-supervised objective: it calls or defines a contrastive or
+    self-distillation loss or method (NT-Xent, InfoNCE, SimCLR, BYOL, MoCo, DINO...), or imports
+    a self-supervised learning library. Comments and strings do not count."""
+    if ctx.imports.uses(*SSL_LIBRARIES):
+        return True
+    names = {call_name(c) for c in ctx.calls}
+    names |= {n.name for n in ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)}  # type: ignore[attr-defined]
+    return any(SELF_SUPERVISED.search(n) for n in names if n)
+
+
+# The dataset a family of published weights was trained on, as code names it (a path, a dataset
+# id, a dataset class). Tiny/Mini-ImageNet, Imagenette and Imagewoof are other datasets.
+WEIGHTS_DATASETS = {
+    "IMAGENET": re.compile(r"(?<![a-z])(?<!tiny[-_])(?<!mini[-_])(imagenet|ilsvrc)(?!ette|woof)", re.I),
+    "COCO": re.compile(r"(?<![a-z])coco", re.I),
+    "KINETICS": re.compile(r"(?<![a-z])kinetics", re.I),
+}
+DATASET_MODULES = ("torchvision.datasets.", "tensorflow_datasets.", "datasets.", "timm.data.")
+
+
+def weights_dataset(library: str, name: str) -> str | None:
+    """The dataset the published weights of this builder come from (a WEIGHTS_DATASETS key)."""
+    if library in ("keras", "timm"):
+        return "IMAGENET"  # keras.applications: ImageNet weights only; timm's defaults: ImageNet-1k/22k
+    if library == "torchvision":
+        entry = builders()["torchvision"].get(name) or {}
+        member = str(entry.get("default") or (entry.get("members") or [""])[0])
+        return next((key for key in WEIGHTS_DATASETS if member.startswith(key)), None)
+    return None
+
+
+def _strings_in(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> Iterator[str]:
+    """The strings an argument is made of, through names, argparse defaults, `os.path.join`,
+    f-strings and `/` on paths."""
+    if node is None or depth > 4:
+        return
+    value = value_of(ctx, node)
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        yield from (v for v in value if isinstance(v, str))
+    else:
+        for part in _string_parts(ctx, node):
+            yield from _strings_in(ctx, part, depth + 1)
+
+
+def _string_parts(ctx: PythonContext, node: ast.AST) -> list[ast.AST]:
+    """The sub-expressions a string value is built from."""
+    if isinstance(node, ast.JoinedStr):
+        return [part.value if isinstance(part, ast.FormattedValue) else part for part in node.values]
+    if isinstance(node, ast.Call):
+        return list(node.args) + [k.value for k in node.keywords]
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.Name):
+        scope = ctx.enclosing_function(node) or ctx.tree
+        values = ctx.local_assignments(scope).get(node.id) or ctx.local_assignments(ctx.tree).get(node.id) or []
+        return list(values[:3])
+    return []
+
+
+def dataset_names(ctx: PythonContext) -> list[str]:
+    """What the file's data-reading calls say about the data: the dataset class or function
+    (`torchvision.datasets.ImageNet`) and the strings of their arguments (paths, dataset ids)."""
+    def build() -> list[str]:
+        found: list[str] = []
+        for call in ctx.calls:
+            q = ctx.qualname(call.func) or ""
+            if not (DATA_CALL.search(call_name(call) or "") or q.startswith(DATASET_MODULES)):
+                continue
+            found.append(q)
+            for argument in list(call.args) + [k.value for k in call.keywords]:
+                found.extend(_strings_in(ctx, argument))
+        return found
+    return ctx.memo("gl301.dataset_names", build)
+
+
+def trains_on_weights_dataset(ctx: PythonContext, library: str, name: str) -> bool:
+    """The file reads the very dataset the published weights were trained on: training it from
+    scratch is reproducing that pre-training (an ImageNet recipe), not avoiding a fine-tune."""
+    dataset = weights_dataset(library, name)
+    pattern = WEIGHTS_DATASETS.get(dataset or "")
+    return pattern is not None and any(pattern.search(text) for text in dataset_names(ctx))
+
+
+# ---------------------------------------------------------------------------------------
+# The detector
+# ---------------------------------------------------------------------------------------
+
+
+def _training_call(ctx: PythonContext, call: ast.Call, library: str, name: str) -> ast.Call | None:
+    """The call that trains the model `call` builds from scratch, or None when it is not
+    trained here, is loaded from a checkpoint, or only runs on random tensors."""
+    if in_test_code(ctx, call) or trains_on_weights_dataset(ctx, library, name):
+        return None
+    keys, model_names = binding_key(ctx, call)
+    if not keys:
+        return None
+    tainted = flow(ctx).taint(keys)
+    if unconditional_checkpoint_load(ctx, tainted, call):
+        return None
+    evidence = training_evidence(ctx, tainted) or external_training_call(ctx, tainted)
+    if evidence is None:
+        return None
+    aliases = set(model_names) | {k for k in tainted if k in model_names}
+    return None if only_random_inputs(ctx, aliases) else evidence  # type: ignore[return-value]
+
+
+def _what_and_start(call: ast.Call, library: str, name: str, how: str) -> tuple[str, str]:
+    if library == "transformers":
+        return (f"{call_name(call)} builds the architecture of `{name}` with random weights",
+                f"start from the published checkpoint: {how}")
+    if library == "keras":
+        return (f"`{name}(weights=None)` starts from random weights",
+                f"pass {how} (the default; with include_top=False and a new head when your classes differ)")
+    if library == "timm":
+        return f'`timm.create_model("{name}")` without pretrained=True starts from random weights', f"pass {how} and fine-tune"
+    return (f"torchvision `{name}` is built without pre-trained weights",
+            f"pass {how} and fine-tune (replace the classifier head if your classes differ)")
+
+
+def _how_trained(ctx: PythonContext, evidence: ast.Call) -> str:
+    if not (isinstance(evidence.func, ast.Name) and evidence.func.id in ctx.functions) \
+            and TRAIN_HELPER.match(call_name(evidence) or "") and call_name(evidence) not in ctx.functions:
+        return f"is handed with its optimizer to `{call_name(evidence)}` (line {evidence.lineno})"
+    return f"is trained in this file (line {evidence.lineno})"
+
+
+@detector("GL301")
+def training_from_scratch(ctx: PythonContext) -> None:
+    if synthetic_data_only(ctx) or self_supervised_objective(ctx):
+        return
+    for call, library, name, how in scratch_builds(ctx):
+        evidence = _training_call(ctx, call, library, name)
+        if evidence is None:
+            continue
+        what, start = _what_and_start(call, library, name, how)
+        message = (
+            f"{what} and {_how_trained(ctx, evidence)}; {start}. Fine-tuning a "
+            f"pre-trained model usually needs a small fraction of the compute of training from scratch "
+            f"(BERT-base: 4 days on 16 TPU chips to pre-train, under 1 hour on one Cloud TPU to fine-tune)."
+        )
+        ctx.report(
+            "GL301", call.func, message,
+            impact={"library": library, "model": name, "start_from": how, "training_line": evidence.lineno},
+            fix=_pretrained_fix(ctx, call, library),
+        )
+
+
+def _pretrained_fix(ctx: PythonContext, call: ast.Call, library: str) -> Fix | None:
+    """Ask the builder for its published weights. Unsafe: the run then downloads weights and
+    starts from them, which is the point, but changes what the script does."""
+    if library == "torchvision":
+        legacy = next((k for k in call.keywords if k.arg == "pretrained"), None)
+        edit = ctx.edit_replace(legacy, 'weights="DEFAULT"') if legacy is not None \
+            else ctx.edit_keyword(call, "weights", '"DEFAULT"')
+    elif library == "keras":
+        edit = ctx.edit_keyword(call, "weights", '"imagenet"')
+    elif library == "timm":
+        edit = ctx.edit_keyword(call, "pretrained", "True")
+    else:
+        return None  # transformers: from_config -> from_pretrained is a different call; the message says how
+    return Fix("start from the pre-trained weights", "unsafe", (edit,))

@@ -1,0 +1,401 @@
+"""GL303 distilled-alternative: a large checkpoint loaded for inference (Python) or served by a
+deployment (configs) where `rules/data/distilled.csv` knows a distilled or compact alternative
+at most two-thirds its size with a cited quality figure.
+
+The table is read lazily, once per process.
+"""
+from __future__ import annotations
+
+import ast
+import csv
+import functools
+import re
+from typing import Any, Callable, Iterator
+
+from . import detector
+from ..frontends.config import ConfigContext, Node
+from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
+from ..rules import data_path
+from .python_values import value_of
+from .testing_code import in_test_code
+from .training_flow import binding_key, flow, is_random_input, refs, training_evidence
+from .transformers_names import is_auto_model_class, is_model_class
+
+# ---------------------------------------------------------------------------------------
+# The table of alternatives
+# ---------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def distilled_rows() -> tuple[dict[str, str], ...]:
+    """The rows GL303 may suggest: each names its source and a quality figure for the
+    alternative (a retained share or a metric against the model it replaces)."""
+    with data_path("distilled.csv").open(encoding="utf-8", newline="") as handle:
+        rows = tuple(csv.DictReader(handle))
+    return tuple(r for r in rows if (r.get("source") or "").strip()
+                 and ((r.get("quality") or "").strip() or (r.get("reported_quality_retained") or "").strip()))
+
+
+# Hugging Face moved the original checkpoints under organisations; both spellings load.
+LEGACY_ORGS = ("google-bert/", "openai-community/", "google-t5/", "facebookai/", "distilbert/")
+
+
+def normalize_model_id(model_id: str) -> str:
+    key = model_id.strip().lower()
+    if key.startswith("hf://"):
+        key = key[5:]
+    for org in LEGACY_ORGS:
+        if key.startswith(org):
+            return key[len(org):]
+    return key
+
+
+@functools.lru_cache(maxsize=1)
+def _alternatives_index() -> dict[str, list[dict[str, str]]]:
+    index: dict[str, list[dict[str, str]]] = {}
+    for row in distilled_rows():
+        try:
+            large, small = float(row["params_large"]), float(row["params_small"])
+        except ValueError:
+            continue
+        if small <= large * 2 / 3:  # only alternatives at most two-thirds the size
+            index.setdefault(normalize_model_id(row["large"]), []).append(row)
+    for rows in index.values():
+        # Prefer what the source quantifies, then distilled models, then the closest in size (the
+        # smallest step down keeps the most quality).
+        rows.sort(key=lambda r: (not r["reported_quality_retained"], not r["reported_speedup"],
+                                 r["relation"] != "distilled", -float(r["params_small"])))
+    return index
+
+
+@functools.lru_cache(maxsize=1)
+def _jumpstart_tails() -> dict[str, str]:
+    return {key.split("/")[-1]: key for key in _alternatives_index()}
+
+
+def alternatives_for(model_id: str) -> list[dict[str, str]]:
+    return _alternatives_index().get(normalize_model_id(model_id), [])
+
+
+def _fmt_params(millions: str) -> str:
+    value = float(millions)
+    return f"{value / 1000:g} B" if value >= 1000 else f"{value:g} M"
+
+
+def _english_only(row: dict[str, str]) -> bool:
+    return "English only" in row.get("notes", "")
+
+
+def _quality_part(best: dict[str, str], impact: dict[str, Any]) -> str:
+    if best["reported_quality_retained"]:
+        impact["quality_retained"] = float(best["reported_quality_retained"])
+    if best.get("quality"):
+        impact["quality"] = best["quality"]
+        return f", quality {best['quality']}"
+    if best["reported_quality_retained"]:
+        return f", retaining {float(best['reported_quality_retained']) * 100:.1f}% of the quality"
+    return ""
+
+
+def _second_choice(rows: list[dict[str, str]]) -> str:
+    """After an English-only pick, name a multilingual one where the table has it."""
+    best = rows[0]
+    other = next((r for r in rows[1:] if not _english_only(r)), rows[1]) if _english_only(best) else rows[1]
+    label = "" if _english_only(other) or not _english_only(best) else ", multilingual"
+    return f"; also `{other['small']}` ({_fmt_params(other['params_small'])}{label})"
+
+
+def alternative_message(model_id: str, rows: list[dict[str, str]]) -> tuple[str, dict[str, Any]]:
+    best = rows[0]
+    parts = [f"`{model_id}` ({_fmt_params(best['params_large'])} parameters) is loaded for inference; "
+             f"`{best['small']}` has {_fmt_params(best['params_small'])}"]
+    impact: dict[str, Any] = {
+        "model": model_id, "alternative": best["small"], "params_millions": float(best["params_large"]),
+        "alternative_params_millions": float(best["params_small"]), "source": best["source"],
+    }
+    if best["reported_speedup"]:
+        parts.append(f", reported {float(best['reported_speedup']):g}x faster")
+        impact["reported_speedup"] = float(best["reported_speedup"])
+    parts.append(_quality_part(best, impact))
+    if _english_only(best):
+        parts.append(" (English only)")
+    parts.append(f" ({best['source'].split(';')[0].strip()})")
+    if len(rows) > 1:
+        parts.append(_second_choice(rows))
+    parts.append(". Check it on your data: inference energy scales with model size and runs on every request.")
+    return "".join(parts), impact
+
+
+# ---------------------------------------------------------------------------------------
+# Python: loads by id
+# ---------------------------------------------------------------------------------------
+
+# openai-whisper / faster-whisper / whisperx model names -> Hugging Face ids ("large" is large-v3
+# since openai-whisper 20231117: whisper/__init__.py _MODELS).
+WHISPER_NAMES = {
+    "large": "openai/whisper-large-v3", "large-v3": "openai/whisper-large-v3", "large-v2": "openai/whisper-large-v2",
+    "large-v1": "openai/whisper-large", "medium": "openai/whisper-medium", "medium.en": "openai/whisper-medium.en",
+}
+WHISPER_LOADERS = {"whisper.load_model", "faster_whisper.WhisperModel", "whisperx.load_model", "stable_whisper.load_model"}
+SAGEMAKER_MODELS = ("sagemaker.huggingface.HuggingFaceModel", "sagemaker.huggingface.model.HuggingFaceModel")
+JUMPSTART_MODELS = ("sagemaker.jumpstart.model.JumpStartModel", "sagemaker.jumpstart.estimator.JumpStartEstimator")
+TASK_HEADS = re.compile(r"For(Sequence|Token|Image|Audio|Video)?Classification$|ForQuestionAnswering$|ForMultipleChoice$")
+
+Load = tuple[str, str]  # (model id, how it is loaded)
+
+
+def _string(ctx: PythonContext, node: ast.AST | None) -> str | None:
+    value = value_of(ctx, node)
+    return value if isinstance(value, str) and value else None
+
+
+def _is_hf_model_loader(q: str) -> bool:
+    parts = q.split(".")
+    if len(parts) < 3 or parts[0] != "transformers" or parts[-1] != "from_pretrained":
+        return False
+    return is_auto_model_class(parts[-2]) or is_model_class(parts[-2])
+
+
+def _new_task_head(qualname: str, model_id: str) -> bool:
+    """A task head on a base checkpoint starts random and must be fine-tuned first."""
+    cls = qualname.split(".")[-2]
+    return bool(TASK_HEADS.search(cls)) and not re.search(r"finetuned|squad|sst|mnli|emotion|sentiment|ner", model_id, re.I)
+
+
+def _pipeline_load(ctx: PythonContext, call: ast.Call, q: str) -> Load | None:
+    model = _string(ctx, arg(call, 1, "model"))
+    return (model, "pipeline") if model else None
+
+
+def _from_pretrained_load(ctx: PythonContext, call: ast.Call, q: str) -> Load | None:
+    model = _string(ctx, arg(call, 0, "pretrained_model_name_or_path"))
+    if model and kwarg(call, "num_labels") is None and not _new_task_head(q, model):
+        return model, "from_pretrained"
+    return None
+
+
+def _sentence_transformers_load(ctx: PythonContext, call: ast.Call, q: str) -> Load | None:
+    model = _string(ctx, arg(call, 0, "model_name_or_path"))
+    if not model:
+        return None
+    return (model if "/" in model else f"sentence-transformers/{model}"), "sentence-transformers"
+
+
+def _whisper_load(ctx: PythonContext, call: ast.Call, q: str) -> Load | None:
+    model = _string(ctx, arg(call, 0, "name" if q.startswith("whisper") else "model_size_or_path"))
+    return (WHISPER_NAMES.get(model, model), "whisper") if model else None
+
+
+def _jumpstart_load(ctx: PythonContext, call: ast.Call, q: str) -> Load | None:
+    jid = _string(ctx, kwarg(call, "model_id"))
+    m = re.match(r"^huggingface-[a-z0-9]+-(.+)$", jid or "")
+    key = _jumpstart_tails().get(m.group(1).lower()) if m else None
+    return (key, "jumpstart") if key else None
+
+
+def _sagemaker_load(ctx: PythonContext, call: ast.Call, q: str) -> Load | None:
+    env = value_of(ctx, kwarg(call, "env"))
+    model = env.get("HF_MODEL_ID") if isinstance(env, dict) else None
+    return (model, "sagemaker") if isinstance(model, str) and model else None
+
+
+def _kserve_load(ctx: PythonContext, call: ast.Call, q: str) -> Load | None:
+    uri = _string(ctx, kwarg(call, "storage_uri") or kwarg(call, "storageUri"))
+    return (uri[5:], "kserve") if uri and uri.startswith("hf://") else None
+
+
+def _loader(ctx: PythonContext, q: str) -> Callable[[PythonContext, ast.Call, str], Load | None] | None:
+    if q == "transformers.pipeline":
+        return _pipeline_load
+    if _is_hf_model_loader(q):
+        return _from_pretrained_load
+    if q == "sentence_transformers.SentenceTransformer":
+        return _sentence_transformers_load
+    if q in WHISPER_LOADERS:
+        return _whisper_load
+    if q in JUMPSTART_MODELS:
+        return _jumpstart_load
+    if q in SAGEMAKER_MODELS:
+        return _sagemaker_load
+    if ctx.imports.uses("kserve"):
+        return _kserve_load
+    return None
+
+
+def inference_loads(ctx: PythonContext) -> Iterator[tuple[ast.AST, ast.Call, str, str]]:
+    """(node to report, call, model id as written, how) for each model loaded or deployed by id."""
+    for call in ctx.calls:
+        q = ctx.qualname(call.func) or ""
+        loader = _loader(ctx, q)
+        found = loader(ctx, call, q) if loader is not None else None
+        if found is not None:
+            yield call.func, call, found[0], found[1]
+
+
+_ENGLISH = {"en", "english", "en-us", "en-gb"}
+
+
+def _transcribes_non_english(ctx: PythonContext) -> bool:
+    """`transcribe(..., language="fr")` or `generate_kwargs={"language": "french"}`: English-only
+    distilled checkpoints do not fit."""
+    if "language" not in ctx.text:
+        return False
+    values: list[ast.AST] = [k.value for c in ctx.calls for k in c.keywords if k.arg == "language"]
+    values += [v for d in ast.walk(ctx.tree) if isinstance(d, ast.Dict)
+               for k, v in zip(d.keys, d.values) if isinstance(k, ast.Constant) and k.value == "language"]
+    for value in values:
+        text = ctx.literal(value)
+        if isinstance(text, str) and text and text.lower() not in _ENGLISH:
+            return True
+    return False
+
+
+# Imports that mean the file serves or processes real inputs, not a fixed sample.
+SERVING_MODULES = ("flask", "fastapi", "gradio", "streamlit", "ray.serve", "bentoml", "kserve", "litserve",
+                   "uvicorn", "django", "aiohttp", "sagemaker", "runpod", "modal")
+INPUT_CALLS = re.compile(r"^(open|input|read_\w+|load_dataset|loadtxt|i?glob|listdir|scandir|urlopen|parse_args"
+                         r"|parse_known_args|getenv|get_json|recv|read)$")
+
+
+def _fixed(ctx: PythonContext, node: ast.AST, depth: int = 0) -> bool:
+    """A value written into the script: a literal, a constant, a random tensor, or a call
+    (`tokenizer("text", return_tensors="pt")`) of such values."""
+    if depth > 3:
+        return False
+    if isinstance(node, (ast.Starred, ast.keyword)):
+        return _fixed(ctx, node.value, depth)
+    if value_of(ctx, node) is not UNKNOWN or is_random_input(ctx, node):
+        return True
+    if isinstance(node, ast.Call):
+        return all(_fixed(ctx, a, depth + 1) for a in list(node.args) + list(node.keywords))
+    if isinstance(node, ast.Name):
+        scope = ctx.enclosing_function(node) or ctx.tree
+        values = ctx.local_assignments(scope).get(node.id) or ctx.local_assignments(ctx.tree).get(node.id) or []
+        return len(values) == 1 and _fixed(ctx, values[0], depth + 1)
+    return False
+
+
+def runs_on_fixed_inputs(ctx: PythonContext, tainted: set[str]) -> bool:
+    """The script only loads the model and runs it on inputs written into the script: a demo or
+    smoke test of that checkpoint. Nothing in it reads a file, a dataset, a request, the command
+    line or the environment, and it imports no serving framework."""
+    if ctx.imports.uses(*SERVING_MODULES) or any(INPUT_CALLS.match(call_name(c) or "") for c in ctx.calls):
+        return False
+    uses = [c for c in ctx.calls if (dotted(c.func) or "") in tainted
+            or isinstance(c.func, ast.Attribute) and (dotted(c.func.value) or "") in tainted]
+    return bool(uses) and all(_fixed(ctx, a) for c in uses for a in list(c.args) + list(c.keywords))
+
+
+def _trained(ctx: PythonContext, tainted: set[str]) -> bool:
+    if not tainted:
+        return False
+    if training_evidence(ctx, tainted) is not None:
+        return True
+    # Handed to a training helper we cannot see into (`train(model, ...)`, `finetune(...)`).
+    for other in ctx.calls:
+        name = call_name(other).lower()
+        if any(w in name for w in ("train", "fit", "finetune", "fine_tune")) and any(
+            refs(a) & tainted for a in list(other.args) + [k.value for k in other.keywords]
+        ):
+            return True
+    return False
+
+
+def _suited_rows(model: str, non_english: bool) -> list[dict[str, str]]:
+    rows = alternatives_for(model)
+    return [r for r in rows if not _english_only(r)] if non_english else rows
+
+
+def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST, str, str, bool, set[str]]]:
+    """(node, model id, how, trained in the file, names holding the model) per inference load."""
+    checked = []
+    for node, call, model, how in inference_loads(ctx):
+        if not _suited_rows(model, non_english) or in_test_code(ctx, call):
+            continue
+        keys, _ = binding_key(ctx, call)
+        tainted = flow(ctx).taint(keys) if keys else set()
+        checked.append((node, model, how, _trained(ctx, tainted), tainted))
+    return checked
+
+
+@detector("GL303")
+def distilled_alternative(ctx: PythonContext) -> None:
+    non_english = _transcribes_non_english(ctx)
+    checked = _checked_loads(ctx, non_english)
+    trained_ids = {normalize_model_id(model) for _, model, _, trains, _ in checked if trains}
+    reported: set[str] = set()
+    for node, model, how, trains, tainted in checked:
+        key = normalize_model_id(model)
+        if trains or key in trained_ids or key in reported:
+            continue  # one finding per checkpoint and file
+        reported.add(key)
+        message, impact = alternative_message(model, _suited_rows(model, non_english))
+        impact["via"] = how
+        if runs_on_fixed_inputs(ctx, tainted):
+            impact["fixed_inputs"] = True
+            message = (f"This script only runs `{model}` on inputs written into it, as a demo or test of that "
+                       f"checkpoint does; if exercising that model is its purpose, this note does not apply. "
+                       f"Where the model serves real inputs: {message}")
+        ctx.report("GL303", node, message, impact=impact)
+
+
+# ---------------------------------------------------------------------------------------
+# Configs: models served by a deployment
+# ---------------------------------------------------------------------------------------
+# Only places that mean "serve this model" count: `HF_MODEL_ID` (SageMaker Hugging Face and TGI
+# containers), `MODEL_ID` in a container's environment, TGI's `--model-id` argument, and KServe's
+# `storageUri: hf://org/model`. A `model_name_or_path` in a training config is fine-tuning, not
+# inference, and is left alone.
+
+SERVING_KEYS = {"HF_MODEL_ID"}
+CONTAINER_ENV_KEYS = {"MODEL_ID", "HF_MODEL_ID"}
+ENV_KEYS = ("env", "environment", "Environment", "environment_variables")
+
+
+def _kubernetes_env(child: Node) -> Iterator[tuple[Node, str]]:
+    """[{name: MODEL_ID, value: ...}]"""
+    for item in child.children():
+        entry_name, value = item.get("name"), item.get("value")
+        if entry_name is not None and value is not None and entry_name.str() in CONTAINER_ENV_KEYS and value.str():
+            yield value, value.str()
+
+
+def _served_in_map(node: Node, in_env: bool) -> Iterator[tuple[Node, str]]:
+    for key, child in node.items():
+        name = str(key)
+        text = child.str()
+        if text and (name in SERVING_KEYS or (in_env and name in CONTAINER_ENV_KEYS)):
+            yield child, text
+        elif text and name == "storageUri" and text.startswith("hf://"):
+            yield child, text[len("hf://"):]
+        elif name in ENV_KEYS and child.is_seq:
+            yield from _kubernetes_env(child)
+        else:
+            yield from _served_models(child, in_env=name in ENV_KEYS + ("Env",))
+
+
+def _served_models(node: Node, in_env: bool = False) -> Iterator[tuple[Node, str]]:
+    """(value node, model id) for each model id a deployment serves, anywhere under `node`."""
+    if node.is_map:
+        yield from _served_in_map(node, in_env)
+    elif node.is_seq:
+        items = node.children()
+        for index, item in enumerate(items):
+            if item.str() == "--model-id" and index + 1 < len(items) and items[index + 1].str():
+                yield items[index + 1], items[index + 1].str()  # TGI: args: ["--model-id", "org/model"]
+            else:
+                yield from _served_models(item, in_env)
+
+
+@detector("GL303", "config")
+def distilled_alternative_in_deployments(ctx: ConfigContext) -> None:
+    seen: set[str] = set()
+    for document in ctx.documents:
+        for node, model_id in _served_models(document, in_env=ctx.kind == "env"):
+            rows = alternatives_for(model_id)
+            if not rows or model_id in seen:
+                continue
+            seen.add(model_id)
+            message, impact = alternative_message(model_id, rows)
+            ctx.report("GL303", node, message.replace("is loaded for inference", "is served by this deployment"),
+                       impact=impact)

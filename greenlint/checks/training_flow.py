@@ -1,0 +1,404 @@
+"""Which names hold a model and whether the file trains it: a file-wide flow of values between
+names, training evidence (fit, Trainer, backward, optimizer steps), checkpoint loads, synthetic
+inputs and data-reading calls. Shared by the model and sparsity rules; not a rule."""
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterable, Iterator
+
+from ..frontends.python import PythonContext, arg, call_name, dotted
+
+RANDOM_CALLS = {
+    "torch.randn", "torch.rand", "torch.randint", "torch.randn_like", "torch.rand_like", "torch.randint_like",
+    "torch.zeros", "torch.ones", "torch.empty", "torch.zeros_like", "torch.ones_like", "torch.full",
+    "numpy.random.rand", "numpy.random.randn", "numpy.random.randint", "numpy.random.random",
+    "numpy.random.normal", "numpy.random.uniform", "numpy.zeros", "numpy.ones", "numpy.empty",
+    "tensorflow.random.normal", "tensorflow.random.uniform", "keras.random.normal", "keras.random.uniform",
+}
+CHECKPOINT_LOADS = {"load_state_dict", "load_weights", "load_from_checkpoint", "load_checkpoint", "load_model"}
+TRAIN_CALLS = {"fit", "fit_generator", "train_on_batch"}
+LOAD_CALLS = {"from_pretrained", "load_state_dict", "load_from_checkpoint", "load_weights", "load_checkpoint"}
+_CONDITIONS = (ast.If, ast.IfExp, ast.Try)
+
+# ---------------------------------------------------------------------------------------
+# Names and the flow of values between them
+# ---------------------------------------------------------------------------------------
+
+
+def refs(node: ast.AST | None) -> set[str]:
+    """Every dotted name mentioned in `node` with its prefixes (`self.model.parameters` gives
+    `self.model.parameters`, `self.model`, `self`)."""
+    found: set[str] = set()
+    if node is None:
+        return found
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.Name, ast.Attribute)):
+            name = dotted(sub)
+            if name:
+                parts = name.split(".")
+                for i in range(1, len(parts) + 1):
+                    found.add(".".join(parts[:i]))
+    return found
+
+
+def target_keys(target: ast.AST) -> Iterator[str]:
+    if isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            yield from target_keys(elt)
+    elif isinstance(target, ast.Starred):
+        yield from target_keys(target.value)
+    else:
+        name = dotted(target)
+        if name:
+            yield name
+
+
+class Flow:
+    """File-wide, scope-blind flow of values between names through assignments, returns and
+    calls to functions of the file. Good enough to say "this loss came from that model"."""
+
+    def __init__(self, ctx: PythonContext):
+        self.ctx = ctx
+        self.edges: list[tuple[set[str], str]] = []  # (names the value mentions, name bound)
+        for node in ctx.walk():
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+                self._assignment(node)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                self._bind(refs(node.iter), node.target)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        self._bind(refs(item.context_expr), item.optional_vars)
+            elif isinstance(node, ast.Return) and node.value is not None:
+                self._return(node)
+            elif isinstance(node, ast.Call):
+                self._call(node)
+
+    def _bind(self, mentioned: set[str], target: ast.AST) -> None:
+        for key in target_keys(target):
+            self.edges.append((mentioned, key))
+
+    def _assignment(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign | ast.NamedExpr) -> None:
+        if node.value is None:
+            return
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        mentioned = refs(node.value)
+        for target in targets:
+            self._bind(mentioned, target)
+
+    def _return(self, node: ast.Return) -> None:
+        func = self.ctx.enclosing_function(node)
+        if func is None:
+            return
+        self.edges.append((refs(node.value), func.name))
+        if self.ctx.enclosing_class(func) is not None:
+            self.edges.append((refs(node.value), f"self.{func.name}"))
+
+    def _call(self, node: ast.Call) -> None:
+        """Arguments flow into the parameters of a function defined in the file."""
+        if not isinstance(node.func, (ast.Name, ast.Attribute)):
+            return
+        callee = self.ctx.functions.get(call_name(node))
+        if callee is None:
+            return
+        params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
+        if params and params[0] in ("self", "cls") and isinstance(node.func, ast.Attribute):
+            params = params[1:]
+        for i, value in enumerate(node.args):
+            if i < len(params) and not isinstance(value, ast.Starred):
+                self.edges.append((refs(value), params[i]))
+        for keyword in node.keywords:
+            if keyword.arg:
+                self.edges.append((refs(keyword.value), keyword.arg))
+
+    def taint(self, seeds: Iterable[str]) -> set[str]:
+        tainted = set(seeds)
+        changed = True
+        while changed:
+            changed = False
+            for mentioned, key in self.edges:
+                if key not in tainted and mentioned & tainted:
+                    tainted.add(key)
+                    changed = True
+        return tainted
+
+
+def flow(ctx: PythonContext) -> Flow:
+    return ctx.memo("training_flow.flow", lambda: Flow(ctx))
+
+
+def _climb_wrappers(ctx: PythonContext, call: ast.Call) -> tuple[ast.AST, ast.AST | None]:
+    """From `call` up through wrappers (`nn.DataParallel(builder())`, `builder().to(device)`) to
+    the node that holds the result: (outermost wrapper, its parent)."""
+    node: ast.AST = call
+    parent = ctx.parent(node)
+    while isinstance(parent, (ast.Call, ast.Attribute, ast.keyword, ast.Await)):
+        if isinstance(parent, ast.Call) and node is not parent.func and not isinstance(node, ast.keyword):
+            if node not in parent.args[:1]:
+                break  # passed further down as a secondary argument: stop at the outer call
+        node, parent = parent, ctx.parent(parent)
+    return node, parent
+
+
+def _inline_argument_keys(ctx: PythonContext, parent: ast.AST) -> set[str]:
+    """Built inline as an argument (`Trainer(model=builder())`): the call itself is the holder."""
+    keys: set[str] = set()
+    outer = parent if isinstance(parent, ast.Call) else ctx.parent(parent)
+    if isinstance(outer, ast.Call):
+        grand = ctx.parent(outer)
+        if isinstance(grand, ast.Assign):
+            for target in grand.targets:
+                keys.update(target_keys(target))
+        elif isinstance(grand, ast.Expr) and "trainer" in call_name(outer).lower():
+            keys.add("__inline__")
+    return keys
+
+
+def _holder_keys(ctx: PythonContext, parent: ast.AST | None) -> set[str]:
+    keys: set[str] = set()
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        for target in targets:
+            keys.update(target_keys(target))
+    elif isinstance(parent, ast.Return):
+        func = ctx.enclosing_function(parent)
+        if func is not None:
+            keys.add(func.name)
+            if ctx.enclosing_class(func) is not None:
+                keys.add(f"self.{func.name}")
+    elif isinstance(parent, (ast.keyword, ast.Call)):
+        keys = _inline_argument_keys(ctx, parent)
+    return keys
+
+
+def binding_key(ctx: PythonContext, call: ast.Call) -> tuple[set[str], set[str]]:
+    """Names that hold the object `call` builds, and the model aliases among them.
+
+    Climbs wrappers (`nn.DataParallel(builder())`, `builder().to(device)`) up to the
+    assignment or `return` that binds the result; a `self.x = ...` inside a class also seeds
+    the class name, so that `Net()` and `trainer.fit(Net())` count as the same model.
+    """
+    _, parent = _climb_wrappers(ctx, call)
+    keys = _holder_keys(ctx, parent)
+    cls = ctx.enclosing_class(call)
+    if cls is not None and any(k.startswith("self.") for k in keys):
+        keys.add(cls.name)
+    return keys, {k for k in keys if k != cls.name} if cls is not None else set(keys)
+
+
+# ---------------------------------------------------------------------------------------
+# Synthetic inputs and data reads
+# ---------------------------------------------------------------------------------------
+
+
+def is_random_input(ctx: PythonContext, node: ast.AST | None, _depth: int = 0) -> bool:
+    """A synthetic tensor: `torch.randn(...)`, `np.random.rand(...)`, or a name bound only to one."""
+    if node is None or _depth > 3:
+        return False
+    if isinstance(node, ast.Call):
+        if ctx.qualname(node.func) in RANDOM_CALLS:
+            return True
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("to", "cuda", "float", "half"):
+            return is_random_input(ctx, node.func.value, _depth + 1)
+        return False
+    if isinstance(node, ast.Name):
+        scope = ctx.enclosing_function(node) or ctx.tree
+        values = ctx.local_assignments(scope).get(node.id) or []
+        if not values and scope is not ctx.tree:
+            values = ctx.local_assignments(ctx.tree).get(node.id) or []
+        return bool(values) and all(is_random_input(ctx, v, _depth + 1) for v in values)
+    return False
+
+
+def _computed_on_random(ctx: PythonContext, node: ast.AST) -> bool:
+    """`loss_fn(m(torch.randn(...)), y).backward()`: a loss computed from synthetic inputs."""
+    exprs = [node]
+    if isinstance(node, ast.Name):
+        scope = ctx.enclosing_function(node) or ctx.tree
+        exprs = list(ctx.local_assignments(scope).get(node.id) or [])
+    for expr in exprs:
+        for sub in ast.walk(expr):
+            if isinstance(sub, ast.Call) and any(is_random_input(ctx, a) for a in sub.args):
+                return True
+    return False
+
+
+# Calls that bring data in from outside the program (files, datasets, loaders, user input).
+DATA_CALL = re.compile(
+    r"dataset|dataloader|loader|folder|from_directory|^open$|^read_|^load_data|^loadtxt$|^imread$|^i?glob$"
+    r"|^listdir$|^scandir$|^input$|^urlopen$|^fetch_|^load$",
+    re.I,
+)
+
+
+def reads_data(ctx: PythonContext) -> bool:
+    """Some call of the file reads data from outside the program: a dataset, a loader, a file."""
+    return ctx.memo("training_flow.reads_data", lambda: any(DATA_CALL.search(call_name(c) or "") for c in ctx.calls))
+
+
+def synthetic_data_only(ctx: PythonContext) -> bool:
+    """The file makes random tensors and reads no data at all: a demo, benchmark or smoke test."""
+    return any(ctx.qualname(c.func) in RANDOM_CALLS for c in ctx.calls) and not reads_data(ctx)
+
+
+def only_random_inputs(ctx: PythonContext, model_names: set[str]) -> bool:
+    """The model is only ever called on synthetic tensors (a benchmark or a smoke test)."""
+    calls = [c for c in ctx.calls if dotted(c.func) in model_names and c.args]
+    return bool(calls) and all(is_random_input(ctx, c.args[0]) for c in calls)
+
+
+# ---------------------------------------------------------------------------------------
+# Training evidence
+# ---------------------------------------------------------------------------------------
+
+
+def _is_trainer_object(ctx: PythonContext, receiver: ast.AST) -> bool:
+    """`trainer` bound to a `...Trainer(...)` call (HF, TRL, Lightning, custom)."""
+    if isinstance(receiver, ast.Call):
+        return "trainer" in call_name(receiver).lower()
+    name = dotted(receiver)
+    if not name:
+        return False
+    for node in ctx.walk():
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            if any(k == name for t in node.targets for k in target_keys(t)):
+                if "trainer" in call_name(node.value).lower():
+                    return True
+    return False
+
+
+def _fit_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tainted: set[str]) -> bool:
+    """`model.fit(data, ...)` on a tainted model (not on random tensors), or `trainer.fit(model, data)`."""
+    data = arg(call, 0, "x") or arg(call, 0, "train_dataloaders")
+    if refs(func.value) & tainted and (call.args or call.keywords):
+        return not is_random_input(ctx, arg(call, 0, "x"))
+    return bool(refs(call) & tainted) and _is_trainer_object(ctx, func.value) and data is not None
+
+
+def _step_trains(func: ast.Attribute, tainted: set[str]) -> bool:
+    name = dotted(func.value) or ""
+    return bool(refs(func.value) & tainted) and ("optim" in name.lower() or name.split(".")[-1] in ("opt", "optimizer"))
+
+
+def _method_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tainted: set[str]) -> bool:
+    method = func.attr
+    if method in ("fit", "fit_generator", "train_on_batch", "partial_fit"):
+        return _fit_trains(ctx, call, func, tainted)
+    if method == "train":
+        return _is_trainer_object(ctx, func.value) and bool(refs(func.value) & tainted or refs(call) & tainted)
+    if method == "backward":
+        if refs(func.value) & tainted or any(refs(a) & tainted for a in call.args):
+            return not _computed_on_random(ctx, func.value)
+        return False
+    if method == "step":
+        return _step_trains(func, tainted)
+    return False
+
+
+def training_evidence(ctx: PythonContext, tainted: set[str], model_names: set[str] | None = None) -> ast.AST | None:
+    """The first call that trains something derived from `tainted` names, or None.
+
+    Counts: `x.fit(data...)` / `fit_generator` / `train_on_batch` on a tainted object, a
+    `...Trainer` built over it whose `train()`/`fit()` is called, `trainer.fit(model)`,
+    `loss.backward()` on a tainted loss, `optimizer.step()` on a tainted optimizer. Fits whose
+    data are random tensors (benchmarks) do not count.
+    """
+    for call in ctx.calls:
+        if isinstance(call.func, ast.Attribute) and _method_trains(ctx, call, call.func, tainted):
+            return call
+    return None
+
+
+TRAIN_HELPER = re.compile(r"^(train|fit|finetune|fine_tune)(_one)?(_epoch|_model|_loop|_steps?)?$|^train_one_epoch", re.I)
+
+
+def _local_module_names(ctx: PythonContext) -> set[str]:
+    """Modules imported by a bare name (`import engine`): helpers of the same project."""
+    found = set()
+    for node in ctx.nodes_of(ast.Import):
+        for alias in node.names:  # type: ignore[attr-defined]
+            if "." not in alias.name:
+                found.add(alias.asname or alias.name)
+    return found
+
+
+def _is_optimizer(ctx: PythonContext, node: ast.AST) -> bool:
+    """`optimizer`, `opt`, or a name bound to `torch.optim.X(...)` / `create_optimizer(...)`."""
+    if isinstance(node, ast.Name):
+        if node.id in ("optimizer", "optim", "opt", "optimiser") or node.id.endswith("_optimizer"):
+            return True
+        scope = ctx.enclosing_function(node) or ctx.tree
+        values = ctx.local_assignments(scope).get(node.id) or []
+        node = values[0] if len(values) == 1 else node
+    if isinstance(node, ast.Call):
+        q = ctx.qualname(node.func) or ""
+        return q.startswith("torch.optim.") or "optimizer" in (call_name(node) or "").lower()
+    return False
+
+
+def external_training_call(ctx: PythonContext, tainted: set[str]) -> ast.Call | None:
+    """`train_one_epoch(model, criterion, loader, optimizer, ...)` imported from a sibling module
+    (DeiT's and ConvNeXt's main.py keep the loop in engine.py): a training helper this file
+    cannot see into, handed both the model and an optimizer."""
+    for call in ctx.calls:
+        if not isinstance(call.func, (ast.Name, ast.Attribute)):
+            continue
+        name = call_name(call)
+        if not TRAIN_HELPER.match(name or "") or name in ctx.functions:
+            continue
+        if isinstance(call.func, ast.Attribute) and not (ctx.qualname(call.func) or "").startswith(
+            tuple(m + "." for m in _local_module_names(ctx))
+        ):
+            continue  # `obj.train(...)`: a method of something else (Module.train(mode) is not training)
+        values = list(call.args) + [k.value for k in call.keywords]
+        if not any(refs(v) & tainted for v in values):
+            continue
+        if any(_is_optimizer(ctx, v) for v in values):
+            return call
+    return None
+
+
+def file_trains(ctx: PythonContext) -> ast.Call | None:
+    """A call that trains something in this file: `loss.backward()`, `optimizer.step()`,
+    `trainer.train()`/`trainer.fit(...)`, `model.fit(data, ...)`."""
+    for call in ctx.calls:
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            continue
+        if func.attr == "backward":
+            return call
+        if func.attr == "step" and "optim" in (dotted(func.value) or "").lower():
+            return call
+        if func.attr in ("train", "fit") and _is_trainer_object(ctx, func.value):
+            return call
+        if func.attr in TRAIN_CALLS and call.args and not is_random_input(ctx, call.args[0]):
+            return call
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Checkpoint loads
+# ---------------------------------------------------------------------------------------
+
+
+def loads_checkpoint(ctx: PythonContext) -> bool:
+    """Weights (and so sizes) come from a checkpoint, unconditionally."""
+    for call in ctx.calls:
+        if call_name(call) in LOAD_CALLS or ctx.qualname(call.func) == "torch.load":
+            if not any(isinstance(a, _CONDITIONS) for a in ctx.ancestors(call)):
+                return True
+    return False
+
+
+def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: ast.AST | None = None) -> bool:
+    """`model.load_state_dict(...)`, `model.load_weights(...)` that runs whenever the model is
+    built: outside any `if`, or only under the `if`s that also guard the build (DeiT's teacher
+    is built and loaded in the same `if args.distillation_type != 'none':` block)."""
+    guards = {id(a) for a in ctx.ancestors(build) if isinstance(a, _CONDITIONS)} if build else set()
+    for call in ctx.calls:
+        if isinstance(call.func, ast.Attribute) and call.func.attr in CHECKPOINT_LOADS:
+            if refs(call.func.value) & names:
+                if all(id(a) in guards for a in ctx.ancestors(call) if isinstance(a, _CONDITIONS)):
+                    return True
+    return False
