@@ -10,7 +10,7 @@ from .config import ConfigResolver
 
 SUFFIX_KINDS = {
     "py": "python", "pyi": "python", "ipynb": "notebook", "yaml": "yaml", "yml": "yaml", "json": "json",
-    "toml": "toml", "tf": "terraform", "tfvars": "terraform", "env": "env",
+    "toml": "toml", "tf": "terraform", "tfvars": "terraform", "env": "env", "sh": "shell", "bash": "shell",
 }
 # Lock files and other generated data: large, never hand-written configuration.
 SKIPPED_NAMES = {"package-lock.json", "poetry.lock", "Pipfile.lock", "uv.lock", "yarn.lock", "composer.lock"}

@@ -149,7 +149,7 @@ def _syntax_message(exc: SyntaxError) -> str:
 
 
 def _lint_python_text(request: LintRequest, text: str, triggered: dict, settings: Settings,
-                      allow_await: bool = False) -> list[Finding]:
+                      allow_await: bool = False, shell: list | None = None) -> list[Finding]:
     from .frontends.python import PythonContext, parse
 
     try:
@@ -162,6 +162,7 @@ def _lint_python_text(request: LintRequest, text: str, triggered: dict, settings
     except (ValueError, MemoryError, RecursionError) as exc:  # null bytes, absurd nesting
         return [_parse_error(request.path, f"cannot parse as Python: {exc}")]
     ctx = PythonContext(request, text, tree)
+    ctx.shell_lines = shell or []  # a notebook's `!` lines and %%bash cells, which the text holds as placeholders
     _run_detectors(ctx, triggered, "python")
     return _suppressed(ctx, text, python=True, settings=settings)
 
@@ -191,7 +192,7 @@ def _lint_notebook(request: LintRequest, data: bytes, triggered: dict, settings:
                         .with_changes(cell=location.cell, cell_line=location.cell_line, cell_column=location.cell_column))
     for unit in notebook.units:
         unit_lines = unit.text.splitlines()
-        for finding in _lint_python_text(request, unit.text, triggered, settings, allow_await=True):
+        for finding in _lint_python_text(request, unit.text, triggered, settings, allow_await=True, shell=unit.shell):
             if finding.code in file_wide and finding.code != PARSE_ERROR:
                 continue
             start = unit.locate(finding.line, finding.column)

@@ -14,7 +14,7 @@ from .finding import Severity
 
 # File kinds a rule can apply to, and the detector family that reads each.
 PYTHON_KINDS = ("python", "notebook")
-CONFIG_KINDS = ("yaml", "json", "toml", "terraform", "env")
+CONFIG_KINDS = ("yaml", "json", "toml", "terraform", "env", "shell")  # shell: read through its commands
 DOC_SECTIONS = ("what", "why", "example", "instead", "fix_safety", "options", "references")
 DOC_TITLES = {
     "what": "What it does",

@@ -350,8 +350,11 @@ class PipelineTaskTest(unittest.TestCase):
         self.assertEqual(structures.ResourceSpec(accelerator_type="NVIDIA_TESLA_K80", accelerator_count="1"),
                          task.container_spec.resources)
 '''
+    # a test suite by what it defines, whatever the file is called
     assert _lint(source, "sdk/python/kfp/dsl/pipeline_task_test.py", "GL402") == []
-    assert len(_lint(source, "sdk/python/kfp/dsl/pipeline_task.py", "GL402")) == 1
+    assert _lint(source, "sdk/python/kfp/dsl/pipeline_task.py", "GL402") == []
+    used = "from kfp.dsl import structures\nspec = structures.ResourceSpec(accelerator_type='NVIDIA_TESLA_K80')\n"
+    assert len(_lint(used, "tests/test_pipeline.py", "GL402")) == 1
 
 
 def test_gl4xx_test_fixture_configs_are_not_deployments(tmp_path):
@@ -363,11 +366,14 @@ deploymentSpec:
         labels:
           cloud.google.com/gke-accelerator: nvidia-tesla-p4
 '''
+    # a folder's name does not make a config a fixture: per-file-ignores silences a fixture folder
     fixture = tmp_path / "python" / "test" / "snapshot" / "data"
     fixture.mkdir(parents=True)
     (fixture / "node_selector.yaml").write_text(snapshot, encoding="utf-8")
-    assert run_cli(tmp_path, "--select", "GL4", "--no-cache", cwd=tmp_path) == []
     (tmp_path / "pipeline.yaml").write_text(snapshot, encoding="utf-8")
+    assert where(run_cli(tmp_path, "--select", "GL4", "--no-cache", cwd=tmp_path)) == {
+        ("pipeline.yaml", "GL402", 6, 45), ("node_selector.yaml", "GL402", 6, 45)}
+    (tmp_path / "greenlint.toml").write_text('[per-file-ignores]\n"python/test/**" = ["GL4"]\n', encoding="utf-8")
     assert where(run_cli(tmp_path, "--select", "GL4", "--no-cache", cwd=tmp_path)) == {
         ("pipeline.yaml", "GL402", 6, 45)}
 

@@ -65,15 +65,16 @@ def string_value(node) -> str | None:
     return node.value
 
 
-# Test fixtures name regions, accelerators and endpoints to check code, not to run anything:
-# expected values, snapshots of compiled pipelines.
-_CONFIG_FIXTURE = re.compile(r"(^|[/\\])(test_?data|testdata|fixtures?|snapshots?|__snapshots__)[/\\]", re.I)
+def is_test_suite(ctx) -> bool:
+    """A Python module that is a test suite by what it defines (test functions or classes that
+    assert something), whatever the file is called: it names regions, accelerators and endpoints
+    to check code, not to run anything. Config files are never exempt by where they are; a folder
+    of fixtures is silenced with `per-file-ignores` or `exclude`."""
+    if getattr(ctx, "documents", None) is not None or not hasattr(ctx, "tree"):
+        return False
+    from .testing_code import is_test_module
 
-
-def is_fixture(ctx) -> bool:
-    if _CONFIG_FIXTURE.search(str(ctx.path)):
-        return True
-    return getattr(ctx, "documents", None) is None and ctx.in_test_file  # Python unit tests
+    return is_test_module(ctx)
 
 
 # --------------------------------------------------------------------------------------

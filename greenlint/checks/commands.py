@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from dataclasses import dataclass
 from typing import Iterator
 
 from .cloud import norm
@@ -15,13 +16,11 @@ from .cloud import norm
 _TRAIN_COMMAND = re.compile(
     r"""(?x)
     (?:^|[\s/"'=])(?:
-        [\w./-]*?\btrain(?:ing)?(?:_[\w]+)?\.py\b          # train.py, train_model.py, scripts/training.py
-      | [\w./-]*?(?:finetune|fine_tune|fine-tune|pretrain|pre_train)[\w./-]*\.py\b
-      | -m\s+[\w.]*\btrain(?:ing)?\b                      # python -m pkg.train
-      | torchrun\b | deepspeed\b | accelerate\s+launch\b | tune\s+run\b
+        torchrun\b | deepspeed\b | accelerate\s+launch\b | tune\s+run\b
       | --do_train\b
       | (?:make|dvc\s+repro|nox\s+-s|invoke|just)\s+[\w-]*train[\w-]*
-      | sagemaker\S*\s+create-training-job | gcloud\s+ai\s+custom-jobs\s+create | az\s+ml\s+job\s+create
+      | sagemaker\S*\s+create-training-job | gcloud\s+(?:beta\s+)?ai\s+custom-jobs\s+create | az\s+ml\s+job\s+create
+      | gcloud\s+(?:beta\s+)?(?:ai-platform|ml-engine)\s+jobs\s+submit\s+training
     )""",
     re.I,
 )
@@ -130,10 +129,270 @@ def is_training_command(text: str, budget: dict) -> bool:
     """Some line of `text` runs a training command with a real budget (not a test, lint or help
     run, and not a smoke run of a few steps)."""
     for line in text.splitlines():
-        if _TRAIN_COMMAND.search(line) and not _NOT_TRAINING.search(line) and not tiny_budget(line, budget):
+        if runs_training(line) and not _NOT_TRAINING.search(line) and not tiny_budget(line, budget):
             return True
     return False
 
 
 def runs_tests(text: str) -> bool:
     return any(_TEST_COMMAND.search(line) for line in text.splitlines())
+
+
+# --------------------------------------------------------------------------------------
+# shell command facts: the commands a file runs, wherever it writes them
+
+@dataclass(frozen=True)
+class ShellCommand:
+    """One simple command (`&&`, `;` and `|` split a line into several).
+
+    `places` holds each word's (1-based line, 0-based column) in the context's lines, or None
+    where it cannot be placed; `nodes` each word's Python node for commands written as
+    `subprocess` argument lists, else None.
+    """
+
+    words: tuple[str, ...]
+    places: tuple
+    nodes: tuple | None = None
+
+    @property
+    def program(self) -> str:
+        return self.words[0].rsplit("/", 1)[-1] if self.words else ""
+
+    @property
+    def cloud(self) -> str | None:
+        """The cloud a CLI command addresses: gcloud/gsutil/bq -> gcp, aws -> aws, az -> azure."""
+        return _CLOUD_CLIS.get(self.program)
+
+    def flags(self) -> Iterator[tuple[str, str, int]]:
+        """(normalised flag name, value, index of the word holding the value) of each
+        `--flag value` and `--flag=value` (`-l value` too)."""
+        words = self.words
+        for i, word in enumerate(words):
+            if not word.startswith("-") or word in ("-", "--"):
+                continue
+            name, eq, value = word.partition("=")
+            if eq:
+                yield norm(name.lstrip("-")), value, i
+            elif i + 1 < len(words) and not words[i + 1].startswith("-"):
+                yield norm(name.lstrip("-")), words[i + 1], i + 1
+
+    def subcommands(self) -> list[str]:
+        """The words between the program and its first flag: `gcloud ai-platform jobs submit training`."""
+        out = []
+        for word in self.words[1:]:
+            if word.startswith("-"):
+                break
+            out.append(word)
+        return out
+
+    def place_of(self, index: int, value: str) -> tuple[int, int] | None:
+        """(line, 0-based column) where `value` is written inside word `index`."""
+        place = self.places[index]
+        if place is None:
+            return None
+        at = self.words[index].find(value)
+        return place[0], place[1] + max(at, 0)
+
+
+_CLOUD_CLIS = {"gcloud": "gcp", "gsutil": "gcp", "bq": "gcp", "aws": "aws", "az": "azure", "sam": "aws", "eksctl": "aws"}
+_OPERATORS = {"&&", "||", ";", "|", "&", "(", ")", "|&", ";;"}
+_PREFIXES = {"sudo", "exec", "time", "nohup", "env", "command"}
+_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
+
+
+def _words_with_offsets(text: str) -> Iterator[tuple[str, int]]:
+    """Shell words of `text` with their offsets in it (-1 when not found); operators as words of
+    their own. A `\\` line continuation is read as blanks of the same length."""
+    flat = text.replace("\\\r\n", "   ").replace("\\\n", "  ")
+    lexer = shlex.shlex(flat, posix=True, punctuation_chars=";&|()")
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    cursor = 0
+    try:
+        for word in lexer:
+            at = flat.find(word, cursor)
+            if at >= 0:
+                cursor = at + len(word)
+            yield word, at
+    except ValueError:  # an open quote: what was read so far stands
+        return
+
+
+def commands_of_text(text: str, line: int, column: int = 0) -> list[ShellCommand]:
+    """The simple commands of shell text that starts at (`line`, 0-based `column`); text that spans
+    lines (continuations) keeps its newlines, so every word is placed where it is written."""
+    found: list[ShellCommand] = []
+    words: list[str] = []
+    places: list = []
+
+    def close() -> None:
+        while words and (words[0] in _PREFIXES or _ASSIGNMENT.match(words[0])):
+            words.pop(0)
+            places.pop(0)
+        if words:
+            found.append(ShellCommand(tuple(words), tuple(places)))
+        words.clear()
+        places.clear()
+
+    for word, at in _words_with_offsets(text):
+        if word in _OPERATORS:
+            close()
+            continue
+        words.append(word)
+        places.append(_place(text, at, line, column))
+    close()
+    return found
+
+
+def _place(text: str, offset: int, line: int, column: int) -> tuple[int, int] | None:
+    if offset < 0:
+        return None
+    breaks = text.count("\n", 0, offset)
+    if not breaks:
+        return line, column + offset
+    return line + breaks, offset - text.rfind("\n", 0, offset) - 1
+
+
+def shell_variables(text: str) -> dict[str, tuple[str, int, int]]:
+    """`NAME=value` assignments at the start of lines of a shell script, each bound once:
+    name -> (value, 1-based line, 0-based column of the value)."""
+    seen: dict[str, tuple[str, int, int]] = {}
+    twice: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = re.match(r"\s*(?:export\s+)?([A-Za-z_]\w*)=([\"']?)([^\"'\s;#]*)\2\s*(?:#.*)?$", line)
+        if m is None:
+            continue
+        name = m.group(1)
+        if name in seen:
+            twice.add(name)
+        seen[name] = (m.group(3), number, m.start(3))
+    return {k: v for k, v in seen.items() if k not in twice}
+
+
+_VARIABLE = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$|^\{([A-Za-z_]\w*)\}$")
+
+
+def variable_name(word: str) -> str | None:
+    """`$REGION`, `${REGION}` (shell) or `{REGION}` (IPython) -> REGION."""
+    m = _VARIABLE.match(word)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def script_commands(text: str) -> list[ShellCommand]:
+    """Every simple command of a shell script (a `.sh` file, a workflow's `run:` block), with
+    `\\` continuations read as one line."""
+    lines = text.splitlines()
+    found: list[ShellCommand] = []
+    i = 0
+    while i < len(lines):
+        start = i
+        while lines[i].rstrip().endswith("\\") and i + 1 < len(lines):
+            i += 1
+        i += 1
+        if lines[start].strip() and not lines[start].lstrip().startswith("#"):
+            found.extend(commands_of_text("\n".join(lines[start:i]), start + 1))
+    return found
+
+
+_SUBPROCESS_CALLS = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+                     "subprocess.Popen", "subprocess.getoutput", "subprocess.getstatusoutput", "os.system", "os.popen"}
+
+
+def shell_commands(ctx) -> list[ShellCommand]:
+    """The commands a file runs, for every rule to ask: a shell script's lines, a notebook's `!`
+    lines and `%%bash` cells, `subprocess` / `os.system` calls, CI workflow `run:` steps."""
+    return ctx.memo("shell-commands", lambda: list(_collect(ctx)))
+
+
+def _collect(ctx) -> Iterator[ShellCommand]:
+    if ctx.kind == "shell":
+        yield from script_commands(ctx.text)
+    elif hasattr(ctx, "tree"):
+        for line, column, text in getattr(ctx, "shell_lines", ()):
+            yield from commands_of_text(text, line, column)
+        yield from _subprocess_commands(ctx)
+    else:
+        yield from _workflow_commands(ctx)
+
+
+def _subprocess_commands(ctx) -> Iterator[ShellCommand]:
+    import ast
+
+    for call in ctx.calls:
+        if (ctx.qualname(call.func) or "") not in _SUBPROCESS_CALLS:
+            continue
+        arg = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("args", "command", "cmd")), None)
+        if isinstance(arg, (ast.List, ast.Tuple)):
+            words = tuple(_python_word(e) for e in arg.elts)
+            yield ShellCommand(words, (None,) * len(words), tuple(arg.elts))
+        elif isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            column = _string_column(ctx, arg)
+            for command in commands_of_text(arg.value, arg.lineno, max(column, 0)):
+                if column < 0:
+                    command = ShellCommand(command.words, (None,) * len(command.words), (arg,) * len(command.words))
+                yield command
+        elif isinstance(arg, ast.JoinedStr):
+            text = "".join(_python_word(v) if isinstance(v, ast.FormattedValue) else str(v.value) for v in arg.values)
+            for command in commands_of_text(text, arg.lineno):
+                yield ShellCommand(command.words, (None,) * len(command.words), (arg,) * len(command.words))
+
+
+def _string_column(ctx, node) -> int:
+    """0-based column of the first character inside a one-line plain string literal, or -1."""
+    line_text = ctx.lines[node.lineno - 1] if node.lineno == node.end_lineno and 0 < node.lineno <= len(ctx.lines) else ""
+    quote = line_text[node.col_offset:node.col_offset + 1]
+    if not line_text.isascii() or quote not in ("'", '"') or line_text[node.col_offset:node.col_offset + 3] in ('"""', "'''"):
+        return -1
+    return node.col_offset + 1
+
+
+def _python_word(node) -> str:
+    """A list element or f-string part as a shell word: a string as itself, a name as `{name}`."""
+    import ast
+
+    if isinstance(node, ast.FormattedValue):
+        node = node.value
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return "{" + node.id + "}"
+    return "{?}"
+
+
+def _workflow_commands(ctx) -> Iterator[ShellCommand]:
+    """`run:` steps of CI workflows (GitHub Actions and look-alikes), placed in the file."""
+    for doc in ctx.documents:
+        for path, node in doc.walk():
+            if not path or path[-1] != "run" or "steps" not in path or not node.is_scalar:
+                continue
+            text = node.value if isinstance(node.value, str) else None
+            if not text or node.opaque:
+                continue
+            line, indent = _block_start(ctx.lines, node, text)
+            for command in script_commands(text):
+                places = tuple(None if p is None else (line + p[0] - 1, indent + p[1]) for p in command.places)
+                yield ShellCommand(command.words, places)
+
+
+def _block_start(lines: list[str], node, text: str) -> tuple[int, int]:
+    """Where the first line of a YAML scalar's text is written: (1-based line, 0-based column)."""
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    skipped = next((i for i, ln in enumerate(text.splitlines()) if ln.strip()), 0)
+    for line in range(node.line, min(node.line + 3, len(lines)) + 1):
+        at = lines[line - 1].find(first) if first else -1
+        if at >= 0:
+            return line - skipped, at
+    return node.line, max(node.column - 1, 0)
+
+
+def report_word(ctx, code: str, command: ShellCommand, index: int, value: str, message: str, impact: dict,
+                severity=None) -> None:
+    """Report at `value` inside word `index` of `command`: its place in the text, or its Python node."""
+    if command.nodes is not None and command.places[index] is None:
+        ctx.report(code, command.nodes[index], message, impact, severity=severity)
+        return
+    place = command.place_of(index, value)
+    if place is None:
+        return
+    line, column = place
+    ctx.report_at(code, line, column + 1, line, column + 1 + len(value), message, impact, severity)

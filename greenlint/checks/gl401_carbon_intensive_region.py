@@ -11,7 +11,8 @@ import re
 from typing import Iterator
 
 from . import detector
-from .cloud import effective_key, file_provider, is_fixture, norm, region_finding, resolve_region, str_const
+from .cloud import effective_key, file_provider, is_test_suite, norm, region_finding, resolve_region, str_const
+from .commands import ShellCommand, report_word, shell_commands, shell_variables, variable_name
 
 # Keys whose value names where compute runs (normalised: lower case, no '-' or '_').
 _REGION_KEYS = {
@@ -182,11 +183,83 @@ class _ConfigScan:
 
 @detector("GL401", "config")
 def carbon_intensive_region_config(ctx) -> None:
-    if is_fixture(ctx):
+    if is_test_suite(ctx):
         return
     scan = _ConfigScan(ctx)
     for doc in ctx.documents:
         scan.document(doc)
+    shell_regions(ctx, _script_variable_reporter(ctx) if ctx.kind == "shell" else lambda name, cloud: None)
+
+
+# --------------------------------------------------------------------------------------
+# cloud CLIs in shell commands (shared by both readers)
+
+_REGION_FLAGS = {"region", "regions", "zone", "zones", "location"}
+# Subcommands that place data, identity or configuration, not compute (`aws s3`, `az group`, `gcloud storage`).
+_NON_COMPUTE = {"s3", "s3api", "storage", "group", "acr", "ecr", "iam", "kms", "keyvault", "secretsmanager", "secrets",
+                "logs", "artifacts", "dns", "route53", "cloudtrail", "billing", "sts", "login", "auth", "source",
+                "buckets", "bucket", "resources", "deployment-manager", "projects", "organizations"}
+# Data-only CLIs (`gsutil mb -l`, `bq mk --location`).
+_DATA_CLIS = {"gsutil", "bq"}
+# `gcloud config set compute/region us-central1`, `aws configure set region us-east-1`.
+_CONFIG_REGION_KEYS = {"compute/region", "compute/zone", "ai/region", "ai_platform/region", "run/region",
+                       "batch/location", "region", "default.region"}
+
+
+def _cli_region_values(command: ShellCommand) -> Iterator[tuple[str, int]]:
+    """(value, word index) of each region, zone or location a cloud CLI command places compute in."""
+    if command.cloud is None or command.program in _DATA_CLIS:
+        return
+    subcommands = command.subcommands()
+    if set(subcommands) & _NON_COMPUTE:
+        return
+    if subcommands[:2] in (["config", "set"], ["configure", "set"]) and len(subcommands) >= 4:
+        if subcommands[2].lower() in _CONFIG_REGION_KEYS:
+            yield subcommands[3], 1 + 3
+        return
+    for flag, value, index in command.flags():
+        if flag in _REGION_FLAGS or (flag == "l" and command.cloud == "azure"):
+            for part in value.split(","):
+                yield part, index
+
+
+def shell_regions(ctx, on_variable) -> None:
+    """GL401 for cloud CLI commands the file runs; a `$NAME` / `{NAME}` value is handed to
+    `on_variable(name, cloud)`, which reports where the name is set."""
+    options = ctx.options("GL401")
+    overrides = ctx.request.carbon or None
+    for command in shell_commands(ctx):
+        for value, index in _cli_region_values(command):
+            name = variable_name(value)
+            if name is not None:
+                on_variable(name, command.cloud)
+                continue
+            region = resolve_region(value, command.cloud, overrides, allow_azure_display=command.cloud == "azure")
+            if region is None or region.provider != command.cloud:
+                continue
+            result = region_finding(region, options, overrides)
+            if result is not None:
+                report_word(ctx, "GL401", command, index, value, result[0], result[1])
+
+
+def _script_variable_reporter(ctx):
+    """Reports a shell script's `REGION=...` assignment when a cloud CLI uses `$REGION`."""
+    variables = shell_variables(ctx.text)
+    options = ctx.options("GL401")
+    overrides = ctx.request.carbon or None
+    done: set[str] = set()
+
+    def on_variable(name: str, cloud: str | None) -> None:
+        if name not in variables or name in done:
+            return
+        done.add(name)
+        value, line, column = variables[name]
+        region = resolve_region(value, cloud, overrides, allow_azure_display=cloud == "azure")
+        result = region_finding(region, options, overrides) if region is not None and region.provider == cloud else None
+        if result is not None:
+            ctx.report_at("GL401", line, column + 1, line, column + 1 + len(value), result[0], result[1])
+
+    return on_variable
 
 
 # --------------------------------------------------------------------------------------
@@ -310,6 +383,12 @@ class _PythonScan:
             self.reported.add(id(value_node))
             self.ctx.report("GL401", value_node, result[0], result[1])
 
+    def variable(self, name: str, cloud: str | None) -> None:
+        """A module-level string constant a cloud CLI command reads (`!gcloud ... --region {REGION}`)."""
+        const = self.module_strings.get(name)
+        if const is not None:
+            self.check(const, cloud, location_key=cloud == "azure")
+
     def _string(self, node: ast.AST) -> str | None:
         value = str_const(node)
         if value is None and isinstance(node, ast.Name):
@@ -374,9 +453,11 @@ class _PythonScan:
 
 @detector("GL401", "python")
 def carbon_intensive_region_python(ctx) -> None:
-    if not ctx.imports.uses(*_CLOUD_SDKS) or is_fixture(ctx):
+    if is_test_suite(ctx):
         return
     scan = _PythonScan(ctx)
-    scan.constants()
-    scan.calls()
-    scan.environ()
+    if ctx.imports.uses(*_CLOUD_SDKS):
+        scan.constants()
+        scan.calls()
+        scan.environ()
+    shell_regions(ctx, scan.variable)

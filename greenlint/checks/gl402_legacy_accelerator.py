@@ -10,10 +10,11 @@ import re
 from typing import Iterator
 
 from . import detector
-from .cloud import accelerator_finding, effective_key, is_fixture, legacy_accelerator, norm, str_const
+from .cloud import accelerator_finding, effective_key, is_test_suite, legacy_accelerator, norm, str_const
+from .commands import report_word, shell_commands
 
 _ACCEL_KEY_WORDS = ("instance", "machine", "accelerator", "gpu", "vmsize", "size", "sku", "type", "flavor",
-                    "node", "compute", "default", "hardware", "resource")
+                    "node", "compute", "default", "hardware", "resource", "tier")
 _CATALOGUE_WORDS = ("allowed", "valid", "supported", "choices", "options", "enum", "deprecated", "legacy",
                     "blocked", "denied", "forbidden", "exclude", "retired")
 
@@ -30,9 +31,43 @@ def _chooses_hardware(path: tuple) -> bool:
     return not any(w in norm(step) for step in path if isinstance(step, str) for w in _CATALOGUE_WORDS)
 
 
+# Flags of cloud CLIs that choose hardware (gcloud, aws, az); `--accelerator type=nvidia-tesla-k80,count=1`.
+_HARDWARE_FLAGS = {"machinetype", "mastermachinetype", "workermachinetype", "parameterservermachinetype",
+                   "evaluatormachinetype", "instancetype", "instancetypes", "vmsize", "size", "nodevmsize",
+                   "accelerator", "acceleratortype", "masteraccelerator", "workeraccelerator", "scaletier",
+                   "nodetype", "machinetypes", "workerpoolspec"}
+
+
+def _flag_hardware(value: str) -> Iterator[str]:
+    """Hardware names in a flag value: the value, or the `type=` / `machine-type=` / `accelerator-type=`
+    parts of a `key=value,...` list."""
+    if "=" not in value:
+        yield value
+        return
+    for part in value.split(","):
+        key, _, item = part.partition("=")
+        if norm(key) in ("type", "machinetype", "acceleratortype", "instancetype"):
+            yield item
+
+
+def shell_accelerators(ctx) -> None:
+    """GL402 for the hardware flags of cloud CLI commands the file runs."""
+    for command in shell_commands(ctx):
+        if command.cloud is None:
+            continue
+        for flag, value, index in command.flags():
+            if flag not in _HARDWARE_FLAGS:
+                continue
+            for name in _flag_hardware(value):
+                row = legacy_accelerator(name)
+                if row is not None:
+                    message, impact, severity = accelerator_finding(name, row)
+                    report_word(ctx, "GL402", command, index, name, message, impact, severity)
+
+
 @detector("GL402", "config")
 def legacy_accelerator_config(ctx) -> None:
-    if is_fixture(ctx):
+    if is_test_suite(ctx):
         return
     for doc in ctx.documents:
         for path, node in doc.walk():
@@ -43,10 +78,12 @@ def legacy_accelerator_config(ctx) -> None:
                 continue
             message, impact, severity = accelerator_finding(node.value, row)
             ctx.report("GL402", node, message, impact, severity=severity)
+    shell_accelerators(ctx)
 
 
 _ACCEL_KWARGS = {"instancetype", "instancetypes", "machinetype", "acceleratortype", "vmsize", "size", "gputype",
-                 "trainerinstancetype", "inferenceinstancetype", "processinginstancetype", "defaultinstancetype"}
+                 "trainerinstancetype", "inferenceinstancetype", "processinginstancetype", "defaultinstancetype",
+                 "scaletier", "mastertype", "workertype", "parameterservertype", "evaluatortype"}
 _ACCEL_NAME_WORDS = ("instancetype", "machinetype", "acceleratortype", "gputype", "vmsize")
 _LEGACY_ENUM = re.compile(r"NVIDIA_TESLA_(K80|P4|P100)")
 
@@ -77,7 +114,7 @@ def _hardware_values(ctx, node: ast.AST) -> Iterator[ast.AST]:
 
 @detector("GL402", "python")
 def legacy_accelerator_python(ctx) -> None:
-    if is_fixture(ctx):
+    if is_test_suite(ctx):
         return
     reported: set[int] = set()
 
@@ -96,3 +133,4 @@ def legacy_accelerator_python(ctx) -> None:
             continue
         for const in _hardware_values(ctx, node):
             report(const, const.value)
+    shell_accelerators(ctx)

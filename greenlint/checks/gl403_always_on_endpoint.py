@@ -9,7 +9,7 @@ import ast
 import re
 
 from . import detector
-from .cloud import config_int, is_fixture, object_name
+from .cloud import config_int, is_test_suite, object_name
 
 # --------------------------------------------------------------------------------------
 # config reader
@@ -53,7 +53,7 @@ def _knative_min_scale(ctx, doc, kind: str | None) -> None:
 
 @detector("GL403", "config")
 def always_on_endpoint_config(ctx) -> None:
-    if is_fixture(ctx):
+    if is_test_suite(ctx):
         return
     for doc in ctx.documents:
         if not doc.is_map:
@@ -70,7 +70,8 @@ def always_on_endpoint_config(ctx) -> None:
 # --------------------------------------------------------------------------------------
 # Python reader
 
-_CLEANUP_CALLS = {"delete_endpoint", "delete_predictor", "undeploy_all", "undeploy", "delete_endpoint_config"}
+# Not `delete_endpoint_config`: removing a configuration leaves the endpoint built from it running.
+_CLEANUP_CALLS = {"delete_endpoint", "delete_predictor", "undeploy_all", "undeploy"}
 # A project's own helper that tears resources down (`delete_project_resources(...)`, `cleanup_endpoints()`).
 _CLEANUP_HELPER = re.compile(r"(delete|cleanup|clean_up|teardown|tear_down|remove|destroy)_?\w*"
                              r"(endpoint|resource|predictor|deployment)s?$|^(cleanup|clean_up|teardown|tear_down)$", re.I)
@@ -156,7 +157,7 @@ def always_on_endpoint_python(ctx) -> None:
     sagemaker = ctx.imports.uses("sagemaker")
     vertex = ctx.imports.uses("google.cloud.aiplatform", "vertexai") or any(
         m.startswith("google.cloud") and "aiplatform" in m for m in ctx.imports.modules)
-    if not (sagemaker or vertex) or is_fixture(ctx) or _cleans_up(ctx, vertex):
+    if not (sagemaker or vertex) or is_test_suite(ctx) or _cleans_up(ctx, vertex):
         return
     for call in ctx.calls:
         if not (isinstance(call.func, ast.Attribute) and call.func.attr == "deploy"):

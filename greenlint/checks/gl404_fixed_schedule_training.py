@@ -10,8 +10,8 @@ import re
 from typing import Iterator
 
 from . import detector
-from .cloud import is_fixture, key_of, object_name
-from .commands import is_training_command, runs_tests
+from .cloud import is_test_suite, key_of, object_name
+from .commands import is_training_command, names_training_program, runs_tests
 
 _WHY_SCHEDULE = (
     "a fixed cron runs whatever the grid's carbon intensity is at that hour; shift the start to a cleaner "
@@ -54,6 +54,20 @@ def _container_commands(node) -> Iterator[str]:
             yield " ".join(c.str() or "" for c in child.value if c.is_scalar)
 
 
+def _training_template(body) -> bool:
+    """An Argo workflow template named as training (`lgbm-train`, `retrain-ranker`) that runs a
+    container or script: the name a workflow gives a step says what it runs, like `train.py` does."""
+    templates = body.get("templates") if body.is_map else None
+    if templates is None or not templates.is_seq:
+        return False
+    for template in templates.value:
+        name = template.get("name") if template.is_map else None
+        runs = template.is_map and (template.get("container") is not None or template.get("script") is not None)
+        if runs and name is not None and name.str() and names_training_program(name.str()):
+            return True
+    return False
+
+
 def _github_schedule(ctx, doc, budget: dict) -> None:
     """GitHub Actions: on.schedule[].cron, and a job whose steps train."""
     on = doc.get("on") or doc.get("true")
@@ -89,7 +103,7 @@ def _cron_object(ctx, doc, kind: str, budget: dict) -> None:
     if cron is None or not cron.str():
         return
     body = spec.get("jobTemplate") or spec.get("workflowSpec") or spec
-    if _trains("\n".join(_container_commands(body)), budget):
+    if _trains("\n".join(_container_commands(body)), budget) or _training_template(body):
         ctx.report("GL404", cron,
                    f"{kind}{object_name(doc)} trains a model on a fixed cron ('{cron.str()}'): {_WHY_SCHEDULE}",
                    {"schedule": cron.str(), "platform": kind})
@@ -97,7 +111,7 @@ def _cron_object(ctx, doc, kind: str, budget: dict) -> None:
 
 @detector("GL404", "config")
 def fixed_schedule_training_config(ctx) -> None:
-    if is_fixture(ctx):
+    if is_test_suite(ctx):
         return
     budget = ctx.options("GL404")
     for doc in ctx.documents:
@@ -119,10 +133,53 @@ _COMMAND_OPERATORS = ("BashOperator", "KubernetesPodOperator", "DockerOperator",
 _COMMAND_ARGUMENTS = ("bash_command", "cmds", "arguments", "command")
 
 
+def _function_trains(ctx, name: str) -> bool:
+    """A function of this file named as training (`train_model`, `retrain`), or one that calls such
+    a function or an estimator's `fit` / `train`."""
+    if names_training_program(name):
+        return True
+    for function in ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
+        if function.name != name:
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Call):
+                called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if called in ("fit", "train") or names_training_program(called):
+                    return True
+    return False
+
+
+def _python_task_trains(ctx, call: ast.Call) -> bool:
+    """A PythonOperator (or a virtualenv / external Python one) whose callable trains."""
+    if not call_name_of(ctx, call).endswith(("PythonOperator", "PythonVirtualenvOperator", "ExternalPythonOperator")):
+        return False
+    callable_ = next((k.value for k in call.keywords if k.arg == "python_callable"), None)
+    name = callable_.id if isinstance(callable_, ast.Name) else getattr(callable_, "attr", None)
+    return bool(name) and _function_trains(ctx, name)
+
+
+def call_name_of(ctx, call: ast.Call) -> str:
+    return (ctx.qualname(call.func) or "").rsplit(".", 1)[-1]
+
+
+def _taskflow_trains(ctx) -> bool:
+    """A TaskFlow `@task` function that trains."""
+    for function in ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
+        for decorator in function.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            qual = ctx.qualname(target) or ""
+            if qual.startswith("airflow") and qual.split(".")[-1] == "task" or qual.startswith("airflow.decorators.task"):
+                if _function_trains(ctx, function.name):
+                    return True
+    return False
+
+
 def _operator_trains(ctx, call: ast.Call, budget: dict) -> bool:
     qual = ctx.qualname(call.func) or ""
     last = qual.rsplit(".", 1)[-1]
     if qual.startswith("airflow") and re.search(r"Training|Tuning|CustomJob|TrainingJob", last):
+        return True
+    if qual.startswith("airflow") and _python_task_trains(ctx, call):
         return True
     if last not in _COMMAND_OPERATORS:
         return False
@@ -138,7 +195,7 @@ def fixed_schedule_training_python(ctx) -> None:
     if not ctx.imports.uses("airflow"):
         return
     budget = ctx.options("GL404")
-    if not any(_operator_trains(ctx, call, budget) for call in ctx.calls):
+    if not any(_operator_trains(ctx, call, budget) for call in ctx.calls) and not _taskflow_trains(ctx):
         return
     for call in ctx.calls:
         if (ctx.qualname(call.func) or "") not in _AIRFLOW_DAG:

@@ -22,7 +22,7 @@ class LintRequest:
     """What a detector may know about the file and the run, beyond the file's own text."""
 
     path: str  # as shown in output
-    kind: str  # python | notebook | yaml | json | toml | terraform | env
+    kind: str  # python | notebook | yaml | json | toml | terraform | env | shell
     rules: dict[str, Rule]  # the enabled rules that were triggered for this file
     options: dict[str, dict[str, Any]]  # code -> resolved options
     region: str | None = None  # configured `region` ("aws:eu-north-1"), if any

@@ -156,6 +156,8 @@ def parse_config(kind: str, text: str) -> list[Node] | None:
         return [HclParser(text).parse()]
     if kind == "env":
         return [_parse_env(text)]
+    if kind == "shell":
+        return []  # no documents: rules read a script through its commands (checks/commands.py)
     raise ValueError(f"not a config kind: {kind}")
 
 

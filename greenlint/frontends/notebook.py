@@ -17,6 +17,10 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from .notebook_shell import is_shell_magic as _is_shell_magic
+from .notebook_shell import shell_cell_commands as _shell_cell_commands
+from .notebook_shell import shell_commands as _shell_commands
+
 __all__ = ["Location", "Notebook", "NotebookError", "PythonUnit", "read_notebook"]
 
 _PARSE_FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
@@ -115,6 +119,9 @@ class PythonUnit:
     text: str
     cell: int | None = None  # %%writefile unit: its cell; None for the joined notebook unit
     filename: str | None = None  # %%writefile unit: the file name it writes
+    # Shell commands of the cells (`!cmd`, `x = !cmd`, `%sx`/`%system`, `%%bash`/`%%sh` cell lines):
+    # (1-based line of ``text``, 0-based column, command text with `\` continuations joined).
+    shell: list = field(default_factory=list, compare=False)
     # Per line of ``text``: (cell map, 1-based line in the cell, column shift from dedent).
     _lines: list = field(default_factory=list, repr=False, compare=False)
 
@@ -208,6 +215,7 @@ def read_notebook(data: bytes) -> Notebook:
         kind, magic = _cell_magic(lines)
         if kind == "python":
             out = _transform(lines, first_magic=magic)
+            joined.shell.extend(_shell_commands(lines, out, len(joined.lines)))
         elif kind == "writefile":
             joined.add_blank(cmap, shifts)
             unit = _writefile_unit(number, cmap, lines, shifts, magic, errors)
@@ -215,6 +223,8 @@ def read_notebook(data: bytes) -> Notebook:
                 units.append(unit)
             continue
         else:  # a non-Python cell magic (%%bash, %%html, ...): nothing for the Python rules
+            if magic is not None and _is_shell_magic(magic):
+                joined.shell.extend(_shell_cell_commands(lines, magic[0] + 1, len(joined.lines)))
             joined.add_blank(cmap, shifts)
             continue
         error = _parse_error(out)
@@ -238,7 +248,7 @@ def read_notebook(data: bytes) -> Notebook:
         broken = [(location, f"{len(broken)} of {python_cells} code cells do not parse as Python (the first, here: "
                              f"{message.split(': ', 1)[-1]}); a notebook in another language needs that kernel in its metadata")]
     errors[:0] = broken
-    unit = PythonUnit(text=joined.text(), _lines=joined.lines)
+    unit = PythonUnit(text=joined.text(), shell=joined.shell, _lines=joined.lines)
     units.insert(0, unit)
     return Notebook(units=units, errors=errors)
 
@@ -672,6 +682,7 @@ class _Joined:
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.lines: list[tuple[_CellMap, int, int]] = []
+        self.shell: list[tuple[int, int, str]] = []
 
     def add(self, cmap: _CellMap, shifts: list[int], lines: list[str]) -> None:
         for k, ln in enumerate(lines):
@@ -683,3 +694,4 @@ class _Joined:
 
     def text(self) -> str:
         return "".join(self.parts)
+
