@@ -396,7 +396,7 @@ def test_every_format_renders_and_unknown_is_refused(rules):
         render("xml", [], info_for(rules))
 
 
-def test_machine_formats_do_not_import_rich():
+def test_machine_formats_and_plain_text_do_not_import_rich():
     code = (
         "import sys\n"
         "from greenlint.finding import Finding, Severity\n"
@@ -406,6 +406,8 @@ def test_machine_formats_do_not_import_rich():
         "    render(fmt, [f], RunInfo('0', {}))\n"
         "assert 'rich' not in sys.modules, sorted(m for m in sys.modules if m.startswith('rich'))\n"
         "render('text', [f], RunInfo('0', {}, color=False))\n"
+        "assert 'rich' not in sys.modules, 'plain text (no terminal) is written without rich'\n"
+        "render('text', [f], RunInfo('0', {}, color=True))\n"
         "assert 'rich' in sys.modules\n"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}

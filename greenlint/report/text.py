@@ -28,23 +28,89 @@ def use_color(color: bool | None) -> bool:
     return bool(getattr(stream, "isatty", None) and stream.isatty())
 
 
-def _console(color: bool) -> Any:
-    from rich.console import Console
+class _Styled(list):
+    """A line of output as (text, style) segments: rich renders it on a terminal, plain output
+    joins the texts, so the one-file pre-commit path never imports rich."""
 
-    if color:
+    def add(self, text: str, style: str = "") -> "_Styled":
+        self.append((text, style))
+        return self
+
+
+class _Plain:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def print(self, item: Any = None) -> None:
+        if isinstance(item, _Table):
+            self.parts.append(item.plain())
+        elif item is not None:
+            self.parts.append("".join(text for text, _ in item))
+        self.parts.append("\n")
+
+    def getvalue(self) -> str:
+        return "".join(self.parts)
+
+
+class _Rich:
+    def __init__(self) -> None:
+        from rich.console import Console
+
         width = shutil.get_terminal_size().columns
-        return Console(file=io.StringIO(), force_terminal=True, width=width, highlight=False,
-                       emoji=False, markup=False)
-    # No terminal: no escapes at all, and a width that never forces a wrap of its own.
-    return Console(file=io.StringIO(), force_terminal=False, no_color=True, color_system=None,
-                   width=200, highlight=False, emoji=False, markup=False, force_jupyter=False)
+        self.console = Console(file=io.StringIO(), force_terminal=True, width=width, highlight=False,
+                               emoji=False, markup=False)
+
+    def print(self, item: Any = None) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        if item is None:
+            self.console.print()
+        elif isinstance(item, _Table):
+            table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
+            table.add_column(justify="right")
+            table.add_column(style="bold")
+            table.add_column()
+            table.add_column()
+            for row in item.rows:
+                table.add_row(*row)
+            self.console.print(table)
+        else:
+            text = Text()
+            for part, style in item:
+                text.append(part, style=style or None)
+            self.console.print(text, soft_wrap=True)
+
+    def getvalue(self) -> str:
+        return self.console.file.getvalue()
 
 
-def _snippet(f: Finding) -> Any:
+class _Table:
+    """The summary: count (right-aligned), code, name, severity; two spaces between columns."""
+
+    def __init__(self, rows: list[tuple[str, ...]]):
+        self.rows = rows
+
+    def plain(self) -> str:
+        widths = [max(_cell_len(row[i]) for row in self.rows) for i in range(len(self.rows[0]))]
+        lines = []
+        for row in self.rows:
+            cells = [row[0].rjust(widths[0])] + [cell + " " * (widths[i + 1] - _cell_len(cell)) for i, cell in enumerate(row[1:])]
+            lines.append("  ".join(cells).rstrip())
+        return "\n".join(lines)
+
+
+def _cell_len(text: str) -> int:
+    """Columns on screen: wide East Asian characters take two, combining marks none."""
+    import unicodedata
+
+    if text.isascii():
+        return len(text)
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _snippet(f: Finding) -> _Styled | None:
     """The source line and a caret underline under the finding's span, with a gutter."""
-    from rich.cells import cell_len
-    from rich.text import Text
-
     source = f.source_line.rstrip("\r\n")
     if not source.strip():
         return None
@@ -59,39 +125,32 @@ def _snippet(f: Finding) -> Any:
     end = max(end, start + 1)
     # Widths on screen, not characters: tabs expand and wide characters take two cells.
     shown = source.expandtabs(_TAB)
-    pad = cell_len(source[:start].expandtabs(_TAB))
-    width = max(cell_len(source[:end].expandtabs(_TAB)) - pad, 1)
+    pad = _cell_len(source[:start].expandtabs(_TAB))
+    width = max(_cell_len(source[:end].expandtabs(_TAB)) - pad, 1)
     gutter = str(line_no)
     blank = " " * len(gutter)
-    text = Text()
-    text.append(f"{blank} |\n", style="blue")
-    text.append(f"{gutter} | ", style="blue")
-    text.append(shown + "\n")
-    text.append(f"{blank} | ", style="blue")
-    text.append(" " * pad + "^" * width, style=_SEVERITY_STYLE[f.severity])
-    return text
+    return (_Styled().add(f"{blank} |\n", "blue").add(f"{gutter} | ", "blue").add(shown + "\n")
+            .add(f"{blank} | ", "blue").add(" " * pad + "^" * width, _SEVERITY_STYLE[f.severity]))
 
 
-def _finding(f: Finding, info: RunInfo) -> Any:
-    from rich.text import Text
-
-    head = Text()
-    head.append(f"{f.path}:{position(f)}", style="bold")
-    head.append(": ")
-    head.append(f.code, style=_SEVERITY_STYLE[f.severity])
+def _finding(f: Finding, info: RunInfo) -> tuple[_Styled, _Styled]:
+    style = _SEVERITY_STYLE[f.severity]
+    head = _Styled().add(f"{f.path}:{position(f)}", "bold").add(": ").add(f.code, style)
     name = rule_name(f, info)
     if name:
-        head.append(f" {name}", style="bold")
-    head.append(f" [{f.severity}]", style=_SEVERITY_STYLE[f.severity])
-    body = Text()
+        head.add(f" {name}", "bold")
+    head.add(f" [{f.severity}]", style)
+    body = _Styled()
     for line in f.message.splitlines() or [""]:
-        body.append(f"  {line}\n")
+        body.add(f"  {line}\n")
     measured = f.impact.get("measured") if isinstance(f.impact, dict) else None
     if measured:
         # The JSON says how each figure was obtained; an estimated CPU share makes the total an estimate.
         label = "estimated" if measured.get("cpu_method") == "estimate" else "measured"
-        body.append(f"  {label}: {_measured(measured)}\n", style="green")
-    body.rstrip()
+        body.add(f"  {label}: {_measured(measured)}\n", "green")
+    if body:
+        text, style_ = body[-1]
+        body[-1] = (text.rstrip(), style_)
     return head, body
 
 
@@ -110,62 +169,47 @@ def _measured(m: dict) -> str:
     return "; ".join(parts) or "see the profile report"
 
 
-def _summary_table(findings: list[Finding], info: RunInfo) -> Any:
-    from rich.table import Table
-
-    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
-    table.add_column(justify="right")
-    table.add_column(style="bold")
-    table.add_column()
-    table.add_column()
-    for row in statistics(findings, info):
-        table.add_row(str(row["count"]), row["code"], row["name"], severity_label(row))
-    return table
+def _summary_table(findings: list[Finding], info: RunInfo) -> _Table:
+    return _Table([(str(row["count"]), row["code"], row["name"], severity_label(row))
+                   for row in statistics(findings, info)])
 
 
 def render(findings: list[Finding], info: RunInfo) -> str:
-    from rich.text import Text
-
     color = use_color(info.color)
-    console = _console(color)
+    console: Any = _Rich() if color else _Plain()
     checked = plural(info.files_checked, "file")
     if not findings and not info.quiet:
-        console.print(Text(f"All checked, no findings ({checked} checked).", style="bold green"), soft_wrap=True)
+        console.print(_Styled().add(f"All checked, no findings ({checked} checked).", "bold green"))
         _baseline_line(console, info)
     if not findings:
-        return console.file.getvalue()
+        return console.getvalue()
 
     if not info.statistics:  # --statistics shows the counts only, as ruff does
         for path, group in groupby(findings, key=lambda f: f.path):
-            console.print(Text(path, style="bold underline"), soft_wrap=True)
+            console.print(_Styled().add(path, "bold underline"))
             for f in group:
                 head, body = _finding(f, info)
-                console.print(head, soft_wrap=True)
-                console.print(body, soft_wrap=True)
+                console.print(head)
+                console.print(body)
                 snippet = _snippet(f)
                 if snippet is not None:
-                    console.print(snippet, soft_wrap=True)
+                    console.print(snippet)
                 console.print()
 
     if info.statistics or not info.quiet:
         console.print(_summary_table(findings, info))
     if not info.quiet:
         files = len({f.path for f in findings})
-        counts = Text()
-        counts.append(f"Found {plural(len(findings), 'finding')} in {plural(files, 'file')}", style="bold")
-        counts.append(f" ({checked} checked).")
-        console.print(counts, soft_wrap=True)
+        console.print(_Styled().add(f"Found {plural(len(findings), 'finding')} in {plural(files, 'file')}", "bold")
+                      .add(f" ({checked} checked)."))
         _baseline_line(console, info)
-    out = console.file.getvalue()
-    # rich pads table cells; plain output should carry no trailing blanks.
+    out = console.getvalue()
     return out if color else "\n".join(line.rstrip() for line in out.split("\n"))
 
 
 def _baseline_line(console: Any, info: RunInfo) -> None:
-    from rich.text import Text
-
     if info.baseline is not None:
-        console.print(Text(baseline_note(info.baseline)), soft_wrap=True)
+        console.print(_Styled().add(baseline_note(info.baseline)))
 
 
 def baseline_note(baseline: dict) -> str:
