@@ -174,19 +174,45 @@ class _Reporter:
 
 
 def _config_dicts(ctx: PythonContext, reader: _DictReader) -> list[Node]:
-    """Every dict the file writes, read as it stands where it is last complete: a named dict
-    with its later `d[k] = v` / `d.update()`, any other outermost dict literal as written."""
+    """The dicts that name a grid algorithm ("grid", "GRID_SEARCH", "GridSearch", "Grid"), each
+    read as it stands when complete: a named dict with its later `d[k] = v` / `d.update()`, any
+    other outermost dict literal as written."""
     roots: list[Node] = []
-    for node in ctx.nodes_of(ast.Dict):
-        if any(isinstance(a, ast.Dict) for a in ctx.ancestors(node)):
-            continue  # inside another dict: read with it
-        holder = ctx.parent(node)
-        if isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
-            scope = ctx.enclosing_function(holder) or ctx.tree
-            roots.append(reader.finished(holder, scope, _next_binding(scope, holder)))
-        else:
-            roots.append(reader.node(node))
+    seen: set[int] = set()
+    for marker in _grid_markers(ctx):
+        outer = None
+        for anc in ctx.ancestors(marker):
+            if isinstance(anc, ast.Dict):
+                outer = anc
+            elif isinstance(anc, ast.stmt):
+                break
+        holder = ctx.parent(outer if outer is not None else marker)
+        if isinstance(holder, ast.Assign) and len(holder.targets) == 1:
+            target = holder.targets[0]
+            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                bound = _binding(ctx, target.value)  # cfg["method"] = "grid": the dict cfg is bound to
+                if bound is not None and id(bound[0]) not in seen:
+                    seen.add(id(bound[0]))
+                    roots.append(reader.finished(bound[0], bound[1], _next_binding(bound[1], bound[0])))
+                continue
+            if isinstance(target, ast.Name) and outer is not None:
+                if id(holder) not in seen:
+                    seen.add(id(holder))
+                    scope = ctx.enclosing_function(holder) or ctx.tree
+                    roots.append(reader.finished(holder, scope, _next_binding(scope, holder)))
+                continue
+        if outer is not None and id(outer) not in seen:
+            seen.add(id(outer))
+            roots.append(reader.node(outer))
     return [r for r in roots if r.is_map]
+
+
+def _grid_markers(ctx: PythonContext) -> list[ast.AST]:
+    """String constants naming a grid algorithm, and enum members such as Algorithm.GRID_SEARCH."""
+    found: list[ast.AST] = [n for n in ctx.nodes_of(ast.Constant) if isinstance(n.value, str)  # type: ignore[attr-defined]
+                            and n.value.lower().replace("_", "") in ("grid", "gridsearch")]  # type: ignore[attr-defined]
+    found += [n for n in ctx.nodes_of(ast.Attribute) if n.attr == "GRID_SEARCH"]  # type: ignore[attr-defined]
+    return found
 
 
 def _next_binding(scope: ast.AST, assign: ast.Assign) -> float:
