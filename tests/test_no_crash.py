@@ -360,7 +360,7 @@ def test_the_property_can_fail(monkeypatch):
     """The check is not vacuous: a detector that raises on a program shows up as an internal error."""
     from greenlint import checks
 
-    checks.detectors_for(["GL201"], {"GL201": {"python": "training"}}, "python")  # registers it
+    checks.detectors_for(["GL201"], {"GL201": {"python": "gl201_missing_early_stopping"}}, "python")  # registers it
     key = ("GL201", "python")
 
     def broken(ctx):

@@ -1,0 +1,356 @@
+"""How the training rules (GL201-GL203) read what a call is given: keyword arguments with
+literal `**dict` expansions folded in (`Args`, with `MISSING` for an argument certainly not
+given and UNKNOWN for one an opaque `**kwargs` could carry), the binding of a name that reaches
+a use, dicts the code spells out, and knowable numbers. Not a rule.
+
+Everything here is static and conservative: when the code does not make a value knowable, the
+answer is None or UNKNOWN and the rules stay silent (a miss is cheaper than a false alarm).
+"""
+from __future__ import annotations
+
+import ast
+from typing import Any, Iterable, Iterator
+
+from ..frontends.python import UNKNOWN, PythonContext, arg, dotted
+
+
+MISSING = object()  # an argument that is not given at all
+
+
+def scope_of(ctx: PythonContext, node: ast.AST) -> ast.AST:
+    return ctx.enclosing_function(node) or ctx.tree
+
+
+def _is_param(function: ast.AST, name: str) -> bool:
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return False
+    a = function.args
+    every = a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]
+    return any(p.arg == name for p in every)
+
+
+def assigned(ctx: PythonContext, name: str, scope: ast.AST) -> list[Any] | None:
+    """Every value bound to `name` in `scope`, falling back to module level when the function
+    neither assigns nor receives it. None when the name is a parameter or never bound."""
+    values = ctx.local_assignments(scope).get(name)
+    if values is not None:
+        return values
+    if scope is not ctx.tree:
+        if _is_param(scope, name):
+            return None
+        outer = ctx.enclosing_function(scope)
+        return assigned(ctx, name, outer or ctx.tree)
+    return None
+
+
+def _names_stored(target: ast.AST) -> Iterator[str]:
+    for sub in ast.walk(target):
+        if isinstance(sub, ast.Name):
+            yield sub.id
+
+
+def _assign_bindings(node: ast.Assign) -> Iterator[tuple[str, Any]]:
+    for target in node.targets:
+        if isinstance(target, ast.Name):
+            yield target.id, node.value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            values = node.value.elts if isinstance(node.value, (ast.Tuple, ast.List)) else None
+            for i, elt in enumerate(target.elts):
+                same = values is not None and len(values) == len(target.elts) and isinstance(elt, ast.Name)
+                for name in _names_stored(elt):
+                    yield name, values[i] if same else None  # type: ignore[index]
+
+
+def _bound_by(node: ast.AST) -> Iterator[tuple[str, Any]]:
+    """(name, bound expression or None when opaque) for every name `node` binds in its scope.
+
+    Every binding form counts, so that a later use never resolves to an earlier, stale value:
+    assignments, loop and `with` targets, imports, definitions, the walrus, `global`, `del`,
+    `except ... as e` and the capture patterns of `match` (`case {"epochs": n}`, `case [*rest]`)."""
+    if isinstance(node, ast.Assign):
+        yield from _assign_bindings(node)
+    elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+        yield node.target.id, node.value
+    elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        yield node.target.id, None
+    elif isinstance(node, (ast.For, ast.AsyncFor)):
+        yield from ((name, None) for name in _names_stored(node.target))
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        for item in node.items:
+            if item.optional_vars is not None:
+                yield from ((name, None) for name in _names_stored(item.optional_vars))
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        yield from (((alias.asname or alias.name).split(".")[0], None) for alias in node.names)
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        yield node.name, None
+    elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+        yield node.target.id, node.value
+    elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        yield from ((name, None) for name in node.names)
+    elif isinstance(node, ast.Delete):
+        yield from ((name, None) for target in node.targets for name in _names_stored(target))
+    elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+        yield node.name, None
+    elif isinstance(node, ast.MatchMapping) and node.rest:
+        yield node.rest, None
+
+
+def bindings(scope: ast.AST) -> dict[str, list[tuple[ast.AST, Any]]]:
+    """name -> [(binding node, bound expression or None when opaque)] in source order."""
+    cached = getattr(scope, "_gl_bindings", None)
+    if cached is not None:
+        return cached
+    found: dict[str, list[tuple[ast.AST, Any]]] = {}
+    for node in walk_no_defs(scope):
+        for name, value in _bound_by(node):
+            found.setdefault(name, []).append((node, value))
+    for entries in found.values():
+        entries.sort(key=lambda e: (e[0].lineno, e[0].col_offset))
+    scope._gl_bindings = found  # type: ignore[attr-defined]
+    return found
+
+
+def reaching(ctx: PythonContext, use: ast.Name, scope: ast.AST) -> tuple[bool, Any]:
+    """(bound in scope?, the expression of the binding that reaches `use`, or None).
+
+    The last binding before the use wins when it sits in a block that encloses the use (so a
+    notebook that rebinds `model` cell after cell resolves each use to its own cell)."""
+    entries = bindings(scope).get(use.id)
+    if not entries:
+        return False, None
+    before = [e for e in entries if _bound_before(e[0], use)]
+    if not before:
+        return True, None
+    stmt, value = before[-1]
+    parent = ctx.parent(stmt)
+    if parent is not scope and parent not in set(ctx.ancestors(use)):
+        return True, None  # bound inside a branch or loop that does not hold the use
+    if isinstance(stmt, ast.NamedExpr):
+        return True, None
+    return True, value
+
+
+def _bound_before(binding: ast.AST, use: ast.Name) -> bool:
+    """The name is bound by `binding` by the time `use` runs. A use inside the binding node sees
+    the binding only in the body it opens (a loop's, a `with`'s or an `except`'s), not in the
+    value being bound (`x = f(x)`, `for x in x`)."""
+    if (binding.lineno, binding.col_offset) >= (use.lineno, use.col_offset):  # type: ignore[attr-defined]
+        return False
+    if not _contains(binding, use):
+        return True
+    if isinstance(binding, (ast.For, ast.AsyncFor)):
+        return not _contains(binding.iter, use) and not _contains(binding.target, use)
+    if isinstance(binding, (ast.With, ast.AsyncWith)):
+        return not any(_contains(item.context_expr, use) for item in binding.items)
+    if isinstance(binding, ast.ExceptHandler):
+        return binding.type is None or not _contains(binding.type, use)
+    return False
+
+
+def _contains(outer: ast.AST, inner: ast.AST) -> bool:
+    lo = (getattr(outer, "lineno", 0), getattr(outer, "col_offset", 0))
+    hi = (getattr(outer, "end_lineno", 0) or 0, getattr(outer, "end_col_offset", 0) or 0)
+    return lo <= (inner.lineno, inner.col_offset) < hi  # type: ignore[attr-defined]
+
+
+def follow(ctx: PythonContext, expr: ast.AST | None, scope: ast.AST, depth: int = 0) -> ast.AST | None:
+    """The expression a Name stands for at that point of the code; None when unknowable."""
+    while isinstance(expr, ast.Name) and depth < 8:
+        bound, value = reaching(ctx, expr, scope)
+        if not bound:
+            if scope is ctx.tree or _is_param(scope, expr.id):
+                return None
+            # a module-level name used inside a function: only a single binding is certain
+            values = assigned(ctx, expr.id, ctx.tree)
+            if not values or len(values) != 1 or not isinstance(values[0], ast.expr):
+                return None
+            value = values[0]
+            if isinstance(value, ast.Name) and value.id == "__greenlint_unknown__":
+                return None
+            scope = ctx.tree
+        if not isinstance(value, ast.expr):
+            return None
+        expr = value
+        depth += 1
+    return expr
+
+
+def same_ref(a: ast.AST | None, b: ast.AST | None) -> bool:
+    da, db = (dotted(a) if a is not None else None), (dotted(b) if b is not None else None)
+    return da is not None and da == db
+
+
+class Args:
+    """A call's keyword arguments with literal `**dict` expansions folded in.
+
+    `get(name)` gives the expression, `MISSING` when certainly absent, or UNKNOWN when an
+    opaque `**kwargs` could carry it.
+    """
+
+    def __init__(self, ctx: PythonContext, call: ast.Call, scope: ast.AST):
+        self.ctx, self.call, self.scope = ctx, call, scope
+        self.explicit: dict[str, Any] = {}
+        self.opaque = False
+        for keyword in call.keywords:
+            if keyword.arg is not None:
+                self.explicit[keyword.arg] = keyword.value
+                continue
+            keys = dict_entries(ctx, keyword.value, scope)
+            if keys is None:
+                self.opaque = True
+            else:
+                for k, v in keys.items():
+                    self.explicit.setdefault(k, v)
+
+    def get(self, name: str, position: int | None = None) -> Any:
+        if name in self.explicit:
+            return self.explicit[name]
+        if position is not None:
+            found = arg(self.call, position)
+            if found is not None:
+                return found
+            if any(isinstance(a, ast.Starred) for a in self.call.args):
+                return UNKNOWN
+        return UNKNOWN if self.opaque else MISSING
+
+    def sets(self, *names: str) -> bool:
+        """Any of `names` is given, and not as None (`early_stopping_rounds=None` is off)."""
+        return any(self.get(n) is not MISSING and not is_none(self.get(n)) for n in names)
+
+    def first(self, names: Iterable[str]) -> Any:
+        """The expression of the first of `names` that is given, else MISSING."""
+        return next((self.get(n) for n in names if self.get(n) is not MISSING), MISSING)
+
+    def has(self, name: str) -> bool | None:
+        value = self.get(name)
+        if value is UNKNOWN:
+            return None
+        return value is not MISSING
+
+
+def dict_entries(ctx: PythonContext, node: ast.AST, scope: ast.AST, depth: int = 0) -> dict[str, Any] | None:
+    """Keys -> value expressions of a dict the code spells out (`{...}`, `dict(a=1)`, a name
+    bound once to one and only changed by literal-key subscripts). None when opaque."""
+    if depth > 4:
+        return None
+    if isinstance(node, ast.Dict):
+        out: dict[str, Any] = {}
+        for k, v in zip(node.keys, node.values):
+            if k is None:
+                inner = dict_entries(ctx, v, scope, depth + 1)
+                if inner is None:
+                    return None
+                out.update(inner)
+            elif isinstance(k, ast.Constant) and isinstance(k.value, str):
+                out[k.value] = v
+            else:
+                return None
+        return out
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
+        out = {}
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                return None
+            out[keyword.arg] = keyword.value
+        return out
+    if isinstance(node, ast.Name):
+        target = follow(ctx, node, scope)
+        if target is None or isinstance(target, ast.Name):
+            return None
+        where = scope if node.id in bindings(scope) else ctx.tree
+        base = dict_entries(ctx, target, where, depth + 1)
+        if base is None:
+            return None
+        # later `params["k"] = v` adds keys; `.update(...)`, `.setdefault`, `|=` make it opaque
+        for sub in ast.walk(where):
+            if isinstance(sub, ast.Assign):
+                for target in sub.targets:
+                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id == node.id:
+                        key = target.slice
+                        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                            base[key.value] = sub.value
+                        else:
+                            return None
+            elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and isinstance(sub.func.value, ast.Name):
+                if sub.func.value.id == node.id and sub.func.attr in ("update", "setdefault", "pop", "__setitem__"):
+                    return None
+            elif isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name) and sub.target.id == node.id:
+                return None
+        return base
+    return None
+
+
+def number_of(ctx: PythonContext, expr: Any, scope: ast.AST) -> float | int | None:
+    """A count the code makes knowable; None otherwise (including `trial.suggest_*`)."""
+    if expr is None or expr is UNKNOWN or expr is MISSING:
+        return None
+    value = const_of(ctx, expr, scope)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
+def const_of(ctx: PythonContext, expr: Any, scope: ast.AST) -> Any:
+    if expr is None or expr is UNKNOWN or expr is MISSING:
+        return UNKNOWN
+    value = ctx.literal(expr, scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else None)
+    if value is UNKNOWN and isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name) \
+            and isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
+        # `configs["epochs"]` of a dict the code spells out (`configs = dict(epochs=10, ...)`)
+        entries = dict_entries(ctx, expr.value, scope)
+        if entries is not None and expr.slice.value in entries:
+            return const_of(ctx, entries[expr.slice.value], scope)
+    if value is UNKNOWN and isinstance(expr, ast.Name):
+        # rebound names (a notebook setting `epochs` twice): the binding that reaches this use
+        target = follow(ctx, expr, scope)
+        if target is not None and not isinstance(target, ast.Name):
+            value = ctx.literal(target, scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else None)
+    return value
+
+
+def is_none(expr: Any) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
+
+
+def fmt(n: float | int) -> str:
+    if isinstance(n, float) and n.is_integer():
+        n = int(n)
+    return f"{n:,}" if isinstance(n, int) else f"{n:g}"
+
+
+def walk_no_defs(node: ast.AST) -> Iterator[ast.AST]:
+    """ast.walk that does not enter nested function, lambda or class bodies."""
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        cur = stack.pop()
+        yield cur
+        if isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        stack.extend(ast.iter_child_nodes(cur))
+
+
+def as_int(n: float) -> float | int:
+    return int(n) if float(n).is_integer() else n
+
+
+def receiver_of(call: ast.Call) -> ast.AST | None:
+    return call.func.value if isinstance(call.func, ast.Attribute) else None
+
+
+def method_calls(ctx: PythonContext, method: str) -> Iterator[ast.Call]:
+    for call in ctx.calls:
+        if isinstance(call.func, ast.Attribute) and call.func.attr == method:
+            yield call
+
+
+def name_mutated(ctx: PythonContext, name: str, scope: ast.AST, methods: set[str]) -> bool:
+    for node in ast.walk(scope):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in methods
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == name
+        ):
+            return True
+    return False
