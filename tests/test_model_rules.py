@@ -264,6 +264,28 @@ def test_gl301_regression_teacher_built_and_loaded_in_the_same_branch():
     """, "GL301", filename="main.py")
 
 
+def test_gl301_name_rebuilt_with_weights_before_training_is_not_reported():
+    # A notebook builds `net` bare to show it, then rebuilds it with weights and trains that one.
+    source = """
+        import torch
+        import torchvision
+        net = torchvision.models.resnet18()
+        print(net)
+        net = torchvision.models.resnet18(weights="DEFAULT")
+        def fit_epoch(net, loader, opt):
+            for x, y in loader:
+                torch.nn.functional.cross_entropy(net(x), y).backward()
+                opt.step()
+        opt = torch.optim.SGD(net.parameters(), lr=0.01)
+        fit_epoch(net, torchvision.datasets.CIFAR10("."), opt)
+    """
+    assert not lint(source, "GL301")
+    # trained before the rebinding: still the from-scratch model
+    rebuild = '        net = torchvision.models.resnet18(weights="DEFAULT")\n'
+    trained_first = source.replace(rebuild, "").rstrip() + "\n" + rebuild
+    assert [f.line for f in lint(trained_first, "GL301")] == [4]
+
+
 def test_gl301_command_line_parsed_in_a_helper():
     # huggingface/pytorch-image-models train.py style: `args, args_text = _parse_args()`.
     (finding,) = lint("""
@@ -377,6 +399,27 @@ def test_gl303_regression_task_head_on_base_checkpoint_is_fine_tuning():
     """, "GL303")
 
 
+def test_gl303_task_head_run_for_inference_is_reported():
+    # A forward-pass benchmark: the head is random, but the body's compute is what runs.
+    (finding,) = lint("""
+        import torch
+        from transformers import AutoModelForSequenceClassification
+        net = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased")
+        net.eval()
+        with torch.no_grad():
+            out = net(torch.randint(0, 1000, (8, 128)))
+    """, "GL303")
+    assert finding.line == 4
+    (finding,) = lint("""
+        import torch
+        from transformers import AutoModelForTokenClassification
+        tagger = AutoModelForTokenClassification.from_pretrained("bert-base-uncased", num_labels=5)
+        with torch.inference_mode():
+            scores = tagger(**batch)
+    """, "GL303")
+    assert finding.line == 4
+
+
 def test_gl303_model_handed_to_a_training_helper_is_not_inference():
     assert not lint("""
         from transformers import AutoModelForMaskedLM
@@ -451,13 +494,96 @@ def test_gl304_regression_small_literal_documents_for_display():
     """, "GL304")
 
 
-def test_gl304_regression_encoder_inside_column_transformer():
-    # optuna/optuna-examples openml/openml_simple.py
+def test_gl304_dense_encoder_inside_a_column_transformer_makes_its_output_dense():
+    # ColumnTransformer keeps sparse output while a part is sparse (sparse_threshold 0.3): the
+    # encoder's dense flag decides, inline, through a name, and in make_column_transformer.
+    inline = lint("""
+        from sklearn.compose import ColumnTransformer
+        from sklearn.preprocessing import OneHotEncoder, StandardScaler
+        prep = ColumnTransformer([("num", StandardScaler(), ["age"]),
+                                  ("cat", OneHotEncoder(sparse=False), ["city", "shop"])])
+    """, "GL304")
+    assert [f.line for f in inline] == [5]
+    named = lint("""
+        from sklearn.compose import make_column_transformer
+        from sklearn.preprocessing import OneHotEncoder
+        part = (OneHotEncoder(sparse_output=False, handle_unknown="ignore"), ["city"])
+        prep = make_column_transformer(part, remainder="passthrough")
+    """, "GL304")
+    assert [f.line for f in named] == [4]
+
+
+def test_gl304_column_transformer_that_is_always_dense_is_not_reported():
     assert not lint("""
         from sklearn.compose import ColumnTransformer
         from sklearn.preprocessing import OneHotEncoder
-        categorical = ("categorical", OneHotEncoder(sparse_output=False, handle_unknown="ignore"), cat)
-        pre = ColumnTransformer([categorical, ("numerical", SimpleImputer(), cont)])
+        prep = ColumnTransformer([("cat", OneHotEncoder(sparse_output=False), ["city"])], sparse_threshold=0)
+    """, "GL304")
+
+
+def test_gl304_toarray_on_the_transform_of_an_encoder_handed_in():
+    # The encoder is a parameter: `.toarray()` exists only on sparse matrices, so its output is sparse.
+    (finding,) = lint("""
+        import pandas as pd
+        def encode_column(frame, encoder, column):
+            values = encoder.transform(frame[[column]]).toarray()
+            return pd.DataFrame(values)
+    """, "GL304")
+    assert finding.line == 4 and "encoder.transform" in finding.message
+
+
+def test_gl304_text_list_grown_at_run_time_is_not_a_small_literal():
+    (finding,) = lint("""
+        import pandas as pd
+        from sklearn.feature_extraction.text import CountVectorizer
+        from sklearn.naive_bayes import MultinomialNB
+        documents = []
+        for text in pd.read_csv("reviews.csv")["body"]:
+            documents.append(text.lower())
+        X = CountVectorizer(max_features=3000).fit_transform(documents).toarray()
+        MultinomialNB().fit(X, labels)
+    """, "GL304")
+    assert finding.line == 8
+
+
+def test_gl304_one_column_or_row_of_a_sparse_matrix_is_a_vector():
+    assert not lint("""
+        from sklearn.feature_extraction.text import CountVectorizer
+        X = CountVectorizer().fit_transform(load_texts())
+        flags = X[:, -3].toarray().ravel()
+        first = X[0].todense()
+        score(flags, first)
+    """, "GL304")
+
+
+def test_gl304_transformer_chained_on_literal_documents_is_still_small():
+    assert not lint("""
+        import numpy as np
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+        docs = np.array(["red fox", "lazy dog", "red dog"])
+        counts = CountVectorizer().fit_transform(docs).toarray()
+        weights = TfidfTransformer(norm=None).fit_transform(counts).toarray()
+        total = weights.sum()
+    """, "GL304")
+
+
+def test_gl304_encoding_a_few_literal_rows_or_assembling_a_frame_for_display_is_not_reported():
+    assert not lint("""
+        import pandas as pd
+        from sklearn.preprocessing import OneHotEncoder
+        enc = OneHotEncoder().fit(pd.read_csv("shops.csv")[["kind"]])
+        sample = pd.DataFrame([["a", "bakery"], ["b", "florist"]], columns=["name", "kind"])
+        arr = enc.transform(sample[["kind"]]).toarray()
+        print(arr)
+    """, "GL304")
+    assert not lint("""
+        import pandas as pd
+        from sklearn.preprocessing import OneHotEncoder
+        shops = pd.read_csv("shops.csv")
+        kind_arr = OneHotEncoder().fit_transform(shops[["kind"]]).toarray()
+        kind_frame = pd.DataFrame(kind_arr)
+        shown = pd.concat([shops[["name"]], kind_frame], axis=1)
+        shown.head()
     """, "GL304")
 
 

@@ -17,8 +17,8 @@ from ..rules import data_path
 from .python_values import value_of
 from .testing_code import in_test_code
 from .training_flow import (
-    DATA_CALL, TRAIN_HELPER, binding_key, external_training_call, flow, only_random_inputs, synthetic_data_only,
-    training_evidence, unconditional_checkpoint_load,
+    DATA_CALL, TRAIN_HELPER, binding_key, external_training_call, flow, live_statements, only_random_inputs,
+    reached_while_live, synthetic_data_only, training_evidence, unconditional_checkpoint_load,
 )
 from .transformers_names import is_auto_model_class, is_model_class
 
@@ -364,7 +364,11 @@ def _training_call(ctx: PythonContext, call: ast.Call, library: str, name: str) 
     tainted = flow(ctx).taint(keys)
     if unconditional_checkpoint_load(ctx, tainted, call):
         return None
-    evidence = training_evidence(ctx, tainted) or external_training_call(ctx, tainted)
+    # A name rebound to another model later (a notebook rebuilding `model` cell after cell) holds
+    # the from-scratch one only until then: training after that is another model's.
+    live = live_statements(ctx, call, keys)
+    accept = None if live is None else (lambda c: reached_while_live(ctx, c, live, tainted))
+    evidence = training_evidence(ctx, tainted, accept=accept) or external_training_call(ctx, tainted, accept=accept)
     if evidence is None:
         return None
     aliases = set(model_names) | {k for k in tainted if k in model_names}

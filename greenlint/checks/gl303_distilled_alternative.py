@@ -167,11 +167,38 @@ def _pipeline_load(ctx: PythonContext, call: ast.Call, q: str) -> Load | None:
     return (model, "pipeline") if model else None
 
 
+_NO_GRAD = ("torch.no_grad", "torch.inference_mode", "torch.autograd.no_grad", "torch.autograd.grad_mode.no_grad")
+
+
+def _runs_for_inference(ctx: PythonContext, call: ast.Call) -> bool:
+    """The loaded model is put in evaluation mode (`model.eval()`) or called under
+    `torch.no_grad()` / `torch.inference_mode()`: the file runs it, it does not train it."""
+    keys, _ = binding_key(ctx, call)
+    tainted = flow(ctx).taint(keys) if keys else set()
+    if not tainted:
+        return False
+    for other in ctx.calls:
+        if isinstance(other.func, ast.Attribute) and other.func.attr == "eval" and not other.args \
+                and (dotted(other.func.value) or "") in tainted:
+            return True
+    for block in ctx.nodes_of(ast.With):
+        if any(isinstance(i.context_expr, ast.Call) and ctx.qualname(i.context_expr.func) in _NO_GRAD
+               for i in block.items):  # type: ignore[attr-defined]
+            if any(isinstance(c, ast.Call) and (dotted(c.func) or "") in tainted for c in ast.walk(block)):
+                return True
+    return False
+
+
 def _from_pretrained_load(ctx: PythonContext, call: ast.Call, q: str) -> Load | None:
+    """A checkpoint loaded by id. A new task head on a base checkpoint (or `num_labels=`) starts
+    random and is there to be fine-tuned, unless the file runs it for inference (a benchmark of
+    the forward pass)."""
     model = _string(ctx, arg(call, 0, "pretrained_model_name_or_path"))
-    if model and kwarg(call, "num_labels") is None and not _new_task_head(q, model):
-        return model, "from_pretrained"
-    return None
+    if not model:
+        return None
+    if (kwarg(call, "num_labels") is not None or _new_task_head(q, model)) and not _runs_for_inference(ctx, call):
+        return None
+    return model, "from_pretrained"
 
 
 def _sentence_transformers_load(ctx: PythonContext, call: ast.Call, q: str) -> Load | None:

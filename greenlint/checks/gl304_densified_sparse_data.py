@@ -8,7 +8,7 @@ from typing import Any
 
 from . import detector
 from ..finding import Severity
-from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, kwarg
+from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
 from .python_values import bound_values
 
 # Transformers whose output is a scipy.sparse matrix unless told otherwise.
@@ -87,18 +87,51 @@ def _outputs_sparse(ctx: PythonContext, ctor: ast.Call) -> bool:
     return True
 
 
+# Containers built from their first argument: a frame or array of a few literal rows is as small.
+_WRAPPERS = {"DataFrame", "Series", "array", "asarray"}
+# Methods whose result has the rows of the value they are called on.
+_SAME_ROWS = {"toarray", "todense"} | SPARSE_METHODS
+# Calls and statements that grow a list after its literal: it is built at run time.
+_GROWING = {"append", "extend", "insert", "update", "add"}
+
+
+def _grown(ctx: PythonContext, name: str) -> bool:
+    """The code appends to, extends or adds to the value of `name` (`corpus = []` then
+    `corpus.append(doc)` in a loop): the literal is only its starting point."""
+    for node in ctx.walk():
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _GROWING \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == name:
+            return True
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            return True
+    return False
+
+
 def _small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50) -> bool:
-    """A handful of example documents or rows written in the code."""
+    """A handful of example documents or rows written in the code (also as a DataFrame or array
+    of them, or columns selected from one); a list the code grows is not one."""
     if node is None:
         return False
+    if isinstance(node, ast.Subscript):  # `frame[["col"]]`: the same rows
+        return _small_literal(ctx, node.value, limit)
+    if isinstance(node, ast.Call) and call_name(node) in _WRAPPERS and node.args:
+        return _small_literal(ctx, node.args[0], limit)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        # the same rows after a transformer or a format change: `tfidf.fit_transform(count.fit_transform(docs))`
+        if node.func.attr in ("fit_transform", "transform") and node.args:
+            return _small_literal(ctx, node.args[0], limit)
+        if node.func.attr in _SAME_ROWS:
+            return _small_literal(ctx, node.func.value, limit)
     if isinstance(node, ast.Name):
         values = bound_values(ctx, node)
-        return len(values) == 1 and _small_literal(ctx, values[0], limit)
+        return len(values) == 1 and not _grown(ctx, node.id) and _small_literal(ctx, values[0], limit)
     if isinstance(node, (ast.List, ast.Tuple)):
-        return len(node.elts) <= limit and all(
+        return 0 < len(node.elts) <= limit and all(
             isinstance(e, (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.UnaryOp)) or _literal_text(ctx, e)
             for e in node.elts
         )
+    if isinstance(node, ast.Dict):  # `DataFrame({"col": [...], ...})`
+        return bool(node.values) and all(_small_literal(ctx, v, limit) for v in node.values)
     return False
 
 
@@ -113,6 +146,18 @@ def _literal_text(ctx: PythonContext, node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
+def _is_int_index(node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool)
+
+
+def _one_row_or_column(node: ast.Subscript) -> bool:
+    """An integer index in a dimension selects one row or one column."""
+    parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    return any(_is_int_index(p) for p in parts)
+
+
 def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> tuple[str, ast.Call] | None:
     """(description, producing call) when `node` is known to hold a scipy.sparse matrix."""
     if node is None or depth > 6:
@@ -125,7 +170,11 @@ def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> t
             method = node.func.attr
             if method in ("fit_transform", "transform"):
                 ctor = _transformer_call(ctx, node.func.value)
-                if ctor is not None and _outputs_sparse(ctx, ctor):
+                if ctor is None:
+                    # Not known here (a parameter, an attribute): a dense array has no `.toarray()`,
+                    # so the densifying call itself says this output is sparse.
+                    return f"`{dotted(node.func.value) or call_name(node)}.{method}`", node
+                if _outputs_sparse(ctx, ctor):
                     return f"`{call_name(ctor)}.{method}`", node
             elif method in SPARSE_METHODS:
                 return sparse_origin(ctx, node.func.value, depth + 1)
@@ -133,6 +182,8 @@ def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> t
             return None
         return None
     if isinstance(node, ast.Subscript):
+        if _one_row_or_column(node):
+            return None  # `X[:, -1]`, `X[0]`: a vector, not the matrix
         return sparse_origin(ctx, node.value, depth + 1)
     if isinstance(node, ast.Name):
         values = bound_values(ctx, node)
@@ -144,8 +195,9 @@ def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> t
     return None
 
 
-# Wrappers that only relabel a result for display (`pd.DataFrame(enc.transform(x), columns=...)`).
-_RELABEL_CALLS = {"DataFrame", "Series"}
+# Wrappers that only relabel or assemble a result for display (`pd.DataFrame(enc.transform(x),
+# columns=...)`, `pd.concat([frame, encoded], axis=1)`): what they build is shown or computed with.
+_RELABEL_CALLS = {"DataFrame", "Series", "concat"}
 
 
 def _only_displayed(ctx: PythonContext, call: ast.AST, _depth: int = 0) -> bool:
@@ -299,7 +351,7 @@ def _dense_encoders(ctx: PythonContext) -> None:
         flag = next((kwarg(call, n) for n in flag_names if kwarg(call, n) is not None), None)
         if flag is None or ctx.literal(flag) is not False:
             continue
-        if _encodes_labels_or_literals(ctx, call) or _in_column_transformer(ctx, call) or _output_only_displayed(ctx, call) \
+        if _encodes_labels_or_literals(ctx, call) or _dense_whatever_the_encoder(ctx, call) or _output_only_displayed(ctx, call) \
                 or _output_reshaped_to_tensor(ctx, call):
             continue
         spelled = next(n for n in flag_names if kwarg(call, n) is not None)
@@ -313,22 +365,34 @@ def _dense_encoders(ctx: PythonContext) -> None:
         )
 
 
-def _in_column_transformer(ctx: PythonContext, ctor: ast.Call) -> bool:
-    """Inside a ColumnTransformer the output is merged with the other columns and densified anyway
-    when the result is mostly dense (its `sparse_threshold`): the flag is not the cost driver."""
+_COLUMN_TRANSFORMERS = ("ColumnTransformer", "make_column_transformer")
+
+
+def _column_transformer_of(ctx: PythonContext, ctor: ast.Call) -> ast.Call | None:
+    """The ColumnTransformer the encoder is a part of (built inline, or through a name such as
+    a `("onehot", encoder, columns)` tuple), or None."""
     holder = None
     for anc in ctx.ancestors(ctor):
-        if isinstance(anc, ast.Call) and call_name(anc) in ("ColumnTransformer", "make_column_transformer"):
-            return True
+        if isinstance(anc, ast.Call) and call_name(anc) in _COLUMN_TRANSFORMERS:
+            return anc
         if isinstance(anc, ast.Assign):
             holder = {t.id for t in anc.targets if isinstance(t, ast.Name)}
             break
-    if holder:
-        for call in ctx.calls:
-            if call_name(call) in ("ColumnTransformer", "make_column_transformer"):
-                if any(isinstance(n, ast.Name) and n.id in holder for n in ast.walk(call)):
-                    return True
-    return False
+    for call in ctx.calls if holder else []:
+        if call_name(call) in _COLUMN_TRANSFORMERS and any(isinstance(n, ast.Name) and n.id in holder for n in ast.walk(call)):
+            return call
+    return None
+
+
+def _dense_whatever_the_encoder(ctx: PythonContext, ctor: ast.Call) -> bool:
+    """Inside a ColumnTransformer the dense flag makes the whole combined output dense: the
+    ColumnTransformer returns a sparse matrix when a part is sparse and the overall density is
+    under its `sparse_threshold` (0.3 by default). Only `sparse_threshold=0` makes the output
+    dense whatever the encoder does; then the flag costs nothing."""
+    column_transformer = _column_transformer_of(ctx, ctor)
+    if column_transformer is None:
+        return False
+    return ctx.literal(kwarg(column_transformer, "sparse_threshold")) in (0, 0.0)
 
 
 def _encoder_outputs(ctx: PythonContext, ctor: ast.Call) -> list[ast.Call] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..frontends.python import PythonContext, arg, call_name, dotted
 
@@ -296,17 +296,19 @@ def _method_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tain
     return False
 
 
-def training_evidence(ctx: PythonContext, tainted: set[str], model_names: set[str] | None = None) -> ast.AST | None:
+def training_evidence(ctx: PythonContext, tainted: set[str], model_names: set[str] | None = None,
+                      accept: Callable[[ast.Call], bool] | None = None) -> ast.AST | None:
     """The first call that trains something derived from `tainted` names, or None.
 
     Counts: `x.fit(data...)` / `fit_generator` / `train_on_batch` on a tainted object, a
     `...Trainer` built over it whose `train()`/`fit()` is called, `trainer.fit(model)`,
     `loss.backward()` on a tainted loss, `optimizer.step()` on a tainted optimizer. Fits whose
-    data are random tensors (benchmarks) do not count.
+    data are random tensors (benchmarks) do not count. `accept`, when given, filters the calls.
     """
     for call in ctx.calls:
         if isinstance(call.func, ast.Attribute) and _method_trains(ctx, call, call.func, tainted):
-            return call
+            if accept is None or accept(call):
+                return call
     return None
 
 
@@ -337,7 +339,8 @@ def _is_optimizer(ctx: PythonContext, node: ast.AST) -> bool:
     return False
 
 
-def external_training_call(ctx: PythonContext, tainted: set[str]) -> ast.Call | None:
+def external_training_call(ctx: PythonContext, tainted: set[str],
+                           accept: Callable[[ast.Call], bool] | None = None) -> ast.Call | None:
     """`train_one_epoch(model, criterion, loader, optimizer, ...)` imported from a sibling module
     (DeiT's and ConvNeXt's main.py keep the loop in engine.py): a training helper this file
     cannot see into, handed both the model and an optimizer."""
@@ -354,7 +357,7 @@ def external_training_call(ctx: PythonContext, tainted: set[str]) -> ast.Call | 
         values = list(call.args) + [k.value for k in call.keywords]
         if not any(refs(v) & tainted for v in values):
             continue
-        if any(_is_optimizer(ctx, v) for v in values):
+        if any(_is_optimizer(ctx, v) for v in values) and (accept is None or accept(call)):
             return call
     return None
 
@@ -401,4 +404,79 @@ def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: as
             if refs(call.func.value) & names:
                 if all(id(a) in guards for a in ctx.ancestors(call) if isinstance(a, _CONDITIONS)):
                     return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------
+# Rebinding: where the object a name holds stops being reachable through it
+# ---------------------------------------------------------------------------------------
+
+
+def _statement_in(body: list[ast.stmt], node: ast.AST, ctx: PythonContext) -> ast.stmt | None:
+    """The statement of `body` that contains `node` (itself or an ancestor)."""
+    ids = {id(s) for s in body}
+    for candidate in [node, *ctx.ancestors(node)]:
+        if id(candidate) in ids:
+            return candidate  # type: ignore[return-value]
+    return None
+
+
+def _rebinds(stmt: ast.stmt, names: set[str]) -> bool:
+    """`stmt` binds every name of `names` to a value that does not come from them
+    (`model = create_model()`, not `model = model.cuda()`)."""
+    if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
+        return False
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    bound = {k for t in targets for k in target_keys(t)}
+    return names <= bound and not refs(stmt.value) & names
+
+
+def live_statements(ctx: PythonContext, call: ast.Call, names: set[str]) -> list[ast.stmt] | None:
+    """The statements of the straight-line body around `call` during which `names` still hold
+    what `call` built: from its statement up to the one that rebinds all of them to something
+    else (a notebook that rebuilds `model` cell after cell). None when nothing rebinds them."""
+    scope = ctx.enclosing_function(call) or ctx.tree
+    body = getattr(scope, "body", [])
+    plain = {n for n in names if "." not in n}
+    start = _statement_in(body, call, ctx)
+    if start is None or not plain:
+        return None
+    index = body.index(start)
+    for end in range(index + 1, len(body)):
+        if _rebinds(body[end], plain):
+            return body[index:end]
+    return None
+
+
+def _functions_reaching(ctx: PythonContext, node: ast.AST) -> set[str]:
+    """Names of the file's functions whose call can run `node`: the functions around it and,
+    transitively, the functions that call those."""
+    found = {f.name for f in ctx.ancestors(node) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    changed = True
+    while changed:
+        changed = False
+        for name, func in ctx.functions.items():
+            if name in found:
+                continue
+            if any(isinstance(c, ast.Call) and call_name(c) in found for c in ast.walk(func)):
+                found.add(name)
+                changed = True
+    return found
+
+
+def reached_while_live(ctx: PythonContext, evidence: ast.AST, live: list[ast.stmt], names: set[str]) -> bool:
+    """`evidence` runs while `names` hold the object: it sits in one of the `live` statements
+    (not in a `def` there, which only defines), or a live statement calls a function that runs it
+    and hands it one of `names`."""
+    defined = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    inside_def = any(isinstance(a, defined) for a in ctx.ancestors(evidence))
+    if not inside_def:
+        return any(evidence is n for stmt in live for n in ast.walk(stmt))
+    runners = _functions_reaching(ctx, evidence)
+    for stmt in live:
+        if isinstance(stmt, defined):
+            continue
+        for sub in ast.walk(stmt):
+            if isinstance(sub, ast.Call) and call_name(sub) in runners and refs(sub) & names:
+                return True
     return False
