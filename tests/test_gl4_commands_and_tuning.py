@@ -102,6 +102,8 @@ def test_gl4_shell_script_flags_and_variables(tmp_path):
           --worker-pool-spec=machine-type=n1-standard-4,accelerator-type=NVIDIA_TESLA_K80
         aws ec2 run-instances --instance-type p2.xlarge --region eu-north-1
         az group create --name rg --location eastus
+        gcloud compute ssh vm1 --zone us-central1-a
+        aws lambda get-function --function-name f --region us-east-1
         """)
     found = {(f["code"], f["line"], f["column"]) for f in run_cli(path, "GL401,GL402")}
     assert found == {("GL401", 2, 8), ("GL402", 4, 66), ("GL402", 5, 39)}

@@ -199,6 +199,12 @@ _REGION_FLAGS = {"region", "regions", "zone", "zones", "location"}
 _NON_COMPUTE = {"s3", "s3api", "storage", "group", "acr", "ecr", "iam", "kms", "keyvault", "secretsmanager", "secrets",
                 "logs", "artifacts", "dns", "route53", "cloudtrail", "billing", "sts", "login", "auth", "source",
                 "buckets", "bucket", "resources", "deployment-manager", "projects", "organizations"}
+# Verbs that address something already placed (`gcloud compute ssh --zone`, `aws lambda get-function
+# --region`) or run nothing in the cloud (`gcloud ml-engine local train`): the command that creates it
+# is the one that places it.
+_ADDRESSING_VERBS = {"ssh", "scp", "logs", "predict", "stream-logs", "wait", "cancel", "invoke", "local", "explain",
+                     "tail", "read", "connect", "port-forward", "copy-files"}
+_ADDRESSING_PREFIXES = ("describe", "list", "get", "delete", "remove", "undeploy", "stop", "show")
 # Data-only CLIs (`gsutil mb -l`, `bq mk --location`).
 _DATA_CLIS = {"gsutil", "bq"}
 # `gcloud config set compute/region us-central1`, `aws configure set region us-east-1`.
@@ -211,7 +217,7 @@ def _cli_region_values(command: ShellCommand) -> Iterator[tuple[str, int]]:
     if command.cloud is None or command.program in _DATA_CLIS:
         return
     subcommands = command.subcommands()
-    if set(subcommands) & _NON_COMPUTE:
+    if set(subcommands) & (_NON_COMPUTE | _ADDRESSING_VERBS) or any(w.startswith(_ADDRESSING_PREFIXES) for w in subcommands):
         return
     if subcommands[:2] in (["config", "set"], ["configure", "set"]) and len(subcommands) >= 4:
         if subcommands[2].lower() in _CONFIG_REGION_KEYS:
