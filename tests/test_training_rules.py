@@ -1289,3 +1289,120 @@ def test_hf_optimizers_pair_with_a_schedule_over_the_run_is_a_fixed_budget_note(
         "IntervalStrategy\n", "IntervalStrategy, get_cosine_schedule_with_warmup\nEPOCHS = 20\n")
     (finding,) = lint(source)
     assert finding.severity == Severity.NOTE and "get_cosine_schedule_with_warmup(num_training_steps=len(dl) * EPOCHS)" in finding.message
+
+
+# ---- training_facts: the runs the training rules ask about ----------------------------------
+
+
+def _context(source: str):
+    from greenlint.frontends.base import LintRequest
+    from greenlint.frontends.python import PythonContext, parse
+
+    text = textwrap.dedent(source)
+    return PythonContext(LintRequest("x.py", "python", {}, {}), text, parse(text))
+
+
+def _calls(ctx, attr):
+    return [c for c in ctx.calls if getattr(c.func, "attr", getattr(c.func, "id", None)) == attr]
+
+
+def test_facts_keras_fit_reads_validation_and_the_epochs_left_after_initial_epoch():
+    from greenlint.checks.training_facts import keras_fit
+    from greenlint.checks.training_values import MISSING
+
+    ctx = _context("""
+        from tensorflow import keras
+        net = keras.Sequential([keras.layers.Dense(4)])
+        total = 40
+        net.fit(xs, ys, epochs=total, initial_epoch=15, validation_split=0.2, callbacks=[keras.callbacks.CSVLogger("l")])
+        net.fit(xs, ys, validation_split=0.0)
+    """)
+    first, second = (keras_fit(ctx, c) for c in _calls(ctx, "fit"))
+    assert first.framework == "keras" and first.model.id == "net" and first.data.id == "xs"
+    assert (first.epochs.n, first.epochs.planned) == (25, 40)
+    assert first.validation.value == 0.2 and first.callbacks.elts[0].func.attr == "CSVLogger"
+    assert second.validation is MISSING and (second.epochs.n, second.epochs.default) == (1, True)
+
+
+def test_facts_keras_fit_is_none_for_a_model_of_another_library():
+    from greenlint.checks.training_facts import keras_fit
+
+    ctx = _context("""
+        import keras
+        from sklearn.linear_model import LogisticRegression
+        clf = LogisticRegression()
+        clf.fit(a, b)
+    """)
+    assert [keras_fit(ctx, c) for c in _calls(ctx, "fit")] == [None]
+
+
+def test_facts_hf_trainer_reads_its_arguments_and_drops_an_eval_set_that_is_the_training_set():
+    from greenlint.checks.training_facts import hf_trainer
+    from greenlint.checks.training_values import MISSING
+
+    ctx = _context("""
+        from transformers import Trainer, TrainingArguments
+        cfg = TrainingArguments("out", num_train_epochs=12, eval_strategy="epoch", lr_scheduler_type="cosine")
+        a = Trainer(model=m, args=cfg, train_dataset=tr, eval_dataset=va)
+        b = Trainer(model=m, args=cfg, train_dataset=tr, eval_dataset=tr)
+        c = Trainer(model=m, args=TrainingArguments("out", max_steps=500), train_dataset=tr, eval_dataset=va)
+    """)
+    a, b, c = (hf_trainer(ctx, call) for call in _calls(ctx, "Trainer"))
+    assert a.framework == "transformers" and a.validation.id == "va" and a.epochs.n == 12
+    assert a.schedule == 'lr_scheduler_type="cosine"'
+    assert b.validation is MISSING
+    assert c.epochs.n is None  # max_steps decides the length, not the epochs
+
+
+def test_facts_lightning_trainer_defaults_and_validation_fit():
+    from greenlint.checks.training_facts import lightning_trainer
+    from greenlint.checks.training_values import MISSING
+
+    ctx = _context("""
+        import pytorch_lightning as pl
+        t1 = pl.Trainer()
+        t1.fit(model, train_loader, val_loader)
+        t2 = pl.Trainer(max_epochs=30, limit_val_batches=0)
+        t2.fit(model, train_loader, val_loader)
+        t3 = pl.Trainer(max_epochs=30, max_time="00:01:00:00")
+    """)
+    t1, t2, t3 = (lightning_trainer(ctx, call) for call in _calls(ctx, "Trainer"))
+    assert (t1.epochs.n, t1.epochs.default) == (1000, True) and t1.validation.func.attr == "fit"
+    assert t2.epochs.n == 30 and t2.validation is MISSING
+    assert t3.epochs.n is None
+
+
+def test_facts_epoch_loop_counts_epochs_only_of_a_loop_that_trains():
+    import ast
+
+    from greenlint.checks.training_facts import epoch_loop
+
+    ctx = _context("""
+        import torch
+        for epoch in range(5, 25):
+            loss = model(x).sum()
+            loss.backward()
+            opt.step()
+        for epoch in range(50):
+            print(epoch)
+    """)
+    trains, prints = (epoch_loop(ctx, loop) for loop in ctx.nodes_of(ast.For))
+    assert trains.framework == "pytorch" and trains.epochs.n == 20
+    assert prints is None
+
+
+def test_facts_training_runs_lists_every_run_in_source_order_with_its_framework():
+    from greenlint.checks.training_facts import training_runs
+
+    ctx = _context("""
+        import xgboost as xgb
+        from tensorflow import keras
+        from transformers import Trainer
+        booster = xgb.train(params, dtrain, 100)
+        net = keras.Sequential([])
+        net.fit(x, y, epochs=3)
+        trainer = Trainer(model=m)
+        trainer.train()
+    """)
+    assert [(r.framework, r.call.lineno) for r in training_runs(ctx)] == [
+        ("xgboost", 5), ("keras", 7), ("transformers", 9)]

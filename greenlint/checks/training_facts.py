@@ -1,95 +1,233 @@
-"""Facts about training code shared by GL201-GL203: which constructor built an object, the classes
-a file defines, the trainer and argument classes of the libraries, which `backward()` calls are
-gradient steps of a training run, and names that look like training or validation data.
-Not a rule.
+"""Training facts: the one place GL201-GL203 ask which code trains, and how. Not a rule.
+
+A run is a `TrainingRun(call, framework, model, data, validation, epochs, callbacks, args,
+config)` with `schedule` computed on first use; its epoch or round count is a `Count(expr, n,
+planned, default)`. Expressions are MISSING (`training_values.MISSING`) when not given and
+UNKNOWN when an opaque `**kwargs` could carry them; a count the code does not make knowable has
+`n=None`. Nothing is guessed: a reader that cannot tell returns None.
+
+Readers (one call or loop in, one run or None out):
+- `keras_fit(ctx, call)`: `model.fit(...)` of a Keras model (validation_data / validation_split,
+  epochs less `initial_epoch`, callbacks).
+- `hf_trainer(ctx, call)`: a Hugging Face / TRL trainer constructor; `config` is its
+  `TrainingArguments`, the epochs `num_train_epochs` unless `max_steps` overrides them;
+  `validation` is the eval set unless it is the training set.
+- `lightning_trainer(ctx, call)`: a Lightning `Trainer(...)`; `validation` is the first of its
+  `fit` calls that runs a validation loop (`lightning_fit_validates`).
+- `epoch_loop(ctx, for_node)`: a hand-written epoch loop that takes training steps.
+
+Whole-file questions:
+- `training_runs(ctx)`: every call that starts training (fit of a deep-learning or boosting
+  model, `xgboost/lightgbm/catboost.train`, `Trainer.train()`, gradient steps), source order.
+- `arguments_train(ctx, args_call)`: a trainer built with these `TrainingArguments` is trained.
+- `backward_calls(ctx)`: `backward()` calls that are gradient steps of a training run.
+- `run.schedule`: the learning-rate schedule planned over the whole run (`training_schedules`).
+- `is_val_name` / `is_train_name` / `name_tokens`: identifiers that name held-out or training data.
+- Library tables: `HF_TRAINERS`, `HF_ARGS`, `PL_TRAINERS`; `hf_trainer_class`, `fits_of`.
+
+Boosting runs (`xgboost.train`, `lightgbm.train`, estimator `fit(eval_set=...)`) are still read
+by GL201's boosting module; their readers belong here next.
 """
 from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
-from ..frontends.python import PythonContext, call_name, dotted
-from .training_values import follow, method_calls, receiver_of, scope_of, walk_no_defs
-
-
-def local_classes(ctx: PythonContext) -> dict[str, ast.ClassDef]:
-    cached = getattr(ctx, "_gl_classes", None)
-    if cached is None:
-        cached = {n.name: n for n in ctx.walk() if isinstance(n, ast.ClassDef)}
-        ctx._gl_classes = cached  # type: ignore[attr-defined]
-    return cached
+from ..frontends.python import UNKNOWN, PythonContext, kwarg
+from .training_loops import backward_calls, epoch_count, has_train_step
+from .training_loops import names_in  # noqa: F401  re-exported: the rules read loop facts here
+from .training_schedules import LIGHTNING_BUDGET, callback_schedule, configure_optimizers_methods, hf_schedule, make_budget, schedules_in, scopes_up
+from .training_values import Args, MISSING, class_bases, class_methods, const_of, constructor, ctor_name, is_none, local_class, method_calls, number_of, receiver_of, same_ref, scope_of
 
 
-def class_bases(ctx: PythonContext, cls: ast.ClassDef, depth: int = 0) -> Iterator[str]:
-    """Qualified names of the bases of a class defined in the file, through local bases."""
-    if depth > 6:
-        return
-    for base in cls.bases:
-        name = ctx.qualname(base)
-        if name:
-            yield name
-        elif isinstance(base, ast.Name) and base.id in local_classes(ctx) and local_classes(ctx)[base.id] is not cls:
-            yield from class_bases(ctx, local_classes(ctx)[base.id], depth + 1)
+@dataclass(frozen=True)
+class Count:
+    """An epoch or boosting-round count as the code writes it.
+
+    `expr`: the expression, MISSING when left to the library's default, UNKNOWN when an opaque
+    `**kwargs` could carry it. `n`: the count this run trains, None when not knowable.
+    `planned`: the count a learning-rate schedule is planned over (Keras's `initial_epoch`
+    resumes a run: it trains `n` epochs of the `planned` ones). `default`: `n` is the library's."""
+
+    expr: Any
+    n: float | None
+    planned: float | None = None
+    default: bool = False
 
 
-def local_class(ctx: PythonContext, func: ast.AST) -> ast.ClassDef | None:
-    if isinstance(func, ast.Name) and ctx.qualname(func) is None:
-        return local_classes(ctx).get(func.id)
-    return None
+@dataclass(eq=False)
+class TrainingRun:
+    """One training run. `call`: the node that trains or configures it (`fit`, `train`, a trainer
+    constructor, `backward()`, or the `for` statement of a hand-written epoch loop). `framework`:
+    "keras", "transformers", "lightning", "xgboost", "lightgbm", "catboost" or "pytorch".
+    `model`, `data`, `validation`, `callbacks`: expressions (MISSING when not given, UNKNOWN when
+    an opaque `**kwargs` could carry them); `validation` is MISSING when the held-out data is the
+    training data. `epochs`: a Count, or None when not read for this kind of run. `args`: the
+    call's arguments; `config`: the arguments of its configuration object (`TrainingArguments`),
+    None when not in view. `schedule` (computed on first use): the learning-rate schedule planned
+    over the whole run, as `Name(horizon=...)`, or None."""
+
+    ctx: PythonContext = field(repr=False)
+    call: ast.AST
+    framework: str
+    model: Any = MISSING
+    data: Any = MISSING
+    validation: Any = MISSING
+    epochs: Count | None = None
+    callbacks: Any = MISSING
+    args: Args | None = field(default=None, repr=False)
+    config: Args | None = field(default=None, repr=False)
+
+    @cached_property
+    def schedule(self) -> str | None:
+        return _planned_schedule(self)
 
 
-def class_methods(ctx: PythonContext, cls: ast.ClassDef, depth: int = 0) -> dict[str, ast.FunctionDef]:
-    """Methods of a local class, including those of its local bases."""
-    methods: dict[str, ast.FunctionDef] = {}
-    if depth > 6:
-        return methods
-    for base in cls.bases:
-        if isinstance(base, ast.Name) and ctx.qualname(base) is None and base.id in local_classes(ctx):
-            other = local_classes(ctx)[base.id]
-            if other is not cls:
-                methods.update(class_methods(ctx, other, depth + 1))
-    for stmt in cls.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            methods[stmt.name] = stmt  # type: ignore[assignment]
-    return methods
+def _plain_run(ctx: PythonContext, call: ast.Call, framework: str, model: Any) -> TrainingRun:
+    return TrainingRun(ctx, call, framework, model=model if model is not None else MISSING)
 
 
-def constructor(ctx: PythonContext, expr: ast.AST | None, scope: ast.AST, depth: int = 0) -> ast.Call | None:
-    """The call that built the object `expr` refers to, when the code makes it unique."""
-    if expr is None or depth > 5:
+def _planned_schedule(run: TrainingRun) -> str | None:
+    """The schedule over the whole run: where each framework builds it."""
+    ctx, epochs = run.ctx, run.epochs
+    if epochs is None or epochs.n is None or run.args is None:
         return None
-    if isinstance(expr, ast.Name):
-        target = follow(ctx, expr, scope)
-        return constructor(ctx, target, scope, depth + 1) if target is not None and target is not expr else None
-    if isinstance(expr, ast.Call):
-        # `build_model()` defined in the file: what does it return?
-        if isinstance(expr.func, ast.Name) and ctx.qualname(expr.func) is None and expr.func.id in ctx.functions:
-            function = ctx.functions[expr.func.id]
-            returns = [n.value for n in walk_no_defs(function) if isinstance(n, ast.Return) and n.value is not None]
-            built = [constructor(ctx, r, function, depth + 1) for r in returns]
-            if built and all(b is not None for b in built):
-                quals = {ctor_name(ctx, b) for b in built}
-                if len(quals) == 1:
-                    return built[0]
-            return None
-        # `Model(...).compile()` style chains are not constructors; `.set_params` changes them
-        return expr
+    scope = run.args.scope
+    if run.framework == "keras":
+        budget = make_budget(ctx, epochs.planned, epochs.expr)
+        return callback_schedule(ctx, run.callbacks, scope) or schedules_in(ctx, scopes_up(ctx, scope), budget)
+    if run.framework == "transformers" and run.config is not None:
+        budget = make_budget(ctx, epochs.n, epochs.expr)
+        return hf_schedule(ctx, run.config, run.config.scope, run.args, scope, budget)
+    if run.framework == "lightning":
+        budget = make_budget(ctx, epochs.n, epochs.expr, LIGHTNING_BUDGET)
+        return schedules_in(ctx, configure_optimizers_methods(ctx), budget)
     return None
 
 
-def ctor_name(ctx: PythonContext, call: ast.Call | None) -> str | None:
-    """Qualified name of a constructor; a local class reports its first library base."""
-    if call is None:
+# ---- readers: the run a call starts -------------------------------------------------------
+
+
+def keras_fit(ctx: PythonContext, call: ast.Call) -> TrainingRun | None:
+    """`model.fit(...)` of a Keras model; None when the receiver is not one (or, in a file that
+    mixes libraries, cannot be told apart). Keras trains 1 epoch by default."""
+    scope = scope_of(ctx, call)
+    kind = _keras_model(ctx, receiver_of(call), scope)
+    if kind is False and not _keras_compiled(ctx, receiver_of(call), scope):
         return None
-    qual = ctx.qualname(call.func)
-    if qual is not None:
-        return qual
-    local = local_class(ctx, call.func)
-    if local is not None:
-        bases = list(class_bases(ctx, local))
-        return f"<local>{local.name}:" + ",".join(bases)
-    return None
+    if kind is None and ctx.imports.uses("autokeras", "scikeras", "sklearn", "xgboost", "lightgbm", "catboost"):
+        return None  # an unknown receiver in a file that mixes libraries: cannot tell
+    args = Args(ctx, call, scope)
+    return TrainingRun(ctx, call, "keras", model=receiver_of(call), data=args.get("x", 0),
+                       validation=_keras_validation(ctx, args, scope), epochs=_keras_epochs(ctx, args, scope),
+                       callbacks=args.get("callbacks", 5), args=args)
+
+
+def _keras_validation(ctx: PythonContext, args: Args, scope: ast.AST) -> Any:
+    """`validation_data=...`, or a `validation_split` above 0; MISSING when neither."""
+    vdata, vsplit = args.get("validation_data", 7), args.get("validation_split", 6)
+    if vdata is not MISSING and vdata is not UNKNOWN and not is_none(vdata):
+        return vdata
+    if vsplit is not MISSING and vsplit is not UNKNOWN:
+        split = number_of(ctx, vsplit, scope)
+        if split is not None and split > 0:
+            return vsplit
+    return MISSING
+
+
+def _keras_epochs(ctx: PythonContext, args: Args, scope: ast.AST) -> Count:
+    expr = args.get("epochs", 3)
+    if expr is UNKNOWN:
+        return Count(expr, None)
+    total = 1 if expr is MISSING else number_of(ctx, expr, scope)
+    initial = args.get("initial_epoch", 10)
+    if total is None or initial is UNKNOWN:
+        return Count(expr, None, total)
+    start = 0 if initial is MISSING else number_of(ctx, initial, scope)
+    return Count(expr, None if start is None else total - start, total, default=expr is MISSING)
+
+
+def hf_trainer(ctx: PythonContext, call: ast.Call) -> TrainingRun | None:
+    """A Hugging Face `Trainer` (or TRL trainer, or a local subclass) constructor call. `config` is
+    its `TrainingArguments` when built in view; the epochs are `num_train_epochs` (3 by default)
+    unless `max_steps` overrides them (then not knowable here)."""
+    if not hf_trainer_class(ctx, call)[0]:
+        return None
+    scope = scope_of(ctx, call)
+    args = Args(ctx, call, scope)
+    given = args.get("args", 1)
+    built = constructor(ctx, given, scope) if given is not UNKNOWN and given is not MISSING else None
+    config = Args(ctx, built, scope_of(ctx, built)) if built is not None and ctx.qualname(built.func) in HF_ARGS else None
+    train, held_out = args.get("train_dataset", 3), args.get("eval_dataset", 4)
+    if held_out is not UNKNOWN and (is_none(held_out) or train is not MISSING and train is not UNKNOWN
+                                    and same_ref(train, held_out)):
+        held_out = MISSING  # evaluating on the training set is not validation
+    callbacks = UNKNOWN if len(call.args) > 5 else args.get("callbacks")  # positional in some versions
+    return TrainingRun(ctx, call, "transformers", model=args.get("model", 0), data=train, validation=held_out,
+                       epochs=_hf_epochs(ctx, config) if config is not None else None, callbacks=callbacks,
+                       args=args, config=config)
+
+
+def _hf_epochs(ctx: PythonContext, config: Args) -> Count:
+    max_steps = config.get("max_steps")
+    expr = config.get("num_train_epochs")
+    if max_steps is UNKNOWN or expr is UNKNOWN:
+        return Count(expr, None)
+    if max_steps is not MISSING:
+        steps = number_of(ctx, max_steps, config.scope)
+        if steps is None or steps > 0:
+            return Count(expr, None)  # max_steps overrides the epoch count
+    n = 3.0 if expr is MISSING else number_of(ctx, expr, config.scope)
+    return Count(expr, n, n, default=expr is MISSING)
+
+
+_LIGHTNING_STOPS = ("max_steps", "max_time", "fast_dev_run")
+
+
+def lightning_trainer(ctx: PythonContext, call: ast.Call) -> TrainingRun | None:
+    """A Lightning `Trainer(...)` with keyword arguments only. Its epochs are `max_epochs` (1000
+    when neither it nor `max_steps` is set), not knowable when `max_steps`, `max_time` or
+    `fast_dev_run` ends the run first. `validation` is the first of its `fit` calls that runs a
+    validation loop (MISSING when none does or `limit_val_batches` is 0)."""
+    if ctx.qualname(call.func) not in PL_TRAINERS:
+        return None
+    scope = scope_of(ctx, call)
+    args = Args(ctx, call, scope)
+    if args.opaque or call.args:
+        return None
+    fits = fits_of(ctx, call)
+    return TrainingRun(ctx, call, "lightning", validation=_lightning_validation(ctx, args, fits),
+                       epochs=_lightning_epochs(ctx, args), callbacks=args.get("callbacks"), args=args)
+
+
+def _lightning_epochs(ctx: PythonContext, args: Args) -> Count:
+    for stop in _LIGHTNING_STOPS:
+        value = args.get(stop)
+        if value is not MISSING and const_of(ctx, value, args.scope) not in (None, -1, False):
+            return Count(args.get("max_epochs"), None)
+    expr = args.get("max_epochs")
+    n = 1000 if expr is MISSING else number_of(ctx, expr, args.scope)
+    return Count(expr, n, n, default=expr is MISSING)
+
+
+def _lightning_validation(ctx: PythonContext, args: Args, fits: list[ast.Call]) -> Any:
+    limit = args.get("limit_val_batches")
+    if limit is not MISSING and number_of(ctx, limit, args.scope) in (None, 0, 0.0):
+        return MISSING
+    return next((fit for fit in fits if lightning_fit_validates(ctx, fit)), MISSING)
+
+
+def epoch_loop(ctx: PythonContext, loop: ast.AST) -> TrainingRun | None:
+    """A hand-written epoch loop (`for epoch in range(n)`) whose body takes a training step."""
+    if not isinstance(loop, ast.For):
+        return None
+    n = epoch_count(ctx, loop, scope_of(ctx, loop))
+    if n is None or not has_train_step(ctx, loop.body):
+        return None
+    return TrainingRun(ctx, loop, "pytorch", epochs=Count(loop.iter, n, n))
 
 
 HF_TRAINERS = {
@@ -176,57 +314,172 @@ def is_train_name(identifier: str) -> bool:
     )
 
 
-def steps_optimizer(ctx: PythonContext) -> bool:
-    """`optimizer.step()`, `g_optim.step()`, `scaler.step(optimizer)`, `xm.optimizer_step(opt)`."""
-    cached = getattr(ctx, "_gl_steps_optimizer", None)
+_KERAS_PREFIXES = ("keras.", "keras_hub.", "keras_nlp.", "keras_cv.", "transformers.TF", "tensorflow_hub.")
+
+
+def _keras_model(ctx: PythonContext, receiver: ast.AST | None, scope: ast.AST) -> bool | None:
+    ctor = constructor(ctx, receiver, scope)
+    name = ctor_name(ctx, ctor)
+    if name is None:
+        return None
+    if name.startswith("<local>"):
+        return any(b.startswith("keras.") for b in name.split(":", 1)[1].split(","))
+    if name.startswith(_KERAS_PREFIXES):
+        return True
+    return False
+
+
+_NOT_KERAS_MODULES = ("sklearn", "xgboost", "lightgbm", "catboost", "torch", "skorch", "pytorch_lightning",
+                      "lightning", "autokeras", "scikeras", "statsmodels", "prophet", "darts", "gluonts")
+
+
+def _keras_compiled(ctx: PythonContext, receiver: ast.AST | None, scope: ast.AST) -> bool:
+    """A model class from a third-party Keras library (`restorers.model.NAFNet`) shows what it is
+    through `model.compile(optimizer=..., loss=...)`, Keras's compile signature."""
+    name = ctor_name(ctx, constructor(ctx, receiver, scope)) or ""
+    if not isinstance(receiver, ast.Name) or name.startswith("<local>") or name.split(".")[0] in _NOT_KERAS_MODULES:
+        return False
+    for call in method_calls(ctx, "compile"):
+        recv = receiver_of(call)
+        if isinstance(recv, ast.Name) and recv.id == receiver.id and scope_of(ctx, call) is scope \
+                and {k.arg for k in call.keywords} & {"loss", "optimizer"}:
+            return True
+    return False
+
+
+def lightning_fit_validates(ctx: PythonContext, fit: ast.Call) -> bool:
+    """`trainer.fit(...)` runs a validation loop: `val_dataloaders`, or a data module / module in
+    the file with `val_dataloader`, and a `validation_step` when the module is in the file."""
+    scope = scope_of(ctx, fit)
+    fargs = Args(ctx, fit, scope)
+    model_cls = None
+    model_ctor = constructor(ctx, fargs.get("model", 0) if fargs.get("model", 0) not in (UNKNOWN, MISSING) else None, scope)
+    if model_ctor is not None:
+        model_cls = local_class(ctx, model_ctor.func)
+    model_methods = class_methods(ctx, model_cls) if model_cls is not None else None
+    if model_methods is not None and "validation_step" not in model_methods:
+        return False
+    val = fargs.get("val_dataloaders", 2)
+    if val is UNKNOWN:
+        return False
+    if val is not MISSING and not is_none(val):
+        return True
+    for dm_expr in (fargs.get("datamodule", 3), fargs.get("train_dataloaders", 1)):
+        if dm_expr in (UNKNOWN, MISSING) or is_none(dm_expr):
+            continue
+        dm_ctor = constructor(ctx, dm_expr, scope)
+        if dm_ctor is None:
+            continue
+        dm_cls = local_class(ctx, dm_ctor.func)
+        if dm_cls is not None:
+            if "val_dataloader" in class_methods(ctx, dm_cls):
+                return True
+            continue
+        qual = ctx.qualname(dm_ctor.func) or ""
+        if qual.endswith("LightningDataModule.from_datasets"):
+            v = Args(ctx, dm_ctor, scope).get("val_dataset", 1)
+            if v not in (UNKNOWN, MISSING) and not is_none(v):
+                return True
+    if model_methods is not None and "val_dataloader" in model_methods:
+        return True
+    return False
+
+
+def _bound_names(ctx: PythonContext, node: ast.AST) -> set[str]:
+    parent = ctx.parent(node)
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        return {t.id for t in targets if isinstance(t, ast.Name)}
+    return set()
+
+
+def arguments_train(ctx: PythonContext, args_call: ast.Call) -> bool:
+    """Training is evident: a trainer built with these arguments has `.train()` called on it."""
+    for call in ctx.calls:
+        if not hf_trainer_class(ctx, call)[0]:
+            continue
+        scope = scope_of(ctx, call)
+        given = Args(ctx, call, scope).get("args", 1)
+        if given in (UNKNOWN, MISSING):
+            continue
+        if constructor(ctx, given, scope) is not args_call:
+            continue
+        names = _bound_names(ctx, call)
+        parent = ctx.parent(call)
+        if isinstance(parent, ast.Attribute) and parent.attr == "train":
+            return True
+        for train in method_calls(ctx, "train"):
+            recv = receiver_of(train)
+            if isinstance(recv, ast.Name) and recv.id in names:
+                return True
+    return False
+
+
+_DL_FIT_PREFIXES = ("keras.", "keras_hub.", "keras_nlp.", "keras_cv.", "transformers.TF", "xgboost.", "lightgbm.",
+                    "catboost.", "pytorch_lightning.")
+
+
+def _smoke_test_trainer(ctx: PythonContext, fit: ast.Call) -> bool:
+    """A Lightning Trainer that runs a handful of batches (`fast_dev_run`, `limit_train_batches=1`):
+    a bug report or smoke test, not a training run."""
+    ctor = constructor(ctx, fit.func.value, scope_of(ctx, fit)) if isinstance(fit.func, ast.Attribute) else None
+    if ctor is None or ctx.qualname(ctor.func) not in PL_TRAINERS:
+        return False
+    scope = scope_of(ctx, ctor)
+    a = Args(ctx, ctor, scope)
+    fast = const_of(ctx, a.get("fast_dev_run"), scope)
+    if fast is not UNKNOWN and fast not in (False, 0, None):
+        return True
+    limit = number_of(ctx, a.get("limit_train_batches"), scope)
+    return isinstance(limit, int) and 0 < limit <= 10
+
+
+def _fit_framework(ctx: PythonContext, call: ast.Call) -> str | None:
+    """The library whose `fit` this is, by the constructor of its receiver: "keras" (also Keras
+    libraries and TF models of transformers), "xgboost", "lightgbm", "catboost", "lightning";
+    "keras" for an unknown receiver with `epochs=` in a Keras file; None otherwise."""
+    name = ctor_name(ctx, constructor(ctx, call.func.value, scope_of(ctx, call))) or ""  # type: ignore[attr-defined]
+    if name.startswith("<local>"):
+        name = name.split(":", 1)[1]
+    for part in name.split(","):
+        if part.startswith(_DL_FIT_PREFIXES) and "callbacks" not in name:
+            return _FIT_FRAMEWORKS.get(part.split(".")[0], "keras")
+    if not name and ctx.imports.uses("keras", "tensorflow") and kwarg(call, "epochs") is not None:
+        return "keras"
+    return None
+
+
+_FIT_FRAMEWORKS = {"xgboost": "xgboost", "lightgbm": "lightgbm", "catboost": "catboost", "pytorch_lightning": "lightning"}
+_TRAIN_FUNCTIONS = {"xgboost.train": "xgboost", "lightgbm.train": "lightgbm", "catboost.train": "catboost"}
+
+
+def _run_of(ctx: PythonContext, call: ast.Call, backward: set[int]) -> TrainingRun | None:
+    """The training run `call` starts, for `training_runs`."""
+    qual = ctx.qualname(call.func)
+    if qual in _TRAIN_FUNCTIONS:
+        return _plain_run(ctx, call, _TRAIN_FUNCTIONS[qual], None)
+    if not isinstance(call.func, ast.Attribute):
+        return None
+    attr = call.func.attr
+    if attr == "backward" and id(call) in backward:
+        return _plain_run(ctx, call, "pytorch", None)
+    if attr == "fit":
+        framework = _fit_framework(ctx, call)
+        if framework is not None and not _smoke_test_trainer(ctx, call):
+            return _plain_run(ctx, call, framework, call.func.value)
+    elif attr == "train" and not call.args:
+        ctor = constructor(ctx, call.func.value, scope_of(ctx, call))
+        if ctor is not None and hf_trainer_class(ctx, ctor)[0]:
+            return _plain_run(ctx, call, "transformers", call.func.value)
+    return None
+
+
+def training_runs(ctx: PythonContext) -> list[TrainingRun]:
+    """Every call of the file that starts training, in source order (cached on the context)."""
+    cached = getattr(ctx, "_gl_training_runs", None)
     if cached is None:
-        cached = False
-        # DeepSpeed / Accelerate-style engines: `engine.backward(loss); engine.step()`
-        engines = {dotted(c.func.value) for c in ctx.calls
-                   if isinstance(c.func, ast.Attribute) and c.func.attr == "backward" and len(c.args) == 1}
-        for call in ctx.calls:
-            if not isinstance(call.func, ast.Attribute):
-                continue
-            if call.func.attr == "step" and dotted(call.func.value) in engines - {None}:
-                cached = True
-                break
-            if call.func.attr == "optimizer_step":
-                cached = True
-                break
-            if call.func.attr == "step":
-                names = [dotted(call.func.value) or ""] + [dotted(a) or "" for a in call.args]
-                if any("opt" in n.lower() for n in names):
-                    cached = True
-                    break
-        if not cached:
-            # hand-written SGD: `p -= lr * p.grad`, `w.data.sub_(lr * w.grad)`
-            for node in ctx.walk():
-                if isinstance(node, (ast.AugAssign, ast.Call)) and (
-                    isinstance(node, ast.AugAssign) or call_name(node) in ("sub_", "add_")
-                ) and any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(node)):
-                    cached = True
-                    break
-        ctx._gl_steps_optimizer = cached  # type: ignore[attr-defined]
+        backward = set(map(id, backward_calls(ctx))) if ctx.imports.uses("torch") else set()
+        cached = [run for call in ctx.calls if (run := _run_of(ctx, call, backward)) is not None]
+        cached.sort(key=lambda r: (r.call.lineno, r.call.col_offset))
+        ctx._gl_training_runs = cached  # type: ignore[attr-defined]
     return cached
-
-
-def backward_calls(ctx: PythonContext) -> list[ast.Call]:
-    """Gradient steps of a training run: `loss.backward()` in a loop or a function (code that runs
-    repeatedly) of a file that also steps an optimizer. A lone `y.backward()` demonstrating
-    autograd, a saliency map's gradient and a hand-written `self.backward(x, y)` are not training."""
-    if not steps_optimizer(ctx):
-        return []
-    out = []
-    for c in ctx.calls:
-        if not (isinstance(c.func, ast.Attribute) and c.func.attr == "backward"):
-            continue
-        if ctx.qualname(c.func) == "torch.autograd.backward" or len(c.args) > 1:
-            continue
-        recv = c.func.value
-        if (isinstance(recv, ast.Name) and recv.id == "self") or (isinstance(recv, ast.Call) and call_name(recv) == "super"):
-            continue
-        if not any(isinstance(a, (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef))
-                   for a in ctx.ancestors(c)):
-            continue
-        out.append(c)
-    return out

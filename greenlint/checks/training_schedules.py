@@ -11,8 +11,7 @@ import re
 from typing import Any, Iterable
 
 from ..frontends.python import UNKNOWN, PythonContext, call_name, dotted
-from .training_facts import class_methods, local_classes
-from .training_values import Args, const_of, follow, number_of, scope_of, walk_no_defs
+from .training_values import Args, class_methods, const_of, follow, local_classes, number_of, scope_of, walk_no_defs
 
 
 # schedule (last name) -> where its horizon is given: (keyword, position); None: always the run

@@ -71,28 +71,34 @@ def _bound_by(node: ast.AST) -> Iterator[tuple[str, Any]]:
         yield from _assign_bindings(node)
     elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
         yield node.target.id, node.value
-    elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-        yield node.target.id, None
+    elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+        yield node.target.id, node.value
+    else:
+        yield from ((name, None) for name in _opaque_bindings(node))
+
+
+def _opaque_bindings(node: ast.AST) -> Iterator[str]:
+    """Names `node` binds to a value the code does not spell out."""
+    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        yield node.target.id
     elif isinstance(node, (ast.For, ast.AsyncFor)):
-        yield from ((name, None) for name in _names_stored(node.target))
+        yield from _names_stored(node.target)
     elif isinstance(node, (ast.With, ast.AsyncWith)):
         for item in node.items:
             if item.optional_vars is not None:
-                yield from ((name, None) for name in _names_stored(item.optional_vars))
+                yield from _names_stored(item.optional_vars)
     elif isinstance(node, (ast.Import, ast.ImportFrom)):
-        yield from (((alias.asname or alias.name).split(".")[0], None) for alias in node.names)
+        yield from ((alias.asname or alias.name).split(".")[0] for alias in node.names)
     elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        yield node.name, None
-    elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-        yield node.target.id, node.value
+        yield node.name
     elif isinstance(node, (ast.Global, ast.Nonlocal)):
-        yield from ((name, None) for name in node.names)
+        yield from node.names
     elif isinstance(node, ast.Delete):
-        yield from ((name, None) for target in node.targets for name in _names_stored(target))
+        yield from (name for target in node.targets for name in _names_stored(target))
     elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-        yield node.name, None
+        yield node.name
     elif isinstance(node, ast.MatchMapping) and node.rest:
-        yield node.rest, None
+        yield node.rest
 
 
 def bindings(scope: ast.AST) -> dict[str, list[tuple[ast.AST, Any]]]:
@@ -234,50 +240,65 @@ def dict_entries(ctx: PythonContext, node: ast.AST, scope: ast.AST, depth: int =
     if depth > 4:
         return None
     if isinstance(node, ast.Dict):
-        out: dict[str, Any] = {}
-        for k, v in zip(node.keys, node.values):
-            if k is None:
-                inner = dict_entries(ctx, v, scope, depth + 1)
-                if inner is None:
-                    return None
-                out.update(inner)
-            elif isinstance(k, ast.Constant) and isinstance(k.value, str):
-                out[k.value] = v
-            else:
-                return None
-        return out
+        return _dict_display(ctx, node, scope, depth)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
-        out = {}
-        for keyword in node.keywords:
-            if keyword.arg is None:
-                return None
-            out[keyword.arg] = keyword.value
-        return out
+        if any(keyword.arg is None for keyword in node.keywords):
+            return None
+        return {keyword.arg: keyword.value for keyword in node.keywords}  # type: ignore[misc]
     if isinstance(node, ast.Name):
-        target = follow(ctx, node, scope)
-        if target is None or isinstance(target, ast.Name):
-            return None
-        where = scope if node.id in bindings(scope) else ctx.tree
-        base = dict_entries(ctx, target, where, depth + 1)
-        if base is None:
-            return None
-        # later `params["k"] = v` adds keys; `.update(...)`, `.setdefault`, `|=` make it opaque
-        for sub in ast.walk(where):
-            if isinstance(sub, ast.Assign):
-                for target in sub.targets:
-                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id == node.id:
-                        key = target.slice
-                        if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                            base[key.value] = sub.value
-                        else:
-                            return None
-            elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and isinstance(sub.func.value, ast.Name):
-                if sub.func.value.id == node.id and sub.func.attr in ("update", "setdefault", "pop", "__setitem__"):
-                    return None
-            elif isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name) and sub.target.id == node.id:
-                return None
-        return base
+        return _named_dict(ctx, node, scope, depth)
     return None
+
+
+def _dict_display(ctx: PythonContext, node: ast.Dict, scope: ast.AST, depth: int) -> dict[str, Any] | None:
+    """`{"k": v, **other}` with string keys and `**` of dicts the code spells out."""
+    out: dict[str, Any] = {}
+    for k, v in zip(node.keys, node.values):
+        if k is None:
+            inner = dict_entries(ctx, v, scope, depth + 1)
+            if inner is None:
+                return None
+            out.update(inner)
+        elif isinstance(k, ast.Constant) and isinstance(k.value, str):
+            out[k.value] = v
+        else:
+            return None
+    return out
+
+
+def _named_dict(ctx: PythonContext, node: ast.Name, scope: ast.AST, depth: int) -> dict[str, Any] | None:
+    """The dict a name is bound to, with the keys later `params["k"] = v` statements add."""
+    target = follow(ctx, node, scope)
+    if target is None or isinstance(target, ast.Name):
+        return None
+    where = scope if node.id in bindings(scope) else ctx.tree
+    base = dict_entries(ctx, target, where, depth + 1)
+    if base is None:
+        return None
+    for sub in ast.walk(where):
+        if _changes_dict_opaquely(sub, node.id):
+            return None
+        if isinstance(sub, ast.Assign):
+            for key, value in _subscript_stores(sub, node.id):
+                if key is None:
+                    return None
+                base[key] = value
+    return base
+
+
+def _subscript_stores(assign: ast.Assign, name: str) -> Iterator[tuple[str | None, ast.expr]]:
+    """(key or None when not a literal string, value) for each `name[key] = value` target."""
+    for target in assign.targets:
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id == name:
+            key = target.slice
+            yield (key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None), assign.value
+
+
+def _changes_dict_opaquely(node: ast.AST, name: str) -> bool:
+    """`.update(...)`, `.setdefault`, `.pop`, `|=` on the name: its keys are no longer all in view."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+        return node.func.value.id == name and node.func.attr in ("update", "setdefault", "pop", "__setitem__")
+    return isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name
 
 
 def number_of(ctx: PythonContext, expr: Any, scope: ast.AST) -> float | int | None:
@@ -354,3 +375,85 @@ def name_mutated(ctx: PythonContext, name: str, scope: ast.AST, methods: set[str
         ):
             return True
     return False
+
+
+# What an object is: the call that built it, and the classes the file defines
+
+
+def local_classes(ctx: PythonContext) -> dict[str, ast.ClassDef]:
+    cached = getattr(ctx, "_gl_classes", None)
+    if cached is None:
+        cached = {n.name: n for n in ctx.walk() if isinstance(n, ast.ClassDef)}
+        ctx._gl_classes = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def class_bases(ctx: PythonContext, cls: ast.ClassDef, depth: int = 0) -> Iterator[str]:
+    """Qualified names of the bases of a class defined in the file, through local bases."""
+    if depth > 6:
+        return
+    for base in cls.bases:
+        name = ctx.qualname(base)
+        if name:
+            yield name
+        elif isinstance(base, ast.Name) and base.id in local_classes(ctx) and local_classes(ctx)[base.id] is not cls:
+            yield from class_bases(ctx, local_classes(ctx)[base.id], depth + 1)
+
+
+def local_class(ctx: PythonContext, func: ast.AST) -> ast.ClassDef | None:
+    if isinstance(func, ast.Name) and ctx.qualname(func) is None:
+        return local_classes(ctx).get(func.id)
+    return None
+
+
+def class_methods(ctx: PythonContext, cls: ast.ClassDef, depth: int = 0) -> dict[str, ast.FunctionDef]:
+    """Methods of a local class, including those of its local bases."""
+    methods: dict[str, ast.FunctionDef] = {}
+    if depth > 6:
+        return methods
+    for base in cls.bases:
+        if isinstance(base, ast.Name) and ctx.qualname(base) is None and base.id in local_classes(ctx):
+            other = local_classes(ctx)[base.id]
+            if other is not cls:
+                methods.update(class_methods(ctx, other, depth + 1))
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            methods[stmt.name] = stmt  # type: ignore[assignment]
+    return methods
+
+
+def constructor(ctx: PythonContext, expr: ast.AST | None, scope: ast.AST, depth: int = 0) -> ast.Call | None:
+    """The call that built the object `expr` refers to, when the code makes it unique."""
+    if expr is None or depth > 5:
+        return None
+    if isinstance(expr, ast.Name):
+        target = follow(ctx, expr, scope)
+        return constructor(ctx, target, scope, depth + 1) if target is not None and target is not expr else None
+    if isinstance(expr, ast.Call):
+        # `build_model()` defined in the file: what does it return?
+        if isinstance(expr.func, ast.Name) and ctx.qualname(expr.func) is None and expr.func.id in ctx.functions:
+            function = ctx.functions[expr.func.id]
+            returns = [n.value for n in walk_no_defs(function) if isinstance(n, ast.Return) and n.value is not None]
+            built = [constructor(ctx, r, function, depth + 1) for r in returns]
+            if built and all(b is not None for b in built):
+                quals = {ctor_name(ctx, b) for b in built}
+                if len(quals) == 1:
+                    return built[0]
+            return None
+        # `Model(...).compile()` style chains are not constructors; `.set_params` changes them
+        return expr
+    return None
+
+
+def ctor_name(ctx: PythonContext, call: ast.Call | None) -> str | None:
+    """Qualified name of a constructor; a local class reports its first library base."""
+    if call is None:
+        return None
+    qual = ctx.qualname(call.func)
+    if qual is not None:
+        return qual
+    local = local_class(ctx, call.func)
+    if local is not None:
+        bases = list(class_bases(ctx, local))
+        return f"<local>{local.name}:" + ",".join(bases)
+    return None

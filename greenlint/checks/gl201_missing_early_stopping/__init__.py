@@ -24,8 +24,8 @@ def missing_early_stopping(ctx: PythonContext) -> None:
     if reports_to_nni_assessor(ctx):
         return
     opts = ctx.options("GL201")
-    min_epochs = opts.get("min-epochs", 10)
-    min_rounds = opts.get("min-rounds", 50)
+    min_epochs = opts["min-epochs"]
+    min_rounds = opts["min-rounds"]
     check_keras(ctx, min_epochs)
     check_hf_trainer(ctx, min_epochs)
     check_lightning(ctx, min_epochs)

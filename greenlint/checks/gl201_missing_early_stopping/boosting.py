@@ -9,8 +9,8 @@ from typing import Any
 
 from ...frontends.python import UNKNOWN, PythonContext, call_name
 from .common import Callbacks, LGB_ES, XGB_ES, check_patience, check_rounds, library_instantiates, report_epochs
-from ..training_facts import constructor, ctor_name, is_train_name
-from ..training_values import Args, MISSING, const_of, dict_entries, fmt, follow, is_none, name_mutated, number_of, same_ref, scope_of
+from ..training_facts import is_train_name
+from ..training_values import Args, MISSING, const_of, constructor, ctor_name, dict_entries, fmt, follow, is_none, name_mutated, number_of, same_ref, scope_of
 
 
 XGB_ESTIMATORS = {"XGBClassifier", "XGBRegressor", "XGBRanker", "XGBModel"}
@@ -245,6 +245,10 @@ def _boost_stops(ctx: PythonContext, node: ast.AST, kind: str, sources: tuple, r
     return False
 
 
+_SKLEARN_ITERATIVE = ("GradientBoostingClassifier", "GradientBoostingRegressor", "HistGradientBoostingClassifier",
+                      "HistGradientBoostingRegressor", "MLPClassifier", "MLPRegressor")
+
+
 def check_sklearn(ctx: PythonContext, min_rounds: int) -> None:
     if not ctx.imports.uses("sklearn"):
         return
@@ -258,9 +262,7 @@ def check_sklearn(ctx: PythonContext, min_rounds: int) -> None:
         if not qual or not qual.startswith("sklearn."):
             continue
         last = qual.rsplit(".", 1)[-1]
-        if last not in ("GradientBoostingClassifier", "GradientBoostingRegressor",
-                        "HistGradientBoostingClassifier", "HistGradientBoostingRegressor",
-                        "MLPClassifier", "MLPRegressor"):
+        if last not in _SKLEARN_ITERATIVE:
             continue
         scope = scope_of(ctx, call)
         a = Args(ctx, call, scope)
@@ -270,50 +272,63 @@ def check_sklearn(ctx: PythonContext, min_rounds: int) -> None:
         if isinstance(parent, ast.Call) and call_name(parent).endswith(("SearchCV", "Search")):
             continue
         if last.startswith("GradientBoosting"):
-            if a.sets("n_iter_no_change"):
-                continue
-            n_expr = a.get("n_estimators")
-            if n_expr is MISSING:
-                continue  # the default 100 rounds is everywhere in tutorials: flag only a count someone chose
-            n = number_of(ctx, n_expr, scope)
-            if n is None or n < min_rounds:
-                continue
-            ctx.report(
-                "GL201", call.func,
-                f"trains {fmt(n)} boosting rounds and never checks a held-out score; set n_iter_no_change=10 "
-                f"(with validation_fraction=0.1) to stop once the validation score stops improving",
-                impact={"library": "sklearn", "rounds": int(n)},
-            )
+            _gradient_boosting(ctx, call, a, scope, min_rounds)
         elif last.startswith("HistGradientBoosting"):
-            es = const_of(ctx, a.get("early_stopping"), scope)
-            if es is not False:
-                continue
-            n_expr = a.get("max_iter")
-            n = 100 if n_expr is MISSING else number_of(ctx, n_expr, scope)
-            if n is None or n < min_rounds:
-                continue
-            ctx.report(
-                "GL201", call.func,
-                f"trains {fmt(n)} boosting rounds with early_stopping=False; leave early_stopping at \"auto\" "
-                f"or set it to True to stop once the validation score stops improving",
-                impact={"library": "sklearn", "rounds": int(n)},
-            )
-        else:  # MLP: the default already stops when the *training* loss stalls
-            es = a.get("early_stopping")
-            if es is not MISSING and const_of(ctx, es, scope) is not False:
-                continue
-            solver = const_of(ctx, a.get("solver"), scope)
-            if solver == "lbfgs" or a.get("solver") is not MISSING and not isinstance(solver, str):
-                continue
-            n_expr = a.get("max_iter")
-            if n_expr is MISSING:
-                continue
-            n = number_of(ctx, n_expr, scope)
-            if n is None or n <= 200:
-                continue  # only when raised above the library default of 200
-            ctx.report(
-                "GL201", call.func,
-                f"runs up to {fmt(n)} epochs and stops only when the training loss stalls; set "
-                f"early_stopping=True to hold out 10 % and stop when the validation score stops improving",
-                impact={"library": "sklearn", "epochs": int(n)},
-            )
+            _hist_gradient_boosting(ctx, call, a, scope, min_rounds)
+        else:
+            _mlp(ctx, call, a, scope)
+
+
+def _gradient_boosting(ctx: PythonContext, call: ast.Call, a: Args, scope: ast.AST, min_rounds: int) -> None:
+    if a.sets("n_iter_no_change"):
+        return
+    n_expr = a.get("n_estimators")
+    if n_expr is MISSING:
+        return  # the default 100 rounds is everywhere in tutorials: flag only a count someone chose
+    n = number_of(ctx, n_expr, scope)
+    if n is None or n < min_rounds:
+        return
+    ctx.report(
+        "GL201", call.func,
+        f"trains {fmt(n)} boosting rounds and never checks a held-out score; set n_iter_no_change=10 "
+        f"(with validation_fraction=0.1) to stop once the validation score stops improving",
+        impact={"library": "sklearn", "rounds": int(n)},
+    )
+
+
+def _hist_gradient_boosting(ctx: PythonContext, call: ast.Call, a: Args, scope: ast.AST, min_rounds: int) -> None:
+    es = const_of(ctx, a.get("early_stopping"), scope)
+    if es is not False:
+        return
+    n_expr = a.get("max_iter")
+    n = 100 if n_expr is MISSING else number_of(ctx, n_expr, scope)
+    if n is None or n < min_rounds:
+        return
+    ctx.report(
+        "GL201", call.func,
+        f"trains {fmt(n)} boosting rounds with early_stopping=False; leave early_stopping at \"auto\" "
+        f"or set it to True to stop once the validation score stops improving",
+        impact={"library": "sklearn", "rounds": int(n)},
+    )
+
+
+def _mlp(ctx: PythonContext, call: ast.Call, a: Args, scope: ast.AST) -> None:
+    """MLPs: the default already stops when the *training* loss stalls."""
+    es = a.get("early_stopping")
+    if es is not MISSING and const_of(ctx, es, scope) is not False:
+        return
+    solver = const_of(ctx, a.get("solver"), scope)
+    if solver == "lbfgs" or a.get("solver") is not MISSING and not isinstance(solver, str):
+        return
+    n_expr = a.get("max_iter")
+    if n_expr is MISSING:
+        return
+    n = number_of(ctx, n_expr, scope)
+    if n is None or n <= 200:
+        return  # only when raised above the library default of 200
+    ctx.report(
+        "GL201", call.func,
+        f"runs up to {fmt(n)} epochs and stops only when the training loss stalls; set "
+        f"early_stopping=True to hold out 10 % and stop when the validation score stops improving",
+        impact={"library": "sklearn", "epochs": int(n)},
+    )

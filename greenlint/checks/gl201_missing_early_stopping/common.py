@@ -9,8 +9,7 @@ from typing import Any, Iterable
 
 from ...finding import Severity
 from ...frontends.python import UNKNOWN, PythonContext
-from ..training_facts import class_bases, local_class, local_classes
-from ..training_values import Args, MISSING, as_int, assigned, fmt, follow, is_none, number_of, scope_of, walk_no_defs
+from ..training_values import Args, MISSING, as_int, assigned, class_bases, fmt, follow, is_none, local_class, local_classes, number_of, scope_of, walk_no_defs
 
 
 # Attributes a callback sets to stop training: Keras, Lightning, Hugging Face.

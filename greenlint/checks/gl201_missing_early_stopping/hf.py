@@ -7,9 +7,8 @@ from typing import Any
 
 from ...frontends.python import UNKNOWN, PythonContext, dotted
 from .common import Callbacks, HF_ES, check_patience, has_stopping, library_instantiates, report_epochs, report_fixed_budget, sets_stop_flag
-from ..training_facts import HF_ARGS, constructor, hf_trainer_class
-from ..training_schedules import hf_schedule, make_budget
-from ..training_values import Args, MISSING, const_of, is_none, method_calls, number_of, receiver_of, same_ref, scope_of
+from ..training_facts import hf_trainer, hf_trainer_class
+from ..training_values import Args, MISSING, const_of, method_calls, receiver_of
 
 
 def _evaluates(ctx: PythonContext, expr: Any, scope: ast.AST) -> bool | None:
@@ -31,67 +30,48 @@ def check_hf_trainer(ctx: PythonContext, min_epochs: int) -> None:
         return
     safety_net = library_instantiates(ctx, HF_ES)
     for call in ctx.calls:
-        is_trainer, local = hf_trainer_class(ctx, call)
-        if not is_trainer:
+        run = hf_trainer(ctx, call)
+        if run is None or _subclass_stops(ctx, call) or run.config is None:
             continue
-        if local is not None and (sets_stop_flag(local) or any(ctx.qualname(n) in HF_ES for n in ast.walk(local) if isinstance(n, (ast.Name, ast.Attribute)))):
-            continue
-        scope = scope_of(ctx, call)
-        targs = Args(ctx, call, scope)
-        if len(call.args) > 5:
-            continue  # positional callbacks in some versions: cannot tell
-        args_expr = targs.get("args", 1)
-        if args_expr is UNKNOWN or args_expr is MISSING:
-            continue
-        args_call = constructor(ctx, args_expr, scope)
-        if args_call is None or ctx.qualname(args_call.func) not in HF_ARGS:
-            continue
-        aargs = Args(ctx, args_call, scope_of(ctx, args_call))
-        ascope = scope_of(ctx, args_call)
-        strategy = aargs.get("eval_strategy")
+        config = run.config
+        strategy = config.get("eval_strategy")
         if strategy is MISSING:
-            strategy = aargs.get("evaluation_strategy")
-        if _evaluates(ctx, strategy, ascope) is not True:
+            strategy = config.get("evaluation_strategy")
+        if _evaluates(ctx, strategy, config.scope) is not True or run.validation in (MISSING, UNKNOWN):
             continue
-        eval_ds = targs.get("eval_dataset", 4)
-        if eval_ds is MISSING or eval_ds is UNKNOWN or is_none(eval_ds):
+        if run.callbacks is UNKNOWN or run.epochs is None or run.epochs.n is None or run.epochs.n < min_epochs:
             continue
-        train_ds = targs.get("train_dataset", 3)
-        if train_ds is not MISSING and train_ds is not UNKNOWN and same_ref(train_ds, eval_ds):
-            continue  # evaluating on the training set is not validation
-        max_steps = aargs.get("max_steps")
-        if max_steps is UNKNOWN:
-            continue
-        if max_steps is not MISSING:
-            steps = number_of(ctx, max_steps, ascope)
-            if steps is None or steps > 0:
-                continue  # max_steps overrides the epoch count
-        epochs_expr = aargs.get("num_train_epochs")
-        if epochs_expr is UNKNOWN:
-            continue
-        epochs = 3.0 if epochs_expr is MISSING else number_of(ctx, epochs_expr, ascope)
-        if epochs is None or epochs < min_epochs:
-            continue
-        per_epoch = const_of(ctx, strategy, ascope) == "epoch" or (dotted(strategy) or "").endswith(".EPOCH")
+        epochs = run.epochs.n
+        per_epoch = const_of(ctx, strategy, config.scope) == "epoch" or (dotted(strategy) or "").endswith(".EPOCH")
 
         def patience(callbacks: Callbacks) -> None:  # it counts evaluations: one per epoch with "epoch"
             if per_epoch:
                 check_patience(ctx, call.func, callbacks, epochs, "EarlyStoppingCallback early_stopping_patience",
-                                "transformers", counted=" (one evaluation per epoch)")
+                               "transformers", counted=" (one evaluation per epoch)")
 
-        if has_stopping(ctx, targs.get("callbacks"), HF_ES, scope, safety_net, patience):
+        if has_stopping(ctx, run.callbacks, HF_ES, run.args.scope, safety_net, patience):
             continue
-        if _added_callbacks(ctx, call, scope):
+        if _added_callbacks(ctx, call, run.args.scope):
             continue
-        schedule = hf_schedule(ctx, aargs, ascope, targs, scope, make_budget(ctx, epochs, epochs_expr))
-        if schedule:
-            report_fixed_budget(ctx, call.func, epochs, schedule, "transformers")
+        if run.schedule:
+            report_fixed_budget(ctx, call.func, epochs, run.schedule, "transformers")
             continue
-        lbm = const_of(ctx, aargs.get("load_best_model_at_end"), ascope) is True
-        what = "eval_dataset, eval_strategy=" + str(const_of(ctx, strategy, ascope) if isinstance(const_of(ctx, strategy, ascope), str) else "epoch/steps")
-        if lbm:
-            what += "; load_best_model_at_end only picks the best checkpoint after every epoch has run"
-        report_epochs(ctx, call.func, epochs, what, "transformers", "hf")
+        report_epochs(ctx, call.func, epochs, _evaluation_setting(ctx, config, strategy), "transformers", "hf")
+
+
+def _subclass_stops(ctx: PythonContext, call: ast.Call) -> bool:
+    """A trainer subclass of the file that stops training itself or adds early stopping."""
+    local = hf_trainer_class(ctx, call)[1]
+    return local is not None and (sets_stop_flag(local) or any(
+        ctx.qualname(n) in HF_ES for n in ast.walk(local) if isinstance(n, (ast.Name, ast.Attribute))))
+
+
+def _evaluation_setting(ctx: PythonContext, config: Args, strategy: Any) -> str:
+    value = const_of(ctx, strategy, config.scope)
+    what = "eval_dataset, eval_strategy=" + str(value if isinstance(value, str) else "epoch/steps")
+    if const_of(ctx, config.get("load_best_model_at_end"), config.scope) is True:
+        what += "; load_best_model_at_end only picks the best checkpoint after every epoch has run"
+    return what
 
 
 def _added_callbacks(ctx: PythonContext, ctor: ast.Call, scope: ast.AST) -> bool:

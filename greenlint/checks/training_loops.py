@@ -1,0 +1,180 @@
+"""Hand-written training loops (PyTorch and the like): which `backward()` calls are gradient steps
+of a training run, whether a loop body steps an optimizer, and how many epochs a counted loop
+runs (through the arguments of the functions that hold it). Not a rule; read through
+`training_facts`.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..frontends.python import PythonContext, call_name, dotted, kwarg
+from .training_values import bindings, class_methods, number_of, scope_of, walk_no_defs
+
+
+def steps_optimizer(ctx: PythonContext) -> bool:
+    """`optimizer.step()`, `g_optim.step()`, `scaler.step(optimizer)`, `xm.optimizer_step(opt)`."""
+    cached = getattr(ctx, "_gl_steps_optimizer", None)
+    if cached is None:
+        cached = False
+        # DeepSpeed / Accelerate-style engines: `engine.backward(loss); engine.step()`
+        engines = {dotted(c.func.value) for c in ctx.calls
+                   if isinstance(c.func, ast.Attribute) and c.func.attr == "backward" and len(c.args) == 1}
+        for call in ctx.calls:
+            if not isinstance(call.func, ast.Attribute):
+                continue
+            if call.func.attr == "step" and dotted(call.func.value) in engines - {None}:
+                cached = True
+                break
+            if call.func.attr == "optimizer_step":
+                cached = True
+                break
+            if call.func.attr == "step":
+                names = [dotted(call.func.value) or ""] + [dotted(a) or "" for a in call.args]
+                if any("opt" in n.lower() for n in names):
+                    cached = True
+                    break
+        if not cached:
+            # hand-written SGD: `p -= lr * p.grad`, `w.data.sub_(lr * w.grad)`
+            for node in ctx.walk():
+                if isinstance(node, (ast.AugAssign, ast.Call)) and (
+                    isinstance(node, ast.AugAssign) or call_name(node) in ("sub_", "add_")
+                ) and any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(node)):
+                    cached = True
+                    break
+        ctx._gl_steps_optimizer = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def backward_calls(ctx: PythonContext) -> list[ast.Call]:
+    """Gradient steps of a training run: `loss.backward()` in a loop or a function (code that runs
+    repeatedly) of a file that also steps an optimizer. A lone `y.backward()` demonstrating
+    autograd, a saliency map's gradient and a hand-written `self.backward(x, y)` are not training."""
+    if not steps_optimizer(ctx):
+        return []
+    out = []
+    for c in ctx.calls:
+        if not (isinstance(c.func, ast.Attribute) and c.func.attr == "backward"):
+            continue
+        if ctx.qualname(c.func) == "torch.autograd.backward" or len(c.args) > 1:
+            continue
+        recv = c.func.value
+        if (isinstance(recv, ast.Name) and recv.id == "self") or (isinstance(recv, ast.Call) and call_name(recv) == "super"):
+            continue
+        if not any(isinstance(a, (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef))
+                   for a in ctx.ancestors(c)):
+            continue
+        out.append(c)
+    return out
+
+
+def names_in(node: ast.AST) -> Iterator[str]:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            yield sub.id
+        elif isinstance(sub, ast.Attribute):
+            yield sub.attr
+        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str) and sub.value.lower() in ("val", "valid", "validation", "dev", "test", "eval"):
+            yield sub.value
+
+
+def _call_site_number(ctx: PythonContext, expr: ast.AST, function: ast.AST) -> int | None:
+    """`def train(model, loaders, epochs): for epoch in range(epochs)` called in the same file as
+    `train(..., epochs=max_epochs)`: the smallest count its call sites pass, when every call site
+    in the file passes a knowable one (peft's MLP and timm notebooks)."""
+    if not isinstance(expr, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    params = function.args.posonlyargs + function.args.args
+    names = [p.arg for p in params]
+    if expr.id not in names or bindings(function).get(expr.id):
+        return None  # not a plain parameter, or rebound in the body
+    index = names.index(expr.id)
+    if ctx.enclosing_class(function) is not None or ctx.enclosing_function(function) is not None:
+        return None  # methods and closures are called in ways one file does not show
+    counts: list[int] = []
+    for name_node in ctx.walk():
+        if not isinstance(name_node, ast.Name) or name_node.id != function.name:
+            continue
+        call = ctx.parent(name_node)
+        if not isinstance(call, ast.Call) or call.func is not name_node:
+            return None  # passed around (a callback, functools.partial): callers unknown
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            return None
+        given = kwarg(call, expr.id)
+        if given is None and index < len(call.args):
+            given = call.args[index]
+        n = number_of(ctx, given, scope_of(ctx, call)) if given is not None else None
+        if not isinstance(n, int) or isinstance(n, bool):
+            return None
+        counts.append(n)
+    return min(counts) if counts else None
+
+
+def _range_count(ctx: PythonContext, loop: ast.For, scope: ast.AST) -> int | None:
+    it = loop.iter
+    # tqdm(range(n)), enumerate(range(n)), trange(n)
+    while isinstance(it, ast.Call) and call_name(it) in ("tqdm", "enumerate", "notebook_tqdm") and it.args:
+        it = it.args[0]
+    if not isinstance(it, ast.Call) or call_name(it) not in ("range", "trange") or it.keywords:
+        return None
+    if isinstance(it.func, ast.Attribute) and call_name(it) == "range":
+        return None
+    values = [number_of(ctx, a, scope) for a in it.args]
+    values = [v if v is not None else _call_site_number(ctx, a, scope) for v, a in zip(values, it.args)]
+    if not values or any(v is None or not isinstance(v, int) for v in values):
+        return None
+    if len(values) == 1:
+        return max(values[0], 0)
+    if len(values) == 2:
+        return max(values[1] - values[0], 0)
+    return len(range(*values))  # type: ignore[arg-type]
+
+
+def has_train_step(ctx: PythonContext, body: list[ast.stmt], depth: int = 0, seen: set | None = None) -> bool:
+    seen = seen if seen is not None else set()
+    for stmt in body:
+        for node in [stmt, *walk_no_defs(stmt)]:
+            if not isinstance(node, ast.Call):
+                continue
+            name = call_name(node)
+            if name == "backward":
+                return True
+            if name == "step" and isinstance(node.func, ast.Attribute):
+                recv = dotted(node.func.value) or ""
+                if "optim" in recv.lower() or recv.lower().endswith(("opt", "optimizer")):
+                    return True
+            if depth < 3:
+                function = _called_function(ctx, node)
+                if function is not None and function not in seen:
+                    seen.add(function)
+                    if has_train_step(ctx, function.body, depth + 1, seen):
+                        return True
+    return False
+
+
+def _called_function(ctx: PythonContext, call: ast.Call) -> ast.FunctionDef | None:
+    func = call.func
+    if isinstance(func, ast.Name) and ctx.qualname(func) is None:
+        return ctx.functions.get(func.id)  # type: ignore[return-value]
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+        cls = ctx.enclosing_class(call)
+        if cls is not None:
+            return class_methods(ctx, cls).get(func.attr)
+    return None
+
+
+def epoch_count(ctx: PythonContext, loop: ast.For, scope: ast.AST) -> int | None:
+    """The epochs of an epoch loop: a counted loop that says it runs epochs (`for epoch in ...`,
+    `range(args.epochs)`; `for i in range(2000)` is as often an optimiser test or a step loop)
+    and is not nested in another counted loop (then the outer one is the epoch loop)."""
+    n = _range_count(ctx, loop, scope)
+    if n is None:
+        return None
+    targets = [t.id for t in ast.walk(loop.target) if isinstance(t, ast.Name)]
+    if not any("epoch" in t.lower() or t in ("ep", "e") for t in targets) and not any(
+        "epoch" in name.lower() for name in names_in(loop.iter)
+    ):
+        return None
+    if any(isinstance(a, (ast.For, ast.AsyncFor)) and _range_count(ctx, a, scope_of(ctx, a)) for a in ctx.ancestors(loop)):
+        return None
+    return n
