@@ -975,3 +975,69 @@ def test_gl301_exemptions_follow_the_code_not_file_names_or_comments(tmp_path):
     # An evaluation helper called `test` that asserts nothing is not a test.
     evaluation = loop + "def test(model, loader):\n    return sum(model(x).argmax() == y for x, y in loader)\n"
     assert len(run_cli(tmp_path / "d", {"fit.py": evaluation}, "GL301")) == 1
+
+
+# ---- breadth: spellings across versions and libraries ---------------------------------------------
+
+def test_gl301_legacy_positional_pretrained_and_torch_hub(tmp_path):
+    loop = """
+        opt = torch.optim.SGD(net.parameters(), lr=0.1)
+        for x, y in torchvision.datasets.CIFAR10("."):
+            torch.nn.functional.cross_entropy(net(x), y).backward()
+            opt.step()
+    """
+    head = "import torch\nimport torchvision\n"
+    cases = {
+        "net = torchvision.models.vgg16(False)": 1,  # torchvision < 0.13: pretrained was the first argument
+        "net = torchvision.models.vgg16(True)": 0,
+        'net = torch.hub.load("pytorch/vision:v0.10.0", "resnet18", pretrained=False)': 1,
+        'net = torch.hub.load("pytorch/vision", "resnet18", weights=None)': 1,
+        'net = torch.hub.load("pytorch/vision", "resnet18", weights="IMAGENET1K_V1")': 0,
+        'net = torch.hub.load("someone/repo", "resnet18")': 0,
+    }
+    for build, expected in cases.items():
+        source = head + build + "\n" + textwrap.dedent(loop)
+        found = lint_text(source, filename="train.py", select=["GL301"])
+        assert len(found) == expected, build
+        if expected and "hub" not in build:
+            assert found[0].fix is None  # which spelling of the weights fits depends on the version
+
+
+@pytest.mark.parametrize("name,text,lines", [
+    ("serve.yaml", "model: bert-base-uncased\nport: 8080\n", [1]),
+    ("server.toml", '[server]\nmodel_name_or_path = "gpt2"\nworkers = 2\n', [2]),
+    (".env", "MODEL_NAME=openai/whisper-large-v3\nPORT=9000\n", [1]),
+    ("deploy.yaml", 'containers:\n  - name: vllm\n    args: ["--model", "facebook/bart-large-cnn"]\n', [3]),
+    # a training config fine-tunes the model it names
+    ("train.yaml", "model_name_or_path: bert-base-uncased\nlearning_rate: 2.0e-5\nnum_train_epochs: 3\n", []),
+    # already the compact model; a tokenizer is not a model
+    ("serve2.yaml", "model: distilbert-base-uncased\ntokenizer: bert-base-uncased\n", []),
+])
+def test_gl303_checkpoint_named_by_a_config_that_sets_up_no_training(name, text, lines):
+    found = lint_text(text, filename=name, select=["GL303"])
+    assert [f.line for f in found] == lines
+
+
+def test_gl304_get_dummies_fitted_by_a_sparse_capable_estimator():
+    source = """
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import train_test_split
+        frame = pd.read_csv("orders.csv")
+        onehot = pd.get_dummies(frame[["zip", "product"]]{extra})
+        a, b, ya, yb = train_test_split(onehot, frame["returned"])
+        LogisticRegression().fit(a, ya)
+    """
+    (finding,) = lint(source.format(extra=""), "GL304")
+    assert finding.line == 6 and str(finding.severity) == "note" and "LogisticRegression" in finding.message
+    assert lint(source.format(extra=", sparse=False"), "GL304")
+    assert not lint(source.format(extra=", sparse=True"), "GL304")
+    assert not lint(source.format(extra="").replace("linear_model import LogisticRegression",
+                                                    "ensemble import HistGradientBoostingClassifier as LogisticRegression"),
+                    "GL304")
+    assert not lint("""
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+        toy = pd.DataFrame({"colour": ["red", "blue", "red"]})
+        LogisticRegression().fit(pd.get_dummies(toy), [0, 1, 0])
+    """, "GL304")

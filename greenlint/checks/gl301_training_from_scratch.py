@@ -71,7 +71,7 @@ HEAD_ONLY_CONFIG_ARGS = {
     "dropout", "attention_dropout", "resid_pdrop", "embd_pdrop", "attn_pdrop", "finetuning_task",
     "torch_dtype", "cache_dir", "revision", "trust_remote_code", "token", "use_auth_token", "local_files_only",
 }
-BUILDER_PREFIXES = ("torchvision.models.", "keras.applications.", "timm.", "transformers.")
+BUILDER_PREFIXES = ("torchvision.models.", "keras.applications.", "timm.", "transformers.", "torch.hub.load")
 DENSE_TASKS = ("detection", "segmentation", "keypoint", "instance_segmentation")
 
 # ---------------------------------------------------------------------------------------
@@ -81,8 +81,15 @@ DENSE_TASKS = ("detection", "segmentation", "keypoint", "instance_segmentation")
 Build = tuple[ast.Call, str, str, str]  # (call, library, model name, how to start from pre-trained weights)
 
 
+def _is_torchvision_hub(ctx: PythonContext, repo: ast.AST | None) -> bool:
+    """`torch.hub.load("pytorch/vision", ...)`, also pinned (`"pytorch/vision:v0.10.0"`)."""
+    value = value_of(ctx, repo)
+    return isinstance(value, str) and value.split(":")[0].lower() == "pytorch/vision"
+
+
 def _torchvision_by_name(ctx: PythonContext, call: ast.Call) -> tuple[str, ast.Call] | None:
-    """`models.__dict__[name](...)`, `getattr(models, name)(...)`, `get_model(name, ...)`."""
+    """`models.__dict__[name](...)`, `getattr(models, name)(...)`, `get_model(name, ...)`,
+    `torch.hub.load("pytorch/vision", name, ...)`."""
     func = call.func
     name_node = None
     if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute) and func.value.attr == "__dict__":
@@ -93,6 +100,8 @@ def _torchvision_by_name(ctx: PythonContext, call: ast.Call) -> tuple[str, ast.C
             name_node = func.args[1]
     elif ctx.qualname(func) == "torchvision.models.get_model":
         name_node = arg(call, 0, "name")
+    elif ctx.qualname(func) == "torch.hub.load" and _is_torchvision_hub(ctx, arg(call, 0, "repo_or_dir")):
+        name_node = arg(call, 1, "model")
     if name_node is None:
         return None
     name = value_of(ctx, name_node)
@@ -110,9 +119,17 @@ def _loads_weights(ctx: PythonContext, call: ast.Call, new: str, legacy: str) ->
     return False
 
 
+# Positional arguments before the builder's own: get_model(name, ...), torch.hub.load(repo, name, ...).
+_LEADING_ARGS = {"torchvision.models.get_model": 1, "torch.hub.load": 2}
+
+
 def _torchvision_scratch(ctx: PythonContext, call: ast.Call, entry: dict[str, Any]) -> str | None:
-    """The argument to add for pre-trained weights, or None when weights are (or may be) loaded."""
-    if has_star_kwargs(call) or (call.args and ctx.qualname(call.func) != "torchvision.models.get_model"):
+    """The argument to add for pre-trained weights, or None when weights are (or may be) loaded.
+    Before torchvision 0.13 the first positional argument was `pretrained`: `resnet50(False)`."""
+    if has_star_kwargs(call):
+        return None
+    own = call.args[_LEADING_ARGS.get(ctx.qualname(call.func) or "", 0):]
+    if own and (len(own) > 1 or value_of(ctx, own[0]) is not False):
         return None
     if _loads_weights(ctx, call, "weights", "pretrained"):
         return None
@@ -281,6 +298,8 @@ WEIGHTS_DATASETS = {
     "KINETICS": re.compile(r"(?<![a-z])kinetics", re.I),
 }
 DATASET_MODULES = ("torchvision.datasets.", "tensorflow_datasets.", "datasets.", "timm.data.")
+# Calls named like data reads that load models (`torch.hub.load(..., weights="IMAGENET1K_V1")`).
+MODEL_LOADS = {"torch.hub.load", "torch.hub.load_state_dict_from_url"}
 
 
 def weights_dataset(library: str, name: str) -> str | None:
@@ -331,7 +350,7 @@ def dataset_names(ctx: PythonContext) -> list[str]:
         found: list[str] = []
         for call in ctx.calls:
             q = ctx.qualname(call.func) or ""
-            if not (DATA_CALL.search(call_name(call) or "") or q.startswith(DATASET_MODULES)):
+            if q in MODEL_LOADS or not (DATA_CALL.search(call_name(call) or "") or q.startswith(DATASET_MODULES)):
                 continue
             found.append(q)
             for argument in list(call.args) + [k.value for k in call.keywords]:
@@ -420,6 +439,8 @@ def _pretrained_fix(ctx: PythonContext, call: ast.Call, library: str) -> Fix | N
     """Ask the builder for its published weights. Unsafe: the run then downloads weights and
     starts from them, which is the point, but changes what the script does."""
     if library == "torchvision":
+        if call.args[_LEADING_ARGS.get(ctx.qualname(call.func) or "", 0):]:
+            return None  # `resnet50(False)`: the pre-0.13 positional form; which spelling fits depends on the version
         legacy = next((k for k in call.keywords if k.arg == "pretrained"), None)
         edit = ctx.edit_replace(legacy, 'weights="DEFAULT"') if legacy is not None \
             else ctx.edit_keyword(call, "weights", '"DEFAULT"')

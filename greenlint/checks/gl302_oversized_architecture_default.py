@@ -8,6 +8,7 @@ from typing import Any, Iterator, NamedTuple
 
 from . import detector
 from ..frontends.python import PythonContext, arg, call_name, dotted, kwarg
+from .config_training import TRAINING_KEYS, document_keys, norm_key
 from .training_flow import file_trains, loads_checkpoint
 
 
@@ -190,10 +191,6 @@ _DEPTH_KEYS = {"numlayers", "nlayers", "nlayer", "numhiddenlayers", "depth", "nu
                "encoderlayers", "decoderlayers", "numblocks", "nblocks", "numtransformerlayers"}
 _WIDTH_KEYS = {"hiddensize", "dmodel", "nembd", "embeddim", "hiddendim", "width", "modeldim", "embdim", "dhidden",
                "embeddingdim", "embeddingsize", "nembed"}
-_TRAINING_KEYS = {"learningrate", "lr", "epochs", "numepochs", "maxepochs", "maxsteps", "maxiters", "trainer",
-                  "optimizer", "optim", "batchsize", "trainbatchsize", "microbatchsize", "globalbatchsize",
-                  "warmupsteps", "weightdecay", "gradientaccumulationsteps", "numtrainepochs", "maxiter",
-                  "perdevicetrainbatchsize", "lrscheduler", "scheduler"}
 _CHECKPOINT_KEYS = {"pretrained", "frompretrained", "modelnameorpath", "checkpoint", "initfrom", "resumefrom",
                     "resumefromcheckpoint", "pretrainedmodelnameorpath", "loadfrom", "ckptpath", "pretrainedpath",
                     "basemodel", "modelid", "initcheckpoint", "restorefrom"}
@@ -202,21 +199,17 @@ _ARCHITECTURE_MARKERS = {"architectures", "transformersversion", "nameorpath", "
 _NO_CHECKPOINT = (None, False, "", "null", "none", "None", "scratch")
 
 
-def _norm(key: Any) -> str:
-    return str(key).replace("-", "").replace("_", "").replace(".", "").lower()
-
-
 def _trains_from_scratch(doc: Any) -> bool:
     """A training config (learning rate, epochs, optimizer...) that names no checkpoint to start
     from, and is not a published architecture's description (a Hugging Face config.json)."""
     top = doc.children()
     if len(top) > 500 and all(n.is_scalar for n in top):
         return False  # a flat vocabulary or lookup table (GPT-2's encoder.json holds "width"), not a config
-    keys = {_norm(p[-1]) for p, _ in doc.walk() if p and isinstance(p[-1], str)}
-    if keys & _ARCHITECTURE_MARKERS or not keys & _TRAINING_KEYS:
+    keys = document_keys(doc)
+    if keys & _ARCHITECTURE_MARKERS or not keys & TRAINING_KEYS:
         return False
     for p, node in doc.walk():
-        if p and isinstance(p[-1], str) and _norm(p[-1]) in _CHECKPOINT_KEYS:
+        if p and isinstance(p[-1], str) and norm_key(p[-1]) in _CHECKPOINT_KEYS:
             if node.is_scalar and node.value not in _NO_CHECKPOINT:
                 return False  # fine-tuning or resuming: the architecture comes with the weights
     return True
@@ -228,7 +221,7 @@ def _config_size(path: tuple, node: Any, max_depth: int, max_width: int) -> tupl
         return None
     if not isinstance(node.value, int):
         return None
-    key, value = _norm(path[-1]), node.value
+    key, value = norm_key(path[-1]), node.value
     if key in _DEPTH_KEYS and max_depth < value <= 10_000:
         return "depth", max_depth, f"trains a {value}-layer model"
     if key in _WIDTH_KEYS and max_width < value <= 1_000_000:

@@ -16,6 +16,7 @@ from . import detector
 from ..frontends.config import ConfigContext, Node
 from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
 from ..rules import data_path
+from .config_training import is_training_config, norm_key
 from .python_values import value_of
 from .testing_code import in_test_code
 from .training_flow import binding_key, flow, is_random_input, refs, training_evidence
@@ -375,6 +376,10 @@ def distilled_alternative(ctx: PythonContext) -> None:
 # inference, and is left alone.
 
 SERVING_KEYS = {"HF_MODEL_ID"}
+SERVER_MODEL_FLAGS = ("--model-id", "--model")  # text-generation-inference, vLLM's OpenAI server
+# Keys that name the checkpoint a program loads (normalised: case, `-`, `_` ignored).
+MODEL_KEYS = {"model", "modelname", "modelid", "modelnameorpath", "pretrainedmodelnameorpath", "modelcheckpoint",
+              "checkpoint", "basemodel", "hfmodelid", "hfmodel", "embeddingmodel", "sentencetransformer"}
 CONTAINER_ENV_KEYS = {"MODEL_ID", "HF_MODEL_ID"}
 ENV_KEYS = ("env", "environment", "Environment", "environment_variables")
 
@@ -408,21 +413,36 @@ def _served_models(node: Node, in_env: bool = False) -> Iterator[tuple[Node, str
     elif node.is_seq:
         items = node.children()
         for index, item in enumerate(items):
-            if item.str() == "--model-id" and index + 1 < len(items) and items[index + 1].str():
-                yield items[index + 1], items[index + 1].str()  # TGI: args: ["--model-id", "org/model"]
+            if item.str() in SERVER_MODEL_FLAGS and index + 1 < len(items) and items[index + 1].str():
+                yield items[index + 1], items[index + 1].str()  # TGI / vLLM: args: ["--model-id", "org/model"]
             else:
                 yield from _served_models(item, in_env)
+
+
+def _named_models(document: Node) -> Iterator[tuple[Node, str]]:
+    """(value node, model id) for each checkpoint a config names under a model key (`model:`,
+    `model_name_or_path:`, `MODEL_NAME=`) when the document sets up no training (no learning
+    rate, epochs, optimizer...): the program it configures loads the model to run it."""
+    if is_training_config(document):
+        return
+    for path, node in document.walk():
+        text = node.str() if node.is_scalar else None
+        if text and path and isinstance(path[-1], str) and norm_key(path[-1]) in MODEL_KEYS:
+            yield node, text
 
 
 @detector("GL303", "config")
 def distilled_alternative_in_deployments(ctx: ConfigContext) -> None:
     seen: set[str] = set()
     for document in ctx.documents:
-        for node, model_id in _served_models(document, in_env=ctx.kind == "env"):
+        served = [(node, model_id, "is served by this deployment")
+                  for node, model_id in _served_models(document, in_env=ctx.kind == "env")]
+        named = [(node, model_id, "is named by this config, which sets up no training, so it is run for inference")
+                 for node, model_id in _named_models(document)]
+        for node, model_id, how in served + named:
             rows = alternatives_for(model_id)
-            if not rows or model_id in seen:
+            if not rows or normalize_model_id(model_id) in seen:
                 continue
-            seen.add(model_id)
+            seen.add(normalize_model_id(model_id))
             message, impact = alternative_message(model_id, rows)
-            ctx.report("GL303", node, message.replace("is loaded for inference", "is served by this deployment"),
-                       impact=impact)
+            ctx.report("GL303", node, message.replace("is loaded for inference", how), impact=impact)

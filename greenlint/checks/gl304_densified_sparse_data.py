@@ -10,6 +10,7 @@ from . import detector
 from ..finding import Severity
 from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
 from .python_values import bound_values
+from .training_flow import binding_key, flow, live_statements, reached_while_live, refs
 
 # Transformers whose output is a scipy.sparse matrix unless told otherwise.
 SPARSE_TRANSFORMERS = {
@@ -330,6 +331,7 @@ def densified_sparse_data(ctx: PythonContext) -> None:
         impact.update(method=call.func.attr, source_line=producer.lineno)
         ctx.report("GL304", call.func, message, impact=impact)
     _dense_encoders(ctx)
+    _dense_dummies(ctx)
 
 
 def _dense_encoders(ctx: PythonContext) -> None:
@@ -482,3 +484,71 @@ def _encodes_labels_or_literals(ctx: PythonContext, ctor: ast.Call) -> bool:
     return False
 
 
+
+
+# ---------------------------------------------------------------------------------------
+# pandas.get_dummies feeding an estimator that takes sparse input
+# ---------------------------------------------------------------------------------------
+
+# Estimators whose fit accepts scipy.sparse input (scikit-learn API reference, "X : {array-like,
+# sparse matrix}"), by module or by class.
+SPARSE_CAPABLE_MODULES = ("sklearn.linear_model.", "sklearn.svm.", "sklearn.tree.", "sklearn.neighbors.",
+                          "xgboost.", "lightgbm.")
+SPARSE_CAPABLE_CLASSES = {"MultinomialNB", "BernoulliNB", "ComplementNB", "RandomForestClassifier",
+                          "RandomForestRegressor", "ExtraTreesClassifier", "ExtraTreesRegressor",
+                          "GradientBoostingClassifier", "GradientBoostingRegressor", "AdaBoostClassifier",
+                          "AdaBoostRegressor", "MLPClassifier", "MLPRegressor"}
+
+
+def _sparse_capable(ctx: PythonContext, receiver: ast.AST) -> str | None:
+    """The class name when `receiver` is (a name bound once to) an estimator that takes sparse input."""
+    if isinstance(receiver, ast.Name):
+        values = bound_values(ctx, receiver)
+        receiver = values[0] if len(values) == 1 else receiver
+    if not isinstance(receiver, ast.Call):
+        return None
+    q = ctx.qualname(receiver.func) or ""
+    name = q.rsplit(".", 1)[-1]
+    return name if q.startswith(SPARSE_CAPABLE_MODULES) or (q.startswith("sklearn.") and name in SPARSE_CAPABLE_CLASSES) \
+        else None
+
+
+def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str]) -> tuple[ast.Call, str] | None:
+    """A `.fit(X, ...)` of a sparse-capable estimator, after `source`, whose X comes from the names
+    `source`'s result is bound to, while they still hold it (not after a rebinding)."""
+    tainted = flow(ctx).taint(keys)
+    live = live_statements(ctx, source, keys)
+    for call in ctx.calls:
+        if (call.lineno, call.col_offset) <= (source.lineno, source.col_offset):
+            continue
+        if live is not None and not reached_while_live(ctx, call, live, tainted):
+            continue
+        if isinstance(call.func, ast.Attribute) and call.func.attr in ("fit", "partial_fit") and call.args \
+                and refs(call.args[0]) & tainted:
+            estimator = _sparse_capable(ctx, call.func.value)
+            if estimator:
+                return call, estimator
+    return None
+
+
+def _dense_dummies(ctx: PythonContext) -> None:
+    """`pd.get_dummies(...)` (dense unless `sparse=True`) whose one-hot columns are fitted by an
+    estimator that accepts scipy.sparse input."""
+    for call in ctx.calls:
+        if ctx.qualname(call.func) != "pandas.get_dummies" or ctx.literal(kwarg(call, "sparse")) is True:
+            continue
+        if _small_literal(ctx, arg(call, 0, "data")):
+            continue
+        keys, _ = binding_key(ctx, call)
+        fed = _fit_fed_by(ctx, call, keys) if keys else None
+        if fed is None:
+            continue
+        fit, estimator = fed
+        ctx.report(
+            "GL304", call.func,
+            f"`pd.get_dummies` returns dense one-hot columns (`sparse=False` is its default), almost all zeros, and "
+            f"they are fitted by `{estimator}` (line {fit.lineno}), which accepts scipy.sparse input: one-hot encode "
+            f"with `OneHotEncoder` (sparse by default) or pass `sparse=True` when the frame is all categorical.",
+            impact={"estimator": estimator, "fit_line": fit.lineno},
+            severity=Severity.NOTE,
+        )
