@@ -51,3 +51,63 @@ def test_function_scope_uses_the_reaching_assignment(tmp_path):
             model.fit(x, y, validation_data=(xv, yv), epochs=epochs)
         """})
     assert len(findings(tmp_path, "GL201")) == 1
+
+
+def test_assignment_earlier_in_the_block_holding_the_use(tmp_path):
+    write(tmp_path, {"main.py": """\
+        from tensorflow import keras
+        model = keras.Sequential()
+        if __name__ == "__main__":
+            epochs = 40
+            model.fit(x, y, validation_data=(xv, yv), epochs=epochs)
+        with open("log") as log:
+            rounds = 2
+            rounds = 30
+            model.fit(x, y, validation_data=(xv, yv), epochs=rounds)
+        """})
+    proc = run(["--format", "json", "--no-cache", "--select", "GL201", "."], tmp_path)
+    assert [f["line"] for f in json.loads(proc.stdout)["findings"]] == [5, 9]
+
+
+def value_at_call(source: str, call_line: int):
+    """`PythonContext.literal` of the first keyword argument of the call on `call_line`."""
+    import ast
+    import textwrap
+
+    from greenlint.frontends.base import LintRequest
+    from greenlint.frontends.python import PythonContext, parse
+
+    text = textwrap.dedent(source)
+    ctx = PythonContext(LintRequest("example.py", "python", {}, {}), text, parse(text))
+    call = next(n for n in ctx.calls if n.lineno == call_line)
+    return ctx.literal(call.keywords[0].value)
+
+
+def test_reaching_definitions_through_loops_branches_and_try():
+    from greenlint.frontends.python import UNKNOWN
+
+    source = """\
+        epochs = 50
+        for stage in range(3):
+            fit(epochs=epochs)
+            epochs = 1
+        for stage in range(3):
+            n = 60
+            fit(epochs=n)
+        try:
+            size = 1
+            size = load()
+        except OSError:
+            fit(epochs=size)
+        if fast:
+            steps = 10
+        fit(epochs=steps)
+        steps = 70
+        if ready:
+            fit(epochs=steps)
+        """
+    assert value_at_call(source, 3) is UNKNOWN  # a later iteration sees the rebinding
+    assert value_at_call(source, 7) == 60  # bound earlier in the same iteration
+    assert value_at_call(source, 12) is UNKNOWN  # how much of the try ran is not known
+    assert value_at_call(source, 15) is UNKNOWN  # bound under a branch only
+    assert value_at_call(source, 18) == 70  # the branch holding the use sees the earlier binding

@@ -393,23 +393,12 @@ class PythonContext(BaseContext):
         return self.project_value(node.id, depth + 1)
 
     def reaching_assignment(self, node: ast.Name, scope: ast.AST) -> ast.expr | None:
-        """The value of the assignment to `node`'s name that reaches it in straight-line code of
-        `scope` (a notebook that sets `epochs` in one cell and again in a later one), or None when
-        a binding under an `if`, loop, `try` or `with` could intervene, or there is none."""
+        """The value of the assignment to `node`'s name that reaches it in `scope` (a notebook that
+        sets `epochs` in one cell and again in a later one; an assignment earlier in the same
+        `with`, `if` or `if __name__ == "__main__":` block), or None when there is none or more
+        than one could: a binding under a branch or a `try`, or one later in a loop's body."""
         line = getattr(node, "lineno", None)
-        if line is None:
-            return None
-        last: ast.expr | None = None
-        for stmt in getattr(scope, "body", []):
-            if stmt.end_lineno is not None and stmt.end_lineno >= line:  # the statement holding the use
-                return None if stmt.lineno < line and _binds_name(stmt, node.id) else last
-            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.id for t in stmt.targets):
-                last = stmt.value if len(stmt.targets) == 1 else None
-            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == node.id:
-                last = stmt.value
-            elif _binds_name(stmt, node.id):
-                last = None  # bound in a block, by an augmented assignment, an import or a def
-        return last
+        return None if line is None else _reaching(getattr(scope, "body", []), node.id, line, None)
 
     def project_value(self, name: str, depth: int = 0) -> Any:
         """`name` imported from another module of the project (`from settings import EPOCHS`)."""
@@ -596,7 +585,49 @@ def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST], dict[t
     return nodes, parents, by_type
 
 
-def _binds_name(stmt: ast.stmt, name: str) -> bool:
+def _reaching(body: list[ast.stmt], name: str, line: int, last: ast.expr | None) -> ast.expr | None:
+    """Straight-line reaching definition: `last` is the value bound before `body` runs."""
+    for stmt in body:
+        if stmt.end_lineno is not None and stmt.end_lineno >= line:  # the statement holding the use
+            return _reaching_inside(stmt, name, line, last)
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and stmt.targets[0].id == name:
+            last = stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+            last = stmt.value if stmt.value is not None else last
+        elif _binds_name(stmt, name):
+            last = None  # bound in a block, by unpacking, an augmented assignment, an import or a def
+    return last
+
+
+def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    blocks = [getattr(stmt, f) for f in ("body", "orelse", "finalbody") if getattr(stmt, f, None)]
+    blocks += [h.body for h in getattr(stmt, "handlers", ())] + [c.body for c in getattr(stmt, "cases", ())]
+    return blocks
+
+
+def _reaching_inside(stmt: ast.stmt, name: str, line: int, last: ast.expr | None) -> ast.expr | None:
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return None  # another scope: its caller decides
+    block = next((b for b in _blocks(stmt) if b[0].lineno <= line <= (b[-1].end_lineno or line)), None)
+    if block is None:  # the use is in the statement itself, or a compound statement's header
+        loops_back = isinstance(stmt, ast.While) and _binds_name(stmt, name)
+        rebinds_first = not _blocks(stmt) and stmt.lineno < line and _binds_name(stmt, name)
+        return None if loops_back or rebinds_first else last
+    if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and _binds_name(stmt, name):
+        last = None  # an earlier iteration (or the loop target) may have rebound it
+    elif isinstance(stmt, (ast.With, ast.AsyncWith)) and any(
+            item.optional_vars is not None and _binds_name(ast.Expr(item.optional_vars), name) for item in stmt.items):
+        last = None
+    elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))) and block is not stmt.body and (
+            any(_binds_name(s, name) for s in stmt.body) or any(h.name == name for h in stmt.handlers)):
+        last = None  # how much of the `try` body ran is not known
+    elif isinstance(stmt, ast.Match) and any(_binds_name(c.pattern, name) for c in stmt.cases):  # type: ignore[arg-type]
+        last = None
+    return _reaching(block, name, line, last)
+
+
+def _binds_name(stmt: ast.AST, name: str) -> bool:
     for sub in ast.walk(stmt):
         if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, (ast.Store, ast.Del)):
             return True
