@@ -155,16 +155,34 @@ def _lint_python_text(request: LintRequest, text: str, triggered: dict, settings
     try:
         tree = parse(text, allow_top_level_await=allow_await)
     except SyntaxError as exc:
-        line = exc.lineno or 1
-        lines = text.splitlines()
-        return [_parse_error(request.path, _syntax_message(exc), line, exc.offset or 1,
-                             lines[line - 1] if 0 < line <= len(lines) else "")]
+        tree = _parse_with_ipython_syntax(text) if request.kind == "python" else None
+        if tree is None:
+            line = exc.lineno or 1
+            lines = text.splitlines()
+            return [_parse_error(request.path, _syntax_message(exc), line, exc.offset or 1,
+                                 lines[line - 1] if 0 < line <= len(lines) else "")]
     except (ValueError, MemoryError, RecursionError) as exc:  # null bytes, absurd nesting
         return [_parse_error(request.path, f"cannot parse as Python: {exc}")]
     ctx = PythonContext(request, text, tree)
     ctx.shell_lines = shell or []  # a notebook's `!` lines and %%bash cells, which the text holds as placeholders
     _run_detectors(ctx, triggered, "python")
     return _suppressed(ctx, text, python=True, settings=settings)
+
+
+def _parse_with_ipython_syntax(text: str):
+    """A script exported from a notebook (nbconvert's `# In[1]:`, jupytext's `# %%`) keeps its
+    IPython lines: `%matplotlib inline`, `!pip install ...`. Read them as a notebook cell's are,
+    replaced by placeholders of the same length, so positions hold. None if it still fails."""
+    from .frontends.notebook import _transform
+    from .frontends.python import parse
+
+    lines = text.splitlines(keepends=True)
+    if not any(line.lstrip()[:1] in ("%", "!") for line in lines):
+        return None  # no IPython syntax: the error is the script's own
+    try:
+        return parse("".join(_transform(lines)))
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
 
 
 def _suppressed(ctx: BaseContext, text: str, python: bool, settings: Settings) -> list[Finding]:

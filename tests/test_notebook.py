@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
@@ -589,3 +590,19 @@ def test_notebook_in_another_language_under_a_python_kernel_is_one_finding():
 def test_a_few_broken_cells_are_each_reported(tmp_path):
     nb = _write(tmp_path, ["x = 1\n", "def f(:\n", "y = (\n", "z = 3\n"])
     assert [loc.cell for loc, _ in nb.errors] == [2, 3]
+
+
+def test_script_exported_from_a_notebook_keeps_its_ipython_lines(tmp_path):
+    """A `.py` exported from a notebook (nbconvert `# In[1]:`, jupytext `# %%`) may still hold
+    `%matplotlib inline` or `!pip install` lines: they are read as in a notebook cell, with
+    positions kept, instead of making the whole file one parse error."""
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "exported.py").write_text(
+        "# In[1]:\n%matplotlib inline\n!pip install scikit-learn\n"
+        "from sklearn.model_selection import GridSearchCV\nfrom sklearn.svm import SVC\n"
+        "# In[2]:\nsearch = GridSearchCV(SVC(), {'C': [1, 10], 'gamma': [0.1, 0.01]}, cv=3)\n")
+    (tmp_path / "broken.py").write_text("from sklearn.model_selection import GridSearchCV\ndef f(:\n%time f()\n")
+    proc = subprocess.run([sys.executable, "-m", "greenlint", "--format", "json", "--no-cache", "."], cwd=tmp_path,
+                           capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)})
+    found = sorted((f["path"], f["line"], f["code"]) for f in json.loads(proc.stdout)["findings"])
+    assert found == [("broken.py", 2, "GL000"), ("exported.py", 7, "GL101")]
