@@ -567,6 +567,33 @@ def test_gl304_transformer_chained_on_literal_documents_is_still_small():
     """, "GL304")
 
 
+def test_gl304_a_same_named_list_grown_in_another_function_is_another_variable():
+    assert not lint("""
+        from sklearn.feature_extraction.text import CountVectorizer
+        docs = ["one two", "two three", "three four"]
+        dense = CountVectorizer().fit_transform(docs).toarray()
+        total = dense.sum()
+        def batches(stream):
+            docs = []
+            for line in stream:
+                docs.append(line)
+            return docs
+    """, "GL304")
+
+
+def test_gl304_a_frame_rebound_to_its_own_copy_is_analysed(tmp_path):
+    # `frame = frame.copy()` refers to itself: following it must end (no GL000 "nests too deeply")
+    found = lint_text(textwrap.dedent("""
+        import pandas as pd
+        from sklearn.preprocessing import OneHotEncoder
+        frame = frame.copy()
+        enc = OneHotEncoder(sparse=False).fit(frame[["city"]])
+        features = pd.DataFrame(enc.transform(frame[["city"]]))
+        model.fit(features, target)
+    """), filename="train.py", select=["GL304", "GL000"])
+    assert [f.code for f in found] == ["GL304"]
+
+
 def test_gl304_encoding_a_few_literal_rows_or_assembling_a_frame_for_display_is_not_reported():
     assert not lint("""
         import pandas as pd

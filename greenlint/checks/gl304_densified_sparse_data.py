@@ -96,43 +96,60 @@ _SAME_ROWS = {"toarray", "todense"} | SPARSE_METHODS
 _GROWING = {"append", "extend", "insert", "update", "add"}
 
 
-def _grown(ctx: PythonContext, name: str) -> bool:
+def _same_variable(ctx: PythonContext, use: ast.AST, name: str, scope: ast.AST | None) -> bool:
+    """`use` of `name` refers to the variable bound in `scope` (a function, or None for the module):
+    the same function, or for a module-level name a function that does not bind its own."""
+    func = ctx.enclosing_function(use)
+    if func is scope or scope is None and func is None:
+        return True
+    if scope is not None or func is None:
+        return False
+    params = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    return name not in ctx.local_assignments(func) and name not in params
+
+
+def _grown(ctx: PythonContext, name: ast.Name) -> bool:
     """The code appends to, extends or adds to the value of `name` (`corpus = []` then
     `corpus.append(doc)` in a loop): the literal is only its starting point."""
+    scope = ctx.enclosing_function(name)
     for node in ctx.walk():
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _GROWING \
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == name:
-            return True
-        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == name.id:
+            target: ast.AST = node
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name.id:
+            target = node
+        else:
+            continue
+        if _same_variable(ctx, target, name.id, scope):
             return True
     return False
 
 
-def _small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50) -> bool:
+def _small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50, depth: int = 0) -> bool:
     """A handful of example documents or rows written in the code (also as a DataFrame or array
     of them, or columns selected from one); a list the code grows is not one."""
-    if node is None:
+    if node is None or depth > 8:  # `frame = frame.copy()` refers to itself
         return False
     if isinstance(node, ast.Subscript):  # `frame[["col"]]`: the same rows
-        return _small_literal(ctx, node.value, limit)
+        return _small_literal(ctx, node.value, limit, depth + 1)
     if isinstance(node, ast.Call) and call_name(node) in _WRAPPERS and node.args:
-        return _small_literal(ctx, node.args[0], limit)
+        return _small_literal(ctx, node.args[0], limit, depth + 1)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         # the same rows after a transformer or a format change: `tfidf.fit_transform(count.fit_transform(docs))`
         if node.func.attr in ("fit_transform", "transform") and node.args:
-            return _small_literal(ctx, node.args[0], limit)
+            return _small_literal(ctx, node.args[0], limit, depth + 1)
         if node.func.attr in _SAME_ROWS:
-            return _small_literal(ctx, node.func.value, limit)
+            return _small_literal(ctx, node.func.value, limit, depth + 1)
     if isinstance(node, ast.Name):
         values = bound_values(ctx, node)
-        return len(values) == 1 and not _grown(ctx, node.id) and _small_literal(ctx, values[0], limit)
+        return len(values) == 1 and not _grown(ctx, node) and _small_literal(ctx, values[0], limit, depth + 1)
     if isinstance(node, (ast.List, ast.Tuple)):
         return 0 < len(node.elts) <= limit and all(
             isinstance(e, (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.UnaryOp)) or _literal_text(ctx, e)
             for e in node.elts
         )
     if isinstance(node, ast.Dict):  # `DataFrame({"col": [...], ...})`
-        return bool(node.values) and all(_small_literal(ctx, v, limit) for v in node.values)
+        return bool(node.values) and all(_small_literal(ctx, v, limit, depth + 1) for v in node.values)
     return False
 
 
