@@ -252,12 +252,13 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _apply_fixes(args: argparse.Namespace, findings: list) -> tuple[list, bool]:
-    from .fix import apply_fixes
+    from .fix import apply_fixes, fixable
 
     outcome = apply_fixes(findings, "unsafe" if args.unsafe_fixes else "safe", write=not args.diff)
     for path, why in outcome.failed:
         print(f"greenlint: {path}: {why}", file=sys.stderr)
-    hidden = sum(1 for f in findings if f.fix and f.fix.edits and f.fix.safety == "unsafe") if not args.unsafe_fixes else 0
+    # only fixes --unsafe-fixes would apply (not those in notebook cells or stdin)
+    hidden = sum(1 for f in findings if fixable(f, "unsafe") and not fixable(f, "safe")) if not args.unsafe_fixes else 0
     hint = f"; {hidden} more can be fixed with --unsafe-fixes" if hidden else ""
     if args.diff:
         sys.stdout.write("".join(outcome.diffs))

@@ -6,6 +6,7 @@ import textwrap
 import pytest
 
 from greenlint.engine import lint_text
+from greenlint.fix import fix_text
 from greenlint.rules import DOC_SECTIONS, load_rules
 
 RULES = load_rules()
@@ -36,6 +37,29 @@ def test_invalid_example_is_reported(code, example):
     assert sorted(f.line for f in findings) == sorted(example["lines"]), [f.message for f in findings]
     for finding in findings:
         assert finding.message and finding.name == RULES[code].name
+
+
+def _fixed_cases():
+    for case in _cases("invalid"):
+        if "fixed" in case.values[1]:
+            yield case
+
+
+@pytest.mark.parametrize("code,example", list(_fixed_cases()))
+def test_invalid_example_is_fixed_as_documented(code, example):
+    """Fixit's expected_replacement: `fixed:` is the whole source after `--fix --unsafe-fixes`,
+    applied by the code path the CLI uses; the fixed source no longer has the finding. A
+    `fixed:` equal to the code documents a finding that gets no fix."""
+    filename = example.get("filename") or KIND_FILENAMES[example.get("kind", "python")]
+    source, expected = textwrap.dedent(example["code"]), textwrap.dedent(example["fixed"])
+    findings = _lint(code, example)
+    outcome = fix_text(source, findings, "unsafe", filename)
+    assert outcome.problem is None, outcome.problem
+    assert outcome.text == expected
+    if expected == source:
+        assert all(f.fix is None or not f.fix.edits for f in findings), "documented as having no fix"
+    else:
+        assert _lint(code, {**example, "code": outcome.text}) == [], "the fixed source is still reported"
 
 
 @pytest.mark.parametrize("code,example", list(_cases("valid")))
