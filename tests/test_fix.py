@@ -1,6 +1,7 @@
 """--fix, --unsafe-fixes and --diff on real files through the CLI."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -92,3 +93,61 @@ def test_unbounded_study_gets_a_trial_budget(tmp_path):
                    cwd=tmp_path, env=env, capture_output=True)
     text = (tmp_path / "tune.py").read_text()
     assert "study.optimize(objective, n_trials=100)\n" in text and "other.optimize(objective, n_trials=100)\n" in text
+
+
+def _documented_fixes():
+    """Every rule example with a `fixed:` source, grouped by rule (one CLI run per rule)."""
+    from greenlint.rules import load_rules
+
+    by_rule: dict[str, list[dict]] = {}
+    for code, rule in load_rules().items():
+        for example in rule.examples.get("invalid") or []:
+            if "fixed" in example and example.get("kind", "python") == "python" and not example.get("options"):
+                by_rule.setdefault(code, []).append(example)
+    return by_rule
+
+
+def test_cli_fix_writes_what_the_rule_examples_document(tmp_path):
+    """`greenlint --fix --unsafe-fixes` on real files writes each example's `fixed:` source, the
+    same text the generated example tests get from greenlint.fix.fix_text."""
+    documented = _documented_fixes()
+    assert documented, "no rule documents a fix"
+    for code, examples in documented.items():
+        folder = tmp_path / code
+        folder.mkdir()
+        for index, example in enumerate(examples):
+            (folder / f"example_{index}.py").write_text(textwrap.dedent(example["code"]))
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+        proc = subprocess.run([sys.executable, "-m", "greenlint", "--no-cache", "--select", code, "--fix",
+                               "--unsafe-fixes", "."], cwd=folder, capture_output=True, text=True, env=env)
+        assert "internal error" not in proc.stderr, proc.stderr
+        for index, example in enumerate(examples):
+            written = (folder / f"example_{index}.py").read_text()
+            assert written == textwrap.dedent(example["fixed"]), f"{code} example {index}: {proc.stderr}"
+
+
+def test_fix_keeps_line_endings_and_counts_only_applicable_unsafe_fixes(tmp_path):
+    """A CRLF file stays CRLF (new import lines too); --fix alone says how many unsafe fixes wait."""
+    source = ("import lightning as L\r\n"
+              "class Net(L.LightningModule):\r\n"
+              "    def validation_step(self, batch, i): ...\r\n"
+              "trainer = L.Trainer(max_epochs=50)\r\n"
+              "trainer.fit(Net(), train_loader, val_loader)\r\n")
+    target = tmp_path / "train.py"
+    target.write_bytes(source.encode())
+    # a notebook's fix has no file position to apply: it is not counted as waiting
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+            "source": ["from tensorflow import keras\n", "model.fit(x, y, epochs=90, validation_split=0.2)\n"]}
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "explore.ipynb").write_text(json.dumps(notebook))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    base = [sys.executable, "-m", "greenlint", "--no-cache", "--select", "GL201"]
+    safe = subprocess.run([*base, "--fix", "."], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert "fixed 0 finding(s); 1 more can be fixed with --unsafe-fixes" in safe.stderr
+    assert "explore.ipynb" in subprocess.run([*base, "."], cwd=tmp_path, capture_output=True, text=True, env=env).stdout
+    assert target.read_bytes() == source.encode()
+    subprocess.run([*base, "--fix", "--unsafe-fixes", "."], cwd=tmp_path, capture_output=True, env=env)
+    data = target.read_bytes()
+    assert b"import lightning as L\r\nfrom lightning.pytorch.callbacks import EarlyStopping\r\n" in data
+    assert b'callbacks=[EarlyStopping(monitor="val_loss", patience=5)]' in data
+    assert b"\n" not in data.replace(b"\r\n", b"")

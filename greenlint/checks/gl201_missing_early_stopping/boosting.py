@@ -7,6 +7,8 @@ import ast
 import re
 from typing import Any
 
+from ...finding import Fix
+from ...fixes import gl201 as fixes
 from ...frontends.python import UNKNOWN, PythonContext, call_name
 from .common import Callbacks, LGB_ES, XGB_ES, check_patience, check_rounds, library_instantiates, report_epochs
 from ..training_facts import is_train_name
@@ -142,7 +144,8 @@ def _xgb_train(ctx: PythonContext, call: ast.Call, min_rounds: int, net: bool) -
         return
     if net:
         return
-    report_epochs(ctx, call.func, rounds, "evals", "xgboost", "xgboost.train", unit="boosting rounds")
+    report_epochs(ctx, call.func, rounds, "evals", "xgboost", "xgboost.train", unit="boosting rounds",
+                  fix=fixes.xgboost_train(ctx, call, evals, a.get("dtrain", 1)))
 
 
 def _lgb_train(ctx: PythonContext, call: ast.Call, min_rounds: int, net: bool) -> None:
@@ -180,7 +183,8 @@ def _lgb_train(ctx: PythonContext, call: ast.Call, min_rounds: int, net: bool) -
         return
     if net:
         return
-    report_epochs(ctx, call.func, rounds, "valid_sets", "lightgbm", "lightgbm", unit="boosting rounds")
+    report_epochs(ctx, call.func, rounds, "valid_sets", "lightgbm", "lightgbm", unit="boosting rounds",
+                  fix=fixes.lightgbm_callback(ctx, call))
 
 
 _BOOST_ROUND_KEYS = {"xgboost": ("n_estimators",), "lightgbm": LGB_ROUND_ALIASES, "catboost": CB_ROUND_KEYS}
@@ -224,7 +228,14 @@ def _boost_fit(ctx: PythonContext, fit: ast.Call, ctor: ast.Call, kind: str, min
         return
     if _boost_stops(ctx, fit.func, kind, ((ca, cscope), (fa, scope)), rounds) or net:
         return
-    report_epochs(ctx, fit.func, rounds, "eval_set", kind, kind, unit="boosting rounds")
+    report_epochs(ctx, fit.func, rounds, "eval_set", kind, kind, unit="boosting rounds",
+                  fix=_boost_fix(ctx, fit, ctor, kind, fa))
+
+
+def _boost_fix(ctx: PythonContext, fit: ast.Call, ctor: ast.Call, kind: str, fa: Args) -> Fix | None:
+    if kind == "xgboost":
+        return fixes.xgboost_estimator(ctx, ctor, fa.get("eval_set"), fa.get("X", 0))
+    return fixes.lightgbm_callback(ctx, fit) if kind == "lightgbm" else fixes.catboost_fit(ctx, fit)
 
 
 def _boost_stops(ctx: PythonContext, node: ast.AST, kind: str, sources: tuple, rounds: float) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Iterable
 
-from ...finding import Severity
+from ...finding import Fix, Severity
 from ...frontends.python import UNKNOWN, PythonContext
 from ..training_values import Args, MISSING, as_int, assigned, class_bases, fmt, follow, is_none, local_class, local_classes, number_of, scope_of, walk_no_defs
 
@@ -300,12 +300,14 @@ _FIX = {
 }
 
 
-def report_epochs(ctx: PythonContext, node: ast.AST, n: float, what: str, lib: str, fix_key: str, unit: str = "epochs") -> None:
+def report_epochs(ctx: PythonContext, node: ast.AST, n: float, what: str, lib: str, fix_key: str, unit: str = "epochs",
+                  fix: Fix | None = None) -> None:
     message = (
         f"trains {fmt(n)} {unit} with validation data ({what}) and no early stopping; "
         f"runs that stop when the validation score stalls often end at a fraction of that: {_FIX[fix_key]}"
     )
-    ctx.report("GL201", node, message, impact={"library": lib, ("rounds" if "round" in unit else "epochs"): n if not float(n).is_integer() else int(n)})
+    ctx.report("GL201", node, message, impact={"library": lib, ("rounds" if "round" in unit else "epochs"): n if not float(n).is_integer() else int(n)},
+               fix=fix)
 
 
 def report_fixed_budget(ctx: PythonContext, node: ast.AST, n: float, schedule: str, lib: str,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from ...fixes import gl201 as fixes
 from ...frontends.python import UNKNOWN, PythonContext, dotted
 from .common import Callbacks, HF_ES, check_patience, has_stopping, library_instantiates, report_epochs, report_fixed_budget, sets_stop_flag
 from ..training_facts import hf_trainer, hf_trainer_class
@@ -56,7 +57,8 @@ def check_hf_trainer(ctx: PythonContext, min_epochs: int) -> None:
         if run.schedule:
             report_fixed_budget(ctx, call.func, epochs, run.schedule, "transformers")
             continue
-        report_epochs(ctx, call.func, epochs, _evaluation_setting(ctx, config, strategy), "transformers", "hf")
+        report_epochs(ctx, call.func, epochs, _evaluation_setting(ctx, config, strategy), "transformers", "hf",
+                      fix=fixes.hf_trainer(ctx, call, config.call if not config.opaque else None))
 
 
 def _subclass_stops(ctx: PythonContext, call: ast.Call) -> bool:

@@ -2,6 +2,7 @@
 """
 from __future__ import annotations
 
+from ...fixes import gl201 as fixes
 from ...frontends.python import PythonContext
 from .common import KERAS_ES, check_patience, has_stopping, library_instantiates, report_epochs, report_fixed_budget
 from ..training_facts import keras_fit
@@ -26,4 +27,4 @@ def check_keras(ctx: PythonContext, min_epochs: int) -> None:
             report_fixed_budget(ctx, call.func, epochs, run.schedule, "keras")
             continue
         what = "validation_data" if run.args.get("validation_data", 7) is not MISSING else "validation_split"
-        report_epochs(ctx, call.func, epochs, what, "keras", "keras")
+        report_epochs(ctx, call.func, epochs, what, "keras", "keras", fix=fixes.keras_fit(ctx, call))

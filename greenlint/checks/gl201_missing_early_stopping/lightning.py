@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+from ...fixes import gl201 as fixes
 from ...frontends.python import UNKNOWN, PythonContext
 from .common import Callbacks, PL_ES, check_patience, has_stopping, library_instantiates, report_epochs, report_fixed_budget
 from ..training_facts import PL_TRAINERS, TrainingRun, fits_of, lightning_trainer
@@ -45,7 +46,8 @@ def check_lightning(ctx: PythonContext, min_epochs: int) -> None:
             report_fixed_budget(ctx, call.func, epochs, run.schedule, "lightning")
             continue
         default = " (Lightning's default when neither max_epochs nor max_steps is set)" if run.epochs.default else ""
-        report_epochs(ctx, call.func, epochs, "a validation loop" + default, "lightning", "lightning")
+        report_epochs(ctx, call.func, epochs, "a validation loop" + default, "lightning", "lightning",
+                      fix=fixes.lightning_trainer(ctx, call))
 
 
 def _resumes(ctx: PythonContext, run: TrainingRun) -> bool:
