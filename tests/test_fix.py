@@ -151,3 +151,20 @@ def test_fix_keeps_line_endings_and_counts_only_applicable_unsafe_fixes(tmp_path
     assert b"import lightning as L\r\nfrom lightning.pytorch.callbacks import EarlyStopping\r\n" in data
     assert b'callbacks=[EarlyStopping(monitor="val_loss", patience=5)]' in data
     assert b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_two_searches_share_one_import_edit(tmp_path):
+    """Both fixes add RandomizedSearchCV to the same import: the edit is made once, both apply,
+    and GridSearchCV stays imported (each fix alone must leave a working file)."""
+    (tmp_path / "search.py").write_text(
+        "from sklearn.model_selection import GridSearchCV\n"
+        "a = GridSearchCV(est, {'a': [1, 2, 3, 4], 'b': [1, 2, 3], 'c': [0, 1]})\n"
+        "b = GridSearchCV(est, {'a': [1, 2, 3, 4, 5, 6], 'b': [1, 2, 3, 5, 6, 7]})\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-m", "greenlint", "--no-cache", "--select", "GL101", "--fix", "--unsafe-fixes",
+                           "."], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert "fixed 2 finding(s)" in proc.stderr, proc.stderr
+    assert (tmp_path / "search.py").read_text() == (
+        "from sklearn.model_selection import GridSearchCV, RandomizedSearchCV\n"
+        "a = RandomizedSearchCV(est, {'a': [1, 2, 3, 4], 'b': [1, 2, 3], 'c': [0, 1]}, n_iter=10)\n"
+        "b = RandomizedSearchCV(est, {'a': [1, 2, 3, 4, 5, 6], 'b': [1, 2, 3, 5, 6, 7]}, n_iter=12)\n")

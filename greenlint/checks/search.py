@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator
 from . import detector
 from ..finding import Fix, Severity
 from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, has_star_kwargs, kwarg
+from ..fixes import gl101 as gl101_fixes
 
 # --------------------------------------------------------------------------------------------
 # API tables (canonical qualified names, as ctx.qualname gives them)
@@ -742,7 +743,7 @@ def _sklearn_searches(ctx: PythonContext, opts: dict[str, Any], min_candidates: 
                                   at_least=_known_axes_product(ctx, grid, call) if candidates is None else None)
         message = (f"{cls} trains every combination of the grid: {text}; HalvingRandomSearchCV or Optuna's "
                    f"TPE sampler spend a similar budget more wisely")
-        ctx.report("GL101", call.func, message, impact=impact)
+        ctx.report("GL101", call.func, message, impact=impact, fix=gl101_fixes.randomized_search(ctx, call, candidates))
 
 
 def _parameter_grids(ctx: PythonContext, opts: dict[str, Any], min_candidates: int) -> None:
