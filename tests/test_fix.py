@@ -168,3 +168,67 @@ def test_two_searches_share_one_import_edit(tmp_path):
         "from sklearn.model_selection import GridSearchCV, RandomizedSearchCV\n"
         "a = RandomizedSearchCV(est, {'a': [1, 2, 3, 4], 'b': [1, 2, 3], 'c': [0, 1]}, n_iter=10)\n"
         "b = RandomizedSearchCV(est, {'a': [1, 2, 3, 4, 5, 6], 'b': [1, 2, 3, 5, 6, 7]}, n_iter=12)\n")
+
+
+def _fix_all(tmp_path, code: str, files: dict[str, str]) -> dict[str, str]:
+    for name, text in files.items():
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-m", "greenlint", "--no-cache", "--select", code, "--fix", "--unsafe-fixes",
+                           "."], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert "internal error" not in proc.stderr, proc.stderr
+    return {name: (tmp_path / name).read_text() for name in files}
+
+
+def test_early_stopping_fixes_place_their_names_with_care(tmp_path):
+    out = _fix_all(tmp_path, "GL201", {
+        # no keras module alias: EarlyStopping is imported from where the file takes Keras
+        "layers_only.py": """\
+            from tensorflow.keras.models import Sequential
+            model = Sequential()
+            model.fit(x, y, epochs=30, validation_split=0.2)
+        """,
+        # the name EarlyStopping already means something else: no fix
+        "taken.py": """\
+            import lightning as L
+            from mylib import EarlyStopping
+            class Net(L.LightningModule):
+                def validation_step(self, batch, i): ...
+            trainer = L.Trainer(max_epochs=40)
+            trainer.fit(Net(), train_loader, val_loader)
+        """,
+        # evaluations every 300 steps, checkpoints every 500: load_best_model_at_end would be rejected
+        "steps.py": """\
+            from transformers import Trainer, TrainingArguments
+            args = TrainingArguments("out", eval_strategy="steps", eval_steps=300, num_train_epochs=12)
+            trainer = Trainer(model=model, args=args, train_dataset=tr, eval_dataset=va)
+        """,
+        # 100 | 500: fine
+        "steps_ok.py": """\
+            from transformers import Trainer, TrainingArguments
+            args = TrainingArguments("out", eval_strategy="steps", eval_steps=100, num_train_epochs=12)
+            trainer = Trainer(model=model, args=args, train_dataset=tr, eval_dataset=va)
+        """,
+    })
+    assert out["layers_only.py"] == textwrap.dedent("""\
+        from tensorflow.keras.models import Sequential
+        from tensorflow.keras.callbacks import EarlyStopping
+        model = Sequential()
+        model.fit(x, y, epochs=30, validation_split=0.2, callbacks=[EarlyStopping(monitor="val_loss", patience=5, restore_best_weights=True)])
+    """)
+    assert "EarlyStopping(" not in out["taken.py"].split("\n", 2)[2]
+    assert "EarlyStoppingCallback" not in out["steps.py"]
+    assert ('TrainingArguments("out", eval_strategy="steps", eval_steps=100, num_train_epochs=12, '
+            'load_best_model_at_end=True, metric_for_best_model="eval_loss")') in out["steps_ok.py"]
+
+
+def test_json_carries_unsafe_fixes_and_sarif_only_safe_ones(tmp_path):
+    (tmp_path / "train.py").write_text("from xgboost import XGBClassifier\nclf = XGBClassifier(n_estimators=900)\n"
+                                       "clf.fit(X, y, eval_set=[(Xv, yv)])\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    base = [sys.executable, "-m", "greenlint", "--no-cache", "--select", "GL201", "train.py", "--format"]
+    report = json.loads(subprocess.run([*base, "json"], cwd=tmp_path, capture_output=True, text=True, env=env).stdout)
+    fix = report["findings"][0]["fix"]
+    assert fix["safety"] == "unsafe" and fix["edits"][0]["replacement"] == ", early_stopping_rounds=50"
+    sarif = json.loads(subprocess.run([*base, "sarif"], cwd=tmp_path, capture_output=True, text=True, env=env).stdout)
+    assert [r for r in sarif["runs"][0]["results"] if "fixes" in r] == []
