@@ -111,3 +111,58 @@ def test_reaching_definitions_through_loops_branches_and_try():
     assert value_at_call(source, 12) is UNKNOWN  # how much of the try ran is not known
     assert value_at_call(source, 15) is UNKNOWN  # bound under a branch only
     assert value_at_call(source, 18) == 70  # the branch holding the use sees the earlier binding
+
+
+def test_a_parameter_takes_the_value_every_call_site_passes():
+    from greenlint.frontends.python import UNKNOWN
+
+    source = """\
+        def train(model, epochs=5, rounds=3):
+            fit(epochs=epochs)
+            fit(epochs=rounds)
+
+        def run(n):
+            train(None, epochs=n)
+
+        train(None, 100, rounds=7)
+        run(100)
+        train(None, rounds=9)
+        """
+    # epochs: 100 at the first call, n -> 100 through run(), the default 5 at the last: they disagree
+    assert value_at_call(source, 2) is UNKNOWN
+    assert value_at_call(source, 3) is UNKNOWN  # 7, 3 (run leaves it out), 9
+
+
+def test_parameter_values_agree_through_a_helper():
+    source = """\
+        def fit_model(model, epochs=10):
+            model.fit(epochs=epochs)
+
+        def main(epochs):
+            fit_model(None, epochs=epochs)
+
+        main(80)
+        main(epochs=80)
+        """
+    assert value_at_call(source, 2) == 80
+
+
+def test_an_argparse_namespace_received_under_another_name(tmp_path):
+    write(tmp_path, {"train.py": """\
+        import argparse
+        from tensorflow import keras
+
+        def train(opts):
+            model = keras.Sequential()
+            model.fit(x, y, validation_data=(xv, yv), epochs=opts.epochs)
+
+        def main(config):
+            train(config)
+
+        if __name__ == "__main__":
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--epochs", type=int, default=90)
+            main(parser.parse_args())
+        """})
+    proc = run(["--format", "json", "--no-cache", "--select", "GL201", "."], tmp_path)
+    assert [f["line"] for f in json.loads(proc.stdout)["findings"]] == [6]

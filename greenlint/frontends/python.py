@@ -315,7 +315,54 @@ class PythonContext(BaseContext):
                     first = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
                     if isinstance(first, ast.Name):
                         names.add(first.id)
+        # `main(args)` into `def main(opts)`, or `main(parser.parse_args())`: the parameter holds
+        # the namespace too (a few rounds follow it through helpers of helpers).
+        for _ in range(3):
+            received = {param for function in self.functions.values() for site in self.call_sites(function)
+                        for param, value in _arguments(site, function)
+                        if (isinstance(value, ast.Name) and value.id in names)
+                        or (isinstance(value, ast.Call) and call_name(value) in parsers)}
+            if received <= names:
+                break
+            names |= received
         return names
+
+    def call_sites(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
+        """The calls of this file to a module-level or nested function by its plain name."""
+        sites = self._memo.get("call_sites")
+        if sites is None:
+            sites = self._memo["call_sites"] = {}
+            for call in self.calls:
+                if isinstance(call.func, ast.Name):
+                    sites.setdefault(call.func.id, []).append(call)
+        return sites.get(function.name, []) if self.functions.get(function.name) is function else []
+
+    def candidates(self, node: ast.AST | None, scope: ast.AST | None = None) -> list[Any]:
+        """Every value `node` may have: for a parameter of a function this file calls, one per
+        call site (the default where a call leaves it out); otherwise `[literal(node)]`. Rules
+        decide how to use several (all agree, the largest, any)."""
+        if isinstance(node, ast.Name):
+            function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else self.enclosing_function(node)
+            if function is not None and node.id not in _scope_assignments(function):
+                default = _parameter_default(function, node.id)
+                if default is not _NO_PARAM:
+                    return self._parameter_values(function, node.id, default, 0)
+        return [self.literal(node, scope)]
+
+    def _parameter_values(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
+                          default: ast.expr | None, depth: int) -> list[Any]:
+        sites = self.call_sites(function)
+        if not sites or depth > 6:
+            return [self.literal(default, None, depth + 1) if default is not None else UNKNOWN]
+        values = []
+        for site in sites:
+            given = dict(_arguments(site, function)).get(name, _NO_PARAM)
+            if given is _NO_PARAM:  # left out: the default, unless a * or ** argument may carry it
+                opaque = any(isinstance(a, ast.Starred) for a in site.args) or has_star_kwargs(site)
+                values.append(UNKNOWN if opaque or default is None else self.literal(default, None, depth + 1))
+            else:
+                values.append(self.literal(given, None, depth + 1))
+        return values
 
     def literal(self, node: ast.AST | None, scope: ast.AST | None = None, _depth: int = 0) -> Any:
         """The value of `node` when the code makes it knowable, else UNKNOWN.
@@ -382,8 +429,9 @@ class PythonContext(BaseContext):
                 value = assigned[0] if len(assigned) == 1 else self.reaching_assignment(node, function)
                 return self.literal(value, function, depth + 1) if value is not None else UNKNOWN
             default = _parameter_default(function, node.id)
-            if default is not _NO_PARAM:
-                return self.literal(default, None, depth + 1) if default is not None else UNKNOWN
+            if default is not _NO_PARAM:  # a parameter: the value every call site agrees on
+                values = self._parameter_values(function, node.id, default, depth)
+                return values[0] if all(v == values[0] and v is not UNKNOWN for v in values) else UNKNOWN
         value = self.module_constants.get(node.id)
         if value is not None:
             return self.literal(value, None, depth + 1)
@@ -642,6 +690,18 @@ def _binds_name(stmt: ast.AST, name: str) -> bool:
                 (a.asname or a.name.split(".")[0]) == name for a in sub.names):
             return True
     return False
+
+
+def _arguments(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, ast.expr]]:
+    """(parameter, argument) pairs a call passes to `function`, up to the first `*args`."""
+    positional = [p.arg for p in function.args.posonlyargs + function.args.args]
+    pairs = []
+    for index, argument in enumerate(call.args):
+        if isinstance(argument, ast.Starred) or index >= len(positional):
+            break
+        pairs.append((positional[index], argument))
+    pairs += [(k.arg, k.value) for k in call.keywords if k.arg is not None]
+    return pairs
 
 
 def _parameter_default(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> Any:
