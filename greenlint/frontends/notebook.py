@@ -11,19 +11,18 @@ GitHub annotations need), and ``cell``/``cell_line``/``cell_column`` give the in
 """
 from __future__ import annotations
 
-import ast
 import bisect
 import json
 import re
 from dataclasses import dataclass, field
 
-from .notebook_shell import is_shell_magic as _is_shell_magic
-from .notebook_shell import shell_cell_commands as _shell_cell_commands
-from .notebook_shell import shell_commands as _shell_commands
+from .notebook_ipython import cell_magic, comment_placeholder, dedent, parse_error, strip_prompts, transform
+from .notebook_shell import is_shell_magic, shell_cell_commands, shell_commands
 
 __all__ = ["Location", "Notebook", "NotebookError", "PythonUnit", "read_notebook"]
 
-_PARSE_FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+_transform = transform  # the name engine.py imports (scripts exported from notebooks)
+
 # This many broken cells, and most of the Python cells, make one "not Python?" finding.
 _FOREIGN_MIN = 10
 
@@ -147,6 +146,34 @@ class Notebook:
 
 
 def read_notebook(data: bytes) -> Notebook:
+    raw, nb = _load(data)
+    cells, code_key = _cells_of(nb)
+    if not _is_python(nb):
+        return Notebook(units=[], errors=[])
+
+    # (cell number, key, value as stored, decoded text, is Python code)
+    entries: list[tuple[int, str, object, str, bool]] = []
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict):
+            continue
+        kind = cell.get("cell_type")
+        key = code_key if kind == "code" else "source"
+        value = cell.get(key)
+        text = _join_source(value)
+        is_code = kind == "code" and (code_key == "source" or cell.get("language", "python") == "python")
+        entries.append((number, key, value, text, is_code))
+
+    maps = {number: _CellMap(number, text) for number, _, _, text, is_code in entries if is_code}
+    _find_tokens(raw, entries, maps)
+    reader = _CellReader()
+    for number, _, _, text, is_code in entries:
+        if is_code:
+            reader.add(number, maps[number], text)
+    return reader.notebook()
+
+
+def _load(data: bytes) -> tuple[str, dict]:
+    """The notebook's text and its JSON object."""
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -159,7 +186,11 @@ def read_notebook(data: bytes) -> Notebook:
         raise NotebookError("notebook is not valid JSON: nested too deeply") from None
     if not isinstance(nb, dict):
         raise NotebookError("notebook is not a JSON object")
+    return raw, nb
 
+
+def _cells_of(nb: dict) -> tuple[list, str]:
+    """The cells (nbformat 3: of every worksheet) and the key that holds a code cell's source."""
     major = nb.get("nbformat")
     if major == 3 or (major is None and "worksheets" in nb):
         cells = []
@@ -182,75 +213,66 @@ def read_notebook(data: bytes) -> Notebook:
         raise NotebookError(f"unsupported notebook format nbformat {major!r} (greenlint reads nbformat 3 and 4)")
     if not cells:
         raise NotebookError("notebook has no cells")
+    return cells, code_key
 
-    if not _is_python(nb):
-        return Notebook(units=[], errors=[])
 
-    # (cell number, key, value as stored, decoded text, is Python code)
-    entries: list[tuple[int, str, object, str, bool]] = []
-    for number, cell in enumerate(cells, start=1):
-        if not isinstance(cell, dict):
-            continue
-        kind = cell.get("cell_type")
-        key = code_key if kind == "code" else "source"
-        value = cell.get(key)
-        text = _join_source(value)
-        is_code = kind == "code" and (code_key == "source" or cell.get("language", "python") == "python")
-        entries.append((number, key, value, text, is_code))
+class _CellReader:
+    """Reads the code cells in order into the joined notebook unit and the %%writefile units."""
 
-    maps = {number: _CellMap(number, text) for number, _, _, text, is_code in entries if is_code}
-    _find_tokens(raw, entries, maps)
+    def __init__(self) -> None:
+        self.units: list[PythonUnit] = []
+        self.errors: list[tuple[Location, str]] = []  # %%writefile files that do not parse
+        self.broken: list[tuple[Location, str]] = []  # Python cells that do not parse
+        self.python_cells = 0
+        self.joined = _Joined()
 
-    units: list[PythonUnit] = []
-    errors: list[tuple[Location, str]] = []  # %%writefile files that do not parse
-    broken: list[tuple[Location, str]] = []  # Python cells that do not parse
-    python_cells = 0
-    joined = _Joined()
-    for number, _, _, text, is_code in entries:
-        if not is_code:
-            continue
-        cmap = maps[number]
-        lines, shifts = _dedent(_split_text(text))
-        lines = _strip_prompts(lines, shifts)
-        kind, magic = _cell_magic(lines)
+    def add(self, number: int, cmap: _CellMap, text: str) -> None:
+        joined = self.joined
+        lines, shifts = dedent(_split_text(text))
+        lines = strip_prompts(lines, shifts)
+        kind, magic = cell_magic(lines)
         if kind == "python":
-            out = _transform(lines, first_magic=magic)
-            joined.shell.extend(_shell_commands(lines, out, len(joined.lines)))
-        elif kind == "writefile":
+            self._add_python(cmap, lines, shifts, magic)
+            return
+        if kind == "writefile":
             joined.add_blank(cmap, shifts)
-            unit = _writefile_unit(number, cmap, lines, shifts, magic, errors)
+            unit = _writefile_unit(number, cmap, lines, shifts, magic, self.errors)
             if unit is not None:
-                units.append(unit)
-            continue
-        else:  # a non-Python cell magic (%%bash, %%html, ...): nothing for the Python rules
-            if magic is not None and _is_shell_magic(magic):
-                joined.shell.extend(_shell_cell_commands(lines, magic[0] + 1, len(joined.lines)))
-            joined.add_blank(cmap, shifts)
-            continue
-        error = _parse_error(out)
+                self.units.append(unit)
+            return
+        # a non-Python cell magic (%%bash, %%html, ...): nothing for the Python rules
+        if magic is not None and is_shell_magic(magic):
+            joined.shell.extend(shell_cell_commands(lines, magic[0] + 1, len(joined.lines)))
+        joined.add_blank(cmap, shifts)
+
+    def _add_python(self, cmap: _CellMap, lines: list[str], shifts: list[int], magic: tuple | None) -> None:
+        out = transform(lines, first_magic=magic)
+        self.joined.shell.extend(shell_commands(lines, out, len(self.joined.lines)))
+        error = parse_error(out)
         if error is not None:
             # Keeping `%time stmt` as Python can fail where a plain placeholder would not.
-            alt = _transform(lines, first_magic=magic, keep_timed=False)
-            if _parse_error(alt) is None:
+            alt = transform(lines, first_magic=magic, keep_timed=False)
+            if parse_error(alt) is None:
                 out, error = alt, None
-        python_cells += 1
+        self.python_cells += 1
         if error is not None:
             lineno, offset, msg = error
-            broken.append((_cell_location(cmap, shifts, lineno, offset), f"cannot parse this cell: {msg}"))
-            joined.add_blank(cmap, shifts)
-            continue
-        joined.add(cmap, shifts, out)
+            self.broken.append((_cell_location(cmap, shifts, lineno, offset), f"cannot parse this cell: {msg}"))
+            self.joined.add_blank(cmap, shifts)
+            return
+        self.joined.add(cmap, shifts, out)
 
-    if len(broken) >= _FOREIGN_MIN and 2 * len(broken) > python_cells:
-        # Most cells fail: the notebook is in another language under a Python kernel name (R
-        # notebooks copied from a Python template). One finding says so instead of one per cell.
-        location, message = broken[0]
-        broken = [(location, f"{len(broken)} of {python_cells} code cells do not parse as Python (the first, here: "
-                             f"{message.split(': ', 1)[-1]}); a notebook in another language needs that kernel in its metadata")]
-    errors[:0] = broken
-    unit = PythonUnit(text=joined.text(), shell=joined.shell, _lines=joined.lines)
-    units.insert(0, unit)
-    return Notebook(units=units, errors=errors)
+    def notebook(self) -> Notebook:
+        broken, python_cells = self.broken, self.python_cells
+        if len(broken) >= _FOREIGN_MIN and 2 * len(broken) > python_cells:
+            # Most cells fail: the notebook is in another language under a Python kernel name (R
+            # notebooks copied from a Python template). One finding says so instead of one per cell.
+            location, message = broken[0]
+            broken = [(location, f"{len(broken)} of {python_cells} code cells do not parse as Python (the first, here: "
+                                 f"{message.split(': ', 1)[-1]}); a notebook in another language needs that kernel in its metadata")]
+        errors = broken + self.errors
+        unit = PythonUnit(text=self.joined.text(), shell=self.joined.shell, _lines=self.joined.lines)
+        return Notebook(units=[unit, *self.units], errors=errors)
 
 
 def _is_python(nb: dict) -> bool:
@@ -363,281 +385,6 @@ def _tokens_of(raw: str, start: int, end: int) -> list[int]:
     return out
 
 
-# ------------------------------------------------------------------- IPython syntax
-
-# Cell magics whose body is Python run in this kernel (or a Python subprocess).
-_PYTHON_CELL_MAGICS = frozenset(
-    "time timeit capture prun debug memit python python3 pypy pyinstrument snakeviz heat scalene".split()
-)
-_WRITEFILE_MAGICS = frozenset(("writefile", "file"))
-# Line magics that take a Python statement: keep it visible to the rules.
-_TIMED_LINE_MAGICS = frozenset(("time", "timeit"))
-# Names IPython runs as magics without `%` (automagic is on by default).
-_AUTOMAGICS = frozenset(
-    "pip conda mamba cd env matplotlib load_ext reload_ext autoreload config alias "
-    "pwd ls cat mkdir rm cp mv clear who whos reset store run history "
-    # The rest of IPython's and ipykernel's line magics that notebooks call without `%`.
-    "time timeit prun load save tb xmode pdb debug set_env autosave rmdir ll lsmagic dhist "
-    "pushd popd bookmark sx system unalias xdel pycat pylab gui precision rerun recall "
-    "who_ls psource pinfo pdoc pdef pfile psearch edit less more man doctest_mode "
-    "autocall automagic autoawait unload_ext logstart logstop macro reset_selective".split()
-)
-_HELP_END = re.compile(r"^\s*%{0,2}[A-Za-z_*][\w*]*(?:\.[A-Za-z_*][\w*]*|\[\d+\])*\?\??\s*$")
-_ASSIGN_MAGIC = re.compile(r"^\s*[A-Za-z_][\w.,\s\[\]()*]*?(?<![=<>!])=(?!=)\s*[!%]")
-_TIMEIT_OPT = re.compile(r"-[nrp]\s*\S+\s+|-[tcqo]\s+|-[nrp]\S+\s+")
-
-
-def _dedent(lines: list[str]) -> tuple[list[str], list[int]]:
-    """IPython removes the first line's indentation from every line that has it."""
-    shifts = [0] * len(lines)
-    first = next((ln for ln in lines if ln.strip()), "")
-    prefix = first[: len(first) - len(first.lstrip(" \t"))]
-    if not prefix:
-        return lines, shifts
-    out = []
-    for i, ln in enumerate(lines):
-        if ln.startswith(prefix):
-            out.append(ln[len(prefix) :])
-            shifts[i] = len(prefix)
-        else:
-            out.append(ln)
-    return out, shifts
-
-
-# IPython strips pasted prompts: `>>> ` / `... ` when the first line has `>>> `, and
-# `In [3]: ` / `   ...: ` (IPython.core.inputtransformer2.classic_prompt, ipython_prompt).
-_CLASSIC_FIRST = re.compile(r">>>( |$)")
-_CLASSIC = re.compile(r"(>>>|\.\.\.)( |$)")
-_IPY_PROMPT = re.compile(r"((\[nav\]|\[ins\])? )?In \[\d+\]: |\s*\.{3,}: ?")
-
-
-def _strip_prompts(lines: list[str], shifts: list[int]) -> list[str]:
-    """Remove doctest and IPython prompts as IPython does, adding their width to ``shifts``."""
-    start = next((k for k, ln in enumerate(lines) if ln.strip()), len(lines))
-    if start == len(lines):
-        return lines
-    for first, prompt in ((_CLASSIC_FIRST, _CLASSIC), (_IPY_PROMPT, _IPY_PROMPT)):
-        if first.match(lines[start]) or (start + 1 < len(lines) and prompt.match(lines[start + 1])):
-            out = list(lines)
-            for k in range(start, len(lines)):
-                m = prompt.match(lines[k])
-                if m:
-                    out[k] = lines[k][m.end():]
-                    shifts[k] += m.end()
-            lines = out
-    return lines
-
-
-def _cell_magic(lines: list[str]) -> tuple[str, tuple[int, str, str] | None]:
-    """('python' | 'writefile' | 'other', (line index, name, args)) of the leading %% magic.
-
-    Python cell magics stack: `%%time` runs its body as a cell, so `%%time\n%%bash` is a
-    bash cell and `%%capture\n%%writefile x.py` writes x.py. The index returned is the
-    last magic line; every line up to it is magic or blank.
-    """
-    found = None
-    for i, ln in enumerate(lines):
-        if not ln.strip():
-            continue
-        if not ln.startswith("%%"):
-            return "python", found
-        name, _, args = ln[2:].partition(" ")
-        name = name.strip()
-        if name in _PYTHON_CELL_MAGICS:
-            found = (i, name, args)
-            continue
-        if name in _WRITEFILE_MAGICS:
-            return "writefile", (i, name, args)
-        return "other", (i, name, args)
-    return "python", found
-
-
-def _comment_placeholder(line: str) -> str:
-    """Same length, always parses: `#` over the first non-blank character."""
-    stripped = line.lstrip()
-    if not stripped:
-        return line
-    indent = len(line) - len(stripped)
-    return line[:indent] + "#" + stripped[1:]
-
-
-def _statement_placeholder(line: str) -> str:
-    """Same length, a statement (for magics inside an indented block)."""
-    stripped = line.lstrip()
-    indent = line[: len(line) - len(stripped)]
-    n = len(stripped)
-    if n >= 5:
-        body = "pass#" + stripped[5:]
-    elif n == 4:
-        body = "pass"
-    elif n == 3:
-        body = "..."
-    elif n == 2:
-        body = "0;"
-    else:
-        body = "0"
-    return indent + body
-
-
-def _placeholder(line: str) -> str:
-    if line[:1] in (" ", "\t"):
-        return _statement_placeholder(line)
-    return _comment_placeholder(line)
-
-
-def _timed_statement(stripped: str) -> int | None:
-    """Offset of the Python statement in `%time stmt` / `%timeit -n 3 stmt`, if any."""
-    m = re.match(r"%?(\w+)\s+", stripped)
-    if not m or m.group(1) not in _TIMED_LINE_MAGICS:
-        return None
-    i = m.end()
-    if m.group(1) == "timeit":
-        while True:
-            o = _TIMEIT_OPT.match(stripped, i)
-            if not o:
-                break
-            i = o.end()
-    if i >= len(stripped) or i < 2:
-        return None
-    return i
-
-
-def _is_magic_line(stripped: str, single: bool = False) -> bool:
-    if not stripped:
-        return False
-    if stripped[0] in "%!?/,;":
-        return True
-    if stripped.endswith("?") and _HELP_END.match(stripped):
-        return True
-    if _ASSIGN_MAGIC.match(stripped):
-        return True
-    word = re.match(r"[A-Za-z_]\w*", stripped)
-    if not word or word.group(0) not in _AUTOMAGICS:
-        return False
-    follow = stripped[word.end() : word.end() + 1]
-    rest = stripped[word.end():].lstrip()
-    if single:
-        # IPython's rule for a one-line cell: the name is the magic unless an assignment
-        # follows (`ls = 1`, `ls, x = f()`); `cd ../`, `ls ./data`, `ls > out` are magics.
-        if follow in (".", "*") or follow.isalnum() or follow == "_" or rest[:1] in ("=", ","):
-            return False
-    else:
-        # In a longer cell IPython runs no automagic at all; a line that is not Python there
-        # is accepted leniently as a magic, but `history = f(` (open bracket) stays Python.
-        if follow not in (" ", "\t", ""):
-            return False
-        if rest[:1] and rest[0] in "=([.,+-*/%<>&|^~:@" and not rest.startswith("-"):
-            return False
-    try:
-        compile(stripped, "<line>", "exec", _PARSE_FLAGS)
-    except (SyntaxError, ValueError):
-        return True
-    return False
-
-
-def _transform(lines: list[str], first_magic: tuple | None = None, keep_timed: bool = True) -> list[str]:
-    """Replace IPython syntax at the start of logical lines with same-shape placeholders."""
-    out = list(lines)
-    state = _ScanState()
-    skip_until = -1
-    if first_magic is not None:
-        for k in range(first_magic[0] + 1):
-            out[k] = _comment_placeholder(lines[k])
-        skip_until = first_magic[0]
-    i = 0
-    n = len(lines)
-    # IPython applies automagic (`ls ./data`, `cd ..` without `%`) only to one-line cells.
-    first = next((k for k, ln in enumerate(lines) if ln.strip()), n)
-    single = n - first == 1 and skip_until < first
-    while i < n:
-        if i <= skip_until:
-            i += 1
-            continue
-        line = out[i]
-        if state.at_statement_start():
-            stripped = line.lstrip()
-            if _is_magic_line(stripped, single):
-                indent = line[: len(line) - len(stripped)]
-                at = _timed_statement(stripped) if keep_timed else None
-                if at is not None:
-                    # `%time f(x)` -> `1;    f(x)`: the statement keeps its columns.
-                    line = indent + "1;" + " " * (at - 2) + stripped[at:]
-                    out[i] = line
-                else:
-                    out[i] = _placeholder(line)
-                    # A magic continued with a trailing backslash owns the next lines too.
-                    while line.rstrip().endswith("\\") and i + 1 < n:
-                        i += 1
-                        line = lines[i]
-                        out[i] = _comment_placeholder(line)
-                    i += 1
-                    continue
-        state.scan(line)
-        i += 1
-    return out
-
-
-class _ScanState:
-    """Just enough of Python's tokenizer to know whether a line starts a new statement."""
-
-    __slots__ = ("quote", "depth", "continued")
-
-    def __init__(self) -> None:
-        self.quote = ""  # the open string's delimiter, if a string spans lines
-        self.depth = 0
-        self.continued = False
-
-    def at_statement_start(self) -> bool:
-        return not self.quote and self.depth == 0 and not self.continued
-
-    def scan(self, line: str) -> None:
-        i = 0
-        n = len(line)
-        quote = self.quote
-        self.continued = False
-        while i < n:
-            c = line[i]
-            if quote:
-                if c == "\\":
-                    if i + 1 >= n:
-                        self.continued = len(quote) == 1
-                        break
-                    i += 2
-                    continue
-                if line.startswith(quote, i):
-                    i += len(quote)
-                    quote = ""
-                    continue
-                i += 1
-                continue
-            if c == "#":
-                break
-            if c in "\"'":
-                quote = line[i : i + 3] if line[i : i + 3] in ('"""', "'''") else c
-                i += len(quote)
-                continue
-            if c in "([{":
-                self.depth += 1
-            elif c in ")]}":
-                self.depth = max(self.depth - 1, 0)
-            elif c == "\\" and i + 1 == n:
-                self.continued = True
-            i += 1
-        if len(quote) == 1 and not self.continued:
-            quote = ""  # an unterminated short string ends at the line's end (an error)
-        self.quote = quote
-
-
-def _parse_error(lines: list[str]) -> tuple[int, int, str] | None:
-    text = "".join(ln + "\n" for ln in lines)
-    try:
-        compile(text, "<cell>", "exec", _PARSE_FLAGS)
-    except SyntaxError as exc:
-        return exc.lineno or 1, exc.offset or 1, exc.msg or "invalid syntax"
-    except ValueError as exc:  # null bytes, before Python 3.12
-        return 1, 1, str(exc)
-    return None
-
 
 def _cell_location(cmap: _CellMap, shifts: list[int], lineno: int, offset: int) -> Location:
     if shifts:
@@ -662,8 +409,8 @@ def _writefile_unit(
     # becomes a comment so that unit lines are cell lines.
     body = list(lines)
     for k in range(index + 1):  # stacked magics (`%%capture` above `%%writefile`) too
-        body[k] = _comment_placeholder(lines[k])
-    error = _parse_error(body)
+        body[k] = comment_placeholder(lines[k])
+    error = parse_error(body)
     if error is not None:
         lineno, offset, msg = error
         errors.append((_cell_location(cmap, shifts, lineno, offset), f"cannot parse {filename} (written by this cell): {msg}"))
