@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -547,3 +548,29 @@ def test_gl404_airflow_bash_operator_running_tests_is_not_training(tmp_path):
     assert run_cli(dag, "--select", "GL404", "--no-cache", cwd=tmp_path) == []
     dag.write_text(dag.read_text().replace("--epochs 1 && pytest tests", "--epochs 12"), encoding="utf-8")
     assert len(run_cli(dag, "--select", "GL404", "--no-cache", cwd=tmp_path)) == 1
+
+
+def test_gl401_terraform_module_is_its_folder(tmp_path):
+    """A region variable in a module's variables.tf places what the module's other files declare:
+    nothing to report for a registry-only module (a null_resource that pushes an image places
+    nothing), but reported for a module that runs compute."""
+    variables = 'variable "region" {\n  type    = string\n  default = "eu-west-1"\n}\n'
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "variables.tf").write_text(variables)
+    (tmp_path / "registry" / "main.tf").write_text(
+        'resource "aws_ecr_repository" "repo" {\n  name = "x"\n}\n'
+        'resource "null_resource" "push" {\n  triggers = { a = "b" }\n}\n')
+    (tmp_path / "service").mkdir()
+    (tmp_path / "service" / "variables.tf").write_text(variables)
+    (tmp_path / "service" / "main.tf").write_text(
+        'resource "aws_ecr_repository" "repo" {\n  name = "x"\n}\n'
+        'resource "aws_lambda_function" "predict" {\n  function_name = "p"\n}\n')
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-m", "greenlint", "--format", "json", "--select", "GL401", "."],
+                           cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)})
+    assert [(f["path"], f["line"]) for f in json.loads(proc.stdout)["findings"]] == [("service/variables.tf", 3)]
+    # the cache notices a change in a sibling file
+    (tmp_path / "service" / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n')
+    again = subprocess.run([sys.executable, "-m", "greenlint", "--format", "json", "--select", "GL401", "."],
+                            cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)})
+    assert json.loads(again.stdout)["findings"] == []

@@ -6,6 +6,8 @@ module-level region constants.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import ast
 import re
 from typing import Iterator
@@ -69,13 +71,54 @@ def _data_words(options: dict) -> frozenset[str]:
     return frozenset(str(w).lower() for w in options["data-words"])
 
 
+def _declares_resources(doc) -> bool:
+    resources = doc.get("resource") if doc.is_map else None
+    return resources is not None and resources.is_map and bool(resources.value)
+
+
 def _terraform_places_only_data(doc, words: frozenset[str]) -> bool:
     """A Terraform file whose resources are all stores (`aws_ecr_repository`, `aws_s3_bucket`):
     its provider and `variable "region"` place those stores, not compute."""
     resources = doc.get("resource") if doc.is_map else None
-    if resources is None or not resources.is_map or not resources.value:
+    if resources is None or not resources.is_map:
         return False
-    return all(_key_words(str(kind)) & words for kind in resources.value)
+    kinds = [str(kind) for kind in resources.value if str(kind).split("_")[0] not in REGIONLESS_PROVIDERS]
+    return bool(kinds) and all(_key_words(kind) & words for kind in kinds)
+
+
+MODULE_FILES = 50  # .tf files of one folder read to learn what a module places
+# Providers whose resources live in Terraform's own state or on the machine running it, in no region.
+REGIONLESS_PROVIDERS = ("null", "random", "local", "time", "terraform", "tls", "archive", "external")
+
+
+def _terraform_module_places_only_data(ctx, words: frozenset[str]) -> bool:
+    """A Terraform module is its folder: a file that declares no resource itself (`variables.tf`,
+    `providers.tf`) places what the other `.tf` files of its folder declare. True when they declare
+    resources, all of them stores, and call no further module (whose resources are unknown here)."""
+    from ..frontends.base import FrontendError
+    from ..frontends.config import parse_config
+    from ..frontends.project import record
+
+    here = Path(ctx.path)
+    if not here.is_file():
+        return False
+    kinds: list[str] = []
+    for sibling in sorted(here.parent.glob("*.tf"))[:MODULE_FILES]:
+        if sibling.name == here.name:
+            continue
+        try:
+            documents = parse_config("terraform", sibling.read_text(encoding="utf-8")) or []
+        except (OSError, UnicodeDecodeError, FrontendError):
+            return False
+        record(sibling)
+        for doc in documents:
+            if doc.is_map and doc.get("module") is not None:
+                return False
+            resources = doc.get("resource") if doc.is_map else None
+            if resources is not None and resources.is_map:
+                kinds += [str(kind) for kind in resources.value
+                          if str(kind).split("_")[0] not in REGIONLESS_PROVIDERS]
+    return bool(kinds) and all(_key_words(kind) & words for kind in kinds)
 
 
 def _terraform_provider_hint(path: tuple) -> str | None:
@@ -154,7 +197,9 @@ class _ConfigScan:
     def document(self, doc) -> None:
         if _describes_data(doc):
             return
-        data_only = self.kind == "terraform" and _terraform_places_only_data(doc, self.words)
+        data_only = self.kind == "terraform" and (
+            _terraform_places_only_data(doc, self.words)
+            or (not _declares_resources(doc) and _terraform_module_places_only_data(self.ctx, self.words)))
         for path, node in doc.walk():
             if not path or node.is_map or node.is_seq:
                 continue  # a sequence: matchExpressions' values are read item by item

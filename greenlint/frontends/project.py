@@ -34,6 +34,11 @@ def _candidates(folder: Path, module: str) -> list[Path]:
     return [base.with_suffix(".py") if module else base / "__init__.py", base / "__init__.py"]
 
 
+def record(path: Path) -> None:
+    """Note that findings of the file being linted depend on `path` (another file it read)."""
+    _RECORDED.add(path)
+
+
 def module_file(importer: Path, module: str, level: int) -> Path | None:
     """The file of `module` as imported from `importer` (`level` dots of a relative import)."""
     folder = importer.parent
