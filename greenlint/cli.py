@@ -173,9 +173,69 @@ def _show_rule(code: str) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .config import ConfigResolver, Overrides, check_region, check_selector
-    from .cache import prepare_cache
     from .engine import lint_paths
+
+    resolver = _resolver(args)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    _check_modes(args)
+    raw_paths = args.paths or ["."]
+    paths, stdin = _input_paths(args, raw_paths)
+
+    if args.show_settings:
+        target = paths[0] if paths else Path(args.stdin_filename or ".")
+        print(json.dumps(resolver.for_path(target.absolute()).show(), indent=2, default=str))
+        return 0
+
+    result = lint_paths(paths, resolver, jobs=args.jobs, cache_folder=_cache_folder(args, resolver),
+                        force_exclude=args.force_exclude, stdin=stdin)
+    if result.files_checked == 0:
+        print("greenlint: warning: no files to check in " + ", ".join(raw_paths), file=sys.stderr)
+
+    findings, extra, over_budget = result.findings, {}, False
+    if args.write_baseline:
+        return _write_baseline(args.write_baseline, findings)
+    findings, baseline = _filter_baseline(args, findings, paths)
+    if args.add_noqa:
+        return _add_noqa(findings)
+    if args.fix or args.diff:
+        findings, diff_shown = _apply_fixes(args, findings)
+        if args.diff:
+            return 1 if diff_shown else 0
+    if args.profile:
+        findings, extra["profiles"], over_budget = _profile_findings(args, findings, paths, resolver)
+
+    _emit(args, findings, result.files_checked, extra, baseline)
+
+    # Each file's own configuration decides which of its findings fail the run.
+    failing = [f for f in findings if f.severity >= _fail_on_for(f, resolver)]
+    if over_budget:
+        return 1
+    return 0 if args.exit_zero or not failing else 1
+
+
+def _cache_folder(args: argparse.Namespace, resolver) -> Path | None:
+    """The cache folder, prepared for use; None with --no-cache."""
+    from .cache import prepare_cache
+
+    if args.no_cache:
+        return None
+    base_settings = resolver.for_path(Path.cwd())
+    return prepare_cache(Path(
+        args.cache_dir or os.environ.get("GREENLINT_CACHE_DIR") or base_settings.cache_dir or ".greenlint_cache"))
+
+
+def _write_baseline(target: str, findings: list) -> int:
+    from .baseline import write_baseline
+
+    count = write_baseline(Path(target), findings)
+    print(f"greenlint: wrote {count} finding(s) to the baseline {target}", file=sys.stderr)
+    return 0
+
+
+def _resolver(args: argparse.Namespace):
+    """The configuration resolver of a check run, after the rule selectors and region are validated."""
+    from .config import ConfigResolver, Overrides, check_region, check_selector
 
     select = _split_list(args.select) if args.select else None
     extend, ignore = _split_list(args.extend_select), _split_list(args.ignore)
@@ -185,12 +245,11 @@ def _check(args: argparse.Namespace) -> int:
     if args.region:
         check_region(args.region, "--region")
     overrides = Overrides(select=select, extend_select=extend, ignore=ignore, fail_on=args.fail_on, region=args.region)
-    resolver = ConfigResolver(overrides, Path(args.config) if args.config else None)
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
-    _check_modes(args)
+    return ConfigResolver(overrides, Path(args.config) if args.config else None)
 
-    raw_paths = args.paths or ["."]
+
+def _input_paths(args: argparse.Namespace, raw_paths: list[str]) -> tuple[list[Path], tuple[str, bytes] | None]:
+    """The paths to check, and the (file name, bytes) read from stdin when `-` is one of them."""
     stdin = None
     paths: list[Path] = []
     for raw in raw_paths:
@@ -201,54 +260,26 @@ def _check(args: argparse.Namespace) -> int:
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"no such file or folder: {raw}")
         paths.append(path)
+    return paths, stdin
 
-    if args.show_settings:
-        target = paths[0] if paths else Path(args.stdin_filename or ".")
-        print(json.dumps(resolver.for_path(target.absolute()).show(), indent=2, default=str))
-        return 0
 
-    base_settings = resolver.for_path(Path.cwd())
-    cache = None if args.no_cache else prepare_cache(Path(
-        args.cache_dir or os.environ.get("GREENLINT_CACHE_DIR") or base_settings.cache_dir or ".greenlint_cache"))
-    result = lint_paths(paths, resolver, jobs=args.jobs, cache_folder=cache, force_exclude=args.force_exclude, stdin=stdin)
-    if result.files_checked == 0:
-        print("greenlint: warning: no files to check in " + ", ".join(raw_paths), file=sys.stderr)
+def _filter_baseline(args: argparse.Namespace, findings: list, paths: list[Path]) -> tuple[list, dict | None]:
+    """The findings not in the --baseline file, and what the report says about it (None without one)."""
+    if not args.baseline:
+        return findings, None
+    from .baseline import filter_baseline
 
-    findings, extra, over_budget = result.findings, {}, False
-    if args.write_baseline:
-        from .baseline import write_baseline
+    kept = filter_baseline(Path(args.baseline), findings, paths or [Path.cwd()])
+    return kept.findings, {"file": args.baseline, "matched": kept.matched, "stale": kept.stale}
 
-        count = write_baseline(Path(args.write_baseline), findings)
-        print(f"greenlint: wrote {count} finding(s) to the baseline {args.write_baseline}", file=sys.stderr)
-        return 0
-    baseline = None
-    if args.baseline:
-        from .baseline import filter_baseline
 
-        kept = filter_baseline(Path(args.baseline), findings, paths or [Path.cwd()])
-        findings = kept.findings
-        baseline = {"file": args.baseline, "matched": kept.matched, "stale": kept.stale}
-    if args.add_noqa:
-        return _add_noqa(findings)
-    if args.fix or args.diff:
-        findings, diff_shown = _apply_fixes(args, findings)
-        if args.diff:
-            return 1 if diff_shown else 0
-    if args.profile:
-        from .profile.command import profile_findings
+def _profile_findings(args: argparse.Namespace, findings: list, paths: list[Path], resolver) -> tuple[list, list, bool]:
+    """--profile: the findings with measured energy, the profiles, and whether the budget is exceeded."""
+    from .profile.command import profile_findings
 
-        settings = _profile_settings(paths[0] if paths else Path("."), args, resolver)
-        budget = args.energy_budget_kwh if args.energy_budget_kwh is not None else settings["energy-budget-kwh"]
-        findings, profiles, over_budget = profile_findings(findings, settings, args.seconds, settings["region"], budget)
-        extra["profiles"] = profiles
-
-    _emit(args, findings, result.files_checked, extra, baseline)
-
-    # Each file's own configuration decides which of its findings fail the run.
-    failing = [f for f in findings if f.severity >= _fail_on_for(f, resolver)]
-    if over_budget:
-        return 1
-    return 0 if args.exit_zero or not failing else 1
+    settings = _profile_settings(paths[0] if paths else Path("."), args, resolver)
+    budget = args.energy_budget_kwh if args.energy_budget_kwh is not None else settings["energy-budget-kwh"]
+    return profile_findings(findings, settings, args.seconds, settings["region"], budget)
 
 
 def _apply_fixes(args: argparse.Namespace, findings: list) -> tuple[list, bool]:
