@@ -89,23 +89,8 @@ def read_config_file(path: Path) -> ConfigFile | None:
 
 def validate(table: dict[str, Any], where: str) -> None:
     rules = load_rules()
-    for key, value in table.items():
-        if key not in KEYS:
-            raise ConfigError(f"{where}: unknown key '{key}'{_closest(key, list(KEYS))}")
-        expected, _ = KEYS[key]
-        if not isinstance(value, expected) or isinstance(value, bool):
-            name = expected.__name__ if isinstance(expected, type) else "number"
-            raise ConfigError(f"{where}: '{key}' must be a {name}, not {type(value).__name__}")
-        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{where}: '{key}' must be a list of strings")
-    for key in ("select", "extend-select", "ignore"):
-        for selector in table.get(key, []):
-            check_selector(selector, f"{where}: '{key}'")
-    for pattern, codes in table.get("per-file-ignores", {}).items():
-        if not isinstance(codes, list):
-            raise ConfigError(f"{where}: per-file-ignores['{pattern}'] must be a list of codes")
-        for selector in codes:
-            check_selector(selector, f"{where}: per-file-ignores['{pattern}']")
+    _validate_types(table, where)
+    _validate_selectors(table, where)
     for code, level in table.get("severity", {}).items():
         rule_for(code, f"{where}: 'severity'")
         if str(level).upper() not in Severity.__members__:
@@ -117,7 +102,38 @@ def validate(table: dict[str, Any], where: str) -> None:
     for suffix, kind in table.get("extension", {}).items():
         if kind not in KINDS:
             raise ConfigError(f"{where}: extension '{suffix}' maps to unknown kind '{kind}'{_closest(str(kind), list(KINDS))}")
-    for code, options in table.get("rules", {}).items():
+    _validate_rule_options(table.get("rules", {}), where)
+    del rules
+
+
+def _validate_types(table: dict[str, Any], where: str) -> None:
+    """Every key is known and its value has the key's type."""
+    for key, value in table.items():
+        if key not in KEYS:
+            raise ConfigError(f"{where}: unknown key '{key}'{_closest(key, list(KEYS))}")
+        expected, _ = KEYS[key]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            name = expected.__name__ if isinstance(expected, type) else "number"
+            raise ConfigError(f"{where}: '{key}' must be a {name}, not {type(value).__name__}")
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: '{key}' must be a list of strings")
+
+
+def _validate_selectors(table: dict[str, Any], where: str) -> None:
+    """The rule selectors of select, extend-select, ignore and per-file-ignores name rules."""
+    for key in ("select", "extend-select", "ignore"):
+        for selector in table.get(key, []):
+            check_selector(selector, f"{where}: '{key}'")
+    for pattern, codes in table.get("per-file-ignores", {}).items():
+        if not isinstance(codes, list):
+            raise ConfigError(f"{where}: per-file-ignores['{pattern}'] must be a list of codes")
+        for selector in codes:
+            check_selector(selector, f"{where}: per-file-ignores['{pattern}']")
+
+
+def _validate_rule_options(rules_table: dict[str, Any], where: str) -> None:
+    """`[rules.GLxxx]` tables: known rules, known options, values of the option's type."""
+    for code, options in rules_table.items():
         rule = rule_for(code, f"{where}: 'rules'")
         if not isinstance(options, dict):
             raise ConfigError(f"{where}: rules.{code} must be a table of options")
@@ -129,7 +145,6 @@ def validate(table: dict[str, Any], where: str) -> None:
                 )
             if not option.check(value):
                 raise ConfigError(f"{where}: rules.{code}.{name} must be of type {option.type}")
-    del rules
 
 
 def check_region(value: str, where: str) -> None:
