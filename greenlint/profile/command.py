@@ -285,77 +285,106 @@ def _grams(value: float | None) -> str:
 def render_text(profiles: list[dict]) -> str:
     lines: list[str] = []
     for profile in profiles:
-        status = profile["status"]
-        head = f"{profile['script']}: {status}"
-        if profile.get("exit_status") is not None:
-            head += f" (exit status {profile['exit_status']})"
-        if profile.get("stop_reason"):
-            head += f", stopped: {profile['stop_reason']}"
-        lines.append(f"greenlint profile  {head}, {profile['wall_s']:.1f} s")
-        gpu = profile["gpu"]
-        devices = ", ".join(f"{d.get('name')} [{d.get('method')}]" for d in gpu.get("devices", []))
-        if gpu.get("devices"):
-            lines.append(f"  GPU       {_joules(gpu.get('joules')):>10}  {gpu.get('method')}  ({devices})")
-        else:
-            lines.append("  GPU       not measured: no NVIDIA GPU visible to the program")
-        cpu = profile["cpu"]
-        cpu_how = cpu.get("method")
-        if cpu_how == "estimate":
-            cpu_how += f": {cpu.get('cpu_seconds', 0):.1f} CPU s x {cpu['tdp_watts'] / cpu['logical_cpus']:.3g} W per logical CPU ({cpu.get('tdp_source')})"
-        lines.append(f"  CPU       {_joules(cpu.get('joules')):>10}  {cpu_how}")
-        avg = profile.get("average_watts")
-        # A total that includes the CPU estimate is an estimate too (the JSON's cpu.method says so).
-        total = "estimated" if cpu.get("method") == "estimate" else "measured "
-        lines.append(
-            f"  {total} {_joules(profile['joules']):>10}  = {profile['wh']:.3g} Wh, average {avg:.3g} W" if avg is not None
-            else f"  {total} {_joules(profile['joules']):>10}"
-        )
-        idle = profile.get("idle") or {}
-        if idle.get("gpu_watts") is not None or (idle.get("cpu_watts") or 0) > 0:
-            lines.append(f"  idle      {profile['idle_watts']:.3g} W before the run; above idle: {_joules(profile.get('above_idle_joules'))}")
-        elif profile.get("idle_watts") is not None:
-            lines.append("  idle      0 W: the CPU estimate counts only the program's own CPU time")
-        units = profile["units"]
-        name = units["kind"]
-        if units.get("joules_per_unit") is not None:
-            planned = units.get("planned")
-            done = units.get("done")
-            count = f"{done:g}" if isinstance(done, float) else str(done)
-            if planned is not None:
-                count += f" of {planned}"
-            line = f"  per {name:<6} {_joules(units['joules_per_unit']):>10}  ({count} {name}s"
-            spread = units.get("spread") or {}
-            if "min" in spread:
-                line += f"; spread {_joules(spread['min'])} to {_joules(spread['max'])}, sd {_joules(spread['stdev'])}"
-            lines.append(line + ")")
-        projection = profile["projection"]
-        if projection.get("kwh") is not None:
-            line = f"  projected full run: {_kwh(projection['kwh'])}"
-            if projection.get("kwh_range"):
-                low, high = projection["kwh_range"]
-                line += f" (about {low:.3g} to {high:.3g})"
-            if projection.get("gco2e") is not None:
-                line += f", {_grams(projection['gco2e'])} in {projection['region']}"
-            lines.append(line)
-            if projection.get("cleaner_region"):
-                lines.append(f"    in {projection['cleaner_region']}: {_grams(projection.get('cleaner_gco2e'))}")
-        if projection.get("basis"):
-            lines.append(f"    ({projection['basis']})")
-        if projection.get("carbon_note"):
-            lines.append(f"    {projection['carbon_note']}")
-        alternative = profile.get("alternative")
-        if alternative:
-            line = f"  alternative: {alternative['description']}: {_kwh(alternative['kwh'])} ({alternative['fits']} fits)"
-            if alternative.get("gco2e") is not None:
-                line += f", {_grams(alternative['gco2e'])}"
-            lines.append(line)
-        if profile.get("budget_exceeded"):
-            lines.append(f"  OVER BUDGET: projected {_kwh(projection.get('kwh'))} > energy budget {profile['energy_budget_kwh']:g} kWh")
-        for warning in profile.get("warnings", []):
-            lines.append(f"  warning: {warning}")
-        for note in [*gpu.get("notes", []), *cpu.get("notes", []), *profile.get("notes", [])]:
-            lines.append(f"  note: {note}")
-        for device in gpu.get("devices", []):
-            for note in device.get("notes", []):
-                lines.append(f"  note: GPU {device.get('index')}: {note}")
+        lines.append(_head_line(profile))
+        lines.extend(_energy_lines(profile))
+        unit_line = _unit_line(profile["units"])
+        if unit_line is not None:
+            lines.append(unit_line)
+        lines.extend(_projection_lines(profile))
+        lines.extend(_notes(profile))
     return "\n".join(lines) + "\n"
+
+
+def _head_line(profile: dict) -> str:
+    head = f"{profile['script']}: {profile['status']}"
+    if profile.get("exit_status") is not None:
+        head += f" (exit status {profile['exit_status']})"
+    if profile.get("stop_reason"):
+        head += f", stopped: {profile['stop_reason']}"
+    return f"greenlint profile  {head}, {profile['wall_s']:.1f} s"
+
+
+def _energy_lines(profile: dict) -> list[str]:
+    """GPU, CPU, total and idle figures."""
+    lines: list[str] = []
+    gpu = profile["gpu"]
+    devices = ", ".join(f"{d.get('name')} [{d.get('method')}]" for d in gpu.get("devices", []))
+    if gpu.get("devices"):
+        lines.append(f"  GPU       {_joules(gpu.get('joules')):>10}  {gpu.get('method')}  ({devices})")
+    else:
+        lines.append("  GPU       not measured: no NVIDIA GPU visible to the program")
+    cpu = profile["cpu"]
+    cpu_how = cpu.get("method")
+    if cpu_how == "estimate":
+        cpu_how += f": {cpu.get('cpu_seconds', 0):.1f} CPU s x {cpu['tdp_watts'] / cpu['logical_cpus']:.3g} W per logical CPU ({cpu.get('tdp_source')})"
+    lines.append(f"  CPU       {_joules(cpu.get('joules')):>10}  {cpu_how}")
+    avg = profile.get("average_watts")
+    # A total that includes the CPU estimate is an estimate too (the JSON's cpu.method says so).
+    total = "estimated" if cpu.get("method") == "estimate" else "measured "
+    lines.append(
+        f"  {total} {_joules(profile['joules']):>10}  = {profile['wh']:.3g} Wh, average {avg:.3g} W" if avg is not None
+        else f"  {total} {_joules(profile['joules']):>10}"
+    )
+    idle = profile.get("idle") or {}
+    if idle.get("gpu_watts") is not None or (idle.get("cpu_watts") or 0) > 0:
+        lines.append(f"  idle      {profile['idle_watts']:.3g} W before the run; above idle: {_joules(profile.get('above_idle_joules'))}")
+    elif profile.get("idle_watts") is not None:
+        lines.append("  idle      0 W: the CPU estimate counts only the program's own CPU time")
+    return lines
+
+
+def _unit_line(units: dict) -> str | None:
+    """Energy per unit of work (step, epoch, fit...), with the count and the spread; None if unknown."""
+    if units.get("joules_per_unit") is None:
+        return None
+    name = units["kind"]
+    planned = units.get("planned")
+    done = units.get("done")
+    count = f"{done:g}" if isinstance(done, float) else str(done)
+    if planned is not None:
+        count += f" of {planned}"
+    line = f"  per {name:<6} {_joules(units['joules_per_unit']):>10}  ({count} {name}s"
+    spread = units.get("spread") or {}
+    if "min" in spread:
+        line += f"; spread {_joules(spread['min'])} to {_joules(spread['max'])}, sd {_joules(spread['stdev'])}"
+    return line + ")"
+
+
+def _projection_lines(profile: dict) -> list[str]:
+    """The projected full run, its carbon, the alternative and the budget."""
+    lines: list[str] = []
+    projection = profile["projection"]
+    if projection.get("kwh") is not None:
+        line = f"  projected full run: {_kwh(projection['kwh'])}"
+        if projection.get("kwh_range"):
+            low, high = projection["kwh_range"]
+            line += f" (about {low:.3g} to {high:.3g})"
+        if projection.get("gco2e") is not None:
+            line += f", {_grams(projection['gco2e'])} in {projection['region']}"
+        lines.append(line)
+        if projection.get("cleaner_region"):
+            lines.append(f"    in {projection['cleaner_region']}: {_grams(projection.get('cleaner_gco2e'))}")
+    if projection.get("basis"):
+        lines.append(f"    ({projection['basis']})")
+    if projection.get("carbon_note"):
+        lines.append(f"    {projection['carbon_note']}")
+    alternative = profile.get("alternative")
+    if alternative:
+        line = f"  alternative: {alternative['description']}: {_kwh(alternative['kwh'])} ({alternative['fits']} fits)"
+        if alternative.get("gco2e") is not None:
+            line += f", {_grams(alternative['gco2e'])}"
+        lines.append(line)
+    if profile.get("budget_exceeded"):
+        lines.append(f"  OVER BUDGET: projected {_kwh(projection.get('kwh'))} > energy budget {profile['energy_budget_kwh']:g} kWh")
+    return lines
+
+
+def _notes(profile: dict) -> list[str]:
+    gpu, cpu = profile["gpu"], profile["cpu"]
+    lines = [f"  warning: {warning}" for warning in profile.get("warnings", [])]
+    for note in [*gpu.get("notes", []), *cpu.get("notes", []), *profile.get("notes", [])]:
+        lines.append(f"  note: {note}")
+    for device in gpu.get("devices", []):
+        for note in device.get("notes", []):
+            lines.append(f"  note: GPU {device.get('index')}: {note}")
+    return lines

@@ -138,11 +138,9 @@ def build_profile(
 ) -> dict[str, Any]:
     warnings = list(result.warnings)
     notes = list(result.notes)
-    gpu_j = result.gpu.get("joules")
-    cpu_j = result.cpu.get("joules")
-    if result.gpu.get("devices") and gpu_j is None:
+    if result.gpu.get("devices") and result.gpu.get("joules") is None:
         warnings.append("GPU energy could not be measured: the totals below leave the GPU out")
-    total_j = (gpu_j or 0.0) + (cpu_j or 0.0)
+    total_j = (result.gpu.get("joules") or 0.0) + (result.cpu.get("joules") or 0.0)
     idle_w = None
     if result.idle.get("gpu_watts") is not None or result.idle.get("cpu_watts") is not None:
         idle_w = (result.idle.get("gpu_watts") or 0.0) + (result.idle.get("cpu_watts") or 0.0)
@@ -150,79 +148,13 @@ def build_profile(
 
     kinds = unit_summary(result.events)
     kind = choose_unit(kinds)
-    units: dict[str, Any]
-    projected_j: float | None = None
-    projection_basis = ""
-    kwh_range = None
     if kind is not None:
-        entry = kinds[kind]
-        figures = per_unit(result, kind)
-        planned = entry["planned"] if entry["plans"] and entry["plan_known"] else None
-        units = {
-            "kind": kind,
-            "done": entry["done"],
-            "planned": planned,
-            "joules_per_unit": figures["joules_per_unit"],
-            "spread": figures.get("spread"),
-            "basis": figures.get("basis"),
-        }
-        others = {k: {"done": v["done"], "planned": v["planned"] if v["plan_known"] and v["plans"] else None} for k, v in kinds.items() if k != kind}
-        if others:
-            units["other_units"] = others
-        jpu = figures["joules_per_unit"]
-        if result.status == "ended":
-            projected_j = total_j
-            projection_basis = "the run ended on its own: the whole run was measured"
-        elif planned is not None and jpu is not None:
-            remaining = max(planned - entry["done"], 0)
-            projected_j = total_j + jpu * remaining
-            projection_basis = f"measured {total_j:.1f} J + {remaining} remaining {UNIT_NAMES.get(kind, kind)}s x {jpu:.2f} J"
-            if figures.get("stderr") is not None:
-                margin = 2 * figures["stderr"] * remaining
-                kwh_range = [_kwh(max(projected_j - margin, total_j)), _kwh(projected_j + margin)]
-        else:
-            projection_basis = "no planned total reported for this loop: no projection"
+        units, projected_j, projection_basis, kwh_range = _loop_projection(result, kinds, kind, total_j)
     else:
-        units = {
-            "kind": "second",
-            "done": round(result.wall_s, 3),
-            "planned": None,
-            "joules_per_unit": total_j / result.wall_s if result.wall_s > 0 else None,
-        }
-        if result.status == "ended":
-            projected_j = total_j
-            projection_basis = "the run ended on its own: the whole run was measured"
-        else:
-            projection_basis = (
-                "no known training loop was seen, so the full run's length is unknown; "
-                "multiply the average power by its expected duration"
-            )
+        units, projected_j, projection_basis, kwh_range = _time_projection(result, total_j)
 
     carbon_info = _region_figures(region, carbon_overrides)
-    intensity = carbon_info.get("intensity")
-    kwh = _kwh(projected_j)
-    projection: dict[str, Any] = {
-        "kwh": kwh,
-        "kwh_range": kwh_range,
-        "basis": projection_basis,
-        "region": carbon_info.get("region"),
-        "gco2e": None if kwh is None or intensity is None else kwh * intensity,
-        "gco2e_per_kwh": intensity,
-        "cleaner_region": None,
-        "cleaner_gco2e": None,
-    }
-    if intensity is not None:
-        projection["carbon_note"] = (
-            f"estimate from the annual average grid intensity of {carbon_info.get('location')} "
-            f"({intensity:g} gCO2e/kWh; {carbon_info.get('intensity_source')})"
-        )
-    elif carbon_info.get("note"):
-        projection["carbon_note"] = carbon_info["note"]
-    cleaner = carbon_info.get("cleaner")
-    if cleaner is not None:
-        projection["cleaner_region"] = cleaner["region"]
-        projection["cleaner_gco2e_per_kwh"] = cleaner["intensity"]
-        projection["cleaner_gco2e"] = None if kwh is None else kwh * cleaner["intensity"]
+    projection = _projection(projected_j, kwh_range, projection_basis, carbon_info)
     if above_idle is not None and projected_j is not None and total_j > 0:
         projection["kwh_above_idle"] = _kwh(projected_j * above_idle / total_j)
 
@@ -246,13 +178,95 @@ def build_profile(
         "warnings": warnings,
         "notes": notes,
     }
-    alternative = _alternative(kinds, units, total_j, intensity, cleaner, alternative_n_iter, result)
+    alternative = _alternative(kinds, units, total_j, carbon_info.get("intensity"), carbon_info.get("cleaner"),
+                               alternative_n_iter, result)
     if alternative is not None:
         profile["alternative"] = alternative
     if energy_budget_kwh is not None:
+        kwh = projection["kwh"]
         profile["energy_budget_kwh"] = energy_budget_kwh
         profile["budget_exceeded"] = kwh is not None and kwh > energy_budget_kwh
     return profile
+
+
+_MEASURED_WHOLE_RUN = "the run ended on its own: the whole run was measured"
+
+
+def _loop_projection(result: RunResult, kinds: dict[str, dict[str, Any]], kind: str, total_j: float):
+    """(units, projected joules, basis, kWh range) from the progress of a training loop's `kind` units."""
+    entry = kinds[kind]
+    figures = per_unit(result, kind)
+    planned = entry["planned"] if entry["plans"] and entry["plan_known"] else None
+    units: dict[str, Any] = {
+        "kind": kind,
+        "done": entry["done"],
+        "planned": planned,
+        "joules_per_unit": figures["joules_per_unit"],
+        "spread": figures.get("spread"),
+        "basis": figures.get("basis"),
+    }
+    others = {k: {"done": v["done"], "planned": v["planned"] if v["plan_known"] and v["plans"] else None} for k, v in kinds.items() if k != kind}
+    if others:
+        units["other_units"] = others
+    jpu = figures["joules_per_unit"]
+    if result.status == "ended":
+        return units, total_j, _MEASURED_WHOLE_RUN, None
+    if planned is None or jpu is None:
+        return units, None, "no planned total reported for this loop: no projection", None
+    remaining = max(planned - entry["done"], 0)
+    projected_j = total_j + jpu * remaining
+    basis = f"measured {total_j:.1f} J + {remaining} remaining {UNIT_NAMES.get(kind, kind)}s x {jpu:.2f} J"
+    kwh_range = None
+    if figures.get("stderr") is not None:
+        margin = 2 * figures["stderr"] * remaining
+        kwh_range = [_kwh(max(projected_j - margin, total_j)), _kwh(projected_j + margin)]
+    return units, projected_j, basis, kwh_range
+
+
+def _time_projection(result: RunResult, total_j: float):
+    """(units, projected joules, basis, kWh range) when no training loop reported progress: seconds."""
+    units = {
+        "kind": "second",
+        "done": round(result.wall_s, 3),
+        "planned": None,
+        "joules_per_unit": total_j / result.wall_s if result.wall_s > 0 else None,
+    }
+    if result.status == "ended":
+        return units, total_j, _MEASURED_WHOLE_RUN, None
+    basis = (
+        "no known training loop was seen, so the full run's length is unknown; "
+        "multiply the average power by its expected duration"
+    )
+    return units, None, basis, None
+
+
+def _projection(projected_j: float | None, kwh_range: list | None, basis: str, carbon_info: dict[str, Any]) -> dict[str, Any]:
+    """The projected energy of the full run and its carbon, here and in the cleaner region."""
+    intensity = carbon_info.get("intensity")
+    kwh = _kwh(projected_j)
+    projection: dict[str, Any] = {
+        "kwh": kwh,
+        "kwh_range": kwh_range,
+        "basis": basis,
+        "region": carbon_info.get("region"),
+        "gco2e": None if kwh is None or intensity is None else kwh * intensity,
+        "gco2e_per_kwh": intensity,
+        "cleaner_region": None,
+        "cleaner_gco2e": None,
+    }
+    if intensity is not None:
+        projection["carbon_note"] = (
+            f"estimate from the annual average grid intensity of {carbon_info.get('location')} "
+            f"({intensity:g} gCO2e/kWh; {carbon_info.get('intensity_source')})"
+        )
+    elif carbon_info.get("note"):
+        projection["carbon_note"] = carbon_info["note"]
+    cleaner = carbon_info.get("cleaner")
+    if cleaner is not None:
+        projection["cleaner_region"] = cleaner["region"]
+        projection["cleaner_gco2e_per_kwh"] = cleaner["intensity"]
+        projection["cleaner_gco2e"] = None if kwh is None else kwh * cleaner["intensity"]
+    return projection
 
 
 # sklearn's RandomizedSearchCV default, used when the static finding gave no n_iter.

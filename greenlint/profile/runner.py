@@ -303,11 +303,7 @@ def run_script(
             idle["cpu_watts"] = 0.0 if idle_seconds > 0 else None
 
         pipe = _Pipe(workdir)
-        child_env = dict(base_env)
-        child_env[PIPE_ENV] = pipe.path
-        child_env["PYTHONPATH"] = os.pathsep.join(
-            [BOOTSTRAP_DIR] + ([base_env["PYTHONPATH"]] if base_env.get("PYTHONPATH") else [])
-        )
+        child_env = _child_env(base_env, pipe)
         argv = [sys.executable, str(target), *args]
         sampler = _Sampler(gpu, rapl if rapl.available else None, estimate)
         before = _children_cpu_seconds()
@@ -328,29 +324,9 @@ def run_script(
             raise RuntimeError(f"could not start {argv[0]}: {exc}") from exc
         pgid = proc.pid
         sampler.group = ProcessGroupCpu(pgid)
-        deadline = t_start + seconds
-        stop_reason = None
-        while True:
-            if proc.poll() is not None:
-                break
-            now = time.monotonic()
-            if now >= deadline:
-                stop_reason = f"budget of {seconds:g} s reached"
-                break
-            if max_units is not None and _units_done(pipe) >= max_units:
-                stop_reason = f"{max_units} units done (--max-units)"
-                break
-            time.sleep(0.02)
-        if stop_reason is not None and not hasattr(os, "killpg"):
-            proc.kill()  # no process groups (Windows): the child only
-            proc.wait()
-        elif stop_reason is not None:
-            _kill_group(pgid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=GRACE_S)
-            except subprocess.TimeoutExpired:
-                _kill_group(pgid, signal.SIGKILL)
-                proc.wait()
+        stop_reason = _wait_for_stop(proc, pipe, t_start + seconds, seconds, max_units)
+        if stop_reason is not None:
+            _stop_child(proc, pgid)
         t_end = sampler.end()
         # Workers the child left behind (e.g. a process pool) would keep drawing power.
         if _group_alive(pgid):
@@ -361,35 +337,12 @@ def run_script(
         events = pipe.close()
 
         exit_status = proc.returncode
-        if stop_reason is not None:
-            status = "stopped"
-        elif exit_status == 0:
-            status = "ended"
-        else:
-            status = "crashed"
+        status = "stopped" if stop_reason is not None else "ended" if exit_status == 0 else "crashed"
         wall = t_end - t_start
 
-        gpu_result = gpu.result() if gpu.available else {
-            "joules": None,
-            "method": "none",
-            "devices": [],
-            "notes": gpu.notes or ["no NVIDIA GPU visible to the program"],
-            "warnings": [],
-        }
+        gpu_result = _gpu_result(gpu)
         gpu.close()
-        if rapl.available:
-            cpu_result = rapl.result()
-            if wall < 0.01:
-                warnings.append("the run was too short for RAPL to measure")
-        else:
-            cpu_seconds = max(cpu_rusage, sampler.cpu_seconds)
-            cpu_result = estimate.result(cpu_seconds)  # type: ignore[union-attr]
-        cpu_result["notes"] = list(rapl.notes)
-        if rapl.available:
-            cpu_result["notes"].append(
-                "RAPL measures whole CPU packages and DRAM, other processes included; "
-                "above_idle_joules subtracts the idle baseline"
-            )
+        cpu_result = _cpu_result(rapl, estimate, max(cpu_rusage, sampler.cpu_seconds), wall, warnings)
         # The last point of the timeline is the final figure (rusage covers reaped workers).
         final = (gpu_result["joules"] or 0.0) + (cpu_result["joules"] or 0.0)
         if sampler.timeline:
@@ -415,6 +368,72 @@ def run_script(
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _child_env(base_env: dict[str, str], pipe: _Pipe) -> dict[str, str]:
+    """The script's environment: the progress pipe, and the bootstrap that reports progress on the path."""
+    child_env = dict(base_env)
+    child_env[PIPE_ENV] = pipe.path
+    child_env["PYTHONPATH"] = os.pathsep.join(
+        [BOOTSTRAP_DIR] + ([base_env["PYTHONPATH"]] if base_env.get("PYTHONPATH") else [])
+    )
+    return child_env
+
+
+def _wait_for_stop(proc: subprocess.Popen, pipe: _Pipe, deadline: float, seconds: float,
+                   max_units: int | None) -> str | None:
+    """Wait until the script ends (None) or must be stopped (the reason: time budget or --max-units)."""
+    while True:
+        if proc.poll() is not None:
+            return None
+        now = time.monotonic()
+        if now >= deadline:
+            return f"budget of {seconds:g} s reached"
+        if max_units is not None and _units_done(pipe) >= max_units:
+            return f"{max_units} units done (--max-units)"
+        time.sleep(0.02)
+
+
+def _stop_child(proc: subprocess.Popen, pgid: int) -> None:
+    """SIGTERM to the script's process group, SIGKILL after a grace period."""
+    if not hasattr(os, "killpg"):
+        proc.kill()  # no process groups (Windows): the child only
+        proc.wait()
+        return
+    _kill_group(pgid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=GRACE_S)
+    except subprocess.TimeoutExpired:
+        _kill_group(pgid, signal.SIGKILL)
+        proc.wait()
+
+
+def _gpu_result(gpu: GpuMeter) -> dict[str, Any]:
+    return gpu.result() if gpu.available else {
+        "joules": None,
+        "method": "none",
+        "devices": [],
+        "notes": gpu.notes or ["no NVIDIA GPU visible to the program"],
+        "warnings": [],
+    }
+
+
+def _cpu_result(rapl: RaplMeter, estimate: CpuEstimate | None, cpu_seconds: float, wall: float,
+                warnings: list[str]) -> dict[str, Any]:
+    """RAPL's measurement where it is readable, else the estimate from the script's CPU time."""
+    if rapl.available:
+        cpu_result = rapl.result()
+        if wall < 0.01:
+            warnings.append("the run was too short for RAPL to measure")
+    else:
+        cpu_result = estimate.result(cpu_seconds)  # type: ignore[union-attr]
+    cpu_result["notes"] = list(rapl.notes)
+    if rapl.available:
+        cpu_result["notes"].append(
+            "RAPL measures whole CPU packages and DRAM, other processes included; "
+            "above_idle_joules subtracts the idle baseline"
+        )
+    return cpu_result
 
 
 def _children_cpu_seconds() -> float:
