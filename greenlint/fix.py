@@ -102,7 +102,7 @@ def choose_fixes(findings: list[Finding]) -> tuple[list[Finding], list[Edit]]:
     return chosen, taken
 
 
-def _still_parses(path: str, text: str) -> str | None:
+def _still_parses(path: str, text: str, original: str) -> str | None:
     if not path.endswith((".py", ".pyi")):
         return None
     import libcst
@@ -110,6 +110,10 @@ def _still_parses(path: str, text: str) -> str | None:
     try:
         libcst.parse_module(text)
     except libcst.ParserSyntaxError as exc:
+        try:
+            libcst.parse_module(original)
+        except libcst.ParserSyntaxError:  # IPython magics in a .py file, a newer syntax than libcst's
+            return "left unchanged: the file is not Python that libcst parses, so the fixed text cannot be checked"
         return f"the fixed file would not parse ({exc.message}); left unchanged"
     return None
 
@@ -120,7 +124,7 @@ def fix_text(text: str, findings: list[Finding], level: str = "unsafe", path: st
     if not chosen:
         return FixedText(text)
     fixed = _apply_edits(text, edits)
-    problem = _still_parses(path, fixed)
+    problem = _still_parses(path, fixed, text)
     if problem:
         return FixedText(text, [], problem)
     return FixedText(fixed, chosen)

@@ -232,3 +232,16 @@ def test_json_carries_unsafe_fixes_and_sarif_only_safe_ones(tmp_path):
     assert fix["safety"] == "unsafe" and fix["edits"][0]["replacement"] == ", early_stopping_rounds=50"
     sarif = json.loads(subprocess.run([*base, "sarif"], cwd=tmp_path, capture_output=True, text=True, env=env).stdout)
     assert [r for r in sarif["runs"][0]["results"] if "fixes" in r] == []
+
+
+def test_a_file_libcst_cannot_parse_is_left_alone_and_says_why(tmp_path):
+    """A .py export of a notebook keeps IPython magics: greenlint reads it, but libcst cannot
+    check a fix there, so the file is left as it is."""
+    source = ("from xgboost import XGBClassifier\n%matplotlib inline\nclf = XGBClassifier(n_estimators=900)\n"
+              "clf.fit(X, y, eval_set=[(Xv, yv)])\n")
+    (tmp_path / "nb.py").write_text(source)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-m", "greenlint", "--no-cache", "--select", "GL201", "--fix", "--unsafe-fixes",
+                           "."], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert "the fixed text cannot be checked" in proc.stderr, proc.stderr
+    assert (tmp_path / "nb.py").read_text() == source

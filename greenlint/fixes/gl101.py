@@ -61,8 +61,11 @@ def _callee(ctx: PythonContext, call: ast.Call) -> list[Edit] | None:
     spelled = existing_spelling(ctx, [f"{module}.RandomizedSearchCV"])
     if spelled is not None:
         return [ctx.edit_replace(func, spelled)]
-    if not identifier_used(ctx, "RandomizedSearchCV") and _uses(ctx, func.id) == 1:
-        return [ctx.edit_replace(alias, "RandomizedSearchCV"), ctx.edit_replace(func, "RandomizedSearchCV")]
+    if not identifier_used(ctx, "RandomizedSearchCV"):
+        if _uses(ctx, func.id) == 1:
+            return [ctx.edit_replace(alias, "RandomizedSearchCV"), ctx.edit_replace(func, "RandomizedSearchCV")]
+        if statement in ctx.tree.body and all(a.name != "*" for a in statement.names):  # next to GridSearchCV
+            return [end_of(ctx, statement.names[-1], ", RandomizedSearchCV"), ctx.edit_replace(func, "RandomizedSearchCV")]
     found = import_name(ctx, module, "RandomizedSearchCV", call)
     if found is None:
         return None
