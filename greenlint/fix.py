@@ -102,7 +102,8 @@ def choose_fixes(findings: list[Finding]) -> tuple[list[Finding], list[Edit]]:
     return chosen, taken
 
 
-def _still_parses(path: str, text: str, original: str) -> str | None:
+def _still_parses(path: str, text: str, original: str | None = None) -> str | None:
+    """None when the fixed `text` parses (the language server's code actions check it too)."""
     if not path.endswith((".py", ".pyi")):
         return None
     import libcst
@@ -111,7 +112,7 @@ def _still_parses(path: str, text: str, original: str) -> str | None:
         libcst.parse_module(text)
     except libcst.ParserSyntaxError as exc:
         try:
-            libcst.parse_module(original)
+            libcst.parse_module(original if original is not None else "")
         except libcst.ParserSyntaxError:  # IPython magics in a .py file, a newer syntax than libcst's
             return "left unchanged: the file is not Python that libcst parses, so the fixed text cannot be checked"
         return f"the fixed file would not parse ({exc.message}); left unchanged"
