@@ -11,6 +11,7 @@ from ..finding import Severity
 from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
 from ..fixes.gl304 import keep_sparse
 from .python_values import bound_values
+from .sparse_consumers import feeds_sparse_capable_only
 from .training_flow import binding_key, flow, live_statements, reached_while_live, refs
 
 # Transformers whose output is a scipy.sparse matrix unless told otherwise.
@@ -382,7 +383,8 @@ def _dense_encoders(ctx: PythonContext) -> None:
             f"Leave the output sparse and feed it to an estimator that accepts scipy.sparse input.",
             impact={"argument": spelled},
             severity=None if q.endswith("DictVectorizer") else Severity.NOTE,
-            fix=keep_sparse(ctx, call, spelled) if _output_feeds_sparse_capable_only(ctx, call) else None,
+            fix=keep_sparse(ctx, call, spelled) if feeds_sparse_capable_only(ctx, _encoder_outputs(ctx, call), _sparse_capable)
+            else None,
         )
 
 
@@ -571,64 +573,3 @@ def _dense_dummies(ctx: PythonContext) -> None:
             impact={"estimator": estimator, "fit_line": fit.lineno},
             severity=Severity.NOTE,
         )
-
-
-# ---------------------------------------------------------------------------------------
-# where a sparse encoder output would be accepted (the condition of the fix)
-# ---------------------------------------------------------------------------------------
-
-_SPARSE_READERS = ("fit", "partial_fit", "fit_predict", "predict", "predict_proba", "predict_log_proba",
-                   "decision_function", "score")
-
-
-def _output_feeds_sparse_capable_only(ctx: PythonContext, ctor: ast.Call) -> bool:
-    """Every array the encoder produces goes, directly or through a name (and `train_test_split`),
-    only to the X of estimators that accept scipy.sparse input, and at least one of them fits on
-    it: then a sparse output changes nothing but the memory. Anything else (np.hstack, a
-    DataFrame, indexing, another function) may need an array."""
-    outputs = _encoder_outputs(ctx, ctor)
-    if not outputs:
-        return False
-    verdicts = [_sparse_use(ctx, out, 0) for out in outputs]
-    return all(v is not None for v in verdicts) and any(verdicts)
-
-
-def _sparse_use(ctx: PythonContext, value: ast.AST, depth: int) -> bool | None:
-    """None when a use of `value` may need an array; else whether a sparse-capable fit reads it."""
-    parent = ctx.parent(value)
-    if isinstance(parent, ast.Call) and parent.args and parent.args[0] is value and isinstance(parent.func, ast.Attribute):
-        if parent.func.attr in _SPARSE_READERS and _sparse_capable(ctx, parent.func.value):
-            return parent.func.attr in ("fit", "partial_fit", "fit_predict")
-        return None
-    if isinstance(parent, ast.Call) and call_name(parent) == "train_test_split" and depth < 2 and value in parent.args:
-        return _split_uses(ctx, parent, parent.args.index(value), depth)
-    if isinstance(parent, ast.Attribute) and parent.attr == "shape":
-        return False
-    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name) and depth < 2:
-        return _name_uses(ctx, parent.targets[0].id, parent, depth + 1)
-    return None
-
-
-def _split_uses(ctx: PythonContext, split: ast.Call, index: int, depth: int) -> bool | None:
-    """`X_tr, X_te, y_tr, y_te = train_test_split(X, y)`: argument i is split into targets 2i, 2i+1."""
-    assign = ctx.parent(split)
-    if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0], ast.Tuple)):
-        return None
-    names = assign.targets[0].elts[2 * index:2 * index + 2]
-    if len(names) != 2 or not all(isinstance(n, ast.Name) for n in names):
-        return None
-    verdicts = [_name_uses(ctx, n.id, assign, depth + 1) for n in names]  # type: ignore[attr-defined]
-    return None if any(v is None for v in verdicts) else any(verdicts)
-
-
-def _name_uses(ctx: PythonContext, name: str, binding: ast.stmt, depth: int) -> bool | None:
-    scope = ctx.enclosing_function(binding) or ctx.tree
-    uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name]
-    if any(isinstance(n.ctx, ast.Store) and not _inside(ctx, n, binding) for n in uses):
-        return None  # rebound: which value a use sees is not this one alone
-    verdicts = [_sparse_use(ctx, n, depth) for n in uses if isinstance(n.ctx, ast.Load)]
-    return None if any(v is None for v in verdicts) else any(verdicts)
-
-
-def _inside(ctx: PythonContext, node: ast.AST, statement: ast.AST) -> bool:
-    return node is statement or any(a is statement for a in ctx.ancestors(node))

@@ -1,0 +1,71 @@
+"""Where an array goes, for GL304's fix: whether every use of an encoder's output is the X of an
+estimator that accepts scipy.sparse input (then a sparse output changes nothing but the memory).
+"""
+from __future__ import annotations
+
+import ast
+from typing import Callable
+
+from ..frontends.python import PythonContext, call_name
+
+# Methods whose X may be scipy.sparse for such estimators; the first three fit on it.
+SPARSE_READERS = ("fit", "partial_fit", "fit_predict", "predict", "predict_proba", "predict_log_proba",
+                  "decision_function", "score")
+FITS = ("fit", "partial_fit", "fit_predict")
+
+
+class _Uses:
+    def __init__(self, ctx: PythonContext, accepts_sparse: Callable[[PythonContext, ast.AST], object]):
+        self.ctx, self.accepts_sparse = ctx, accepts_sparse
+
+    def of_value(self, value: ast.AST, depth: int) -> bool | None:
+        """None when a use of `value` may need an array; else whether a sparse-capable fit reads it."""
+        ctx, parent = self.ctx, self.ctx.parent(value)
+        if isinstance(parent, ast.Call) and parent.args and parent.args[0] is value and isinstance(parent.func, ast.Attribute):
+            if parent.func.attr in SPARSE_READERS and self.accepts_sparse(ctx, parent.func.value):
+                return parent.func.attr in FITS
+            return None
+        if isinstance(parent, ast.Call) and call_name(parent) == "train_test_split" and depth < 2 \
+                and any(a is value for a in parent.args):
+            return self.of_split(parent, [a is value for a in parent.args].index(True), depth)
+        if isinstance(parent, ast.Attribute) and parent.attr == "shape":
+            return False
+        if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name) and depth < 2:
+            return self.of_name(parent.targets[0].id, parent, depth + 1)
+        return None
+
+    def of_split(self, split: ast.Call, index: int, depth: int) -> bool | None:
+        """`X_tr, X_te, y_tr, y_te = train_test_split(X, y)`: argument i becomes targets 2i and 2i+1."""
+        assign = self.ctx.parent(split)
+        if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0], ast.Tuple)):
+            return None
+        names = assign.targets[0].elts[2 * index:2 * index + 2]
+        if len(names) != 2 or not all(isinstance(n, ast.Name) for n in names):
+            return None
+        return _combine([self.of_name(n.id, assign, depth + 1) for n in names])  # type: ignore[attr-defined]
+
+    def of_name(self, name: str, binding: ast.stmt, depth: int) -> bool | None:
+        ctx = self.ctx
+        scope = ctx.enclosing_function(binding) or ctx.tree
+        uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name]
+        if any(isinstance(n.ctx, ast.Store) and not _inside(ctx, n, binding) for n in uses):
+            return None  # rebound: a use may see another value
+        return _combine([self.of_value(n, depth) for n in uses if isinstance(n.ctx, ast.Load)])
+
+
+def _combine(verdicts: list[bool | None]) -> bool | None:
+    return None if any(v is None for v in verdicts) else any(verdicts)
+
+
+def _inside(ctx: PythonContext, node: ast.AST, statement: ast.AST) -> bool:
+    return node is statement or any(a is statement for a in ctx.ancestors(node))
+
+
+def feeds_sparse_capable_only(ctx: PythonContext, outputs: list[ast.Call] | None,
+                              accepts_sparse: Callable[[PythonContext, ast.AST], object]) -> bool:
+    """Every one of `outputs` goes, directly, through a name or through `train_test_split`, only
+    to the X of estimators `accepts_sparse` approves, and at least one of them fits on it.
+    Anything else (np.hstack, a DataFrame, indexing, another function) may need an array."""
+    if not outputs:
+        return False
+    return bool(_combine([_Uses(ctx, accepts_sparse).of_value(out, 0) for out in outputs]))
