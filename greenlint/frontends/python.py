@@ -162,6 +162,7 @@ class PythonContext(BaseContext):
         self.shell_lines: list[tuple[int, int, str]] = []  # notebook shell commands: (line, 0-based column, text)
         self._nodes, self.parents, self._by_type = _index(tree)
         self.imports = ImportTable(tree, self.nodes_of(ast.Import, ast.ImportFrom))
+        self._qualnames: dict[int, str | None] = {}  # by id(node): the tree outlives every lookup
 
     # ---- traversal: the tree is walked once; detectors ask the index ---------------------
     def walk(self) -> list[ast.AST]:
@@ -182,6 +183,12 @@ class PythonContext(BaseContext):
         resolves to the import: see `scopes.ScopeTable`."""
         if isinstance(node, ast.Call):
             node = node.func
+        known = self._qualnames.get(id(node), _NO_PARAM)
+        if known is _NO_PARAM:  # detectors ask about the same callee many times
+            known = self._qualnames[id(node)] = self._resolve_qualname(node)
+        return known  # type: ignore[return-value]
+
+    def _resolve_qualname(self, node: ast.AST) -> str | None:
         name = dotted(node)
         if not name:
             return None
