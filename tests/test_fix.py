@@ -166,8 +166,8 @@ def test_two_searches_share_one_import_edit(tmp_path):
     assert "fixed 2 finding(s)" in proc.stderr, proc.stderr
     assert (tmp_path / "search.py").read_text() == (
         "from sklearn.model_selection import GridSearchCV, RandomizedSearchCV\n"
-        "a = RandomizedSearchCV(est, {'a': [1, 2, 3, 4], 'b': [1, 2, 3], 'c': [0, 1]}, n_iter=10)\n"
-        "b = RandomizedSearchCV(est, {'a': [1, 2, 3, 4, 5, 6], 'b': [1, 2, 3, 5, 6, 7]}, n_iter=12)\n")
+        "a = RandomizedSearchCV(est, {'a': [1, 2, 3, 4], 'b': [1, 2, 3], 'c': [0, 1]}, n_iter=6)\n"
+        "b = RandomizedSearchCV(est, {'a': [1, 2, 3, 4, 5, 6], 'b': [1, 2, 3, 5, 6, 7]}, n_iter=9)\n")
 
 
 def _fix_all(tmp_path, code: str, files: dict[str, str]) -> dict[str, str]:

@@ -1,5 +1,5 @@
 """GL101 exhaustive-grid-search: `GridSearchCV(est, grid, ...)` -> `RandomizedSearchCV(est, grid,
-n_iter=<a third of the grid, at least 10>, ...)`.
+n_iter=<the sample the message proposes>, ...)`.
 
 Unsafe: a random sample of the grid may miss the best point, and the sample changes from run to
 run unless `random_state` is set. Only for grids whose size the detector knows, and only where
@@ -9,24 +9,19 @@ dict (or list of dicts) of lists and samples it without replacement.
 from __future__ import annotations
 
 import ast
-import math
 
 from ..finding import Edit, Fix
 from ..frontends.python import PythonContext, kwarg
 from .edits import end_of, existing_spelling, identifier_used, import_name, rename_keyword, replace_attribute
 
-MIN_ITERATIONS = 10
 # Modules whose GridSearchCV has a RandomizedSearchCV next to it with the same arguments plus n_iter.
 MODULES = ("sklearn.model_selection", "sklearn.grid_search", "dask_ml.model_selection")
 
 
-def iterations(candidates: int) -> int:
-    """A third of the grid, at least 10."""
-    return max(MIN_ITERATIONS, math.ceil(candidates / 3))
-
-
-def randomized_search(ctx: PythonContext, call: ast.Call, candidates: int | None) -> Fix | None:
-    if candidates is None or iterations(candidates) >= candidates:
+def randomized_search(ctx: PythonContext, call: ast.Call, candidates: int | None, n: int | None) -> Fix | None:
+    """`n` is the sample the finding's message proposes (the rule's `suggested-iterations`, or
+    `suggested-fraction` of a small grid): the fix writes what the message says."""
+    if candidates is None or n is None or n >= candidates:
         return None  # a sample as large as the grid saves nothing
     if ctx.qualname(call.func) not in {f"{m}.GridSearchCV" for m in MODULES}:
         return None
@@ -37,7 +32,6 @@ def randomized_search(ctx: PythonContext, call: ast.Call, candidates: int | None
     callee = _callee(ctx, call)
     if grid is None or callee is None:
         return None
-    n = iterations(candidates)
     edits = [*callee, end_of(ctx, grid, f", n_iter={n}")]
     if keyword is not None:
         edits.append(rename_keyword(ctx, keyword, "param_distributions"))

@@ -49,7 +49,7 @@ def sklearn_searches(ctx: PythonContext, opts: dict[str, Any]) -> None:
                                  at_least=known_axes_product(ctx, grid, call) if candidates is None else None)
         message = (f"{cls} trains every combination of the grid: {text}; HalvingRandomSearchCV or Optuna's "
                    f"TPE sampler spend a similar budget more wisely")
-        ctx.report(CODE, call.func, message, impact=impact, fix=gl101_fixes.randomized_search(ctx, call, candidates))
+        ctx.report(CODE, call.func, message, impact=impact, fix=gl101_fixes.randomized_search(ctx, call, candidates, impact.get("suggested_iterations")))
 
 
 def _report_halving(ctx: PythonContext, opts: dict[str, Any], call: ast.Call, cls: str, candidates: int | None,
