@@ -2,7 +2,8 @@
 
 The code cells are joined into one Python text (so cell 1's imports resolve names in
 cell 7). IPython syntax (magics, shell escapes, ``?`` help) is replaced by placeholders of
-the same shape: same line count and, where possible, the same columns. Outputs are never
+the same shape: same line count and, where possible, the same columns (notebook_ipython.py;
+shell lines are recorded first by notebook_shell.py). Outputs are never
 looked at beyond ``json.loads``.
 
 Positions: every source line is mapped back to the JSON string token that stores it in the
