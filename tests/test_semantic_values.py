@@ -166,3 +166,26 @@ def test_an_argparse_namespace_received_under_another_name(tmp_path):
         """})
     proc = run(["--format", "json", "--no-cache", "--select", "GL201", "."], tmp_path)
     assert [f["line"] for f in json.loads(proc.stdout)["findings"]] == [6]
+
+
+def test_containers_merges_and_generated_sequences():
+    source = """\
+        import numpy as np
+        base = {"lr": 0.1, "depth": 3}
+        grid = {**base, "depth": 6, "n": len([1, 2, 3])}
+        merged = base | {"lr": 0.01}
+        fit(a=grid)
+        fit(a=merged)
+        fit(a=np.arange(0, 1, 0.25))
+        fit(a=len(np.linspace(0, 1, 7)))
+        fit(a=np.logspace(-2, 0, 3))
+        fit(a=range(3) if flag else None)
+        """
+    assert value_at_call(source, 5) == {"lr": 0.1, "depth": 6, "n": 3}
+    assert value_at_call(source, 6) == {"lr": 0.01, "depth": 3}
+    assert value_at_call(source, 7) == [0, 0.25, 0.5, 0.75]
+    assert value_at_call(source, 8) == 7
+    assert value_at_call(source, 9) == [0.01, 0.1, 1.0]
+    from greenlint.frontends.python import UNKNOWN
+
+    assert value_at_call(source, 10) is UNKNOWN

@@ -1,0 +1,105 @@
+"""Small, dependency-free helpers over `ast` that every part of the Python frontend uses:
+dotted names, call arguments, canonical library prefixes, the single UNKNOWN value."""
+from __future__ import annotations
+
+import ast
+import functools
+
+# Prefixes that name the same API; the longest match wins.
+CANONICAL_PREFIXES = {
+    "tensorflow.keras": "keras",
+    "tensorflow.python.keras": "keras",
+    "tf_keras": "keras",
+    "keras.src": "keras",
+    "lightning.pytorch": "pytorch_lightning",
+    "lightning": "pytorch_lightning",
+    "lightning.fabric": "lightning_fabric",
+    "sklearn.model_selection._search": "sklearn.model_selection",
+    "sklearn.model_selection._search_successive_halving": "sklearn.model_selection",
+    "xgboost.sklearn": "xgboost",
+    "xgboost.training": "xgboost",
+    "lightgbm.sklearn": "lightgbm",
+    "lightgbm.engine": "lightgbm",
+    "lightgbm.callback": "lightgbm",
+    "catboost.core": "catboost",
+}
+_PREFIXES_BY_LENGTH = sorted(CANONICAL_PREFIXES, key=len, reverse=True)
+
+
+class Unknown:
+    """A value the code does not make knowable statically."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN = Unknown()
+
+
+@functools.lru_cache(maxsize=8192)
+def canonical(name: str) -> str:
+    for prefix in _PREFIXES_BY_LENGTH:
+        if name == prefix or name.startswith(prefix + "."):
+            return CANONICAL_PREFIXES[prefix] + name[len(prefix):]
+    return name
+
+
+def parse(text: str, allow_top_level_await: bool = False) -> ast.Module:
+    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if allow_top_level_await else 0
+    return compile(text, "<greenlint>", "exec", flags=ast.PyCF_ONLY_AST | flags, dont_inherit=True)
+
+
+def dotted(node: ast.AST) -> str | None:
+    """`a.b.c` for a Name/Attribute chain, else None (calls, subscripts)."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def call_name(call: ast.Call) -> str:
+    """The last part of a call's callee: `fit` for `model.fit(...)`, `GridSearchCV` for `ms.GridSearchCV(...)`."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
+
+
+def kwarg(call: ast.Call, name: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None
+
+
+def arg(call: ast.Call, position: int, name: str | None = None) -> ast.expr | None:
+    """The argument given at `position` or by keyword `name`."""
+    if name is not None:
+        found = kwarg(call, name)
+        if found is not None:
+            return found
+    if position is not None and 0 <= position < len(call.args):
+        candidate = call.args[position]
+        if not any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+            return candidate
+    return None
+
+
+def has_star_kwargs(call: ast.Call) -> bool:
+    return any(k.arg is None for k in call.keywords)

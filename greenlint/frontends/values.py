@@ -1,0 +1,525 @@
+"""What the code makes knowable about values, for every rule: literals and containers,
+arithmetic on known values, module constants, the assignment that reaches a use (straight-line
+code, notebook cell after cell, the block that holds the use), parameters through every call
+site of the file, argparse defaults (also through a namespace passed on under another name),
+config dataclass and `HfArgumentParser` field defaults, and constants imported from another
+module of the project (`project.py`). Everything else is the single `UNKNOWN`.
+
+`ValueModel` is mixed into `PythonContext`; it relies on the context's index (`nodes_of`,
+`calls`, `functions`, `enclosing_function`) and its import table.
+"""
+from __future__ import annotations
+
+import ast
+import math
+from functools import cached_property
+from typing import Any, Iterator
+
+from .pyast import UNKNOWN, Unknown, call_name, dotted, has_star_kwargs, kwarg
+
+
+class ValueModel:
+    @cached_property
+    def module_constants(self) -> dict[str, ast.expr]:
+        """Module-level names bound exactly once, by a top-level statement (`EPOCHS = 100`).
+
+        A name also bound in a nested block (`if`, `with`, `for`), by `global` in a function, or
+        as a loop target is not a constant."""
+        top: dict[str, ast.expr] = {}
+        for stmt in self.tree.body:
+            for target, value in _assignments(stmt):
+                top[target] = value
+        everywhere = _scope_assignments(self.tree)
+        rebound = {name for node in self.nodes_of(ast.Global) for name in node.names}  # type: ignore[attr-defined]
+        return {name: value for name, value in top.items()
+                if len(everywhere.get(name, ())) == 1 and name not in rebound}
+
+    def local_assignments(self, scope: ast.AST) -> dict[str, list[ast.expr]]:
+        """Every value assigned to each plain name directly in `scope` (function or module)."""
+        return _scope_assignments(scope)
+
+    @cached_property
+    def argparse_defaults(self) -> dict[str, ast.expr]:
+        """`dest -> default expression` for every `add_argument("--x", default=...)` in the file."""
+        defaults: dict[str, ast.expr] = {}
+        for call in self.calls:
+            if call_name(call) != "add_argument" or not call.args:
+                continue
+            default = kwarg(call, "default")
+            dest_node = kwarg(call, "dest")
+            if dest_node is not None and isinstance(dest_node, ast.Constant) and isinstance(dest_node.value, str):
+                dest = dest_node.value
+            else:
+                flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                longs = [f for f in flags if f.startswith("--")] or flags
+                if not longs:
+                    continue
+                dest = longs[0].lstrip("-").replace("-", "_")
+            if default is not None:
+                defaults[dest] = default
+        return defaults
+
+    @cached_property
+    def parsed_args_names(self) -> set[str]:
+        """Names bound to `parser.parse_args()` / `parse_known_args()[0]` results, directly or
+        through a helper of this file that returns them (`args, args_text = _parse_args()` in
+        timm's train.py, `args = get_args()`)."""
+        parsers = {"parse_args", "parse_known_args"}
+        for name, func in self.functions.items():
+            if any(isinstance(c, ast.Call) and call_name(c) in ("parse_args", "parse_known_args")
+                   for c in ast.walk(func)):
+                parsers.add(name)
+        names: set[str] = set()
+        for node in self.nodes_of(ast.Assign):
+            value = node.value
+            if isinstance(value, ast.Subscript):
+                value = value.value
+            if isinstance(value, ast.Call) and call_name(value) in parsers:
+                for target in node.targets:  # type: ignore[attr-defined]
+                    first = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
+                    if isinstance(first, ast.Name):
+                        names.add(first.id)
+        # `main(args)` into `def main(opts)`, or `main(parser.parse_args())`: the parameter holds
+        # the namespace too (a few rounds follow it through helpers of helpers).
+        for _ in range(3):
+            received = {param for function in self.functions.values() for site in self.call_sites(function)
+                        for param, value in _arguments(site, function)
+                        if (isinstance(value, ast.Name) and value.id in names)
+                        or (isinstance(value, ast.Call) and call_name(value) in parsers)}
+            if received <= names:
+                break
+            names |= received
+        return names
+
+    def call_sites(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
+        """The calls of this file to a module-level or nested function by its plain name."""
+        sites = self._memo.get("call_sites")
+        if sites is None:
+            sites = self._memo["call_sites"] = {}
+            for call in self.calls:
+                if isinstance(call.func, ast.Name):
+                    sites.setdefault(call.func.id, []).append(call)
+        return sites.get(function.name, []) if self.functions.get(function.name) is function else []
+
+    def candidates(self, node: ast.AST | None, scope: ast.AST | None = None) -> list[Any]:
+        """Every value `node` may have: for a parameter of a function this file calls, one per
+        call site (the default where a call leaves it out); otherwise `[literal(node)]`. Rules
+        decide how to use several (all agree, the largest, any)."""
+        if isinstance(node, ast.Name):
+            function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else self.enclosing_function(node)
+            if function is not None and node.id not in _scope_assignments(function):
+                default = _parameter_default(function, node.id)
+                if default is not _NO_PARAM:
+                    return self._parameter_values(function, node.id, default, 0)
+        return [self.literal(node, scope)]
+
+    def _parameter_values(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
+                          default: ast.expr | None, depth: int) -> list[Any]:
+        sites = self.call_sites(function)
+        if not sites or depth > 6:
+            return [self.literal(default, None, depth + 1) if default is not None else UNKNOWN]
+        values = []
+        for site in sites:
+            given = dict(_arguments(site, function)).get(name, _NO_PARAM)
+            if given is _NO_PARAM:  # left out: the default, unless a * or ** argument may carry it
+                opaque = any(isinstance(a, ast.Starred) for a in site.args) or has_star_kwargs(site)
+                values.append(UNKNOWN if opaque or default is None else self.literal(default, None, depth + 1))
+            else:
+                values.append(self.literal(given, None, depth + 1))
+        return values
+
+    def literal(self, node: ast.AST | None, scope: ast.AST | None = None, _depth: int = 0) -> Any:
+        """The value of `node` when the code makes it knowable, else UNKNOWN.
+
+        Follows literals and containers (dict merges and `**` included), arithmetic on known
+        numbers, `range` / `np.arange` / `np.linspace` / `np.logspace` and `len` of what is known,
+        names (see the module docstring), argparse defaults (`args.epochs`), config-class field
+        defaults (`cfg.epochs` with `cfg = TrainConfig()`) and project constants (`config.EPOCHS`).
+        """
+        if node is None or _depth > 8:
+            return UNKNOWN
+        try:
+            return ast.literal_eval(node)  # type: ignore[arg-type]
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            pass
+        if isinstance(node, ast.Name):
+            return self._resolve_name(node, scope, _depth)
+        handler = _LITERAL_HANDLERS.get(type(node))
+        return handler(self, node, scope, _depth + 1) if handler is not None else UNKNOWN
+
+    def _attribute_value(self, node: ast.Attribute, scope: ast.AST | None, depth: int) -> Any:
+        if not isinstance(node.value, ast.Name):
+            return UNKNOWN
+        if node.value.id in self.parsed_args_names and node.attr in self.argparse_defaults:
+            return self.literal(self.argparse_defaults[node.attr], None, depth)
+        value = self._config_field(node, scope, depth - 1)
+        if value is UNKNOWN and (node.value.id in self.imports.names or node.value.id in self._relative_imports):
+            from .project import attribute_value
+
+            value = attribute_value(self, node.value.id, node.attr, depth)
+        return value
+
+    def _binop_value(self, node: ast.BinOp, scope: ast.AST | None, depth: int) -> Any:
+        left, right = self.literal(node.left, scope, depth), self.literal(node.right, scope, depth)
+        if isinstance(node.op, ast.BitOr) and isinstance(left, dict) and isinstance(right, dict):
+            return {**left, **right}  # `defaults | overrides`
+        op = _ARITHMETIC.get(type(node.op))
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
+        return op(left, right) if op is not None and numbers else UNKNOWN
+
+    def _sequence_value(self, node: ast.List | ast.Tuple | ast.Set, scope: ast.AST | None, depth: int) -> Any:
+        values = [self.literal(e, scope, depth) for e in node.elts]
+        if any(v is UNKNOWN for v in values):
+            return UNKNOWN
+        return tuple(values) if isinstance(node, ast.Tuple) else values
+
+    def _dict_value(self, node: ast.Dict, scope: ast.AST | None, depth: int) -> Any:
+        result: dict = {}
+        for k, v in zip(node.keys, node.values):
+            value = self.literal(v, scope, depth)
+            if k is None:  # `**other`: merged when it is a known dict
+                if not isinstance(value, dict):
+                    return UNKNOWN
+                result.update(value)
+                continue
+            key = self.literal(k, scope, depth)
+            if key is UNKNOWN or value is UNKNOWN:
+                return UNKNOWN
+            result[key] = value
+        return result
+
+    def _call_value(self, node: ast.Call, scope: ast.AST | None, depth: int) -> Any:
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        maker = _SEQUENCE_MAKERS.get(name or "") or _SEQUENCE_MAKERS.get(self.qualname(node.func) or "")
+        if maker is None or node.keywords:
+            return UNKNOWN
+        values = [self.literal(a, scope, depth) for a in node.args]
+        if any(v is UNKNOWN for v in values):
+            return UNKNOWN
+        try:
+            return maker(*values)
+        except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+            return UNKNOWN
+
+    def _resolve_name(self, node: ast.Name, scope: ast.AST | None, depth: int) -> Any:
+        function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else self.enclosing_function(node)
+        if function is not None:
+            assigned = _scope_assignments(function).get(node.id)
+            if assigned is not None:
+                value = assigned[0] if len(assigned) == 1 else self.reaching_assignment(node, function)
+                return self.literal(value, function, depth + 1) if value is not None else UNKNOWN
+            default = _parameter_default(function, node.id)
+            if default is not _NO_PARAM:  # a parameter: the value every call site agrees on
+                values = self._parameter_values(function, node.id, default, depth)
+                return values[0] if all(v == values[0] and v is not UNKNOWN for v in values) else UNKNOWN
+        value = self.module_constants.get(node.id)
+        if value is not None:
+            return self.literal(value, None, depth + 1)
+        if node.id in _scope_assignments(self.tree):  # rebound in the module: only straight-line code knows
+            value = self.reaching_assignment(node, self.tree) if function is None else None
+            return self.literal(value, None, depth + 1) if value is not None else UNKNOWN
+        return self.project_value(node.id, depth + 1)
+
+    def reaching_assignment(self, node: ast.Name, scope: ast.AST) -> ast.expr | None:
+        """The value of the assignment to `node`'s name that reaches it in `scope` (a notebook that
+        sets `epochs` in one cell and again in a later one; an assignment earlier in the same
+        `with`, `if` or `if __name__ == "__main__":` block), or None when there is none or more
+        than one could: a binding under a branch or a `try`, or one later in a loop's body."""
+        line = getattr(node, "lineno", None)
+        return None if line is None else _reaching(getattr(scope, "body", []), node.id, line, None)
+
+    def project_value(self, name: str, depth: int = 0) -> Any:
+        """`name` imported from another module of the project (`from settings import EPOCHS`)."""
+        from .project import imported_value
+
+        return imported_value(self, name, depth)
+
+    @cached_property
+    def _relative_imports(self) -> set[str]:
+        return {alias.asname or alias.name for node in self.nodes_of(ast.ImportFrom) if node.level  # type: ignore[attr-defined]
+                for alias in node.names}  # type: ignore[attr-defined]
+
+    @cached_property
+    def config_classes(self) -> dict[str, dict[str, ast.expr]]:
+        """Config classes of this file (dataclasses, pydantic models, classes of annotated
+        fields): class name -> field -> default expression (`epochs: int = 100`,
+        `field(default=100)`; a `default_factory` is not knowable)."""
+        classes: dict[str, dict[str, ast.expr]] = {}
+        for cls in self.nodes_of(ast.ClassDef):
+            fields: dict[str, ast.expr] = {}
+            for stmt in cls.body:  # type: ignore[attr-defined]
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+                    value: ast.expr | None = stmt.value
+                    if isinstance(value, ast.Call) and call_name(value) in ("field", "Field"):
+                        value = kwarg(value, "default") or (value.args[0] if call_name(value) == "Field" and value.args else None)
+                    if value is not None:
+                        fields[stmt.target.id] = value
+            if fields:
+                classes[cls.name] = fields  # type: ignore[attr-defined]
+        return classes
+
+    @cached_property
+    def parsed_dataclass_names(self) -> dict[str, str]:
+        """Names bound by `HfArgumentParser((A, B)).parse_args_into_dataclasses()` -> class name:
+        command-line dataclasses, whose field defaults count like argparse defaults."""
+        parsers = self._hf_argument_parsers()
+        bound: dict[str, str] = {}
+        for node in self.nodes_of(ast.Assign):
+            value, index = node.value, None  # type: ignore[attr-defined]
+            if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant):
+                value, index = value.value, value.slice.value
+            if not (isinstance(value, ast.Call) and call_name(value) == "parse_args_into_dataclasses"
+                    and isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name)):
+                continue
+            classes = parsers.get(value.func.value.id, [])
+            for target in node.targets:  # type: ignore[attr-defined]
+                bound.update(_dataclass_targets(target, classes, index))
+        return bound
+
+    def _hf_argument_parsers(self) -> dict[str, list[str]]:
+        """`parser = HfArgumentParser((ModelArguments, TrainingArguments))` -> parser: class names."""
+        parsers: dict[str, list[str]] = {}
+        for node in self.nodes_of(ast.Assign):
+            value = node.value  # type: ignore[attr-defined]
+            if isinstance(value, ast.Call) and call_name(value) == "HfArgumentParser" and value.args:
+                spec = value.args[0]
+                elements = spec.elts if isinstance(spec, (ast.Tuple, ast.List)) else [spec]
+                for target in node.targets:  # type: ignore[attr-defined]
+                    if isinstance(target, ast.Name):
+                        parsers[target.id] = [dotted(e) or "" for e in elements]
+        return parsers
+
+    def _config_field(self, node: ast.Attribute, scope: ast.AST | None, depth: int) -> Any:
+        """`cfg.epochs` where `cfg = TrainConfig()` (or the class itself, or a command-line
+        dataclass) and the class of this file declares `epochs: int = 100`."""
+        owner = node.value.id  # type: ignore[attr-defined]
+        if any(isinstance(n, ast.Attribute) and n.attr == node.attr and isinstance(n.ctx, ast.Store)
+               and isinstance(n.value, ast.Name) and n.value.id == owner for n in self.nodes_of(ast.Attribute)):
+            return UNKNOWN  # the field is set somewhere: not its default
+        cls_name, call = self.parsed_dataclass_names.get(owner), None
+        if cls_name is None:
+            if owner in self.config_classes:
+                cls_name = owner
+            else:
+                function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else self.enclosing_function(node)
+                bound = _scope_assignments(function).get(owner) if function is not None else None
+                values = bound if bound is not None else [self.module_constants[owner]] if owner in self.module_constants else []
+                if len(values) != 1 or not isinstance(values[0], ast.Call):
+                    return UNKNOWN
+                call = values[0]
+                cls_name = dotted(call.func)
+        fields = self.config_classes.get(cls_name or "")
+        if not fields or node.attr not in fields:
+            return UNKNOWN
+        if call is not None:
+            if call.args or has_star_kwargs(call):
+                return UNKNOWN  # a positional or forwarded argument may set it
+            given = kwarg(call, node.attr)
+            if given is not None:
+                return self.literal(given, scope, depth + 1)
+        return self.literal(fields[node.attr], None, depth + 1)
+
+    def int_value(self, node: ast.AST | None, scope: ast.AST | None = None) -> int | None:
+        value = self.literal(node, scope)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+_NO_PARAM = object()
+MAX_SEQUENCE = 100_000  # a longer range is not enumerated
+
+
+def _range(*bounds: int) -> list[int] | Unknown:
+    if not bounds or len(bounds) > 3 or not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+        return UNKNOWN
+    r = range(*bounds)
+    return list(r) if len(r) <= MAX_SEQUENCE else UNKNOWN
+
+
+def _arange(*bounds: float) -> list[float] | Unknown:
+    if not bounds or len(bounds) > 3:
+        return UNKNOWN
+    start, stop, step = (0, bounds[0], 1) if len(bounds) == 1 else (*bounds, 1)[:3]
+    count = max(0, math.ceil((stop - start) / step))
+    return [start + i * step for i in range(count)] if count <= MAX_SEQUENCE else UNKNOWN
+
+
+def _linspace(start: float, stop: float, num: int = 50) -> list[float] | Unknown:
+    if not isinstance(num, int) or not 0 <= num <= MAX_SEQUENCE:
+        return UNKNOWN
+    return [start + (stop - start) * i / (num - 1) for i in range(num)] if num > 1 else [start][:num]
+
+
+def _logspace(start: float, stop: float, num: int = 50) -> list[float] | Unknown:
+    points = _linspace(start, stop, num)
+    return UNKNOWN if points is UNKNOWN else [10.0 ** p for p in points]
+
+
+def _length(value: Any) -> int | Unknown:
+    return len(value) if isinstance(value, (list, tuple, dict, set, str)) else UNKNOWN
+
+
+_ARITHMETIC = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b}
+_SEQUENCE_MAKERS = {
+    "range": _range, "len": _length,
+    "numpy.arange": _arange, "numpy.linspace": _linspace, "numpy.logspace": _logspace,
+}
+_LITERAL_HANDLERS = {
+    ast.Attribute: ValueModel._attribute_value, ast.BinOp: ValueModel._binop_value,
+    ast.List: ValueModel._sequence_value, ast.Tuple: ValueModel._sequence_value, ast.Set: ValueModel._sequence_value,
+    ast.Dict: ValueModel._dict_value, ast.Call: ValueModel._call_value,
+}
+
+
+def _dataclass_targets(target: ast.AST, classes: list[str], index: Any) -> dict[str, str]:
+    """`model_args, training_args = parser.parse_args_into_dataclasses()` (or `[...][i]`)."""
+    if isinstance(target, ast.Tuple):
+        return {elt.id: classes[i] for i, elt in enumerate(target.elts) if isinstance(elt, ast.Name) and i < len(classes)}
+    if isinstance(target, ast.Name) and isinstance(index, int) and index < len(classes):
+        return {target.id: classes[index]}
+    return {}
+
+
+def _reaching(body: list[ast.stmt], name: str, line: int, last: ast.expr | None) -> ast.expr | None:
+    """Straight-line reaching definition: `last` is the value bound before `body` runs."""
+    for stmt in body:
+        if stmt.end_lineno is not None and stmt.end_lineno >= line:  # the statement holding the use
+            return _reaching_inside(stmt, name, line, last)
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and stmt.targets[0].id == name:
+            last = stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+            last = stmt.value if stmt.value is not None else last
+        elif _binds_name(stmt, name):
+            last = None  # bound in a block, by unpacking, an augmented assignment, an import or a def
+    return last
+
+
+def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    blocks = [getattr(stmt, f) for f in ("body", "orelse", "finalbody") if getattr(stmt, f, None)]
+    blocks += [h.body for h in getattr(stmt, "handlers", ())] + [c.body for c in getattr(stmt, "cases", ())]
+    return blocks
+
+
+def _reaching_inside(stmt: ast.stmt, name: str, line: int, last: ast.expr | None) -> ast.expr | None:
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return None  # another scope: its caller decides
+    block = next((b for b in _blocks(stmt) if b[0].lineno <= line <= (b[-1].end_lineno or line)), None)
+    if block is None:  # the use is in the statement itself, or a compound statement's header
+        loops_back = isinstance(stmt, ast.While) and _binds_name(stmt, name)
+        rebinds_first = not _blocks(stmt) and stmt.lineno < line and _binds_name(stmt, name)
+        return None if loops_back or rebinds_first else last
+    return _reaching(block, name, line, None if _resets(stmt, block, name) else last)
+
+
+def _resets(stmt: ast.stmt, block: list[ast.stmt], name: str) -> bool:
+    """Whether the value bound before `stmt` may not be the one that reaches a use in `block`."""
+    if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+        return _binds_name(stmt, name)  # an earlier iteration (or the loop target) may have rebound it
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return any(item.optional_vars is not None and _binds_name(ast.Expr(item.optional_vars), name)
+                   for item in stmt.items)
+    if isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        # how much of the `try` body ran is not known in a handler, `else` or `finally`
+        return block is not stmt.body and (any(_binds_name(s, name) for s in stmt.body)
+                                           or any(h.name == name for h in stmt.handlers))
+    if isinstance(stmt, ast.Match):
+        return any(_binds_name(c.pattern, name) for c in stmt.cases)  # type: ignore[arg-type]
+    return False
+
+
+def _binds_name(stmt: ast.AST, name: str) -> bool:
+    for sub in ast.walk(stmt):
+        if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, (ast.Store, ast.Del)):
+            return True
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and sub.name == name:
+            return True
+        # `except E as name`, `case {"k": name}`, `case [*name]`, `case {**name}`
+        if isinstance(sub, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and sub.name == name:
+            return True
+        if isinstance(sub, ast.MatchMapping) and sub.rest == name:
+            return True
+        if isinstance(sub, (ast.Import, ast.ImportFrom)) and any(
+                (a.asname or a.name.split(".")[0]) == name for a in sub.names):
+            return True
+    return False
+
+
+def _arguments(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, ast.expr]]:
+    """(parameter, argument) pairs a call passes to `function`, up to the first `*args`."""
+    positional = [p.arg for p in function.args.posonlyargs + function.args.args]
+    pairs = []
+    for index, argument in enumerate(call.args):
+        if isinstance(argument, ast.Starred) or index >= len(positional):
+            break
+        pairs.append((positional[index], argument))
+    pairs += [(k.arg, k.value) for k in call.keywords if k.arg is not None]
+    return pairs
+
+
+def _parameter_default(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> Any:
+    """The default expression of parameter `name` (None if it has none), or _NO_PARAM."""
+    args = function.args
+    positional = args.posonlyargs + args.args
+    defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    for param, default in zip(positional, defaults):
+        if param.arg == name:
+            return default
+    for param, default in zip(args.kwonlyargs, args.kw_defaults):
+        if param.arg == name:
+            return default
+    if (args.vararg and args.vararg.arg == name) or (args.kwarg and args.kwarg.arg == name):
+        return None
+    return _NO_PARAM
+
+
+def _assignments(stmt: ast.stmt) -> Iterator[tuple[str, ast.expr]]:
+    if isinstance(stmt, ast.Assign):
+        for target in stmt.targets:
+            if isinstance(target, ast.Name):
+                yield target.id, stmt.value
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                values = stmt.value.elts if isinstance(stmt.value, (ast.Tuple, ast.List)) else None
+                for i, elt in enumerate(target.elts):
+                    if isinstance(elt, ast.Name):
+                        if values is not None and len(values) == len(target.elts):
+                            yield elt.id, values[i]
+                        else:  # unpacked from something opaque: record as unknowable
+                            # a stand-in placed where the name is bound: analyses that compare positions still can
+                            yield elt.id, ast.copy_location(ast.Name(id="__greenlint_unknown__", ctx=ast.Load()), elt)
+    elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+        yield stmt.target.id, stmt.value
+    elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+        yield stmt.target.id, stmt  # type: ignore[misc]  # rebinding: makes the name non-constant
+
+
+def _scope_assignments(scope: ast.AST) -> dict[str, list[ast.expr]]:
+    cached = getattr(scope, "_greenlint_assignments", None)
+    if cached is not None:
+        return cached
+    found: dict[str, list[ast.expr]] = {}
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue  # their names live in their own scope
+        if isinstance(node, ast.stmt):
+            for name, value in _assignments(node):
+                found.setdefault(name, []).append(value)
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            for name_node in ast.walk(node.target):
+                if isinstance(name_node, ast.Name):
+                    found.setdefault(name_node.id, []).extend([node.target, node.target])  # loop-bound
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if isinstance(item.optional_vars, ast.Name):
+                    found.setdefault(item.optional_vars.id, []).append(item.context_expr)
+        if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            found.setdefault(node.target.id, []).append(node.value)
+        # `except E as e` and `match` captures bind the name to a value the code does not show
+        captured = node.rest if isinstance(node, ast.MatchMapping) else getattr(node, "name", None) \
+            if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) else None
+        if captured:
+            found.setdefault(captured, []).append(ast.copy_location(ast.Name(id="__greenlint_unknown__", ctx=ast.Load()), node))
+        stack.extend(ast.iter_child_nodes(node))
+    scope._greenlint_assignments = found  # type: ignore[attr-defined]  # memo on the node: lives as long as the tree
+    return found
