@@ -255,6 +255,45 @@ def test_keras_tuner_grid_size_from_hypermodel():
     assert f.impact["candidates"] == 16 and f.impact["folds"] == 2 and f.impact["fits"] == 32
 
 
+def test_keras_tuner_log_sampling_counts_powers_and_a_non_positive_bound_is_no_size():
+    (f,) = lint("""
+        import keras_tuner
+        def build_model(hp):
+            units = hp.Int("units", min_value=16, max_value=256, step=2, sampling="log")
+            act = hp.Choice("activation", ["relu", "tanh"])
+            return make(units, act)
+        tuner = keras_tuner.GridSearch(build_model, objective="val_loss")
+    """)
+    assert f.impact["candidates"] == 10  # 16, 32, 64, 128, 256 x 2 activations
+    # a log range needs positive bounds (keras-tuner rejects others): no size, and no crash
+    findings = lint("""
+        import keras_tuner
+        def build_model(hp):
+            units = hp.Int("units", min_value=4, max_value=-64, step=2, sampling="log")
+            act = hp.Choice("activation", ["relu", "tanh"])
+            return make(units, act)
+        tuner = keras_tuner.GridSearch(build_model, objective="val_loss")
+    """, codes=("GL000", "GL101"))
+    assert [f.code for f in findings] == ["GL101"] and "candidates" not in findings[0].impact
+
+
+def test_infinite_bounds_give_no_size_and_no_crash(tmp_path):
+    # np.arange up to 1e999 (a float infinity): the axis has no countable length
+    findings = lint("""
+        import numpy as np
+        from sklearn.model_selection import GridSearchCV
+        search = GridSearchCV(model, {"a": np.arange(0, 1e999), "b": [1, 2]})
+    """, codes=("GL000", "GL101"))
+    assert [f.code for f in findings] == ["GL101"] and "candidates" not in findings[0].impact
+    # a W&B grid over an int range ending at YAML's .inf, through the real CLI
+    sweep = tmp_path / "sweep.yaml"
+    sweep.write_text("method: grid\nparameters:\n  a: {min: 0, max: .inf}\n  b: {values: [1, 2]}\n")
+    out = subprocess.run([sys.executable, "-m", "greenlint", "--select", "GL101", "--format", "json", "--exit-zero",
+                          "--no-cache", str(sweep)], capture_output=True, text=True, check=True).stdout
+    found = json.loads(out)["findings"]
+    assert [(f["code"], f["impact"]["candidates"]) for f in found] == [("GL101", None)]
+
+
 def test_catboost_grid_search_needs_a_catboost_model():
     findings = lint("""
         from catboost import CatBoostClassifier
@@ -799,3 +838,75 @@ def test_wandb_random_sweep_run_by_agents_without_count(tmp_path):
         wandb.agent(sweep_id, function=train)
     """}, codes=("GL102",))
     assert [(path, line) for path, line, _ in found] == [("forever.py", 5)]
+
+
+def test_wandb_sweep_config_is_the_binding_that_reaches_the_sweep(tmp_path):
+    """A config rebound cell after cell is read as the binding that reaches `wandb.sweep`; one bound
+    in both arms of an `if` is not knowable, and GL102 stays silent; a module-level config used in a
+    function is read when the module binds it once."""
+    base = '{"method": "random", "parameters": {"lr": {"min": 0.0001, "max": 0.1}}}'
+    capped = '{"method": "random", "run_cap": 30, "parameters": {"lr": {"min": 0.0001, "max": 0.1}}}'
+    found = cli(tmp_path, {"recapped.py": f"""
+        import wandb
+        config = {base}
+        config = {capped}
+        sweep_id = wandb.sweep(config)
+        wandb.agent(sweep_id, function=train)
+    """, "uncapped_later.py": f"""
+        import wandb
+        config = {capped}
+        config = {base}
+        sweep_id = wandb.sweep(config)
+        wandb.agent(sweep_id, function=train)
+    """, "branches.py": f"""
+        import wandb
+        if quick:
+            config = {capped}
+        else:
+            config = {base}
+        sweep_id = wandb.sweep(config)
+        wandb.agent(sweep_id, function=train)
+    """, "in_function.py": f"""
+        import wandb
+        CONFIG = {base}
+        def main():
+            sweep_id = wandb.sweep(CONFIG)
+            wandb.agent(sweep_id, function=train)
+    """}, codes=("GL102",))
+    assert sorted((path, line) for path, line, _ in found) == [("in_function.py", 6), ("uncapped_later.py", 6)]
+
+
+def test_grid_is_the_binding_that_reaches_the_search(tmp_path):
+    """A grid name resolves to the binding that reaches the search (PythonContext.reaching_assignment):
+    a module-level grid used in a function defined above it, one assigned earlier in the block of
+    `if __name__ == "__main__":`; a grid bound differently in the arms of an `if` has no known size."""
+    imports = "from sklearn.model_selection import GridSearchCV\nfrom sklearn.svm import SVC\n"
+    found = cli(tmp_path, {"module_grid.py": imports + textwrap.dedent("""
+        def tune(X, y):
+            return GridSearchCV(SVC(), GRID, cv=3).fit(X, y)
+        GRID = {"C": [0.1, 1, 10], "gamma": [0.01, 0.1]}
+    """), "main_block.py": imports + textwrap.dedent("""
+        if __name__ == "__main__":
+            grid = {"C": [0.1, 1], "gamma": [0.01, 0.1]}
+            GridSearchCV(SVC(), grid, cv=3).fit(X, y)
+    """), "branches.py": imports + textwrap.dedent("""
+        if quick:
+            grid = {"C": [0.1, 1], "gamma": [0.01, 0.1]}
+        else:
+            grid = {"C": [0.1, 1, 10, 100], "gamma": [0.001, 0.01, 0.1]}
+        GridSearchCV(SVC(), grid, cv=3).fit(X, y)
+    """)})
+    sizes = {path: f["impact"].get("candidates") for path, _, f in found}
+    assert sizes == {"module_grid.py": 6, "main_block.py": 4, "branches.py": None}
+
+
+def test_arange_axis_is_sized_as_the_value_model_enumerates_it():
+    sizes = []
+    for axis in ("np.arange(0, 1, 0.25)", "np.arange(3)", "np.arange(0, 1, step=0.1)"):
+        (f,) = lint(f"""
+            import numpy as np
+            from sklearn.model_selection import GridSearchCV
+            search = GridSearchCV(model, {{"alpha": {axis}, "fit_intercept": [True, False]}})
+        """)
+        sizes.append(f.impact.get("candidates"))
+    assert sizes == [8, 6, None]  # a keyword step is not enumerated: no size rather than a wrong one

@@ -112,15 +112,18 @@ def _single_name_assigns(scope: ast.AST, name: str) -> list[ast.Assign]:
 
 
 def binding(ctx: PythonContext, name: ast.Name) -> tuple[ast.Assign, ast.AST] | None:
-    """The one `name = <value>` of the scope that reaches `name` (the last one above it)."""
+    """The `name = <value>` statement that reaches `name`, with the scope it is in: the one
+    PythonContext.reaching_assignment finds (the last one before the use in straight-line code;
+    none when a branch, loop or `try` may have rebound it), or the module's only binding of a
+    name the function does not bind itself."""
     scope = ctx.enclosing_function(name) or ctx.tree
-    candidates = [s for s in _single_name_assigns(scope, name.id) if s.lineno < name.lineno]
-    if not candidates and scope is not ctx.tree:
-        scope = ctx.tree
-        candidates = _single_name_assigns(scope, name.id)
-    if not candidates:
-        return None
-    return max(candidates, key=lambda s: s.lineno), scope
+    value = ctx.reaching_assignment(name, scope)
+    if value is None and scope is not ctx.tree and name.id not in ctx.local_assignments(scope):
+        scope, value = ctx.tree, ctx.module_constants.get(name.id)
+    assign = ctx.parent(value) if value is not None else None
+    if isinstance(assign, ast.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0], ast.Name):
+        return assign, scope
+    return None
 
 
 def scope_statements(scope: ast.AST) -> Iterator[ast.AST]:

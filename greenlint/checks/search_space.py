@@ -22,7 +22,8 @@ _KT_CONTINUOUS_POINTS = 10  # keras-tuner's GridSearch takes 10 evenly spaced va
 
 
 def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A finite int or float (an infinite or NaN bound gives no countable grid)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def grid_points(low: float, high: float, step: float) -> int:
@@ -88,11 +89,9 @@ def _array_axis_len(ctx: PythonContext, node: ast.Call, q: str, at: ast.AST, dep
 
 
 def _arange_len(ctx: PythonContext, node: ast.Call) -> int | None:
-    vals = [ctx.literal(a) for a in node.args[:3]]
-    if not vals or not all(is_number(v) for v in vals):
-        return None
-    start, stop, step = (0, vals[0], 1) if len(vals) == 1 else (vals[0], vals[1], vals[2] if len(vals) > 2 else 1)
-    return max(0, math.ceil((stop - start) / step)) if step else None
+    """np.arange(...), as PythonContext.literal enumerates it (positional bounds only)."""
+    values = ctx.literal(node)
+    return len(values) if isinstance(values, list) else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -232,8 +231,8 @@ def _hp_points(ctx: PythonContext, node: ast.Call, kind: str) -> tuple[int | Non
     step = ctx.literal(step_node) if step_node is not None else 1
     if not all(is_number(v) for v in (low, high, step)) or not step:
         return None, False
-    if sampling in _LOG_SAMPLING:
-        return (int(math.floor(math.log(high / low, step) + 1e-9)) + 1 if low > 0 and step > 1 else None), False
+    if sampling in _LOG_SAMPLING:  # low, low * step, ... up to high: only for a positive range and a factor > 1
+        return (int(math.floor(math.log(high / low, step) + 1e-9)) + 1 if low > 0 and high > 0 and step > 1 else None), False
     return grid_points(low, high, step), False
 
 

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from ..frontends.python import PythonContext, arg, dotted
 from ..rules import load_rules
-from .training_values import reaching, scope_of
+from .training_values import scope_of
 
 # --------------------------------------------------------------------------------------------
 # API tables (canonical qualified names, as ctx.qualname gives them)
@@ -128,18 +128,19 @@ def _is_parameter(function: ast.AST, name: str) -> bool:
 
 
 def follow(ctx: PythonContext, node: ast.AST | None, at: ast.AST | None = None, depth: int = 0) -> ast.AST | None:
-    """The expression a name stands for when it is bound exactly once, else the node itself."""
+    """The expression a name stands for: the binding that reaches it (PythonContext.reaching_assignment),
+    or the module's only binding of a name its function does not bind; else the node itself."""
     while isinstance(node, ast.Name) and depth < 6:
-        values = assigned_exprs(ctx, node.id, at or node)
         if mutated(ctx, node.id, at or node):
             return node
-        if len(values) > 1:
-            # a notebook rebinding `params` cell after cell: the binding that reaches this use
-            bound, value = reaching(ctx, node, scope_of(ctx, node))
-            values = [value] if bound and isinstance(value, ast.expr) else []
-        if len(values) != 1 or not isinstance(values[0], ast.expr):
+        scope = scope_of(ctx, node)
+        value = ctx.reaching_assignment(node, scope)
+        if value is None and scope is not ctx.tree and node.id not in ctx.local_assignments(scope) \
+                and not _is_parameter(scope, node.id):
+            value = ctx.module_constants.get(node.id)
+        if value is None:
             return node
-        node = values[0]
+        node = value
         depth += 1
     return node
 

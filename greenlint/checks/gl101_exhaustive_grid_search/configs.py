@@ -25,22 +25,27 @@ def _int_range(lo, hi, step=None) -> int | None:
         lo_v, hi_v = lo.number(), hi.number()
     except AttributeError:
         return None
-    if lo_v is None or hi_v is None:
+    if not _finite(lo_v) or not _finite(hi_v):
         return None
     if step is None and (lo_v != int(lo_v) or hi_v != int(hi_v)):
         return None  # a continuous range: a grid over it has no literal size
     s = step.number() if step is not None else 1.0
-    if not s or s <= 0:
+    if not _finite(s) or s <= 0:
         return None
     # a small tolerance: (0.01 - 0.001) / 0.001 is 8.999... in floating point
     return int(math.floor((hi_v - lo_v) / s + 1e-9)) + 1 if hi_v >= lo_v else None
+
+
+def _finite(number: float | None) -> bool:
+    """A number that can count grid points (YAML's .inf and .nan cannot)."""
+    return number is not None and math.isfinite(number)
 
 
 def _int_of(node) -> int | None:
     if node is None or not getattr(node, "is_scalar", False):
         return None
     number = node.number()
-    return int(number) if number is not None and number == int(number) and number > 0 else None
+    return int(number) if _finite(number) and number == int(number) and number > 0 else None
 
 
 def _report(ctx, node, platform: str, counts: list[int | None] | None, instead: str, cap=None) -> None:
@@ -251,7 +256,7 @@ def _nni_axis(spec) -> int | None:
         return len(items) if value is not None and value.is_seq else None
     if kind == "randint" and len(items) == 2:
         lo, hi = items[0].number(), items[1].number()
-        return int(hi - lo) if lo is not None and hi is not None and hi > lo else None
+        return int(hi - lo) if _finite(lo) and _finite(hi) and hi > lo else None
     if kind == "quniform" and len(items) == 3:
         return _int_range(items[0], items[1], items[2])
     return None  # continuous: NNI's grid tuner refines it without end
