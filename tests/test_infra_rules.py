@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from greenlint import carbon
-from greenlint.checks import sweeps
+from greenlint.checks.gl101_exhaustive_grid_search import grid_sweep_config
 from greenlint.frontends.base import LintRequest
 from greenlint.frontends.config import ConfigContext, parse_config
 from greenlint.rules import Rule, load_rules
@@ -166,7 +166,7 @@ def _ctx(name: str, kind: str, code: str, text: str | None = None) -> ConfigCont
 ])
 def test_grid_sweeps_in_configs(name, kind, line, candidates):
     ctx = _ctx(name, kind, "GL101")
-    sweeps.grid_sweep_config(ctx)
+    grid_sweep_config(ctx)
     assert [(f.line, f.impact["candidates"]) for f in ctx.findings] == [(line, candidates)]
     assert f"{candidates:,} combinations" in ctx.findings[0].message
 
@@ -176,7 +176,7 @@ def test_random_and_bayes_sweeps_are_clean():
                  "method: grid\nparameters: {}\n",
                  "method: grid\nsteps: 3\n"):
         ctx = _ctx("x.yaml", "yaml", "GL101", text)
-        sweeps.grid_sweep_config(ctx)
+        grid_sweep_config(ctx)
         assert ctx.findings == []
 
 

@@ -424,8 +424,8 @@ def test_cli_reports_a_broken_cell_at_its_cell_and_ipynb_line(tmp_path, fmt):
     _check_in_file(path, f, "def train(:", fmt)
 
 
-GL101_READY = importlib.util.find_spec("greenlint.checks.search") is not None
-needs_gl101 = pytest.mark.skipif(not GL101_READY, reason="GL101 detector (greenlint/checks/search.py) not landed yet")
+GL101_READY = importlib.util.find_spec("greenlint.checks.gl101_exhaustive_grid_search") is not None
+needs_gl101 = pytest.mark.skipif(not GL101_READY, reason="GL101 detector not installed")
 
 
 @needs_gl101
