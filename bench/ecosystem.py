@@ -30,6 +30,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / ".ecosystem"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE / "accuracy"))
+from materialize import git_dir  # noqa: E402  (one place knows the mirrors' layout)
 
 
 def checkout(mirrors: Path, repo: str, commit: str) -> Path | None:
@@ -38,7 +40,7 @@ def checkout(mirrors: Path, repo: str, commit: str) -> Path | None:
     stamp = target / ".greenlint-ecosystem-commit"
     if stamp.is_file() and stamp.read_text().strip() == commit:
         return target
-    gitdir = next((g for g in (mirrors / folder / "repo", mirrors / folder / "repo" / ".git") if (g / "HEAD").is_file()), None)
+    gitdir = git_dir(mirrors, repo)
     if gitdir is None:
         print(f"missing mirror: {repo} (fetch it: search tool `fetch github:{repo}`)", file=sys.stderr)
         return None

@@ -76,27 +76,55 @@ def _declares_resources(doc) -> bool:
     return resources is not None and resources.is_map and bool(resources.value)
 
 
+def _placed_kinds(doc) -> list[str]:
+    """The resource types a Terraform document declares, less those of regionless providers."""
+    resources = doc.get("resource") if doc.is_map else None
+    if resources is None or not resources.is_map:
+        return []
+    return [str(kind) for kind in resources.value if str(kind).split("_")[0] not in REGIONLESS_PROVIDERS]
+
+
+def _only_stores(kinds: list[str], words: frozenset[str]) -> bool:
+    return bool(kinds) and all(_key_words(kind) & words for kind in kinds)
+
+
 def _terraform_places_only_data(doc, words: frozenset[str]) -> bool:
     """A Terraform file whose resources are all stores (`aws_ecr_repository`, `aws_s3_bucket`):
     its provider and `variable "region"` place those stores, not compute."""
-    resources = doc.get("resource") if doc.is_map else None
-    if resources is None or not resources.is_map:
-        return False
-    kinds = [str(kind) for kind in resources.value if str(kind).split("_")[0] not in REGIONLESS_PROVIDERS]
-    return bool(kinds) and all(_key_words(kind) & words for kind in kinds)
+    return _only_stores(_placed_kinds(doc), words)
 
 
 MODULE_FILES = 50  # .tf files of one folder read to learn what a module places
 # Providers whose resources live in Terraform's own state or on the machine running it, in no region.
 REGIONLESS_PROVIDERS = ("null", "random", "local", "time", "terraform", "tls", "archive", "external")
+# Per .tf file, by (size, mtime): its placed resource types, or None when it calls a module or
+# cannot be read. Each file of a folder asks about its siblings: each is parsed once.
+_FOLDER_FILES: dict[Path, tuple[tuple[int, int], list[str] | None]] = {}
+
+
+def _file_kinds(path: Path) -> list[str] | None:
+    from ..frontends.base import FrontendError
+    from ..frontends.config import parse_config
+
+    try:
+        stat = path.stat()
+        stamp = (stat.st_size, stat.st_mtime_ns)
+        cached = _FOLDER_FILES.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        documents = parse_config("terraform", path.read_text(encoding="utf-8")) or []
+    except (OSError, UnicodeDecodeError, FrontendError):
+        return None
+    calls_module = any(doc.is_map and doc.get("module") is not None for doc in documents)
+    kinds = None if calls_module else [kind for doc in documents for kind in _placed_kinds(doc)]
+    _FOLDER_FILES[path] = (stamp, kinds)
+    return kinds
 
 
 def _terraform_module_places_only_data(ctx, words: frozenset[str]) -> bool:
     """A Terraform module is its folder: a file that declares no resource itself (`variables.tf`,
     `providers.tf`) places what the other `.tf` files of its folder declare. True when they declare
     resources, all of them stores, and call no further module (whose resources are unknown here)."""
-    from ..frontends.base import FrontendError
-    from ..frontends.config import parse_config
     from ..frontends.project import record
 
     here = Path(ctx.path)
@@ -106,19 +134,12 @@ def _terraform_module_places_only_data(ctx, words: frozenset[str]) -> bool:
     for sibling in sorted(here.parent.glob("*.tf"))[:MODULE_FILES]:
         if sibling.name == here.name:
             continue
-        try:
-            documents = parse_config("terraform", sibling.read_text(encoding="utf-8")) or []
-        except (OSError, UnicodeDecodeError, FrontendError):
+        found = _file_kinds(sibling)
+        if found is None:
             return False
         record(sibling)
-        for doc in documents:
-            if doc.is_map and doc.get("module") is not None:
-                return False
-            resources = doc.get("resource") if doc.is_map else None
-            if resources is not None and resources.is_map:
-                kinds += [str(kind) for kind in resources.value
-                          if str(kind).split("_")[0] not in REGIONLESS_PROVIDERS]
-    return bool(kinds) and all(_key_words(kind) & words for kind in kinds)
+        kinds += found
+    return _only_stores(kinds, words)
 
 
 def _terraform_provider_hint(path: tuple) -> str | None:
