@@ -320,10 +320,7 @@ def _register_sync(server: GreenlintServer) -> None:
     def notebook_change(ls: GreenlintServer, params: types.DidChangeNotebookDocumentParams) -> None:
         closed = params.change.cells and params.change.cells.structure and params.change.cells.structure.did_close
         if closed:  # removed cells: their diagnostics go with them
-            for cell in closed:
-                ls._cache.pop(cell.uri, None)
-                if not ls.pulls:
-                    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
+            ls.clear([cell.uri for cell in closed])
         ls.debouncer.touch(params.notebook_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
