@@ -269,6 +269,26 @@ def test_notebook_cells_get_their_own_diagnostics(client: LspClient, workspace: 
     assert client.diagnostics(cell_uris[2], version=2) == []
 
 
+def test_a_removed_cell_loses_its_diagnostics(client: LspClient, workspace: Path):
+    notebook = workspace / "removed.ipynb"
+    notebook.write_text(_notebook_json(NOTEBOOK_CELLS), encoding="utf-8")
+    cell_uris = [f"vscode-notebook-cell:{notebook.as_posix()}#R{i}sZmlsZQ==" for i in range(len(NOTEBOOK_CELLS))]
+    client.notify("notebookDocument/didOpen", {
+        "notebookDocument": {"uri": notebook.as_uri(), "notebookType": "jupyter-notebook", "version": 1,
+                             "cells": [{"kind": 1 if kind == "markdown" else 2, "document": uri}
+                                       for (kind, _), uri in zip(NOTEBOOK_CELLS, cell_uris)]},
+        "cellTextDocuments": [{"uri": uri, "languageId": "markdown" if kind == "markdown" else "python", "version": 1,
+                               "text": source} for (kind, source), uri in zip(NOTEBOOK_CELLS, cell_uris)],
+    })
+    assert [d["code"] for d in client.diagnostics(cell_uris[2])] == ["GL101"]
+    client.notify("notebookDocument/didChange", {
+        "notebookDocument": {"uri": notebook.as_uri(), "version": 2},
+        "change": {"cells": {"structure": {"array": {"start": 2, "deleteCount": 1},
+                                           "didClose": [{"uri": cell_uris[2]}]}}},
+    })
+    assert client.diagnostics(cell_uris[2]) == []
+
+
 def test_notebook_opened_as_text_reports_ipynb_lines(client: LspClient, workspace: Path):
     text = _notebook_json(NOTEBOOK_CELLS)
     uri = _open(client, workspace / "plain.ipynb", text, "json")
