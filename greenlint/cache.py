@@ -7,7 +7,6 @@ goes on without it; a corrupt entry is recomputed.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .finding import Finding
+from .rules import code_fingerprint
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -50,29 +50,12 @@ def _settings_fingerprint(settings: Settings, ignored: set[str]) -> str:
     return digest
 
 
-@functools.lru_cache(maxsize=1)
-def _code_fingerprint() -> str:
-    """Detectors and rule data change between releases and in editable installs: findings cached
-    by an older greenlint must not be served by a newer one."""
-    from .rules import rules_dir
-
-    h = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted([*package.rglob("*.py"), *rules_dir().rglob("*")]):
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        h.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:16]
-
-
 class Cache:
     """Findings by (greenlint version, settings, path shown, content) hash. Content hashes,
     not mtimes, because CI checkouts reset mtimes."""
 
     def __init__(self, folder: Path):
-        self.folder = folder / f"{__version__}-{_code_fingerprint()}"
+        self.folder = folder / f"{__version__}-{code_fingerprint()}"
 
     def key(self, display: str, kind: str, settings: Settings, data: bytes, ignored: set[str]) -> str:
         h = hashlib.sha256()

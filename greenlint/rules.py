@@ -126,14 +126,33 @@ def _yaml_load(text: str) -> Any:
 
 
 @functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Size and modification time of greenlint's code and rule files. Findings cached by an older
+    greenlint (editable installs change between runs) and a catalogue compiled from older rules
+    must not be served by a newer one. Compiled artefacts (`__pycache__`) are not code."""
+    import hashlib
+
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted([*package.rglob("*.py"), *rules_dir().rglob("*")]):
+        if "__pycache__" in path.parts:
+            continue
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        h.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
 def load_rules() -> dict[str, Rule]:
     """The catalogue, compiled once per content of rules/ into a pickle beside it (in
     `__pycache__`, like Python's own byte code), so that a run parses no YAML."""
     import pickle
 
     paths = sorted(rules_dir().glob("GL*.yaml"))
-    # The parser (this file) is part of the stamp: a changed Rule must not be read from an old pickle.
-    stamp = "\n".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in [Path(__file__), *paths])
+    stamp = code_fingerprint()  # the YAML and its parser (this file) included
     compiled = rules_dir() / "__pycache__" / "catalogue.pickle"
     try:
         saved_stamp, rules = pickle.loads(compiled.read_bytes())
