@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Iterator
 
+from ..frontends.bindings import is_opaque
 from ..frontends.python import PythonContext, arg, dotted
 from ..rules import load_rules
 from .training_values import scope_of
@@ -113,35 +114,22 @@ def is_dict_call(node: ast.AST | None) -> bool:
 
 
 def assigned_exprs(ctx: PythonContext, name: str, at: ast.AST) -> list[ast.expr]:
-    """Values bound to `name` in the scope of `at`, falling back to module scope."""
-    scope = scope_of(ctx, at)
-    values = ctx.local_assignments(scope).get(name)
-    if values is None and scope is not ctx.tree and not _is_parameter(scope, name):
-        values = ctx.local_assignments(ctx.tree).get(name)
-    return list(values or [])
+    """Values bound to `name` in the scope of `at` (or the enclosing scope that defines it)."""
+    return ctx.bound_values(ast.Name(id=name), scope_of(ctx, at))
 
 
-def _is_parameter(function: ast.AST, name: str) -> bool:
-    args = function.args  # type: ignore[attr-defined]
-    params = args.posonlyargs + args.args + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]
-    return any(p.arg == name for p in params)
-
-
-def follow(ctx: PythonContext, node: ast.AST | None, at: ast.AST | None = None, depth: int = 0) -> ast.AST | None:
-    """The expression a name stands for: the binding that reaches it (PythonContext.reaching_assignment),
-    or the module's only binding of a name its function does not bind; else the node itself."""
-    while isinstance(node, ast.Name) and depth < 6:
-        if mutated(ctx, node.id, at or node):
+def follow(ctx: PythonContext, node: ast.AST | None, at: ast.AST | None = None) -> ast.AST | None:
+    """The expression a name stands for (`PythonContext.binding_value`, followed through a chain
+    of names), unless the scope changes the value after binding it (`grid["C"] = ...`): then, or
+    when the binding is not knowable, the name itself, so a search rule can still read its
+    spelling."""
+    for _ in range(6):
+        if not isinstance(node, ast.Name) or mutated(ctx, node.id, at or node):
             return node
-        scope = scope_of(ctx, node)
-        value = ctx.reaching_assignment(node, scope)
-        if value is None and scope is not ctx.tree and node.id not in ctx.local_assignments(scope) \
-                and not _is_parameter(scope, node.id):
-            value = ctx.module_constants.get(node.id)
-        if value is None:
+        value = ctx.binding_value(node)
+        if value is None or is_opaque(value):
             return node
         node = value
-        depth += 1
     return node
 
 

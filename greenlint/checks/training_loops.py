@@ -9,7 +9,8 @@ import ast
 from typing import Iterator
 
 from ..frontends.python import PythonContext, call_name, dotted, kwarg
-from .training_values import bindings, class_methods, number_of, scope_of, walk_no_defs
+from ..frontends.bindings import bindings, walk_no_defs
+from .training_values import class_methods, number_of, scope_of
 
 
 def steps_optimizer(ctx: PythonContext) -> bool:

@@ -11,7 +11,8 @@ import re
 from typing import Any, Iterable
 
 from ..frontends.python import UNKNOWN, PythonContext, call_name, dotted
-from .training_values import Args, class_methods, const_of, follow, local_classes, number_of, scope_of, walk_no_defs
+from ..frontends.bindings import walk_no_defs
+from .training_values import Args, class_methods, const_of, follow, local_classes, number_of, scope_of
 
 
 # schedule (last name) -> where its horizon is given: (keyword, position); None: always the run

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Iterable, Iterator
 
+from ..frontends.bindings import bindings, walk_no_defs
 from ..frontends.python import UNKNOWN, PythonContext, arg, dotted
 
 
@@ -21,164 +22,9 @@ def scope_of(ctx: PythonContext, node: ast.AST) -> ast.AST:
     return ctx.enclosing_function(node) or ctx.tree
 
 
-def _is_param(function: ast.AST, name: str) -> bool:
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-        return False
-    a = function.args
-    every = a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]
-    return any(p.arg == name for p in every)
-
-
-def assigned(ctx: PythonContext, name: str, scope: ast.AST) -> list[Any] | None:
-    """Every value bound to `name` in `scope`, falling back to module level when the function
-    neither assigns nor receives it. None when the name is a parameter or never bound."""
-    values = ctx.local_assignments(scope).get(name)
-    if values is not None:
-        return values
-    if scope is not ctx.tree:
-        if _is_param(scope, name):
-            return None
-        outer = ctx.enclosing_function(scope)
-        return assigned(ctx, name, outer or ctx.tree)
-    return None
-
-
-def _names_stored(target: ast.AST) -> Iterator[str]:
-    for sub in ast.walk(target):
-        if isinstance(sub, ast.Name):
-            yield sub.id
-
-
-def _assign_bindings(node: ast.Assign) -> Iterator[tuple[str, Any]]:
-    for target in node.targets:
-        if isinstance(target, ast.Name):
-            yield target.id, node.value
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            values = node.value.elts if isinstance(node.value, (ast.Tuple, ast.List)) else None
-            for i, elt in enumerate(target.elts):
-                same = values is not None and len(values) == len(target.elts) and isinstance(elt, ast.Name)
-                for name in _names_stored(elt):
-                    yield name, values[i] if same else None  # type: ignore[index]
-
-
-def _bound_by(node: ast.AST) -> Iterator[tuple[str, Any]]:
-    """(name, bound expression or None when opaque) for every name `node` binds in its scope.
-
-    Every binding form counts, so that a later use never resolves to an earlier, stale value:
-    assignments, loop and `with` targets, imports, definitions, the walrus, `global`, `del`,
-    `except ... as e` and the capture patterns of `match` (`case {"epochs": n}`, `case [*rest]`)."""
-    if isinstance(node, ast.Assign):
-        yield from _assign_bindings(node)
-    elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-        yield node.target.id, node.value
-    elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-        yield node.target.id, node.value
-    else:
-        yield from ((name, None) for name in _opaque_bindings(node))
-
-
-def _opaque_bindings(node: ast.AST) -> Iterator[str]:
-    """Names `node` binds to a value the code does not spell out."""
-    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-        yield node.target.id
-    elif isinstance(node, (ast.For, ast.AsyncFor)):
-        yield from _names_stored(node.target)
-    elif isinstance(node, (ast.With, ast.AsyncWith)):
-        for item in node.items:
-            if item.optional_vars is not None:
-                yield from _names_stored(item.optional_vars)
-    elif isinstance(node, (ast.Import, ast.ImportFrom)):
-        yield from ((alias.asname or alias.name).split(".")[0] for alias in node.names)
-    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        yield node.name
-    elif isinstance(node, (ast.Global, ast.Nonlocal)):
-        yield from node.names
-    elif isinstance(node, ast.Delete):
-        yield from (name for target in node.targets for name in _names_stored(target))
-    elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-        yield node.name
-    elif isinstance(node, ast.MatchMapping) and node.rest:
-        yield node.rest
-
-
-def bindings(scope: ast.AST) -> dict[str, list[tuple[ast.AST, Any]]]:
-    """name -> [(binding node, bound expression or None when opaque)] in source order."""
-    cached = getattr(scope, "_gl_bindings", None)
-    if cached is not None:
-        return cached
-    found: dict[str, list[tuple[ast.AST, Any]]] = {}
-    for node in walk_no_defs(scope):
-        for name, value in _bound_by(node):
-            found.setdefault(name, []).append((node, value))
-    for entries in found.values():
-        entries.sort(key=lambda e: (e[0].lineno, e[0].col_offset))
-    scope._gl_bindings = found  # type: ignore[attr-defined]
-    return found
-
-
-def reaching(ctx: PythonContext, use: ast.Name, scope: ast.AST) -> tuple[bool, Any]:
-    """(bound in scope?, the expression of the binding that reaches `use`, or None).
-
-    The last binding before the use wins when it sits in a block that encloses the use (so a
-    notebook that rebinds `model` cell after cell resolves each use to its own cell)."""
-    entries = bindings(scope).get(use.id)
-    if not entries:
-        return False, None
-    before = [e for e in entries if _bound_before(e[0], use)]
-    if not before:
-        return True, None
-    stmt, value = before[-1]
-    parent = ctx.parent(stmt)
-    if parent is not scope and parent not in set(ctx.ancestors(use)):
-        return True, None  # bound inside a branch or loop that does not hold the use
-    if isinstance(stmt, ast.NamedExpr):
-        return True, None
-    return True, value
-
-
-def _bound_before(binding: ast.AST, use: ast.Name) -> bool:
-    """The name is bound by `binding` by the time `use` runs. A use inside the binding node sees
-    the binding only in the body it opens (a loop's, a `with`'s or an `except`'s), not in the
-    value being bound (`x = f(x)`, `for x in x`)."""
-    if (binding.lineno, binding.col_offset) >= (use.lineno, use.col_offset):  # type: ignore[attr-defined]
-        return False
-    if not _contains(binding, use):
-        return True
-    if isinstance(binding, (ast.For, ast.AsyncFor)):
-        return not _contains(binding.iter, use) and not _contains(binding.target, use)
-    if isinstance(binding, (ast.With, ast.AsyncWith)):
-        return not any(_contains(item.context_expr, use) for item in binding.items)
-    if isinstance(binding, ast.ExceptHandler):
-        return binding.type is None or not _contains(binding.type, use)
-    return False
-
-
-def _contains(outer: ast.AST, inner: ast.AST) -> bool:
-    lo = (getattr(outer, "lineno", 0), getattr(outer, "col_offset", 0))
-    hi = (getattr(outer, "end_lineno", 0) or 0, getattr(outer, "end_col_offset", 0) or 0)
-    return lo <= (inner.lineno, inner.col_offset) < hi  # type: ignore[attr-defined]
-
-
-def follow(ctx: PythonContext, expr: ast.AST | None, scope: ast.AST, depth: int = 0) -> ast.AST | None:
+def follow(ctx: PythonContext, expr: ast.AST | None, scope: ast.AST) -> ast.AST | None:
     """The expression a Name stands for at that point of the code; None when unknowable."""
-    while isinstance(expr, ast.Name) and depth < 8:
-        bound, value = reaching(ctx, expr, scope)
-        if not bound:
-            if scope is ctx.tree or _is_param(scope, expr.id):
-                return None
-            # a module-level name used inside a function: only a single binding is certain
-            values = assigned(ctx, expr.id, ctx.tree)
-            if not values or len(values) != 1 or not isinstance(values[0], ast.expr):
-                return None
-            value = values[0]
-            if isinstance(value, ast.Name) and value.id == "__greenlint_unknown__":
-                return None
-            scope = ctx.tree
-        if not isinstance(value, ast.expr):
-            return None
-        expr = value
-        depth += 1
-    return expr
+    return ctx.expression_of(expr, scope)
 
 
 def same_ref(a: ast.AST | None, b: ast.AST | None) -> bool:
@@ -337,17 +183,6 @@ def fmt(n: float | int) -> str:
     if isinstance(n, float) and n.is_integer():
         n = int(n)
     return f"{n:,}" if isinstance(n, int) else f"{n:g}"
-
-
-def walk_no_defs(node: ast.AST) -> Iterator[ast.AST]:
-    """ast.walk that does not enter nested function, lambda or class bodies."""
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        cur = stack.pop()
-        yield cur
-        if isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        stack.extend(ast.iter_child_nodes(cur))
 
 
 def as_int(n: float) -> float | int:

@@ -15,6 +15,7 @@ import math
 from functools import cached_property
 from typing import Any, Iterator
 
+from .bindings import bindings, is_opaque, is_parameter, reaching, scope_assignments, statement_assignments
 from .pyast import UNKNOWN, Unknown, call_name, dotted, has_star_kwargs, kwarg
 
 
@@ -27,16 +28,16 @@ class ValueModel:
         as a loop target is not a constant."""
         top: dict[str, ast.expr] = {}
         for stmt in self.tree.body:
-            for target, value in _assignments(stmt):
+            for target, value in statement_assignments(stmt):
                 top[target] = value
-        everywhere = _scope_assignments(self.tree)
+        everywhere = scope_assignments(self.tree)
         rebound = {name for node in self.nodes_of(ast.Global) for name in node.names}  # type: ignore[attr-defined]
         return {name: value for name, value in top.items()
                 if len(everywhere.get(name, ())) == 1 and name not in rebound}
 
     def local_assignments(self, scope: ast.AST) -> dict[str, list[ast.expr]]:
         """Every value assigned to each plain name directly in `scope` (function or module)."""
-        return _scope_assignments(scope)
+        return scope_assignments(scope)
 
     @cached_property
     def argparse_defaults(self) -> dict[str, ast.expr]:
@@ -107,7 +108,7 @@ class ValueModel:
         decide how to use several (all agree, the largest, any)."""
         if isinstance(node, ast.Name):
             function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else self.enclosing_function(node)
-            if function is not None and node.id not in _scope_assignments(function):
+            if function is not None and node.id not in scope_assignments(function):
                 default = _parameter_default(function, node.id)
                 if default is not _NO_PARAM:
                     return self._parameter_values(function, node.id, default, 0)
@@ -204,7 +205,7 @@ class ValueModel:
     def _resolve_name(self, node: ast.Name, scope: ast.AST | None, depth: int) -> Any:
         function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else self.enclosing_function(node)
         if function is not None:
-            assigned = _scope_assignments(function).get(node.id)
+            assigned = scope_assignments(function).get(node.id)
             if assigned is not None:
                 value = assigned[0] if len(assigned) == 1 else self.reaching_assignment(node, function)
                 return self.literal(value, function, depth + 1) if value is not None else UNKNOWN
@@ -215,7 +216,7 @@ class ValueModel:
         value = self.module_constants.get(node.id)
         if value is not None:
             return self.literal(value, None, depth + 1)
-        if node.id in _scope_assignments(self.tree):  # rebound in the module: only straight-line code knows
+        if node.id in scope_assignments(self.tree):  # rebound in the module: only straight-line code knows
             value = self.reaching_assignment(node, self.tree) if function is None else None
             return self.literal(value, None, depth + 1) if value is not None else UNKNOWN
         return self.project_value(node.id, depth + 1)
@@ -226,7 +227,49 @@ class ValueModel:
         `with`, `if` or `if __name__ == "__main__":` block), or None when there is none or more
         than one could: a binding under a branch or a `try`, or one later in a loop's body."""
         line = getattr(node, "lineno", None)
-        return None if line is None else _reaching(getattr(scope, "body", []), node.id, line, None)
+        return None if line is None else reaching(getattr(scope, "body", []), node.id, line, None)
+
+    def binding_value(self, node: ast.Name, scope: ast.AST | None = None) -> ast.AST | None:
+        """The expression bound to `node`'s name where it is used, or None when the code does not
+        show it: the binding that reaches the use in its scope (function or module) or, for a name
+        the function neither binds nor receives, the module's only binding of it."""
+        if scope is None:
+            scope = self.enclosing_function(node) or self.tree
+        if node.id in bindings(scope):
+            return self.reaching_assignment(node, scope)
+        if scope is self.tree or is_parameter(scope, node.id):
+            return None
+        entries = bindings(self.tree).get(node.id) or []
+        value = entries[0][1] if len(entries) == 1 else None
+        return value if isinstance(value, ast.expr) and not is_opaque(value) else None
+
+    def expression_of(self, node: ast.AST | None, scope: ast.AST | None = None) -> ast.AST | None:
+        """What `node` stands for: a name is followed through its bindings (a chain of at most 8);
+        None when a name on the way is not knowable. Anything else is returned as is."""
+        for _ in range(8):
+            if not isinstance(node, ast.Name):
+                return node
+            value = self.binding_value(node, scope)
+            if value is None or is_opaque(value):
+                return None
+            node, scope = value, None  # the value's own scope holds its names
+        return None
+
+    def defining_scope(self, name: str, scope: ast.AST) -> ast.AST | None:
+        """The scope whose assignments give `name` its values, from `scope` outwards (a closure
+        reads its enclosing function's, then the module's); None for a parameter of the way."""
+        while True:
+            if name in scope_assignments(scope):
+                return scope
+            if scope is self.tree or is_parameter(scope, name):
+                return None
+            scope = self.enclosing_function(scope) or self.tree
+
+    def bound_values(self, node: ast.Name, scope: ast.AST | None = None) -> list[ast.expr]:
+        """Every value assigned to the name in the scope that defines it (`defining_scope`): the
+        candidates for rules that weigh them all. Empty when the code does not assign it."""
+        where = self.defining_scope(node.id, scope or self.enclosing_function(node) or self.tree)
+        return list(scope_assignments(where)[node.id]) if where is not None else []
 
     def project_value(self, name: str, depth: int = 0) -> Any:
         """`name` imported from another module of the project (`from settings import EPOCHS`)."""
@@ -302,7 +345,7 @@ class ValueModel:
                 cls_name = owner
             else:
                 function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else self.enclosing_function(node)
-                bound = _scope_assignments(function).get(owner) if function is not None else None
+                bound = scope_assignments(function).get(owner) if function is not None else None
                 values = bound if bound is not None else [self.module_constants[owner]] if owner in self.module_constants else []
                 if len(values) != 1 or not isinstance(values[0], ast.Call):
                     return UNKNOWN
@@ -379,71 +422,6 @@ def _dataclass_targets(target: ast.AST, classes: list[str], index: Any) -> dict[
     return {}
 
 
-def _reaching(body: list[ast.stmt], name: str, line: int, last: ast.expr | None) -> ast.expr | None:
-    """Straight-line reaching definition: `last` is the value bound before `body` runs."""
-    for stmt in body:
-        if stmt.end_lineno is not None and stmt.end_lineno >= line:  # the statement holding the use
-            return _reaching_inside(stmt, name, line, last)
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
-                and stmt.targets[0].id == name:
-            last = stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
-            last = stmt.value if stmt.value is not None else last
-        elif _binds_name(stmt, name):
-            last = None  # bound in a block, by unpacking, an augmented assignment, an import or a def
-    return last
-
-
-def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
-    blocks = [getattr(stmt, f) for f in ("body", "orelse", "finalbody") if getattr(stmt, f, None)]
-    blocks += [h.body for h in getattr(stmt, "handlers", ())] + [c.body for c in getattr(stmt, "cases", ())]
-    return blocks
-
-
-def _reaching_inside(stmt: ast.stmt, name: str, line: int, last: ast.expr | None) -> ast.expr | None:
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return None  # another scope: its caller decides
-    block = next((b for b in _blocks(stmt) if b[0].lineno <= line <= (b[-1].end_lineno or line)), None)
-    if block is None:  # the use is in the statement itself, or a compound statement's header
-        loops_back = isinstance(stmt, ast.While) and _binds_name(stmt, name)
-        rebinds_first = not _blocks(stmt) and stmt.lineno < line and _binds_name(stmt, name)
-        return None if loops_back or rebinds_first else last
-    return _reaching(block, name, line, None if _resets(stmt, block, name) else last)
-
-
-def _resets(stmt: ast.stmt, block: list[ast.stmt], name: str) -> bool:
-    """Whether the value bound before `stmt` may not be the one that reaches a use in `block`."""
-    if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
-        return _binds_name(stmt, name)  # an earlier iteration (or the loop target) may have rebound it
-    if isinstance(stmt, (ast.With, ast.AsyncWith)):
-        return any(item.optional_vars is not None and _binds_name(ast.Expr(item.optional_vars), name)
-                   for item in stmt.items)
-    if isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-        # how much of the `try` body ran is not known in a handler, `else` or `finally`
-        return block is not stmt.body and (any(_binds_name(s, name) for s in stmt.body)
-                                           or any(h.name == name for h in stmt.handlers))
-    if isinstance(stmt, ast.Match):
-        return any(_binds_name(c.pattern, name) for c in stmt.cases)  # type: ignore[arg-type]
-    return False
-
-
-def _binds_name(stmt: ast.AST, name: str) -> bool:
-    for sub in ast.walk(stmt):
-        if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, (ast.Store, ast.Del)):
-            return True
-        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and sub.name == name:
-            return True
-        # `except E as name`, `case {"k": name}`, `case [*name]`, `case {**name}`
-        if isinstance(sub, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and sub.name == name:
-            return True
-        if isinstance(sub, ast.MatchMapping) and sub.rest == name:
-            return True
-        if isinstance(sub, (ast.Import, ast.ImportFrom)) and any(
-                (a.asname or a.name.split(".")[0]) == name for a in sub.names):
-            return True
-    return False
-
-
 def _arguments(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, ast.expr]]:
     """(parameter, argument) pairs a call passes to `function`, up to the first `*args`."""
     positional = [p.arg for p in function.args.posonlyargs + function.args.args]
@@ -470,56 +448,3 @@ def _parameter_default(function: ast.FunctionDef | ast.AsyncFunctionDef, name: s
     if (args.vararg and args.vararg.arg == name) or (args.kwarg and args.kwarg.arg == name):
         return None
     return _NO_PARAM
-
-
-def _assignments(stmt: ast.stmt) -> Iterator[tuple[str, ast.expr]]:
-    if isinstance(stmt, ast.Assign):
-        for target in stmt.targets:
-            if isinstance(target, ast.Name):
-                yield target.id, stmt.value
-            elif isinstance(target, (ast.Tuple, ast.List)):
-                values = stmt.value.elts if isinstance(stmt.value, (ast.Tuple, ast.List)) else None
-                for i, elt in enumerate(target.elts):
-                    if isinstance(elt, ast.Name):
-                        if values is not None and len(values) == len(target.elts):
-                            yield elt.id, values[i]
-                        else:  # unpacked from something opaque: record as unknowable
-                            # a stand-in placed where the name is bound: analyses that compare positions still can
-                            yield elt.id, ast.copy_location(ast.Name(id="__greenlint_unknown__", ctx=ast.Load()), elt)
-    elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
-        yield stmt.target.id, stmt.value
-    elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
-        yield stmt.target.id, stmt  # type: ignore[misc]  # rebinding: makes the name non-constant
-
-
-def _scope_assignments(scope: ast.AST) -> dict[str, list[ast.expr]]:
-    cached = getattr(scope, "_greenlint_assignments", None)
-    if cached is not None:
-        return cached
-    found: dict[str, list[ast.expr]] = {}
-    stack = list(ast.iter_child_nodes(scope))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue  # their names live in their own scope
-        if isinstance(node, ast.stmt):
-            for name, value in _assignments(node):
-                found.setdefault(name, []).append(value)
-        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-            for name_node in ast.walk(node.target):
-                if isinstance(name_node, ast.Name):
-                    found.setdefault(name_node.id, []).extend([node.target, node.target])  # loop-bound
-        if isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                if isinstance(item.optional_vars, ast.Name):
-                    found.setdefault(item.optional_vars.id, []).append(item.context_expr)
-        if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-            found.setdefault(node.target.id, []).append(node.value)
-        # `except E as e` and `match` captures bind the name to a value the code does not show
-        captured = node.rest if isinstance(node, ast.MatchMapping) else getattr(node, "name", None) \
-            if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) else None
-        if captured:
-            found.setdefault(captured, []).append(ast.copy_location(ast.Name(id="__greenlint_unknown__", ctx=ast.Load()), node))
-        stack.extend(ast.iter_child_nodes(node))
-    scope._greenlint_assignments = found  # type: ignore[attr-defined]  # memo on the node: lives as long as the tree
-    return found

@@ -9,7 +9,8 @@ from typing import Any, Iterable
 
 from ...finding import Fix, Severity
 from ...frontends.python import UNKNOWN, PythonContext
-from ..training_values import Args, MISSING, as_int, assigned, class_bases, fmt, follow, is_none, local_class, local_classes, number_of, scope_of, walk_no_defs
+from ...frontends.bindings import is_opaque, walk_no_defs
+from ..training_values import Args, MISSING, as_int, class_bases, fmt, follow, is_none, local_class, local_classes, number_of, scope_of
 
 
 # Attributes a callback sets to stop training: Keras, Lightning, Hugging Face.
@@ -138,15 +139,15 @@ class Callbacks:
 
     def _name(self, expr: ast.Name, scope: ast.AST, depth: int) -> bool | None:
         name = expr.id
-        values = assigned(self.ctx, name, scope)
-        if values is None:
+        where = self.ctx.defining_scope(name, scope)
+        if where is None:
             return None  # a parameter or a global we cannot see
-        where = scope if name in self.ctx.local_assignments(scope) else self.ctx.tree
+        values = self.ctx.bound_values(expr, where)
         results: list[bool | None] = []
         for value in values:
             if isinstance(value, ast.AugAssign):
                 results.append(self.verdict(value.value, where, depth + 1))
-            elif isinstance(value, ast.expr) and not (isinstance(value, ast.Name) and value.id == "__greenlint_unknown__"):
+            elif isinstance(value, ast.expr) and not is_opaque(value):
                 results.append(self.verdict(value, where, depth + 1))
             else:
                 results.append(None)

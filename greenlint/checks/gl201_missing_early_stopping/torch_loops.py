@@ -12,7 +12,8 @@ from ...frontends.python import PythonContext, call_name, kwarg
 from .common import report_fixed_budget
 from ..training_facts import epoch_loop, is_train_name, is_val_name, names_in
 from ..training_schedules import Budget, chains, range_args, schedules_in, scopes_up
-from ..training_values import bindings, fmt, follow, scope_of, walk_no_defs
+from ...frontends.bindings import bindings, walk_no_defs
+from ..training_values import fmt, follow, scope_of
 
 
 def _loop_schedule(ctx: PythonContext, loop: ast.For, n: float, end: tuple[int, int]) -> bool:

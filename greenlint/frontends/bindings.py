@@ -1,0 +1,251 @@
+"""Which binding of a name reaches a use: every binding form of a scope in source order, the
+plain assignments of a scope, and the straight-line reaching definition (a notebook that sets
+`epochs` in one cell and again in a later one; an assignment earlier in the same `with`, `if`
+or `if __name__ == "__main__":` block). One model for every rule (values.py builds on it).
+
+A binding the code does not spell out (a loop target, an import, `except ... as e`, a `match`
+capture, unpacking of something opaque) is recorded as opaque, so that a later use never
+resolves to an earlier, stale value.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Any, Iterator
+
+OPAQUE = "__greenlint_unknown__"  # the id of the stand-in Name recorded for an opaque binding
+
+
+def is_opaque(value: Any) -> bool:
+    return isinstance(value, ast.Name) and value.id == OPAQUE
+
+
+def is_parameter(function: ast.AST, name: str) -> bool:
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return False
+    a = function.args
+    every = a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]
+    return any(p.arg == name for p in every)
+
+
+def _names_stored(target: ast.AST) -> Iterator[str]:
+    for sub in ast.walk(target):
+        if isinstance(sub, ast.Name):
+            yield sub.id
+
+
+def _assign_bindings(node: ast.Assign) -> Iterator[tuple[str, Any]]:
+    for target in node.targets:
+        if isinstance(target, ast.Name):
+            yield target.id, node.value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            values = node.value.elts if isinstance(node.value, (ast.Tuple, ast.List)) else None
+            for i, elt in enumerate(target.elts):
+                same = values is not None and len(values) == len(target.elts) and isinstance(elt, ast.Name)
+                for name in _names_stored(elt):
+                    yield name, values[i] if same else None  # type: ignore[index]
+
+
+def _bound_by(node: ast.AST) -> Iterator[tuple[str, Any]]:
+    """(name, bound expression or None when opaque) for every name `node` binds in its scope.
+
+    Every binding form counts, so that a later use never resolves to an earlier, stale value:
+    assignments, loop and `with` targets, imports, definitions, the walrus, `global`, `del`,
+    `except ... as e` and the capture patterns of `match` (`case {"epochs": n}`, `case [*rest]`)."""
+    if isinstance(node, ast.Assign):
+        yield from _assign_bindings(node)
+    elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+        yield node.target.id, node.value
+    elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+        yield node.target.id, node.value
+    else:
+        yield from ((name, None) for name in _opaque_bindings(node))
+
+
+def _opaque_bindings(node: ast.AST) -> Iterator[str]:
+    """Names `node` binds to a value the code does not spell out."""
+    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        yield node.target.id
+    elif isinstance(node, (ast.For, ast.AsyncFor)):
+        yield from _names_stored(node.target)
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        for item in node.items:
+            if item.optional_vars is not None:
+                yield from _names_stored(item.optional_vars)
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        yield from ((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        yield node.name
+    elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        yield from node.names
+    elif isinstance(node, ast.Delete):
+        yield from (name for target in node.targets for name in _names_stored(target))
+    elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+        yield node.name
+    elif isinstance(node, ast.MatchMapping) and node.rest:
+        yield node.rest
+
+
+def bindings(scope: ast.AST) -> dict[str, list[tuple[ast.AST, Any]]]:
+    """name -> [(binding node, bound expression or None when opaque)] in source order."""
+    cached = getattr(scope, "_gl_bindings", None)
+    if cached is not None:
+        return cached
+    found: dict[str, list[tuple[ast.AST, Any]]] = {}
+    for node in walk_no_defs(scope):
+        for name, value in _bound_by(node):
+            found.setdefault(name, []).append((node, value))
+    for entries in found.values():
+        entries.sort(key=lambda e: (e[0].lineno, e[0].col_offset))
+    scope._gl_bindings = found  # type: ignore[attr-defined]
+    return found
+
+
+def walk_no_defs(node: ast.AST) -> Iterator[ast.AST]:
+    """ast.walk that does not enter nested function, lambda or class bodies."""
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        cur = stack.pop()
+        yield cur
+        if isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        stack.extend(ast.iter_child_nodes(cur))
+
+
+def reaching(body: list[ast.stmt], name: str, line: int, last: ast.expr | None) -> ast.expr | None:
+    """Straight-line reaching definition: `last` is the value bound before `body` runs."""
+    for stmt in body:
+        if stmt.end_lineno is not None and stmt.end_lineno >= line:  # the statement holding the use
+            return _reaching_inside(stmt, name, line, last)
+        plain = _plain_binding(stmt, name)
+        if plain is not _UNBOUND:
+            last = plain
+        elif binds_name(stmt, name):
+            last = None  # bound in a block, by unpacking, an augmented assignment, an import or a def
+    return last
+
+
+_UNBOUND = object()
+
+
+def _plain_binding(stmt: ast.stmt, name: str) -> Any:
+    """What an assignment statement binds `name` to (`x = 1`, `x = y = 1`, `x, y = 1, 2`, `x: int
+    = 1`): the expression, None when it binds it opaquely (`x, y = f()`), `_UNBOUND` when it is
+    not such a statement for `name` (an annotation without a value does not bind)."""
+    if isinstance(stmt, ast.Assign):
+        found = [value for bound, value in _assign_bindings(stmt) if bound == name]
+        return found[-1] if found else _UNBOUND
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+        return stmt.value if stmt.value is not None else _UNBOUND
+    return _UNBOUND
+
+
+def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    blocks = [getattr(stmt, f) for f in ("body", "orelse", "finalbody") if getattr(stmt, f, None)]
+    blocks += [h.body for h in getattr(stmt, "handlers", ())] + [c.body for c in getattr(stmt, "cases", ())]
+    return blocks
+
+
+def _reaching_inside(stmt: ast.stmt, name: str, line: int, last: ast.expr | None) -> ast.expr | None:
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return None  # another scope: its caller decides
+    block = next((b for b in _blocks(stmt) if b[0].lineno <= line <= (b[-1].end_lineno or line)), None)
+    if block is None:  # the use is in the statement itself, or a compound statement's header
+        loops_back = isinstance(stmt, ast.While) and binds_name(stmt, name)
+        rebinds_first = not _blocks(stmt) and stmt.lineno < line and _binds_before_its_value_runs(stmt, name)
+        return None if loops_back or rebinds_first else last
+    return reaching(block, name, line, None if _resets(stmt, block, name) else last)
+
+
+def _binds_before_its_value_runs(stmt: ast.stmt, name: str) -> bool:
+    """An assignment evaluates its value before it binds its targets, so a use inside the value
+    (`loader, model = prepare(loader, model)` over several lines) still sees the earlier binding,
+    unless the value itself binds the name with a walrus."""
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        return stmt.value is not None and binds_name(stmt.value, name)
+    return binds_name(stmt, name)
+
+
+def _resets(stmt: ast.stmt, block: list[ast.stmt], name: str) -> bool:
+    """Whether the value bound before `stmt` may not be the one that reaches a use in `block`."""
+    if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+        return binds_name(stmt, name)  # an earlier iteration (or the loop target) may have rebound it
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return any(item.optional_vars is not None and binds_name(ast.Expr(item.optional_vars), name)
+                   for item in stmt.items)
+    if isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        # how much of the `try` body ran is not known in a handler, `else` or `finally`
+        return block is not stmt.body and (any(binds_name(s, name) for s in stmt.body)
+                                           or any(h.name == name for h in stmt.handlers))
+    if isinstance(stmt, ast.Match):
+        return any(binds_name(c.pattern, name) for c in stmt.cases)  # type: ignore[arg-type]
+    return False
+
+
+def binds_name(stmt: ast.AST, name: str) -> bool:
+    for sub in ast.walk(stmt):
+        if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, (ast.Store, ast.Del)):
+            return True
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and sub.name == name:
+            return True
+        # `except E as name`, `case {"k": name}`, `case [*name]`, `case {**name}`
+        if isinstance(sub, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and sub.name == name:
+            return True
+        if isinstance(sub, ast.MatchMapping) and sub.rest == name:
+            return True
+        if isinstance(sub, (ast.Import, ast.ImportFrom)) and any(
+                (a.asname or a.name.split(".")[0]) == name for a in sub.names):
+            return True
+    return False
+
+
+def statement_assignments(stmt: ast.stmt) -> Iterator[tuple[str, ast.expr]]:
+    if isinstance(stmt, ast.Assign):
+        for target in stmt.targets:
+            if isinstance(target, ast.Name):
+                yield target.id, stmt.value
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                values = stmt.value.elts if isinstance(stmt.value, (ast.Tuple, ast.List)) else None
+                for i, elt in enumerate(target.elts):
+                    if isinstance(elt, ast.Name):
+                        if values is not None and len(values) == len(target.elts):
+                            yield elt.id, values[i]
+                        else:  # unpacked from something opaque: record as unknowable
+                            # a stand-in placed where the name is bound: analyses that compare positions still can
+                            yield elt.id, ast.copy_location(ast.Name(id=OPAQUE, ctx=ast.Load()), elt)
+    elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+        yield stmt.target.id, stmt.value
+    elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+        yield stmt.target.id, stmt  # type: ignore[misc]  # rebinding: makes the name non-constant
+
+
+def scope_assignments(scope: ast.AST) -> dict[str, list[ast.expr]]:
+    cached = getattr(scope, "_greenlint_assignments", None)
+    if cached is not None:
+        return cached
+    found: dict[str, list[ast.expr]] = {}
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue  # their names live in their own scope
+        if isinstance(node, ast.stmt):
+            for name, value in statement_assignments(node):
+                found.setdefault(name, []).append(value)
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            for name_node in ast.walk(node.target):
+                if isinstance(name_node, ast.Name):
+                    found.setdefault(name_node.id, []).extend([node.target, node.target])  # loop-bound
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if isinstance(item.optional_vars, ast.Name):
+                    found.setdefault(item.optional_vars.id, []).append(item.context_expr)
+        if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            found.setdefault(node.target.id, []).append(node.value)
+        # `except E as e` and `match` captures bind the name to a value the code does not show
+        captured = node.rest if isinstance(node, ast.MatchMapping) else getattr(node, "name", None) \
+            if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) else None
+        if captured:
+            found.setdefault(captured, []).append(ast.copy_location(ast.Name(id=OPAQUE, ctx=ast.Load()), node))
+        stack.extend(ast.iter_child_nodes(node))
+    scope._greenlint_assignments = found  # type: ignore[attr-defined]  # memo on the node: lives as long as the tree
+    return found
