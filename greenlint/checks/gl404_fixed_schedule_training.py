@@ -10,8 +10,8 @@ import re
 from typing import Iterator
 
 from . import detector
-from .cloud import is_test_suite, key_of, object_name
-from .commands import is_training_command, names_training_program, runs_tests
+from .cloud import is_test_suite, key_of, norm, object_name
+from .commands import commands_of_text, is_training_command, names_training_program, runs_tests, script_commands, tiny_budget
 
 _WHY_SCHEDULE = (
     "a fixed cron runs whatever the grid's carbon intensity is at that hour; shift the start to a cleaner "
@@ -22,14 +22,108 @@ _WHY_SCHEDULE = (
 # config reader
 
 
+# Words that name the act of training: a subcommand (`python main.py train`, `yolo train`) or the
+# value of a mode flag (`--mode train`) selects the training path of a program named for nothing.
+_TRAIN_VERBS = {"train", "training", "retrain", "fit", "finetune", "fine-tune", "pretrain"}
+_MODE_FLAGS = {"mode", "task", "stage", "phase", "action", "job", "command", "cmd", "do", "run", "step", "entrypoint"}
+_QUIET = re.compile(r"\b(pytest|unittest|tox|lint|flake8|ruff|mypy|pre-commit|--help)\b", re.I)
+# Shell tools whose arguments are text or paths, never a subcommand (`echo train`, `git checkout train`).
+_SHELL_TOOLS = {"echo", "printf", "cd", "git", "cat", "ls", "mkdir", "cp", "mv", "rm", "export", "pip", "pip3", "conda"}
+_FIT_NAME = re.compile(r"^fit(?:$|[_\-.A-Z0-9])")
+
+
+def names_training(name: str) -> bool:
+    """A program, function, task or DAG name that says it trains: `commands.names_training_program`
+    (`train_model`, `retrain`, `model_training`), or `fit` as its first word (`fit_model.py`)."""
+    base = name.rsplit("/", 1)[-1]
+    return names_training_program(name) or (bool(_FIT_NAME.match(base)) and names_training_program("train" + base[3:]))
+
+
+def _program_and_rest(words: tuple) -> tuple[str, list[str]]:
+    """The program a command runs and its arguments: for `python x.py a` (also behind `poetry run`,
+    `uv run`) the script or module; else the first word."""
+    for i, word in enumerate(words):
+        base = word.rsplit("/", 1)[-1]
+        if base.endswith(".py") and i == 0:
+            return base[:-3], list(words[1:])
+        if base.startswith("python"):
+            rest = list(words[i + 1:])
+            while rest and rest[0].startswith("-") and rest[0] != "-m":
+                rest.pop(0)
+            if rest[:1] == ["-m"] and len(rest) > 1:
+                return rest[1], rest[2:]
+            if rest and rest[0].endswith(".py"):
+                return rest[0].rsplit("/", 1)[-1][:-3], rest[1:]
+            return "", []
+    return (words[0].rsplit("/", 1)[-1] if words else ""), list(words[1:])
+
+
+def _selects_training(line: str) -> bool:
+    """A command whose own name says nothing but that selects training: a `train` subcommand
+    (`python main.py train`, `yolo train`), a mode flag (`--mode train`, `--task=fit`), or a
+    program named `fit...` (`fit_model.py`)."""
+    for command in commands_of_text(line, 1):
+        program, rest = _program_and_rest(command.words)
+        if not program or program in _SHELL_TOOLS:
+            continue
+        if names_training(program):
+            return True
+        subcommands = []
+        for word in rest:
+            if word.startswith("-"):
+                break
+            subcommands.append(word.lower())
+        if set(subcommands[:2]) & _TRAIN_VERBS:
+            return True
+        if any(name in _MODE_FLAGS and value.lower() in _TRAIN_VERBS for name, value, _ in command.flags()):
+            return True
+    return False
+
+
 def _trains(commands: str, budget: dict) -> bool:
     """The commands train with a real budget and do not run a test suite (a job that runs one
     smoke-trains, if it trains at all, to test the code)."""
-    return is_training_command(commands, budget) and not runs_tests(commands)
+    if runs_tests(commands):
+        return False
+    if is_training_command(commands, budget):
+        return True
+    return any(_selects_training(line) and not _QUIET.search(line) and not tiny_budget(line, budget)
+               for line in commands.splitlines())
 
 
-def _job_trains(job, budget: dict) -> bool:
-    """A GitHub Actions job whose `run:` steps train."""
+def _runs_program(text: str) -> bool:
+    """A `run:` text that starts a program of the project: a Python script or module, a shell script."""
+    for command in script_commands(text):
+        program, _ = _program_and_rest(command.words)
+        if program and (program != command.program or command.program.endswith(".sh")):
+            return True
+        if command.program in ("bash", "sh") and any(w.endswith(".sh") for w in command.words[1:]):
+            return True
+    return False
+
+
+def _named_training_runs(ident: str, job, budget: dict) -> bool:
+    """The job (its id or `name:`), or one of its steps (`name: Run retraining`), is named as
+    training and runs a program of the project there: the name a workflow gives a job or step says
+    what it runs, as an Argo template's does."""
+    steps = job.get("steps")
+    runs = []
+    for step in (steps.value if steps is not None and steps.is_seq else []):
+        run = step.get("run") if step.is_map else None
+        name = step.get("name") if step.is_map else None
+        text = run.str() if run is not None else None
+        if not text or runs_tests(text) or _QUIET.search(text) or tiny_budget(text, budget):
+            continue
+        runs.append(text)
+        if name is not None and name.str() and names_training(name.str()) and _runs_program(text):
+            return True
+    job_name = job.get("name")
+    named = names_training(ident) or (job_name is not None and bool(job_name.str()) and names_training(job_name.str()))
+    return named and any(_runs_program(t) for t in runs) and not runs_tests("\n".join(runs))
+
+
+def _job_trains(ident: str, job, budget: dict) -> bool:
+    """A GitHub Actions job whose `run:` steps train, or that is named as training and runs a program."""
     steps = job.get("steps")
     texts = []
     if steps is not None and steps.is_seq:
@@ -37,7 +131,7 @@ def _job_trains(job, budget: dict) -> bool:
             run = step.get("run") if step.is_map else None
             if run is not None and run.str():
                 texts.append(run.str())
-    return _trains("\n".join(texts), budget)
+    return _trains("\n".join(texts), budget) or _named_training_runs(str(ident), job, budget)
 
 
 def _container_commands(node) -> Iterator[str]:
@@ -63,7 +157,7 @@ def _training_template(body) -> bool:
     for template in templates.value:
         name = template.get("name") if template.is_map else None
         runs = template.is_map and (template.get("container") is not None or template.get("script") is not None)
-        if runs and name is not None and name.str() and names_training_program(name.str()):
+        if runs and name is not None and name.str() and names_training(name.str()):
             return True
     return False
 
@@ -77,7 +171,7 @@ def _github_schedule(ctx, doc, budget: dict) -> None:
     schedule = on.get("schedule")
     if schedule is None or not schedule.is_seq:
         return
-    training_jobs = [name for name, job in jobs.items() if job.is_map and _job_trains(job, budget)]
+    training_jobs = [name for name, job in jobs.items() if job.is_map and _job_trains(name, job, budget)]
     if not training_jobs:
         return
     several = len(training_jobs) > 1
@@ -125,35 +219,66 @@ def fixed_schedule_training_config(ctx) -> None:
 
 
 # --------------------------------------------------------------------------------------
-# Python reader
+# Python reader: Airflow DAGs
 
 _AIRFLOW_DAG = {"airflow.DAG", "airflow.models.DAG", "airflow.models.dag.DAG", "airflow.decorators.dag", "airflow.sdk.DAG",
                 "airflow.sdk.dag"}
 _COMMAND_OPERATORS = ("BashOperator", "KubernetesPodOperator", "DockerOperator", "SSHOperator")
 _COMMAND_ARGUMENTS = ("bash_command", "cmds", "arguments", "command")
+_PYTHON_OPERATORS = ("PythonOperator", "PythonVirtualenvOperator", "ExternalPythonOperator", "DockerDecoratedOperator")
+# Operators that run no work of their own: their task_id names a point in the DAG, not a job.
+_NO_WORK_OPERATOR = re.compile(r"Empty|Dummy|Sensor|Branch|ShortCircuit|LatestOnly|Email|Slack|Notifier|Label")
+# Where Airflow reads a DAG's schedule: `schedule_interval` (1.x-2.x), `timetable` (2.2-2.3), `schedule` (2.4+).
+_SCHEDULE_KEYWORDS = ("schedule", "schedule_interval", "timetable")
+_NOT_A_CLOCK = ("@once", "@continuous", "None", "")
+# A fixed interval (`timedelta(days=1)`, pendulum `duration(hours=6)`) or a clock timetable.
+_INTERVAL_CALLS = {"timedelta", "duration", "relativedelta", "Duration"}
+_CLOCK_TIMETABLES = {"CronTriggerTimetable", "CronDataIntervalTimetable", "DeltaDataIntervalTimetable",
+                     "DeltaTriggerTimetable", "MultipleCronTriggerTimetable", "EventsTimetable",
+                     "CronPartitionTimetable", "DatasetOrTimeSchedule", "AssetOrTimeSchedule"}
 
 
-def _function_trains(ctx, name: str) -> bool:
-    """A function of this file named as training (`train_model`, `retrain`), or one that calls such
-    a function or an estimator's `fit` / `train`."""
-    if names_training_program(name):
+def _name_of_call(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _string_of(node) -> str | None:
+    """A string constant, or the constant parts of an f-string (`f"{prefix}train_model"` -> `train_model`)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    return None
+
+
+def _keyword(call: ast.Call, *names: str):
+    return next((k.value for k in call.keywords if k.arg in names), None)
+
+
+def _function_trains(ctx, name: str, seen: frozenset = frozenset()) -> bool:
+    """A function named as training (`train_model`, `retrain`, `fit_model`), or one of this file
+    that calls such a function or an estimator's `fit` / `train`."""
+    if names_training(name):
         return True
+    if name in seen:
+        return False
     for function in ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
         if function.name != name:
             continue
         for node in ast.walk(function):
             if isinstance(node, ast.Call):
-                called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-                if called in ("fit", "train") or names_training_program(called):
+                called = _name_of_call(node)
+                if called in ("fit", "train") or names_training(called):
                     return True
     return False
 
 
 def _python_task_trains(ctx, call: ast.Call) -> bool:
     """A PythonOperator (or a virtualenv / external Python one) whose callable trains."""
-    if not call_name_of(ctx, call).endswith(("PythonOperator", "PythonVirtualenvOperator", "ExternalPythonOperator")):
+    if not call_name_of(ctx, call).endswith(_PYTHON_OPERATORS):
         return False
-    callable_ = next((k.value for k in call.keywords if k.arg == "python_callable"), None)
+    callable_ = _keyword(call, "python_callable")
     name = callable_.id if isinstance(callable_, ast.Name) else getattr(callable_, "attr", None)
     return bool(name) and _function_trains(ctx, name)
 
@@ -162,49 +287,150 @@ def call_name_of(ctx, call: ast.Call) -> str:
     return (ctx.qualname(call.func) or "").rsplit(".", 1)[-1]
 
 
-def _taskflow_trains(ctx) -> bool:
-    """A TaskFlow `@task` function that trains."""
+def _is_airflow_task_decorator(ctx, decorator) -> bool:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    while isinstance(target, ast.Attribute) and target.attr in ("python", "virtualenv", "external_python", "docker",
+                                                                "kubernetes", "bash"):
+        target = target.value  # `@task.virtualenv`, `@task.docker`: the same task, run elsewhere
+    qual = ctx.qualname(target) or ""
+    return qual.startswith("airflow") and qual.split(".")[-1] == "task"
+
+
+def _taskflow_trains(ctx, region: set | None) -> bool:
+    """A TaskFlow `@task` function (in the DAG's region when it has one) that trains."""
     for function in ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
-        for decorator in function.decorator_list:
-            target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            qual = ctx.qualname(target) or ""
-            if qual.startswith("airflow") and qual.split(".")[-1] == "task" or qual.startswith("airflow.decorators.task"):
-                if _function_trains(ctx, function.name):
-                    return True
-    return False
-
-
-def _operator_trains(ctx, call: ast.Call, budget: dict) -> bool:
-    qual = ctx.qualname(call.func) or ""
-    last = qual.rsplit(".", 1)[-1]
-    if qual.startswith("airflow") and re.search(r"Training|Tuning|CustomJob|TrainingJob", last):
-        return True
-    if qual.startswith("airflow") and _python_task_trains(ctx, call):
-        return True
-    if last not in _COMMAND_OPERATORS:
-        return False
-    for kw in call.keywords:
-        texts = [c.value for c in ast.walk(kw.value) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
-        if kw.arg in _COMMAND_ARGUMENTS and _trains(" ".join(texts), budget):
+        if region is not None and function not in region and not _called_in(function.name, region):
+            continue
+        if any(_is_airflow_task_decorator(ctx, d) for d in function.decorator_list) and _function_trains(ctx, function.name):
             return True
     return False
 
 
+def _called_in(name: str, region: set) -> bool:
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name for n in region)
+
+
+def _dag_id(call: ast.Call) -> str | None:
+    value = _keyword(call, "dag_id") or (call.args[0] if call.args else None)
+    return _string_of(value)
+
+
+def _triggers_training_dag(ctx, call: ast.Call, budget: dict) -> bool:
+    """`TriggerDagRunOperator(trigger_dag_id=...)` starting a DAG named as training, or a DAG of this
+    file that trains: the schedule that fires the trigger starts the training."""
+    if call_name_of(ctx, call) != "TriggerDagRunOperator":
+        return False
+    target = _string_of(_keyword(call, "trigger_dag_id"))
+    if not target:
+        return False
+    if names_training(target):
+        return True
+    return any(_dag_id(dag) == target and _region_trains(ctx, dag, budget, follow_triggers=False) for dag in _dags(ctx))
+
+
+def _task_named_training(ctx, call: ast.Call) -> bool:
+    """An operator that runs work and whose task_id says it trains (`run_model_training`)."""
+    task_id = _string_of(_keyword(call, "task_id"))
+    return bool(task_id) and names_training(task_id) and not _NO_WORK_OPERATOR.search(call_name_of(ctx, call))
+
+
+def _operator_trains(ctx, call: ast.Call, budget: dict, follow_triggers: bool = True) -> bool:
+    qual = ctx.qualname(call.func) or ""
+    if not qual.startswith("airflow"):
+        return False
+    last = qual.rsplit(".", 1)[-1]
+    if re.search(r"Training|Tuning|CustomJob|TrainingJob", last) or _python_task_trains(ctx, call):
+        return True
+    if last.endswith("Operator") and _task_named_training(ctx, call):
+        return True
+    if follow_triggers and _triggers_training_dag(ctx, call, budget):
+        return True
+    if last not in _COMMAND_OPERATORS:
+        return False
+    for kw in call.keywords:
+        if kw.arg in _COMMAND_ARGUMENTS and _trains(" ".join(_command_texts(ctx, kw.value)), budget):
+            return True
+    return False
+
+
+def _command_texts(ctx, value) -> list[str]:
+    """The strings of a command argument, a module-level name bound to one followed (`bash_command=cmd`)."""
+    if isinstance(value, ast.Name):
+        value = ctx.expression_of(value) or value
+    return [c.value for c in ast.walk(value) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+
+
+def _dags(ctx) -> list[ast.Call]:
+    return ctx.memo("gl404-dags", lambda: [c for c in ctx.calls if (ctx.qualname(c.func) or "") in _AIRFLOW_DAG])
+
+
+def _dag_region(ctx, dag: ast.Call) -> set | None:
+    """The nodes whose tasks belong to this DAG: its `with` block, its `@dag` function, and the
+    operators given `dag=<its name>`; None when the file holds only this DAG (every task is its)."""
+    if len(_dags(ctx)) == 1:
+        return None
+    region: set = set()
+    parent = ctx.parent(dag)
+    if isinstance(parent, ast.withitem):
+        with_stmt = ctx.parent(parent)
+        region.update(n for stmt in with_stmt.body for n in ast.walk(stmt))
+    elif isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and dag in parent.decorator_list:
+        region.update(n for stmt in parent.body for n in ast.walk(stmt))
+    elif isinstance(parent, ast.Assign):
+        names = {t.id for t in parent.targets if isinstance(t, ast.Name)}
+        for call in ctx.calls:
+            given = _keyword(call, "dag")
+            if isinstance(given, ast.Name) and given.id in names:
+                region.update(ast.walk(call))
+    return region
+
+
+def _region_trains(ctx, dag: ast.Call, budget: dict, follow_triggers: bool = True) -> bool:
+    """Some task of the DAG trains, or the DAG's id says it trains and it runs work."""
+    region = _dag_region(ctx, dag)
+    calls = [c for c in ctx.calls if region is None or c in region]
+    if any(_operator_trains(ctx, c, budget, follow_triggers) for c in calls) or _taskflow_trains(ctx, region):
+        return True
+    dag_id = _dag_id(dag)
+    if isinstance(ctx.parent(dag), (ast.FunctionDef, ast.AsyncFunctionDef)) and not dag_id:
+        dag_id = ctx.parent(dag).name  # `@dag def retrain_pipeline():` is the DAG id
+    return bool(dag_id) and names_training(dag_id) and any(_runs_work(ctx, c) for c in calls)
+
+
+def _runs_work(ctx, call: ast.Call) -> bool:
+    name = call_name_of(ctx, call)
+    return (ctx.qualname(call.func) or "").startswith("airflow") and name.endswith("Operator") and not _NO_WORK_OPERATOR.search(name)
+
+
+def fixed_schedule(ctx, node) -> str | None:
+    """The fixed clock a schedule argument sets (`'@daily'`, `'0 3 * * *'`, `timedelta(days=1)`,
+    `CronTriggerTimetable(...)`), or None: no schedule, `@once`, data-driven (datasets, assets),
+    or a value the code does not show."""
+    expr = ctx.expression_of(node) if isinstance(node, ast.Name) else node
+    if expr is None:
+        return None
+    value = ctx.literal(expr)
+    if isinstance(value, str):
+        return None if value in _NOT_A_CLOCK or value.startswith("Dataset") else value
+    if isinstance(expr, ast.Call) and (_name_of_call(expr) in _INTERVAL_CALLS or _name_of_call(expr) in _CLOCK_TIMETABLES):
+        text = ast.unparse(expr)
+        return text if len(text) <= 60 else text[:57] + "..."
+    return None
+
+
+def _airflow_dags(ctx, budget: dict) -> None:
+    for dag in _dags(ctx):
+        schedule = next((k.value for k in dag.keywords if k.arg in _SCHEDULE_KEYWORDS), None)
+        value = fixed_schedule(ctx, schedule) if schedule is not None else None
+        if value is None or not _region_trains(ctx, dag, budget):
+            continue
+        ctx.report("GL404", schedule,
+                   f"this DAG trains a model on a fixed schedule ('{value}'): {_WHY_SCHEDULE}",
+                   {"schedule": value, "platform": "airflow"})
+
+
 @detector("GL404", "python")
 def fixed_schedule_training_python(ctx) -> None:
-    if not ctx.imports.uses("airflow"):
-        return
     budget = ctx.options("GL404")
-    if not any(_operator_trains(ctx, call, budget) for call in ctx.calls) and not _taskflow_trains(ctx):
-        return
-    for call in ctx.calls:
-        if (ctx.qualname(call.func) or "") not in _AIRFLOW_DAG:
-            continue
-        for kw in call.keywords:
-            if kw.arg not in ("schedule", "schedule_interval"):
-                continue
-            value = ctx.literal(kw.value)
-            if isinstance(value, str) and value not in ("@once", "None", "") and not value.startswith("Dataset"):
-                ctx.report("GL404", kw.value,
-                           f"this DAG trains a model on a fixed schedule ('{value}'): {_WHY_SCHEDULE}",
-                           {"schedule": value, "platform": "airflow"})
+    if ctx.imports.uses("airflow"):
+        _airflow_dags(ctx, budget)
