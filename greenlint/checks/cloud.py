@@ -35,8 +35,17 @@ def key_of(path: tuple) -> tuple[str | None, tuple]:
     return None, ()
 
 
+# Wrappers a compiled Kubeflow Pipelines (v2 IR) spec puts around a constant parameter:
+# `"location": {"runtimeValue": {"constantValue": {"stringValue": "us-central1"}}}` (older IR),
+# `"location": {"runtimeValue": {"constant": "us-central1"}}` (newer IR).
+_KFP_WRAPPERS = ("runtimeValue", "constantValue", "constant", "stringValue")
+
+
 def effective_key(path: tuple) -> tuple[str | None, tuple]:
-    """Terraform `variable "region" { default = "us-east-1" }` counts as key `region`."""
+    """Terraform `variable "region" { default = "us-east-1" }` counts as key `region`; a compiled
+    Kubeflow pipeline's `location.runtimeValue.constantValue.stringValue` counts as key `location`."""
+    while len(path) >= 2 and path[-1] in _KFP_WRAPPERS:
+        path = path[:-1]
     key, above = key_of(path)
     if key == "default" and len(above) >= 2 and above[-2] == "variable":
         return str(above[-1]), above[:-2]

@@ -313,6 +313,7 @@ def _collect(ctx) -> Iterator[ShellCommand]:
         yield from _subprocess_commands(ctx)
     else:
         yield from _workflow_commands(ctx)
+        yield from _argument_list_commands(ctx)
 
 
 def _subprocess_commands(ctx) -> Iterator[ShellCommand]:
@@ -372,6 +373,60 @@ def _workflow_commands(ctx) -> Iterator[ShellCommand]:
             for command in script_commands(text):
                 places = tuple(None if p is None else (line + p[0] - 1, indent + p[1]) for p in command.places)
                 yield ShellCommand(command.words, places)
+
+
+def _argument_list_commands(ctx) -> Iterator[ShellCommand]:
+    """Commands written as a program and a list of arguments: a Cloud Build step (`name:
+    gcr.io/cloud-builders/gcloud` or `entrypoint: gcloud`, `args: [run, deploy, ..., --region,
+    us-east1]`) and a container (`command: [gcloud, ...]`, `args: [...]`). `entrypoint: bash` with
+    `args: [-c, "gcloud ..."]` runs the script text."""
+    for doc in ctx.documents:
+        for _, node in doc.walk():
+            args = node.get("args") if node.is_map else None
+            if args is None or not args.is_seq or not all(_plain_string(a) for a in args.value):
+                continue
+            program = _step_program(node)
+            if not program:
+                continue
+            if program[-1][0] in ("bash", "sh") and len(args.value) >= 2 and args.value[0].value == "-c":
+                script = args.value[1]
+                line, column = _block_start(ctx.lines, script, script.value)
+                for command in script_commands(script.value):
+                    yield ShellCommand(command.words, tuple(
+                        None if p is None else (line + p[0] - 1, column + p[1]) for p in command.places))
+                continue
+            words = [w for w, _ in program] + [a.value for a in args.value]
+            places = [p for _, p in program] + [_scalar_place(ctx.lines, a) for a in args.value]
+            yield ShellCommand(tuple(words), tuple(places))
+
+
+def _plain_string(node) -> bool:
+    return node.is_scalar and isinstance(node.value, str) and not node.opaque
+
+
+def _step_program(step) -> list[tuple[str, tuple | None]]:
+    """The program words of a step: its `entrypoint`, its `command` list, or a Cloud Build builder
+    image named after a cloud CLI (`gcr.io/cloud-builders/gcloud`, `.../aws-cli`)."""
+    entry = step.get("entrypoint")
+    if entry is not None and _plain_string(entry):
+        return [(entry.value.rsplit("/", 1)[-1], None)]
+    command = step.get("command")
+    if command is not None and command.is_seq and command.value and all(_plain_string(c) for c in command.value):
+        return [(c.value, None) for c in command.value]
+    image = step.get("name") or step.get("image")
+    if image is None or not _plain_string(image):
+        return []
+    tool = image.value.rsplit("/", 1)[-1].split(":")[0].split("@")[0]
+    tool = {"aws-cli": "aws", "azure-cli": "az"}.get(tool, tool)
+    return [(tool, None)] if tool in _CLOUD_CLIS else []
+
+
+def _scalar_place(lines: list[str], node) -> tuple[int, int] | None:
+    """(1-based line, 0-based column) of a one-line string scalar's text, past any quote."""
+    if not 0 < node.line <= len(lines):
+        return None
+    at = lines[node.line - 1].find(node.value, max(node.column - 1, 0))
+    return (node.line, at) if at >= 0 else None
 
 
 def _block_start(lines: list[str], node, text: str) -> tuple[int, int]:

@@ -269,7 +269,7 @@ _NON_COMPUTE = {"s3", "s3api", "storage", "group", "acr", "ecr", "iam", "kms", "
 # --region`) or run nothing in the cloud (`gcloud ml-engine local train`): the command that creates it
 # is the one that places it.
 _ADDRESSING_VERBS = {"ssh", "scp", "logs", "predict", "stream-logs", "wait", "cancel", "invoke", "local", "explain",
-                     "tail", "read", "connect", "port-forward", "copy-files"}
+                     "tail", "read", "connect", "port-forward", "copy-files", "update-kubeconfig"}
 _ADDRESSING_PREFIXES = ("describe", "list", "get", "delete", "remove", "undeploy", "stop", "show")
 # Data-only CLIs (`gsutil mb -l`, `bq mk --location`).
 _DATA_CLIS = {"gsutil", "bq"}
@@ -436,12 +436,15 @@ class _PythonScan:
         self.module_strings = _module_strings(ctx.tree)
         self.sdk_constants: set[str] = set()
         self.reported: set[int] = set()
+        self.words = _data_words(self.options)
 
     def check(self, value_node: ast.AST, hint: str | None, location_key: bool = False) -> None:
         if isinstance(value_node, ast.Name) and value_node.id in self.sdk_constants:
             return  # reported where the constant is defined
         if isinstance(value_node, ast.Name) and value_node.id in self.module_strings:
             value_node = self.module_strings[value_node.id]
+        elif isinstance(value_node, ast.Name):
+            value_node = self._written_default(value_node) or value_node
         if id(value_node) in self.reported:
             return
         value = self._string(value_node)
@@ -460,6 +463,28 @@ class _PythonScan:
         const = self.module_strings.get(name)
         if const is not None:
             self.check(const, cloud, location_key=cloud == "azure")
+
+    def _written_default(self, name: ast.Name) -> ast.Constant | None:
+        """The string default of the parameter `name` reads, when that default is its value (no
+        call site of the file passes another): the region is reported where it is written."""
+        function = self.ctx.enclosing_function(name)
+        default = _string_default(function, name.id) if function is not None else None
+        if default is None or self.ctx.literal(name) != default.value:
+            return None
+        return default
+
+    def parameter_defaults(self) -> None:
+        """`def create_job(project, location: str = "us-central1")` whose `location` reaches a call
+        that places compute (`client.create_custom_job(parent=f".../locations/{location}")`,
+        `client.deploy_model(endpoint=path)`): the default places the job for every caller that
+        leaves it out. Region arguments of SDK calls (`aiplatform.init(location=location)`) are
+        read by `calls`; a default that only reaches `create_dataset`, `get_*` or `delete_*` places none."""
+        hint = _default_hint(self.ctx)
+        for function in self.ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
+            for param, default in _string_defaults(function):
+                name = norm(param)
+                if name in _REGION_CONSTANTS and _reaches_placing_call(function, param, self.words):
+                    self.check(default, hint, location_key=name in _LOCATION_CONSTANTS)
 
     def _string(self, node: ast.AST) -> str | None:
         value = str_const(node)
@@ -523,6 +548,63 @@ class _PythonScan:
                     self.check(node.value, "aws" if "aws" in key.lower() else None)
 
 
+def _string_defaults(function) -> Iterator[tuple[str, ast.Constant]]:
+    """(parameter, string default) of each parameter of `function` with a string constant default."""
+    args = function.args
+    positional = args.posonlyargs + args.args
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    for param, default in pairs:
+        if str_const(default) is not None:
+            yield param.arg, default
+
+
+def _string_default(function, name: str) -> ast.Constant | None:
+    return next((d for p, d in _string_defaults(function) if p == name), None)
+
+
+# `<verb>_<object>` method names that place compute: the Google Cloud client libraries' job and
+# pipeline creators and `deploy_model`, the SDKs' `create_cluster`, `create_instance`, `run_job`.
+_PLACING_VERBS = {"create", "deploy", "submit", "launch", "run", "start"}
+_COMPUTE_OBJECTS = {"job", "jobs", "pipeline", "training", "tuning", "cluster", "instance", "instances", "pool",
+                    "notebook", "runtime", "workstation"}
+
+
+def _places_by_name(name: str, data_words: frozenset[str]) -> bool:
+    words = name.lower().split("_")
+    objects = set(words[1:])
+    if words[0] not in _PLACING_VERBS or objects & data_words:
+        return False
+    return words[0] == "deploy" or bool(objects & _COMPUTE_OBJECTS)  # `create_endpoint` alone runs nothing
+
+
+def _derived_names(function, param: str) -> set[str]:
+    """`param` and the local names built from it (`parent = f"projects/{p}/locations/{location}"`)."""
+    names = {param}
+    assignments = [n for n in ast.walk(function) if isinstance(n, ast.Assign)]
+    for _ in range(4):
+        grown = {t.id for a in assignments for t in a.targets if isinstance(t, ast.Name)
+                 and any(isinstance(v, ast.Name) and v.id in names for v in ast.walk(a.value))}
+        if grown <= names:
+            break
+        names |= grown
+    return names
+
+
+def _reaches_placing_call(function, param: str, data_words: frozenset[str]) -> bool:
+    names = _derived_names(function, param)
+    for call in ast.walk(function):
+        if not isinstance(call, ast.Call):
+            continue
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        if not _places_by_name(method, data_words):
+            continue
+        arguments = list(call.args) + [k.value for k in call.keywords]
+        if any(isinstance(v, ast.Name) and v.id in names for a in arguments for v in ast.walk(a)):
+            return True
+    return False
+
+
 @detector("GL401", "python")
 def carbon_intensive_region_python(ctx) -> None:
     if is_test_suite(ctx):
@@ -532,4 +614,5 @@ def carbon_intensive_region_python(ctx) -> None:
         scan.constants()
         scan.calls()
         scan.environ()
+        scan.parameter_defaults()
     shell_regions(ctx, scan.variable)

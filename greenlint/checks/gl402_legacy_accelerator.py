@@ -82,7 +82,7 @@ def legacy_accelerator_config(ctx) -> None:
 
 
 _ACCEL_KWARGS = {"instancetype", "instancetypes", "machinetype", "acceleratortype", "vmsize", "size", "gputype",
-                 "trainerinstancetype", "inferenceinstancetype", "processinginstancetype", "defaultinstancetype",
+                 "traininstancetype", "trainerinstancetype", "inferenceinstancetype", "processinginstancetype", "defaultinstancetype",
                  "scaletier", "mastertype", "workertype", "parameterservertype", "evaluatortype"}
 _ACCEL_NAME_WORDS = ("instancetype", "machinetype", "acceleratortype", "gputype", "vmsize")
 _LEGACY_ENUM = re.compile(r"NVIDIA_TESLA_(K80|P4|P100)")
@@ -97,6 +97,43 @@ def _strings(node: ast.AST) -> Iterator[ast.Constant]:
                 yield elt
 
 
+# Kubernetes node labels that choose a node's hardware (GKE accelerator, the well-known instance type).
+_HARDWARE_LABELS = {"cloud.google.com/gke-accelerator", "node.kubernetes.io/instance-type",
+                    "beta.kubernetes.io/instance-type"}
+# Pipeline-step methods whose argument is the accelerator (KFP v2 `task.set_accelerator_type("NVIDIA_TESLA_K80")`).
+_ACCEL_SETTERS = {"set_accelerator_type"}
+
+
+def _chooses_by_name(name: str) -> bool:
+    n = norm(name)
+    return n in _ACCEL_KWARGS or any(w in n for w in _ACCEL_NAME_WORDS)
+
+
+def _parameter_defaults(function) -> Iterator[ast.AST]:
+    """String defaults of hardware-named parameters the function uses
+    (`def batch_predict(..., accelerator_type: str = "NVIDIA_TESLA_K80")`): the default chooses the
+    hardware of every caller that leaves it out."""
+    args = function.args
+    positional = args.posonlyargs + args.args
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    used = {n.id for stmt in function.body for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+    for param, default in pairs:
+        if param.arg in used and _chooses_by_name(param.arg):
+            yield from _strings(default)
+
+
+def _call_hardware(node: ast.Call) -> Iterator[ast.AST]:
+    """KFP `add_node_selector_constraint("cloud.google.com/gke-accelerator", "NVIDIA_TESLA_K80")`
+    (v1 and v2) and `set_accelerator_type("NVIDIA_TESLA_K80")`."""
+    method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+    args = list(node.args) + [k.value for k in node.keywords if k.arg in ("label_name", "value", "accelerator")]
+    if method == "add_node_selector_constraint" and len(args) >= 2 and str_const(args[0]) in _HARDWARE_LABELS:
+        yield from _strings(args[1])
+    elif method in _ACCEL_SETTERS and args:
+        yield from _strings(args[0])
+
+
 def _hardware_values(ctx, node: ast.AST) -> Iterator[ast.AST]:
     """The string constants `node` gives a hardware-choosing name or key."""
     if isinstance(node, ast.keyword) and node.arg and norm(node.arg) in _ACCEL_KWARGS:
@@ -104,12 +141,15 @@ def _hardware_values(ctx, node: ast.AST) -> Iterator[ast.AST]:
     elif isinstance(node, ast.Dict):
         for key, value in zip(node.keys, node.values):
             k = str_const(key)
-            if k and norm(k) in _ACCEL_KWARGS:
+            if k and (norm(k) in _ACCEL_KWARGS or k in _HARDWARE_LABELS):
                 yield from _strings(value)
     elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-        n = norm(node.targets[0].id)
-        if any(w in n for w in _ACCEL_NAME_WORDS):
+        if any(w in norm(node.targets[0].id) for w in _ACCEL_NAME_WORDS):
             yield from _strings(node.value)
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        yield from _parameter_defaults(node)
+    elif isinstance(node, ast.Call):
+        yield from _call_hardware(node)
 
 
 @detector("GL402", "python")
