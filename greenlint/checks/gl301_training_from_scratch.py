@@ -17,8 +17,9 @@ from ..rules import data_path
 from .python_values import value_of
 from .testing_code import in_test_code
 from .training_flow import (
-    DATA_CALL, TRAIN_HELPER, binding_key, external_training_call, flow, live_statements, only_random_inputs,
-    reached_while_live, synthetic_data_only, training_evidence, unconditional_checkpoint_load,
+    DATA_CALL, RANDOM_CALLS, TRAIN_HELPER, binding_key, external_training_call, flow, is_random_input,
+    live_statements, only_random_inputs, reached_while_live, synthetic_data_only, training_evidence,
+    unconditional_checkpoint_load,
 )
 from .transformers_names import is_auto_model_class, is_model_class
 
@@ -290,6 +291,34 @@ def self_supervised_objective(ctx: PythonContext) -> bool:
     return any(SELF_SUPERVISED.search(n) for n in names if n)
 
 
+def _synthetic_dataset(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> bool:
+    """`TensorDataset(torch.randn(...), labels)`, a `DataLoader` over one, or a name bound only
+    to such: data made of random tensors, whatever the labels are."""
+    if node is None or depth > 4:
+        return False
+    if is_random_input(ctx, node):
+        return True
+    if isinstance(node, ast.Call) and DATA_CALL.search(call_name(node) or ""):
+        return _synthetic_dataset(ctx, arg(node, 0, "dataset"), depth + 1)
+    if isinstance(node, ast.Name):
+        scope = ctx.enclosing_function(node) or ctx.tree
+        values = ctx.local_assignments(scope).get(node.id) or ctx.local_assignments(ctx.tree).get(node.id) or []
+        return bool(values) and all(_synthetic_dataset(ctx, v, depth + 1) for v in values)
+    return False
+
+
+def random_data_only(ctx: PythonContext) -> bool:
+    """The file trains on random tensors only: it makes some, and every data-reading call either
+    does not exist or wraps them (`DataLoader(TensorDataset(torch.randn(...), ...))`). A
+    throughput benchmark or smoke test, where pre-trained weights would not help any task."""
+    if synthetic_data_only(ctx):
+        return True
+    if not any(ctx.qualname(c.func) in RANDOM_CALLS for c in ctx.calls):
+        return False
+    reads = [c for c in ctx.calls if DATA_CALL.search(call_name(c) or "")]
+    return bool(reads) and all(_synthetic_dataset(ctx, c) for c in reads)
+
+
 # The dataset a family of published weights was trained on, as code names it (a path, a dataset
 # id, a dataset class). Tiny/Mini-ImageNet, Imagenette and Imagewoof are other datasets.
 WEIGHTS_DATASETS = {
@@ -416,7 +445,7 @@ def _how_trained(ctx: PythonContext, evidence: ast.Call) -> str:
 
 @detector("GL301")
 def training_from_scratch(ctx: PythonContext) -> None:
-    if synthetic_data_only(ctx) or self_supervised_objective(ctx):
+    if random_data_only(ctx) or self_supervised_objective(ctx):
         return
     for call, library, name, how in scratch_builds(ctx):
         evidence = _training_call(ctx, call, library, name)

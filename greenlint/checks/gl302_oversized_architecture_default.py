@@ -9,7 +9,7 @@ from typing import Any, Iterator, NamedTuple
 from . import detector
 from ..frontends.python import PythonContext, arg, call_name, dotted, kwarg
 from .config_training import TRAINING_KEYS, document_keys, norm_key
-from .training_flow import file_trains, loads_checkpoint
+from .training_flow import LOAD_CALLS, file_trains, loads_checkpoint
 
 
 class SizeDefault(NamedTuple):
@@ -157,6 +157,57 @@ def _estimate(kind: str, value: int, other: int | None, impact: dict[str, Any]) 
             f"with it (about 6 FLOPs per parameter per token)")
 
 
+_SAVES = {"save", "save_checkpoint", "save_weights", "save_pretrained", "save_model", "save_state_dict"}
+_CONDITIONS = (ast.If, ast.IfExp, ast.Try)
+
+
+def _saved_paths(ctx: PythonContext) -> dict[str, int]:
+    """{path expression: first line} where the file writes weights: `torch.save(state, path)`,
+    `model.save_weights(path)`, `model.save_pretrained(path)`."""
+    paths: dict[str, int] = {}
+    for call in ctx.calls:
+        if call_name(call) in _SAVES:
+            args = call.args[1:] if ctx.qualname(call.func) == "torch.save" else call.args[:1]
+            for node in list(args) + [k.value for k in call.keywords if k.arg in ("f", "filepath", "save_directory")]:
+                key = ast.dump(node)
+                paths[key] = min(paths.get(key, call.lineno), call.lineno)
+    return paths
+
+
+def _load_path(call: ast.Call) -> ast.AST | None:
+    """What a load reads: `torch.load(p)` -> p, `m.load_state_dict(torch.load(p))` -> p."""
+    first = call.args[0] if call.args else None
+    if isinstance(first, ast.Call) and call_name(first) in ("load", "load_file", "load_checkpoint"):
+        return _load_path(first)
+    return first
+
+
+def _reads_back_own_save(call: ast.Call, saved: dict[str, int]) -> bool:
+    path = _load_path(call)
+    line = saved.get(ast.dump(path)) if path is not None else None
+    return line is not None and line < call.lineno
+
+
+def _starts_from_checkpoint(ctx: PythonContext) -> bool:
+    """The sizes come from a checkpoint loaded unconditionally. A load that reads back, after
+    the file has saved it, what its own training wrote (`torch.save(model.state_dict(), path)`
+    in the loop, then `model.load_state_dict(torch.load(path))` to test the best epoch) is the
+    trained result, not a starting point."""
+    if not loads_checkpoint(ctx):
+        return False
+    saved = _saved_paths(ctx)
+    for call in ctx.calls:
+        if call_name(call) in LOAD_CALLS or ctx.qualname(call.func) == "torch.load":
+            if any(isinstance(a, _CONDITIONS) for a in ctx.ancestors(call)):
+                continue
+            parent = ctx.parent(call)
+            if isinstance(parent, ast.Call) and call_name(parent) in LOAD_CALLS:
+                continue  # `torch.load` inside `load_state_dict(...)`: judged with its outer call
+            if not _reads_back_own_save(call, saved):
+                return True
+    return False
+
+
 @detector("GL302")
 def oversized_architecture_default(ctx: PythonContext) -> None:
     limits = _thresholds(ctx)
@@ -165,7 +216,7 @@ def oversized_architecture_default(ctx: PythonContext) -> None:
     if not candidates:
         return
     trained = file_trains(ctx)
-    if trained is None or loads_checkpoint(ctx):
+    if trained is None or _starts_from_checkpoint(ctx):
         return
     for default in candidates:
         dimension = _dimension(default, limits)
@@ -194,6 +245,11 @@ _WIDTH_KEYS = {"hiddensize", "dmodel", "nembd", "embeddim", "hiddendim", "width"
 _CHECKPOINT_KEYS = {"pretrained", "frompretrained", "modelnameorpath", "checkpoint", "initfrom", "resumefrom",
                     "resumefromcheckpoint", "pretrainedmodelnameorpath", "loadfrom", "ckptpath", "pretrainedpath",
                     "basemodel", "modelid", "initcheckpoint", "restorefrom"}
+# Keys that name a checkpoint path only when they hold one (Megatron-LM and GPT-NeoX `load`,
+# NeMo `restore_from_path` / `init_from_nemo_model`, Lightning `ckpt_path`): a string path.
+_CHECKPOINT_PATH_KEYS = {"load", "loaddir", "loadpath", "pretrainedcheckpoint", "restorefrompath",
+                         "initfromnemomodel", "initfrompretrainedmodel", "initfromptlckpt", "finetunefrom",
+                         "checkpointpath", "loadcheckpoint", "loadcheckpointpath"}
 # Files that describe a published architecture (Hugging Face config.json and the like).
 _ARCHITECTURE_MARKERS = {"architectures", "transformersversion", "nameorpath", "modeltype"}
 _NO_CHECKPOINT = (None, False, "", "null", "none", "None", "scratch")
@@ -209,8 +265,9 @@ def _trains_from_scratch(doc: Any) -> bool:
     if keys & _ARCHITECTURE_MARKERS or not keys & TRAINING_KEYS:
         return False
     for p, node in doc.walk():
-        if p and isinstance(p[-1], str) and norm_key(p[-1]) in _CHECKPOINT_KEYS:
-            if node.is_scalar and node.value not in _NO_CHECKPOINT:
+        if p and isinstance(p[-1], str) and node.is_scalar and node.value not in _NO_CHECKPOINT:
+            key = norm_key(p[-1])
+            if key in _CHECKPOINT_KEYS or key in _CHECKPOINT_PATH_KEYS and isinstance(node.value, str):
                 return False  # fine-tuning or resuming: the architecture comes with the weights
     return True
 

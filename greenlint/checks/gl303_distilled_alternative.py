@@ -314,19 +314,53 @@ def runs_on_fixed_inputs(ctx: PythonContext, tainted: set[str]) -> bool:
     return bool(uses) and all(_fixed(ctx, a) for c in uses for a in list(c.args) + list(c.keywords))
 
 
+# Methods that return the model itself (moved, cast or switched mode), not something it computed.
+_SAME_MODEL = {"to", "cuda", "cpu", "half", "float", "bfloat16", "double", "eval", "train", "requires_grad_",
+               "share_memory", "to_empty"}
+
+
+def _model_outputs(ctx: PythonContext, tainted: set[str]) -> set[str]:
+    """Names bound only to what the model computed: `x = model.encode(texts)`, `out = model(batch)`,
+    `y = pipe(text)`. They hold features or predictions, not the model."""
+    bound: dict[str, list[bool]] = {}
+    for node in ctx.nodes_of(ast.Assign):
+        value = node.value  # type: ignore[attr-defined]
+        output = isinstance(value, ast.Call) and (
+            (dotted(value.func) or "") in tainted
+            or isinstance(value.func, ast.Attribute) and value.func.attr not in _SAME_MODEL
+            and (dotted(value.func.value) or "") in tainted)
+        for target in node.targets:  # type: ignore[attr-defined]
+            for sub in ast.walk(target):
+                if isinstance(sub, ast.Name):
+                    bound.setdefault(sub.id, []).append(bool(output))
+    return {name for name, outputs in bound.items() if all(outputs)}
+
+
 def _trained(ctx: PythonContext, tainted: set[str]) -> bool:
     if not tainted:
         return False
     if training_evidence(ctx, tainted) is not None:
         return True
-    # Handed to a training helper we cannot see into (`train(model, ...)`, `finetune(...)`).
+    # Handed to a training helper we cannot see into (`train(model, ...)`, `finetune(...)`). The
+    # features or predictions the model computed are data: `clf.fit(model.encode(x), y)` trains
+    # the classifier, not the encoder.
+    holders = tainted - _model_outputs(ctx, tainted)
     for other in ctx.calls:
         name = call_name(other).lower()
         if any(w in name for w in ("train", "fit", "finetune", "fine_tune")) and any(
-            refs(a) & tainted for a in list(other.args) + [k.value for k in other.keywords]
+            _mentions_model(a, holders) for a in list(other.args) + [k.value for k in other.keywords]
         ):
             return True
     return False
+
+
+def _mentions_model(node: ast.AST, holders: set[str]) -> bool:
+    """`node` passes the model on: it names a holder, and not only as the receiver of a call
+    that computes something (`model.encode(x)` is data)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr not in _SAME_MODEL \
+            and (dotted(node.func.value) or "") in holders:
+        return any(_mentions_model(a, holders) for a in list(node.args) + [k.value for k in node.keywords])
+    return bool(refs(node) & holders)
 
 
 def _suited_rows(model: str, non_english: bool) -> list[dict[str, str]]:
@@ -334,15 +368,35 @@ def _suited_rows(model: str, non_english: bool) -> list[dict[str, str]]:
     return [r for r in rows if not _english_only(r)] if non_english else rows
 
 
-def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST, str, str, bool, set[str]]]:
-    """(node, model id, how, trained in the file, names holding the model) per inference load."""
+# Calls that run a loaded model on inputs.
+_INFERENCE_METHODS = {"encode", "generate", "predict", "transcribe", "embed_documents", "embed_query", "forward"}
+
+
+def _run_here(ctx: PythonContext, call: ast.Call, how: str) -> bool:
+    """This load's own model is run on inputs: a pipeline (built to predict), a model put in
+    eval mode or called under no_grad, or one called directly or through `encode`/`generate`."""
+    if how == "pipeline" or _runs_for_inference(ctx, call):
+        return True
+    keys, _ = binding_key(ctx, call)
+    for other in ctx.calls:
+        func = other.func
+        if (dotted(func) or "") in keys or isinstance(func, ast.Attribute) and func.attr in _INFERENCE_METHODS \
+                and (dotted(func.value) or "") in keys:
+            return True
+    return False
+
+
+def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST, str, str, bool, bool, set[str]]]:
+    """(node, model id, how, trained in the file, run for inference here, names holding the model)
+    per inference load."""
     checked = []
     for node, call, model, how in inference_loads(ctx):
         if not _suited_rows(model, non_english) or in_test_code(ctx, call):
             continue
         keys, _ = binding_key(ctx, call)
         tainted = flow(ctx).taint(keys) if keys else set()
-        checked.append((node, model, how, _trained(ctx, tainted), tainted))
+        trains = _trained(ctx, tainted)
+        checked.append((node, model, how, trains, not trains and _run_here(ctx, call, how), tainted))
     return checked
 
 
@@ -350,11 +404,14 @@ def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST,
 def distilled_alternative(ctx: PythonContext) -> None:
     non_english = _transcribes_non_english(ctx)
     checked = _checked_loads(ctx, non_english)
-    trained_ids = {normalize_model_id(model) for _, model, _, trains, _ in checked if trains}
+    # Another load of a checkpoint the file fine-tunes is left alone (it may be the same model
+    # seen through code we cannot follow), unless that load is itself run for inference: a fresh
+    # copy of the published weights used to predict (the baseline before fine-tuning).
+    trained_ids = {normalize_model_id(model) for _, model, _, trains, _, _ in checked if trains}
     reported: set[str] = set()
-    for node, model, how, trains, tainted in checked:
+    for node, model, how, trains, run_here, tainted in checked:
         key = normalize_model_id(model)
-        if trains or key in trained_ids or key in reported:
+        if trains or key in trained_ids and not run_here or key in reported:
             continue  # one finding per checkpoint and file
         reported.add(key)
         message, impact = alternative_message(model, _suited_rows(model, non_english))
