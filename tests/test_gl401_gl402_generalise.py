@@ -193,3 +193,27 @@ def test_eks_update_kubeconfig_addresses_an_existing_cluster(tmp_path):
               - run: aws eks create-cluster --region us-east-1 --name c
         '''
     assert lines(tmp_path, ".github/workflows/d.yml", flow, "GL401") == [6]
+
+
+# ---------------------------------------------------------------- one placement, one finding
+
+def test_zone_of_a_region_already_reported_is_not_reported_again(tmp_path):
+    tfvars = '''\
+        machine = "n1-standard-8"
+        region  = "us-east1"
+        zone    = "us-east1-b"
+        '''
+    assert lines(tmp_path, "a.tfvars", tfvars, "GL401") == [2]
+
+
+def test_zone_alone_or_of_another_region_is_reported(tmp_path):
+    assert lines(tmp_path, "a.tfvars", 'zone = "us-east1-b"\n', "GL401") == [1]
+    both = '''\
+        variable "region" {
+          default = "us-east1"
+        }
+        variable "zone" {
+          default = "us-central1-a"
+        }
+        '''
+    assert lines(tmp_path, "vars.tf", both, "GL401") == [2, 5]

@@ -214,6 +214,8 @@ class _ConfigScan:
         self.overrides = ctx.request.carbon or None
         self.file_hint = file_provider(ctx.text)
         self.words = _data_words(self.options)
+        self.regions: set[str] = set()
+        self.zones: list[tuple] = []
 
     def document(self, doc) -> None:
         if _describes_data(doc):
@@ -243,8 +245,20 @@ class _ConfigScan:
         if region is None or (location and region.provider not in ("azure", "gcp")):
             return  # `location: us-east-1` is not how AWS spells a region
         result = region_finding(region, self.options, self.overrides)
-        if result is not None:
-            self.ctx.report("GL401", node, result[0], result[1])
+        if result is None:
+            return
+        if nkey in _ZONE_KEYS:
+            self.zones.append((region.spec, node, result))  # reported at the end, unless its region is
+            return
+        self.regions.add(region.spec)
+        self.ctx.report("GL401", node, result[0], result[1])
+
+    def finish(self) -> None:
+        """One placement, one finding: a zone (`zone = "us-west4-b"`, `availability_zone`) of a region
+        the file already reports under a region or location key places the same compute."""
+        for spec, node, result in self.zones:
+            if spec not in self.regions:
+                self.ctx.report("GL401", node, result[0], result[1])
 
 
 @detector("GL401", "config")
@@ -254,6 +268,7 @@ def carbon_intensive_region_config(ctx) -> None:
     scan = _ConfigScan(ctx)
     for doc in ctx.documents:
         scan.document(doc)
+    scan.finish()
     shell_regions(ctx, _script_variable_reporter(ctx) if ctx.kind == "shell" else lambda name, cloud: None)
 
 
