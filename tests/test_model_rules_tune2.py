@@ -198,3 +198,27 @@ def test_gl303_constant_id_in_a_notebook_called_on_a_sample(tmp_path):
     path.write_text(json.dumps(nb), encoding="utf-8")
     found = cli(path, "GL303")
     assert len(found) == 1 and "distilbert-base-cased" in found[0]["message"]
+
+
+def test_gl301_build_in_a_branch_the_default_name_never_takes():
+    found = lint("""
+        import argparse
+        import torch
+        import torchvision.models as models
+        p = argparse.ArgumentParser()
+        p.add_argument("--arch", default="resnet18")
+        args = p.parse_args()
+        loader = torch.utils.data.DataLoader(folder_of(args), batch_size=8)
+        if args.arch.startswith("wide"):
+            model = models.__dict__[args.arch](width_per_group=128)
+        elif args.arch in ("alexnet", "vgg11"):
+            model = models.__dict__[args.arch](dropout=0.2)
+        else:
+            model = models.__dict__[args.arch]()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for x, y in loader:
+            torch.nn.functional.cross_entropy(model(x), y).backward()
+            opt.step()
+    """, "GL301")
+    assert [f.line for f in found] == [14]
+

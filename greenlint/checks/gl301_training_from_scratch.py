@@ -106,7 +106,42 @@ def _torchvision_by_name(ctx: PythonContext, call: ast.Call) -> tuple[str, ast.C
     if name_node is None:
         return None
     name = value_of(ctx, name_node)
-    return (name, call) if isinstance(name, str) else None
+    if not isinstance(name, str) or _branch_excludes(ctx, call, name_node, name):
+        return None
+    return name, call
+
+
+def _name_test(ctx: PythonContext, test: ast.AST, name_node: ast.AST, name: str) -> bool | None:
+    """What `if arch.startswith("resnext")` / `arch == "vgg16"` / `arch in (...)` gives for the
+    resolved name, or None when the test is about something else."""
+    key = ast.dump(name_node)
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr in ("startswith", "endswith") \
+            and ast.dump(test.func.value) == key and len(test.args) == 1:
+        affix = value_of(ctx, test.args[0])
+        if isinstance(affix, (str, tuple)):
+            return name.startswith(affix) if test.func.attr == "startswith" else name.endswith(affix)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and ast.dump(test.left) == key:
+        other = value_of(ctx, test.comparators[0])
+        op = test.ops[0]
+        if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(other, str):
+            return (name == other) == isinstance(op, ast.Eq)
+        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(other, (tuple, list, set)):
+            return (name in other) == isinstance(op, ast.In)
+    return None
+
+
+def _branch_excludes(ctx: PythonContext, call: ast.Call, name_node: ast.AST, name: str) -> bool:
+    """The build sits in a branch that never runs for the resolved name: `elif
+    args.arch.startswith("resnext"): models.__dict__[args.arch](...)` with the default "resnet18"."""
+    child: ast.AST = call
+    for ancestor in ctx.ancestors(call):
+        if isinstance(ancestor, ast.If):
+            outcome = _name_test(ctx, ancestor.test, name_node, name)
+            in_body = any(child is s for s in ancestor.body)
+            if outcome is not None and outcome != in_body and (in_body or any(child is s for s in ancestor.orelse)):
+                return True
+        child = ancestor
+    return False
 
 
 def _loads_weights(ctx: PythonContext, call: ast.Call, new: str, legacy: str) -> bool:
