@@ -172,17 +172,21 @@ def _lint_python_text(request: LintRequest, text: str, triggered: dict, settings
 def _parse_with_ipython_syntax(text: str):
     """A script exported from a notebook (nbconvert's `# In[1]:`, jupytext's `# %%`) keeps its
     IPython lines: `%matplotlib inline`, `!pip install ...`. Read them as a notebook cell's are,
-    replaced by placeholders of the same length, so positions hold. None if it still fails."""
+    replaced by placeholders of the same length, so positions hold. A Python 2 script's `print x`
+    statements are read as calls (frontends/python2.py). None if it still fails."""
     from .frontends.notebook import _transform
     from .frontends.python import parse
+    from .frontends.python2 import as_python3
 
     lines = text.splitlines(keepends=True)
-    if not any(line.lstrip()[:1] in ("%", "!") for line in lines):
-        return None  # no IPython syntax: the error is the script's own
-    try:
-        return parse("".join(_transform(lines)))
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None
+    if any(line.lstrip()[:1] in ("%", "!") for line in lines):
+        text = "".join(_transform(lines))
+    for candidate in (text, as_python3(text)):
+        try:
+            return parse(candidate) if candidate is not None else None
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            continue
+    return None
 
 
 def _suppressed(ctx: BaseContext, text: str, python: bool, settings: Settings) -> list[Finding]:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import json
 
+import ast
+import textwrap
+
 from test_cli import run, write
+
+
+def context(source: str):
+    from greenlint.frontends.base import LintRequest
+    from greenlint.frontends.python import PythonContext, parse
+
+    text = textwrap.dedent(source)
+    return PythonContext(LintRequest("example.py", "python", {}, {}), text, parse(text))
 
 
 def notebook(*cells: str) -> str:
@@ -71,14 +82,7 @@ def test_assignment_earlier_in_the_block_holding_the_use(tmp_path):
 
 def value_at_call(source: str, call_line: int):
     """`PythonContext.literal` of the first keyword argument of the call on `call_line`."""
-    import ast
-    import textwrap
-
-    from greenlint.frontends.base import LintRequest
-    from greenlint.frontends.python import PythonContext, parse
-
-    text = textwrap.dedent(source)
-    ctx = PythonContext(LintRequest("example.py", "python", {}, {}), text, parse(text))
+    ctx = context(source)
     call = next(n for n in ctx.calls if n.lineno == call_line)
     return ctx.literal(call.keywords[0].value)
 
@@ -189,3 +193,59 @@ def test_containers_merges_and_generated_sequences():
     from greenlint.frontends.python import UNKNOWN
 
     assert value_at_call(source, 10) is UNKNOWN
+
+
+def test_numpy_arithmetic_is_element_wise_and_list_arithmetic_is_not():
+    from greenlint.frontends.python import UNKNOWN
+
+    source = """\
+        import numpy as np
+        fit(a=10.0 ** np.arange(-2, 2))
+        fit(a=np.array([1, 2, 3]) * 2)
+        fit(a=[1, 2] * 2)
+        fit(a=np.arange(3) + np.arange(3))
+        fit(a=np.arange(3) + np.arange(4))
+        fit(a=2 ** 1000)
+        fit(a=1 / 0)
+        """
+    assert value_at_call(source, 2) == [0.01, 0.1, 1.0, 10.0]
+    assert value_at_call(source, 3) == [2, 4, 6]
+    assert value_at_call(source, 4) is UNKNOWN  # a list's `*` repeats it: not a count a rule may assume
+    assert value_at_call(source, 5) == [0, 2, 4]
+    assert value_at_call(source, 6) is UNKNOWN  # shapes that do not broadcast
+    assert value_at_call(source, 7) is UNKNOWN  # too large to be worth computing
+    assert value_at_call(source, 8) is UNKNOWN
+
+
+def test_unpacking_chained_targets_and_a_use_inside_the_assigned_value():
+    source = """\
+        epochs, batch = 30, 64
+        fit(a=epochs)
+        steps = rounds = 12
+        fit(a=rounds)
+        loader = 40
+        loader, model = prepare(
+            loader, model)
+        """
+    assert value_at_call(source, 2) == 30
+    assert value_at_call(source, 4) == 12
+    tree = ast.parse(textwrap.dedent(source))
+    from greenlint.frontends.bindings import reaching
+
+    # the `loader` argument on line 7 is read before line 6 rebinds it: it is still 40
+    assert ast.literal_eval(reaching(tree.body, "loader", 7, None)) == 40
+    assert reaching(tree.body, "loader", 8, None) is None  # after it: bound to an opaque call
+
+
+def test_a_closure_reads_the_enclosing_functions_binding():
+    source = """\
+        def main():
+            epochs = 25
+            def run():
+                fit(a=epochs)
+            run()
+        """
+    ctx = context(source)
+    use = next(n for n in ast.walk(ctx.tree) if isinstance(n, ast.Name) and n.id == "epochs" and isinstance(n.ctx, ast.Load))
+    assert [ast.literal_eval(v) for v in ctx.bound_values(use)] == [25]
+    assert ast.literal_eval(ctx.expression_of(use)) == 25  # the enclosing function's only binding

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from .notebook_ipython import cell_magic, comment_placeholder, dedent, parse_error, strip_prompts, transform
 from .notebook_shell import is_shell_magic, shell_cell_commands, shell_commands
+from .python2 import as_python3
 
 __all__ = ["Location", "Notebook", "NotebookError", "PythonUnit", "read_notebook"]
 
@@ -255,6 +256,11 @@ class _CellReader:
             alt = transform(lines, first_magic=magic, keep_timed=False)
             if parse_error(alt) is None:
                 out, error = alt, None
+        if error is not None:  # a Python 2 notebook: `print x` read as `print(x)`, lines kept
+            alt = as_python3("".join(line + "\n" for line in out))
+            respelled = alt[:-1].split("\n") if alt is not None else None
+            if respelled is not None and len(respelled) == len(out) and parse_error(respelled) is None:
+                out, error = respelled, None
         self.python_cells += 1
         if error is not None:
             lineno, offset, msg = error
@@ -283,7 +289,8 @@ def _is_python(nb: dict) -> bool:
         return True
     info = meta.get("language_info")
     if isinstance(info, dict) and isinstance(info.get("name"), str):
-        return info["name"].lower() in ("python", "python3", "ipython", "ipython3")
+        # sparkmagic's PySpark kernels name the language `pyspark` / `pyspark3`: Python
+        return info["name"].lower() in ("python", "python3", "ipython", "ipython3", "pyspark", "pyspark3")
     spec = meta.get("kernelspec")
     if isinstance(spec, dict) and isinstance(spec.get("language"), str):
         return spec["language"].lower() in ("python", "python3", "ipython", "ipython3")

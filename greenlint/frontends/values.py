@@ -165,8 +165,11 @@ class ValueModel:
         if isinstance(node.op, ast.BitOr) and isinstance(left, dict) and isinstance(right, dict):
             return {**left, **right}  # `defaults | overrides`
         op = _ARITHMETIC.get(type(node.op))
-        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
-        return op(left, right) if op is not None and numbers else UNKNOWN
+        if op is None:
+            return UNKNOWN
+        if isinstance(left, NumpyArray) or isinstance(right, NumpyArray):
+            return _broadcast(op, left, right)  # `10.0 ** np.arange(-2, 3)`: element-wise, as numpy does
+        return _arithmetic(op, left, right)
 
     def _sequence_value(self, node: ast.List | ast.Tuple | ast.Set, scope: ast.AST | None, depth: int) -> Any:
         values = [self.literal(e, scope, depth) for e in node.elts]
@@ -232,16 +235,20 @@ class ValueModel:
     def binding_value(self, node: ast.Name, scope: ast.AST | None = None) -> ast.AST | None:
         """The expression bound to `node`'s name where it is used, or None when the code does not
         show it: the binding that reaches the use in its scope (function or module) or, for a name
-        the function neither binds nor receives, the module's only binding of it."""
+        the function neither binds nor receives, the only binding of the nearest enclosing scope
+        that binds it (a closure's function, then the module): it may run at any time, so only a
+        single binding is certain."""
         if scope is None:
             scope = self.enclosing_function(node) or self.tree
         if node.id in bindings(scope):
             return self.reaching_assignment(node, scope)
-        if scope is self.tree or is_parameter(scope, node.id):
-            return None
-        entries = bindings(self.tree).get(node.id) or []
-        value = entries[0][1] if len(entries) == 1 else None
-        return value if isinstance(value, ast.expr) and not is_opaque(value) else None
+        while scope is not self.tree and not is_parameter(scope, node.id):
+            scope = self.enclosing_function(scope) or self.tree
+            entries = bindings(scope).get(node.id)
+            if entries:
+                value = entries[0][1] if len(entries) == 1 else None
+                return value if isinstance(value, ast.expr) and not is_opaque(value) else None
+        return None
 
     def expression_of(self, node: ast.AST | None, scope: ast.AST | None = None) -> ast.AST | None:
         """What `node` stands for: a name is followed through its bindings (a chain of at most 8);
@@ -371,6 +378,45 @@ _NO_PARAM = object()
 MAX_SEQUENCE = 100_000  # a longer range is not enumerated
 
 
+class NumpyArray(list):
+    """The values of a numpy array the code spells out (`np.arange`, `np.linspace`, `np.logspace`,
+    `np.array([...])`): arithmetic with it is element-wise, where a list's `*` repeats it."""
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _arithmetic(op: Any, left: Any, right: Any) -> Any:
+    if not (_is_number(left) and _is_number(right)):
+        return UNKNOWN
+    try:
+        return op(left, right)
+    except (ArithmeticError, ValueError):
+        return UNKNOWN
+
+
+def _broadcast(op: Any, left: Any, right: Any) -> Any:
+    lefts = left if isinstance(left, NumpyArray) else None
+    rights = right if isinstance(right, NumpyArray) else None
+    if lefts is not None and rights is not None and len(lefts) != len(rights):
+        return UNKNOWN
+    size = len(lefts if lefts is not None else rights)  # type: ignore[arg-type]
+    pairs = zip(lefts if lefts is not None else [left] * size, rights if rights is not None else [right] * size)
+    values = NumpyArray(_arithmetic(op, a, b) for a, b in pairs)
+    return UNKNOWN if any(v is UNKNOWN for v in values) else values
+
+
+def _power(base: Any, exponent: Any) -> Any:
+    if abs(exponent) > 64:  # a huge exact power would cost time for no count a rule reports
+        raise ValueError("exponent too large")
+    return base ** exponent
+
+
+def _array(values: Any) -> Any:
+    return NumpyArray(values) if isinstance(values, (list, tuple)) and all(_is_number(v) for v in values) else UNKNOWN
+
+
 def _range(*bounds: int) -> list[int] | Unknown:
     if not bounds or len(bounds) > 3 or not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
         return UNKNOWN
@@ -383,28 +429,29 @@ def _arange(*bounds: float) -> list[float] | Unknown:
         return UNKNOWN
     start, stop, step = (0, bounds[0], 1) if len(bounds) == 1 else (*bounds, 1)[:3]
     count = max(0, math.ceil((stop - start) / step))
-    return [start + i * step for i in range(count)] if count <= MAX_SEQUENCE else UNKNOWN
+    return NumpyArray(start + i * step for i in range(count)) if count <= MAX_SEQUENCE else UNKNOWN
 
 
 def _linspace(start: float, stop: float, num: int = 50) -> list[float] | Unknown:
     if not isinstance(num, int) or not 0 <= num <= MAX_SEQUENCE:
         return UNKNOWN
-    return [start + (stop - start) * i / (num - 1) for i in range(num)] if num > 1 else [start][:num]
+    return NumpyArray([start + (stop - start) * i / (num - 1) for i in range(num)] if num > 1 else [start][:num])
 
 
 def _logspace(start: float, stop: float, num: int = 50) -> list[float] | Unknown:
     points = _linspace(start, stop, num)
-    return UNKNOWN if points is UNKNOWN else [10.0 ** p for p in points]
+    return UNKNOWN if points is UNKNOWN else NumpyArray(10.0 ** p for p in points)
 
 
 def _length(value: Any) -> int | Unknown:
     return len(value) if isinstance(value, (list, tuple, dict, set, str)) else UNKNOWN
 
 
-_ARITHMETIC = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b}
+_ARITHMETIC = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+               ast.Div: lambda a, b: a / b, ast.Pow: _power}
 _SEQUENCE_MAKERS = {
     "range": _range, "len": _length,
-    "numpy.arange": _arange, "numpy.linspace": _linspace, "numpy.logspace": _logspace,
+    "numpy.arange": _arange, "numpy.linspace": _linspace, "numpy.logspace": _logspace, "numpy.array": _array,
 }
 _LITERAL_HANDLERS = {
     ast.Attribute: ValueModel._attribute_value, ast.BinOp: ValueModel._binop_value,

@@ -1,0 +1,100 @@
+"""Python 2 statements read as their Python 3 spelling, so an old tutorial script or notebook is
+checked instead of becoming one GL000: `print x` as `print(x)`, `exec code` as `exec(code)` and
+`except E, e:` as `except E as e:`. Line numbers never change and code before the rewritten
+word keeps its columns. Anything else that only Python 2 accepts (backticks, `<>`, `0777`,
+`print >>f, x`) leaves the file unparsed, and the GL000 stands.
+"""
+from __future__ import annotations
+
+import io
+import tokenize
+
+_STATEMENT_WORDS = ("print", "exec")
+_SKIP = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
+
+
+def as_python3(text: str) -> str | None:
+    """The text with its Python 2 statements respelled; None when there is none to respell or
+    the text does not even tokenize."""
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type not in _SKIP]
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    edits: list[tuple[tuple[int, int], tuple[int, int], str]] = []  # (start, end, replacement)
+    statement_start = True
+    for i, token in enumerate(tokens):
+        if statement_start and token.type == tokenize.NAME:
+            edits += _statement_edits(tokens, i)
+        statement_start = token.type == tokenize.NEWLINE or token.string in (";", ":") and _ends_header(tokens, i)
+    if not edits:
+        return None
+    lines = text.splitlines(keepends=True)
+    for (srow, scol), (erow, ecol), new in sorted(edits, reverse=True):
+        line = lines[srow - 1]
+        lines[srow - 1] = line[:scol] + new + line[ecol:] if srow == erow else line
+    return "".join(lines)
+
+
+def _ends_header(tokens: list[tokenize.TokenInfo], i: int) -> bool:
+    """`;` always ends a statement; `:` does when a simple statement follows on the same line
+    (`if x: print y`), which is the only place a statement can start after it."""
+    if tokens[i].string == ";":
+        return True
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    return nxt is not None and nxt.type != tokenize.NEWLINE and _depth_before(tokens, i) == 0
+
+
+def _depth_before(tokens: list[tokenize.TokenInfo], i: int) -> int:
+    depth = 0
+    for token in reversed(tokens[:i]):
+        if token.type == tokenize.NEWLINE:
+            break
+        depth += {")": 1, "]": 1, "}": 1, "(": -1, "[": -1, "{": -1}.get(token.string, 0)
+    return max(0, -depth)
+
+
+def _statement_edits(tokens: list[tokenize.TokenInfo], i: int) -> list:
+    word = tokens[i]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is None:
+        return []
+    if word.string == "except":
+        return _except_edits(tokens, i)
+    if word.string not in _STATEMENT_WORDS or nxt.string in ("(", "=", ".", ",", ")", ">>") \
+            or nxt.type == tokenize.OP and nxt.string not in ("-", "+", "~", "[", "{", ";"):
+        return []  # already a call (or a name used as one), or `print >>f`: left as is
+    if nxt.type in (tokenize.NEWLINE, tokenize.ENDMARKER) or nxt.string == ";":  # a bare `print`
+        return [(word.end, word.end, "()")]
+    end = _statement_end(tokens, i + 1)
+    if end is None:
+        return []
+    close = (end.start, end.start, ")")
+    if nxt.start == (word.end[0], word.end[1] + 1):  # `print x`: the space becomes the bracket
+        return [(word.end, nxt.start, "("), close]
+    return [(word.end, word.end, "("), close]
+
+
+def _statement_end(tokens: list[tokenize.TokenInfo], i: int) -> tokenize.TokenInfo | None:
+    """Where the statement starting before `tokens[i]` ends: the end of the last token before its
+    NEWLINE or `;` at bracket depth 0 (returned as a zero-width token at that position)."""
+    depth, last = 0, None
+    for token in tokens[i:]:
+        if depth == 0 and (token.type in (tokenize.NEWLINE, tokenize.ENDMARKER) or token.string == ";"):
+            return last and token._replace(start=last.end)
+        depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(token.string, 0)
+        last = token
+    return None
+
+
+def _except_edits(tokens: list[tokenize.TokenInfo], i: int) -> list:
+    """`except E, e:` (Python 2's binding of the exception) as `except E as e:`."""
+    depth = 0
+    for j in range(i + 1, len(tokens)):
+        token = tokens[j]
+        if token.string == ":" and depth == 0 or token.type == tokenize.NEWLINE:
+            return []
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(token.string, 0)
+        if token.string == "," and depth == 0 and j + 2 < len(tokens) and tokens[j + 1].type == tokenize.NAME \
+                and tokens[j + 2].string == ":":
+            return [(token.start, token.end, " as")]
+    return []
