@@ -34,7 +34,9 @@ def test_each_repository_has_one_split_and_both_splits_are_used():
         splits.setdefault(e["repo"], set()).add(e["split"])
     assert all(len(s) == 1 for s in splits.values())
     halves = [sum(1 for s in splits.values() if split in s) for split in ("tune", "held-out")]
-    assert len(splits) >= 40 and min(halves) >= len(splits) // 3, halves
+    # the first round alternated new repositories between the halves; later rounds (merge.py
+    # --split tune) only feed tuning, so the held-out half stays the one measured before
+    assert len(splits) >= 40 and min(halves) >= 20, halves
 
 
 def write_case(tmp_path: Path) -> tuple[Path, Path]:

@@ -6,7 +6,9 @@ Each labeller covered one family of rules in repositories of their own choosing 
 the entries of labels.py's format without `split`. A repository keeps the split it already
 has in labels.yaml; new repositories of one part file are sorted by name and alternate
 between `tune` and `held-out`, starting with whichever split has fewer repositories, so every
-family has repositories in both halves. Entries for a file already in labels.yaml replace it.
+family has repositories in both halves; `--split tune` puts every new repository in one half
+instead (a later round of labels that only feeds tuning, so the held-out half stays as it was
+measured). Entries for a file already in labels.yaml replace it.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("parts", nargs="+", type=Path)
     parser.add_argument("--labels", type=Path, default=HERE / "labels.yaml")
+    parser.add_argument("--split", choices=SPLITS, help="the split of every new repository")
     args = parser.parse_args(argv)
 
     merged = yaml.safe_load(args.labels.read_text()) if args.labels.is_file() else []
@@ -37,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         counts = Counter(split_of.values())
         first = 0 if counts["tune"] <= counts["held-out"] else 1
         for i, repo in enumerate(fresh):
-            split_of[repo] = SPLITS[(first + i) % 2]
+            split_of[repo] = args.split or SPLITS[(first + i) % 2]
         replaced = {(e["repo"], e["path"]) for e in entries}
         merged = [e for e in merged if (e["repo"], e["path"]) not in replaced]
         for e in entries:
