@@ -330,7 +330,18 @@ def test_sklearn_estimators():
         g = MLPClassifier()
         h = GradientBoostingClassifier(n_estimators=20)
         i = GradientBoostingClassifier(n_estimators=500)
-    """) == [5, 7, 12]  # `a`: the default 100 rounds is not a choice anyone made: not reported
+    """) == [4, 5, 7, 12]  # `a`: the default 100 rounds, which nobody chose, is a note (below)
+
+
+def test_sklearn_default_rounds_are_a_note_also_inside_a_search():
+    source = """
+        from sklearn.ensemble import GradientBoostingClassifier
+        from sklearn.model_selection import GridSearchCV
+        search = GridSearchCV(GradientBoostingClassifier(), {"learning_rate": [0.2, 0.1, 0.05]}, cv=10)
+        chosen = GradientBoostingClassifier(n_estimators=300)
+    """
+    assert lines(source) == [4, 5]
+    assert [str(f.severity) for f in lint(source, "GL201")] == ["note", "warning"]
 
 
 def test_sklearn_estimator_tuned_by_a_grid_is_not_reported():

@@ -7,7 +7,7 @@ import ast
 import re
 from typing import Any
 
-from ...finding import Fix
+from ...finding import Fix, Severity
 from ...fixes import gl201 as fixes
 from ...frontends.python import UNKNOWN, PythonContext, call_name
 from .common import Callbacks, LGB_ES, XGB_ES, check_patience, check_rounds, library_instantiates, report_epochs
@@ -279,9 +279,6 @@ def check_sklearn(ctx: PythonContext, min_rounds: int) -> None:
         a = Args(ctx, call, scope)
         if a.opaque or call.args or grid_keys:
             continue
-        parent = ctx.parent(call)
-        if isinstance(parent, ast.Call) and call_name(parent).endswith(("SearchCV", "Search")):
-            continue
         if last.startswith("GradientBoosting"):
             _gradient_boosting(ctx, call, a, scope, min_rounds)
         elif last.startswith("HistGradientBoosting"):
@@ -294,16 +291,17 @@ def _gradient_boosting(ctx: PythonContext, call: ast.Call, a: Args, scope: ast.A
     if a.sets("n_iter_no_change"):
         return
     n_expr = a.get("n_estimators")
-    if n_expr is MISSING:
-        return  # the default 100 rounds is everywhere in tutorials: flag only a count someone chose
-    n = number_of(ctx, n_expr, scope)
+    n = 100 if n_expr is MISSING else number_of(ctx, n_expr, scope)  # scikit-learn's default
     if n is None or n < min_rounds:
         return
+    # the default 100 rounds is a note: nobody chose that budget, but it is still spent in full
+    chosen = n_expr is not MISSING
     ctx.report(
         "GL201", call.func,
-        f"trains {fmt(n)} boosting rounds and never checks a held-out score; set n_iter_no_change=10 "
-        f"(with validation_fraction=0.1) to stop once the validation score stops improving",
-        impact={"library": "sklearn", "rounds": int(n)},
+        f"trains {fmt(n)} boosting rounds{'' if chosen else ' (the default n_estimators)'} and never checks a "
+        f"held-out score; set n_iter_no_change=10 (with validation_fraction=0.1) to stop once the validation "
+        f"score stops improving",
+        impact={"library": "sklearn", "rounds": int(n)}, severity=None if chosen else Severity.NOTE,
     )
 
 
