@@ -198,3 +198,86 @@ def test_named_training_without_a_program_or_with_tests_is_quiet(tmp_path):
               - run: python -m pytest tests
         """
     assert lint(tmp_path, ".github/workflows/b.yml", src, "GL404") == []
+
+
+# ---------------------------------------------------------------------------------- GL403
+
+def test_boto3_create_endpoint_without_cleanup(tmp_path):
+    src = """
+        import boto3
+        sm = boto3.client("sagemaker")
+        sm.create_endpoint_config(EndpointConfigName="cfg", ProductionVariants=[
+            {"VariantName": "v", "ModelName": "m", "InitialInstanceCount": 1, "InstanceType": "ml.g5.xlarge"}])
+        sm.create_endpoint(EndpointName="ep", EndpointConfigName="cfg")
+        """
+    assert lint(tmp_path, "deploy.py", src, "GL403") == [6]
+
+
+def test_boto3_endpoint_deleted_or_serverless_is_quiet(tmp_path):
+    deleted = """
+        import boto3
+        sm = boto3.client("sagemaker")
+        sm.create_endpoint(EndpointName="ep", EndpointConfigName="cfg")
+        sm.delete_endpoint(EndpointName="ep")
+        """
+    serverless = """
+        import boto3
+        sm = boto3.client("sagemaker")
+        sm.create_endpoint_config(EndpointConfigName="cfg", ProductionVariants=[
+            {"VariantName": "v", "ModelName": "m", "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 2}}])
+        sm.create_endpoint(EndpointName="ep", EndpointConfigName="cfg")
+        """
+    gapic = """
+        import boto3
+        from google.cloud import aiplatform_v1
+        client = aiplatform_v1.EndpointServiceClient()
+        client.create_endpoint(parent="projects/p/locations/us-central1", endpoint={"display_name": "e"})
+        """
+    assert lint(tmp_path, "a.py", deleted, "GL403") == []
+    assert lint(tmp_path, "b.py", serverless, "GL403") == []
+    assert lint(tmp_path, "c.py", gapic, "GL403") == []
+
+
+def test_azure_online_deployment(tmp_path):
+    src = """
+        from azure.ai.ml import MLClient
+        from azure.ai.ml.entities import ManagedOnlineEndpoint, ManagedOnlineDeployment
+        ml_client = MLClient(cred, sub, rg, ws)
+        ml_client.online_endpoints.begin_create_or_update(ManagedOnlineEndpoint(name="e")).result()
+        dep = ManagedOnlineDeployment(name="blue", endpoint_name="e", model=model,
+                                      instance_type="Standard_DS3_v2", instance_count=2)
+        ml_client.online_deployments.begin_create_or_update(dep).result()
+        """
+    assert lint(tmp_path, "a.py", src, "GL403") == [6]
+    assert lint(tmp_path, "b.py", textwrap.dedent(src) + 'ml_client.online_endpoints.begin_delete(name="e")\n',
+                "GL403") == []
+
+
+def test_azure_v1_web_service(tmp_path):
+    src = """
+        from azureml.core import Workspace
+        from azureml.core.model import Model
+        from azureml.core.webservice import AciWebservice, LocalWebservice
+        ws = Workspace.from_config()
+        service = Model.deploy(ws, "svc", [model], inference_config, AciWebservice.deploy_configuration(cpu_cores=1))
+        local = Model.deploy(ws, "dev", [model], inference_config, LocalWebservice.deploy_configuration(port=8890))
+        """
+    assert lint(tmp_path, "a.py", src, "GL403") == [6]
+    assert lint(tmp_path, "b.py", textwrap.dedent(src) + "service.delete()\n", "GL403") == []
+
+
+def test_pyspark_kernel_notebook_local_cells_are_python(tmp_path):
+    cells = ["%%local\nimport sagemaker\nest = sagemaker.estimator.Estimator(image_uri=img, role=role)\n",
+             "%%local\npredictor = est.deploy(initial_instance_count=1, instance_type='ml.m5.xlarge')\n"]
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c}
+                    for c in cells],
+          "metadata": {"kernelspec": {"display_name": "PySpark", "language": "", "name": "pysparkkernel"},
+                       "language_info": {"name": "pyspark", "mimetype": "text/x-python"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "greenlint", str(path), "--format", "json", "--select", "GL403"],
+                         capture_output=True, text=True, cwd=tmp_path)
+    data = json.loads(out.stdout)
+    findings = data["findings"] if isinstance(data, dict) else data
+    assert [f.get("rule", f.get("code")) for f in findings] == ["GL403"]

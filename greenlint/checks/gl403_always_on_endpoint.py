@@ -1,7 +1,8 @@
 """GL403 always-on-endpoint: an inference endpoint that never scales to zero or is never removed.
 
 Config reader: KServe InferenceService `minReplicas` and Knative `min-scale` annotations.
-Python reader: SageMaker and Vertex AI `deploy()` calls in files that never clean them up.
+Python reader: SageMaker and Vertex AI `deploy()` calls, boto3 `create_endpoint` and Azure ML online
+deployments / web services in files that never clean them up.
 """
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def always_on_endpoint_config(ctx) -> None:
 # Python reader
 
 # Not `delete_endpoint_config`: removing a configuration leaves the endpoint built from it running.
-_CLEANUP_CALLS = {"delete_endpoint", "delete_predictor", "undeploy_all", "undeploy"}
+_CLEANUP_CALLS = {"delete_endpoint", "delete_predictor", "undeploy_all", "undeploy", "begin_delete"}
 # A project's own helper that tears resources down (`delete_project_resources(...)`, `cleanup_endpoints()`).
 _CLEANUP_HELPER = re.compile(r"(delete|cleanup|clean_up|teardown|tear_down|remove|destroy)_?\w*"
                              r"(endpoint|resource|predictor|deployment)s?$|^(cleanup|clean_up|teardown|tear_down)$", re.I)
@@ -87,14 +88,14 @@ _SAGEMAKER_HOW = ("delete it when done (`predictor.delete_endpoint()`), or deplo
 _VERTEX_HOW = "undeploy it when done (`endpoint.undeploy_all()` then `endpoint.delete()`)"
 
 
-def _cleans_up(ctx, vertex: bool) -> bool:
+def _cleans_up(ctx, delete_counts: bool) -> bool:
     """The file removes what it deploys somewhere (a helper function too), or autoscales it."""
     names = {c.func.attr for c in ctx.calls if isinstance(c.func, ast.Attribute)} | {
         c.func.id for c in ctx.calls if isinstance(c.func, ast.Name)}
     if names & _CLEANUP_CALLS or any(_CLEANUP_HELPER.search(n) for n in names):
         return True
-    if vertex and "delete" in names:
-        return True  # endpoint.delete(force=True)
+    if delete_counts and "delete" in names:
+        return True  # endpoint.delete(force=True), service.delete()
     # SageMaker's ManagedEndpoint(..., auto_delete=True) deletes the endpoint when its block ends
     if any(k.arg == "auto_delete" and isinstance(k.value, ast.Constant) and k.value.value is True
            for call in ctx.calls for k in call.keywords):
@@ -152,15 +153,91 @@ def _deployment_platform(ctx, call: ast.Call, sagemaker: bool, vertex: bool) -> 
     return "SageMaker"
 
 
-@detector("GL403", "python")
-def always_on_endpoint_python(ctx) -> None:
-    sagemaker = ctx.imports.uses("sagemaker")
-    vertex = ctx.imports.uses("google.cloud.aiplatform", "vertexai") or any(
-        m.startswith("google.cloud") and "aiplatform" in m for m in ctx.imports.modules)
-    if not (sagemaker or vertex) or is_test_suite(ctx) or _cleans_up(ctx, vertex):
+# --- boto3: the low-level spelling of `Model.deploy`, and Azure ML online endpoints
+
+_BOTO3_HOW = ("delete it when done (`sagemaker_client.delete_endpoint(EndpointName=...)`), or give the endpoint "
+              "configuration a `ServerlessConfig`, which scales to zero")
+_AZURE_HOW = ("delete it when done (`ml_client.online_endpoints.begin_delete(name=...)`); a managed online "
+              "deployment keeps at least one instance, so a batch endpoint suits offline scoring")
+# ProductionVariants keys that make an endpoint configuration scale to zero or not run instances.
+_SCALE_TO_ZERO_VARIANT_KEYS = {"ServerlessConfig"}
+# Azure ML v2 online deployments: they keep `instance_count` instances (at least 1) running.
+_AZURE_ONLINE_DEPLOYMENTS = {"ManagedOnlineDeployment", "KubernetesOnlineDeployment"}
+
+
+def _endpoint_config_scales_down(ctx) -> bool:
+    """A `create_endpoint_config` of this file whose variants are serverless, an asynchronous
+    configuration, or managed instance scaling down to `MinInstanceCount: 0`."""
+    for call in ctx.calls:
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "create_endpoint_config"):
+            continue
+        if any(k.arg == "AsyncInferenceConfig" for k in call.keywords):
+            return True
+        for node in ast.walk(call):
+            if not isinstance(node, ast.Dict):
+                continue
+            keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+            if keys & _SCALE_TO_ZERO_VARIANT_KEYS:
+                return True
+            minimum = next((v for k, v in zip(node.keys, node.values)
+                            if isinstance(k, ast.Constant) and k.value == "MinInstanceCount"), None)
+            if minimum is not None and ctx.int_value(minimum) == 0:
+                return True
+    return False
+
+
+def _boto3_endpoints(ctx) -> None:
+    """boto3 `sagemaker_client.create_endpoint(EndpointName=..., EndpointConfigName=...)`."""
+    if _endpoint_config_scales_down(ctx):
         return
     for call in ctx.calls:
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "create_endpoint"):
+            continue
+        if not any(k.arg == "EndpointConfigName" for k in call.keywords):
+            continue  # not the SageMaker API (Vertex's gapic create_endpoint makes an empty endpoint)
+        ctx.report("GL403", call.func,
+                   "this boto3 `create_endpoint` starts a SageMaker real-time endpoint that bills and draws power "
+                   f"around the clock, and nothing in this file ever removes it: {_BOTO3_HOW}",
+                   {"platform": "SageMaker", "api": "boto3"})
+
+
+def _azure_online_deployments(ctx) -> None:
+    """Azure ML v2 `ManagedOnlineDeployment(instance_count=N)` created in this file
+    (`ml_client.online_deployments.begin_create_or_update(...)`, or the generic `ml_client.begin_create_or_update`)."""
+    names = {c.func.attr for c in ctx.calls if isinstance(c.func, ast.Attribute)}
+    if not names & {"begin_create_or_update", "create_or_update"}:
+        return
+    for call in ctx.calls:
+        kind = (ctx.qualname(call.func) or "").rsplit(".", 1)[-1]
+        if kind not in _AZURE_ONLINE_DEPLOYMENTS:
+            continue
+        count = ctx.int_value(next((k.value for k in call.keywords if k.arg == "instance_count"), None))
+        count_text = f"{count} instance{'s' if count != 1 else ''}" if count is not None else "its instances"
+        ctx.report("GL403", call.func,
+                   f"this Azure ML {kind} keeps {count_text} running with no traffic, and nothing in this file "
+                   f"ever removes it: {_AZURE_HOW}",
+                   {"platform": "Azure ML", "instance_count": count})
+
+
+def _azure_v1_web_service(ctx, call: ast.Call) -> None:
+    """Azure ML v1 `Model.deploy(ws, name, models, inference_config, deployment_config)`: an ACI or
+    AKS web service; not `LocalWebservice.deploy_configuration()`, a local container."""
+    if any(isinstance(n, ast.Name) and n.id == "LocalWebservice" for n in ast.walk(call)):
+        return
+    if len(call.args) + len(call.keywords) >= 3:
+        ctx.report("GL403", call.func,
+                   "this Azure ML web service (ACI / AKS) bills and draws power around the clock, and nothing "
+                   "in this file ever removes it: delete it when done (`service.delete()`)",
+                   {"platform": "Azure ML"})
+
+
+def _deploy_calls(ctx, sagemaker: bool, vertex: bool, azure_v1: bool) -> None:
+    """`x.deploy(...)` of SageMaker, Vertex AI and Azure ML v1."""
+    for call in ctx.calls:
         if not (isinstance(call.func, ast.Attribute) and call.func.attr == "deploy"):
+            continue
+        if azure_v1 and not (sagemaker or vertex):
+            _azure_v1_web_service(ctx, call)
             continue
         platform = _deployment_platform(ctx, call, sagemaker, vertex)
         if platform is None:
@@ -170,3 +247,24 @@ def always_on_endpoint_python(ctx) -> None:
                    f"this {platform} deployment creates an endpoint that bills and draws power around the clock, and "
                    f"nothing in this file ever removes it: {how}",
                    {"platform": platform})
+
+
+@detector("GL403", "python")
+def always_on_endpoint_python(ctx) -> None:
+    sagemaker = ctx.imports.uses("sagemaker")
+    vertex = ctx.imports.uses("google.cloud.aiplatform", "vertexai") or any(
+        m.startswith("google.cloud") and "aiplatform" in m for m in ctx.imports.modules)
+    azure_v2 = ctx.imports.uses("azure.ai.ml")
+    azure_v1 = ctx.imports.uses("azureml.core")
+    aws_client = ctx.imports.uses("boto3", "sagemaker")
+    if not (vertex or azure_v1 or azure_v2 or aws_client) or is_test_suite(ctx):
+        return
+    # `.delete()` removes a Vertex endpoint and an Azure ML v1 web service; `begin_delete` an Azure ML v2 endpoint
+    if _cleans_up(ctx, vertex or azure_v1 or azure_v2):
+        return
+    if aws_client:
+        _boto3_endpoints(ctx)
+    if azure_v2:
+        _azure_online_deployments(ctx)
+    if sagemaker or vertex or azure_v1:
+        _deploy_calls(ctx, sagemaker, vertex, azure_v1)

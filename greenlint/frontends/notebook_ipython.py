@@ -9,8 +9,9 @@ import re
 PARSE_FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 
 # Cell magics whose body is Python run in this kernel (or a Python subprocess).
+# `%%local` (sparkmagic) runs its body in the notebook's own Python kernel.
 _PYTHON_CELL_MAGICS = frozenset(
-    "time timeit capture prun debug memit python python3 pypy pyinstrument snakeviz heat scalene".split()
+    "time timeit capture prun debug memit python python3 pypy pyinstrument snakeviz heat scalene local".split()
 )
 _WRITEFILE_MAGICS = frozenset(("writefile", "file"))
 # Line magics that take a Python statement: keep it visible to the rules.
