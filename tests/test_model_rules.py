@@ -1045,6 +1045,49 @@ def test_gl303_checkpoint_named_by_a_config_that_sets_up_no_training(name, text,
     assert [f.line for f in found] == lines
 
 
+def test_gl304_a_transformer_output_on_a_written_out_list_is_that_many_rows():
+    source = """
+        from sklearn.feature_extraction.text import CountVectorizer
+        from sklearn.linear_model import LogisticRegression
+        vec = CountVectorizer().fit(corpus)
+        one = vec.transform([clean(review)]).toarray()
+        everything = vec.transform(corpus).toarray()
+        LogisticRegression().fit(everything, labels)
+    """
+    assert [f.line for f in lint(source, "GL304")] == [6]
+
+
+def test_gl304_a_helper_parameter_spelled_like_a_module_variable_carries_nothing_into_it():
+    # `show(dummies)` binds show's own `frame`: the module's `frame`, fitted later, is another variable
+    source = """
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+
+        def show({param}):
+            print({param}.head())
+
+        orders = pd.read_csv("orders.csv")
+        dummies = pd.get_dummies(orders[["zip", "product"]])
+        show(dummies)
+        frame = pd.read_csv("other.csv")
+        LogisticRegression().fit(frame, frame["y"])
+    """
+    assert not lint(source.format(param="frame"), "GL304")
+    # a helper whose parameter is its own name still passes the columns on through its return
+    assert [f.line for f in lint("""
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+
+        def prepare(table):
+            return table.fillna(0)
+
+        orders = pd.read_csv("orders.csv")
+        dummies = pd.get_dummies(orders[["zip", "product"]])
+        features = prepare(dummies)
+        LogisticRegression().fit(features, orders["y"])
+    """, "GL304")] == [9]
+
+
 def test_gl304_get_dummies_fitted_by_a_sparse_capable_estimator():
     source = """
         import pandas as pd

@@ -10,7 +10,6 @@ from . import detector
 from ..finding import Severity
 from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
 from ..fixes.gl304 import keep_sparse
-from .python_values import bound_values
 from .sparse_consumers import feeds_sparse_capable_only
 from .training_flow import binding_key, flow, live_statements, reached_while_live, refs
 
@@ -70,7 +69,7 @@ def _transformer_call(ctx: PythonContext, node: ast.AST, depth: int = 0) -> ast.
             return _transformer_call(ctx, node.func.value, depth + 1)
         return None
     if isinstance(node, ast.Name):
-        values = bound_values(ctx, node)
+        values = ctx.bound_values(node)
         if len(values) == 1:
             return _transformer_call(ctx, values[0], depth + 1)
     return None
@@ -139,12 +138,16 @@ def _small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50, de
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         # the same rows after a transformer or a format change: `tfidf.fit_transform(count.fit_transform(docs))`
         if node.func.attr in ("fit_transform", "transform") and node.args:
-            return _small_literal(ctx, node.args[0], limit, depth + 1)
+            # a transformer makes one row per element: `vec.transform([review])` is one row,
+            # whatever the review holds
+            return _written_out_rows(node.args[0], limit) or _small_literal(ctx, node.args[0], limit, depth + 1)
         if node.func.attr in _SAME_ROWS:
             return _small_literal(ctx, node.func.value, limit, depth + 1)
     if isinstance(node, ast.Name):
-        values = bound_values(ctx, node)
-        return len(values) == 1 and not _grown(ctx, node) and _small_literal(ctx, values[0], limit, depth + 1)
+        # the binding that reaches this use (a notebook rebinds `data` cell after cell), else the only one
+        values = ctx.bound_values(node)
+        value = ctx.binding_value(node) or (values[0] if len(values) == 1 else None)
+        return value is not None and not _grown(ctx, node) and _small_literal(ctx, value, limit, depth + 1)
     if isinstance(node, (ast.List, ast.Tuple)):
         return 0 < len(node.elts) <= limit and all(
             isinstance(e, (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.UnaryOp)) or _literal_text(ctx, e)
@@ -153,6 +156,12 @@ def _small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50, de
     if isinstance(node, ast.Dict):  # `DataFrame({"col": [...], ...})`
         return bool(node.values) and all(_small_literal(ctx, v, limit, depth + 1) for v in node.values)
     return False
+
+
+def _written_out_rows(samples: ast.AST | None, limit: int = 50) -> bool:
+    """A list written out in the code, given to a transformer: one row per element."""
+    return isinstance(samples, (ast.List, ast.Tuple)) and 0 < len(samples.elts) <= limit \
+        and not any(isinstance(e, ast.Starred) for e in samples.elts)
 
 
 def _literal_text(ctx: PythonContext, node: ast.AST) -> bool:
@@ -206,7 +215,7 @@ def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> t
             return None  # `X[:, -1]`, `X[0]`: a vector, not the matrix
         return sparse_origin(ctx, node.value, depth + 1)
     if isinstance(node, ast.Name):
-        values = bound_values(ctx, node)
+        values = ctx.bound_values(node)
         if not values:
             return None
         origins = [sparse_origin(ctx, v, depth + 1) for v in values]
@@ -326,7 +335,8 @@ def _fitted_on_small_literal(ctx: PythonContext, origin: ast.Call) -> bool:
     if q in SPARSE_CONSTRUCTORS:
         first = arg(origin, 0, "arg1")
         return _small_literal(ctx, first, 50) and kwarg(origin, "shape") is None
-    return _small_literal(ctx, arg(origin, 0, "X") or arg(origin, 0, "raw_documents"))
+    samples = arg(origin, 0, "X") or arg(origin, 0, "raw_documents")
+    return _written_out_rows(samples) or _small_literal(ctx, samples)
 
 
 @detector("GL304")
@@ -524,7 +534,7 @@ SPARSE_CAPABLE_CLASSES = {"MultinomialNB", "BernoulliNB", "ComplementNB", "Rando
 def _sparse_capable(ctx: PythonContext, receiver: ast.AST) -> str | None:
     """The class name when `receiver` is (a name bound once to) an estimator that takes sparse input."""
     if isinstance(receiver, ast.Name):
-        values = bound_values(ctx, receiver)
+        values = ctx.bound_values(receiver)
         receiver = values[0] if len(values) == 1 else receiver
     if not isinstance(receiver, ast.Call):
         return None

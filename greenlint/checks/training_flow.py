@@ -105,11 +105,15 @@ class Flow:
         params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
         if params and params[0] in ("self", "cls") and isinstance(node.func, ast.Attribute):
             params = params[1:]
+        # Keys are plain names, so a parameter spelled like a module-level variable (`def show(df)`
+        # beside a notebook's own `df`) would carry the argument into every use of that variable:
+        # such a parameter takes no edge (a missed flow is cheaper than an invented one).
+        module_names = self.ctx.local_assignments(self.ctx.tree)
         for i, value in enumerate(node.args):
-            if i < len(params) and not isinstance(value, ast.Starred):
+            if i < len(params) and not isinstance(value, ast.Starred) and params[i] not in module_names:
                 self.edges.append((refs(value), params[i]))
         for keyword in node.keywords:
-            if keyword.arg:
+            if keyword.arg and keyword.arg not in module_names:
                 self.edges.append((refs(keyword.value), keyword.arg))
 
     def taint(self, seeds: Iterable[str]) -> set[str]:
