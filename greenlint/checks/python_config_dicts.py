@@ -113,14 +113,12 @@ def _single_name_assigns(scope: ast.AST, name: str) -> list[ast.Assign]:
 
 def binding(ctx: PythonContext, name: ast.Name) -> tuple[ast.Assign, ast.AST] | None:
     """The `name = <value>` statement that reaches `name`, with the scope it is in: the one
-    PythonContext.reaching_assignment finds (the last one before the use in straight-line code;
-    none when a branch, loop or `try` may have rebound it), or the module's only binding of a
-    name the function does not bind itself."""
-    scope = ctx.enclosing_function(name) or ctx.tree
-    value = ctx.reaching_assignment(name, scope)
-    if value is None and scope is not ctx.tree and name.id not in ctx.local_assignments(scope):
-        scope, value = ctx.tree, ctx.module_constants.get(name.id)
+    PythonContext.binding_value finds (the last one before the use in straight-line code;
+    none when a branch, loop or `try` may have rebound it), or the enclosing scope's only binding
+    of a name the function does not bind itself."""
+    value = ctx.binding_value(name)
     assign = ctx.parent(value) if value is not None else None
+    scope = (ctx.enclosing_function(assign) or ctx.tree) if assign is not None else None
     if isinstance(assign, ast.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0], ast.Name):
         return assign, scope
     return None

@@ -207,10 +207,7 @@ def is_random_input(ctx: PythonContext, node: ast.AST | None, _depth: int = 0) -
             return is_random_input(ctx, node.func.value, _depth + 1)
         return False
     if isinstance(node, ast.Name):
-        scope = ctx.enclosing_function(node) or ctx.tree
-        values = ctx.local_assignments(scope).get(node.id) or []
-        if not values and scope is not ctx.tree:
-            values = ctx.local_assignments(ctx.tree).get(node.id) or []
+        values = ctx.bound_values(node)
         return bool(values) and all(is_random_input(ctx, v, _depth + 1) for v in values)
     return False
 
@@ -219,8 +216,7 @@ def _computed_on_random(ctx: PythonContext, node: ast.AST) -> bool:
     """`loss_fn(m(torch.randn(...)), y).backward()`: a loss computed from synthetic inputs."""
     exprs = [node]
     if isinstance(node, ast.Name):
-        scope = ctx.enclosing_function(node) or ctx.tree
-        exprs = list(ctx.local_assignments(scope).get(node.id) or [])
+        exprs = ctx.bound_values(node)
     for expr in exprs:
         for sub in ast.walk(expr):
             if isinstance(sub, ast.Call) and any(is_random_input(ctx, a) for a in sub.args):
@@ -334,8 +330,7 @@ def _is_optimizer(ctx: PythonContext, node: ast.AST) -> bool:
     if isinstance(node, ast.Name):
         if node.id in ("optimizer", "optim", "opt", "optimiser") or node.id.endswith("_optimizer"):
             return True
-        scope = ctx.enclosing_function(node) or ctx.tree
-        values = ctx.local_assignments(scope).get(node.id) or []
+        values = ctx.bound_values(node)
         node = values[0] if len(values) == 1 else node
     if isinstance(node, ast.Call):
         q = ctx.qualname(node.func) or ""
