@@ -253,6 +253,17 @@ def test_azure_online_deployment(tmp_path):
                 "GL403") == []
 
 
+def test_azure_local_deployment_is_not_an_endpoint(tmp_path):
+    src = """
+        from azure.ai.ml import MLClient
+        from azure.ai.ml.entities import ManagedOnlineDeployment
+        ml_client = MLClient(cred, sub, rg, ws)
+        dep = ManagedOnlineDeployment(name="blue", endpoint_name="e", model=model, instance_count=1)
+        ml_client.online_deployments.begin_create_or_update(dep, local=True)
+        """
+    assert lint(tmp_path, "a.py", src, "GL403") == []
+
+
 def test_azure_v1_web_service(tmp_path):
     src = """
         from azureml.core import Workspace

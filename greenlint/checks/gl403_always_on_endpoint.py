@@ -204,8 +204,12 @@ def _boto3_endpoints(ctx) -> None:
 def _azure_online_deployments(ctx) -> None:
     """Azure ML v2 `ManagedOnlineDeployment(instance_count=N)` created in this file
     (`ml_client.online_deployments.begin_create_or_update(...)`, or the generic `ml_client.begin_create_or_update`)."""
-    names = {c.func.attr for c in ctx.calls if isinstance(c.func, ast.Attribute)}
-    if not names & {"begin_create_or_update", "create_or_update"}:
+    # `begin_create_or_update(deployment, local=True)` runs the deployment in a local container
+    creates = [c for c in ctx.calls if isinstance(c.func, ast.Attribute)
+               and c.func.attr in ("begin_create_or_update", "create_or_update")
+               and not any(k.arg == "local" and isinstance(k.value, ast.Constant) and k.value.value is True
+                           for k in c.keywords)]
+    if not creates:
         return
     for call in ctx.calls:
         kind = (ctx.qualname(call.func) or "").rsplit(".", 1)[-1]
