@@ -48,5 +48,7 @@ def test_respelling_keeps_lines_and_leaves_python3_alone():
     source = 'print "a", x\nprint\nif x: print x; y = 1\nprint(x)\nprint ("a %s" % x)\nprint x, \\\n    y\nexec "z = 1"\n'
     assert as_python3(source) == ('print("a", x)\nprint()\nif x: print(x); y = 1\nprint(x)\nprint ("a %s" % x)\n'
                                   'print(x, \\\n    y)\nexec("z = 1")\n')
+    assert as_python3("x = y.cuda(async=True)\ndef f(a, async=False): pass\n") == \
+        "x = y.cuda(async_=True)\ndef f(a, async_=False): pass\n"  # an argument name before Python 3.7
     assert as_python3("print(x)\nprint_me = 1\nprint.x\n") is None  # nothing to respell
     assert as_python3('s = """\n') is None  # does not tokenize

@@ -1,6 +1,7 @@
 """Python 2 statements read as their Python 3 spelling, so an old tutorial script or notebook is
-checked instead of becoming one GL000: `print x` as `print(x)`, `exec code` as `exec(code)` and
-`except E, e:` as `except E as e:`. Line numbers never change and code before the rewritten
+checked instead of becoming one GL000: `print x` as `print(x)`, `exec code` as `exec(code)`,
+`except E, e:` as `except E as e:`, and `async=` (an argument name until Python 3.7, as in
+`.cuda(async=True)`) as `async_=`. Line numbers never change and code before the rewritten
 word keeps its columns. Anything else that only Python 2 accepts (backticks, `<>`, `0777`,
 `print >>f, x`) leaves the file unparsed, and the GL000 stands.
 """
@@ -25,6 +26,9 @@ def as_python3(text: str) -> str | None:
     for i, token in enumerate(tokens):
         if statement_start and token.type == tokenize.NAME:
             edits += _statement_edits(tokens, i)
+        elif token.string == "async" and 0 < i < len(tokens) - 1 and tokens[i - 1].string in ("(", ",") \
+                and tokens[i + 1].string == "=":
+            edits.append((token.start, token.end, "async_"))  # `.cuda(async=True)`, a keyword before 3.7
         statement_start = token.type == tokenize.NEWLINE or token.string in (";", ":") and _ends_header(tokens, i)
     if not edits:
         return None
