@@ -214,9 +214,7 @@ def _timm_build(ctx: PythonContext, call: ast.Call) -> Build | None:
 def _hf_config_call(ctx: PythonContext, node: ast.AST | None, scope: ast.AST) -> ast.Call | None:
     """The transformers call that made the config `node` (directly or through one assignment)."""
     if isinstance(node, ast.Name):
-        values = ctx.local_assignments(scope).get(node.id) or []
-        if not values and scope is not ctx.tree:
-            values = ctx.local_assignments(ctx.tree).get(node.id) or []
+        values = ctx.bound_values(node, scope)
         if len(values) != 1:
             return None
         node = values[0]
@@ -336,8 +334,7 @@ def _synthetic_dataset(ctx: PythonContext, node: ast.AST | None, depth: int = 0)
     if isinstance(node, ast.Call) and DATA_CALL.search(call_name(node) or ""):
         return _synthetic_dataset(ctx, arg(node, 0, "dataset"), depth + 1)
     if isinstance(node, ast.Name):
-        scope = ctx.enclosing_function(node) or ctx.tree
-        values = ctx.local_assignments(scope).get(node.id) or ctx.local_assignments(ctx.tree).get(node.id) or []
+        values = ctx.bound_values(node)
         return bool(values) and all(_synthetic_dataset(ctx, v, depth + 1) for v in values)
     return False
 
@@ -401,8 +398,7 @@ def _string_parts(ctx: PythonContext, node: ast.AST) -> list[ast.AST]:
     if isinstance(node, ast.BinOp):
         return [node.left, node.right]
     if isinstance(node, ast.Name):
-        scope = ctx.enclosing_function(node) or ctx.tree
-        values = ctx.local_assignments(scope).get(node.id) or ctx.local_assignments(ctx.tree).get(node.id) or []
+        values = ctx.bound_values(node)
         return list(values[:3])
     return []
 

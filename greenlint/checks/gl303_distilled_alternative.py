@@ -297,8 +297,7 @@ def _fixed(ctx: PythonContext, node: ast.AST, depth: int = 0) -> bool:
     if isinstance(node, ast.Call):
         return all(_fixed(ctx, a, depth + 1) for a in list(node.args) + list(node.keywords))
     if isinstance(node, ast.Name):
-        scope = ctx.enclosing_function(node) or ctx.tree
-        values = ctx.local_assignments(scope).get(node.id) or ctx.local_assignments(ctx.tree).get(node.id) or []
+        values = ctx.bound_values(node)
         return len(values) == 1 and _fixed(ctx, values[0], depth + 1)
     return False
 
