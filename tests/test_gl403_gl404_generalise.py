@@ -292,3 +292,27 @@ def test_pyspark_kernel_notebook_local_cells_are_python(tmp_path):
     data = json.loads(out.stdout)
     findings = data["findings"] if isinstance(data, dict) else data
     assert [f.get("rule", f.get("code")) for f in findings] == ["GL403"]
+
+
+def test_a_callable_trains_by_what_its_body_does_not_by_any_fit(tmp_path):
+    # the shared training_code answer: a scaler's fit computes statistics, a gradient step trains
+    src = """
+        from airflow import DAG
+        from airflow.operators.python import PythonOperator
+        from sklearn.preprocessing import StandardScaler
+
+        def refresh():
+            StandardScaler().fit(load())
+
+        def nightly():
+            loss = model(batch).loss
+            loss.backward()
+            optimizer.step()
+
+        with DAG("features", schedule="@daily") as features:
+            PythonOperator(task_id="refresh", python_callable=refresh)
+
+        with DAG("nightly", schedule="@daily") as other:
+            PythonOperator(task_id="nightly", python_callable=nightly)
+    """
+    assert lint(tmp_path, "dags.py", src, "GL404") == [17]

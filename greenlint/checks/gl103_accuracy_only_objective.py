@@ -12,7 +12,7 @@ import re
 
 from . import detector
 from ..frontends.python import PythonContext, call_name, has_star_kwargs, kwarg
-from .search_training import SearchTraining, search_training
+from .training_code import TrainingCode, training_code
 from .search_values import (SKLEARN_SEARCHES, call_qual, follow, objective, optimize_calls, skip_tests,
                             walk_without_nested_defs)
 
@@ -30,7 +30,7 @@ _COST_WORDS = ("time", "energy", "latency", "duration", "flops", "params", "size
 def accuracy_only_objective(ctx: PythonContext) -> None:
     if skip_tests(ctx, CODE):
         return
-    training = search_training(ctx)
+    training = training_code(ctx)
     for call in ctx.calls:
         q = call_qual(ctx, call)
         if q in _STUDY_FACTORIES:
@@ -64,7 +64,7 @@ def _names_quality(value: ast.expr) -> bool:
     return any(_QUALITY_CALLS.match(c) for c in calls) or any(isinstance(n, str) and _QUALITY.search(n) for n in names)
 
 
-def _single_objective_study(ctx: PythonContext, training: SearchTraining, call: ast.Call) -> None:
+def _single_objective_study(ctx: PythonContext, training: TrainingCode, call: ast.Call) -> None:
     if kwarg(call, "directions") is not None or has_star_kwargs(call):
         return
     targets = [follow(ctx, objective(o), call) for o in optimize_calls(ctx, call)]

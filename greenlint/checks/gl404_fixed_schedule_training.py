@@ -12,6 +12,7 @@ from typing import Iterator
 from . import detector
 from .cloud import is_test_suite, key_of, norm, object_name
 from .commands import commands_of_text, is_training_command, names_training_program, runs_tests, script_commands, tiny_budget
+from .training_code import training_code
 
 _WHY_SCHEDULE = (
     "a fixed cron runs whatever the grid's carbon intensity is at that hour; shift the start to a cleaner "
@@ -256,21 +257,22 @@ def _keyword(call: ast.Call, *names: str):
     return next((k.value for k in call.keywords if k.arg in names), None)
 
 
-def _function_trains(ctx, name: str, seen: frozenset = frozenset()) -> bool:
+def _function_trains(ctx, name: str) -> bool:
     """A function named as training (`train_model`, `retrain`, `fit_model`), or one of this file
-    that calls such a function or an estimator's `fit` / `train`."""
+    that trains (the shared `training_code` answer: a fit, a training API, a gradient step, or a
+    call of such a function) or calls a function named as training."""
     if names_training(name):
         return True
-    if name in seen:
-        return False
     for function in ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
         if function.name != name:
             continue
-        for node in ast.walk(function):
-            if isinstance(node, ast.Call):
-                called = _name_of_call(node)
-                if called in ("fit", "train") or names_training(called):
-                    return True
+        if training_code(ctx).function_trains(function):
+            return True
+        # a call of a function named as training (`train_model(df)`); a method's name says less:
+        # `scaler.fit` computes statistics, which `training_code` already tells apart
+        if any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and names_training(node.func.id)
+               for node in ast.walk(function)):
+            return True
     return False
 
 

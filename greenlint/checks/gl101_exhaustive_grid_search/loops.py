@@ -8,7 +8,7 @@ from typing import Any
 
 from ...frontends.python import PythonContext, call_name, kwarg
 from ..search_space import axis_len
-from ..search_training import search_training
+from ..training_code import training_code
 from ..search_values import PARAMETER_GRID, TRAIN_FUNCTIONS, call_qual, follow
 from .common import CODE, NOT_HP_NAME, cost_text, folds
 
@@ -160,7 +160,7 @@ def loop_grids(ctx: PythonContext, opts: dict[str, Any]) -> None:
         return
     axes: Axes = {id(loop): _loop_axes(ctx, loop) for loop in loops}
     covered: set[int] = set()
-    training = search_training(ctx)
+    training = training_code(ctx)
     for loop in loops:  # ast.walk is breadth-first: outer loops come before the loops they hold
         if id(loop) in covered or not axes[id(loop)]:
             continue

@@ -8,7 +8,7 @@ from typing import Any
 
 from ...frontends.python import PythonContext, arg, kwarg
 from ..search_space import axis_len, dict_size, grid_points, hp_space_size, hypermodel_function, is_number, single_axis
-from ..search_training import SearchTraining, search_training
+from ..training_code import TrainingCode, training_code
 from ..search_values import (KT_GRID, OPTUNA_BRUTE, OPTUNA_GRID, RAY_RUN, RAY_TUNER, call_qual, consumers, follow,
                              is_dict_call, objective, optimize_calls, studies_using_sampler)
 from .common import CODE, NOT_HP_NAME, cost_text
@@ -66,7 +66,7 @@ def _optuna_candidates(ctx: PythonContext, call: ast.Call, brute: bool, objectiv
 
 
 def optuna_grids(ctx: PythonContext, opts: dict[str, Any]) -> None:
-    training = search_training(ctx)
+    training = training_code(ctx)
     for call in ctx.calls:
         q = call_qual(ctx, call)
         if q not in OPTUNA_GRID and q not in OPTUNA_BRUTE:
@@ -169,13 +169,13 @@ def _tuner_samples(ctx: PythonContext, tuner: ast.Call) -> int | None:
 def ray_grids(ctx: PythonContext, opts: dict[str, Any]) -> None:
     if not ctx.imports.uses("ray"):
         return
-    training = search_training(ctx)
+    training = training_code(ctx)
     for outer, axes in _ray_configs(ctx):
         if len(axes) > 1:  # one axis: a random sample of it is only a coarser grid (see single_axis)
             _ray_grid(ctx, opts, training, outer, sorted(axes, key=lambda n: (n.lineno, n.col_offset)))
 
 
-def _ray_grid(ctx: PythonContext, opts: dict[str, Any], training: SearchTraining, outer: ast.AST,
+def _ray_grid(ctx: PythonContext, opts: dict[str, Any], training: TrainingCode, outer: ast.AST,
               axes: list[ast.AST]) -> None:
     trainables, samples = _ray_consumers(ctx, outer)
     if _none_trains([training.callable_trains(t, outer) for t in trainables]):

@@ -1,5 +1,6 @@
-"""Does this code train a model? The question GL101 (is a grid's objective a real training run?)
-and GL103 (does a study's objective train?) ask. Not a rule.
+"""Does this code train a model? The question GL101 (is a grid's objective a real training run?),
+GL103 (does a study's objective train?) and GL404 (does a scheduled task's callable train?) ask.
+Not a rule.
 
 A call trains when it is a training API (`fit`, `xgb.train`, `cross_val_score`, a `Trainer`,
 `loss.backward()`, an optimizer built over a model), or when it calls a function or method of
@@ -53,7 +54,7 @@ def _imported_training_function(q: str | None, call: ast.Call, name: str) -> boo
         and re.fullmatch(r"train(_one)?(_epoch|_model|_step)?|fit", name) is not None
 
 
-class SearchTraining:
+class TrainingCode:
     """Answers 'does this code train a model?', following calls to functions of the same file."""
 
     def __init__(self, ctx: PythonContext):
@@ -163,6 +164,6 @@ class SearchTraining:
         return None
 
 
-def search_training(ctx: PythonContext) -> SearchTraining:
+def training_code(ctx: PythonContext) -> TrainingCode:
     """The file's training oracle, shared by the search rules (its memo spans them)."""
-    return ctx.memo("search.training", lambda: SearchTraining(ctx))
+    return ctx.memo("search.training", lambda: TrainingCode(ctx))
