@@ -18,6 +18,7 @@ from .discover import Problem, discover, kind_of
 from .finding import Finding, Severity
 from .frontends.base import BaseContext, FrontendError, LintRequest
 from .frontends.project import recording
+from .prefilter import Presence
 from .rules import PARSE_ERROR, load_rules, reader_of
 
 POOL_THRESHOLD = 24  # below this many files a pool costs more than it saves
@@ -79,8 +80,8 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
     reader = reader_of(kind)
     if reader == "config" and len(data) > MAX_CONFIG_BYTES:
         return []  # generated manifests and data dumps, not configuration anyone wrote
-    seen: dict[bytes, bool] = {}  # rules share tokens (`.fit(`, `Trainer`): each is looked for once
-    triggered = {c: r for c, r in active.items() if _triggered(r.triggers.get(reader, ()), data, seen)}
+    presence = Presence(data, kind)  # rules share tokens (`.fit(`, `Trainer`): each is looked for once
+    triggered = {c: r for c, r in active.items() if presence.triggered(r.triggers.get(reader, ()))}
     # A notebook is always read: one that is not valid JSON or has a broken cell is a GL000.
     if not triggered and kind != "notebook" and not _may_hold_directives(data, settings.enabled):
         return []
@@ -110,16 +111,6 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
             finding.severity = override
     # GL000 is ignorable only for a template that was not checked: a broken file is always said.
     return [f for f in findings if f.code not in ignored or (f.code == PARSE_ERROR and not f.impact.get("template"))]
-
-
-def _triggered(groups: tuple[tuple[bytes, ...], ...], data: bytes, seen: dict[bytes, bool]) -> bool:
-    def present(token: bytes) -> bool:
-        found = seen.get(token)
-        if found is None:
-            found = seen[token] = token in data
-        return found
-
-    return all(any(present(token) for token in group) for group in groups)
 
 
 def _may_hold_directives(data: bytes, enabled: set[str]) -> bool:

@@ -1,0 +1,106 @@
+"""The byte prefilter: `import:NAME` tokens hold for every real import statement of NAME (a
+detector gated on that import must never be skipped), and for no doctest or prose mention."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from greenlint.prefilter import Presence, imported_names
+
+
+@pytest.mark.parametrize("source", [
+    "import torch\n",
+    "import torch.nn as nn\n",
+    "import os, sys as system, torch\n",
+    "import os, \\\n    torch\n",
+    "from torch import nn\n",
+    "from torch.nn import functional as F\n",
+    "from \\\n  torch import nn\n",
+    "x = 1; import torch\n",
+    "try: import torch\nexcept ImportError: pass\n",
+    "if True:\n\tfrom torch import nn\n",
+    "\ufeffimport torch\n",
+])
+def test_every_spelling_of_an_import_statement_is_seen(source):
+    assert b"torch" in imported_names(source.encode("utf-8"))
+
+
+@pytest.mark.parametrize("source", [
+    '"""\n>>> import torch\n>>> from torch import nn\n"""\n',
+    "# Copied from torch.nn.functional\n",
+    "from .torch import helpers\n",
+    "import torchvision\n",
+    "import mylib.torch\n",
+    "x = 'imported from torch'\n",
+])
+def test_doctests_prose_and_other_modules_are_not_imports(source):
+    assert b"torch" not in imported_names(source.encode("utf-8"))
+
+
+def _notebook(*cells: str | list[str]) -> bytes:
+    return json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": c} for c in cells],
+                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1).encode()
+
+
+def test_notebook_cells_as_one_string_or_a_list_of_lines():
+    assert b"torch" in imported_names(_notebook("x = 1\nimport torch\n"))
+    assert b"torch" in imported_names(_notebook(["x = 1\n", "\tfrom torch import nn\n"]))
+    assert b"torch" in imported_names(_notebook(["import os, \\\n", "    torch\n"]))
+    assert b"torch" not in imported_names(_notebook("print('taken from torch')"))
+
+
+def test_kind_token_holds_for_the_files_own_kind_only():
+    assert Presence(b"", "notebook").triggered(((b"kind:notebook",),))
+    assert not Presence(b"", "python").triggered(((b"kind:notebook",),))
+
+
+GL305_SOURCE = """\
+{imports}
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(500_000, 64)
+
+model = Model()
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+for batch in range(10):
+    loss = model.embed(batch).sum()
+    loss.backward()
+    optimizer.step()
+"""
+
+
+@pytest.mark.parametrize("imports", [
+    "import torch\nfrom torch import nn",
+    "import os, torch.nn as nn, torch",
+    "try: import torch\nexcept ImportError: raise\nfrom torch import nn",
+])
+def test_a_rule_gated_on_an_import_still_runs_however_the_import_is_written(tmp_path, imports):
+    target = tmp_path / "train.py"
+    target.write_text(GL305_SOURCE.format(imports=imports))
+    proc = subprocess.run([sys.executable, "-m", "greenlint", "--select", "GL305", "--no-cache", "--format", "json",
+                           str(target)], capture_output=True, text=True, cwd=tmp_path)
+    codes = [f["code"] for f in json.loads(proc.stdout)["findings"]]
+    assert codes == ["GL305"], proc.stderr
+
+
+def test_the_same_code_without_the_import_is_not_parsed(tmp_path):
+    """A file that only mentions torch in a docstring is skipped before parsing: a syntax error
+    later in it is not reported, because no rule asked for the file."""
+    target = tmp_path / "notes.py"
+    target.write_text(textwrap.dedent('''\
+        """Usage:
+
+        >>> import torch
+        >>> nn.Embedding(500_000, 64)
+        """
+        loss.backward(
+    '''))
+    proc = subprocess.run([sys.executable, "-m", "greenlint", "--select", "GL305", "--no-cache", "--format", "json",
+                           str(target)], capture_output=True, text=True, cwd=tmp_path)
+    assert json.loads(proc.stdout)["findings"] == [], proc.stderr
