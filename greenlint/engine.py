@@ -163,18 +163,18 @@ def _lint_python_text(request: LintRequest, text: str, triggered: dict, settings
 def _parse_with_ipython_syntax(text: str):
     """A script exported from a notebook (nbconvert's `# In[1]:`, jupytext's `# %%`) keeps its
     IPython lines: `%matplotlib inline`, `!pip install ...`. Read them as a notebook cell's are,
-    replaced by placeholders of the same length, so positions hold. A Python 2 script's `print x`
-    statements are read as calls (frontends/python2.py). None if it still fails."""
+    replaced by placeholders of the same length, so positions hold. Python 2 statements and
+    exercise blanks are read leniently (frontends/lenient.py). None if it still fails."""
+    from .frontends.lenient import readings
     from .frontends.notebook import _transform
     from .frontends.python import parse
-    from .frontends.python2 import as_python3
 
     lines = text.splitlines(keepends=True)
     if any(line.lstrip()[:1] in ("%", "!") for line in lines):
         text = "".join(_transform(lines))
-    for candidate in (text, as_python3(text)):
+    for candidate in (text, *readings(text)):
         try:
-            return parse(candidate) if candidate is not None else None
+            return parse(candidate)
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             continue
     return None

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .notebook_ipython import cell_magic, comment_placeholder, dedent, parse_error, strip_prompts, transform
 from .notebook_shell import is_shell_magic, shell_cell_commands, shell_commands
-from .python2 import as_python3
+from .lenient import readings
 
 __all__ = ["Location", "Notebook", "NotebookError", "PythonUnit", "read_notebook"]
 
@@ -256,11 +256,12 @@ class _CellReader:
             alt = transform(lines, first_magic=magic, keep_timed=False)
             if parse_error(alt) is None:
                 out, error = alt, None
-        if error is not None:  # a Python 2 notebook: `print x` read as `print(x)`, lines kept
-            alt = as_python3("".join(line + "\n" for line in out))
-            respelled = alt[:-1].split("\n") if alt is not None else None
-            if respelled is not None and len(respelled) == len(out) and parse_error(respelled) is None:
-                out, error = respelled, None
+        if error is not None:  # Python 2 statements, exercise blanks: read leniently, lines kept
+            for reading in readings("".join(line + "\n" for line in out)):
+                lenient = reading[:-1].split("\n")
+                if len(lenient) == len(out) and parse_error(lenient) is None:
+                    out, error = lenient, None
+                    break
         self.python_cells += 1
         if error is not None:
             lineno, offset, msg = error

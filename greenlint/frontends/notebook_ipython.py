@@ -14,6 +14,9 @@ _PYTHON_CELL_MAGICS = frozenset(
     "time timeit capture prun debug memit python python3 pypy pyinstrument snakeviz heat scalene local".split()
 )
 _WRITEFILE_MAGICS = frozenset(("writefile", "file"))
+# Cell magics that Google Cloud Datalab (and notebooks written for it) spell with one `%`: IPython
+# has no line magic of these names, so a first line `%bash` over more lines is the `%%bash` cell.
+_DATALAB_CELL_MAGICS = frozenset("bash sh bq sql writefile html javascript script".split())
 # Line magics that take a Python statement: keep it visible to the rules.
 _TIMED_LINE_MAGICS = frozenset(("time", "timeit"))
 # Names IPython runs as magics without `%` (automagic is on by default).
@@ -84,7 +87,9 @@ def cell_magic(lines: list[str]) -> tuple[str, tuple[int, str, str] | None]:
         if not ln.strip():
             continue
         if not ln.startswith("%%"):
-            return "python", found
+            if found is not None or not _datalab_cell_magic(ln) or not any(rest.strip() for rest in lines[i + 1:]):
+                return "python", found
+            ln = "%" + ln  # Datalab's `%bash` is IPython's `%%bash`
         name, _, args = ln[2:].partition(" ")
         name = name.strip()
         if name in _PYTHON_CELL_MAGICS:
@@ -94,6 +99,10 @@ def cell_magic(lines: list[str]) -> tuple[str, tuple[int, str, str] | None]:
             return "writefile", (i, name, args)
         return "other", (i, name, args)
     return "python", found
+
+
+def _datalab_cell_magic(line: str) -> bool:
+    return line.startswith("%") and line[1:].split(" ", 1)[0].strip() in _DATALAB_CELL_MAGICS
 
 
 def comment_placeholder(line: str) -> str:

@@ -1,9 +1,15 @@
-"""Python 2 statements read as their Python 3 spelling, so an old tutorial script or notebook is
-checked instead of becoming one GL000: `print x` as `print(x)`, `exec code` as `exec(code)`,
-`except E, e:` as `except E as e:`, and `async=` (an argument name until Python 3.7, as in
-`.cuda(async=True)`) as `async_=`. Line numbers never change and code before the rewritten
-word keeps its columns. Anything else that only Python 2 accepts (backticks, `<>`, `0777`,
-`print >>f, x`) leaves the file unparsed, and the GL000 stands.
+"""Python that does not parse as written but whose intent is plain, read so that the rest of a
+file or notebook cell is checked instead of becoming one GL000. Line numbers never change, and
+code before a respelled word keeps its columns.
+
+- Python 2 statements as their Python 3 spelling: `print x` as `print(x)`, `exec code` as
+  `exec(code)`, `except E, e:` as `except E as e:`, and `async=` (an argument name until
+  Python 3.7, as in `.cuda(async=True)`) as `async_=`.
+- Exercise blanks of course notebooks (`dataset = # TODO: your code here`): an assignment with no
+  value is read as `dataset = ...`.
+
+Anything else (backticks, `<>`, `0777`, `print >>f, x` is fine already) leaves the text unparsed,
+and the GL000 stands.
 """
 from __future__ import annotations
 
@@ -102,3 +108,35 @@ def _except_edits(tokens: list[tokenize.TokenInfo], i: int) -> list:
                 and tokens[j + 2].string == ":":
             return [(token.start, token.end, " as")]
     return []
+
+
+_ASSIGNMENT_OPERATORS = frozenset("= += -= *= /= //= %= **= @= &= |= ^= >>= <<= :=".split())
+
+
+def with_blanks_filled(text: str) -> str | None:
+    """`x = ` ending a statement (an exercise left for the student) read as `x = ...`; None when
+    there is no such blank or the text does not tokenize."""
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
+                  if t.type not in (tokenize.COMMENT, tokenize.NL)]
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    blanks = [prev.end for prev, token in zip(tokens, tokens[1:])
+              if token.type == tokenize.NEWLINE and prev.type == tokenize.OP and prev.string in _ASSIGNMENT_OPERATORS]
+    if not blanks:
+        return None
+    lines = text.splitlines(keepends=True)
+    for row, col in reversed(blanks):
+        lines[row - 1] = lines[row - 1][:col] + " ..." + lines[row - 1][col:]
+    return "".join(lines)
+
+
+def readings(text: str) -> list[str]:
+    """The lenient readings of `text` to try, in order, when it does not parse as written."""
+    respelled = as_python3(text)
+    found = [r for r in (respelled, with_blanks_filled(text)) if r is not None]
+    if respelled is not None:
+        both = with_blanks_filled(respelled)
+        if both is not None:
+            found.append(both)
+    return found

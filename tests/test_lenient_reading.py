@@ -1,6 +1,8 @@
-"""Old tutorial code written for Python 2 is checked, not lost to one GL000: its `print x`,
-`exec code` and `except E, e:` statements are read as their Python 3 spelling with the same line
-numbers (frontends/python2.py). What only Python 2 accepts beyond that stays a GL000."""
+"""Code that does not parse as written but whose intent is plain is checked, not lost to one
+GL000 (frontends/lenient.py): Python 2 statements (`print x`, `exec code`, `except E, e:`) read as
+their Python 3 spelling, exercise blanks (`x = # TODO`) as `x = ...`, with the same line numbers;
+and Datalab's one-`%` cell magics (`%bash`) as IPython's `%%bash`. What only Python 2 accepts
+beyond that stays a GL000."""
 from __future__ import annotations
 
 import json
@@ -8,7 +10,7 @@ import json
 from test_cli import run, write
 from test_semantic_values import notebook
 
-from greenlint.frontends.python2 import as_python3
+from greenlint.frontends.lenient import as_python3, with_blanks_filled
 
 GRID = """\
     from sklearn.model_selection import GridSearchCV
@@ -52,3 +54,20 @@ def test_respelling_keeps_lines_and_leaves_python3_alone():
         "x = y.cuda(async_=True)\ndef f(a, async_=False): pass\n"  # an argument name before Python 3.7
     assert as_python3("print(x)\nprint_me = 1\nprint.x\n") is None  # nothing to respell
     assert as_python3('s = """\n') is None  # does not tokenize
+
+
+def test_exercise_blanks_are_read_as_ellipsis_and_the_rest_is_checked(tmp_path):
+    (tmp_path / "lab.ipynb").write_text(notebook(
+        "from sklearn.model_selection import GridSearchCV\nfrom sklearn.svm import SVC\n",
+        "scaler = # TODO: your code here\n"
+        "search = GridSearchCV(SVC(), {'C': [0.1, 1, 10], 'gamma': [0.1, 0.01]}, cv=3)\n"))
+    assert codes_and_lines(tmp_path) == [("GL101", 2, 2)]
+    assert with_blanks_filled("x = # TODO\ny += \nf(a=\n  1)\n") == "x = ... # TODO\ny += ... \nf(a=\n  1)\n"
+    assert with_blanks_filled("x = 1\n") is None
+
+
+def test_a_datalab_one_percent_cell_magic_is_that_cell(tmp_path):
+    (tmp_path / "lab.ipynb").write_text(notebook(
+        "%bash\ngcloud ai-platform jobs submit training job1 --region us-central1 --scale-tier BASIC_GPU\n",
+        "%matplotlib inline\nimport os\n"))
+    assert [code for code, _, _ in codes_and_lines(tmp_path)] == ["GL401", "GL402"]
