@@ -586,6 +586,8 @@ def test_single_axis_grid_is_not_reported():
     assert [f.line for f in lint_text(two_axes, filename="kde.py", select=["GL101"])] == [4]
     literal = kde.replace("{'bandwidth': bandwidths}", "{'bandwidth': [0.1, 0.5, 1.0]}")
     assert lint_text(literal, filename="kde.py", select=["GL101"]) == []  # one axis, even when sized
+    pinned = kde.replace("{'bandwidth': bandwidths}", "{'bandwidth': bandwidths, 'kernel': ['gaussian']}")
+    assert lint_text(pinned, filename="kde.py", select=["GL101"]) == []  # the other keys are settings
 
 
 def test_notebook_rebinding_the_grid_sizes_each_search_by_its_own_cell():
@@ -910,3 +912,33 @@ def test_arange_axis_is_sized_as_the_value_model_enumerates_it():
         """)
         sizes.append(f.impact.get("candidates"))
     assert sizes == [8, 6, None]  # a keyword step is not enumerated: no size rather than a wrong one
+
+
+def test_ai_platform_training_job_grid_search_is_sized_and_capped(tmp_path):
+    """The legacy AI Platform (Cloud ML Engine) job spec: `trainingInput.hyperparameters` with
+    `algorithm: GRID_SEARCH`, `params` (INTEGER ranges, DISCRETE / CATEGORICAL values) and `maxTrials`."""
+    from test_cli import run
+
+    spec = """\
+        trainingInput:
+          hyperparameters:
+            goal: MAXIMIZE
+            algorithm: GRID_SEARCH
+            maxTrials: {trials}
+            params:
+            - parameterName: layers
+              type: INTEGER
+              minValue: 2
+              maxValue: 4
+            - parameterName: optimizer
+              type: CATEGORICAL
+              categoricalValues: [adam, sgd]
+            - parameterName: units
+              type: DISCRETE
+              discreteValues: [64, 128]
+        """
+    for trials, expected in ((12, ["all 12 combinations"]), (5, [])):
+        (tmp_path / "hptuning.yaml").write_text(textwrap.dedent(spec.format(trials=trials)))
+        proc = run(["--format", "json", "--no-cache", "--select", "GL101", "."], tmp_path)
+        found = [f["message"] for f in json.loads(proc.stdout)["findings"]]
+        assert [m for m in expected if any(m in f for f in found)] == expected and len(found) == len(expected)

@@ -181,9 +181,13 @@ def known_axes_product(ctx: PythonContext, node: ast.AST | None, at: ast.AST) ->
 def single_axis(ctx: PythonContext, node: ast.AST | None, at: ast.AST) -> bool:
     """A grid over one hyper-parameter. Random search beats a grid because few of several axes
     matter (Bergstra and Bengio 2012); on a single axis a random sample is just a coarser grid, so
-    the rule's advice does not apply and the finding is not made."""
+    the rule's advice does not apply and the finding is not made. Keys pinned to one value
+    (`{"C": [...], "solver": ["liblinear"]}`) are settings, not axes."""
     keys = grid_keys(ctx, node, at)
-    return keys is not None and all(len(k) == 1 for k in keys) and len({k[0] for k in keys}) == 1
+    if keys is not None and all(len(k) == 1 for k in keys) and len({k[0] for k in keys}) == 1:
+        return True
+    spelled = _spelled_out_dict(follow(ctx, node, at) if node is not None else None)
+    return spelled is not None and sum(1 for value in spelled[1] if axis_len(ctx, value, at) != 1) <= 1
 
 
 # --------------------------------------------------------------------------------------------

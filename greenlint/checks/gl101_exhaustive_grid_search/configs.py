@@ -176,19 +176,24 @@ def _vertex(ctx, doc) -> None:
         if not path or path[-1] != "algorithm" or not node.is_scalar or node.str() != "GRID_SEARCH":
             continue
         study = doc.find(*path[:-1])
-        params = study.get("parameters") if study is not None and study.is_map else None
+        # Vertex AI's studySpec has `parameters`; the legacy AI Platform Training job
+        # (`trainingInput.hyperparameters`) has `params` and `maxTrials`
+        legacy = study is not None and study.is_map and study.get("params") is not None
+        params = (study.get("params") if legacy else study.get("parameters")) if study is not None and study.is_map else None
         counts = [_vertex_axis(p) for p in (params.value if params is not None and params.is_seq else [])]
-        _report(ctx, node, "Vertex AI", counts,
-                "leave `algorithm` unset (Vertex AI's default Bayesian optimisation) or use `RANDOM_SEARCH` with `maxTrialCount`",
+        _report(ctx, node, "AI Platform" if legacy else "Vertex AI", counts,
+                "leave `algorithm` unset (Bayesian optimisation is the default) or use `RANDOM_SEARCH` with a trial limit",
                 cap=_vertex_cap(doc, path))
 
 
 def _vertex_cap(doc, path):
-    """maxTrialCount sits beside studySpec in the tuning job: the nearest holder above `path` that has one."""
+    """maxTrialCount (Vertex AI) or maxTrials (AI Platform) sits beside the study in the tuning
+    job: the nearest holder above `path` that has one."""
     for i in range(len(path) - 1, -1, -1):
         holder = doc.find(*path[:i])
-        if holder is not None and holder.is_map and holder.get_ci("maxTrialCount") is not None:
-            return holder.get_ci("maxTrialCount")
+        for key in ("maxTrialCount", "maxTrials"):
+            if holder is not None and holder.is_map and holder.get_ci(key) is not None:
+                return holder.get_ci(key)
     return None
 
 
@@ -204,6 +209,13 @@ def _vertex_axis(p) -> int | None:
     spec = p.get_ci("integerValueSpec")
     if spec is not None and spec.is_map:
         lo, hi = spec.get_ci("minValue"), spec.get_ci("maxValue")
+        return _int_range(lo, hi) if lo is not None and hi is not None else None
+    for key in ("discreteValues", "categoricalValues"):  # AI Platform's ParameterSpec
+        if p.get_ci(key) is not None:
+            return _len_values(p.get_ci(key))
+    kind = p.get_ci("type")
+    if kind is not None and kind.is_scalar and kind.str() == "INTEGER":
+        lo, hi = p.get_ci("minValue"), p.get_ci("maxValue")
         return _int_range(lo, hi) if lo is not None and hi is not None else None
     return None
 
