@@ -406,12 +406,15 @@ def distilled_alternative(ctx: PythonContext) -> None:
     # Another load of a checkpoint the file fine-tunes is left alone (it may be the same model
     # seen through code we cannot follow), unless that load is itself run for inference: a fresh
     # copy of the published weights used to predict (the baseline before fine-tuning).
+    # One finding per checkpoint and loader: the same class loading the same checkpoint again
+    # (another backend or device) is the same choice, but a load through another class, framework
+    # or a pipeline (`GPT2Model` and `TFGPT2Model` cells of one notebook) is its own code to change.
     trained_ids = {normalize_model_id(model) for _, model, _, trains, _, _ in checked if trains}
-    reported: set[str] = set()
+    reported: set[tuple[str, str]] = set()
     for node, model, how, trains, run_here, tainted in checked:
-        key = normalize_model_id(model)
-        if trains or key in trained_ids and not run_here or key in reported:
-            continue  # one finding per checkpoint and file
+        key = (normalize_model_id(model), ctx.qualname(node) or how)
+        if trains or key[0] in trained_ids and not run_here or key in reported:
+            continue
         reported.add(key)
         message, impact = alternative_message(model, _suited_rows(model, non_english))
         impact["via"] = how

@@ -1,0 +1,108 @@
+"""GL301/GL303: principles found on the third round of tune labels. Each test lints a small file
+written here with the real engine (`lint_text`) or the real CLI on a notebook in tmp_path."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from greenlint.engine import lint_text
+
+
+def lint(source: str, code: str, filename: str = "run.py"):
+    found = lint_text(textwrap.dedent(source), filename=filename, select=[code])
+    return [f for f in found if f.code == code]
+
+
+def notebook(tmp_path: Path, *cells: str) -> Path:
+    path = tmp_path / "explore.ipynb"
+    path.write_text(json.dumps({
+        "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                   "source": textwrap.dedent(c).strip("\n")} for c in cells],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    return path
+
+
+def cli(path: Path, code: str) -> list[dict]:
+    out = subprocess.run([sys.executable, "-m", "greenlint", "--no-cache", "--select", code, "--format", "json",
+                          str(path)], capture_output=True, text=True, check=False)
+    return [f for f in json.loads(out.stdout)["findings"] if f["code"] == code]
+
+
+# ---- GL303: one finding per checkpoint and loader ---------------------------------------------------
+
+def test_gl303_same_checkpoint_through_another_class_or_framework_is_its_own_finding(tmp_path):
+    path = notebook(
+        tmp_path,
+        """
+        from transformers import pipeline
+        gen = pipeline("text-generation", model="gpt2")
+        print(gen("Once upon a time"))
+        """,
+        """
+        from transformers import GPT2Model, GPT2Tokenizer
+        tok = GPT2Tokenizer.from_pretrained("gpt2")
+        pt = GPT2Model.from_pretrained("gpt2")
+        hidden = pt(**tok("hello", return_tensors="pt"))
+        """,
+        """
+        from transformers import TFGPT2Model
+        tf_model = TFGPT2Model.from_pretrained("gpt2")
+        hidden = tf_model(tok("hello", return_tensors="tf"))
+        """,
+    )
+    found = cli(path, "GL303")
+    assert len(found) == 3  # the pipeline, the PyTorch class and the TensorFlow class
+    assert all("distilgpt2" in f["message"] for f in found)
+
+
+def test_gl303_the_same_loader_loading_the_same_checkpoint_again_is_one_finding():
+    found = lint("""
+        from transformers import pipeline
+        fill = pipeline("fill-mask", model="bert-base-uncased")
+        fill_gpu = pipeline("fill-mask", model="bert-base-uncased", device=0)
+        print(fill(open("masked.txt").read()), fill_gpu("a [MASK] day"))
+    """, "GL303")
+    assert [f.line for f in found] == [3]
+
+
+# ---- GL303: rows with a cited figure (distilroberta, distilbart-mnli) -------------------------------
+
+def test_gl303_roberta_base_fill_mask_suggests_distilroberta_with_its_glue_figure():
+    found = lint("""
+        import sys
+        from transformers import pipeline
+        unmask = pipeline("fill-mask", model="FacebookAI/roberta-base")
+        print(unmask(sys.argv[1]))
+    """, "GL303")
+    assert [f.line for f in found] == [4]
+    assert "distilroberta-base" in found[0].message and "83.2" in found[0].message
+
+
+def test_gl303_bart_large_mnli_zero_shot_and_nli_logits_suggest_distilbart_mnli():
+    found = lint("""
+        import sys
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline
+        zero_shot = pipeline("zero-shot-classification", model="facebook/bart-large-mnli")
+        print(zero_shot(sys.argv[1], candidate_labels=["sport", "news"]))
+        nli = AutoModelForSequenceClassification.from_pretrained("facebook/bart-large-mnli")
+        tok = AutoTokenizer.from_pretrained("facebook/bart-large-mnli")
+        logits = nli(**tok(sys.argv[1], "This is sport.", return_tensors="pt")).logits
+    """, "GL303")
+    assert [f.line for f in found] == [5, 7]
+    assert "valhalla/distilbart-mnli-12-3" in found[0].message and "89.9" in found[0].message
+
+
+def test_gl303_distilbart_mnli_itself_and_fine_tuned_bart_mnli_are_not_reported():
+    assert not lint("""
+        from transformers import pipeline
+        zero_shot = pipeline("zero-shot-classification", model="valhalla/distilbart-mnli-12-3")
+    """, "GL303")
+    assert not lint("""
+        from transformers import AutoModelForSequenceClassification, Trainer
+        model = AutoModelForSequenceClassification.from_pretrained("facebook/bart-large-mnli")
+        Trainer(model=model, args=args, train_dataset=ds).train()
+    """, "GL303")
