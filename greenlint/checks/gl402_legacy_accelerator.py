@@ -85,7 +85,7 @@ _ACCEL_KWARGS = {"instancetype", "instancetypes", "machinetype", "acceleratortyp
                  "traininstancetype", "trainerinstancetype", "inferenceinstancetype", "processinginstancetype", "defaultinstancetype",
                  "scaletier", "mastertype", "workertype", "parameterservertype", "evaluatortype"}
 _ACCEL_NAME_WORDS = ("instancetype", "machinetype", "acceleratortype", "gputype", "vmsize")
-_LEGACY_ENUM = re.compile(r"NVIDIA_TESLA_(K80|P4|P100)")
+_LEGACY_ENUM = re.compile(r"NVIDIA_TESLA_(K80|P4|P100|V100)")
 
 
 def _strings(node: ast.AST) -> Iterator[ast.Constant]:
