@@ -106,3 +106,104 @@ def test_gl303_distilbart_mnli_itself_and_fine_tuned_bart_mnli_are_not_reported(
         model = AutoModelForSequenceClassification.from_pretrained("facebook/bart-large-mnli")
         Trainer(model=model, args=args, train_dataset=ds).train()
     """, "GL303")
+
+
+# ---- GL301: a model assembled piece by piece (`Sequential().add(base)`) ------------------------------
+
+def test_gl301_keras_base_added_to_a_sequential_that_is_fit_is_reported():
+    found = lint("""
+        from keras import Sequential, layers
+        from keras.applications import DenseNet121
+        from my_data import images, labels
+
+        def build_and_train(epochs):
+            backbone = DenseNet121(include_top=False, weights=None, input_shape=(128, 128, 3))
+            net = Sequential()
+            net.add(backbone)
+            net.add(layers.GlobalAveragePooling2D())
+            net.add(layers.Dense(4, activation="softmax"))
+            net.compile("adam", "sparse_categorical_crossentropy")
+            net.fit(images, labels, epochs=epochs)
+
+        build_and_train(3)
+    """, "GL301")
+    assert [f.line for f in found] == [7]
+
+
+def test_gl301_keras_base_added_inline_is_reported_and_an_outputs_list_is_not_the_model():
+    found = lint("""
+        from keras import Sequential, layers
+        from keras.applications import MobileNetV2
+        from my_data import images, labels
+        clf = Sequential()
+        clf.add(MobileNetV2(include_top=False, weights=None, pooling="avg"))
+        clf.add(layers.Dense(2))
+        clf.compile("adam", "mse")
+        clf.fit(images, labels)
+    """, "GL301")
+    assert [f.line for f in found] == [6]
+    # What a model computed, appended to a list, is data: fitting a classifier on it is not training the model.
+    assert not lint("""
+        from keras.applications import ResNet50
+        from sklearn.linear_model import LogisticRegression
+        from my_data import batches, labels
+        encoder = ResNet50(weights=None, include_top=False, pooling="avg")
+        features = []
+        for batch in batches:
+            features.append(encoder.predict(batch))
+        LogisticRegression().fit(features, labels)
+    """, "GL301")
+
+
+# ---- GL301: a training helper of a project module imported under another name -----------------------
+
+def test_gl301_helper_of_an_aliased_project_module_handed_model_and_optimizer_is_training():
+    found = lint("""
+        import torch
+        from torchvision import models
+        import course_utils_v2 as cu
+
+        net = models.densenet121(weights=None, num_classes=5)
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        cu.train(loaders, net, opt, epochs=4)
+    """, "GL301")
+    assert [f.line for f in found] == [6]
+    assert "`train`" in found[0].message
+
+
+# ---- GL301: an object built from the model (or from what holds it) told to train --------------------
+
+RUNNER = """
+    import torchvision
+    from fl.coordinator import Coordinator
+
+    def main(cfg):
+        cfg.net = torchvision.models.resnet50(weights=None, num_classes=cfg.classes)
+        coordinator = Coordinator(cfg, rounds=10)
+        coordinator.train()
+"""
+
+
+def test_gl301_object_built_from_a_holder_of_the_model_then_trained_is_reported():
+    assert [f.line for f in lint(RUNNER, "GL301")] == [6]
+
+
+def test_gl301_train_on_a_wrapper_that_stays_a_model_is_a_mode_switch():
+    # DataParallel is still the model: `.train()` switches it to training mode, nothing is trained.
+    assert not lint("""
+        import torch
+        import torchvision
+        from my_data import images
+        net = torch.nn.DataParallel(torchvision.models.resnet50(weights=None))
+        net.train()
+        print(net(images).shape)
+    """, "GL301")
+    # A project wrapper that the file calls on inputs is a model too.
+    assert not lint("""
+        import torchvision
+        from project.nets import WithHead
+        from my_data import images
+        net = WithHead(torchvision.models.resnet50(weights=None))
+        net.train()
+        print(net(images).shape)
+    """, "GL301")

@@ -20,6 +20,8 @@ CHECKPOINT_LOADS = {"load_state_dict", "load_weights", "load_from_checkpoint", "
 TRAIN_CALLS = {"fit", "fit_generator", "train_on_batch"}
 LOAD_CALLS = {"from_pretrained", "load_state_dict", "load_from_checkpoint", "load_weights", "load_checkpoint"}
 _CONDITIONS = (ast.If, ast.IfExp, ast.Try)
+# Methods that make their argument part of the receiver (a model assembled piece by piece).
+COMPOSING_METHODS = {"add", "add_module", "register_module", "append", "extend", "insert"}
 
 # ---------------------------------------------------------------------------------------
 # Names and the flow of values between them
@@ -96,9 +98,11 @@ class Flow:
             self.edges.append((refs(node.value), f"self.{func.name}"))
 
     def _call(self, node: ast.Call) -> None:
-        """Arguments flow into the parameters of a function defined in the file."""
+        """Arguments flow into the parameters of a function defined in the file, and into the
+        receiver of a method that makes them part of it (`model.add(base)`)."""
         if not isinstance(node.func, (ast.Name, ast.Attribute)):
             return
+        self._composition(node)
         callee = self.ctx.functions.get(call_name(node))
         if callee is None:
             return
@@ -115,6 +119,18 @@ class Flow:
         for keyword in node.keywords:
             if keyword.arg and keyword.arg not in module_names:
                 self.edges.append((refs(keyword.value), keyword.arg))
+
+    def _composition(self, node: ast.Call) -> None:
+        """`model.add(base)` (Keras Sequential), `net.add_module("body", base)` /
+        `register_module` (PyTorch), `layers.append(base)` / `insert` / `extend`: the receiver now
+        holds the argument, as `Sequential([base])` does through its assignment."""
+        func = node.func
+        receiver = dotted(func.value) if isinstance(func, ast.Attribute) else None
+        if receiver and func.attr in COMPOSING_METHODS:  # type: ignore[union-attr]
+            # Only the object itself: `outputs.append(model(x))` stores what the model computed.
+            mentioned = set().union(set(), *(refs(a) for a in node.args if isinstance(a, (ast.Name, ast.Attribute))))
+            if mentioned:
+                self.edges.append((mentioned, receiver))
 
     def taint(self, seeds: Iterable[str]) -> set[str]:
         tainted = set(seeds)
@@ -183,8 +199,11 @@ def binding_key(ctx: PythonContext, call: ast.Call) -> tuple[set[str], set[str]]
     assignment or `return` that binds the result; a `self.x = ...` inside a class also seeds
     the class name, so that `Net()` and `trainer.fit(Net())` count as the same model.
     """
-    _, parent = _climb_wrappers(ctx, call)
+    outer, parent = _climb_wrappers(ctx, call)
     keys = _holder_keys(ctx, parent)
+    if isinstance(parent, ast.Expr) and isinstance(outer, ast.Call) and isinstance(outer.func, ast.Attribute) \
+            and outer.func.attr in COMPOSING_METHODS and dotted(outer.func.value):
+        keys.add(dotted(outer.func.value))  # `model.add(builder())`: built into `model`
     cls = ctx.enclosing_class(call)
     if cls is not None and any(k.startswith("self.") for k in keys):
         keys.add(cls.name)
@@ -268,6 +287,53 @@ def _is_trainer_object(ctx: PythonContext, receiver: ast.AST) -> bool:
     return False
 
 
+# Modules whose classes wrap a model and stay a model (`DataParallel(net).train()` switches mode).
+MODEL_WRAPPER_MODULES = ("torch.", "tensorflow.", "keras.", "jax.", "flax.")
+# Uses that show a name is a model itself, not something that runs one.
+_MODEL_USES = {"parameters", "named_parameters", "eval", "forward", "state_dict", "zero_grad", "modules", "children"}
+
+
+def _holders(tainted: set[str]) -> set[str]:
+    """The tainted names and the objects whose attribute holds one (`args` for `args.model`):
+    handing `args` to a constructor hands it the model. `self` is every attribute's holder, so
+    it is not counted."""
+    return tainted | {t.rsplit(".", 1)[0] for t in tainted if "." in t and not t.startswith("self.")}
+
+
+def _used_as_model(ctx: PythonContext, name: str) -> bool:
+    for call in ctx.calls:
+        if dotted(call.func) == name:
+            return True
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _MODEL_USES and dotted(call.func.value) == name:
+            return True
+    return False
+
+
+def _file_classes(ctx: PythonContext) -> set[str]:
+    return ctx.memo("training_flow.classes", lambda: {c.name for c in ctx.nodes_of(ast.ClassDef)})  # type: ignore[attr-defined]
+
+
+def _runner_of_model(ctx: PythonContext, receiver: ast.AST, tainted: set[str]) -> bool:
+    """`server = FedAvg(args, i)` after `args.model = resnet18()`, then `server.train()`: an
+    object built by a class of another module from the model (or from an object holding it) and
+    told to train. Not a wrapper that stays a model (`DataParallel(net).train()` switches mode,
+    and so does `train()` on a name that is also called, put in eval mode or asked for its
+    parameters)."""
+    name = dotted(receiver)
+    if not name or not isinstance(receiver, ast.Name) or _used_as_model(ctx, name):
+        return False
+    holders = _holders(tainted)
+    for value in ctx.bound_values(receiver):
+        if not isinstance(value, ast.Call) or (ctx.qualname(value.func) or "").startswith(MODEL_WRAPPER_MODULES):
+            continue
+        if isinstance(value.func, ast.Name) and value.func.id in _file_classes(ctx):
+            continue  # a class of this file: its own methods show whether it trains
+        handed = list(value.args) + [k.value for k in value.keywords]
+        if any(refs(a) & holders for a in handed):
+            return True
+    return False
+
+
 def _fit_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tainted: set[str]) -> bool:
     """`model.fit(data, ...)` on a tainted model (not on random tensors), or `trainer.fit(model, data)`."""
     data = arg(call, 0, "x") or arg(call, 0, "train_dataloaders")
@@ -286,7 +352,9 @@ def _method_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tain
     if method in ("fit", "fit_generator", "train_on_batch", "partial_fit"):
         return _fit_trains(ctx, call, func, tainted)
     if method == "train":
-        return _is_trainer_object(ctx, func.value) and bool(refs(func.value) & tainted or refs(call) & tainted)
+        if _is_trainer_object(ctx, func.value):
+            return bool(refs(func.value) & tainted or refs(call) & tainted)
+        return _runner_of_model(ctx, func.value, tainted)
     if method == "backward":
         if refs(func.value) & tainted or any(refs(a) & tainted for a in call.args):
             return not _computed_on_random(ctx, func.value)
@@ -316,12 +384,13 @@ TRAIN_HELPER = re.compile(r"^(train|fit|finetune|fine_tune)(_one)?(_epoch|_model
 
 
 def _local_module_names(ctx: PythonContext) -> set[str]:
-    """Modules imported by a bare name (`import engine`): helpers of the same project."""
+    """Modules imported by a bare name (`import engine`, `import d2lzh_pytorch as d2l`): helpers
+    of the same project. Both spellings, since qualified names resolve the alias."""
     found = set()
     for node in ctx.nodes_of(ast.Import):
         for alias in node.names:  # type: ignore[attr-defined]
             if "." not in alias.name:
-                found.add(alias.asname or alias.name)
+                found.update({alias.name, alias.asname or alias.name})
     return found
 
 
