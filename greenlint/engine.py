@@ -205,7 +205,11 @@ def _lint_notebook(request: LintRequest, data: bytes, triggered: dict, settings:
                         .with_changes(cell=location.cell, cell_line=location.cell_line, cell_column=location.cell_column))
     for unit in notebook.units:
         unit_lines = unit.text.splitlines()
-        for finding in _lint_python_text(request, unit.text, triggered, settings, allow_await=True, shell=unit.shell):
+        if unit.kind == "python":
+            unit_findings = _lint_python_text(request, unit.text, triggered, settings, allow_await=True, shell=unit.shell)
+        else:  # a config a `%%writefile` cell writes: checked as that kind of file
+            unit_findings = lint_bytes(request.path, unit.text.encode("utf-8"), unit.kind, settings)
+        for finding in unit_findings:
             if finding.code in file_wide and finding.code != PARSE_ERROR:
                 continue
             start = unit.locate(finding.line, finding.column)

@@ -71,3 +71,11 @@ def test_a_datalab_one_percent_cell_magic_is_that_cell(tmp_path):
         "%bash\ngcloud ai-platform jobs submit training job1 --region us-central1 --scale-tier BASIC_GPU\n",
         "%matplotlib inline\nimport os\n"))
     assert [code for code, _, _ in codes_and_lines(tmp_path)] == ["GL401", "GL402"]
+
+
+def test_a_config_written_by_a_writefile_cell_is_checked_as_that_kind(tmp_path):
+    (tmp_path / "job.ipynb").write_text(notebook(
+        "%%writefile train.yaml\ntrainingInput:\n  masterConfig:\n    acceleratorConfig:\n      type: NVIDIA_TESLA_K80\n",
+        "%%writefile job.json\n{\"region\": \"us-central1\", \"machineType\": \"n1-standard-4\"}\n",
+        "%%writefile notes.txt\nregion: us-central1\n"))
+    assert codes_and_lines(tmp_path) == [("GL402", 1, 5), ("GL401", 2, 2)]

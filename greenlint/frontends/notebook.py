@@ -16,6 +16,7 @@ import bisect
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from .notebook_ipython import cell_magic, comment_placeholder, dedent, parse_error, strip_prompts, transform
 from .notebook_shell import is_shell_magic, shell_cell_commands, shell_commands
@@ -120,6 +121,7 @@ class PythonUnit:
     text: str
     cell: int | None = None  # %%writefile unit: its cell; None for the joined notebook unit
     filename: str | None = None  # %%writefile unit: the file name it writes
+    kind: str = "python"  # %%writefile unit: the kind of file it writes (a YAML config: "yaml")
     # Shell commands of the cells (`!cmd`, `x = !cmd`, `%sx`/`%system`, `%%bash`/`%%sh` cell lines):
     # (1-based line of ``text``, 0-based column, command text with `\` continuations joined).
     shell: list = field(default_factory=list, compare=False)
@@ -405,15 +407,26 @@ def _cell_location(cmap: _CellMap, shifts: list[int], lineno: int, offset: int) 
     return Location(file_line, file_column, cmap.cell, lineno, offset)
 
 
+_WRITTEN_CONFIG_KINDS = frozenset(("yaml", "json", "toml", "env", "shell", "terraform"))
+
+
 def _writefile_unit(
     number: int, cmap: _CellMap, lines: list[str], shifts: list[int], magic: tuple, errors: list
 ) -> PythonUnit | None:
-    """A `%%writefile name.py` cell: the file it writes, checked as a Python file of its own."""
+    """A `%%writefile name.py` cell: the file it writes, checked as a Python file of its own; a
+    config it writes (`train.yaml`, `job.json`, `.env`, `run.sh`) is checked as that kind of file."""
+    from ..discover import kind_of
+
     index, _, args = magic
     words = [w for w in args.split() if not w.startswith("-")]
     filename = words[-1].strip("'\"") if words else ""
+    kind = kind_of(PurePosixPath(filename)) if filename else None
+    if kind in _WRITTEN_CONFIG_KINDS:
+        body = ["" if k <= index else line for k, line in enumerate(lines)]  # the magic lines: blank in every kind
+        return PythonUnit(text="".join(ln + "\n" for ln in body), cell=number, filename=filename, kind=kind,
+                          _lines=[(cmap, k + 1, shifts[k]) for k in range(len(body))])
     if not filename.endswith((".py", ".pyw")):
-        return None  # not Python (requirements.txt, a YAML config...)
+        return None  # not checked (requirements.txt, a Dockerfile...)
     # The body is written verbatim (no magics are expanded in it); the magic line itself
     # becomes a comment so that unit lines are cell lines.
     body = list(lines)
