@@ -479,6 +479,14 @@ def test_gl401_terraform_region_follows_what_the_file_places_not_its_folder(tmp_
     found = {(Path(f["path"]).parent.name, Path(f["path"]).name, f["line"])
              for f in run_cli(tmp_path, "--select", "GL401", "--no-cache", cwd=tmp_path)}
     assert found == {("ecr", "main.tf", 2)}
+    # A bucket beside a call of a module (an endpoint the module deploys): the region places that too.
+    caller = tmp_path / "examples" / "serve"
+    caller.mkdir(parents=True)
+    (caller / "main.tf").write_text(
+        'provider "aws" {\n  region = "eu-west-1"\n}\nresource "aws_s3_bucket" "io" {\n  bucket = "io"\n}\n'
+        'module "endpoint" {\n  source = "../../"\n  instance_type = "ml.g5.xlarge"\n}\n', encoding="utf-8")
+    found = {(Path(f["path"]).parent.name, f["line"]) for f in run_cli(tmp_path, "--select", "GL401", "--no-cache", cwd=tmp_path)}
+    assert ("serve", 2) in found
 
 
 @pytest.mark.parametrize("text,reported", [

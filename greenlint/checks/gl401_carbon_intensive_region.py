@@ -89,9 +89,11 @@ def _only_stores(kinds: list[str], words: frozenset[str]) -> bool:
 
 
 def _terraform_places_only_data(doc, words: frozenset[str]) -> bool:
-    """A Terraform file whose resources are all stores (`aws_ecr_repository`, `aws_s3_bucket`):
-    its provider and `variable "region"` place those stores, not compute."""
-    return _only_stores(_placed_kinds(doc), words)
+    """A Terraform file whose resources are all stores (`aws_ecr_repository`, `aws_s3_bucket`)
+    and that calls no module (whose resources are not known here): its provider and
+    `variable "region"` place those stores, not compute."""
+    calls_module = doc.is_map and doc.get("module") is not None
+    return not calls_module and _only_stores(_placed_kinds(doc), words)
 
 
 MODULE_FILES = 50  # .tf files of one folder read to learn what a module places
