@@ -1417,3 +1417,23 @@ def test_facts_training_runs_lists_every_run_in_source_order_with_its_framework(
     """)
     assert [(r.framework, r.call.lineno) for r in training_runs(ctx)] == [
         ("xgboost", 5), ("keras", 7), ("transformers", 9)]
+
+
+def test_keras_fit_generator_is_the_older_spelling_of_fit():
+    # Keras < 2.4: fit_generator(generator, steps_per_epoch, epochs, verbose, callbacks, validation_data)
+    assert lines("""
+        from keras.models import Sequential
+        from keras.callbacks import ModelCheckpoint, EarlyStopping
+        model = Sequential()
+        model.compile(loss="mse", optimizer="adam")
+        model.fit_generator(flow, steps_per_epoch=100, epochs=100, callbacks=[ModelCheckpoint("m.h5")],
+                            validation_data=(xv, yv))
+        model.fit_generator(flow, 100, 80, 1, [EarlyStopping(patience=5)], (xv, yv))
+        model.fit_generator(flow, steps_per_epoch=100, epochs=100)
+    """) == [6]
+    assert lines("""
+        from keras.models import Sequential
+        model = Sequential()
+        model.compile(loss="mse", optimizer="adam")
+        model.fit_generator(flow, 100, 80, 1, None, (xv, yv))
+    """) == [5]  # epochs, callbacks and validation_data by position

@@ -111,9 +111,23 @@ def _planned_schedule(run: TrainingRun) -> str | None:
 # ---- readers: the run a call starts -------------------------------------------------------
 
 
+# Positional places of the arguments a run's facts come from: `fit` (every Keras version) and
+# `fit_generator` (Keras < 2.4 / tf.keras < 2.1; deprecated, then removed in TF 2.11).
+KERAS_FIT_METHODS = ("fit", "fit_generator")
+_KERAS_POSITIONS = {
+    "fit": {"epochs": 3, "callbacks": 5, "validation_split": 6, "validation_data": 7, "initial_epoch": 10},
+    "fit_generator": {"epochs": 2, "callbacks": 4, "validation_data": 5, "initial_epoch": 13},
+}
+
+
+def keras_position(call: ast.Call, name: str) -> int | None:
+    return _KERAS_POSITIONS.get(call.func.attr if isinstance(call.func, ast.Attribute) else "fit", {}).get(name)
+
+
 def keras_fit(ctx: PythonContext, call: ast.Call) -> TrainingRun | None:
-    """`model.fit(...)` of a Keras model; None when the receiver is not one (or, in a file that
-    mixes libraries, cannot be told apart). Keras trains 1 epoch by default."""
+    """`model.fit(...)` (or the older `fit_generator(...)`) of a Keras model; None when the
+    receiver is not one (or, in a file that mixes libraries, cannot be told apart). Keras trains
+    1 epoch by default."""
     scope = scope_of(ctx, call)
     kind = _keras_model(ctx, receiver_of(call), scope)
     if kind is False and not _keras_compiled(ctx, receiver_of(call), scope):
@@ -123,12 +137,13 @@ def keras_fit(ctx: PythonContext, call: ast.Call) -> TrainingRun | None:
     args = Args(ctx, call, scope)
     return TrainingRun(ctx, call, "keras", model=receiver_of(call), data=args.get("x", 0),
                        validation=_keras_validation(ctx, args, scope), epochs=_keras_epochs(ctx, args, scope),
-                       callbacks=args.get("callbacks", 5), args=args)
+                       callbacks=args.get("callbacks", keras_position(call, "callbacks")), args=args)
 
 
 def _keras_validation(ctx: PythonContext, args: Args, scope: ast.AST) -> Any:
     """`validation_data=...`, or a `validation_split` above 0; MISSING when neither."""
-    vdata, vsplit = args.get("validation_data", 7), args.get("validation_split", 6)
+    vdata = args.get("validation_data", keras_position(args.call, "validation_data"))
+    vsplit = args.get("validation_split", keras_position(args.call, "validation_split"))
     if vdata is not MISSING and vdata is not UNKNOWN and not is_none(vdata):
         return vdata
     if vsplit is not MISSING and vsplit is not UNKNOWN:
@@ -139,11 +154,11 @@ def _keras_validation(ctx: PythonContext, args: Args, scope: ast.AST) -> Any:
 
 
 def _keras_epochs(ctx: PythonContext, args: Args, scope: ast.AST) -> Count:
-    expr = args.get("epochs", 3)
+    expr = args.get("epochs", keras_position(args.call, "epochs"))
     if expr is UNKNOWN:
         return Count(expr, None)
     total = 1 if expr is MISSING else number_of(ctx, expr, scope)
-    initial = args.get("initial_epoch", 10)
+    initial = args.get("initial_epoch", keras_position(args.call, "initial_epoch"))
     if total is None or initial is UNKNOWN:
         return Count(expr, None, total)
     start = 0 if initial is MISSING else number_of(ctx, initial, scope)

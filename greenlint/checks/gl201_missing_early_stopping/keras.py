@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...fixes import gl201 as fixes
 from ...frontends.python import PythonContext
 from .common import KERAS_ES, check_patience, has_stopping, library_instantiates, report_epochs, report_fixed_budget
-from ..training_facts import keras_fit
+from ..training_facts import KERAS_FIT_METHODS, keras_fit, keras_position
 from ..training_values import MISSING, method_calls
 
 
@@ -13,7 +13,7 @@ def check_keras(ctx: PythonContext, min_epochs: int) -> None:
     if not ctx.imports.uses("keras", "tensorflow", "keras_hub", "keras_nlp", "keras_cv"):
         return
     safety_net = library_instantiates(ctx, KERAS_ES)
-    for call in method_calls(ctx, "fit"):
+    for call in (c for method in KERAS_FIT_METHODS for c in method_calls(ctx, method)):
         run = keras_fit(ctx, call)
         if run is None or run.validation is MISSING or run.epochs is None or run.epochs.n is None:
             continue
@@ -26,5 +26,6 @@ def check_keras(ctx: PythonContext, min_epochs: int) -> None:
         if run.schedule:
             report_fixed_budget(ctx, call.func, epochs, run.schedule, "keras")
             continue
-        what = "validation_data" if run.args.get("validation_data", 7) is not MISSING else "validation_split"
+        split = run.args.get("validation_split", keras_position(call, "validation_split"))
+        what = "validation_split" if run.validation is split else "validation_data"
         report_epochs(ctx, call.func, epochs, what, "keras", "keras", fix=fixes.keras_fit(ctx, call))
