@@ -182,20 +182,34 @@ def _resets(stmt: ast.stmt, block: list[ast.stmt], name: str) -> bool:
 
 
 def binds_name(stmt: ast.AST, name: str) -> bool:
-    for sub in ast.walk(stmt):
-        if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, (ast.Store, ast.Del)):
-            return True
-        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and sub.name == name:
-            return True
+    """Whether anything inside `stmt` binds `name` (an assignment, a loop or `with` target, a
+    definition, an import, `except ... as`, a `match` capture, `del`)."""
+    return name in names_bound_in(stmt)
+
+
+def names_bound_in(node: ast.AST) -> frozenset[str]:
+    """Every name bound anywhere inside `node`, walked once and kept on the node (a use asks
+    about every statement before it, so a scope's statements are asked again and again)."""
+    cached = getattr(node, "_gl_bound_names", None)
+    if cached is None:
+        cached = frozenset(_bound_names(node))
+        node._gl_bound_names = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _bound_names(node: ast.AST) -> Iterator[str]:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, (ast.Store, ast.Del)):
+            yield sub.id
+        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield sub.name
         # `except E as name`, `case {"k": name}`, `case [*name]`, `case {**name}`
-        if isinstance(sub, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and sub.name == name:
-            return True
-        if isinstance(sub, ast.MatchMapping) and sub.rest == name:
-            return True
-        if isinstance(sub, (ast.Import, ast.ImportFrom)) and any(
-                (a.asname or a.name.split(".")[0]) == name for a in sub.names):
-            return True
-    return False
+        elif isinstance(sub, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and sub.name:
+            yield sub.name
+        elif isinstance(sub, ast.MatchMapping) and sub.rest:
+            yield sub.rest
+        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+            yield from ((a.asname or a.name.split(".")[0]) for a in sub.names)
 
 
 def statement_assignments(stmt: ast.stmt) -> Iterator[tuple[str, ast.expr]]:
