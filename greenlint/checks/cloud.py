@@ -253,3 +253,14 @@ def accelerator_finding(value: str, row: dict) -> tuple[str, dict, Severity]:
     }
     severity = Severity.NOTE if row["severity"] == "note" else Severity.WARNING
     return message, impact, severity
+
+
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def key_words(key: str) -> set[str]:
+    """`aws_s3_bucket` -> {aws, s3, bucket}; `replicationConfiguration` -> {replication, configuration};
+    the whole key, normalised, too (`remoteState` -> remotestate)."""
+    words = {w.lower() for w in _WORD.findall(key)}
+    words.add(norm(key))
+    return words

@@ -6,15 +6,14 @@ module-level region constants.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import ast
 import re
 from typing import Iterator
 
 from . import detector
-from .cloud import effective_key, file_provider, is_test_suite, norm, region_finding, resolve_region, str_const
+from .cloud import effective_key, file_provider, is_test_suite, key_words, norm, region_finding, resolve_region, str_const
 from .commands import ShellCommand, report_word, shell_commands, shell_variables, variable_name
+from .terraform_modules import places_only_data
 
 # Keys whose value names where compute runs (normalised: lower case, no '-' or '_').
 _REGION_KEYS = {
@@ -30,21 +29,12 @@ _ZONE_KEYS = {
 }
 _LOCATION_KEYS = {"location"}  # Azure resources and GCP services; also used for many other things
 
-_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 _KEY_PROVIDER_HINTS = (("aws", "aws"), ("sagemaker", "aws"), ("gcp", "gcp"), ("google", "gcp"), ("vertex", "gcp"),
                        ("cloudsdk", "gcp"), ("azure", "azure"), ("oci", "oracle"), ("alicloud", "alibaba"),
                        ("alibaba", "alibaba"), ("ibm", "ibm"))
 _TERRAFORM_PROVIDERS = (("aws", "aws"), ("google", "gcp"), ("azurerm", "azure"), ("azure", "azure"),
                         ("oci", "oracle"), ("alicloud", "alibaba"), ("ibm", "ibm"))
-
-
-def _key_words(key: str) -> set[str]:
-    """`aws_s3_bucket` -> {aws, s3, bucket}; `replicationConfiguration` -> {replication, configuration};
-    the whole key, normalised, too (`remoteState` -> remotestate)."""
-    words = {w.lower() for w in _WORD.findall(key)}
-    words.add(norm(key))
-    return words
 
 
 # --------------------------------------------------------------------------------------
@@ -64,84 +54,11 @@ def _meaningful_steps(path: tuple, kind: str) -> Iterator[str]:
 
 
 def _has_data_word(path: tuple, words: frozenset[str], kind: str = "") -> bool:
-    return any(_key_words(step) & words for step in _meaningful_steps(path, kind))
+    return any(key_words(step) & words for step in _meaningful_steps(path, kind))
 
 
 def _data_words(options: dict) -> frozenset[str]:
     return frozenset(str(w).lower() for w in options["data-words"])
-
-
-def _declares_resources(doc) -> bool:
-    resources = doc.get("resource") if doc.is_map else None
-    return resources is not None and resources.is_map and bool(resources.value)
-
-
-def _placed_kinds(doc) -> list[str]:
-    """The resource types a Terraform document declares, less those of regionless providers."""
-    resources = doc.get("resource") if doc.is_map else None
-    if resources is None or not resources.is_map:
-        return []
-    return [str(kind) for kind in resources.value if str(kind).split("_")[0] not in REGIONLESS_PROVIDERS]
-
-
-def _only_stores(kinds: list[str], words: frozenset[str]) -> bool:
-    return bool(kinds) and all(_key_words(kind) & words for kind in kinds)
-
-
-def _terraform_places_only_data(doc, words: frozenset[str]) -> bool:
-    """A Terraform file whose resources are all stores (`aws_ecr_repository`, `aws_s3_bucket`)
-    and that calls no module (whose resources are not known here): its provider and
-    `variable "region"` place those stores, not compute."""
-    calls_module = doc.is_map and doc.get("module") is not None
-    return not calls_module and _only_stores(_placed_kinds(doc), words)
-
-
-MODULE_FILES = 50  # .tf files of one folder read to learn what a module places
-# Providers whose resources live in Terraform's own state or on the machine running it, in no region.
-REGIONLESS_PROVIDERS = ("null", "random", "local", "time", "terraform", "tls", "archive", "external")
-# Per .tf file, by (size, mtime): its placed resource types, or None when it calls a module or
-# cannot be read. Each file of a folder asks about its siblings: each is parsed once.
-_FOLDER_FILES: dict[Path, tuple[tuple[int, int], list[str] | None]] = {}
-
-
-def _file_kinds(path: Path) -> list[str] | None:
-    from ..frontends.base import FrontendError
-    from ..frontends.config import parse_config
-
-    try:
-        stat = path.stat()
-        stamp = (stat.st_size, stat.st_mtime_ns)
-        cached = _FOLDER_FILES.get(path)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        documents = parse_config("terraform", path.read_text(encoding="utf-8")) or []
-    except (OSError, UnicodeDecodeError, FrontendError):
-        return None
-    calls_module = any(doc.is_map and doc.get("module") is not None for doc in documents)
-    kinds = None if calls_module else [kind for doc in documents for kind in _placed_kinds(doc)]
-    _FOLDER_FILES[path] = (stamp, kinds)
-    return kinds
-
-
-def _terraform_module_places_only_data(ctx, words: frozenset[str]) -> bool:
-    """A Terraform module is its folder: a file that declares no resource itself (`variables.tf`,
-    `providers.tf`) places what the other `.tf` files of its folder declare. True when they declare
-    resources, all of them stores, and call no further module (whose resources are unknown here)."""
-    from ..frontends.project import record
-
-    here = Path(ctx.path)
-    if not here.is_file():
-        return False
-    kinds: list[str] = []
-    for sibling in sorted(here.parent.glob("*.tf"))[:MODULE_FILES]:
-        if sibling.name == here.name:
-            continue
-        found = _file_kinds(sibling)
-        if found is None:
-            return False
-        record(sibling)
-        kinds += found
-    return _only_stores(kinds, words)
 
 
 def _terraform_provider_hint(path: tuple) -> str | None:
@@ -222,9 +139,7 @@ class _ConfigScan:
     def document(self, doc) -> None:
         if _describes_data(doc):
             return
-        data_only = self.kind == "terraform" and (
-            _terraform_places_only_data(doc, self.words)
-            or (not _declares_resources(doc) and _terraform_module_places_only_data(self.ctx, self.words)))
+        data_only = self.kind == "terraform" and places_only_data(self.ctx, doc, self.words)
         for path, node in doc.walk():
             if not path or node.is_map or node.is_seq:
                 continue  # a sequence: matchExpressions' values are read item by item
