@@ -10,7 +10,7 @@ import re
 from typing import Iterator
 
 from . import detector
-from .cloud import is_test_suite, key_of, norm, object_name
+from .cloud import is_test_suite, key_of, object_name
 from .commands import commands_of_text, is_training_command, names_training_program, runs_tests, script_commands, tiny_budget
 from .training_code import training_code
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import math
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any
 
 from .bindings import bindings, is_opaque, is_parameter, reaching, scope_assignments, statement_assignments
 from .pyast import UNKNOWN, Unknown, call_name, dotted, has_star_kwargs, kwarg

@@ -9,7 +9,7 @@ from typing import Any
 
 from ...finding import Fix, Severity
 from ...fixes import gl201 as fixes
-from ...frontends.python import UNKNOWN, PythonContext, call_name
+from ...frontends.python import UNKNOWN, PythonContext
 from .common import Callbacks, LGB_ES, XGB_ES, check_patience, check_rounds, library_instantiates, report_epochs
 from ..training_facts import is_train_name
 from ..training_values import Args, MISSING, const_of, constructor, ctor_name, dict_entries, fmt, follow, is_none, name_mutated, number_of, same_ref, scope_of
