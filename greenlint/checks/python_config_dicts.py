@@ -10,8 +10,9 @@ Used by GL101 (grid sweeps) and GL102 (W&B sweeps without a run cap).
 from __future__ import annotations
 
 import ast
-from typing import Any, Iterator
+from typing import Any
 
+from ..frontends.bindings import walk_no_defs
 from ..frontends.config import Node
 from ..frontends.python import UNKNOWN, PythonContext
 
@@ -107,7 +108,7 @@ class DictReader:
 
 
 def _single_name_assigns(scope: ast.AST, name: str) -> list[ast.Assign]:
-    return [s for s in scope_statements(scope) if isinstance(s, ast.Assign) and len(s.targets) == 1
+    return [s for s in walk_no_defs(scope) if isinstance(s, ast.Assign) and len(s.targets) == 1
             and isinstance(s.targets[0], ast.Name) and s.targets[0].id == name]
 
 
@@ -124,21 +125,11 @@ def binding(ctx: PythonContext, name: ast.Name) -> tuple[ast.Assign, ast.AST] | 
     return None
 
 
-def scope_statements(scope: ast.AST) -> Iterator[ast.AST]:
-    """Nodes of a scope, not entering nested functions or classes."""
-    stack = list(ast.iter_child_nodes(scope))
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(node))
-
-
 def _mutations(scope: ast.AST, name: str, assign: ast.Assign, until: float) -> list[ast.AST]:
     """`name[...] = v` assignments and `name.update(...)` calls between the binding and line `until`."""
     found = []
     end = until if until > assign.lineno else float("inf")
-    for node in scope_statements(scope):
+    for node in walk_no_defs(scope):
         if not assign.lineno < getattr(node, "lineno", 0) <= end:
             continue
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript) \

@@ -34,15 +34,22 @@ def _names_stored(target: ast.AST) -> Iterator[str]:
 
 
 def _assign_bindings(node: ast.Assign) -> Iterator[tuple[str, Any]]:
+    """(name, bound expression or None when opaque) for each name an assignment binds."""
+    for name, value, _ in _assigned_targets(node):
+        yield name, value
+
+
+def _assigned_targets(node: ast.Assign) -> Iterator[tuple[str, ast.expr | None, ast.AST]]:
+    """(name, bound expression or None when unpacked from something opaque, the target node)."""
     for target in node.targets:
         if isinstance(target, ast.Name):
-            yield target.id, node.value
+            yield target.id, node.value, target
         elif isinstance(target, (ast.Tuple, ast.List)):
             values = node.value.elts if isinstance(node.value, (ast.Tuple, ast.List)) else None
             for i, elt in enumerate(target.elts):
                 same = values is not None and len(values) == len(target.elts) and isinstance(elt, ast.Name)
                 for name in _names_stored(elt):
-                    yield name, values[i] if same else None  # type: ignore[index]
+                    yield name, values[i] if same else None, elt  # type: ignore[index]
 
 
 def _bound_by(node: ast.AST) -> Iterator[tuple[str, Any]]:
@@ -214,18 +221,10 @@ def _bound_names(node: ast.AST) -> Iterator[str]:
 
 def statement_assignments(stmt: ast.stmt) -> Iterator[tuple[str, ast.expr]]:
     if isinstance(stmt, ast.Assign):
-        for target in stmt.targets:
-            if isinstance(target, ast.Name):
-                yield target.id, stmt.value
-            elif isinstance(target, (ast.Tuple, ast.List)):
-                values = stmt.value.elts if isinstance(stmt.value, (ast.Tuple, ast.List)) else None
-                for i, elt in enumerate(target.elts):
-                    if isinstance(elt, ast.Name):
-                        if values is not None and len(values) == len(target.elts):
-                            yield elt.id, values[i]
-                        else:  # unpacked from something opaque: record as unknowable
-                            # a stand-in placed where the name is bound: analyses that compare positions still can
-                            yield elt.id, ast.copy_location(ast.Name(id=OPAQUE, ctx=ast.Load()), elt)
+        for name, value, where in _assigned_targets(stmt):
+            # unpacked from something opaque: a stand-in placed where the name is bound, so that
+            # analyses that compare positions still can
+            yield name, value if value is not None else ast.copy_location(ast.Name(id=OPAQUE, ctx=ast.Load()), where)
     elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
         yield stmt.target.id, stmt.value
     elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
