@@ -41,13 +41,21 @@ def key_of(path: tuple) -> tuple[str | None, tuple]:
 _KFP_WRAPPERS = ("runtimeValue", "constantValue", "constant", "stringValue")
 
 
+# A template parameter's default value: (the key above the parameter's name, the default's key).
+_PARAMETER_DEFAULTS = {("variable", "default"),  # Terraform
+                       ("parameters", "defaultValue"),  # Azure Resource Manager (ARM) templates
+                       ("Parameters", "Default")}  # AWS CloudFormation / SAM
+
+
 def effective_key(path: tuple) -> tuple[str | None, tuple]:
-    """Terraform `variable "region" { default = "us-east-1" }` counts as key `region`; a compiled
-    Kubeflow pipeline's `location.runtimeValue.constantValue.stringValue` counts as key `location`."""
+    """A template parameter's default counts as its name: Terraform `variable "region" { default =
+    "us-east-1" }`, an ARM template's `"parameters": {"location": {"defaultValue": "eastus"}}` and
+    a CloudFormation `Parameters: {Region: {Default: us-east-1}}` are keys `region` / `location`; a
+    compiled Kubeflow pipeline's `location.runtimeValue.constantValue.stringValue` is key `location`."""
     while len(path) >= 2 and path[-1] in _KFP_WRAPPERS:
         path = path[:-1]
     key, above = key_of(path)
-    if key == "default" and len(above) >= 2 and above[-2] == "variable":
+    if len(above) >= 2 and (above[-2], key) in _PARAMETER_DEFAULTS:
         return str(above[-1]), above[:-2]
     return key, above
 

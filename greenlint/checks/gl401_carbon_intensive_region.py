@@ -15,7 +15,9 @@ from .cloud import effective_key, file_provider, is_test_suite, key_words, norm,
 from .commands import ShellCommand, report_word, shell_commands, shell_variables, variable_name
 from .terraform_modules import places_only_data
 
-# Keys whose value names where compute runs (normalised: lower case, no '-' or '_').
+# Keys whose value names where compute runs (normalised: lower case, no '-' or '_'); so does any
+# key whose last word is region or zone (`AGENTCORE_REGION`), unless a data word marks it a store's.
+_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _REGION_KEYS = {
     "region", "awsregion", "awsdefaultregion", "defaultregion", "cdkdefaultregion", "gcpregion", "googleregion",
     "googlecloudregion", "cloudsdkcomputeregion", "computeregion", "vertexregion", "vertexlocation",
@@ -98,7 +100,7 @@ def _is_event_payload(doc) -> bool:
     return first.is_map and any(first.get(k) is not None for k in ("eventSource", "EventSource"))
 
 
-def _region_key(doc, path: tuple) -> tuple[str, tuple] | None:
+def _region_key(doc, path: tuple, data_words: frozenset[str]) -> tuple[str, tuple] | None:
     """(normalised key, path above it) when the value at `path` names a region, zone or location:
     under such a key, or in the `values` of a node-affinity expression on a region label
     (`{key: topology.kubernetes.io/region, operator: In, values: [...]}`)."""
@@ -108,6 +110,9 @@ def _region_key(doc, path: tuple) -> tuple[str, tuple] | None:
     nkey = norm(key)
     if nkey in _REGION_KEYS or nkey in _ZONE_KEYS or nkey in _LOCATION_KEYS:
         return nkey, above
+    words = _WORDS.findall(str(key))
+    if len(words) > 1 and words[-1].lower() in ("region", "zone") and not key_words(str(key)) & data_words:
+        return nkey, above  # `AGENTCORE_REGION`, `trainingZone`; not `backupRegion`
     if nkey == "values" and above:
         parent = doc.find(*above)
         label = parent.get("key") if parent is not None and parent.is_map else None
@@ -150,7 +155,7 @@ class _ConfigScan:
             self.value(doc, path, node)
 
     def value(self, doc, path: tuple, node) -> None:
-        found = _region_key(doc, path)
+        found = _region_key(doc, path, self.words)
         if found is None or not node.is_scalar or node.opaque or not isinstance(node.value, str):
             return
         nkey, above = found
@@ -270,7 +275,7 @@ def _script_variable_reporter(ctx):
 # Python reader
 
 _CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "azure.ai.ml", "azureml",
-               "kfp", "google.cloud.aiplatform")
+               "kfp", "google.cloud.aiplatform", "google.genai", "anthropic")
 # boto3 services whose region is where compute runs (not s3, iam, ssm, ...).
 _COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
                      "emr-serverless", "bedrock", "bedrock-runtime", "glue", "lightsail"}
@@ -280,15 +285,18 @@ _REGION_CONSTANTS = {"region", "awsregion", "gcpregion", "googleregion", "locati
                      "vertexregion", "zone", "gcpzone", "defaultregion", "azurelocation", "azureregion", "regionname",
                      "computeregion", "trainingregion", "trainregion", "projectregion"}
 _LOCATION_CONSTANTS = {"location", "gcplocation", "vertexlocation", "azurelocation"}
-_LOCATION_SDKS = ("google.cloud.aiplatform", "vertexai", "azure.ai.ml", "azureml", "google.cloud")
-_REGION_SDKS = ("boto3", "sagemaker", "google", "vertexai", "azure")
+# `google.genai.Client(vertexai=True, location=...)` serves Gemini from that region; Anthropic's
+# Vertex AI and Bedrock clients serve Claude from theirs.
+_LOCATION_SDKS = ("google.cloud.aiplatform", "vertexai", "azure.ai.ml", "azureml", "google.cloud", "google.genai")
+_REGION_SDKS = ("boto3", "sagemaker", "google", "vertexai", "azure", "anthropic.AnthropicVertex",
+                "anthropic.AsyncAnthropicVertex", "anthropic.AnthropicBedrock", "anthropic.AsyncAnthropicBedrock")
 
 
 def _py_region_hint(qualname: str | None) -> str | None:
     q = qualname or ""
-    if q.startswith(("boto3", "botocore", "sagemaker")):
+    if q.startswith(("boto3", "botocore", "sagemaker")) or q.endswith("AnthropicBedrock"):
         return "aws"
-    if q.startswith(("google", "vertexai")):
+    if q.startswith(("google", "vertexai")) or q.endswith("AnthropicVertex"):
         return "gcp"
     if q.startswith(("azure", "azureml")):
         return "azure"
@@ -445,7 +453,7 @@ class _PythonScan:
             if "image_uri" in qual or name in ("retrieve", "get_image_uri"):
                 continue  # the region of a container registry to pull from, not where anything runs
             for kw in call.keywords:
-                if kw.arg in ("region_name", "region"):
+                if kw.arg in ("region_name", "region", "aws_region"):
                     if self._places_compute(call, qual, name):
                         self.check(kw.value, _py_region_hint(qual) or "aws")
                 elif kw.arg == "location" and qual.startswith(_LOCATION_SDKS):

@@ -1,0 +1,37 @@
+"""GL401: more spellings of where compute is placed. Template parameter defaults (ARM
+`defaultValue`, CloudFormation `Default`) count as their parameter's name; a key whose last word
+is region or zone is a region key unless a data word marks it a store's; model-serving clients
+(Gen AI SDK on Vertex AI, Anthropic on Vertex AI and Bedrock) place serving in their region."""
+from __future__ import annotations
+
+import json
+
+from test_cli import run, write
+
+
+def found(tmp_path) -> set[tuple[str, int]]:
+    proc = run(["--format", "json", "--no-cache", "--select", "GL401", "."], tmp_path)
+    return {(f["path"], f["line"]) for f in json.loads(proc.stdout)["findings"]}
+
+
+def test_template_parameter_defaults_and_region_suffixed_keys(tmp_path):
+    write(tmp_path, {
+        "azuredeploy.json": json.dumps({"parameters": {"location": {"type": "string", "defaultValue": "eastus",
+                                                                    "allowedValues": ["eastus", "westus2"]}}},
+                                       indent=2),
+        "stack.yaml": "Parameters:\n  Region:\n    Type: String\n    Default: us-east-1\n",
+        "app.env": "AGENTCORE_REGION=us-east-1\nBACKUP_REGION=us-east-1\nSERVICE_NAME=agent\n",
+    })
+    assert found(tmp_path) == {("azuredeploy.json", 5), ("stack.yaml", 4), ("app.env", 1)}
+
+
+def test_model_serving_clients_place_serving_in_their_region(tmp_path):
+    write(tmp_path, {"serve.py": """\
+        from google import genai
+        from anthropic import AnthropicVertex, AnthropicBedrock
+        gemini = genai.Client(vertexai=True, project="p", location="us-east1")
+        claude = AnthropicVertex(region="us-east5", project_id="p")
+        bedrock = AnthropicBedrock(aws_region="us-east-1")
+        clean = genai.Client(vertexai=True, project="p", location="us-west1")
+        """})
+    assert found(tmp_path) == {("serve.py", 3), ("serve.py", 4), ("serve.py", 5)}
