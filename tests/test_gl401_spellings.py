@@ -20,7 +20,7 @@ def test_template_parameter_defaults_and_region_suffixed_keys(tmp_path):
                                                                     "allowedValues": ["eastus", "westus2"]}}},
                                        indent=2),
         "stack.yaml": "Parameters:\n  Region:\n    Type: String\n    Default: us-east-1\n",
-        "app.env": "AGENTCORE_REGION=us-east-1\nBACKUP_REGION=us-east-1\nSERVICE_NAME=agent\n",
+        "app.env": "AGENTCORE_REGION=us-east-1\nBACKUP_REGION=us-east-1\nDB_REGION=us-east-1\nSERVICE_NAME=agent\n",
     })
     assert found(tmp_path) == {("azuredeploy.json", 5), ("stack.yaml", 4), ("app.env", 1)}
 
