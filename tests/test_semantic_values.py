@@ -249,3 +249,29 @@ def test_a_closure_reads_the_enclosing_functions_binding():
     use = next(n for n in ast.walk(ctx.tree) if isinstance(n, ast.Name) and n.id == "epochs" and isinstance(n.ctx, ast.Load))
     assert [ast.literal_eval(v) for v in ctx.bound_values(use)] == [25]
     assert ast.literal_eval(ctx.expression_of(use)) == 25  # the enclosing function's only binding
+
+
+def test_namespace_fields_and_subscripts_of_containers_the_code_spells_out():
+    from greenlint.frontends.python import UNKNOWN
+
+    source = """\
+        from types import SimpleNamespace
+        import argparse
+        cfg = SimpleNamespace(epochs=30, lr=0.1)
+        fit(a=cfg.epochs)
+        conf = {"epochs": 40}
+        fit(a=conf["epochs"])
+        other = {"epochs": 40}
+        other["epochs"] = 5
+        fit(a=other["epochs"])
+        ns = argparse.Namespace(epochs=7)
+        ns.epochs = 9
+        fit(a=ns.epochs)
+        sizes = [64, 128]
+        fit(a=sizes[1])
+        """
+    assert value_at_call(source, 4) == 30
+    assert value_at_call(source, 6) == 40
+    assert value_at_call(source, 9) is UNKNOWN  # changed in place
+    assert value_at_call(source, 12) is UNKNOWN  # an attribute set afterwards
+    assert value_at_call(source, 14) == 128

@@ -154,11 +154,38 @@ class ValueModel:
         if node.value.id in self.parsed_args_names and node.attr in self.argparse_defaults:
             return self.literal(self.argparse_defaults[node.attr], None, depth)
         value = self._config_field(node, scope, depth - 1)
+        if value is UNKNOWN:
+            value = self._namespace_field(node, depth)
         if value is UNKNOWN and (node.value.id in self.imports.names or node.value.id in self._relative_imports):
             from .project import attribute_value
 
             value = attribute_value(self, node.value.id, node.attr, depth)
         return value
+
+    def _namespace_field(self, node: ast.Attribute, depth: int) -> Any:
+        """`cfg.epochs` of `cfg = SimpleNamespace(epochs=10)` / `argparse.Namespace(...)` that the
+        code does not change afterwards (`cfg.epochs = 5` elsewhere makes it unknown)."""
+        name = node.value
+        built = self.binding_value(name) if isinstance(name, ast.Name) else None
+        if not isinstance(built, ast.Call) or self.qualname(built.func) not in _NAMESPACES \
+                or _changed_in_place(self.enclosing_function(node) or self.tree, name.id):  # type: ignore[union-attr]
+            return UNKNOWN
+        given = kwarg(built, node.attr)
+        return self.literal(given, None, depth + 1) if given is not None else UNKNOWN
+
+    def _subscript_value(self, node: ast.Subscript, scope: ast.AST | None, depth: int) -> Any:
+        """`cfg["epochs"]` / `sizes[0]` of a dict or list the code spells out and does not change
+        in place afterwards (`cfg["epochs"] = 5`, `cfg.update(...)` make it unknown)."""
+        container, key = node.value, self.literal(node.slice, scope, depth)
+        if not isinstance(container, ast.Name) or key is UNKNOWN \
+                or _changed_in_place(self.enclosing_function(node) or self.tree, container.id):
+            return UNKNOWN
+        value = self.literal(container, scope, depth)
+        try:
+            found = value[key] if isinstance(value, (dict, list, tuple)) else UNKNOWN
+        except (KeyError, IndexError, TypeError):
+            return UNKNOWN
+        return found
 
     def _binop_value(self, node: ast.BinOp, scope: ast.AST | None, depth: int) -> Any:
         left, right = self.literal(node.left, scope, depth), self.literal(node.right, scope, depth)
@@ -453,8 +480,25 @@ _SEQUENCE_MAKERS = {
     "range": _range, "len": _length,
     "numpy.arange": _arange, "numpy.linspace": _linspace, "numpy.logspace": _logspace, "numpy.array": _array,
 }
+_NAMESPACES = {"types.SimpleNamespace", "argparse.Namespace"}
+_IN_PLACE_CHANGES = {"update", "setdefault", "pop", "popitem", "clear", "append", "extend", "insert", "remove",
+                     "__setitem__", "__setattr__"}
+
+
+def _changed_in_place(scope: ast.AST, name: str) -> bool:
+    """`name[k] = v`, `name.k = v`, `del name[k]`, `name.update(...)` and the like anywhere in `scope`."""
+    for node in ast.walk(scope):
+        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, (ast.Store, ast.Del)) \
+                and isinstance(node.value, ast.Name) and node.value.id == name:
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _IN_PLACE_CHANGES \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == name:
+            return True
+    return False
+
+
 _LITERAL_HANDLERS = {
-    ast.Attribute: ValueModel._attribute_value, ast.BinOp: ValueModel._binop_value,
+    ast.Attribute: ValueModel._attribute_value, ast.BinOp: ValueModel._binop_value, ast.Subscript: ValueModel._subscript_value,
     ast.List: ValueModel._sequence_value, ast.Tuple: ValueModel._sequence_value, ast.Set: ValueModel._sequence_value,
     ast.Dict: ValueModel._dict_value, ast.Call: ValueModel._call_value,
 }
