@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..frontends.project import read_once
 from .cloud import key_words
 
 
@@ -51,22 +52,19 @@ _FOLDER_FILES: dict[Path, tuple[tuple[int, int], list[str] | None]] = {}
 
 
 def _file_kinds(path: Path) -> list[str] | None:
+    return read_once(_FOLDER_FILES, path, _read_kinds)
+
+
+def _read_kinds(path: Path) -> list[str] | None:
     from ..frontends.base import FrontendError
     from ..frontends.config import parse_config
 
     try:
-        stat = path.stat()
-        stamp = (stat.st_size, stat.st_mtime_ns)
-        cached = _FOLDER_FILES.get(path)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
         documents = parse_config("terraform", path.read_text(encoding="utf-8")) or []
     except (OSError, UnicodeDecodeError, FrontendError):
         return None
     calls_module = any(doc.is_map and doc.get("module") is not None for doc in documents)
-    kinds = None if calls_module else [kind for doc in documents for kind in _placed_kinds(doc)]
-    _FOLDER_FILES[path] = (stamp, kinds)
-    return kinds
+    return None if calls_module else [kind for doc in documents for kind in _placed_kinds(doc)]
 
 
 def _terraform_module_places_only_data(ctx, words: frozenset[str]) -> bool:

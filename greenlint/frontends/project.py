@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from .python import PythonContext
@@ -55,26 +55,39 @@ def module_file(importer: Path, module: str, level: int) -> Path | None:
     return None
 
 
+def read_once(cache: dict, path: Path, read: Callable[[Path], Any]) -> Any:
+    """`read(path)` (None when the file cannot be read), kept in `cache` until the file's size or
+    modification time changes: a sibling file several files ask about is read once per run."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    stamp = (stat.st_size, stat.st_mtime_ns)
+    cached = cache.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    value = read(path)
+    cache[path] = (stamp, value)
+    return value
+
+
 def load(path: Path) -> "PythonContext | None":
     """The parsed module at `path` (cached by size and modification time), or None."""
+    return read_once(_LOADED, path, _parse_module)
+
+
+def _parse_module(path: Path) -> "PythonContext | None":
     from ..engine import _decode
     from .base import LintRequest
     from .python import PythonContext, parse
 
     try:
-        stat = path.stat()
-        stamp = (stat.st_size, stat.st_mtime_ns)
-        cached = _LOADED.get(path)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        context = None
-        if stat.st_size <= MAX_BYTES:
-            text = _decode(path.read_bytes(), "python")
-            context = PythonContext(LintRequest(str(path), "python", {}, {}), text, parse(text))
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        text = _decode(path.read_bytes(), "python")
+        return PythonContext(LintRequest(str(path), "python", {}, {}), text, parse(text))
     except (OSError, ValueError, SyntaxError, UnicodeDecodeError, LookupError, RecursionError, MemoryError):
-        context, stamp = None, (-1, -1)
-    _LOADED[path] = (stamp, context)
-    return context
+        return None
 
 
 def _importer_path(ctx: "PythonContext") -> Path | None:
