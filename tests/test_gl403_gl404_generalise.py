@@ -316,3 +316,51 @@ def test_a_callable_trains_by_what_its_body_does_not_by_any_fit(tmp_path):
             PythonOperator(task_id="nightly", python_callable=nightly)
     """
     assert lint(tmp_path, "dags.py", src, "GL404") == [17]
+
+
+def test_prefect_and_dagster_schedules_of_a_training_flow_or_job(tmp_path):
+    prefect = """
+        from datetime import timedelta
+        from prefect import flow, task
+
+        @task
+        def fit_model(data):
+            model.fit(data.x, data.y)
+
+        @flow
+        def nightly():
+            fit_model(load())
+
+        @flow
+        def refresh_features():
+            load()
+
+        if __name__ == "__main__":
+            nightly.serve(name="nightly", cron="0 2 * * *")
+            refresh_features.serve(name="features", cron="0 1 * * *")
+            nightly.deploy(name="hourly", interval=timedelta(hours=1))
+    """
+    assert lint(tmp_path, "flows.py", prefect, "GL404") == [18, 20]
+    dagster = """
+        from dagster import job, op, schedule, ScheduleDefinition
+
+        @op
+        def retrain_model():
+            pass
+
+        @job
+        def weekly_job():
+            retrain_model()
+
+        @job
+        def report_job():
+            pass
+
+        weekly = ScheduleDefinition(job=weekly_job, cron_schedule="0 3 * * 0")
+        reports = ScheduleDefinition(job=report_job, cron_schedule="0 4 * * 0")
+
+        @schedule(cron_schedule="0 5 * * *", job=weekly_job)
+        def daily(context):
+            return {}
+    """
+    assert lint(tmp_path, "jobs.py", dagster, "GL404") == [16, 19]

@@ -436,3 +436,57 @@ def fixed_schedule_training_python(ctx) -> None:
     budget = ctx.options("GL404")
     if ctx.imports.uses("airflow"):
         _airflow_dags(ctx, budget)
+    if ctx.imports.uses("prefect"):
+        _prefect_schedules(ctx)
+    if ctx.imports.uses("dagster"):
+        _dagster_schedules(ctx)
+
+
+# Prefect and Dagster: a flow or job of this file, started on a fixed clock, that trains.
+
+def _local_function(ctx, node):
+    """The function of this file a flow or job argument names (`train_flow`, `train_flow.serve`)."""
+    name = node.id if isinstance(node, ast.Name) else None
+    function = ctx.functions.get(name) if name else None
+    return function if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+
+
+def _runs_training(ctx, function) -> bool:
+    """A flow or job that trains: named so, or its body trains (following its tasks and ops)."""
+    return function is not None and (names_training(function.name) or _function_trains(ctx, function.name))
+
+
+def _report_orchestrated(ctx, schedule, platform: str, what: str) -> None:
+    value = fixed_schedule(ctx, schedule) if schedule is not None else None
+    if value is not None:
+        ctx.report("GL404", schedule, f"this {platform} {what} trains a model on a fixed schedule ('{value}'): {_WHY_SCHEDULE}",
+                   {"schedule": value, "platform": platform.lower()})
+
+
+def _prefect_schedules(ctx) -> None:
+    """`train_flow.serve(cron=...)` / `.deploy(cron=...)` (Prefect 2.10+), `interval=`, and
+    `Deployment.build_from_flow(flow=train_flow, schedule=CronSchedule(cron=...))` (Prefect 2)."""
+    for call in ctx.calls:
+        name = _name_of_call(call)
+        if name in ("serve", "deploy", "to_deployment") and isinstance(call.func, ast.Attribute):
+            flow = _local_function(ctx, call.func.value)
+            schedule = _keyword(call, "cron", "interval")
+        elif name == "build_from_flow":
+            flow = _local_function(ctx, _keyword(call, "flow") or (call.args[0] if call.args else None))
+            built = _keyword(call, "schedule")
+            schedule = _keyword(built, "cron", "interval") if isinstance(built, ast.Call) else built
+        else:
+            continue
+        if _runs_training(ctx, flow):
+            _report_orchestrated(ctx, schedule, "Prefect", "flow")
+
+
+def _dagster_schedules(ctx) -> None:
+    """`ScheduleDefinition(job=train_job, cron_schedule=...)` and `@schedule(cron_schedule=...,
+    job=train_job)` where `train_job` is a `@job` of this file that trains."""
+    for call in ctx.calls:
+        if _name_of_call(call) not in ("ScheduleDefinition", "schedule"):
+            continue
+        job = _local_function(ctx, _keyword(call, "job"))
+        if _runs_training(ctx, job):
+            _report_orchestrated(ctx, _keyword(call, "cron_schedule"), "Dagster", "job")
