@@ -16,7 +16,8 @@ from .checks import detectors_for
 from .config import ConfigResolver, Overrides, Settings, resolve_selection
 from .discover import Problem, discover, kind_of
 from .finding import Finding, Severity
-from .frontends.base import BaseContext, FrontendError, LintRequest
+from .checks.context import BaseContext, LintRequest
+from .frontends.base import FrontendError
 from .frontends.project import recording
 from .prefilter import Presence
 from .rules import PARSE_ERROR, load_rules, reader_of

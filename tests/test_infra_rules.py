@@ -14,7 +14,7 @@ import pytest
 
 from greenlint import carbon
 from greenlint.checks.gl101_exhaustive_grid_search import grid_sweep_config
-from greenlint.frontends.base import LintRequest
+from greenlint.checks.context import LintRequest
 from greenlint.frontends.config import ConfigContext, parse_config
 from greenlint.rules import Rule, load_rules
 from greenlint.finding import Severity

@@ -929,7 +929,7 @@ def test_gl301_shadowing_is_positional_and_per_scope(tmp_path):
 
 
 def test_scope_table_resolves_through_every_rule():
-    from greenlint.frontends.base import LintRequest
+    from greenlint.checks.context import LintRequest
     from greenlint.frontends.python import PythonContext, parse
 
     text = textwrap.dedent("""

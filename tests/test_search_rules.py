@@ -138,14 +138,22 @@ def test_literal_grid_inside_a_method_is_still_reported():
     assert f.impact["candidates"] == 6
 
 
-def test_test_files_are_skipped_unless_asked(tmp_path):
-    src = """
+def test_test_suites_are_skipped_unless_asked(tmp_path):
+    # a test suite by what it defines (test functions that assert), never by the file's name
+    suite = """
+        from sklearn.model_selection import GridSearchCV
+
+        def test_search_finds_best():
+            search = GridSearchCV(est, {"a": [1, 2, 3], "b": [1, 2]})
+            assert search.fit(X, y).best_score_ > 0.5
+    """
+    assert lint(suite, filename="check_search.py") == []
+    assert len(lint(suite, filename="check_search.py", options={"GL101": {"include-tests": True}})) == 1
+    script = """
         from sklearn.model_selection import GridSearchCV
         GridSearchCV(est, {"a": [1, 2, 3], "b": [1, 2]})
     """
-    assert lint(src, filename="tests/test_search.py") == []
-    assert lint(src, filename="pkg/search_test.py") == []
-    assert len(lint(src, filename="tests/test_search.py", options={"GL101": {"include-tests": True}})) == 1
+    assert len(lint(script, filename="tests/test_search.py")) == 1  # a script, whatever its folder
 
 
 def test_bare_name_without_import_is_not_a_detection():

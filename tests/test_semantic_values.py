@@ -11,7 +11,7 @@ from test_cli import run, write
 
 
 def context(source: str):
-    from greenlint.frontends.base import LintRequest
+    from greenlint.checks.context import LintRequest
     from greenlint.frontends.python import PythonContext, parse
 
     text = textwrap.dedent(source)

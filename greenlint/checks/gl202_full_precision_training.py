@@ -10,6 +10,7 @@ from . import detector
 from ..frontends.python import UNKNOWN, PythonContext
 from .training_facts import HF_ARGS, PL_TRAINERS, arguments_train, backward_calls, name_tokens
 from .training_values import Args, MISSING, const_of, scope_of
+from .testing_code import is_test_module
 
 
 # Any of these words in an identifier means the script already thinks about precision (an
@@ -64,7 +65,7 @@ def _uses_cuda(ctx: PythonContext) -> bool:
 
 @detector("GL202")
 def full_precision_training(ctx: PythonContext) -> None:
-    if ctx.in_test_file:  # unit tests train on toy data to check code
+    if is_test_module(ctx):  # a test suite trains on toy data to check code (by what it defines)
         return
     _torch_loops(ctx)
     if ctx.imports.uses("pytorch_lightning"):

@@ -15,6 +15,7 @@ from ..frontends.bindings import is_opaque
 from ..frontends.python import PythonContext, arg, dotted
 from ..rules import load_rules
 from .training_values import scope_of
+from .testing_code import is_test_module
 
 # --------------------------------------------------------------------------------------------
 # API tables (canonical qualified names, as ctx.qualname gives them)
@@ -88,7 +89,7 @@ def rule_options(ctx: Any, code: str) -> dict[str, Any]:
 
 def skip_tests(ctx: PythonContext, code: str) -> bool:
     """Test suites exercise the search APIs on toy data; they are not searches anyone runs for real."""
-    return not rule_options(ctx, code)["include-tests"] and ctx.in_test_file
+    return not rule_options(ctx, code)["include-tests"] and is_test_module(ctx)
 
 
 # --------------------------------------------------------------------------------------------

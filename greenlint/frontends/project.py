@@ -78,7 +78,7 @@ def load(path: Path) -> "PythonContext | None":
 
 def _parse_module(path: Path) -> "PythonContext | None":
     from ..engine import _decode
-    from .base import LintRequest
+    from ..checks.context import LintRequest
     from .python import PythonContext, parse
 
     try:

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any, Iterable, Iterator
 
 from ..finding import Edit, Fix, Severity
-from .base import BaseContext, LintRequest
+from ..checks.context import BaseContext, LintRequest
 from .pyast import (  # noqa: F401  (re-exported: detectors import them from here)
     CANONICAL_PREFIXES, UNKNOWN, Unknown, arg, call_name, canonical, dotted, has_star_kwargs, kwarg, parse,
 )

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...finding import Severity
-from ..base import BaseContext, LintRequest
+from ...checks.context import BaseContext, LintRequest
 from .node import Node
 
 
