@@ -189,13 +189,21 @@ def _triggers(spec: Any, kinds: tuple[str, ...]) -> dict[str, tuple[tuple[bytes,
     def groups(tokens: Any) -> tuple[tuple[bytes, ...], ...]:
         tokens = list(tokens or ())
         if tokens and all(isinstance(t, list) for t in tokens):
-            return tuple(tuple(str(t).encode() for t in group) for group in tokens)
-        return (tuple(str(t).encode() for t in tokens),) if tokens else ()
+            found = [tuple(sorted((str(t).encode() for t in group), key=_scans)) for group in tokens]
+        else:
+            found = [tuple(sorted((str(t).encode() for t in tokens), key=_scans))] if tokens else []
+        # Cheap tests first: import and kind tokens are answered from one pass per file, each plain
+        # token is a scan of the bytes; a group that fails spares the scans of the others.
+        return tuple(sorted(found, key=lambda group: sum(map(_scans, group))))
 
     readers = {"python" if k in PYTHON_KINDS else "config" for k in kinds}
     if isinstance(spec, dict):
         return {str(k): groups(v) for k, v in spec.items()}
     return {reader: groups(spec) for reader in sorted(readers)}
+
+
+def _scans(token: bytes) -> int:
+    return 0 if token.startswith((b"import:", b"kind:")) else 1
 
 
 def reader_of(kind: str) -> str:

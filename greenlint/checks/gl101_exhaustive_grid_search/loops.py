@@ -84,14 +84,34 @@ def _product_axes(ctx: PythonContext, loop: ast.For | ast.AsyncFor, call: ast.Ca
         if n is None:
             return None
         lengths.append(n)
-    targets = _target_names(loop.target)
-    if not targets or all(NOT_HP_NAME.search(t) for t in targets) or not _names_used(loop, targets):
-        return None
     return lengths if len(lengths) >= 1 else None
 
 
+def _hp_targets(loop: ast.For | ast.AsyncFor) -> bool:
+    """The loop binds a name that may be a hyper-parameter and its body uses it."""
+    targets = _target_names(loop.target)
+    return bool(targets) and not all(NOT_HP_NAME.search(t) for t in targets) and _names_used(loop, targets)
+
+
+def _may_form_grid(ctx: PythonContext, loops: list[ast.AST]) -> list[ast.AST]:
+    """The loops worth resolving: a grid needs two axes, so a loop alone can only be one through
+    `itertools.product`, which the file must import; otherwise it needs another candidate loop
+    around it or inside it. Syntax decides this; following values is what costs."""
+    candidates = [loop for loop in loops if _hp_targets(loop)]  # type: ignore[arg-type]
+    if ctx.imports.uses("itertools"):
+        return candidates
+    ids = {id(loop) for loop in candidates}
+    nested: set[int] = set()
+    for loop in candidates:
+        inner = [n for stmt in loop.body for n in ast.walk(stmt) if id(n) in ids]  # type: ignore[attr-defined]
+        if inner:
+            nested.add(id(loop))
+            nested.update(id(n) for n in inner)
+    return [loop for loop in candidates if id(loop) in nested]
+
+
 def _loop_axes(ctx: PythonContext, loop: ast.For | ast.AsyncFor) -> list[int] | None:
-    """Lengths of the hyper-parameter axes a loop iterates over, or None if it is not such a loop."""
+    """Lengths of the hyper-parameter axes of a loop `_may_form_grid` kept, or None if it is not such a loop."""
     iterable = _unwrap_iter(ctx, loop.iter, loop)
     q = call_qual(ctx, iterable)
     if q == "itertools.product":
@@ -100,8 +120,7 @@ def _loop_axes(ctx: PythonContext, loop: ast.For | ast.AsyncFor) -> list[int] | 
         return None  # reported at ParameterGrid itself
     if not isinstance(loop.target, ast.Name):
         return None
-    name = loop.target.id
-    if NOT_HP_NAME.search(name) or not _names_used(loop, [name]) or not _literal_scalars(ctx, iterable, loop):
+    if not _literal_scalars(ctx, iterable, loop):
         return None
     n = axis_len(ctx, iterable, loop)
     return [n] if n is not None and n >= 2 else None
@@ -124,7 +143,7 @@ def _nested_literal_loops(loop: ast.AST, axes: Axes) -> list[ast.AST]:
 
 def _loop_shape(loop: ast.AST, axes: Axes) -> tuple[int, int, list[int]]:
     """(number of axes along the deepest nesting, candidates, the axis lengths along it)."""
-    own = axes[id(loop)] or []
+    own = axes.get(id(loop)) or []
     children = _nested_literal_loops(loop, axes)
     if not children:
         return len(own), math.prod(own), list(own)
@@ -158,11 +177,11 @@ def loop_grids(ctx: PythonContext, opts: dict[str, Any]) -> None:
     loops = [n for n in ctx.walk() if isinstance(n, (ast.For, ast.AsyncFor))]
     if not loops:
         return
-    axes: Axes = {id(loop): _loop_axes(ctx, loop) for loop in loops}
+    axes: Axes = {id(loop): _loop_axes(ctx, loop) for loop in _may_form_grid(ctx, loops)}
     covered: set[int] = set()
     training = training_code(ctx)
     for loop in loops:  # ast.walk is breadth-first: outer loops come before the loops they hold
-        if id(loop) in covered or not axes[id(loop)]:
+        if id(loop) in covered or not axes.get(id(loop)):
             continue
         n_axes, candidates, lengths = _loop_shape(loop, axes)
         if n_axes < 2 or candidates < int(opts["min-candidates"]) or not training.nodes_train(loop.body):
