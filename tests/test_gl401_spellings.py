@@ -35,3 +35,47 @@ def test_model_serving_clients_place_serving_in_their_region(tmp_path):
         clean = genai.Client(vertexai=True, project="p", location="us-west1")
         """})
     assert found(tmp_path) == {("serve.py", 3), ("serve.py", 4), ("serve.py", 5)}
+
+
+def test_the_vertex_sdk_under_its_agent_platform_name_places_compute(tmp_path):
+    # Vertex AI's Python SDK renamed with the platform (Gemini Enterprise Agent Platform, 2026).
+    write(tmp_path, {"rag.py": """\
+        import agentplatform
+        client = agentplatform.Client(project="p", location="us-east1")
+        other = agentplatform.Client(project="p", location="europe-west1")
+        """, "unrelated.py": """\
+        from platforms import agentplatform
+        client = agentplatform.Client(location="us-east1")
+        """})
+    assert found(tmp_path) == {("rag.py", 2)}
+
+
+def test_keys_whose_last_word_is_location_are_location_keys(tmp_path):
+    write(tmp_path, {"variables.tf": """\
+        variable "resource_group_location" {
+          default = "East US 2"
+        }
+        variable "vertex_ai_location" {
+          default = "us-central1"
+        }
+        variable "allocation" {
+          default = "eastus"
+        }
+        variable "backup_location" {
+          default = "eastus"
+        }
+        variable "docker_location" {
+          default = "us-east-1"
+        }
+        """})
+    assert found(tmp_path) == {("variables.tf", 2), ("variables.tf", 5)}
+
+
+def test_a_zone_under_a_location_key_is_the_region_already_reported(tmp_path):
+    write(tmp_path, {"gke.tfvars": """\
+        region       = "us-central1"
+        gke_location = "us-central1-a"
+        """, "zone_only.tfvars": """\
+        gke_location = "us-east1-b"
+        """})
+    assert found(tmp_path) == {("gke.tfvars", 1), ("zone_only.tfvars", 1)}

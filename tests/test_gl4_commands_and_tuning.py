@@ -52,6 +52,20 @@ def test_commands_are_split_like_a_shell_and_placed_where_written():
     assert one.program == "gcloud" and ("zone", "us-west1-b", 5) in list(one.flags())
 
 
+def test_compound_command_words_are_not_the_program(tmp_path):
+    # A CLI call captured with a brace group, or run under `if`/`do`, is still that CLI's call.
+    script = write(tmp_path, "submit.sh", """\
+        OUT=$({ gcloud ai custom-jobs create \\
+          --region=us-central1 --config=job.yaml 2>&1; })
+        if aws sagemaker create-training-job --region us-east-1 --cli-input-json file://job.json; then echo ok; fi
+        for r in a b; do az ml job create --file job.yml; done
+        """)
+    programs = [c.program for c in script_commands(script.read_text())]
+    assert {"gcloud", "aws", "az"} <= set(programs) and not {"{", "}", "if", "then", "do", "done"} & set(programs)
+    lines = sorted(f["line"] for f in run_cli(script, "GL401"))
+    assert lines == [2, 3]
+
+
 @pytest.mark.parametrize("name, trains", [
     ("retrain", True), ("automated_training", True), ("train_model", True), ("run_fine_tune", True),
     ("finetune_lm", True), ("build_training_data", False), ("trainer", False), ("train_test_split", False),

@@ -192,6 +192,32 @@ def test_gl301_reported_through_lightning_module():
     assert finding.line == 7
 
 
+def test_gl301_a_lightning_module_trained_elsewhere():
+    # No Trainer in this file: the module defines training_step and configure_optimizers, so
+    # whatever fits it trains the random-weight backbone it holds; its options come through self.
+    source = """
+        import timm
+        import torch
+        from pytorch_lightning import LightningModule
+        class Classifier(LightningModule):
+            def __init__(self, backbone="resnet50", pretrained=False):
+                super().__init__()
+                self.backbone_name = backbone
+                self.pretrained = pretrained
+                self.net = timm.create_model(self.backbone_name, pretrained=self.pretrained, num_classes=20)
+            def training_step(self, batch, idx):
+                x, y = batch
+                return torch.nn.functional.cross_entropy(self.net(x), y)
+            def configure_optimizers(self):
+                return torch.optim.Adam(self.parameters())
+    """
+    (finding,) = lint(source, "GL301", filename="model.py")
+    assert finding.line == 10 and "training_step (line 11)" in finding.message
+    assert lint(source.replace("pretrained=False", "pretrained=True"), "GL301", filename="model.py") == []
+    no_optimizers = source.replace("def configure_optimizers(self):", "def helper(self):")
+    assert lint(no_optimizers, "GL301", filename="model.py") == []
+
+
 def test_gl301_checkpoint_load_inside_if_still_reported():
     (finding,) = lint("""
         import argparse, torch

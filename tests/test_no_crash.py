@@ -17,7 +17,7 @@ import warnings
 from dataclasses import dataclass, replace
 
 import pytest
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
 from greenlint.engine import lint_text
@@ -381,6 +381,7 @@ _PY2_LINES = st.sampled_from([
 
 @SETTINGS
 @given(lines=st.lists(_PY2_LINES, max_size=12), noise=st.text(max_size=20))
+@example(lines=["print(x)", "except E, e:"], noise="\r")  # a lone \r: splitlines breaks there, the tokenizer does not
 def test_lenient_readings_never_raise_and_keep_every_line(lines, noise):
     from greenlint.frontends.lenient import readings
 

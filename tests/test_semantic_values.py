@@ -275,3 +275,30 @@ def test_namespace_fields_and_subscripts_of_containers_the_code_spells_out():
     assert value_at_call(source, 9) is UNKNOWN  # changed in place
     assert value_at_call(source, 12) is UNKNOWN  # an attribute set afterwards
     assert value_at_call(source, 14) == 128
+
+
+def test_instance_fields_stored_once_in_init():
+    from greenlint.frontends.python import UNKNOWN
+
+    source = """\
+        class Net:
+            def __init__(self, depth=18, width=64, pretrained=False, name="a"):
+                self.depth = depth
+                self.width = width * 2
+                self.pretrained = pretrained
+                self.name = name
+                self.name = self.name.upper()
+            def build(self):
+                fit(a=self.depth)
+                fit(a=self.width)
+                fit(a=self.name)
+                fit(a=self.pretrained)
+        Net(depth=34)
+        Net(34, pretrained=False)
+        """
+    assert value_at_call(source, 9) == 34  # every construction passes 34
+    assert value_at_call(source, 10) is UNKNOWN  # an expression of a parameter: the constructions decide
+    assert value_at_call(source, 11) is UNKNOWN  # stored twice
+    assert value_at_call(source, 12) is False
+    mixed = source.replace("Net(34, pretrained=False)", "Net(50)")
+    assert value_at_call(mixed, 9) is UNKNOWN  # two constructions disagree

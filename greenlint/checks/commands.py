@@ -197,6 +197,9 @@ class ShellCommand:
 _CLOUD_CLIS = {"gcloud": "gcp", "gsutil": "gcp", "bq": "gcp", "aws": "aws", "az": "azure", "sam": "aws", "eksctl": "aws"}
 _OPERATORS = {"&&", "||", ";", "|", "&", "(", ")", "|&", ";;"}
 _PREFIXES = {"sudo", "exec", "time", "nohup", "env", "command"}
+# Reserved words that open or close a compound command: the command they hold starts after them
+# (`if gcloud ...; then`, `{ gcloud ... 2>&1; }` in a `$( )` capture, `do aws ...`).
+_RESERVED = {"{", "}", "!", "if", "then", "elif", "else", "fi", "while", "until", "do", "done"}
 _ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
 
 
@@ -226,7 +229,7 @@ def commands_of_text(text: str, line: int, column: int = 0) -> list[ShellCommand
     places: list = []
 
     def close() -> None:
-        while words and (words[0] in _PREFIXES or _ASSIGNMENT.match(words[0])):
+        while words and (words[0] in _PREFIXES or words[0] in _RESERVED or _ASSIGNMENT.match(words[0])):
             words.pop(0)
             places.pop(0)
         if words:

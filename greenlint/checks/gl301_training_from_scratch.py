@@ -447,11 +447,26 @@ def _training_call(ctx: PythonContext, call: ast.Call, library: str, name: str) 
     # the from-scratch one only until then: training after that is another model's.
     live = live_statements(ctx, call, keys)
     accept = None if live is None else (lambda c: reached_while_live(ctx, c, live, tainted))
-    evidence = training_evidence(ctx, tainted, accept=accept) or external_training_call(ctx, tainted, accept=accept)
+    evidence = training_evidence(ctx, tainted, accept=accept) or external_training_call(ctx, tainted, accept=accept) \
+        or _lightning_training_step(ctx, call)
     if evidence is None:
         return None
     aliases = set(model_names) | {k for k in tainted if k in model_names}
     return None if only_random_inputs(ctx, aliases) else evidence  # type: ignore[return-value]
+
+
+def _lightning_training_step(ctx: PythonContext, call: ast.Call) -> ast.AST | None:
+    """Lightning trains what a LightningModule holds: a model built in the `__init__` of a class
+    that defines `training_step` and `configure_optimizers` is trained wherever a Trainer fits that
+    class, in this file or another. The `training_step` is the evidence."""
+    init = ctx.enclosing_function(call)
+    cls = ctx.parent(init) if init is not None and init.name == "__init__" else None
+    if not isinstance(cls, ast.ClassDef):
+        return None
+    methods = {m.name: m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if "configure_optimizers" not in methods:
+        return None
+    return methods.get("training_step")
 
 
 def _what_and_start(call: ast.Call, library: str, name: str, how: str) -> tuple[str, str]:
@@ -467,7 +482,9 @@ def _what_and_start(call: ast.Call, library: str, name: str, how: str) -> tuple[
             f"pass {how} and fine-tune (replace the classifier head if your classes differ)")
 
 
-def _how_trained(ctx: PythonContext, evidence: ast.Call) -> str:
+def _how_trained(ctx: PythonContext, evidence: ast.AST) -> str:
+    if not isinstance(evidence, ast.Call):
+        return f"is trained by its LightningModule's training_step (line {evidence.lineno})"
     if not (isinstance(evidence.func, ast.Name) and evidence.func.id in ctx.functions) \
             and TRAIN_HELPER.match(call_name(evidence) or "") and call_name(evidence) not in ctx.functions:
         return f"is handed with its optimizer to `{call_name(evidence)}` (line {evidence.lineno})"

@@ -113,6 +113,8 @@ def _region_key(doc, path: tuple, data_words: frozenset[str]) -> tuple[str, tupl
     words = _WORDS.findall(str(key))
     if len(words) > 1 and words[-1].lower() in ("region", "zone") and not key_words(str(key)) & data_words:
         return nkey, above  # `AGENTCORE_REGION`, `trainingZone`; not `backupRegion`
+    if len(words) > 1 and words[-1].lower() == "location" and not key_words(str(key)) & data_words:
+        return nkey, above  # `resource_group_location`, `vertex_ai_location`: read as a `location` key
     if nkey == "values" and above:
         parent = doc.find(*above)
         label = parent.get("key") if parent is not None and parent.is_map else None
@@ -162,14 +164,15 @@ class _ConfigScan:
         if _has_data_word(above, self.words, self.kind):
             return
         hint = _key_hint(nkey) or _terraform_provider_hint(path) or self.file_hint
-        location = nkey in _LOCATION_KEYS
+        location = nkey.endswith("location")  # Azure and Google Cloud spell a region so (`_region_key` kept whole words)
         region = resolve_region(node.value, hint, self.overrides, allow_azure_display=location)
         if region is None or (location and region.provider not in ("azure", "gcp")):
             return  # `location: us-east-1` is not how AWS spells a region
         result = region_finding(region, self.options, self.overrides)
         if result is None:
             return
-        if nkey in _ZONE_KEYS:
+        written = node.value.strip().lower().replace(" ", "")
+        if nkey in _ZONE_KEYS or written != region.spec.partition(":")[2]:  # a zone, also under a location key
             self.zones.append((region.spec, node, result))  # reported at the end, unless its region is
             return
         self.regions.add(region.spec)
@@ -274,8 +277,8 @@ def _script_variable_reporter(ctx):
 # --------------------------------------------------------------------------------------
 # Python reader
 
-_CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "azure.ai.ml", "azureml",
-               "kfp", "google.cloud.aiplatform", "google.genai", "anthropic")
+_CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "agentplatform", "azure.ai.ml",
+               "azureml", "kfp", "google.cloud.aiplatform", "google.genai", "anthropic")
 # boto3 services whose region is where compute runs (not s3, iam, ssm, ...).
 _COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
                      "emr-serverless", "bedrock", "bedrock-runtime", "glue", "lightsail"}
@@ -286,9 +289,11 @@ _REGION_CONSTANTS = {"region", "awsregion", "gcpregion", "googleregion", "locati
                      "computeregion", "trainingregion", "trainregion", "projectregion"}
 _LOCATION_CONSTANTS = {"location", "gcplocation", "vertexlocation", "azurelocation"}
 # `google.genai.Client(vertexai=True, location=...)` serves Gemini from that region; Anthropic's
-# Vertex AI and Bedrock clients serve Claude from theirs.
-_LOCATION_SDKS = ("google.cloud.aiplatform", "vertexai", "azure.ai.ml", "azureml", "google.cloud", "google.genai")
-_REGION_SDKS = ("boto3", "sagemaker", "google", "vertexai", "azure", "anthropic.AnthropicVertex",
+# Vertex AI and Bedrock clients serve Claude from theirs. `agentplatform` is the Vertex AI SDK
+# under the platform's 2026 name (Gemini Enterprise Agent Platform): `agentplatform.Client(location=)`.
+_LOCATION_SDKS = ("google.cloud.aiplatform", "vertexai", "agentplatform", "azure.ai.ml", "azureml", "google.cloud",
+                  "google.genai")
+_REGION_SDKS = ("boto3", "sagemaker", "google", "vertexai", "agentplatform", "azure", "anthropic.AnthropicVertex",
                 "anthropic.AsyncAnthropicVertex", "anthropic.AnthropicBedrock", "anthropic.AsyncAnthropicBedrock")
 
 
@@ -296,7 +301,7 @@ def _py_region_hint(qualname: str | None) -> str | None:
     q = qualname or ""
     if q.startswith(("boto3", "botocore", "sagemaker")) or q.endswith("AnthropicBedrock"):
         return "aws"
-    if q.startswith(("google", "vertexai")) or q.endswith("AnthropicVertex"):
+    if q.startswith(("google", "vertexai", "agentplatform")) or q.endswith("AnthropicVertex"):
         return "gcp"
     if q.startswith(("azure", "azureml")):
         return "azure"
@@ -352,7 +357,7 @@ def _default_hint(ctx) -> str | None:
     """The cloud of a module-level REGION constant, from the SDKs the file imports."""
     if ctx.imports.uses("boto3", "sagemaker"):
         return None
-    if ctx.imports.uses("google.cloud", "vertexai"):
+    if ctx.imports.uses("google.cloud", "vertexai", "agentplatform"):
         return "gcp"
     if ctx.imports.uses("azure.ai.ml", "azureml"):
         return "azure"

@@ -38,7 +38,7 @@ def as_python3(text: str) -> str | None:
         statement_start = token.type == tokenize.NEWLINE or token.string in (";", ":") and _ends_header(tokens, i)
     if not edits:
         return None
-    lines = text.splitlines(keepends=True)
+    lines = io.StringIO(text).readlines()  # rows as the tokenizer counts them (a lone \r is no break)
     for (srow, scol), (erow, ecol), new in sorted(edits, reverse=True):
         line = lines[srow - 1]
         lines[srow - 1] = line[:scol] + new + line[ecol:] if srow == erow else line
@@ -125,7 +125,7 @@ def with_blanks_filled(text: str) -> str | None:
               if token.type == tokenize.NEWLINE and prev.type == tokenize.OP and prev.string in _ASSIGNMENT_OPERATORS]
     if not blanks:
         return None
-    lines = text.splitlines(keepends=True)
+    lines = io.StringIO(text).readlines()  # rows as the tokenizer counts them (a lone \r is no break)
     for row, col in reversed(blanks):
         lines[row - 1] = lines[row - 1][:col] + " ..." + lines[row - 1][col:]
     return "".join(lines)

@@ -156,6 +156,8 @@ class ValueModel:
         value = self._config_field(node, scope, depth - 1)
         if value is UNKNOWN:
             value = self._namespace_field(node, depth)
+        if value is UNKNOWN:
+            value = self._instance_field(node, depth)
         if value is UNKNOWN and (node.value.id in self.imports.names or node.value.id in self._relative_imports):
             from .project import attribute_value
 
@@ -172,6 +174,39 @@ class ValueModel:
             return UNKNOWN
         given = kwarg(built, node.attr)
         return self.literal(given, None, depth + 1) if given is not None else UNKNOWN
+
+    def _instance_field(self, node: ast.Attribute, depth: int) -> Any:
+        """`self.pretrained` in a method, where the class stores that attribute once, in `__init__`
+        (`self.pretrained = pretrained`): that value. A parameter of `__init__` takes the one value
+        every construction of the class in this file gives it, or its default where there is none."""
+        method = self.enclosing_function(node)
+        cls = self.parent(method) if method is not None else None
+        if not isinstance(cls, ast.ClassDef) or not method.args.args or method.args.args[0].arg != node.value.id:  # type: ignore[union-attr,attr-defined]
+            return UNKNOWN
+        stores = [n for n in ast.walk(cls) if isinstance(n, ast.Attribute) and n.attr == node.attr
+                  and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)]
+        init = self.enclosing_function(stores[0]) if len(stores) == 1 else None
+        assign = self.parent(stores[0]) if init is not None else None
+        if init is None or init.name != "__init__" or self.parent(init) is not cls or self.parent(assign) is not init \
+                or not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None \
+                or stores[0].value.id != init.args.args[0].arg:  # type: ignore[union-attr]
+            return UNKNOWN
+        value = assign.value
+        default = _parameter_default(init, value.id) if isinstance(value, ast.Name) else _NO_PARAM
+        if default is _NO_PARAM or value.id in scope_assignments(init):  # type: ignore[union-attr]
+            params = {a.arg for a in ast.walk(init.args) if isinstance(a, ast.arg)}
+            if any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(value)):
+                return UNKNOWN  # `width * 2`: the constructions decide `width`
+            return self.literal(value, init, depth + 1)
+        sites = [c for c in self.calls if isinstance(c.func, ast.Name) and c.func.id == cls.name]
+        given = []
+        for site in sites:
+            passed = dict(_arguments(site, init, bound=True)).get(value.id, _NO_PARAM)  # type: ignore[union-attr]
+            opaque = any(isinstance(a, ast.Starred) for a in site.args) or has_star_kwargs(site)
+            given.append(UNKNOWN if passed is _NO_PARAM and opaque else default if passed is _NO_PARAM else passed)
+        values = [self.literal(g, None, depth + 1) if g is not UNKNOWN and g is not None else UNKNOWN
+                  for g in (given or [default])]
+        return values[0] if all(v == values[0] and v is not UNKNOWN for v in values) else UNKNOWN
 
     def _subscript_value(self, node: ast.Subscript, scope: ast.AST | None, depth: int) -> Any:
         """`cfg["epochs"]` / `sizes[0]` of a dict or list the code spells out and does not change
@@ -513,9 +548,11 @@ def _dataclass_targets(target: ast.AST, classes: list[str], index: Any) -> dict[
     return {}
 
 
-def _arguments(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, ast.expr]]:
-    """(parameter, argument) pairs a call passes to `function`, up to the first `*args`."""
-    positional = [p.arg for p in function.args.posonlyargs + function.args.args]
+def _arguments(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef,
+               bound: bool = False) -> list[tuple[str, ast.expr]]:
+    """(parameter, argument) pairs a call passes to `function`, up to the first `*args`; `bound`:
+    the call binds the first parameter itself (a class called to run its `__init__`)."""
+    positional = [p.arg for p in function.args.posonlyargs + function.args.args][1 if bound else 0:]
     pairs = []
     for index, argument in enumerate(call.args):
         if isinstance(argument, ast.Starred) or index >= len(positional):
