@@ -115,13 +115,16 @@ class ValueModel:
         return [self.literal(node, scope)]
 
     def _parameter_values(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
-                          default: ast.expr | None, depth: int) -> list[Any]:
-        sites = self.call_sites(function)
+                          default: ast.expr | None, depth: int, sites: list[ast.Call] | None = None,
+                          bound: bool = False) -> list[Any]:
+        """The value `name` takes at each call of `function` (`sites`, else its call sites by name;
+        `bound`: calls that do not pass `self`, such as constructions of a class for `__init__`)."""
+        sites = self.call_sites(function) if sites is None else sites
         if not sites or depth > 6:
             return [self.literal(default, None, depth + 1) if default is not None else UNKNOWN]
         values = []
         for site in sites:
-            given = dict(_arguments(site, function)).get(name, _NO_PARAM)
+            given = dict(_arguments(site, function, bound=bound)).get(name, _NO_PARAM)
             if given is _NO_PARAM:  # left out: the default, unless a * or ** argument may carry it
                 opaque = any(isinstance(a, ast.Starred) for a in site.args) or has_star_kwargs(site)
                 values.append(UNKNOWN if opaque or default is None else self.literal(default, None, depth + 1))
@@ -179,34 +182,37 @@ class ValueModel:
         """`self.pretrained` in a method, where the class stores that attribute once, in `__init__`
         (`self.pretrained = pretrained`): that value. A parameter of `__init__` takes the one value
         every construction of the class in this file gives it, or its default where there is none."""
-        method = self.enclosing_function(node)
-        cls = self.parent(method) if method is not None else None
-        if not isinstance(cls, ast.ClassDef) or not method.args.args or method.args.args[0].arg != node.value.id:  # type: ignore[union-attr,attr-defined]
+        stored = self._stored_once_in_init(node)
+        if stored is None:
             return UNKNOWN
-        stores = [n for n in ast.walk(cls) if isinstance(n, ast.Attribute) and n.attr == node.attr
-                  and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)]
-        init = self.enclosing_function(stores[0]) if len(stores) == 1 else None
-        assign = self.parent(stores[0]) if init is not None else None
-        if init is None or init.name != "__init__" or self.parent(init) is not cls or self.parent(assign) is not init \
-                or not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None \
-                or stores[0].value.id != init.args.args[0].arg:  # type: ignore[union-attr]
-            return UNKNOWN
-        value = assign.value
+        cls, init, value = stored
         default = _parameter_default(init, value.id) if isinstance(value, ast.Name) else _NO_PARAM
-        if default is _NO_PARAM or value.id in scope_assignments(init):  # type: ignore[union-attr]
+        if default is _NO_PARAM or value.id in scope_assignments(init):  # type: ignore[attr-defined]
             params = {a.arg for a in ast.walk(init.args) if isinstance(a, ast.arg)}
             if any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(value)):
                 return UNKNOWN  # `width * 2`: the constructions decide `width`
             return self.literal(value, init, depth + 1)
-        sites = [c for c in self.calls if isinstance(c.func, ast.Name) and c.func.id == cls.name]
-        given = []
-        for site in sites:
-            passed = dict(_arguments(site, init, bound=True)).get(value.id, _NO_PARAM)  # type: ignore[union-attr]
-            opaque = any(isinstance(a, ast.Starred) for a in site.args) or has_star_kwargs(site)
-            given.append(UNKNOWN if passed is _NO_PARAM and opaque else default if passed is _NO_PARAM else passed)
-        values = [self.literal(g, None, depth + 1) if g is not UNKNOWN and g is not None else UNKNOWN
-                  for g in (given or [default])]
-        return values[0] if all(v == values[0] and v is not UNKNOWN for v in values) else UNKNOWN
+        constructions = [c for c in self.calls if isinstance(c.func, ast.Name) and c.func.id == cls.name]
+        return _agreed(self._parameter_values(init, value.id, default, depth,  # type: ignore[attr-defined]
+                                              sites=constructions, bound=True))
+
+    def _stored_once_in_init(self, node: ast.Attribute) -> tuple[ast.ClassDef, ast.FunctionDef, ast.expr] | None:
+        """(class, `__init__`, value) when `node` is `self.<attr>` in a method and the class assigns
+        that attribute exactly once, as a statement directly in the body of its `__init__`."""
+        method = self.enclosing_function(node)
+        cls = self.parent(method) if method is not None else None
+        if not isinstance(cls, ast.ClassDef) or not method.args.args or method.args.args[0].arg != node.value.id:  # type: ignore[union-attr,attr-defined]
+            return None
+        stores = [n for n in ast.walk(cls) if isinstance(n, ast.Attribute) and n.attr == node.attr
+                  and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)]
+        init = self.enclosing_function(stores[0]) if len(stores) == 1 else None
+        if init is None or init.name != "__init__" or self.parent(init) is not cls or not init.args.args \
+                or stores[0].value.id != init.args.args[0].arg:  # type: ignore[attr-defined]
+            return None
+        assign = self.parent(stores[0])
+        if self.parent(assign) is not init or not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None:
+            return None
+        return cls, init, assign.value
 
     def _subscript_value(self, node: ast.Subscript, scope: ast.AST | None, depth: int) -> Any:
         """`cfg["epochs"]` / `sizes[0]` of a dict or list the code spells out and does not change
@@ -276,8 +282,7 @@ class ValueModel:
                 return self.literal(value, function, depth + 1) if value is not None else UNKNOWN
             default = _parameter_default(function, node.id)
             if default is not _NO_PARAM:  # a parameter: the value every call site agrees on
-                values = self._parameter_values(function, node.id, default, depth)
-                return values[0] if all(v == values[0] and v is not UNKNOWN for v in values) else UNKNOWN
+                return _agreed(self._parameter_values(function, node.id, default, depth))
         value = self.module_constants.get(node.id)
         if value is not None:
             return self.literal(value, None, depth + 1)
@@ -518,6 +523,11 @@ _SEQUENCE_MAKERS = {
 _NAMESPACES = {"types.SimpleNamespace", "argparse.Namespace"}
 _IN_PLACE_CHANGES = {"update", "setdefault", "pop", "popitem", "clear", "append", "extend", "insert", "remove",
                      "__setitem__", "__setattr__"}
+
+
+def _agreed(values: list[Any]) -> Any:
+    """The one value all `values` agree on, else UNKNOWN."""
+    return values[0] if all(v == values[0] and v is not UNKNOWN for v in values) else UNKNOWN
 
 
 def _changed_in_place(scope: ast.AST, name: str) -> bool:
