@@ -7,19 +7,22 @@ goes on without it; a corrupt entry is recomputed.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import __version__
 from .finding import Finding
 from .rules import code_fingerprint
 
+try:  # BLAKE2 straight from its module: `hashlib` loads OpenSSL first, 3 ms of a one-file run
+    from _blake2 import blake2b as new_hash
+except ImportError:  # an interpreter without the private module
+    from hashlib import blake2b as new_hash
+
+TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
     from .config import Settings
 
@@ -45,7 +48,7 @@ def _settings_fingerprint(settings: Settings, ignored: set[str]) -> str:
         "region": settings.region,
         "carbon": settings.carbon,
     }  # rule triggers and kinds live in rules/, which the code fingerprint covers
-    digest = hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+    digest = new_hash(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
     _FINGERPRINTS[memo_key] = (settings, digest)
     return digest
 
@@ -58,7 +61,7 @@ class Cache:
         self.folder = folder / f"{__version__}-{code_fingerprint()}"
 
     def key(self, display: str, kind: str, settings: Settings, data: bytes, ignored: set[str]) -> str:
-        h = hashlib.sha256()
+        h = new_hash()
         for part in (display, kind, _settings_fingerprint(settings, ignored)):
             h.update(part.encode())
             h.update(b"\0")
@@ -93,7 +96,7 @@ class Cache:
 
 def _digest(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return new_hash(path.read_bytes()).hexdigest()
     except OSError:
         return ""
 
@@ -126,4 +129,6 @@ def _prune(root: Path, current: Path) -> None:
     now = time.time()
     for index, folder in enumerate(others):
         if index >= KEEP_VERSIONS - 1 or now - folder.stat().st_mtime > STALE_SECONDS:
+            import shutil  # only when there is an old folder to delete
+
             shutil.rmtree(folder, ignore_errors=True)

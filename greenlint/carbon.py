@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from dataclasses import dataclass, replace
+from collections import namedtuple
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -32,16 +32,10 @@ _PROVIDER_ALIASES = {
 COLUMNS = ("provider", "region", "location", "country_iso", "continent", "gco2e_per_kwh", "year", "source")
 
 
-@dataclass(frozen=True)
-class Region:
-    provider: str
-    region: str
-    location: str
-    country_iso: str
-    continent: str
-    gco2e_per_kwh: float
-    year: int
-    source: str
+class Region(namedtuple("Region", "provider region location country_iso continent gco2e_per_kwh year source")):
+    """One cloud region and the carbon intensity of its grid (gCO2e/kWh, of `year`, from `source`)."""
+
+    __slots__ = ()
 
     @property
     def spec(self) -> str:
@@ -132,7 +126,7 @@ def load_regions(overrides: dict[str, Any] | None = None) -> dict[tuple[str, str
         if old is None:
             table[(provider, region)] = Region(provider, region, "", "", "", figure, 0, "greenlint configuration")
         else:
-            table[(provider, region)] = replace(old, gco2e_per_kwh=figure, source="greenlint configuration")
+            table[(provider, region)] = old._replace(gco2e_per_kwh=figure, source="greenlint configuration")
     _CACHE[key] = table
     return table
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -17,7 +16,21 @@ class UsageError(Exception):
     pass
 
 
+class _Formatter(argparse.HelpFormatter):
+    def __init__(self, prog: str) -> None:
+        # The width argparse would take from shutil, without importing it (2 ms of every run:
+        # argparse builds a formatter for each argument added).
+        try:
+            columns = int(os.environ.get("COLUMNS") or os.get_terminal_size(sys.__stdout__.fileno()).columns)
+        except (ValueError, OSError, AttributeError):
+            columns = 0
+        super().__init__(prog, width=(columns or 80) - 2)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(formatter_class=_Formatter, **kwargs)
+
     def error(self, message: str):  # exit 2 with one line, as for every usage error
         raise UsageError(message)
 
@@ -143,6 +156,8 @@ def _list_rules(fmt: str) -> int:
 
     rules = load_rules()
     if fmt == "json":
+        import json
+
         print(json.dumps([
             {"code": r.code, "name": r.name, "family": r.family, "severity": str(r.severity),
              "enabled": r.enabled_by_default, "kinds": list(r.kinds), "summary": r.summary,
@@ -183,6 +198,8 @@ def _check(args: argparse.Namespace) -> int:
     paths, stdin = _input_paths(args, raw_paths)
 
     if args.show_settings:
+        import json
+
         target = paths[0] if paths else Path(args.stdin_filename or ".")
         print(json.dumps(resolver.for_path(target.absolute()).show(), indent=2, default=str))
         return 0

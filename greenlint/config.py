@@ -5,16 +5,18 @@ applies one configuration to everything. Command-line options override configura
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
-from dataclasses import dataclass, field
+from collections import namedtuple
 from pathlib import Path
-from typing import Any
 
 from .finding import Severity
 from .rules import PARSE_ERROR, Rule, load_rules
+
+TYPE_CHECKING = False  # typing stays off the start-up path
+if TYPE_CHECKING:
+    from typing import Any
 
 CONFIG_NAMES = (".greenlint.toml", "greenlint.toml", "pyproject.toml")  # first found in a folder wins
 
@@ -62,17 +64,17 @@ def _toml_load(path: Path) -> dict[str, Any]:
 
 
 def _closest(word: str, options: list[str]) -> str:
+    import difflib  # only to word an error
+
     match = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
-@dataclass
-class ConfigFile:
-    """One configuration file's raw table and the folder its patterns are relative to."""
+class ConfigFile(namedtuple("ConfigFile", "path root table")):
+    """One configuration file's raw table and the folder its patterns are relative to (`path`
+    None: the defaults)."""
 
-    path: Path | None
-    root: Path
-    table: dict[str, Any]
+    __slots__ = ()
 
 
 def read_config_file(path: Path) -> ConfigFile | None:
@@ -202,43 +204,29 @@ def resolve_selection(select: list[str] | None, extend: list[str], ignore: list[
     return enabled
 
 
-@dataclass
-class Overrides:
-    """Command-line options that take precedence over configuration files."""
+class Overrides(namedtuple("Overrides", "select extend_select ignore fail_on region",
+                           defaults=(None, (), (), None, None))):
+    """Command-line options that take precedence over configuration files (`select` None: the
+    configuration's selection)."""
 
-    select: list[str] | None = None
-    extend_select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    fail_on: str | None = None
-    region: str | None = None
+    __slots__ = ()
 
 
-@dataclass
-class Settings:
-    """The resolved configuration for the files under one configuration."""
+class Settings(namedtuple("Settings", "source root enabled options severity per_file_ignores exclude fail_on "
+                                      "region carbon extensions energy_budget_kwh cpu_tdp_watts cache_dir")):
+    """The resolved configuration for the files under one configuration. `source`: the
+    configuration file, or "defaults"; `options`: code -> option values; `per_file_ignores`:
+    (pattern, codes) pairs."""
 
-    source: str  # the configuration file, or "defaults"
-    root: Path
-    enabled: set[str]
-    options: dict[str, dict[str, Any]]
-    severity: dict[str, Severity]
-    per_file_ignores: list[tuple[str, set[str]]]
-    exclude: list[str]
-    fail_on: Severity
-    region: str | None
-    carbon: dict[str, Any]
-    extensions: dict[str, str]
-    energy_budget_kwh: float | None
-    cpu_tdp_watts: float | None
-    cache_dir: str | None
+    __slots__ = ()
 
     @classmethod
     def build(cls, config: ConfigFile, overrides: Overrides) -> "Settings":
         table = config.table
         rules = load_rules()
         select = overrides.select if overrides.select is not None else table.get("select")
-        extend = list(table.get("extend-select", [])) + overrides.extend_select
-        ignore = list(table.get("ignore", [])) + overrides.ignore
+        extend = list(table.get("extend-select", [])) + list(overrides.extend_select)
+        ignore = list(table.get("ignore", [])) + list(overrides.ignore)
         options = {code: rule.option_defaults() for code, rule in rules.items()}
         for code, values in table.get("rules", {}).items():
             options[rule_for(code, "rules").code].update(values)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 from .config import ConfigResolver
@@ -29,12 +29,10 @@ def kind_of(path: Path, extensions: dict[str, str] | None = None) -> str | None:
     return SUFFIX_KINDS.get(name.rsplit(".", 1)[-1]) if "." in name else None
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(namedtuple("Problem", "path message")):
     """A path that could not be walked: reported as GL000."""
 
-    path: Path
-    message: str
+    __slots__ = ()
 
 
 class GitIgnore:

@@ -6,9 +6,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from dataclasses import dataclass, field
+from collections import namedtuple
 from pathlib import Path
-from typing import Any, Iterable
 
 from . import __version__, suppress
 from .cache import Cache
@@ -18,9 +17,12 @@ from .discover import Problem, discover, kind_of
 from .finding import Finding, Severity
 from .checks.context import BaseContext, LintRequest
 from .frontends.base import FrontendError
-from .frontends.project import recording
 from .prefilter import Presence
 from .rules import PARSE_ERROR, load_rules, reader_of
+
+TYPE_CHECKING = False  # typing stays off the start-up path
+if TYPE_CHECKING:
+    from typing import Any, Iterable
 
 POOL_THRESHOLD = 24  # below this many files a pool costs more than it saves
 MAX_CONFIG_BYTES = 1_000_000  # a YAML/JSON/TOML file this large is generated (install bundles, data)
@@ -34,19 +36,16 @@ def display_path(path: Path) -> str:
         return path.absolute().as_posix()
 
 
-@dataclass
-class Job:
-    path: Path | None  # None: text comes from stdin
-    display: str
-    kind: str
-    settings: Settings
-    data: bytes | None = None
+class Job(namedtuple("Job", "path display kind settings data", defaults=(None,))):
+    """One file to lint: `path` None when the text (`data`) comes from stdin."""
+
+    __slots__ = ()
 
 
-@dataclass
-class RunResult:
-    findings: list[Finding] = field(default_factory=list)
-    files_checked: int = 0
+class RunResult(namedtuple("RunResult", "findings files_checked")):
+    """The findings of a run (`findings` is filled in place) and how many files it checked."""
+
+    __slots__ = ()
 
 
 def _parse_error(display: str, message: str, line: int = 1, column: int = 1, source_line: str = "") -> Finding:
@@ -106,10 +105,9 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
             findings = _lint_python_text(request, text, triggered, settings)
         else:
             findings = _lint_config(request, text, triggered, settings)
-    for finding in findings:
-        override = settings.severity.get(finding.code)
-        if override is not None:
-            finding.severity = override
+    if settings.severity:
+        findings = [f.with_changes(severity=settings.severity[f.code]) if f.code in settings.severity else f
+                    for f in findings]
     # GL000 is ignorable only for a template that was not checked: a broken file is always said.
     return [f for f in findings if f.code not in ignored or (f.code == PARSE_ERROR and not f.impact.get("template"))]
 
@@ -234,7 +232,7 @@ def _lint_config(request: LintRequest, text: str, triggered: dict, settings: Set
         finding = _parse_error(request.path, f"cannot parse as {request.kind.upper()}: {exc.message}", exc.line,
                                exc.column, lines[exc.line - 1] if 0 < exc.line <= len(lines) else "")
         if getattr(exc, "template", False):  # a template, not a broken file: a note per-file-ignores can silence
-            finding.severity, finding.impact = Severity.NOTE, {"template": True}
+            finding = finding.with_changes(severity=Severity.NOTE, impact={"template": True})
         return [finding]
     if documents is None:  # a template, not a config: skipped quietly
         return []
@@ -261,6 +259,8 @@ def _run_job(job: Job, cache_folder: str | None) -> list[Finding]:
         hit = cache.get(key)
         if hit is not None:
             return hit
+    from .frontends.project import recording  # a cache hit reads no Python
+
     consulted = recording()  # other project files whose constants this file imports
     findings = lint_bytes(job.display, data, job.kind, job.settings, ignored)
     if cache:
@@ -292,7 +292,7 @@ def lint_paths(
         if not skip:
             kind = kind_of(Path(name), settings.extensions) or "python"
             work.append(Job(None, name if name == "-" else display_path(Path(name)), kind, settings, data))
-    result = RunResult(files_checked=len(work))
+    result = RunResult([], len(work))
     for problem in problems:
         result.findings.append(_problem_finding(problem))
     folder = str(cache_folder) if cache_folder else None
@@ -340,7 +340,7 @@ def lint_text(
 
     settings = Settings.build(ConfigFile(None, Path.cwd(), {}), Overrides(region=region))
     if select is not None:
-        settings.enabled = resolve_selection(select, [], [])
+        settings = settings._replace(enabled=resolve_selection(select, [], []))
     for code, values in (options or {}).items():
         settings.options.setdefault(code, {}).update(values)
     kind = kind or kind_of(Path(filename), settings.extensions) or "python"

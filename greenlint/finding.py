@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections import namedtuple
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Severity(enum.IntEnum):
@@ -19,49 +22,41 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(namedtuple("Edit", "line column end_line end_column replacement")):
     """Replace the text between two 1-based (line, column) positions."""
 
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    replacement: str
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class Fix:
-    description: str
-    safety: str  # "safe" | "unsafe" | "suggestion"
-    edits: tuple[Edit, ...] = ()
+class Fix(namedtuple("Fix", "description safety edits", defaults=((),))):
+    """`safety`: "safe" | "unsafe" | "suggestion"; `edits`: a tuple of Edit."""
+
+    __slots__ = ()
 
 
-@dataclass
-class Finding:
-    code: str
-    path: str  # as it will be shown: relative to the current folder where possible
-    line: int  # 1-based, in the file on disk (for notebooks: the .ipynb line)
-    column: int  # 1-based, Unicode characters
-    end_line: int
-    end_column: int
-    message: str
-    severity: Severity
-    name: str = ""
-    impact: dict[str, Any] = field(default_factory=dict)
-    fix: Fix | None = None
-    # Notebooks: 1-based cell index and the position inside that cell.
-    cell: int | None = None
-    cell_line: int | None = None
-    cell_column: int | None = None
-    # The text of the source line the finding starts on (for text output and fingerprints).
-    source_line: str = ""
+class Finding(namedtuple("Finding", "code path line column end_line end_column message severity "
+                                    "name impact fix cell cell_line cell_column source_line",
+                         defaults=("", None, None, None, None, None, ""))):
+    """One finding. `path` as it will be shown (relative to the current folder where possible);
+    `line`/`column` 1-based in the file on disk (columns count Unicode characters; for notebooks
+    the .ipynb line, with `cell` (1-based) and `cell_line`/`cell_column` inside that cell);
+    `impact` the figures behind the message; `source_line` the text of the line the finding
+    starts on (for text output and fingerprints).
+
+    Records are immutable named tuples, not dataclasses: importing `dataclasses` (and with it
+    `inspect`) would double the start-up of a one-file run (the pre-commit case)."""
+
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **fields: Any) -> "Finding":
+        finding = super().__new__(cls, *args, **fields)
+        return finding if finding.impact is not None else finding._replace(impact={})
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.code, self.message)
 
     def with_changes(self, **changes: Any) -> "Finding":
-        return replace(self, **changes)
+        return self._replace(**changes)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -80,7 +75,7 @@ class Finding:
             else {
                 "description": self.fix.description,
                 "safety": self.fix.safety,
-                "edits": [e.__dict__ for e in self.fix.edits],
+                "edits": [e._asdict() for e in self.fix.edits],
             },
         }
         if self.cell is not None:

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field
+from collections import namedtuple
 from pathlib import Path
-from typing import Any
 
 from .finding import Severity
+
+TYPE_CHECKING = False  # typing stays off the start-up path
+if TYPE_CHECKING:
+    from typing import Any
 
 # File kinds a rule can apply to, and the detector family that reads each.
 PYTHON_KINDS = ("python", "notebook")
@@ -32,12 +35,8 @@ class RuleError(Exception):
     """A rule file is malformed: a bug in greenlint's own data."""
 
 
-@dataclass(frozen=True)
-class Option:
-    name: str
-    type: str
-    default: Any
-    description: str
+class Option(namedtuple("Option", "name type default description")):
+    __slots__ = ()
 
     def check(self, value: Any) -> bool:
         if self.type == "bool":
@@ -47,23 +46,13 @@ class Option:
         return isinstance(value, OPTION_TYPES[self.type])
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    family: str
-    severity: Severity
-    enabled_by_default: bool
-    summary: str
-    kinds: tuple[str, ...]
-    # reader -> groups of byte tokens: a file is checked only if it holds a token of every group
-    triggers: dict[str, tuple[tuple[bytes, ...], ...]]
-    detectors: dict[str, str]  # reader ("python" | "config") -> module under greenlint.checks
-    options: dict[str, Option] = field(default_factory=dict)
-    docs: dict[str, Any] = field(default_factory=dict)
-    examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    tags: tuple[str, ...] = ()
-    precision: str = "high"
+class Rule(namedtuple("Rule", "code name family severity enabled_by_default summary kinds triggers detectors "
+                              "options docs examples tags precision", defaults=((), "high"))):
+    """One rule, as its YAML declares it. `triggers`: reader -> groups of byte tokens (a file is
+    checked only if it holds a token of every group); `detectors`: reader ("python" | "config")
+    -> module under greenlint.checks; `options`: name -> Option."""
+
+    __slots__ = ()
 
     @property
     def help_uri(self) -> str:
@@ -130,51 +119,53 @@ def code_fingerprint() -> str:
     """Size and modification time of greenlint's code and rule files. Findings cached by an older
     greenlint (editable installs change between runs) and a catalogue compiled from older rules
     must not be served by a newer one. Compiled artefacts (`__pycache__`) are not code."""
-    import hashlib
+    from .cache import new_hash
 
-    package = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted([*package.rglob("*.py"), *rules_dir().rglob("*")]):
-        if "__pycache__" in path.parts:
-            continue
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        h.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    h = new_hash()
+    # os.walk, not Path.rglob: this runs on every start, and Path objects cost 3 ms here
+    for top, suffix in ((os.path.dirname(os.path.realpath(__file__)), ".py"), (str(rules_dir()), "")):
+        for folder, subfolders, names in os.walk(top):
+            subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+            for name in sorted(n for n in names if n.endswith(suffix)):
+                try:
+                    stat = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                h.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return h.hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=1)
 def load_rules() -> dict[str, Rule]:
-    """The catalogue, compiled once per content of rules/ into a pickle beside it (in
-    `__pycache__`, like Python's own byte code), so that a run parses no YAML."""
-    import pickle
+    """The catalogue. Its YAML is parsed once per content of rules/ and kept beside it (in
+    `__pycache__`, like Python's own byte code) as `marshal` data, which loads with no import,
+    so that a run parses no YAML."""
+    import marshal
 
-    paths = sorted(rules_dir().glob("GL*.yaml"))
     stamp = code_fingerprint()  # the YAML and its parser (this file) included
-    compiled = rules_dir() / "__pycache__" / "catalogue.pickle"
+    compiled = rules_dir() / "__pycache__" / "catalogue.marshal"
     try:
-        saved_stamp, rules = pickle.loads(compiled.read_bytes())
+        saved_stamp, documents = marshal.loads(compiled.read_bytes())
         if saved_stamp == stamp:
-            return rules
-    except Exception:  # missing, stale or from another greenlint: rebuilt below
+            return _build_catalogue(documents)
+    except Exception:  # missing, stale or from another Python: rebuilt below
         pass
-    rules = _parse_catalogue(paths)
+    documents = [(str(path), _yaml_load(path.read_text(encoding="utf-8")))
+                 for path in sorted(rules_dir().glob("GL*.yaml"))]
     try:
         compiled.parent.mkdir(exist_ok=True)
         tmp = compiled.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps((stamp, rules), protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(marshal.dumps((stamp, documents)))
         os.replace(tmp, compiled)
-    except OSError:
-        pass  # a read-only install parses the YAML each run
-    return rules
+    except (OSError, ValueError):  # read-only install, or YAML values marshal cannot hold: parsed each run
+        pass
+    return _build_catalogue(documents)
 
 
-def _parse_catalogue(paths: list[Path]) -> dict[str, Rule]:
+def _build_catalogue(documents: list[tuple[str, Any]]) -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
-    for path in paths:
-        rule = _parse_rule(path, _yaml_load(path.read_text(encoding="utf-8")))
+    for path, raw in documents:
+        rule = _parse_rule(Path(path), raw)
         if rule.code in rules:
             raise RuleError(f"{path}: duplicate rule code {rule.code}")
         rules[rule.code] = rule

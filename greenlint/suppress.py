@@ -6,10 +6,8 @@ reported as GL002 (off by default).
 """
 from __future__ import annotations
 
-import io
 import re
-import tokenize
-from dataclasses import dataclass, field
+from collections import namedtuple
 
 from .finding import Finding
 from .rules import BARE_SUPPRESSION, PARSE_ERROR, UNUSED_SUPPRESSION
@@ -25,14 +23,11 @@ _DIRECTIVE = re.compile(
 _CODE = re.compile(r"[A-Za-z]+[0-9]+")
 
 
-@dataclass
-class Directive:
-    line: int
-    column: int
-    end_column: int
-    codes: frozenset[str]  # empty: a code-less greenlint ignore (GL001)
-    file_wide: bool
-    used: set[str] = field(default_factory=set)
+class Directive(namedtuple("Directive", "line column end_column codes file_wide used")):
+    """A suppression comment. `codes` empty: a code-less greenlint ignore (GL001); `used`: the
+    codes it silenced, filled in place."""
+
+    __slots__ = ()
 
 
 def _comments(text: str, python: bool) -> list[tuple[int, int, str]]:
@@ -40,6 +35,9 @@ def _comments(text: str, python: bool) -> list[tuple[int, int, str]]:
     if not _MARKER.search(text):
         return []
     if python:
+        import io
+        import tokenize  # only for a file that holds a directive
+
         found = []
         try:
             for tok in tokenize.generate_tokens(io.StringIO(text).readline):
@@ -86,7 +84,7 @@ def parse_directives(text: str, python: bool) -> list[Directive]:
             else:
                 continue  # bare noqa: for other linters
             directives.append(
-                Directive(line, column + match.start() + 1, column + match.end() + 1, codes, file_wide)
+                Directive(line, column + match.start() + 1, column + match.end() + 1, codes, file_wide, set())
             )
     return directives
 

@@ -1,7 +1,6 @@
 """GL401-GL404 (and the config side of GL101 / GL302) on realistic files, through the real CLI."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import shutil
@@ -149,7 +148,7 @@ def test_carbon_override_in_configuration(tmp_path):
 def _ctx(name: str, kind: str, code: str, text: str | None = None) -> ConfigContext:
     rules = load_rules()
     if code in rules:
-        rule = dataclasses.replace(rules[code], kinds=rules[code].kinds + (kind,))
+        rule = rules[code]._replace(kinds=rules[code].kinds + (kind,))
     else:
         rule = Rule(code, "oversized-architecture-default", "models", Severity.WARNING, True, "s", (kind,), (), {})
     text = text if text is not None else (DATA / name).read_text(encoding="utf-8")

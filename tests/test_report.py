@@ -2,7 +2,6 @@
 a parse error), with the real rule catalogue where it exists."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -37,13 +36,8 @@ def _fallback_rule(code: str, name: str, severity: Severity) -> Rule:
         tags=("energy",),
         precision="high",
     )
-    args = {}
-    for f in dataclasses.fields(Rule):
-        if f.name in known:
-            args[f.name] = known[f.name]
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            args[f.name] = {} if "dict" in str(f.type) else ()
-    return Rule(**args)
+    unset = {name: {} for name in Rule._fields if name not in Rule._field_defaults}
+    return Rule(**{**unset, **known})
 
 
 @pytest.fixture
@@ -309,7 +303,7 @@ def test_sarif_validates_and_meets_github_requirements(rules, sarif_validator, t
                       "snippet": {"text": GRID_LINE}}
     assert results[2]["properties"]["impact"]["fits"] == 240
     assert "fixes" not in results[2]  # its fix is unsafe: SARIF carries safe fixes only
-    safe = dataclasses.replace(make_findings()[0], fix=dataclasses.replace(make_findings()[0].fix, safety="safe"))
+    safe = make_findings()[0].with_changes(fix=make_findings()[0].fix._replace(safety="safe"))
     [safe_result] = _sarif([safe], info_for(rules))["runs"][0]["results"]
     assert safe_result["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == "RandomizedSearchCV"
     assert results[1]["properties"] == {"cell": 4, "cell_line": 2, "cell_column": 5}
@@ -497,7 +491,7 @@ def test_gitlab_code_quality(rules):
     assert len(set(prints)) == 4  # the same source line twice still makes two fingerprints
     moved = [i["fingerprint"] for i in json.loads(render("gitlab", make_findings(shift=7), info_for(rules)))]
     assert moved == prints
-    error = dataclasses.replace(make_findings()[0], code="GL999", severity=Severity.ERROR)
+    error = make_findings()[0].with_changes(code="GL999", severity=Severity.ERROR)
     assert json.loads(render("gitlab", [error], info_for(rules)))[0]["severity"] == "major"
     assert render("gitlab", [], info_for(rules)) == "[]\n"
 

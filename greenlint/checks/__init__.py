@@ -8,9 +8,12 @@ registers it, so only the modules of triggered rules are ever imported.
 from __future__ import annotations
 
 import importlib
-from typing import Callable, Iterable
+TYPE_CHECKING = False  # typing stays off the start-up path
+if TYPE_CHECKING:
+    from typing import Callable, Iterable
 
-Detector = Callable[..., None]
+    Detector = Callable[..., None]
+
 _DETECTORS: dict[tuple[str, str], Detector] = {}
 
 

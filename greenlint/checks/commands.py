@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
+from collections import namedtuple
 from typing import Iterator
 
 from .cloud import norm
@@ -141,8 +141,7 @@ def runs_tests(text: str) -> bool:
 # --------------------------------------------------------------------------------------
 # shell command facts: the commands a file runs, wherever it writes them
 
-@dataclass(frozen=True)
-class ShellCommand:
+class ShellCommand(namedtuple("ShellCommand", "words places nodes", defaults=(None,))):
     """One simple command (`&&`, `;` and `|` split a line into several).
 
     `places` holds each word's (1-based line, 0-based column) in the context's lines, or None
@@ -150,9 +149,7 @@ class ShellCommand:
     `subprocess` argument lists, else None.
     """
 
-    words: tuple[str, ...]
-    places: tuple
-    nodes: tuple | None = None
+    __slots__ = ()
 
     @property
     def program(self) -> str:

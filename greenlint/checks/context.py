@@ -4,23 +4,24 @@ The frontends build their contexts (Python, config) on it; renderers never see i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from collections import namedtuple
 
 from ..finding import Finding, Fix, Severity
 from ..rules import Rule
 
+TYPE_CHECKING = False  # typing stays off the start-up path
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
-@dataclass
-class LintRequest:
-    """What a detector may know about the file and the run, beyond the file's own text."""
 
-    path: str  # as shown in output
-    kind: str  # python | notebook | yaml | json | toml | terraform | env | shell
-    rules: dict[str, Rule]  # the enabled rules that were triggered for this file
-    options: dict[str, dict[str, Any]]  # code -> resolved options
-    region: str | None = None  # configured `region` ("aws:eu-north-1"), if any
-    carbon: dict[str, Any] = field(default_factory=dict)  # [tool.greenlint.carbon] overrides
+class LintRequest(namedtuple("LintRequest", "path kind rules options region carbon", defaults=(None, None))):
+    """What a detector may know about the file and the run, beyond the file's own text: `path`
+    as shown in output; `kind` python | notebook | yaml | json | toml | terraform | env | shell;
+    `rules` the enabled rules that were triggered for this file; `options` code -> resolved
+    options; `region` the configured region ("aws:eu-north-1"), if any; `carbon` the
+    `[tool.greenlint.carbon]` overrides."""
+
+    __slots__ = ()
 
 
 class BaseContext:

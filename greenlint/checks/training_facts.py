@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from collections import namedtuple
 from functools import cached_property
 from typing import Any
 
@@ -43,8 +43,7 @@ from .training_schedules import LIGHTNING_BUDGET, callback_schedule, configure_o
 from .training_values import Args, MISSING, class_bases, class_methods, const_of, constructor, ctor_name, is_none, local_class, method_calls, number_of, receiver_of, same_ref, scope_of
 
 
-@dataclass(frozen=True)
-class Count:
+class Count(namedtuple("Count", "expr n planned default", defaults=(None, False))):
     """An epoch or boosting-round count as the code writes it.
 
     `expr`: the expression, MISSING when left to the library's default, UNKNOWN when an opaque
@@ -52,13 +51,9 @@ class Count:
     `planned`: the count a learning-rate schedule is planned over (Keras's `initial_epoch`
     resumes a run: it trains `n` epochs of the `planned` ones). `default`: `n` is the library's."""
 
-    expr: Any
-    n: float | None
-    planned: float | None = None
-    default: bool = False
+    __slots__ = ()
 
 
-@dataclass(eq=False)
 class TrainingRun:
     """One training run. `call`: the node that trains or configures it (`fit`, `train`, a trainer
     constructor, `backward()`, or the `for` statement of a hand-written epoch loop). `framework`:
@@ -70,16 +65,15 @@ class TrainingRun:
     None when not in view. `schedule` (computed on first use): the learning-rate schedule planned
     over the whole run, as `Name(horizon=...)`, or None."""
 
-    ctx: PythonContext = field(repr=False)
-    call: ast.AST
-    framework: str
-    model: Any = MISSING
-    data: Any = MISSING
-    validation: Any = MISSING
-    epochs: Count | None = None
-    callbacks: Any = MISSING
-    args: Args | None = field(default=None, repr=False)
-    config: Args | None = field(default=None, repr=False)
+    def __init__(self, ctx: PythonContext, call: ast.AST, framework: str, model: Any = MISSING, data: Any = MISSING,
+                 validation: Any = MISSING, epochs: Count | None = None, callbacks: Any = MISSING,
+                 args: Args | None = None, config: Args | None = None) -> None:
+        self.ctx, self.call, self.framework = ctx, call, framework
+        self.model, self.data, self.validation, self.callbacks = model, data, validation, callbacks
+        self.epochs, self.args, self.config = epochs, args, config
+
+    def __repr__(self) -> str:
+        return f"TrainingRun({self.framework}, line {getattr(self.call, 'lineno', '?')}, epochs={self.epochs})"
 
     @cached_property
     def schedule(self) -> str | None:

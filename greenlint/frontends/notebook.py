@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import dataclass, field
+from collections import namedtuple
 from pathlib import PurePosixPath
 
 from .notebook_ipython import cell_magic, comment_placeholder, dedent, parse_error, strip_prompts, transform
@@ -40,13 +40,11 @@ class NotebookError(Exception):
         self.column = column
 
 
-@dataclass(frozen=True)
-class Location:
-    line: int  # 1-based line of the .ipynb file
-    column: int  # 1-based column (characters) of that .ipynb line
-    cell: int  # 1-based position among all cells
-    cell_line: int
-    cell_column: int
+class Location(namedtuple("Location", "line column cell cell_line cell_column")):
+    """A position: 1-based `line` and `column` (characters) of the .ipynb file, `cell` the 1-based
+    position among all cells, and the position inside that cell."""
+
+    __slots__ = ()
 
 
 class _CellMap:
@@ -114,19 +112,24 @@ def _hex(text: str) -> int:
         return -1
 
 
-@dataclass
 class PythonUnit:
-    """Python source to lint, with the way back to the notebook."""
+    """Python source to lint, with the way back to the notebook.
 
-    text: str
-    cell: int | None = None  # %%writefile unit: its cell; None for the joined notebook unit
-    filename: str | None = None  # %%writefile unit: the file name it writes
-    kind: str = "python"  # %%writefile unit: the kind of file it writes (a YAML config: "yaml")
-    # Shell commands of the cells (`!cmd`, `x = !cmd`, `%sx`/`%system`, `%%bash`/`%%sh` cell lines):
-    # (1-based line of ``text``, 0-based column, command text with `\` continuations joined).
-    shell: list = field(default_factory=list, compare=False)
-    # Per line of ``text``: (cell map, 1-based line in the cell, column shift from dedent).
-    _lines: list = field(default_factory=list, repr=False, compare=False)
+    `cell`, `filename`, `kind`: for a %%writefile unit, its cell, the file name it writes and the
+    kind of that file (a YAML config: "yaml"); None, None, "python" for the joined notebook unit.
+    `shell`: the shell commands of the cells (`!cmd`, `x = !cmd`, `%sx`/`%system`, `%%bash`/`%%sh`
+    cell lines) as (1-based line of `text`, 0-based column, command text with backslash continuations
+    joined). `_lines`: per line of `text`, (cell map, 1-based line in the cell, column shift from
+    dedent)."""
+
+    def __init__(self, text: str, cell: int | None = None, filename: str | None = None, kind: str = "python",
+                 shell: list | None = None, _lines: list | None = None) -> None:
+        self.text, self.cell, self.filename, self.kind = text, cell, filename, kind
+        self.shell = shell if shell is not None else []
+        self._lines = _lines if _lines is not None else []
+
+    def __repr__(self) -> str:
+        return f"PythonUnit(cell={self.cell!r}, filename={self.filename!r}, kind={self.kind!r})"
 
     def locate(self, line: int, column: int) -> Location:
         if not self._lines:
@@ -140,10 +143,11 @@ class PythonUnit:
         return Location(file_line, file_column, cmap.cell, cell_line, cell_column)
 
 
-@dataclass
-class Notebook:
-    units: list[PythonUnit]
-    errors: list[tuple[Location, str]]  # cells that do not parse: one GL000 each
+class Notebook(namedtuple("Notebook", "units errors")):
+    """The Python units of a notebook, and its `errors`: (Location, message) of each cell that
+    does not parse (one GL000 each)."""
+
+    __slots__ = ()
 
 
 # --------------------------------------------------------------------------- reading

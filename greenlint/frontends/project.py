@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
-
+TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
+    from typing import Any, Callable
+
     from .python import PythonContext
 
 MAX_BYTES = 1_000_000

@@ -16,19 +16,22 @@ Simplifications, chosen so that an unknown case falls back to the import rather 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from collections import namedtuple
+
+TYPE_CHECKING = False  # typing stays off the start-up path
+if TYPE_CHECKING:
+    from typing import Callable, Iterable, Iterator
 
 _SCOPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
            ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
-@dataclass(frozen=True)
-class Binding:
-    position: tuple[int, int]  # where the name becomes bound
-    target: str | None  # the qualified name an import binds; None for any other binding
-    fallback: bool  # inside an `except` handler
+class Binding(namedtuple("Binding", "position target fallback")):
+    """Where a name becomes bound (`position`, (line, column)), the qualified name an import
+    binds (`target`; None for any other binding), and whether it is inside an `except` handler."""
+
+    __slots__ = ()
 
 
 BINDING_NODES = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Name, ast.arg,

@@ -7,13 +7,15 @@ specific to any rule. Each format lives in its own module, imported on demand so
 from __future__ import annotations
 
 import importlib
-from collections import Counter
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections import Counter, namedtuple
+from types import MappingProxyType
 
 from ..finding import Finding, Severity
 
+TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..rules import Rule
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab")
@@ -21,19 +23,17 @@ _MODULES = {"text": "text", "concise": "concise", "json": "jsonfmt", "sarif": "s
             "gitlab": "gitlab"}
 
 
-@dataclass
-class RunInfo:
-    version: str  # greenlint version
-    rules: dict[str, "Rule"]  # all rules, code -> Rule
-    statistics: bool = False  # --statistics: add/print counts per rule
-    color: bool | None = None  # None = auto: colour only on a TTY without NO_COLOR
-    files_checked: int = 0
-    # Top-level lists added by other commands (e.g. "profiles"): json puts each key in the
-    # envelope, sarif in run.properties; text and concise ignore them.
-    extra: dict[str, Any] = field(default_factory=dict)
-    quiet: bool = False  # -q: the findings only, no summary, in whatever format was chosen
-    # --baseline: {"file": path, "matched": findings it hid, "stale": entries that match nothing}
-    baseline: dict[str, Any] | None = None
+class RunInfo(namedtuple("RunInfo", "version rules statistics color files_checked extra quiet baseline",
+                         defaults=(False, None, 0, MappingProxyType({}), False, None))):
+    """What a renderer may know about the run: the greenlint `version`; all `rules` (code ->
+    Rule); `statistics` (--statistics: counts per rule); `color` (None = auto: colour only on a
+    TTY without NO_COLOR); `files_checked`; `extra`, top-level lists added by other commands
+    (e.g. "profiles": json puts each key in the envelope, sarif in run.properties; text and
+    concise ignore them); `quiet` (-q: the findings only, no summary, in any format);
+    `baseline` (--baseline: {"file": path, "matched": findings it hid, "stale": entries that
+    match nothing})."""
+
+    __slots__ = ()
 
 
 def render(fmt: str, findings: list[Finding], info: RunInfo) -> str:

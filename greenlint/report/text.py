@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import sys
 from itertools import groupby
-from typing import Any
 
 from ..finding import Finding, Severity
 from . import RunInfo, plural, position, rule_name, severity_label, statistics
+
+TYPE_CHECKING = False  # typing stays off the start-up path
+if TYPE_CHECKING:
+    from typing import Any
 
 _SEVERITY_STYLE = {Severity.NOTE: "cyan", Severity.WARNING: "yellow", Severity.ERROR: "bold red"}
 _TAB = 4
@@ -54,6 +56,8 @@ class _Plain:
 
 class _Rich:
     def __init__(self) -> None:
+        import shutil
+
         from rich.console import Console
 
         width = shutil.get_terminal_size().columns
