@@ -105,11 +105,15 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
             findings = _lint_python_text(request, text, triggered, settings)
         else:
             findings = _lint_config(request, text, triggered, settings)
-    if settings.severity:
-        findings = [f.with_changes(severity=settings.severity[f.code]) if f.code in settings.severity else f
-                    for f in findings]
-    # GL000 is ignorable only for a template that was not checked: a broken file is always said.
-    return [f for f in findings if f.code not in ignored or (f.code == PARSE_ERROR and not f.impact.get("template"))]
+    return _configured(findings, settings, ignored)
+
+
+def _configured(findings: list[Finding], settings: Settings, ignored: set[str]) -> list[Finding]:
+    """The findings with the configured severities, less the codes ignored for this file. GL000 is
+    ignorable only for a template that was not checked: a broken file is always said."""
+    severity = settings.severity
+    return [f.with_changes(severity=severity[f.code]) if f.code in severity else f for f in findings
+            if f.code not in ignored or (f.code == PARSE_ERROR and not f.impact.get("template"))]
 
 
 def _may_hold_directives(data: bytes, enabled: set[str]) -> bool:
