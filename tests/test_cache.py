@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 
 from test_cli import GRID, ROOT, run, write  # noqa: F401  (ROOT: the package under test)
 
@@ -62,3 +63,19 @@ def test_other_versions_folders_are_pruned(tmp_path):
     run(["."], tmp_path)
     kept = sorted(p.name for p in cache.iterdir() if p.is_dir())
     assert "0.0.1-aaaa" not in kept and len(kept) == 3  # the current one and two recent others
+
+
+def test_a_cached_one_file_run_stays_off_heavy_imports(tmp_path):
+    """The pre-commit case: a file whose findings are cached is answered without the modules
+    that dominated start-up (dataclasses pulls in inspect, ast and dis; hashlib loads OpenSSL)."""
+    write(tmp_path, {"train.py": GRID})
+    assert run(["train.py"], tmp_path).returncode == 1  # fills the cache
+    heavy = ["dataclasses", "inspect", "typing", "pickle", "hashlib", "shutil", "ast", "yaml", "rich",
+             "concurrent.futures", "multiprocessing"]
+    probe = ("import sys, greenlint.cli\n"
+             "code = greenlint.cli.main(['train.py'])\n"
+             f"print(code, [m for m in {heavy!r} if m in sys.modules])\n")
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
+                         env=environment).stdout
+    assert out.splitlines()[-1] == "1 []"
