@@ -79,3 +79,17 @@ def test_a_zone_under_a_location_key_is_the_region_already_reported(tmp_path):
         gke_location = "us-east1-b"
         """})
     assert found(tmp_path) == {("gke.tfvars", 1), ("zone_only.tfvars", 1)}
+
+
+def test_a_provider_places_every_resource_of_its_folder(tmp_path):
+    # A provider block configures the whole module, which is its folder: a bucket in main.tf does
+    # not make the region a store's when lambda.tf beside it runs functions. A folder of stores only
+    # (the bucket and a registry) stays quiet.
+    provider = 'provider "aws" {\n  region = "us-east-1"\n}\n'
+    write(tmp_path, {
+        "app/main.tf": provider + 'resource "aws_s3_bucket" "raw" {\n  bucket = "raw-data"\n}\n',
+        "app/lambda.tf": 'resource "aws_lambda_function" "score" {\n  function_name = "score"\n}\n',
+        "data/main.tf": provider + 'resource "aws_s3_bucket" "raw" {\n  bucket = "raw-data"\n}\n',
+        "data/registry.tf": 'resource "aws_ecr_repository" "images" {\n  name = "images"\n}\n',
+    })
+    assert found(tmp_path) == {("app/main.tf", 2)}

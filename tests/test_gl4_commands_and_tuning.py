@@ -66,6 +66,20 @@ def test_compound_command_words_are_not_the_program(tmp_path):
     assert lines == [2, 3]
 
 
+def test_quoted_flag_values_are_placed_where_written(tmp_path):
+    # Quotes leave the shell word (`--zone=us-east1-b`); the finding points into the text as written.
+    script = write(tmp_path, "vm.sh", """\
+        gcloud beta compute instances create trainer \\
+            --zone="us-east1-b" \\
+            --accelerator='type=nvidia-tesla-p100,count=1' --machine-type "n1-standard-8"
+        """)
+    found = {(f["code"], f["line"], f["column"], f["end_column"]) for f in run_cli(script, "GL401,GL402")}
+    assert found == {("GL401", 2, 13, 23), ("GL402", 3, 25, 42)}
+    command = script_commands(script.read_text())[0]
+    assert command.words[6:8] == ("--zone=us-east1-b", "--accelerator=type=nvidia-tesla-p100,count=1")
+    assert command.raw[6] == '--zone="us-east1-b"' and command.raw[9] == '"n1-standard-8"'
+
+
 @pytest.mark.parametrize("name, trains", [
     ("retrain", True), ("automated_training", True), ("train_model", True), ("run_fine_tune", True),
     ("finetune_lm", True), ("build_training_data", False), ("trainer", False), ("train_test_split", False),

@@ -207,3 +207,28 @@ def test_gl301_train_on_a_wrapper_that_stays_a_model_is_a_mode_switch():
         net.train()
         print(net(images).shape)
     """, "GL301")
+
+
+def test_gl304_the_binding_that_reaches_the_densifying_call_decides():
+    # `X` first holds the fitted vectorizer, then its sparse output: the `.toarray()` reads the
+    # second. A dense copy that nothing reads before the name is rebound is not a display.
+    found = lint("""
+        import pandas as pd
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        vec = TfidfVectorizer()
+        X = vec.fit(docs)
+        X = vec.transform(docs)
+        df = pd.DataFrame(X.toarray(), columns=vec.get_feature_names_out())
+        df = pd.read_csv("other.csv")
+        print(df)
+    """, "GL304")
+    assert [f.line for f in found] == [7]
+    shown = lint("""
+        import pandas as pd
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        X = TfidfVectorizer().fit_transform(docs)
+        df = pd.DataFrame(X.toarray())
+        print(df)
+        df = pd.read_csv("other.csv")
+    """, "GL304")
+    assert shown == []

@@ -302,3 +302,22 @@ def test_instance_fields_stored_once_in_init():
     assert value_at_call(source, 12) is False
     mixed = source.replace("Net(34, pretrained=False)", "Net(50)")
     assert value_at_call(mixed, 9) is UNKNOWN  # two constructions disagree
+
+
+def test_bound_values_are_the_binding_that_reaches_the_use():
+    # Straight-line code shows which of several bindings a use reads; under a branch every
+    # candidate stays, for the rules to weigh.
+    source = """\
+        X = 1
+        X = 2
+        use(X)
+        if flag:
+            X = 3
+        use(X)
+        def later():
+            use(X)
+        """
+    ctx = context(source)
+    uses = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Name) and n.id == "X" and isinstance(n.ctx, ast.Load)]
+    by_line = {u.lineno: sorted(ast.literal_eval(v) for v in ctx.bound_values(u)) for u in uses}
+    assert by_line == {3: [2], 6: [1, 2, 3], 8: [1, 2, 3]}

@@ -193,6 +193,68 @@ def test_lightning_not_reported(trainer):
     """) == []
 
 
+def test_keras_fit_keywords_tell_a_keras_model_in_a_file_that_also_uses_sklearn():
+    # The model comes out of a method of an object built elsewhere, which the file does not show;
+    # `validation_data=` is a keyword of Keras's fit only, so the run is Keras's even beside
+    # scikit-learn's metrics.
+    source = """
+        import tensorflow as tf
+        from sklearn.metrics import accuracy_score
+        from helpers import Builder
+        model = Builder(cfg).resnet50()
+        model.fit(train, epochs=40, {held_out})
+    """
+    assert lines(source.format(held_out="validation_data=valid")) == [6]
+    assert lines(source.format(held_out="eval_set=[(xv, yv)]")) == []
+
+
+def test_a_field_of_the_object_a_class_stores_is_read_at_its_construction():
+    # `self.args.epochs` is `configs.epochs` when every construction passes `configs`; setting
+    # another field of the namespace (`configs.run_id = ...`) leaves `epochs` known.
+    source = """
+        from argparse import Namespace
+        from tensorflow import keras
+        configs = Namespace(epochs=30, lr=0.1)
+        configs.run_id = "a1"
+        class Pipeline:
+            def __init__(self, args):
+                self.args = args
+            def train(self):
+                model = keras.Sequential()
+                model.fit(x, epochs=self.args.epochs, validation_data=v)
+        Pipeline({passed}).train()
+    """
+    assert lines(source.format(passed="configs")) == [11]
+    assert lines(source.format(passed="other")) == []
+    assert lines(source.format(passed="configs").replace('configs.run_id = "a1"', "configs.epochs = 5")) == []
+
+
+def test_lightning_a_callback_watching_a_validation_metric_shows_validation():
+    # Module and data come from the project's package; a checkpoint on a validation metric shows
+    # that the run validates. A metric of the training set, or a local module with no
+    # validation_step, shows nothing.
+    source = """
+        import pytorch_lightning as pl
+        from pytorch_lightning.callbacks import ModelCheckpoint
+        from mypkg import Model, DataModule
+        callbacks = [ModelCheckpoint(monitor="{metric}", mode="min")]
+        trainer = pl.Trainer(max_epochs=500, callbacks=callbacks)
+        trainer.fit(Model(), datamodule=DataModule())
+    """
+    assert lines(source.format(metric="valid/loss")) == [6]
+    assert lines(source.format(metric="val_acc")) == [6]
+    assert lines(source.format(metric="train_loss")) == []
+    assert lines(source.format(metric="interval_loss")) == []
+    assert lines("""
+        import pytorch_lightning as pl
+        from pytorch_lightning.callbacks import ModelCheckpoint
+        class Model(pl.LightningModule):
+            def training_step(self, batch, i): ...
+        trainer = pl.Trainer(max_epochs=500, callbacks=[ModelCheckpoint(monitor="val_loss")])
+        trainer.fit(Model(), train_loader)
+    """) == []
+
+
 def test_lightning_needs_a_validation_loop():
     # a module without validation_step runs no validation even when a loader is passed
     assert lines("""

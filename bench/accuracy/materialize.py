@@ -7,6 +7,10 @@ copies each file out of a bare mirror (`<mirrors>/<owner>+<name>/repo`, bare or 
 tool's `fetch github:owner/name` leaves under /work/.mirror) into
 `<out>/<owner>+<name>/<path>`. Missing mirrors and commits are listed with the command that
 brings them; the other files are still extracted.
+
+Context greenlint reads beside a labelled file comes with it, unlabelled (its findings are not
+scored): the other `.tf` files of a labelled Terraform file's folder, because a Terraform module
+is its folder (a provider block places every resource the folder declares).
 """
 from __future__ import annotations
 
@@ -38,6 +42,20 @@ def extract(gitdir: Path, commit: str, path: str) -> bytes | None:
     return proc.stdout if proc.returncode == 0 else None
 
 
+CONTEXT_SUFFIXES = (".tf",)
+
+
+def context_paths(gitdir: Path, commit: str, path: str) -> list[str]:
+    """The files of `path`'s folder that greenlint reads with it (see the module docstring)."""
+    suffix = Path(path).suffix
+    if suffix not in CONTEXT_SUFFIXES:
+        return []
+    folder = str(Path(path).parent)
+    proc = subprocess.run(["git", f"--git-dir={gitdir}", "ls-tree", "--name-only", commit,
+                           "" if folder == "." else folder + "/"], capture_output=True, text=True)
+    return [p for p in proc.stdout.splitlines() if p.endswith(suffix) and p != path]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
@@ -59,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         written += 1
+        for extra in context_paths(gitdir, entry.commit, entry.path):
+            context = args.out / repo_folder(entry.repo) / extra
+            if not context.exists():
+                context.write_bytes(extract(gitdir, entry.commit, extra) or b"")
     print(f"{written} labelled files written under {args.out}")
     for repo in sorted(missing_repos):
         print(f"missing mirror: {repo} (fetch it: search tool `fetch github:{repo}`)")

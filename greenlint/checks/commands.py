@@ -141,12 +141,13 @@ def runs_tests(text: str) -> bool:
 # --------------------------------------------------------------------------------------
 # shell command facts: the commands a file runs, wherever it writes them
 
-class ShellCommand(namedtuple("ShellCommand", "words places nodes", defaults=(None,))):
+class ShellCommand(namedtuple("ShellCommand", "words places nodes raw", defaults=(None, None))):
     """One simple command (`&&`, `;` and `|` split a line into several).
 
     `places` holds each word's (1-based line, 0-based column) in the context's lines, or None
     where it cannot be placed; `nodes` each word's Python node for commands written as
-    `subprocess` argument lists, else None.
+    `subprocess` argument lists, else None; `raw` each word as written, quotes included
+    (`--zone="us-east1-b"` for the word `--zone=us-east1-b`), else None: the words are the text.
     """
 
     __slots__ = ()
@@ -187,7 +188,7 @@ class ShellCommand(namedtuple("ShellCommand", "words places nodes", defaults=(No
         place = self.places[index]
         if place is None:
             return None
-        at = self.words[index].find(value)
+        at = (self.raw or self.words)[index].find(value)
         return place[0], place[1] + max(at, 0)
 
 
@@ -200,9 +201,10 @@ _RESERVED = {"{", "}", "!", "if", "then", "elif", "else", "fi", "while", "until"
 _ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
 
 
-def _words_with_offsets(text: str) -> Iterator[tuple[str, int]]:
-    """Shell words of `text` with their offsets in it (-1 when not found); operators as words of
-    their own. A `\\` line continuation is read as blanks of the same length."""
+def _words_with_offsets(text: str) -> Iterator[tuple[str, int, str]]:
+    """Shell words of `text` with their offsets in it (-1 when not found) and their text as written
+    (quotes included); operators as words of their own. A `\\` line continuation is read as
+    blanks of the same length."""
     flat = text.replace("\\\r\n", "   ").replace("\\\n", "  ")
     lexer = shlex.shlex(flat, posix=True, punctuation_chars=";&|()")
     lexer.whitespace_split = True
@@ -211,11 +213,35 @@ def _words_with_offsets(text: str) -> Iterator[tuple[str, int]]:
     try:
         for word in lexer:
             at = flat.find(word, cursor)
-            if at >= 0:
+            if at >= 0 and flat[at - 1:at] not in ("'", '"'):  # written as read
                 cursor = at + len(word)
-            yield word, at
+                yield word, at, word
+                continue
+            start = len(flat) - len(flat[cursor:].lstrip())  # quoted: the written word starts here
+            cursor = _written_end(flat, start)
+            yield word, (start if start < cursor else -1), flat[start:cursor]
     except ValueError:  # an open quote: what was read so far stands
         return
+
+
+def _written_end(text: str, start: int) -> int:
+    """Where the shell word written at `start` ends: at an unquoted blank or operator."""
+    i, quote = start, None
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if char == quote:
+                quote = None
+            elif char == "\\" and quote == '"':
+                i += 1
+        elif char in "'\"":
+            quote = char
+        elif char == "\\":
+            i += 1
+        elif char.isspace() or char in ";&|()":
+            break
+        i += 1
+    return min(i, len(text))
 
 
 def commands_of_text(text: str, line: int, column: int = 0) -> list[ShellCommand]:
@@ -224,22 +250,24 @@ def commands_of_text(text: str, line: int, column: int = 0) -> list[ShellCommand
     found: list[ShellCommand] = []
     words: list[str] = []
     places: list = []
+    written: list[str] = []
 
     def close() -> None:
         while words and (words[0] in _PREFIXES or words[0] in _RESERVED or _ASSIGNMENT.match(words[0])):
-            words.pop(0)
-            places.pop(0)
+            for collected in (words, places, written):
+                collected.pop(0)
         if words:
-            found.append(ShellCommand(tuple(words), tuple(places)))
-        words.clear()
-        places.clear()
+            found.append(ShellCommand(tuple(words), tuple(places), None, tuple(written)))
+        for collected in (words, places, written):
+            collected.clear()
 
-    for word, at in _words_with_offsets(text):
+    for word, at, raw in _words_with_offsets(text):
         if word in _OPERATORS:
             close()
             continue
         words.append(word)
         places.append(_place(text, at, line, column))
+        written.append(raw)
     close()
     return found
 
@@ -371,8 +399,8 @@ def _workflow_commands(ctx) -> Iterator[ShellCommand]:
                 continue
             line, indent = _block_start(ctx.lines, node, text)
             for command in script_commands(text):
-                places = tuple(None if p is None else (line + p[0] - 1, indent + p[1]) for p in command.places)
-                yield ShellCommand(command.words, places)
+                yield command._replace(places=tuple(
+                    None if p is None else (line + p[0] - 1, indent + p[1]) for p in command.places))
 
 
 def _argument_list_commands(ctx) -> Iterator[ShellCommand]:
@@ -392,7 +420,7 @@ def _argument_list_commands(ctx) -> Iterator[ShellCommand]:
                 script = args.value[1]
                 line, column = _block_start(ctx.lines, script, script.value)
                 for command in script_commands(script.value):
-                    yield ShellCommand(command.words, tuple(
+                    yield command._replace(places=tuple(
                         None if p is None else (line + p[0] - 1, column + p[1]) for p in command.places))
                 continue
             words = [w for w, _ in program] + [a.value for a in args.value]

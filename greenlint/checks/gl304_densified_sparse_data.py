@@ -264,14 +264,25 @@ def _display_step(ctx: PythonContext, anc: ast.AST, node: ast.AST, depth: int) -
 
 
 def _assigned_only_displayed(ctx: PythonContext, assign: ast.Assign, depth: int) -> bool:
-    """The one name the value is assigned to is only ever shown."""
+    """The one name the value is assigned to is only ever shown. The uses are those the assignment
+    reaches: after `df = pd.DataFrame(X.toarray())`, a `print(df)` below a later `df = ...` shows the
+    other value, and a dense copy nothing reads is not a display."""
     names = [t.id for t in assign.targets if isinstance(t, ast.Name)]
     if len(names) != 1 or depth > 2:
         return False
     scope = ctx.enclosing_function(assign) or ctx.tree
     uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == names[0]
-            and isinstance(n.ctx, ast.Load) and not _shadowed(ctx, n, scope)]
+            and isinstance(n.ctx, ast.Load) and not _shadowed(ctx, n, scope) and _reached_by(ctx, n, assign, scope)]
     return bool(uses) and all(_only_displayed(ctx, u, depth + 1) for u in uses)
+
+
+def _reached_by(ctx: PythonContext, use: ast.Name, assign: ast.Assign, scope: ast.AST) -> bool:
+    """`assign` may be the binding `use` reads: always, unless straight-line code of the same
+    scope shows another one reaching it."""
+    if (ctx.enclosing_function(use) or ctx.tree) is not scope:
+        return True
+    reaching = ctx.reaching_assignment(use, scope)
+    return reaching is None or reaching is assign.value
 
 
 def _shadowed(ctx: PythonContext, use: ast.Name, scope: ast.AST) -> bool:

@@ -1,7 +1,6 @@
 """What a Terraform module places, for GL401: a region in a module whose resources are all
-stores (buckets, registries) places data, not compute. A module is its folder: a file that
-declares no resource itself (`variables.tf`, `providers.tf`) places what the other `.tf` files
-of its folder declare, read (never run) and parsed once per run. Not a rule.
+stores (buckets, registries) places data, not compute. A module is its folder: the resources
+of all its `.tf` files count, each read (never run) and parsed once per run. Not a rule.
 """
 from __future__ import annotations
 
@@ -12,15 +11,15 @@ from .cloud import key_words
 
 
 def places_only_data(ctx, doc, words: frozenset[str]) -> bool:
-    """The document's provider region, variables and locals place only stores: its own resources
-    are all stores, or it declares none and its folder's other files declare only stores."""
-    return _terraform_places_only_data(doc, words) or (
-        not _declares_resources(doc) and _terraform_module_places_only_data(ctx, words))
-
-
-def _declares_resources(doc) -> bool:
-    resources = doc.get("resource") if doc.is_map else None
-    return resources is not None and resources.is_map and bool(resources.value)
+    """The document's provider region, variables and locals place only stores. A provider block,
+    variables and locals belong to the module, and a module is its folder: every resource its
+    `.tf` files declare (this file's and its siblings') must be a store, and none may call a
+    module (whose resources are not known here). A bucket in `main.tf` beside a `lambda.tf` does
+    not make the provider's region a store's."""
+    if doc.is_map and doc.get("module") is not None:
+        return False
+    siblings = _sibling_kinds(ctx)
+    return siblings is not None and _only_stores(_placed_kinds(doc) + siblings, words)
 
 
 def _placed_kinds(doc) -> list[str]:
@@ -33,14 +32,6 @@ def _placed_kinds(doc) -> list[str]:
 
 def _only_stores(kinds: list[str], words: frozenset[str]) -> bool:
     return bool(kinds) and all(key_words(kind) & words for kind in kinds)
-
-
-def _terraform_places_only_data(doc, words: frozenset[str]) -> bool:
-    """A Terraform file whose resources are all stores (`aws_ecr_repository`, `aws_s3_bucket`)
-    and that calls no module (whose resources are not known here): its provider and
-    `variable "region"` place those stores, not compute."""
-    calls_module = doc.is_map and doc.get("module") is not None
-    return not calls_module and _only_stores(_placed_kinds(doc), words)
 
 
 MODULE_FILES = 50  # .tf files of one folder read to learn what a module places
@@ -67,22 +58,21 @@ def _read_kinds(path: Path) -> list[str] | None:
     return None if calls_module else [kind for doc in documents for kind in _placed_kinds(doc)]
 
 
-def _terraform_module_places_only_data(ctx, words: frozenset[str]) -> bool:
-    """A Terraform module is its folder: a file that declares no resource itself (`variables.tf`,
-    `providers.tf`) places what the other `.tf` files of its folder declare. True when they declare
-    resources, all of them stores, and call no further module (whose resources are unknown here)."""
+def _sibling_kinds(ctx) -> list[str] | None:
+    """The resource types the other `.tf` files of this file's folder declare (none for text that is
+    not a file), or None when one of them calls a module or cannot be read."""
     from ..frontends.project import record
 
     here = Path(ctx.path)
     if not here.is_file():
-        return False
+        return []
     kinds: list[str] = []
     for sibling in sorted(here.parent.glob("*.tf"))[:MODULE_FILES]:
         if sibling.name == here.name:
             continue
         found = _file_kinds(sibling)
         if found is None:
-            return False
+            return None
         record(sibling)
         kinds += found
-    return _only_stores(kinds, words)
+    return kinds

@@ -40,7 +40,7 @@ from ..frontends.python import UNKNOWN, PythonContext, kwarg
 from .training_loops import backward_calls, epoch_count, has_train_step
 from .training_loops import names_in  # noqa: F401  re-exported: the rules read loop facts here
 from .training_schedules import LIGHTNING_BUDGET, callback_schedule, configure_optimizers_methods, hf_schedule, make_budget, schedules_in, scopes_up
-from .training_values import Args, MISSING, class_bases, class_methods, const_of, constructor, ctor_name, is_none, local_class, method_calls, number_of, receiver_of, same_ref, scope_of
+from .training_values import Args, MISSING, follow, class_bases, class_methods, const_of, constructor, ctor_name, is_none, local_class, method_calls, number_of, receiver_of, same_ref, scope_of
 
 
 class Count(namedtuple("Count", "expr n planned default", defaults=(None, False))):
@@ -122,16 +122,24 @@ def keras_fit(ctx: PythonContext, call: ast.Call) -> TrainingRun | None:
     """`model.fit(...)` (or the older `fit_generator(...)`) of a Keras model; None when the
     receiver is not one (or, in a file that mixes libraries, cannot be told apart). Keras trains
     1 epoch by default."""
-    scope = scope_of(ctx, call)
-    kind = _keras_model(ctx, receiver_of(call), scope)
-    if kind is False and not _keras_compiled(ctx, receiver_of(call), scope):
-        return None
-    if kind is None and ctx.imports.uses("autokeras", "scikeras", "sklearn", "xgboost", "lightgbm", "catboost"):
+    scope, receiver = scope_of(ctx, call), receiver_of(call)
+    kind = _keras_model(ctx, receiver, scope)
+    keras_keywords = bool(_KERAS_ONLY_FIT_KEYWORDS & {k.arg for k in call.keywords})
+    if kind is False and not (_may_be_keras(ctx, receiver, scope) and _keras_compiled(ctx, receiver, scope)):
+        return None  # a model of another library, or of a project helper that shows nothing of Keras
+    if kind is None and (ctx.imports.uses("autokeras", "scikeras") or ctx.imports.uses(
+            "sklearn", "xgboost", "lightgbm", "catboost") and not keras_keywords):
         return None  # an unknown receiver in a file that mixes libraries: cannot tell
     args = Args(ctx, call, scope)
     return TrainingRun(ctx, call, "keras", model=receiver_of(call), data=args.get("x", 0),
                        validation=_keras_validation(ctx, args, scope), epochs=_keras_epochs(ctx, args, scope),
                        callbacks=args.get("callbacks", keras_position(call, "callbacks")), args=args)
+
+
+# `fit` keywords of Keras that scikit-learn, XGBoost, LightGBM and CatBoost estimators do not take
+# (they name held-out data `eval_set`): a `fit` that passes one is Keras's, whatever its receiver.
+_KERAS_ONLY_FIT_KEYWORDS = {"validation_data", "validation_split", "validation_steps", "validation_freq",
+                            "steps_per_epoch", "initial_epoch"}
 
 
 def _keras_validation(ctx: PythonContext, args: Args, scope: ast.AST) -> Any:
@@ -226,7 +234,27 @@ def _lightning_validation(ctx: PythonContext, args: Args, fits: list[ast.Call]) 
     limit = args.get("limit_val_batches")
     if limit is not MISSING and number_of(ctx, limit, args.scope) in (None, 0, 0.0):
         return MISSING
-    return next((fit for fit in fits if lightning_fit_validates(ctx, fit)), MISSING)
+    validated = next((fit for fit in fits if lightning_fit_validates(ctx, fit)), MISSING)
+    if validated is MISSING and fits and all("validation_step" in (_fit_module_methods(ctx, fit) or {"validation_step"})
+                                             for fit in fits):  # the module is elsewhere, or validates
+        return monitored_validation(ctx, args.get("callbacks"), args.scope) or MISSING
+    return validated
+
+
+_VALIDATION_METRIC = re.compile(r"(?:^|[^a-z])val(?:id(?:ation)?)?(?:[^a-z]|$)", re.IGNORECASE)
+
+
+def monitored_validation(ctx: PythonContext, callbacks: Any, scope: ast.AST) -> ast.Call | None:
+    """A callback of the run that watches a validation metric (`ModelCheckpoint(monitor="valid/loss")`,
+    `ReduceLROnPlateau(monitor="val_loss")`): the run logs one, so it validates, wherever its module
+    and data are written."""
+    node = follow(ctx, callbacks, scope) if isinstance(callbacks, ast.Name) else callbacks
+    for element in node.elts if isinstance(node, (ast.List, ast.Tuple)) else ():
+        target = follow(ctx, element, scope) if isinstance(element, ast.Name) else element
+        monitor = const_of(ctx, kwarg(target, "monitor"), scope) if isinstance(target, ast.Call) else None
+        if isinstance(monitor, str) and _VALIDATION_METRIC.search(monitor):
+            return target
+    return None
 
 
 def epoch_loop(ctx: PythonContext, loop: ast.AST) -> TrainingRun | None:
@@ -342,12 +370,16 @@ _NOT_KERAS_MODULES = ("sklearn", "xgboost", "lightgbm", "catboost", "torch", "sk
                       "lightning", "autokeras", "scikeras", "statsmodels", "prophet", "darts", "gluonts")
 
 
-def _keras_compiled(ctx: PythonContext, receiver: ast.AST | None, scope: ast.AST) -> bool:
-    """A model class from a third-party Keras library (`restorers.model.NAFNet`) shows what it is
-    through `model.compile(optimizer=..., loss=...)`, Keras's compile signature."""
+def _may_be_keras(ctx: PythonContext, receiver: ast.AST | None, scope: ast.AST) -> bool:
+    """A model built by a third-party library or a project helper (`restorers.model.NAFNet`,
+    `helpers.build()`), not by a local class or a library known to be another."""
     name = ctor_name(ctx, constructor(ctx, receiver, scope)) or ""
-    if not isinstance(receiver, ast.Name) or name.startswith("<local>") or name.split(".")[0] in _NOT_KERAS_MODULES:
-        return False
+    return isinstance(receiver, ast.Name) and not name.startswith("<local>") and name.split(".")[0] not in _NOT_KERAS_MODULES
+
+
+def _keras_compiled(ctx: PythonContext, receiver: ast.AST | None, scope: ast.AST) -> bool:
+    """Such a model shows it is Keras's through `model.compile(optimizer=..., loss=...)`, Keras's
+    compile signature."""
     for call in method_calls(ctx, "compile"):
         recv = receiver_of(call)
         if isinstance(recv, ast.Name) and recv.id == receiver.id and scope_of(ctx, call) is scope \
@@ -361,11 +393,7 @@ def lightning_fit_validates(ctx: PythonContext, fit: ast.Call) -> bool:
     the file with `val_dataloader`, and a `validation_step` when the module is in the file."""
     scope = scope_of(ctx, fit)
     fargs = Args(ctx, fit, scope)
-    model_cls = None
-    model_ctor = constructor(ctx, fargs.get("model", 0) if fargs.get("model", 0) not in (UNKNOWN, MISSING) else None, scope)
-    if model_ctor is not None:
-        model_cls = local_class(ctx, model_ctor.func)
-    model_methods = class_methods(ctx, model_cls) if model_cls is not None else None
+    model_methods = _fit_module_methods(ctx, fit)
     if model_methods is not None and "validation_step" not in model_methods:
         return False
     val = fargs.get("val_dataloaders", 2)
@@ -392,6 +420,15 @@ def lightning_fit_validates(ctx: PythonContext, fit: ast.Call) -> bool:
     if model_methods is not None and "val_dataloader" in model_methods:
         return True
     return False
+
+
+def _fit_module_methods(ctx: PythonContext, fit: ast.Call) -> Any:
+    """The methods of the LightningModule `trainer.fit(...)` trains, when its class is in the file."""
+    scope = scope_of(ctx, fit)
+    model = Args(ctx, fit, scope).get("model", 0)
+    model_ctor = constructor(ctx, model if model not in (UNKNOWN, MISSING) else None, scope)
+    model_cls = local_class(ctx, model_ctor.func) if model_ctor is not None else None
+    return class_methods(ctx, model_cls) if model_cls is not None else None
 
 
 def _bound_names(ctx: PythonContext, node: ast.AST) -> set[str]:

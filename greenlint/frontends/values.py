@@ -152,6 +152,11 @@ class ValueModel:
         return handler(self, node, scope, _depth + 1) if handler is not None else UNKNOWN
 
     def _attribute_value(self, node: ast.Attribute, scope: ast.AST | None, depth: int) -> Any:
+        if isinstance(node.value, ast.Attribute):  # `self.args.epochs`: a field of what the class stores
+            stored = self._stored_module_name(node.value)
+            if stored is None:
+                return UNKNOWN
+            node, scope = ast.copy_location(ast.Attribute(value=stored, attr=node.attr, ctx=ast.Load()), stored), None
         if not isinstance(node.value, ast.Name):
             return UNKNOWN
         if node.value.id in self.parsed_args_names and node.attr in self.argparse_defaults:
@@ -173,7 +178,7 @@ class ValueModel:
         name = node.value
         built = self.binding_value(name) if isinstance(name, ast.Name) else None
         if not isinstance(built, ast.Call) or self.qualname(built.func) not in _NAMESPACES \
-                or _changed_in_place(self.enclosing_function(node) or self.tree, name.id):  # type: ignore[union-attr]
+                or _changed_in_place(self.enclosing_function(node) or self.tree, name.id, node.attr):  # type: ignore[union-attr]
             return UNKNOWN
         given = kwarg(built, node.attr)
         return self.literal(given, None, depth + 1) if given is not None else UNKNOWN
@@ -195,6 +200,23 @@ class ValueModel:
         constructions = [c for c in self.calls if isinstance(c.func, ast.Name) and c.func.id == cls.name]
         return _agreed(self._parameter_values(init, value.id, default, depth,  # type: ignore[attr-defined]
                                               sites=constructions, bound=True))
+
+    def _stored_module_name(self, node: ast.Attribute) -> ast.Name | None:
+        """The module-level name every construction of the class passes for what `self.<attr>`
+        stores (`self.args = args`, `Pipeline(configs)`): `self.args.epochs` reads `configs.epochs`."""
+        stored = self._stored_once_in_init(node)
+        if stored is None or not isinstance(stored[2], ast.Name):
+            return None
+        cls, init, value = stored
+        if _parameter_default(init, value.id) is _NO_PARAM or value.id in scope_assignments(init):
+            return None
+        passed = [dict(_arguments(c, init, bound=True)).get(value.id) for c in self.calls
+                  if isinstance(c.func, ast.Name) and c.func.id == cls.name]
+        first = passed[0] if passed else None
+        if not isinstance(first, ast.Name) or not all(
+                isinstance(p, ast.Name) and p.id == first.id and self.enclosing_function(p) is None for p in passed):
+            return None
+        return first
 
     def _stored_once_in_init(self, node: ast.Attribute) -> tuple[ast.ClassDef, ast.FunctionDef, ast.expr] | None:
         """(class, `__init__`, value) when `node` is `self.<attr>` in a method and the class assigns
@@ -340,10 +362,18 @@ class ValueModel:
             scope = self.enclosing_function(scope) or self.tree
 
     def bound_values(self, node: ast.Name, scope: ast.AST | None = None) -> list[ast.expr]:
-        """Every value assigned to the name in the scope that defines it (`defining_scope`): the
-        candidates for rules that weigh them all. Empty when the code does not assign it."""
+        """The values of the name that may reach `node`, in the scope that defines it
+        (`defining_scope`): the one straight-line code shows reaching it (`X = vec.fit(docs)` then
+        `X = vec.transform(docs)`: the second), else every value assigned there, the candidates
+        for rules that weigh them all. Empty when the code does not assign it."""
         where = self.defining_scope(node.id, scope or self.enclosing_function(node) or self.tree)
-        return list(scope_assignments(where)[node.id]) if where is not None else []
+        if where is None:
+            return []
+        if (self.enclosing_function(node) or self.tree) is where:
+            reaching = self.reaching_assignment(node, where)
+            if reaching is not None:
+                return [reaching]
+        return list(scope_assignments(where)[node.id])
 
     def project_value(self, name: str, depth: int = 0) -> Any:
         """`name` imported from another module of the project (`from settings import EPOCHS`)."""
@@ -530,11 +560,13 @@ def _agreed(values: list[Any]) -> Any:
     return values[0] if all(v == values[0] and v is not UNKNOWN for v in values) else UNKNOWN
 
 
-def _changed_in_place(scope: ast.AST, name: str) -> bool:
-    """`name[k] = v`, `name.k = v`, `del name[k]`, `name.update(...)` and the like anywhere in `scope`."""
+def _changed_in_place(scope: ast.AST, name: str, field: str | None = None) -> bool:
+    """`name[k] = v`, `name.k = v`, `del name[k]`, `name.update(...)` and the like anywhere in `scope`.
+    With `field`, setting another attribute (`cfg.run_id = ...`) leaves `cfg.<field>` as it was."""
     for node in ast.walk(scope):
         if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, (ast.Store, ast.Del)) \
-                and isinstance(node.value, ast.Name) and node.value.id == name:
+                and isinstance(node.value, ast.Name) and node.value.id == name \
+                and (field is None or not isinstance(node, ast.Attribute) or node.attr == field):
             return True
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _IN_PLACE_CHANGES \
                 and isinstance(node.func.value, ast.Name) and node.func.value.id == name:
