@@ -364,3 +364,19 @@ def test_prefect_and_dagster_schedules_of_a_training_flow_or_job(tmp_path):
             return {}
     """
     assert lint(tmp_path, "jobs.py", dagster, "GL404") == [16, 19]
+
+
+def test_each_deploy_is_its_own_endpoint_a_serverless_branch_leaves_the_other_always_on(tmp_path):
+    source = """\
+        from sagemaker.pytorch import PyTorchModel
+        from sagemaker.serverless import ServerlessInferenceConfig
+        model = PyTorchModel(entry_point="inference.py", role=role, model_data=data)
+        if use_serverless:
+            predictor = model.deploy(serverless_inference_config=ServerlessInferenceConfig(memory_size_in_mb=4096))
+        else:
+            predictor = model.deploy(initial_instance_count=1, instance_type="ml.g4dn.xlarge")
+        print(predictor.predict(payload))
+        """
+    assert lint(tmp_path, "deploy.py", source, "GL403") == [7]
+    cleaned = source + "predictor.delete_endpoint()\n"
+    assert lint(tmp_path, "deploy_and_clean.py", cleaned, "GL403") == []

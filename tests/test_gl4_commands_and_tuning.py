@@ -80,6 +80,30 @@ def test_quoted_flag_values_are_placed_where_written(tmp_path):
     assert command.raw[6] == '--zone="us-east1-b"' and command.raw[9] == '"n1-standard-8"'
 
 
+def test_array_values_and_for_clauses_are_not_commands(tmp_path):
+    # `images=( ["model_training"]=... )` lists values; `for s in ...` names a loop variable. A
+    # scheduled job that only pushes images named after training runs no training.
+    workflow = write(tmp_path, ".github/workflows/images.yml", """\
+        on:
+          schedule:
+            - cron: "0 5 * * *"
+        jobs:
+          push-images:
+            runs-on: ubuntu-latest
+            steps:
+              - run: |
+                  declare -A images
+                  images=(
+                    ["model_training"]=$USER/model_training
+                    ["inference"]=$USER/inference
+                  )
+                  for service in "${!images[@]}"; do docker push ${images[$service]}; done
+        """)
+    text = "images=(\n  [\"model_training\"]=u/model_training\n)\nfor s in a b; do python train.py; done\n"
+    assert [c.words for c in script_commands(text)] == [("python", "train.py")]
+    assert run_cli(workflow, "GL404") == []
+
+
 @pytest.mark.parametrize("name, trains", [
     ("retrain", True), ("automated_training", True), ("train_model", True), ("run_fine_tune", True),
     ("finetune_lm", True), ("build_training_data", False), ("trainer", False), ("train_test_split", False),

@@ -232,3 +232,37 @@ def test_gl304_the_binding_that_reaches_the_densifying_call_decides():
         df = pd.read_csv("other.csv")
     """, "GL304")
     assert shown == []
+
+
+def test_gl304_one_hot_targets_are_not_the_features_of_a_split():
+    # train_test_split(X, y) hands each array to its own two parts: a one-hot label frame ends in
+    # y_train, the second argument of fit, not in the X it reads as a matrix.
+    source = """
+        import pandas as pd
+        from sklearn.model_selection import train_test_split
+        from sklearn.naive_bayes import MultinomialNB
+        {features} = features(df)
+        {labels} = pd.get_dummies(df[["label"]])
+        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
+        MultinomialNB().fit(X_train, y_train)
+    """
+    assert lint(source.format(features="X", labels="y"), "GL304") == []
+    assert [f.line for f in lint(source.format(features="y", labels="X"), "GL304")] == [6]
+
+
+def test_gl304_a_frame_centred_on_the_way_to_the_fit_is_dense_whatever_the_encoder():
+    source = """
+        import numpy as np
+        import pandas as pd
+        from sklearn.ensemble import RandomForestClassifier
+        from sklearn.preprocessing import StandardScaler
+        one_hot = pd.get_dummies(df["city"])
+        df = pd.concat([df, one_hot], axis=1)
+        X = df.drop(["status"], axis=1)
+        {step}
+        RandomForestClassifier().fit(X, df["status"])
+    """
+    assert lint(source.format(step="X = (X - np.mean(X)) / np.std(X)"), "GL304") == []
+    assert lint(source.format(step="X = StandardScaler().fit_transform(X)"), "GL304") == []
+    assert [f.line for f in lint(source.format(step="X = StandardScaler(with_mean=False).fit_transform(X)"), "GL304")] == [6]
+    assert [f.line for f in lint(source.format(step="X = X / np.max(X)"), "GL304")] == [6]

@@ -199,6 +199,10 @@ _PREFIXES = {"sudo", "exec", "time", "nohup", "env", "command"}
 # (`if gcloud ...; then`, `{ gcloud ... 2>&1; }` in a `$( )` capture, `do aws ...`).
 _RESERVED = {"{", "}", "!", "if", "then", "elif", "else", "fi", "while", "until", "do", "done"}
 _ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
+# Clauses whose words are not a command: `for x in a b`, `select x in ...`, `case $x in`.
+_CLAUSES = {"for", "select", "case"}
+# `name=(` (also after `declare -A` / `local`) left open on its line: the array's values follow.
+_OPEN_ARRAY = re.compile(r"^\s*(?:(?:declare|local|typeset|readonly)\s+(?:-\w+\s+)*)?[A-Za-z_]\w*=\([^)]*$")
 
 
 def _words_with_offsets(text: str) -> Iterator[tuple[str, int, str]]:
@@ -256,12 +260,19 @@ def commands_of_text(text: str, line: int, column: int = 0) -> list[ShellCommand
         while words and (words[0] in _PREFIXES or words[0] in _RESERVED or _ASSIGNMENT.match(words[0])):
             for collected in (words, places, written):
                 collected.pop(0)
-        if words:
+        if words and words[0] not in _CLAUSES:
             found.append(ShellCommand(tuple(words), tuple(places), None, tuple(written)))
         for collected in (words, places, written):
             collected.clear()
 
+    array = False  # inside `name=( ... )`: the words are the array's values, not commands
     for word, at, raw in _words_with_offsets(text):
+        if array:
+            array = word != ")"
+            continue
+        if word == "(" and words and _ASSIGNMENT.match(words[-1]) and words[-1].endswith("="):
+            array = True
+            continue
         if word in _OPERATORS:
             close()
             continue
@@ -316,6 +327,10 @@ def script_commands(text: str) -> list[ShellCommand]:
         start = i
         while lines[i].rstrip().endswith("\\") and i + 1 < len(lines):
             i += 1
+        if _OPEN_ARRAY.match(lines[i]) and i + 1 < len(lines):  # the values run to the line that closes it
+            i += 1
+            while ")" not in lines[i] and i + 1 < len(lines):
+                i += 1
         i += 1
         if lines[start].strip() and not lines[start].lstrip().startswith("#"):
             found.extend(commands_of_text("\n".join(lines[start:i]), start + 1))

@@ -10,7 +10,7 @@ from . import detector
 from ..finding import Severity
 from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
 from ..fixes.gl304 import keep_sparse
-from .sparse_consumers import feeds_sparse_capable_only
+from .sparse_consumers import centred_on_the_way, feeds_sparse_capable_only
 from .training_flow import binding_key, flow, live_statements, reached_while_live, refs
 
 # Transformers whose output is a scipy.sparse matrix unless told otherwise.
@@ -583,7 +583,7 @@ def _dense_dummies(ctx: PythonContext) -> None:
             continue
         keys, _ = binding_key(ctx, call)
         fed = _fit_fed_by(ctx, call, keys) if keys else None
-        if fed is None:
+        if fed is None or centred_on_the_way(ctx, flow(ctx).taint(keys)):
             continue
         fit, estimator = fed
         ctx.report(

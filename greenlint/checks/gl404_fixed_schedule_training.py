@@ -11,7 +11,7 @@ from typing import Iterator
 
 from . import detector
 from .cloud import is_test_suite, key_of, object_name
-from .commands import commands_of_text, is_training_command, names_training_program, runs_tests, script_commands, tiny_budget
+from .commands import ShellCommand, is_training_command, names_training_program, runs_tests, script_commands, tiny_budget
 from .training_code import training_code
 
 _WHY_SCHEDULE = (
@@ -59,26 +59,22 @@ def _program_and_rest(words: tuple) -> tuple[str, list[str]]:
     return (words[0].rsplit("/", 1)[-1] if words else ""), list(words[1:])
 
 
-def _selects_training(line: str) -> bool:
+def _selects_training(command: ShellCommand) -> bool:
     """A command whose own name says nothing but that selects training: a `train` subcommand
     (`python main.py train`, `yolo train`), a mode flag (`--mode train`, `--task=fit`), or a
     program named `fit...` (`fit_model.py`)."""
-    for command in commands_of_text(line, 1):
-        program, rest = _program_and_rest(command.words)
-        if not program or program in _SHELL_TOOLS:
-            continue
-        if names_training(program):
-            return True
-        subcommands = []
-        for word in rest:
-            if word.startswith("-"):
-                break
-            subcommands.append(word.lower())
-        if set(subcommands[:2]) & _TRAIN_VERBS:
-            return True
-        if any(name in _MODE_FLAGS and value.lower() in _TRAIN_VERBS for name, value, _ in command.flags()):
-            return True
-    return False
+    program, rest = _program_and_rest(command.words)
+    if not program or program in _SHELL_TOOLS:
+        return False
+    if names_training(program):
+        return True
+    subcommands = []
+    for word in rest:
+        if word.startswith("-"):
+            break
+        subcommands.append(word.lower())
+    return bool(set(subcommands[:2]) & _TRAIN_VERBS) or any(
+        name in _MODE_FLAGS and value.lower() in _TRAIN_VERBS for name, value, _ in command.flags())
 
 
 def _trains(commands: str, budget: dict) -> bool:
@@ -88,8 +84,9 @@ def _trains(commands: str, budget: dict) -> bool:
         return False
     if is_training_command(commands, budget):
         return True
-    return any(_selects_training(line) and not _QUIET.search(line) and not tiny_budget(line, budget)
-               for line in commands.splitlines())
+    # Read as a script: a bash array's values (`images=( ["model_training"]=... )`) run nothing.
+    return any(_selects_training(command) and not _QUIET.search(text) and not tiny_budget(text, budget)
+               for command in script_commands(commands) for text in [" ".join(command.words)])
 
 
 def _runs_program(text: str) -> bool:

@@ -1,5 +1,6 @@
-"""Where an array goes, for GL304's fix: whether every use of an encoder's output is the X of an
-estimator that accepts scipy.sparse input (then a sparse output changes nothing but the memory).
+"""Where an array goes, for GL304: whether every use of an encoder's output is the X of an
+estimator that accepts scipy.sparse input (then a sparse output changes nothing but the memory),
+and whether it is centred on the way (then it is dense whatever the encoder produced).
 """
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import ast
 from typing import Callable
 
 from ..frontends.python import PythonContext, call_name
+from .training_flow import refs, target_keys
 
 # Methods whose X may be scipy.sparse for such estimators; the first three fit on it.
 SPARSE_READERS = ("fit", "partial_fit", "fit_predict", "predict", "predict_proba", "predict_log_proba",
@@ -69,3 +71,37 @@ def feeds_sparse_capable_only(ctx: PythonContext, outputs: list[ast.Call] | None
     if not outputs:
         return False
     return bool(_combine([_Uses(ctx, accepts_sparse).of_value(out, 0) for out in outputs]))
+
+
+def centred_on_the_way(ctx: PythonContext, tainted: set[str]) -> bool:
+    """A value on the way to the fit is centred: `(X - mean) / std` with a mean of the data, or
+    `StandardScaler()` with its default `with_mean=True` (which refuses scipy.sparse input). Every
+    zero becomes non-zero, so the matrix is dense whatever the encoder produced."""
+    for node in ctx.nodes_of(ast.Assign):
+        if not set().union(*(target_keys(t) for t in node.targets)) & tainted:  # type: ignore[attr-defined]
+            continue
+        for part in ast.walk(node.value):  # type: ignore[attr-defined]
+            if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Sub) and refs(part.left) & tainted \
+                    and _a_mean(ctx, part.right):
+                return True
+            if isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.args \
+                    and part.func.attr in ("fit_transform", "transform") and refs(part.args[0]) & tainted \
+                    and _centring_scaler(ctx, part.func.value):
+                return True
+    return False
+
+
+def _a_mean(ctx: PythonContext, node: ast.AST) -> bool:
+    """`np.mean(X)`, `X.mean()`, or a name bound to one."""
+    if isinstance(node, ast.Name):
+        return any(_a_mean(ctx, value) for value in ctx.bound_values(node) if not isinstance(value, ast.Name))
+    return isinstance(node, ast.Call) and call_name(node).rsplit(".", 1)[-1] == "mean"
+
+
+def _centring_scaler(ctx: PythonContext, receiver: ast.AST) -> bool:
+    scaler = receiver
+    if isinstance(receiver, ast.Name):
+        values = ctx.bound_values(receiver)
+        scaler = values[0] if len(values) == 1 else None
+    return isinstance(scaler, ast.Call) and ctx.qualname(scaler.func) == "sklearn.preprocessing.StandardScaler" \
+        and ctx.literal(next((k.value for k in scaler.keywords if k.arg == "with_mean"), None)) is not False

@@ -85,9 +85,25 @@ class Flow:
         if node.value is None:
             return
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if len(targets) == 1 and self._split_parts(node.value, targets[0]):
+            return
         mentioned = refs(node.value)
         for target in targets:
             self._bind(mentioned, target)
+
+    def _split_parts(self, value: ast.AST, target: ast.AST) -> bool:
+        """`X_train, X_test, y_train, y_test = train_test_split(X, y)`: each array's value flows
+        into its own two parts only (the features are not the target)."""
+        if not isinstance(value, ast.Call) or call_name(value).rsplit(".", 1)[-1] != "train_test_split" \
+                or not isinstance(target, (ast.Tuple, ast.List)):
+            return False
+        arrays = value.args
+        if any(isinstance(a, ast.Starred) for a in arrays) or len(target.elts) != 2 * len(arrays):
+            return False
+        for i, array in enumerate(arrays):
+            for part in target.elts[2 * i:2 * i + 2]:
+                self._bind(refs(array), part)
+        return True
 
     def _return(self, node: ast.Return) -> None:
         func = self.ctx.enclosing_function(node)
