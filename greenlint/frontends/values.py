@@ -11,10 +11,10 @@ module of the project (`project.py`). Everything else is the single `UNKNOWN`.
 from __future__ import annotations
 
 import ast
-import math
 from functools import cached_property
 from typing import Any
 
+from .arithmetic import ARITHMETIC, SEQUENCE_MAKERS, NumpyArray, arithmetic, broadcast
 from .bindings import bindings, is_opaque, is_parameter, reaching, scope_assignments, statement_assignments
 from .pyast import UNKNOWN, Unknown, call_name, dotted, has_star_kwargs, kwarg
 
@@ -254,12 +254,12 @@ class ValueModel:
         left, right = self.literal(node.left, scope, depth), self.literal(node.right, scope, depth)
         if isinstance(node.op, ast.BitOr) and isinstance(left, dict) and isinstance(right, dict):
             return {**left, **right}  # `defaults | overrides`
-        op = _ARITHMETIC.get(type(node.op))
+        op = ARITHMETIC.get(type(node.op))
         if op is None:
             return UNKNOWN
         if isinstance(left, NumpyArray) or isinstance(right, NumpyArray):
-            return _broadcast(op, left, right)  # `10.0 ** np.arange(-2, 3)`: element-wise, as numpy does
-        return _arithmetic(op, left, right)
+            return broadcast(op, left, right)  # `10.0 ** np.arange(-2, 3)`: element-wise, as numpy does
+        return arithmetic(op, left, right)
 
     def _sequence_value(self, node: ast.List | ast.Tuple | ast.Set, scope: ast.AST | None, depth: int) -> Any:
         values = [self.literal(e, scope, depth) for e in node.elts]
@@ -284,7 +284,7 @@ class ValueModel:
 
     def _call_value(self, node: ast.Call, scope: ast.AST | None, depth: int) -> Any:
         name = node.func.id if isinstance(node.func, ast.Name) else None
-        maker = _SEQUENCE_MAKERS.get(name or "") or _SEQUENCE_MAKERS.get(self.qualname(node.func) or "")
+        maker = SEQUENCE_MAKERS.get(name or "") or SEQUENCE_MAKERS.get(self.qualname(node.func) or "")
         if maker is None or node.keywords:
             return UNKNOWN
         values = [self.literal(a, scope, depth) for a in node.args]
@@ -472,84 +472,6 @@ class ValueModel:
 
 
 _NO_PARAM = object()
-MAX_SEQUENCE = 100_000  # a longer range is not enumerated
-
-
-class NumpyArray(list):
-    """The values of a numpy array the code spells out (`np.arange`, `np.linspace`, `np.logspace`,
-    `np.array([...])`): arithmetic with it is element-wise, where a list's `*` repeats it."""
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _arithmetic(op: Any, left: Any, right: Any) -> Any:
-    if not (_is_number(left) and _is_number(right)):
-        return UNKNOWN
-    try:
-        return op(left, right)
-    except (ArithmeticError, ValueError):
-        return UNKNOWN
-
-
-def _broadcast(op: Any, left: Any, right: Any) -> Any:
-    lefts = left if isinstance(left, NumpyArray) else None
-    rights = right if isinstance(right, NumpyArray) else None
-    if lefts is not None and rights is not None and len(lefts) != len(rights):
-        return UNKNOWN
-    size = len(lefts if lefts is not None else rights)  # type: ignore[arg-type]
-    pairs = zip(lefts if lefts is not None else [left] * size, rights if rights is not None else [right] * size)
-    values = NumpyArray(_arithmetic(op, a, b) for a, b in pairs)
-    return UNKNOWN if any(v is UNKNOWN for v in values) else values
-
-
-def _power(base: Any, exponent: Any) -> Any:
-    if abs(exponent) > 64:  # a huge exact power would cost time for no count a rule reports
-        raise ValueError("exponent too large")
-    return base ** exponent
-
-
-def _array(values: Any) -> Any:
-    return NumpyArray(values) if isinstance(values, (list, tuple)) and all(_is_number(v) for v in values) else UNKNOWN
-
-
-def _range(*bounds: int) -> list[int] | Unknown:
-    if not bounds or len(bounds) > 3 or not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
-        return UNKNOWN
-    r = range(*bounds)
-    return list(r) if len(r) <= MAX_SEQUENCE else UNKNOWN
-
-
-def _arange(*bounds: float) -> list[float] | Unknown:
-    if not bounds or len(bounds) > 3:
-        return UNKNOWN
-    start, stop, step = (0, bounds[0], 1) if len(bounds) == 1 else (*bounds, 1)[:3]
-    count = max(0, math.ceil((stop - start) / step))
-    return NumpyArray(start + i * step for i in range(count)) if count <= MAX_SEQUENCE else UNKNOWN
-
-
-def _linspace(start: float, stop: float, num: int = 50) -> list[float] | Unknown:
-    if not isinstance(num, int) or not 0 <= num <= MAX_SEQUENCE:
-        return UNKNOWN
-    return NumpyArray([start + (stop - start) * i / (num - 1) for i in range(num)] if num > 1 else [start][:num])
-
-
-def _logspace(start: float, stop: float, num: int = 50) -> list[float] | Unknown:
-    points = _linspace(start, stop, num)
-    return UNKNOWN if points is UNKNOWN else NumpyArray(10.0 ** p for p in points)
-
-
-def _length(value: Any) -> int | Unknown:
-    return len(value) if isinstance(value, (list, tuple, dict, set, str)) else UNKNOWN
-
-
-_ARITHMETIC = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-               ast.Div: lambda a, b: a / b, ast.Pow: _power}
-_SEQUENCE_MAKERS = {
-    "range": _range, "len": _length,
-    "numpy.arange": _arange, "numpy.linspace": _linspace, "numpy.logspace": _logspace, "numpy.array": _array,
-}
 _NAMESPACES = {"types.SimpleNamespace", "argparse.Namespace"}
 _IN_PLACE_CHANGES = {"update", "setdefault", "pop", "popitem", "clear", "append", "extend", "insert", "remove",
                      "__setitem__", "__setattr__"}
