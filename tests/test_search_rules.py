@@ -950,3 +950,26 @@ def test_ai_platform_training_job_grid_search_is_sized_and_capped(tmp_path):
         proc = run(["--format", "json", "--no-cache", "--select", "GL101", "."], tmp_path)
         found = [f["message"] for f in json.loads(proc.stdout)["findings"]]
         assert [m for m in expected if any(m in f for f in found)] == expected and len(found) == len(expected)
+
+
+def test_a_sweep_config_module_is_capped_by_the_agents_of_the_modules_that_import_it(tmp_path):
+    # The grid (9 combinations) lives in a module of its own; the scripts that import it run it.
+    (tmp_path / "sweep_config.py").write_text(textwrap.dedent("""\
+        sweep = {
+            "method": "grid",
+            "parameters": {"lr": {"values": [0.1, 0.01, 0.001]}, "width": {"values": [64, 128, 256]}},
+        }
+        """))
+    script = tmp_path / "train.py"
+
+    def reported() -> list[int]:
+        out = subprocess.run([sys.executable, "-m", "greenlint", "--no-cache", "--select", "GL101", "--format", "json",
+                              "sweep_config.py"], capture_output=True, text=True, cwd=tmp_path)
+        return [f["line"] for f in json.loads(out.stdout)["findings"]]
+
+    assert reported() == [2]  # nothing in view caps it
+    header = "import wandb\nfrom sweep_config import sweep\nsweep_id = wandb.sweep(sweep)\n"
+    script.write_text(header + "wandb.agent(sweep_id, train, count=5)\n")
+    assert reported() == []
+    script.write_text(header + "wandb.agent(sweep_id, train, count=5)\nwandb.agent(sweep_id, train)\n")
+    assert reported() == [2]  # an agent that joins without a count runs the whole grid

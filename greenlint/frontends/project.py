@@ -141,3 +141,42 @@ def _constant_of(ctx: "PythonContext", importer: Path, module: str, level: int, 
     if value is None:
         return other.project_value(name, depth + 1)  # re-exported from a further module
     return other.literal(value, None, depth + 1)
+
+
+IMPORTER_FILES = 200  # .py files of one folder read to find the modules that import a file
+
+
+def importers(ctx: "PythonContext") -> list["PythonContext"]:
+    """The project's modules that import this one (`from sweep_config import sweep`, `import
+    sweep_config`): the `.py` files of its folder and of the folders above it whose import of the
+    module resolves to this file. Read, never run; each parsed once per run."""
+    here = _importer_path(ctx)
+    if here is None:
+        return []
+    found = []
+    stem = here.stem.encode()
+    for folder in [here.parent, *list(here.parent.parents)[:SEARCH_LEVELS]]:
+        for path in sorted(folder.glob("*.py"))[:IMPORTER_FILES]:
+            other = load(path) if path != here and stem in _head(path) else None
+            if other is not None and _imports_file(other, path, here):
+                _RECORDED.add(path)
+                found.append(other)
+    return found
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_BYTES)
+    except OSError:
+        return b""
+
+
+def _imports_file(other: "PythonContext", importer: Path, target: Path) -> bool:
+    modules = [(alias.name, 0) for node in other.nodes_of(ast.Import) for alias in node.names]  # type: ignore[attr-defined]
+    for node in other.nodes_of(ast.ImportFrom):
+        base = node.module or ""  # type: ignore[attr-defined]
+        modules.append((base, node.level))  # type: ignore[attr-defined]
+        modules += [(f"{base}.{alias.name}" if base else alias.name, node.level) for alias in node.names]  # type: ignore[attr-defined]
+    return any(module_file(importer, module, level) == target for module, level in modules
+               if module.rsplit(".", 1)[-1] == target.stem)

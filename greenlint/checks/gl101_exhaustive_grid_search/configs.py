@@ -365,8 +365,13 @@ def _config_dicts(ctx: PythonContext, reader: DictReader) -> list[Node]:
 
 
 def wandb_agent_cap(ctx: PythonContext) -> Node | None:
-    """The largest `count=` when every `wandb.agent` of the file has a literal one (each agent stops after it)."""
-    counts = [ctx.int_value(agent_count(a)) for a in wandb_agents(ctx)]
+    """The largest `count=` when every `wandb.agent` that runs the file's sweeps has a literal one
+    (each agent stops after it): the file's own agents or, for a sweep config kept in a module of
+    its own, the agents of the project's modules that import it."""
+    from ...frontends.project import importers
+
+    runs = [(ctx, a) for a in wandb_agents(ctx)] or [(other, a) for other in importers(ctx) for a in wandb_agents(other)]
+    counts = [where.int_value(agent_count(a)) for where, a in runs]
     if not counts or any(c is None for c in counts):
         return None
     return Node("scalar", max(counts), 1, 1, 1, 1)  # type: ignore[type-var]
