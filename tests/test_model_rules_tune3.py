@@ -266,3 +266,22 @@ def test_gl304_a_frame_centred_on_the_way_to_the_fit_is_dense_whatever_the_encod
     assert lint(source.format(step="X = StandardScaler().fit_transform(X)"), "GL304") == []
     assert [f.line for f in lint(source.format(step="X = StandardScaler(with_mean=False).fit_transform(X)"), "GL304")] == [6]
     assert [f.line for f in lint(source.format(step="X = X / np.max(X)"), "GL304")] == [6]
+
+
+def test_gl304_an_element_wise_map_of_a_few_written_out_documents_is_still_a_few():
+    # np.vectorize(f)(docs), map(f, docs), [f(d) for d in docs]: as many rows as the six
+    # sentences written in the code, too few for the density to matter.
+    source = """
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        corpus = np.array(["the sky is blue", "the dog is lazy", "a quick brown fox",
+                           "blue sky today", "lazy dog sleeps", "the fox jumps"])
+        normalize_corpus = np.vectorize(normalize)
+        {prepared}
+        matrix = TfidfVectorizer().fit_transform(docs)
+        matrix = matrix.toarray()
+    """
+    for prepared in ("docs = normalize_corpus(corpus)", "docs = list(map(normalize, corpus))",
+                     "docs = [normalize(d) for d in corpus]"):
+        assert lint(source.format(prepared=prepared), "GL304") == [], prepared
+    assert [f.line for f in lint(source.format(prepared="docs = load_all_reviews()"), "GL304")] == [9]

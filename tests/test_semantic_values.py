@@ -321,3 +321,20 @@ def test_bound_values_are_the_binding_that_reaches_the_use():
     uses = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Name) and n.id == "X" and isinstance(n.ctx, ast.Load)]
     by_line = {u.lineno: sorted(ast.literal_eval(v) for v in ctx.bound_values(u)) for u in uses}
     assert by_line == {3: [2], 6: [1, 2, 3], 8: [1, 2, 3]}
+
+
+def test_attribute_chains_of_any_depth_resolve_or_stay_unknown():
+    # `self.cfg.model.epochs`, `a.b.c.d`: deeper chains than an instance field's field are unknown,
+    # never an error.
+    from greenlint.frontends.python import UNKNOWN
+
+    source = """\
+        class Trainer:
+            def __init__(self, cfg):
+                self.cfg = cfg
+            def run(self):
+                return self.cfg.model.epochs, a.b.c.d
+        """
+    ctx = context(source)
+    chains = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Attribute) and n.attr in ("epochs", "d")]
+    assert [ctx.literal(n) for n in chains] == [UNKNOWN, UNKNOWN]

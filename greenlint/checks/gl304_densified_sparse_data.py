@@ -10,6 +10,7 @@ from . import detector
 from ..finding import Severity
 from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
 from ..fixes.gl304 import keep_sparse
+from .small_inputs import SPARSE_METHODS, small_literal, written_out_rows
 from .sparse_consumers import centred_on_the_way, feeds_sparse_capable_only
 from .training_flow import binding_key, flow, live_statements, reached_while_live, refs
 
@@ -33,7 +34,6 @@ SPARSE_CONSTRUCTORS = {
         "vstack", "block_diag", "kron", "load_npz",
     )
 }
-SPARSE_METHODS = {"tocsr", "tocsc", "tocoo", "tolil", "todok", "tobsr", "transpose", "multiply", "copy", "astype"}
 # Consumers that only show or export a value; `np.savetxt` cannot write a sparse matrix at all.
 DISPLAY_CALLS = {"print", "display", "pprint", "repr", "str", "len", "savetxt"}
 # Plotting calls draw the values they get (`shap.summary_plot(values, X.toarray())`,
@@ -87,92 +87,6 @@ def _outputs_sparse(ctx: PythonContext, ctor: ast.Call) -> bool:
         if value is not None:
             return ctx.literal(value) is True
     return True
-
-
-# Containers built from their first argument: a frame or array of a few literal rows is as small.
-_WRAPPERS = {"DataFrame", "Series", "array", "asarray"}
-# Methods whose result has the rows of the value they are called on.
-_SAME_ROWS = {"toarray", "todense"} | SPARSE_METHODS
-# Calls and statements that grow a list after its literal: it is built at run time.
-_GROWING = {"append", "extend", "insert", "update", "add"}
-
-
-def _same_variable(ctx: PythonContext, use: ast.AST, name: str, scope: ast.AST | None) -> bool:
-    """`use` of `name` refers to the variable bound in `scope` (a function, or None for the module):
-    the same function, or for a module-level name a function that does not bind its own."""
-    func = ctx.enclosing_function(use)
-    if func is scope or scope is None and func is None:
-        return True
-    if scope is not None or func is None:
-        return False
-    params = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
-    return name not in ctx.local_assignments(func) and name not in params
-
-
-def _grown(ctx: PythonContext, name: ast.Name) -> bool:
-    """The code appends to, extends or adds to the value of `name` (`corpus = []` then
-    `corpus.append(doc)` in a loop): the literal is only its starting point."""
-    scope = ctx.enclosing_function(name)
-    for node in ctx.walk():
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _GROWING \
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == name.id:
-            target: ast.AST = node
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name.id:
-            target = node
-        else:
-            continue
-        if _same_variable(ctx, target, name.id, scope):
-            return True
-    return False
-
-
-def _small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50, depth: int = 0) -> bool:
-    """A handful of example documents or rows written in the code (also as a DataFrame or array
-    of them, or columns selected from one); a list the code grows is not one."""
-    if node is None or depth > 8:  # `frame = frame.copy()` refers to itself
-        return False
-    if isinstance(node, ast.Subscript):  # `frame[["col"]]`: the same rows
-        return _small_literal(ctx, node.value, limit, depth + 1)
-    if isinstance(node, ast.Call) and call_name(node) in _WRAPPERS and node.args:
-        return _small_literal(ctx, node.args[0], limit, depth + 1)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        # the same rows after a transformer or a format change: `tfidf.fit_transform(count.fit_transform(docs))`
-        if node.func.attr in ("fit_transform", "transform") and node.args:
-            # a transformer makes one row per element: `vec.transform([review])` is one row,
-            # whatever the review holds
-            return _written_out_rows(node.args[0], limit) or _small_literal(ctx, node.args[0], limit, depth + 1)
-        if node.func.attr in _SAME_ROWS:
-            return _small_literal(ctx, node.func.value, limit, depth + 1)
-    if isinstance(node, ast.Name):
-        # the binding that reaches this use (a notebook rebinds `data` cell after cell), else the only one
-        values = ctx.bound_values(node)
-        value = ctx.binding_value(node) or (values[0] if len(values) == 1 else None)
-        return value is not None and not _grown(ctx, node) and _small_literal(ctx, value, limit, depth + 1)
-    if isinstance(node, (ast.List, ast.Tuple)):
-        return 0 < len(node.elts) <= limit and all(
-            isinstance(e, (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.UnaryOp)) or _literal_text(ctx, e)
-            for e in node.elts
-        )
-    if isinstance(node, ast.Dict):  # `DataFrame({"col": [...], ...})`
-        return bool(node.values) and all(_small_literal(ctx, v, limit, depth + 1) for v in node.values)
-    return False
-
-
-def _written_out_rows(samples: ast.AST | None, limit: int = 50) -> bool:
-    """A list written out in the code, given to a transformer: one row per element."""
-    return isinstance(samples, (ast.List, ast.Tuple)) and 0 < len(samples.elts) <= limit \
-        and not any(isinstance(e, ast.Starred) for e in samples.elts)
-
-
-def _literal_text(ctx: PythonContext, node: ast.AST) -> bool:
-    """A string constant by name, or split/lowered: `[S1.split(), S2.split()]` with `S1 = 'dog bites man'`
-    (practical-nlp-code Ch3/01_OneHotEncoding.ipynb)."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords \
-            and node.func.attr in ("split", "lower", "strip", "upper"):
-        node = node.func.value
-    if isinstance(node, ast.Name):
-        return isinstance(ctx.literal(node), str)
-    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def _is_int_index(node: ast.AST) -> bool:
@@ -341,13 +255,13 @@ def _blowup(ctx: PythonContext, origin: ast.Call) -> tuple[str, dict[str, Any]]:
     return "", impact
 
 
-def _fitted_on_small_literal(ctx: PythonContext, origin: ast.Call) -> bool:
+def _fitted_onsmall_literal(ctx: PythonContext, origin: ast.Call) -> bool:
     q = ctx.qualname(origin.func)
     if q in SPARSE_CONSTRUCTORS:
         first = arg(origin, 0, "arg1")
-        return _small_literal(ctx, first, 50) and kwarg(origin, "shape") is None
+        return small_literal(ctx, first, 50) and kwarg(origin, "shape") is None
     samples = arg(origin, 0, "X") or arg(origin, 0, "raw_documents")
-    return _written_out_rows(samples) or _small_literal(ctx, samples)
+    return written_out_rows(samples) or small_literal(ctx, samples)
 
 
 @detector("GL304")
@@ -359,7 +273,7 @@ def densified_sparse_data(ctx: PythonContext) -> None:
         if origin is None:
             continue
         what, producer = origin
-        if _fitted_on_small_literal(ctx, producer) or _only_displayed(ctx, call):
+        if _fitted_onsmall_literal(ctx, producer) or _only_displayed(ctx, call):
             continue
         extra, impact = _blowup(ctx, producer)
         where = "" if producer.lineno == call.lineno else f" (line {producer.lineno})"
@@ -516,7 +430,7 @@ def _encodes_labels_or_literals(ctx: PythonContext, ctor: ast.Call) -> bool:
     if not inputs:
         return False
     for node in inputs:
-        if _small_literal(ctx, node):
+        if small_literal(ctx, node):
             return True
         text = ast.unparse(node).lower()
         if any(w in text for w in ("label", "target", "class")) or any(
@@ -579,7 +493,7 @@ def _dense_dummies(ctx: PythonContext) -> None:
     for call in ctx.calls:
         if ctx.qualname(call.func) != "pandas.get_dummies" or ctx.literal(kwarg(call, "sparse")) is True:
             continue
-        if _small_literal(ctx, arg(call, 0, "data")):
+        if small_literal(ctx, arg(call, 0, "data")):
             continue
         keys, _ = binding_key(ctx, call)
         fed = _fit_fed_by(ctx, call, keys) if keys else None

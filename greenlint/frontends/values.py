@@ -223,7 +223,8 @@ class ValueModel:
         that attribute exactly once, as a statement directly in the body of its `__init__`."""
         method = self.enclosing_function(node)
         cls = self.parent(method) if method is not None else None
-        if not isinstance(cls, ast.ClassDef) or not method.args.args or method.args.args[0].arg != node.value.id:  # type: ignore[union-attr,attr-defined]
+        if not isinstance(cls, ast.ClassDef) or not isinstance(node.value, ast.Name) or not method.args.args \
+                or method.args.args[0].arg != node.value.id:  # type: ignore[union-attr,attr-defined]
             return None
         stores = [n for n in ast.walk(cls) if isinstance(n, ast.Attribute) and n.attr == node.attr
                   and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)]

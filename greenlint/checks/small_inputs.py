@@ -1,0 +1,122 @@
+"""Inputs written out in the code, for GL304: a handful of example documents or rows (also as a
+DataFrame or array of them, columns selected from one, a transformer's or an element-wise map's
+output on them) make a matrix too small for its density to matter. A list the code grows is not
+one. Not a rule.
+"""
+from __future__ import annotations
+
+import ast
+
+from ..frontends.python import PythonContext, call_name
+
+# Format conversions and element-wise operations of scipy.sparse: the result is still sparse.
+SPARSE_METHODS = {"tocsr", "tocsc", "tocoo", "tolil", "todok", "tobsr", "transpose", "multiply", "copy", "astype"}
+# Containers built from their first argument: a frame or array of a few literal rows is as small.
+_WRAPPERS = {"DataFrame", "Series", "array", "asarray"}
+# Methods whose result has the rows of the value they are called on.
+_SAME_ROWS = {"toarray", "todense"} | SPARSE_METHODS
+# Calls and statements that grow a list after its literal: it is built at run time.
+_GROWING = {"append", "extend", "insert", "update", "add"}
+
+
+def _same_variable(ctx: PythonContext, use: ast.AST, name: str, scope: ast.AST | None) -> bool:
+    """`use` of `name` refers to the variable bound in `scope` (a function, or None for the module):
+    the same function, or for a module-level name a function that does not bind its own."""
+    func = ctx.enclosing_function(use)
+    if func is scope or scope is None and func is None:
+        return True
+    if scope is not None or func is None:
+        return False
+    params = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    return name not in ctx.local_assignments(func) and name not in params
+
+
+def _grown(ctx: PythonContext, name: ast.Name) -> bool:
+    """The code appends to, extends or adds to the value of `name` (`corpus = []` then
+    `corpus.append(doc)` in a loop): the literal is only its starting point."""
+    scope = ctx.enclosing_function(name)
+    for node in ctx.walk():
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _GROWING \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == name.id:
+            target: ast.AST = node
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name.id:
+            target = node
+        else:
+            continue
+        if _same_variable(ctx, target, name.id, scope):
+            return True
+    return False
+
+
+def small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50, depth: int = 0) -> bool:
+    """A handful of example documents or rows written in the code (also as a DataFrame or array
+    of them, or columns selected from one); a list the code grows is not one."""
+    if node is None or depth > 8:  # `frame = frame.copy()` refers to itself
+        return False
+    if isinstance(node, ast.Subscript):  # `frame[["col"]]`: the same rows
+        return small_literal(ctx, node.value, limit, depth + 1)
+    if isinstance(node, ast.Call) and call_name(node) in _WRAPPERS and node.args:
+        return small_literal(ctx, node.args[0], limit, depth + 1)
+    mapped = _mapped_over(ctx, node)
+    if mapped is not None:  # a function applied to each element: as many rows as before
+        return small_literal(ctx, mapped, limit, depth + 1)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        # the same rows after a transformer or a format change: `tfidf.fit_transform(count.fit_transform(docs))`
+        if node.func.attr in ("fit_transform", "transform") and node.args:
+            # a transformer makes one row per element: `vec.transform([review])` is one row,
+            # whatever the review holds
+            return written_out_rows(node.args[0], limit) or small_literal(ctx, node.args[0], limit, depth + 1)
+        if node.func.attr in _SAME_ROWS:
+            return small_literal(ctx, node.func.value, limit, depth + 1)
+    if isinstance(node, ast.Name):
+        # the binding that reaches this use (a notebook rebinds `data` cell after cell), else the only one
+        values = ctx.bound_values(node)
+        value = ctx.binding_value(node) or (values[0] if len(values) == 1 else None)
+        return value is not None and not _grown(ctx, node) and small_literal(ctx, value, limit, depth + 1)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return 0 < len(node.elts) <= limit and all(
+            isinstance(e, (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.UnaryOp)) or _literal_text(ctx, e)
+            for e in node.elts
+        )
+    if isinstance(node, ast.Dict):  # `DataFrame({"col": [...], ...})`
+        return bool(node.values) and all(small_literal(ctx, v, limit, depth + 1) for v in node.values)
+    return False
+
+
+def _mapped_over(ctx: PythonContext, node: ast.AST) -> ast.AST | None:
+    """What an element-wise map runs over: `np.vectorize(f)(docs)` (also through a name bound to
+    the vectorized function), `map(f, docs)`, `[f(d) for d in docs]`, `series.apply(f)`."""
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and len(node.generators) == 1 \
+            and not node.generators[0].ifs:
+        return node.generators[0].iter
+    if not isinstance(node, ast.Call):
+        return None
+    if call_name(node) in ("map", "list") and node.args:
+        inner = node.args[-1] if call_name(node) == "map" else node.args[0]
+        return inner if call_name(node) == "map" else _mapped_over(ctx, inner)
+    if isinstance(node.func, ast.Attribute) and node.func.attr in ("apply", "map") and node.args:
+        return node.func.value
+    maker = node.func
+    if isinstance(maker, ast.Name):
+        values = ctx.bound_values(maker)
+        maker = values[0] if len(values) == 1 else maker
+    if isinstance(maker, ast.Call) and ctx.qualname(maker.func) == "numpy.vectorize" and node.args:
+        return node.args[0]
+    return None
+
+
+def written_out_rows(samples: ast.AST | None, limit: int = 50) -> bool:
+    """A list written out in the code, given to a transformer: one row per element."""
+    return isinstance(samples, (ast.List, ast.Tuple)) and 0 < len(samples.elts) <= limit \
+        and not any(isinstance(e, ast.Starred) for e in samples.elts)
+
+
+def _literal_text(ctx: PythonContext, node: ast.AST) -> bool:
+    """A string constant by name, or split/lowered: `[S1.split(), S2.split()]` with `S1 = 'dog bites man'`
+    (practical-nlp-code Ch3/01_OneHotEncoding.ipynb)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords \
+            and node.func.attr in ("split", "lower", "strip", "upper"):
+        node = node.func.value
+    if isinstance(node, ast.Name):
+        return isinstance(ctx.literal(node), str)
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
