@@ -266,6 +266,9 @@ def test_gl304_a_frame_centred_on_the_way_to_the_fit_is_dense_whatever_the_encod
     assert lint(source.format(step="X = StandardScaler().fit_transform(X)"), "GL304") == []
     assert [f.line for f in lint(source.format(step="X = StandardScaler(with_mean=False).fit_transform(X)"), "GL304")] == [6]
     assert [f.line for f in lint(source.format(step="X = X / np.max(X)"), "GL304")] == [6]
+    # a difference of two summaries is not centring: `np.mean(errors) - np.mean(baseline)`
+    summary = "gap = np.mean(X) - np.mean(baseline)"
+    assert [f.line for f in lint(source.format(step=summary), "GL304")] == [6]
 
 
 def test_gl304_an_element_wise_map_of_a_few_written_out_documents_is_still_a_few():

@@ -53,21 +53,14 @@ def small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50, dep
     of them, or columns selected from one); a list the code grows is not one."""
     if node is None or depth > 8:  # `frame = frame.copy()` refers to itself
         return False
-    if isinstance(node, ast.Subscript):  # `frame[["col"]]`: the same rows
-        return small_literal(ctx, node.value, limit, depth + 1)
-    if isinstance(node, ast.Call) and call_name(node) in _WRAPPERS and node.args:
-        return small_literal(ctx, node.args[0], limit, depth + 1)
-    mapped = _mapped_over(ctx, node)
-    if mapped is not None:  # a function applied to each element: as many rows as before
-        return small_literal(ctx, mapped, limit, depth + 1)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        # the same rows after a transformer or a format change: `tfidf.fit_transform(count.fit_transform(docs))`
-        if node.func.attr in ("fit_transform", "transform") and node.args:
-            # a transformer makes one row per element: `vec.transform([review])` is one row,
-            # whatever the review holds
-            return written_out_rows(node.args[0], limit) or small_literal(ctx, node.args[0], limit, depth + 1)
-        if node.func.attr in _SAME_ROWS:
-            return small_literal(ctx, node.func.value, limit, depth + 1)
+    same = _rows_of(ctx, node)
+    if same is not None:
+        return small_literal(ctx, same, limit, depth + 1)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args \
+            and node.func.attr in ("fit_transform", "transform"):
+        # a transformer makes one row per element: `vec.transform([review])` is one row, whatever
+        # the review holds; `tfidf.fit_transform(count.fit_transform(docs))` has the rows of docs
+        return written_out_rows(node.args[0], limit) or small_literal(ctx, node.args[0], limit, depth + 1)
     if isinstance(node, ast.Name):
         # the binding that reaches this use (a notebook rebinds `data` cell after cell), else the only one
         values = ctx.bound_values(node)
@@ -81,6 +74,18 @@ def small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50, dep
     if isinstance(node, ast.Dict):  # `DataFrame({"col": [...], ...})`
         return bool(node.values) and all(small_literal(ctx, v, limit, depth + 1) for v in node.values)
     return False
+
+
+def _rows_of(ctx: PythonContext, node: ast.AST) -> ast.AST | None:
+    """The value whose rows `node` has: a selection (`frame[["col"]]`), a container built from it
+    (`DataFrame(x)`), a format change (`x.tocsr()`), an element-wise map."""
+    if isinstance(node, ast.Subscript):
+        return node.value
+    if isinstance(node, ast.Call) and call_name(node) in _WRAPPERS and node.args:
+        return node.args[0]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _SAME_ROWS:
+        return node.func.value
+    return _mapped_over(ctx, node)
 
 
 def _mapped_over(ctx: PythonContext, node: ast.AST) -> ast.AST | None:

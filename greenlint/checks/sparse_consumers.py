@@ -81,8 +81,7 @@ def centred_on_the_way(ctx: PythonContext, tainted: set[str]) -> bool:
         if not set().union(*(target_keys(t) for t in node.targets)) & tainted:  # type: ignore[attr-defined]
             continue
         for part in ast.walk(node.value):  # type: ignore[attr-defined]
-            if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Sub) and refs(part.left) & tainted \
-                    and _a_mean(ctx, part.right):
+            if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Sub) and _centres(ctx, part, tainted):
                 return True
             if isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.args \
                     and part.func.attr in ("fit_transform", "transform") and refs(part.args[0]) & tainted \
@@ -91,11 +90,24 @@ def centred_on_the_way(ctx: PythonContext, tainted: set[str]) -> bool:
     return False
 
 
-def _a_mean(ctx: PythonContext, node: ast.AST) -> bool:
-    """`np.mean(X)`, `X.mean()`, or a name bound to one."""
+def _centres(ctx: PythonContext, difference: ast.BinOp, tainted: set[str]) -> bool:
+    """`X - X.mean()`, `X - np.mean(X, axis=0)`, `X - mean` with `mean = np.mean(X)`: the data less
+    its own mean (not `np.mean(a) - np.mean(b)`, a difference of two summaries)."""
+    data = refs(difference.left) & tainted
+    return bool(data) and isinstance(difference.left, (ast.Name, ast.Subscript, ast.Attribute)) \
+        and bool(_mean_of(ctx, difference.right) & data)
+
+
+def _mean_of(ctx: PythonContext, node: ast.AST) -> set[str]:
+    """The names whose mean `node` is (`np.mean(X)`, `X.mean()`, or a name bound to one)."""
     if isinstance(node, ast.Name):
-        return any(_a_mean(ctx, value) for value in ctx.bound_values(node) if not isinstance(value, ast.Name))
-    return isinstance(node, ast.Call) and call_name(node).rsplit(".", 1)[-1] == "mean"
+        values = [v for v in ctx.bound_values(node) if not isinstance(v, ast.Name)]
+        return set().union(set(), *(_mean_of(ctx, value) for value in values))
+    if not isinstance(node, ast.Call) or call_name(node).rsplit(".", 1)[-1] != "mean":
+        return set()
+    if isinstance(node.func, ast.Attribute) and not node.args:  # `X.mean()`, `X.mean(axis=0)`
+        return refs(node.func.value)
+    return refs(node.args[0]) if node.args else set()
 
 
 def _centring_scaler(ctx: PythonContext, receiver: ast.AST) -> bool:
