@@ -497,7 +497,7 @@ def _dense_dummies(ctx: PythonContext) -> None:
             continue
         keys, _ = binding_key(ctx, call)
         fed = _fit_fed_by(ctx, call, keys) if keys else None
-        if fed is None or centred_on_the_way(ctx, flow(ctx).taint(keys)):
+        if fed is None or centred_on_the_way(ctx, flow(ctx).taint(keys), fed[0]):
             continue
         fit, estimator = fed
         ctx.report(

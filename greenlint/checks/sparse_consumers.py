@@ -73,12 +73,15 @@ def feeds_sparse_capable_only(ctx: PythonContext, outputs: list[ast.Call] | None
     return bool(_combine([_Uses(ctx, accepts_sparse).of_value(out, 0) for out in outputs]))
 
 
-def centred_on_the_way(ctx: PythonContext, tainted: set[str]) -> bool:
-    """A value on the way to the fit is centred: `(X - mean) / std` with a mean of the data, or
-    `StandardScaler()` with its default `with_mean=True` (which refuses scipy.sparse input). Every
-    zero becomes non-zero, so the matrix is dense whatever the encoder produced."""
+def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.Call) -> bool:
+    """A value on the way to the fit is centred, in the fit's own scope: `(X - mean) / std` with a
+    mean of the data, or `StandardScaler()` with its default `with_mean=True` (which refuses
+    scipy.sparse input). Every zero becomes non-zero, so the matrix is dense whatever the encoder
+    produced. (Names are followed file-wide; an `X` centred inside another function is another X.)"""
+    scope = ctx.enclosing_function(fit)
     for node in ctx.nodes_of(ast.Assign):
-        if not set().union(*(target_keys(t) for t in node.targets)) & tainted:  # type: ignore[attr-defined]
+        if ctx.enclosing_function(node) is not scope \
+                or not set().union(*(target_keys(t) for t in node.targets)) & tainted:  # type: ignore[attr-defined]
             continue
         for part in ast.walk(node.value):  # type: ignore[attr-defined]
             if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Sub) and _centres(ctx, part, tainted):
