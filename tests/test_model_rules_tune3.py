@@ -288,3 +288,19 @@ def test_gl304_an_element_wise_map_of_a_few_written_out_documents_is_still_a_few
                      "docs = [normalize(d) for d in corpus]"):
         assert lint(source.format(prepared=prepared), "GL304") == [], prepared
     assert [f.line for f in lint(source.format(prepared="docs = load_all_reviews()"), "GL304")] == [9]
+
+
+def test_gl304_a_transformer_class_implementing_its_dense_option_is_not_reported():
+    # A class with fit and transform is a transformer: its dense output is an option its callers
+    # choose. The same code in a class that is not one is reported.
+    source = """
+        from scipy import sparse
+        class OneHot:
+            def {first}(self, X):
+                return self
+            def transform(self, X):
+                out = sparse.coo_matrix((data, (rows, cols)), shape=(n, width))
+                return out.tocsr() if self.sparse else out.toarray()
+    """
+    assert lint(source.format(first="fit"), "GL304") == []
+    assert [f.line for f in lint(source.format(first="prepare"), "GL304")] == [8]

@@ -255,7 +255,7 @@ def _blowup(ctx: PythonContext, origin: ast.Call) -> tuple[str, dict[str, Any]]:
     return "", impact
 
 
-def _fitted_onsmall_literal(ctx: PythonContext, origin: ast.Call) -> bool:
+def _fitted_on_small_literal(ctx: PythonContext, origin: ast.Call) -> bool:
     q = ctx.qualname(origin.func)
     if q in SPARSE_CONSTRUCTORS:
         first = arg(origin, 0, "arg1")
@@ -273,7 +273,7 @@ def densified_sparse_data(ctx: PythonContext) -> None:
         if origin is None:
             continue
         what, producer = origin
-        if _fitted_onsmall_literal(ctx, producer) or _only_displayed(ctx, call):
+        if _fitted_on_small_literal(ctx, producer) or _only_displayed(ctx, call) or _implements_a_transformer(ctx, call):
             continue
         extra, impact = _blowup(ctx, producer)
         where = "" if producer.lineno == call.lineno else f" (line {producer.lineno})"
@@ -286,6 +286,15 @@ def densified_sparse_data(ctx: PythonContext) -> None:
         ctx.report("GL304", call.func, message, impact=impact)
     _dense_encoders(ctx)
     _dense_dummies(ctx)
+
+
+def _implements_a_transformer(ctx: PythonContext, call: ast.Call) -> bool:
+    """The densifying call is in a method of a class that is itself a transformer (it defines `fit`
+    and `transform`): the implementation of a dense output option (`if self.sparse: return out`
+    / `return out.toarray()`), which its callers choose."""
+    cls = ctx.enclosing_class(call)
+    methods = {n.name for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))} if cls else set()
+    return {"fit", "transform"} <= methods
 
 
 def _dense_encoders(ctx: PythonContext) -> None:
