@@ -146,18 +146,20 @@ def _constant_of(ctx: "PythonContext", importer: Path, module: str, level: int, 
 IMPORTER_FILES = 200  # .py files of one folder read to find the modules that import a file
 
 
-def importers(ctx: "PythonContext") -> list["PythonContext"]:
+def importers(ctx: "PythonContext", holding: bytes) -> list["PythonContext"]:
     """The project's modules that import this one (`from sweep_config import sweep`, `import
-    sweep_config`): the `.py` files of its folder and of the folders above it whose import of the
-    module resolves to this file. Read, never run; each parsed once per run."""
+    sweep_config`) and whose text holds `holding` (what the caller looks for in them): the `.py`
+    files of its folder and of the one above whose import of the module resolves to this file.
+    Read, never run; each parsed once per run, and only when its bytes name both."""
     here = _importer_path(ctx)
     if here is None:
         return []
     found = []
     stem = here.stem.encode()
-    for folder in [here.parent, *list(here.parent.parents)[:SEARCH_LEVELS]]:
+    for folder in [here.parent, here.parent.parent]:
         for path in sorted(folder.glob("*.py"))[:IMPORTER_FILES]:
-            other = load(path) if path != here and stem in _head(path) else None
+            head = _head(path) if path != here else b""
+            other = load(path) if stem in head and holding in head else None
             if other is not None and _imports_file(other, path, here):
                 _RECORDED.add(path)
                 found.append(other)

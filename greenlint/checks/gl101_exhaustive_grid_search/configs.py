@@ -370,7 +370,8 @@ def wandb_agent_cap(ctx: PythonContext) -> Node | None:
     its own, the agents of the project's modules that import it."""
     from ...frontends.project import importers
 
-    runs = [(ctx, a) for a in wandb_agents(ctx)] or [(other, a) for other in importers(ctx) for a in wandb_agents(other)]
+    runs = [(ctx, a) for a in wandb_agents(ctx)] or [
+        (other, a) for other in importers(ctx, b"wandb") for a in wandb_agents(other)]
     counts = [where.int_value(agent_count(a)) for where, a in runs]
     if not counts or any(c is None for c in counts):
         return None
@@ -383,6 +384,7 @@ def python_sweep_dicts(ctx: PythonContext) -> None:
         return  # every grid config names its algorithm: nothing to read
     reader = DictReader(ctx)
     reporter = _Reporter(ctx, reader)
-    agent_cap = wandb_agent_cap(ctx)
-    for root in _config_dicts(ctx, reader):
+    roots = _config_dicts(ctx, reader)
+    agent_cap = wandb_agent_cap(ctx) if roots else None  # may read the modules that import this one
+    for root in roots:
         read_sweep_configs(reporter, root, agent_cap)
