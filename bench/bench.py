@@ -127,8 +127,11 @@ def main() -> int:
         run(f"fixit built-in rules, {len(sample)} files", [fixit, "lint", *map(str, sample)], lines_of(sample))
 
     one_file = ROOT / "examples" / "train_svm.py"
-    timed(greenlint + [str(one_file)], cwd=cache)  # fills the cache for this file
-    single = median_time(greenlint + [str(one_file)], cwd=cache)
+    # The pre-commit hook runs the installed `greenlint` script, not `python -m` (runpy costs 4 ms).
+    script = Path(sys.executable).parent / "greenlint"
+    hook = ([str(script)] if script.is_file() else greenlint[:3]) + greenlint[3:]
+    timed(hook + [str(one_file)], cwd=cache)  # fills the cache for this file
+    single = median_time(hook + [str(one_file)], cwd=cache)
     bare = median_time([sys.executable, "-c", "pass"])
     shutil.rmtree(cache, ignore_errors=True)
 
@@ -163,7 +166,7 @@ def render(rows, scaling, cold, warm, semgrep_s, single, bare, n_files, total_li
             value = measured[goal]
             verdict = "met" if value <= target else f"missed by {value / target:.1f}x"
             lines.append(f"| {goal} | {value:.2f}x | <= {target}x | {verdict} |")
-    lines.append(f"\nOne file (`examples/train_svm.py`, cache on): {single * 1000:.0f} ms; `python -c pass`: {bare * 1000:.0f} ms.")
+    lines.append(f"\nOne file (`examples/train_svm.py` through the installed `greenlint` script, as the pre-commit hook runs it, cache on): {single * 1000:.0f} ms; `python -c pass`: {bare * 1000:.0f} ms.")
     return "\n".join(lines)
 
 
