@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from ..frontends.python import UNKNOWN, PythonContext, call_name, dotted
 from ..frontends.bindings import walk_no_defs
-from .training_values import Args, class_methods, const_of, follow, local_classes, number_of, scope_of
+from .training_values import Args, class_methods, const_of, local_classes, number_of, scope_of
 
 
 # schedule (last name) -> where its horizon is given: (keyword, position); None: always the run
@@ -73,7 +73,7 @@ class Budget:
         if value is not None:
             return self.n is not None and value == self.n
         for name in (n for n in ast.walk(horizon) if isinstance(n, ast.Name)):
-            target = follow(self.ctx, name, scope)
+            target = self.ctx.expression_of(name, scope)
             if target is not None and target is not name and self.spans(target, scope, depth + 1):
                 return True
         return False
@@ -134,7 +134,7 @@ def _steps_over_run(ctx: PythonContext, name: str, horizon: ast.AST, scope: ast.
 
 def _lambda_over_run(ctx: PythonContext, horizon: ast.AST, scope: ast.AST, budget: Budget) -> bool:
     """`LambdaLR(opt, lambda e: 1 - e / epochs)`: a factor computed from the epoch count."""
-    target = follow(ctx, horizon, scope) if isinstance(horizon, ast.Name) else horizon
+    target = ctx.expression_of(horizon, scope)
     if isinstance(horizon, ast.Name) and target is None:
         target = ctx.functions.get(horizon.id)
     if isinstance(target, ast.Lambda):
@@ -157,11 +157,11 @@ def schedules_in(ctx: PythonContext, scopes: Iterable[ast.AST], budget: Budget) 
 
 def callback_schedule(ctx: PythonContext, callbacks: Any, scope: ast.AST) -> str | None:
     """A callback in the list that drives a 1cycle or cosine schedule over the run."""
-    node = follow(ctx, callbacks, scope) if isinstance(callbacks, ast.Name) else callbacks
+    node = ctx.expression_of(callbacks, scope)
     if not isinstance(node, (ast.List, ast.Tuple)):
         return None
     for element in node.elts:
-        target = follow(ctx, element, scope) if isinstance(element, ast.Name) else element
+        target = ctx.expression_of(element, scope)
         if isinstance(target, ast.Call) and _RUN_SCHEDULE_CALLBACK.search(call_name(target) or ""):
             return call_name(target)
     return None
@@ -209,9 +209,9 @@ def hf_schedule(ctx: PythonContext, aargs: Args, ascope: ast.AST, targs: Args, s
         if isinstance(value, str) and value in HF_RUN_SCHEDULES:
             return f'lr_scheduler_type="{value}"'
     pair = targs.get("optimizers")
-    pair = follow(ctx, pair, scope) if isinstance(pair, ast.Name) else pair
+    pair = ctx.expression_of(pair, scope)
     if isinstance(pair, ast.Tuple) and len(pair.elts) == 2:
-        built = follow(ctx, pair.elts[1], scope) if isinstance(pair.elts[1], ast.Name) else pair.elts[1]
+        built = ctx.expression_of(pair.elts[1], scope)
         if isinstance(built, ast.Call):
             return schedule_over_run(ctx, built, budget)
     return None

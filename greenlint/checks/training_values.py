@@ -22,11 +22,6 @@ def scope_of(ctx: PythonContext, node: ast.AST) -> ast.AST:
     return ctx.enclosing_function(node) or ctx.tree
 
 
-def follow(ctx: PythonContext, expr: ast.AST | None, scope: ast.AST) -> ast.AST | None:
-    """The expression a Name stands for at that point of the code; None when unknowable."""
-    return ctx.expression_of(expr, scope)
-
-
 def same_ref(a: ast.AST | None, b: ast.AST | None) -> bool:
     da, db = (dotted(a) if a is not None else None), (dotted(b) if b is not None else None)
     return da is not None and da == db
@@ -114,7 +109,7 @@ def _dict_display(ctx: PythonContext, node: ast.Dict, scope: ast.AST, depth: int
 
 def _named_dict(ctx: PythonContext, node: ast.Name, scope: ast.AST, depth: int) -> dict[str, Any] | None:
     """The dict a name is bound to, with the keys later `params["k"] = v` statements add."""
-    target = follow(ctx, node, scope)
+    target = ctx.expression_of(node, scope)
     if target is None or isinstance(target, ast.Name):
         return None
     where = scope if node.id in bindings(scope) else ctx.tree
@@ -169,7 +164,7 @@ def const_of(ctx: PythonContext, expr: Any, scope: ast.AST) -> Any:
             return const_of(ctx, entries[expr.slice.value], scope)
     if value is UNKNOWN and isinstance(expr, ast.Name):
         # rebound names (a notebook setting `epochs` twice): the binding that reaches this use
-        target = follow(ctx, expr, scope)
+        target = ctx.expression_of(expr, scope)
         if target is not None and not isinstance(target, ast.Name):
             value = ctx.literal(target, scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else None)
     return value
@@ -262,7 +257,7 @@ def constructor(ctx: PythonContext, expr: ast.AST | None, scope: ast.AST, depth:
     if expr is None or depth > 5:
         return None
     if isinstance(expr, ast.Name):
-        target = follow(ctx, expr, scope)
+        target = ctx.expression_of(expr, scope)
         return constructor(ctx, target, scope, depth + 1) if target is not None and target is not expr else None
     if isinstance(expr, ast.Call):
         # `build_model()` defined in the file: what does it return?

@@ -12,7 +12,7 @@ from ...fixes import gl201 as fixes
 from ...frontends.python import UNKNOWN, PythonContext
 from .common import Callbacks, LGB_ES, XGB_ES, check_patience, check_rounds, library_instantiates, report_epochs
 from ..training_facts import is_train_name
-from ..training_values import Args, MISSING, const_of, constructor, ctor_name, dict_entries, fmt, follow, is_none, name_mutated, number_of, same_ref, scope_of
+from ..training_values import Args, MISSING, const_of, constructor, ctor_name, dict_entries, fmt, is_none, name_mutated, number_of, same_ref, scope_of
 
 
 XGB_ESTIMATORS = {"XGBClassifier", "XGBRegressor", "XGBRanker", "XGBModel"}
@@ -60,7 +60,7 @@ def _eval_is_validation(ctx: PythonContext, evals: Any, train: Any, scope: ast.A
     """True when an eval set holds something other than the training data."""
     if evals in (UNKNOWN, MISSING) or evals is None or is_none(evals):
         return False
-    node = follow(ctx, evals, scope) if isinstance(evals, ast.Name) else evals
+    node = ctx.expression_of(evals, scope)
     if node is None:
         # a name bound out of sight (another cell, a loader helper): it is held-out data unless
         # it is the training data or named like it

@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from ...finding import Fix, Severity
 from ...frontends.python import UNKNOWN, PythonContext
 from ...frontends.bindings import is_opaque, walk_no_defs
-from ..training_values import Args, MISSING, as_int, class_bases, fmt, follow, is_none, local_class, local_classes, number_of, scope_of
+from ..training_values import Args, MISSING, as_int, class_bases, fmt, is_none, local_class, local_classes, number_of, scope_of
 
 
 # Attributes a callback sets to stop training: Keras, Lightning, Hugging Face.
@@ -87,7 +87,7 @@ class Callbacks:
                 return None
             return self._record(self.is_es_class(qual, None), node if qual in PATIENCE else None)
         if isinstance(node, ast.Name):
-            target = follow(self.ctx, node, scope)
+            target = self.ctx.expression_of(node, scope)
             if target is None or target is node:
                 return None
             return self.element(target, scope, depth + 1)

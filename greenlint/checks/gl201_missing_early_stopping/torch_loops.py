@@ -13,7 +13,7 @@ from .common import report_fixed_budget
 from ..training_facts import epoch_loop, is_train_name, is_val_name, names_in
 from ..training_schedules import Budget, chains, range_args, schedules_in, scopes_up
 from ...frontends.bindings import bindings, walk_no_defs
-from ..training_values import fmt, follow, scope_of
+from ..training_values import fmt, scope_of
 
 
 def _loop_schedule(ctx: PythonContext, loop: ast.For, n: float, end: tuple[int, int]) -> bool:
@@ -59,7 +59,7 @@ def _training_split(ctx: PythonContext, expr: Any, scope: ast.AST, depth: int = 
     if depth > 6 or expr is None:
         return False
     if isinstance(expr, ast.Name):
-        target = follow(ctx, expr, scope)
+        target = ctx.expression_of(expr, scope)
         if target is None:
             target = _prepared(ctx, expr, scope)
             if isinstance(target, ast.Name):
@@ -126,7 +126,7 @@ def _evaluates_only_training_split(ctx: PythonContext, body: list[ast.stmt], sco
     def data_names(it: ast.AST) -> list[ast.Name]:
         # `for p, t in zip(eval_preds, labels)` walks predictions collected in a list, not data
         return [n for n in ast.walk(it) if isinstance(n, ast.Name) and is_val_name(n.id)
-                and not isinstance(follow(ctx, n, scope), (ast.List, ast.Dict, ast.ListComp, ast.Tuple))]
+                and not isinstance(ctx.expression_of(n, scope), (ast.List, ast.Dict, ast.ListComp, ast.Tuple))]
 
     eval_loops = [node for stmt in body for node in [stmt, *walk_no_defs(stmt)]
                   if isinstance(node, (ast.For, ast.AsyncFor)) and data_names(node.iter)]
