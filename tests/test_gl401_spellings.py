@@ -5,6 +5,7 @@ is region or zone is a region key unless a data word marks it a store's; model-s
 from __future__ import annotations
 
 import json
+import textwrap
 
 from test_cli import run, write
 
@@ -93,3 +94,30 @@ def test_a_provider_places_every_resource_of_its_folder(tmp_path):
         "data/registry.tf": 'resource "aws_ecr_repository" "images" {\n  name = "images"\n}\n',
     })
     assert found(tmp_path) == {("app/main.tf", 2)}
+
+
+def test_the_credentials_region_of_a_job_that_places_nothing_places_nothing(tmp_path):
+    # A deploy job that builds and pushes an image and rolls it out to an existing cluster only
+    # addresses what another definition placed; a job that runs a project script may place compute
+    # in the default region the credentials set.
+    workflow = """\
+        on: push
+        jobs:
+          deploy:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - uses: aws-actions/configure-aws-credentials@v4
+                with:
+                  aws-region: us-east-1
+              - uses: aws-actions/amazon-ecr-login@v2
+              - run: |
+                  docker build -t $REGISTRY/app:latest .
+                  docker push $REGISTRY/app:latest
+              - run: aws eks update-kubeconfig --region us-east-1 --name serving
+              - run: helm upgrade -i server charts/server
+        """
+    write(tmp_path, {".github/workflows/deploy.yml": textwrap.dedent(workflow)})
+    assert found(tmp_path) == set()
+    write(tmp_path, {".github/workflows/deploy.yml": textwrap.dedent(workflow) + "      - run: python launch_training.py\n"})
+    assert found(tmp_path) == {(".github/workflows/deploy.yml", 9)}

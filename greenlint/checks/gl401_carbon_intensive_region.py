@@ -12,7 +12,8 @@ from typing import Iterator
 
 from . import detector
 from .cloud import effective_key, file_provider, is_test_suite, key_words, norm, region_finding, resolve_region, str_const
-from .commands import ShellCommand, report_word, shell_commands, shell_variables, variable_name
+from .cloud_cli import cli_region_values, job_places_nothing
+from .commands import report_word, shell_commands, shell_variables, variable_name
 from .terraform_modules import places_only_data
 
 # Keys whose value names where compute runs (normalised: lower case, no '-' or '_'); so does any
@@ -130,6 +131,18 @@ def _key_hint(nkey: str) -> str | None:
     return None
 
 
+def _set_for_jobs_that_place_nothing(doc, path: tuple) -> bool:
+    """A CI workflow's region (`aws-region` of the credentials step, an `env:` of the job or of the
+    workflow) for jobs that only build, push and address what exists: it places nothing; the
+    definition of what they address does."""
+    jobs = doc.get("jobs") if doc.is_map else None
+    if jobs is None or not jobs.is_map:
+        return False
+    if path[:1] == ("env",):
+        return all(job_places_nothing(job) for _, job in jobs.items())
+    return len(path) > 2 and path[0] == "jobs" and job_places_nothing(jobs.get(path[1]))
+
+
 class _ConfigScan:
     """One config file's documents, read for GL401."""
 
@@ -161,7 +174,7 @@ class _ConfigScan:
         if found is None or not node.is_scalar or node.opaque or not isinstance(node.value, str):
             return
         nkey, above = found
-        if _has_data_word(above, self.words, self.kind):
+        if _has_data_word(above, self.words, self.kind) or _set_for_jobs_that_place_nothing(doc, path):
             return
         hint = _key_hint(nkey) or _terraform_provider_hint(path) or self.file_hint
         location = nkey.endswith("location")  # Azure and Google Cloud spell a region so (`_region_key` kept whole words)
@@ -200,48 +213,13 @@ def carbon_intensive_region_config(ctx) -> None:
 # --------------------------------------------------------------------------------------
 # cloud CLIs in shell commands (shared by both readers)
 
-_REGION_FLAGS = {"region", "regions", "zone", "zones", "location"}
-# Subcommands that place data, identity or configuration, not compute (`aws s3`, `az group`, `gcloud storage`).
-_NON_COMPUTE = {"s3", "s3api", "storage", "group", "acr", "ecr", "iam", "kms", "keyvault", "secretsmanager", "secrets",
-                "logs", "artifacts", "dns", "route53", "cloudtrail", "billing", "sts", "login", "auth", "source",
-                "buckets", "bucket", "resources", "deployment-manager", "projects", "organizations"}
-# Verbs that address something already placed (`gcloud compute ssh --zone`, `aws lambda get-function
-# --region`) or run nothing in the cloud (`gcloud ml-engine local train`): the command that creates it
-# is the one that places it.
-_ADDRESSING_VERBS = {"ssh", "scp", "logs", "predict", "stream-logs", "wait", "cancel", "invoke", "local", "explain",
-                     "tail", "read", "connect", "port-forward", "copy-files", "update-kubeconfig"}
-_ADDRESSING_PREFIXES = ("describe", "list", "get", "delete", "remove", "undeploy", "stop", "show")
-# Data-only CLIs (`gsutil mb -l`, `bq mk --location`).
-_DATA_CLIS = {"gsutil", "bq"}
-# `gcloud config set compute/region us-central1`, `aws configure set region us-east-1`.
-_CONFIG_REGION_KEYS = {"compute/region", "compute/zone", "ai/region", "ai_platform/region", "run/region",
-                       "batch/location", "region", "default.region"}
-
-
-def _cli_region_values(command: ShellCommand) -> Iterator[tuple[str, int]]:
-    """(value, word index) of each region, zone or location a cloud CLI command places compute in."""
-    if command.cloud is None or command.program in _DATA_CLIS:
-        return
-    subcommands = command.subcommands()
-    if set(subcommands) & (_NON_COMPUTE | _ADDRESSING_VERBS) or any(w.startswith(_ADDRESSING_PREFIXES) for w in subcommands):
-        return
-    if subcommands[:2] in (["config", "set"], ["configure", "set"]) and len(subcommands) >= 4:
-        if subcommands[2].lower() in _CONFIG_REGION_KEYS:
-            yield subcommands[3], 1 + 3
-        return
-    for flag, value, index in command.flags():
-        if flag in _REGION_FLAGS or (flag == "l" and command.cloud == "azure"):
-            for part in value.split(","):
-                yield part, index
-
-
 def shell_regions(ctx, on_variable) -> None:
     """GL401 for cloud CLI commands the file runs; a `$NAME` / `{NAME}` value is handed to
     `on_variable(name, cloud)`, which reports where the name is set."""
     options = ctx.options("GL401")
     overrides = ctx.request.carbon or None
     for command in shell_commands(ctx):
-        for value, index in _cli_region_values(command):
+        for value, index in cli_region_values(command):
             name = variable_name(value)
             if name is not None:
                 on_variable(name, command.cloud)

@@ -1,0 +1,85 @@
+"""Cloud CLI commands (`gcloud`, `aws`, `az`) as facts about placement, for GL401: which place
+compute and in which region, zone or location; and CI jobs whose steps place nothing (they
+build, push and address what exists), whose credentials region therefore places nothing either.
+Not a rule.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from .commands import ShellCommand, script_commands
+
+_REGION_FLAGS = {"region", "regions", "zone", "zones", "location"}
+# Subcommands that place data, identity or configuration, not compute (`aws s3`, `az group`, `gcloud storage`).
+_NON_COMPUTE = {"s3", "s3api", "storage", "group", "acr", "ecr", "iam", "kms", "keyvault", "secretsmanager", "secrets",
+                "logs", "artifacts", "dns", "route53", "cloudtrail", "billing", "sts", "login", "auth", "source",
+                "buckets", "bucket", "resources", "deployment-manager", "projects", "organizations"}
+# Verbs that address something already placed (`gcloud compute ssh --zone`, `aws lambda get-function
+# --region`) or run nothing in the cloud (`gcloud ml-engine local train`): the command that creates it
+# is the one that places it.
+_ADDRESSING_VERBS = {"ssh", "scp", "logs", "predict", "stream-logs", "wait", "cancel", "invoke", "local", "explain",
+                     "tail", "read", "connect", "port-forward", "copy-files", "update-kubeconfig"}
+_ADDRESSING_PREFIXES = ("describe", "list", "get", "delete", "remove", "undeploy", "stop", "show")
+# Data-only CLIs (`gsutil mb -l`, `bq mk --location`).
+_DATA_CLIS = {"gsutil", "bq"}
+# `gcloud config set compute/region us-central1`, `aws configure set region us-east-1`.
+_CONFIG_REGION_KEYS = {"compute/region", "compute/zone", "ai/region", "ai_platform/region", "run/region",
+                       "batch/location", "region", "default.region"}
+
+
+def cli_region_values(command: ShellCommand) -> Iterator[tuple[str, int]]:
+    """(value, word index) of each region, zone or location a cloud CLI command places compute in."""
+    subcommands = command.subcommands()
+    if command.cloud is not None and command.program not in _DATA_CLIS and len(subcommands) >= 4 \
+            and subcommands[:2] in (["config", "set"], ["configure", "set"]):
+        if subcommands[2].lower() in _CONFIG_REGION_KEYS:
+            yield subcommands[3], 1 + 3
+        return
+    if not places_compute(command):
+        return
+    for flag, value, index in command.flags():
+        if flag in _REGION_FLAGS or (flag == "l" and command.cloud == "azure"):
+            for part in value.split(","):
+                yield part, index
+
+
+def places_compute(command: ShellCommand) -> bool:
+    """A cloud CLI command that may create compute (where its region flag or default region says):
+    not a data CLI, not a subcommand that places data, identity or configuration, not one that
+    addresses what exists."""
+    if command.cloud is None or command.program in _DATA_CLIS:
+        return False
+    subcommands = command.subcommands()
+    return not (set(subcommands) & (_NON_COMPUTE | _ADDRESSING_VERBS) or any(
+        w.startswith(_ADDRESSING_PREFIXES) for w in subcommands) or subcommands[:1] in (["config"], ["configure"]))
+
+
+# Programs of a CI step that build, move or inspect things on the runner, or address a cluster that
+# exists (`helm upgrade`, `kubectl apply` deploy into it; the cluster's own definition places it).
+_LOCAL_TOOLS = {"docker", "git", "echo", "printf", "cat", "ls", "cd", "mkdir", "cp", "mv", "rm", "touch", "chmod",
+                "tar", "zip", "unzip", "curl", "wget", "jq", "yq", "sed", "awk", "grep", "tee", "sleep", "test", "[",
+                "pip", "pip3", "npm", "yarn", "apt-get", "apt", "export", "set", "source", ".", "helm", "kubectl",
+                "envsubst", "head", "tail", "true", "exit"}
+# Actions that only check out, set up tools, log in or pass credentials: they place nothing.
+_SETUP_ACTIONS = ("actions/", "aws-actions/configure-aws-credentials", "aws-actions/amazon-ecr-login", "docker/",
+                  "azure/login", "google-github-actions/auth", "google-github-actions/setup-gcloud")
+
+
+def job_places_nothing(job) -> bool:
+    """A CI job (a GitHub Actions `jobs.<id>` map) whose steps only check out, set up, log in, build
+    and push images, run local tools or CLI commands that place no compute, and deploy into a
+    cluster that exists. A step that runs a project program (a Python or shell script, `make`,
+    `cdk`, `terraform`) or an action not known to be one of those may place compute."""
+    steps = job.get("steps") if job is not None and job.is_map else None
+    if steps is None or not steps.is_seq:
+        return False
+    for step in steps.value:
+        uses = step.get("uses") if step.is_map else None
+        if uses is not None and not (uses.is_scalar and str(uses.value).startswith(_SETUP_ACTIONS)):
+            return False
+        run = step.get("run") if step.is_map else None
+        if run is not None and (not run.is_scalar or not isinstance(run.value, str) or any(
+                not (command.program in _LOCAL_TOOLS or command.cloud and not places_compute(command))
+                for command in script_commands(run.value))):
+            return False
+    return True
