@@ -304,3 +304,15 @@ def test_gl304_a_transformer_class_implementing_its_dense_option_is_not_reported
     """
     assert lint(source.format(first="fit"), "GL304") == []
     assert [f.line for f in lint(source.format(first="prepare"), "GL304")] == [8]
+
+
+def test_gl303_whisper_translating_speech_has_no_english_only_alternative():
+    source = """
+        import whisper
+        model = whisper.load_model("large-v2")
+        result = model.transcribe(path, {setting})
+        print(result["text"])
+    """
+    assert lint(source.format(setting='task="translate"'), "GL303") == []
+    assert lint(source.format(setting='language="hi"'), "GL303") == []
+    assert [f.line for f in lint(source.format(setting='task="transcribe"'), "GL303")] == [3]

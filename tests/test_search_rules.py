@@ -973,3 +973,15 @@ def test_a_sweep_config_module_is_capped_by_the_agents_of_the_modules_that_impor
     assert reported() == []
     script.write_text(header + "wandb.agent(sweep_id, train, count=5)\nwandb.agent(sweep_id, train)\n")
     assert reported() == [2]  # an agent that joins without a count runs the whole grid
+
+
+@pytest.mark.parametrize("module", ["tune_sklearn", "ray.tune.sklearn"])
+def test_tune_sklearn_grid_search_in_both_of_its_homes(module):
+    source = f"""
+        from {module} import TuneGridSearchCV
+        from sklearn.linear_model import SGDClassifier
+        grid = {{"alpha": [1e-4, 1e-1, 1], "epsilon": [0.01, 0.1]}}
+        search = TuneGridSearchCV(SGDClassifier(), grid, early_stopping=True, max_iters=10)
+        search.fit(x_train, y_train)
+    """
+    assert [f.line for f in lint(source)] == [5]

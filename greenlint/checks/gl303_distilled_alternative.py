@@ -264,18 +264,26 @@ _ENGLISH = {"en", "english", "en-us", "en-gb"}
 
 
 def _transcribes_non_english(ctx: PythonContext) -> bool:
-    """`transcribe(..., language="fr")` or `generate_kwargs={"language": "french"}`: English-only
-    distilled checkpoints do not fit."""
-    if "language" not in ctx.text:
+    """`transcribe(..., language="fr")`, `generate_kwargs={"language": "french"}`, or
+    `task="translate"` (speech in another language turned into English): English-only distilled
+    checkpoints, which only transcribe, do not fit."""
+    if "language" not in ctx.text and "translate" not in ctx.text:
         return False
-    values: list[ast.AST] = [k.value for c in ctx.calls for k in c.keywords if k.arg == "language"]
-    values += [v for d in ast.walk(ctx.tree) if isinstance(d, ast.Dict)
-               for k, v in zip(d.keys, d.values) if isinstance(k, ast.Constant) and k.value == "language"]
-    for value in values:
+    for key, value in _settings(ctx, ("language", "task")):
         text = ctx.literal(value)
-        if isinstance(text, str) and text and text.lower() not in _ENGLISH:
+        if isinstance(text, str) and text and (key == "language" and text.lower() not in _ENGLISH
+                                               or key == "task" and text.lower() == "translate"):
             return True
     return False
+
+
+def _settings(ctx: PythonContext, keys: tuple[str, ...]) -> Iterator[tuple[str, ast.AST]]:
+    """(key, value) of each keyword argument and each dict entry the file writes under `keys`."""
+    for call in ctx.calls:
+        yield from ((k.arg, k.value) for k in call.keywords if k.arg in keys)  # type: ignore[attr-defined]
+    for d in ctx.nodes_of(ast.Dict):
+        yield from ((k.value, v) for k, v in zip(d.keys, d.values)  # type: ignore[attr-defined]
+                    if isinstance(k, ast.Constant) and k.value in keys)
 
 
 # Imports that mean the file serves or processes real inputs, not a fixed sample.

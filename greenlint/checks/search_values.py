@@ -25,6 +25,7 @@ SKLEARN_GRID = {
     "sklearn.grid_search.GridSearchCV",  # scikit-learn < 0.20
     "dask_ml.model_selection.GridSearchCV",
     "tune_sklearn.TuneGridSearchCV",
+    "ray.tune.sklearn.TuneGridSearchCV",  # the same class where Ray 1.x shipped it
 }
 SKLEARN_HALVING_GRID = {"sklearn.model_selection.HalvingGridSearchCV"}
 SKLEARN_RANDOM = {
