@@ -985,3 +985,32 @@ def test_tune_sklearn_grid_search_in_both_of_its_homes(module):
         search.fit(x_train, y_train)
     """
     assert [f.line for f in lint(source)] == [5]
+
+
+def test_a_parameter_grid_sampled_at_random_is_a_random_search():
+    source = """
+        import random
+        from sklearn.model_selection import ParameterGrid
+        space = {{"lr": [0.1, 0.01, 0.001], "depth": [2, 4, 8], "width": [64, 128]}}
+        grid = list(ParameterGrid(space))
+        {runs}
+        for params in chosen:
+            train(**params)
+    """
+    assert lint(source.format(runs="chosen = random.sample(grid, 5)")) == []
+    assert [f.line for f in lint(source.format(runs="chosen = grid"))] == [5]
+
+
+def test_a_wandb_grid_over_one_hyper_parameter_and_seeds_is_a_one_axis_grid():
+    # Seeds repeat each run to measure its variance; the search chooses between batch sizes only.
+    source = """
+        import wandb
+        sweep = {{
+            "method": "grid",
+            "parameters": {{"{repeat}": {{"values": [7, 8, 9]}}, "batch_size": {{"values": [64, 128, 256]}}}},
+        }}
+        wandb.agent(wandb.sweep(sweep), train)
+    """
+    assert lint(source.format(repeat="model_seed")) == []
+    assert lint(source.format(repeat="randomState")) == []
+    assert [f.line for f in lint(source.format(repeat="hidden_dim"))] == [4]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from typing import Any
 
 from ...frontends.config import Node
@@ -73,21 +74,29 @@ def read_sweep_configs(ctx: Any, doc, agent_cap=None) -> None:
 
 def _wandb_counts(params) -> list[int | None]:
     """Values per axis of a W&B `parameters` block (nested blocks flattened)."""
-    counts: list[int | None] = []
-    for _, spec in params.items():
-        if not spec.is_map:
-            counts.append(None)
-        elif spec.get("values") is not None:
-            counts.append(_len_values(spec.get("values")))
-        elif spec.get("value") is not None:
-            counts.append(1)
-        elif spec.get("parameters") is not None and spec.get("parameters").is_map:
-            counts.extend(_wandb_counts(spec.get("parameters")))
-        elif spec.get("min") is not None and spec.get("max") is not None:
-            counts.append(_int_range(spec.get("min"), spec.get("max")))  # a grid walks an int range
-        else:
-            counts.append(None)
-    return counts
+    return [count for _, spec in params.items() for count in _spec_counts(spec)]
+
+
+def _spec_counts(spec) -> list[int | None]:
+    """Values per axis of one W&B parameter (several for a nested block)."""
+    if not spec.is_map:
+        return [None]
+    if spec.get("values") is not None:
+        return [_len_values(spec.get("values"))]
+    if spec.get("value") is not None:
+        return [1]
+    if spec.get("parameters") is not None and spec.get("parameters").is_map:
+        return _wandb_counts(spec.get("parameters"))
+    if spec.get("min") is not None and spec.get("max") is not None:
+        return [_int_range(spec.get("min"), spec.get("max"))]  # a grid walks an int range
+    return [None]
+
+
+def _repeats_runs(name: str) -> bool:
+    """An axis of random seeds (`seed`, `model_seed`, `random_state`) repeats each run to measure
+    its variance: a repetition, not a hyper-parameter the search chooses between."""
+    words = [w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name)]
+    return bool(words) and (words[-1] in ("seed", "seeds") or words[-2:] == ["random", "state"])
 
 
 def _wandb_parameter(spec) -> bool:
@@ -114,6 +123,8 @@ def wandb(ctx, doc, agent_cap=None) -> None:
         return
     if not any(_wandb_parameter(spec) for _, spec in params.items()):
         return  # not W&B's parameter shape
+    if sum(1 for name, spec in params.items() if not _repeats_runs(name) and _spec_counts(spec) != [1]) < 2:
+        return  # one hyper-parameter, repeated over seeds: a one-axis grid
     for method in _wandb_methods(doc):
         if _is_grid(method):
             _report(ctx, method, "W&B sweep", _wandb_counts(params),

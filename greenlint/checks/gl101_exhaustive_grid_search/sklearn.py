@@ -7,7 +7,7 @@ from typing import Any
 
 from ...finding import Severity
 from ...fixes import gl101 as gl101_fixes
-from ...frontends.python import PythonContext, arg, has_star_kwargs, kwarg
+from ...frontends.python import PythonContext, arg, call_name, has_star_kwargs, kwarg
 from ..search_space import grid_keys, grid_size, known_axes_product, single_axis
 from ..search_values import PARAMETER_GRID, SKLEARN_GRID, SKLEARN_HALVING_GRID, call_qual, fmt, origin_calls
 from .common import CODE, cost_text, folds, in_method, suggestion
@@ -71,10 +71,28 @@ def parameter_grids(ctx: PythonContext, opts: dict[str, Any]) -> None:
     for call in ctx.calls_to(*PARAMETER_GRID):
         grid = arg(call, 0, "param_grid")
         candidates = grid_size(ctx, grid, call)
-        if _passed_through(ctx, grid, call, candidates, int(opts["min-candidates"])):
+        if _passed_through(ctx, grid, call, candidates, int(opts["min-candidates"])) or _sampled(ctx, call):
             continue
         text, impact = cost_text(opts, candidates, None, "", "ParameterSampler(space, n_iter={n})", unit="settings")
         ctx.report(CODE, call.func, f"ParameterGrid enumerates every combination: {text}", impact=impact)
+
+
+_SAMPLERS = {"sample", "choice", "choices"}
+
+
+def _sampled(ctx: PythonContext, call: ast.Call) -> bool:
+    """The grid's points are drawn at random (`random.sample(list(ParameterGrid(space)), 100)`,
+    `np.random.choice(grid, 20)`): a random search over the grid, not every combination."""
+    node, parent = call, ctx.parent(call)
+    if isinstance(parent, ast.Call) and call_name(parent) == "list" and parent.args and parent.args[0] is call:
+        node, parent = parent, ctx.parent(parent)
+    names = {t.id for t in parent.targets if isinstance(t, ast.Name)} if isinstance(parent, ast.Assign) else set()
+    for sampler in ctx.calls:
+        population = sampler.args[0] if sampler.args else None
+        if call_name(sampler).rsplit(".", 1)[-1] in _SAMPLERS and population is not None and (
+                population is node or isinstance(population, ast.Name) and population.id in names):
+            return True
+    return False
 
 
 def catboost_grids(ctx: PythonContext, opts: dict[str, Any]) -> None:
