@@ -121,3 +121,29 @@ def test_the_credentials_region_of_a_job_that_places_nothing_places_nothing(tmp_
     assert found(tmp_path) == set()
     write(tmp_path, {".github/workflows/deploy.yml": textwrap.dedent(workflow) + "      - run: python launch_training.py\n"})
     assert found(tmp_path) == {(".github/workflows/deploy.yml", 9)}
+
+
+def test_environment_defaults_and_constructor_parameters(tmp_path):
+    # `LOCATION = os.getenv("GCP_LOCATION", "us-central1")` runs in us-central1 unless someone sets
+    # the variable; a class's `location="us-central1"` default that every construction replaces
+    # is not where it runs.
+    write(tmp_path, {
+        "demo.py": textwrap.dedent("""\
+            import os
+            import vertexai
+            LOCATION = os.getenv("GCP_LOCATION", "us-central1")
+            vertexai.init(project="p", location=LOCATION)
+            """),
+        "pipeline.py": textwrap.dedent("""\
+            import os
+            import vertexai
+            class Pipeline:
+                def __init__(self, project, location="us-central1"):
+                    vertexai.init(project=project, location=location)
+            Pipeline("p", location={passed})
+            """).format(passed='os.getenv("GCP_LOCATION")'),
+    })
+    assert found(tmp_path) == {("demo.py", 3)}
+    (tmp_path / "pipeline.py").write_text((tmp_path / "pipeline.py").read_text().replace(
+        ', location=os.getenv("GCP_LOCATION")', ""))
+    assert found(tmp_path) == {("demo.py", 3), ("pipeline.py", 4)}

@@ -104,6 +104,20 @@ def test_array_values_and_for_clauses_are_not_commands(tmp_path):
     assert run_cli(workflow, "GL404") == []
 
 
+def test_zones_of_a_products_placement_are_that_placement(tmp_path):
+    # Node pools in a zone of the region their cluster is created in: one placement, one finding.
+    # A VM in a zone of the same region is another product's placement; a scheduler job places
+    # only a trigger.
+    script = write(tmp_path, "cluster.sh", """\
+        gcloud beta container clusters create ml --region "us-central1" --num-nodes=1
+        gcloud beta container node-pools create t4 --cluster ml --zone "us-central1-c" --accelerator type=nvidia-tesla-t4
+        gcloud container node-pools create l4 --cluster ml --zone "us-central1-a"
+        gcloud compute instances create notebook --zone us-central1-b
+        gcloud scheduler jobs create http nightly --location=us-central1 --schedule="0 3 * * *" --uri=https://x
+        """)
+    assert sorted(f["line"] for f in run_cli(script, "GL401")) == [1, 4]
+
+
 @pytest.mark.parametrize("name, trains", [
     ("retrain", True), ("automated_training", True), ("train_model", True), ("run_fine_tune", True),
     ("finetune_lm", True), ("build_training_data", False), ("trainer", False), ("train_test_split", False),

@@ -13,7 +13,9 @@ _REGION_FLAGS = {"region", "regions", "zone", "zones", "location"}
 # Subcommands that place data, identity or configuration, not compute (`aws s3`, `az group`, `gcloud storage`).
 _NON_COMPUTE = {"s3", "s3api", "storage", "group", "acr", "ecr", "iam", "kms", "keyvault", "secretsmanager", "secrets",
                 "logs", "artifacts", "dns", "route53", "cloudtrail", "billing", "sts", "login", "auth", "source",
-                "buckets", "bucket", "resources", "deployment-manager", "projects", "organizations"}
+                "buckets", "bucket", "resources", "deployment-manager", "projects", "organizations",
+                # schedulers and queues place a trigger or messages; what they start is placed by its own definition
+                "scheduler", "pubsub", "events", "sns", "sqs", "tasks"}
 # Verbs that address something already placed (`gcloud compute ssh --zone`, `aws lambda get-function
 # --region`) or run nothing in the cloud (`gcloud ml-engine local train`): the command that creates it
 # is the one that places it.

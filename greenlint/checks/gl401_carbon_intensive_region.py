@@ -218,6 +218,8 @@ def shell_regions(ctx, on_variable) -> None:
     `on_variable(name, cloud)`, which reports where the name is set."""
     options = ctx.options("GL401")
     overrides = ctx.request.carbon or None
+    zones: list[tuple] = []
+    reported: set[str] = set()
     for command in shell_commands(ctx):
         for value, index in cli_region_values(command):
             name = variable_name(value)
@@ -225,11 +227,27 @@ def shell_regions(ctx, on_variable) -> None:
                 on_variable(name, command.cloud)
                 continue
             region = resolve_region(value, command.cloud, overrides, allow_azure_display=command.cloud == "azure")
-            if region is None or region.provider != command.cloud:
+            result = region_finding(region, options, overrides) if region and region.provider == command.cloud else None
+            if result is None:
                 continue
-            result = region_finding(region, options, overrides)
-            if result is not None:
-                report_word(ctx, "GL401", command, index, value, result[0], result[1])
+            placement = (region.spec, _product(command))
+            if value.strip().lower().replace(" ", "") != region.spec.partition(":")[2]:  # a zone of the region
+                zones.append((placement, command, index, value, result))
+                continue
+            reported.add(placement)
+            report_word(ctx, "GL401", command, index, value, result[0], result[1])
+    # One placement, one finding: the zones of a product's resources in a region the file places
+    # that product in (`container node-pools create --zone us-central1-c` of a cluster created in
+    # `us-central1`) are that placement, and several such zones are reported once.
+    for placement, command, index, value, result in zones:
+        if placement not in reported:
+            reported.add(placement)
+            report_word(ctx, "GL401", command, index, value, result[0], result[1])
+
+
+def _product(command) -> str:
+    """The cloud product a CLI command addresses: `gcloud beta container node-pools create` -> container."""
+    return next((w for w in command.subcommands() if w not in ("alpha", "beta", "preview")), "")
 
 
 def _script_variable_reporter(ctx):
@@ -256,7 +274,8 @@ def _script_variable_reporter(ctx):
 # Python reader
 
 _CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "agentplatform", "azure.ai.ml",
-               "azureml", "kfp", "google.cloud.aiplatform", "google.genai", "anthropic")
+               "azureml", "kfp", "google.cloud.aiplatform", "google.genai", "anthropic",
+               "flytekitplugins.awssagemaker_inference")  # Flyte's SageMaker deployment tasks
 # boto3 services whose region is where compute runs (not s3, iam, ssm, ...).
 _COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
                      "emr-serverless", "bedrock", "bedrock-runtime", "glue", "lightsail"}
@@ -310,10 +329,26 @@ def _single_string_targets(tree: ast.Module) -> Iterator[tuple[str, ast.Constant
     for stmt in tree.body:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            value = stmt.value if str_const(stmt.value) is not None else None
+            value = _written_string(stmt.value)
             for t in targets:
                 if isinstance(t, ast.Name):
                     yield t.id, value, len(targets)
+
+
+_ENV_LOOKUPS = {("os", "getenv"), ("environ", "get")}
+
+
+def _written_string(value: ast.AST | None) -> ast.Constant | None:
+    """The string an assignment writes: a literal, or the default of an environment lookup
+    (`os.getenv("GCP_LOCATION", "us-central1")`, `os.environ.get(...)`), the value the code runs
+    with unless someone sets the variable."""
+    if str_const(value) is not None:
+        return value  # type: ignore[return-value]
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and len(value.args) == 2 \
+            and (getattr(value.func.value, "attr", getattr(value.func.value, "id", None)), value.func.attr) in _ENV_LOOKUPS \
+            and str_const(value.args[1]) is not None:
+        return value.args[1]  # type: ignore[return-value]
+    return None
 
 
 def _module_strings(tree: ast.Module) -> dict[str, ast.Constant]:

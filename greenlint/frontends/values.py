@@ -115,11 +115,13 @@ class ValueModel:
         return [self.literal(node, scope)]
 
     def _parameter_values(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
-                          default: ast.expr | None, depth: int, sites: list[ast.Call] | None = None,
-                          bound: bool = False) -> list[Any]:
-        """The value `name` takes at each call of `function` (`sites`, else its call sites by name;
-        `bound`: calls that do not pass `self`, such as constructions of a class for `__init__`)."""
-        sites = self.call_sites(function) if sites is None else sites
+                          default: ast.expr | None, depth: int) -> list[Any]:
+        """The value `name` takes at each call of `function`: its calls by name or, for a class's
+        `__init__`, the constructions of the class (`Pipeline(location=...)`, which pass no `self`)."""
+        owner = self.parent(function)
+        bound = function.name == "__init__" and isinstance(owner, ast.ClassDef)
+        sites = [c for c in self.calls if isinstance(c.func, ast.Name) and c.func.id == owner.name] if bound \
+            else self.call_sites(function)  # type: ignore[union-attr]
         if not sites or depth > 6:
             return [self.literal(default, None, depth + 1) if default is not None else UNKNOWN]
         values = []
@@ -197,9 +199,7 @@ class ValueModel:
             if any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(value)):
                 return UNKNOWN  # `width * 2`: the constructions decide `width`
             return self.literal(value, init, depth + 1)
-        constructions = [c for c in self.calls if isinstance(c.func, ast.Name) and c.func.id == cls.name]
-        return _agreed(self._parameter_values(init, value.id, default, depth,  # type: ignore[attr-defined]
-                                              sites=constructions, bound=True))
+        return _agreed(self._parameter_values(init, value.id, default, depth))  # type: ignore[attr-defined]
 
     def _stored_module_name(self, node: ast.Attribute) -> ast.Name | None:
         """The module-level name every construction of the class passes for what `self.<attr>`
