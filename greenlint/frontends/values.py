@@ -117,12 +117,25 @@ class ValueModel:
     def _parameter_values(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
                           default: ast.expr | None, depth: int) -> list[Any]:
         """The value `name` takes at each call of `function`: its calls by name or, for a class's
-        `__init__`, the constructions of the class (`Pipeline(location=...)`, which pass no `self`)."""
+        `__init__`, the constructions of the class (`Pipeline(location=...)`, which pass no `self`).
+        Computed once per parameter: arguments that are themselves parameters of other functions
+        (modules built inside modules' `__init__`) would otherwise be re-read at every level."""
+        if depth > 6:
+            return [UNKNOWN]
+        memo = self._memo.setdefault("parameter_values", {})
+        key = (id(function), name)
+        if key not in memo:
+            memo[key] = [UNKNOWN]  # a parameter whose value depends on itself (recursion) is unknown
+            memo[key] = self._call_site_values(function, name, default, depth)
+        return memo[key]
+
+    def _call_site_values(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
+                          default: ast.expr | None, depth: int) -> list[Any]:
         owner = self.parent(function)
         bound = function.name == "__init__" and isinstance(owner, ast.ClassDef)
         sites = [c for c in self.calls if isinstance(c.func, ast.Name) and c.func.id == owner.name] if bound \
             else self.call_sites(function)  # type: ignore[union-attr]
-        if not sites or depth > 6:
+        if not sites:
             return [self.literal(default, None, depth + 1) if default is not None else UNKNOWN]
         values = []
         for site in sites:
