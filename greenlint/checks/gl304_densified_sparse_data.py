@@ -478,10 +478,10 @@ def _sparse_capable(ctx: PythonContext, receiver: ast.AST) -> str | None:
         else None
 
 
-def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str]) -> tuple[ast.Call, str] | None:
+def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: set[str]) -> tuple[ast.Call, str] | None:
     """A `.fit(X, ...)` of a sparse-capable estimator, after `source`, whose X comes from the names
-    `source`'s result is bound to, while they still hold it (not after a rebinding)."""
-    tainted = flow(ctx).taint(keys)
+    `source`'s result is bound to (`keys`, and the names that flow from them: `tainted`), while
+    they still hold it (not after a rebinding)."""
     live = live_statements(ctx, source, keys)
     for call in ctx.calls:
         if (call.lineno, call.col_offset) <= (source.lineno, source.col_offset):
@@ -505,8 +505,9 @@ def _dense_dummies(ctx: PythonContext) -> None:
         if small_literal(ctx, arg(call, 0, "data")):
             continue
         keys, _ = binding_key(ctx, call)
-        fed = _fit_fed_by(ctx, call, keys) if keys else None
-        if fed is None or centred_on_the_way(ctx, flow(ctx).taint(keys), fed[0]):
+        tainted = flow(ctx).taint(keys) if keys else set()
+        fed = _fit_fed_by(ctx, call, keys, tainted) if keys else None
+        if fed is None or centred_on_the_way(ctx, tainted, fed[0]):
             continue
         fit, estimator = fed
         ctx.report(

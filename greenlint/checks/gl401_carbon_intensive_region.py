@@ -184,8 +184,7 @@ class _ConfigScan:
         result = region_finding(region, self.options, self.overrides)
         if result is None:
             return
-        written = node.value.strip().lower().replace(" ", "")
-        if nkey in _ZONE_KEYS or written != region.spec.partition(":")[2]:  # a zone, also under a location key
+        if nkey in _ZONE_KEYS or _names_a_zone(node.value, region):  # a zone, also under a location key
             self.zones.append((region.spec, node, result))  # reported at the end, unless its region is
             return
         self.regions.add(region.spec)
@@ -231,7 +230,7 @@ def shell_regions(ctx, on_variable) -> None:
             if result is None:
                 continue
             placement = (region.spec, _product(command))
-            if value.strip().lower().replace(" ", "") != region.spec.partition(":")[2]:  # a zone of the region
+            if _names_a_zone(value, region):
                 zones.append((placement, command, index, value, result))
                 continue
             reported.add(placement)
@@ -243,6 +242,11 @@ def shell_regions(ctx, on_variable) -> None:
         if placement not in reported:
             reported.add(placement)
             report_word(ctx, "GL401", command, index, value, result[0], result[1])
+
+
+def _names_a_zone(written: str, region) -> bool:
+    """`written` resolved to `region` without being its id: a zone of it (`us-central1-c`)."""
+    return written.strip().lower().replace(" ", "") != region.spec.partition(":")[2]
 
 
 def _product(command) -> str:

@@ -40,7 +40,7 @@ from ..frontends.python import UNKNOWN, PythonContext, kwarg
 from .training_loops import backward_calls, epoch_count, has_train_step
 from .training_loops import names_in  # noqa: F401  re-exported: the rules read loop facts here
 from .training_schedules import LIGHTNING_BUDGET, callback_schedule, configure_optimizers_methods, hf_schedule, make_budget, schedules_in, scopes_up
-from .training_values import Args, MISSING, class_bases, class_methods, const_of, constructor, ctor_name, is_none, local_class, method_calls, number_of, receiver_of, same_ref, scope_of
+from .training_values import Args, MISSING, listed_calls, class_bases, class_methods, const_of, constructor, ctor_name, is_none, local_class, method_calls, number_of, receiver_of, same_ref, scope_of
 
 
 class Count(namedtuple("Count", "expr n planned default", defaults=(None, False))):
@@ -248,12 +248,10 @@ def monitored_validation(ctx: PythonContext, callbacks: Any, scope: ast.AST) -> 
     """A callback of the run that watches a validation metric (`ModelCheckpoint(monitor="valid/loss")`,
     `ReduceLROnPlateau(monitor="val_loss")`): the run logs one, so it validates, wherever its module
     and data are written."""
-    node = ctx.expression_of(callbacks, scope)
-    for element in node.elts if isinstance(node, (ast.List, ast.Tuple)) else ():
-        target = ctx.expression_of(element, scope)
-        monitor = const_of(ctx, kwarg(target, "monitor"), scope) if isinstance(target, ast.Call) else None
+    for callback in listed_calls(ctx, callbacks, scope):
+        monitor = const_of(ctx, kwarg(callback, "monitor"), scope)
         if isinstance(monitor, str) and _VALIDATION_METRIC.search(monitor):
-            return target
+            return callback
     return None
 
 

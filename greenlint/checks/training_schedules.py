@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from ..frontends.python import UNKNOWN, PythonContext, call_name, dotted
 from ..frontends.bindings import walk_no_defs
-from .training_values import Args, class_methods, const_of, local_classes, number_of, scope_of
+from .training_values import Args, class_methods, const_of, listed_calls, local_classes, number_of, scope_of
 
 
 # schedule (last name) -> where its horizon is given: (keyword, position); None: always the run
@@ -157,14 +157,8 @@ def schedules_in(ctx: PythonContext, scopes: Iterable[ast.AST], budget: Budget) 
 
 def callback_schedule(ctx: PythonContext, callbacks: Any, scope: ast.AST) -> str | None:
     """A callback in the list that drives a 1cycle or cosine schedule over the run."""
-    node = ctx.expression_of(callbacks, scope)
-    if not isinstance(node, (ast.List, ast.Tuple)):
-        return None
-    for element in node.elts:
-        target = ctx.expression_of(element, scope)
-        if isinstance(target, ast.Call) and _RUN_SCHEDULE_CALLBACK.search(call_name(target) or ""):
-            return call_name(target)
-    return None
+    return next((call_name(c) for c in listed_calls(ctx, callbacks, scope)
+                 if _RUN_SCHEDULE_CALLBACK.search(call_name(c) or "")), None)
 
 
 def make_budget(ctx: PythonContext, n: float | None, count: Any, names: Iterable[str] = ()) -> Budget:

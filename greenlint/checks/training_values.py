@@ -18,6 +18,16 @@ from ..frontends.python import UNKNOWN, PythonContext, arg, dotted
 MISSING = object()  # an argument that is not given at all
 
 
+def listed_calls(ctx: PythonContext, expr: Any, scope: ast.AST) -> Iterator[ast.Call]:
+    """The calls a list or tuple written in the code holds (`callbacks=[ModelCheckpoint(...), cb]`),
+    each name followed to what it stands for."""
+    node = ctx.expression_of(expr, scope)
+    for element in node.elts if isinstance(node, (ast.List, ast.Tuple)) else ():
+        target = ctx.expression_of(element, scope)
+        if isinstance(target, ast.Call):
+            yield target
+
+
 def scope_of(ctx: PythonContext, node: ast.AST) -> ast.AST:
     return ctx.enclosing_function(node) or ctx.tree
 

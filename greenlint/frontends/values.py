@@ -94,13 +94,19 @@ class ValueModel:
 
     def call_sites(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
         """The calls of this file to a module-level or nested function by its plain name."""
-        sites = self._memo.get("call_sites")
-        if sites is None:
-            sites = self._memo["call_sites"] = {}
-            for call in self.calls:
-                if isinstance(call.func, ast.Name):
-                    sites.setdefault(call.func.id, []).append(call)
-        return sites.get(function.name, []) if self.functions.get(function.name) is function else []
+        return self._calls_by_name.get(function.name, []) if self.functions.get(function.name) is function else []
+
+    def constructions(self, cls: ast.ClassDef) -> list[ast.Call]:
+        """The calls of this file that construct `cls` by its plain name (`Pipeline(configs)`)."""
+        return self._calls_by_name.get(cls.name, [])
+
+    @cached_property
+    def _calls_by_name(self) -> dict[str, list[ast.Call]]:
+        sites: dict[str, list[ast.Call]] = {}
+        for call in self.calls:
+            if isinstance(call.func, ast.Name):
+                sites.setdefault(call.func.id, []).append(call)
+        return sites
 
     def candidates(self, node: ast.AST | None, scope: ast.AST | None = None) -> list[Any]:
         """Every value `node` may have: for a parameter of a function this file calls, one per
@@ -133,8 +139,7 @@ class ValueModel:
                           default: ast.expr | None, depth: int) -> list[Any]:
         owner = self.parent(function)
         bound = function.name == "__init__" and isinstance(owner, ast.ClassDef)
-        sites = [c for c in self.calls if isinstance(c.func, ast.Name) and c.func.id == owner.name] if bound \
-            else self.call_sites(function)  # type: ignore[union-attr]
+        sites = self.constructions(owner) if bound else self.call_sites(function)  # type: ignore[arg-type]
         if not sites:
             return [self.literal(default, None, depth + 1) if default is not None else UNKNOWN]
         values = []
@@ -223,8 +228,7 @@ class ValueModel:
         cls, init, value = stored
         if _parameter_default(init, value.id) is _NO_PARAM or value.id in scope_assignments(init):
             return None
-        passed = [dict(_arguments(c, init, bound=True)).get(value.id) for c in self.calls
-                  if isinstance(c.func, ast.Name) and c.func.id == cls.name]
+        passed = [dict(_arguments(c, init, bound=True)).get(value.id) for c in self.constructions(cls)]
         first = passed[0] if passed else None
         if not isinstance(first, ast.Name) or not all(
                 isinstance(p, ast.Name) and p.id == first.id and self.enclosing_function(p) is None for p in passed):
