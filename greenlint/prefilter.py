@@ -8,7 +8,12 @@ a parse tree, so an import statement quoted in a docstring counts, while `>>> im
 (a doctest) and prose (`copied from NAME`) do not, since a statement starts a line or follows
 `;` or `:`. A notebook's JSON is read the same way (a cell line starts after `"` or a `\\n`
 escape). A token `kind:KIND` holds when the file is of that kind (`kind:notebook`: a notebook's
-shell lines run commands without any import).
+shell lines run commands without any import). A token `re:PATTERN` holds when the regular
+expression finds a match in the bytes: for a shape of code a plain token cannot tell (a `for`
+loop nested in another), written to err on the side of holding like the rest.
+
+A rule's triggers are alternatives, each a list of groups: the file is checked when, for one
+alternative, a token of every group holds.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ import re
 
 IMPORT_PREFIX = b"import:"
 KIND_PREFIX = b"kind:"
+REGEX_PREFIX = b"re:"
 _KEYWORDS = (b"import", b"from")
 _SPACE = b" \t\f"
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.")
@@ -42,13 +48,18 @@ class Presence:
                 found = token[len(IMPORT_PREFIX):] in self.imported()
             elif token.startswith(KIND_PREFIX):
                 found = False  # the file's own kind is in `seen` from the start
+            elif token.startswith(REGEX_PREFIX):
+                found = _pattern(token).search(self.data) is not None
             else:
                 found = token in self.data
             self.seen[token] = found
         return found
 
-    def triggered(self, groups: tuple[tuple[bytes, ...], ...]) -> bool:
-        """A token of every group is present."""
+    def triggered(self, alternatives: tuple[tuple[tuple[bytes, ...], ...], ...]) -> bool:
+        """For one alternative, a token of every group is present (no alternatives: always)."""
+        return not alternatives or any(self._all_groups(groups) for groups in alternatives)
+
+    def _all_groups(self, groups: tuple[tuple[bytes, ...], ...]) -> bool:
         holds = self.holds
         for group in groups:
             for token in group:
@@ -62,6 +73,16 @@ class Presence:
         if self._imported is None:
             self._imported = imported_names(self.data)
         return self._imported
+
+
+_PATTERNS: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def _pattern(token: bytes) -> re.Pattern[bytes]:
+    pattern = _PATTERNS.get(token)
+    if pattern is None:
+        pattern = _PATTERNS[token] = re.compile(token[len(REGEX_PREFIX):], re.MULTILINE)
+    return pattern
 
 
 def imported_names(data: bytes) -> frozenset[bytes]:

@@ -15,6 +15,8 @@ TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
     from typing import Any
 
+    Triggers = tuple[tuple[tuple[bytes, ...], ...], ...]  # alternatives of groups of tokens
+
 # File kinds a rule can apply to, and the detector family that reads each.
 PYTHON_KINDS = ("python", "notebook")
 CONFIG_KINDS = ("yaml", "json", "toml", "terraform", "env", "shell")  # shell: read through its commands
@@ -48,8 +50,9 @@ class Option(namedtuple("Option", "name type default description")):
 
 class Rule(namedtuple("Rule", "code name family severity enabled_by_default summary kinds triggers detectors "
                               "options docs examples tags precision", defaults=((), "high"))):
-    """One rule, as its YAML declares it. `triggers`: reader -> groups of byte tokens (a file is
-    checked only if it holds a token of every group); `detectors`: reader ("python" | "config")
+    """One rule, as its YAML declares it. `triggers`: reader -> alternatives, each groups of byte
+    tokens (a file is checked only if, for one alternative, it holds a token of every group; see
+    `prefilter`); `detectors`: reader ("python" | "config")
     -> module under greenlint.checks; `options`: name -> Option."""
 
     __slots__ = ()
@@ -172,10 +175,13 @@ def _build_catalogue(documents: list[tuple[str, Any]]) -> dict[str, Rule]:
     return dict(sorted(rules.items()))
 
 
-def _triggers(spec: Any, kinds: tuple[str, ...]) -> dict[str, tuple[tuple[bytes, ...], ...]]:
+def _triggers(spec: Any, kinds: tuple[str, ...]) -> dict[str, Triggers]:
     """A list serves every reader; `{python: [...], config: [...]}` splits them. A list of
     tokens is one group (any token will do); a list of lists is several groups, all needed:
-    `[[Embedding], [.backward, .fit]]` means "an embedding, and something that trains"."""
+    `[[Embedding], [.backward, .fit]]` means "an embedding, and something that trains".
+    `{any: [groups, groups]}` lists alternatives, one per kind of code a detector reads (GL201:
+    a Keras `fit` in a file that imports Keras, or a `Trainer` in one that imports transformers).
+    """
 
     def groups(tokens: Any) -> tuple[tuple[bytes, ...], ...]:
         tokens = list(tokens or ())
@@ -184,17 +190,25 @@ def _triggers(spec: Any, kinds: tuple[str, ...]) -> dict[str, tuple[tuple[bytes,
         else:
             found = [tuple(sorted((str(t).encode() for t in tokens), key=_scans))] if tokens else []
         # Cheap tests first: import and kind tokens are answered from one pass per file, each plain
-        # token is a scan of the bytes; a group that fails spares the scans of the others.
+        # token is a scan of the bytes, a pattern costs more; a group that fails spares the others.
         return tuple(sorted(found, key=lambda group: sum(map(_scans, group))))
 
+    def alternatives(tokens: Any) -> Triggers:
+        if isinstance(tokens, dict):
+            return tuple(sorted((groups(t) for t in tokens["any"]), key=lambda a: sum(_scans(t) for g in a for t in g)))
+        found = groups(tokens)
+        return (found,) if found else ()
+
     readers = {"python" if k in PYTHON_KINDS else "config" for k in kinds}
-    if isinstance(spec, dict):
-        return {str(k): groups(v) for k, v in spec.items()}
-    return {reader: groups(spec) for reader in sorted(readers)}
+    if isinstance(spec, dict) and "any" not in spec:
+        return {str(k): alternatives(v) for k, v in spec.items()}
+    return {reader: alternatives(spec) for reader in sorted(readers)}
 
 
 def _scans(token: bytes) -> int:
-    return 0 if token.startswith((b"import:", b"kind:")) else 1
+    if token.startswith((b"import:", b"kind:")):
+        return 0
+    return 20 if token.startswith(b"re:") else 1  # a pattern is tried at every position
 
 
 def reader_of(kind: str) -> str:

@@ -27,9 +27,10 @@ from greenlint.rules import load_rules
 SETTINGS = settings(max_examples=40, deadline=None, database=None, phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
 
-# Every rule's trigger tokens, in a comment: the prefilter then runs every detector on every program.
-TRIGGERS = sorted({token.decode() for rule in load_rules().values() for groups in rule.triggers.values()
-                   for group in groups for token in group})
+# Every rule's plain trigger tokens, in a comment, with the imports below: the prefilter then runs
+# every detector on every program (each rule has an alternative of plain tokens the header holds).
+TRIGGERS = sorted({token.decode() for rule in load_rules().values() for alternatives in rule.triggers.values()
+                   for groups in alternatives for group in groups for token in group if not token.startswith(b"re:")})
 HEADER = "# " + " ".join(t.replace("\n", " ") for t in TRIGGERS) + "\n" + textwrap.dedent("""\
     import argparse
     import itertools

@@ -54,8 +54,16 @@ def test_notebook_cells_as_one_string_or_a_list_of_lines():
 
 
 def test_kind_token_holds_for_the_files_own_kind_only():
-    assert Presence(b"", "notebook").triggered(((b"kind:notebook",),))
-    assert not Presence(b"", "python").triggered(((b"kind:notebook",),))
+    assert Presence(b"", "notebook").triggered((((b"kind:notebook",),),))
+    assert not Presence(b"", "python").triggered((((b"kind:notebook",),),))
+
+
+def test_one_alternative_whose_groups_all_hold_is_enough():
+    keras_fit = ((b"import:keras",), (b"fit",))
+    torch_step = ((b"import:torch",), (rb"re:backward\s*\(",))
+    assert Presence(b"import torch\nloss.backward ()\n").triggered((keras_fit, torch_step))
+    assert not Presence(b"import torch\nmodel.fit(x)\n").triggered((keras_fit, torch_step))
+    assert Presence(b"anything").triggered(())  # a rule without triggers reads every file
 
 
 GL305_SOURCE = """\
@@ -104,3 +112,53 @@ def test_the_same_code_without_the_import_is_not_parsed(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "greenlint", "--select", "GL305", "--no-cache", "--format", "json",
                            str(target)], capture_output=True, text=True, cwd=tmp_path)
     assert json.loads(proc.stdout)["findings"] == [], proc.stderr
+
+
+def _gl101(tmp_path, source: str) -> list[str]:
+    target = tmp_path / "search.py"
+    target.write_text(textwrap.dedent(source))
+    proc = subprocess.run([sys.executable, "-m", "greenlint", "--select", "GL101", "--no-cache", "--format", "json",
+                           str(target)], capture_output=True, text=True, cwd=tmp_path)
+    return [f["code"] for f in json.loads(proc.stdout)["findings"]]
+
+
+NESTED_GRID = '''\
+    from sklearn.svm import SVC
+    for c in [0.1, 1, 10, 100]:
+
+    # a comment at column 0 inside the outer loop's block
+        for gamma in [0.01, 0.1, 1]:
+            SVC(C=c, gamma=gamma).fit (X, y)
+    '''
+
+
+def test_a_grid_of_nested_loops_is_read_whatever_its_blank_lines_comments_and_call_spacing(tmp_path):
+    """The trigger for hand-written grids looks for a `for` inside another loop's block and a call
+    that trains; a column-0 comment, a blank line or `fit (x)` must not hide the grid."""
+    assert _gl101(tmp_path, NESTED_GRID) == ["GL101"]
+    # the same, as an itertools.product over the two axes
+    product = "import itertools\nfrom sklearn.svm import SVC\n" \
+              "for c, g in itertools.product([0.1, 1, 10, 100], [0.01, 0.1, 1]):\n    SVC(C=c, gamma=g).fit(X, y)\n"
+    assert _gl101(tmp_path, product) == ["GL101"]
+
+
+def test_loops_side_by_side_are_no_grid_and_the_file_is_not_parsed(tmp_path):
+    """Two loops one after the other cannot form a grid: the file is skipped before parsing, so
+    its syntax error is not reported (nested, the same loops are parsed and the error is said)."""
+    side_by_side = '''\
+        model = make_model()
+        for c in [0.1, 1, 10, 100]:
+            model.fit(X, y)
+        for gamma in [0.01, 0.1, 1]:
+            model.fit(X, y)
+        broken(
+        '''
+    assert _gl101(tmp_path, side_by_side) == []
+    nested = '''\
+        model = make_model()
+        for c in [0.1, 1, 10, 100]:
+            for gamma in [0.01, 0.1, 1]:
+                model.fit(X, y)
+        broken(
+        '''
+    assert _gl101(tmp_path, nested) == ["GL000"]
