@@ -273,7 +273,8 @@ def densified_sparse_data(ctx: PythonContext) -> None:
         if origin is None:
             continue
         what, producer = origin
-        if _fitted_on_small_literal(ctx, producer) or _only_displayed(ctx, call) or _implements_a_transformer(ctx, call):
+        if _fitted_on_small_literal(ctx, producer) or _only_displayed(ctx, call) or _implements_a_transformer(ctx, call) \
+                or _encodes_labels(producer):
             continue
         extra, impact = _blowup(ctx, producer)
         where = "" if producer.lineno == call.lineno else f" (line {producer.lineno})"
@@ -286,6 +287,12 @@ def densified_sparse_data(ctx: PythonContext) -> None:
         ctx.report("GL304", call.func, message, impact=impact)
     _dense_encoders(ctx)
     _dense_dummies(ctx)
+
+
+def _encodes_labels(producer: ast.Call) -> bool:
+    """`enc.fit_transform(y.reshape(-1, 1)).toarray()`: one-hot targets, not features."""
+    method = producer.func.attr if isinstance(producer.func, ast.Attribute) else ""
+    return method in ("fit_transform", "transform") and bool(producer.args) and _labels(producer.args[0])
 
 
 def _implements_a_transformer(ctx: PythonContext, call: ast.Call) -> bool:
@@ -436,16 +443,26 @@ def _encodes_labels_or_literals(ctx: PythonContext, ctor: ast.Call) -> bool:
             if c.func.value is ctor or (isinstance(c.func.value, ast.Name) and c.func.value.id in holders):
                 if c.args:
                     inputs.append(c.args[0])
-    if not inputs:
-        return False
-    for node in inputs:
-        if small_literal(ctx, node):
-            return True
-        text = ast.unparse(node).lower()
-        if any(w in text for w in ("label", "target", "class")) or any(
-            n.id.lower().startswith("y") for n in ast.walk(node) if isinstance(n, ast.Name)
-        ):
-            return True
+    return any(small_literal(ctx, node) or _labels(node) for node in inputs)
+
+
+_LABEL_WORDS = ("label", "target", "class")
+
+
+def _labels(node: ast.AST) -> bool:
+    """The encoder's input is the labels or targets: a variable named so (`y`, `y_train`,
+    `labels`) or columns picked by such keys (`df["label"]`, `df[["target"]]`). Words inside a computed column
+    name (`df[[col + "_label"]]`, a label-encoded feature) do not count."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            name = sub.id.lower()
+            if name.startswith("y") or any(w in name for w in _LABEL_WORDS):
+                return True
+        elif isinstance(sub, ast.Subscript):
+            keys = sub.slice.elts if isinstance(sub.slice, (ast.List, ast.Tuple)) else [sub.slice]
+            if any(isinstance(k, ast.Constant) and isinstance(k.value, str) and any(w in k.value.lower() for w in _LABEL_WORDS)
+                   for k in keys):
+                return True
     return False
 
 

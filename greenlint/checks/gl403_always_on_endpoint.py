@@ -10,6 +10,7 @@ import ast
 import re
 
 from . import detector
+from ..frontends.pyast import kwarg
 from .cloud import config_int, is_test_suite, object_name
 
 # --------------------------------------------------------------------------------------
@@ -203,7 +204,9 @@ def _boto3_endpoints(ctx) -> None:
 
 def _azure_online_deployments(ctx) -> None:
     """Azure ML v2 `ManagedOnlineDeployment(instance_count=N)` created in this file
-    (`ml_client.online_deployments.begin_create_or_update(...)`, or the generic `ml_client.begin_create_or_update`)."""
+    (`ml_client.online_deployments.begin_create_or_update(...)`, or the generic `ml_client.begin_create_or_update`),
+    reported at the call that creates it, like a SageMaker `deploy()`; at the deployment itself when
+    the file creates it in a way it does not show (through a helper)."""
     # `begin_create_or_update(deployment, local=True)` runs the deployment in a local container
     creates = [c for c in ctx.calls if isinstance(c.func, ast.Attribute)
                and c.func.attr in ("begin_create_or_update", "create_or_update")
@@ -211,16 +214,29 @@ def _azure_online_deployments(ctx) -> None:
                            for k in c.keywords)]
     if not creates:
         return
-    for call in ctx.calls:
-        kind = (ctx.qualname(call.func) or "").rsplit(".", 1)[-1]
-        if kind not in _AZURE_ONLINE_DEPLOYMENTS:
-            continue
-        count = ctx.int_value(next((k.value for k in call.keywords if k.arg == "instance_count"), None))
+    deployments = [c for c in ctx.calls
+                   if (ctx.qualname(c.func) or "").rsplit(".", 1)[-1] in _AZURE_ONLINE_DEPLOYMENTS]
+    created_at: dict[int, ast.Call] = {}
+    for create in creates:
+        for value in _values(ctx, create.args[0] if create.args else kwarg(create, "deployment")):
+            if any(value is d for d in deployments):
+                created_at.setdefault(id(value), create)
+    for deployment in deployments:
+        kind = (ctx.qualname(deployment.func) or "").rsplit(".", 1)[-1]
+        count = ctx.int_value(kwarg(deployment, "instance_count"))
         count_text = f"{count} instance{'s' if count != 1 else ''}" if count is not None else "its instances"
-        ctx.report("GL403", call.func,
+        at = created_at.get(id(deployment), deployment)
+        ctx.report("GL403", at.func,
                    f"this Azure ML {kind} keeps {count_text} running with no traffic, and nothing in this file "
                    f"ever removes it: {_AZURE_HOW}",
                    {"platform": "Azure ML", "instance_count": count})
+
+
+def _values(ctx, node: ast.AST | None) -> list[ast.AST]:
+    """What `node` may hold: itself, or the values bound to a name."""
+    if isinstance(node, ast.Name):
+        return list(ctx.bound_values(node))
+    return [node] if node is not None else []
 
 
 def _azure_v1_web_service(ctx, call: ast.Call) -> None:
