@@ -10,7 +10,8 @@ a parse tree, so an import statement quoted in a docstring counts, while `>>> im
 escape). A token `kind:KIND` holds when the file is of that kind (`kind:notebook`: a notebook's
 shell lines run commands without any import). A token `re:PATTERN` holds when the regular
 expression finds a match in the bytes: for a shape of code a plain token cannot tell (a `for`
-loop nested in another), written to err on the side of holding like the rest.
+loop nested in another), written to err on the side of holding like the rest. A token `i:WORD`
+holds when WORD is in the bytes in any case (`rules` folds a word listed in its three cases).
 
 A rule's triggers are alternatives, each a list of groups: the file is checked when, for one
 alternative, a token of every group holds.
@@ -22,6 +23,7 @@ import re
 IMPORT_PREFIX = b"import:"
 KIND_PREFIX = b"kind:"
 REGEX_PREFIX = b"re:"
+FOLDED_PREFIX = b"i:"
 _KEYWORDS = (b"import", b"from")
 _SPACE = b" \t\f"
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.")
@@ -34,12 +36,13 @@ _TOP_WORD = re.compile(rb"(?<![\w.])[A-Za-z_]\w*")
 class Presence:
     """Answers `token in data` for one file, each token looked for once."""
 
-    __slots__ = ("data", "seen", "_imported")
+    __slots__ = ("data", "seen", "_imported", "_lowered")
 
     def __init__(self, data: bytes, kind: str = "python"):
         self.data = data
         self.seen: dict[bytes, bool] = {KIND_PREFIX + kind.encode(): True}
         self._imported: frozenset[bytes] | None = None
+        self._lowered: bytes | None = None
 
     def holds(self, token: bytes) -> bool:
         found = self.seen.get(token)
@@ -50,6 +53,10 @@ class Presence:
                 found = False  # the file's own kind is in `seen` from the start
             elif token.startswith(REGEX_PREFIX):
                 found = _pattern(token).search(self.data) is not None
+            elif token.startswith(FOLDED_PREFIX):
+                if self._lowered is None:
+                    self._lowered = self.data.lower()
+                found = token[len(FOLDED_PREFIX):] in self._lowered
             else:
                 found = token in self.data
             self.seen[token] = found
