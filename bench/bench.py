@@ -118,12 +118,19 @@ def main() -> int:
     if semgrep:
         rules = cache / "rules.yaml"
         rules.write_text(SEMGREP_RULES)
+        # --no-git-ignore: the default corpus lies in this repository's ignored bench/corpus, and
+        # semgrep would otherwise skip every file of it
         cmd = [semgrep, "scan", "--config", str(rules), "--metrics=off", "--quiet", "--jobs", str(cores),
-               "--disable-version-check", str(args.corpus)]
+               "--disable-version-check", "--no-git-ignore", str(args.corpus)]
         semgrep_s = run("semgrep 3 rules", cmd, total_lines)
     fixit = shutil.which("fixit", path=str(args.peers) if args.peers else None)
     if fixit:
-        sample = files[: args.fixit_sample]
+        # Fixit skips git-ignored files and has no switch for it: it lints a copy outside the repository.
+        sample = []
+        for i, path in enumerate(files[: args.fixit_sample]):
+            sample.append(cache / "fixit-sample" / f"{i:04d}_{path.name}")
+            sample[-1].parent.mkdir(exist_ok=True)
+            shutil.copyfile(path, sample[-1])
         run(f"fixit built-in rules, {len(sample)} files", [fixit, "lint", *map(str, sample)], lines_of(sample))
 
     one_file = ROOT / "examples" / "train_svm.py"

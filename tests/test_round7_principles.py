@@ -68,3 +68,18 @@ def test_gl304_a_label_encoded_feature_column_is_still_a_feature():
         """
     assert [f.line for f in lint(source, "GL304")] == [4]
     assert lint(source.replace('df[[col + "_label"]]', 'df[["label"]]'), "GL304") == []
+
+
+def test_one_definition_of_an_optimizer_step_serves_every_training_reader():
+    import ast
+
+    from greenlint.checks.training_loops import optimizer_step
+
+    def step(code: str) -> bool:
+        return optimizer_step(ast.parse(code).body[0].value)
+
+    for code in ("optimizer.step()", "g_optim.step()", "self.optimizer_d.step()", "opt.step()", "opt_g.step()",
+                 "optD.step()", "scaler.step(optimizer)", "xm.optimizer_step(opt)"):
+        assert step(code), code
+    for code in ("scheduler.step()", "env.step(action)", "options.step()", "adopt.step()", "optimizer.zero_grad()"):
+        assert not step(code), code

@@ -8,6 +8,7 @@ import re
 from typing import Callable, Iterable, Iterator
 
 from ..frontends.python import PythonContext, arg, call_name, dotted
+from .training_loops import optimizer_step
 
 RANDOM_CALLS = {
     "torch.randn", "torch.rand", "torch.randint", "torch.randn_like", "torch.rand_like", "torch.randint_like",
@@ -358,9 +359,8 @@ def _fit_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tainted
     return bool(refs(call) & tainted) and _is_trainer_object(ctx, func.value) and data is not None
 
 
-def _step_trains(func: ast.Attribute, tainted: set[str]) -> bool:
-    name = dotted(func.value) or ""
-    return bool(refs(func.value) & tainted) and ("optim" in name.lower() or name.split(".")[-1] in ("opt", "optimizer"))
+def _step_trains(call: ast.Call, tainted: set[str]) -> bool:
+    return bool(refs(call.func.value) & tainted) and optimizer_step(call)  # type: ignore[attr-defined]
 
 
 def _method_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tainted: set[str]) -> bool:
@@ -375,8 +375,8 @@ def _method_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tain
         if refs(func.value) & tainted or any(refs(a) & tainted for a in call.args):
             return not _computed_on_random(ctx, func.value)
         return False
-    if method == "step":
-        return _step_trains(func, tainted)
+    if method in ("step", "optimizer_step"):
+        return _step_trains(call, tainted)
     return False
 
 
@@ -455,7 +455,7 @@ def file_trains(ctx: PythonContext) -> ast.Call | None:
             continue
         if func.attr == "backward":
             return call
-        if func.attr == "step" and "optim" in (dotted(func.value) or "").lower():
+        if optimizer_step(call):
             return call
         if func.attr in ("train", "fit") and _is_trainer_object(ctx, func.value):
             return call

@@ -6,6 +6,7 @@ runs (through the arguments of the functions that hold it). Not a rule; read thr
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterator
 
 from ..frontends.python import PythonContext, call_name, dotted, kwarg
@@ -13,28 +14,36 @@ from ..frontends.bindings import bindings, walk_no_defs
 from .training_values import class_methods, number_of, scope_of
 
 
+# A name that holds an optimizer: `optimizer`, `g_optim`, `self.optimizer_d`, `opt`, `opt_g`, `optD`.
+_OPTIMIZER_NAME = re.compile(r"(?i:optim)|(?:^|[._])[oO]pt(?=$|[._A-Z0-9])")
+
+
+def names_an_optimizer(name: str) -> bool:
+    return _OPTIMIZER_NAME.search(name) is not None
+
+
+def optimizer_step(call: ast.Call) -> bool:
+    """A call that applies gradients: `optimizer.step()`, `g_optim.step()`, `opt.step()`,
+    `scaler.step(optimizer)` (mixed precision), `xm.optimizer_step(opt)` (XLA). The one
+    definition every training reader uses."""
+    if not isinstance(call.func, ast.Attribute):
+        return False
+    if call.func.attr == "optimizer_step":
+        return True
+    names = [dotted(call.func.value) or ""] + [dotted(a) or "" for a in call.args]
+    return call.func.attr == "step" and any(names_an_optimizer(n) for n in names)
+
+
 def steps_optimizer(ctx: PythonContext) -> bool:
-    """`optimizer.step()`, `g_optim.step()`, `scaler.step(optimizer)`, `xm.optimizer_step(opt)`."""
+    """The file applies gradients: an `optimizer_step`, a DeepSpeed / Accelerate-style engine's
+    `engine.backward(loss); engine.step()`, or a hand-written SGD update."""
     cached = getattr(ctx, "_gl_steps_optimizer", None)
     if cached is None:
-        cached = False
-        # DeepSpeed / Accelerate-style engines: `engine.backward(loss); engine.step()`
         engines = {dotted(c.func.value) for c in ctx.calls
                    if isinstance(c.func, ast.Attribute) and c.func.attr == "backward" and len(c.args) == 1}
-        for call in ctx.calls:
-            if not isinstance(call.func, ast.Attribute):
-                continue
-            if call.func.attr == "step" and dotted(call.func.value) in engines - {None}:
-                cached = True
-                break
-            if call.func.attr == "optimizer_step":
-                cached = True
-                break
-            if call.func.attr == "step":
-                names = [dotted(call.func.value) or ""] + [dotted(a) or "" for a in call.args]
-                if any("opt" in n.lower() for n in names):
-                    cached = True
-                    break
+        cached = any(optimizer_step(call) or (isinstance(call.func, ast.Attribute) and call.func.attr == "step"
+                                              and dotted(call.func.value) in engines - {None})
+                     for call in ctx.calls)
         if not cached:
             # hand-written SGD: `p -= lr * p.grad`, `w.data.sub_(lr * w.grad)`
             for node in ctx.walk():
@@ -140,10 +149,8 @@ def has_train_step(ctx: PythonContext, body: list[ast.stmt], depth: int = 0, see
             name = call_name(node)
             if name == "backward":
                 return True
-            if name == "step" and isinstance(node.func, ast.Attribute):
-                recv = dotted(node.func.value) or ""
-                if "optim" in recv.lower() or recv.lower().endswith(("opt", "optimizer")):
-                    return True
+            if optimizer_step(node):
+                return True
             if depth < 3:
                 function = _called_function(ctx, node)
                 if function is not None and function not in seen:
