@@ -83,3 +83,104 @@ def test_one_definition_of_an_optimizer_step_serves_every_training_reader():
         assert step(code), code
     for code in ("scheduler.step()", "env.step(action)", "options.step()", "adopt.step()", "optimizer.zero_grad()"):
         assert not step(code), code
+
+
+WORKFLOW = """\
+name: nightly
+on:
+  schedule:
+    - cron: "0 3 * * 1"
+jobs:
+  pipeline:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+{script}
+"""
+
+
+def _workflow(tmp_path: Path, script: str) -> list[int]:
+    path = tmp_path / ".github" / "workflows" / "nightly.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(WORKFLOW.format(script=textwrap.indent(textwrap.dedent(script), " " * 10)))
+    return [f["line"] for f in cli(path, "GL404")]
+
+
+def test_gl404_a_command_continued_with_backslashes_is_read_whole(tmp_path):
+    assert _workflow(tmp_path, "python -m src.retrain \\\n  --version v1 \\\n  --dry-run\n") == []
+    assert _workflow(tmp_path, "python -m src.retrain \\\n  --version v1\n") == [4]
+
+
+def test_gl404_fetching_or_scraping_data_named_for_training_is_data_work(tmp_path):
+    assert _workflow(tmp_path, "python src/fetch_spring_training.py\n") == []
+    assert _workflow(tmp_path, "python src/scrape_training_sets.py\n") == []
+    assert _workflow(tmp_path, "python src/model_training.py\n") == [4]
+
+
+def test_gl404_a_shell_script_named_for_training_trains_like_a_python_one(tmp_path):
+    cronjob = tmp_path / "cron.yaml"
+    cronjob.write_text(textwrap.dedent("""\
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata:
+          name: nightly
+        spec:
+          schedule: "0 2 * * *"
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: job
+                    image: app:latest
+                    command: ["/bin/bash", "-c", "cd /app && ./scripts/run_training.sh"]
+        """))
+    assert [f["line"] for f in cli(cronjob, "GL404")] == [6]
+    cronjob.write_text(cronjob.read_text().replace("run_training.sh", "export_reports.sh"))
+    assert cli(cronjob, "GL404") == []
+
+
+def test_gl401_a_subprocess_command_bound_to_a_name_or_split_from_a_string_is_read():
+    listed = """\
+        from subprocess import call
+        def submit(job):
+            cmd = ["gcloud", "ai-platform", "jobs", "submit", "training", job,
+                   "--region", "us-central1", "--module-name", "trainer.task"]
+            call(cmd)
+        """
+    assert [f.line for f in lint(listed, "GL401")] == [4]
+    split = """\
+        import subprocess
+        deploy = "gcloud run deploy api --image img --region us-central1"
+        subprocess.run(deploy.split(" "), check=True)
+        """
+    assert [f.line for f in lint(split, "GL401")] == [2]
+    # a list that is never run is not a placement
+    assert lint(listed.replace("    call(cmd)\n", "    print(cmd)\n"), "GL401") == []
+
+
+def test_gl301_a_mini_imagenet_subset_spelled_after_the_name_is_another_dataset():
+    source = """\
+        import torch
+        from torchvision import datasets, models
+        model = models.resnet50(weights=None)
+        data = datasets.ImageFolder("/data/{folder}/train")
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        for epoch in range(90):
+            for x, y in torch.utils.data.DataLoader(data):
+                loss = torch.nn.functional.cross_entropy(model(x), y)
+                loss.backward()
+                optimizer.step()
+        """
+    assert [f.line for f in lint(source.format(folder="imagenet-mini"), "GL301")] == [3]
+    assert lint(source.format(folder="imagenet"), "GL301") == []  # the weights' own dataset: a recipe
+
+
+def test_gl404_a_dagster_asset_job_named_for_training_on_a_fixed_clock():
+    source = """\
+        from dagster import AssetSelection, ScheduleDefinition, define_asset_job
+        job = define_asset_job("nightly", AssetSelection.groups("{group}"))
+        nightly = ScheduleDefinition(job=job, cron_schedule="0 8 * * *")
+        """
+    assert [f.line for f in lint(source.format(group="TrainingPhase"), "GL404")] == [3]
+    assert lint(source.format(group="ReportingPhase"), "GL404") == []

@@ -80,8 +80,9 @@ def tiny_budget(line: str, budget: dict) -> bool:
 # (`train_model.py`, `model_training.py`), not in the middle (`build_training_data.py` builds data).
 _TRAIN_EDGE_WORDS = {"train", "training", "retrain", "retraining"}
 _TRAIN_ANY_WORDS = {"retrain", "retraining", "finetune", "finetuning", "pretrain", "pretraining"}
+# Words of data work (`build_training_data`, `fetch_spring_training`, `scrape_training_sets`).
 _NOT_TRAINING_WORDS = {"data", "dataset", "datasets", "split", "prep", "preprocess", "preprocessing", "download",
-                       "test", "tests"}
+                       "fetch", "scrape", "crawl", "ingest", "test", "tests"}
 _NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 
 
@@ -106,13 +107,14 @@ def names_training_program(name: str) -> bool:
     return words[0] in _TRAIN_EDGE_WORDS or words[-1] in _TRAIN_EDGE_WORDS or bool(set(words) & _TRAIN_ANY_WORDS)
 
 
-def _python_programs(line: str) -> Iterator[str]:
-    """Names of the Python programs a command line runs: `x/train.py` (also `--entry_point=train.py`)
-    as `train`, `-m pkg.train` as `train`."""
+def _project_programs(line: str) -> Iterator[str]:
+    """Names of the programs of the project a command line runs: `x/train.py` (also
+    `--entry_point=train.py`) as `train`, `-m pkg.train` as `train`, a shell script
+    `./scripts/run_training.sh` as `run_training`."""
     tokens = split_command(line)
     for i, token in enumerate(tokens):
         value = token.rpartition("=")[2]
-        if value.endswith(".py"):
+        if value.endswith((".py", ".sh")):
             yield value.rsplit("/", 1)[-1][:-3]
         elif token == "-m" and i + 1 < len(tokens) and i > 0 and "python" in tokens[i - 1].rsplit("/", 1)[-1]:
             yield from tokens[i + 1].split(".")  # `-m pkg.train.main`: the package says it too
@@ -122,20 +124,29 @@ def runs_training(line: str) -> bool:
     """The command line starts a training program or launcher, whatever its budget."""
     if _TRAIN_COMMAND.search(line):
         return True
-    return any(names_training_program(name) for name in _python_programs(line))
+    return any(names_training_program(name) for name in _project_programs(line))
 
 
 def is_training_command(text: str, budget: dict) -> bool:
     """Some line of `text` runs a training command with a real budget (not a test, lint or help
     run, and not a smoke run of a few steps)."""
-    for line in text.splitlines():
+    for line in command_lines(text):
         if runs_training(line) and not _NOT_TRAINING.search(line) and not tiny_budget(line, budget):
             return True
     return False
 
 
 def runs_tests(text: str) -> bool:
-    return any(_TEST_COMMAND.search(line) for line in text.splitlines())
+    return any(_TEST_COMMAND.search(line) for line in command_lines(text))
+
+
+_CONTINUATION = re.compile(r"\\[ \t]*\r?\n")
+
+
+def command_lines(text: str) -> list[str]:
+    """The command lines of a script, a line that ends in a backslash joined to the next as the
+    shell does: `python train.py \\ --dry-run` is one command."""
+    return _CONTINUATION.sub(" ", text).splitlines()
 
 
 # --------------------------------------------------------------------------------------
@@ -366,6 +377,7 @@ def _subprocess_commands(ctx) -> Iterator[ShellCommand]:
         if (ctx.qualname(call.func) or "") not in _SUBPROCESS_CALLS:
             continue
         arg = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("args", "command", "cmd")), None)
+        arg = _command_expression(ctx, arg)
         if isinstance(arg, (ast.List, ast.Tuple)):
             words = tuple(_python_word(e) for e in arg.elts)
             yield ShellCommand(words, (None,) * len(words), tuple(arg.elts))
@@ -379,6 +391,28 @@ def _subprocess_commands(ctx) -> Iterator[ShellCommand]:
             text = "".join(_python_word(v) if isinstance(v, ast.FormattedValue) else str(v.value) for v in arg.values)
             for command in commands_of_text(text, arg.lineno):
                 yield ShellCommand(command.words, (None,) * len(command.words), (arg,) * len(command.words))
+
+
+def _command_expression(ctx, node):
+    """What a subprocess call's command stands for: the list or string a name is bound to
+    (`cmd = [...]; call(cmd)`), and a string split into words (`text.split(" ")`,
+    `shlex.split(text)`) as that string."""
+    import ast
+
+    for _ in range(4):
+        if isinstance(node, ast.Name):
+            value = ctx.expression_of(node)
+            if value is None or value is node:
+                return node
+            node = value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" \
+                and ctx.qualname(node.func) is None:
+            node = node.func.value
+        elif isinstance(node, ast.Call) and ctx.qualname(node.func) == "shlex.split" and node.args:
+            node = node.args[0]
+        else:
+            return node
+    return node
 
 
 def _string_column(ctx, node) -> int:

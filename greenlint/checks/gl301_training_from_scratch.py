@@ -352,9 +352,9 @@ def random_data_only(ctx: PythonContext) -> bool:
 
 
 # The dataset a family of published weights was trained on, as code names it (a path, a dataset
-# id, a dataset class). Tiny/Mini-ImageNet, Imagenette and Imagewoof are other datasets.
+# id, a dataset class). Tiny/Mini-ImageNet (also spelled imagenet-mini), Imagenette and Imagewoof are other datasets.
 WEIGHTS_DATASETS = {
-    "IMAGENET": re.compile(r"(?<![a-z])(?<!tiny[-_])(?<!mini[-_])(imagenet|ilsvrc)(?!ette|woof)", re.I),
+    "IMAGENET": re.compile(r"(?<![a-z])(?<!tiny[-_])(?<!mini[-_])(imagenet|ilsvrc)(?!ette|woof|[-_]?(?:mini|tiny))", re.I),
     "COCO": re.compile(r"(?<![a-z])coco", re.I),
     "KINETICS": re.compile(r"(?<![a-z])kinetics", re.I),
 }

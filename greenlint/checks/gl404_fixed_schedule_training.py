@@ -480,10 +480,20 @@ def _prefect_schedules(ctx) -> None:
 
 def _dagster_schedules(ctx) -> None:
     """`ScheduleDefinition(job=train_job, cron_schedule=...)` and `@schedule(cron_schedule=...,
-    job=train_job)` where `train_job` is a `@job` of this file that trains."""
+    job=train_job)` where `train_job` is a `@job` of this file that trains, or an asset job of
+    this file (`define_asset_job("training_job", AssetSelection.groups("TrainingPhase"))`) whose
+    name or selected asset groups say it trains."""
     for call in ctx.calls:
         if _name_of_call(call) not in ("ScheduleDefinition", "schedule"):
             continue
-        job = _local_function(ctx, _keyword(call, "job"))
-        if _runs_training(ctx, job):
+        job = _keyword(call, "job")
+        if _runs_training(ctx, _local_function(ctx, job)) or _asset_job_trains(ctx, job):
             _report_orchestrated(ctx, _keyword(call, "cron_schedule"), "Dagster", "job")
+
+
+def _asset_job_trains(ctx, node) -> bool:
+    job = ctx.expression_of(node) if isinstance(node, ast.Name) else node
+    if not (isinstance(job, ast.Call) and _name_of_call(job) == "define_asset_job"):
+        return False
+    names = [s.value for s in ast.walk(job) if isinstance(s, ast.Constant) and isinstance(s.value, str)]
+    return any(names_training(name) for name in names)
