@@ -162,3 +162,14 @@ def test_loops_side_by_side_are_no_grid_and_the_file_is_not_parsed(tmp_path):
         broken(
         '''
     assert _gl101(tmp_path, nested) == ["GL000"]
+
+
+def test_a_grid_in_a_file_with_windows_line_ends_and_blank_lines_is_read(tmp_path):
+    """CRLF line ends: a blank line is `\\r\\n`, neither an indented line nor a comment."""
+    source = ("from sklearn.svm import SVC\r\nfor c in [0.1, 1, 10, 100]:\r\n    \r\n\r\n"
+              "    for gamma in [0.01, 0.1, 1]:\r\n        SVC(C=c, gamma=gamma).fit(X, y)\r\n")
+    target = tmp_path / "search.py"
+    target.write_bytes(source.encode())
+    proc = subprocess.run([sys.executable, "-m", "greenlint", "--select", "GL101", "--no-cache", "--format", "json",
+                           str(target)], capture_output=True, text=True, cwd=tmp_path)
+    assert [f["code"] for f in json.loads(proc.stdout)["findings"]] == ["GL101"]
