@@ -165,8 +165,9 @@ def test_loops_side_by_side_are_no_grid_and_the_file_is_not_parsed(tmp_path):
 
 
 def test_a_grid_in_a_file_with_windows_line_ends_and_blank_lines_is_read(tmp_path):
-    """CRLF line ends: a blank line is `\\r\\n`, neither an indented line nor a comment."""
-    source = ("from sklearn.svm import SVC\r\nfor c in [0.1, 1, 10, 100]:\r\n    \r\n\r\n"
+    """CRLF line ends: a blank line or a comment line ends in `\\r\\n`, and the trigger's pattern reads
+    each kind of line one way only (two ways per line backtrack exponentially over a run of them)."""
+    source = ("from sklearn.svm import SVC\r\nfor c in [0.1, 1, 10, 100]:\r\n    \r\n\r\n    # a comment\r\n"
               "    for gamma in [0.01, 0.1, 1]:\r\n        SVC(C=c, gamma=gamma).fit(X, y)\r\n")
     target = tmp_path / "search.py"
     target.write_bytes(source.encode())
