@@ -375,8 +375,11 @@ class ConfigResolver:
     def for_path(self, path: Path) -> Settings:
         if self._fixed is not None:
             return self._fixed
-        folder = (path if path.is_dir() else path.parent).resolve()
-        return self._for_dir(folder)
+        folder = path if path.is_dir() else path.parent
+        settings = self._by_dir.get(folder)  # the files of a folder share it: resolved once
+        if settings is None:
+            settings = self._by_dir[folder] = self._for_dir(folder.resolve())
+        return settings
 
     def _for_dir(self, folder: Path) -> Settings:
         cached = self._by_dir.get(folder)

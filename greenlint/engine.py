@@ -30,10 +30,16 @@ MAX_CONFIG_BYTES = 1_000_000  # a YAML/JSON/TOML file this large is generated (i
 
 def display_path(path: Path) -> str:
     """Relative to the current folder, with `/` separators, as every report shows paths."""
-    try:
-        return Path(os.path.relpath(path.absolute(), Path.cwd())).as_posix()
-    except ValueError:  # another drive on Windows
-        return path.absolute().as_posix()
+    cwd = os.getcwd()
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    if absolute.startswith(cwd + os.sep):  # the usual case, without relpath's own normalising
+        relative = absolute[len(cwd) + 1:]
+    else:
+        try:
+            relative = os.path.relpath(absolute, cwd)
+        except ValueError:  # another drive on Windows
+            relative = absolute
+    return relative.replace(os.sep, "/")
 
 
 class Job(namedtuple("Job", "path display kind settings data", defaults=(None,))):
@@ -247,16 +253,26 @@ def _lint_config(request: LintRequest, text: str, triggered: dict, settings: Set
     return _suppressed(ctx, text, python=False, settings=settings)
 
 
-def _run_job(job: Job, cache_folder: str | None) -> list[Finding]:
+def _read(job: Job) -> bytes | list[Finding]:
+    """The file's bytes, or the GL000 that says why they cannot be read."""
     if job.data is not None:
-        data = job.data
-    else:
-        try:
-            with open(job.path, "rb") as fh:  # type: ignore[arg-type]
-                data = fh.read()
-        except OSError as exc:
-            return [_parse_error(job.display, f"cannot read file: {exc.strerror or exc}")]
-    ignored = job.settings.ignored_codes((job.path or Path(job.display)).absolute())
+        return job.data
+    try:
+        with open(job.path, "rb") as fh:  # type: ignore[arg-type]
+            return fh.read()
+    except OSError as exc:
+        return [_parse_error(job.display, f"cannot read file: {exc.strerror or exc}")]
+
+
+def _ignored(job: Job) -> set[str]:
+    return job.settings.ignored_codes((job.path or Path(job.display)).absolute())
+
+
+def _run_job(job: Job, cache_folder: str | None) -> list[Finding]:
+    data = _read(job)
+    if isinstance(data, list):
+        return data
+    ignored = _ignored(job)
     cache = Cache(Path(cache_folder)) if cache_folder else None
     key = cache.key(job.display, job.kind, job.settings, data, ignored) if cache else ""
     if cache:
@@ -300,6 +316,9 @@ def lint_paths(
     for problem in problems:
         result.findings.append(_problem_finding(problem))
     folder = str(cache_folder) if cache_folder else None
+    if folder and len(work) >= POOL_THRESHOLD:
+        cached, work = _answered_by_cache(work, Cache(Path(folder)))
+        result.findings.extend(cached)
     workers = min(jobs or os.cpu_count() or 1, max(1, len(work) // 8))
     if workers > 1 and len(work) >= POOL_THRESHOLD:
         work.sort(key=_size, reverse=True)  # largest first: no worker is left with a big file at the end
@@ -316,6 +335,26 @@ def lint_paths(
             result.findings.extend(_run_job(job, folder))
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _answered_by_cache(work: list[Job], cache: Cache) -> tuple[list[Finding], list[Job]]:
+    """The cached findings of the files whose content has not changed, and the jobs still to run
+    (with the bytes read here): a warm run then starts no pool, and a pool gets only the misses."""
+    if not cache.folder.is_dir():
+        return [], work  # nothing cached yet (a first run, another greenlint version)
+    found: list[Finding] = []
+    left: list[Job] = []
+    for job in work:
+        data = _read(job)
+        if isinstance(data, list):
+            found.extend(data)
+            continue
+        hit = cache.get(cache.key(job.display, job.kind, job.settings, data, _ignored(job)))
+        if hit is None:
+            left.append(job._replace(data=data))
+        else:
+            found.extend(hit)
+    return found, left
 
 
 def _size(job: Job) -> int:

@@ -79,3 +79,19 @@ def test_a_cached_one_file_run_stays_off_heavy_imports(tmp_path):
     out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
                          env=environment).stdout
     assert out.splitlines()[-1] == "1 []"
+
+
+def test_a_warm_run_of_many_files_answers_from_the_cache_and_relints_only_what_changed(tmp_path):
+    """A run over enough files to use the process pool first answers unchanged files from the
+    cache; the files whose content changed are linted again, in the pool or not."""
+    files = {f"pkg/m{i:02d}.py": "x = 1\n" for i in range(40)}
+    files.update({"pkg/a.py": GRID, "pkg/b.py": GRID})
+    write(tmp_path, files)
+    first = run(["--format", "json", "--jobs", "2", "."], tmp_path)
+    second = run(["--format", "json", "--jobs", "2", "."], tmp_path)
+    assert json.loads(second.stdout)["findings"] == json.loads(first.stdout)["findings"]
+    assert [f["path"] for f in json.loads(second.stdout)["findings"]] == ["pkg/a.py", "pkg/b.py"]
+    (tmp_path / "pkg" / "m07.py").write_text(GRID)
+    (tmp_path / "pkg" / "a.py").write_text("x = 2\n")
+    third = run(["--format", "json", "--jobs", "2", "."], tmp_path)
+    assert [f["path"] for f in json.loads(third.stdout)["findings"]] == ["pkg/b.py", "pkg/m07.py"]
