@@ -1,25 +1,11 @@
-"""Principles found on the seventh round of tune labels. Each test lints a small file written here
+"""Principles found on the seventh and eighth rounds of tune labels. Each test lints a small file written here
 with the real engine (`lint_text`) or the real CLI on files in tmp_path."""
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
-from greenlint.engine import lint_text
-
-
-def lint(source: str, code: str, filename: str = "run.py"):
-    found = lint_text(textwrap.dedent(source), filename=filename, select=[code])
-    return [f for f in found if f.code == code]
-
-
-def cli(path: Path, code: str) -> list[dict]:
-    out = subprocess.run([sys.executable, "-m", "greenlint", "--no-cache", "--select", code, "--format", "json",
-                          str(path)], capture_output=True, text=True, check=False)
-    return [f for f in json.loads(out.stdout)["findings"] if f["code"] == code]
+from test_model_rules_tune2 import cli, lint  # the real engine on a string, the real CLI on a file
 
 
 def test_gl304_one_hot_targets_made_dense_with_toarray_are_not_features():
