@@ -170,3 +170,49 @@ def test_gl404_a_dagster_asset_job_named_for_training_on_a_fixed_clock():
         """
     assert [f.line for f in lint(source.format(group="TrainingPhase"), "GL404")] == [3]
     assert lint(source.format(group="ReportingPhase"), "GL404") == []
+
+
+def test_gl301_restoring_the_models_own_best_epoch_is_not_a_starting_checkpoint():
+    source = """\
+        import copy
+        import torch
+        from torchvision import models
+        model = models.vgg16(weights=None)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+        best = copy.deepcopy(model.state_dict())
+        for epoch in range(100):
+            for x, y in loader:
+                loss = torch.nn.functional.cross_entropy(model(x), y)
+                loss.backward()
+                optimizer.step()
+        model.load_state_dict({state})
+        """
+    assert [f.line for f in lint(source.format(state="best"), "GL301")] == [4]
+    assert lint(source.format(state='torch.load("imagenet_vgg16.pt")'), "GL301") == []
+
+
+def test_gl301_a_helper_built_model_stored_by_a_lightning_module_is_trained_by_its_training_step():
+    source = """\
+        import torch
+        import torchvision
+        from pytorch_lightning import LightningModule
+
+        def create_model():
+            return torchvision.models.resnet18(weights=None, num_classes=10)
+
+        class {name}(LightningModule):
+            def __init__(self):
+                super().__init__()
+                self.model = create_model()
+
+            def training_step(self, batch, batch_idx):
+                x, y = batch
+                return torch.nn.functional.cross_entropy(self.model(x), y)
+
+            def configure_optimizers(self):
+                return torch.optim.SGD(self.parameters(), lr=0.05)
+        """
+    assert [f.line for f in lint(source.format(name="LitResnet"), "GL301")] == [6]
+    # the same helper, stored by a class that is no LightningModule (no configure_optimizers)
+    plain = source.format(name="Holder").replace("configure_optimizers", "describe")
+    assert lint(plain, "GL301") == []

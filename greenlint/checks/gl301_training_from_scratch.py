@@ -18,7 +18,7 @@ from .python_values import value_of
 from .testing_code import in_test_code
 from .training_flow import (
     DATA_CALL, RANDOM_CALLS, TRAIN_HELPER, binding_key, external_training_call, flow, is_random_input,
-    live_statements, only_random_inputs, reached_while_live, synthetic_data_only, training_evidence,
+    live_statements, only_random_inputs, reached_while_live, synthetic_data_only, target_keys, training_evidence,
     unconditional_checkpoint_load,
 )
 from .transformers_names import is_auto_model_class, is_model_class
@@ -448,25 +448,37 @@ def _training_call(ctx: PythonContext, call: ast.Call, library: str, name: str) 
     live = live_statements(ctx, call, keys)
     accept = None if live is None else (lambda c: reached_while_live(ctx, c, live, tainted))
     evidence = training_evidence(ctx, tainted, accept=accept) or external_training_call(ctx, tainted, accept=accept) \
-        or _lightning_training_step(ctx, call)
+        or _lightning_training_step(ctx, call, tainted)
     if evidence is None:
         return None
     aliases = set(model_names) | {k for k in tainted if k in model_names}
     return None if only_random_inputs(ctx, aliases) else evidence  # type: ignore[return-value]
 
 
-def _lightning_training_step(ctx: PythonContext, call: ast.Call) -> ast.AST | None:
+def _lightning_training_step(ctx: PythonContext, call: ast.Call, tainted: set[str]) -> ast.AST | None:
     """Lightning trains what a LightningModule holds: a model built in the `__init__` of a class
-    that defines `training_step` and `configure_optimizers` is trained wherever a Trainer fits that
+    that defines `training_step` and `configure_optimizers`, or stored there as `self.x` from a
+    helper of the file (`self.model = create_model()`), is trained wherever a Trainer fits that
     class, in this file or another. The `training_step` is the evidence."""
     init = ctx.enclosing_function(call)
-    cls = ctx.parent(init) if init is not None and init.name == "__init__" else None
-    if not isinstance(cls, ast.ClassDef):
-        return None
-    methods = {m.name: m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    if "configure_optimizers" not in methods:
-        return None
-    return methods.get("training_step")
+    builds_in = ctx.parent(init) if init is not None and init.name == "__init__" else None
+    for cls in ctx.nodes_of(ast.ClassDef):
+        methods = {m.name: m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}  # type: ignore[attr-defined]
+        if "configure_optimizers" not in methods or "training_step" not in methods:
+            continue
+        if cls is builds_in or _stores(methods.get("__init__"), tainted):
+            return methods["training_step"]
+    return None
+
+
+def _stores(init: ast.AST | None, tainted: set[str]) -> bool:
+    """The `__init__` binds a `self.x` that holds the model."""
+    return init is not None and any(
+        isinstance(node, (ast.Assign, ast.AnnAssign)) and any(
+            key.startswith("self.") and key in tainted
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            for key in target_keys(target))
+        for node in ast.walk(init))
 
 
 def _what_and_start(call: ast.Call, library: str, name: str, how: str) -> tuple[str, str]:

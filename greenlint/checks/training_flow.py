@@ -481,14 +481,25 @@ def loads_checkpoint(ctx: PythonContext) -> bool:
 def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: ast.AST | None = None) -> bool:
     """`model.load_state_dict(...)`, `model.load_weights(...)` that runs whenever the model is
     built: outside any `if`, or only under the `if`s that also guard the build (DeiT's teacher
-    is built and loaded in the same `if args.distillation_type != 'none':` block)."""
+    is built and loaded in the same `if args.distillation_type != 'none':` block). A load of a
+    state the model itself gave (`best = copy.deepcopy(model.state_dict())` ...
+    `model.load_state_dict(best)`) restores its own best epoch: not a starting checkpoint."""
     guards = {id(a) for a in ctx.ancestors(build) if isinstance(a, _CONDITIONS)} if build else set()
     for call in ctx.calls:
         if isinstance(call.func, ast.Attribute) and call.func.attr in CHECKPOINT_LOADS:
-            if refs(call.func.value) & names:
+            if refs(call.func.value) & names and not (call.args and _own_snapshot(ctx, call.args[0], names)):
                 if all(id(a) in guards for a in ctx.ancestors(call) if isinstance(a, _CONDITIONS)):
                     return True
     return False
+
+
+def _own_snapshot(ctx: PythonContext, state: ast.AST, names: set[str]) -> bool:
+    """`state` is a copy the model's own weights were saved to (`copy.deepcopy(model.state_dict())`,
+    through a name): restoring it returns to an epoch of this training. A state dict edited in
+    place with another model's weights is not one."""
+    values = ctx.bound_values(state) if isinstance(state, ast.Name) else [state]
+    return bool(values) and all(isinstance(v, ast.Call) and ctx.qualname(v.func) == "copy.deepcopy"
+                                and bool(refs(v) & names) for v in values)
 
 
 # ---------------------------------------------------------------------------------------
