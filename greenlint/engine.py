@@ -9,7 +9,7 @@ import sys
 from collections import namedtuple
 from pathlib import Path
 
-from . import __version__, suppress
+from . import __version__
 from .cache import Cache
 from .checks import detectors_for
 from .config import ConfigResolver, Overrides, Settings, resolve_selection
@@ -18,7 +18,7 @@ from .finding import Finding, Severity
 from .checks.context import BaseContext, LintRequest
 from .frontends.base import FrontendError
 from .prefilter import Presence
-from .rules import PARSE_ERROR, load_rules, reader_of
+from .rules import BARE_SUPPRESSION, PARSE_ERROR, UNUSED_SUPPRESSION, load_rules, reader_of
 
 TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
     # A notebook is always read: one that is not valid JSON or has a broken cell is a GL000.
     if not triggered and kind != "notebook" and not _may_hold_directives(data, settings.enabled):
         return []
-    directives = {c: rules[c] for c in (suppress.BARE_SUPPRESSION, suppress.UNUSED_SUPPRESSION) if c in settings.enabled}
+    directives = {c: rules[c] for c in (BARE_SUPPRESSION, UNUSED_SUPPRESSION) if c in settings.enabled}
     request = LintRequest(
         path=display,
         kind=kind,
@@ -124,9 +124,9 @@ def _configured(findings: list[Finding], settings: Settings, ignored: set[str]) 
 
 def _may_hold_directives(data: bytes, enabled: set[str]) -> bool:
     """Suppression comments are findings of their own (GL001, GL002) even where no rule ran."""
-    if suppress.UNUSED_SUPPRESSION in enabled and b"noqa" in data and b"GL" in data:
+    if UNUSED_SUPPRESSION in enabled and b"noqa" in data and b"GL" in data:
         return True
-    return (suppress.BARE_SUPPRESSION in enabled or suppress.UNUSED_SUPPRESSION in enabled) and b"greenlint" in data
+    return (BARE_SUPPRESSION in enabled or UNUSED_SUPPRESSION in enabled) and b"greenlint" in data
 
 
 def _run_detectors(ctx: BaseContext, codes: Iterable[str], reader: str) -> None:
@@ -195,10 +195,13 @@ def _suppressed(ctx: BaseContext, text: str, python: bool, settings: Settings) -
         return Finding(code, ctx.path, line, column, line, end_column, message, rule.severity, rule.name,
                        source_line=ctx.lines[line - 1] if line <= len(ctx.lines) else "")
 
+    from . import suppress  # compiles its patterns: off the path of a cached run
+
     return suppress.apply(ctx.findings, text, python, make, settings.enabled)
 
 
 def _lint_notebook(request: LintRequest, data: bytes, triggered: dict, settings: Settings) -> list[Finding]:
+    from . import suppress
     from .frontends.notebook import NotebookError, read_notebook
 
     try:
