@@ -216,3 +216,17 @@ def test_gl301_a_helper_built_model_stored_by_a_lightning_module_is_trained_by_i
     # the same helper, stored by a class that is no LightningModule (no configure_optimizers)
     plain = source.format(name="Holder").replace("configure_optimizers", "describe")
     assert lint(plain, "GL301") == []
+
+
+def test_gl303_a_pipeline_given_no_model_loads_its_tasks_default_checkpoint():
+    source = """\
+        from transformers import pipeline
+        generator = pipeline("{task}")
+        print(generator(prompt))
+        """
+    found = lint(source.format(task="text-generation"), "GL303")
+    assert [f.line for f in found] == [2] and "`gpt2`" in found[0].message and "distilgpt2" in found[0].message
+    assert [f.line for f in lint(source.format(task="zero-shot-classification"), "GL303")] == [2]
+    assert lint(source.format(task="summarization"), "GL303") == []  # its default is distilled already
+    assert lint('from transformers import pipeline\ngenerator = pipeline("text-generation", model=name)\n',
+                "GL303") == []  # a model chosen at run time is not the default

@@ -163,9 +163,23 @@ def _new_task_head(qualname: str, model_id: str) -> bool:
     return bool(TASK_HEADS.search(cls)) and not re.search(r"finetuned|squad|sst|mnli|emotion|sentiment|ner", model_id, re.I)
 
 
+# The checkpoint `transformers.pipeline(task)` loads when given no model, for the tasks whose
+# default has a distilled alternative in distilled.csv (SUPPORTED_TASKS in transformers'
+# pipelines/__init__.py, unchanged from v3.1 to v4.4x; text-generation's default is spelled
+# "openai-community/gpt2" since v4.38, the same checkpoint). The other tasks default to
+# checkpoints that are distilled already (sentiment-analysis, summarization, fill-mask,
+# question-answering) or have no row.
+PIPELINE_DEFAULTS = {"text-generation": "gpt2", "zero-shot-classification": "facebook/bart-large-mnli"}
+DEFAULT_HOW = "pipeline default"
+
+
 def _pipeline_load(ctx: PythonContext, call: ast.Call, q: str) -> Load | None:
-    model = _string(ctx, arg(call, 1, "model"))
-    return (model, "pipeline") if model else None
+    model_arg = arg(call, 1, "model")
+    model = _string(ctx, model_arg)
+    if model:
+        return model, "pipeline"
+    default = PIPELINE_DEFAULTS.get(_string(ctx, arg(call, 0, "task")) or "") if model_arg is None else None
+    return (default, DEFAULT_HOW) if default else None
 
 
 _NO_GRAD = ("torch.no_grad", "torch.inference_mode", "torch.autograd.no_grad", "torch.autograd.grad_mode.no_grad")
@@ -382,7 +396,7 @@ _INFERENCE_METHODS = {"encode", "generate", "predict", "transcribe", "embed_docu
 def _run_here(ctx: PythonContext, call: ast.Call, how: str) -> bool:
     """This load's own model is run on inputs: a pipeline (built to predict), a model put in
     eval mode or called under no_grad, or one called directly or through `encode`/`generate`."""
-    if how == "pipeline" or _runs_for_inference(ctx, call):
+    if how in ("pipeline", DEFAULT_HOW) or _runs_for_inference(ctx, call):
         return True
     keys, _ = binding_key(ctx, call)
     for other in ctx.calls:
@@ -426,6 +440,8 @@ def distilled_alternative(ctx: PythonContext) -> None:
         reported.add(key)
         message, impact = alternative_message(model, _suited_rows(model, non_english))
         impact["via"] = how
+        if how == DEFAULT_HOW:
+            message = f"A pipeline given no model loads its task's default checkpoint: {message}"
         if runs_on_fixed_inputs(ctx, tainted):
             impact["fixed_inputs"] = True
             message = (f"This script only runs `{model}` on inputs written into it, as a demo or test of that "
