@@ -11,7 +11,7 @@ escape). A token `kind:KIND` holds when the file is of that kind (`kind:notebook
 shell lines run commands without any import). A token `re:PATTERN` holds when the regular
 expression finds a match in the bytes: for a shape of code a plain token cannot tell (a `for`
 loop nested in another), written to err on the side of holding like the rest. A token `i:WORD`
-holds when WORD is in the bytes in any case (`rules` folds a word listed in its three cases).
+holds when WORD is in the bytes in any case (`rules` folds a word a group lists in several cases).
 
 A rule's triggers are alternatives, each a list of groups: the file is checked when, for one
 alternative, a token of every group holds.

@@ -10,6 +10,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from .finding import Severity
+from .prefilter import FOLDED_PREFIX, IMPORT_PREFIX, KIND_PREFIX, REGEX_PREFIX
 
 TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
@@ -191,11 +192,11 @@ def _triggers(spec: Any, kinds: tuple[str, ...]) -> dict[str, Triggers]:
             found = [tuple(sorted(_folded([str(t).encode() for t in tokens]), key=_scans))] if tokens else []
         # Cheap tests first: import and kind tokens are answered from one pass per file, each plain
         # token is a scan of the bytes, a pattern costs more; a group that fails spares the others.
-        return tuple(sorted(found, key=lambda group: sum(map(_scans, group))))
+        return tuple(sorted(found, key=_cost))
 
     def alternatives(tokens: Any) -> Triggers:
         if isinstance(tokens, dict):
-            return tuple(sorted((groups(t) for t in tokens["any"]), key=lambda a: sum(_scans(t) for g in a for t in g)))
+            return tuple(sorted((groups(t) for t in tokens["any"]), key=lambda a: sum(map(_cost, a))))
         found = groups(tokens)
         return (found,) if found else ()
 
@@ -208,19 +209,20 @@ def _triggers(spec: Any, kinds: tuple[str, ...]) -> dict[str, Triggers]:
 def _folded(tokens: list[bytes]) -> list[bytes]:
     """Words a group lists in several cases (`region`, `Region`, `REGION`) are looked for once,
     whatever their case (`i:region`): one scan of the file instead of three."""
-    by_case: dict[bytes, list[bytes]] = {}
-    for token in tokens:
-        if not token.startswith((b"import:", b"kind:", b"re:")):
-            by_case.setdefault(token.lower(), []).append(token)
-    folded = {low for low, spellings in by_case.items() if len(spellings) > 1}
-    return [b"i:" + low for low in sorted(folded)] + [t for t in tokens if t.lower() not in folded or
-                                                       t.startswith((b"import:", b"kind:", b"re:"))]
+    plain = [t for t in tokens if not t.startswith((IMPORT_PREFIX, KIND_PREFIX, REGEX_PREFIX))]
+    lowered = [t.lower() for t in plain]
+    folded = {low for low in lowered if lowered.count(low) > 1}
+    return [FOLDED_PREFIX + low for low in sorted(folded)] + [t for t in tokens if t not in plain or t.lower() not in folded]
 
 
 def _scans(token: bytes) -> int:
-    if token.startswith((b"import:", b"kind:")):
+    if token.startswith((IMPORT_PREFIX, KIND_PREFIX)):
         return 0
-    return 20 if token.startswith(b"re:") else 1  # a pattern is tried at every position
+    return 20 if token.startswith(REGEX_PREFIX) else 1  # a pattern is tried at every position
+
+
+def _cost(group: tuple[bytes, ...]) -> int:
+    return sum(map(_scans, group))
 
 
 def reader_of(kind: str) -> str:

@@ -86,10 +86,16 @@ _NOT_TRAINING_WORDS = {"data", "dataset", "datasets", "split", "prep", "preproce
 _NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 
 
+def name_words(name: str) -> list[str]:
+    """The lower-cased words of an identifier or path: `model_seed` -> [model, seed],
+    `RandomState` -> [random, state], `train2` -> [train, 2]."""
+    return [w.lower() for w in _NAME_WORD.findall(name)]
+
+
 def _program_words(token: str) -> list[str]:
     """Words of a Python program's name: `scripts/train_model.py` -> [train, model], `src.retrain` -> [retrain];
     `fine_tune` and `pre-train` joined into one word."""
-    words = [w.lower() for w in _NAME_WORD.findall(token)]
+    words = name_words(token)
     joined: list[str] = []
     for word in words:
         if joined and joined[-1] in ("fine", "pre", "re") and word in ("tune", "tuning", "train", "training"):

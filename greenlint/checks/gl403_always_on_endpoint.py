@@ -218,7 +218,7 @@ def _azure_online_deployments(ctx) -> None:
                    if (ctx.qualname(c.func) or "").rsplit(".", 1)[-1] in _AZURE_ONLINE_DEPLOYMENTS]
     created_at: dict[int, ast.Call] = {}
     for create in creates:
-        for value in _values(ctx, create.args[0] if create.args else kwarg(create, "deployment")):
+        for value in ctx.possible_values(create.args[0] if create.args else kwarg(create, "deployment")):
             if any(value is d for d in deployments):
                 created_at.setdefault(id(value), create)
     for deployment in deployments:
@@ -230,13 +230,6 @@ def _azure_online_deployments(ctx) -> None:
                    f"this Azure ML {kind} keeps {count_text} running with no traffic, and nothing in this file "
                    f"ever removes it: {_AZURE_HOW}",
                    {"platform": "Azure ML", "instance_count": count})
-
-
-def _values(ctx, node: ast.AST | None) -> list[ast.AST]:
-    """What `node` may hold: itself, or the values bound to a name."""
-    if isinstance(node, ast.Name):
-        return list(ctx.bound_values(node))
-    return [node] if node is not None else []
 
 
 def _azure_v1_web_service(ctx, call: ast.Call) -> None:

@@ -492,7 +492,7 @@ def _dagster_schedules(ctx) -> None:
 
 
 def _asset_job_trains(ctx, node) -> bool:
-    job = ctx.expression_of(node) if isinstance(node, ast.Name) else node
+    job = ctx.expression_of(node)
     if not (isinstance(job, ast.Call) and _name_of_call(job) == "define_asset_job"):
         return False
     names = [s.value for s in ast.walk(job) if isinstance(s, ast.Constant) and isinstance(s.value, str)]

@@ -497,7 +497,7 @@ def _own_snapshot(ctx: PythonContext, state: ast.AST, names: set[str]) -> bool:
     """`state` is a copy the model's own weights were saved to (`copy.deepcopy(model.state_dict())`,
     through a name): restoring it returns to an epoch of this training. A state dict edited in
     place with another model's weights is not one."""
-    values = ctx.bound_values(state) if isinstance(state, ast.Name) else [state]
+    values = ctx.possible_values(state)
     return bool(values) and all(isinstance(v, ast.Call) and ctx.qualname(v.func) == "copy.deepcopy"
                                 and bool(refs(v) & names) for v in values)
 

@@ -18,20 +18,14 @@ from .training_values import class_methods, number_of, scope_of
 _OPTIMIZER_NAME = re.compile(r"(?i:optim)|(?:^|[._])[oO]pt(?=$|[._A-Z0-9])")
 
 
-def names_an_optimizer(name: str) -> bool:
-    return _OPTIMIZER_NAME.search(name) is not None
-
-
 def optimizer_step(call: ast.Call) -> bool:
     """A call that applies gradients: `optimizer.step()`, `g_optim.step()`, `opt.step()`,
     `scaler.step(optimizer)` (mixed precision), `xm.optimizer_step(opt)` (XLA). The one
     definition every training reader uses."""
-    if not isinstance(call.func, ast.Attribute):
+    if not isinstance(call.func, ast.Attribute) or call.func.attr not in ("step", "optimizer_step"):
         return False
-    if call.func.attr == "optimizer_step":
-        return True
-    names = [dotted(call.func.value) or ""] + [dotted(a) or "" for a in call.args]
-    return call.func.attr == "step" and any(names_an_optimizer(n) for n in names)
+    return call.func.attr == "optimizer_step" or any(
+        _OPTIMIZER_NAME.search(dotted(n) or "") for n in (call.func.value, *call.args))
 
 
 def steps_optimizer(ctx: PythonContext) -> bool:

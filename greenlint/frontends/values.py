@@ -379,6 +379,13 @@ class ValueModel:
                 return None
             scope = self.enclosing_function(scope) or self.tree
 
+    def possible_values(self, node: ast.AST | None) -> list[ast.AST]:
+        """What `node` may stand for: the values bound to a name (`bound_values`), any other
+        expression itself."""
+        if isinstance(node, ast.Name):
+            return list(self.bound_values(node))
+        return [node] if node is not None else []
+
     def bound_values(self, node: ast.Name, scope: ast.AST | None = None) -> list[ast.expr]:
         """The values of the name that may reach `node`, in the scope that defines it
         (`defining_scope`): the one straight-line code shows reaching it (`X = vec.fit(docs)` then

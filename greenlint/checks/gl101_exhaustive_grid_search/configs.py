@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import ast
 import math
-import re
 from typing import Any
 
 from ...frontends.config import Node
 from ...frontends.python import PythonContext
+from ..commands import name_words
 from ..python_config_dicts import DictReader, binding, next_binding
 from ..search_values import agent_count, rule_options, wandb_agents
 from .common import report_platform_grid
@@ -95,7 +95,7 @@ def _spec_counts(spec) -> list[int | None]:
 def _repeats_runs(name: str) -> bool:
     """An axis of random seeds (`seed`, `model_seed`, `random_state`) repeats each run to measure
     its variance: a repetition, not a hyper-parameter the search chooses between."""
-    words = [w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name)]
+    words = name_words(name)
     return bool(words) and (words[-1] in ("seed", "seeds") or words[-2:] == ["random", "state"])
 
 
