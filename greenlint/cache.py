@@ -80,18 +80,57 @@ class Cache:
             return None  # missing or corrupt: recomputed and rewritten
 
     def put(self, key: str, findings: list[Finding], depends: set[Path] = frozenset()) -> None:
-        target = self.folder / key[:2] / key
+        entry = {
+            "findings": [{**f.to_dict(), "source_line": f.source_line} for f in findings],
+            "depends": {str(path): _digest(path) for path in sorted(depends)},
+        }
+        _write(self.folder / key[:2] / key, json.dumps(entry))
+
+
+class ConfigMemo:
+    """Configuration tables by the bytes of their file, so that a run whose configuration has not
+    changed parses no TOML (the parser and what it imports are a sixth of a one-file run).
+
+    Tables are looked up in the cache folder known before any configuration is read (flag,
+    environment or default), and the tables parsed are saved at the end of the run in the folder
+    the run used: a configuration that moves the cache elsewhere is simply parsed every run."""
+
+    def __init__(self, root: Path | None):
+        self.folder = Cache(root).folder / "config" if root is not None else None
+        self.parsed: dict[bytes, dict | None] = {}
+
+    def get(self, data: bytes) -> dict | None:
+        """`{"table": ...}` as read before (the table may be None), or None when unknown."""
+        if self.folder is None:
+            return None
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
-            entry = {
-                "findings": [{**f.to_dict(), "source_line": f.source_line} for f in findings],
-                "depends": {str(path): _digest(path) for path in sorted(depends)},
-            }
-            tmp.write_text(json.dumps(entry), encoding="utf-8")
-            os.replace(tmp, target)
-        except OSError:
-            pass  # a read-only checkout still lints, just without a cache
+            entry = json.loads((self.folder / new_hash(data).hexdigest()).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return entry if isinstance(entry, dict) and "table" in entry else None
+
+    def put(self, data: bytes, table: dict | None) -> None:
+        self.parsed[data] = table
+
+    def save(self, root: Path) -> None:
+        folder = Cache(root).folder / "config"
+        for data, table in self.parsed.items():
+            try:
+                text = json.dumps({"table": table})
+            except (TypeError, ValueError):
+                continue  # a value with no JSON form (a TOML date): such a file is parsed every run
+            _write(folder / new_hash(data).hexdigest(), text)
+
+
+def _write(target: Path, text: str) -> None:
+    """Write whole or not at all: concurrent runs and workers may write the same entry."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a read-only checkout still lints, just without a cache
 
 
 def _digest(path: Path) -> str:

@@ -204,8 +204,11 @@ def _check(args: argparse.Namespace) -> int:
         print(json.dumps(resolver.for_path(target.absolute()).show(), indent=2, default=str))
         return 0
 
-    result = lint_paths(paths, resolver, jobs=args.jobs, cache_folder=_cache_folder(args, resolver),
+    cache_folder = _cache_folder(args, resolver)
+    result = lint_paths(paths, resolver, jobs=args.jobs, cache_folder=cache_folder,
                         force_exclude=args.force_exclude, stdin=stdin)
+    if cache_folder is not None and resolver.memo is not None:
+        resolver.memo.save(cache_folder)  # the configuration tables this run parsed
     if result.files_checked == 0:
         print("greenlint: warning: no files to check in " + ", ".join(raw_paths), file=sys.stderr)
 
@@ -262,7 +265,19 @@ def _resolver(args: argparse.Namespace):
     if args.region:
         check_region(args.region, "--region")
     overrides = Overrides(select=select, extend_select=extend, ignore=ignore, fail_on=args.fail_on, region=args.region)
-    return ConfigResolver(overrides, Path(args.config) if args.config else None)
+    return ConfigResolver(overrides, Path(args.config) if args.config else None, _config_memo(args))
+
+
+def _config_memo(args: argparse.Namespace):
+    """Configuration tables parsed by earlier runs, looked up in the cache folder that the flag,
+    the environment or the default names, if it exists: the configuration, not read yet, may put
+    the cache elsewhere."""
+    if args.no_cache:
+        return None
+    from .cache import ConfigMemo
+
+    root = Path(args.cache_dir or os.environ.get("GREENLINT_CACHE_DIR") or ".greenlint_cache")
+    return ConfigMemo(root if root.is_dir() else None)
 
 
 def _input_paths(args: argparse.Namespace, raw_paths: list[str]) -> tuple[list[Path], tuple[str, bytes] | None]:

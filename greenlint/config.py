@@ -18,6 +18,8 @@ TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
     from typing import Any
 
+    from .cache import ConfigMemo
+
 CONFIG_NAMES = (".greenlint.toml", "greenlint.toml", "pyproject.toml")  # first found in a folder wins
 
 # key -> (type, description). Types are checked; unknown keys are errors.
@@ -51,15 +53,14 @@ class ConfigError(Exception):
     """Bad configuration or usage: exit code 2 with a one-line message."""
 
 
-def _toml_load(path: Path) -> dict[str, Any]:
+def _toml_table(data: bytes, path: Path) -> dict[str, Any]:
     try:
         import tomllib  # type: ignore[import-not-found]
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
 
 
@@ -77,14 +78,29 @@ class ConfigFile(namedtuple("ConfigFile", "path root table")):
     __slots__ = ()
 
 
-def read_config_file(path: Path) -> ConfigFile | None:
-    data = _toml_load(path)
-    if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("greenlint")
-        if table is None:
-            return None
+def read_config_file(path: Path, memo: ConfigMemo | None = None) -> ConfigFile | None:
+    """The file's greenlint table, validated; None for a pyproject.toml without one. `memo` holds
+    the tables of files read before, by content: a cached run imports no TOML parser."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
+    is_pyproject = path.name == "pyproject.toml"
+    if is_pyproject and b"greenlint" not in data:
+        return None  # no key of the file can name the tool: nothing to parse
+    entry = memo.get(data) if memo else None
+    if entry is not None:
+        table = entry["table"]
     else:
-        table = data.get("tool", {}).get("greenlint", data) if "tool" in data else data
+        document = _toml_table(data, path)
+        if is_pyproject:
+            table = document.get("tool", {}).get("greenlint")
+        else:
+            table = document.get("tool", {}).get("greenlint", document) if "tool" in document else document
+        if memo:
+            memo.put(data, table)
+    if table is None:
+        return None
     validate(table, str(path))
     return ConfigFile(path, path.parent.resolve(), table)
 
@@ -360,14 +376,15 @@ def matches(path: Path, pattern: str, root: Path) -> bool:
 class ConfigResolver:
     """Finds, reads and caches the closest configuration of each folder."""
 
-    def __init__(self, overrides: Overrides, config_file: Path | None = None):
+    def __init__(self, overrides: Overrides, config_file: Path | None = None, memo: ConfigMemo | None = None):
         self.overrides = overrides
+        self.memo = memo
         self._by_dir: dict[Path, Settings] = {}
         self._fixed: Settings | None = None
         if config_file is not None:
             if not config_file.is_file():
                 raise ConfigError(f"--config: no such file: {config_file}")
-            config = read_config_file(config_file)
+            config = read_config_file(config_file, memo)
             if config is None:
                 raise ConfigError(f"--config: {config_file} has no [tool.greenlint] table")
             self._fixed = Settings.build(config, overrides)
@@ -389,7 +406,7 @@ class ConfigResolver:
         for name in CONFIG_NAMES:
             candidate = folder / name
             if candidate.is_file():
-                config = read_config_file(candidate)
+                config = read_config_file(candidate, self.memo)
                 if config is not None:
                     settings = Settings.build(config, self.overrides)
                     break

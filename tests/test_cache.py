@@ -95,3 +95,40 @@ def test_a_warm_run_of_many_files_answers_from_the_cache_and_relints_only_what_c
     (tmp_path / "pkg" / "a.py").write_text("x = 2\n")
     third = run(["--format", "json", "--jobs", "2", "."], tmp_path)
     assert [f["path"] for f in json.loads(third.stdout)["findings"]] == ["pkg/b.py", "pkg/m07.py"]
+
+
+def _modules_after_run(tmp_path, argv, modules):
+    probe = ("import sys, greenlint.cli\n"
+             f"code = greenlint.cli.main({argv!r})\n"
+             f"print(code, [m for m in {modules!r} if m in sys.modules])\n")
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
+                          env=environment).stdout.splitlines()[-1]
+
+
+def test_a_configuration_read_before_is_not_parsed_again_until_it_changes(tmp_path):
+    """The tables of configuration files are remembered by content in the cache folder: a later
+    run with the same pyproject.toml imports no TOML parser, and an edited one is read afresh."""
+    write(tmp_path, {"train.py": GRID, "pyproject.toml": '[project]\nname = "x"\n\n[tool.greenlint]\nfail-on = "warning"\n'})
+    assert run(["train.py"], tmp_path).returncode == 1  # reads the table, fills both caches
+    assert _modules_after_run(tmp_path, ["train.py"], ["tomllib", "tomli"]) == "1 []"
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.greenlint]\nignore = ["GL101"]\n')
+    assert _modules_after_run(tmp_path, ["train.py"], ["tomllib", "tomli"]).startswith("0 ['toml")
+    assert run(["train.py"], tmp_path).returncode == 0  # the edited table, now remembered, holds
+
+
+def test_a_pyproject_that_never_names_greenlint_is_not_parsed(tmp_path):
+    """Even a broken pyproject.toml is no error when it has no greenlint table: another tool's file."""
+    write(tmp_path, {"train.py": GRID, "pyproject.toml": "[tool.black\nline-length = 100\n"})
+    proc = run(["--no-cache", "train.py"], tmp_path)
+    assert proc.returncode == 1 and "GL101" in proc.stdout and not proc.stderr
+    write(tmp_path, {"pyproject.toml": "[tool.greenlint\nselect = ['GL1']\n"})
+    proc = run(["--no-cache", "train.py"], tmp_path)
+    assert proc.returncode == 2 and "cannot read configuration" in proc.stderr
+
+
+def test_a_configuration_file_with_a_toml_date_elsewhere_is_remembered(tmp_path):
+    """Only the greenlint table is remembered, so a date in another tool's table is no obstacle."""
+    write(tmp_path, {"train.py": GRID, "pyproject.toml": "[project]\nreleased = 2024-05-01\n\n[tool.greenlint]\nignore = ['GL101']\n"})
+    assert run(["train.py"], tmp_path).returncode == 0
+    assert _modules_after_run(tmp_path, ["train.py"], ["tomllib", "tomli"]) == "0 []"
