@@ -222,8 +222,10 @@ def _accelerators() -> tuple[list[dict], dict[str, dict]]:
 
 
 def legacy_accelerator(value: str) -> dict | None:
-    """The accelerators.csv row of an old-generation instance or accelerator type, or None."""
-    value = value.strip()
+    """The accelerators.csv row of an old-generation instance or accelerator type, or None. A
+    resource path names the type in its last part (GCP's
+    `projects/p/zones/us-central1-a/acceleratorTypes/nvidia-tesla-p4`)."""
+    value = value.strip().rsplit("/", 1)[-1]
     if not value or len(value) > 40:
         return None
     for row in _accelerators()[0]:

@@ -134,6 +134,16 @@ def _call_hardware(node: ast.Call) -> Iterator[ast.AST]:
         yield from _strings(args[0])
 
 
+def _overwritten(ctx, assign: ast.Assign) -> bool:
+    """The name is read, but no read sees this value: it is bound again first
+    (`instance_type = "ml.p3.2xlarge"` then `instance_type = "ml.t2.medium"` before `deploy`)."""
+    name = assign.targets[0].id  # type: ignore[attr-defined]
+    scope = ctx.enclosing_function(assign)
+    reads = [n for n in ctx.nodes_of(ast.Name) if n.id == name and isinstance(n.ctx, ast.Load)
+             and ctx.enclosing_function(n) is scope]
+    return bool(reads) and not any(v is assign.value for n in reads for v in ctx.bound_values(n))
+
+
 def _hardware_values(ctx, node: ast.AST) -> Iterator[ast.AST]:
     """The string constants `node` gives a hardware-choosing name or key."""
     if isinstance(node, ast.keyword) and node.arg and norm(node.arg) in _ACCEL_KWARGS:
@@ -144,7 +154,7 @@ def _hardware_values(ctx, node: ast.AST) -> Iterator[ast.AST]:
             if k and (norm(k) in _ACCEL_KWARGS or k in _HARDWARE_LABELS):
                 yield from _strings(value)
     elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-        if any(w in norm(node.targets[0].id) for w in _ACCEL_NAME_WORDS):
+        if any(w in norm(node.targets[0].id) for w in _ACCEL_NAME_WORDS) and not _overwritten(ctx, node):
             yield from _strings(node.value)
     elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         yield from _parameter_defaults(node)

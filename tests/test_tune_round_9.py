@@ -1,0 +1,34 @@
+"""Principles found on the ninth round of tune labels. Each test lints a small file written here
+with the real engine (`lint_text`) or the real CLI on files in tmp_path."""
+from __future__ import annotations
+
+import textwrap
+
+from test_model_rules_tune2 import cli, lint  # the real engine on a string, the real CLI on a file
+
+
+def test_gl402_a_resource_path_names_the_accelerator_in_its_last_part(tmp_path):
+    cluster = tmp_path / "cluster.yaml"
+    cluster.write_text(textwrap.dedent("""\
+        head_node:
+          machineType: n1-standard-8
+          guestAccelerators:
+            - acceleratorType: projects/my-proj/zones/us-west1-b/acceleratorTypes/nvidia-tesla-p4
+              acceleratorCount: 1
+            - acceleratorType: projects/my-proj/zones/us-west1-b/acceleratorTypes/nvidia-l4
+              acceleratorCount: 1
+        """))
+    assert [f["line"] for f in cli(cluster, "GL402")] == [4]
+
+
+def test_gl402_a_hardware_value_bound_again_before_any_read_chooses_nothing():
+    source = """\
+        instance_type = "ml.p2.xlarge"
+        {rebind}
+        predictor = estimator.deploy(initial_instance_count=1, instance_type=instance_type)
+        """
+    assert lint(source.format(rebind='instance_type = "ml.g5.xlarge"'), "GL402") == []
+    # read in between, or chosen under a branch: the value does reach a read
+    assert [f.line for f in lint(source.format(rebind="print(instance_type)"), "GL402")] == [1]
+    branch = 'if cheap:\n    instance_type = "ml.m5.xlarge"'
+    assert [f.line for f in lint(source.format(rebind=textwrap.indent(branch, "        ").strip()), "GL402")] == [1]
