@@ -32,3 +32,22 @@ def test_gl402_a_hardware_value_bound_again_before_any_read_chooses_nothing():
     assert [f.line for f in lint(source.format(rebind="print(instance_type)"), "GL402")] == [1]
     branch = 'if cheap:\n    instance_type = "ml.m5.xlarge"'
     assert [f.line for f in lint(source.format(rebind=textwrap.indent(branch, "        ").strip()), "GL402")] == [1]
+
+
+def test_gl404_a_prefect_interval_given_in_seconds_is_a_fixed_clock():
+    source = """\
+        from prefect import flow, task
+
+        @task
+        def train_model():
+            fit_and_save()
+
+        @flow
+        def pipeline():
+            train_model()
+
+        pipeline.serve(name="hourly", interval={interval})
+        """
+    assert [f.line for f in lint(source.format(interval="3600"), "GL404")] == [11]
+    assert [f.line for f in lint(source.format(interval="timedelta(hours=1)"), "GL404")] == [11]
+    assert lint(source.format(interval="None"), "GL404") == []

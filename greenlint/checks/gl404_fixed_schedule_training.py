@@ -411,6 +411,8 @@ def fixed_schedule(ctx, node) -> str | None:
     value = ctx.literal(expr)
     if isinstance(value, str):
         return None if value in _NOT_A_CLOCK or value.startswith("Dataset") else value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return f"every {value:g} s"  # Prefect's `interval=3600`: seconds
     if isinstance(expr, ast.Call) and (_name_of_call(expr) in _INTERVAL_CALLS or _name_of_call(expr) in _CLOCK_TIMETABLES):
         text = ast.unparse(expr)
         return text if len(text) <= 60 else text[:57] + "..."
