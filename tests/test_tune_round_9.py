@@ -51,3 +51,21 @@ def test_gl404_a_prefect_interval_given_in_seconds_is_a_fixed_clock():
     assert [f.line for f in lint(source.format(interval="3600"), "GL404")] == [11]
     assert [f.line for f in lint(source.format(interval="timedelta(hours=1)"), "GL404")] == [11]
     assert lint(source.format(interval="None"), "GL404") == []
+
+
+def test_gl401_langchain_cloud_model_clients_serve_from_the_region_they_are_given():
+    source = """\
+        from langchain_google_vertexai import ChatVertexAI
+        from langchain_google_vertexai.model_garden import ChatAnthropicVertex
+        from langchain_aws import ChatBedrock
+        from langchain_community.llms import VertexAI
+        from langchain_core.prompts import PromptTemplate
+
+        gemini = ChatVertexAI(model_name="gemini-1.5-pro", location="us-east4")
+        claude = ChatAnthropicVertex(model_name="claude-3-5-sonnet-v2@20241022", location="us-east5")
+        bedrock = ChatBedrock(model_id="anthropic.claude-3-haiku", region_name="us-east-1")
+        legacy = VertexAI(model_name="text-bison", location="asia-south1")
+        clean = ChatVertexAI(model_name="gemini-1.5-pro", location="europe-west1")
+        prompt = PromptTemplate(template="{x}", input_variables=["x"], location="us-east4")
+        """
+    assert [f.line for f in lint(source, "GL401")] == [7, 8, 9, 10]

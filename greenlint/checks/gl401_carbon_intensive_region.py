@@ -279,7 +279,8 @@ def _script_variable_reporter(ctx):
 
 _CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "agentplatform", "azure.ai.ml",
                "azureml", "kfp", "google.cloud.aiplatform", "google.genai", "anthropic",
-               "flytekitplugins.awssagemaker_inference")  # Flyte's SageMaker deployment tasks
+               "flytekitplugins.awssagemaker_inference",  # Flyte's SageMaker deployment tasks
+               "langchain_google_vertexai", "langchain_aws", "langchain_community", "langchain")
 # boto3 services whose region is where compute runs (not s3, iam, ssm, ...).
 _COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
                      "emr-serverless", "bedrock", "bedrock-runtime", "glue", "lightsail"}
@@ -292,17 +293,22 @@ _LOCATION_CONSTANTS = {"location", "gcplocation", "vertexlocation", "azurelocati
 # `google.genai.Client(vertexai=True, location=...)` serves Gemini from that region; Anthropic's
 # Vertex AI and Bedrock clients serve Claude from theirs. `agentplatform` is the Vertex AI SDK
 # under the platform's 2026 name (Gemini Enterprise Agent Platform): `agentplatform.Client(location=)`.
+# LangChain's cloud integrations build the same clients: `ChatVertexAI(location=...)`,
+# `ChatAnthropicVertex(location=...)` (langchain-google-vertexai, and the older
+# `langchain_community` / `langchain` spellings), `ChatBedrock(region_name=...)` (langchain-aws).
 _LOCATION_SDKS = ("google.cloud.aiplatform", "vertexai", "agentplatform", "azure.ai.ml", "azureml", "google.cloud",
-                  "google.genai")
+                  "google.genai", "langchain_google_vertexai")
 _REGION_SDKS = ("boto3", "sagemaker", "google", "vertexai", "agentplatform", "azure", "anthropic.AnthropicVertex",
-                "anthropic.AsyncAnthropicVertex", "anthropic.AnthropicBedrock", "anthropic.AsyncAnthropicBedrock")
+                "anthropic.AsyncAnthropicVertex", "anthropic.AnthropicBedrock", "anthropic.AsyncAnthropicBedrock",
+                "langchain_aws")
+_LANGCHAIN_CLIENT = re.compile(r"^langchain(?:_community)?\..*\.(?:Chat)?(?:VertexAI\w*|\w*Vertex|Bedrock\w*)$")
 
 
 def _py_region_hint(qualname: str | None) -> str | None:
     q = qualname or ""
-    if q.startswith(("boto3", "botocore", "sagemaker")) or q.endswith("AnthropicBedrock"):
+    if q.startswith(("boto3", "botocore", "sagemaker", "langchain_aws")) or "Bedrock" in q.rpartition(".")[2]:
         return "aws"
-    if q.startswith(("google", "vertexai", "agentplatform")) or q.endswith("AnthropicVertex"):
+    if q.startswith(("google", "vertexai", "agentplatform", "langchain_google_vertexai")) or "Vertex" in q.rpartition(".")[2]:
         return "gcp"
     if q.startswith(("azure", "azureml")):
         return "azure"
@@ -478,7 +484,7 @@ class _PythonScan:
                 if kw.arg in ("region_name", "region", "aws_region"):
                     if self._places_compute(call, qual, name):
                         self.check(kw.value, _py_region_hint(qual) or "aws")
-                elif kw.arg == "location" and qual.startswith(_LOCATION_SDKS):
+                elif kw.arg == "location" and (qual.startswith(_LOCATION_SDKS) or _LANGCHAIN_CLIENT.match(qual)):
                     self.check(kw.value, _py_region_hint(qual), location_key=True)
             # os.environ.setdefault("AWS_DEFAULT_REGION", "...")
             if qual in ("os.environ.setdefault", "os.putenv") and len(call.args) >= 2:
@@ -496,7 +502,7 @@ class _PythonScan:
             return self.ctx.imports.uses("sagemaker") or any(
                 str_const(c.args[0] if c.args else None) in _COMPUTE_SERVICES for c in self.ctx.calls
                 if isinstance(c.func, ast.Attribute) and c.func.attr == "client")
-        return qual.startswith(_REGION_SDKS)
+        return qual.startswith(_REGION_SDKS) or bool(_LANGCHAIN_CLIENT.match(qual))
 
     def environ(self) -> None:
         """os.environ["AWS_DEFAULT_REGION"] = "..." """
