@@ -466,18 +466,18 @@ def _lightning_training_step(ctx: PythonContext, call: ast.Call, tainted: set[st
         methods = {m.name: m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}  # type: ignore[attr-defined]
         if "configure_optimizers" not in methods or "training_step" not in methods:
             continue
-        if cls is builds_in or _stores(methods.get("__init__"), tainted):
+        if cls is builds_in or _stores(ctx, methods.get("__init__"), tainted):
             return methods["training_step"]
     return None
 
 
-def _stores(init: ast.AST | None, tainted: set[str]) -> bool:
+def _stores(ctx: PythonContext, init: ast.AST | None, tainted: set[str]) -> bool:
     """The `__init__` binds a `self.x` that holds the model."""
     return init is not None and any(
         isinstance(node, (ast.Assign, ast.AnnAssign)) and any(
             key.startswith("self.") and key in tainted
             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
-            for key in target_keys(target))
+            for key in target_keys(target, ctx))
         for node in ast.walk(init))
 
 

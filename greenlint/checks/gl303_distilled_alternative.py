@@ -14,12 +14,12 @@ from typing import Any, Callable, Iterator
 
 from . import detector
 from ..frontends.config import ConfigContext, Node
-from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
+from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, kwarg
 from ..rules import data_path
 from .config_training import is_training_config, norm_key
 from .python_values import value_of
 from .testing_code import in_test_code
-from .training_flow import binding_key, flow, is_random_input, refs, training_evidence
+from .training_flow import binding_key, flow, is_random_input, name_key, refs, training_evidence
 from .transformers_names import is_auto_model_class, is_model_class
 
 # ---------------------------------------------------------------------------------------
@@ -194,12 +194,12 @@ def _runs_for_inference(ctx: PythonContext, call: ast.Call) -> bool:
         return False
     for other in ctx.calls:
         if isinstance(other.func, ast.Attribute) and other.func.attr == "eval" and not other.args \
-                and (dotted(other.func.value) or "") in tainted:
+                and name_key(ctx, other.func.value) in tainted:
             return True
     for block in ctx.nodes_of(ast.With):
         if any(isinstance(i.context_expr, ast.Call) and ctx.qualname(i.context_expr.func) in _NO_GRAD
                for i in block.items):  # type: ignore[attr-defined]
-            if any(isinstance(c, ast.Call) and (dotted(c.func) or "") in tainted for c in ast.walk(block)):
+            if any(isinstance(c, ast.Call) and name_key(ctx, c.func) in tainted for c in ast.walk(block)):
                 return True
     return False
 
@@ -330,8 +330,8 @@ def runs_on_fixed_inputs(ctx: PythonContext, tainted: set[str]) -> bool:
     line or the environment, and it imports no serving framework."""
     if ctx.imports.uses(*SERVING_MODULES) or any(INPUT_CALLS.match(call_name(c) or "") for c in ctx.calls):
         return False
-    uses = [c for c in ctx.calls if (dotted(c.func) or "") in tainted
-            or isinstance(c.func, ast.Attribute) and (dotted(c.func.value) or "") in tainted]
+    uses = [c for c in ctx.calls if name_key(ctx, c.func) in tainted
+            or isinstance(c.func, ast.Attribute) and name_key(ctx, c.func.value) in tainted]
     return bool(uses) and all(_fixed(ctx, a) for c in uses for a in list(c.args) + list(c.keywords))
 
 
@@ -347,13 +347,13 @@ def _model_outputs(ctx: PythonContext, tainted: set[str]) -> set[str]:
     for node in ctx.nodes_of(ast.Assign):
         value = node.value  # type: ignore[attr-defined]
         output = isinstance(value, ast.Call) and (
-            (dotted(value.func) or "") in tainted
+            name_key(ctx, value.func) in tainted
             or isinstance(value.func, ast.Attribute) and value.func.attr not in _SAME_MODEL
-            and (dotted(value.func.value) or "") in tainted)
+            and name_key(ctx, value.func.value) in tainted)
         for target in node.targets:  # type: ignore[attr-defined]
             for sub in ast.walk(target):
                 if isinstance(sub, ast.Name):
-                    bound.setdefault(sub.id, []).append(bool(output))
+                    bound.setdefault(name_key(ctx, sub), []).append(bool(output))
     return {name for name, outputs in bound.items() if all(outputs)}
 
 
@@ -369,19 +369,19 @@ def _trained(ctx: PythonContext, tainted: set[str]) -> bool:
     for other in ctx.calls:
         name = call_name(other).lower()
         if any(w in name for w in ("train", "fit", "finetune", "fine_tune")) and any(
-            _mentions_model(a, holders) for a in list(other.args) + [k.value for k in other.keywords]
+            _mentions_model(ctx, a, holders) for a in list(other.args) + [k.value for k in other.keywords]
         ):
             return True
     return False
 
 
-def _mentions_model(node: ast.AST, holders: set[str]) -> bool:
+def _mentions_model(ctx: PythonContext, node: ast.AST, holders: set[str]) -> bool:
     """`node` passes the model on: it names a holder, and not only as the receiver of a call
     that computes something (`model.encode(x)` is data)."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr not in _SAME_MODEL \
-            and (dotted(node.func.value) or "") in holders:
-        return any(_mentions_model(a, holders) for a in list(node.args) + [k.value for k in node.keywords])
-    return bool(refs(node) & holders)
+            and name_key(ctx, node.func.value) in holders:
+        return any(_mentions_model(ctx, a, holders) for a in list(node.args) + [k.value for k in node.keywords])
+    return bool(refs(node, ctx) & holders)
 
 
 def _suited_rows(model: str, non_english: bool) -> list[dict[str, str]]:
@@ -401,8 +401,8 @@ def _run_here(ctx: PythonContext, call: ast.Call, how: str) -> bool:
     keys, _ = binding_key(ctx, call)
     for other in ctx.calls:
         func = other.func
-        if (dotted(func) or "") in keys or isinstance(func, ast.Attribute) and func.attr in _INFERENCE_METHODS \
-                and (dotted(func.value) or "") in keys:
+        if name_key(ctx, func) in keys or isinstance(func, ast.Attribute) and func.attr in _INFERENCE_METHODS \
+                and name_key(ctx, func.value) in keys:
             return True
     return False
 

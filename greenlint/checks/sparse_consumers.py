@@ -77,17 +77,17 @@ def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.Call) -> 
     """A value on the way to the fit is centred, in the fit's own scope: `(X - mean) / std` with a
     mean of the data, or `StandardScaler()` with its default `with_mean=True` (which refuses
     scipy.sparse input). Every zero becomes non-zero, so the matrix is dense whatever the encoder
-    produced. (Names are followed file-wide; an `X` centred inside another function is another X.)"""
+    produced."""
     scope = ctx.enclosing_function(fit)
     for node in ctx.nodes_of(ast.Assign):
         if ctx.enclosing_function(node) is not scope \
-                or not set().union(*(target_keys(t) for t in node.targets)) & tainted:  # type: ignore[attr-defined]
+                or not set().union(*(target_keys(t, ctx) for t in node.targets)) & tainted:  # type: ignore[attr-defined]
             continue
         for part in ast.walk(node.value):  # type: ignore[attr-defined]
             if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Sub) and _centres(ctx, part, tainted):
                 return True
             if isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.args \
-                    and part.func.attr in ("fit_transform", "transform") and refs(part.args[0]) & tainted \
+                    and part.func.attr in ("fit_transform", "transform") and refs(part.args[0], ctx) & tainted \
                     and _centring_scaler(ctx, part.func.value):
                 return True
     return False
@@ -96,7 +96,7 @@ def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.Call) -> 
 def _centres(ctx: PythonContext, difference: ast.BinOp, tainted: set[str]) -> bool:
     """`X - X.mean()`, `X - np.mean(X, axis=0)`, `X - mean` with `mean = np.mean(X)`: the data less
     its own mean (not `np.mean(a) - np.mean(b)`, a difference of two summaries)."""
-    data = refs(difference.left) & tainted
+    data = refs(difference.left, ctx) & tainted
     return bool(data) and isinstance(difference.left, (ast.Name, ast.Subscript, ast.Attribute)) \
         and bool(_mean_of(ctx, difference.right) & data)
 
@@ -109,8 +109,8 @@ def _mean_of(ctx: PythonContext, node: ast.AST) -> set[str]:
     if not isinstance(node, ast.Call) or call_name(node).rsplit(".", 1)[-1] != "mean":
         return set()
     if isinstance(node.func, ast.Attribute) and not node.args:  # `X.mean()`, `X.mean(axis=0)`
-        return refs(node.func.value)
-    return refs(node.args[0]) if node.args else set()
+        return refs(node.func.value, ctx)
+    return refs(node.args[0], ctx) if node.args else set()
 
 
 def _centring_scaler(ctx: PythonContext, receiver: ast.AST) -> bool:

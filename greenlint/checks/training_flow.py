@@ -29,57 +29,102 @@ COMPOSING_METHODS = {"add", "add_module", "register_module", "append", "extend",
 # ---------------------------------------------------------------------------------------
 
 
-def refs(node: ast.AST | None) -> set[str]:
-    """Every dotted name mentioned in `node` with its prefixes (`self.model.parameters` gives
-    `self.model.parameters`, `self.model`, `self`)."""
+# Names are keys scoped by the function that binds them: `model` local to `build()` is
+# `build@12:model`, not the module's `model`. `self` and `cls` stay unscoped, so that `self.x`
+# is one key for every method of a class. Comprehension and lambda variables, and class bodies,
+# count as the enclosing function's (or the module's).
+
+
+def _function_locals(ctx: PythonContext, function: ast.AST) -> frozenset[str]:
+    table = ctx.memo("training_flow.locals", dict)
+    found = table.get(function)
+    if found is None:
+        args = function.args  # type: ignore[attr-defined]
+        params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+        params.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+        declared = {name for node in ast.walk(function) if isinstance(node, (ast.Global, ast.Nonlocal))
+                    for name in node.names}
+        found = table[function] = frozenset((params | set(ctx.local_assignments(function))) - declared - {"self", "cls"})
+    return found
+
+
+def scope_of(ctx: PythonContext, function: ast.AST | None, head: str) -> str:
+    """The prefix of the key of `head` used inside `function` (None: at module level): that of
+    the innermost enclosing function that binds it, else none (a module name)."""
+    while function is not None:
+        if head in _function_locals(ctx, function):
+            return f"{function.name}@{function.lineno}:"  # type: ignore[attr-defined]
+        function = ctx.enclosing_function(function)
+    return ""
+
+
+def name_key(ctx: PythonContext, node: ast.AST | None) -> str:
+    """The scoped key of a name or attribute chain (`build@12:model`, `self.model`), or ""."""
+    name = dotted(node) if node is not None else None
+    if not name:
+        return ""
+    return scope_of(ctx, ctx.enclosing_function(node), name.partition(".")[0]) + name
+
+
+def refs(node: ast.AST | None, ctx: PythonContext) -> set[str]:
+    """The keys of every name mentioned in `node` with their prefixes (`self.model.parameters`
+    gives `self.model.parameters`, `self.model`, `self`)."""
     found: set[str] = set()
     if node is None:
         return found
+    function = ctx.enclosing_function(node)
     for sub in ast.walk(node):
         if isinstance(sub, (ast.Name, ast.Attribute)):
             name = dotted(sub)
             if name:
                 parts = name.split(".")
+                prefix = scope_of(ctx, function, parts[0])
                 for i in range(1, len(parts) + 1):
-                    found.add(".".join(parts[:i]))
+                    found.add(prefix + ".".join(parts[:i]))
     return found
 
 
-def target_keys(target: ast.AST) -> Iterator[str]:
+def target_keys(target: ast.AST, ctx: PythonContext) -> Iterator[str]:
     if isinstance(target, (ast.Tuple, ast.List)):
         for elt in target.elts:
-            yield from target_keys(elt)
+            yield from target_keys(elt, ctx)
     elif isinstance(target, ast.Starred):
-        yield from target_keys(target.value)
+        yield from target_keys(target.value, ctx)
     else:
-        name = dotted(target)
-        if name:
-            yield name
+        key = name_key(ctx, target)
+        if key:
+            yield key
+
+
+def _defined_key(ctx: PythonContext, definition: ast.AST) -> str:
+    """The key of the name a `def` or `class` binds, in the scope around it."""
+    return scope_of(ctx, ctx.enclosing_function(definition), definition.name) + definition.name  # type: ignore[attr-defined]
 
 
 class Flow:
-    """File-wide, scope-blind flow of values between names through assignments, returns and
-    calls to functions of the file. Good enough to say "this loss came from that model"."""
+    """File-wide flow of values between scoped names through assignments, returns and calls to
+    functions of the file. Good enough to say "this loss came from that model"."""
 
     def __init__(self, ctx: PythonContext):
         self.ctx = ctx
         self.edges: list[tuple[set[str], str]] = []  # (names the value mentions, name bound)
+        self._classes = {c.name: c for c in ctx.nodes_of(ast.ClassDef)}  # type: ignore[attr-defined]
         for node in ctx.walk():
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
                 self._assignment(node)
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-                self._bind(refs(node.iter), node.target)
+                self._bind(refs(node.iter, ctx), node.target)
             elif isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
                     if item.optional_vars is not None:
-                        self._bind(refs(item.context_expr), item.optional_vars)
+                        self._bind(refs(item.context_expr, ctx), item.optional_vars)
             elif isinstance(node, ast.Return) and node.value is not None:
                 self._return(node)
             elif isinstance(node, ast.Call):
                 self._call(node)
 
     def _bind(self, mentioned: set[str], target: ast.AST) -> None:
-        for key in target_keys(target):
+        for key in target_keys(target, self.ctx):
             self.edges.append((mentioned, key))
 
     def _assignment(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign | ast.NamedExpr) -> None:
@@ -88,7 +133,7 @@ class Flow:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         if len(targets) == 1 and self._split_parts(node.value, targets[0]):
             return
-        mentioned = refs(node.value)
+        mentioned = refs(node.value, self.ctx)
         for target in targets:
             self._bind(mentioned, target)
 
@@ -103,16 +148,17 @@ class Flow:
             return False
         for i, array in enumerate(arrays):
             for part in target.elts[2 * i:2 * i + 2]:
-                self._bind(refs(array), part)
+                self._bind(refs(array, self.ctx), part)
         return True
 
     def _return(self, node: ast.Return) -> None:
         func = self.ctx.enclosing_function(node)
         if func is None:
             return
-        self.edges.append((refs(node.value), func.name))
+        returned = refs(node.value, self.ctx)
+        self.edges.append((returned, _defined_key(self.ctx, func)))
         if self.ctx.enclosing_class(func) is not None:
-            self.edges.append((refs(node.value), f"self.{func.name}"))
+            self.edges.append((returned, f"self.{func.name}"))
 
     def _call(self, node: ast.Call) -> None:
         """Arguments flow into the parameters of a function defined in the file, and into the
@@ -120,32 +166,48 @@ class Flow:
         if not isinstance(node.func, (ast.Name, ast.Attribute)):
             return
         self._composition(node)
-        callee = self.ctx.functions.get(call_name(node))
+        callee, bound_first = self._callee(node)
         if callee is None:
             return
         params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
-        if params and params[0] in ("self", "cls") and isinstance(node.func, ast.Attribute):
+        if params and (bound_first or params[0] in ("self", "cls") and isinstance(node.func, ast.Attribute)):
             params = params[1:]
-        # Keys are plain names, so a parameter spelled like a module-level variable (`def show(df)`
-        # beside a notebook's own `df`) would carry the argument into every use of that variable:
-        # such a parameter takes no edge (a missed flow is cheaper than an invented one).
-        module_names = self.ctx.local_assignments(self.ctx.tree)
+        # a parameter is the callee's own name: `def show(df)` does not touch the module's `df`
+        local = _function_locals(self.ctx, callee)
+        prefix = f"{callee.name}@{callee.lineno}:"
         for i, value in enumerate(node.args):
-            if i < len(params) and not isinstance(value, ast.Starred) and params[i] not in module_names:
-                self.edges.append((refs(value), params[i]))
+            if i < len(params) and not isinstance(value, ast.Starred) and params[i] in local:
+                self.edges.append((refs(value, self.ctx), prefix + params[i]))
         for keyword in node.keywords:
-            if keyword.arg and keyword.arg not in module_names:
-                self.edges.append((refs(keyword.value), keyword.arg))
+            if keyword.arg in local:
+                self.edges.append((refs(keyword.value, self.ctx), prefix + keyword.arg))
+
+    def _callee(self, node: ast.Call) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef | None, bool]:
+        """The function of the file a call runs, and whether the receiver takes its first
+        parameter: a function or method by name, a class's `__init__` for a construction
+        (`Runner(net, opt)`), the base class's method for `super().__init__(model, ...)`."""
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and call_name(func.value) == "super":
+            cls = self.ctx.enclosing_class(node)
+            for base in cls.bases if cls is not None else []:
+                method = _method(self._classes.get(dotted(base) or ""), func.attr)
+                if method is not None:
+                    return method, True
+            return None, False
+        name = call_name(node)
+        if name in self._classes:
+            return _method(self._classes[name], "__init__"), True
+        return self.ctx.functions.get(name), False
 
     def _composition(self, node: ast.Call) -> None:
         """`model.add(base)` (Keras Sequential), `net.add_module("body", base)` /
         `register_module` (PyTorch), `layers.append(base)` / `insert` / `extend`: the receiver now
         holds the argument, as `Sequential([base])` does through its assignment."""
         func = node.func
-        receiver = dotted(func.value) if isinstance(func, ast.Attribute) else None
+        receiver = name_key(self.ctx, func.value) if isinstance(func, ast.Attribute) else None
         if receiver and func.attr in COMPOSING_METHODS:  # type: ignore[union-attr]
             # Only the object itself: `outputs.append(model(x))` stores what the model computed.
-            mentioned = set().union(set(), *(refs(a) for a in node.args if isinstance(a, (ast.Name, ast.Attribute))))
+            mentioned = set().union(set(), *(refs(a, self.ctx) for a in node.args if isinstance(a, (ast.Name, ast.Attribute))))
             if mentioned:
                 self.edges.append((mentioned, receiver))
 
@@ -159,6 +221,13 @@ class Flow:
                     tainted.add(key)
                     changed = True
         return tainted
+
+
+def _method(cls: ast.ClassDef | None, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    for node in cls.body if cls is not None else []:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            return node
+    return None
 
 
 def flow(ctx: PythonContext) -> Flow:
@@ -186,7 +255,7 @@ def _inline_argument_keys(ctx: PythonContext, parent: ast.AST) -> set[str]:
         grand = ctx.parent(outer)
         if isinstance(grand, ast.Assign):
             for target in grand.targets:
-                keys.update(target_keys(target))
+                keys.update(target_keys(target, ctx))
         elif isinstance(grand, ast.Expr) and "trainer" in call_name(outer).lower():
             keys.add("__inline__")
     return keys
@@ -197,11 +266,11 @@ def _holder_keys(ctx: PythonContext, parent: ast.AST | None) -> set[str]:
     if isinstance(parent, (ast.Assign, ast.AnnAssign)):
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
         for target in targets:
-            keys.update(target_keys(target))
+            keys.update(target_keys(target, ctx))
     elif isinstance(parent, ast.Return):
         func = ctx.enclosing_function(parent)
         if func is not None:
-            keys.add(func.name)
+            keys.add(_defined_key(ctx, func))
             if ctx.enclosing_class(func) is not None:
                 keys.add(f"self.{func.name}")
     elif isinstance(parent, (ast.keyword, ast.Call)):
@@ -220,11 +289,14 @@ def binding_key(ctx: PythonContext, call: ast.Call) -> tuple[set[str], set[str]]
     keys = _holder_keys(ctx, parent)
     if isinstance(parent, ast.Expr) and isinstance(outer, ast.Call) and isinstance(outer.func, ast.Attribute) \
             and outer.func.attr in COMPOSING_METHODS and dotted(outer.func.value):
-        keys.add(dotted(outer.func.value))  # `model.add(builder())`: built into `model`
+        keys.add(name_key(ctx, outer.func.value))  # `model.add(builder())`: built into `model`
     cls = ctx.enclosing_class(call)
-    if cls is not None and any(k.startswith("self.") for k in keys):
-        keys.add(cls.name)
-    return keys, {k for k in keys if k != cls.name} if cls is not None else set(keys)
+    if cls is None:
+        return keys, set(keys)
+    class_key = _defined_key(ctx, cls)
+    if any(k.startswith("self.") for k in keys):
+        keys.add(class_key)
+    return keys, {k for k in keys if k != class_key}
 
 
 # ---------------------------------------------------------------------------------------
@@ -280,7 +352,7 @@ def synthetic_data_only(ctx: PythonContext) -> bool:
 
 def only_random_inputs(ctx: PythonContext, model_names: set[str]) -> bool:
     """The model is only ever called on synthetic tensors (a benchmark or a smoke test)."""
-    calls = [c for c in ctx.calls if dotted(c.func) in model_names and c.args]
+    calls = [c for c in ctx.calls if name_key(ctx, c.func) in model_names and c.args]
     return bool(calls) and all(is_random_input(ctx, c.args[0]) for c in calls)
 
 
@@ -293,12 +365,12 @@ def _is_trainer_object(ctx: PythonContext, receiver: ast.AST) -> bool:
     """`trainer` bound to a `...Trainer(...)` call (HF, TRL, Lightning, custom)."""
     if isinstance(receiver, ast.Call):
         return "trainer" in call_name(receiver).lower()
-    name = dotted(receiver)
+    name = name_key(ctx, receiver)
     if not name:
         return False
     for node in ctx.walk():
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-            if any(k == name for t in node.targets for k in target_keys(t)):
+            if any(k == name for t in node.targets for k in target_keys(t, ctx)):
                 if "trainer" in call_name(node.value).lower():
                     return True
     return False
@@ -319,9 +391,9 @@ def _holders(tainted: set[str]) -> set[str]:
 
 def _used_as_model(ctx: PythonContext, name: str) -> bool:
     for call in ctx.calls:
-        if dotted(call.func) == name:
+        if name_key(ctx, call.func) == name:
             return True
-        if isinstance(call.func, ast.Attribute) and call.func.attr in _MODEL_USES and dotted(call.func.value) == name:
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _MODEL_USES and name_key(ctx, call.func.value) == name:
             return True
     return False
 
@@ -336,7 +408,7 @@ def _runner_of_model(ctx: PythonContext, receiver: ast.AST, tainted: set[str]) -
     told to train. Not a wrapper that stays a model (`DataParallel(net).train()` switches mode,
     and so does `train()` on a name that is also called, put in eval mode or asked for its
     parameters)."""
-    name = dotted(receiver)
+    name = name_key(ctx, receiver)
     if not name or not isinstance(receiver, ast.Name) or _used_as_model(ctx, name):
         return False
     holders = _holders(tainted)
@@ -346,7 +418,7 @@ def _runner_of_model(ctx: PythonContext, receiver: ast.AST, tainted: set[str]) -
         if isinstance(value.func, ast.Name) and value.func.id in _file_classes(ctx):
             continue  # a class of this file: its own methods show whether it trains
         handed = list(value.args) + [k.value for k in value.keywords]
-        if any(refs(a) & holders for a in handed):
+        if any(refs(a, ctx) & holders for a in handed):
             return True
     return False
 
@@ -354,13 +426,13 @@ def _runner_of_model(ctx: PythonContext, receiver: ast.AST, tainted: set[str]) -
 def _fit_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tainted: set[str]) -> bool:
     """`model.fit(data, ...)` on a tainted model (not on random tensors), or `trainer.fit(model, data)`."""
     data = arg(call, 0, "x") or arg(call, 0, "train_dataloaders")
-    if refs(func.value) & tainted and (call.args or call.keywords):
+    if refs(func.value, ctx) & tainted and (call.args or call.keywords):
         return not is_random_input(ctx, arg(call, 0, "x"))
-    return bool(refs(call) & tainted) and _is_trainer_object(ctx, func.value) and data is not None
+    return bool(refs(call, ctx) & tainted) and _is_trainer_object(ctx, func.value) and data is not None
 
 
-def _step_trains(call: ast.Call, tainted: set[str]) -> bool:
-    return bool(refs(call.func.value) & tainted) and optimizer_step(call)  # type: ignore[attr-defined]
+def _step_trains(ctx: PythonContext, call: ast.Call, tainted: set[str]) -> bool:
+    return bool(refs(call.func.value, ctx) & tainted) and optimizer_step(call)  # type: ignore[attr-defined]
 
 
 def _method_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tainted: set[str]) -> bool:
@@ -369,14 +441,14 @@ def _method_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tain
         return _fit_trains(ctx, call, func, tainted)
     if method == "train":
         if _is_trainer_object(ctx, func.value):
-            return bool(refs(func.value) & tainted or refs(call) & tainted)
+            return bool(refs(func.value, ctx) & tainted or refs(call, ctx) & tainted)
         return _runner_of_model(ctx, func.value, tainted)
     if method == "backward":
-        if refs(func.value) & tainted or any(refs(a) & tainted for a in call.args):
+        if refs(func.value, ctx) & tainted or any(refs(a, ctx) & tainted for a in call.args):
             return not _computed_on_random(ctx, func.value)
         return False
     if method in ("step", "optimizer_step"):
-        return _step_trains(call, tainted)
+        return _step_trains(ctx, call, tainted)
     return False
 
 
@@ -439,7 +511,7 @@ def external_training_call(ctx: PythonContext, tainted: set[str],
         ):
             continue  # `obj.train(...)`: a method of something else (Module.train(mode) is not training)
         values = list(call.args) + [k.value for k in call.keywords]
-        if not any(refs(v) & tainted for v in values):
+        if not any(refs(v, ctx) & tainted for v in values):
             continue
         if any(_is_optimizer(ctx, v) for v in values) and (accept is None or accept(call)):
             return call
@@ -487,7 +559,7 @@ def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: as
     guards = {id(a) for a in ctx.ancestors(build) if isinstance(a, _CONDITIONS)} if build else set()
     for call in ctx.calls:
         if isinstance(call.func, ast.Attribute) and call.func.attr in CHECKPOINT_LOADS:
-            if refs(call.func.value) & names and not (call.args and _own_snapshot(ctx, call.args[0], names)):
+            if refs(call.func.value, ctx) & names and not (call.args and _own_snapshot(ctx, call.args[0], names)):
                 if all(id(a) in guards for a in ctx.ancestors(call) if isinstance(a, _CONDITIONS)):
                     return True
     return False
@@ -499,7 +571,7 @@ def _own_snapshot(ctx: PythonContext, state: ast.AST, names: set[str]) -> bool:
     place with another model's weights is not one."""
     values = ctx.possible_values(state)
     return bool(values) and all(isinstance(v, ast.Call) and ctx.qualname(v.func) == "copy.deepcopy"
-                                and bool(refs(v) & names) for v in values)
+                                and bool(refs(v, ctx) & names) for v in values)
 
 
 # ---------------------------------------------------------------------------------------
@@ -516,14 +588,14 @@ def _statement_in(body: list[ast.stmt], node: ast.AST, ctx: PythonContext) -> as
     return None
 
 
-def _rebinds(stmt: ast.stmt, names: set[str]) -> bool:
+def _rebinds(ctx: PythonContext, stmt: ast.stmt, names: set[str]) -> bool:
     """`stmt` binds every name of `names` to a value that does not come from them
     (`model = create_model()`, not `model = model.cuda()`)."""
     if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
         return False
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-    bound = {k for t in targets for k in target_keys(t)}
-    return names <= bound and not refs(stmt.value) & names
+    bound = {k for t in targets for k in target_keys(t, ctx)}
+    return names <= bound and not refs(stmt.value, ctx) & names
 
 
 def live_statements(ctx: PythonContext, call: ast.Call, names: set[str]) -> list[ast.stmt] | None:
@@ -538,7 +610,7 @@ def live_statements(ctx: PythonContext, call: ast.Call, names: set[str]) -> list
         return None
     index = body.index(start)
     for end in range(index + 1, len(body)):
-        if _rebinds(body[end], plain):
+        if _rebinds(ctx, body[end], plain):
             return body[index:end]
     return None
 
@@ -572,6 +644,6 @@ def reached_while_live(ctx: PythonContext, evidence: ast.AST, live: list[ast.stm
         if isinstance(stmt, defined):
             continue
         for sub in ast.walk(stmt):
-            if isinstance(sub, ast.Call) and call_name(sub) in runners and refs(sub) & names:
+            if isinstance(sub, ast.Call) and call_name(sub) in runners and refs(sub, ctx) & names:
                 return True
     return False
