@@ -15,10 +15,11 @@ from ..finding import Fix
 from ..frontends.python import PythonContext, arg, call_name, dotted, has_star_kwargs, kwarg
 from ..rules import data_path
 from .python_values import value_of
+from .scoped_names import target_keys
 from .testing_code import in_test_code
 from .training_flow import (
     DATA_CALL, RANDOM_CALLS, TRAIN_HELPER, binding_key, external_training_call, flow, is_random_input,
-    live_statements, only_random_inputs, reached_while_live, synthetic_data_only, target_keys, training_evidence,
+    live_statements, only_random_inputs, reached_while_live, synthetic_data_only, training_evidence,
     unconditional_checkpoint_load,
 )
 from .transformers_names import is_auto_model_class, is_model_class

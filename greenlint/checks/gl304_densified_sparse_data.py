@@ -12,7 +12,8 @@ from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, k
 from ..fixes.gl304 import keep_sparse
 from .small_inputs import SPARSE_METHODS, small_literal, written_out_rows
 from .sparse_consumers import centred_on_the_way, feeds_sparse_capable_only
-from .training_flow import binding_key, flow, live_statements, reached_while_live, refs
+from .scoped_names import refs
+from .training_flow import binding_key, flow, live_statements, reached_while_live
 
 # Transformers whose output is a scipy.sparse matrix unless told otherwise.
 SPARSE_TRANSFORMERS = {

@@ -8,7 +8,7 @@ import ast
 from typing import Callable
 
 from ..frontends.python import PythonContext, call_name
-from .training_flow import refs, target_keys
+from .scoped_names import refs, target_keys
 
 # Methods whose X may be scipy.sparse for such estimators; the first three fit on it.
 SPARSE_READERS = ("fit", "partial_fit", "fit_predict", "predict", "predict_proba", "predict_log_proba",

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from ..frontends.python import PythonContext, arg, call_name, dotted
+from .scoped_names import defined_key, function_locals, name_key, refs, target_keys
 from .training_loops import optimizer_step
 
 RANDOM_CALLS = {
@@ -27,78 +28,6 @@ COMPOSING_METHODS = {"add", "add_module", "register_module", "append", "extend",
 # ---------------------------------------------------------------------------------------
 # Names and the flow of values between them
 # ---------------------------------------------------------------------------------------
-
-
-# Names are keys scoped by the function that binds them: `model` local to `build()` is
-# `build@12:model`, not the module's `model`. `self` and `cls` stay unscoped, so that `self.x`
-# is one key for every method of a class. Comprehension and lambda variables, and class bodies,
-# count as the enclosing function's (or the module's).
-
-
-def _function_locals(ctx: PythonContext, function: ast.AST) -> frozenset[str]:
-    table = ctx.memo("training_flow.locals", dict)
-    found = table.get(function)
-    if found is None:
-        args = function.args  # type: ignore[attr-defined]
-        params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
-        params.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
-        declared = {name for node in ast.walk(function) if isinstance(node, (ast.Global, ast.Nonlocal))
-                    for name in node.names}
-        found = table[function] = frozenset((params | set(ctx.local_assignments(function))) - declared - {"self", "cls"})
-    return found
-
-
-def scope_of(ctx: PythonContext, function: ast.AST | None, head: str) -> str:
-    """The prefix of the key of `head` used inside `function` (None: at module level): that of
-    the innermost enclosing function that binds it, else none (a module name)."""
-    while function is not None:
-        if head in _function_locals(ctx, function):
-            return f"{function.name}@{function.lineno}:"  # type: ignore[attr-defined]
-        function = ctx.enclosing_function(function)
-    return ""
-
-
-def name_key(ctx: PythonContext, node: ast.AST | None) -> str:
-    """The scoped key of a name or attribute chain (`build@12:model`, `self.model`), or ""."""
-    name = dotted(node) if node is not None else None
-    if not name:
-        return ""
-    return scope_of(ctx, ctx.enclosing_function(node), name.partition(".")[0]) + name
-
-
-def refs(node: ast.AST | None, ctx: PythonContext) -> set[str]:
-    """The keys of every name mentioned in `node` with their prefixes (`self.model.parameters`
-    gives `self.model.parameters`, `self.model`, `self`)."""
-    found: set[str] = set()
-    if node is None:
-        return found
-    function = ctx.enclosing_function(node)
-    for sub in ast.walk(node):
-        if isinstance(sub, (ast.Name, ast.Attribute)):
-            name = dotted(sub)
-            if name:
-                parts = name.split(".")
-                prefix = scope_of(ctx, function, parts[0])
-                for i in range(1, len(parts) + 1):
-                    found.add(prefix + ".".join(parts[:i]))
-    return found
-
-
-def target_keys(target: ast.AST, ctx: PythonContext) -> Iterator[str]:
-    if isinstance(target, (ast.Tuple, ast.List)):
-        for elt in target.elts:
-            yield from target_keys(elt, ctx)
-    elif isinstance(target, ast.Starred):
-        yield from target_keys(target.value, ctx)
-    else:
-        key = name_key(ctx, target)
-        if key:
-            yield key
-
-
-def _defined_key(ctx: PythonContext, definition: ast.AST) -> str:
-    """The key of the name a `def` or `class` binds, in the scope around it."""
-    return scope_of(ctx, ctx.enclosing_function(definition), definition.name) + definition.name  # type: ignore[attr-defined]
 
 
 class Flow:
@@ -156,7 +85,7 @@ class Flow:
         if func is None:
             return
         returned = refs(node.value, self.ctx)
-        self.edges.append((returned, _defined_key(self.ctx, func)))
+        self.edges.append((returned, defined_key(self.ctx, func)))
         if self.ctx.enclosing_class(func) is not None:
             self.edges.append((returned, f"self.{func.name}"))
 
@@ -173,7 +102,7 @@ class Flow:
         if params and (bound_first or params[0] in ("self", "cls") and isinstance(node.func, ast.Attribute)):
             params = params[1:]
         # a parameter is the callee's own name: `def show(df)` does not touch the module's `df`
-        local = _function_locals(self.ctx, callee)
+        local = function_locals(self.ctx, callee)
         prefix = f"{callee.name}@{callee.lineno}:"
         for i, value in enumerate(node.args):
             if i < len(params) and not isinstance(value, ast.Starred) and params[i] in local:
@@ -270,7 +199,7 @@ def _holder_keys(ctx: PythonContext, parent: ast.AST | None) -> set[str]:
     elif isinstance(parent, ast.Return):
         func = ctx.enclosing_function(parent)
         if func is not None:
-            keys.add(_defined_key(ctx, func))
+            keys.add(defined_key(ctx, func))
             if ctx.enclosing_class(func) is not None:
                 keys.add(f"self.{func.name}")
     elif isinstance(parent, (ast.keyword, ast.Call)):
@@ -293,7 +222,7 @@ def binding_key(ctx: PythonContext, call: ast.Call) -> tuple[set[str], set[str]]
     cls = ctx.enclosing_class(call)
     if cls is None:
         return keys, set(keys)
-    class_key = _defined_key(ctx, cls)
+    class_key = defined_key(ctx, cls)
     if any(k.startswith("self.") for k in keys):
         keys.add(class_key)
     return keys, {k for k in keys if k != class_key}
