@@ -79,3 +79,68 @@ def test_super_init_hands_its_arguments_to_the_base_class():
     ResNetModel().fit(loader)
     """)
     assert [f.line for f in lint(source, "GL301")] == [18]
+
+
+LOOP = """\
+    for x, y in loader:
+        loss = torch.nn.functional.cross_entropy({model}(x), y)
+        loss.backward()
+        {optimizer}.step()
+"""
+
+
+def test_weights_reloaded_after_training_do_not_start_it_but_weights_loaded_before_do():
+    train = textwrap.indent(LOOP.format(model="net", optimizer="opt"), "")
+    before = HEADER + textwrap.dedent("""\
+    net = resnet18(weights=None)
+    net.load_state_dict(torch.load("imagenet_resnet18.pth"))
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    """) + textwrap.dedent(train)
+    assert lint(before, "GL301") == []
+    after = HEADER + textwrap.dedent("""\
+    net = resnet18(weights=None)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    """) + textwrap.dedent(train) + textwrap.dedent("""\
+    torch.save(net.state_dict(), "trained.pth")
+    net.load_state_dict(torch.load("trained.pth"))
+    """)
+    assert [f.line for f in lint(after, "GL301")] == [5]
+
+
+def test_training_that_runs_before_the_model_is_built_trains_another_model():
+    """Two loops share the name `loss`; the second model is loaded from a checkpoint before its
+    own loop, so only the first, trained from scratch, is reported."""
+    first = textwrap.dedent(LOOP.format(model="small", optimizer="opt_small"))
+    second = textwrap.dedent(LOOP.format(model="big", optimizer="opt_big"))
+    source = HEADER + textwrap.dedent("""\
+    small = torch.nn.Linear(8, 2)
+    opt_small = torch.optim.SGD(small.parameters(), lr=0.1)
+    """) + first + textwrap.dedent("""\
+    big = resnet18(weights=None)
+    big.load_state_dict(torch.load("imagenet_resnet18.pth"))
+    opt_big = torch.optim.SGD(big.parameters(), lr=0.1)
+    """) + second
+    assert lint(source, "GL301") == []
+
+
+def test_a_parameter_holds_its_argument_until_the_function_rebinds_it():
+    source = HEADER + textwrap.dedent("""\
+    import lightning as L
+
+    def create_model(repo_or_dir, model):
+        model = torch.hub.load(repo_or_dir=repo_or_dir, model=model, weights=None)
+        return model
+
+    class Classifier(L.LightningModule):
+        def __init__(self, repo_or_dir="pytorch/vision:v0.10.0", model="resnet18"):
+            super().__init__()
+            self.model = create_model(repo_or_dir=repo_or_dir, model=model)
+
+        def training_step(self, batch, batch_idx):
+            x, y = batch
+            return torch.nn.functional.cross_entropy(self.model(x), y)
+
+        def configure_optimizers(self):
+            return torch.optim.SGD(self.parameters(), lr=0.1)
+    """)
+    assert [f.line for f in lint(source, "GL301")] == [8]

@@ -15,6 +15,7 @@ from ..finding import Fix
 from ..frontends.python import PythonContext, arg, call_name, dotted, has_star_kwargs, kwarg
 from ..rules import data_path
 from .python_values import value_of
+from .run_order import runs_after
 from .scoped_names import target_keys
 from .testing_code import in_test_code
 from .training_flow import (
@@ -442,15 +443,16 @@ def _training_call(ctx: PythonContext, call: ast.Call, library: str, name: str) 
     if not keys:
         return None
     tainted = flow(ctx).taint(keys)
-    if unconditional_checkpoint_load(ctx, tainted, call):
-        return None
     # A name rebound to another model later (a notebook rebuilding `model` cell after cell) holds
-    # the from-scratch one only until then: training after that is another model's.
+    # the from-scratch one only until then: training after that is another model's. Training that
+    # runs before the model is built trains another one (a `loss` name shared by two loops).
     live = live_statements(ctx, call, keys)
-    accept = None if live is None else (lambda c: reached_while_live(ctx, c, live, tainted))
+
+    def accept(candidate: ast.AST) -> bool:
+        return not runs_after(ctx, call, candidate) and (live is None or reached_while_live(ctx, candidate, live, tainted))
     evidence = training_evidence(ctx, tainted, accept=accept) or external_training_call(ctx, tainted, accept=accept) \
         or _lightning_training_step(ctx, call, tainted)
-    if evidence is None:
+    if evidence is None or unconditional_checkpoint_load(ctx, tainted, call, trained_by=evidence):
         return None
     aliases = set(model_names) | {k for k in tainted if k in model_names}
     return None if only_random_inputs(ctx, aliases) else evidence  # type: ignore[return-value]

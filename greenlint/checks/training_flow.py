@@ -8,6 +8,7 @@ import re
 from typing import Callable, Iterable
 
 from ..frontends.python import PythonContext, arg, call_name, dotted
+from .run_order import runs_after
 from .scoped_names import defined_key, function_locals, name_key, refs, target_keys
 from .training_loops import optimizer_step
 
@@ -479,16 +480,20 @@ def loads_checkpoint(ctx: PythonContext) -> bool:
     return False
 
 
-def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: ast.AST | None = None) -> bool:
+def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: ast.AST | None = None,
+                                  trained_by: ast.AST | None = None) -> bool:
     """`model.load_state_dict(...)`, `model.load_weights(...)` that runs whenever the model is
     built: outside any `if`, or only under the `if`s that also guard the build (DeiT's teacher
     is built and loaded in the same `if args.distillation_type != 'none':` block). A load of a
     state the model itself gave (`best = copy.deepcopy(model.state_dict())` ...
-    `model.load_state_dict(best)`) restores its own best epoch: not a starting checkpoint."""
+    `model.load_state_dict(best)`) restores its own best epoch: not a starting checkpoint; nor
+    does a load that runs after the training call `trained_by` (the trained weights reloaded to
+    test them)."""
     guards = {id(a) for a in ctx.ancestors(build) if isinstance(a, _CONDITIONS)} if build else set()
     for call in ctx.calls:
         if isinstance(call.func, ast.Attribute) and call.func.attr in CHECKPOINT_LOADS:
-            if refs(call.func.value, ctx) & names and not (call.args and _own_snapshot(ctx, call.args[0], names)):
+            if refs(call.func.value, ctx) & names and not (call.args and _own_snapshot(ctx, call.args[0], names)) \
+                    and not (trained_by is not None and runs_after(ctx, call, trained_by)):
                 if all(id(a) in guards for a in ctx.ancestors(call) if isinstance(a, _CONDITIONS)):
                     return True
     return False

@@ -114,9 +114,9 @@ class ValueModel:
         decide how to use several (all agree, the largest, any)."""
         if isinstance(node, ast.Name):
             function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else self.enclosing_function(node)
-            if function is not None and node.id not in scope_assignments(function):
+            if function is not None:
                 default = _parameter_default(function, node.id)
-                if default is not _NO_PARAM:
+                if default is not _NO_PARAM and _sees_parameter(function, node):
                     return self._parameter_values(function, node.id, default, 0)
         return [self.literal(node, scope)]
 
@@ -316,13 +316,14 @@ class ValueModel:
     def _resolve_name(self, node: ast.Name, scope: ast.AST | None, depth: int) -> Any:
         function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else self.enclosing_function(node)
         if function is not None:
+            default = _parameter_default(function, node.id)
+            if default is not _NO_PARAM and _sees_parameter(function, node):
+                # a parameter: the value every call site agrees on
+                return _agreed(self._parameter_values(function, node.id, default, depth))
             assigned = scope_assignments(function).get(node.id)
             if assigned is not None:
                 value = assigned[0] if len(assigned) == 1 else self.reaching_assignment(node, function)
                 return self.literal(value, function, depth + 1) if value is not None else UNKNOWN
-            default = _parameter_default(function, node.id)
-            if default is not _NO_PARAM:  # a parameter: the value every call site agrees on
-                return _agreed(self._parameter_values(function, node.id, default, depth))
         value = self.module_constants.get(node.id)
         if value is not None:
             return self.literal(value, None, depth + 1)
@@ -549,6 +550,18 @@ def _arguments(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef,
         pairs.append((positional[index], argument))
     pairs += [(k.arg, k.value) for k in call.keywords if k.arg is not None]
     return pairs
+
+
+_PARAMETER = ast.Name(id="<parameter>")  # what a name holds before its function binds it
+
+
+def _sees_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef, node: ast.Name) -> bool:
+    """The use still holds the argument: the function does not bind the name, or binds it only
+    later in straight-line code (`model = torch.hub.load(model=model)`: the value runs first)."""
+    if node.id not in scope_assignments(function):
+        return True
+    line = getattr(node, "lineno", None)
+    return line is not None and reaching(function.body, node.id, line, _PARAMETER) is _PARAMETER
 
 
 def _parameter_default(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> Any:
