@@ -69,3 +69,45 @@ def test_gl401_langchain_cloud_model_clients_serve_from_the_region_they_are_give
         prompt = PromptTemplate(template="{x}", input_variables=["x"], location="us-east4")
         """
     assert [f.line for f in lint(source, "GL401")] == [7, 8, 9, 10]
+
+
+def test_library_names_used_without_an_import_are_the_librarys_own():
+    """A course exercise or excerpt that imports nothing: a name the file binds nowhere and only
+    one library defines is that library's; bound by the file, it is the file's own."""
+    source = """\
+        svm = SVC()
+        parameters = {"C": [0.1, 1, 10], "gamma": [0.00001, 0.0001, 0.001, 0.01, 0.1]}
+        searcher = GridSearchCV(svm, parameters)
+        searcher.fit(X_train, y_train)
+        """
+    assert [f.line for f in lint(source, "GL101")] == [3]
+    own = "def GridSearchCV(model, grid):\n    return model\n\n" + textwrap.dedent(source)
+    assert lint(own, "GL101") == []
+    gbm = """\
+        def gbm(learn_rate, max_depth):
+            model = GradientBoostingClassifier(learning_rate=learn_rate, max_depth=max_depth)
+            return model.fit(X_train, y_train).predict(X_test)
+        """
+    assert [(f.line, f.severity.name) for f in lint(gbm, "GL201")] == [(2, "NOTE")]
+
+
+def test_gl201_keras_only_fit_keywords_mark_a_keras_fit_in_an_excerpt_that_imports_nothing():
+    source = """\
+        history = model.fit(X_train, y_train, epochs=60, {held_out})
+        """
+    assert [f.line for f in lint(source.format(held_out="validation_data=(X_test, y_test)"), "GL201")] == [1]
+    assert lint(source.format(held_out="eval_set=[(X_test, y_test)]"), "GL201") == []
+
+
+def test_gl101_a_sweep_config_written_with_dict_keywords_is_read_like_a_literal():
+    source = """\
+        sweep_config = dict(
+            method="grid",
+            metric=dict(name="loss", goal="minimize"),
+            parameters=dict(
+                lr=dict(values=[0.1, 0.01, 0.001, 0.0001]),
+                steps=dict(values=[8, 16, 32]),
+            ),
+        )
+        """
+    assert [f.line for f in lint(source, "GL101")] == [2]

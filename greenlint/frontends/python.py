@@ -19,6 +19,7 @@ from .pyast import (  # noqa: F401  (re-exported: detectors import them from her
 )
 from .scopes import BINDING_NODES, ScopeTable
 from .values import _NO_PARAM, ValueModel
+from .well_known import WELL_KNOWN
 
 
 class ImportTable:
@@ -44,6 +45,13 @@ class ImportTable:
                         self.names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
                         self.modules.add(canonical(f"{node.module}.{alias.name}"))
 
+    def assume(self, names: dict[str, str]) -> None:
+        """Names the file uses but binds nowhere, taken as imports of their libraries."""
+        for name, qualified in names.items():
+            self.names[name] = qualified
+            self.modules.add(canonical(qualified))
+        self._uses.clear()
+
     def resolve(self, name: str) -> str | None:
         head, _, rest = name.partition(".")
         base = self.names.get(head)
@@ -67,7 +75,18 @@ class PythonContext(ValueModel, BaseContext):
         self.shell_lines: list[tuple[int, int, str]] = []  # notebook shell commands: (line, 0-based column, text)
         self._nodes, self.parents, self._by_type = _index(tree)
         self.imports = ImportTable(tree, self.nodes_of(ast.Import, ast.ImportFrom))
+        self.imports.assume(self._unbound_library_names())
         self._qualnames: dict[int, str | None] = {}  # by id(node): the tree outlives every lookup
+
+    def _unbound_library_names(self) -> dict[str, str]:
+        """The well-known library names the file uses without binding them (see well_known)."""
+        used = {n.id for n in self._by_type.get(ast.Name, ()) if n.id in WELL_KNOWN and n.id not in self.imports.names}  # type: ignore[attr-defined]
+        if not used:
+            return {}
+        bound = {n.id for n in self._by_type.get(ast.Name, ()) if not isinstance(n.ctx, ast.Load)}  # type: ignore[attr-defined]
+        bound.update(a.arg for a in self._by_type.get(ast.arg, ()))  # type: ignore[attr-defined]
+        bound.update(d.name for d in self.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))  # type: ignore[attr-defined]
+        return {name: WELL_KNOWN[name] for name in used - bound}
 
     # ---- traversal: the tree is walked once; detectors ask the index ---------------------
     def walk(self) -> list[ast.AST]:

@@ -13,7 +13,7 @@ from ...frontends.config import Node
 from ...frontends.python import PythonContext
 from ..commands import name_words
 from ..python_config_dicts import DictReader, binding, next_binding
-from ..search_values import agent_count, rule_options, wandb_agents
+from ..search_values import agent_count, is_dict_call, rule_options, wandb_agents
 from .common import report_platform_grid
 
 
@@ -334,9 +334,10 @@ def _grid_markers(ctx: PythonContext) -> list[ast.AST]:
 
 
 def _outermost_dict_in_statement(ctx: PythonContext, marker: ast.AST) -> ast.AST | None:
+    """The outermost dict display around `marker` in its statement: `{...}` or `dict(k=v, ...)`."""
     outer = None
     for anc in ctx.ancestors(marker):
-        if isinstance(anc, ast.Dict):
+        if isinstance(anc, ast.Dict) or is_dict_call(anc) and not anc.args:  # type: ignore[attr-defined]
             outer = anc
         elif isinstance(anc, ast.stmt):
             break

@@ -9,8 +9,19 @@ from ..training_facts import KERAS_FIT_METHODS, keras_fit, keras_position
 from ..training_values import MISSING, method_calls
 
 
+# Keywords only Keras's `fit` / `fit_generator` take (scikit-learn, XGBoost, LightGBM and CatBoost
+# name held-out data `eval_set`): they say whose `fit` it is where the file does not show the model.
+_KERAS_ONLY_KEYWORDS = {"validation_data", "validation_split", "validation_steps", "validation_freq",
+                        "steps_per_epoch", "initial_epoch"}
+
+
+def _keras_keywords(ctx: PythonContext) -> bool:
+    return any(k.arg in _KERAS_ONLY_KEYWORDS for method in KERAS_FIT_METHODS for c in method_calls(ctx, method)
+               for k in c.keywords)
+
+
 def check_keras(ctx: PythonContext, min_epochs: int) -> None:
-    if not ctx.imports.uses("keras", "tensorflow", "keras_hub", "keras_nlp", "keras_cv"):
+    if not ctx.imports.uses("keras", "tensorflow", "keras_hub", "keras_nlp", "keras_cv") and not _keras_keywords(ctx):
         return
     safety_net = library_instantiates(ctx, KERAS_ES)
     for call in (c for method in KERAS_FIT_METHODS for c in method_calls(ctx, method)):
