@@ -111,3 +111,25 @@ def test_gl101_a_sweep_config_written_with_dict_keywords_is_read_like_a_literal(
         )
         """
     assert [f.line for f in lint(source, "GL101")] == [2]
+
+
+def test_gl401_a_workflow_that_only_inspects_the_sdk_builds_and_pushes_places_nothing(tmp_path):
+    workflow = tmp_path / ".github" / "workflows" / "build.yaml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(textwrap.dedent("""\
+        on: push
+        env:
+          REGION: us-central1
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - uses: google-github-actions/setup-gcloud@v2
+              - run: gcloud info
+              - run: gcloud auth configure-docker us-central1-docker.pkg.dev
+              - run: docker build -t us-docker.pkg.dev/p/r/app:latest . && docker push us-docker.pkg.dev/p/r/app:latest
+        """))
+    assert cli(workflow, "GL401") == []
+    workflow.write_text(workflow.read_text() + "      - run: python train.py --region $REGION\n")
+    assert [f["line"] for f in cli(workflow, "GL401")] == [3]

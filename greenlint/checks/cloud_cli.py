@@ -17,10 +17,11 @@ _NON_COMPUTE = {"s3", "s3api", "storage", "group", "acr", "ecr", "iam", "kms", "
                 # schedulers and queues place a trigger or messages; what they start is placed by its own definition
                 "scheduler", "pubsub", "events", "sns", "sqs", "tasks"}
 # Verbs that address something already placed (`gcloud compute ssh --zone`, `aws lambda get-function
-# --region`) or run nothing in the cloud (`gcloud ml-engine local train`): the command that creates it
-# is the one that places it.
+# --region`) or run nothing in the cloud (`gcloud ml-engine local train`, `gcloud info`, which
+# describes the installed SDK): the command that creates it is the one that places it.
 _ADDRESSING_VERBS = {"ssh", "scp", "logs", "predict", "stream-logs", "wait", "cancel", "invoke", "local", "explain",
-                     "tail", "read", "connect", "port-forward", "copy-files", "update-kubeconfig"}
+                     "tail", "read", "connect", "port-forward", "copy-files", "update-kubeconfig",
+                     "info", "version", "components", "help", "topic", "feedback"}
 _ADDRESSING_PREFIXES = ("describe", "list", "get", "delete", "remove", "undeploy", "stop", "show")
 # Data-only CLIs (`gsutil mb -l`, `bq mk --location`).
 _DATA_CLIS = {"gsutil", "bq"}
