@@ -2,6 +2,7 @@
 with the real engine (`lint_text`) or the real CLI on files in tmp_path."""
 from __future__ import annotations
 
+import json
 import textwrap
 
 from test_model_rules_tune2 import cli, lint  # the real engine on a string, the real CLI on a file
@@ -133,3 +134,51 @@ def test_gl401_a_workflow_that_only_inspects_the_sdk_builds_and_pushes_places_no
     assert cli(workflow, "GL401") == []
     workflow.write_text(workflow.read_text() + "      - run: python train.py --region $REGION\n")
     assert [f["line"] for f in cli(workflow, "GL401")] == [3]
+
+
+def test_a_value_set_in_the_main_block_reaches_code_after_it():
+    """`if __name__ == "__main__":` always runs in a script or notebook: a name it binds holds that
+    value after the block (a Keras run whose epochs are set there)."""
+    source = """\
+        import keras
+        if __name__ == "__main__":
+            epochs = {epochs}
+        model = keras.Sequential([keras.layers.Dense(1)])
+        model.fit(x_train, y_train, epochs=epochs, validation_split=0.05)
+        """
+    assert [f.line for f in lint(source.format(epochs=500), "GL201")] == [5]
+    assert lint(source.format(epochs=5), "GL201") == []
+
+
+def test_a_notebook_cell_under_a_projects_own_cell_magic_is_read_as_python_when_it_parses(tmp_path):
+    notebook = tmp_path / "remote.ipynb"
+    cells = [
+        "import keras\nmodel = keras.Sequential([keras.layers.Dense(1)])",
+        "%%train_remote --gpus 1\nmodel.fit(x, y, epochs=40, validation_data=(xv, yv))",
+        "%%sql\nSELECT model.fit(x) FROM runs WHERE epochs = 40",
+        "%%my_magic\nthis is not python at all (",
+    ]
+    notebook.write_text(json.dumps({
+        "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c} for c in cells],
+        "metadata": {"language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5}))
+    found = cli(notebook, "GL201")
+    assert [(f["cell"], f["cell_line"]) for f in found] == [(2, 2)]
+    assert cli(notebook, "GL000") == []
+
+
+def test_gl303_a_bare_sentence_transformers_name_in_a_serving_config(tmp_path):
+    config = tmp_path / "encoder_config.json"
+    config.write_text('{\n  "model": "all-mpnet-base-v2",\n  "host": "0.0.0.0",\n  "port": 5000\n}\n')
+    assert [f["line"] for f in cli(config, "GL303")] == [2]
+
+
+def test_an_environment_lookups_default_is_the_value_the_code_runs_with():
+    source = """\
+        import os
+        from transformers import AutoModelForCausalLM
+        model_name = os.getenv("MODEL_NAME", {default})
+        model = AutoModelForCausalLM.from_pretrained(model_name)
+        model.eval()
+        """
+    assert [f.line for f in lint(source.format(default='"openai-community/gpt2"'), "GL303")] == [4]
+    assert lint(source.format(default='"distilgpt2"'), "GL303") == []

@@ -38,8 +38,10 @@ def distilled_rows() -> tuple[dict[str, str], ...]:
                  and ((r.get("quality") or "").strip() or (r.get("reported_quality_retained") or "").strip()))
 
 
-# Hugging Face moved the original checkpoints under organisations; both spellings load.
-LEGACY_ORGS = ("google-bert/", "openai-community/", "google-t5/", "facebookai/", "distilbert/")
+# Hugging Face moved the original checkpoints under organisations; both spellings load. The
+# sentence-transformers library resolves a bare name (`all-mpnet-base-v2`) to its own organisation,
+# and no other hub id uses those names, so a config's bare name is that checkpoint too.
+LEGACY_ORGS = ("google-bert/", "openai-community/", "google-t5/", "facebookai/", "distilbert/", "sentence-transformers/")
 
 
 def normalize_model_id(model_id: str) -> str:

@@ -126,9 +126,26 @@ def reaching(body: list[ast.stmt], name: str, line: int, last: ast.expr | None) 
         plain = _plain_binding(stmt, name)
         if plain is not _UNBOUND:
             last = plain
+        elif is_main_guard(stmt):  # a script's or notebook's main block always runs
+            last = reaching(stmt.body, name, _AFTER_ALL, last)  # type: ignore[attr-defined]
         elif binds_name(stmt, name):
             last = None  # bound in a block, by unpacking, an augmented assignment, an import or a def
     return last
+
+
+_AFTER_ALL = 1 << 62  # a line after every statement: the value bound when a block ends
+
+
+def is_main_guard(stmt: ast.stmt) -> bool:
+    """`if __name__ == "__main__":` with no `else` (either operand order)."""
+    if not isinstance(stmt, ast.If) or stmt.orelse or not isinstance(stmt.test, ast.Compare):
+        return False
+    test = stmt.test
+    if len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = (test.left, test.comparators[0])
+    return any(isinstance(a, ast.Name) and a.id == "__name__" for a in sides) and any(
+        isinstance(a, ast.Constant) and a.value == "__main__" for a in sides)
 
 
 _UNBOUND = object()

@@ -242,6 +242,12 @@ class _CellReader:
         if kind == "python":
             self._add_python(cmap, lines, shifts, magic)
             return
+        if kind == "custom":
+            out = transform(lines, first_magic=magic)
+            if parse_error(out) is None:  # a magic of its own over Python: the rules read it
+                self.joined.shell.extend(shell_commands(lines, out, len(joined.lines)))
+                joined.add(cmap, shifts, out)
+                return
         if kind == "writefile":
             joined.add_blank(cmap, shifts)
             unit = _writefile_unit(number, cmap, lines, shifts, magic, self.errors)

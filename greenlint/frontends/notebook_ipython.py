@@ -14,6 +14,13 @@ _PYTHON_CELL_MAGICS = frozenset(
     "time timeit capture prun debug memit python python3 pypy pyinstrument snakeviz heat scalene local".split()
 )
 _WRITEFILE_MAGICS = frozenset(("writefile", "file"))
+# Cell magics whose body is another language or data. A cell magic not named here or above (a
+# project's or a library's own, `%%train_remote`, `%%skip_if`) usually takes Python: its body is
+# read as Python when it parses as Python, and left alone otherwise.
+_OTHER_LANGUAGE_CELL_MAGICS = frozenset(
+    "bash sh zsh script system ! html javascript js latex markdown svg sql bq kql sparksql spark "
+    "configure cleanup info send_to_spark perl ruby R julia octave matlab cython mermaid dot".split()
+)
 # Cell magics that Google Cloud Datalab (and notebooks written for it) spell with one `%`: IPython
 # has no line magic of these names, so a first line `%bash` over more lines is the `%%bash` cell.
 _DATALAB_CELL_MAGICS = frozenset("bash sh bq sql writefile html javascript script".split())
@@ -76,7 +83,8 @@ def strip_prompts(lines: list[str], shifts: list[int]) -> list[str]:
 
 
 def cell_magic(lines: list[str]) -> tuple[str, tuple[int, str, str] | None]:
-    """('python' | 'writefile' | 'other', (line index, name, args)) of the leading %% magic.
+    """('python' | 'writefile' | 'other' | 'custom', (line index, name, args)) of the leading %%
+    magic; 'custom': one whose language is not known (see _OTHER_LANGUAGE_CELL_MAGICS).
 
     Python cell magics stack: `%%time` runs its body as a cell, so `%%time\n%%bash` is a
     bash cell and `%%capture\n%%writefile x.py` writes x.py. The index returned is the
@@ -97,7 +105,7 @@ def cell_magic(lines: list[str]) -> tuple[str, tuple[int, str, str] | None]:
             continue
         if name in _WRITEFILE_MAGICS:
             return "writefile", (i, name, args)
-        return "other", (i, name, args)
+        return "other" if name in _OTHER_LANGUAGE_CELL_MAGICS else "custom", (i, name, args)
     return "python", found
 
 

@@ -158,7 +158,8 @@ class ValueModel:
         Follows literals and containers (dict merges and `**` included), arithmetic on known
         numbers, `range` / `np.arange` / `np.linspace` / `np.logspace` and `len` of what is known,
         names (see the module docstring), argparse defaults (`args.epochs`), config-class field
-        defaults (`cfg.epochs` with `cfg = TrainConfig()`) and project constants (`config.EPOCHS`).
+        defaults (`cfg.epochs` with `cfg = TrainConfig()`), project constants (`config.EPOCHS`) and
+        the defaults of environment lookups (`os.getenv("EPOCHS", "50")`).
         """
         if node is None or _depth > 8:
             return UNKNOWN
@@ -301,6 +302,9 @@ class ValueModel:
         return result
 
     def _call_value(self, node: ast.Call, scope: ast.AST | None, depth: int) -> Any:
+        if self.qualname(node.func) in _ENVIRONMENT_LOOKUPS and len(node.args) == 2 and not node.keywords:
+            # `os.getenv("MODEL_NAME", "gpt2")`: the value the code runs with unless the variable is set
+            return self.literal(node.args[1], scope, depth)
         name = node.func.id if isinstance(node.func, ast.Name) else None
         maker = SEQUENCE_MAKERS.get(name or "") or SEQUENCE_MAKERS.get(self.qualname(node.func) or "")
         if maker is None or node.keywords:
@@ -521,6 +525,8 @@ def _changed_in_place(scope: ast.AST, name: str, field: str | None = None) -> bo
             return True
     return False
 
+
+_ENVIRONMENT_LOOKUPS = {"os.getenv", "os.environ.get"}
 
 _LITERAL_HANDLERS = {
     ast.Attribute: ValueModel._attribute_value, ast.BinOp: ValueModel._binop_value, ast.Subscript: ValueModel._subscript_value,
