@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import textwrap
 
-from test_model_rules_tune2 import lint
+from test_model_rules_tune2 import cli, lint
 
 HEADER = textwrap.dedent("""\
     import torch
@@ -144,3 +144,65 @@ def test_a_parameter_holds_its_argument_until_the_function_rebinds_it():
             return torch.optim.SGD(self.parameters(), lr=0.1)
     """)
     assert [f.line for f in lint(source, "GL301")] == [8]
+
+
+def test_a_build_that_a_module_constant_rules_out_never_runs_but_an_option_branch_is_a_configuration():
+    source = HEADER + textwrap.dedent("""\
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--arch", default="small")
+    args = parser.parse_args()
+    PRETRAIN = True
+    if {test}:
+        net = resnet18(weights=None)
+    else:
+        net = resnet18(weights="DEFAULT")
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    """) + textwrap.dedent(LOOP.format(model="net", optimizer="opt"))
+    assert lint(source.format(test="not PRETRAIN"), "GL301") == []
+    assert [f.line for f in lint(source.format(test='args.arch == "resnet"'), "GL301")] == [11]
+
+
+def test_weights_reloaded_after_a_helper_trains_twice_do_not_start_the_training():
+    source = HEADER + textwrap.dedent("""\
+    def train_model(model, epochs):
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for epoch in range(epochs):
+            for x, y in loader:
+                torch.nn.functional.cross_entropy(model(x), y).backward()
+                opt.step()
+        torch.save(model.state_dict(), "trained.pt")
+
+    net = resnet18(weights=None)
+    train_model(net, 100)
+    train_model(net, 50)
+    net.load_state_dict(torch.load("trained.pt"))
+    """)
+    assert [f.line for f in lint(source, "GL301")] == [13]
+
+
+def test_an_ignite_engine_built_over_the_model_trains_it_when_run():
+    source = HEADER + textwrap.dedent("""\
+    from ignite.engine import create_supervised_trainer
+
+    def fit(trainer, epochs):
+        trainer.run(loader, max_epochs=epochs)
+
+    net = resnet18(weights=None)
+    opt = torch.optim.Adam(net.parameters())
+    engine = create_supervised_trainer(net, opt, torch.nn.CrossEntropyLoss())
+    fit(engine, 20)
+    """)
+    assert [f.line for f in lint(source, "GL301")] == [10]
+
+
+def test_a_training_helper_imported_from_the_project_is_seen_by_the_prefilter(tmp_path):
+    script = tmp_path / "main.py"
+    script.write_text(HEADER + textwrap.dedent("""\
+    from trainer import train
+    model = resnet18(weights=None)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for epoch in range(30):
+        train(model, loader, optimizer, epoch)
+    """))
+    assert [f["line"] for f in cli(script, "GL301")] == [6]

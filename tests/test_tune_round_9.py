@@ -182,3 +182,24 @@ def test_an_environment_lookups_default_is_the_value_the_code_runs_with():
         """
     assert [f.line for f in lint(source.format(default='"openai-community/gpt2"'), "GL303")] == [4]
     assert lint(source.format(default='"distilgpt2"'), "GL303") == []
+
+
+def test_gl404_a_command_behind_an_environment_manager_is_read_after_it(tmp_path):
+    workflow = tmp_path / ".github" / "workflows" / "retrain.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(textwrap.dedent("""\
+        on:
+          schedule:
+            - cron: "0 6 1 * *"
+        jobs:
+          monthly:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: uv run stocks-ml {step}
+        """))
+    text = workflow.read_text()
+    workflow.write_text(text.format(step="train"))
+    assert [f["line"] for f in cli(workflow, "GL404")] == [3]
+    workflow.write_text(text.format(step="backtest"))
+    assert cli(workflow, "GL404") == []

@@ -31,7 +31,7 @@ def test_gl402_gcloud_spells_the_basic_gpu_scale_tier_in_lowercase_with_a_hyphen
     assert [f["line"] for f in cli(script, "GL402")] == [3]
 
 
-def test_gl403_an_azure_deployment_is_reported_where_it_is_created_or_where_built_if_a_helper_creates_it():
+def test_gl403_an_azure_deployment_is_reported_where_it_is_created_also_inside_a_helper_given_it():
     source = """\
         from azure.ai.ml import MLClient
         from azure.ai.ml.entities import ManagedOnlineDeployment
@@ -42,7 +42,7 @@ def test_gl403_an_azure_deployment_is_reported_where_it_is_created_or_where_buil
     direct = "poller = ml_client.online_deployments.begin_create_or_update(deployment=blue)"
     assert [f.line for f in lint(source.format(create=direct), "GL403")] == [5]
     helper = "def deploy(d):\n            ml_client.begin_create_or_update(d)\n        deploy(blue)"
-    assert [f.line for f in lint(source.format(create=helper), "GL403")] == [4]
+    assert [f.line for f in lint(source.format(create=helper), "GL403")] == [6]
 
 
 def test_gl304_a_label_encoded_feature_column_is_still_a_feature():

@@ -412,7 +412,8 @@ def dataset_names(ctx: PythonContext) -> list[str]:
         found: list[str] = []
         for call in ctx.calls:
             q = ctx.qualname(call.func) or ""
-            if q in MODEL_LOADS or not (DATA_CALL.search(call_name(call) or "") or q.startswith(DATASET_MODULES)):
+            if q in MODEL_LOADS or not (DATA_CALL.search(call_name(call) or "") or q.startswith(DATASET_MODULES)) \
+                    or not ctx.runs_by_default(call):  # a dataset branch the defaults do not take
                 continue
             found.append(q)
             for argument in list(call.args) + [k.value for k in call.keywords]:
@@ -437,7 +438,8 @@ def trains_on_weights_dataset(ctx: PythonContext, library: str, name: str) -> bo
 def _training_call(ctx: PythonContext, call: ast.Call, library: str, name: str) -> ast.Call | None:
     """The call that trains the model `call` builds from scratch, or None when it is not
     trained here, is loaded from a checkpoint, or only runs on random tensors."""
-    if in_test_code(ctx, call) or trains_on_weights_dataset(ctx, library, name):
+    if in_test_code(ctx, call) or not ctx.runs_by_default(call, options=False) \
+            or trains_on_weights_dataset(ctx, library, name):
         return None
     keys, model_names = binding_key(ctx, call)
     if not keys:

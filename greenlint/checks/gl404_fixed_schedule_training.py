@@ -40,9 +40,18 @@ def names_training(name: str) -> bool:
     return names_training_program(name) or (bool(_FIT_NAME.match(base)) and names_training_program("train" + base[3:]))
 
 
+# Environment managers that run the command after them: `uv run stocks-ml train`, `poetry run ...`.
+_LAUNCHERS = {"uv", "poetry", "pipenv", "pdm", "hatch", "rye"}
+
+
 def _program_and_rest(words: tuple) -> tuple[str, list[str]]:
     """The program a command runs and its arguments: for `python x.py a` (also behind `poetry run`,
-    `uv run`) the script or module; else the first word."""
+    `uv run`) the script or module; else the first word, after a launcher (`uv run tool train`)."""
+    if len(words) > 2 and words[0] in _LAUNCHERS and words[1] == "run":
+        rest = list(words[2:])
+        while len(rest) > 1 and rest[0].startswith("-"):
+            rest.pop(0)
+        return _program_and_rest(tuple(rest))
     for i, word in enumerate(words):
         base = word.rsplit("/", 1)[-1]
         if base.endswith(".py") and i == 0:

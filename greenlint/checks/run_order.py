@@ -1,6 +1,6 @@
 """Which of two nodes runs first, read from straight-line code: from each, outwards through the
-statement lists that hold it and, from inside a function of the file, on through the first call
-of that function, up to the statement list that holds both."""
+statement lists that hold it and, from inside a function of the file, on through each call of that
+function, up to the statement list that holds both."""
 from __future__ import annotations
 
 import ast
@@ -9,11 +9,15 @@ from ..frontends.python import PythonContext
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _DEPTH = 4  # calls followed outwards
+_PATHS = 8  # call paths followed at most; more and the order is left unknown
+
+Chain = list[tuple[int, int]]
 
 
-def _anchors(ctx: PythonContext, node: ast.AST, depth: int = 0) -> list[tuple[int, int]]:
-    """(id of a statement list, index of the statement in it) from `node` outwards."""
-    chain: list[tuple[int, int]] = []
+def _chains(ctx: PythonContext, node: ast.AST, depth: int = 0) -> list[Chain] | None:
+    """For each way the code reaches `node`, (id of a statement list, index of the statement in
+    it) from `node` outwards; None when there are too many ways to follow."""
+    chain: Chain = []
     child = node
     for parent in ctx.ancestors(node):
         for field in ("body", "orelse", "finalbody"):
@@ -22,19 +26,30 @@ def _anchors(ctx: PythonContext, node: ast.AST, depth: int = 0) -> list[tuple[in
                 chain.append((id(statements), next(i for i, s in enumerate(statements) if s is child)))
         if isinstance(parent, _FUNCTIONS):
             sites = ctx.call_sites(parent)
-            if len(sites) == 1 and depth < _DEPTH:  # called from several places: no one order
-                chain += _anchors(ctx, sites[0], depth + 1)
-            return chain
+            if not sites or depth >= _DEPTH:
+                return [chain]
+            outer = [c for site in sites for c in (_chains(ctx, site, depth + 1) or [None])]
+            if len(outer) > _PATHS or any(c is None for c in outer):
+                return None
+            return [chain + c for c in outer]  # type: ignore[operator]
         child = parent
-    return chain
+    return [chain]
 
 
-def runs_after(ctx: PythonContext, later: ast.AST, earlier: ast.AST) -> bool:
-    """`later` is reached after `earlier` in the first statement list that leads to both
-    (`train(model)` then `model.load_state_dict(torch.load(best))` to test it). False when the
-    order is not shown (the same statement, or no common list)."""
-    earlier_at = dict(_anchors(ctx, earlier))
-    for statements, index in _anchors(ctx, later):
+def _after(later: Chain, earlier: Chain) -> bool:
+    earlier_at = dict(earlier)
+    for statements, index in later:
         if statements in earlier_at:
             return index > earlier_at[statements]
     return False
+
+
+def runs_after(ctx: PythonContext, later: ast.AST, earlier: ast.AST) -> bool:
+    """`later` is reached after `earlier` however the code reaches each (`train(model)` then
+    `model.load_state_dict(torch.load(best))` to test it; a helper called twice, then the load):
+    in the first statement list that leads to both, later's statement comes after earlier's.
+    False when the order is not shown (the same statement, no common list, too many paths)."""
+    later_chains, earlier_chains = _chains(ctx, later), _chains(ctx, earlier)
+    if not later_chains or not earlier_chains:
+        return False
+    return all(_after(a, b) for a in later_chains for b in earlier_chains)

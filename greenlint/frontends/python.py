@@ -17,6 +17,7 @@ from ..checks.context import BaseContext, LintRequest
 from .pyast import (  # noqa: F401  (re-exported: detectors import them from here)
     CANONICAL_PREFIXES, UNKNOWN, Unknown, arg, call_name, canonical, dotted, has_star_kwargs, kwarg, parse,
 )
+from .conditions import ConditionModel
 from .scopes import BINDING_NODES, ScopeTable
 from .values import _NO_PARAM, ValueModel
 from .well_known import WELL_KNOWN
@@ -68,7 +69,7 @@ class ImportTable:
         return known
 
 
-class PythonContext(ValueModel, BaseContext):
+class PythonContext(ValueModel, ConditionModel, BaseContext):
     def __init__(self, request: LintRequest, text: str, tree: ast.Module):
         super().__init__(request, text)
         self.tree = tree

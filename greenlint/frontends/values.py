@@ -384,12 +384,18 @@ class ValueModel:
                 return None
             scope = self.enclosing_function(scope) or self.tree
 
-    def possible_values(self, node: ast.AST | None) -> list[ast.AST]:
-        """What `node` may stand for: the values bound to a name (`bound_values`), any other
+    def possible_values(self, node: ast.AST | None, _depth: int = 0) -> list[ast.AST]:
+        """What `node` may stand for: the values bound to a name (`bound_values`), for a parameter
+        the arguments of every call of its function in the file (a few calls deep), any other
         expression itself."""
-        if isinstance(node, ast.Name):
+        if not isinstance(node, ast.Name):
+            return [node] if node is not None else []
+        function = self.enclosing_function(node)
+        if function is None or _depth > 2 or _parameter_default(function, node.id) is _NO_PARAM \
+                or not _sees_parameter(function, node):
             return list(self.bound_values(node))
-        return [node] if node is not None else []
+        return [value for site in self.call_sites(function) for name, argument in _arguments(site, function)
+                if name == node.id for value in self.possible_values(argument, _depth + 1)]
 
     def bound_values(self, node: ast.Name, scope: ast.AST | None = None) -> list[ast.expr]:
         """The values of the name that may reach `node`, in the scope that defines it

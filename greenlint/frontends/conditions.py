@@ -1,0 +1,100 @@
+"""Whether a branch runs with the values the code shows: `if not PRETRAIN:` under the module's
+`PRETRAIN = True`, `if args.data == "imagenet":` under the argparse default "cifar10". A rule asks
+`runs_by_default(node)` to set aside code that only runs when someone changes a default."""
+from __future__ import annotations
+
+import ast
+import operator
+from typing import Any
+
+from .pyast import UNKNOWN
+
+_COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+                ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
+                ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}
+# String methods whose result the receiver's value decides (`args.arch.lower()`).
+_STRING_METHODS = {"lower", "upper", "strip", "lstrip", "rstrip", "casefold", "startswith", "endswith"}
+
+
+class ConditionModel:
+    """Branch conditions evaluated with the value model (`literal`); mixed into the Python context."""
+
+    def condition(self, test: ast.AST) -> bool | None:
+        """Whether `test` holds with the values the code shows, or None when it does not show them."""
+        value = self._truth(test)
+        return None if value is UNKNOWN else bool(value)
+
+    def runs_by_default(self, node: ast.AST, options: bool = True) -> bool:
+        """False when an `if` (or conditional expression) around `node` takes the other branch
+        with the values the code shows. With `options=False`, a condition on a command-line option
+        (`args.model == "resnet"`) decides nothing: each of its branches is a configuration the
+        program offers, and only code that constants rule out never runs."""
+        child = node
+        for ancestor in self.ancestors(node):  # type: ignore[attr-defined]
+            if isinstance(ancestor, (ast.If, ast.IfExp)):
+                in_body = _holds(ancestor.body, child)
+                if in_body or _holds(ancestor.orelse, child):
+                    held = self.condition(ancestor.test)
+                    if held is not None and held != in_body and (options or not self._reads_option(ancestor.test, 0)):
+                        return False
+            child = ancestor
+        return True
+
+    def _reads_option(self, node: ast.AST, depth: int) -> bool:
+        """`node` reads a command-line option: the parsed namespace, directly or through names."""
+        parsed = self.parsed_args_names  # type: ignore[attr-defined]
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name):
+                if sub.id in parsed:
+                    return True
+                if depth < 3 and any(self._reads_option(v, depth + 1) for v in self.bound_values(sub)):  # type: ignore[attr-defined]
+                    return True
+        return False
+
+    def _truth(self, node: ast.AST) -> Any:
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            value = self._truth(node.operand)
+            return UNKNOWN if value is UNKNOWN else not value
+        if isinstance(node, ast.BoolOp):
+            values = [self._truth(v) for v in node.values]
+            decisive = isinstance(node.op, ast.Or)  # `or`: one true value decides; `and`: one false
+            if any(v is not UNKNOWN and bool(v) is decisive for v in values):
+                return decisive
+            return UNKNOWN if any(v is UNKNOWN for v in values) else not decisive
+        if isinstance(node, ast.Compare):
+            left = self._operand(node.left)
+            for op, right_node in zip(node.ops, node.comparators):
+                right = self._operand(right_node)
+                compare = _COMPARISONS.get(type(op))
+                if left is UNKNOWN or right is UNKNOWN or compare is None:
+                    return UNKNOWN
+                try:
+                    if not compare(left, right):
+                        return False
+                except TypeError:
+                    return UNKNOWN
+                left = right
+            return True
+        return self._operand(node)
+
+    def _operand(self, node: ast.AST) -> Any:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _STRING_METHODS \
+                and not node.keywords:
+            receiver = self.literal(node.func.value)  # type: ignore[attr-defined]
+            arguments = [self.literal(a) for a in node.args]  # type: ignore[attr-defined]
+            if isinstance(receiver, str) and all(isinstance(a, (str, tuple)) for a in arguments):
+                try:
+                    return getattr(receiver, node.func.attr)(*arguments)
+                except TypeError:
+                    return UNKNOWN
+            return UNKNOWN
+        value = self.literal(node)  # type: ignore[attr-defined]
+        if value is UNKNOWN and isinstance(node, ast.Name):  # `data = args.data.lower()`, then `data == ...`
+            bound = self.bound_values(node)  # type: ignore[attr-defined]
+            if len(bound) == 1 and isinstance(bound[0], ast.Call):
+                return self._operand(bound[0])
+        return value
+
+
+def _holds(branch: Any, child: ast.AST) -> bool:
+    return branch is child or isinstance(branch, list) and any(s is child for s in branch)
