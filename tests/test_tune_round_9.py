@@ -203,3 +203,14 @@ def test_gl404_a_command_behind_an_environment_manager_is_read_after_it(tmp_path
     assert [f["line"] for f in cli(workflow, "GL404")] == [3]
     workflow.write_text(text.format(step="backtest"))
     assert cli(workflow, "GL404") == []
+
+
+def test_gl401_a_client_that_only_reads_what_exists_places_nothing():
+    source = """\
+        import boto3
+        ec2 = boto3.client("ec2", region_name="us-east-1")
+        {use}
+        """
+    reads = 'pages = ec2.get_paginator("describe_instance_types").paginate()\n        ec2.describe_regions()'
+    assert lint(source.format(use=reads), "GL401") == []
+    assert [f.line for f in lint(source.format(use='ec2.run_instances(ImageId="ami-1", InstanceType="p4d.24xlarge")'), "GL401")] == [2]

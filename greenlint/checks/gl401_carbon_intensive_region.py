@@ -282,6 +282,7 @@ _CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "ag
                "flytekitplugins.awssagemaker_inference",  # Flyte's SageMaker deployment tasks
                "langchain_google_vertexai", "langchain_aws", "langchain_community", "langchain")
 # boto3 services whose region is where compute runs (not s3, iam, ssm, ...).
+_READ_PREFIXES = ("describe_", "list_", "get_")
 _COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
                      "emr-serverless", "bedrock", "bedrock-runtime", "glue", "lightsail"}
 _REGION_ENV = {"awsdefaultregion", "awsregion", "cdkdefaultregion", "cloudsdkcomputeregion", "googlecloudregion",
@@ -492,12 +493,26 @@ class _PythonScan:
                 if key and norm(key) in _REGION_ENV:
                     self.check(call.args[1], _env_hint(key))
 
+    def _only_reads(self, client: ast.Call) -> bool:
+        """A client bound to a name whose every use reads what exists (`describe_*`, `list_*`,
+        `get_*`, a paginator of those): like `aws ec2 describe-instance-types`, it places nothing."""
+        holder = self.ctx.parent(client)
+        if not (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name)):
+            return False
+        name = holder.targets[0].id
+        methods = [c for c in self.ctx.calls if isinstance(c.func, ast.Attribute) and isinstance(c.func.value, ast.Name)
+                   and c.func.value.id == name]
+        if not methods:
+            return False
+        return all(m.func.attr.startswith(_READ_PREFIXES) and (m.func.attr != "get_paginator"  # type: ignore[attr-defined]
+                   or (str_const(m.args[0]) or "").startswith(_READ_PREFIXES[:2])) for m in methods)
+
     def _places_compute(self, call: ast.Call, qual: str, name: str) -> bool:
         """A `region=` / `region_name=` argument of a call that sets where compute runs."""
         if name in ("client", "resource"):
             service = str_const(call.args[0]) if call.args else str_const(
                 next((k.value for k in call.keywords if k.arg == "service_name"), None))
-            return service in _COMPUTE_SERVICES
+            return service in _COMPUTE_SERVICES and not self._only_reads(call)
         if name == "Session" or qual.endswith(".Session"):
             return self.ctx.imports.uses("sagemaker") or any(
                 str_const(c.args[0] if c.args else None) in _COMPUTE_SERVICES for c in self.ctx.calls
