@@ -282,9 +282,10 @@ _CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "ag
                "flytekitplugins.awssagemaker_inference",  # Flyte's SageMaker deployment tasks
                "langchain_google_vertexai", "langchain_aws", "langchain_community", "langchain")
 # boto3 services whose region is where compute runs (not s3, iam, ssm, ...).
-_READ_PREFIXES = ("describe_", "list_", "get_")
 _COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
                      "emr-serverless", "bedrock", "bedrock-runtime", "glue", "lightsail"}
+# boto3 client methods that read what exists; `get_paginator(name)` reads when the operation it pages does.
+_READ_PREFIXES, _PAGED_READ_PREFIXES = ("describe_", "list_", "get_"), ("describe_", "list_")
 _REGION_ENV = {"awsdefaultregion", "awsregion", "cdkdefaultregion", "cloudsdkcomputeregion", "googlecloudregion",
                "cloudsdkcomputezone", "azurelocation"}
 _REGION_CONSTANTS = {"region", "awsregion", "gcpregion", "googleregion", "location", "gcplocation", "vertexlocation",
@@ -499,13 +500,11 @@ class _PythonScan:
         holder = self.ctx.parent(client)
         if not (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name)):
             return False
-        name = holder.targets[0].id
         methods = [c for c in self.ctx.calls if isinstance(c.func, ast.Attribute) and isinstance(c.func.value, ast.Name)
-                   and c.func.value.id == name]
-        if not methods:
-            return False
-        return all(m.func.attr.startswith(_READ_PREFIXES) and (m.func.attr != "get_paginator"  # type: ignore[attr-defined]
-                   or (str_const(m.args[0]) or "").startswith(_READ_PREFIXES[:2])) for m in methods)
+                   and c.func.value.id == holder.targets[0].id]
+        return bool(methods) and all(m.func.attr.startswith(_READ_PREFIXES) if m.func.attr != "get_paginator"  # type: ignore[attr-defined]
+                   else (str_const(m.args[0] if m.args else None) or "").startswith(_PAGED_READ_PREFIXES)
+                   for m in methods)
 
     def _places_compute(self, call: ast.Call, qual: str, name: str) -> bool:
         """A `region=` / `region_name=` argument of a call that sets where compute runs."""

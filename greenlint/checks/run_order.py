@@ -22,8 +22,9 @@ def _chains(ctx: PythonContext, node: ast.AST, depth: int = 0) -> list[Chain] | 
     for parent in ctx.ancestors(node):
         for field in ("body", "orelse", "finalbody"):
             statements = getattr(parent, field, None)
-            if isinstance(statements, list) and any(s is child for s in statements):
-                chain.append((id(statements), next(i for i, s in enumerate(statements) if s is child)))
+            index = next((i for i, s in enumerate(statements) if s is child), None) if isinstance(statements, list) else None
+            if index is not None:
+                chain.append((id(statements), index))
         if isinstance(parent, _FUNCTIONS):
             sites = ctx.call_sites(parent)
             if not sites or depth >= _DEPTH:

@@ -24,12 +24,17 @@ def function_locals(ctx: PythonContext, function: ast.AST) -> frozenset[str]:
     return found
 
 
+def local_prefix(function: ast.AST) -> str:
+    """The prefix of the keys of the names `function` binds: `build@12:`."""
+    return f"{function.name}@{function.lineno}:"  # type: ignore[attr-defined]
+
+
 def scope_of(ctx: PythonContext, function: ast.AST | None, head: str) -> str:
     """The prefix of the key of `head` used inside `function` (None: at module level): that of
     the innermost enclosing function that binds it, else none (a module name)."""
     while function is not None:
         if head in function_locals(ctx, function):
-            return f"{function.name}@{function.lineno}:"  # type: ignore[attr-defined]
+            return local_prefix(function)
         function = ctx.enclosing_function(function)
     return ""
 

@@ -9,7 +9,7 @@ from typing import Callable, Iterable
 
 from ..frontends.python import PythonContext, arg, call_name, dotted
 from .run_order import runs_after
-from .scoped_names import defined_key, function_locals, name_key, refs, target_keys
+from .scoped_names import defined_key, function_locals, local_prefix, name_key, refs, target_keys
 from .training_loops import optimizer_step
 
 RANDOM_CALLS = {
@@ -38,7 +38,6 @@ class Flow:
     def __init__(self, ctx: PythonContext):
         self.ctx = ctx
         self.edges: list[tuple[set[str], str]] = []  # (names the value mentions, name bound)
-        self._classes = {c.name: c for c in ctx.nodes_of(ast.ClassDef)}  # type: ignore[attr-defined]
         for node in ctx.walk():
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
                 self._assignment(node)
@@ -104,7 +103,7 @@ class Flow:
             params = params[1:]
         # a parameter is the callee's own name: `def show(df)` does not touch the module's `df`
         local = function_locals(self.ctx, callee)
-        prefix = f"{callee.name}@{callee.lineno}:"
+        prefix = local_prefix(callee)
         for i, value in enumerate(node.args):
             if i < len(params) and not isinstance(value, ast.Starred) and params[i] in local:
                 self.edges.append((refs(value, self.ctx), prefix + params[i]))
@@ -120,13 +119,14 @@ class Flow:
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and call_name(func.value) == "super":
             cls = self.ctx.enclosing_class(node)
             for base in cls.bases if cls is not None else []:
-                method = _method(self._classes.get(dotted(base) or ""), func.attr)
+                method = _method(_file_classes(self.ctx).get(dotted(base) or ""), func.attr)
                 if method is not None:
                     return method, True
             return None, False
         name = call_name(node)
-        if name in self._classes:
-            return _method(self._classes[name], "__init__"), True
+        classes = _file_classes(self.ctx)
+        if name in classes:
+            return _method(classes[name], "__init__"), True
         return self.ctx.functions.get(name), False
 
     def _composition(self, node: ast.Call) -> None:
@@ -328,8 +328,9 @@ def _used_as_model(ctx: PythonContext, name: str) -> bool:
     return False
 
 
-def _file_classes(ctx: PythonContext) -> set[str]:
-    return ctx.memo("training_flow.classes", lambda: {c.name for c in ctx.nodes_of(ast.ClassDef)})  # type: ignore[attr-defined]
+def _file_classes(ctx: PythonContext) -> dict[str, ast.ClassDef]:
+    """The classes the file defines, by name (the last definition wins)."""
+    return ctx.memo("training_flow.classes", lambda: {c.name: c for c in ctx.nodes_of(ast.ClassDef)})  # type: ignore[attr-defined]
 
 
 def _runner_of_model(ctx: PythonContext, receiver: ast.AST, tainted: set[str]) -> bool:
