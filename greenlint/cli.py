@@ -240,9 +240,12 @@ def _cache_folder(args: argparse.Namespace, resolver) -> Path | None:
 
     if args.no_cache:
         return None
-    base_settings = resolver.for_path(Path.cwd())
-    return prepare_cache(Path(
-        args.cache_dir or os.environ.get("GREENLINT_CACHE_DIR") or base_settings.cache_dir or ".greenlint_cache"))
+    return prepare_cache(_cache_root(args, resolver.for_path(Path.cwd()).cache_dir))
+
+
+def _cache_root(args: argparse.Namespace, configured: str | None = None) -> Path:
+    """The cache folder the flag, the environment, the configuration (once read) or the default names."""
+    return Path(args.cache_dir or os.environ.get("GREENLINT_CACHE_DIR") or configured or ".greenlint_cache")
 
 
 def _write_baseline(target: str, findings: list) -> int:
@@ -276,7 +279,7 @@ def _config_memo(args: argparse.Namespace):
         return None
     from .cache import ConfigMemo
 
-    root = Path(args.cache_dir or os.environ.get("GREENLINT_CACHE_DIR") or ".greenlint_cache")
+    root = _cache_root(args)
     return ConfigMemo(root if root.is_dir() else None)
 
 
