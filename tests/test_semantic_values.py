@@ -338,3 +338,42 @@ def test_attribute_chains_of_any_depth_resolve_or_stay_unknown():
     ctx = context(source)
     chains = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Attribute) and n.attr in ("epochs", "d")]
     assert [ctx.literal(n) for n in chains] == [UNKNOWN, UNKNOWN]
+
+
+OPTIONS = """\
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pretrained", action="store_true")
+    parser.add_argument("--epochs", type=int, default=90)
+    args = parser.parse_args()
+    {override}
+    def build(opts):
+        return opts.pretrained, opts.epochs
+    build(args)
+    use = (args.pretrained, args.epochs)
+    """
+
+
+def _option_values(override: str):
+    ctx = context(OPTIONS.format(override=override))
+    use = ctx.tree.body[-1].value
+    inner = ctx.functions["build"].body[0].value
+    return [ctx.literal(e) for e in use.elts], [ctx.literal(e) for e in inner.elts]
+
+
+def test_a_store_true_flag_given_no_default_is_false():
+    from greenlint.frontends.python import UNKNOWN
+
+    at_module, in_function = _option_values("pass")
+    assert at_module == [False, 90] and in_function == [False, 90]
+    assert UNKNOWN not in at_module
+
+
+def test_an_option_set_after_parsing_is_the_value_that_reaches_later_code():
+    from greenlint.frontends.python import UNKNOWN
+
+    at_module, _ = _option_values("args.pretrained = True\n    args.epochs = 10")
+    assert at_module == [True, 10]
+    # set under a branch: the default or the new value, so unknown unless both agree
+    at_module, _ = _option_values("if fast:\n        args.epochs = 10\n        args.pretrained = False")
+    assert at_module == [False, UNKNOWN]

@@ -14,7 +14,6 @@ from . import detector
 from ..finding import Fix
 from ..frontends.python import PythonContext, arg, call_name, dotted, has_star_kwargs, kwarg
 from ..rules import data_path
-from .python_values import value_of
 from .run_order import runs_after
 from .scoped_names import target_keys
 from .testing_code import in_test_code
@@ -86,7 +85,7 @@ Build = tuple[ast.Call, str, str, str]  # (call, library, model name, how to sta
 
 def _is_torchvision_hub(ctx: PythonContext, repo: ast.AST | None) -> bool:
     """`torch.hub.load("pytorch/vision", ...)`, also pinned (`"pytorch/vision:v0.10.0"`)."""
-    value = value_of(ctx, repo)
+    value = ctx.literal(repo)
     return isinstance(value, str) and value.split(":")[0].lower() == "pytorch/vision"
 
 
@@ -107,7 +106,7 @@ def _torchvision_by_name(ctx: PythonContext, call: ast.Call) -> tuple[str, ast.C
         name_node = arg(call, 1, "model")
     if name_node is None:
         return None
-    name = value_of(ctx, name_node)
+    name = ctx.literal(name_node)
     if not isinstance(name, str) or _branch_excludes(ctx, call, name_node, name):
         return None
     return name, call
@@ -119,11 +118,11 @@ def _name_test(ctx: PythonContext, test: ast.AST, name_node: ast.AST, name: str)
     key = ast.dump(name_node)
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr in ("startswith", "endswith") \
             and ast.dump(test.func.value) == key and len(test.args) == 1:
-        affix = value_of(ctx, test.args[0])
+        affix = ctx.literal(test.args[0])
         if isinstance(affix, (str, tuple)):
             return name.startswith(affix) if test.func.attr == "startswith" else name.endswith(affix)
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and ast.dump(test.left) == key:
-        other = value_of(ctx, test.comparators[0])
+        other = ctx.literal(test.comparators[0])
         op = test.ops[0]
         if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(other, str):
             return (name == other) == isinstance(op, ast.Eq)
@@ -151,9 +150,9 @@ def _loads_weights(ctx: PythonContext, call: ast.Call, new: str, legacy: str) ->
     Neither given: False (the caller decides what the default means)."""
     weights, pretrained = kwarg(call, new), kwarg(call, legacy)
     if weights is not None:
-        return value_of(ctx, weights) is not None
+        return ctx.literal(weights) is not None
     if pretrained is not None:
-        return value_of(ctx, pretrained) is not False
+        return ctx.literal(pretrained) is not False
     return False
 
 
@@ -167,7 +166,7 @@ def _torchvision_scratch(ctx: PythonContext, call: ast.Call, entry: dict[str, An
     if has_star_kwargs(call):
         return None
     own = call.args[_LEADING_ARGS.get(ctx.qualname(call.func) or "", 0):]
-    if own and (len(own) > 1 or value_of(ctx, own[0]) is not False):
+    if own and (len(own) > 1 or ctx.literal(own[0]) is not False):
         return None
     if _loads_weights(ctx, call, "weights", "pretrained"):
         return None
@@ -191,22 +190,22 @@ def _torchvision_build(ctx: PythonContext, call: ast.Call, name: str, tables: di
 
 def _keras_build(ctx: PythonContext, call: ast.Call, name: str) -> Build | None:
     weights = kwarg(call, "weights")
-    if weights is None or value_of(ctx, weights) is not None or has_star_kwargs(call):
+    if weights is None or ctx.literal(weights) is not None or has_star_kwargs(call):
         return None
-    shape = value_of(ctx, kwarg(call, "input_shape"))
+    shape = ctx.literal(kwarg(call, "input_shape"))
     if isinstance(shape, (tuple, list)) and shape and shape[-1] not in (3, None):
         return None  # ImageNet weights need 3 input channels
     return call, "keras", name, 'weights="imagenet"'
 
 
 def _timm_build(ctx: PythonContext, call: ast.Call) -> Build | None:
-    name = value_of(ctx, arg(call, 0, "model_name"))
+    name = ctx.literal(arg(call, 0, "model_name"))
     if not isinstance(name, str) or has_star_kwargs(call) or len(call.args) > 1:
         return None
     if kwarg(call, "checkpoint_path") is not None or kwarg(call, "pretrained_cfg_overlay") is not None:
         return None
     pretrained = kwarg(call, "pretrained")
-    if pretrained is not None and value_of(ctx, pretrained) is not False:
+    if pretrained is not None and ctx.literal(pretrained) is not False:
         return None
     if name.split(".")[0].lower().startswith(TIMM_PRETRAINED_PREFIXES):
         return call, "timm", name, "pretrained=True"
@@ -235,7 +234,7 @@ def _hf_config_checkpoint(ctx: PythonContext, node: ast.AST | None, scope: ast.A
         return None
     q = ctx.qualname(config.func) or ""
     if q.endswith(".from_pretrained") and q.split(".")[-2].endswith("Config"):
-        name = value_of(ctx, arg(config, 0, "pretrained_model_name_or_path"))
+        name = ctx.literal(arg(config, 0, "pretrained_model_name_or_path"))
         if isinstance(name, str) and name and not name.startswith((".", "/", "~")) and not name.endswith((".json", "/")):
             return name
         return None
@@ -381,7 +380,7 @@ def _strings_in(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> Ite
     f-strings and `/` on paths."""
     if node is None or depth > 4:
         return
-    value = value_of(ctx, node)
+    value = ctx.literal(node)
     if isinstance(value, str):
         yield value
     elif isinstance(value, (list, tuple)):

@@ -17,7 +17,6 @@ from ..frontends.config import ConfigContext, Node
 from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, kwarg
 from ..rules import data_path
 from .config_training import is_training_config, norm_key
-from .python_values import value_of
 from .testing_code import in_test_code
 from .scoped_names import name_key, refs
 from .training_flow import binding_key, flow, is_random_input, training_evidence
@@ -149,7 +148,7 @@ Load = tuple[str, str]  # (model id, how it is loaded)
 
 
 def _string(ctx: PythonContext, node: ast.AST | None) -> str | None:
-    value = value_of(ctx, node)
+    value = ctx.literal(node)
     return value if isinstance(value, str) and value else None
 
 
@@ -239,7 +238,7 @@ def _jumpstart_load(ctx: PythonContext, call: ast.Call, q: str) -> Load | None:
 
 
 def _sagemaker_load(ctx: PythonContext, call: ast.Call, q: str) -> Load | None:
-    env = value_of(ctx, kwarg(call, "env"))
+    env = ctx.literal(kwarg(call, "env"))
     model = env.get("HF_MODEL_ID") if isinstance(env, dict) else None
     return (model, "sagemaker") if isinstance(model, str) and model else None
 
@@ -317,7 +316,7 @@ def _fixed(ctx: PythonContext, node: ast.AST, depth: int = 0) -> bool:
         return False
     if isinstance(node, (ast.Starred, ast.keyword)):
         return _fixed(ctx, node.value, depth)
-    if value_of(ctx, node) is not UNKNOWN or is_random_input(ctx, node):
+    if ctx.literal(node) is not UNKNOWN or is_random_input(ctx, node):
         return True
     if isinstance(node, ast.Call):
         return all(_fixed(ctx, a, depth + 1) for a in list(node.args) + list(node.keywords))

@@ -19,6 +19,7 @@ from .pyast import (  # noqa: F401  (re-exported: detectors import them from her
 )
 from .conditions import ConditionModel
 from .scopes import BINDING_NODES, ScopeTable
+from .options import OptionModel
 from .values import _NO_PARAM, ValueModel
 from .well_known import WELL_KNOWN
 
@@ -69,7 +70,7 @@ class ImportTable:
         return known
 
 
-class PythonContext(ValueModel, ConditionModel, BaseContext):
+class PythonContext(ValueModel, OptionModel, ConditionModel, BaseContext):
     def __init__(self, request: LintRequest, text: str, tree: ast.Module):
         super().__init__(request, text)
         self.tree = tree

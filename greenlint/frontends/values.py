@@ -5,7 +5,7 @@ site of the file, argparse defaults (also through a namespace passed on under an
 config dataclass and `HfArgumentParser` field defaults, and constants imported from another
 module of the project (`project.py`). Everything else is the single `UNKNOWN`.
 
-`ValueModel` is mixed into `PythonContext`; it relies on the context's index (`nodes_of`,
+`ValueModel` is mixed into `PythonContext` (with `options.OptionModel` for command-line options); it relies on the context's index (`nodes_of`,
 `calls`, `functions`, `enclosing_function`) and its import table.
 """
 from __future__ import annotations
@@ -38,59 +38,6 @@ class ValueModel:
     def local_assignments(self, scope: ast.AST) -> dict[str, list[ast.expr]]:
         """Every value assigned to each plain name directly in `scope` (function or module)."""
         return scope_assignments(scope)
-
-    @cached_property
-    def argparse_defaults(self) -> dict[str, ast.expr]:
-        """`dest -> default expression` for every `add_argument("--x", default=...)` in the file."""
-        defaults: dict[str, ast.expr] = {}
-        for call in self.calls:
-            if call_name(call) != "add_argument" or not call.args:
-                continue
-            default = kwarg(call, "default")
-            dest_node = kwarg(call, "dest")
-            if dest_node is not None and isinstance(dest_node, ast.Constant) and isinstance(dest_node.value, str):
-                dest = dest_node.value
-            else:
-                flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-                longs = [f for f in flags if f.startswith("--")] or flags
-                if not longs:
-                    continue
-                dest = longs[0].lstrip("-").replace("-", "_")
-            if default is not None:
-                defaults[dest] = default
-        return defaults
-
-    @cached_property
-    def parsed_args_names(self) -> set[str]:
-        """Names bound to `parser.parse_args()` / `parse_known_args()[0]` results, directly or
-        through a helper of this file that returns them (`args, args_text = _parse_args()` in
-        timm's train.py, `args = get_args()`)."""
-        parsers = {"parse_args", "parse_known_args"}
-        for name, func in self.functions.items():
-            if any(isinstance(c, ast.Call) and call_name(c) in ("parse_args", "parse_known_args")
-                   for c in ast.walk(func)):
-                parsers.add(name)
-        names: set[str] = set()
-        for node in self.nodes_of(ast.Assign):
-            value = node.value
-            if isinstance(value, ast.Subscript):
-                value = value.value
-            if isinstance(value, ast.Call) and call_name(value) in parsers:
-                for target in node.targets:  # type: ignore[attr-defined]
-                    first = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
-                    if isinstance(first, ast.Name):
-                        names.add(first.id)
-        # `main(args)` into `def main(opts)`, or `main(parser.parse_args())`: the parameter holds
-        # the namespace too (a few rounds follow it through helpers of helpers).
-        for _ in range(3):
-            received = {param for function in self.functions.values() for site in self.call_sites(function)
-                        for param, value in _arguments(site, function)
-                        if (isinstance(value, ast.Name) and value.id in names)
-                        or (isinstance(value, ast.Call) and call_name(value) in parsers)}
-            if received <= names:
-                break
-            names |= received
-        return names
 
     def call_sites(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
         """The calls of this file to a module-level or nested function by its plain name."""
@@ -181,7 +128,7 @@ class ValueModel:
         if not isinstance(node.value, ast.Name):
             return UNKNOWN
         if node.value.id in self.parsed_args_names and node.attr in self.argparse_defaults:
-            return self.literal(self.argparse_defaults[node.attr], None, depth)
+            return self._option_value(node, depth)
         value = self._config_field(node, scope, depth - 1)
         if value is UNKNOWN:
             value = self._namespace_field(node, depth)
@@ -441,37 +388,6 @@ class ValueModel:
                 classes[cls.name] = fields  # type: ignore[attr-defined]
         return classes
 
-    @cached_property
-    def parsed_dataclass_names(self) -> dict[str, str]:
-        """Names bound by `HfArgumentParser((A, B)).parse_args_into_dataclasses()` -> class name:
-        command-line dataclasses, whose field defaults count like argparse defaults."""
-        parsers = self._hf_argument_parsers()
-        bound: dict[str, str] = {}
-        for node in self.nodes_of(ast.Assign):
-            value, index = node.value, None  # type: ignore[attr-defined]
-            if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant):
-                value, index = value.value, value.slice.value
-            if not (isinstance(value, ast.Call) and call_name(value) == "parse_args_into_dataclasses"
-                    and isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name)):
-                continue
-            classes = parsers.get(value.func.value.id, [])
-            for target in node.targets:  # type: ignore[attr-defined]
-                bound.update(_dataclass_targets(target, classes, index))
-        return bound
-
-    def _hf_argument_parsers(self) -> dict[str, list[str]]:
-        """`parser = HfArgumentParser((ModelArguments, TrainingArguments))` -> parser: class names."""
-        parsers: dict[str, list[str]] = {}
-        for node in self.nodes_of(ast.Assign):
-            value = node.value  # type: ignore[attr-defined]
-            if isinstance(value, ast.Call) and call_name(value) == "HfArgumentParser" and value.args:
-                spec = value.args[0]
-                elements = spec.elts if isinstance(spec, (ast.Tuple, ast.List)) else [spec]
-                for target in node.targets:  # type: ignore[attr-defined]
-                    if isinstance(target, ast.Name):
-                        parsers[target.id] = [dotted(e) or "" for e in elements]
-        return parsers
-
     def _config_field(self, node: ast.Attribute, scope: ast.AST | None, depth: int) -> Any:
         """`cfg.epochs` where `cfg = TrainConfig()` (or the class itself, or a command-line
         dataclass) and the class of this file declares `epochs: int = 100`."""
@@ -539,15 +455,6 @@ _LITERAL_HANDLERS = {
     ast.List: ValueModel._sequence_value, ast.Tuple: ValueModel._sequence_value, ast.Set: ValueModel._sequence_value,
     ast.Dict: ValueModel._dict_value, ast.Call: ValueModel._call_value,
 }
-
-
-def _dataclass_targets(target: ast.AST, classes: list[str], index: Any) -> dict[str, str]:
-    """`model_args, training_args = parser.parse_args_into_dataclasses()` (or `[...][i]`)."""
-    if isinstance(target, ast.Tuple):
-        return {elt.id: classes[i] for i, elt in enumerate(target.elts) if isinstance(elt, ast.Name) and i < len(classes)}
-    if isinstance(target, ast.Name) and isinstance(index, int) and index < len(classes):
-        return {target.id: classes[index]}
-    return {}
 
 
 def _arguments(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef,

@@ -1,0 +1,30 @@
+"""Principles found in the sixth session (round 11 of tune labels and the value model's reading
+of command-line options). Each test lints a small file written here with the real engine."""
+from __future__ import annotations
+
+from test_model_rules_tune2 import lint  # the real engine on a string
+
+FROM_SCRATCH_OPTION = """\
+    import argparse
+    import torch
+    from torchvision import models
+    from torchvision.datasets import CIFAR10
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pretrained", action="store_true")
+    args = parser.parse_args()
+    {override}
+    model = models.resnet50(pretrained=args.pretrained)
+    data = torch.utils.data.DataLoader(CIFAR10("data", download=True), batch_size=64)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    for x, y in data:
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    """
+
+
+def test_gl301_an_option_forced_on_after_parsing_loads_the_weights():
+    assert [f.line for f in lint(FROM_SCRATCH_OPTION.format(override="pass"), "GL301")] == [10]
+    assert lint(FROM_SCRATCH_OPTION.format(override="args.pretrained = True"), "GL301") == []
