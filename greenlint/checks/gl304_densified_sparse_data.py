@@ -305,21 +305,26 @@ def _implements_a_transformer(ctx: PythonContext, call: ast.Call) -> bool:
     return {"fit", "transform"} <= methods
 
 
-def _dense_encoders(ctx: PythonContext) -> None:
-    """`OneHotEncoder(sparse_output=False)` / `sparse=False`, `DictVectorizer(sparse=False)`."""
-    # Estimators that need dense input or pandas output make the dense encoder a requirement.
-    needs_dense = any(
+DENSE_OPTION_ENCODERS = ("sklearn.preprocessing.OneHotEncoder", "sklearn.feature_extraction.DictVectorizer")
+
+
+def _needs_dense(ctx: PythonContext) -> bool:
+    """Estimators that need dense input or pandas output make the dense encoder a requirement."""
+    return any(
         (ctx.qualname(c.func) or "").rsplit(".", 1)[-1].startswith("HistGradientBoosting")
         or (call_name(c) == "set_output" and ctx.literal(kwarg(c, "transform")) == "pandas")
         or (call_name(c) in ("set_config", "config_context") and ctx.literal(kwarg(c, "transform_output")) == "pandas")
         for c in ctx.calls
     )
-    if needs_dense:
+
+
+def _dense_encoders(ctx: PythonContext) -> None:
+    """`OneHotEncoder(sparse_output=False)` / `sparse=False`, `DictVectorizer(sparse=False)`."""
+    encoders = [(call, q) for call in ctx.calls
+                if (q := _producer_qualname(ctx, ctx.qualname(call.func))) in DENSE_OPTION_ENCODERS]
+    if not encoders or _needs_dense(ctx):
         return
-    for call in ctx.calls:
-        q = _producer_qualname(ctx, ctx.qualname(call.func))
-        if q not in ("sklearn.preprocessing.OneHotEncoder", "sklearn.feature_extraction.DictVectorizer"):
-            continue
+    for call, q in encoders:
         flag_names = ("sparse_output", "sparse") if q.endswith("OneHotEncoder") else ("sparse",)
         flag = next((kwarg(call, n) for n in flag_names if kwarg(call, n) is not None), None)
         if flag is None or ctx.literal(flag) is not False:

@@ -140,16 +140,8 @@ _MUTATORS = ("update", "append", "extend", "insert", "setdefault", "pop")
 
 def mutated(ctx: PythonContext, name: str, at: ast.AST) -> bool:
     """`name[k] = v`, `name.update(...)`, `name.append(...)` in the scope: its value is not the literal."""
-    for node in ast.walk(scope_of(ctx, at)):
-        if isinstance(node, (ast.Assign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name
-                   for t in targets):
-                return True
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr in _MUTATORS and isinstance(node.func.value, ast.Name) and node.func.value.id == name:
-                return True
-    return False
+    return any(change == "item" or change.startswith("call:") and change[5:] in _MUTATORS
+               for change, _ in ctx.in_place_changes(scope_of(ctx, at)).get(name, ()))
 
 
 def mutated_name(ctx: PythonContext, node: ast.AST | None, at: ast.AST) -> bool:

@@ -35,17 +35,9 @@ def _grown(ctx: PythonContext, name: ast.Name) -> bool:
     """The code appends to, extends or adds to the value of `name` (`corpus = []` then
     `corpus.append(doc)` in a loop): the literal is only its starting point."""
     scope = ctx.enclosing_function(name)
-    for node in ctx.walk():
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _GROWING \
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == name.id:
-            target: ast.AST = node
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name.id:
-            target = node
-        else:
-            continue
-        if _same_variable(ctx, target, name.id, scope):
-            return True
-    return False
+    return any((change == "augmented" or change.startswith("call:") and change[5:] in _GROWING)
+               and _same_variable(ctx, node, name.id, scope)
+               for change, node in ctx.in_place_changes(ctx.tree).get(name.id, ()))
 
 
 def small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50, depth: int = 0) -> bool:

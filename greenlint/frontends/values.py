@@ -146,7 +146,7 @@ class ValueModel:
         name = node.value
         built = self.binding_value(name) if isinstance(name, ast.Name) else None
         if not isinstance(built, ast.Call) or self.qualname(built.func) not in _NAMESPACES \
-                or _changed_in_place(self.enclosing_function(node) or self.tree, name.id, node.attr):  # type: ignore[union-attr]
+                or _changed_in_place(self, self.enclosing_function(node) or self.tree, name.id, node.attr):  # type: ignore[union-attr]
             return UNKNOWN
         given = kwarg(built, node.attr)
         return self.literal(given, None, depth + 1) if given is not None else UNKNOWN
@@ -207,7 +207,7 @@ class ValueModel:
         in place afterwards (`cfg["epochs"] = 5`, `cfg.update(...)` make it unknown)."""
         container, key = node.value, self.literal(node.slice, scope, depth)
         if not isinstance(container, ast.Name) or key is UNKNOWN \
-                or _changed_in_place(self.enclosing_function(node) or self.tree, container.id):
+                or _changed_in_place(self, self.enclosing_function(node) or self.tree, container.id):
             return UNKNOWN
         value = self.literal(container, scope, depth)
         try:
@@ -418,6 +418,18 @@ class ValueModel:
                 return self.literal(given, scope, depth + 1)
         return self.literal(fields[node.attr], None, depth + 1)
 
+    def in_place_changes(self, scope: ast.AST) -> dict[str, list[tuple[str, ast.AST]]]:
+        """How the code changes a name's value in place, anywhere in `scope` (nested functions
+        included), by name: `("item", node)` for `name[k] = v` / `del name[k]`, `("attr:k", node)`
+        for `name.k = v`, `("call:m", call)` for `name.m(...)`, `("augmented", node)` for
+        `name += v`. Rules ask which changes matter to them (a dict updated, a list grown);
+        computed once per scope."""
+        memo = self._memo.setdefault("in_place_changes", {})
+        known = memo.get(id(scope))
+        if known is None:
+            known = memo[id(scope)] = _in_place_changes(self.walk() if scope is self.tree else ast.walk(scope))
+        return known
+
     def int_value(self, node: ast.AST | None, scope: ast.AST | None = None) -> int | None:
         value = self.literal(node, scope)
         return value if isinstance(value, int) and not isinstance(value, bool) else None
@@ -434,18 +446,28 @@ def _agreed(values: list[Any]) -> Any:
     return values[0] if all(v == values[0] and v is not UNKNOWN for v in values) else UNKNOWN
 
 
-def _changed_in_place(scope: ast.AST, name: str, field: str | None = None) -> bool:
+def _changed_in_place(model: Any, scope: ast.AST, name: str, field: str | None = None) -> bool:
     """`name[k] = v`, `name.k = v`, `del name[k]`, `name.update(...)` and the like anywhere in `scope`.
     With `field`, setting another attribute (`cfg.run_id = ...`) leaves `cfg.<field>` as it was."""
-    for node in ast.walk(scope):
-        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, (ast.Store, ast.Del)) \
-                and isinstance(node.value, ast.Name) and node.value.id == name \
-                and (field is None or not isinstance(node, ast.Attribute) or node.attr == field):
-            return True
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _IN_PLACE_CHANGES \
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == name:
+    for change, _ in model.in_place_changes(scope).get(name, ()):
+        if change == "item" or change.startswith("call:") and change[5:] in _IN_PLACE_CHANGES \
+                or change.startswith("attr:") and (field is None or change[5:] == field):
             return True
     return False
+
+
+def _in_place_changes(nodes: Any) -> dict[str, list[tuple[str, ast.AST]]]:
+    changes: dict[str, list[tuple[str, ast.AST]]] = {}
+    for node in nodes:
+        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.value, ast.Name):
+            if isinstance(node.ctx, (ast.Store, ast.Del)):
+                change = "item" if isinstance(node, ast.Subscript) else f"attr:{node.attr}"
+                changes.setdefault(node.value.id, []).append((change, node))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+            changes.setdefault(node.func.value.id, []).append((f"call:{node.func.attr}", node))
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            changes.setdefault(node.target.id, []).append(("augmented", node))
+    return changes
 
 
 _ENVIRONMENT_LOOKUPS = {"os.getenv", "os.environ.get"}
