@@ -377,3 +377,22 @@ def test_an_option_set_after_parsing_is_the_value_that_reaches_later_code():
     # set under a branch: the default or the new value, so unknown unless both agree
     at_module, _ = _option_values("if fast:\n        args.epochs = 10\n        args.pretrained = False")
     assert at_module == [False, UNKNOWN]
+
+
+def test_an_option_set_under_a_branch_the_defaults_rule_out_keeps_its_default():
+    ctx = context("""\
+        import argparse
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--resume", default="")
+        parser.add_argument("--start-epoch", type=int, default=0)
+        parser.add_argument("--fast", action="store_true")
+        args = parser.parse_args()
+        def main(args):
+            if args.resume:
+                args.start_epoch = load(args.resume)["epoch"]
+            if args.fast:
+                args.fast = False
+            return args.start_epoch, args.fast
+        """)
+    use = ctx.functions["main"].body[-1].value
+    assert [ctx.literal(e) for e in use.elts] == [0, False]

@@ -83,12 +83,21 @@ class OptionModel:
         return stores
 
     def _option_value(self, node: ast.Attribute, depth: int) -> Any:
-        """`args.epochs`: the argparse default, unless the code sets the field after parsing. The
-        last assignment earlier in the use's own block decides; assignments elsewhere (another
-        function, a branch) may or may not run first, so the value is known only where the default
-        and all of them agree."""
+        """`args.epochs` in the run the defaults describe: the argparse default, unless the code
+        sets the field after parsing. An assignment under a branch the defaults rule out (`if
+        args.resume: args.start_epoch = ...` with no `--resume`) does not run; the last assignment
+        earlier in a block that holds the use decides; assignments elsewhere (another function, a
+        branch the defaults leave open) may or may not run first, so the value is known only where
+        the default and all of them agree."""
         default = self.literal(self.argparse_defaults[node.attr], None, depth)
-        stores = self._option_stores.get(node.attr)
+        pending = self._memo.setdefault("options_being_read", set())  # type: ignore[attr-defined]
+        if node.attr in pending:  # `if args.x: args.x = ...` asks for its own field
+            return default
+        pending.add(node.attr)
+        try:
+            stores = [s for s in self._option_stores.get(node.attr, ()) if self.runs_by_default(s)]  # type: ignore[attr-defined]
+        finally:
+            pending.discard(node.attr)
         if not stores:
             return default
         earlier = _last_earlier_in_blocks(self, node, stores)
