@@ -13,6 +13,7 @@ import re
 from typing import Iterable
 
 from ..frontends.python import PythonContext, call_name, dotted, kwarg
+from .training_loops import FIT_METHODS
 from .search_values import (RAY_WRAPPERS, SKLEARN_SEARCHES, TRAIN_FUNCTIONS, call_qual, class_named, follow,
                             is_study, method_named, origin_calls, walk_without_nested_defs)
 
@@ -21,7 +22,6 @@ NOT_TRAINING_PREFIXES = ("sklearn.preprocessing.", "sklearn.feature_extraction."
                          "sklearn.compose.", "sklearn.feature_selection.VarianceThreshold")
 TRAINER_LIBS = ("transformers", "pytorch_lightning", "trl", "ray", "sentence_transformers", "setfit",
                 "accelerate", "composer", "mmengine", "ignite", "detectron2", "ultralytics", "catalyst")
-_FIT_METHODS = ("fit", "fit_generator", "partial_fit", "train_on_batch")
 _MAX_DEPTH = 4
 
 
@@ -102,7 +102,7 @@ class TrainingCode:
 
     def _method_call_trains(self, call: ast.Call, func: ast.Attribute, name: str, depth: int) -> bool | None:
         """`receiver.name(...)`: True or False when the method decides, None to look further."""
-        if name in _FIT_METHODS:
+        if name in FIT_METHODS:
             return not self._preprocessing(func.value)
         if name == "train":
             return self._train_method_trains(call, func.value)

@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 from ..frontends.python import PythonContext, arg, call_name, dotted
 from .run_order import runs_after
 from .scoped_names import defined_key, function_locals, local_prefix, name_key, refs, target_keys
-from .training_loops import optimizer_step
+from .training_loops import FIT_METHODS, optimizer_step
 
 RANDOM_CALLS = {
     "torch.randn", "torch.rand", "torch.randint", "torch.randn_like", "torch.rand_like", "torch.randint_like",
@@ -20,7 +20,6 @@ RANDOM_CALLS = {
     "tensorflow.random.normal", "tensorflow.random.uniform", "keras.random.normal", "keras.random.uniform",
 }
 CHECKPOINT_LOADS = {"load_state_dict", "load_weights", "load_from_checkpoint", "load_checkpoint", "load_model"}
-TRAIN_CALLS = {"fit", "fit_generator", "train_on_batch"}
 LOAD_CALLS = {"from_pretrained", "load_state_dict", "load_from_checkpoint", "load_weights", "load_checkpoint"}
 _CONDITIONS = (ast.If, ast.IfExp, ast.Try)
 # Methods that make their argument part of the receiver (a model assembled piece by piece).
@@ -368,7 +367,7 @@ def _step_trains(ctx: PythonContext, call: ast.Call, tainted: set[str]) -> bool:
 
 def _method_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tainted: set[str]) -> bool:
     method = func.attr
-    if method in ("fit", "fit_generator", "train_on_batch", "partial_fit"):
+    if method in FIT_METHODS:
         return _fit_trains(ctx, call, func, tainted)
     if method == "train":
         if _is_trainer_object(ctx, func.value):
@@ -472,7 +471,7 @@ def file_trains(ctx: PythonContext) -> ast.Call | None:
             return call
         if func.attr in ("train", "fit") and _is_trainer_object(ctx, func.value):
             return call
-        if func.attr in TRAIN_CALLS and call.args and not is_random_input(ctx, call.args[0]):
+        if func.attr in FIT_METHODS and call.args and not is_random_input(ctx, call.args[0]):
             return call
     return None
 

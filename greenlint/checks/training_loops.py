@@ -14,6 +14,10 @@ from ..frontends.bindings import bindings, walk_no_defs
 from .training_values import class_methods, number_of, scope_of
 
 
+# Methods that fit a model to data: Keras, scikit-learn (incremental `partial_fit` too) and the
+# libraries that copy their API. The one list every training reader uses.
+FIT_METHODS = ("fit", "fit_generator", "partial_fit", "train_on_batch")
+
 # A name that holds an optimizer: `optimizer`, `g_optim`, `self.optimizer_d`, `opt`, `opt_g`, `optD`.
 _OPTIMIZER_NAME = re.compile(r"(?i:optim)|(?:^|[._])[oO]pt(?=$|[._A-Z0-9])")
 
