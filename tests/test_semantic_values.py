@@ -396,3 +396,25 @@ def test_an_option_set_under_a_branch_the_defaults_rule_out_keeps_its_default():
         """)
     use = ctx.functions["main"].body[-1].value
     assert [ctx.literal(e) for e in use.elts] == [0, False]
+
+
+def test_reads_and_in_place_changes_are_indexed_once_per_file_and_scope():
+    ctx = context("""\
+        grid = {"C": [1, 10]}
+        def tune(grid):
+            grid["gamma"] = [0.1]
+            grid.update(kernel=["rbf"])
+            return search(grid)
+        corpus = []
+        corpus += ["a"]
+        corpus.append(grid)
+        """)
+    tune = ctx.functions["tune"]
+    # `grid["gamma"] = ...` reads the name `grid` to store into it
+    assert sorted(n.lineno for n in ctx.reads_of("grid")) == [3, 4, 5, 8]
+    assert sorted(n.lineno for n in ctx.reads_of("grid", tune)) == [3, 4, 5]
+    changes = ctx.in_place_changes(tune)
+    assert sorted(kind for kind, _ in changes["grid"]) == ["call:update", "item"]
+    module = ctx.in_place_changes(ctx.tree)
+    assert sorted(kind for kind, _ in module["corpus"]) == ["augmented", "call:append"]
+    assert "corpus" not in changes

@@ -139,8 +139,7 @@ def _overwritten(ctx, assign: ast.Assign) -> bool:
     (`instance_type = "ml.p3.2xlarge"` then `instance_type = "ml.t2.medium"` before `deploy`)."""
     name = assign.targets[0].id  # type: ignore[attr-defined]
     scope = ctx.enclosing_function(assign)
-    reads = [n for n in ctx.nodes_of(ast.Name) if n.id == name and isinstance(n.ctx, ast.Load)
-             and ctx.enclosing_function(n) is scope]
+    reads = [n for n in ctx.reads_of(name) if ctx.enclosing_function(n) is scope]
     return bool(reads) and not any(v is assign.value for n in reads for v in ctx.bound_values(n))
 
 

@@ -211,10 +211,8 @@ def fmt(n: float) -> str:
 # --------------------------------------------------------------------------------------------
 # where things are used
 
-def uses_of_name(ctx: PythonContext, name: str, at: ast.AST) -> Iterator[ast.Name]:
-    for node in ast.walk(scope_of(ctx, at)):
-        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
-            yield node
+def uses_of_name(ctx: PythonContext, name: str, at: ast.AST) -> list[ast.Name]:
+    return ctx.reads_of(name, scope_of(ctx, at))
 
 
 def consumers(ctx: PythonContext, value: ast.AST) -> Iterator[tuple[ast.Call, ast.keyword | None, int | None]]:

@@ -418,6 +418,21 @@ class ValueModel:
                 return self.literal(given, scope, depth + 1)
         return self.literal(fields[node.attr], None, depth + 1)
 
+    @cached_property
+    def _reads_by_name(self) -> dict[str, list[ast.Name]]:
+        reads: dict[str, list[ast.Name]] = {}
+        for node in self.nodes_of(ast.Name):
+            if isinstance(node.ctx, ast.Load):  # type: ignore[attr-defined]
+                reads.setdefault(node.id, []).append(node)  # type: ignore[attr-defined,arg-type]
+        return reads
+
+    def reads_of(self, name: str, scope: ast.AST | None = None) -> list[ast.Name]:
+        """Where the code reads `name` (in `ast.walk` order), within `scope` when one is given."""
+        reads = self._reads_by_name.get(name, [])
+        if scope is None or scope is self.tree:
+            return reads
+        return [n for n in reads if any(a is scope for a in self.ancestors(n))]
+
     def in_place_changes(self, scope: ast.AST) -> dict[str, list[tuple[str, ast.AST]]]:
         """How the code changes a name's value in place, anywhere in `scope` (nested functions
         included), by name: `("item", node)` for `name[k] = v` / `del name[k]`, `("attr:k", node)`
