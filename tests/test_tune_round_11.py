@@ -28,3 +28,30 @@ FROM_SCRATCH_OPTION = """\
 def test_gl301_an_option_forced_on_after_parsing_loads_the_weights():
     assert [f.line for f in lint(FROM_SCRATCH_OPTION.format(override="pass"), "GL301")] == [10]
     assert lint(FROM_SCRATCH_OPTION.format(override="args.pretrained = True"), "GL301") == []
+
+
+RESUMABLE_LOOP = """\
+    import argparse
+    import os
+    import torch
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--start-epoch", type=int, default=0)
+    parser.add_argument("--resume", default="outputs/model_best.pth")
+    args = parser.parse_args()
+    if args.resume and os.path.isfile(args.resume):
+        args.start_epoch = torch.load(args.resume)["epoch"]
+    for epoch in range(args.start_epoch, args.epochs):
+        for x, y in train_loader:
+            model(x).sum().backward()
+            optimizer.step()
+        for x, y in val_loader:
+            model(x)
+    """
+
+
+def test_gl201_a_loop_that_may_resume_from_a_checkpoint_plans_its_full_length():
+    # the start epoch may come from a checkpoint (unknown); the run the code plans is 40 epochs
+    found = lint(RESUMABLE_LOOP, "GL201")
+    assert [f.line for f in found] == [12] and "40 epochs" in found[0].message

@@ -129,6 +129,10 @@ def _range_count(ctx: PythonContext, loop: ast.For, scope: ast.AST) -> int | Non
         return None
     values = [number_of(ctx, a, scope) for a in it.args]
     values = [v if v is not None else _call_site_number(ctx, a, scope) for v, a in zip(values, it.args)]
+    if len(values) == 2 and values[0] is None and isinstance(values[1], int):
+        # `range(start_epoch, epochs)` where a resumed checkpoint may set the start: the run the
+        # code plans is `epochs` long, the count a fresh start runs
+        return max(values[1], 0)
     if not values or any(v is None or not isinstance(v, int) for v in values):
         return None
     if len(values) == 1:
