@@ -5,8 +5,11 @@ site of the file, argparse defaults (also through a namespace passed on under an
 config dataclass and `HfArgumentParser` field defaults, and constants imported from another
 module of the project (`project.py`). Everything else is the single `UNKNOWN`.
 
-`ValueModel` is mixed into `PythonContext` (with `options.OptionModel` for command-line options); it relies on the context's index (`nodes_of`,
-`calls`, `functions`, `enclosing_function`) and its import table.
+`ValueModel` is mixed into `PythonContext`, beside `options.OptionModel` (command-line options);
+it relies on the context's index (`nodes_of`, `calls`, `functions`, `enclosing_function`) and its
+import table. It also indexes, once per file or scope, where a name is read (`reads_of`) and how
+the code changes a value in place (`in_place_changes`), which rules ask instead of walking the
+tree again.
 """
 from __future__ import annotations
 
