@@ -55,3 +55,32 @@ def test_gl201_a_loop_that_may_resume_from_a_checkpoint_plans_its_full_length():
     # the start epoch may come from a checkpoint (unknown); the run the code plans is 40 epochs
     found = lint(RESUMABLE_LOOP, "GL201")
     assert [f.line for f in found] == [12] and "40 epochs" in found[0].message
+
+
+def test_gl401_a_ci_job_region_given_twice_is_one_placement(tmp_path):
+    from test_model_rules_tune2 import cli
+
+    workflow = tmp_path / ".github" / "workflows" / "deploy.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text("""\
+on: {push: {branches: [main]}}
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    env:
+      AWS_REGION: us-east-1
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v2
+        with:
+          aws-region: us-east-1
+      - run: terraform apply -auto-approve
+  train:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v2
+        with:
+          aws-region: us-east-1
+      - run: python launch_training.py
+""")
+    # one finding for the deploy job (its env and its credentials step), one for the train job
+    assert [f["line"] for f in cli(workflow, "GL401")] == [6, 17]

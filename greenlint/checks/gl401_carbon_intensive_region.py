@@ -12,7 +12,7 @@ from typing import Iterator
 
 from . import detector
 from .cloud import effective_key, file_provider, is_test_suite, key_words, norm, region_finding, resolve_region, str_const
-from .cloud_cli import cli_region_values, job_places_nothing
+from .cloud_cli import ci_placement, cli_region_values, set_for_jobs_that_place_nothing
 from .commands import report_word, shell_commands, shell_variables, variable_name
 from .terraform_modules import places_only_data
 
@@ -131,18 +131,6 @@ def _key_hint(nkey: str) -> str | None:
     return None
 
 
-def _set_for_jobs_that_place_nothing(doc, path: tuple) -> bool:
-    """A CI workflow's region (`aws-region` of the credentials step, an `env:` of the job or of the
-    workflow) for jobs that only build, push and address what exists: it places nothing; the
-    definition of what they address does."""
-    jobs = doc.get("jobs") if doc.is_map else None
-    if jobs is None or not jobs.is_map:
-        return False
-    if path[:1] == ("env",):
-        return all(job_places_nothing(job) for _, job in jobs.items())
-    return len(path) > 2 and path[0] == "jobs" and job_places_nothing(jobs.get(path[1]))
-
-
 class _ConfigScan:
     """One config file's documents, read for GL401."""
 
@@ -155,6 +143,7 @@ class _ConfigScan:
         self.words = _data_words(self.options)
         self.regions: set[str] = set()
         self.zones: list[tuple] = []
+        self.ci_runs: set[tuple[str, str]] = set()  # (CI job, region) reported
 
     def document(self, doc) -> None:
         if _describes_data(doc):
@@ -174,7 +163,7 @@ class _ConfigScan:
         if found is None or not node.is_scalar or node.opaque or not isinstance(node.value, str):
             return
         nkey, above = found
-        if _has_data_word(above, self.words, self.kind) or _set_for_jobs_that_place_nothing(doc, path):
+        if _has_data_word(above, self.words, self.kind) or set_for_jobs_that_place_nothing(doc, path):
             return
         hint = _key_hint(nkey) or _terraform_provider_hint(path) or self.file_hint
         location = nkey.endswith("location")  # Azure and Google Cloud spell a region so (`_region_key` kept whole words)
@@ -187,8 +176,19 @@ class _ConfigScan:
         if nkey in _ZONE_KEYS or _names_a_zone(node.value, region):  # a zone, also under a location key
             self.zones.append((region.spec, node, result))  # reported at the end, unless its region is
             return
+        if self._placed_before(doc, path, region.spec):
+            return
         self.regions.add(region.spec)
         self.ctx.report("GL401", node, result[0], result[1])
+
+    def _placed_before(self, doc, path: tuple, spec: str) -> bool:
+        """A CI job's region given twice (its `env:`, its credentials step, the workflow's `env:`): one run, one finding."""
+        run = ci_placement(doc, path)
+        if run is None:
+            return False
+        seen = (run, spec) in self.ci_runs or ("", spec) in self.ci_runs
+        self.ci_runs.add((run, spec))
+        return seen
 
     def finish(self) -> None:
         """One placement, one finding: a zone (`zone = "us-west4-b"`, `availability_zone`) of a region
