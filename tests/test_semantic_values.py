@@ -414,7 +414,7 @@ def test_reads_and_in_place_changes_are_indexed_once_per_file_and_scope():
     assert sorted(n.lineno for n in ctx.reads_of("grid")) == [3, 4, 5, 8]
     assert sorted(n.lineno for n in ctx.reads_of("grid", tune)) == [3, 4, 5]
     changes = ctx.in_place_changes(tune)
-    assert sorted(kind for kind, _ in changes["grid"]) == ["call:update", "item"]
+    assert sorted((kind, detail) for kind, detail, _ in changes["grid"]) == [("call", "update"), ("item", "")]
     module = ctx.in_place_changes(ctx.tree)
-    assert sorted(kind for kind, _ in module["corpus"]) == ["augmented", "call:append"]
+    assert sorted((kind, detail) for kind, detail, _ in module["corpus"]) == [("augmented", ""), ("call", "append")]
     assert "corpus" not in changes

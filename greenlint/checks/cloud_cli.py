@@ -92,8 +92,7 @@ def ci_placement(doc, path: tuple) -> str | None:
     """Which run of a CI workflow a key places: the job id for `jobs.<id>...` (its `env:`, the
     `aws-region` of its credentials step), "" for the workflow's own `env:`, which every job
     inherits; None outside a workflow (a map with `jobs`)."""
-    jobs = doc.get("jobs") if doc.is_map else None
-    if jobs is None or not jobs.is_map or not path:
+    if _workflow_jobs(doc) is None or not path:
         return None
     if path[0] == "env":
         return ""
@@ -104,9 +103,15 @@ def set_for_jobs_that_place_nothing(doc, path: tuple) -> bool:
     """A CI workflow's region (`aws-region` of the credentials step, an `env:` of the job or of the
     workflow) for jobs that only build, push and address what exists: it places nothing; the
     definition of what they address does."""
-    jobs = doc.get("jobs") if doc.is_map else None
-    if jobs is None or not jobs.is_map:
+    jobs = _workflow_jobs(doc)
+    if jobs is None:
         return False
     if path[:1] == ("env",):
         return all(job_places_nothing(job) for _, job in jobs.items())
     return len(path) > 2 and path[0] == "jobs" and job_places_nothing(jobs.get(path[1]))
+
+
+def _workflow_jobs(doc):
+    """The `jobs` map of a CI workflow document, None for any other document."""
+    jobs = doc.get("jobs") if doc.is_map else None
+    return jobs if jobs is not None and jobs.is_map else None

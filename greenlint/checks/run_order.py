@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 
+from ..frontends.pyast import statement_path
 from ..frontends.python import PythonContext
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -18,13 +19,9 @@ def _chains(ctx: PythonContext, node: ast.AST, depth: int = 0) -> list[Chain] | 
     """For each way the code reaches `node`, (id of a statement list, index of the statement in
     it) from `node` outwards; None when there are too many ways to follow."""
     chain: Chain = []
-    child = node
-    for parent in ctx.ancestors(node):
-        for field in ("body", "orelse", "finalbody"):
-            statements = getattr(parent, field, None)
-            index = next((i for i, s in enumerate(statements) if s is child), None) if isinstance(statements, list) else None
-            if index is not None:
-                chain.append((id(statements), index))
+    for parent, statements, index in statement_path(node, ctx.ancestors(node)):
+        if statements is not None:
+            chain.append((id(statements), index))
         if isinstance(parent, _FUNCTIONS):
             sites = ctx.call_sites(parent)
             if not sites or depth >= _DEPTH:
@@ -33,7 +30,6 @@ def _chains(ctx: PythonContext, node: ast.AST, depth: int = 0) -> list[Chain] | 
             if len(outer) > _PATHS or any(c is None for c in outer):
                 return None
             return [chain + c for c in outer]  # type: ignore[operator]
-        child = parent
     return [chain]
 
 

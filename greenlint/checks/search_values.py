@@ -140,8 +140,8 @@ _MUTATORS = ("update", "append", "extend", "insert", "setdefault", "pop")
 
 def mutated(ctx: PythonContext, name: str, at: ast.AST) -> bool:
     """`name[k] = v`, `name.update(...)`, `name.append(...)` in the scope: its value is not the literal."""
-    return any(change == "item" or change.startswith("call:") and change[5:] in _MUTATORS
-               for change, _ in ctx.in_place_changes(scope_of(ctx, at)).get(name, ()))
+    return any(kind == "item" or kind == "call" and detail in _MUTATORS
+               for kind, detail, _ in ctx.in_place_changes(scope_of(ctx, at)).get(name, ()))
 
 
 def mutated_name(ctx: PythonContext, node: ast.AST | None, at: ast.AST) -> bool:

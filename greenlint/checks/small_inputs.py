@@ -35,9 +35,9 @@ def _grown(ctx: PythonContext, name: ast.Name) -> bool:
     """The code appends to, extends or adds to the value of `name` (`corpus = []` then
     `corpus.append(doc)` in a loop): the literal is only its starting point."""
     scope = ctx.enclosing_function(name)
-    return any((change == "augmented" or change.startswith("call:") and change[5:] in _GROWING)
+    return any((kind == "augmented" or kind == "call" and detail in _GROWING)
                and _same_variable(ctx, node, name.id, scope)
-               for change, node in ctx.in_place_changes(ctx.tree).get(name.id, ()))
+               for kind, detail, node in ctx.in_place_changes(ctx.tree).get(name.id, ()))
 
 
 def small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50, depth: int = 0) -> bool:

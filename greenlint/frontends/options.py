@@ -12,7 +12,7 @@ import ast
 from functools import cached_property
 from typing import Any
 
-from .pyast import call_name, dotted, kwarg
+from .pyast import call_name, dotted, kwarg, statement_path
 from .values import _agreed, _arguments
 
 
@@ -73,13 +73,15 @@ class OptionModel:
 
     @cached_property
     def _option_stores(self) -> dict[str, list[ast.Assign]]:
-        """`args.pretrained = True` after parsing, by field: assignments to a parsed namespace."""
+        """`args.pretrained = True` after parsing, by field: assignments to a parsed namespace (the
+        attribute stores of the value model's in-place changes)."""
+        changes = self.in_place_changes(self.tree)  # type: ignore[attr-defined]
         stores: dict[str, list[ast.Assign]] = {}
-        for assign in self.nodes_of(ast.Assign):
-            for target in assign.targets:  # type: ignore[attr-defined]
-                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                        and target.value.id in self.parsed_args_names:
-                    stores.setdefault(target.attr, []).append(assign)  # type: ignore[arg-type]
+        for name in sorted(self.parsed_args_names):
+            for kind, field, target in changes.get(name, ()):
+                assign = self.parent(target)  # type: ignore[attr-defined]
+                if kind == "attr" and isinstance(assign, ast.Assign) and target in assign.targets:
+                    stores.setdefault(field, []).append(assign)
         return stores
 
     def _option_value(self, node: ast.Attribute, depth: int) -> Any:
@@ -150,19 +152,15 @@ def _flag_default(add_argument: ast.Call) -> ast.expr | None:
 def _last_earlier_in_blocks(model: Any, node: ast.AST, statements: list[ast.Assign]) -> ast.Assign | None:
     """The last of `statements` that runs before `node` whenever `node` runs: it sits earlier in
     a block that holds `node` (the innermost such block decides), within `node`'s function."""
-    child = node
-    for ancestor in model.ancestors(node):
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(ancestor, field, None)
-            if isinstance(block, list) and any(s is child for s in block):
-                index = next(i for i, s in enumerate(block) if s is child)
-                earlier = [s for s in block[:index] if any(s is t for t in statements)]
-                if earlier:
-                    return earlier[-1]
+    for ancestor, block, index in statement_path(node, model.ancestors(node)):
+        earlier = [s for s in (block or [])[:index] if any(s is t for t in statements)]
+        if earlier:
+            return earlier[-1]
         if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             return None
-        child = ancestor
     return None
+
+
 def _dataclass_targets(target: ast.AST, classes: list[str], index: Any) -> dict[str, str]:
     """`model_args, training_args = parser.parse_args_into_dataclasses()` (or `[...][i]`)."""
     if isinstance(target, ast.Tuple):

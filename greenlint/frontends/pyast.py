@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import functools
+from typing import Iterable, Iterator
 
 # Prefixes that name the same API; the longest match wins.
 CANONICAL_PREFIXES = {
@@ -103,3 +104,20 @@ def arg(call: ast.Call, position: int, name: str | None = None) -> ast.expr | No
 
 def has_star_kwargs(call: ast.Call) -> bool:
     return any(k.arg is None for k in call.keywords)
+
+
+def statement_path(node: ast.AST, ancestors: Iterable[ast.AST]) -> Iterator[tuple[ast.AST, list | None, int]]:
+    """`node`'s ancestors, outwards, each with the statement list (`body`, `orelse`, `finalbody`)
+    the way to `node` passes through and the index of that statement in it; (ancestor, None, -1)
+    where it passes through no statement list."""
+    child = node
+    for ancestor in ancestors:
+        found: tuple[list | None, int] = (None, -1)
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(ancestor, field, None)
+            index = next((i for i, s in enumerate(block) if s is child), None) if isinstance(block, list) else None
+            if index is not None:
+                found = (block, index)
+                break
+        yield ancestor, *found
+        child = ancestor

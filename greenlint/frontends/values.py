@@ -436,12 +436,12 @@ class ValueModel:
             return reads
         return [n for n in reads if any(a is scope for a in self.ancestors(n))]
 
-    def in_place_changes(self, scope: ast.AST) -> dict[str, list[tuple[str, ast.AST]]]:
+    def in_place_changes(self, scope: ast.AST) -> dict[str, list[tuple[str, str, ast.AST]]]:
         """How the code changes a name's value in place, anywhere in `scope` (nested functions
-        included), by name: `("item", node)` for `name[k] = v` / `del name[k]`, `("attr:k", node)`
-        for `name.k = v`, `("call:m", call)` for `name.m(...)`, `("augmented", node)` for
-        `name += v`. Rules ask which changes matter to them (a dict updated, a list grown);
-        computed once per scope."""
+        included), by name, as (kind, detail, node): `("item", "", node)` for `name[k] = v` /
+        `del name[k]`, `("attr", "k", node)` for `name.k = v`, `("call", "m", call)` for
+        `name.m(...)`, `("augmented", "", node)` for `name += v`. Rules ask which changes matter
+        to them (a dict updated, a list grown); computed once per scope."""
         memo = self._memo.setdefault("in_place_changes", {})
         known = memo.get(id(scope))
         if known is None:
@@ -467,24 +467,22 @@ def _agreed(values: list[Any]) -> Any:
 def _changed_in_place(model: Any, scope: ast.AST, name: str, field: str | None = None) -> bool:
     """`name[k] = v`, `name.k = v`, `del name[k]`, `name.update(...)` and the like anywhere in `scope`.
     With `field`, setting another attribute (`cfg.run_id = ...`) leaves `cfg.<field>` as it was."""
-    for change, _ in model.in_place_changes(scope).get(name, ()):
-        if change == "item" or change.startswith("call:") and change[5:] in _IN_PLACE_CHANGES \
-                or change.startswith("attr:") and (field is None or change[5:] == field):
-            return True
-    return False
+    return any(kind == "item" or kind == "call" and detail in _IN_PLACE_CHANGES
+               or kind == "attr" and (field is None or detail == field)
+               for kind, detail, _ in model.in_place_changes(scope).get(name, ()))
 
 
-def _in_place_changes(nodes: Any) -> dict[str, list[tuple[str, ast.AST]]]:
-    changes: dict[str, list[tuple[str, ast.AST]]] = {}
+def _in_place_changes(nodes: Any) -> dict[str, list[tuple[str, str, ast.AST]]]:
+    changes: dict[str, list[tuple[str, str, ast.AST]]] = {}
     for node in nodes:
         if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.value, ast.Name):
             if isinstance(node.ctx, (ast.Store, ast.Del)):
-                change = "item" if isinstance(node, ast.Subscript) else f"attr:{node.attr}"
-                changes.setdefault(node.value.id, []).append((change, node))
+                change = ("item", "") if isinstance(node, ast.Subscript) else ("attr", node.attr)
+                changes.setdefault(node.value.id, []).append((*change, node))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
-            changes.setdefault(node.func.value.id, []).append((f"call:{node.func.attr}", node))
+            changes.setdefault(node.func.value.id, []).append(("call", node.func.attr, node))
         elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            changes.setdefault(node.target.id, []).append(("augmented", node))
+            changes.setdefault(node.target.id, []).append(("augmented", "", node))
     return changes
 
 
