@@ -4,10 +4,13 @@ The folder is marked as a cache (CACHEDIR.TAG, and a .gitignore of `*` so that i
 shows up as untracked in the repository being linted). Folders left by other greenlint
 versions are pruned. A cache that cannot be used is ignored, with one warning, and the run
 goes on without it; a corrupt entry is recomputed.
+
+Entries are `marshal` data, as Python's own `__pycache__` is: it loads with no import (`json` is
+a thirtieth of a one-file run) and is read only from a folder this tool wrote.
 """
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import sys
 import time
@@ -48,7 +51,7 @@ def _settings_fingerprint(settings: Settings, ignored: set[str]) -> str:
         "region": settings.region,
         "carbon": settings.carbon,
     }  # rule triggers and kinds live in rules/, which the code fingerprint covers
-    digest = new_hash(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+    digest = new_hash(repr(_canonical(state)).encode()).hexdigest()
     _FINGERPRINTS[memo_key] = (settings, digest)
     return digest
 
@@ -72,11 +75,11 @@ class Cache:
         """The cached findings, unless missing, corrupt, or computed from another project file
         (an imported constant) whose content has changed since."""
         try:
-            raw = json.loads((self.folder / key[:2] / key).read_text(encoding="utf-8"))
+            raw = marshal.loads((self.folder / key[:2] / key).read_bytes())
             if any(_digest(Path(path)) != digest for path, digest in raw["depends"].items()):
                 return None
             return [Finding.from_dict(item) for item in raw["findings"]]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing or corrupt: recomputed and rewritten
 
     def put(self, key: str, findings: list[Finding], depends: set[Path] = frozenset()) -> None:
@@ -84,7 +87,7 @@ class Cache:
             "findings": [{**f.to_dict(), "source_line": f.source_line} for f in findings],
             "depends": {str(path): _digest(path) for path in sorted(depends)},
         }
-        _write(self.folder / key[:2] / key, json.dumps(entry))
+        _write(self.folder / key[:2] / key, entry)
 
 
 class ConfigMemo:
@@ -104,8 +107,8 @@ class ConfigMemo:
         if self.folder is None:
             return None
         try:
-            entry = json.loads((self.folder / new_hash(data).hexdigest()).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            entry = marshal.loads((self.folder / new_hash(data).hexdigest()).read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
             return None
         return entry if isinstance(entry, dict) and "table" in entry else None
 
@@ -115,19 +118,30 @@ class ConfigMemo:
     def save(self, root: Path) -> None:
         folder = Cache(root).folder / "config"
         for data, table in self.parsed.items():
-            try:
-                text = json.dumps({"table": table})
-            except (TypeError, ValueError):
-                continue  # a value with no JSON form (a TOML date): such a file is parsed every run
-            _write(folder / new_hash(data).hexdigest(), text)
+            _write(folder / new_hash(data).hexdigest(), {"table": table})
 
 
-def _write(target: Path, text: str) -> None:
+def _canonical(value):
+    """The same value in the same form in every process: mappings and sets sorted."""
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _canonical(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_canonical(v) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(repr(_canonical(v)) for v in value))
+    return value if value is None or isinstance(value, (bool, int, float, str)) else str(value)
+
+
+def _write(target: Path, entry: dict) -> None:
     """Write whole or not at all: concurrent runs and workers may write the same entry."""
+    try:
+        data = marshal.dumps(entry)
+    except ValueError:
+        return  # a value marshal cannot hold (a TOML date): recomputed every run
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(data)
         os.replace(tmp, target)
     except OSError:
         pass  # a read-only checkout still lints, just without a cache

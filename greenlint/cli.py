@@ -1,82 +1,16 @@
 """Command line: arguments in, exit code out. The work happens in engine, config and report."""
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
 
 from . import __version__
-
-COMMANDS = ("check", "rules", "rule", "profile", "server")
-FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab")
-
-
-class UsageError(Exception):
-    pass
-
-
-class _Formatter(argparse.HelpFormatter):
-    def __init__(self, prog: str) -> None:
-        # The width argparse would take from shutil, without importing it (2 ms of every run:
-        # argparse builds a formatter for each argument added).
-        try:
-            columns = int(os.environ.get("COLUMNS") or os.get_terminal_size(sys.__stdout__.fileno()).columns)
-        except (ValueError, OSError, AttributeError):
-            columns = 0
-        super().__init__(prog, width=(columns or 80) - 2)
-
-
-class _Parser(argparse.ArgumentParser):
-    def __init__(self, **kwargs) -> None:
-        super().__init__(formatter_class=_Formatter, **kwargs)
-
-    def error(self, message: str):  # exit 2 with one line, as for every usage error
-        raise UsageError(message)
+from .arguments import UsageError, parse_check, parser
 
 
 def _split_list(values: list[str] | None) -> list[str]:
     return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
-
-
-def _check_parser(prog: str = "greenlint") -> argparse.ArgumentParser:
-    p = _Parser(
-        prog=prog,
-        description="Find energy anti-patterns in ML code and configs.",
-        epilog="commands: greenlint [check] PATHS (the default) | greenlint rules [--format json] | "
-        "greenlint rule CODE | greenlint profile SCRIPT [-- ARGS] (runs the script; see its --help)",
-    )
-    p.add_argument("paths", nargs="*", help="files or folders to check (default: the current folder); - reads stdin")
-    p.add_argument("--select", action="append", help="rules to enable: codes, prefixes (GL1), names or ALL")
-    p.add_argument("--extend-select", action="append", help="rules to enable in addition to the selection")
-    p.add_argument("--ignore", action="append", help="rules to disable")
-    p.add_argument("--format", choices=FORMATS, default=None, help="output format (default text)")
-    p.add_argument("--output", "-o", help="write the report to this file")
-    p.add_argument("--config", help="use this configuration file for every file")
-    p.add_argument("--fail-on", choices=("note", "warning", "error"), help="lowest severity that fails (default warning)")
-    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    p.add_argument("--statistics", action="store_true", help="show counts per rule")
-    p.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
-    p.add_argument("--jobs", "-j", type=int, help="worker processes (default: all cores)")
-    p.add_argument("--no-cache", action="store_true", help="do not read or write the findings cache")
-    p.add_argument("--cache-dir", help="where the findings cache lives (default: GREENLINT_CACHE_DIR, the `cache-dir` setting, .greenlint_cache)")
-    p.add_argument("--stdin-filename", help="the name of the file read from stdin (-)")
-    p.add_argument("--force-exclude", action="store_true", help="apply excludes to files named on the command line too")
-    p.add_argument("--region", help='where the code runs, with its provider: "aws:eu-north-1"')
-    p.add_argument("--show-settings", action="store_true", help="print the resolved settings and exit")
-    p.add_argument("--profile", action="store_true", help="measure the energy of flagged entry points (runs code)")
-    p.add_argument("--seconds", type=float, default=60.0, help="profile budget per entry point, in seconds")
-    p.add_argument("--energy-budget-kwh", type=float, help="exit 1 when a projected run exceeds this")
-    p.add_argument("--fix", action="store_true", help="apply safe fixes")
-    p.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: apply unsafe fixes too")
-    p.add_argument("--diff", action="store_true", help="show the fixes as a diff instead of applying them")
-    p.add_argument("--baseline", metavar="FILE", help="report only findings that are not recorded in this baseline file")
-    p.add_argument("--write-baseline", metavar="FILE", help="record the current findings in this baseline file and exit 0")
-    p.add_argument("--add-noqa", action="store_true",
-                   help="add `# greenlint: ignore[CODE]` on the line of each current finding and exit 0")
-    p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
-    p.add_argument("--version", action="version", version=f"greenlint {__version__}")
-    return p
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,11 +46,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(argv: list[str]) -> int:
     if argv and argv[0] == "rules":
-        p = _Parser(prog="greenlint rules", description="List all rules.")
+        p = parser("greenlint rules", description="List all rules.")
         p.add_argument("--format", choices=("text", "json"), default="text")
         return _list_rules(p.parse_args(argv[1:]).format)
     if argv and argv[0] == "rule":
-        p = _Parser(prog="greenlint rule", description="Show a rule's documentation.")
+        p = parser("greenlint rule", description="Show a rule's documentation.")
         p.add_argument("code")
         return _show_rule(p.parse_args(argv[1:]).code)
     if argv and argv[0] == "server":  # the language server (greenlint[lsp])
@@ -126,16 +60,16 @@ def _dispatch(argv: list[str]) -> int:
     if argv and argv[0] == "profile":
         from .profile.command import add_profile_arguments, run_profile_command
 
-        p = _Parser(prog="greenlint profile", description="Run a script briefly and measure its energy.")
+        p = parser("greenlint profile", description="Run a script briefly and measure its energy.")
         add_profile_arguments(p)
         args = p.parse_args(argv[1:])
         return run_profile_command(args, _profile_settings(Path(args.script), args))
     if argv and argv[0] == "check":
         argv = argv[1:]
-    return _check(_check_parser().parse_args(argv))
+    return _check(parse_check(argv, __version__))
 
 
-def _profile_settings(target: Path, args: argparse.Namespace, resolver=None) -> dict:
+def _profile_settings(target: Path, args, resolver=None) -> dict:
     from .config import ConfigResolver, Overrides, check_region
 
     region = getattr(args, "region", None)
@@ -187,7 +121,7 @@ def _show_rule(code: str) -> int:
     return 0
 
 
-def _check(args: argparse.Namespace) -> int:
+def _check(args) -> int:
     from .engine import lint_paths
 
     resolver = _resolver(args)
@@ -234,7 +168,7 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if args.exit_zero or not failing else 1
 
 
-def _cache_folder(args: argparse.Namespace, resolver) -> Path | None:
+def _cache_folder(args, resolver) -> Path | None:
     """The cache folder, prepared for use; None with --no-cache."""
     from .cache import prepare_cache
 
@@ -243,7 +177,7 @@ def _cache_folder(args: argparse.Namespace, resolver) -> Path | None:
     return prepare_cache(_cache_root(args, resolver.for_path(Path.cwd()).cache_dir))
 
 
-def _cache_root(args: argparse.Namespace, configured: str | None = None) -> Path:
+def _cache_root(args, configured: str | None = None) -> Path:
     """The cache folder the flag, the environment, the configuration (once read) or the default names."""
     return Path(args.cache_dir or os.environ.get("GREENLINT_CACHE_DIR") or configured or ".greenlint_cache")
 
@@ -256,7 +190,7 @@ def _write_baseline(target: str, findings: list) -> int:
     return 0
 
 
-def _resolver(args: argparse.Namespace):
+def _resolver(args):
     """The configuration resolver of a check run, after the rule selectors and region are validated."""
     from .config import ConfigResolver, Overrides, check_region, check_selector
 
@@ -271,7 +205,7 @@ def _resolver(args: argparse.Namespace):
     return ConfigResolver(overrides, Path(args.config) if args.config else None, _config_memo(args))
 
 
-def _config_memo(args: argparse.Namespace):
+def _config_memo(args):
     """Configuration tables parsed by earlier runs, looked up in the cache folder that the flag,
     the environment or the default names, if it exists: the configuration, not read yet, may put
     the cache elsewhere."""
@@ -283,7 +217,7 @@ def _config_memo(args: argparse.Namespace):
     return ConfigMemo(root if root.is_dir() else None)
 
 
-def _input_paths(args: argparse.Namespace, raw_paths: list[str]) -> tuple[list[Path], tuple[str, bytes] | None]:
+def _input_paths(args, raw_paths: list[str]) -> tuple[list[Path], tuple[str, bytes] | None]:
     """The paths to check, and the (file name, bytes) read from stdin when `-` is one of them."""
     stdin = None
     paths: list[Path] = []
@@ -298,7 +232,7 @@ def _input_paths(args: argparse.Namespace, raw_paths: list[str]) -> tuple[list[P
     return paths, stdin
 
 
-def _filter_baseline(args: argparse.Namespace, findings: list, paths: list[Path]) -> tuple[list, dict | None]:
+def _filter_baseline(args, findings: list, paths: list[Path]) -> tuple[list, dict | None]:
     """The findings not in the --baseline file, and what the report says about it (None without one)."""
     if not args.baseline:
         return findings, None
@@ -308,7 +242,7 @@ def _filter_baseline(args: argparse.Namespace, findings: list, paths: list[Path]
     return kept.findings, {"file": args.baseline, "matched": kept.matched, "stale": kept.stale}
 
 
-def _profile_findings(args: argparse.Namespace, findings: list, paths: list[Path], resolver) -> tuple[list, list, bool]:
+def _profile_findings(args, findings: list, paths: list[Path], resolver) -> tuple[list, list, bool]:
     """--profile: the findings with measured energy, the profiles, and whether the budget is exceeded."""
     from .profile.command import profile_findings
 
@@ -317,7 +251,7 @@ def _profile_findings(args: argparse.Namespace, findings: list, paths: list[Path
     return profile_findings(findings, settings, args.seconds, settings["region"], budget)
 
 
-def _apply_fixes(args: argparse.Namespace, findings: list) -> tuple[list, bool]:
+def _apply_fixes(args, findings: list) -> tuple[list, bool]:
     from .fix import apply_fixes, fixable
 
     outcome = apply_fixes(findings, "unsafe" if args.unsafe_fixes else "safe", write=not args.diff)
@@ -335,7 +269,7 @@ def _apply_fixes(args: argparse.Namespace, findings: list) -> tuple[list, bool]:
     return [f for f in findings if id(f) not in fixed], False
 
 
-def _check_modes(args: argparse.Namespace) -> None:
+def _check_modes(args) -> None:
     """Options that cannot go together, and files that must be usable, checked before any work."""
     modes = [flag for flag, on in (("--write-baseline", args.write_baseline), ("--add-noqa", args.add_noqa),
                                    ("--fix", args.fix), ("--diff", args.diff)) if on]
@@ -370,7 +304,7 @@ def _fail_on_for(finding, resolver):
     return resolver.for_path(Path(finding.path).absolute()).fail_on
 
 
-def _emit(args: argparse.Namespace, findings, files_checked: int, extra: dict, baseline: dict | None = None) -> None:
+def _emit(args, findings, files_checked: int, extra: dict, baseline: dict | None = None) -> None:
     from .report import RunInfo, render
     from .rules import load_rules
 

@@ -3,6 +3,7 @@ happens when it cannot be used, and how old versions' entries go away."""
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -47,10 +48,12 @@ def test_corrupt_entry_is_recomputed(tmp_path):
     write(tmp_path, {"train.py": GRID})
     first = run(["--format", "json", "."], tmp_path)
     [entry] = entries(tmp_path / ".greenlint_cache")
-    entry.write_text('{"not": "a list of findings"')
-    second = run(["--format", "json", "."], tmp_path)
-    assert json.loads(second.stdout)["findings"] == json.loads(first.stdout)["findings"]
-    assert json.loads(entry.read_text())["findings"][0]["code"] == "GL101"
+    whole = entry.read_bytes()
+    for corrupt in (whole[: len(whole) // 2], b'{"not": "a list of findings"', marshal.dumps({"findings": 3})):
+        entry.write_bytes(corrupt)
+        second = run(["--format", "json", "."], tmp_path)
+        assert json.loads(second.stdout)["findings"] == json.loads(first.stdout)["findings"]
+        assert marshal.loads(entry.read_bytes())["findings"][0]["code"] == "GL101"
 
 
 def test_other_versions_folders_are_pruned(tmp_path):
@@ -67,10 +70,11 @@ def test_other_versions_folders_are_pruned(tmp_path):
 
 def test_a_cached_one_file_run_stays_off_heavy_imports(tmp_path):
     """The pre-commit case: a file whose findings are cached is answered without the modules
-    that dominated start-up (dataclasses pulls in inspect, ast and dis; hashlib loads OpenSSL)."""
+    that dominated start-up (dataclasses pulls in inspect, ast and dis; hashlib loads OpenSSL;
+    argparse looks up translations)."""
     write(tmp_path, {"train.py": GRID})
     assert run(["train.py"], tmp_path).returncode == 1  # fills the cache
-    heavy = ["dataclasses", "inspect", "typing", "pickle", "hashlib", "shutil", "ast", "yaml", "rich",
+    heavy = ["dataclasses", "inspect", "typing", "pickle", "hashlib", "shutil", "ast", "yaml", "rich", "json", "argparse",
              "concurrent.futures", "multiprocessing", "greenlint.suppress", "greenlint.frontends.project"]
     probe = ("import sys, greenlint.cli\n"
              "code = greenlint.cli.main(['train.py'])\n"
