@@ -25,3 +25,66 @@ DENSE_IN_A_TEST = """\
 
 def test_gl304_a_dense_copy_only_checked_by_assertions_is_inspected_not_computed_with():
     assert [f.line for f in lint(DENSE_IN_A_TEST, "GL304")] == [15]
+
+
+def _isvc(api: str, annotations: str = "", predictor: str = "") -> str:
+    return f"""\
+    apiVersion: {api}
+    kind: InferenceService
+    metadata:
+      name: scorer
+      annotations: {{{annotations}}}
+    spec:
+      predictor:
+        {predictor or 'serviceAccountName: sa'}
+        model:
+          modelFormat: {{name: sklearn}}
+          storageUri: gs://bucket/model
+    """
+
+
+def test_gl403_a_kserve_component_without_min_replicas_keeps_the_default_one_replica():
+    found = lint(_isvc("serving.kserve.io/v1beta1"), "GL403", "isvc.yaml")
+    assert [(f.line, f.impact["min_replicas"]) for f in found] == [(7, 1)]
+    assert "default is 1" in found[0].message
+    assert [f.line for f in lint(_isvc("serving.kserve.io/v1beta1", predictor="minReplicas: 2"), "GL403",
+                                 "isvc.yaml")] == [8]
+
+
+def test_gl403_no_default_replica_where_the_mode_or_the_api_version_says_otherwise():
+    quiet = [
+        _isvc("serving.kserve.io/v1beta1", predictor="minReplicas: 0"),
+        _isvc("serving.kserve.io/v1beta1", annotations='"serving.kserve.io/deploymentMode": RawDeployment'),
+        _isvc("serving.kserve.io/v1beta1", annotations='"autoscaling.knative.dev/min-scale": "0"'),
+        _isvc("serving.kubeflow.org/v1alpha2"),  # KFServing's DeploymentSpec defaulted to 0
+    ]
+    for text in quiet:
+        assert lint(text, "GL403", "isvc.yaml") == [], text
+
+
+DRIFT_DAG = """\
+    from datetime import datetime
+    from airflow import DAG
+    from airflow.decorators import task
+    {imports}
+
+    with DAG("drift_check", schedule="0 6 * * *", start_date=datetime(2024, 1, 1)) as dag:
+        @task
+        def check_drift():
+            {trigger}
+        check_drift()
+    """
+
+
+def test_gl404_a_scheduled_dag_that_starts_a_training_dag_through_airflows_api_trains_on_that_clock():
+    spellings = [
+        ("from airflow.api.client.local_client import Client",
+         "client = Client(None, None)\n            client.trigger_dag(dag_id='model_retraining')"),
+        ("from airflow.api.client.local_client import Client", "Client(None, None).trigger_dag('model_retraining')"),
+        ("from airflow.api.common.trigger_dag import trigger_dag", "trigger_dag(dag_id='model_retraining')"),
+    ]
+    for imports, trigger in spellings:
+        text = DRIFT_DAG.format(imports=imports, trigger=trigger)
+        assert [f.line for f in lint(text, "GL404", "dags/drift.py")] == [6], trigger
+    report_only = DRIFT_DAG.format(imports=spellings[0][0], trigger="Client(None, None).trigger_dag('drift_report')")
+    assert lint(report_only, "GL404", "dags/drift.py") == []

@@ -11,7 +11,7 @@ import re
 
 from . import detector
 from ..frontends.pyast import kwarg
-from .cloud import config_int, is_test_suite, object_name
+from .cloud import config_int, is_test_suite, object_name, string_value
 
 # --------------------------------------------------------------------------------------
 # config reader
@@ -20,22 +20,39 @@ _KSERVE_APIS = ("serving.kserve.io", "serving.kubeflow.org")
 _KNATIVE_MIN_SCALE = ("autoscaling.knative.dev/min-scale", "autoscaling.knative.dev/minScale")
 
 
-def _inference_service_replicas(ctx, doc) -> None:
+def _inference_service_replicas(ctx, doc, api: str) -> None:
+    """Each component's `minReplicas` (v1beta1 `spec.predictor`; v1alpha2 `spec.default.predictor`).
+    Left out of a v1beta1 component, it is 1 (v1alpha2's default was 0), unless the object's own
+    min-scale annotation decides, or its deployment mode cannot scale to zero at all
+    (RawDeployment, ModelMesh: nothing to set)."""
     spec = doc.get("spec")
     if spec is None or not spec.is_map:
         return
-    for component in ("predictor", "transformer", "explainer"):
-        comp = spec.get(component)
-        if comp is None or not comp.is_map:
+    annotations = doc.find("metadata", "annotations")
+    defaults_to_one = api.endswith("/v1beta1") and not (annotations is not None and annotations.is_map and (
+        any(k in annotations.value for k in _KNATIVE_MIN_SCALE)
+        or (string_value(annotations.get("serving.kserve.io/deploymentMode")) or "Serverless") != "Serverless"))
+    for version in (spec, spec.get("default"), spec.get("canary")):
+        if version is None or not version.is_map:
             continue
-        min_node = comp.get("minReplicas")
-        n = config_int(min_node)
-        if n is not None and n >= 1:
-            ctx.report("GL403", min_node,
-                       f"InferenceService{object_name(doc)} keeps {n} {component} replica{'s' if n > 1 else ''} running "
-                       f"with no traffic (minReplicas: {n}); set minReplicas: 0 to scale to zero when idle "
-                       f"(serverless mode), accepting a cold start on the first request",
-                       {"kind": "InferenceService", "component": component, "min_replicas": n})
+        for component in ("predictor", "transformer", "explainer"):
+            comp = version.get(component)
+            if comp is None or not comp.is_map:
+                continue
+            min_node = comp.get("minReplicas")
+            n = config_int(min_node)
+            if min_node is None and defaults_to_one and version is spec:
+                ctx.report("GL403", comp,
+                           f"InferenceService{object_name(doc)} keeps 1 {component} replica running with no traffic: "
+                           f"minReplicas is not set and KServe's default is 1; set minReplicas: 0 to scale to zero "
+                           f"when idle (serverless mode), accepting a cold start on the first request",
+                           {"kind": "InferenceService", "component": component, "min_replicas": 1}, at="key")
+            elif n is not None and n >= 1:
+                ctx.report("GL403", min_node,
+                           f"InferenceService{object_name(doc)} keeps {n} {component} replica{'s' if n > 1 else ''} running "
+                           f"with no traffic (minReplicas: {n}); set minReplicas: 0 to scale to zero when idle "
+                           f"(serverless mode), accepting a cold start on the first request",
+                           {"kind": "InferenceService", "component": component, "min_replicas": n})
 
 
 def _knative_min_scale(ctx, doc, kind: str | None) -> None:
@@ -65,7 +82,7 @@ def always_on_endpoint_config(ctx) -> None:
         kind_s = kind.str() if kind is not None else None
         api_s = (api.str() or "") if api is not None else ""
         if kind_s == "InferenceService" and any(a in api_s for a in _KSERVE_APIS):
-            _inference_service_replicas(ctx, doc)
+            _inference_service_replicas(ctx, doc, api_s)
         _knative_min_scale(ctx, doc, kind_s)
 
 

@@ -324,11 +324,16 @@ def _dag_id(call: ast.Call) -> str | None:
 
 
 def _triggers_training_dag(ctx, call: ast.Call, budget: dict) -> bool:
-    """`TriggerDagRunOperator(trigger_dag_id=...)` starting a DAG named as training, or a DAG of this
+    """`TriggerDagRunOperator(trigger_dag_id=...)`, or Airflow's API `trigger_dag(dag_id=...)` (the
+    function, or the method of its `Client`), starting a DAG named as training, or a DAG of this
     file that trains: the schedule that fires the trigger starts the training."""
-    if call_name_of(ctx, call) != "TriggerDagRunOperator":
+    callee = (ctx.method_qualname(call) or "").rsplit(".", 1)[-1]
+    if callee == "TriggerDagRunOperator":
+        target = _string_of(_keyword(call, "trigger_dag_id"))
+    elif callee == "trigger_dag":
+        target = _dag_id(call)
+    else:
         return False
-    target = _string_of(_keyword(call, "trigger_dag_id"))
     if not target:
         return False
     if names_training(target):
@@ -343,7 +348,7 @@ def _task_named_training(ctx, call: ast.Call) -> bool:
 
 
 def _operator_trains(ctx, call: ast.Call, budget: dict, follow_triggers: bool = True) -> bool:
-    qual = ctx.qualname(call.func) or ""
+    qual = ctx.method_qualname(call) or ""
     if not qual.startswith("airflow"):
         return False
     last = qual.rsplit(".", 1)[-1]

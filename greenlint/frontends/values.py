@@ -324,6 +324,17 @@ class ValueModel:
             node, scope = value, None  # the value's own scope holds its names
         return None
 
+    def method_qualname(self, call: ast.Call) -> str | None:
+        """The callee's qualname, also for a method of an instance the code builds:
+        `client.trigger_dag(...)` after `client = Client(...)`, or `Client(...).trigger_dag(...)`, is
+        `<Client's qualname>.trigger_dag`."""
+        known = self.qualname(call.func)
+        if known or not isinstance(call.func, ast.Attribute):
+            return known
+        receiver = self.expression_of(call.func.value)
+        cls = self.qualname(receiver.func) if isinstance(receiver, ast.Call) else None
+        return f"{cls}.{call.func.attr}" if cls else None
+
     def defining_scope(self, name: str, scope: ast.AST) -> ast.AST | None:
         """The scope whose assignments give `name` its values, from `scope` outwards (a closure
         reads its enclosing function's, then the module's); None for a parameter of the way."""
