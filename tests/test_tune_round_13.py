@@ -88,3 +88,29 @@ def test_gl404_a_scheduled_dag_that_starts_a_training_dag_through_airflows_api_t
         assert [f.line for f in lint(text, "GL404", "dags/drift.py")] == [6], trigger
     report_only = DRIFT_DAG.format(imports=spellings[0][0], trigger="Client(None, None).trigger_dag('drift_report')")
     assert lint(report_only, "GL404", "dags/drift.py") == []
+
+
+def test_gl304_one_hot_columns_clustered_by_kmeans_could_stay_sparse():
+    text = """\
+        import pandas as pd
+        from sklearn.cluster import KMeans
+
+        frame = pd.read_csv("customers.csv")
+        features = pd.get_dummies(frame[["city", "plan", "channel"]])
+        KMeans(n_clusters=5).fit(features)
+        """
+    assert [f.line for f in lint(text, "GL304")] == [5]
+    assert lint(text.replace("KMeans(n_clusters=5)", "AgglomerativeClustering()").replace(
+        "import KMeans", "import AgglomerativeClustering"), "GL304") == []  # needs dense input
+
+
+def test_gl403_components_left_at_the_default_are_one_finding_per_inference_service():
+    text = _isvc("serving.kserve.io/v1beta1").rstrip() + """
+      transformer:
+        containers:
+          - name: pre
+            image: example/pre:1
+    """
+    [found] = lint(text, "GL403", "isvc.yaml")
+    assert (found.line, found.impact["components"]) == (7, ["predictor", "transformer"])
+    assert "1 predictor and 1 transformer replicas" in found.message

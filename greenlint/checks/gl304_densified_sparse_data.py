@@ -495,7 +495,9 @@ SPARSE_CAPABLE_MODULES = ("sklearn.linear_model.", "sklearn.svm.", "sklearn.tree
 SPARSE_CAPABLE_CLASSES = {"MultinomialNB", "BernoulliNB", "ComplementNB", "RandomForestClassifier",
                           "RandomForestRegressor", "ExtraTreesClassifier", "ExtraTreesRegressor",
                           "GradientBoostingClassifier", "GradientBoostingRegressor", "AdaBoostClassifier",
-                          "AdaBoostRegressor", "MLPClassifier", "MLPRegressor"}
+                          "AdaBoostRegressor", "MLPClassifier", "MLPRegressor",
+                          # unsupervised: clustering and decompositions fitted on the features
+                          "KMeans", "MiniBatchKMeans", "DBSCAN", "TruncatedSVD", "NMF", "LatentDirichletAllocation"}
 
 
 def _sparse_capable(ctx: PythonContext, receiver: ast.AST) -> str | None:
