@@ -114,3 +114,51 @@ def test_gl403_components_left_at_the_default_are_one_finding_per_inference_serv
     [found] = lint(text, "GL403", "isvc.yaml")
     assert (found.line, found.impact["components"]) == (7, ["predictor", "transformer"])
     assert "1 predictor and 1 transformer replicas" in found.message
+
+
+HAND_SCHEDULE = """\
+    import argparse
+    import math
+    import torch
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--epochs", type=int, default=90)
+    parser.add_argument("--lr", type=float, default=0.1)
+    args = parser.parse_args()
+    optimizer = torch.optim.SGD(model.parameters(), lr=args.lr)
+
+    def set_rate(epoch):
+        {rate}
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+
+    def train_one_epoch(epoch):
+        for x, y in train_loader:
+            set_rate(epoch)
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            optimizer.step()
+
+    for epoch in range(args.epochs):
+        train_one_epoch(epoch)
+        val_acc = evaluate(model, val_loader)
+    """
+
+
+def test_gl201_a_learning_rate_set_by_hand_and_planned_over_the_run_is_a_fixed_budget_note():
+    planned = {
+        "lr = args.lr * (0.1 ** (epoch // 30))": "(every 30 epochs)",
+        "lr = args.lr if epoch < 30 else args.lr * 0.1 if epoch < 60 else args.lr * 0.01": "(at epochs 30, 60)",
+        "lr = 0.5 * args.lr * (1 + math.cos(math.pi * epoch / args.epochs))": "the cosine learning rate `set_rate` sets",
+    }
+    for rate, named in planned.items():
+        [finding] = lint(HAND_SCHEDULE.format(rate=rate), "GL201")
+        assert finding.message.startswith("trains 90 epochs on a fixed budget") and named in finding.message, rate
+
+
+def test_gl201_a_hand_written_rate_not_laid_out_against_the_run_is_reported_as_usual():
+    for rate in ("lr = args.lr * (0.5 ** (epoch // 10))",  # nine halvings: a decay curve
+                 "lr = args.lr * 0.1 if epoch >= 20 else args.lr",  # its one step early in the run
+                 "lr = 0.5 * args.lr * (1 + math.cos(math.pi * epoch / 10))"):  # ten-epoch cycles
+        [finding] = lint(HAND_SCHEDULE.format(rate=rate), "GL201")
+        assert "never stops early" in finding.message, rate

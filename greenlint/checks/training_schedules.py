@@ -144,6 +144,83 @@ def _lambda_over_run(ctx: PythonContext, horizon: ast.AST, scope: ast.AST, budge
     return False
 
 
+def _sets_rate(node: ast.AST) -> bool:
+    """`group["lr"] = ...`: a learning rate written into an optimizer's parameter groups by hand."""
+    return isinstance(node, ast.Assign) and any(
+        isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and t.slice.value == "lr" for t in node.targets)
+
+
+def _walk(statements: list[ast.stmt]) -> Iterable[ast.AST]:
+    return (n for stmt in statements for n in [stmt, *walk_no_defs(stmt)])
+
+
+def _epoch_milestones(ctx: PythonContext, body: list[ast.stmt], scope: ast.AST,
+                      epoch_names: set[str]) -> tuple[str, list[float]] | None:
+    """How a hand-written schedule lowers the rate with the epoch: `lr * 0.1 ** (epoch // 30)` is a
+    step every 30 epochs; `if epoch < 30: ... elif epoch < 60: ...` (or `epoch in [30, 60]`) steps
+    at 30 and 60. None when neither shape is there."""
+    steps, milestones = set(), set()
+    for node in _walk(body):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.FloorDiv) and isinstance(node.left, ast.Name) \
+                and node.left.id in epoch_names:
+            steps.update(v for v in [number_of(ctx, node.right, scope)] if v)
+        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name) and node.left.id in epoch_names:
+            for op, right in zip(node.ops, node.comparators):
+                if isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq)):
+                    milestones.update(v for v in [number_of(ctx, right, scope)] if v)
+                elif isinstance(op, ast.In) and isinstance(right, (ast.List, ast.Tuple, ast.Set)):
+                    milestones.update(v for v in (number_of(ctx, e, scope) for e in right.elts) if v)
+    if len(steps) == 1 and not milestones:
+        return "StepLR", [steps.pop()]
+    return ("MultiStepLR", sorted(milestones)) if milestones and not steps else None
+
+
+def _rate_setters(ctx: PythonContext, body: list[ast.stmt], scope: ast.AST, epoch_names: set[str], who: str,
+                  depth: int = 0) -> Iterable[tuple[list[ast.stmt], ast.AST, set[str], str]]:
+    """(statements, scope, the names the epoch has there, who) for `body` when it writes the rate,
+    and for the functions of the file it calls with the epoch (`train(epoch)` calling
+    `adjust_learning_rate(epoch, i)`, two calls deep at most) that do."""
+    if any(_sets_rate(n) for n in _walk(body)):
+        yield body, scope, epoch_names, who
+    if depth >= 2:
+        return
+    for call in (n for n in _walk(body) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)):
+        function = ctx.functions.get(call.func.id)
+        if function is None or function is scope:
+            continue
+        params = [a.arg for a in function.args.posonlyargs + function.args.args]
+        received = {params[i] for i, a in enumerate(call.args[:len(params)])
+                    if isinstance(a, ast.Name) and a.id in epoch_names}
+        received |= {k.arg for k in call.keywords if isinstance(k.value, ast.Name) and k.value.id in epoch_names and k.arg}
+        if received:
+            yield from _rate_setters(ctx, function.body, function, received, f"`{function.name}`", depth + 1)
+
+
+def hand_written_schedule(ctx: PythonContext, loop: ast.For, budget: Budget) -> str | None:
+    """A learning rate the epoch loop writes by hand (`group["lr"] = ...`, in the loop or in a
+    function of the file it calls with the epoch), stepped down with the epoch as a StepLR or
+    MultiStepLR laid out against the run would be, or a cosine of the epoch over the run."""
+    if not isinstance(loop.target, ast.Name):
+        return None
+    for body, scope, names, who in _rate_setters(ctx, loop.body, scope_of(ctx, loop), {loop.target.id}, "the epoch loop"):
+        if any(isinstance(c, ast.Call) and call_name(c) == "cos" for c in _walk(body)) \
+                and any(budget.uses(stmt, scope) for stmt in body):
+            return f"the cosine learning rate {who} sets"
+        shape = _epoch_milestones(ctx, body, scope, names)
+        if shape is None or budget.n is None:
+            continue
+        kind, values = shape
+        if kind == "StepLR":
+            planned = values[0] < budget.n and budget.n / values[0] <= _STEP_STAGES
+            at = f"every {values[0]:g} epochs"
+        else:
+            planned = budget.n / 2 <= max(values) < budget.n and len(values) < _STEP_STAGES
+            at = "at epochs " + ", ".join(f"{v:g}" for v in values)
+        if planned:
+            return f"the step learning rate {who} sets ({at})"
+    return None
+
+
 def schedules_in(ctx: PythonContext, scopes: Iterable[ast.AST], budget: Budget) -> str | None:
     """The first schedule over the whole run built directly in one of `scopes`."""
     for scope in scopes:

@@ -318,7 +318,7 @@ def report_fixed_budget(ctx: PythonContext, node: ast.AST, n: float, schedule: s
         f"stopping would cut its final low-rate phase; if the validation score stops improving well before the end, "
         f"plan the schedule over fewer {unit} instead"
     )
-    impact = {"library": lib, "epochs": as_int(n), "schedule": schedule.split("(", 1)[0]}
+    impact = {"library": lib, "epochs": as_int(n), "schedule": schedule.split("(", 1)[0].strip()}
     if end is None:
         ctx.report("GL201", node, message, impact=impact, severity=Severity.NOTE)
     else:

@@ -11,7 +11,7 @@ from ...finding import Severity
 from ...frontends.python import PythonContext, call_name, kwarg
 from .common import report_fixed_budget
 from ..training_facts import epoch_loop, is_train_name, is_val_name, names_in
-from ..training_schedules import Budget, chains, range_args, schedules_in, scopes_up
+from ..training_schedules import Budget, chains, hand_written_schedule, range_args, schedules_in, scopes_up
 from ...frontends.bindings import bindings, walk_no_defs
 from ..training_values import fmt, scope_of
 
@@ -19,7 +19,7 @@ from ..training_values import fmt, scope_of
 def _loop_schedule(ctx: PythonContext, loop: ast.For, n: float, end: tuple[int, int]) -> bool:
     """A hand-written epoch loop run under a schedule planned over its epochs: reported as a note."""
     budget = Budget(ctx, n, set().union(*(chains(a) for a in range_args(loop))))
-    schedule = schedules_in(ctx, scopes_up(ctx, loop), budget)
+    schedule = schedules_in(ctx, scopes_up(ctx, loop), budget) or hand_written_schedule(ctx, loop, budget)
     if schedule:
         report_fixed_budget(ctx, loop, n, schedule, "pytorch", end=end)
     return bool(schedule)
