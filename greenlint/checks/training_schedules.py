@@ -126,10 +126,18 @@ def _steps_over_run(ctx: PythonContext, name: str, horizon: ast.AST, scope: ast.
     if name == "StepLR":
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0 or n is None:
             return budget.uses(horizon, scope)
-        return value < n and n / value <= _STEP_STAGES
+        return _steps_planned(name, [value], n)
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, (int, float)) for v in value):
-        return n is not None and n / 2 <= max(value) < n and len(value) < _STEP_STAGES
+        return n is not None and _steps_planned(name, list(value), n)
     return budget.uses(horizon, scope)
+
+
+def _steps_planned(kind: str, values: list[float], n: float) -> bool:
+    """StepLR(step_size) or MultiStepLR(milestones) over `n` epochs: a few decays, the last in the
+    second half of the run."""
+    if kind == "StepLR":
+        return values[0] < n and n / values[0] <= _STEP_STAGES
+    return n / 2 <= max(values) < n and len(values) < _STEP_STAGES
 
 
 def _lambda_over_run(ctx: PythonContext, horizon: ast.AST, scope: ast.AST, budget: Budget) -> bool:
@@ -210,13 +218,8 @@ def hand_written_schedule(ctx: PythonContext, loop: ast.For, budget: Budget) -> 
         if shape is None or budget.n is None:
             continue
         kind, values = shape
-        if kind == "StepLR":
-            planned = values[0] < budget.n and budget.n / values[0] <= _STEP_STAGES
-            at = f"every {values[0]:g} epochs"
-        else:
-            planned = budget.n / 2 <= max(values) < budget.n and len(values) < _STEP_STAGES
-            at = "at epochs " + ", ".join(f"{v:g}" for v in values)
-        if planned:
+        if _steps_planned(kind, values, budget.n):
+            at = f"every {values[0]:g} epochs" if kind == "StepLR" else "at epochs " + ", ".join(f"{v:g}" for v in values)
             return f"the step learning rate {who} sets ({at})"
     return None
 
