@@ -148,6 +148,8 @@ def _only_displayed(ctx: PythonContext, call: ast.AST, _depth: int = 0) -> bool:
     """The result of `call` is printed, shown or asserted (print, display, an f-string, a notebook
     cell's bare expression, an `assert` or `assert*` call, or a name used only in those ways), not
     computed with."""
+    if _asserted(ctx, call):
+        return True  # checked by a test (`assert np.allclose(X.toarray(), expected)`): inspected too
     node: ast.AST = call
     for anc in ctx.ancestors(call):
         verdict = _display_step(ctx, anc, node, _depth)
@@ -162,10 +164,8 @@ def _display_step(ctx: PythonContext, anc: ast.AST, node: ast.AST, depth: int) -
     still the same value, look further up (None)."""
     if isinstance(anc, ast.Call) and (_is_display_call(call_name(anc)) or call_name(anc) in ("info", "debug")):
         return True
-    if isinstance(anc, ast.Assert) or (isinstance(anc, ast.Call) and call_name(anc).startswith("assert")):
-        return True  # checked by a test (`assert_array_equal(X.toarray(), expected)`): inspected too
-    if isinstance(anc, ast.Call) and node is not anc.func and _asserted(ctx, anc):
-        return True  # `assert np.allclose(X.toarray(), expected)`
+    if isinstance(anc, ast.Call) and call_name(anc).startswith("assert"):
+        return True  # `assert_array_equal(X.toarray(), expected)`, `self.assertEqual(...)`
     if isinstance(anc, (ast.JoinedStr, ast.FormattedValue)):
         return True
     if isinstance(anc, ast.Expr):  # a notebook cell's last expression is shown
@@ -184,6 +184,7 @@ def _display_step(ctx: PythonContext, anc: ast.AST, node: ast.AST, depth: int) -
 
 
 def _asserted(ctx: PythonContext, node: ast.AST) -> bool:
+    """`node` is evaluated in an `assert` statement."""
     statement = next((a for a in ctx.ancestors(node) if isinstance(a, ast.stmt)), None)
     return isinstance(statement, ast.Assert)
 

@@ -18,6 +18,7 @@ from .cloud import config_int, is_test_suite, object_name, string_value
 
 _KSERVE_APIS = ("serving.kserve.io", "serving.kubeflow.org")
 _KNATIVE_MIN_SCALE = ("autoscaling.knative.dev/min-scale", "autoscaling.knative.dev/minScale")
+_KSERVE_HOW = "set minReplicas: 0 to scale to zero when idle (serverless mode), accepting a cold start on the first request"
 
 
 def _inference_service_replicas(ctx, doc, api: str) -> None:
@@ -47,15 +48,13 @@ def _inference_service_replicas(ctx, doc, api: str) -> None:
             elif n is not None and n >= 1:
                 ctx.report("GL403", min_node,
                            f"InferenceService{object_name(doc)} keeps {n} {component} replica{'s' if n > 1 else ''} running "
-                           f"with no traffic (minReplicas: {n}); set minReplicas: 0 to scale to zero when idle "
-                           f"(serverless mode), accepting a cold start on the first request",
+                           f"with no traffic (minReplicas: {n}); {_KSERVE_HOW}",
                            {"kind": "InferenceService", "component": component, "min_replicas": n})
     if defaulted:
         components = " and ".join(f"1 {component}" for component, _ in defaulted)
         ctx.report("GL403", defaulted[0][1],
                    f"InferenceService{object_name(doc)} keeps {components} replica{'s' if len(defaulted) > 1 else ''} "
-                   f"running with no traffic: minReplicas is not set and KServe's default is 1; set minReplicas: 0 "
-                   f"to scale to zero when idle (serverless mode), accepting a cold start on the first request",
+                   f"running with no traffic: minReplicas is not set and KServe's default is 1; {_KSERVE_HOW}",
                    {"kind": "InferenceService", "components": [c for c, _ in defaulted], "min_replicas": 1}, at="key")
 
 

@@ -323,11 +323,11 @@ def _dag_id(call: ast.Call) -> str | None:
     return _string_of(value)
 
 
-def _triggers_training_dag(ctx, call: ast.Call, budget: dict) -> bool:
+def _triggers_training_dag(ctx, call: ast.Call, callee: str, budget: dict) -> bool:
     """`TriggerDagRunOperator(trigger_dag_id=...)`, or Airflow's API `trigger_dag(dag_id=...)` (the
     function, or the method of its `Client`), starting a DAG named as training, or a DAG of this
-    file that trains: the schedule that fires the trigger starts the training."""
-    callee = (ctx.method_qualname(call) or "").rsplit(".", 1)[-1]
+    file that trains: the schedule that fires the trigger starts the training. `callee`: the last
+    part of the call's qualname."""
     if callee == "TriggerDagRunOperator":
         target = _string_of(_keyword(call, "trigger_dag_id"))
     elif callee == "trigger_dag":
@@ -356,7 +356,7 @@ def _operator_trains(ctx, call: ast.Call, budget: dict, follow_triggers: bool = 
         return True
     if last.endswith("Operator") and _task_named_training(ctx, call):
         return True
-    if follow_triggers and _triggers_training_dag(ctx, call, budget):
+    if follow_triggers and _triggers_training_dag(ctx, call, last, budget):
         return True
     if last not in _COMMAND_OPERATORS:
         return False

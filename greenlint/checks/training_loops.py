@@ -10,7 +10,7 @@ import re
 from typing import Iterator
 
 from ..frontends.python import PythonContext, call_name, dotted, kwarg
-from ..frontends.bindings import bindings, walk_no_defs
+from ..frontends.bindings import bindings, walk_statements
 from .training_values import class_methods, number_of, scope_of
 
 
@@ -144,21 +144,17 @@ def _range_count(ctx: PythonContext, loop: ast.For, scope: ast.AST) -> int | Non
 
 def has_train_step(ctx: PythonContext, body: list[ast.stmt], depth: int = 0, seen: set | None = None) -> bool:
     seen = seen if seen is not None else set()
-    for stmt in body:
-        for node in [stmt, *walk_no_defs(stmt)]:
-            if not isinstance(node, ast.Call):
-                continue
-            name = call_name(node)
-            if name == "backward":
-                return True
-            if optimizer_step(node):
-                return True
-            if depth < 3:
-                function = _called_function(ctx, node)
-                if function is not None and function not in seen:
-                    seen.add(function)
-                    if has_train_step(ctx, function.body, depth + 1, seen):
-                        return True
+    for node in walk_statements(body):
+        if not isinstance(node, ast.Call):
+            continue
+        if call_name(node) == "backward" or optimizer_step(node):
+            return True
+        if depth < 3:
+            function = _called_function(ctx, node)
+            if function is not None and function not in seen:
+                seen.add(function)
+                if has_train_step(ctx, function.body, depth + 1, seen):
+                    return True
     return False
 
 

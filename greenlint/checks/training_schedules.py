@@ -11,7 +11,7 @@ import re
 from typing import Any, Iterable
 
 from ..frontends.python import UNKNOWN, PythonContext, call_name, dotted
-from ..frontends.bindings import walk_no_defs
+from ..frontends.bindings import walk_no_defs, walk_statements
 from .training_values import Args, class_methods, const_of, listed_calls, local_classes, number_of, scope_of
 
 
@@ -158,17 +158,13 @@ def _sets_rate(node: ast.AST) -> bool:
         isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and t.slice.value == "lr" for t in node.targets)
 
 
-def _walk(statements: list[ast.stmt]) -> Iterable[ast.AST]:
-    return (n for stmt in statements for n in [stmt, *walk_no_defs(stmt)])
-
-
 def _epoch_milestones(ctx: PythonContext, body: list[ast.stmt], scope: ast.AST,
                       epoch_names: set[str]) -> tuple[str, list[float]] | None:
     """How a hand-written schedule lowers the rate with the epoch: `lr * 0.1 ** (epoch // 30)` is a
     step every 30 epochs; `if epoch < 30: ... elif epoch < 60: ...` (or `epoch in [30, 60]`) steps
     at 30 and 60. None when neither shape is there."""
     steps, milestones = set(), set()
-    for node in _walk(body):
+    for node in walk_statements(body):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.FloorDiv) and isinstance(node.left, ast.Name) \
                 and node.left.id in epoch_names:
             steps.update(v for v in [number_of(ctx, node.right, scope)] if v)
@@ -188,11 +184,11 @@ def _rate_setters(ctx: PythonContext, body: list[ast.stmt], scope: ast.AST, epoc
     """(statements, scope, the names the epoch has there, who) for `body` when it writes the rate,
     and for the functions of the file it calls with the epoch (`train(epoch)` calling
     `adjust_learning_rate(epoch, i)`, two calls deep at most) that do."""
-    if any(_sets_rate(n) for n in _walk(body)):
+    if any(_sets_rate(n) for n in walk_statements(body)):
         yield body, scope, epoch_names, who
     if depth >= 2:
         return
-    for call in (n for n in _walk(body) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)):
+    for call in (n for n in walk_statements(body) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)):
         function = ctx.functions.get(call.func.id)
         if function is None or function is scope:
             continue
@@ -211,7 +207,7 @@ def hand_written_schedule(ctx: PythonContext, loop: ast.For, budget: Budget) -> 
     if not isinstance(loop.target, ast.Name):
         return None
     for body, scope, names, who in _rate_setters(ctx, loop.body, scope_of(ctx, loop), {loop.target.id}, "the epoch loop"):
-        if any(isinstance(c, ast.Call) and call_name(c) == "cos" for c in _walk(body)) \
+        if any(isinstance(c, ast.Call) and call_name(c) == "cos" for c in walk_statements(body)) \
                 and any(budget.uses(stmt, scope) for stmt in body):
             return f"the cosine learning rate {who} sets"
         shape = _epoch_milestones(ctx, body, scope, names)

@@ -118,6 +118,11 @@ def walk_no_defs(node: ast.AST) -> Iterator[ast.AST]:
         stack.extend(ast.iter_child_nodes(cur))
 
 
+def walk_statements(body: list[ast.stmt]) -> Iterator[ast.AST]:
+    """Each statement of a block and what it holds, without entering nested definitions."""
+    return (node for stmt in body for node in [stmt, *walk_no_defs(stmt)])
+
+
 def reaching(body: list[ast.stmt], name: str, line: int, last: ast.expr | None) -> ast.expr | None:
     """Straight-line reaching definition: `last` is the value bound before `body` runs."""
     for stmt in body:

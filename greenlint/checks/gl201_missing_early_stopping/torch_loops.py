@@ -12,7 +12,7 @@ from ...frontends.python import PythonContext, call_name, kwarg
 from .common import report_fixed_budget
 from ..training_facts import epoch_loop, is_train_name, is_val_name, names_in
 from ..training_schedules import Budget, chains, hand_written_schedule, range_args, schedules_in, scopes_up
-from ...frontends.bindings import bindings, walk_no_defs
+from ...frontends.bindings import bindings, walk_statements
 from ..training_values import fmt, scope_of
 
 
@@ -40,12 +40,11 @@ def _label_tensors(body: list[ast.stmt]) -> set[str]:
     """Names bound to constant tensors in the loop: a GAN's `valid = torch.ones(n)` is the 'real'
     label, not validation data."""
     names: set[str] = set()
-    for stmt in body:
-        for node in [stmt, *walk_no_defs(stmt)]:
-            if isinstance(node, ast.Assign) and any(
-                isinstance(c, ast.Call) and call_name(c) in _TENSOR_FACTORIES for c in ast.walk(node.value)
-            ):
-                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    for node in walk_statements(body):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(c, ast.Call) and call_name(c) in _TENSOR_FACTORIES for c in ast.walk(node.value)
+        ):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
     return names
 
 
@@ -110,13 +109,12 @@ def _evaluates_on_validation(ctx: PythonContext, body: list[ast.stmt], scope: as
     scope = scope if scope is not None else ctx.tree
     if _evaluates_only_training_split(ctx, body, scope, labels):
         return False
-    for stmt in body:
-        for node in [stmt, *walk_no_defs(stmt)]:
-            if isinstance(node, (ast.For, ast.AsyncFor)):
-                if any(is_val_name(n) for n in _val_names(ctx, node.iter, scope, labels)):
-                    return True
-            if isinstance(node, ast.Call) and _evaluation_call(ctx, node, scope, labels):
+    for node in walk_statements(body):
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            if any(is_val_name(n) for n in _val_names(ctx, node.iter, scope, labels)):
                 return True
+        if isinstance(node, ast.Call) and _evaluation_call(ctx, node, scope, labels):
+            return True
     return False
 
 
@@ -128,7 +126,7 @@ def _evaluates_only_training_split(ctx: PythonContext, body: list[ast.stmt], sco
         return [n for n in ast.walk(it) if isinstance(n, ast.Name) and is_val_name(n.id)
                 and not isinstance(ctx.expression_of(n, scope), (ast.List, ast.Dict, ast.ListComp, ast.Tuple))]
 
-    eval_loops = [node for stmt in body for node in [stmt, *walk_no_defs(stmt)]
+    eval_loops = [node for node in walk_statements(body)
                   if isinstance(node, (ast.For, ast.AsyncFor)) and data_names(node.iter)]
     return bool(eval_loops) and not any(is_val_name(n) for loop in eval_loops
                                         for n in _val_names(ctx, loop.iter, scope, labels))
