@@ -16,6 +16,8 @@ _NON_COMPUTE = {"s3", "s3api", "storage", "group", "acr", "ecr", "iam", "kms", "
                 "buckets", "bucket", "resources", "deployment-manager", "projects", "organizations",
                 # schedulers and queues place a trigger or messages; what they start is placed by its own definition
                 "scheduler", "pubsub", "events", "sns", "sqs", "tasks"}
+# A verb about access to a resource (`gcloud run services add-iam-policy-binding`, `set-iam-policy`)
+# changes who may use what exists; it places nothing, like the `iam` group.
 # Verbs that address something already placed (`gcloud compute ssh --zone`, `aws lambda get-function
 # --region`) or run nothing in the cloud (`gcloud ml-engine local train`, `gcloud info`, which
 # describes the installed SDK): the command that creates it is the one that places it.
@@ -54,7 +56,8 @@ def places_compute(command: ShellCommand) -> bool:
         return False
     subcommands = command.subcommands()
     return not (set(subcommands) & (_NON_COMPUTE | _ADDRESSING_VERBS) or any(
-        w.startswith(_ADDRESSING_PREFIXES) for w in subcommands) or subcommands[:1] in (["config"], ["configure"]))
+        w.startswith(_ADDRESSING_PREFIXES) or "iam" in w.split("-") for w in subcommands)
+        or subcommands[:1] in (["config"], ["configure"]))
 
 
 # Programs of a CI step that build, move or inspect things on the runner, or address a cluster that

@@ -273,7 +273,7 @@ def _fitted_on_small_literal(ctx: PythonContext, origin: ast.Call) -> bool:
         first = arg(origin, 0, "arg1")
         return small_literal(ctx, first, 50) and kwarg(origin, "shape") is None
     samples = arg(origin, 0, "X") or arg(origin, 0, "raw_documents")
-    return written_out_rows(samples) or small_literal(ctx, samples)
+    return written_out_rows(samples, ctx=ctx) or small_literal(ctx, samples)
 
 
 @detector("GL304")
@@ -308,9 +308,10 @@ def _encodes_labels(producer: ast.Call) -> bool:
 
 
 def _implements_a_transformer(ctx: PythonContext, call: ast.Call) -> bool:
-    """The densifying call is in a method of a class that is itself a transformer (it defines `fit`
-    and `transform`): the implementation of a dense output option (`if self.sparse: return out`
-    / `return out.toarray()`), which its callers choose."""
+    """The densifying call (or the dense encoder) is in a method of a class that is itself a
+    transformer (it defines `fit` and `transform`): the implementation of a dense output option
+    (`if self.sparse: return out` / `return out.toarray()`), or a wrapper whose dense output its
+    callers choose by choosing it."""
     cls = ctx.enclosing_class(call)
     methods = {n.name for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))} if cls else set()
     return {"fit", "transform"} <= methods
@@ -341,7 +342,7 @@ def _dense_encoders(ctx: PythonContext) -> None:
         if flag is None or ctx.literal(flag) is not False:
             continue
         if _encodes_labels_or_literals(ctx, call) or _dense_whatever_the_encoder(ctx, call) or _output_only_displayed(ctx, call) \
-                or _output_reshaped_to_tensor(ctx, call):
+                or _output_reshaped_to_tensor(ctx, call) or _implements_a_transformer(ctx, call):
             continue
         spelled = next(n for n in flag_names if kwarg(call, n) is not None)
         ctx.report(

@@ -285,6 +285,7 @@ _CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "ag
 _COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
                      "emr-serverless", "bedrock", "bedrock-runtime", "glue", "lightsail"}
 # boto3 client methods that read what exists; `get_paginator(name)` reads when the operation it pages does.
+_REGION_KEYWORDS = ("region_name", "region", "aws_region")
 _READ_PREFIXES, _PAGED_READ_PREFIXES = ("describe_", "list_", "get_"), ("describe_", "list_")
 _REGION_ENV = {"awsdefaultregion", "awsregion", "cdkdefaultregion", "cloudsdkcomputeregion", "googlecloudregion",
                "cloudsdkcomputezone", "azurelocation"}
@@ -453,7 +454,8 @@ class _PythonScan:
         for function in self.ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
             for param, default in _string_defaults(function):
                 name = norm(param)
-                if name in _REGION_CONSTANTS and _reaches_placing_call(function, param, self.words):
+                if name in _REGION_CONSTANTS and _reaches_placing_call(function, param, self.words) \
+                        and all(v == default.value for v in self.ctx.parameter_values(function, param)):
                     self.check(default, hint, location_key=name in _LOCATION_CONSTANTS)
 
     def _string(self, node: ast.AST) -> str | None:
@@ -474,7 +476,21 @@ class _PythonScan:
             name = norm(targets[0].id)
             if name in _REGION_CONSTANTS:
                 self.sdk_constants.add(targets[0].id)
-                self.check(value, hint, location_key=name in _LOCATION_CONSTANTS)
+                if not self._only_given_to_readers(targets[0].id):
+                    self.check(value, hint, location_key=name in _LOCATION_CONSTANTS)
+
+    def _only_given_to_readers(self, constant: str) -> bool:
+        """Every read of the constant is the region of a client that places nothing (a `bedrock`
+        client whose only call is `list_foundation_models()`): the constant places nothing either."""
+        reads = self.ctx.reads_of(constant)
+        for read in reads:
+            keyword, call = self.ctx.parent(read), self.ctx.parent(self.ctx.parent(read))
+            if not (isinstance(keyword, ast.keyword) and keyword.arg in _REGION_KEYWORDS and isinstance(call, ast.Call)):
+                return False
+            method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+            if method not in ("client", "resource") or self._places_compute(call, "", method):
+                return False
+        return bool(reads)
 
     def calls(self) -> None:
         for call in self.ctx.calls:
@@ -483,7 +499,7 @@ class _PythonScan:
             if "image_uri" in qual or name in ("retrieve", "get_image_uri"):
                 continue  # the region of a container registry to pull from, not where anything runs
             for kw in call.keywords:
-                if kw.arg in ("region_name", "region", "aws_region"):
+                if kw.arg in _REGION_KEYWORDS:
                     if self._places_compute(call, qual, name):
                         self.check(kw.value, _py_region_hint(qual) or "aws")
                 elif kw.arg == "location" and (qual.startswith(_LOCATION_SDKS) or _LANGCHAIN_CLIENT.match(qual)):

@@ -109,6 +109,13 @@ def _chooses_by_name(name: str) -> bool:
     return n in _ACCEL_KWARGS or any(w in n for w in _ACCEL_NAME_WORDS)
 
 
+def _key_chooses(key: str) -> bool:
+    """A keyword, dict key or option named for the hardware, also with a qualifier before it
+    (`hvd_instance_type`, `worker_machine_type`); a plural (`allowed_instance_types`) is a list."""
+    n = norm(key)
+    return n in _ACCEL_KWARGS or n.endswith(_ACCEL_NAME_WORDS)
+
+
 def _parameter_defaults(function) -> Iterator[ast.AST]:
     """String defaults of hardware-named parameters the function uses
     (`def batch_predict(..., accelerator_type: str = "NVIDIA_TESLA_K80")`): the default chooses the
@@ -145,12 +152,12 @@ def _overwritten(ctx, assign: ast.Assign) -> bool:
 
 def _hardware_values(ctx, node: ast.AST) -> Iterator[ast.AST]:
     """The string constants `node` gives a hardware-choosing name or key."""
-    if isinstance(node, ast.keyword) and node.arg and norm(node.arg) in _ACCEL_KWARGS:
+    if isinstance(node, ast.keyword) and node.arg and _key_chooses(node.arg):
         yield from _strings(node.value)
     elif isinstance(node, ast.Dict):
         for key, value in zip(node.keys, node.values):
             k = str_const(key)
-            if k and (norm(k) in _ACCEL_KWARGS or k in _HARDWARE_LABELS):
+            if k and (_key_chooses(k) or k in _HARDWARE_LABELS):
                 yield from _strings(value)
     elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
         if any(w in norm(node.targets[0].id) for w in _ACCEL_NAME_WORDS) and not _overwritten(ctx, node):
@@ -182,4 +189,17 @@ def legacy_accelerator_python(ctx) -> None:
             continue
         for const in _hardware_values(ctx, node):
             report(const, const.value)
+    for const in _option_defaults(ctx):
+        report(const, const.value)
     shell_accelerators(ctx)
+
+
+def _option_defaults(ctx) -> Iterator[ast.Constant]:
+    """Defaults of hardware-named command-line options and config-class fields
+    (`add_argument("--instance_type", default="ml.p3.2xlarge")`, `instance_type: str =
+    field(default=...)`): every run that leaves the option out uses that hardware."""
+    options = [ctx.argparse_defaults, *ctx.config_classes.values()]
+    for defaults in options:
+        for name, default in defaults.items():
+            if _key_chooses(name):
+                yield from _strings(default)

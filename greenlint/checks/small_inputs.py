@@ -52,12 +52,10 @@ def small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50, dep
             and node.func.attr in ("fit_transform", "transform"):
         # a transformer makes one row per element: `vec.transform([review])` is one row, whatever
         # the review holds; `tfidf.fit_transform(count.fit_transform(docs))` has the rows of docs
-        return written_out_rows(node.args[0], limit) or small_literal(ctx, node.args[0], limit, depth + 1)
+        return written_out_rows(node.args[0], limit, ctx) or small_literal(ctx, node.args[0], limit, depth + 1)
     if isinstance(node, ast.Name):
-        # the binding that reaches this use (a notebook rebinds `data` cell after cell), else the only one
-        values = ctx.bound_values(node)
-        value = ctx.binding_value(node) or (values[0] if len(values) == 1 else None)
-        return value is not None and not _grown(ctx, node) and small_literal(ctx, value, limit, depth + 1)
+        value = _fixed_binding(ctx, node)
+        return value is not None and small_literal(ctx, value, limit, depth + 1)
     if isinstance(node, (ast.List, ast.Tuple)):
         return 0 < len(node.elts) <= limit and all(
             isinstance(e, (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.UnaryOp)) or _literal_text(ctx, e)
@@ -102,8 +100,20 @@ def _mapped_over(ctx: PythonContext, node: ast.AST) -> ast.AST | None:
     return None
 
 
-def written_out_rows(samples: ast.AST | None, limit: int = 50) -> bool:
-    """A list written out in the code, given to a transformer: one row per element."""
+def _fixed_binding(ctx: PythonContext, name: ast.Name) -> ast.AST | None:
+    """The value a name holds where it is read, when the code never grows it: the binding that
+    reaches this use (a notebook rebinds `data` cell after cell), else the only one."""
+    values = ctx.bound_values(name)
+    value = ctx.binding_value(name) or (values[0] if len(values) == 1 else None)
+    return None if value is None or _grown(ctx, name) else value
+
+
+def written_out_rows(samples: ast.AST | None, limit: int = 50, ctx: PythonContext | None = None) -> bool:
+    """A list written out in the code, given to a transformer: one row per element, whatever
+    each element holds (`vec.transform([message])`; with `ctx`, also through a name bound to
+    such a list: `data = [message]; vec.transform(data)`)."""
+    if ctx is not None and isinstance(samples, ast.Name):
+        samples = _fixed_binding(ctx, samples)
     return isinstance(samples, (ast.List, ast.Tuple)) and 0 < len(samples.elts) <= limit \
         and not any(isinstance(e, ast.Starred) for e in samples.elts)
 

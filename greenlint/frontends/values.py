@@ -70,6 +70,12 @@ class ValueModel:
                     return self._parameter_values(function, node.id, default, 0)
         return [self.literal(node, scope)]
 
+    def parameter_values(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> list[Any]:
+        """The value parameter `name` of `function` takes at each call of this file (its default
+        where a call leaves it out, or alone when nothing calls it); [] for no such parameter."""
+        default = _parameter_default(function, name)
+        return [] if default is _NO_PARAM else self._parameter_values(function, name, default, 0)
+
     def _parameter_values(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
                           default: ast.expr | None, depth: int) -> list[Any]:
         """The value `name` takes at each call of `function`: its calls by name or, for a class's

@@ -1,0 +1,155 @@
+"""Principles found in the eighth session (round 14 of tune labels: look-alikes of GL301, GL303,
+GL304, GL401 and GL402). Each test lints a small file written here with the real engine."""
+from __future__ import annotations
+
+from test_model_rules_tune2 import lint  # the real engine on a string
+
+# ---- GL304 --------------------------------------------------------------------------------------
+
+ONE_REQUEST = """\
+    import pickle
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer()
+
+    def predict(text, model):
+        rows = [text]
+        return model.predict(vectorizer.transform(rows).toarray())
+
+    def predict_all(texts, model):
+        rows = [t.lower() for t in texts]
+        return model.predict(vectorizer.transform(rows).toarray())
+    """
+
+
+def test_gl304_a_name_bound_to_a_written_out_list_is_one_row_per_element():
+    # `rows = [text]` is one row whatever the text holds; a comprehension over the input is not
+    assert [f.line for f in lint(ONE_REQUEST, "GL304")] == [12]
+
+
+WRAPPED_ENCODER = """\
+    from sklearn.base import BaseEstimator, TransformerMixin
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    class RecordsEncoder(BaseEstimator, TransformerMixin):
+        def __init__(self):
+            self.vectorizer = DictVectorizer(sparse=False)
+
+        def fit(self, frame, y=None):
+            self.vectorizer.fit(frame.to_dict(orient="records"))
+            return self
+
+        def transform(self, frame):
+            return self.vectorizer.transform(frame.to_dict(orient="records"))
+
+    def train(records, labels):
+        encoder = DictVectorizer(sparse=False)
+        return LogisticRegression().fit(encoder.fit_transform(records), labels)
+    """
+
+
+def test_gl304_a_dense_encoder_wrapped_by_a_transformer_class_is_its_callers_choice():
+    assert [f.line for f in lint(WRAPPED_ENCODER, "GL304")] == [17]
+
+
+# ---- GL401 --------------------------------------------------------------------------------------
+
+CALLER_PASSES_THE_REGION = """\
+    import sys
+    from google.cloud import aiplatform
+
+    def submit(project, image, location="us-central1"):
+        client = aiplatform.gapic.JobServiceClient()
+        parent = f"projects/{project}/locations/{location}"
+        return client.create_custom_job(parent=parent, custom_job={"image": image})
+
+    submit(sys.argv[1], sys.argv[2], location=sys.argv[3])
+    """
+
+
+def test_gl401_a_parameter_default_that_every_call_replaces_places_nothing():
+    assert lint(CALLER_PASSES_THE_REGION, "GL401") == []
+    left_out = CALLER_PASSES_THE_REGION.replace(", location=sys.argv[3]", "")
+    assert [f.line for f in lint(left_out, "GL401")] == [4]
+
+
+def _bedrock(calls: str) -> str:
+    return f"""\
+    import boto3
+
+    REGION = "us-east-1"
+
+    bedrock = boto3.client("bedrock-runtime", region_name=REGION)
+    {calls}
+    """
+
+
+def test_gl401_a_region_constant_only_given_to_clients_that_read_places_nothing():
+    assert lint(_bedrock("models = bedrock.list_foundation_models()"), "GL401") == []
+    assert [f.line for f in lint(_bedrock("reply = bedrock.invoke_model(modelId='m', body='{}')"), "GL401")] == [3]
+
+
+ACCESS_ONLY = """\
+    gcloud run deploy scorer --image gcr.io/p/scorer --region europe-west1
+    gcloud run services add-iam-policy-binding scorer --region us-east4 --member allUsers --role roles/run.invoker
+    gcloud run deploy ranker --image gcr.io/p/ranker --region us-east4
+    """
+
+
+def test_gl401_a_verb_about_access_places_nothing():
+    assert [f.line for f in lint(ACCESS_ONLY, "GL401", "deploy.sh")] == [3]
+
+
+# ---- GL402 --------------------------------------------------------------------------------------
+
+OPTION_DEFAULTS = """\
+    import argparse
+    from dataclasses import dataclass, field
+    from sagemaker.pytorch import PyTorch
+
+    @dataclass
+    class LaunchArguments:
+        instance_type: str = field(default="ml.p3dn.24xlarge", metadata={"choices": ["ml.p3.16xlarge", "ml.g5.xlarge"]})
+        allowed_instance_types: str = "ml.p2.xlarge"
+        instance_count: int = 1
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--instance-type", default="ml.p2.8xlarge")
+    parser.add_argument("--notebook-type", default="ml.p2.xlarge")
+    args = parser.parse_args()
+    PyTorch(entry_point="train.py", instance_type=args.instance_type, instance_count=1).fit()
+    """
+
+
+def test_gl402_defaults_of_hardware_named_options_and_config_fields_choose_the_hardware():
+    found = lint(OPTION_DEFAULTS, "GL402")
+    assert [(f.line, f.severity.name.lower()) for f in found] == [(7, "note"), (12, "warning")]
+
+
+QUALIFIED_KEYS = """\
+    settings = dict(
+        hvd_instance_type="ml.p3.16xlarge",
+        processes_per_host=8,
+        candidate_instance_types=["ml.p2.xlarge", "ml.g5.xlarge"],
+    )
+    workers = {"worker_machine_type": "p2.xlarge"}
+    """
+
+
+def test_gl402_a_key_with_a_qualifier_before_the_hardware_name_chooses_it():
+    assert [f.line for f in lint(QUALIFIED_KEYS, "GL402")] == [2, 6]
+
+
+AI_PLATFORM_JOB = """\
+    gcloud ai-platform jobs submit training job1 \\
+      --scale-tier custom \\
+      --master-machine-type n1-highmem-8 \\
+      --master-accelerator count=1,type=nvidia-tesla-k80 \\
+      --worker-accelerator count=1,type=nvidia-tesla-t4 \\
+      -- --epochs 10
+    """
+
+
+def test_gl402_ai_platform_master_and_worker_accelerator_flags_choose_the_hardware():
+    assert [f.line for f in lint(AI_PLATFORM_JOB, "GL402", "train.sh")] == [4]
