@@ -153,3 +153,21 @@ AI_PLATFORM_JOB = """\
 
 def test_gl402_ai_platform_master_and_worker_accelerator_flags_choose_the_hardware():
     assert [f.line for f in lint(AI_PLATFORM_JOB, "GL402", "train.sh")] == [4]
+
+
+DENSE_ONLY_ESTIMATOR = """\
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.naive_bayes import GaussianNB, MultinomialNB
+
+    def gaussian(texts, labels):
+        X = TfidfVectorizer().fit_transform(texts).toarray()
+        return GaussianNB().fit(X, labels)
+
+    def multinomial(texts, labels):
+        X = TfidfVectorizer().fit_transform(texts).toarray()
+        return MultinomialNB().fit(X, labels)
+    """
+
+
+def test_gl304_a_dense_copy_only_an_estimator_that_refuses_sparse_input_reads_is_required():
+    assert [f.line for f in lint(DENSE_ONLY_ESTIMATOR, "GL304")] == [9]

@@ -286,7 +286,7 @@ def densified_sparse_data(ctx: PythonContext) -> None:
             continue
         what, producer = origin
         if _fitted_on_small_literal(ctx, producer) or _only_displayed(ctx, call) or _implements_a_transformer(ctx, call) \
-                or _encodes_labels(producer):
+                or _encodes_labels(producer) or feeds_sparse_capable_only(ctx, [call], _dense_only):
             continue
         extra, impact = _blowup(ctx, producer)
         where = "" if producer.lineno == call.lineno else f" (line {producer.lineno})"
@@ -323,7 +323,7 @@ DENSE_OPTION_ENCODERS = ("sklearn.preprocessing.OneHotEncoder", "sklearn.feature
 def _needs_dense(ctx: PythonContext) -> bool:
     """Estimators that need dense input or pandas output make the dense encoder a requirement."""
     return any(
-        (ctx.qualname(c.func) or "").rsplit(".", 1)[-1].startswith("HistGradientBoosting")
+        (ctx.qualname(c.func) or "").rsplit(".", 1)[-1] in DENSE_ONLY_CLASSES
         or (call_name(c) == "set_output" and ctx.literal(kwarg(c, "transform")) == "pandas")
         or (call_name(c) in ("set_config", "config_context") and ctx.literal(kwarg(c, "transform_output")) == "pandas")
         for c in ctx.calls
@@ -502,17 +502,33 @@ SPARSE_CAPABLE_CLASSES = {"MultinomialNB", "BernoulliNB", "ComplementNB", "Rando
                           "KMeans", "MiniBatchKMeans", "DBSCAN", "TruncatedSVD", "NMF", "LatentDirichletAllocation"}
 
 
-def _sparse_capable(ctx: PythonContext, receiver: ast.AST) -> str | None:
-    """The class name when `receiver` is (a name bound once to) an estimator that takes sparse input."""
+# scikit-learn estimators whose `fit` refuses scipy.sparse X ("dense data is required"): the API
+# reference types their X as array-like only, where MultinomialNB's is "{array-like, sparse matrix}".
+DENSE_ONLY_CLASSES = {"GaussianNB", "LinearDiscriminantAnalysis", "QuadraticDiscriminantAnalysis",
+                      "GaussianProcessClassifier", "GaussianProcessRegressor", "HistGradientBoostingClassifier",
+                      "HistGradientBoostingRegressor"}
+
+
+def _estimator_class(ctx: PythonContext, receiver: ast.AST) -> str:
+    """The qualname of the estimator `receiver` is (a name bound once to), or ""."""
     if isinstance(receiver, ast.Name):
         values = ctx.bound_values(receiver)
         receiver = values[0] if len(values) == 1 else receiver
-    if not isinstance(receiver, ast.Call):
-        return None
-    q = ctx.qualname(receiver.func) or ""
+    return ctx.qualname(receiver.func) or "" if isinstance(receiver, ast.Call) else ""
+
+
+def _sparse_capable(ctx: PythonContext, receiver: ast.AST) -> str | None:
+    """The class name when `receiver` is (a name bound once to) an estimator that takes sparse input."""
+    q = _estimator_class(ctx, receiver)
     name = q.rsplit(".", 1)[-1]
     return name if q.startswith(SPARSE_CAPABLE_MODULES) or (q.startswith("sklearn.") and name in SPARSE_CAPABLE_CLASSES) \
         else None
+
+
+def _dense_only(ctx: PythonContext, receiver: ast.AST) -> bool:
+    """`receiver` is an estimator that needs dense X (GaussianNB): a dense copy only it reads is required."""
+    q = _estimator_class(ctx, receiver)
+    return q.startswith("sklearn.") and q.rsplit(".", 1)[-1] in DENSE_ONLY_CLASSES
 
 
 def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: set[str]) -> tuple[ast.Call, str] | None:
