@@ -171,3 +171,31 @@ DENSE_ONLY_ESTIMATOR = """\
 
 def test_gl304_a_dense_copy_only_an_estimator_that_refuses_sparse_input_reads_is_required():
     assert [f.line for f in lint(DENSE_ONLY_ESTIMATOR, "GL304")] == [9]
+
+
+AZURE_SIZES = """\
+    resource "azurerm_linux_virtual_machine" "viz" {
+      size = "Standard_NV12s_v3"
+    }
+    resource "azurerm_linux_virtual_machine" "train" {
+      size = "Standard_ND24s"
+    }
+    resource "azurerm_linux_virtual_machine" "serve" {
+      size = "Standard_NV36ads_A10_v5"
+    }
+    """
+
+
+def test_gl402_azure_nvv3_runs_m60s_and_nd_runs_p40s():
+    found = lint(AZURE_SIZES, "GL402", "main.tf")
+    assert [(f.line, f.impact["gpu"].split(" (")[0]) for f in found] == [(2, "NVIDIA Tesla M60"), (5, "NVIDIA Tesla P40")]
+
+
+UPLOAD_THEN_DEPLOY = """\
+    gcloud ai models upload --region=us-central1 --display-name=scorer --container-image-uri=gcr.io/p/scorer
+    gcloud ai endpoints deploy-model 123 --region=us-central1 --model=456 --display-name=scorer
+    """
+
+
+def test_gl401_uploading_a_model_registers_an_artifact_and_places_no_compute():
+    assert [f.line for f in lint(UPLOAD_THEN_DEPLOY, "GL401", "deploy.sh")] == [2]

@@ -14,6 +14,8 @@ _REGION_FLAGS = {"region", "regions", "zone", "zones", "location"}
 _NON_COMPUTE = {"s3", "s3api", "storage", "group", "acr", "ecr", "iam", "kms", "keyvault", "secretsmanager", "secrets",
                 "logs", "artifacts", "dns", "route53", "cloudtrail", "billing", "sts", "login", "auth", "source",
                 "buckets", "bucket", "resources", "deployment-manager", "projects", "organizations",
+                # `gcloud ai models upload` registers an artifact; the deployment that serves it is placed
+                "upload",
                 # schedulers and queues place a trigger or messages; what they start is placed by its own definition
                 "scheduler", "pubsub", "events", "sns", "sqs", "tasks"}
 # A verb about access to a resource (`gcloud run services add-iam-policy-binding`, `set-iam-policy`)
