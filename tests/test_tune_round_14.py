@@ -199,3 +199,25 @@ UPLOAD_THEN_DEPLOY = """\
 
 def test_gl401_uploading_a_model_registers_an_artifact_and_places_no_compute():
     assert [f.line for f in lint(UPLOAD_THEN_DEPLOY, "GL401", "deploy.sh")] == [2]
+
+
+ADDED_LAYERS = """\
+    from tensorflow.keras.models import Sequential
+    from tensorflow.keras.layers import Dense
+
+    model = Sequential()
+    model.add(Dense(10, input_dim=1))
+    model.add(Dense(10_000_000))
+    model.add(Dense(1))
+    model.compile(loss="mse", optimizer="adam")
+    model.fit(x, y, epochs=100)
+
+    probe = Sequential()
+    probe.add(Dense(5, input_dim=1))
+    model.add(Dense(50_000_000))
+    """
+
+
+def test_gl306_a_dense_layer_added_after_another_takes_its_width_as_input():
+    # 10 x 10,000,000 weights after `model.add(Dense(10, ...))`; the last layer follows a layer of another model
+    assert [f.line for f in lint(ADDED_LAYERS, "GL306")] == [6]

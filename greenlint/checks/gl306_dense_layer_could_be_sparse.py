@@ -8,27 +8,55 @@ from . import detector
 from ..frontends.python import PythonContext, arg, call_name, kwarg
 from .training_flow import file_trains
 
+_DENSE = ("keras.layers.Dense", "keras.layers.core.Dense")
+_INPUTS = ("keras.Input", "keras.layers.Input", "keras.layers.InputLayer")
+
+
 def _dense_input_width(ctx: PythonContext, call: ast.Call) -> int | None:
-    """Input width of a keras Dense layer: `input_dim=`, `input_shape=(n,)`, or the previous layer in a Sequential list."""
+    """Input width of a keras Dense layer: `input_dim=`, `input_shape=(n,)`, or the layer before
+    it, in a `Sequential([...])` list or in a chain of `model.add(...)` statements."""
     direct = ctx.int_value(kwarg(call, "input_dim"))
     if direct is not None:
         return direct
     shape = ctx.literal(kwarg(call, "input_shape"))
     if isinstance(shape, (tuple, list)) and len(shape) == 1 and isinstance(shape[0], int):
         return shape[0]
+    prev = _previous_layer(ctx, call)
+    pq = ctx.qualname(prev.func) or "" if prev is not None else ""
+    if pq in _DENSE:
+        return ctx.int_value(arg(prev, 0, "units"))
+    if pq in _INPUTS:
+        shape = ctx.literal(arg(prev, 0, "shape") or kwarg(prev, "input_shape"))
+        if isinstance(shape, (tuple, list)) and len(shape) == 1 and isinstance(shape[0], int):
+            return shape[0]
+    return None
+
+
+def _previous_layer(ctx: PythonContext, call: ast.Call) -> ast.Call | None:
+    """The layer built just before `call`: the list element before it, or the argument of the
+    `model.add(...)` statement just before the one that adds it to the same model."""
     parent = ctx.parent(call)
     if isinstance(parent, ast.List):
         index = parent.elts.index(call)
-        if index > 0:
-            prev = parent.elts[index - 1]
-            if isinstance(prev, ast.Call):
-                pq = ctx.qualname(prev.func) or ""
-                if pq in ("keras.layers.Dense", "keras.layers.core.Dense"):
-                    return ctx.int_value(arg(prev, 0, "units"))
-                if pq in ("keras.Input", "keras.layers.Input", "keras.layers.InputLayer"):
-                    shape = ctx.literal(arg(prev, 0, "shape") or kwarg(prev, "input_shape"))
-                    if isinstance(shape, (tuple, list)) and len(shape) == 1 and isinstance(shape[0], int):
-                        return shape[0]
+        prev = parent.elts[index - 1] if index > 0 else None
+        return prev if isinstance(prev, ast.Call) else None
+    model = _added_to(parent, call)
+    statement = ctx.parent(parent) if model is not None else None
+    block = getattr(ctx.parent(statement), "body", None) if isinstance(statement, ast.Expr) else None
+    if not isinstance(block, list) or statement not in block or block.index(statement) == 0:
+        return None
+    before = block[block.index(statement) - 1]
+    adder = before.value if isinstance(before, ast.Expr) else None
+    if isinstance(adder, ast.Call) and adder.args and _added_to(adder, adder.args[0]) == model:
+        return adder.args[0] if isinstance(adder.args[0], ast.Call) else None
+    return None
+
+
+def _added_to(adder: ast.AST | None, layer: ast.AST) -> str | None:
+    """The model name of `model.add(layer)`, or None."""
+    if isinstance(adder, ast.Call) and isinstance(adder.func, ast.Attribute) and adder.func.attr == "add" \
+            and isinstance(adder.func.value, ast.Name) and adder.args and adder.args[0] is layer:
+        return adder.func.value.id
     return None
 
 
@@ -41,7 +69,7 @@ def dense_layer_could_be_sparse(ctx: PythonContext) -> None:
         if q in ("torch.nn.Linear", "torch.nn.LazyLinear"):
             fan_in = ctx.int_value(arg(call, 0, "in_features")) if q == "torch.nn.Linear" else None
             fan_out = ctx.int_value(arg(call, 1 if q == "torch.nn.Linear" else 0, "out_features"))
-        elif q in ("keras.layers.Dense", "keras.layers.core.Dense"):
+        elif q in _DENSE:
             fan_out = ctx.int_value(arg(call, 0, "units"))
             fan_in = _dense_input_width(ctx, call)
         else:
