@@ -14,6 +14,7 @@ from . import detector
 from .cloud import effective_key, file_provider, is_test_suite, key_words, norm, region_finding, resolve_region, str_const
 from .cloud_cli import ci_placement, cli_region_values, set_for_jobs_that_place_nothing
 from .commands import report_word, shell_commands, shell_variables, variable_name
+from .placing_calls import reaches_placing_call, string_default, string_defaults
 from .terraform_modules import places_only_data
 
 # Keys whose value names where compute runs (normalised: lower case, no '-' or '_'); so does any
@@ -439,7 +440,7 @@ class _PythonScan:
         """The string default of the parameter `name` reads, when that default is its value (no
         call site of the file passes another): the region is reported where it is written."""
         function = self.ctx.enclosing_function(name)
-        default = _string_default(function, name.id) if function is not None else None
+        default = string_default(function, name.id) if function is not None else None
         if default is None or self.ctx.literal(name) != default.value:
             return None
         return default
@@ -452,9 +453,9 @@ class _PythonScan:
         read by `calls`; a default that only reaches `create_dataset`, `get_*` or `delete_*` places none."""
         hint = _default_hint(self.ctx)
         for function in self.ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
-            for param, default in _string_defaults(function):
+            for param, default in string_defaults(function):
                 name = norm(param)
-                if name in _REGION_CONSTANTS and _reaches_placing_call(function, param, self.words) \
+                if name in _REGION_CONSTANTS and reaches_placing_call(function, param, self.words) \
                         and all(v == default.value for v in self.ctx.parameter_values(function, param)):
                     self.check(default, hint, location_key=name in _LOCATION_CONSTANTS)
 
@@ -544,63 +545,6 @@ class _PythonScan:
                 key = str_const(target.slice)
                 if key and norm(key) in _REGION_ENV:
                     self.check(node.value, "aws" if "aws" in key.lower() else None)
-
-
-def _string_defaults(function) -> Iterator[tuple[str, ast.Constant]]:
-    """(parameter, string default) of each parameter of `function` with a string constant default."""
-    args = function.args
-    positional = args.posonlyargs + args.args
-    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
-    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
-    for param, default in pairs:
-        if str_const(default) is not None:
-            yield param.arg, default
-
-
-def _string_default(function, name: str) -> ast.Constant | None:
-    return next((d for p, d in _string_defaults(function) if p == name), None)
-
-
-# `<verb>_<object>` method names that place compute: the Google Cloud client libraries' job and
-# pipeline creators and `deploy_model`, the SDKs' `create_cluster`, `create_instance`, `run_job`.
-_PLACING_VERBS = {"create", "deploy", "submit", "launch", "run", "start"}
-_COMPUTE_OBJECTS = {"job", "jobs", "pipeline", "training", "tuning", "cluster", "instance", "instances", "pool",
-                    "notebook", "runtime", "workstation"}
-
-
-def _places_by_name(name: str, data_words: frozenset[str]) -> bool:
-    words = name.lower().split("_")
-    objects = set(words[1:])
-    if words[0] not in _PLACING_VERBS or objects & data_words:
-        return False
-    return words[0] == "deploy" or bool(objects & _COMPUTE_OBJECTS)  # `create_endpoint` alone runs nothing
-
-
-def _derived_names(function, param: str) -> set[str]:
-    """`param` and the local names built from it (`parent = f"projects/{p}/locations/{location}"`)."""
-    names = {param}
-    assignments = [n for n in ast.walk(function) if isinstance(n, ast.Assign)]
-    for _ in range(4):
-        grown = {t.id for a in assignments for t in a.targets if isinstance(t, ast.Name)
-                 and any(isinstance(v, ast.Name) and v.id in names for v in ast.walk(a.value))}
-        if grown <= names:
-            break
-        names |= grown
-    return names
-
-
-def _reaches_placing_call(function, param: str, data_words: frozenset[str]) -> bool:
-    names = _derived_names(function, param)
-    for call in ast.walk(function):
-        if not isinstance(call, ast.Call):
-            continue
-        method = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
-        if not _places_by_name(method, data_words):
-            continue
-        arguments = list(call.args) + [k.value for k in call.keywords]
-        if any(isinstance(v, ast.Name) and v.id in names for a in arguments for v in ast.walk(a)):
-            return True
-    return False
 
 
 @detector("GL401", "python")

@@ -1,0 +1,68 @@
+"""Which calls of a function place compute, for GL401's parameter defaults: a default such as
+`location="us-central1"` places a job when the parameter (or a local name built from it)
+reaches a call named `create_*` / `submit_*` / `run_*` / `launch_*` / `start_*` of a job,
+pipeline, cluster or instance, or `deploy_*`. Not a rule.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from .cloud import str_const
+
+
+def string_defaults(function) -> Iterator[tuple[str, ast.Constant]]:
+    """(parameter, string default) of each parameter of `function` with a string constant default."""
+    args = function.args
+    positional = args.posonlyargs + args.args
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    for param, default in pairs:
+        if str_const(default) is not None:
+            yield param.arg, default
+
+
+def string_default(function, name: str) -> ast.Constant | None:
+    return next((d for p, d in string_defaults(function) if p == name), None)
+
+
+# `<verb>_<object>` method names that place compute: the Google Cloud client libraries' job and
+# pipeline creators and `deploy_model`, the SDKs' `create_cluster`, `create_instance`, `run_job`.
+_PLACING_VERBS = {"create", "deploy", "submit", "launch", "run", "start"}
+_COMPUTE_OBJECTS = {"job", "jobs", "pipeline", "training", "tuning", "cluster", "instance", "instances", "pool",
+                    "notebook", "runtime", "workstation"}
+
+
+def _places_by_name(name: str, data_words: frozenset[str]) -> bool:
+    words = name.lower().split("_")
+    objects = set(words[1:])
+    if words[0] not in _PLACING_VERBS or objects & data_words:
+        return False
+    return words[0] == "deploy" or bool(objects & _COMPUTE_OBJECTS)  # `create_endpoint` alone runs nothing
+
+
+def _derived_names(function, param: str) -> set[str]:
+    """`param` and the local names built from it (`parent = f"projects/{p}/locations/{location}"`)."""
+    names = {param}
+    assignments = [n for n in ast.walk(function) if isinstance(n, ast.Assign)]
+    for _ in range(4):
+        grown = {t.id for a in assignments for t in a.targets if isinstance(t, ast.Name)
+                 and any(isinstance(v, ast.Name) and v.id in names for v in ast.walk(a.value))}
+        if grown <= names:
+            break
+        names |= grown
+    return names
+
+
+def reaches_placing_call(function, param: str, data_words: frozenset[str]) -> bool:
+    names = _derived_names(function, param)
+    for call in ast.walk(function):
+        if not isinstance(call, ast.Call):
+            continue
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        if not _places_by_name(method, data_words):
+            continue
+        arguments = list(call.args) + [k.value for k in call.keywords]
+        if any(isinstance(v, ast.Name) and v.id in names for a in arguments for v in ast.walk(a)):
+            return True
+    return False
