@@ -221,3 +221,76 @@ ADDED_LAYERS = """\
 def test_gl306_a_dense_layer_added_after_another_takes_its_width_as_input():
     # 10 x 10,000,000 weights after `model.add(Dense(10, ...))`; the last layer follows a layer of another model
     assert [f.line for f in lint(ADDED_LAYERS, "GL306")] == [6]
+
+
+def test_gl304_a_label_column_is_named_by_a_word_of_its_key_not_by_letters_inside_one():
+    source = """\
+        import pandas as pd
+        from sklearn.preprocessing import OneHotEncoder
+        from sklearn.linear_model import LogisticRegression
+
+        def fit(df):
+            features = OneHotEncoder().fit_transform(df[["Pclass"]]).toarray()
+            targets = OneHotEncoder().fit_transform(df[["class_label"]]).toarray()
+            return LogisticRegression().fit(features, df["Survived"])
+        """
+    assert [f.line for f in lint(source, "GL304")] == [6]
+
+
+REBOUND_FOR_GAUSSIAN_NB = """\
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.naive_bayes import GaussianNB
+
+    def train(train_texts, test_texts, labels):
+        vectorizer = TfidfVectorizer()
+        X_train = vectorizer.fit_transform(train_texts)
+        X_test = vectorizer.transform(test_texts)
+        X_train = X_train.toarray()
+        X_test = X_test.toarray()
+        model = GaussianNB().fit(X_train, labels)
+        return model.predict(X_test)
+    """
+
+
+def test_gl304_the_uses_a_rebinding_reaches_decide_and_prediction_needs_dense_input_too():
+    assert lint(REBOUND_FOR_GAUSSIAN_NB, "GL304") == []
+
+
+def _resnet_loaded_in_a_try(handler: str) -> str:
+    return f"""\
+    import sys
+    import torch
+    from torchvision.models import resnet50
+
+    model = resnet50(weights=None, num_classes=10)
+    try:
+        model.load_state_dict(torch.load(sys.argv[1]))
+    except FileNotFoundError:
+        {handler}
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for images, labels in loader:
+        loss = torch.nn.functional.cross_entropy(model(images), labels)
+        loss.backward()
+        optimizer.step()
+    """
+
+
+def test_gl301_a_load_in_a_try_whose_handlers_leave_always_runs_before_training():
+    assert lint(_resnet_loaded_in_a_try("sys.exit('a checkpoint is required')"), "GL301") == []
+    assert lint(_resnet_loaded_in_a_try("raise"), "GL301") == []
+    assert [f.line for f in lint(_resnet_loaded_in_a_try("print('training from scratch')"), "GL301")] == [5]
+
+
+NAMED_CHOICES = """\
+    from azureml.core.compute import AmlCompute
+
+    gpu_size = "Standard_NC6"
+    config = AmlCompute.provisioning_configuration(vm_size=gpu_size, max_nodes=4)
+    instance_types = ["p2.xlarge", "p3.2xlarge", "g5.xlarge"]
+    for instance_type in instance_types:
+        print(instance_type)
+    """
+
+
+def test_gl402_a_hardware_keyword_reads_its_name_and_a_list_of_candidates_chooses_nothing():
+    assert [f.line for f in lint(NAMED_CHOICES, "GL402")] == [3]

@@ -10,8 +10,9 @@ from . import detector
 from ..finding import Severity
 from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
 from ..fixes.gl304 import keep_sparse
+from .cloud import key_words
 from .small_inputs import SPARSE_METHODS, small_literal, written_out_rows
-from .sparse_consumers import centred_on_the_way, feeds_sparse_capable_only
+from .sparse_consumers import SPARSE_READERS, centred_on_the_way, feeds_sparse_capable_only
 from .scoped_names import refs
 from .training_flow import binding_key, flow, live_statements, reached_while_live
 
@@ -286,7 +287,7 @@ def densified_sparse_data(ctx: PythonContext) -> None:
             continue
         what, producer = origin
         if _fitted_on_small_literal(ctx, producer) or _only_displayed(ctx, call) or _implements_a_transformer(ctx, call) \
-                or _encodes_labels(producer) or feeds_sparse_capable_only(ctx, [call], _dense_only):
+                or _encodes_labels(producer) or feeds_sparse_capable_only(ctx, [call], _dense_only, SPARSE_READERS):
             continue
         extra, impact = _blowup(ctx, producer)
         where = "" if producer.lineno == call.lineno else f" (line {producer.lineno})"
@@ -465,12 +466,14 @@ def _encodes_labels_or_literals(ctx: PythonContext, ctor: ast.Call) -> bool:
 
 
 _LABEL_WORDS = ("label", "target", "class")
+_LABEL_KEY_WORDS = {"label", "labels", "target", "targets", "class", "classes"}
 
 
 def _labels(node: ast.AST) -> bool:
     """The encoder's input is the labels or targets: a variable named so (`y`, `y_train`,
-    `labels`) or columns picked by such keys (`df["label"]`, `df[["target"]]`). Words inside a computed column
-    name (`df[[col + "_label"]]`, a label-encoded feature) do not count."""
+    `labels`) or columns picked by keys with such a word (`df["label"]`, `df[["target"]]`,
+    `df["class_label"]`; not `df["Pclass"]`, a feature). Words inside a computed column name
+    (`df[[col + "_label"]]`, a label-encoded feature) do not count."""
     for sub in ast.walk(node):
         if isinstance(sub, ast.Name):
             name = sub.id.lower()
@@ -478,7 +481,7 @@ def _labels(node: ast.AST) -> bool:
                 return True
         elif isinstance(sub, ast.Subscript):
             keys = sub.slice.elts if isinstance(sub.slice, (ast.List, ast.Tuple)) else [sub.slice]
-            if any(isinstance(k, ast.Constant) and isinstance(k.value, str) and any(w in k.value.lower() for w in _LABEL_WORDS)
+            if any(isinstance(k, ast.Constant) and isinstance(k.value, str) and key_words(k.value) & _LABEL_KEY_WORDS
                    for k in keys):
                 return True
     return False
@@ -514,6 +517,8 @@ def _estimator_class(ctx: PythonContext, receiver: ast.AST) -> str:
     if isinstance(receiver, ast.Name):
         values = ctx.bound_values(receiver)
         receiver = values[0] if len(values) == 1 else receiver
+    while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and receiver.func.attr == "fit":
+        receiver = receiver.func.value  # `model = GaussianNB().fit(X, y)`: fit returns the estimator
     return ctx.qualname(receiver.func) or "" if isinstance(receiver, ast.Call) else ""
 
 

@@ -97,6 +97,13 @@ def _strings(node: ast.AST) -> Iterator[ast.Constant]:
                 yield elt
 
 
+def _single_string(node: ast.AST) -> Iterator[ast.Constant]:
+    """A variable or an option holds one hardware choice; a list of several types bound to one
+    (`instance_types = ["p2.xlarge", "p3.2xlarge"]`) names candidates to loop over or compare."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node
+
+
 # Kubernetes node labels that choose a node's hardware (GKE accelerator, the well-known instance type).
 _HARDWARE_LABELS = {"cloud.google.com/gke-accelerator", "node.kubernetes.io/instance-type",
                     "beta.kubernetes.io/instance-type"}
@@ -153,7 +160,9 @@ def _overwritten(ctx, assign: ast.Assign) -> bool:
 def _hardware_values(ctx, node: ast.AST) -> Iterator[ast.AST]:
     """The string constants `node` gives a hardware-choosing name or key."""
     if isinstance(node, ast.keyword) and node.arg and _key_chooses(node.arg):
-        yield from _strings(node.value)
+        # `vm_size=compute_target_type` after `compute_target_type = "Standard_NC6"`: the string is the choice
+        value = ctx.expression_of(node.value) if isinstance(node.value, ast.Name) else node.value
+        yield from _strings(value) if value is not None else ()
     elif isinstance(node, ast.Dict):
         for key, value in zip(node.keys, node.values):
             k = str_const(key)
@@ -161,7 +170,7 @@ def _hardware_values(ctx, node: ast.AST) -> Iterator[ast.AST]:
                 yield from _strings(value)
     elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
         if any(w in norm(node.targets[0].id) for w in _ACCEL_NAME_WORDS) and not _overwritten(ctx, node):
-            yield from _strings(node.value)
+            yield from _single_string(node.value)
     elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         yield from _parameter_defaults(node)
     elif isinstance(node, ast.Call):
@@ -202,4 +211,4 @@ def _option_defaults(ctx) -> Iterator[ast.Constant]:
     for defaults in options:
         for name, default in defaults.items():
             if _key_chooses(name):
-                yield from _strings(default)
+                yield from _single_string(default)

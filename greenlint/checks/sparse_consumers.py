@@ -17,15 +17,16 @@ FITS = ("fit", "partial_fit", "fit_predict")
 
 
 class _Uses:
-    def __init__(self, ctx: PythonContext, accepts_sparse: Callable[[PythonContext, ast.AST], object]):
-        self.ctx, self.accepts_sparse = ctx, accepts_sparse
+    def __init__(self, ctx: PythonContext, accepts_sparse: Callable[[PythonContext, ast.AST], object],
+                 readers: tuple[str, ...] = FITS):
+        self.ctx, self.accepts_sparse, self.readers = ctx, accepts_sparse, readers
 
     def of_value(self, value: ast.AST, depth: int) -> bool | None:
         """None when a use of `value` may need an array; else whether a sparse-capable fit reads it."""
         ctx, parent = self.ctx, self.ctx.parent(value)
         if isinstance(parent, ast.Call) and parent.args and parent.args[0] is value and isinstance(parent.func, ast.Attribute):
             if parent.func.attr in SPARSE_READERS and self.accepts_sparse(ctx, parent.func.value):
-                return parent.func.attr in FITS
+                return parent.func.attr in self.readers
             return None
         if isinstance(parent, ast.Call) and call_name(parent) == "train_test_split" and depth < 2 \
                 and any(a is value for a in parent.args):
@@ -50,9 +51,15 @@ class _Uses:
         ctx = self.ctx
         scope = ctx.enclosing_function(binding) or ctx.tree
         uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name]
-        if any(isinstance(n.ctx, ast.Store) and not _inside(ctx, n, binding) for n in uses):
-            return None  # rebound: a use may see another value
-        return _combine([self.of_value(n, depth) for n in uses if isinstance(n.ctx, ast.Load)])
+        if not any(isinstance(n.ctx, ast.Store) and not _inside(ctx, n, binding) for n in uses):
+            return _combine([self.of_value(n, depth) for n in uses if isinstance(n.ctx, ast.Load)])
+        # rebound (`X = X.toarray()`): the uses this binding reaches, when each use shows which it sees
+        value = getattr(binding, "value", None)
+        seen = [ctx.binding_value(n) for n in uses if isinstance(n.ctx, ast.Load)]
+        if value is None or any(v is None for v in seen):
+            return None
+        return _combine([self.of_value(n, depth) for n, v in zip((n for n in uses if isinstance(n.ctx, ast.Load)), seen)
+                         if v is value])
 
 
 def _combine(verdicts: list[bool | None]) -> bool | None:
@@ -64,13 +71,15 @@ def _inside(ctx: PythonContext, node: ast.AST, statement: ast.AST) -> bool:
 
 
 def feeds_sparse_capable_only(ctx: PythonContext, outputs: list[ast.Call] | None,
-                              accepts_sparse: Callable[[PythonContext, ast.AST], object]) -> bool:
+                              accepts_sparse: Callable[[PythonContext, ast.AST], object],
+                              readers: tuple[str, ...] = FITS) -> bool:
     """Every one of `outputs` goes, directly, through a name or through `train_test_split`, only
-    to the X of estimators `accepts_sparse` approves, and at least one of them fits on it.
-    Anything else (np.hstack, a DataFrame, indexing, another function) may need an array."""
+    to the X of estimators `accepts_sparse` approves, and at least one of them reads it with one
+    of `readers` (by default a fit). Anything else (np.hstack, a DataFrame, indexing, another
+    function) may need an array."""
     if not outputs:
         return False
-    return bool(_combine([_Uses(ctx, accepts_sparse).of_value(out, 0) for out in outputs]))
+    return bool(_combine([_Uses(ctx, accepts_sparse, readers).of_value(out, 0) for out in outputs]))
 
 
 def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.Call) -> bool:
