@@ -294,3 +294,24 @@ NAMED_CHOICES = """\
 
 def test_gl402_a_hardware_keyword_reads_its_name_and_a_list_of_candidates_chooses_nothing():
     assert [f.line for f in lint(NAMED_CHOICES, "GL402")] == [3]
+
+
+DUMMIES_INTO_A_SEARCH = """\
+    import pandas as pd
+    from sklearn.model_selection import GridSearchCV, train_test_split
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.naive_bayes import GaussianNB
+
+    df = pd.read_csv("bookings.csv")
+    X = pd.get_dummies(df[["route", "channel"]])
+    X_train, X_test, y_train, y_test = train_test_split(X, df["completed"])
+    GridSearchCV(LogisticRegression(), {"C": [0.1, 1, 10]}).fit(X_train, y_train)
+
+    Z = pd.get_dummies(df[["origin"]])
+    search = GridSearchCV(GaussianNB(), {"var_smoothing": [1e-9, 1e-8]})
+    search.fit(Z, df["completed"])
+    """
+
+
+def test_gl304_a_search_hands_x_to_its_estimator():
+    assert [f.line for f in lint(DUMMIES_INTO_A_SEARCH, "GL304")] == [7]

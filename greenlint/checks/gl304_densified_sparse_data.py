@@ -512,19 +512,31 @@ DENSE_ONLY_CLASSES = {"GaussianNB", "LinearDiscriminantAnalysis", "QuadraticDisc
                       "HistGradientBoostingRegressor"}
 
 
-def _estimator_class(ctx: PythonContext, receiver: ast.AST) -> str:
-    """The qualname of the estimator `receiver` is (a name bound once to), or ""."""
+def _constructor_call(ctx: PythonContext, receiver: ast.AST) -> ast.Call | None:
+    """The call that builds the estimator `receiver` is (a name bound once to it), or None."""
     if isinstance(receiver, ast.Name):
         values = ctx.bound_values(receiver)
         receiver = values[0] if len(values) == 1 else receiver
     while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and receiver.func.attr == "fit":
         receiver = receiver.func.value  # `model = GaussianNB().fit(X, y)`: fit returns the estimator
-    return ctx.qualname(receiver.func) or "" if isinstance(receiver, ast.Call) else ""
+    return receiver if isinstance(receiver, ast.Call) else None
 
 
-def _sparse_capable(ctx: PythonContext, receiver: ast.AST) -> str | None:
-    """The class name when `receiver` is (a name bound once to) an estimator that takes sparse input."""
+def _estimator_class(ctx: PythonContext, receiver: ast.AST) -> str:
+    """The qualname of the estimator `receiver` is (a name bound once to), or ""."""
+    call = _constructor_call(ctx, receiver)
+    return ctx.qualname(call.func) or "" if call is not None else ""
+
+
+def _sparse_capable(ctx: PythonContext, receiver: ast.AST, depth: int = 0) -> str | None:
+    """The class name when `receiver` is (a name bound once to) an estimator that takes sparse
+    input, also inside a scikit-learn search (`GridSearchCV(LogisticRegression(), ...)` hands X
+    to its estimator)."""
     q = _estimator_class(ctx, receiver)
+    if q.startswith("sklearn.model_selection.") and q.endswith("SearchCV") and depth < 2:
+        search = _constructor_call(ctx, receiver)
+        inner = arg(search, 0, "estimator") if search is not None else None
+        return _sparse_capable(ctx, inner, depth + 1) if inner is not None else None
     name = q.rsplit(".", 1)[-1]
     return name if q.startswith(SPARSE_CAPABLE_MODULES) or (q.startswith("sklearn.") and name in SPARSE_CAPABLE_CLASSES) \
         else None
