@@ -148,7 +148,7 @@ def report(before: list[dict], after: list[dict], limit: int) -> str:
     lines.append(f"| total | {len(before)} | {len(after)} | +{sum(len(c['new']) for c in changes.values())} "
                  f"| -{sum(len(c['gone']) for c in changes.values())} | {sum(len(c['reworded']) for c in changes.values())} |")
     for code in sorted(changes):
-        for kind, sign in (("new", "+"), ("gone", "-")):
+        for kind, sign in (("new", "+"), ("gone", "-"), ("reworded", "~")):
             items = sorted(changes[code][kind], key=identity)
             if items:
                 lines.append(f"\n{code} {kind} ({len(items)}):")
