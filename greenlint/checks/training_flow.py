@@ -8,6 +8,7 @@ import re
 from typing import Callable, Iterable
 
 from ..frontends.python import PythonContext, arg, call_name, dotted
+from ..frontends.conditions import guards_of
 from .run_order import runs_after
 from .scoped_names import defined_key, function_locals, local_prefix, name_key, refs, target_keys
 from .training_loops import FIT_METHODS, optimizer_step
@@ -21,9 +22,6 @@ RANDOM_CALLS = {
 }
 CHECKPOINT_LOADS = {"load_state_dict", "load_weights", "load_from_checkpoint", "load_checkpoint", "load_model"}
 LOAD_CALLS = {"from_pretrained", "load_state_dict", "load_from_checkpoint", "load_weights", "load_checkpoint"}
-_CONDITIONS = (ast.If, ast.IfExp, ast.Try, ast.ExceptHandler)
-# Calls that end the program or the run: a handler that ends with one makes its `try` body required.
-_LEAVING_CALLS = {"exit", "_exit", "quit", "abort", "error", "fail"}
 # Methods that make their argument part of the receiver (a model assembled piece by piece).
 COMPOSING_METHODS = {"add", "add_module", "register_module", "append", "extend", "insert"}
 
@@ -487,28 +485,9 @@ def loads_checkpoint(ctx: PythonContext) -> bool:
     """Weights (and so sizes) come from a checkpoint, unconditionally."""
     for call in ctx.calls:
         if call_name(call) in LOAD_CALLS or ctx.qualname(call.func) == "torch.load":
-            if not _guards(ctx, call):
+            if not guards_of(ctx, call):
                 return True
     return False
-
-
-def _guards(ctx: PythonContext, node: ast.AST) -> set[int]:
-    """The conditions `node` runs under: each `if`, conditional expression and exception handler
-    around it, and each `try` whose failure the code survives. A `try` whose every handler leaves
-    (`raise`, `return`, `sys.exit()`, `parser.error()`) runs its body whenever the code goes on:
-    a checkpoint load there is required, not optional."""
-    return {id(a) for a in ctx.ancestors(node) if isinstance(a, _CONDITIONS) and not _required_try(a)}
-
-
-def _required_try(node: ast.AST) -> bool:
-    return isinstance(node, ast.Try) and bool(node.handlers) and all(_leaves(h.body[-1]) for h in node.handlers)
-
-
-def _leaves(statement: ast.stmt) -> bool:
-    if isinstance(statement, (ast.Raise, ast.Return)):
-        return True
-    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) \
-        and call_name(statement.value) in _LEAVING_CALLS
 
 
 def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: ast.AST | None = None,
@@ -520,12 +499,12 @@ def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: as
     `model.load_state_dict(best)`) restores its own best epoch: not a starting checkpoint; nor
     does a load that runs after the training call `trained_by` (the trained weights reloaded to
     test them)."""
-    guards = _guards(ctx, build) if build else set()
+    guards = guards_of(ctx, build) if build else set()
     for call in ctx.calls:
         if isinstance(call.func, ast.Attribute) and call.func.attr in CHECKPOINT_LOADS:
             if refs(call.func.value, ctx) & names and not (call.args and _own_snapshot(ctx, call.args[0], names)) \
                     and not (trained_by is not None and runs_after(ctx, call, trained_by)):
-                if _guards(ctx, call) <= guards:
+                if guards_of(ctx, call) <= guards:
                     return True
     return False
 

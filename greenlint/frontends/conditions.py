@@ -7,7 +7,7 @@ import ast
 import operator
 from typing import Any
 
-from .pyast import UNKNOWN
+from .pyast import UNKNOWN, call_name
 
 _COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
                 ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
@@ -98,3 +98,27 @@ class ConditionModel:
 
 def _holds(branch: Any, child: ast.AST) -> bool:
     return branch is child or isinstance(branch, list) and any(s is child for s in branch)
+
+
+_CONDITIONS = (ast.If, ast.IfExp, ast.Try, ast.ExceptHandler)
+# Calls that end the program or the run: a handler that ends with one makes its `try` body required.
+_LEAVING_CALLS = {"exit", "_exit", "quit", "abort", "error", "fail"}
+
+
+def guards_of(ctx: Any, node: ast.AST) -> set[int]:
+    """The conditions `node` runs under: each `if`, conditional expression and exception handler
+    around it, and each `try` whose failure the code survives. A `try` whose every handler leaves
+    (`raise`, `return`, `sys.exit()`, `parser.error()`) runs its body whenever the code goes on:
+    a checkpoint load there is required, not optional."""
+    return {id(a) for a in ctx.ancestors(node) if isinstance(a, _CONDITIONS) and not _required_try(a)}
+
+
+def _required_try(node: ast.AST) -> bool:
+    return isinstance(node, ast.Try) and bool(node.handlers) and all(_leaves(h.body[-1]) for h in node.handlers)
+
+
+def _leaves(statement: ast.stmt) -> bool:
+    if isinstance(statement, (ast.Raise, ast.Return)):
+        return True
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) \
+        and call_name(statement.value) in _LEAVING_CALLS
