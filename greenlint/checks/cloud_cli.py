@@ -18,8 +18,6 @@ _NON_COMPUTE = {"s3", "s3api", "storage", "group", "acr", "ecr", "iam", "kms", "
                 "upload",
                 # schedulers and queues place a trigger or messages; what they start is placed by its own definition
                 "scheduler", "pubsub", "events", "sns", "sqs", "tasks"}
-# A verb about access to a resource (`gcloud run services add-iam-policy-binding`, `set-iam-policy`)
-# changes who may use what exists; it places nothing, like the `iam` group.
 # Verbs that address something already placed (`gcloud compute ssh --zone`, `aws lambda get-function
 # --region`) or run nothing in the cloud (`gcloud ml-engine local train`, `gcloud info`, which
 # describes the installed SDK): the command that creates it is the one that places it.
@@ -57,6 +55,8 @@ def places_compute(command: ShellCommand) -> bool:
     if command.cloud is None or command.program in _DATA_CLIS:
         return False
     subcommands = command.subcommands()
+    # a verb about access (`gcloud run services add-iam-policy-binding`, `set-iam-policy`) changes who
+    # may use what exists: it places nothing, like the `iam` group
     return not (set(subcommands) & (_NON_COMPUTE | _ADDRESSING_VERBS) or any(
         w.startswith(_ADDRESSING_PREFIXES) or "iam" in w.split("-") for w in subcommands)
         or subcommands[:1] in (["config"], ["configure"]))

@@ -7,7 +7,7 @@ import ast
 from typing import Any, Iterator, NamedTuple
 
 from . import detector
-from ..frontends.python import PythonContext, arg, call_name, dotted, kwarg
+from ..frontends.python import PythonContext, arg, call_name, dotted, kwarg, parameter_defaults
 from .config_training import TRAINING_KEYS, document_keys, norm_key
 from .training_flow import LOAD_CALLS, file_trains, loads_checkpoint
 
@@ -56,11 +56,8 @@ def _int_default(ctx: PythonContext, node: ast.AST | None) -> int | None:
 
 def _parameter_defaults(ctx: PythonContext, func: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[SizeDefault]:
     args = func.args
-    positional = args.posonlyargs + args.args
-    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
-    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
-    siblings = frozenset(a.arg for a in positional + args.kwonlyargs)
-    for param, default in pairs:
+    siblings = frozenset(a.arg for a in args.posonlyargs + args.args + args.kwonlyargs)
+    for param, default in parameter_defaults(func):
         value = _int_default(ctx, default)
         if value is not None:
             where = "typer option" if isinstance(default, ast.Call) else f"default of `{func.name}()`"

@@ -532,10 +532,10 @@ def _sparse_capable(ctx: PythonContext, receiver: ast.AST, depth: int = 0) -> st
     """The class name when `receiver` is (a name bound once to) an estimator that takes sparse
     input, also inside a scikit-learn search (`GridSearchCV(LogisticRegression(), ...)` hands X
     to its estimator)."""
-    q = _estimator_class(ctx, receiver)
+    call = _constructor_call(ctx, receiver)
+    q = ctx.qualname(call.func) or "" if call is not None else ""
     if q.startswith("sklearn.model_selection.") and q.endswith("SearchCV") and depth < 2:
-        search = _constructor_call(ctx, receiver)
-        inner = arg(search, 0, "estimator") if search is not None else None
+        inner = arg(call, 0, "estimator")  # type: ignore[arg-type]
         return _sparse_capable(ctx, inner, depth + 1) if inner is not None else None
     name = q.rsplit(".", 1)[-1]
     return name if q.startswith(SPARSE_CAPABLE_MODULES) or (q.startswith("sklearn.") and name in SPARSE_CAPABLE_CLASSES) \

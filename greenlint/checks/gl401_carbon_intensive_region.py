@@ -285,8 +285,8 @@ _CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "ag
 # boto3 services whose region is where compute runs (not s3, iam, ssm, ...).
 _COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
                      "emr-serverless", "bedrock", "bedrock-runtime", "glue", "lightsail"}
-# boto3 client methods that read what exists; `get_paginator(name)` reads when the operation it pages does.
 _REGION_KEYWORDS = ("region_name", "region", "aws_region")
+# boto3 client methods that read what exists; `get_paginator(name)` reads when the operation it pages does.
 _READ_PREFIXES, _PAGED_READ_PREFIXES = ("describe_", "list_", "get_"), ("describe_", "list_")
 _REGION_ENV = {"awsdefaultregion", "awsregion", "cdkdefaultregion", "cloudsdkcomputeregion", "googlecloudregion",
                "cloudsdkcomputezone", "azurelocation"}

@@ -10,6 +10,7 @@ import re
 from typing import Iterator
 
 from . import detector
+from ..frontends.python import parameter_defaults
 from .cloud import accelerator_finding, effective_key, is_test_suite, legacy_accelerator, norm, str_const
 from .commands import report_word, shell_commands
 
@@ -127,12 +128,8 @@ def _parameter_defaults(function) -> Iterator[ast.AST]:
     """String defaults of hardware-named parameters the function uses
     (`def batch_predict(..., accelerator_type: str = "NVIDIA_TESLA_K80")`): the default chooses the
     hardware of every caller that leaves it out."""
-    args = function.args
-    positional = args.posonlyargs + args.args
-    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
-    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
     used = {n.id for stmt in function.body for n in ast.walk(stmt) if isinstance(n, ast.Name)}
-    for param, default in pairs:
+    for param, default in parameter_defaults(function):
         if param.arg in used and _chooses_by_name(param.arg):
             yield from _strings(default)
 

@@ -8,16 +8,13 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from ..frontends.python import parameter_defaults
 from .cloud import str_const
 
 
 def string_defaults(function) -> Iterator[tuple[str, ast.Constant]]:
     """(parameter, string default) of each parameter of `function` with a string constant default."""
-    args = function.args
-    positional = args.posonlyargs + args.args
-    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
-    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
-    for param, default in pairs:
+    for param, default in parameter_defaults(function):
         if str_const(default) is not None:
             yield param.arg, default
 

@@ -51,15 +51,15 @@ class _Uses:
         ctx = self.ctx
         scope = ctx.enclosing_function(binding) or ctx.tree
         uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name]
-        if not any(isinstance(n.ctx, ast.Store) and not _inside(ctx, n, binding) for n in uses):
-            return _combine([self.of_value(n, depth) for n in uses if isinstance(n.ctx, ast.Load)])
-        # rebound (`X = X.toarray()`): the uses this binding reaches, when each use shows which it sees
-        value = getattr(binding, "value", None)
-        seen = [ctx.binding_value(n) for n in uses if isinstance(n.ctx, ast.Load)]
-        if value is None or any(v is None for v in seen):
-            return None
-        return _combine([self.of_value(n, depth) for n, v in zip((n for n in uses if isinstance(n.ctx, ast.Load)), seen)
-                         if v is value])
+        reads = [n for n in uses if isinstance(n.ctx, ast.Load)]
+        if any(isinstance(n.ctx, ast.Store) and not _inside(ctx, n, binding) for n in uses):
+            # rebound (`X = X.toarray()`): the reads this binding reaches, when each read shows which it sees
+            value = getattr(binding, "value", None)
+            seen = [ctx.binding_value(n) for n in reads]
+            if value is None or any(v is None for v in seen):
+                return None
+            reads = [n for n, v in zip(reads, seen) if v is value]
+        return _combine([self.of_value(n, depth) for n in reads])
 
 
 def _combine(verdicts: list[bool | None]) -> bool | None:

@@ -15,7 +15,8 @@ from typing import Any, Iterable, Iterator
 from ..finding import Edit, Fix, Severity
 from ..checks.context import BaseContext, LintRequest
 from .pyast import (  # noqa: F401  (re-exported: detectors import them from here)
-    CANONICAL_PREFIXES, UNKNOWN, Unknown, arg, call_name, canonical, dotted, has_star_kwargs, kwarg, parse,
+    CANONICAL_PREFIXES, UNKNOWN, Unknown, arg, call_name, canonical, dotted, has_star_kwargs, kwarg, parameter_defaults,
+    parse,
 )
 from .conditions import ConditionModel
 from .scopes import BINDING_NODES, ScopeTable
