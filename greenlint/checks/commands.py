@@ -12,6 +12,7 @@ from collections import namedtuple
 from typing import Iterator
 
 from .cloud import norm
+from ..frontends.config.shell import config_here_documents
 
 _TRAIN_COMMAND = re.compile(
     r"""(?x)
@@ -336,11 +337,15 @@ def variable_name(word: str) -> str | None:
 
 def script_commands(text: str) -> list[ShellCommand]:
     """Every simple command of a shell script (a `.sh` file, a workflow's `run:` block), with
-    `\\` continuations read as one line."""
+    `\\` continuations read as one line; a here-document that writes a config file is data."""
     lines = text.splitlines()
+    data = {n for here in config_here_documents(lines) for n in range(here.first_line, here.last_line + 1)}
     found: list[ShellCommand] = []
     i = 0
     while i < len(lines):
+        if i in data:  # a config file's body (and its closing delimiter), written by a here-document
+            i += 1
+            continue
         start = i
         while lines[i].rstrip().endswith("\\") and i + 1 < len(lines):
             i += 1

@@ -1,0 +1,69 @@
+"""A shell script's here-documents that write configuration.
+
+`cat > job.yaml <<EOF ... EOF` (or `tee job.yaml <<EOF`, or `kubectl apply -f - <<EOF`) writes a
+config file from the script, as a notebook's `%%writefile job.yaml` does: the body is that kind
+of config, checked like the file it becomes. Its lines are data, not commands. The kind comes
+from the file written (`.yaml`, `.json`, `.toml`, `.env`) or from the program that reads it
+(`kubectl`/`oc` with `-f -`: Kubernetes YAML). A body fed to a shell (`bash <<EOF`, `ssh host
+<<EOF`) or to an unknown program stays commands. A body that does not parse, even with its
+`${VAR}` expansions neutralised, is left unchecked: the script is not the broken file.
+"""
+from __future__ import annotations
+
+import re
+from collections import namedtuple
+from pathlib import PurePosixPath
+
+# `<<WORD`, `<<-WORD`, `<< 'WORD'`, `<<"WORD"` (a `<<<` here-string is not a here-document)
+_OPENER = re.compile(r"""(?<!<)<<(?!<)(-?)\s*(['"]?)([A-Za-z_][\w.-]*)\2""")
+_WRITTEN_FILE = re.compile(r"""(?:>>?|\btee(?:\s+-a)?)\s*(['"]?)([^\s'";|&<>]+)\1""")
+_MANIFEST_READERS = re.compile(r"""(?<![\w-])(?:kubectl|oc)\s+(?:\S+\s+)*?-f\s*-(?=\s|$)""")
+CONFIG_KINDS = frozenset(("yaml", "json", "toml", "env"))
+
+
+class HereDocument(namedtuple("HereDocument", "kind first_line last_line")):
+    """A config here-document: its kind and its body's lines (0-based, `last_line` exclusive)."""
+
+    __slots__ = ()
+
+
+def config_here_documents(lines: list[str]) -> list[HereDocument]:
+    """The here-documents of a script (its lines) that write a config file."""
+    from ...discover import kind_of
+
+    found: list[HereDocument] = []
+    i = 0
+    while i < len(lines):
+        opener = _OPENER.search(lines[i]) if "<<" in lines[i] else None
+        if opener is None or lines[i].lstrip().startswith("#"):
+            i += 1
+            continue
+        strip_tabs, delimiter = opener.group(1) == "-", opener.group(3)
+        end = i + 1
+        while end < len(lines) and (lines[end].lstrip("\t") if strip_tabs else lines[end]).rstrip() != delimiter:
+            end += 1
+        written = _WRITTEN_FILE.search(lines[i])
+        kind = kind_of(PurePosixPath(written.group(2))) if written else None
+        if kind is None and _MANIFEST_READERS.search(lines[i]):
+            kind = "yaml"
+        if kind in CONFIG_KINDS:
+            found.append(HereDocument(kind, i + 1, end))
+        i = end + 1
+    return found
+
+
+def here_document_configs(text: str) -> list:
+    """The config documents a script's here-documents write, each node at its line in the script."""
+    from . import parse_config
+    from ..base import FrontendError
+
+    lines = text.splitlines()
+    documents: list = []
+    for here in config_here_documents(lines):
+        # Blank lines before the body keep every node on the script's own line numbers.
+        body = "\n" * here.first_line + "\n".join(lines[here.first_line:here.last_line]) + "\n"
+        try:
+            documents.extend(parse_config(here.kind, body) or ())
+        except FrontendError:
+            continue
+    return documents

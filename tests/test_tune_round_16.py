@@ -1,0 +1,78 @@
+"""Principles found in the ninth session (round 15's open misses and round 16 of tune labels).
+Each test lints a small file written here with the real engine or the real CLI."""
+from __future__ import annotations
+
+from test_model_rules_tune2 import cli, lint  # the real engine on a string; the CLI on a file
+
+# ---- a shell script's here-documents that write config files ----------------------------------
+
+JOB_SCRIPT = """\
+    #!/bin/bash
+    REGION=us-central1
+    cat > /tmp/config.yaml <<EOF
+    trainingInput:
+      scaleTier: CUSTOM
+      masterType: n1-highmem-32
+      masterConfig:
+        imageUri: ${IMAGE_URI}:latest
+        acceleratorConfig:
+          count: 2
+          type: NVIDIA_TESLA_P100
+    EOF
+    gcloud ai-platform jobs submit training job1 --region=$REGION --config=/tmp/config.yaml
+    """
+
+
+def test_a_config_file_a_script_writes_with_a_here_document_is_checked_as_that_config():
+    # like a notebook's `%%writefile config.yaml`: the body is the job spec the script submits
+    assert [f.line for f in lint(JOB_SCRIPT, "GL402", filename="train.sh")] == [11]
+
+
+def test_a_here_document_reached_through_the_cli_points_at_the_scripts_own_line(tmp_path):
+    script = tmp_path / "submit.sh"
+    script.write_text(JOB_SCRIPT.replace("\n    ", "\n").removeprefix("    "))
+    assert [(f["line"], f["column"]) for f in cli(script, "GL402")] == [(11, 13)]  # the value, as in the YAML file itself
+
+
+MANIFEST_SCRIPT = """\
+    kubectl apply -f - <<'YAML'
+    apiVersion: v1
+    kind: Pod
+    spec:
+      nodeSelector:
+        cloud.google.com/gke-accelerator: nvidia-tesla-k80
+    YAML
+    """
+
+
+def test_a_manifest_handed_to_kubectl_on_stdin_is_kubernetes_yaml():
+    assert [f.line for f in lint(MANIFEST_SCRIPT, "GL402", filename="deploy.sh")] == [6]
+
+
+REMOTE_COMMANDS = """\
+    ssh trainer <<EOF
+    gcloud compute instances create box --zone=us-central1-a --accelerator=type=nvidia-tesla-k80,count=1
+    EOF
+    cat > notes.txt <<EOF
+    type: NVIDIA_TESLA_K80
+    EOF
+    """
+
+
+def test_a_here_document_fed_to_a_shell_stays_commands_and_other_files_are_not_config():
+    # the ssh body runs on the remote host: its gcloud line chooses a K80; notes.txt is not a config
+    assert [f.line for f in lint(REMOTE_COMMANDS, "GL402", filename="remote.sh")] == [2]
+
+
+BROKEN_BODY = """\
+    cat > job.yaml <<EOF
+    spec: [unclosed
+      type: NVIDIA_TESLA_K80
+    EOF
+    gcloud compute instances create box --zone=us-central1-a --accelerator=type=nvidia-tesla-p4,count=1
+    """
+
+
+def test_a_here_document_that_does_not_parse_is_skipped_and_the_script_still_checked():
+    found = lint(BROKEN_BODY, "GL402", filename="job.sh") + lint(BROKEN_BODY, "GL000", filename="job.sh")
+    assert [(f.code, f.line) for f in found] == [("GL402", 5)]
