@@ -247,7 +247,10 @@ def test_gl304_one_hot_targets_are_not_the_features_of_a_split():
         MultinomialNB().fit(X_train, y_train)
     """
     assert lint(source.format(features="X", labels="y"), "GL304") == []
-    assert [f.line for f in lint(source.format(features="y", labels="X"), "GL304")] == [6]
+    # one-hot features of another column reach the X of the fit (the dummies of a label column
+    # are targets whatever they are bound to: tests/test_tune_round_16.py)
+    as_features = source.format(features="y", labels="X").replace('"label"', '"city"')
+    assert [f.line for f in lint(as_features, "GL304")] == [6]
 
 
 def test_gl304_a_frame_centred_on_the_way_to_the_fit_is_dense_whatever_the_encoder():

@@ -76,3 +76,83 @@ BROKEN_BODY = """\
 def test_a_here_document_that_does_not_parse_is_skipped_and_the_script_still_checked():
     found = lint(BROKEN_BODY, "GL402", filename="job.sh") + lint(BROKEN_BODY, "GL000", filename="job.sh")
     assert [(f.code, f.line) for f in found] == [("GL402", 5)]
+
+
+# ---- GL304 ----------------------------------------------------------------------------------------
+
+HELPER_BUILDS_THE_MATRIX = """\
+    import pandas as pd
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import SGDClassifier
+
+    def vectorise(texts):
+        counts = CountVectorizer(min_df=2)
+        bag = counts.fit_transform(texts)
+        return bag
+
+    def shape_of(texts):
+        return len(texts)
+
+    frame = pd.read_parquet("reviews.parquet")
+    dense = pd.DataFrame(vectorise(frame.body).toarray())
+    SGDClassifier().fit(dense, frame.stars)
+    """
+
+
+def test_gl304_the_matrix_a_helper_of_the_file_returns_is_followed_to_its_producer():
+    found = lint(HELPER_BUILDS_THE_MATRIX, "GL304")
+    assert [f.line for f in found] == [14]
+    assert "(line 7)" in found[0].message
+
+
+HELPER_RETURNS_UNKNOWN = """\
+    import numpy as np
+    from sklearn.linear_model import SGDClassifier
+
+    def load(path):
+        return np.load(path)
+
+    SGDClassifier().fit(load("x.npy").toarray(), [0, 1])
+    """
+
+
+def test_gl304_a_helper_that_returns_something_else_is_not_a_sparse_origin():
+    assert lint(HELPER_RETURNS_UNKNOWN, "GL304") == []
+
+
+LABEL_DUMMIES = """\
+    import pandas as pd
+    from sklearn.model_selection import train_test_split
+    from sklearn.naive_bayes import MultinomialNB
+
+    frame = pd.read_csv("sms.csv")
+    words = pd.DataFrame(frame.text.str.len())
+    target = pd.get_dummies(frame["label"], drop_first=True)
+    both = pd.concat([words, target], axis=1)
+    train, test = train_test_split(both)
+    MultinomialNB().fit(train.drop(["spam"], axis=1), train["spam"])
+    features = pd.get_dummies(frame["city"])
+    MultinomialNB().fit(features, frame["label"])
+    """
+
+
+def test_gl304_the_dummies_of_a_label_column_are_targets_however_the_frame_is_split():
+    assert [f.line for f in lint(LABEL_DUMMIES, "GL304")] == [11]
+
+
+DENSE_ENCODING_SAVED_FOR_TRAINING = """\
+    import pandas as pd
+    from sklearn.preprocessing import OneHotEncoder
+
+    raw = pd.read_csv("passengers.csv")
+    encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    encoded = encoder.fit_transform(raw[["port", "cabin"]])
+    frame = pd.DataFrame(encoded, columns=encoder.get_feature_names_out())
+    frame.to_parquet("features.parquet")
+    shown = OneHotEncoder(sparse_output=False).fit_transform(raw[["port"]])
+    shown[:5]
+    """
+
+
+def test_gl304_a_dense_encoding_written_to_a_file_is_data_for_a_later_stage_not_a_display():
+    assert [f.line for f in lint(DENSE_ENCODING_SAVED_FOR_TRAINING, "GL304", filename="prep.ipynb.py")] == [5]

@@ -125,7 +125,9 @@ def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> t
                 return sparse_origin(ctx, node.func.value, depth + 1)
         if isinstance(node.func, ast.Name) and node.func.id in ("load_svmlight_file",):
             return None
-        return None
+        returned = ctx.returned_values(node)  # a helper of the file that builds the matrix
+        origins = [sparse_origin(ctx, value, depth + 1) for value in returned]
+        return origins[-1] if origins and all(origins) else None
     if isinstance(node, ast.Subscript):
         if _one_row_or_column(node):
             return None  # `X[:, -1]`, `X[0]`: a vector, not the matrix
@@ -169,7 +171,9 @@ def _display_step(ctx: PythonContext, anc: ast.AST, node: ast.AST, depth: int) -
         return True  # `assert_array_equal(X.toarray(), expected)`, `self.assertEqual(...)`
     if isinstance(anc, (ast.JoinedStr, ast.FormattedValue)):
         return True
-    if isinstance(anc, ast.Expr):  # a notebook cell's last expression is shown
+    if isinstance(anc, ast.Expr):  # a notebook cell's last expression is shown; a file written is data for later
+        if isinstance(anc.value, ast.Call) and _writes_a_file(anc.value):
+            return False
         return anc.value is node or isinstance(anc.value, (ast.Subscript, ast.Attribute, ast.Call))
     if isinstance(anc, ast.Assign):
         return _assigned_only_displayed(ctx, anc, depth)
@@ -182,6 +186,13 @@ def _display_step(ctx: PythonContext, anc: ast.AST, node: ast.AST, depth: int) -
     if isinstance(anc, ast.Call) and node is not anc.func:
         return False  # handed to a function (`clf.fit(X.toarray(), y)`): computed with
     return None
+
+
+def _writes_a_file(call: ast.Call) -> bool:
+    """`frame.to_csv(path)`, `.to_parquet(...)`, `np.save(path, X)`: the data goes to a later stage."""
+    name = call_name(call)
+    return name.startswith("to_") and name not in ("to_string", "to_html", "to_markdown") \
+        or name in ("save", "savez", "savez_compressed", "dump")
 
 
 def _asserted(ctx: PythonContext, node: ast.AST) -> bool:
@@ -572,8 +583,9 @@ def _dense_dummies(ctx: PythonContext) -> None:
     for call in ctx.calls:
         if ctx.qualname(call.func) != "pandas.get_dummies" or ctx.literal(kwarg(call, "sparse")) is True:
             continue
-        if small_literal(ctx, arg(call, 0, "data")):
-            continue
+        data = arg(call, 0, "data")
+        if small_literal(ctx, data) or (data is not None and _labels(data)):
+            continue  # a toy input, or one-hot targets (`pd.get_dummies(df["label"])`) however they are split later
         keys, _ = binding_key(ctx, call)
         tainted = flow(ctx).taint(keys) if keys else set()
         fed = _fit_fed_by(ctx, call, keys, tainted) if keys else None

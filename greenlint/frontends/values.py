@@ -18,7 +18,8 @@ from functools import cached_property
 from typing import Any
 
 from .arithmetic import ARITHMETIC, SEQUENCE_MAKERS, NumpyArray, arithmetic, broadcast
-from .bindings import bindings, is_opaque, is_parameter, reaching, scope_assignments, statement_assignments
+from .bindings import (bindings, is_opaque, is_parameter, reaching, scope_assignments, statement_assignments,
+                       walk_no_defs)
 from .pyast import UNKNOWN, Unknown, call_name, dotted, has_star_kwargs, kwarg
 
 
@@ -45,6 +46,15 @@ class ValueModel:
     def call_sites(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
         """The calls of this file to a module-level or nested function by its plain name."""
         return self._calls_by_name.get(function.name, []) if self.functions.get(function.name) is function else []
+
+    def returned_values(self, call: ast.Call) -> list[ast.expr]:
+        """What a call of a plain function of this file (`features = preprocess(df)`) may give:
+        the values of the function's own `return` statements. Empty when the callee is not a
+        function of the file called by its name (a method, an import) or returns nothing."""
+        function = self.functions.get(call.func.id) if isinstance(call.func, ast.Name) else None
+        if function is None or isinstance(self.parents.get(function), ast.ClassDef):
+            return []
+        return [n.value for n in walk_no_defs(function) if isinstance(n, ast.Return) and n.value is not None]
 
     def constructions(self, cls: ast.ClassDef) -> list[ast.Call]:
         """The calls of this file that construct `cls` by its plain name (`Pipeline(configs)`)."""
