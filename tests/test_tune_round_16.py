@@ -156,3 +156,65 @@ DENSE_ENCODING_SAVED_FOR_TRAINING = """\
 
 def test_gl304_a_dense_encoding_written_to_a_file_is_data_for_a_later_stage_not_a_display():
     assert [f.line for f in lint(DENSE_ENCODING_SAVED_FOR_TRAINING, "GL304", filename="prep.ipynb.py")] == [5]
+
+
+X_BY_KEYWORD = """\
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.naive_bayes import GaussianNB
+    from sklearn.svm import LinearSVC
+
+    tfidf = TfidfVectorizer()
+    matrix = tfidf.fit_transform(open("corpus.txt").read().splitlines())
+    GaussianNB().fit(X=matrix.toarray(), y=labels)
+    LinearSVC().fit(X=matrix.toarray(), y=labels)
+    """
+
+
+def test_gl304_an_estimators_x_is_read_whether_positional_or_by_keyword():
+    # GaussianNB needs the dense copy; LinearSVC takes the sparse matrix as it is
+    assert [f.line for f in lint(X_BY_KEYWORD, "GL304")] == [8]
+
+
+# ---- GL301 ----------------------------------------------------------------------------------------
+
+SUBSET_OF_IMAGENET = """\
+    import torch
+    import torchvision.models as models
+    from torchvision import datasets
+
+    DATA = "https://s3.amazonaws.com/fast-ai-imageclas/{}.tgz"
+    model = models.mobilenet_v2()
+    loader = torch.utils.data.DataLoader(datasets.ImageFolder(download(DATA.format("{name}"))))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for images, labels in loader:
+        torch.nn.functional.cross_entropy(model(images), labels).backward()
+        optimizer.step()
+    """
+
+
+def test_gl301_imagenette_and_imagewoof_are_not_imagenet_but_imagenet_itself_is():
+    for subset in ("imagenette2-320", "imagewoof2", "tiny-imagenet-200"):
+        assert [f.line for f in lint(SUBSET_OF_IMAGENET.replace("{name}", subset), "GL301")] == [6], subset
+    assert lint(SUBSET_OF_IMAGENET.replace("{name}", "imagenet-1k"), "GL301") == []
+
+
+TRAINER_GIVEN_MODEL_AND_DATA = """\
+    import datasets
+    import transformers
+    from composer import Trainer
+    from composer.models.huggingface import HuggingFaceModel
+
+    config = transformers.AutoConfig.from_pretrained("google/electra-small-discriminator")
+    network = transformers.AutoModelForMaskedLM.from_config(config)
+    wrapped = HuggingFaceModel(network)
+    runner = Trainer(model=wrapped, train_dataloader=datasets.load_dataset("ag_news"), max_duration="1ep")
+    runner.fit()
+    """
+
+
+def test_gl301_a_trainer_built_over_the_model_and_its_data_trains_it_when_told_to_fit():
+    found = lint(TRAINER_GIVEN_MODEL_AND_DATA, "GL301")
+    assert [f.line for f in found] == [7]
+    assert "is trained in this file (line 10)" in found[0].message  # a method, not a helper handed an optimizer
+    untrained = TRAINER_GIVEN_MODEL_AND_DATA.replace("runner.fit()", "print(runner)")
+    assert lint(untrained, "GL301") == []

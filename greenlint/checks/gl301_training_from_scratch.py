@@ -355,7 +355,7 @@ def random_data_only(ctx: PythonContext) -> bool:
 # The dataset a family of published weights was trained on, as code names it (a path, a dataset
 # id, a dataset class). Tiny/Mini-ImageNet (also spelled imagenet-mini), Imagenette and Imagewoof are other datasets.
 WEIGHTS_DATASETS = {
-    "IMAGENET": re.compile(r"(?<![a-z])(?<!tiny[-_])(?<!mini[-_])(imagenet|ilsvrc)(?!ette|woof|[-_]?(?:mini|tiny))", re.I),
+    "IMAGENET": re.compile(r"(?<![a-z])(?<!tiny[-_])(?<!mini[-_])(imagenet|ilsvrc)(?!te|[-_]?(?:mini|tiny))", re.I),
     "COCO": re.compile(r"(?<![a-z])coco", re.I),
     "KINETICS": re.compile(r"(?<![a-z])kinetics", re.I),
 }
@@ -501,7 +501,9 @@ def _what_and_start(call: ast.Call, library: str, name: str, how: str) -> tuple[
 def _how_trained(ctx: PythonContext, evidence: ast.AST) -> str:
     if not isinstance(evidence, ast.Call):
         return f"is trained by its LightningModule's training_step (line {evidence.lineno})"
-    if not (isinstance(evidence.func, ast.Name) and evidence.func.id in ctx.functions) \
+    # a helper of another module (`train_one_epoch(model, ..., optimizer)`), not a method of an object
+    helper = isinstance(evidence.func, ast.Name) or ctx.qualname(evidence.func) is not None
+    if helper and not (isinstance(evidence.func, ast.Name) and evidence.func.id in ctx.functions) \
             and TRAIN_HELPER.match(call_name(evidence) or "") and call_name(evidence) not in ctx.functions:
         return f"is handed with its optimizer to `{call_name(evidence)}` (line {evidence.lineno})"
     return f"is trained in this file (line {evidence.lineno})"

@@ -569,8 +569,9 @@ def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: s
             continue
         if live is not None and not reached_while_live(ctx, call, live, tainted):
             continue
-        if isinstance(call.func, ast.Attribute) and call.func.attr in ("fit", "partial_fit") and call.args \
-                and refs(call.args[0], ctx) & tainted:
+        features = arg(call, 0, "X")
+        if isinstance(call.func, ast.Attribute) and call.func.attr in ("fit", "partial_fit") and features is not None \
+                and refs(features, ctx) & tainted:
             estimator = _sparse_capable(ctx, call.func.value)
             if estimator:
                 return call, estimator

@@ -16,6 +16,16 @@ SPARSE_READERS = ("fit", "partial_fit", "fit_predict", "predict", "predict_proba
 FITS = ("fit", "partial_fit", "fit_predict")
 
 
+def _method_reading_x(ctx: PythonContext, value: ast.AST) -> ast.Call | None:
+    """The method call whose X `value` is: its first positional argument, or `X=` (`clf.fit(X=...)`)."""
+    parent = ctx.parent(value)
+    if isinstance(parent, ast.keyword) and parent.arg == "X":
+        parent = ctx.parent(parent)
+    elif not (isinstance(parent, ast.Call) and parent.args and parent.args[0] is value):
+        return None
+    return parent if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) else None
+
+
 class _Uses:
     def __init__(self, ctx: PythonContext, accepts_sparse: Callable[[PythonContext, ast.AST], object],
                  readers: tuple[str, ...] = FITS):
@@ -24,9 +34,10 @@ class _Uses:
     def of_value(self, value: ast.AST, depth: int) -> bool | None:
         """None when a use of `value` may need an array; else whether a sparse-capable fit reads it."""
         ctx, parent = self.ctx, self.ctx.parent(value)
-        if isinstance(parent, ast.Call) and parent.args and parent.args[0] is value and isinstance(parent.func, ast.Attribute):
-            if parent.func.attr in SPARSE_READERS and self.accepts_sparse(ctx, parent.func.value):
-                return parent.func.attr in self.readers
+        method = _method_reading_x(ctx, value)
+        if method is not None:
+            if method.func.attr in SPARSE_READERS and self.accepts_sparse(ctx, method.func.value):  # type: ignore[attr-defined]
+                return method.func.attr in self.readers  # type: ignore[attr-defined]
             return None
         if isinstance(parent, ast.Call) and call_name(parent) == "train_test_split" and depth < 2 \
                 and any(a is value for a in parent.args):

@@ -354,10 +354,14 @@ def _runner_of_model(ctx: PythonContext, receiver: ast.AST, tainted: set[str]) -
 
 
 def _fit_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tainted: set[str]) -> bool:
-    """`model.fit(data, ...)` on a tainted model (not on random tensors), or `trainer.fit(model, data)`."""
+    """`model.fit(data, ...)` on a tainted model (not on random tensors), `trainer.fit(model, data)`,
+    or `trainer.fit()` on a trainer built over the model and its data (Composer's `Trainer(model=...,
+    train_dataloader=...)`, as a Hugging Face `trainer.train()`)."""
     data = arg(call, 0, "x") or arg(call, 0, "train_dataloaders")
     if refs(func.value, ctx) & tainted and (call.args or call.keywords):
         return not is_random_input(ctx, arg(call, 0, "x"))
+    if refs(func.value, ctx) & tainted and _is_trainer_object(ctx, func.value):
+        return True
     return bool(refs(call, ctx) & tainted) and _is_trainer_object(ctx, func.value) and data is not None
 
 
