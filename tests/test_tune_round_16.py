@@ -218,3 +218,26 @@ def test_gl301_a_trainer_built_over_the_model_and_its_data_trains_it_when_told_t
     assert "is trained in this file (line 10)" in found[0].message  # a method, not a helper handed an optimizer
     untrained = TRAINER_GIVEN_MODEL_AND_DATA.replace("runner.fit()", "print(runner)")
     assert lint(untrained, "GL301") == []
+
+
+# ---- one notion of a trainer object for every training reader (issue 9) ------------------------
+
+GRID_OF_TRAINER_RUNS = """\
+    import torchvision
+    from project.engine import make_trainer
+
+    for lr in [0.1, 0.01, 0.001]:
+        for decay in [0.0, 1e-4, 1e-3]:
+            net = torchvision.models.resnet18()
+            runner = make_trainer(net, lr=lr, weight_decay=decay, data="data/flowers")
+            runner.train()
+    """
+
+
+def test_a_trainer_built_by_a_project_factory_trains_for_the_search_and_the_model_rules_alike():
+    # GL101 asks "does this loop body train?", GL301 "is this model trained?": the same object
+    # answers both (`runner`, built by `make_trainer`), where `net.train()` alone would switch mode
+    assert [f.line for f in lint(GRID_OF_TRAINER_RUNS, "GL101")] == [4]
+    assert [f.line for f in lint(GRID_OF_TRAINER_RUNS, "GL301")] == [6]
+    mode_switch = GRID_OF_TRAINER_RUNS.replace("runner.train()", "net.train()")
+    assert lint(mode_switch, "GL101") == [] and lint(mode_switch, "GL301") == []

@@ -12,8 +12,8 @@ import ast
 import re
 from typing import Iterable
 
-from ..frontends.python import PythonContext, call_name, dotted, kwarg
-from .training_loops import FIT_METHODS
+from ..frontends.python import PythonContext, call_name, kwarg
+from .training_loops import FIT_METHODS, trainer_object
 from .search_values import (RAY_WRAPPERS, SKLEARN_SEARCHES, TRAIN_FUNCTIONS, call_qual, class_named, follow,
                             is_study, method_named, origin_calls, walk_without_nested_defs)
 
@@ -121,12 +121,11 @@ class TrainingCode:
             return False
         if call.args or call.keywords:  # xgb.train(params, dtrain), model.train(data)
             return True
-        # zero-argument `.train()` is PyTorch's mode switch, except on a Trainer
-        if "trainer" in (dotted(receiver) or "").lower():
+        # zero-argument `.train()` is PyTorch's mode switch, except on a trainer or an RLlib
+        # algorithm (`config.build()`, `PPO(config=...)`)
+        if trainer_object(self.ctx, receiver, call):
             return True
-        # a Trainer, or an RLlib algorithm (`config.build()`, `PPO(config=...)`)
-        return any(call_name(origin).endswith("Trainer") or call_name(origin) in ("build", "build_algo")
-                   or (call_qual(self.ctx, origin) or "").startswith("ray.rllib")
+        return any(call_name(origin) in ("build", "build_algo") or (call_qual(self.ctx, origin) or "").startswith("ray.rllib")
                    for origin in origin_calls(self.ctx, receiver, call))
 
     def _preprocessing(self, receiver: ast.AST) -> bool:

@@ -11,7 +11,7 @@ from ..frontends.python import PythonContext, arg, call_name, dotted
 from ..frontends.conditions import guards_of
 from .run_order import runs_after
 from .scoped_names import defined_key, function_locals, local_prefix, name_key, refs, target_keys
-from .training_loops import FIT_METHODS, optimizer_step
+from .training_loops import FIT_METHODS, optimizer_step, trainer_object
 
 RANDOM_CALLS = {
     "torch.randn", "torch.rand", "torch.randint", "torch.randn_like", "torch.rand_like", "torch.randint_like",
@@ -290,21 +290,6 @@ def only_random_inputs(ctx: PythonContext, model_names: set[str]) -> bool:
 # ---------------------------------------------------------------------------------------
 
 
-def _is_trainer_object(ctx: PythonContext, receiver: ast.AST) -> bool:
-    """`trainer` bound to a `...Trainer(...)` call (HF, TRL, Lightning, custom)."""
-    if isinstance(receiver, ast.Call):
-        return "trainer" in call_name(receiver).lower()
-    name = name_key(ctx, receiver)
-    if not name:
-        return False
-    for node in ctx.walk():
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-            if any(k == name for t in node.targets for k in target_keys(t, ctx)):
-                if "trainer" in call_name(node.value).lower():
-                    return True
-    return False
-
-
 # Modules whose classes wrap a model and stay a model (`DataParallel(net).train()` switches mode).
 MODEL_WRAPPER_MODULES = ("torch.", "tensorflow.", "keras.", "jax.", "flax.")
 # Uses that show a name is a model itself, not something that runs one.
@@ -360,9 +345,9 @@ def _fit_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tainted
     data = arg(call, 0, "x") or arg(call, 0, "train_dataloaders")
     if refs(func.value, ctx) & tainted and (call.args or call.keywords):
         return not is_random_input(ctx, arg(call, 0, "x"))
-    if refs(func.value, ctx) & tainted and _is_trainer_object(ctx, func.value):
+    if refs(func.value, ctx) & tainted and trainer_object(ctx, func.value, call):
         return True
-    return bool(refs(call, ctx) & tainted) and _is_trainer_object(ctx, func.value) and data is not None
+    return bool(refs(call, ctx) & tainted) and trainer_object(ctx, func.value, call) and data is not None
 
 
 def _step_trains(ctx: PythonContext, call: ast.Call, tainted: set[str]) -> bool:
@@ -374,7 +359,7 @@ def _method_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tain
     if method in FIT_METHODS:
         return _fit_trains(ctx, call, func, tainted)
     if method == "train":
-        if _is_trainer_object(ctx, func.value):
+        if trainer_object(ctx, func.value, call):
             return bool(refs(func.value, ctx) & tainted or refs(call, ctx) & tainted)
         return _runner_of_model(ctx, func.value, tainted)
     if method == "backward":
@@ -473,7 +458,7 @@ def file_trains(ctx: PythonContext) -> ast.Call | None:
             return call
         if optimizer_step(call):
             return call
-        if func.attr in ("train", "fit") and _is_trainer_object(ctx, func.value):
+        if func.attr in ("train", "fit") and trainer_object(ctx, func.value, call):
             return call
         if func.attr in FIT_METHODS and call.args and not is_random_input(ctx, call.args[0]):
             return call

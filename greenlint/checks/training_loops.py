@@ -18,6 +18,21 @@ from .training_values import class_methods, number_of, scope_of
 # libraries that copy their API. The one list every training reader uses.
 FIT_METHODS = ("fit", "fit_generator", "partial_fit", "train_on_batch")
 
+def trainer_object(ctx: PythonContext, receiver: ast.AST | None, at: ast.AST | None = None) -> bool:
+    """An object that runs training for the model it was given: one named so (`trainer`,
+    `self.trainer`), or built by a call named so (`Trainer(...)`, `SFTTrainer(...)`,
+    `build_trainer(...)`, `create_supervised_trainer(...)`: a library's or the project's own). Its
+    `train()` / `fit()` starts a run, where a model's zero-argument `train()` switches mode. The
+    one definition every training reader uses."""
+    from .search_values import origin_calls  # search_values reads the rule catalogue: loaded on use
+
+    if receiver is None:
+        return False
+    if "trainer" in (dotted(receiver) or "").lower():
+        return True
+    return any("trainer" in call_name(origin).lower() for origin in origin_calls(ctx, receiver, at))
+
+
 # A name that holds an optimizer: `optimizer`, `g_optim`, `self.optimizer_d`, `opt`, `opt_g`, `optD`.
 _OPTIMIZER_NAME = re.compile(r"(?i:optim)|(?:^|[._])[oO]pt(?=$|[._A-Z0-9])")
 
