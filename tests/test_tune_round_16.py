@@ -241,3 +241,29 @@ def test_a_trainer_built_by_a_project_factory_trains_for_the_search_and_the_mode
     assert [f.line for f in lint(GRID_OF_TRAINER_RUNS, "GL301")] == [6]
     mode_switch = GRID_OF_TRAINER_RUNS.replace("runner.train()", "net.train()")
     assert lint(mode_switch, "GL101") == [] and lint(mode_switch, "GL301") == []
+
+
+# ---- GL404 ----------------------------------------------------------------------------------------
+
+TOY_DAG = """\
+    from datetime import datetime
+    from random import randint
+    from airflow import DAG
+    from airflow.operators.python import PythonOperator
+
+    def _training_model():
+        return randint(1, 10)
+
+    def fit_ranker():
+        \"\"\"Filled in by the ranking team.\"\"\"
+
+    with DAG("toy", start_date=datetime(2024, 1, 1), schedule_interval="@daily"):
+        PythonOperator(task_id="training_model_A", python_callable=_training_model)
+    with DAG("ranking", start_date=datetime(2024, 1, 1), schedule_interval="@daily"):
+        PythonOperator(task_id="rank", python_callable=fit_ranker)
+    """
+
+
+def test_gl404_a_callable_whose_body_only_uses_the_standard_library_trains_nothing_whatever_its_name():
+    # the toy DAG's callable returns a random number; the placeholder's name is all there is to read
+    assert [f.line for f in lint(TOY_DAG, "GL404", filename="dags.py")] == [14]

@@ -264,14 +264,19 @@ def _keyword(call: ast.Call, *names: str):
 
 
 def _function_trains(ctx, name: str) -> bool:
-    """A function named as training (`train_model`, `retrain`, `fit_model`), or one of this file
-    that trains (the shared `training_code` answer: a fit, a training API, a gradient step, or a
-    call of such a function) or calls a function named as training."""
+    """A function trains when its name says so (`train_model`, `retrain`, `fit_model`: the name
+    speaks for work the file cannot classify, a subprocess or a service call), when it calls a
+    function named so, or when its body trains (the shared `training_code` answer: a fit, a
+    training API, a gradient step, or a call of such a function). Not a function of the file whose
+    body does work, all of it with Python's builtins and standard library (`return randint(1,
+    10)`): a toy trains nothing, whatever its name. A placeholder body (`pass`, `...`, a
+    docstring) shows nothing, so its name speaks."""
+    defined = [f for f in ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef) if f.name == name]
+    if defined and all(_runs_only_the_standard_library(ctx, f) for f in defined):
+        return False
     if names_training(name):
         return True
-    for function in ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
-        if function.name != name:
-            continue
+    for function in defined:
         if training_code(ctx).function_trains(function):
             return True
         # a call of a function named as training (`train_model(df)`); a method's name says less:
@@ -280,6 +285,32 @@ def _function_trains(ctx, name: str) -> bool:
                for node in ast.walk(function)):
             return True
     return False
+
+
+_STANDARD_MODULES = ("random", "math", "time", "datetime", "logging", "json", "statistics")
+
+
+def _runs_only_the_standard_library(ctx, function: ast.AST) -> bool:
+    """The body does work (more than a placeholder), and every call in it is a builtin (`print`,
+    `len`) or a function of the standard modules that compute, log or wait (`random.randint`,
+    `time.sleep`, `logging.info`)."""
+    import builtins
+
+    body = [stmt for stmt in getattr(function, "body", [])
+            if not (isinstance(stmt, ast.Pass) or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))]
+    if not body:
+        return False  # `pass`, `...`, a docstring: a placeholder, whose name speaks
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call):
+            continue
+        qual = ctx.qualname(node.func) or ""
+        if qual.split(".", 1)[0] in _STANDARD_MODULES:
+            continue
+        if isinstance(node.func, ast.Name) and not qual and node.func.id not in ctx.functions \
+                and hasattr(builtins, node.func.id):
+            continue
+        return False
+    return True
 
 
 def _python_task_trains(ctx, call: ast.Call) -> bool:
@@ -342,8 +373,13 @@ def _triggers_training_dag(ctx, call: ast.Call, callee: str, budget: dict) -> bo
 
 
 def _task_named_training(ctx, call: ast.Call) -> bool:
-    """An operator that runs work and whose task_id says it trains (`run_model_training`)."""
+    """An operator that runs work and whose task_id says it trains (`run_model_training`), unless
+    its work is a function of this file that runs only the standard library (a toy)."""
     task_id = _string_of(_keyword(call, "task_id"))
+    callable_ = _keyword(call, "python_callable")
+    if isinstance(callable_, ast.Name) and callable_.id in ctx.functions \
+            and _runs_only_the_standard_library(ctx, ctx.functions[callable_.id]):
+        return False
     return bool(task_id) and names_training(task_id) and not _NO_WORK_OPERATOR.search(call_name_of(ctx, call))
 
 
