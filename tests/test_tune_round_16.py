@@ -267,3 +267,23 @@ TOY_DAG = """\
 def test_gl404_a_callable_whose_body_only_uses_the_standard_library_trains_nothing_whatever_its_name():
     # the toy DAG's callable returns a random number; the placeholder's name is all there is to read
     assert [f.line for f in lint(TOY_DAG, "GL404", filename="dags.py")] == [14]
+
+
+# ---- one test of "this file trains" for the model rules and the search rules (issue 9) ----------
+
+SIZES_WITH_A_SCALER = """\
+    import argparse
+    from sklearn.preprocessing import StandardScaler
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--num_layers", type=int, default=48)
+    args = parser.parse_args()
+    scaler = StandardScaler().fit(load_features())
+    """
+
+
+def test_gl302_a_preprocessors_fit_is_not_training_for_the_model_rules_either():
+    assert lint(SIZES_WITH_A_SCALER, "GL302") == []
+    trains = SIZES_WITH_A_SCALER.replace("StandardScaler().fit(load_features())",
+                                         "StandardScaler().fit(load_features())\n    build(args).fit(load_features())")
+    assert [f.line for f in lint(trains, "GL302")] == [5]

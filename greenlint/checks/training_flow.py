@@ -448,19 +448,18 @@ def external_training_call(ctx: PythonContext, tainted: set[str],
 
 
 def file_trains(ctx: PythonContext) -> ast.Call | None:
-    """A call that trains something in this file: `loss.backward()`, `optimizer.step()`,
-    `trainer.train()`/`trainer.fit(...)`, `model.fit(data, ...)`."""
+    """A call that trains something in this file, by the test every training reader shares
+    (`training_code`: a fit that is not a preprocessor's, a training API, a trainer's run, a
+    gradient step, an optimizer built over a model, a function of the file that does one), not a
+    fit on random inputs (a smoke test)."""
+    from .training_code import training_code  # it reads the search rules' tables: loaded on use
+
+    code = training_code(ctx)
     for call in ctx.calls:
-        func = call.func
-        if not isinstance(func, ast.Attribute):
+        if isinstance(call.func, ast.Attribute) and call.func.attr in FIT_METHODS and call.args \
+                and is_random_input(ctx, call.args[0]):
             continue
-        if func.attr == "backward":
-            return call
-        if optimizer_step(call):
-            return call
-        if func.attr in ("train", "fit") and trainer_object(ctx, func.value, call):
-            return call
-        if func.attr in FIT_METHODS and call.args and not is_random_input(ctx, call.args[0]):
+        if code.call_trains(call, 0) or optimizer_step(call):
             return call
     return None
 
