@@ -287,3 +287,26 @@ def test_gl302_a_preprocessors_fit_is_not_training_for_the_model_rules_either():
     trains = SIZES_WITH_A_SCALER.replace("StandardScaler().fit(load_features())",
                                          "StandardScaler().fit(load_features())\n    build(args).fit(load_features())")
     assert [f.line for f in lint(trains, "GL302")] == [5]
+
+
+SUBCLASSED_TRAINER = """\
+    from transformers import AutoConfig, AutoModelForSequenceClassification, Trainer, TrainingArguments
+
+    class Distiller(Trainer):
+        def compute_loss(self, model, inputs, return_outputs=False):
+            return super().compute_loss(model, inputs, return_outputs)
+
+    config = AutoConfig.from_pretrained("bert-base-uncased")
+    student = AutoModelForSequenceClassification.from_config(config)
+    arguments = TrainingArguments("out", eval_strategy="epoch", num_train_epochs=40)
+    run = Distiller(model=student, args=arguments, train_dataset=load("reviews"), eval_dataset=load("dev"))
+    run.train()
+    """
+
+
+def test_an_instance_of_a_trainer_subclass_runs_training_for_every_reader():
+    # GL201 reads the run's facts, GL301 asks whether the model is trained: both see `run.train()`
+    assert [f.line for f in lint(SUBCLASSED_TRAINER, "GL201")] == [10]
+    assert [f.line for f in lint(SUBCLASSED_TRAINER, "GL301")] == [8]
+    # GL201 judges the trainer's configuration where it is built; GL301 needs the run itself
+    assert lint(SUBCLASSED_TRAINER.replace("run.train()", "print(run)"), "GL301") == []

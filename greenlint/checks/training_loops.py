@@ -11,7 +11,7 @@ from typing import Iterator
 
 from ..frontends.python import PythonContext, call_name, dotted, kwarg
 from ..frontends.bindings import bindings, walk_statements
-from .training_values import class_methods, number_of, scope_of
+from .training_values import class_bases, class_methods, local_class, number_of, scope_of
 
 
 # Methods that fit a model to data: Keras, scikit-learn (incremental `partial_fit` too) and the
@@ -20,8 +20,9 @@ FIT_METHODS = ("fit", "fit_generator", "partial_fit", "train_on_batch")
 
 def trainer_object(ctx: PythonContext, receiver: ast.AST | None, at: ast.AST | None = None) -> bool:
     """An object that runs training for the model it was given: one named so (`trainer`,
-    `self.trainer`), or built by a call named so (`Trainer(...)`, `SFTTrainer(...)`,
-    `build_trainer(...)`, `create_supervised_trainer(...)`: a library's or the project's own). Its
+    `self.trainer`), built by a call named so (`Trainer(...)`, `SFTTrainer(...)`,
+    `build_trainer(...)`, `create_supervised_trainer(...)`: a library's or the project's own), or
+    an instance of a class of the file derived from one (`class Distiller(Trainer)`). Its
     `train()` / `fit()` starts a run, where a model's zero-argument `train()` switches mode. The
     one definition every training reader uses."""
     from .search_values import origin_calls  # search_values reads the rule catalogue: loaded on use
@@ -30,7 +31,12 @@ def trainer_object(ctx: PythonContext, receiver: ast.AST | None, at: ast.AST | N
         return False
     if "trainer" in (dotted(receiver) or "").lower():
         return True
-    return any("trainer" in call_name(origin).lower() for origin in origin_calls(ctx, receiver, at))
+    for origin in origin_calls(ctx, receiver, at):
+        cls = local_class(ctx, origin.func)
+        names = [call_name(origin)] + ([base.rsplit(".", 1)[-1] for base in class_bases(ctx, cls)] if cls else [])
+        if any("trainer" in name.lower() for name in names):
+            return True
+    return False
 
 
 # A name that holds an optimizer: `optimizer`, `g_optim`, `self.optimizer_d`, `opt`, `opt_g`, `optD`.
