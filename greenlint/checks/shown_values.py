@@ -1,0 +1,112 @@
+"""Whether a value is only shown, for GL304: printed, displayed, plotted, logged or asserted (also
+through a name, a `DataFrame` or `pd.concat` that relabels it for display), or computed with. A
+dense copy that is only shown costs nothing worth reporting; one written to a file is data for a
+later stage. Not a rule.
+"""
+from __future__ import annotations
+
+import ast
+
+from ..frontends.python import PythonContext, call_name
+
+# Consumers that only show or export a value; `np.savetxt` cannot write a sparse matrix at all.
+DISPLAY_CALLS = {"print", "display", "pprint", "repr", "str", "len", "savetxt"}
+# Plotting calls draw the values they get (`shap.summary_plot(values, X.toarray())`,
+# practical-nlp-code Ch4/10_ShapDemo.ipynb; `plt.imshow(m.todense())`).
+PLOT_CALLS = {"imshow", "matshow", "heatmap", "scatter", "spy", "pcolormesh"}
+
+
+def _is_display_call(name: str) -> bool:
+    return name in DISPLAY_CALLS or name in PLOT_CALLS or name.endswith("plot") or name.endswith("_plot")
+
+
+# Wrappers that only relabel or assemble a result for display (`pd.DataFrame(enc.transform(x),
+# columns=...)`, `pd.concat([frame, encoded], axis=1)`): what they build is shown or computed with.
+_RELABEL_CALLS = {"DataFrame", "Series", "concat"}
+
+
+def only_displayed(ctx: PythonContext, call: ast.AST, _depth: int = 0) -> bool:
+    """The result of `call` is printed, shown or asserted (print, display, an f-string, a notebook
+    cell's bare expression, an `assert` or `assert*` call, or a name used only in those ways), not
+    computed with."""
+    if _asserted(ctx, call):
+        return True  # checked by a test (`assert np.allclose(X.toarray(), expected)`): inspected too
+    node: ast.AST = call
+    for anc in ctx.ancestors(call):
+        verdict = _display_step(ctx, anc, node, _depth)
+        if verdict is not None:
+            return verdict
+        node = anc
+    return False
+
+
+def _display_step(ctx: PythonContext, anc: ast.AST, node: ast.AST, depth: int) -> bool | None:
+    """What the ancestor `anc` of the value `node` says: shown (True), computed with (False), or
+    still the same value, look further up (None)."""
+    if isinstance(anc, ast.Call) and (_is_display_call(call_name(anc)) or call_name(anc) in ("info", "debug")):
+        return True
+    if isinstance(anc, ast.Call) and call_name(anc).startswith("assert"):
+        return True  # `assert_array_equal(X.toarray(), expected)`, `self.assertEqual(...)`
+    if isinstance(anc, (ast.JoinedStr, ast.FormattedValue)):
+        return True
+    if isinstance(anc, ast.Expr):  # a notebook cell's last expression is shown; a file written is data for later
+        if isinstance(anc.value, ast.Call) and _writes_a_file(anc.value):
+            return False
+        return anc.value is node or isinstance(anc.value, (ast.Subscript, ast.Attribute, ast.Call))
+    if isinstance(anc, ast.Assign):
+        return _assigned_only_displayed(ctx, anc, depth)
+    if isinstance(anc, ast.Call) and call_name(anc) in _RELABEL_CALLS and node is not anc.func:
+        return None
+    if isinstance(anc, ast.Subscript) and anc.value is node:  # `X_dense[:10]` is still the same display
+        return None
+    if isinstance(anc, ast.stmt):
+        return False
+    if isinstance(anc, ast.Call) and node is not anc.func:
+        return False  # handed to a function (`clf.fit(X.toarray(), y)`): computed with
+    return None
+
+
+def _writes_a_file(call: ast.Call) -> bool:
+    """`frame.to_csv(path)`, `.to_parquet(...)`, `np.save(path, X)`: the data goes to a later stage."""
+    name = call_name(call)
+    return name.startswith("to_") and name not in ("to_string", "to_html", "to_markdown") \
+        or name in ("save", "savez", "savez_compressed", "dump")
+
+
+def _asserted(ctx: PythonContext, node: ast.AST) -> bool:
+    """`node` is evaluated in an `assert` statement."""
+    statement = next((a for a in ctx.ancestors(node) if isinstance(a, ast.stmt)), None)
+    return isinstance(statement, ast.Assert)
+
+
+def _assigned_only_displayed(ctx: PythonContext, assign: ast.Assign, depth: int) -> bool:
+    """The one name the value is assigned to is only ever shown. The uses are those the assignment
+    reaches: after `df = pd.DataFrame(X.toarray())`, a `print(df)` below a later `df = ...` shows the
+    other value, and a dense copy nothing reads is not a display."""
+    names = [t.id for t in assign.targets if isinstance(t, ast.Name)]
+    if len(names) != 1 or depth > 2:
+        return False
+    scope = ctx.enclosing_function(assign) or ctx.tree
+    uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == names[0]
+            and isinstance(n.ctx, ast.Load) and not _shadowed(ctx, n, scope) and _reached_by(ctx, n, assign, scope)]
+    return bool(uses) and all(only_displayed(ctx, u, depth + 1) for u in uses)
+
+
+def _reached_by(ctx: PythonContext, use: ast.Name, assign: ast.Assign, scope: ast.AST) -> bool:
+    """`assign` may be the binding `use` reads: always, unless straight-line code of the same
+    scope shows another one reaching it."""
+    if (ctx.enclosing_function(use) or ctx.tree) is not scope:
+        return True
+    reaching = ctx.reaching_assignment(use, scope)
+    return reaching is None or reaching is assign.value
+
+
+def _shadowed(ctx: PythonContext, use: ast.Name, scope: ast.AST) -> bool:
+    """`use` sits in a nested function that binds the same name locally: another variable
+    (a notebook's helper `def f(): onehot_encoded = []` next to a module-level `onehot_encoded`)."""
+    func = ctx.enclosing_function(use)
+    while func is not None and func is not scope:
+        if use.id in ctx.local_assignments(func) or use.id in {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}:
+            return True
+        func = ctx.enclosing_function(func)
+    return False
