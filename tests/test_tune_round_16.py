@@ -310,3 +310,23 @@ def test_an_instance_of_a_trainer_subclass_runs_training_for_every_reader():
     assert [f.line for f in lint(SUBCLASSED_TRAINER, "GL301")] == [8]
     # GL201 judges the trainer's configuration where it is built; GL301 needs the run itself
     assert lint(SUBCLASSED_TRAINER.replace("run.train()", "print(run)"), "GL301") == []
+
+
+IGNITE_GRID = """\
+    import torch
+    import torchvision
+    from ignite.engine import create_supervised_trainer
+
+    for lr in [0.1, 0.01]:
+        for momentum in [0.0, 0.9]:
+            net = torchvision.models.resnet34()
+            engine = create_supervised_trainer(net, make_optimizer(net, lr, momentum), torch.nn.CrossEntropyLoss())
+            engine.run(torch.utils.data.DataLoader(load_images("data/birds")), max_epochs=30)
+    """
+
+
+def test_an_ignite_engines_run_trains_for_the_search_and_the_model_rules_alike():
+    assert [f.line for f in lint(IGNITE_GRID, "GL101")] == [5]
+    assert [f.line for f in lint(IGNITE_GRID, "GL301")] == [7]
+    built_only = IGNITE_GRID.replace("engine.run(", "print(")
+    assert lint(built_only, "GL101") == [] and lint(built_only, "GL301") == []

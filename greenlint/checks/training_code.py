@@ -108,6 +108,8 @@ class TrainingCode:
             return self._train_method_trains(call, func.value)
         if name == "backward":  # loss.backward(): a gradient step is being taken
             return True
+        if name == "run" and trainer_object(self.ctx, func.value, call):  # an Ignite engine's run
+            return True
         if name == "optimize" and is_study(self.ctx, func.value, call):
             return True
         if isinstance(func.value, ast.Name) and func.value.id == "self":

@@ -369,16 +369,10 @@ def _method_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tain
     if method in ("step", "optimizer_step"):
         return _step_trains(ctx, call, tainted)
     if method == "run":
-        return _engine_runs(ctx, func.value, tainted)
+        # `trainer.run(loader, max_epochs=N)`: an engine built over the model (Ignite's
+        # `create_supervised_trainer(model, optimizer, loss)`)
+        return bool(refs(func.value, ctx) & tainted) and trainer_object(ctx, func.value, call)
     return False
-
-
-def _engine_runs(ctx: PythonContext, receiver: ast.AST, tainted: set[str]) -> bool:
-    """`trainer.run(loader, max_epochs=N)` on an engine built by Ignite's
-    `create_supervised_trainer(model, optimizer, loss)` over a tainted model."""
-    values = ctx.possible_values(receiver)
-    return any(isinstance(v, ast.Call) and (ctx.qualname(v.func) or "").endswith("create_supervised_trainer")
-               and any(refs(a, ctx) & tainted for a in v.args + [k.value for k in v.keywords]) for v in values)
 
 
 def training_evidence(ctx: PythonContext, tainted: set[str], model_names: set[str] | None = None,
