@@ -22,7 +22,7 @@ NOT_TRAINING_PREFIXES = ("sklearn.preprocessing.", "sklearn.feature_extraction."
                          "sklearn.compose.", "sklearn.feature_selection.VarianceThreshold")
 TRAINER_LIBS = ("transformers", "pytorch_lightning", "trl", "ray", "sentence_transformers", "setfit",
                 "accelerate", "composer", "mmengine", "ignite", "detectron2", "ultralytics", "catalyst")
-_MAX_DEPTH = 4
+MAX_DEPTH = 4
 
 
 def _is_library_trainer(q: str | None, name: str) -> bool:
@@ -78,7 +78,7 @@ class TrainingCode:
             body = [fn.body]
         if isinstance(fn, ast.ClassDef):  # a callable objective / Trainable class: any method
             body = fn.body
-        result = depth < _MAX_DEPTH and self.nodes_train(body, depth + 1)
+        result = depth < MAX_DEPTH and self.nodes_train(body, depth + 1)
         self.memo[key] = result
         return result
 
@@ -99,6 +99,10 @@ class TrainingCode:
                 return self.function_trains(fn, depth)
             return _imported_training_function(q, call, name)
         return False
+
+    def builds_optimizer(self, call: ast.Call) -> bool:
+        """`torch.optim.Adam(model.parameters())`: evidence that the file trains, not the training step."""
+        return _builds_optimizer(call_qual(self.ctx, call), call_name(call))
 
     def _method_call_trains(self, call: ast.Call, func: ast.Attribute, name: str, depth: int) -> bool | None:
         """`receiver.name(...)`: True or False when the method decides, None to look further."""

@@ -446,16 +446,16 @@ def file_trains(ctx: PythonContext) -> ast.Call | None:
     (`training_code`: a fit that is not a preprocessor's, a training API, a trainer's run, a
     gradient step, an optimizer built over a model, a function of the file that does one), not a
     fit on random inputs (a smoke test)."""
-    from .training_code import training_code  # it reads the search rules' tables: loaded on use
+    from .training_code import MAX_DEPTH, training_code  # it reads the search rules' tables: loaded on use
 
     code = training_code(ctx)
-    for call in ctx.calls:
-        if isinstance(call.func, ast.Attribute) and call.func.attr in FIT_METHODS and call.args \
-                and is_random_input(ctx, call.args[0]):
-            continue
-        if code.call_trains(call, 0) or optimizer_step(call):
-            return call
-    return None
+    calls = [c for c in sorted(ctx.calls, key=lambda c: (c.lineno, c.col_offset))
+             if not (isinstance(c.func, ast.Attribute) and c.func.attr in FIT_METHODS and c.args
+                     and is_random_input(ctx, c.args[0]))]
+    # the training step itself (`loss.backward()`, `model.fit(...)`) where the file shows it, else an
+    # optimizer built over a model or a call of a function that trains
+    step = next((c for c in calls if optimizer_step(c) or code.call_trains(c, MAX_DEPTH) and not code.builds_optimizer(c)), None)
+    return step or next((c for c in calls if code.call_trains(c, 0)), None)
 
 
 # ---------------------------------------------------------------------------------------
