@@ -1,7 +1,7 @@
-"""Hand-written training loops (PyTorch and the like): which `backward()` calls are gradient steps
-of a training run, whether a loop body steps an optimizer, and how many epochs a counted loop
-runs (through the arguments of the functions that hold it). Not a rule; read through
-`training_facts`.
+"""The definitions every training reader shares (`FIT_METHODS`, `optimizer_step`,
+`trainer_object`), and hand-written training loops (PyTorch and the like): which `backward()`
+calls are gradient steps of a training run, whether a loop body steps an optimizer, and how many
+epochs a counted loop runs (through the arguments of the functions that hold it). Not a rule.
 """
 from __future__ import annotations
 
