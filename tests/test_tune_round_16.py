@@ -330,3 +330,60 @@ def test_an_ignite_engines_run_trains_for_the_search_and_the_model_rules_alike()
     assert [f.line for f in lint(IGNITE_GRID, "GL301")] == [7]
     built_only = IGNITE_GRID.replace("engine.run(", "print(")
     assert lint(built_only, "GL101") == [] and lint(built_only, "GL301") == []
+
+
+# ---- round 18 (tune) ------------------------------------------------------------------------------
+
+BACKBONE_LAYERS_IN_THE_INSTANCE = """\
+    import torch.nn as nn
+    from torchvision.models import resnet18
+    from pytorch_lightning import Trainer
+
+    class Student(nn.Module):
+        def __init__(self):
+            super().__init__()
+            backbone = resnet18(weights=None)
+            self.features = nn.Sequential(*(list(backbone.children())[:-2]))
+            self.head = nn.Linear(512, 10)
+
+    class Probe(nn.Module):
+        def __init__(self):
+            super().__init__()
+            reference = resnet18(weights=None)
+            self.width = reference.fc.in_features
+            self.head = nn.Linear(self.width, 10)
+
+    for net in (Student(), Probe()):
+        Trainer(max_epochs=30).fit(net, datamodule=CIFAR10DataModule())
+    """
+
+
+def test_gl301_a_backbone_stored_in_the_instance_in_parts_is_trained_with_it():
+    # Student keeps the backbone's layers; Probe only reads a number off its model
+    assert [f.line for f in lint(BACKBONE_LAYERS_IN_THE_INSTANCE, "GL301")] == [8]
+
+
+COURSE_LIBRARY_HELPER = """\
+    import torch
+    import torchvision
+    from d2l import torch as d2l
+
+    def fine_tune(net, lr, param_group=True):
+        if param_group:
+            trainer = torch.optim.SGD([{"params": net.fc.parameters(), "lr": lr * 10}], lr=lr)
+        else:
+            trainer = torch.optim.SGD(net.parameters(), lr=lr)
+        d2l.train_ch13(net, load_images("hotdog/train"), load_images("hotdog/test"), loss, trainer, 5, devices)
+
+    scratch = torchvision.models.resnet18()
+    fine_tune(scratch, 5e-4, param_group=False)
+    """
+
+
+def test_gl301_a_course_librarys_helper_named_for_training_and_handed_an_optimizer_trains():
+    # `train_ch13` starts with the word train; `trainer` is an optimizer in both branches
+    found = lint(COURSE_LIBRARY_HELPER, "GL301")
+    assert [f.line for f in found] == [12]
+    assert "`train_ch13`" in found[0].message
+    no_optimizer = COURSE_LIBRARY_HELPER.replace("loss, trainer, 5", "loss, 5")
+    assert lint(no_optimizer, "GL301") == []

@@ -17,9 +17,9 @@ from ..rules import data_path
 from .run_order import runs_after
 from .scoped_names import target_keys
 from .testing_code import in_test_code
+from .synthetic_inputs import DATA_CALL, RANDOM_CALLS, is_random_input, only_random_inputs, synthetic_data_only
 from .training_flow import (
-    DATA_CALL, RANDOM_CALLS, TRAIN_HELPER, binding_key, external_training_call, flow, is_random_input,
-    live_statements, only_random_inputs, reached_while_live, synthetic_data_only, training_evidence,
+    TRAIN_HELPER, binding_key, external_training_call, flow, live_statements, reached_while_live, training_evidence,
     unconditional_checkpoint_load,
 )
 from .transformers_names import is_auto_model_class, is_model_class

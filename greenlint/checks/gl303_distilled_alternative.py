@@ -19,7 +19,8 @@ from ..rules import data_path
 from .config_training import is_training_config, norm_key
 from .testing_code import in_test_code
 from .scoped_names import name_key, refs
-from .training_flow import binding_key, flow, is_random_input, training_evidence
+from .synthetic_inputs import is_random_input
+from .training_flow import binding_key, flow, training_evidence
 from .transformers_names import is_auto_model_class, is_model_class
 
 # ---------------------------------------------------------------------------------------

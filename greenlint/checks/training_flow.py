@@ -11,15 +11,9 @@ from ..frontends.python import PythonContext, arg, call_name, dotted
 from ..frontends.conditions import guards_of
 from .run_order import runs_after
 from .scoped_names import defined_key, function_locals, local_prefix, name_key, refs, target_keys
+from .synthetic_inputs import computed_on_random, is_random_input
 from .training_loops import FIT_METHODS, optimizer_step, trainer_object
 
-RANDOM_CALLS = {
-    "torch.randn", "torch.rand", "torch.randint", "torch.randn_like", "torch.rand_like", "torch.randint_like",
-    "torch.zeros", "torch.ones", "torch.empty", "torch.zeros_like", "torch.ones_like", "torch.full",
-    "numpy.random.rand", "numpy.random.randn", "numpy.random.randint", "numpy.random.random",
-    "numpy.random.normal", "numpy.random.uniform", "numpy.zeros", "numpy.ones", "numpy.empty",
-    "tensorflow.random.normal", "tensorflow.random.uniform", "keras.random.normal", "keras.random.uniform",
-}
 CHECKPOINT_LOADS = {"load_state_dict", "load_weights", "load_from_checkpoint", "load_checkpoint", "load_model"}
 LOAD_CALLS = {"from_pretrained", "load_state_dict", "load_from_checkpoint", "load_weights", "load_checkpoint"}
 # Methods that make their argument part of the receiver (a model assembled piece by piece).
@@ -223,66 +217,32 @@ def binding_key(ctx: PythonContext, call: ast.Call) -> tuple[set[str], set[str]]
     if cls is None:
         return keys, set(keys)
     class_key = defined_key(ctx, cls)
-    if any(k.startswith("self.") for k in keys):
+    if any(k.startswith("self.") for k in keys) or _stored_in_the_instance(ctx, call, keys):
         keys.add(class_key)
     return keys, {k for k in keys if k != class_key}
 
 
-# ---------------------------------------------------------------------------------------
-# Synthetic inputs and data reads
-# ---------------------------------------------------------------------------------------
+# Containers whose arguments become the instance's layers (`nn.Sequential(*list(model.children())[:-2])`).
+_MODULE_CONTAINERS = {"Sequential", "ModuleList", "ModuleDict"}
 
 
-def is_random_input(ctx: PythonContext, node: ast.AST | None, _depth: int = 0) -> bool:
-    """A synthetic tensor: `torch.randn(...)`, `np.random.rand(...)`, or a name bound only to one."""
-    if node is None or _depth > 3:
+def _stored_in_the_instance(ctx: PythonContext, call: ast.Call, keys: set[str]) -> bool:
+    """A model built into a local of a method and stored in the instance whole or in parts:
+    `model = resnet18()` then `self.features = nn.Sequential(*list(model.children())[:-2])`."""
+    function = ctx.enclosing_function(call)
+    local = {k.rsplit(":", 1)[-1] for k in keys if "." not in k}  # `__init__@6:model`: a local of the method
+    if function is None or not local:
         return False
-    if isinstance(node, ast.Call):
-        if ctx.qualname(node.func) in RANDOM_CALLS:
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Assign) and any(dotted(t) and dotted(t).startswith("self.") for t in node.targets)):
+            continue
+        value = node.value
+        if isinstance(value, ast.Name) and value.id in local:
             return True
-        if isinstance(node.func, ast.Attribute) and node.func.attr in ("to", "cuda", "float", "half"):
-            return is_random_input(ctx, node.func.value, _depth + 1)
-        return False
-    if isinstance(node, ast.Name):
-        values = ctx.bound_values(node)
-        return bool(values) and all(is_random_input(ctx, v, _depth + 1) for v in values)
+        if isinstance(value, ast.Call) and call_name(value) in _MODULE_CONTAINERS \
+                and any(isinstance(n, ast.Name) and n.id in local for n in ast.walk(value)):
+            return True
     return False
-
-
-def _computed_on_random(ctx: PythonContext, node: ast.AST) -> bool:
-    """`loss_fn(m(torch.randn(...)), y).backward()`: a loss computed from synthetic inputs."""
-    exprs = [node]
-    if isinstance(node, ast.Name):
-        exprs = ctx.bound_values(node)
-    for expr in exprs:
-        for sub in ast.walk(expr):
-            if isinstance(sub, ast.Call) and any(is_random_input(ctx, a) for a in sub.args):
-                return True
-    return False
-
-
-# Calls that bring data in from outside the program (files, datasets, loaders, user input).
-DATA_CALL = re.compile(
-    r"dataset|dataloader|loader|folder|from_directory|^open$|^read_|^load_data|^loadtxt$|^imread$|^i?glob$"
-    r"|^listdir$|^scandir$|^input$|^urlopen$|^fetch_|^load$",
-    re.I,
-)
-
-
-def reads_data(ctx: PythonContext) -> bool:
-    """Some call of the file reads data from outside the program: a dataset, a loader, a file."""
-    return ctx.memo("training_flow.reads_data", lambda: any(DATA_CALL.search(call_name(c) or "") for c in ctx.calls))
-
-
-def synthetic_data_only(ctx: PythonContext) -> bool:
-    """The file makes random tensors and reads no data at all: a demo, benchmark or smoke test."""
-    return any(ctx.qualname(c.func) in RANDOM_CALLS for c in ctx.calls) and not reads_data(ctx)
-
-
-def only_random_inputs(ctx: PythonContext, model_names: set[str]) -> bool:
-    """The model is only ever called on synthetic tensors (a benchmark or a smoke test)."""
-    calls = [c for c in ctx.calls if name_key(ctx, c.func) in model_names and c.args]
-    return bool(calls) and all(is_random_input(ctx, c.args[0]) for c in calls)
 
 
 # ---------------------------------------------------------------------------------------
@@ -364,7 +324,7 @@ def _method_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tain
         return _runner_of_model(ctx, func.value, tainted)
     if method == "backward":
         if refs(func.value, ctx) & tainted or any(refs(a, ctx) & tainted for a in call.args):
-            return not _computed_on_random(ctx, func.value)
+            return not computed_on_random(ctx, func.value)
         return False
     if method in ("step", "optimizer_step"):
         return _step_trains(ctx, call, tainted)
@@ -391,48 +351,42 @@ def training_evidence(ctx: PythonContext, tainted: set[str], model_names: set[st
     return None
 
 
-TRAIN_HELPER = re.compile(r"^(train|fit|finetune|fine_tune)(_one)?(_epoch|_model|_loop|_steps?)?$|^train_one_epoch", re.I)
-
-
-def _local_module_names(ctx: PythonContext) -> set[str]:
-    """Modules imported by a bare name (`import engine`, `import d2lzh_pytorch as d2l`): helpers
-    of the same project. Both spellings, since qualified names resolve the alias."""
-    found = set()
-    for node in ctx.nodes_of(ast.Import):
-        for alias in node.names:  # type: ignore[attr-defined]
-            if "." not in alias.name:
-                found.update({alias.name, alias.asname or alias.name})
-    return found
+# A helper named for training: `train` / `fit` / `finetune` as its first word (`train_one_epoch`,
+# `train_net`, d2l's `train_ch13`).
+TRAIN_HELPER = re.compile(r"^(train|fit|finetune|fine_tune)(_[a-z0-9]+)*$", re.I)
 
 
 def _is_optimizer(ctx: PythonContext, node: ast.AST) -> bool:
-    """`optimizer`, `opt`, or a name bound to `torch.optim.X(...)` / `create_optimizer(...)`."""
+    """`optimizer`, `opt`, or a name every value of which is `torch.optim.X(...)` /
+    `create_optimizer(...)` (one per branch of an `if` too: `trainer = torch.optim.SGD(...)`)."""
     if isinstance(node, ast.Name):
         if node.id in ("optimizer", "optim", "opt", "optimiser") or node.id.endswith("_optimizer"):
             return True
         values = ctx.bound_values(node)
-        node = values[0] if len(values) == 1 else node
-    if isinstance(node, ast.Call):
-        q = ctx.qualname(node.func) or ""
-        return q.startswith("torch.optim.") or "optimizer" in (call_name(node) or "").lower()
-    return False
+        return bool(values) and all(_builds_an_optimizer(ctx, v) for v in values)
+    return _builds_an_optimizer(ctx, node)
+
+
+def _builds_an_optimizer(ctx: PythonContext, node: ast.AST) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    return (ctx.qualname(node.func) or "").startswith("torch.optim.") or "optimizer" in (call_name(node) or "").lower()
 
 
 def external_training_call(ctx: PythonContext, tainted: set[str],
                            accept: Callable[[ast.Call], bool] | None = None) -> ast.Call | None:
-    """`train_one_epoch(model, criterion, loader, optimizer, ...)` imported from a sibling module
-    (DeiT's and ConvNeXt's main.py keep the loop in engine.py): a training helper this file
-    cannot see into, handed both the model and an optimizer."""
+    """`train_one_epoch(model, criterion, loader, optimizer, ...)` imported from another module
+    (DeiT's and ConvNeXt's main.py keep the loop in engine.py; a course's `d2l.train_ch13(net,
+    ..., trainer, ...)`): a training helper this file cannot see into, handed both the model and
+    an optimizer."""
     for call in ctx.calls:
         if not isinstance(call.func, (ast.Name, ast.Attribute)):
             continue
         name = call_name(call)
         if not TRAIN_HELPER.match(name or "") or name in ctx.functions:
             continue
-        if isinstance(call.func, ast.Attribute) and not (ctx.qualname(call.func) or "").startswith(
-            tuple(m + "." for m in _local_module_names(ctx))
-        ):
-            continue  # `obj.train(...)`: a method of something else (Module.train(mode) is not training)
+        if isinstance(call.func, ast.Attribute) and ctx.qualname(call.func) is None:
+            continue  # `obj.train(...)`: a method, not a module's function (Module.train(mode) is not training)
         values = list(call.args) + [k.value for k in call.keywords]
         if not any(refs(v, ctx) & tainted for v in values):
             continue
