@@ -399,7 +399,11 @@ def file_trains(ctx: PythonContext) -> ast.Call | None:
     """A call that trains something in this file, by the test every training reader shares
     (`training_code`: a fit that is not a preprocessor's, a training API, a trainer's run, a
     gradient step, an optimizer built over a model, a function of the file that does one), not a
-    fit on random inputs (a smoke test)."""
+    fit on random inputs (a smoke test). Built once per file: GL302, GL305 and GL306 all ask."""
+    return ctx.memo("training_flow.file_trains", lambda: _first_training_call(ctx))
+
+
+def _first_training_call(ctx: PythonContext) -> ast.Call | None:
     from .training_code import MAX_DEPTH, training_code  # it reads the search rules' tables: loaded on use
 
     code = training_code(ctx)
