@@ -10,7 +10,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from .finding import Severity
-from .prefilter import FOLDED_PREFIX, IMPORT_PREFIX, KIND_PREFIX, REGEX_PREFIX
+from .prefilter import FOLDED_PREFIX, IMPORT_PREFIX, KIND_PREFIX, REGEX_PREFIX, SHAPE_PREFIX, SHAPES
 
 TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
@@ -186,6 +186,10 @@ def _triggers(spec: Any, kinds: tuple[str, ...]) -> dict[str, Triggers]:
 
     def groups(tokens: Any) -> tuple[tuple[bytes, ...], ...]:
         tokens = list(tokens or ())
+        for token in tokens:
+            for word in token if isinstance(token, list) else [token]:
+                if str(word).startswith("shape:") and str(word)[6:].encode() not in SHAPES:
+                    raise RuleError(f"unknown trigger shape {word!r} (known: {sorted(s.decode() for s in SHAPES)})")
         if tokens and all(isinstance(t, list) for t in tokens):
             found = [tuple(sorted(_folded([str(t).encode() for t in group]), key=_scans)) for group in tokens]
         else:
@@ -209,7 +213,7 @@ def _triggers(spec: Any, kinds: tuple[str, ...]) -> dict[str, Triggers]:
 def _folded(tokens: list[bytes]) -> list[bytes]:
     """Words a group lists in several cases (`region`, `Region`, `REGION`) are looked for once,
     whatever their case (`i:region`): one scan of the file instead of three."""
-    plain = [t for t in tokens if not t.startswith((IMPORT_PREFIX, KIND_PREFIX, REGEX_PREFIX))]
+    plain = [t for t in tokens if not t.startswith((IMPORT_PREFIX, KIND_PREFIX, REGEX_PREFIX, SHAPE_PREFIX))]
     lowered = [t.lower() for t in plain]
     folded = {low for low in lowered if lowered.count(low) > 1}
     return [FOLDED_PREFIX + low for low in sorted(folded)] + [t for t in tokens if t not in plain or t.lower() not in folded]
@@ -218,7 +222,14 @@ def _folded(tokens: list[bytes]) -> list[bytes]:
 def _scans(token: bytes) -> int:
     if token.startswith((IMPORT_PREFIX, KIND_PREFIX)):
         return 0
-    return 20 if token.startswith(REGEX_PREFIX) else 1  # a pattern is tried at every position
+    if token.startswith(SHAPE_PREFIX):
+        return 2  # a scan for a word, then a look at the lines it starts
+    if token.startswith(REGEX_PREFIX):
+        # a pattern that starts with a literal is found like a substring; any other is tried at every position
+        pattern = token[len(REGEX_PREFIX):]
+        literal = pattern[:1].isalnum() or (pattern[:1] == b"\\" and not pattern[1:2].isalnum())
+        return 1 if literal else 20
+    return 1
 
 
 def _cost(group: tuple[bytes, ...]) -> int:

@@ -165,8 +165,8 @@ def test_loops_side_by_side_are_no_grid_and_the_file_is_not_parsed(tmp_path):
 
 
 def test_a_grid_in_a_file_with_windows_line_ends_and_blank_lines_is_read(tmp_path):
-    """CRLF line ends: a blank line or a comment line ends in `\\r\\n`, and the trigger's pattern reads
-    each kind of line one way only (two ways per line backtrack exponentially over a run of them)."""
+    """CRLF line ends: a blank line or a comment line ends in `\\r\\n` and still belongs to the
+    outer loop's block."""
     source = ("from sklearn.svm import SVC\r\nfor c in [0.1, 1, 10, 100]:\r\n    \r\n\r\n    # a comment\r\n"
               "    for gamma in [0.01, 0.1, 1]:\r\n        SVC(C=c, gamma=gamma).fit(X, y)\r\n")
     target = tmp_path / "search.py"
@@ -174,3 +174,20 @@ def test_a_grid_in_a_file_with_windows_line_ends_and_blank_lines_is_read(tmp_pat
     proc = subprocess.run([sys.executable, "-m", "greenlint", "--select", "GL101", "--no-cache", "--format", "json",
                            str(target)], capture_output=True, text=True, cwd=tmp_path)
     assert [f["code"] for f in json.loads(proc.stdout)["findings"]] == ["GL101"]
+
+
+@pytest.mark.parametrize("source, nested", [
+    ("for a in x:\n    for b in y:\n        f(a, b)\n", True),  # the outer loop on the file's first line
+    ("async def f():\n    async for a in x:\n\n        # note\n        async for b in y:\n            g()\n", True),
+    ("for a in x:\n    if a:\n        with c:\n            for b in y:\n                f()\n", True),
+    ("for a in x:\n\tfor b in y:\n\t\tf()\n", True),  # tabs
+    ("for a in x:\n    f(a)\nfor b in y:\n    f(b)\n", False),  # side by side
+    ("for a in x:\n    f(a)\ng()\n    # an indented comment is no code\n    for b in y:\n        f(b)\n", False),
+    ("for a in x:\n    ys = [b for b in y]\n    # for b in y:\n", False),  # a comprehension and a comment
+    ('"""Loop for each item\n    for every epoch"""\nx = 1\n', False),  # prose: `for` does not start the code of a line
+    ("def f():\n    for a in x:\n        pass\n    for b in y:\n        pass\n", False),
+])
+def test_a_for_line_inside_another_for_lines_block_is_a_nested_loop(source, nested):
+    """`shape:nested-for` reads lines: a `for` (or `async for`) that starts a line's code, inside
+    the block of the `for` line before it (every line between deeper, blank or a comment)."""
+    assert Presence(source.encode()).holds(b"shape:nested-for") is nested
