@@ -418,3 +418,40 @@ def test_reads_and_in_place_changes_are_indexed_once_per_file_and_scope():
     module = ctx.in_place_changes(ctx.tree)
     assert sorted((kind, detail) for kind, detail, _ in module["corpus"]) == [("augmented", ""), ("call", "append")]
     assert "corpus" not in changes
+
+
+def test_one_test_says_which_calls_build_an_optimizer():
+    """`training_loops.builds_optimizer` is what every training reader asks: a `torch.optim`
+    class (not a learning-rate scheduler), or a factory named for an optimizer."""
+    from greenlint.checks.training_loops import builds_optimizer
+
+    ctx = context("""\
+        import torch
+        from torch.optim import lr_scheduler
+        from timm.optim import create_optimizer_v2
+        a = torch.optim.AdamW(model.parameters(), lr=3e-4)
+        b = create_optimizer_v2(model, "sgd", lr=0.1)
+        c = build_optimizer(cfg.optim, model)
+        d = lr_scheduler.CosineAnnealingLR(a, T_max=90)
+        e = optimizer_step(a)
+        f = torch.optim.Optimizer.zero_grad(a)
+        g = optimize(model)
+        """)
+    built = {call.lineno: builds_optimizer(ctx, call) for call in ctx.calls if call.col_offset == 4}
+    assert built == {4: True, 5: True, 6: True, 7: False, 8: False, 9: False, 10: False}
+
+
+def test_a_search_objective_and_a_training_helper_read_an_optimizer_factory_alike(tmp_path):
+    """The grid rule (does the loop train?) and the from-scratch rule (is the helper handed an
+    optimizer?) ask the same test of `make_optimizer(net, lr)`."""
+    (tmp_path / "grid.py").write_text(textwrap.dedent("""\
+        import torchvision
+        from helpers import train_model, make_optimizer
+
+        for lr in [0.1, 0.01, 0.001]:
+            for momentum in [0.0, 0.9]:
+                net = torchvision.models.resnet18()
+                train_model(net, loaders, make_optimizer(net, lr, momentum), epochs=30)
+        """))
+    codes = [code for code, _, _ in findings(tmp_path, "GL101", "GL301")]
+    assert sorted(codes) == ["GL101", "GL301"]

@@ -28,26 +28,27 @@ _MIXED_PL = {"16", "16-mixed", "bf16", "bf16-mixed", "16-true", "bf16-true", "tr
 
 
 def _identifier_tokens(ctx: PythonContext) -> set[str]:
-    cached = getattr(ctx, "_gl_tokens", None)
-    if cached is None:
-        cached = set()
-        for node in ctx.walk():
-            if isinstance(node, ast.Name):
-                cached.update(name_tokens(node.id))
-            elif isinstance(node, ast.Attribute):
-                cached.update(name_tokens(node.attr))
-            elif isinstance(node, ast.keyword) and node.arg:
-                cached.update(name_tokens(node.arg))
-            elif isinstance(node, ast.alias):
-                cached.update(name_tokens(node.name))
-                if node.asname:
-                    cached.update(name_tokens(node.asname))
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                cached.update(name_tokens(node.module))
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("-"):
-                cached.update(name_tokens(node.value))  # command-line flags: `--amp`, `--fp16`
-        ctx._gl_tokens = cached  # type: ignore[attr-defined]
-    return cached
+    return ctx.memo("identifier_tokens", lambda: _collect_identifier_tokens(ctx))
+
+
+def _collect_identifier_tokens(ctx: PythonContext) -> set[str]:
+    tokens: set[str] = set()
+    for node in ctx.walk():
+        if isinstance(node, ast.Name):
+            tokens.update(name_tokens(node.id))
+        elif isinstance(node, ast.Attribute):
+            tokens.update(name_tokens(node.attr))
+        elif isinstance(node, ast.keyword) and node.arg:
+            tokens.update(name_tokens(node.arg))
+        elif isinstance(node, ast.alias):
+            tokens.update(name_tokens(node.name))
+            if node.asname:
+                tokens.update(name_tokens(node.asname))
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            tokens.update(name_tokens(node.module))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("-"):
+            tokens.update(name_tokens(node.value))  # command-line flags: `--amp`, `--fp16`
+    return tokens
 
 
 def _uses_cuda(ctx: PythonContext) -> bool:

@@ -13,7 +13,7 @@ import re
 from typing import Iterable
 
 from ..frontends.python import PythonContext, call_name, kwarg
-from .training_loops import FIT_METHODS, trainer_object
+from .training_loops import FIT_METHODS, builds_optimizer, trainer_object
 from .search_values import (RAY_WRAPPERS, SKLEARN_SEARCHES, TRAIN_FUNCTIONS, call_qual, class_named, follow,
                             is_study, method_named, origin_calls, walk_without_nested_defs)
 
@@ -32,12 +32,6 @@ def _is_library_trainer(q: str | None, name: str) -> bool:
 
 def _is_training_api(q: str | None, name: str) -> bool:
     return q in TRAIN_FUNCTIONS or _is_library_trainer(q, name) or q in SKLEARN_SEARCHES
-
-
-def _builds_optimizer(q: str | None, name: str) -> bool:
-    """`torch.optim.Adam(model.parameters())`: an objective that builds an optimizer over a model trains it."""
-    return bool(q) and q.startswith("torch.optim.") and not q.startswith("torch.optim.lr_scheduler") \
-        and name[:1].isupper()  # type: ignore[union-attr]
 
 
 def _is_mode_switch(call: ast.Call) -> bool:
@@ -91,7 +85,7 @@ class TrainingCode:
             verdict = self._method_call_trains(call, call.func, name, depth)
             if verdict is not None:
                 return verdict
-        if _builds_optimizer(q, name):
+        if builds_optimizer(self.ctx, call):  # an objective that builds an optimizer over a model trains it
             return True
         if isinstance(call.func, ast.Name):
             fn = self.ctx.functions.get(call.func.id)
@@ -99,10 +93,6 @@ class TrainingCode:
                 return self.function_trains(fn, depth)
             return _imported_training_function(q, call, name)
         return False
-
-    def builds_optimizer(self, call: ast.Call) -> bool:
-        """`torch.optim.Adam(model.parameters())`: evidence that the file trains, not the training step."""
-        return _builds_optimizer(call_qual(self.ctx, call), call_name(call))
 
     def _method_call_trains(self, call: ast.Call, func: ast.Attribute, name: str, depth: int) -> bool | None:
         """`receiver.name(...)`: True or False when the method decides, None to look further."""

@@ -519,16 +519,16 @@ def _run_of(ctx: PythonContext, call: ast.Call, backward: set[int]) -> TrainingR
 
 
 def training_runs(ctx: PythonContext) -> list[TrainingRun]:
-    """Every call of the file that starts training, in source order (cached on the context)."""
-    cached = getattr(ctx, "_gl_training_runs", None)
-    if cached is None:
-        from .training_code import training_code  # it reads the search rules' tables: loaded on use
+    """Every call of the file that starts training, in source order (built once per file)."""
+    return ctx.memo("training_runs", lambda: _training_runs(ctx))
 
-        # A run is a call that trains by the test every training reader shares, described here by
-        # its framework (its model, data, epochs, callbacks, schedule).
-        trains = training_code(ctx).call_trains
-        backward = set(map(id, backward_calls(ctx))) if ctx.imports.uses("torch") else set()
-        cached = [run for call in ctx.calls if (run := _run_of(ctx, call, backward)) is not None and trains(call, 0)]
-        cached.sort(key=lambda r: (r.call.lineno, r.call.col_offset))
-        ctx._gl_training_runs = cached  # type: ignore[attr-defined]
-    return cached
+
+def _training_runs(ctx: PythonContext) -> list[TrainingRun]:
+    from .training_code import training_code  # it reads the search rules' tables: loaded on use
+
+    # A run is a call that trains by the test every training reader shares, described here by
+    # its framework (its model, data, epochs, callbacks, schedule).
+    trains = training_code(ctx).call_trains
+    backward = set(map(id, backward_calls(ctx))) if ctx.imports.uses("torch") else set()
+    runs = [run for call in ctx.calls if (run := _run_of(ctx, call, backward)) is not None and trains(call, 0)]
+    return sorted(runs, key=lambda r: (r.call.lineno, r.call.col_offset))

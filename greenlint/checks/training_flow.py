@@ -12,7 +12,7 @@ from ..frontends.conditions import guards_of
 from .run_order import runs_after
 from .scoped_names import defined_key, function_locals, local_prefix, name_key, refs, target_keys
 from .synthetic_inputs import computed_on_random, is_random_input
-from .training_loops import FIT_METHODS, optimizer_step, trainer_object
+from .training_loops import FIT_METHODS, builds_optimizer, optimizer_step, trainer_object
 
 CHECKPOINT_LOADS = {"load_state_dict", "load_weights", "load_from_checkpoint", "load_checkpoint", "load_model"}
 LOAD_CALLS = {"from_pretrained", "load_state_dict", "load_from_checkpoint", "load_weights", "load_checkpoint"}
@@ -363,14 +363,8 @@ def _is_optimizer(ctx: PythonContext, node: ast.AST) -> bool:
         if node.id in ("optimizer", "optim", "opt", "optimiser") or node.id.endswith("_optimizer"):
             return True
         values = ctx.bound_values(node)
-        return bool(values) and all(_builds_an_optimizer(ctx, v) for v in values)
-    return _builds_an_optimizer(ctx, node)
-
-
-def _builds_an_optimizer(ctx: PythonContext, node: ast.AST) -> bool:
-    if not isinstance(node, ast.Call):
-        return False
-    return (ctx.qualname(node.func) or "").startswith("torch.optim.") or "optimizer" in (call_name(node) or "").lower()
+        return bool(values) and all(builds_optimizer(ctx, v) for v in values)
+    return builds_optimizer(ctx, node)
 
 
 def external_training_call(ctx: PythonContext, tainted: set[str],
@@ -412,7 +406,7 @@ def _first_training_call(ctx: PythonContext) -> ast.Call | None:
                      and is_random_input(ctx, c.args[0]))]
     # the training step itself (`loss.backward()`, `model.fit(...)`) where the file shows it, else an
     # optimizer built over a model or a call of a function that trains
-    step = next((c for c in calls if optimizer_step(c) or code.call_trains(c, MAX_DEPTH) and not code.builds_optimizer(c)), None)
+    step = next((c for c in calls if optimizer_step(c) or code.call_trains(c, MAX_DEPTH) and not builds_optimizer(ctx, c)), None)
     return step or next((c for c in calls if code.call_trains(c, 0)), None)
 
 

@@ -56,23 +56,39 @@ def optimizer_step(call: ast.Call) -> bool:
 def steps_optimizer(ctx: PythonContext) -> bool:
     """The file applies gradients: an `optimizer_step`, a DeepSpeed / Accelerate-style engine's
     `engine.backward(loss); engine.step()`, or a hand-written SGD update."""
-    cached = getattr(ctx, "_gl_steps_optimizer", None)
-    if cached is None:
-        engines = {dotted(c.func.value) for c in ctx.calls
-                   if isinstance(c.func, ast.Attribute) and c.func.attr == "backward" and len(c.args) == 1}
-        cached = any(optimizer_step(call) or (isinstance(call.func, ast.Attribute) and call.func.attr == "step"
-                                              and dotted(call.func.value) in engines - {None})
-                     for call in ctx.calls)
-        if not cached:
-            # hand-written SGD: `p -= lr * p.grad`, `w.data.sub_(lr * w.grad)`
-            for node in ctx.walk():
-                if isinstance(node, (ast.AugAssign, ast.Call)) and (
-                    isinstance(node, ast.AugAssign) or call_name(node) in ("sub_", "add_")
-                ) and any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(node)):
-                    cached = True
-                    break
-        ctx._gl_steps_optimizer = cached  # type: ignore[attr-defined]
-    return cached
+    return ctx.memo("steps_optimizer", lambda: _steps_optimizer(ctx))
+
+
+def _steps_optimizer(ctx: PythonContext) -> bool:
+    engines = {dotted(c.func.value) for c in ctx.calls
+               if isinstance(c.func, ast.Attribute) and c.func.attr == "backward" and len(c.args) == 1}
+    if any(optimizer_step(call) or (isinstance(call.func, ast.Attribute) and call.func.attr == "step"
+                                    and dotted(call.func.value) in engines - {None})
+           for call in ctx.calls):
+        return True
+    # hand-written SGD: `p -= lr * p.grad`, `w.data.sub_(lr * w.grad)`
+    return any(
+        (isinstance(node, ast.AugAssign) or isinstance(node, ast.Call) and call_name(node) in ("sub_", "add_"))
+        and any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(node))
+        for node in ctx.walk())
+
+
+# An optimizer's factory named for it: `create_optimizer(args, model)`, timm's
+# `create_optimizer_v2`, `build_optimizer(cfg, model)`, `get_optimizer(...)`.
+_OPTIMIZER_FACTORY = re.compile(r"(?:[A-Za-z0-9]+_)*optimi[sz]ers?(?:_v\d+)?", re.I)
+
+
+def builds_optimizer(ctx: PythonContext, call: ast.AST) -> bool:
+    """A call that builds an optimizer: a `torch.optim` class (`torch.optim.Adam(model.parameters())`,
+    not an `lr_scheduler`), or a factory named for one. The one test every training reader uses:
+    building an optimizer over a model is evidence that the code trains it."""
+    if not isinstance(call, ast.Call):
+        return False
+    name = call_name(call) or ""
+    qualified = ctx.qualname(call.func) or ""
+    if qualified.startswith("torch.optim."):
+        return not qualified.startswith("torch.optim.lr_scheduler") and name[:1].isupper()
+    return _OPTIMIZER_FACTORY.fullmatch(name) is not None
 
 
 def backward_calls(ctx: PythonContext) -> list[ast.Call]:

@@ -221,11 +221,7 @@ def name_mutated(ctx: PythonContext, name: str, scope: ast.AST, methods: set[str
 
 
 def local_classes(ctx: PythonContext) -> dict[str, ast.ClassDef]:
-    cached = getattr(ctx, "_gl_classes", None)
-    if cached is None:
-        cached = {n.name: n for n in ctx.walk() if isinstance(n, ast.ClassDef)}
-        ctx._gl_classes = cached  # type: ignore[attr-defined]
-    return cached
+    return ctx.memo("classes", lambda: {n.name: n for n in ctx.walk() if isinstance(n, ast.ClassDef)})
 
 
 def class_bases(ctx: PythonContext, cls: ast.ClassDef, depth: int = 0) -> Iterator[str]:
