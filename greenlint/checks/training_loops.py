@@ -179,7 +179,12 @@ def _range_count(ctx: PythonContext, loop: ast.For, scope: ast.AST) -> int | Non
     return len(range(*values))  # type: ignore[arg-type]
 
 
-def has_train_step(ctx: PythonContext, body: list[ast.stmt], depth: int = 0, seen: set | None = None) -> bool:
+def has_train_step(ctx: PythonContext, body: list[ast.stmt], depth: int = 0, seen: set | None = None,
+                   handed: dict[str, ast.expr] | None = None) -> bool:
+    """The block takes a gradient step (`loss.backward()`, `optimizer.step()`), itself or in a
+    function of the file it calls, a few calls deep. A called function may be one handed in as an
+    argument (`handed`: what the call site gave each parameter) or built by a factory of the file
+    (`train_step_fn = make_train_step_fn(model, loss_fn, optimizer)`, a closure that steps)."""
     seen = seen if seen is not None else set()
     for node in walk_statements(body):
         if not isinstance(node, ast.Call):
@@ -187,23 +192,53 @@ def has_train_step(ctx: PythonContext, body: list[ast.stmt], depth: int = 0, see
         if call_name(node) == "backward" or optimizer_step(node):
             return True
         if depth < 3:
-            function = _called_function(ctx, node)
+            function = _called_function(ctx, node, handed or {})
             if function is not None and function not in seen:
                 seen.add(function)
-                if has_train_step(ctx, function.body, depth + 1, seen):
+                if has_train_step(ctx, function.body, depth + 1, seen, _parameters_given(function, node)):
                     return True
     return False
 
 
-def _called_function(ctx: PythonContext, call: ast.Call) -> ast.FunctionDef | None:
+def _called_function(ctx: PythonContext, call: ast.Call, handed: dict[str, ast.expr]) -> ast.FunctionDef | None:
     func = call.func
     if isinstance(func, ast.Name) and ctx.qualname(func) is None:
-        return ctx.functions.get(func.id)  # type: ignore[return-value]
+        if func.id in handed:  # `step_fn(x, y)` in `def mini_batch(device, loader, step_fn)`
+            return function_value(ctx, handed[func.id])
+        return function_value(ctx, func)
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
         cls = ctx.enclosing_class(call)
         if cls is not None:
             return class_methods(ctx, cls).get(func.attr)
     return None
+
+
+def function_value(ctx: PythonContext, expr: ast.AST, depth: int = 0) -> ast.FunctionDef | None:
+    """The function of the file an expression holds: one named so, a name bound to one, or the
+    closure a factory of the file returns (`def make_step(model, opt): def step(x, y): ...;
+    return step`)."""
+    if depth > 3 or not isinstance(expr, (ast.Name, ast.Call)):
+        return None
+    if isinstance(expr, ast.Call):
+        returned = ctx.returned_values(expr)
+        return next(filter(None, (function_value(ctx, value, depth + 1) for value in returned)), None)
+    function = ctx.functions.get(expr.id)
+    if function is not None:
+        return function  # type: ignore[return-value]
+    values = ctx.bound_values(expr)
+    return next(filter(None, (function_value(ctx, value, depth + 1) for value in values)), None)
+
+
+def _parameters_given(function: ast.FunctionDef, call: ast.Call) -> dict[str, ast.expr]:
+    """What a call gives the function's parameters by position and by keyword (`self` aside)."""
+    parameters = [a.arg for a in function.args.posonlyargs + function.args.args]
+    if isinstance(call.func, ast.Attribute) and parameters[:1] == ["self"]:
+        parameters = parameters[1:]
+    positional = call.args
+    starred = next((i for i, a in enumerate(positional) if isinstance(a, ast.Starred)), len(positional))
+    given = dict(zip(parameters, positional[:starred]))  # after `*args` positions are unknown
+    given.update((k.arg, k.value) for k in call.keywords if k.arg is not None)
+    return given
 
 
 def epoch_count(ctx: PythonContext, loop: ast.For, scope: ast.AST) -> int | None:
