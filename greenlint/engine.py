@@ -166,7 +166,25 @@ def _lint_python_text(request: LintRequest, text: str, triggered: dict, settings
     ctx = PythonContext(request, text, tree)
     ctx.shell_lines = shell or []  # a notebook's `!` lines and %%bash cells, which the text holds as placeholders
     _run_detectors(ctx, triggered, "python")
+    ctx.findings.extend(_held_config_findings(ctx, settings))
     return _suppressed(ctx, text, python=True, settings=settings)
+
+
+def _held_config_findings(ctx, settings: Settings) -> list[Finding]:
+    """YAML that a Python string holds and a YAML loader reads (`checks/held_configs.py`), checked
+    as a config file at the string's lines. A string that does not parse is left unchecked."""
+    from .checks.held_configs import held_configs
+
+    found: list[Finding] = []
+    for held in held_configs(ctx):
+        for finding in lint_bytes(ctx.path, held.text.encode("utf-8"), "yaml", settings):
+            if finding.code == PARSE_ERROR:
+                continue
+            line = held.first_line + finding.line - 1
+            found.append(finding.with_changes(
+                line=line, end_line=held.first_line + finding.end_line - 1,
+                source_line=ctx.lines[line - 1] if 0 < line <= len(ctx.lines) else finding.source_line))
+    return found
 
 
 def _parse_with_ipython_syntax(text: str):

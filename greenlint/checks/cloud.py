@@ -221,17 +221,24 @@ def _accelerators() -> tuple[list[dict], dict[str, dict]]:
     return legacy, current
 
 
-def legacy_accelerator(value: str) -> dict | None:
+def legacy_accelerator(value: str, by_model: bool = False) -> dict | None:
     """The accelerators.csv row of an old-generation instance or accelerator type, or None. A
     resource path names the type in its last part (GCP's
-    `projects/p/zones/us-central1-a/acceleratorTypes/nvidia-tesla-p4`)."""
+    `projects/p/zones/us-central1-a/acceleratorTypes/nvidia-tesla-p4`). A bare GPU model
+    (`V100`, SkyPilot's `V100:4`; the rows of provider `any`) counts only `by_model`: where a
+    key takes one (`accelerators`, Ray's `accelerator_type`); elsewhere it often describes
+    hardware (a size catalogue's `gpu-type: P100`) rather than choosing it."""
     value = value.strip().rsplit("/", 1)[-1]
     if not value or len(value) > 40:
         return None
     for row in _accelerators()[0]:
-        if row["regex"].match(value):
+        if row["regex"].match(value) and (by_model or row["provider"] != "any"):
             return row
     return None
+
+
+# Keys whose value is a GPU model by name: SkyPilot's `accelerators`, Ray's `accelerator_type`.
+MODEL_KEYS = frozenset(("accelerators", "acceleratortype"))
 
 
 def accelerator_finding(value: str, row: dict) -> tuple[str, dict, Severity]:

@@ -11,7 +11,7 @@ from typing import Iterator
 
 from . import detector
 from ..frontends.python import parameter_defaults
-from .cloud import accelerator_finding, effective_key, is_test_suite, legacy_accelerator, norm, str_const
+from .cloud import MODEL_KEYS, accelerator_finding, effective_key, is_test_suite, legacy_accelerator, norm, str_const
 from .commands import report_word, shell_commands
 
 _ACCEL_KEY_WORDS = ("instance", "machine", "accelerator", "gpu", "vmsize", "size", "sku", "type", "flavor",
@@ -66,23 +66,37 @@ def shell_accelerators(ctx) -> None:
                     report_word(ctx, "GL402", command, index, name, message, impact, severity)
 
 
+def _names_models(path: tuple) -> bool:
+    key, _ = effective_key(path)
+    return key is not None and norm(key) in MODEL_KEYS
+
+
+def _counted_accelerator(path: tuple) -> str | None:
+    """SkyPilot's `accelerators: {V100: 4}`: the GPU is the key, its count the value."""
+    if len(path) >= 2 and isinstance(path[-1], str) and isinstance(path[-2], str) and norm(path[-2]) == "accelerators":
+        return path[-1]
+    return None
+
+
 @detector("GL402", "config")
 def legacy_accelerator_config(ctx) -> None:
     if is_test_suite(ctx):
         return
     for doc in ctx.documents:
         for path, node in doc.walk():
-            if not node.is_scalar or node.opaque or not isinstance(node.value, str):
+            if not node.is_scalar or node.opaque:
                 continue
-            row = legacy_accelerator(node.value)
-            if row is None or not _chooses_hardware(path):
+            name = node.value if isinstance(node.value, str) else _counted_accelerator(path)
+            key_path = path if name is node.value else path[:-1]
+            row = legacy_accelerator(name, by_model=_names_models(key_path)) if name else None
+            if row is None or not _chooses_hardware(key_path):
                 continue
-            message, impact, severity = accelerator_finding(node.value, row)
+            message, impact, severity = accelerator_finding(name, row)
             ctx.report("GL402", node, message, impact, severity=severity)
     shell_accelerators(ctx)
 
 
-_ACCEL_KWARGS = {"instancetype", "instancetypes", "machinetype", "acceleratortype", "vmsize", "size", "gputype",
+_ACCEL_KWARGS = {"instancetype", "instancetypes", "machinetype", "acceleratortype", "accelerators", "vmsize", "size", "gputype",
                  "traininstancetype", "trainerinstancetype", "inferenceinstancetype", "processinginstancetype", "defaultinstancetype",
                  "scaletier", "mastertype", "workertype", "parameterservertype", "evaluatortype"}
 _ACCEL_NAME_WORDS = ("instancetype", "machinetype", "acceleratortype", "gputype", "vmsize")
@@ -181,7 +195,7 @@ def legacy_accelerator_python(ctx) -> None:
     reported: set[int] = set()
 
     def report(node: ast.AST, value: str) -> None:
-        row = legacy_accelerator(value)
+        row = legacy_accelerator(value, by_model=_python_key(ctx, node) in MODEL_KEYS)
         if row is None or id(node) in reported:
             return
         reported.add(id(node))
@@ -198,6 +212,19 @@ def legacy_accelerator_python(ctx) -> None:
     for const in _option_defaults(ctx):
         report(const, const.value)
     shell_accelerators(ctx)
+
+
+def _python_key(ctx, value: ast.AST) -> str | None:
+    """The keyword or dict key a value is given under, normalised (`accelerators=`, `{"accelerator_type": ...}`)."""
+    parent = ctx.parent(value)
+    if isinstance(parent, (ast.List, ast.Tuple)):
+        value, parent = parent, ctx.parent(parent)
+    if isinstance(parent, ast.keyword) and parent.arg:
+        return norm(parent.arg)
+    if isinstance(parent, ast.Dict):
+        key = next((str_const(k) for k, v in zip(parent.keys, parent.values) if v is value), None)
+        return norm(key) if key else None
+    return None
 
 
 def _option_defaults(ctx) -> Iterator[ast.Constant]:
