@@ -5,8 +5,9 @@ over a multi-line string literal (a module constant, or the literal itself, `tex
 or not) makes the string a config file the program reads, as a notebook's `%%writefile` cell
 or a shell here-document does. It is checked as YAML at the string's own lines. The literal
 must be one triple-quoted string whose lines are the document's lines (no escapes, no
-f-string or `.format` parts: a template is not the document it becomes), and must parse as a
-mapping or a list. Test suites are left out: their YAML exercises the code that reads it.
+f-string or `.format` parts: a template is not the document it becomes), must hold a `key:` or
+`- item` line, and must parse (one that does not is left unchecked, not a GL000: the Python file
+is not the broken one). Test suites are left out: their YAML exercises the code that reads it.
 """
 from __future__ import annotations
 
