@@ -416,7 +416,7 @@ class _PythonScan:
         if isinstance(value_node, ast.Name) and value_node.id in self.module_strings:
             value_node = self.module_strings[value_node.id]
         elif isinstance(value_node, ast.Name):
-            value_node = self._written_default(value_node) or value_node
+            value_node = self._written_default(value_node) or self._local_string(value_node) or value_node
         if id(value_node) in self.reported:
             return
         value = self._string(value_node)
@@ -435,6 +435,12 @@ class _PythonScan:
         const = self.module_strings.get(name)
         if const is not None:
             self.check(const, cloud, location_key=cloud == "azure")
+
+    def _local_string(self, name: ast.Name) -> ast.Constant | None:
+        """The one string a function-local name holds (`REGION = "us-east-1"` then
+        `os.environ["AWS_REGION"] = REGION`): reported where it is written, once."""
+        values = self.ctx.bound_values(name)
+        return values[0] if len(values) == 1 and str_const(values[0]) is not None else None  # type: ignore[return-value]
 
     def _written_default(self, name: ast.Name) -> ast.Constant | None:
         """The string default of the parameter `name` reads, when that default is its value (no
@@ -483,7 +489,8 @@ class _PythonScan:
     def _only_given_to_readers(self, constant: str) -> bool:
         """Every read of the constant is the region of a client that places nothing (a `bedrock`
         client whose only call is `list_foundation_models()`): the constant places nothing either."""
-        reads = self.ctx.reads_of(constant)
+        reads = [read for read in self.ctx.reads_of(constant)  # not a parameter or local of the same name
+                 if self.ctx.defining_scope(constant, self.ctx.enclosing_function(read) or self.ctx.tree) is self.ctx.tree]
         for read in reads:
             keyword, call = self.ctx.parent(read), self.ctx.parent(self.ctx.parent(read))
             if not (isinstance(keyword, ast.keyword) and keyword.arg in _REGION_KEYWORDS and isinstance(call, ast.Call)):
@@ -536,7 +543,9 @@ class _PythonScan:
         return qual.startswith(_REGION_SDKS) or bool(_LANGCHAIN_CLIENT.match(qual))
 
     def environ(self) -> None:
-        """os.environ["AWS_DEFAULT_REGION"] = "..." """
+        """os.environ["AWS_DEFAULT_REGION"] = "...". The same region written to several region
+        variables in one scope (`AWS_REGION`, `AWS_DEFAULT_REGION`) is one placement: reported once."""
+        written: set[tuple[int, str]] = set()
         for node in self.ctx.nodes_of(ast.Assign):
             if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Subscript):
                 continue
@@ -544,6 +553,11 @@ class _PythonScan:
             if self.ctx.qualname(target.value) == "os.environ":
                 key = str_const(target.slice)
                 if key and norm(key) in _REGION_ENV:
+                    value = str_const(node.value) if not isinstance(node.value, ast.Name) else node.value.id
+                    placement = (id(self.ctx.enclosing_function(node) or self.ctx.tree), value or "")
+                    if value is not None and placement in written:
+                        continue
+                    written.add(placement)
                     self.check(node.value, "aws" if "aws" in key.lower() else None)
 
 
