@@ -40,3 +40,26 @@ def test_a_parameter_of_the_same_name_is_not_a_read_of_the_module_constant():
     # given to a client that runs compute, the same constant places it
     training = source.replace('"cloudwatch"', '"sagemaker"')
     assert [f.line for f in lint(training, "GL401")] == [3]
+
+
+def test_gl301_a_build_in_a_branch_of_a_conditional_expression_is_the_model():
+    source = """\
+        import torch
+        from torchvision.models import resnet18
+
+        def main(resize, loader):
+            model = resnet18(pretrained=False, num_classes=10) if resize else SmallNet(num_classes=10)
+            model = model.to("cuda")
+            optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+            for epoch in range(10):
+                for x, y in loader:
+                    loss = torch.nn.functional.cross_entropy(model(x), y)
+                    optimizer.zero_grad()
+                    loss.backward()
+                    optimizer.step()
+        """
+    assert [f.line for f in lint(source, "GL301")] == [5]
+    # the build as the condition's test is no value of `model`
+    tested = source.replace("resnet18(pretrained=False, num_classes=10) if resize else",
+                            "SmallNet(num_classes=10) if resnet18(pretrained=False) is None else")
+    assert lint(tested, "GL301") == []

@@ -158,11 +158,15 @@ def flow(ctx: PythonContext) -> Flow:
 
 
 def _climb_wrappers(ctx: PythonContext, call: ast.Call) -> tuple[ast.AST, ast.AST | None]:
-    """From `call` up through wrappers (`nn.DataParallel(builder())`, `builder().to(device)`) to
-    the node that holds the result: (outermost wrapper, its parent)."""
+    """From `call` up through wrappers (`nn.DataParallel(builder())`, `builder().to(device)`) and
+    the branches of a conditional expression (`builder() if resize else Net()`: the build is the
+    value whenever its branch is taken) to the node that holds the result: (outermost wrapper,
+    its parent)."""
     node: ast.AST = call
     parent = ctx.parent(node)
-    while isinstance(parent, (ast.Call, ast.Attribute, ast.keyword, ast.Await)):
+    while isinstance(parent, (ast.Call, ast.Attribute, ast.keyword, ast.Await, ast.IfExp)):
+        if isinstance(parent, ast.IfExp) and node is parent.test:
+            break
         if isinstance(parent, ast.Call) and node is not parent.func and not isinstance(node, ast.keyword):
             if node not in parent.args[:1]:
                 break  # passed further down as a secondary argument: stop at the outer call
