@@ -86,8 +86,9 @@ def legacy_accelerator_config(ctx) -> None:
         for path, node in doc.walk():
             if not node.is_scalar or node.opaque:
                 continue
-            name = node.value if isinstance(node.value, str) else _counted_accelerator(path)
-            key_path = path if name is node.value else path[:-1]
+            counted = not isinstance(node.value, str)  # `{V100: 4}`: the name is the key
+            name = _counted_accelerator(path) if counted else node.value
+            key_path = path[:-1] if counted else path
             row = legacy_accelerator(name, by_model=_names_models(key_path)) if name else None
             if row is None or not _chooses_hardware(key_path):
                 continue

@@ -41,7 +41,7 @@ def held_configs(ctx: PythonContext) -> list[HeldConfig]:
         source = arg(call, 0, "stream") or kwarg(call, "config")
         for literal in _literals(ctx, source):
             first_line = _first_line(ctx, literal)
-            if first_line > 0 and id(literal) not in found and not in_test_code(ctx, literal):
+            if first_line is not None and id(literal) not in found and not in_test_code(ctx, literal):
                 found[id(literal)] = HeldConfig(literal.value, first_line)
     return sorted(found.values(), key=lambda held: held.first_line)
 
@@ -69,23 +69,25 @@ def _literals(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> list[
     return []
 
 
+# A line of a mapping (`key:`) or a list (`- item`): a document, not a path or a sentence.
+_DOCUMENT_LINE = re.compile(r"(?m)^\s*(?:[\w.\-\"']+\s*:(?:\s|$)|-\s)")
+
+
 def _document_literal(node: ast.Constant) -> bool:
-    """A multi-line string literal whose lines are the file's lines (one triple-quoted string
-    without escaped line ends but the one after its opening quotes), holding a mapping or a list
-    (not a path or a sentence)."""
-    if not isinstance(node.value, str) or "\n" not in node.value or node.end_lineno is None:
-        return False
-    if node.end_lineno - node.lineno - node.value.count("\n") not in (0, 1):
-        return False
-    return re.search(r"(?m)^\s*(?:[\w.\-\"']+\s*:(?:\s|$)|-\s)", node.value) is not None
+    """A multi-line string literal holding a mapping or a list."""
+    return isinstance(node.value, str) and "\n" in node.value and node.end_lineno is not None \
+        and _DOCUMENT_LINE.search(node.value) is not None
 
 
-def _first_line(ctx: PythonContext, literal: ast.Constant) -> int:
-    """The file line of the document's first line: the opening quotes' line, or the next one
-    after `\"\"\"\\` (a line end escaped right after the quotes)."""
+def _first_line(ctx: PythonContext, literal: ast.Constant) -> int | None:
+    """The file line of the document's first line, when the literal's lines are the file's (one
+    triple-quoted string): the opening quotes' line, or the next one after `\"\"\"\\` (a line end
+    escaped right after the quotes). None for any other escaped line end."""
     assert literal.end_lineno is not None
     escaped = literal.end_lineno - literal.lineno - literal.value.count("\n")
-    if escaped and not ctx.lines[literal.lineno - 1].rstrip().endswith("\\"):
-        return -1  # an escaped line end inside the text: its lines are not the file's
-    return literal.lineno + escaped
+    if escaped == 0:
+        return literal.lineno
+    if escaped == 1 and ctx.lines[literal.lineno - 1].rstrip().endswith("\\"):
+        return literal.lineno + 1
+    return None
 

@@ -11,6 +11,7 @@ from typing import Iterator
 
 from ..frontends.python import PythonContext, call_name, dotted, kwarg
 from ..frontends.bindings import bindings, walk_statements
+from ..frontends.values import call_arguments
 from .training_values import class_bases, class_methods, local_class, number_of, scope_of
 
 
@@ -195,7 +196,7 @@ def has_train_step(ctx: PythonContext, body: list[ast.stmt], depth: int = 0, see
             function = _called_function(ctx, node, handed or {})
             if function is not None and function not in seen:
                 seen.add(function)
-                if has_train_step(ctx, function.body, depth + 1, seen, _parameters_given(function, node)):
+                if has_train_step(ctx, function.body, depth + 1, seen, _given(node, function)):
                     return True
     return False
 
@@ -229,16 +230,10 @@ def function_value(ctx: PythonContext, expr: ast.AST, depth: int = 0) -> ast.Fun
     return next(filter(None, (function_value(ctx, value, depth + 1) for value in values)), None)
 
 
-def _parameters_given(function: ast.FunctionDef, call: ast.Call) -> dict[str, ast.expr]:
-    """What a call gives the function's parameters by position and by keyword (`self` aside)."""
-    parameters = [a.arg for a in function.args.posonlyargs + function.args.args]
-    if isinstance(call.func, ast.Attribute) and parameters[:1] == ["self"]:
-        parameters = parameters[1:]
-    positional = call.args
-    starred = next((i for i, a in enumerate(positional) if isinstance(a, ast.Starred)), len(positional))
-    given = dict(zip(parameters, positional[:starred]))  # after `*args` positions are unknown
-    given.update((k.arg, k.value) for k in call.keywords if k.arg is not None)
-    return given
+def _given(call: ast.Call, function: ast.FunctionDef) -> dict[str, ast.expr]:
+    """What a call gives the function's parameters (`self.step(x)` binds `self` itself)."""
+    bound = isinstance(call.func, ast.Attribute) and [a.arg for a in (function.args.posonlyargs + function.args.args)[:1]] == ["self"]
+    return dict(call_arguments(call, function, bound=bound))
 
 
 def epoch_count(ctx: PythonContext, loop: ast.For, scope: ast.AST) -> int | None:

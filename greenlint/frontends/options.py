@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from .pyast import call_name, dotted, kwarg, statement_path
-from .values import _agreed, _arguments
+from .values import _agreed, call_arguments
 
 
 class OptionModel:
@@ -63,7 +63,7 @@ class OptionModel:
         # the namespace too (a few rounds follow it through helpers of helpers).
         for _ in range(3):
             received = {param for function in self.functions.values() for site in self.call_sites(function)
-                        for param, value in _arguments(site, function)
+                        for param, value in call_arguments(site, function)
                         if (isinstance(value, ast.Name) and value.id in names)
                         or (isinstance(value, ast.Call) and call_name(value) in parsers)}
             if received <= names:

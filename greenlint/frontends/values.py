@@ -110,7 +110,7 @@ class ValueModel:
             return [self.literal(default, None, depth + 1) if default is not None else UNKNOWN]
         values = []
         for site in sites:
-            given = dict(_arguments(site, function, bound=bound)).get(name, _NO_PARAM)
+            given = dict(call_arguments(site, function, bound=bound)).get(name, _NO_PARAM)
             if given is _NO_PARAM:  # left out: the default, unless a * or ** argument may carry it
                 opaque = any(isinstance(a, ast.Starred) for a in site.args) or has_star_kwargs(site)
                 values.append(UNKNOWN if opaque or default is None else self.literal(default, None, depth + 1))
@@ -195,7 +195,7 @@ class ValueModel:
         cls, init, value = stored
         if _parameter_default(init, value.id) is _NO_PARAM or value.id in scope_assignments(init):
             return None
-        passed = [dict(_arguments(c, init, bound=True)).get(value.id) for c in self.constructions(cls)]
+        passed = [dict(call_arguments(c, init, bound=True)).get(value.id) for c in self.constructions(cls)]
         first = passed[0] if passed else None
         if not isinstance(first, ast.Name) or not all(
                 isinstance(p, ast.Name) and p.id == first.id and self.enclosing_function(p) is None for p in passed):
@@ -371,7 +371,7 @@ class ValueModel:
         if function is None or _depth > 2 or _parameter_default(function, node.id) is _NO_PARAM \
                 or not _sees_parameter(function, node):
             return list(self.bound_values(node))
-        return [value for site in self.call_sites(function) for name, argument in _arguments(site, function)
+        return [value for site in self.call_sites(function) for name, argument in call_arguments(site, function)
                 if name == node.id for value in self.possible_values(argument, _depth + 1)]
 
     def bound_values(self, node: ast.Name, scope: ast.AST | None = None) -> list[ast.expr]:
@@ -522,7 +522,7 @@ _LITERAL_HANDLERS = {
 }
 
 
-def _arguments(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef,
+def call_arguments(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef,
                bound: bool = False) -> list[tuple[str, ast.expr]]:
     """(parameter, argument) pairs a call passes to `function`, up to the first `*args`; `bound`:
     the call binds the first parameter itself (a class called to run its `__init__`)."""
