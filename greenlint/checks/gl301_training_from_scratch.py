@@ -73,7 +73,21 @@ HEAD_ONLY_CONFIG_ARGS = {
     "dropout", "attention_dropout", "resid_pdrop", "embd_pdrop", "attn_pdrop", "finetuning_task",
     "torch_dtype", "cache_dir", "revision", "trust_remote_code", "token", "use_auth_token", "local_files_only",
 }
-BUILDER_PREFIXES = ("torchvision.models.", "keras.applications.", "timm.", "transformers.", "torch.hub.load")
+BUILDER_PREFIXES = (
+    "torchvision.models.", "keras.applications.", "timm.", "transformers.", "torch.hub.load", "segmentation_models",
+)
+# Segmentation libraries whose every encoder has published ImageNet weights, loaded by default
+# (`encoder_weights="imagenet"`): PyTorch's segmentation_models_pytorch and its Keras forerunner
+# segmentation_models. Their architectures, and where `encoder_weights` sits among the positional
+# arguments (smp: encoder_name, encoder_depth, encoder_weights; Keras: backbone_name, input_shape,
+# classes, activation, weights, encoder_weights; smp.create_model: arch, encoder_name, encoder_weights).
+ENCODER_LIBRARIES = {
+    "segmentation_models_pytorch": ({
+        "Unet", "UnetPlusPlus", "MAnet", "Linknet", "FPN", "PSPNet", "DeepLabV3", "DeepLabV3Plus", "PAN",
+        "UPerNet", "Segformer", "DPT", "create_model",
+    }, 2),
+    "segmentation_models": ({"Unet", "FPN", "Linknet", "PSPNet"}, 5),
+}
 DENSE_TASKS = ("detection", "segmentation", "keypoint", "instance_segmentation")
 
 # ---------------------------------------------------------------------------------------
@@ -212,6 +226,29 @@ def _timm_build(ctx: PythonContext, call: ast.Call) -> Build | None:
     return None
 
 
+def _encoder_build(ctx: PythonContext, call: ast.Call, q: str) -> Build | None:
+    """`smp.Unet(encoder_name="resnet34", encoder_weights=None)`: a segmentation model whose
+    encoder starts from random weights, although the library's default loads ImageNet ones."""
+    parts = q.split(".")
+    archs, position = ENCODER_LIBRARIES.get(parts[0], (set(), 0))
+    if len(parts) < 2 or parts[-1] not in archs or has_star_kwargs(call):
+        return None
+    weights = arg(call, position, "encoder_weights")
+    if weights is None or ctx.literal(weights) is not None:
+        return None  # the default ("imagenet"), a named weight set, or a value the code does not fix
+    keras = parts[0] == "segmentation_models"
+    factory = parts[-1] == "create_model"
+    encoder = ctx.literal(arg(call, 1 if factory else 0, "backbone_name" if keras else "encoder_name"))
+    if isinstance(encoder, str) and encoder.startswith("tu-") \
+            and not encoder[3:].lower().startswith(TIMM_PRETRAINED_PREFIXES):
+        return None  # a timm encoder without published weights
+    arch = ctx.literal(arg(call, 0, "arch")) if factory else parts[-1]
+    label = arch if isinstance(arch, str) else "the segmentation model"
+    if isinstance(encoder, str):
+        label += f" ({encoder} encoder)"
+    return call, "segmentation_models", label, 'encoder_weights="imagenet"'
+
+
 def _hf_config_call(ctx: PythonContext, node: ast.AST | None, scope: ast.AST) -> ast.Call | None:
     """The transformers call that made the config `node` (directly or through one assignment)."""
     if isinstance(node, ast.Name):
@@ -284,6 +321,8 @@ def _build_by_qualname(ctx: PythonContext, call: ast.Call, q: str, tables: dict[
         return _timm_build(ctx, call)
     if q.startswith("transformers."):
         return _transformers_build(ctx, call, q)
+    if q.startswith("segmentation_models"):
+        return _encoder_build(ctx, call, q)
     return None
 
 
@@ -494,6 +533,9 @@ def _what_and_start(call: ast.Call, library: str, name: str, how: str) -> tuple[
                 f"pass {how} (the default; with include_top=False and a new head when your classes differ)")
     if library == "timm":
         return f'`timm.create_model("{name}")` without pretrained=True starts from random weights', f"pass {how} and fine-tune"
+    if library == "segmentation_models":
+        return f"{name} is built with encoder_weights=None, so its encoder starts from random weights", \
+            f"pass {how} (the library's default) and fine-tune"
     return (f"torchvision `{name}` is built without pre-trained weights",
             f"pass {how} and fine-tune (replace the classifier head if your classes differ)")
 
@@ -543,6 +585,11 @@ def _pretrained_fix(ctx: PythonContext, call: ast.Call, library: str) -> Fix | N
         edit = ctx.edit_keyword(call, "weights", '"imagenet"')
     elif library == "timm":
         edit = ctx.edit_keyword(call, "pretrained", "True")
+    elif library == "segmentation_models":
+        weights = kwarg(call, "encoder_weights")
+        if weights is None:
+            return None  # given by position: rewriting it is not worth the risk
+        edit = ctx.edit_replace(weights, '"imagenet"')
     else:
         return None  # transformers: from_config -> from_pretrained is a different call; the message says how
     return Fix("start from the pre-trained weights", "unsafe", (edit,))
