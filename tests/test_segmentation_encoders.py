@@ -96,3 +96,28 @@ def test_the_fix_asks_for_the_imagenet_encoder(tmp_path):
     path.write_text(smp_script('smp.Unet("resnet34", encoder_weights=None)'))
     [finding] = cli(path, "GL301")
     assert [e["replacement"] for e in finding["fix"]["edits"]] == ['"imagenet"']
+
+
+# ---- torch.hub entry points of other repositories ----------------------------------------------
+
+def hub_script(load: str) -> str:
+    return textwrap.dedent("""\
+        import torch
+
+        def train(loader, criterion):
+            model = {load}
+            optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+        """).format(load=load) + textwrap.indent(textwrap.dedent(TORCH_LOOP), "    ")
+
+
+def test_a_hub_entry_point_asked_not_to_load_its_weights_is_from_scratch():
+    [finding] = lint(hub_script('torch.hub.load("ultralytics/yolov5", "yolov5s", pretrained=False, classes=3)'), "GL301")
+    assert "`ultralytics/yolov5 yolov5s`" in finding.message and "pretrained=True" in finding.message
+
+
+def test_hub_entry_points_that_load_weights_or_are_local_are_not_reported():
+    for load in ('torch.hub.load("ultralytics/yolov5", "yolov5s")',  # the entry point's default
+                 'torch.hub.load("ultralytics/yolov5", "yolov5s", pretrained=True)',
+                 'torch.hub.load("./yolov5", "custom", source="local", pretrained=False)',
+                 'torch.hub.load("/models/hub", "net", pretrained=False)'):
+        assert lint(hub_script(load), "GL301") == [], load

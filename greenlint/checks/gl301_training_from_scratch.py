@@ -249,6 +249,20 @@ def _encoder_build(ctx: PythonContext, call: ast.Call, q: str) -> Build | None:
     return call, "segmentation_models", label, 'encoder_weights="imagenet"'
 
 
+def _hub_build(ctx: PythonContext, call: ast.Call) -> Build | None:
+    """`torch.hub.load("owner/repo", "entry", pretrained=False)` of a GitHub repository other
+    than pytorch/vision: a hub entry point that takes `pretrained` publishes weights, and False
+    asks it not to load them. A local hubconf (`source="local"`) publishes nothing we can name."""
+    repo, entry = ctx.literal(arg(call, 0, "repo_or_dir")), ctx.literal(arg(call, 1, "model"))
+    if not (isinstance(repo, str) and isinstance(entry, str)) or repo.split(":")[0].lower() == "pytorch/vision":
+        return None  # pytorch/vision: read as its torchvision builder
+    if ctx.literal(kwarg(call, "source")) == "local" or not re.fullmatch(r"[\w.-]+/[\w.-]+(:[\w./-]+)?", repo):
+        return None
+    if ctx.literal(kwarg(call, "pretrained")) is not False:
+        return None
+    return call, "torch.hub", f"{repo.split(':')[0]} {entry}", "pretrained=True"
+
+
 def _hf_config_call(ctx: PythonContext, node: ast.AST | None, scope: ast.AST) -> ast.Call | None:
     """The transformers call that made the config `node` (directly or through one assignment)."""
     if isinstance(node, ast.Name):
@@ -323,6 +337,8 @@ def _build_by_qualname(ctx: PythonContext, call: ast.Call, q: str, tables: dict[
         return _transformers_build(ctx, call, q)
     if q.startswith("segmentation_models"):
         return _encoder_build(ctx, call, q)
+    if q == "torch.hub.load":
+        return _hub_build(ctx, call)
     return None
 
 
@@ -533,6 +549,8 @@ def _what_and_start(call: ast.Call, library: str, name: str, how: str) -> tuple[
                 f"pass {how} (the default; with include_top=False and a new head when your classes differ)")
     if library == "timm":
         return f'`timm.create_model("{name}")` without pretrained=True starts from random weights', f"pass {how} and fine-tune"
+    if library == "torch.hub":
+        return f"torch.hub entry point `{name}` is loaded with pretrained=False", f"pass {how} and fine-tune"
     if library == "segmentation_models":
         return f"{name} is built with encoder_weights=None, so its encoder starts from random weights", \
             f"pass {how} (the library's default) and fine-tune"
@@ -583,7 +601,7 @@ def _pretrained_fix(ctx: PythonContext, call: ast.Call, library: str) -> Fix | N
             else ctx.edit_keyword(call, "weights", '"DEFAULT"')
     elif library == "keras":
         edit = ctx.edit_keyword(call, "weights", '"imagenet"')
-    elif library == "timm":
+    elif library in ("timm", "torch.hub"):
         edit = ctx.edit_keyword(call, "pretrained", "True")
     elif library == "segmentation_models":
         weights = kwarg(call, "encoder_weights")
