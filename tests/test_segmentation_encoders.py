@@ -121,3 +121,26 @@ def test_hub_entry_points_that_load_weights_or_are_local_are_not_reported():
                  'torch.hub.load("./yolov5", "custom", source="local", pretrained=False)',
                  'torch.hub.load("/models/hub", "net", pretrained=False)'):
         assert lint(hub_script(load), "GL301") == [], load
+
+
+# ---- keras_hub presets ------------------------------------------------------------------------
+
+PRESET = """\
+    import keras_hub
+
+    classifier = keras_hub.models.BertTextClassifier.from_preset("bert_base_en_uncased", num_classes=2{load})
+    classifier.fit(train_ds, validation_data=val_ds, epochs=3)
+    """
+
+
+def test_a_preset_loaded_without_its_weights_is_from_scratch():
+    [finding] = lint(PRESET.format(load=", load_weights=False"), "GL301")
+    assert 'preset "bert_base_en_uncased"' in finding.message and finding.fix is not None
+
+
+def test_a_preset_with_its_weights_or_only_used_for_inference_is_not_reported():
+    assert lint(PRESET.format(load=""), "GL301") == []
+    assert lint(PRESET.format(load=", load_weights=True"), "GL301") == []
+    inference = PRESET.format(load=", load_weights=False").replace("classifier.fit(train_ds, validation_data=val_ds, epochs=3)",
+                                                                    "print(classifier.predict(test_ds))")
+    assert lint(inference, "GL301") == []

@@ -75,6 +75,7 @@ HEAD_ONLY_CONFIG_ARGS = {
 }
 BUILDER_PREFIXES = (
     "torchvision.models.", "keras.applications.", "timm.", "transformers.", "torch.hub.load", "segmentation_models",
+    "keras_hub.", "keras_nlp.", "keras_cv.",
 )
 # Segmentation libraries whose every encoder has published ImageNet weights, loaded by default
 # (`encoder_weights="imagenet"`): PyTorch's segmentation_models_pytorch and its Keras forerunner
@@ -263,6 +264,15 @@ def _hub_build(ctx: PythonContext, call: ast.Call) -> Build | None:
     return call, "torch.hub", f"{repo.split(':')[0]} {entry}", "pretrained=True"
 
 
+def _preset_build(ctx: PythonContext, call: ast.Call) -> Build | None:
+    """`keras_hub.models.X.from_preset("bert_base_en", load_weights=False)`: the preset's
+    architecture without its published weights (keras_nlp and keras_cv spell it the same)."""
+    preset = ctx.literal(arg(call, 0, "preset"))
+    if not isinstance(preset, str) or ctx.literal(arg(call, 1, "load_weights")) is not False:
+        return None
+    return call, "keras_hub", preset, "load_weights=True"
+
+
 def _hf_config_call(ctx: PythonContext, node: ast.AST | None, scope: ast.AST) -> ast.Call | None:
     """The transformers call that made the config `node` (directly or through one assignment)."""
     if isinstance(node, ast.Name):
@@ -339,6 +349,8 @@ def _build_by_qualname(ctx: PythonContext, call: ast.Call, q: str, tables: dict[
         return _encoder_build(ctx, call, q)
     if q == "torch.hub.load":
         return _hub_build(ctx, call)
+    if last == "from_preset" and q.startswith(("keras_hub.", "keras_nlp.", "keras_cv.")):
+        return _preset_build(ctx, call)
     return None
 
 
@@ -549,6 +561,9 @@ def _what_and_start(call: ast.Call, library: str, name: str, how: str) -> tuple[
                 f"pass {how} (the default; with include_top=False and a new head when your classes differ)")
     if library == "timm":
         return f'`timm.create_model("{name}")` without pretrained=True starts from random weights', f"pass {how} and fine-tune"
+    if library == "keras_hub":
+        return f'preset "{name}" is loaded with load_weights=False, so it starts from random weights', \
+            f"pass {how} (the default) and fine-tune"
     if library == "torch.hub":
         return f"torch.hub entry point `{name}` is loaded with pretrained=False", f"pass {how} and fine-tune"
     if library == "segmentation_models":
@@ -603,11 +618,13 @@ def _pretrained_fix(ctx: PythonContext, call: ast.Call, library: str) -> Fix | N
         edit = ctx.edit_keyword(call, "weights", '"imagenet"')
     elif library in ("timm", "torch.hub"):
         edit = ctx.edit_keyword(call, "pretrained", "True")
+    elif library == "keras_hub" and kwarg(call, "load_weights") is not None:
+        edit = ctx.edit_keyword(call, "load_weights", "True")
     elif library == "segmentation_models":
         weights = kwarg(call, "encoder_weights")
         if weights is None:
             return None  # given by position: rewriting it is not worth the risk
         edit = ctx.edit_replace(weights, '"imagenet"')
     else:
-        return None  # transformers: from_config -> from_pretrained is a different call; the message says how
+        return None  # from_config -> from_pretrained is another call; a positional flag: the message says how
     return Fix("start from the pre-trained weights", "unsafe", (edit,))
