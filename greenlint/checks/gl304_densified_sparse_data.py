@@ -4,7 +4,7 @@ produce dense output (`OneHotEncoder(sparse_output=False)`, `DictVectorizer(spar
 from __future__ import annotations
 
 import ast
-from typing import Any
+from typing import Any, Iterator
 
 from . import detector
 from ..finding import Severity
@@ -184,27 +184,36 @@ def _fitted_on_small_literal(ctx: PythonContext, origin: ast.Call) -> bool:
     return written_out_rows(samples, ctx=ctx) or small_literal(ctx, samples)
 
 
+def _densifications(ctx: PythonContext) -> Iterator[tuple[ast.expr, ast.AST, str]]:
+    """(dense result, receiver, spelling): `X.toarray()`, `X.todense()`, and SciPy's older `X.A`
+    attribute (removed for sparse matrices in SciPy 1.14, still in much published code)."""
+    for call in ctx.calls:
+        if isinstance(call.func, ast.Attribute) and call.func.attr in ("toarray", "todense") and not call.args:
+            yield call, call.func.value, f".{call.func.attr}()"
+    for node in ctx.nodes_of(ast.Attribute):
+        if node.attr == "A" and isinstance(node.ctx, ast.Load):  # type: ignore[attr-defined]
+            yield node, node.value, ".A"  # type: ignore[attr-defined]
+
+
 @detector("GL304")
 def densified_sparse_data(ctx: PythonContext) -> None:
-    for call in ctx.calls:
-        if not isinstance(call.func, ast.Attribute) or call.func.attr not in ("toarray", "todense") or call.args:
-            continue
-        origin = sparse_origin(ctx, call.func.value)
+    for dense, receiver, spelling in _densifications(ctx):
+        origin = sparse_origin(ctx, receiver)
         if origin is None:
             continue
         what, producer = origin
-        if _fitted_on_small_literal(ctx, producer) or only_displayed(ctx, call) or _implements_a_transformer(ctx, call) \
-                or _encodes_labels(producer) or feeds_sparse_capable_only(ctx, [call], _dense_only, SPARSE_READERS):
+        if _fitted_on_small_literal(ctx, producer) or only_displayed(ctx, dense) or _implements_a_transformer(ctx, dense) \
+                or _encodes_labels(producer) or feeds_sparse_capable_only(ctx, [dense], _dense_only, SPARSE_READERS):
             continue
         extra, impact = _blowup(ctx, producer)
-        where = "" if producer.lineno == call.lineno else f" (line {producer.lineno})"
+        where = "" if producer.lineno == dense.lineno else f" (line {producer.lineno})"
         message = (
-            f"`.{call.func.attr}()` turns the sparse output of {what}{where} into a dense "
+            f"`{spelling}` turns the sparse output of {what}{where} into a dense "
             f"array{extra}. Keep it sparse: scikit-learn linear models, SVMs, naive Bayes, XGBoost and "
             f"LightGBM accept scipy.sparse input and skip the zeros."
         )
-        impact.update(method=call.func.attr, source_line=producer.lineno)
-        ctx.report("GL304", call.func, message, impact=impact)
+        impact.update(method=spelling.strip(".()"), source_line=producer.lineno)
+        ctx.report("GL304", dense.func if isinstance(dense, ast.Call) else dense, message, impact=impact)
     _dense_encoders(ctx)
     _dense_dummies(ctx)
 
