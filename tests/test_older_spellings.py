@@ -1,5 +1,5 @@
-"""GL304 reads SciPy's older spelling of `toarray()`, the `.A` attribute, as it reads the method.
-Inputs written for these tests."""
+"""Older spellings of the same API read as the current ones: SciPy's `.A` attribute for
+`toarray()` (GL304), Knative's camel-case `minScale` annotation (GL403). Inputs written for these tests."""
 from __future__ import annotations
 
 import textwrap
@@ -47,3 +47,29 @@ def test_an_attribute_only_displayed_is_not_reported():
     source = SCRIPT.replace("dense = features{spelling}\n    model = RandomForestClassifier().fit(dense, labels)",
                             "print(features.A[:5])")
     assert "{spelling}" not in source and lint(source, "GL304") == []
+
+
+KNATIVE = """\
+    apiVersion: serving.knative.dev/v1
+    kind: Service
+    metadata:
+      name: sentiment
+    spec:
+      template:
+        metadata:
+          annotations:
+            autoscaling.knative.dev/{key}: "{value}"
+        spec:
+          containers:
+            - image: ghcr.io/example/sentiment:1.0
+    """
+
+
+def test_knative_camel_case_min_scale_keeps_pods_like_the_kebab_case_one(tmp_path):
+    for key in ("minScale", "min-scale"):
+        path = tmp_path / f"service-{key}.yaml"
+        path.write_text(textwrap.dedent(KNATIVE.format(key=key, value=2)))
+        [finding] = cli(path, "GL403")
+        assert finding["line"] == 9, key
+        path.write_text(textwrap.dedent(KNATIVE.format(key=key, value=0)))
+        assert cli(path, "GL403") == [], key
