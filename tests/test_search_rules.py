@@ -816,6 +816,39 @@ def test_nni_and_comet_config_files(tmp_path):
         ("config.yml", 7, 15), ("optimizer.json", 2, 6), ("v1.yml", 4, None)]
 
 
+def test_determined_grid_experiment_configs(tmp_path):
+    found = cli(tmp_path, {"grid.yaml": """
+        name: mnist-grid
+        entrypoint: model_def:MNistTrial
+        searcher:
+          name: grid
+          metric: validation_loss
+          max_length: {batches: 1000}
+          max_concurrent_trials: 4
+        hyperparameters:
+          global_batch_size: 64
+          learning_rate: {type: log, base: 10, minval: -4, maxval: -1, count: 4}
+          n_filters: {type: int, minval: 8, maxval: 10, count: 5}
+          optimizer: {type: categorical, vals: [adam, sgd]}
+          head:
+            dropout: {type: double, minval: 0.1, maxval: 0.5, count: 3}
+            layers: {type: const, val: 2}
+    """, "asha.yaml": """
+        searcher: {name: adaptive_asha, metric: validation_loss, max_trials: 16}
+        hyperparameters:
+          lr: {type: categorical, vals: [0.1, 0.01]}
+          bs: {type: categorical, vals: [16, 32]}
+    """, "one-axis.yaml": """
+        searcher: {name: grid, metric: loss}
+        hyperparameters:
+          global_batch_size: 32
+          lr: {type: categorical, vals: [0.1, 0.01, 0.001]}
+    """})
+    # 4 learning rates x 3 integers (count 5 > the 3 in [8, 10]) x 2 optimizers x 3 dropouts
+    assert [(path, line, f["impact"]["candidates"]) for path, line, f in found] == [("grid.yaml", 5, 72)]
+    assert "Determined grid search trains all 72 combinations" in found[0][2]["message"]
+
+
 def test_hyperopt_fmin_without_a_budget(tmp_path):
     found = cli(tmp_path, {"search.py": """
         from hyperopt import fmin, tpe

@@ -67,6 +67,7 @@ def read_sweep_configs(ctx: Any, doc, agent_cap=None) -> None:
     _sagemaker(ctx, doc)
     _nni(ctx, doc)
     _comet(ctx, doc)
+    _determined(ctx, doc)
 
 
 # --------------------------------------------------------------------------------------------
@@ -303,6 +304,39 @@ def _comet(ctx, doc) -> None:
     _report(ctx, algo, "Comet Optimizer", counts,
             "use `\"algorithm\": \"bayes\"` or `\"random\"` with `spec.maxCombo`",
             cap=spec.get("maxCombo") if spec is not None and spec.is_map else None)
+
+
+def _determined(ctx, doc) -> None:
+    """Determined AI experiment config (`searcher: {name: grid}`): one trial per point of the
+    product of each hyper-parameter's values; the grid searcher takes no trial limit."""
+    searcher, space = doc.get("searcher"), doc.get("hyperparameters")
+    name = searcher.get("name") if searcher is not None and searcher.is_map else None
+    if not _is_grid(name) or space is None or not space.is_map:
+        return
+    _report(ctx, name, "Determined", _determined_counts(space),
+            "use `searcher: {name: adaptive_asha, max_trials: N}` (or `random`), which stops poor trials early")
+
+
+def _determined_counts(space) -> list[int | None]:
+    """Values per hyper-parameter: const (or a bare value) 1, categorical its `vals`, int
+    `count` points of [minval, maxval] (at most every integer there), double and log `count`;
+    a mapping without `type` is a nested group."""
+    counts: list[int | None] = []
+    for _, spec in space.items():
+        kind = spec.get("type").str() if spec.is_map and spec.get("type") is not None else None
+        if not spec.is_map:
+            counts.append(1)
+        elif kind is None:
+            counts.extend(_determined_counts(spec))
+        elif kind == "const":
+            counts.append(1)
+        elif kind == "categorical":
+            counts.append(_len_values(spec.get("vals")))
+        else:
+            count = _int_of(spec.get("count"))
+            every = _int_range(spec.get("minval"), spec.get("maxval")) if kind == "int" else None
+            counts.append(min(count, every) if count and every else count)
+    return counts
 
 
 # --------------------------------------------------------------------------------------------
