@@ -849,6 +849,34 @@ def test_determined_grid_experiment_configs(tmp_path):
     assert "Determined grid search trains all 72 combinations" in found[0][2]["message"]
 
 
+def test_clearml_grid_search_optimizer(tmp_path):
+    source = """
+        from clearml.automation import (DiscreteParameterRange, GridSearch, HyperParameterOptimizer,
+                                        UniformIntegerParameterRange, UniformParameterRange)
+        from clearml.automation.optuna import OptimizerOptuna
+
+        ranges = [
+            UniformIntegerParameterRange("General/layers", min_value=2, max_value=8, step_size=2),
+            DiscreteParameterRange("General/batch_size", values=[32, 64, 128]),
+            UniformParameterRange("General/lr", 0.001, 0.01, 0.003, include_max_value=False),
+        ]
+        optimizer = HyperParameterOptimizer(
+            base_task_id=task_id,
+            hyper_parameters=ranges,
+            objective_metric_title="val", objective_metric_series="acc", objective_metric_sign="max",
+            optimizer_class=GridSearch,
+            max_number_of_concurrent_tasks=2,
+            CAP
+        )
+        optimizer.start()
+    """
+    [(_, line, finding)] = cli(tmp_path, {"hpo.py": source.replace("CAP", "")})
+    # 4 depths x 3 batch sizes x 3 learning rates (0.001, 0.004, 0.007; 0.010 excluded)
+    assert line == 15 and finding["impact"]["candidates"] == 36
+    assert cli(tmp_path, {"hpo.py": source.replace("CAP", "total_max_jobs=10,")}) == []  # capped below 36
+    assert cli(tmp_path, {"hpo.py": source.replace("GridSearch,\n", "OptimizerOptuna,\n").replace("CAP", "")}) == []
+
+
 def test_hyperopt_fmin_without_a_budget(tmp_path):
     found = cli(tmp_path, {"search.py": """
         from hyperopt import fmin, tpe

@@ -2,7 +2,8 @@
 `HyperparameterTuner(strategy="Grid")`, Vertex AI `HyperparameterTuningJob(search_algorithm="grid")`,
 Azure ML (v1 `GridParameterSampling`, v2 `.sweep(sampling_algorithm="grid")` / `SweepJob`),
 Katib `KatibClient().tune(algorithm_name="grid")`, NNI `experiment.config.tuner.name = "GridSearch"`,
-Spark MLlib `ParamGridBuilder`, H2O `H2OGridSearch` (Cartesian by default)."""
+Spark MLlib `ParamGridBuilder`, H2O `H2OGridSearch` (Cartesian by default), ClearML
+`HyperParameterOptimizer(optimizer_class=GridSearch)`."""
 from __future__ import annotations
 
 import ast
@@ -11,6 +12,7 @@ from typing import Any
 from ...frontends.python import PythonContext, arg, call_name, dotted, has_star_kwargs, kwarg
 from ..python_config_dicts import DictReader, dict_values, from_library, users
 from ..search_space import axis_len, grid_points, is_number
+from ..search_values import follow
 from .common import report_platform_grid
 from .configs import nni_counts
 
@@ -24,6 +26,9 @@ _AZURE_SWEEP_JOB = {"azure.ai.ml.sweep.SweepJob", "azure.ai.ml.entities.SweepJob
 _SPARK_GRID = {"pyspark.ml.tuning.ParamGridBuilder"}
 _H2O_GRID = {"h2o.grid.H2OGridSearch", "h2o.grid.grid_search.H2OGridSearch"}
 _SPARK_DEFAULT_FOLDS = 3  # CrossValidator's numFolds default
+_CLEARML_OPTIMIZER = {"clearml.automation.HyperParameterOptimizer",
+                      "clearml.automation.optimization.HyperParameterOptimizer"}
+_CLEARML_GRID = {"clearml.automation.GridSearch", "clearml.automation.optimization.GridSearch"}
 
 
 def sdk_grids(ctx: PythonContext) -> None:
@@ -33,6 +38,7 @@ def sdk_grids(ctx: PythonContext) -> None:
     _nni_grids(ctx)
     _spark_grids(ctx)
     _h2o_grids(ctx)
+    _clearml_grids(ctx)
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:
@@ -310,3 +316,40 @@ def _h2o_grids(ctx: PythonContext) -> None:
         report_platform_grid(ctx, call.func, "H2O H2OGridSearch (Cartesian)", counts,
                              "pass search_criteria={\"strategy\": \"RandomDiscrete\", \"max_models\": N} (or use "
                              "H2O AutoML with max_models)")
+
+
+# --------------------------------------------------------------------------------------------
+# ClearML
+
+def _clearml_grids(ctx: PythonContext) -> None:
+    for call in ctx.calls_to(*_CLEARML_OPTIMIZER):
+        algo = kwarg(call, "optimizer_class")
+        if algo is None or ctx.qualname(algo) not in _CLEARML_GRID:
+            continue
+        ranges = follow(ctx, kwarg(call, "hyper_parameters"), call)
+        counts = [_clearml_axis(ctx, r) for r in ranges.elts] if isinstance(ranges, (ast.List, ast.Tuple)) else None
+        cap = ctx.literal(kwarg(call, "total_max_jobs"))
+        report_platform_grid(ctx, algo, "ClearML GridSearch", counts,
+                             "use `optimizer_class=OptimizerOptuna` (or `OptimizerBOHB`) with `total_max_jobs`",
+                             cap=cap if isinstance(cap, int) and not isinstance(cap, bool) else None)
+
+
+def _clearml_axis(ctx: PythonContext, node: ast.AST) -> int | None:
+    """Values of one ClearML parameter range: `DiscreteParameterRange(name, values)`, and the
+    stepped `UniformIntegerParameterRange(name, min, max, step_size=1)` /
+    `UniformParameterRange(name, min, max, step_size)`, which include the maximum by default."""
+    if not isinstance(node, ast.Call):
+        return None
+    kind = (ctx.qualname(node.func) or call_name(node) or "").split(".")[-1]
+    if kind == "DiscreteParameterRange":
+        return axis_len(ctx, arg(node, 1, "values"), node)
+    if kind not in ("UniformIntegerParameterRange", "UniformParameterRange"):
+        return None  # log ranges and parameter sets: not counted
+    low, high = ctx.literal(arg(node, 1, "min_value")), ctx.literal(arg(node, 2, "max_value"))
+    step = ctx.literal(arg(node, 3, "step_size")) if arg(node, 3, "step_size") is not None \
+        else (1 if kind == "UniformIntegerParameterRange" else None)
+    if not all(is_number(v) for v in (low, high, step)) or step <= 0 or high < low:
+        return None  # continuous, or not knowable
+    points = grid_points(low, high, step)
+    excluded = ctx.literal(arg(node, 4, "include_max_value")) is False and low + (points - 1) * step >= high - 1e-9
+    return points - 1 if excluded else points
