@@ -849,6 +849,34 @@ def test_determined_grid_experiment_configs(tmp_path):
     assert "Determined grid search trains all 72 combinations" in found[0][2]["message"]
 
 
+def test_hydra_basic_sweeper_params_are_a_grid(tmp_path):
+    config = """
+        defaults:
+          - model: resnet
+          - _self_
+        OVERRIDE
+        trainer:
+          max_epochs: 30
+        hydra:
+          sweeper:
+            params:
+              model.lr: 0.1,0.01,0.001
+              data.batch_size: choice(32, 64)
+              model.depth: range(2, 10, 2)
+              seed: 7
+    """
+    [(_, line, finding)] = cli(tmp_path, {"config.yaml": config.replace("OVERRIDE", "")})
+    # 3 learning rates x 2 batch sizes x 4 depths (2, 4, 6, 8)
+    assert line == 11 and finding["impact"]["candidates"] == 24  # at the first swept parameter
+    assert "Hydra basic sweeper" in finding["message"]
+    for selected in ("override hydra/sweeper: optuna", "override /hydra/sweeper: optuna", "hydra/sweeper: ax"):
+        other = config.replace("- _self_", "- _self_\n  - " + selected).replace("OVERRIDE", "")
+        assert cli(tmp_path, {"config.yaml": other}) == [], selected
+    # an interval is read only by a sampling sweeper, selected in another file
+    sampled = config.replace("OVERRIDE", "").replace("0.1,0.01,0.001", "interval(0.0001, 0.1)")
+    assert cli(tmp_path, {"config.yaml": sampled}) == []
+
+
 def test_clearml_grid_search_optimizer(tmp_path):
     source = """
         from clearml.automation import (DiscreteParameterRange, GridSearch, HyperParameterOptimizer,

@@ -1,12 +1,13 @@
 """GL101 in sweep configs: W&B sweeps, Katib experiments, Azure ML sweep jobs, Vertex AI study
-specs, SageMaker tuning-job configs, NNI experiments and Comet Optimizer configs whose algorithm
-is a grid. The same readers serve config files (YAML, JSON) and Python dicts of that shape
+specs, SageMaker tuning-job configs, NNI experiments, Comet Optimizer configs, Determined AI
+experiments and Hydra's basic sweeper, whose algorithm is a grid. The same readers serve config files (YAML, JSON) and Python dicts of that shape
 (`wandb.sweep({...})`, a boto3 `HyperParameterTuningJobConfig`), read through DictReader so
 that a report lands on the Python node a config value came from."""
 from __future__ import annotations
 
 import ast
 import math
+import re
 from typing import Any
 
 from ...frontends.config import Node
@@ -68,6 +69,7 @@ def read_sweep_configs(ctx: Any, doc, agent_cap=None) -> None:
     _nni(ctx, doc)
     _comet(ctx, doc)
     _determined(ctx, doc)
+    _hydra(ctx, doc)
 
 
 # --------------------------------------------------------------------------------------------
@@ -337,6 +339,76 @@ def _determined_counts(space) -> list[int | None]:
             every = _int_range(spec.get("minval"), spec.get("maxval")) if kind == "int" else None
             counts.append(min(count, every) if count and every else count)
     return counts
+
+
+def _hydra(ctx, doc) -> None:
+    """Hydra's basic sweeper (`hydra.sweeper.params`, Hydra >= 1.2): a `--multirun` launches one
+    job per combination of the values each parameter lists. Not when the file selects another
+    sweeper (`override hydra/sweeper: optuna` in `defaults`, or a `_target_` that is not the
+    basic one), or when a parameter is an `interval`, which only sampling sweepers read: those
+    sample within their own budget."""
+    sweeper = doc.find("hydra", "sweeper")
+    params = sweeper.get("params") if sweeper is not None and sweeper.is_map else None
+    if params is None or not params.is_map or not params.value:
+        return
+    target = sweeper.get("_target_")
+    if target is not None and "BasicSweeper" not in (target.str() or ""):
+        return
+    defaults = doc.get("defaults")
+    for item in (defaults.value if defaults is not None and defaults.is_seq else []):
+        for key, value in (item.items() if item.is_map else []):
+            if key.split()[-1].strip("/") == "hydra/sweeper" and value.str() != "basic":
+                return
+    if any(re.match(r"\s*interval\(", value.str() or "") for _, value in params.items()):
+        return  # `interval` is no basic-sweeper function: the params are for a sampler chosen elsewhere
+    _report(ctx, params, "Hydra basic sweeper", [_hydra_axis(value) for _, value in params.items()],
+            "select a sampling sweeper with a budget (`override hydra/sweeper: optuna` and `n_trials`, or Ax / "
+            "Nevergrad)")
+
+
+_HYDRA_CALL = re.compile(r"^\s*(range|choice)\((.*)\)\s*$", re.S)
+
+
+def _hydra_axis(node) -> int | None:
+    """Values of one override: `a,b,c`, `choice(a,b,c)`, `range(start, stop[, step])` (stop
+    excluded, as Python's); a single value is 1; other sweep functions (`interval`, `glob`) are not counted."""
+    if not node.is_scalar:
+        return None
+    text = node.str() or ""
+    call = _HYDRA_CALL.match(text)
+    if call is None:
+        return None if re.match(r"^\s*\w+\(", text) else len(_top_level_items(text))
+    items = _top_level_items(call.group(2))
+    if call.group(1) == "choice":
+        return len(items)
+    try:
+        bounds = [float(part.split("=")[-1]) for part in items]
+    except ValueError:
+        return None
+    if not 1 <= len(bounds) <= 3:
+        return None
+    start, stop, step = (0.0, bounds[0], 1.0) if len(bounds) == 1 else (bounds[0], bounds[1], (bounds + [1.0])[2])
+    return max(0, math.ceil((stop - start) / step)) if step > 0 else None
+
+
+def _top_level_items(text: str) -> list[str]:
+    """Comma-separated items outside brackets and quotes (`[1,2],3` is two)."""
+    items, depth, quote, current = [], 0, "", ""
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            items.append(current)
+            current = ""
+            continue
+        current += char
+    return [item for item in [*items, current] if item.strip()]
 
 
 # --------------------------------------------------------------------------------------------
