@@ -186,10 +186,12 @@ def _torchvision_scratch(ctx: PythonContext, call: ast.Call, entry: dict[str, An
     if _loads_weights(ctx, call, "weights", "pretrained"):
         return None
     if entry.get("task") in DENSE_TASKS or "weights_backbone_legacy" in entry:
-        # `weights_backbone` defaults to ImageNet weights: only a bare backbone is from scratch.
+        # `weights_backbone` defaults to ImageNet weights, so only a bare backbone is from scratch;
+        # the v2 detection builders default it to None (`weights_backbone_default: null`).
         if kwarg(call, "weights_backbone") is None and kwarg(call, "pretrained_backbone") is None:
-            return None
-        if _loads_weights(ctx, call, "weights_backbone", "pretrained_backbone"):
+            if entry.get("weights_backbone_default", "ImageNet") is not None:
+                return None
+        elif _loads_weights(ctx, call, "weights_backbone", "pretrained_backbone"):
             return None
     enum = entry.get("weights_enum")
     return f"weights={enum}.DEFAULT" if enum else None
@@ -201,6 +203,27 @@ def _torchvision_build(ctx: PythonContext, call: ast.Call, name: str, tables: di
         return None
     how = _torchvision_scratch(ctx, call, entry)
     return (call, "torchvision", name, how) if how else None
+
+
+# Detection backbones assembled by hand (`FasterRCNN(resnet_fpn_backbone("resnet50", False), 2)`):
+# `weights` (before torchvision 0.13 `pretrained`, second positionally) is required, no default.
+BACKBONE_HELPERS = {
+    "torchvision.models.detection.backbone_utils.resnet_fpn_backbone",
+    "torchvision.models.detection.backbone_utils.mobilenet_backbone",
+}
+
+
+def _backbone_helper_build(ctx: PythonContext, call: ast.Call, tables: dict[str, Any]) -> Build | None:
+    name = ctx.literal(arg(call, 0, "backbone_name"))
+    entry = tables["torchvision"].get(name) if isinstance(name, str) else None
+    if entry is None or has_star_kwargs(call):
+        return None
+    weights = arg(call, 1, "weights")
+    legacy = kwarg(call, "pretrained")
+    if not ((weights is not None and ctx.literal(weights) in (None, False)) or
+            (legacy is not None and ctx.literal(legacy) is False)):
+        return None
+    return call, "torchvision", f"{name} backbone", f"weights={entry['weights_enum']}.DEFAULT"
 
 
 def _keras_build(ctx: PythonContext, call: ast.Call, name: str) -> Build | None:
@@ -337,6 +360,8 @@ def _transformers_build(ctx: PythonContext, call: ast.Call, q: str) -> Build | N
 
 def _build_by_qualname(ctx: PythonContext, call: ast.Call, q: str, tables: dict[str, Any]) -> Build | None:
     last = q.split(".")[-1]
+    if q in BACKBONE_HELPERS:
+        return _backbone_helper_build(ctx, call, tables)
     if q.startswith("torchvision.models.") and ".quantization" not in q:
         return _torchvision_build(ctx, call, last, tables)
     if q.startswith("keras.applications.") and last in tables["keras"]:

@@ -1,0 +1,54 @@
+"""GL301 on torchvision detection builders whose backbone defaults differ, and on the backbone
+helpers detection models are assembled from. Inputs written for these tests."""
+from __future__ import annotations
+
+import textwrap
+
+from test_model_rules_tune2 import lint
+
+LOOP = """
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.005, momentum=0.9)
+    for epoch in range(12):
+        for images, targets in loader:
+            losses = sum(model(images, targets).values())
+            optimizer.zero_grad()
+            losses.backward()
+            optimizer.step()
+"""
+
+
+def script(build: str) -> str:
+    return textwrap.dedent("""\
+        import torch
+        import torchvision
+        from torchvision.models.detection import FasterRCNN
+        from torchvision.models.detection.backbone_utils import resnet_fpn_backbone
+
+        model = {build}
+        """).format(build=build) + textwrap.dedent(LOOP)
+
+
+def test_a_v2_builder_without_weights_starts_from_a_random_backbone():
+    [finding] = lint(script("torchvision.models.detection.maskrcnn_resnet50_fpn_v2(num_classes=3)"), "GL301")
+    assert "maskrcnn_resnet50_fpn_v2" in finding.message
+
+
+def test_v2_builders_given_weights_and_v1_builders_by_default_are_pre_trained():
+    for build in ("torchvision.models.detection.fasterrcnn_resnet50_fpn_v2(weights='DEFAULT')",
+                  "torchvision.models.detection.retinanet_resnet50_fpn_v2(weights_backbone='DEFAULT', num_classes=4)",
+                  "torchvision.models.detection.fasterrcnn_resnet50_fpn(num_classes=3)",  # ImageNet backbone by default
+                  "torchvision.models.detection.maskrcnn_resnet50_fpn(weights=None, num_classes=3)"):
+        assert lint(script(build), "GL301") == [], build
+
+
+def test_a_backbone_helper_asked_for_no_weights_is_a_random_backbone_of_the_trained_detector():
+    for helper in ('resnet_fpn_backbone("resnet50", False)', 'resnet_fpn_backbone(backbone_name="resnet50", weights=None)',
+                   'resnet_fpn_backbone("resnet101", pretrained=False, trainable_layers=5)'):
+        source = script(f"FasterRCNN({helper}, num_classes=2)")
+        [finding] = lint(source, "GL301")
+        assert "backbone" in finding.message and "_Weights.DEFAULT" in finding.message, helper
+
+
+def test_a_backbone_helper_given_weights_is_pre_trained():
+    for helper in ('resnet_fpn_backbone("resnet50", True)', 'resnet_fpn_backbone(backbone_name="resnet50", weights="DEFAULT")'):
+        assert lint(script(f"FasterRCNN({helper}, num_classes=2)"), "GL301") == [], helper
