@@ -526,11 +526,22 @@ def trains_on_weights_dataset(ctx: PythonContext, library: str, name: str) -> bo
 # ---------------------------------------------------------------------------------------
 
 
+def _weights_toggled_off(ctx: PythonContext, call: ast.Call) -> bool:
+    """`if args.finetune: build(weights=...) else: build(weights=None)` where the option's default
+    takes the other branch, which builds the same architecture: a switch for the weights alone,
+    decided by the default run as `build(pretrained=args.pretrained)` is. A choice between
+    architectures (`if args.arch == "vgg16"`) stays a configuration the program offers."""
+    other = ctx.other_branch_taken(call)
+    builder = ctx.qualname(call.func)
+    return other is not None and builder is not None and any(
+        isinstance(node, ast.Call) and ctx.qualname(node.func) == builder for part in other for node in ast.walk(part))
+
+
 def _training_call(ctx: PythonContext, call: ast.Call, library: str, name: str) -> ast.Call | None:
     """The call that trains the model `call` builds from scratch, or None when it is not
     trained here, is loaded from a checkpoint, or only runs on random tensors."""
     if in_test_code(ctx, call) or not ctx.runs_by_default(call, options=False) \
-            or trains_on_weights_dataset(ctx, library, name):
+            or _weights_toggled_off(ctx, call) or trains_on_weights_dataset(ctx, library, name):
         return None
     keys, model_names = binding_key(ctx, call)
     if not keys:

@@ -87,6 +87,30 @@ def always_on_endpoint_config(ctx) -> None:
         if kind_s == "InferenceService" and any(a in api_s for a in _KSERVE_APIS):
             _inference_service_replicas(ctx, doc, api_s)
         _knative_min_scale(ctx, doc, kind_s)
+        _azure_deployment_spec(ctx, doc)
+
+
+_AZURE_DEPLOYMENT_SCHEMA = re.compile(r"(managed|kubernetes)OnlineDeployment\.schema\.json", re.I)
+
+
+def _azure_deployment_spec(ctx, doc) -> None:
+    """An Azure ML online deployment written for the `az ml online-deployment create` CLI: its
+    `$schema` names one, or (without a schema) it has the keys only a deployment has together,
+    `endpoint_name`, `model` and `instance_count`. A managed one keeps at least one instance."""
+    schema = _AZURE_DEPLOYMENT_SCHEMA.search(string_value(doc.get("$schema")) or "")
+    if schema is None and not all(doc.get(key) is not None for key in ("endpoint_name", "model", "instance_count")):
+        return
+    count_node = doc.get("instance_count")
+    count = config_int(count_node) if count_node is not None else None
+    if count == 0:
+        return  # a Kubernetes online deployment scaled to nothing
+    kind = "KubernetesOnlineDeployment" if schema is not None and schema.group(1).lower() == "kubernetes" \
+        else "ManagedOnlineDeployment"
+    count_text = f"{count} instance{'s' if count != 1 else ''}" if count is not None else "its instances"
+    name = string_value(doc.get("name"))
+    ctx.report("GL403", count_node if count_node is not None else doc.get("$schema"),
+               f"this Azure ML {kind}{f' {name!r}' if name else ''} keeps {count_text} running with no traffic: {_AZURE_CLI_HOW}",
+               {"platform": "Azure ML", "instance_count": count})
 
 
 # --------------------------------------------------------------------------------------
@@ -178,6 +202,8 @@ def _deployment_platform(ctx, call: ast.Call, sagemaker: bool, vertex: bool) -> 
 
 _BOTO3_HOW = ("delete it when done (`sagemaker_client.delete_endpoint(EndpointName=...)`), or give the endpoint "
               "configuration a `ServerlessConfig`, which scales to zero")
+_AZURE_CLI_HOW = ("delete it when done (`az ml online-endpoint delete --name ...`); a managed online deployment "
+                  "keeps at least one instance, so a batch endpoint (`az ml batch-endpoint`) suits offline scoring")
 _AZURE_HOW = ("delete it when done (`ml_client.online_endpoints.begin_delete(name=...)`); a managed online "
               "deployment keeps at least one instance, so a batch endpoint suits offline scoring")
 # ProductionVariants keys that make an endpoint configuration scale to zero or not run instances.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 import operator
-from typing import Any
+from typing import Any, Iterator
 
 from .pyast import UNKNOWN, call_name
 
@@ -29,16 +29,29 @@ class ConditionModel:
         with the values the code shows. With `options=False`, a condition on a command-line option
         (`args.model == "resnet"`) decides nothing: each of its branches is a configuration the
         program offers, and only code that constants rule out never runs."""
+        return not any(options or not self._reads_option(branch.test, 0) for branch, _ in self._branches_not_taken(node))
+
+    def other_branch_taken(self, node: ast.AST) -> list[ast.AST] | None:
+        """The statements (or the expression) of the branch taken instead of the one holding
+        `node`, when an `if` or conditional expression around it decides so with the values the
+        code shows (option defaults included); None when none does."""
+        for branch, in_body in self._branches_not_taken(node):
+            other = branch.orelse if in_body else branch.body
+            return other if isinstance(other, list) else [other]
+        return None
+
+    def _branches_not_taken(self, node: ast.AST) -> Iterator[tuple[ast.If | ast.IfExp, bool]]:
+        """(condition, whether `node` is in its body) for each `if` around `node` whose test takes
+        the other branch, innermost first."""
         child = node
         for ancestor in self.ancestors(node):  # type: ignore[attr-defined]
             if isinstance(ancestor, (ast.If, ast.IfExp)):
                 in_body = _holds(ancestor.body, child)
                 if in_body or _holds(ancestor.orelse, child):
                     held = self.condition(ancestor.test)
-                    if held is not None and held != in_body and (options or not self._reads_option(ancestor.test, 0)):
-                        return False
+                    if held is not None and held != in_body:
+                        yield ancestor, in_body
             child = ancestor
-        return True
 
     def _reads_option(self, node: ast.AST, depth: int) -> bool:
         """`node` reads a command-line option: the parsed namespace, directly or through names."""

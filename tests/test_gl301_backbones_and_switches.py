@@ -1,5 +1,6 @@
-"""GL301 on torchvision detection builders whose backbone defaults differ, and on the backbone
-helpers detection models are assembled from. Inputs written for these tests."""
+"""GL301 on torchvision detection builders whose backbone defaults differ, on the backbone
+helpers detection models are assembled from, and on options that switch the weights alone.
+Inputs written for these tests."""
 from __future__ import annotations
 
 import textwrap
@@ -52,3 +53,32 @@ def test_a_backbone_helper_asked_for_no_weights_is_a_random_backbone_of_the_trai
 def test_a_backbone_helper_given_weights_is_pre_trained():
     for helper in ('resnet_fpn_backbone("resnet50", True)', 'resnet_fpn_backbone(backbone_name="resnet50", weights="DEFAULT")'):
         assert lint(script(f"FasterRCNN({helper}, num_classes=2)"), "GL301") == [], helper
+
+
+# ---- which builds run: an option that switches the weights alone -------------------------------
+
+SWITCH = """\
+    import argparse
+    import torch
+    from torchvision.models import resnet18, vgg16
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--finetune", type=int, default=DEFAULT)
+    args = parser.parse_args()
+
+    if args.finetune:
+        model = PRETRAINED
+    else:
+        model = resnet18(weights=None)
+""" + LOOP
+
+
+def test_a_weights_switch_is_decided_by_the_options_default():
+    pretrained = SWITCH.replace("PRETRAINED", 'resnet18(weights="DEFAULT")')
+    assert lint(pretrained.replace("DEFAULT)", "1)"), "GL301") == []
+    assert [f.line for f in lint(pretrained.replace("DEFAULT)", "0)"), "GL301")] == [12]
+
+
+def test_a_choice_between_architectures_is_a_configuration_whatever_the_default():
+    other_architecture = SWITCH.replace("PRETRAINED", 'vgg16(weights="DEFAULT")').replace("DEFAULT)", "1)")
+    assert [f.line for f in lint(other_architecture, "GL301")] == [12]

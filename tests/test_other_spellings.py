@@ -1,4 +1,4 @@
-"""Older spellings of the same API read as the current ones: SciPy's `.A` attribute for
+"""Other spellings of what the rules read: SciPy's older `.A` attribute for
 `toarray()` (GL304), Knative's camel-case `minScale` annotation (GL403). Inputs written for these tests."""
 from __future__ import annotations
 
@@ -73,3 +73,37 @@ def test_knative_camel_case_min_scale_keeps_pods_like_the_kebab_case_one(tmp_pat
         assert finding["line"] == 9, key
         path.write_text(textwrap.dedent(KNATIVE.format(key=key, value=0)))
         assert cli(path, "GL403") == [], key
+
+
+# ---- GL403: Azure ML online deployments written for the az ml CLI ------------------------------
+
+DEPLOYMENT = """\
+    $schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json
+    name: blue
+    endpoint_name: credit-default
+    model: azureml:credit-model:3
+    instance_type: Standard_DS3_v2
+    instance_count: 2
+    """
+
+
+def test_an_azure_ml_deployment_spec_keeps_its_instances(tmp_path):
+    path = tmp_path / "deployment.yml"
+    path.write_text(textwrap.dedent(DEPLOYMENT))
+    [finding] = cli(path, "GL403")
+    assert finding["line"] == 6 and "ManagedOnlineDeployment 'blue' keeps 2 instances" in finding["message"]
+    # without a schema, the keys only a deployment has together say what it is
+    path.write_text(textwrap.dedent(DEPLOYMENT).split("\n", 1)[1])
+    assert [f["line"] for f in cli(path, "GL403")] == [5]
+
+
+def test_an_endpoint_spec_or_an_unrelated_config_is_not_a_deployment(tmp_path):
+    path = tmp_path / "endpoint.yml"
+    path.write_text(textwrap.dedent("""\
+        $schema: https://azuremlschemas.azureedge.net/latest/managedOnlineEndpoint.schema.json
+        name: credit-default
+        auth_mode: key
+        """))
+    assert cli(path, "GL403") == []
+    path.write_text("endpoint_name: search\nmodel: gpt-4o\ntemperature: 0.2\n")
+    assert cli(path, "GL403") == []
