@@ -222,3 +222,14 @@ def test_gl301_build_in_a_branch_the_default_name_never_takes():
     """, "GL301")
     assert [f.line for f in found] == [14]
 
+
+
+def test_gl302_a_width_named_vocabulary_is_not_a_width():
+    """Written for the principle from round 23: a width-named value at least the vocabulary size
+    beside it counts embedding rows (a padded vocabulary), not units."""
+    config = "model:\n  d_model: 1024\n  n_layers: 40\n  vocab_size: 50280\n  embedding_size: {size}\noptimizer:\n  lr: 0.0004\n"
+    found = lint_text(config.format(size=50304), filename="train.yaml", select=["GL302"])
+    assert [f.line for f in found if f.code == "GL302"] == [3]
+    # below the vocabulary it is a width again (ALBERT's factorised embeddings are 128 wide)
+    found = lint_text(config.format(size=4096), filename="train.yaml", select=["GL302"])
+    assert [f.line for f in found if f.code == "GL302"] == [3, 5]

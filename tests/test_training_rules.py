@@ -1503,3 +1503,18 @@ def test_keras_fit_generator_is_the_older_spelling_of_fit():
         model.compile(loss="mse", optimizer="adam")
         model.fit_generator(flow, 100, 80, 1, None, (xv, yv))
     """) == [5]  # epochs, callbacks and validation_data by position
+
+
+def test_an_early_stopping_object_elsewhere_does_not_reach_a_train_call_without_callbacks():
+    """Written for the safety-net principle: the file's lgb.early_stopping guards the run it is
+    handed to; a functional train call that passes no callbacks trains every round."""
+    source = textwrap.dedent("""\
+        import lightgbm as lgb
+
+        params = {"objective": "regression"}
+        train, valid = lgb.Dataset(X_train, label=y_train), lgb.Dataset(X_test, label=y_test)
+        plain = lgb.train(params, train, valid_sets=[train, valid])
+        stopped = lgb.train(params, train, valid_sets=[train, valid], callbacks=[lgb.early_stopping(5)])
+        logged = lgb.train(params, train, valid_sets=[valid], callbacks=CALLBACKS)
+        """)
+    assert [f.line for f in lint(source)] == [5]

@@ -98,7 +98,7 @@ def check_boosting(ctx: PythonContext, min_rounds: int) -> None:
     for call in ctx.calls:
         qual = ctx.qualname(call.func)
         # with an early-stopping object built somewhere in the file (the safety net), only
-        # early stopping that cannot fire is reported
+        # early stopping that cannot fire, or a run it cannot reach, is reported
         if qual == "xgboost.train":
             _xgb_train(ctx, call, min_rounds, nets["xgboost"])
         elif qual == "lightgbm.train":
@@ -113,6 +113,13 @@ def check_boosting(ctx: PythonContext, min_rounds: int) -> None:
             if isinstance(recv, ast.Name) and name_mutated(ctx, recv.id, scope, {"set_params"}):
                 continue
             _boost_fit(ctx, call, ctor, kind, min_rounds, nets[kind])
+
+
+def _may_be_handed_callbacks(call: ast.Call, a: Args, first_optional: int) -> bool:
+    """The file's early-stopping object (the safety net) can reach a functional `train` call
+    only through its callbacks: a `callbacks=` the code does not resolve, a `**` mapping, or the
+    positional arguments past the common ones. A call that passes none trains every round."""
+    return a.opaque or a.get("callbacks") is not MISSING or len(call.args) >= first_optional
 
 
 def _xgb_train(ctx: PythonContext, call: ast.Call, min_rounds: int, net: bool) -> None:
@@ -142,7 +149,7 @@ def _xgb_train(ctx: PythonContext, call: ast.Call, min_rounds: int, net: bool) -
         check_patience(ctx, call.func, callbacks, rounds, "xgb.callback.EarlyStopping rounds", "xgboost",
                         unit="boosting rounds")
         return
-    if net:
+    if net and _may_be_handed_callbacks(call, a, 6):
         return
     report_epochs(ctx, call.func, rounds, "evals", "xgboost", "xgboost.train", unit="boosting rounds",
                   fix=fixes.xgboost_train(ctx, call, evals, a.get("dtrain", 1)))
@@ -181,7 +188,7 @@ def _lgb_train(ctx: PythonContext, call: ast.Call, min_rounds: int, net: bool) -
         check_patience(ctx, call.func, callbacks, rounds, "lgb.early_stopping stopping_rounds", "lightgbm",
                         unit="boosting rounds")
         return
-    if net:
+    if net and _may_be_handed_callbacks(call, a, 6):
         return
     report_epochs(ctx, call.func, rounds, "valid_sets", "lightgbm", "lightgbm", unit="boosting rounds",
                   fix=fixes.lightgbm_callback(ctx, call))
