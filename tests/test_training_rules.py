@@ -1518,3 +1518,19 @@ def test_an_early_stopping_object_elsewhere_does_not_reach_a_train_call_without_
         logged = lgb.train(params, train, valid_sets=[valid], callbacks=CALLBACKS)
         """)
     assert [f.line for f in lint(source)] == [5]
+
+
+def test_a_params_dict_that_sets_the_round_count_is_not_a_search_over_it():
+    """Written for the principle from round 23: only a key mapped to several values (or a
+    sampled parameter) varies n_estimators; a literal params dict sets the count itself."""
+    source = textwrap.dedent("""\
+        from sklearn.ensemble import GradientBoostingRegressor
+        params = {"n_estimators": 500, "max_depth": 4, "learning_rate": 0.01}
+        model = GradientBoostingRegressor(**params)
+        model.fit(X_train, y_train)
+        """)
+    assert [f.line for f in lint(source)] == [3]
+    searched = source + 'search = GridSearchCV(GradientBoostingRegressor(), {"n_estimators": [100, 500]})\n'
+    assert lint(searched) == []
+    sampled = source + 'n = trial.suggest_int("n_estimators", 50, 500)\n'
+    assert lint(sampled) == []

@@ -270,11 +270,7 @@ _SKLEARN_ITERATIVE = ("GradientBoostingClassifier", "GradientBoostingRegressor",
 def check_sklearn(ctx: PythonContext, min_rounds: int) -> None:
     if not ctx.imports.uses("sklearn"):
         return
-    # A grid that varies n_estimators / max_iter makes the constructor's count meaningless.
-    grid_keys = any(
-        isinstance(n, ast.Constant) and isinstance(n.value, str) and re.search(r"(^|__)(n_estimators|max_iter)$", n.value)
-        for n in ctx.walk()
-    )
+    grid_keys = _searches_round_count(ctx)
     for call in ctx.calls:
         qual = ctx.qualname(call.func)
         if not qual or not qual.startswith("sklearn."):
@@ -292,6 +288,25 @@ def check_sklearn(ctx: PythonContext, min_rounds: int) -> None:
             _hist_gradient_boosting(ctx, call, a, scope, min_rounds)
         else:
             _mlp(ctx, call, a, scope)
+
+
+_ROUND_COUNT_KEY = re.compile(r"(^|__)(n_estimators|max_iter)$")
+
+
+def _searches_round_count(ctx: PythonContext) -> bool:
+    """A search varies n_estimators / max_iter, which makes the constructor's count meaningless:
+    the key maps to several values in a dict (`{"n_estimators": [100, 500]}`, a distribution), or
+    names a sampled parameter (`trial.suggest_int("n_estimators", ...)`). A params dict that sets
+    it to one number (`{"n_estimators": 500}`) is the count itself."""
+    for node in ctx.walk():
+        if isinstance(node, ast.Dict):
+            if any(isinstance(k, ast.Constant) and isinstance(k.value, str) and _ROUND_COUNT_KEY.search(k.value)
+                   and not isinstance(v, ast.Constant) for k, v in zip(node.keys, node.values)):
+                return True
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str) and _ROUND_COUNT_KEY.search(node.args[0].value):
+            return True
+    return False
 
 
 def _gradient_boosting(ctx: PythonContext, call: ast.Call, a: Args, scope: ast.AST, min_rounds: int) -> None:
