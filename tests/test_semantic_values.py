@@ -455,3 +455,48 @@ def test_a_search_objective_and_a_training_helper_read_an_optimizer_factory_alik
         """))
     codes = [code for code, _, _ in findings(tmp_path, "GL101", "GL301")]
     assert sorted(codes) == ["GL101", "GL301"]
+
+
+from greenlint.frontends.python import UNKNOWN  # noqa: E402
+
+
+def _epochs_read_in(source: str) -> object:
+    """The value of the `x.epochs` / `x.epoch` the function `run` reads."""
+    ctx = context(source)
+    run_def = next(n for n in ast.walk(ctx.tree) if isinstance(n, ast.FunctionDef) and n.name == "run")
+    read = next(n for n in ast.walk(run_def) if isinstance(n, ast.Attribute) and n.attr.startswith("epoch"))
+    return ctx.literal(read)
+
+
+def test_a_field_set_after_parsing_reaches_the_functions_called_after_it():
+    """`args.epochs = 40` runs before every call of `run(args)`: the field `run` reads is 40."""
+    source = """\
+        import argparse
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--epochs", type=int, default=None)
+        args = parser.parse_args()
+
+        def run(opt):
+            return range(opt.epochs)
+
+        args.epochs = 40
+        run(args)
+        """
+    assert _epochs_read_in(source) == 40
+    # a call before the assignment sees the default: the two runs disagree, so nothing is known
+    assert _epochs_read_in(source.replace("args.epochs = 40\n", "run(args)\n        args.epochs = 40\n")) is UNKNOWN
+
+
+def test_a_field_argparse_does_not_define_exists_only_through_its_assignments():
+    source = """\
+        import argparse
+        args = argparse.ArgumentParser().parse_args("")
+        args.epoch = 30
+
+        def run(args):
+            return range(args.epoch)
+
+        run(args)
+        """
+    assert _epochs_read_in(source) == 30
+    assert _epochs_read_in(source.replace("        args.epoch = 30\n", "")) is UNKNOWN

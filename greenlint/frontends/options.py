@@ -12,7 +12,7 @@ import ast
 from functools import cached_property
 from typing import Any
 
-from .pyast import call_name, dotted, kwarg, statement_path
+from .pyast import UNKNOWN, call_name, dotted, kwarg, statement_path
 from .values import _agreed, call_arguments
 
 
@@ -86,12 +86,14 @@ class OptionModel:
 
     def _option_value(self, node: ast.Attribute, depth: int) -> Any:
         """`args.epochs` in the run the defaults describe: the argparse default, unless the code
-        sets the field after parsing. An assignment under a branch the defaults rule out (`if
+        sets the field after parsing (a field argparse does not define exists only through such
+        assignments: `args = parser.parse_args("")`, then `args.epoch = 30`). An assignment under a branch the defaults rule out (`if
         args.resume: args.start_epoch = ...` with no `--resume`) does not run; the last assignment
         earlier in a block that holds the use decides; assignments elsewhere (another function, a
         branch the defaults leave open) may or may not run first, so the value is known only where
         the default and all of them agree."""
-        default = self.literal(self.argparse_defaults[node.attr], None, depth)
+        given = self.argparse_defaults.get(node.attr)
+        default = self.literal(given, None, depth) if given is not None else _NOT_AN_OPTION
         pending = self._memo.setdefault("options_being_read", set())  # type: ignore[attr-defined]
         if node.attr in pending:  # `if args.x: args.x = ...` asks for its own field
             return default
@@ -101,11 +103,12 @@ class OptionModel:
         finally:
             pending.discard(node.attr)
         if not stores:
-            return default
-        earlier = _last_earlier_in_blocks(self, node, stores)
+            return UNKNOWN if default is _NOT_AN_OPTION else default
+        earlier = _last_earlier_through_calls(self, node, stores)
         if earlier is not None:
             return self.literal(earlier.value, None, depth + 1)
-        return _agreed([default] + [self.literal(s.value, None, depth + 1) for s in stores])
+        values = [self.literal(s.value, None, depth + 1) for s in stores]
+        return _agreed(values if default is _NOT_AN_OPTION else [default] + values)
 
     @cached_property
     def parsed_dataclass_names(self) -> dict[str, str]:
@@ -147,6 +150,20 @@ def _flag_default(add_argument: ast.Call) -> ast.expr | None:
     if isinstance(action, ast.Constant) and action.value in _FLAG_DEFAULTS:
         return ast.copy_location(ast.Constant(_FLAG_DEFAULTS[action.value]), add_argument)
     return None
+
+
+_NOT_AN_OPTION = object()
+
+
+def _last_earlier_through_calls(model: Any, node: ast.AST, statements: list[ast.Assign], depth: int = 0) -> ast.Assign | None:
+    """As `_last_earlier_in_blocks`, and for a `node` in a function, the one assignment that runs
+    before every call of that function (`args.epoch = 30`, then `experiment(args)`), a few calls deep."""
+    earlier = _last_earlier_in_blocks(model, node, statements)
+    function = model.enclosing_function(node)
+    if earlier is not None or function is None or depth >= 3:
+        return earlier
+    found = [_last_earlier_through_calls(model, site, statements, depth + 1) for site in model.call_sites(function)]
+    return found[0] if found and all(f is found[0] for f in found) else None
 
 
 def _last_earlier_in_blocks(model: Any, node: ast.AST, statements: list[ast.Assign]) -> ast.Assign | None:

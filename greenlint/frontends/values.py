@@ -146,7 +146,8 @@ class ValueModel:
             node, scope = ast.copy_location(ast.Attribute(value=stored, attr=node.attr, ctx=ast.Load()), stored), None
         if not isinstance(node.value, ast.Name):
             return UNKNOWN
-        if node.value.id in self.parsed_args_names and node.attr in self.argparse_defaults:
+        if node.value.id in self.parsed_args_names and (node.attr in self.argparse_defaults
+                                                         or node.attr in self._option_stores):
             return self._option_value(node, depth)
         value = self._config_field(node, scope, depth - 1)
         if value is UNKNOWN:
