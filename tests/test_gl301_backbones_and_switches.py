@@ -82,3 +82,61 @@ def test_a_weights_switch_is_decided_by_the_options_default():
 def test_a_choice_between_architectures_is_a_configuration_whatever_the_default():
     other_architecture = SWITCH.replace("PRETRAINED", 'vgg16(weights="DEFAULT")').replace("DEFAULT)", "1)")
     assert [f.line for f in lint(other_architecture, "GL301")] == [12]
+
+
+def test_a_part_replaced_by_a_pre_trained_models_part_is_a_load():
+    # `model.backbone = donor.backbone` copies trained weights into the model built bare: the same
+    # as a load_state_dict, under the same conditions as the build.
+    transplanted = """\
+        import torch
+        import torchvision
+        model = torchvision.models.detection.fasterrcnn_resnet50_fpn(pretrained=False, pretrained_backbone=False, num_classes=3)
+        donor = torchvision.models.detection.maskrcnn_resnet50_fpn(pretrained=True)
+        model.backbone = donor.backbone
+        """
+    assert lint(textwrap.dedent(transplanted) + textwrap.dedent(LOOP), "GL301") == []
+    # a donor built without weights gives nothing, and a transplant under a condition the build
+    # does not share leaves the default run from scratch
+    for donor, guard in (("maskrcnn_resnet50_fpn(pretrained=False, pretrained_backbone=False)", ""),
+                         ("maskrcnn_resnet50_fpn(pretrained=True)", "if method == 'coco':\n    ")):
+        source = textwrap.dedent(f"""\
+            import torch
+            import torchvision
+            method = input()
+            model = torchvision.models.detection.fasterrcnn_resnet50_fpn(pretrained=False, pretrained_backbone=False, num_classes=3)
+            """) + f"{guard}donor = torchvision.models.detection.{donor}\n{guard}model.backbone = donor.backbone\n"
+        [finding] = lint(source + textwrap.dedent(LOOP), "GL301")
+        assert finding.line == 4
+
+
+def test_an_option_handed_to_a_function_is_still_a_configuration():
+    # `main(model_flag)` with `model_flag = args.model_flag`: the branch the default does not take
+    # is a configuration the program offers, as `if args.model_flag == ...` is.
+    source = textwrap.dedent("""\
+        import argparse
+        import torch
+        from torchvision.models import resnet18
+
+        def main(model_flag, loader):
+            if model_flag == "resnet18":
+                model = resnet18(pretrained=False, num_classes=9)
+            else:
+                raise NotImplementedError
+            optimizer = torch.optim.Adam(model.parameters())
+            for epoch in range(100):
+                for x, y in loader:
+                    optimizer.zero_grad()
+                    torch.nn.functional.cross_entropy(model(x), y).backward()
+                    optimizer.step()
+
+        if __name__ == "__main__":
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--model_flag", default="resnet50")
+            args = parser.parse_args()
+            model_flag = args.model_flag
+            main(model_flag, loader=None)
+        """)
+    [finding] = lint(source, "GL301")
+    assert finding.line == 7
+    # a constant every call passes still decides the branch
+    assert lint(source.replace("main(model_flag, loader=None)", 'main("resnet50", loader=None)'), "GL301") == []

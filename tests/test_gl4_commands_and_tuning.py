@@ -80,6 +80,24 @@ def test_quoted_flag_values_are_placed_where_written(tmp_path):
     assert command.raw[6] == '--zone="us-east1-b"' and command.raw[9] == '"n1-standard-8"'
 
 
+def test_substitutions_and_placeholders_stay_inside_their_word(tmp_path):
+    # `$( ... )` is a command of its own whose output is part of a word of the command around it;
+    # `%(id)s` is a placeholder of a command template (Python %-formatting), not a subshell.
+    inner, outer = script_commands(
+        "gcloud compute instances create vm --project=$(gcloud config get-value project) --zone=us-east1-b\n")
+    assert inner.words == ("gcloud", "config", "get-value", "project")
+    assert outer.subcommands() == ["compute", "instances", "create", "vm"] and ("zone", "us-east1-b", 6) in list(outer.flags())
+    (template,) = script_commands("gcloud compute instances create vm-%(id)s --metadata='ssh-keys=%(user)s' --zone=x\n")
+    assert template.words[4] == "vm-%(id)s" and template.words[-1] == "--zone=x"
+    script = write(tmp_path, "template.sh", """\
+        gcloud compute instances create cogito-%(id)s \\
+        --project=%(project)s \\
+        --accelerator='type=nvidia-tesla-p100,count=1'
+        ID=$(gcloud compute instances create b --project=$(cat project.txt) --accelerator=type=nvidia-tesla-k80,count=1)
+        """)
+    assert sorted((f["code"], f["line"]) for f in run_cli(script, "GL402")) == [("GL402", 3), ("GL402", 4)]
+
+
 def test_array_values_and_for_clauses_are_not_commands(tmp_path):
     # `images=( ["model_training"]=... )` lists values; `for s in ...` names a loop variable. A
     # scheduled job that only pushes images named after training runs no training.

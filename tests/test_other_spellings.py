@@ -107,3 +107,17 @@ def test_an_endpoint_spec_or_an_unrelated_config_is_not_a_deployment(tmp_path):
     assert cli(path, "GL403") == []
     path.write_text("endpoint_name: search\nmodel: gpt-4o\ntemperature: 0.2\n")
     assert cli(path, "GL403") == []
+
+
+def test_sagemakers_own_deploy_signature_in_an_excerpt_without_imports():
+    # An excerpt whose imports live elsewhere: `initial_instance_count` is SageMaker's keyword.
+    excerpt = """\
+        estimator = HuggingFace.attach("my-training-job")
+        predictor = estimator.deploy(initial_instance_count=1, instance_type="ml.g4dn.xlarge")
+        print(predictor.predict({"inputs": "great movie"}))
+        """
+    [finding] = lint(textwrap.dedent(excerpt), "GL403")
+    assert finding.line == 2 and "SageMaker" in finding.message
+    cleaned = excerpt + "        predictor.delete_endpoint()\n"
+    other = excerpt.replace("initial_instance_count=1, ", "")  # an unknown library's deploy
+    assert lint(textwrap.dedent(cleaned), "GL403") == [] and lint(textwrap.dedent(other), "GL403") == []

@@ -721,6 +721,14 @@ def test_wandb_sweep_dict_built_in_steps_is_read_like_the_yaml(tmp_path):
         grid = ParamGridBuilder().addGrid(lr.regParam, [0.1, 0.01]).addGrid(lr.elasticNetParam, [0.0, 0.5, 1.0]).build()
         CrossValidator(estimator=lr, estimatorParamMaps=grid, evaluator=ev, numFolds=5)
     """, 3, 6),
+    # built key by key through a name, in an excerpt whose imports live elsewhere (a course file)
+    ("""
+        params = ParamGridBuilder()
+        params = params.addGrid(lr.regParam, [0.01, 0.1, 1.0, 10.0]) \\
+                       .addGrid(lr.elasticNetParam, [0.0, 0.5, 1.0])
+        params = params.build()
+        cv = CrossValidator(estimator=pipeline, estimatorParamMaps=params, evaluator=ev, numFolds=5)
+    """, 2, 12),
     ("""
         from h2o.grid.grid_search import H2OGridSearch
         H2OGridSearch(model, hyper_params={"max_depth": [3, 5, 7], "learn_rate": [0.01, 0.1]})

@@ -223,11 +223,20 @@ _CLAUSES = {"for", "select", "case"}
 _OPEN_ARRAY = re.compile(r"^\s*(?:(?:declare|local|typeset|readonly)\s+(?:-\w+\s+)*)?[A-Za-z_]\w*=\([^)]*$")
 
 
+# A Python %-format placeholder of a command template (`create vm-%(id)s`): its parentheses are
+# part of the word, not a subshell that would end the command. Hidden as private-use characters
+# of the same length, so offsets hold.
+_PERCENT_PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]")
+_HIDE_PARENS = str.maketrans("()", "\ue000\ue001")
+_SHOW_PARENS = str.maketrans("\ue000\ue001", "()")
+
+
 def _words_with_offsets(text: str) -> Iterator[tuple[str, int, str]]:
     """Shell words of `text` with their offsets in it (-1 when not found) and their text as written
     (quotes included); operators as words of their own. A `\\` line continuation is read as
     blanks of the same length."""
     flat = text.replace("\\\r\n", "   ").replace("\\\n", "  ")
+    flat = _PERCENT_PLACEHOLDER.sub(lambda m: m[0].translate(_HIDE_PARENS), flat)
     lexer = shlex.shlex(flat, posix=True, punctuation_chars=";&|()")
     lexer.whitespace_split = True
     lexer.commenters = "#"
@@ -235,13 +244,14 @@ def _words_with_offsets(text: str) -> Iterator[tuple[str, int, str]]:
     try:
         for word in lexer:
             at = flat.find(word, cursor)
+            shown = word.translate(_SHOW_PARENS)
             if at >= 0 and flat[at - 1:at] not in ("'", '"'):  # written as read
                 cursor = at + len(word)
-                yield word, at, word
+                yield shown, at, shown
                 continue
             start = len(flat) - len(flat[cursor:].lstrip())  # quoted: the written word starts here
             cursor = _written_end(flat, start)
-            yield word, (start if start < cursor else -1), flat[start:cursor]
+            yield shown, (start if start < cursor else -1), flat[start:cursor].translate(_SHOW_PARENS)
     except ValueError:  # an open quote: what was read so far stands
         return
 
@@ -284,12 +294,25 @@ def commands_of_text(text: str, line: int, column: int = 0) -> list[ShellCommand
             collected.clear()
 
     array = False  # inside `name=( ... )`: the words are the array's values, not commands
+    # `$( ... )` inside a word: the command it holds is one of its own, and the words after the
+    # `)` go on with the command around it (`gcloud ... --project=$(gcloud config ...) --zone=...`).
+    outer: list[tuple[list, list, list]] = []
     for word, at, raw in _words_with_offsets(text):
         if array:
             array = word != ")"
             continue
         if word == "(" and words and _ASSIGNMENT.match(words[-1]) and words[-1].endswith("="):
             array = True
+            continue
+        if word == "(" and words and words[-1].endswith("$") and at > 0 and text[at - 1] == "$":
+            outer.append((words[:], places[:], written[:]))
+            for collected in (words, places, written):
+                collected.clear()
+            continue
+        if word == ")" and outer:
+            close()
+            for collected, saved in zip((words, places, written), outer.pop()):
+                collected.extend(saved)
             continue
         if word in _OPERATORS:
             close()

@@ -310,13 +310,17 @@ def _deploy_calls(ctx, sagemaker: bool, vertex: bool, azure_v1: bool) -> None:
 
 @detector("GL403", "python")
 def always_on_endpoint_python(ctx) -> None:
-    sagemaker = ctx.imports.uses("sagemaker")
+    # `deploy(initial_instance_count=...)` is SageMaker's own signature: an excerpt whose imports
+    # live elsewhere (`HuggingFace.attach(job).deploy(...)`) deploys there too.
+    sagemaker = ctx.imports.uses("sagemaker") or any(
+        isinstance(call.func, ast.Attribute) and call.func.attr == "deploy" and kwarg(call, "initial_instance_count")
+        is not None for call in ctx.calls)
     vertex = ctx.imports.uses("google.cloud.aiplatform", "vertexai") or any(
         m.startswith("google.cloud") and "aiplatform" in m for m in ctx.imports.modules)
     azure_v2 = ctx.imports.uses("azure.ai.ml")
     azure_v1 = ctx.imports.uses("azureml.core")
     aws_client = ctx.imports.uses("boto3", "sagemaker")
-    if not (vertex or azure_v1 or azure_v2 or aws_client) or is_test_suite(ctx):
+    if not (sagemaker or vertex or azure_v1 or azure_v2 or aws_client) or is_test_suite(ctx):
         return
     # `.delete()` removes a Vertex endpoint and an Azure ML v1 web service; `begin_delete` an Azure ML v2 endpoint
     if _cleans_up(ctx, vertex or azure_v1 or azure_v2):

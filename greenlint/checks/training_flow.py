@@ -444,7 +444,29 @@ def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: as
                     and not (trained_by is not None and runs_after(ctx, call, trained_by)):
                 if guards_of(ctx, call) <= guards:
                     return True
-    return False
+    return any(guards_of(ctx, store) <= guards and not (trained_by is not None and runs_after(ctx, store, trained_by))
+               for store in _transplants(ctx, names))
+
+
+def _transplants(ctx: PythonContext, names: set[str]) -> Iterable[ast.Assign]:
+    """`model.backbone = detector.backbone` where `detector` holds pre-trained weights: the
+    model's part is replaced by a trained one, a load by assignment."""
+    for node in ctx.nodes_of(ast.Assign):
+        if any(isinstance(t, ast.Attribute) and refs(t.value, ctx) & names for t in node.targets) \
+                and any(_pretrained_source(ctx, ref) for ref in ast.walk(node.value) if isinstance(ref, ast.Name)):
+            yield node
+
+
+def _pretrained_source(ctx: PythonContext, name: ast.Name) -> bool:
+    """`name` is bound to a call that loads published or saved weights: `from_pretrained`, a hub
+    or `torch.load`, or a builder given `pretrained=True` / `weights=<not None>`."""
+    value = ctx.binding_value(name)
+    if not isinstance(value, ast.Call):
+        return False
+    if call_name(value) == "from_pretrained" or ctx.qualname(value.func) in ("torch.load", "torch.hub.load"):
+        return True
+    given = {k.arg: ctx.literal(k.value) for k in value.keywords if k.arg in ("pretrained", "weights")}
+    return given.get("pretrained") is True or "weights" in given and given["weights"] not in (None, False)
 
 
 def _own_snapshot(ctx: PythonContext, state: ast.AST, names: set[str]) -> bool:

@@ -54,7 +54,9 @@ class ConditionModel:
             child = ancestor
 
     def _reads_option(self, node: ast.AST, depth: int) -> bool:
-        """`node` reads a command-line option: the parsed namespace, directly or through names."""
+        """`node` reads a command-line option: the parsed namespace, directly or through names,
+        and through a parameter, the arguments this file's calls pass it (`main(model_flag)` with
+        `model_flag = args.model_flag`)."""
         parsed = self.parsed_args_names  # type: ignore[attr-defined]
         for sub in ast.walk(node):
             if isinstance(sub, ast.Name):
@@ -62,7 +64,19 @@ class ConditionModel:
                     return True
                 if depth < 3 and any(self._reads_option(v, depth + 1) for v in self.bound_values(sub)):  # type: ignore[attr-defined]
                     return True
+                if depth < 3 and any(self._reads_option(a, depth + 1) for a in self._passed_arguments(sub)):
+                    return True
         return False
+
+    def _passed_arguments(self, name: ast.Name) -> list[ast.expr]:
+        from .values import call_arguments
+
+        function = self.enclosing_function(name)  # type: ignore[attr-defined]
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                or name.id not in {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}:
+            return []
+        given = (dict(call_arguments(site, function)).get(name.id) for site in self.call_sites(function))  # type: ignore[attr-defined]
+        return [g for g in given if isinstance(g, ast.expr)]
 
     def _truth(self, node: ast.AST) -> Any:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):

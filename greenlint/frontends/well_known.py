@@ -19,4 +19,5 @@ WELL_KNOWN: dict[str, str] = {
     **{name: f"xgboost.{name}" for name in ("XGBClassifier", "XGBRegressor", "XGBRanker")},
     **{name: f"lightgbm.{name}" for name in ("LGBMClassifier", "LGBMRegressor", "LGBMRanker")},
     **{name: f"catboost.{name}" for name in ("CatBoostClassifier", "CatBoostRegressor")},
+    **{name: f"pyspark.ml.tuning.{name}" for name in ("ParamGridBuilder", "CrossValidator", "TrainValidationSplit")},
 }

@@ -275,16 +275,23 @@ def _nni_grids(ctx: PythonContext) -> None:
 # Spark MLlib, H2O
 
 def _spark_grids(ctx: PythonContext) -> None:
-    """ParamGridBuilder().addGrid(p, [...]).addGrid(q, [...]).build(): one model per combination."""
+    """ParamGridBuilder().addGrid(p, [...]).addGrid(q, [...]).build(): one model per combination.
+    The builder may be held in a name between steps (`b = ParamGridBuilder()`, `b = b.addGrid(...)`,
+    `b.build()`): the chain goes on through the assignment that reaches each use."""
     for call in ctx.calls:
         if call_name(call) != "build" or not isinstance(call.func, ast.Attribute):
             continue
         counts: list[int | None] = []
         node = call.func.value
-        while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("addGrid", "baseOn"):
-            if node.func.attr == "addGrid":
-                counts.append(axis_len(ctx, arg(node, 1, "values"), node))
-            node = node.func.value
+        for _ in range(32):
+            if isinstance(node, ast.Name):
+                node = ctx.binding_value(node)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("addGrid", "baseOn"):
+                if node.func.attr == "addGrid":
+                    counts.append(axis_len(ctx, arg(node, 1, "values"), node))
+                node = node.func.value
+            else:
+                break
         if not (isinstance(node, ast.Call) and (ctx.qualname(node.func) or "") in _SPARK_GRID) or not counts:
             continue
         instead = "sample the space at random (e.g. Hyperopt with SparkTrials and max_evals) instead of the full grid"
