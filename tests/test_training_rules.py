@@ -536,9 +536,13 @@ def test_gl202_device_chosen_at_run_time_is_cuda():
     ('L.Trainer(accelerator="gpu", precision=args.precision)', False),
     ('L.Trainer(accelerator="gpu", strategy="deepspeed_stage_2")', False),
     ('L.Trainer(accelerator="auto")', False),
+    # hardware chosen by whether CUDA exists, as `torch.device("cuda" if ... else "cpu")` is
+    ("L.Trainer(gpus=int(torch.cuda.is_available()))", True),
+    ('L.Trainer(accelerator="gpu" if torch.cuda.is_available() else "cpu")', True),
+    ("L.Trainer(devices=torch.cuda.device_count(), precision=\"bf16-mixed\")", False),
 ])
 def test_gl202_lightning(trainer, reported):
-    assert lines(f"import lightning as L\ntrainer = {trainer}\n", code="GL202") == ([2] if reported else [])
+    assert lines(f"import torch\nimport lightning as L\ntrainer = {trainer}\n", code="GL202") == ([3] if reported else [])
 
 
 def test_gl202_training_arguments_need_a_train_call():

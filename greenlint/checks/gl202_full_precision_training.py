@@ -100,7 +100,18 @@ def _lightning_on_gpu(ctx: PythonContext, a: Args, scope: ast.AST) -> bool:
     gpus = const_of(ctx, a.get("gpus"), scope)
     return (isinstance(acc, str) and acc.lower() in ("gpu", "cuda")) or (
         a.get("gpus") is not MISSING and gpus not in (None, 0, UNKNOWN, "0", [])
-    )
+    ) or any(_gpu_where_cuda_exists(ctx, a.get(key)) for key in ("accelerator", "gpus", "devices"))
+
+
+_CUDA_PROBES = {"torch.cuda.is_available", "torch.cuda.device_count"}
+
+
+def _gpu_where_cuda_exists(ctx: PythonContext, node: object) -> bool:
+    """A hardware argument computed from whether CUDA exists (`gpus=int(torch.cuda.is_available())`,
+    `accelerator="gpu" if torch.cuda.is_available() else "cpu"`): the run uses the GPU wherever
+    there is one, the machine it is written for."""
+    return isinstance(node, ast.AST) and any(
+        isinstance(sub, ast.Call) and ctx.qualname(sub.func) in _CUDA_PROBES for sub in ast.walk(node))
 
 
 def _lightning_precision_chosen(ctx: PythonContext, a: Args, scope: ast.AST) -> bool:
