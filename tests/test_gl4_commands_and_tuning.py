@@ -309,3 +309,20 @@ def test_gl404_argo_cron_workflow_with_a_training_template(tmp_path):
     assert [f["line"] for f in run_cli(path, "GL404")] == [5]
     path.write_text(path.read_text().replace("ranker-train", "ranker-export"))
     assert run_cli(path, "GL404") == []
+
+
+def test_gl402_hardware_flag_reading_a_script_variable(tmp_path):
+    # Reported where the script sets the variable, once however many commands read it; a variable
+    # set twice (a branch per GPU) or never set in the script is not knowable here.
+    script = write(tmp_path, "gpu_vm.sh", """\
+        #!/bin/bash
+        GPU=nvidia-tesla-k80
+        MACHINE=n1-standard-8
+        gcloud compute instances create a --machine-type=$MACHINE --accelerator type=${GPU},count=1
+        gcloud compute instances create b --accelerator type=$GPU,count=1
+        vmSize="Standard_NC6"
+        az aks nodepool add --name gpu --cluster-name c --node-vm-size $vmSize
+        if [ "$1" = v100 ]; then TYPE=p3.2xlarge; else TYPE=p2.xlarge; fi
+        aws ec2 run-instances --instance-type $TYPE --instance-type-from-caller $CALLER_TYPE
+        """)
+    assert sorted(f["line"] for f in run_cli(script, "GL402")) == [2, 6]

@@ -12,7 +12,7 @@ from typing import Iterator
 from . import detector
 from ..frontends.python import parameter_defaults
 from .cloud import MODEL_KEYS, accelerator_finding, effective_key, is_test_suite, legacy_accelerator, norm, str_const
-from .commands import report_word, shell_commands
+from .commands import report_word, shell_commands, shell_variables, variable_name
 
 _ACCEL_KEY_WORDS = ("instance", "machine", "accelerator", "gpu", "vmsize", "size", "sku", "type", "flavor",
                     "node", "compute", "default", "hardware", "resource", "tier")
@@ -52,7 +52,11 @@ def _flag_hardware(value: str) -> Iterator[str]:
 
 
 def shell_accelerators(ctx) -> None:
-    """GL402 for the hardware flags of cloud CLI commands the file runs."""
+    """GL402 for the hardware flags of cloud CLI commands the file runs. In a shell script a flag
+    that reads a variable (`--accelerator type=$GPU,count=1`) is reported where the script sets
+    it (`GPU=nvidia-tesla-k80`), once, as GL401 does for `--region=$REGION`."""
+    variables = shell_variables(ctx.text) if ctx.kind == "shell" else {}
+    reported: set[str] = set()
     for command in shell_commands(ctx):
         if command.cloud is None:
             continue
@@ -60,10 +64,23 @@ def shell_accelerators(ctx) -> None:
             if flag not in _HARDWARE_FLAGS:
                 continue
             for name in _flag_hardware(value):
+                variable = variable_name(name)
+                if variable is not None:
+                    if variable in variables and variable not in reported:
+                        reported.add(variable)
+                        _report_variable(ctx, *variables[variable])
+                    continue
                 row = legacy_accelerator(name)
                 if row is not None:
                     message, impact, severity = accelerator_finding(name, row)
                     report_word(ctx, "GL402", command, index, name, message, impact, severity)
+
+
+def _report_variable(ctx, value: str, line: int, column: int) -> None:
+    row = legacy_accelerator(value)
+    if row is not None:
+        message, impact, severity = accelerator_finding(value, row)
+        ctx.report_at("GL402", line, column + 1, line, column + 1 + len(value), message, impact, severity=severity)
 
 
 def _names_models(path: tuple) -> bool:
