@@ -217,3 +217,42 @@ def test_zone_alone_or_of_another_region_is_reported(tmp_path):
         }
         '''
     assert lines(tmp_path, "vars.tf", both, "GL401") == [2, 5]
+
+
+# ---------------------------------------------------------------- GL401 descriptive keys, data CLIs
+
+def test_labels_and_tags_describe_an_object_the_parameter_places_it(tmp_path):
+    claim = """\
+        apiVersion: platform.example.dev/v1alpha1
+        kind: Cluster
+        metadata:
+          name: prod-us
+          labels:
+            region: us-east-1
+          annotations:
+            example.dev/region: us-east-1
+        spec:
+          parameters:
+            region: us-east-1
+            nodeCount: 3
+        """
+    assert lines(tmp_path, "cluster.yaml", claim, "GL401") == [11]
+    terraform = """\
+        resource "aws_instance" "trainer" {
+          instance_type = "g5.xlarge"
+          tags = { region = "us-east-1" }
+        }
+        """
+    assert lines(tmp_path, "main.tf", terraform, "GL401") == []
+
+
+def test_a_region_used_only_by_storage_and_table_commands_places_no_compute(tmp_path):
+    script = """\
+        #!/bin/bash
+        REGION="us-east-1"
+        aws s3api create-bucket --bucket state --region "$REGION"
+        aws dynamodb create-table --table-name locks --billing-mode PAY_PER_REQUEST --region "$REGION"
+        """
+    assert lines(tmp_path, "backend.sh", script, "GL401") == []
+    assert lines(tmp_path, "train.sh", script + '        aws sagemaker create-training-job --region "$REGION" --cli-input-json file://j.json\n',
+                 "GL401") == [2]

@@ -233,3 +233,40 @@ def test_gl302_a_width_named_vocabulary_is_not_a_width():
     # below the vocabulary it is a width again (ALBERT's factorised embeddings are 128 wide)
     found = lint_text(config.format(size=4096), filename="train.yaml", select=["GL302"])
     assert [f.line for f in found if f.code == "GL302"] == [3, 5]
+
+
+GL302_SCRIPT = """\
+import argparse
+import torch
+parser = argparse.ArgumentParser()
+parser.add_argument("--hidden_dim", type=int, default=4096)
+args = parser.parse_args()
+{loads}
+model = torch.nn.Sequential(torch.nn.Linear(784, args.hidden_dim), torch.nn.Linear(args.hidden_dim, 10))
+optimizer = torch.optim.AdamW(model.parameters())
+for epoch in range(10):
+    for x, y in loader:
+        optimizer.zero_grad()
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        optimizer.step()
+"""
+
+
+def test_gl302_only_a_checkpoint_the_model_starts_from_exempts_its_sizes():
+    # data tensors read with torch.load, a frozen helper's weights, and a resume helper the file
+    # never calls give the trained network none of its sizes
+    not_the_models = [
+        'voxels = torch.load("train_fmri.pt")\nimages = torch.load("frames.pt")\nloader = zip(voxels[:100], images)',
+        'vae = make_vae()\nstate = torch.load("vae.pth")\nvae.load_state_dict(state)\nvae.requires_grad_(False)',
+        'def load_ckpt(tag):\n    ckpt = torch.load(tag + ".pth")\n    model.load_state_dict(ckpt["model"])',
+    ]
+    for loads in not_the_models:
+        [finding] = lint(GL302_SCRIPT.format(loads=loads), "GL302")
+        assert finding.line == 4
+    starts_from = [
+        'state = torch.load("pretrained.pth")',  # loaded into the model after the build (appended below)
+        'def load_ckpt(tag):\n    model.load_state_dict(torch.load(tag))\nload_ckpt("init.pth")',
+    ]
+    for loads in starts_from:
+        source = GL302_SCRIPT.format(loads=loads) + "model.load_state_dict(state)\n" * ("state =" in loads)
+        assert lint(source, "GL302") == []

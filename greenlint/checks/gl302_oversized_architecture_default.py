@@ -185,7 +185,7 @@ def _reads_back_own_save(call: ast.Call, saved: dict[str, int]) -> bool:
     return line is not None and line < call.lineno
 
 
-def _starts_from_checkpoint(ctx: PythonContext) -> bool:
+def _starts_from_checkpoint(ctx: PythonContext, trained: ast.AST) -> bool:
     """The sizes come from a checkpoint loaded unconditionally. A load that reads back, after
     the file has saved it, what its own training wrote (`torch.save(model.state_dict(), path)`
     in the loop, then `model.load_state_dict(torch.load(path))` to test the best epoch) is the
@@ -200,9 +200,64 @@ def _starts_from_checkpoint(ctx: PythonContext) -> bool:
             parent = ctx.parent(call)
             if isinstance(parent, ast.Call) and call_name(parent) in LOAD_CALLS:
                 continue  # `torch.load` inside `load_state_dict(...)`: judged with its outer call
-            if not _reads_back_own_save(call, saved):
+            if not _reads_back_own_save(call, saved) and not _into_frozen_model(ctx, call) \
+                    and not _loads_data(ctx, call) and not _in_unused_function(ctx, call, trained):
                 return True
     return False
+
+
+def _in_unused_function(ctx: PythonContext, node: ast.AST, trained: ast.AST) -> bool:
+    """`node` sits in a module-level function whose name the file never reads (`def load_ckpt(...)`
+    kept for resuming, never called) and that does not hold the training: it does not run with it.
+    (A `def main(...)` that loads and trains is one unit, whoever calls it.)"""
+    function = ctx.enclosing_function(node)
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or ctx.parent(function) is not ctx.tree \
+            or function in ctx.ancestors(trained):
+        return False
+    return not any(n.id == function.name for n in ctx.nodes_of(ast.Name))
+
+
+_MODEL_METHODS = {"eval", "train", "parameters", "state_dict", "forward", "named_parameters", "modules", "children"}
+
+
+def _loads_data(ctx: PythonContext, load: ast.Call) -> bool:
+    """`voxels = torch.load("train_fmri.pt")` that the file never uses as a model or a state (never
+    loaded into one, called, or asked for its parameters): tensors of data, not a checkpoint."""
+    target = ctx.parent(load)
+    if call_name(load) != "load" or not (isinstance(target, ast.Assign) and len(target.targets) == 1
+                                          and isinstance(target.targets[0], ast.Name)):
+        return False
+    held = target.targets[0].id
+    for node in ctx.nodes_of(ast.Name):
+        if node.id != held or node is target.targets[0]:
+            continue
+        use = ctx.parent(node)
+        while isinstance(use, ast.Subscript) and use.value is not None:  # ckpt["model"]
+            use = ctx.parent(use)
+        if isinstance(use, ast.Call) and (use.func is node or call_name(use) in LOAD_CALLS):
+            return False
+        if isinstance(use, ast.Attribute) and use.attr in _MODEL_METHODS:
+            return False
+    return True
+
+
+def _into_frozen_model(ctx: PythonContext, load: ast.Call) -> bool:
+    """The load fills a model the file freezes (`vae.load_state_dict(ckpt)` then
+    `vae.requires_grad_(False)`): a fixed helper such as a pre-trained autoencoder, not where the
+    trained network's sizes come from. `ckpt = torch.load(p)` counts by the model it is loaded into."""
+    receivers = set()
+    if isinstance(load.func, ast.Attribute) and call_name(load) in LOAD_CALLS:
+        receivers.add(dotted(load.func.value))
+    target = ctx.parent(load)
+    if isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Name):
+        held = target.targets[0].id
+        receivers |= {dotted(c.func.value) for c in ctx.calls
+                      if isinstance(c.func, ast.Attribute) and call_name(c) in LOAD_CALLS
+                      and any(isinstance(a, ast.Name) and a.id == held for a in c.args)}
+    receivers.discard(None)
+    frozen = {dotted(c.func.value) for c in ctx.calls if isinstance(c.func, ast.Attribute)
+              and c.func.attr == "requires_grad_" and c.args and isinstance(c.args[0], ast.Constant) and c.args[0].value is False}
+    return bool(receivers) and receivers <= frozen
 
 
 @detector("GL302")
@@ -213,7 +268,7 @@ def oversized_architecture_default(ctx: PythonContext) -> None:
     if not candidates:
         return
     trained = file_trains(ctx)
-    if trained is None or _starts_from_checkpoint(ctx):
+    if trained is None or _starts_from_checkpoint(ctx, trained):
         return
     for default in candidates:
         dimension = _dimension(default, limits)

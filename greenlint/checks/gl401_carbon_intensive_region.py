@@ -102,6 +102,11 @@ def _is_event_payload(doc) -> bool:
     return first.is_map and any(first.get(k) is not None for k in ("eventSource", "EventSource"))
 
 
+# Keys whose values describe an object rather than configure it: Kubernetes `metadata.labels` /
+# `annotations`, cloud resource `tags` / `labels`. `labels: {region: us-east-1}` places nothing.
+_DESCRIPTIVE_KEYS = {"labels", "annotations", "tags", "commonlabels"}
+
+
 def _region_key(doc, path: tuple, data_words: frozenset[str]) -> tuple[str, tuple] | None:
     """(normalised key, path above it) when the value at `path` names a region, zone or location:
     under such a key, or in the `values` of a node-affinity expression on a region label
@@ -164,7 +169,8 @@ class _ConfigScan:
         if found is None or not node.is_scalar or node.opaque or not isinstance(node.value, str):
             return
         nkey, above = found
-        if _has_data_word(above, self.words, self.kind) or set_for_jobs_that_place_nothing(doc, path):
+        if _has_data_word(above, self.words, self.kind) or set_for_jobs_that_place_nothing(doc, path) \
+                or any(isinstance(step, str) and norm(step) in _DESCRIPTIVE_KEYS for step in above):
             return
         hint = _key_hint(nkey) or _terraform_provider_hint(path) or self.file_hint
         location = nkey.endswith("location")  # Azure and Google Cloud spell a region so (`_region_key` kept whole words)
