@@ -256,3 +256,27 @@ def test_a_region_used_only_by_storage_and_table_commands_places_no_compute(tmp_
     assert lines(tmp_path, "backend.sh", script, "GL401") == []
     assert lines(tmp_path, "train.sh", script + '        aws sagemaker create-training-job --region "$REGION" --cli-input-json file://j.json\n',
                  "GL401") == [2]
+
+
+def test_azure_cli_default_location_places_the_commands_after_it(tmp_path):
+    script = """\
+        LOCATION=westeurope
+        az config set defaults.group=rg defaults.location=${LOCATION}
+        az aks create --resource-group rg --name ml-cluster
+        """
+    assert lines(tmp_path, "setup.sh", script, "GL401") == [1]
+    create = "az vm create --name trainer --image Ubuntu2204 --size Standard_NC24ads_A100_v4\n"
+    assert lines(tmp_path, "configure.sh", "az configure --defaults location=westeurope group=rg\n" + create, "GL401") == [1]
+    assert lines(tmp_path, "clean.sh", "az configure --defaults location=swedencentral\n" + create, "GL401") == []
+
+
+def test_a_cli_default_region_no_later_command_uses_places_nothing(tmp_path):
+    # only a registry login, an image push and a deploy into an existing cluster follow
+    script = """\
+        az config set defaults.group=rg defaults.location=westeurope
+        az acr login --name registry
+        az aks get-credentials --name cluster
+        gcloud config set compute/region us-central1
+        gcloud compute instances create vm --zone us-west1-b
+        """
+    assert lines(tmp_path, "deploy.sh", script, "GL401") == []

@@ -461,6 +461,24 @@ def test_pytorch_epoch_loop_not_reported(evaluation, extra):
     assert lines(MNIST.format(evaluation=evaluation, extra=extra)) == []
 
 
+def test_an_excerpt_that_imports_nothing_is_read_as_pytorch():
+    # A course file whose imports, model and loaders live in an earlier one; a file that imports
+    # another framework (and not torch) is not read as PyTorch.
+    excerpt = """
+        n_epochs = 50
+        for epoch in range(n_epochs):
+            for data, target in train_loader:
+                optimizer.zero_grad()
+                loss = criterion(model(data), target)
+                loss.backward()
+                optimizer.step()
+            for data, target in valid_loader:
+                valid_loss = criterion(model(data), target)
+    """
+    assert lines(excerpt) == [3]
+    assert lines("import mxnet as mx\n" + textwrap.dedent(excerpt)) == []
+
+
 def test_break_in_the_batch_loop_does_not_stop_the_epochs():
     assert lines("""
         import torch

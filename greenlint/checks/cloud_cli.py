@@ -35,6 +35,14 @@ _CONFIG_REGION_KEYS = {"compute/region", "compute/zone", "ai/region", "ai_platfo
 def cli_region_values(command: ShellCommand) -> Iterator[tuple[str, int]]:
     """(value, word index) of each region, zone or location a cloud CLI command places compute in."""
     subcommands = command.subcommands()
+    if command.cloud == "azure" and subcommands[:1] in (["config"], ["configure"]):
+        # `az config set defaults.location=westeurope`, `az configure --defaults location=westeurope`:
+        # the location every later command without its own `--location` places resources in
+        for index, word in enumerate(command.words):
+            key, _, value = word.rpartition("=")
+            if key.lower().rsplit("--defaults=", 1)[-1] in ("location", "defaults.location") and value:
+                yield value, index
+        return
     if command.cloud is not None and command.program not in _DATA_CLIS and len(subcommands) >= 4 \
             and subcommands[:2] in (["config", "set"], ["configure", "set"]):
         if subcommands[2].lower() in _CONFIG_REGION_KEYS:
@@ -46,6 +54,18 @@ def cli_region_values(command: ShellCommand) -> Iterator[tuple[str, int]]:
         if flag in _REGION_FLAGS or (flag == "l" and command.cloud == "azure"):
             for part in value.split(","):
                 yield part, index
+
+
+def sets_default_region(command: ShellCommand) -> bool:
+    """`gcloud config set compute/region ...`, `aws configure set region ...`, `az config set
+    defaults.location=...`: a default for the commands after it, not a placement of its own."""
+    return command.cloud is not None and command.subcommands()[:1] in (["config"], ["configure"])
+
+
+def takes_default_region(command: ShellCommand) -> bool:
+    """A command that places compute without a region flag of its own: the CLI's default places it."""
+    return places_compute(command) and not any(
+        flag in _REGION_FLAGS or (flag == "l" and command.cloud == "azure") for flag, _, _ in command.flags())
 
 
 def places_compute(command: ShellCommand) -> bool:

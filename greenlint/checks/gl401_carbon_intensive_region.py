@@ -12,7 +12,7 @@ from typing import Iterator
 
 from . import detector
 from .cloud import effective_key, file_provider, is_test_suite, key_words, norm, region_finding, resolve_region, str_const
-from .cloud_cli import ci_placement, cli_region_values, set_for_jobs_that_place_nothing
+from .cloud_cli import ci_placement, cli_region_values, set_for_jobs_that_place_nothing, sets_default_region, takes_default_region
 from .commands import report_word, shell_commands, shell_variables, variable_name
 from .placing_calls import reaches_placing_call, string_default, string_defaults
 from .terraform_modules import places_only_data
@@ -226,7 +226,11 @@ def shell_regions(ctx, on_variable) -> None:
     overrides = ctx.request.carbon or None
     zones: list[tuple] = []
     reported: set[str] = set()
-    for command in shell_commands(ctx):
+    commands = list(shell_commands(ctx))
+    for position, command in enumerate(commands):
+        if sets_default_region(command) and not any(
+                later.cloud == command.cloud and takes_default_region(later) for later in commands[position + 1:]):
+            continue  # a default no later command of the file places compute with
         for value, index in cli_region_values(command):
             name = variable_name(value)
             if name is not None:

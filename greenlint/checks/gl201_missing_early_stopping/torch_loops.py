@@ -205,8 +205,8 @@ def _stops_early(loop: ast.For | ast.AsyncFor) -> bool:
 
 
 def check_torch_loops(ctx: PythonContext, min_epochs: int) -> None:
-    if not ctx.imports.uses("torch"):
-        return
+    if not ctx.imports.uses("torch") and ctx.imports.modules:
+        return  # an excerpt that imports nothing (a course's code split over files) is read as PyTorch
     for loop in ctx.nodes_of(ast.For):
         run = epoch_loop(ctx, loop)
         if run is None or run.epochs is None or run.epochs.n is None or run.epochs.n < min_epochs:
