@@ -319,3 +319,28 @@ def test_gl303_whisper_translating_speech_has_no_english_only_alternative():
     assert lint(source.format(setting='task="translate"'), "GL303") == []
     assert lint(source.format(setting='language="hi"'), "GL303") == []
     assert [f.line for f in lint(source.format(setting='task="transcribe"'), "GL303")] == [3]
+
+
+def test_gl304_aligned_frames_come_back_as_their_own_parts():
+    # `train, test = train.align(test)`: the test frame's dummies do not become the training data
+    source = textwrap.dedent("""\
+        import pandas as pd
+        from xgboost import XGBRegressor
+        X_train = pd.get_dummies(train_frame)
+        X_test = pd.get_dummies(test_frame)
+        X_train, X_test = X_train.align(X_test, join="left", axis=1)
+        XGBRegressor().fit(X_train, y_train)
+        """)
+    assert [f.line for f in lint(source, "GL304")] == [3]
+
+
+def test_gl304_a_dense_copy_converted_only_to_read_its_shape_is_a_display():
+    source = textwrap.dedent("""\
+        import numpy as np
+        from sklearn.feature_extraction.text import CountVectorizer
+        X_train = CountVectorizer(max_features=10000).fit_transform(docs)
+        np.array(X_train.todense()).shape
+        """)
+    assert lint(source, "GL304") == []
+    used = source.replace("np.array(X_train.todense()).shape", "dense = np.array(X_train.todense())\nmodel.fit(dense, y)")
+    assert [f.line for f in lint(used, "GL304")] == [4]

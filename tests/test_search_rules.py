@@ -352,6 +352,24 @@ def test_three_level_nested_loops_one_finding():
     assert f.line == 2 and f.impact["candidates"] == 12
 
 
+def test_a_range_whose_value_is_a_keyword_argument_is_an_axis():
+    (f,) = lint("""
+        from sklearn.ensemble import RandomForestRegressor
+        for est in range(10, 51, 10):
+            for depth in range(1, 11):
+                model = RandomForestRegressor(random_state=1, n_estimators=est, max_depth=depth)
+                model.fit(X_train, y_train)
+    """)
+    assert f.line == 3 and f.impact["candidates"] == 50
+    # a range used only to index or count is not an axis
+    assert lint("""
+        for lr in [0.1, 0.01]:
+            for n in range(1, 6):
+                model = build(lr)
+                model.fit(X[n], y[n])
+    """) == []
+
+
 def test_scaler_fit_is_not_training():
     assert lint("""
         from sklearn.preprocessing import StandardScaler

@@ -479,6 +479,17 @@ def test_an_excerpt_that_imports_nothing_is_read_as_pytorch():
     assert lines("import mxnet as mx\n" + textwrap.dedent(excerpt)) == []
 
 
+def test_an_excerpts_checkpoint_callback_is_not_early_stopping():
+    # the callbacks' imports live in an earlier file: a checkpoint never stops the run, while a
+    # callback the file cannot see might
+    excerpt = """
+        mc = ModelCheckpoint("best.h5", monitor="val_loss", save_best_only=True)
+        history = model.fit(x_tr, y_tr, epochs=50, validation_data=(x_val, y_val), callbacks=[{callback}])
+    """
+    assert lines(excerpt.format(callback="mc")) == [3]
+    assert lines(excerpt.format(callback="mc, make_stopper()")) == []
+
+
 def test_break_in_the_batch_loop_does_not_stop_the_epochs():
     assert lines("""
         import torch
@@ -1556,3 +1567,16 @@ def test_a_params_dict_that_sets_the_round_count_is_not_a_search_over_it():
     assert lint(searched) == []
     sampled = source + 'n = trial.suggest_int("n_estimators", 50, 500)\n'
     assert lint(sampled) == []
+
+
+def test_gl203_an_excerpt_that_imports_nothing_trains_like_pytorch():
+    excerpt = """
+        for epoch in range(num_epochs):
+            for images, labels in train_loader:
+                optimizer.zero_grad()
+                loss = criterion(model(images), labels)
+                loss.backward()
+                optimizer.step()
+    """
+    assert lines(excerpt, code="GL203") == [6]
+    assert lines("import jax\n" + textwrap.dedent(excerpt), code="GL203") == []

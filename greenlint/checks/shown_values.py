@@ -20,9 +20,10 @@ def _is_display_call(name: str) -> bool:
     return name in DISPLAY_CALLS or name in PLOT_CALLS or name.endswith("plot") or name.endswith("_plot")
 
 
-# Wrappers that only relabel or assemble a result for display (`pd.DataFrame(enc.transform(x),
-# columns=...)`, `pd.concat([frame, encoded], axis=1)`): what they build is shown or computed with.
-_RELABEL_CALLS = {"DataFrame", "Series", "concat"}
+# Wrappers that only relabel, convert or assemble a result for display (`pd.DataFrame(enc.transform(x),
+# columns=...)`, `pd.concat([frame, encoded], axis=1)`, `np.array(X.todense()).shape`): what they
+# build is shown or computed with.
+_RELABEL_CALLS = {"DataFrame", "Series", "concat", "array", "asarray"}
 
 
 def only_displayed(ctx: PythonContext, call: ast.AST, _depth: int = 0) -> bool:

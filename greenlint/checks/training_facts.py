@@ -37,7 +37,7 @@ from functools import cached_property
 from typing import Any
 
 from ..frontends.python import UNKNOWN, PythonContext, kwarg
-from .training_loops import backward_calls, epoch_count, has_train_step
+from .training_loops import backward_calls, epoch_count, has_train_step, reads_as_pytorch
 from .training_loops import names_in  # noqa: F401  re-exported: the rules read loop facts here
 from .training_schedules import LIGHTNING_BUDGET, callback_schedule, configure_optimizers_methods, hf_schedule, make_budget, schedules_in, scopes_up
 from .training_values import Args, MISSING, listed_calls, class_bases, class_methods, const_of, constructor, ctor_name, is_none, local_class, method_calls, number_of, receiver_of, same_ref, scope_of
@@ -529,6 +529,6 @@ def _training_runs(ctx: PythonContext) -> list[TrainingRun]:
     # A run is a call that trains by the test every training reader shares, described here by
     # its framework (its model, data, epochs, callbacks, schedule).
     trains = training_code(ctx).call_trains
-    backward = set(map(id, backward_calls(ctx))) if ctx.imports.uses("torch") else set()
+    backward = set(map(id, backward_calls(ctx))) if reads_as_pytorch(ctx) else set()
     runs = [run for call in ctx.calls if (run := _run_of(ctx, call, backward)) is not None and trains(call, 0)]
     return sorted(runs, key=lambda r: (r.call.lineno, r.call.col_offset))

@@ -53,7 +53,7 @@ class Flow:
         if node.value is None:
             return
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        if len(targets) == 1 and self._split_parts(node.value, targets[0]):
+        if len(targets) == 1 and (self._split_parts(node.value, targets[0]) or self._aligned_pair(node.value, targets[0])):
             return
         mentioned = refs(node.value, self.ctx)
         for target in targets:
@@ -71,6 +71,16 @@ class Flow:
         for i, array in enumerate(arrays):
             for part in target.elts[2 * i:2 * i + 2]:
                 self._bind(refs(array, self.ctx), part)
+        return True
+
+    def _aligned_pair(self, value: ast.AST, target: ast.AST) -> bool:
+        """`train, test = train.align(test, join="left", axis=1)` (pandas): each frame comes back
+        as its own part, with the other's columns; the test frame does not become the training one."""
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "align"
+                and len(value.args) >= 1 and isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2):
+            return False
+        self._bind(refs(value.func.value, self.ctx), target.elts[0])
+        self._bind(refs(value.args[0], self.ctx), target.elts[1])
         return True
 
     def _return(self, node: ast.Return) -> None:

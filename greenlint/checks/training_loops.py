@@ -92,6 +92,12 @@ def builds_optimizer(ctx: PythonContext, call: ast.AST) -> bool:
     return _OPTIMIZER_FACTORY.fullmatch(name) is not None
 
 
+def reads_as_pytorch(ctx: PythonContext) -> bool:
+    """The file's hand-written training steps are PyTorch's: it imports torch, or it imports
+    nothing (an excerpt of a course whose imports live in an earlier file)."""
+    return ctx.imports.uses("torch") or not ctx.imports.modules
+
+
 def backward_calls(ctx: PythonContext) -> list[ast.Call]:
     """Gradient steps of a training run: `loss.backward()` in a loop or a function (code that runs
     repeatedly) of a file that also steps an optimizer. A lone `y.backward()` demonstrating

@@ -43,7 +43,8 @@ def _names_used(loop: ast.AST, names: list[str]) -> bool:
 
 
 def _literal_scalars(ctx: PythonContext, node: ast.AST, at: ast.AST) -> bool:
-    """A literal list/tuple of numbers, strings, booleans or None (not data, not range())."""
+    """A literal list/tuple of numbers, strings, booleans or None (not data; range() only as
+    `_keyword_range` says)."""
     node = follow(ctx, node, at)  # type: ignore[assignment]
     if isinstance(node, ast.Call):  # np.logspace(-3, 0, 4): a hyper-parameter axis by construction
         q = call_qual(ctx, node) or ""
@@ -54,6 +55,18 @@ def _literal_scalars(ctx: PythonContext, node: ast.AST, at: ast.AST) -> bool:
     if not isinstance(value, (list, tuple, set)) or len(value) < 1:
         return False
     return all(v is None or isinstance(v, (int, float, str, bool)) for v in value)
+
+
+def _keyword_range(ctx: PythonContext, loop: ast.For | ast.AsyncFor, iterable: ast.AST) -> bool:
+    """`for depth in range(1, 11): RandomForestRegressor(max_depth=depth)`: a range of literal
+    bounds whose value the body passes as a keyword argument is a hyper-parameter axis. A range
+    the body only indexes with (`X[i]`) is not."""
+    if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range"
+            and iterable.args and all(isinstance(ctx.literal(a), int) for a in iterable.args)):
+        return False
+    name = loop.target.id  # type: ignore[union-attr]
+    return any(isinstance(node, ast.keyword) and node.arg is not None and isinstance(node.value, ast.Name)
+               and node.value.id == name for stmt in loop.body for node in ast.walk(stmt))
 
 
 def _starred_dict_axes(ctx: PythonContext, starred: ast.Starred, at: ast.Call) -> list[int] | None:
@@ -120,7 +133,7 @@ def _loop_axes(ctx: PythonContext, loop: ast.For | ast.AsyncFor) -> list[int] | 
         return None  # reported at ParameterGrid itself
     if not isinstance(loop.target, ast.Name):
         return None
-    if not _literal_scalars(ctx, iterable, loop):
+    if not (_literal_scalars(ctx, iterable, loop) or _keyword_range(ctx, loop, iterable)):
         return None
     n = axis_len(ctx, iterable, loop)
     return [n] if n is not None and n >= 2 else None

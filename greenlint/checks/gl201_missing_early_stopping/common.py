@@ -84,7 +84,9 @@ class Callbacks:
             if qual is None and isinstance(func, ast.Name) and func.id in self.ctx.functions:
                 return self._function_result(self.ctx.functions[func.id], depth)
             if qual is None:
-                return None
+                # an excerpt that uses Keras's or Lightning's checkpoint / logging callbacks without
+                # importing them: those classes never stop a run, whichever library they are
+                return False if isinstance(func, ast.Name) and func.id in _NON_STOPPING_CALLBACKS else None
             return self._record(self.is_es_class(qual, None), node if qual in PATIENCE else None)
         if isinstance(node, ast.Name):
             target = self.ctx.expression_of(node, scope)
@@ -271,6 +273,9 @@ def library_instantiates(ctx: PythonContext, names: set[str]) -> bool:
             return True
     return False
 
+
+_NON_STOPPING_CALLBACKS = {"ModelCheckpoint", "TensorBoard", "CSVLogger", "ReduceLROnPlateau", "LearningRateScheduler",
+                           "LearningRateMonitor"}
 
 KERAS_ES = {"keras.callbacks.EarlyStopping", "keras.callbacks.early_stopping.EarlyStopping"}
 

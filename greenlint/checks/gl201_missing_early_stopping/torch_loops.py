@@ -11,6 +11,7 @@ from ...finding import Severity
 from ...frontends.python import PythonContext, call_name, kwarg
 from .common import report_fixed_budget
 from ..training_facts import epoch_loop, is_train_name, is_val_name, names_in
+from ..training_loops import reads_as_pytorch
 from ..training_schedules import Budget, chains, hand_written_schedule, range_args, schedules_in, scopes_up
 from ...frontends.bindings import bindings, walk_statements
 from ..training_values import fmt, scope_of
@@ -205,8 +206,8 @@ def _stops_early(loop: ast.For | ast.AsyncFor) -> bool:
 
 
 def check_torch_loops(ctx: PythonContext, min_epochs: int) -> None:
-    if not ctx.imports.uses("torch") and ctx.imports.modules:
-        return  # an excerpt that imports nothing (a course's code split over files) is read as PyTorch
+    if not reads_as_pytorch(ctx):
+        return
     for loop in ctx.nodes_of(ast.For):
         run = epoch_loop(ctx, loop)
         if run is None or run.epochs is None or run.epochs.n is None or run.epochs.n < min_epochs:
