@@ -569,9 +569,38 @@ def test_gl202_device_chosen_at_run_time_is_cuda():
     ("L.Trainer(gpus=int(torch.cuda.is_available()))", True),
     ('L.Trainer(accelerator="gpu" if torch.cuda.is_available() else "cpu")', True),
     ("L.Trainer(devices=torch.cuda.device_count(), precision=\"bf16-mixed\")", False),
+    ("L.Trainer(gpus=AVAIL_GPUS)", True),  # AVAIL_GPUS = min(1, torch.cuda.device_count()) below
 ])
 def test_gl202_lightning(trainer, reported):
-    assert lines(f"import torch\nimport lightning as L\ntrainer = {trainer}\n", code="GL202") == ([3] if reported else [])
+    source = f"import torch\nimport lightning as L\nAVAIL_GPUS = min(1, torch.cuda.device_count())\ntrainer = {trainer}\n"
+    assert lines(source, code="GL202") == ([4] if reported else [])
+
+
+def test_gl202_a_trainer_that_only_tests_and_a_quantized_model_are_not_reported():
+    base = "import pytorch_lightning as pl\ntrainer = pl.Trainer(gpus=1)\n"
+    assert lines(base + "trainer.test(model, loader)\n", code="GL202") == []
+    assert lines(base + "trainer.fit(model, loader)\ntrainer.test(model, loader)\n", code="GL202") == [2]
+    qlora = """
+        from transformers import AutoModelForCausalLM, BitsAndBytesConfig, Trainer, TrainingArguments
+        bnb = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_compute_dtype=torch.bfloat16)
+        model = AutoModelForCausalLM.from_pretrained("google/gemma-2b", quantization_config=bnb)
+        trainer = Trainer(model=model, args=TrainingArguments("out"), train_dataset=ds)
+        trainer.train()
+    """
+    assert lines(qlora, code="GL202") == []
+
+
+def test_gl202_a_hand_written_loop_of_a_file_that_imports_transformers():
+    # transformers for the model only; the loop is the file's own
+    assert lines("""
+        import torch
+        from transformers import BertForSequenceClassification
+        model = BertForSequenceClassification.from_pretrained("bert-base-uncased").to("cuda")
+        for epoch in range(3):
+            for batch in loader:
+                model(**batch).loss.backward()
+                optimizer.step()
+    """, code="GL202") == [7]
 
 
 def test_gl202_training_arguments_need_a_train_call():

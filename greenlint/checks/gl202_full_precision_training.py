@@ -66,7 +66,7 @@ def _uses_cuda(ctx: PythonContext) -> bool:
 
 @detector("GL202")
 def full_precision_training(ctx: PythonContext) -> None:
-    if is_test_module(ctx):  # a test suite trains on toy data to check code (by what it defines)
+    if is_test_module(ctx) or _quantized_model(ctx):  # a test suite trains on toy data to check code (by what it defines)
         return
     _torch_loops(ctx)
     if ctx.imports.uses("pytorch_lightning"):
@@ -78,10 +78,21 @@ def full_precision_training(ctx: PythonContext) -> None:
                 _hf_arguments(ctx, call)
 
 
+_QUANTIZED_LOADS = {"quantization_config", "load_in_4bit", "load_in_8bit"}
+
+
+def _quantized_model(ctx: PythonContext) -> bool:
+    """The model is loaded quantized (`BitsAndBytesConfig`, `load_in_4bit=True`, a QLoRA recipe):
+    its numeric formats, the compute dtype included, are set there, not a flag away."""
+    return any(k.arg in _QUANTIZED_LOADS for c in ctx.calls for k in c.keywords) or any(
+        (ctx.qualname(c.func) or "").endswith("BitsAndBytesConfig") for c in ctx.calls)
+
+
 def _torch_loops(ctx: PythonContext) -> None:
     """Hand-written PyTorch loops on CUDA, in a file that never mentions precision."""
     if not ctx.imports.uses("torch") \
-            or ctx.imports.uses("pytorch_lightning", "transformers", "accelerate", "lightning_fabric", "deepspeed", "apex") \
+            or ctx.imports.uses("pytorch_lightning", "accelerate", "lightning_fabric", "deepspeed", "apex") \
+            or any(ctx.qualname(c.func) in HF_ARGS for c in ctx.calls) \
             or _identifier_tokens(ctx) & _PRECISION_TOKENS:
         return
     backward = backward_calls(ctx)
@@ -110,6 +121,8 @@ def _gpu_where_cuda_exists(ctx: PythonContext, node: object) -> bool:
     """A hardware argument computed from whether CUDA exists (`gpus=int(torch.cuda.is_available())`,
     `accelerator="gpu" if torch.cuda.is_available() else "cpu"`): the run uses the GPU wherever
     there is one, the machine it is written for."""
+    if isinstance(node, ast.Name):
+        node = ctx.expression_of(node)  # `AVAIL_GPUS = min(1, torch.cuda.device_count())`
     return isinstance(node, ast.AST) and any(
         isinstance(sub, ast.Call) and ctx.qualname(sub.func) in _CUDA_PROBES for sub in ast.walk(node))
 
@@ -131,7 +144,8 @@ def _lightning_precision_chosen(ctx: PythonContext, a: Args, scope: ast.AST) -> 
 def _lightning_trainer(ctx: PythonContext, call: ast.Call) -> None:
     scope = scope_of(ctx, call)
     a = Args(ctx, call, scope)
-    if a.opaque or call.args or not _lightning_on_gpu(ctx, a, scope) or _lightning_precision_chosen(ctx, a, scope):
+    if a.opaque or call.args or not _lightning_on_gpu(ctx, a, scope) or _lightning_precision_chosen(ctx, a, scope) \
+            or _only_evaluates(ctx, call):
         return
     ctx.report(
         "GL202", call.func,
@@ -139,6 +153,21 @@ def _lightning_trainer(ctx: PythonContext, call: ast.Call) -> None:
         "cores, up to 3x faster on Volta and newer",
         impact={"library": "lightning", "precision": "32"},
     )
+
+
+_EVALUATING = {"test", "validate", "predict"}
+
+
+def _only_evaluates(ctx: PythonContext, trainer: ast.Call) -> bool:
+    """`trainer = pl.Trainer(gpus=1)` whose every method call is `test`, `validate` or `predict`:
+    it trains nothing (a checkpoint evaluated)."""
+    target = ctx.parent(trainer)
+    if not (isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Name)):
+        return False
+    held = target.targets[0].id
+    methods = {c.func.attr for c in ctx.calls
+               if isinstance(c.func, ast.Attribute) and isinstance(c.func.value, ast.Name) and c.func.value.id == held}
+    return bool(methods) and methods <= _EVALUATING
 
 
 _HF_PRECISION_SETTINGS = ("fp16", "bf16", "half_precision_backend", "deepspeed", "tf32", "use_cpu", "no_cuda",

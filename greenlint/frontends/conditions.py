@@ -7,6 +7,7 @@ import ast
 import operator
 from typing import Any, Iterator
 
+from .bindings import is_parameter
 from .pyast import UNKNOWN, call_name
 
 _COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
@@ -69,11 +70,10 @@ class ConditionModel:
         return False
 
     def _passed_arguments(self, name: ast.Name) -> list[ast.expr]:
-        from .values import call_arguments
+        from .values import call_arguments  # values builds on this module: imported when used
 
         function = self.enclosing_function(name)  # type: ignore[attr-defined]
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) \
-                or name.id not in {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not is_parameter(function, name.id):
             return []
         given = (dict(call_arguments(site, function)).get(name.id) for site in self.call_sites(function))  # type: ignore[attr-defined]
         return [g for g in given if isinstance(g, ast.expr)]
