@@ -461,22 +461,24 @@ def test_pytorch_epoch_loop_not_reported(evaluation, extra):
     assert lines(MNIST.format(evaluation=evaluation, extra=extra)) == []
 
 
+# A course file whose imports, model and loaders live in an earlier one.
+TORCH_EXCERPT = """
+    n_epochs = 50
+    for epoch in range(n_epochs):
+        for data, target in train_loader:
+            optimizer.zero_grad()
+            loss = criterion(model(data), target)
+            loss.backward()
+            optimizer.step()
+        for data, target in valid_loader:
+            valid_loss = criterion(model(data), target)
+"""
+
+
 def test_an_excerpt_that_imports_nothing_is_read_as_pytorch():
-    # A course file whose imports, model and loaders live in an earlier one; a file that imports
-    # another framework (and not torch) is not read as PyTorch.
-    excerpt = """
-        n_epochs = 50
-        for epoch in range(n_epochs):
-            for data, target in train_loader:
-                optimizer.zero_grad()
-                loss = criterion(model(data), target)
-                loss.backward()
-                optimizer.step()
-            for data, target in valid_loader:
-                valid_loss = criterion(model(data), target)
-    """
-    assert lines(excerpt) == [3]
-    assert lines("import mxnet as mx\n" + textwrap.dedent(excerpt)) == []
+    # a file that imports another framework (and not torch) is not read as PyTorch
+    assert lines(TORCH_EXCERPT) == [3]
+    assert lines("import mxnet as mx\n" + textwrap.dedent(TORCH_EXCERPT)) == []
 
 
 def test_an_excerpts_checkpoint_callback_is_not_early_stopping():
@@ -1599,13 +1601,5 @@ def test_a_params_dict_that_sets_the_round_count_is_not_a_search_over_it():
 
 
 def test_gl203_an_excerpt_that_imports_nothing_trains_like_pytorch():
-    excerpt = """
-        for epoch in range(num_epochs):
-            for images, labels in train_loader:
-                optimizer.zero_grad()
-                loss = criterion(model(images), labels)
-                loss.backward()
-                optimizer.step()
-    """
-    assert lines(excerpt, code="GL203") == [6]
-    assert lines("import jax\n" + textwrap.dedent(excerpt), code="GL203") == []
+    assert lines(TORCH_EXCERPT, code="GL203") == [7]
+    assert lines("import jax\n" + textwrap.dedent(TORCH_EXCERPT), code="GL203") == []
