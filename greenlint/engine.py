@@ -152,10 +152,13 @@ def _lint_python_text(request: LintRequest, text: str, triggered: dict, settings
                       allow_await: bool = False, shell: list | None = None) -> list[Finding]:
     from .frontends.python import PythonContext, parse
 
+    unread: list[Finding] = []
     try:
         tree = parse(text, allow_top_level_await=allow_await)
     except SyntaxError as exc:
         tree = _parse_with_ipython_syntax(text) if request.kind == "python" else None
+        if tree is None and request.kind == "python":
+            tree, unread = _parse_exported_cells(request.path, text)
         if tree is None:
             line = exc.lineno or 1
             lines = text.splitlines()
@@ -164,6 +167,7 @@ def _lint_python_text(request: LintRequest, text: str, triggered: dict, settings
     except (ValueError, MemoryError, RecursionError) as exc:  # null bytes, absurd nesting
         return [_parse_error(request.path, f"cannot parse as Python: {exc}")]
     ctx = PythonContext(request, text, tree)
+    ctx.findings.extend(unread)
     ctx.shell_lines = shell or []  # a notebook's `!` lines and %%bash cells, which the text holds as placeholders
     _run_detectors(ctx, triggered, "python")
     ctx.findings.extend(_held_config_findings(ctx, settings))
@@ -205,6 +209,43 @@ def _parse_with_ipython_syntax(text: str):
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             continue
     return None
+
+
+def _parse_exported_cells(display: str, text: str) -> tuple[object | None, list[Finding]]:
+    """A script exported from a notebook (`# In[3]:` or `# %%` cells) is read as its notebook is: a
+    cell that does not parse becomes a GL000 of its own, its lines are read as blank (so positions
+    hold), and the other cells are checked. (None, []) when the text has no such cells or still
+    does not parse."""
+    import re
+
+    from .frontends.notebook import _transform
+    from .frontends.python import parse
+
+    lines = text.splitlines(keepends=True)
+    marker = re.compile(r"# (?:In\[[^\]]*\]:|%%)")
+    starts = [i for i, line in enumerate(lines) if marker.match(line)]
+    if len(starts) < 2:
+        return None, []
+    if any(line.lstrip()[:1] in ("%", "!") for line in lines):
+        lines = list(_transform(lines))
+    unread: list[Finding] = []
+    for _ in range(len(starts) + 1):
+        try:
+            return parse("".join(lines)), unread
+        except (SyntaxError, ValueError) as exc:
+            line = getattr(exc, "lineno", None) or 0
+            first = max((s for s in starts if s < line), default=None)
+            if first is None:
+                return None, []
+            last = min((s for s in starts if s > first), default=len(lines))
+            if not any(line.strip() for line in lines[first + 1:last]):
+                return None, []  # already blank: the error is not this cell's
+            original = text.splitlines()
+            unread.append(_parse_error(display, f"cannot parse this cell (lines {first + 1}-{last}), the rest of the "
+                                       f"file is checked: {getattr(exc, 'msg', exc)}", line, getattr(exc, "offset", 1) or 1,
+                                       original[line - 1] if 0 < line <= len(original) else ""))
+            lines[first + 1:last] = ["\n" if chunk.endswith("\n") else "" for chunk in lines[first + 1:last]]
+    return None, []
 
 
 def _suppressed(ctx: BaseContext, text: str, python: bool, settings: Settings) -> list[Finding]:

@@ -606,3 +606,19 @@ def test_script_exported_from_a_notebook_keeps_its_ipython_lines(tmp_path):
                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)})
     found = sorted((f["path"], f["line"], f["code"]) for f in json.loads(proc.stdout)["findings"])
     assert found == [("broken.py", 2, "GL000"), ("exported.py", 7, "GL101")]
+
+
+def test_an_exported_scripts_broken_cell_does_not_hide_the_others(tmp_path):
+    """A cell of a notebook-exported script that does not parse (a missing comma) is a GL000 of its
+    own, as it would be in the notebook; the other cells are still checked. A script without cell
+    markers stays one GL000."""
+    root = Path(__file__).resolve().parents[1]
+    cells = ("# In[1]:\nfrom sklearn.model_selection import GridSearchCV\nfrom sklearn.svm import SVC\n"
+             "# In[2]:\nkwargs = {\n    'a': 1\n    'b': 2,\n}\n"
+             "# In[3]:\nsearch = GridSearchCV(SVC(), {'C': [1, 10], 'gamma': [0.1, 0.01]}, cv=3)\n")
+    (tmp_path / "exported.py").write_text(cells)
+    (tmp_path / "plain.py").write_text(cells.replace("# In[2]:\n", "").replace("# In[3]:\n", ""))
+    proc = subprocess.run([sys.executable, "-m", "greenlint", "--format", "json", "--no-cache", "."], cwd=tmp_path,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)})
+    found = sorted((f["path"], f["line"], f["code"]) for f in json.loads(proc.stdout)["findings"])
+    assert found == [("exported.py", 6, "GL000"), ("exported.py", 10, "GL101"), ("plain.py", 5, "GL000")]
