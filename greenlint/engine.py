@@ -197,18 +197,23 @@ def _parse_with_ipython_syntax(text: str):
     replaced by placeholders of the same length, so positions hold. Python 2 statements and
     exercise blanks are read leniently (frontends/lenient.py). None if it still fails."""
     from .frontends.lenient import readings
-    from .frontends.notebook import _transform
     from .frontends.python import parse
 
-    lines = text.splitlines(keepends=True)
-    if any(line.lstrip()[:1] in ("%", "!") for line in lines):
-        text = "".join(_transform(lines))
+    text = "".join(_ipython_lines_read(text.splitlines(keepends=True)))
     for candidate in (text, *readings(text)):
         try:
             return parse(candidate)
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             continue
     return None
+
+
+def _ipython_lines_read(lines: list[str]) -> list[str]:
+    """`%matplotlib inline`, `!pip install ...` lines of an exported notebook replaced by
+    placeholders of the same length, as a notebook cell's are."""
+    from .frontends.notebook import _transform
+
+    return list(_transform(lines)) if any(line.lstrip()[:1] in ("%", "!") for line in lines) else lines
 
 
 def _parse_exported_cells(display: str, text: str) -> tuple[object | None, list[Finding]]:
@@ -218,16 +223,15 @@ def _parse_exported_cells(display: str, text: str) -> tuple[object | None, list[
     does not parse."""
     import re
 
-    from .frontends.notebook import _transform
     from .frontends.python import parse
 
+    original = text.splitlines()
     lines = text.splitlines(keepends=True)
     marker = re.compile(r"# (?:In\[[^\]]*\]:|%%)")
     starts = [i for i, line in enumerate(lines) if marker.match(line)]
     if len(starts) < 2:
         return None, []
-    if any(line.lstrip()[:1] in ("%", "!") for line in lines):
-        lines = list(_transform(lines))
+    lines = _ipython_lines_read(lines)
     unread: list[Finding] = []
     for _ in range(len(starts) + 1):
         try:
@@ -238,9 +242,8 @@ def _parse_exported_cells(display: str, text: str) -> tuple[object | None, list[
             if first is None:
                 return None, []
             last = min((s for s in starts if s > first), default=len(lines))
-            if not any(line.strip() for line in lines[first + 1:last]):
+            if not any(chunk.strip() for chunk in lines[first + 1:last]):
                 return None, []  # already blank: the error is not this cell's
-            original = text.splitlines()
             unread.append(_parse_error(display, f"cannot parse this cell (lines {first + 1}-{last}), the rest of the "
                                        f"file is checked: {getattr(exc, 'msg', exc)}", line, getattr(exc, "offset", 1) or 1,
                                        original[line - 1] if 0 < line <= len(original) else ""))

@@ -35,7 +35,7 @@ _CONFIG_REGION_KEYS = {"compute/region", "compute/zone", "ai/region", "ai_platfo
 def cli_region_values(command: ShellCommand) -> Iterator[tuple[str, int]]:
     """(value, word index) of each region, zone or location a cloud CLI command places compute in."""
     subcommands = command.subcommands()
-    if command.cloud == "azure" and subcommands[:1] in (["config"], ["configure"]):
+    if command.cloud == "azure" and sets_default_region(command):
         # `az config set defaults.location=westeurope`, `az configure --defaults location=westeurope`:
         # the location every later command without its own `--location` places resources in
         for index, word in enumerate(command.words):
@@ -51,9 +51,13 @@ def cli_region_values(command: ShellCommand) -> Iterator[tuple[str, int]]:
     if not places_compute(command):
         return
     for flag, value, index in command.flags():
-        if flag in _REGION_FLAGS or (flag == "l" and command.cloud == "azure"):
+        if _is_region_flag(command, flag):
             for part in value.split(","):
                 yield part, index
+
+
+def _is_region_flag(command: ShellCommand, flag: str) -> bool:
+    return flag in _REGION_FLAGS or (flag == "l" and command.cloud == "azure")
 
 
 def sets_default_region(command: ShellCommand) -> bool:
@@ -64,8 +68,7 @@ def sets_default_region(command: ShellCommand) -> bool:
 
 def takes_default_region(command: ShellCommand) -> bool:
     """A command that places compute without a region flag of its own: the CLI's default places it."""
-    return places_compute(command) and not any(
-        flag in _REGION_FLAGS or (flag == "l" and command.cloud == "azure") for flag, _, _ in command.flags())
+    return places_compute(command) and not any(_is_region_flag(command, flag) for flag, _, _ in command.flags())
 
 
 def places_compute(command: ShellCommand) -> bool:
@@ -79,7 +82,7 @@ def places_compute(command: ShellCommand) -> bool:
     # may use what exists: it places nothing, like the `iam` group
     return not (set(subcommands) & (_NON_COMPUTE | _ADDRESSING_VERBS) or any(
         w.startswith(_ADDRESSING_PREFIXES) or "iam" in w.split("-") for w in subcommands)
-        or subcommands[:1] in (["config"], ["configure"]))
+        or sets_default_region(command))
 
 
 # Programs of a CI step that build, move or inspect things on the runner, or address a cluster that

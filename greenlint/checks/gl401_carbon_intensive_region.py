@@ -227,9 +227,9 @@ def shell_regions(ctx, on_variable) -> None:
     zones: list[tuple] = []
     reported: set[str] = set()
     commands = list(shell_commands(ctx))
+    last_default_use = {c.cloud: i for i, c in enumerate(commands) if takes_default_region(c)}
     for position, command in enumerate(commands):
-        if sets_default_region(command) and not any(
-                later.cloud == command.cloud and takes_default_region(later) for later in commands[position + 1:]):
+        if sets_default_region(command) and last_default_use.get(command.cloud, -1) < position:
             continue  # a default no later command of the file places compute with
         for value, index in cli_region_values(command):
             name = variable_name(value)
