@@ -159,6 +159,8 @@ def _lint_python_text(request: LintRequest, text: str, triggered: dict, settings
         tree = _parse_with_ipython_syntax(text) if request.kind == "python" else None
         if tree is None and request.kind == "python":
             tree, unread = _parse_exported_cells(request.path, text)
+        if tree is None and request.kind == "python":
+            tree, unread = _parse_without_broken_lines(request.path, text)
         if tree is None:
             line = exc.lineno or 1
             lines = text.splitlines()
@@ -249,6 +251,63 @@ def _parse_exported_cells(display: str, text: str) -> tuple[object | None, list[
                                        original[line - 1] if 0 < line <= len(original) else ""))
             lines[first + 1:last] = ["\n" if chunk.endswith("\n") else "" for chunk in lines[first + 1:last]]
     return None, []
+
+
+_MOST_STATEMENTS_SKIPPED = 5
+
+
+def _parse_without_broken_lines(display: str, text: str) -> tuple[object | None, list[Finding]]:
+    """A script with a few statements this Python cannot read (a Python 3.12 f-string that spans
+    lines, a stray character) is read without them: the line the parser stops at becomes `pass` at
+    its own indentation, and the lines indented past it after it (its continuation, or its block)
+    blank, so positions hold; one GL000 names them. (None, []) when more than a few statements
+    would go, so a file that is not Python, or Python of another grammar throughout, stays one GL000."""
+    from .frontends.python import parse
+
+    original = text.splitlines()
+    lines = _ipython_lines_read(text.splitlines(keepends=True))
+    skipped: list[tuple[int, int]] = []  # first and last line of each statement read as blank
+    first_error: SyntaxError | None = None
+    while len(skipped) <= _MOST_STATEMENTS_SKIPPED:
+        try:
+            tree = parse("".join(lines))
+        except (SyntaxError, ValueError) as exc:
+            line = getattr(exc, "lineno", None) or 0
+            if not isinstance(exc, SyntaxError) or not 0 < line <= len(lines) or any(a <= line <= b for a, b in skipped):
+                return None, []
+            first_error = first_error or exc
+            skipped.append((line, _blank_statement(lines, line - 1) + 1))
+            continue
+        if first_error is None:
+            return tree, []
+        where = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in sorted(skipped))
+        line = first_error.lineno or 1
+        return tree, [_parse_error(display, f"{_syntax_message(first_error)}; line{'s' if skipped[0][1] > skipped[0][0] or len(skipped) > 1 else ''} "
+                                   f"{where} read as blank, the rest of the file is checked", line,
+                                   first_error.offset or 1, original[line - 1] if 0 < line <= len(original) else "")]
+    return None, []
+
+
+def _blank_statement(lines: list[str], index: int) -> int:
+    """Line `index` as `pass` at its indentation and the lines indented past it that follow as
+    blank; the index of the last line changed."""
+    def indentation(line: str) -> int:
+        return len(line) - len(line.lstrip(" \t"))
+
+    def blank(line: str) -> str:
+        return "\n" if line.endswith("\n") else ""
+
+    head = lines[index]
+    lines[index] = head[:indentation(head)] + "pass" + blank(head)
+    last = index
+    for i in range(index + 1, len(lines)):
+        code = lines[i].strip()
+        if code and not code.startswith("#") and indentation(lines[i]) <= indentation(head):
+            break
+        lines[i] = blank(lines[i])
+        if code:
+            last = i
+    return last
 
 
 def _suppressed(ctx: BaseContext, text: str, python: bool, settings: Settings) -> list[Finding]:

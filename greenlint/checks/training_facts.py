@@ -297,13 +297,32 @@ PL_TRAINERS = {"pytorch_lightning.Trainer", "pytorch_lightning.trainer.Trainer",
 
 
 def hf_trainer_class(ctx: PythonContext, call: ast.Call) -> tuple[bool, ast.ClassDef | None]:
+    """Whether `call` builds a Hugging Face trainer, and the file's own class when it is one: a
+    library trainer, a subclass the file defines, or a class of another module built with the
+    trainer's own keywords (`unseen_hf_trainer`)."""
     qual = ctx.qualname(call.func)
     if qual in HF_TRAINERS:
         return True, None
     local = local_class(ctx, call.func)
-    if local is not None and set(class_bases(ctx, local)) & HF_TRAINERS:
-        return True, local
-    return False, None
+    if local is not None:
+        subclass = bool(set(class_bases(ctx, local)) & HF_TRAINERS)
+        return subclass, local if subclass else None
+    return unseen_hf_trainer(ctx, call), None
+
+
+# `Trainer(model=, args=, train_dataset=)`: the keywords every Hugging Face trainer shares, and
+# no other library's trainer takes both (Composer's and Lightning's take data loaders).
+_HF_TRAINER_KEYWORDS = frozenset({"args", "train_dataset"})
+
+
+def unseen_hf_trainer(ctx: PythonContext, call: ast.Call) -> bool:
+    """A trainer class of another module (`utils.LoggingTrainer`, `from trainer import CustomTrainer`)
+    built with the Hugging Face trainer's keywords, in a file that imports transformers: a subclass
+    the file cannot read. It trains with `.train()`; what it overrides is not known."""
+    if ctx.qualname(call.func) in HF_TRAINERS or local_class(ctx, call.func) is not None \
+            or not ctx.imports.uses("transformers", "trl"):
+        return False
+    return _HF_TRAINER_KEYWORDS <= {k.arg for k in call.keywords}
 
 
 def fits_of(ctx: PythonContext, ctor: ast.Call) -> list[ast.Call]:
@@ -482,7 +501,10 @@ def _fit_framework(ctx: PythonContext, call: ast.Call) -> str | None:
     """The library whose `fit` this is, by the constructor of its receiver: "keras" (also Keras
     libraries and TF models of transformers), "xgboost", "lightgbm", "catboost", "lightning";
     "keras" for an unknown receiver with `epochs=` in a Keras file; None otherwise."""
-    name = ctor_name(ctx, constructor(ctx, call.func.value, scope_of(ctx, call))) or ""  # type: ignore[attr-defined]
+    receiver = call.func.value  # type: ignore[attr-defined]
+    if _lightning_cli_trainer(ctx, receiver, scope_of(ctx, call)):
+        return "lightning"
+    name = ctor_name(ctx, constructor(ctx, receiver, scope_of(ctx, call))) or ""
     if name.startswith("<local>"):
         name = name.split(":", 1)[1]
     for part in name.split(","):
@@ -491,6 +513,19 @@ def _fit_framework(ctx: PythonContext, call: ast.Call) -> str | None:
     if not name and ctx.imports.uses("keras", "tensorflow") and kwarg(call, "epochs") is not None:
         return "keras"
     return None
+
+
+_LIGHTNING_CLIS = {"pytorch_lightning.cli.LightningCLI", "pytorch_lightning.utilities.cli.LightningCLI",
+                   "pytorch_lightning.LightningCLI"}
+
+
+def _lightning_cli_trainer(ctx: PythonContext, receiver: ast.AST, scope: ast.AST) -> bool:
+    """`cli.trainer` of a `LightningCLI(..., run=False)`: the Lightning Trainer it built from its
+    config. (A CLI that runs itself runs the subcommand given on the command line, which may not
+    be `fit`: not a known training run.)"""
+    if not (isinstance(receiver, ast.Attribute) and receiver.attr == "trainer"):
+        return False
+    return ctor_name(ctx, constructor(ctx, receiver.value, scope)) in _LIGHTNING_CLIS
 
 
 _FIT_FRAMEWORKS = {"xgboost": "xgboost", "lightgbm": "lightgbm", "catboost": "catboost", "pytorch_lightning": "lightning"}

@@ -8,7 +8,7 @@ from typing import Any
 from ...fixes import gl201 as fixes
 from ...frontends.python import UNKNOWN, PythonContext, dotted
 from .common import Callbacks, HF_ES, check_patience, has_stopping, library_instantiates, report_epochs, report_fixed_budget, sets_stop_flag
-from ..training_facts import hf_trainer, hf_trainer_class
+from ..training_facts import hf_trainer, hf_trainer_class, unseen_hf_trainer
 from ..training_values import Args, MISSING, const_of, method_calls, receiver_of
 
 
@@ -62,7 +62,10 @@ def check_hf_trainer(ctx: PythonContext, min_epochs: int) -> None:
 
 
 def _subclass_stops(ctx: PythonContext, call: ast.Call) -> bool:
-    """A trainer subclass of the file that stops training itself or adds early stopping."""
+    """A trainer subclass of the file that stops training itself or adds early stopping, or one
+    of another module, which may (unread code is given the benefit of the doubt)."""
+    if unseen_hf_trainer(ctx, call):
+        return True
     local = hf_trainer_class(ctx, call)[1]
     return local is not None and (sets_stop_flag(local) or any(
         ctx.qualname(n) in HF_ES for n in ast.walk(local) if isinstance(n, (ast.Name, ast.Attribute))))

@@ -1,0 +1,133 @@
+"""Principles found in round 28 of tune labels (the thirteenth session). Each test lints a small
+file written here with the real engine or the real CLI."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from test_model_rules_tune2 import lint  # the real engine on a string
+
+from greenlint.engine import lint_text
+
+
+def cli(path, codes: str) -> list[dict]:
+    """The real CLI on a file: findings of `codes` (a parse error shows only where a rule reads the file)."""
+    out = subprocess.run([sys.executable, "-m", "greenlint", "--no-cache", "--select", codes, "--format", "json",
+                          str(path)], capture_output=True, text=True, check=False)
+    return json.loads(out.stdout)["findings"]
+
+# ---- a Hugging Face trainer class of another module of the project ----------------------------
+
+PROJECT_TRAINER = """
+    from transformers import AutoModelForSequenceClassification, TrainingArguments
+    from {module} import {cls}
+
+    if __name__ == "__main__":
+        model = AutoModelForSequenceClassification.from_pretrained("roberta-base", num_labels=2)
+        args = TrainingArguments("out", num_train_epochs=20, eval_strategy="epoch")
+        trainer = {cls}(model=model, {keywords})
+        trainer.train()
+    """
+
+
+def _project_trainer(keywords: str, module: str = "logging_trainer", cls: str = "LoggingTrainer") -> str:
+    return PROJECT_TRAINER.format(module=module, cls=cls, keywords=keywords)
+
+
+def test_a_project_trainer_built_with_the_hugging_face_keywords_trains():
+    source = _project_trainer("args=args, train_dataset=train_set, eval_dataset=valid_set")
+    assert [f.line for f in lint(source, "GL203")] == [9]
+
+
+def test_a_project_trainer_built_with_other_keywords_is_not_known_to_train():
+    # a project's own TF/TPU loop that happens to be called Trainer and takes `args=`
+    source = _project_trainer("args=args, datasets=data, tpu_name='tpu-large'", module="trainer", cls="Trainer")
+    assert lint(source, "GL203") == []
+
+
+def test_the_keywords_alone_do_not_make_a_trainer_in_a_file_without_transformers():
+    source = _project_trainer("args=args, train_dataset=train_set").replace(
+        "from transformers import AutoModelForSequenceClassification, TrainingArguments",
+        "from models import AutoModelForSequenceClassification, TrainingArguments")
+    assert lint(source, "GL203") == []
+
+
+def test_a_project_trainer_may_stop_itself_so_missing_early_stopping_is_not_reported():
+    source = _project_trainer("args=args, train_dataset=train_set, eval_dataset=valid_set")
+    assert lint(source, "GL201") == []
+    library = source.replace("from logging_trainer import LoggingTrainer\n", "").replace(
+        "TrainingArguments\n", "TrainingArguments, Trainer as LoggingTrainer\n", 1)
+    assert [f.line for f in lint(library, "GL201")] == [7]  # the library's own trainer is read
+
+
+# ---- LightningCLI's trainer --------------------------------------------------------------------
+
+def test_the_trainer_of_a_lightning_cli_that_does_not_run_itself_fits():
+    source = """
+        from lightning.pytorch.cli import LightningCLI
+
+        cli = LightningCLI(seed_everything_default=42, run=False)
+        cli.trainer.validate(cli.model, datamodule=cli.datamodule)
+        cli.trainer.fit(cli.model, datamodule=cli.datamodule)
+        """
+    assert [f.line for f in lint(source, "GL203")] == [6]
+    assert lint(source, "GL202") == [] and lint(source, "GL201") == []  # its precision and callbacks are in its config
+
+
+def test_a_lightning_cli_that_runs_itself_runs_the_subcommand_its_command_line_names():
+    source = """
+        from pytorch_lightning.cli import LightningCLI
+        from model import Model
+
+        if __name__ == "__main__":
+            LightningCLI(Model)
+        """
+    assert lint(source, "GL203") == []
+
+
+# ---- a script with a few statements this Python cannot read ----------------------------------
+
+NEWER_FSTRINGS = '''\
+import torch
+
+def train(model, loader, epochs=30):
+    device = torch.device("cuda")
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for epoch in range(epochs):
+        for x, y in loader:
+            loss = torch.nn.functional.cross_entropy(model(x.to(device)), y.to(device))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        print(f"epoch {
+              epoch}: {loss.item():.3f}")
+
+if __name__ == "__main__":
+    train(torch.nn.Linear(4, 2), [])
+'''
+
+
+def test_a_script_is_checked_without_the_statements_this_python_cannot_read(tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text(NEWER_FSTRINGS)
+    found = cli(script, "GL000,GL203")
+    errors = [f for f in found if f["code"] == "GL000"]
+    if errors:  # Python 3.12 and newer read f-strings that span lines
+        assert [f["line"] for f in errors] == [12]
+        assert "lines 12-13 read as blank, the rest of the file is checked" in errors[0]["message"]
+    assert [f["line"] for f in found if f["code"] == "GL203"] == [10]
+
+
+def test_a_file_with_many_broken_statements_stays_one_unchecked_parse_error(tmp_path):
+    script = tmp_path / "template.py"
+    broken = "".join(f"value_{i} = {{{{ cookiecutter.value_{i} }}}} +\n" for i in range(8))
+    script.write_text("import torch\n" + broken + "loss.backward()\noptimizer.step()\n")
+    found = cli(script, "GL000,GL203")
+    assert [f["code"] for f in found] == ["GL000"] and "read as blank" not in found[0]["message"]
+
+
+def test_a_broken_block_header_takes_its_block_with_it():
+    source = "import torch\n\ndef train(model loader):\n    for x in loader:\n        model(x).backward()\n\nvalue = 1\n"
+    found = lint_text(source, filename="train.py", select=["GL000", "GL203"])
+    assert [f.line for f in found] == [3] and "lines 3-5 read as blank" in found[0].message
