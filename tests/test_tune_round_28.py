@@ -1,4 +1,4 @@
-"""Principles found in round 28 of tune labels (the thirteenth session). Each test lints a small
+"""Principles found in rounds 28 and 29 of tune labels (the thirteenth session). Each test lints a small
 file written here with the real engine or the real CLI."""
 from __future__ import annotations
 
@@ -131,3 +131,130 @@ def test_a_broken_block_header_takes_its_block_with_it():
     source = "import torch\n\ndef train(model loader):\n    for x in loader:\n        model(x).backward()\n\nvalue = 1\n"
     found = lint_text(source, filename="train.py", select=["GL000", "GL203"])
     assert [f.line for f in found] == [3] and "lines 3-5 read as blank" in found[0].message
+
+
+# ---- a module bound to a name at module level ------------------------------------------------
+
+def test_a_module_bound_to_a_name_resolves_like_an_import_alias():
+    source = """
+        import keras
+        K = keras.callbacks
+        reduce_lr = K.ReduceLROnPlateau(monitor="val_mae", patience=7)
+        model.fit(x, y, validation_data=(xv, yv), epochs=600, callbacks=[reduce_lr])
+        """
+    assert [f.line for f in lint(source, "GL201")] == [5]  # a learning-rate callback never stops the run
+    assert lint(source.replace("ReduceLROnPlateau", "EarlyStopping"), "GL201") == []
+    rebound = source.replace("reduce_lr = K", "K = make_callbacks()\nreduce_lr = K")
+    assert lint(rebound, "GL201") == []  # bound twice: no longer known
+
+
+# ---- a callbacks helper that may return a plain function ---------------------------------------
+
+def test_a_helper_that_returns_a_callback_or_its_schedule_function_returns_no_early_stopping():
+    source = """
+        import tensorflow as tf
+
+        def get_lr_callback(plot=False):
+            def schedule(epoch):
+                return 1e-3 * 0.99 ** epoch
+            if plot:
+                return schedule
+            return tf.keras.callbacks.LearningRateScheduler(schedule)
+
+        model.fit(x, y, epochs=1500, validation_data=(xv, yv), callbacks=[get_lr_callback()])
+        """
+    assert [f.line for f in lint(source, "GL201")] == [11]
+    unread = source.replace("return schedule", "return make_stopper()")
+    assert lint(unread, "GL201") == []  # a helper result it cannot read keeps the benefit of the doubt
+
+
+# ---- Lightning before 1.0 ----------------------------------------------------------------------
+
+OLD_LIGHTNING = """
+    import pytorch_lightning as pl
+    from pytorch_lightning.callbacks import EarlyStopping
+
+    class Model(pl.LightningModule):
+        def training_step(self, batch, i):
+            return self.loss(batch)
+        def validation_step(self, batch, i):
+            return self.loss(batch)
+        def val_dataloader(self):
+            return self.loader("val")
+
+    trainer = pl.Trainer(gpus=[0], max_nb_epochs=40{early})
+    trainer.fit(Model())
+    """
+
+
+def test_lightning_before_1_0_spelled_the_epoch_budget_and_early_stopping_otherwise():
+    assert [f.line for f in lint(OLD_LIGHTNING.format(early=""), "GL201")] == [13]
+    stops = OLD_LIGHTNING.format(early=", early_stop_callback=EarlyStopping('val_loss', patience=3)")
+    assert lint(stops, "GL201") == []
+    assert [f.line for f in lint(OLD_LIGHTNING.format(early=", early_stop_callback=False"), "GL201")] == [13]
+
+
+# ---- GL202: what delegates or sets precision ----------------------------------------------------
+
+HAND_STEPPED = """
+    import torch
+    {imports}
+
+    device = torch.device("cuda")
+    model = {model}.to(device)
+    optimizer = torch.optim.Adam(model.parameters())
+    for epoch in range(10):
+        for batch in loader:
+            loss = model.training_step(batch, 0)
+            loss.backward()
+            optimizer.step()
+    {after}
+    """
+
+
+def test_a_lightning_module_stepped_by_hand_is_a_pytorch_loop():
+    source = HAND_STEPPED.format(imports="import pytorch_lightning as pl", model="Classifier()", after="")
+    assert [f.line for f in lint(source, "GL202")] == [11]
+    with_trainer = HAND_STEPPED.format(imports="import pytorch_lightning as pl", model="Classifier()",
+                                       after="pl.Trainer(accelerator='gpu', precision='16-mixed').fit(model)")
+    assert lint(with_trainer, "GL202") == []  # Lightning runs it: its Trainer owns the precision
+
+
+def test_vector_quantization_is_a_layer_not_a_numeric_format():
+    vq = HAND_STEPPED.format(imports="from models import VQVAE, SoftmaxQuantize",
+                             model="VQVAE(quantize=SoftmaxQuantize(512))", after="")
+    assert [f.line for f in lint(vq, "GL202")] == [11]
+    qat = HAND_STEPPED.format(imports="from models import Net, quantize_weights",
+                              model="quantize_weights(Net())", after="")
+    assert lint(qat, "GL202") == []  # low-bit training sets its own formats
+
+
+# ---- GL203: an excerpt that imports nothing ----------------------------------------------------
+
+def test_an_excerpt_that_imports_nothing_trains_with_a_keras_only_keyword():
+    source = """
+        history = model.fit(X_train, y_train, epochs=25, validation_data=(X_test, y_test))
+        plot_loss(history.history["loss"])
+        """
+    assert [f.line for f in lint(source, "GL203")] == [2]
+    assert lint(source.replace("validation_data", "eval_set"), "GL203") == []  # whose fit is not known
+
+
+# ---- an epoch range that starts wherever a checkpoint left off ---------------------------------
+
+def test_a_range_whose_stop_is_its_start_plus_the_epochs_spans_the_epochs():
+    source = """
+        import torch
+        num_epoch, start_epoch = 50, load_checkpoint()
+        optimizer = torch.optim.Adam(model.parameters())
+        for epoch in range(start_epoch + 1, num_epoch + 1 + start_epoch):
+            for x, y in train_loader:
+                loss = criterion(model(x), y)
+                loss.backward()
+                optimizer.step()
+            validate(model, val_loader)
+        """
+    found = lint(source, "GL201")
+    assert [f.line for f in found] == [5] and "50 epochs" in found[0].message
+    unknown = source.replace("num_epoch + 1 + start_epoch", "num_epoch + 1 + offset")
+    assert lint(unknown, "GL201") == []  # the terms do not cancel: not knowable

@@ -17,10 +17,18 @@ from .testing_code import is_test_module
 # `--amp` flag, a GradScaler, `.half()`, a Fabric/Accelerate precision setting): stay silent.
 _PRECISION_TOKENS = {
     "amp", "autocast", "fp16", "bf16", "half", "float16", "bfloat16", "scaler", "precision",
-    "fp8", "mixed", "deepspeed", "fabric", "apex",
-    # quantization(-aware) training sets its own numeric formats: autocast is not a flag away
-    "quant", "quantize", "quantized", "quantizer", "quantization", "qat", "ptq", "int8",
+    "fp8", "mixed", "deepspeed", "fabric", "apex", "qat", "ptq", "int8",
 }
+# Quantization(-aware) training sets its own numeric formats: autocast is not a flag away. Not
+# vector quantization (a VQ-VAE's codebook), a layer of the model that leaves its formats alone.
+_QUANTIZATION_TOKENS = {"quant", "quantize", "quantized", "quantizer", "quantization"}
+_VECTOR_QUANTIZATION = ("vq", "codebook")
+
+
+def _sets_precision(tokens: set[str]) -> bool:
+    if tokens & _PRECISION_TOKENS:
+        return True
+    return bool(tokens & _QUANTIZATION_TOKENS) and not any(v in t for t in tokens for v in _VECTOR_QUANTIZATION)
 
 
 _MIXED_PL = {"16", "16-mixed", "bf16", "bf16-mixed", "16-true", "bf16-true", "transformer-engine",
@@ -91,10 +99,10 @@ def _quantized_model(ctx: PythonContext) -> bool:
 def _torch_loops(ctx: PythonContext) -> None:
     """Hand-written PyTorch loops on CUDA, in a file that never mentions precision."""
     if not ctx.imports.uses("torch") \
-            or ctx.imports.uses("pytorch_lightning", "accelerate", "lightning_fabric", "deepspeed", "apex") \
-            or any(ctx.qualname(c.func) in HF_ARGS for c in ctx.calls) \
-            or _identifier_tokens(ctx) & _PRECISION_TOKENS:
-        return
+            or ctx.imports.uses("accelerate", "lightning_fabric", "deepspeed", "apex") \
+            or any(ctx.qualname(c.func) in HF_ARGS or ctx.qualname(c.func) in PL_TRAINERS for c in ctx.calls) \
+            or _sets_precision(_identifier_tokens(ctx)):
+        return  # a library's trainer owns precision; a LightningModule stepped by hand is a PyTorch loop
     backward = backward_calls(ctx)
     if backward and _uses_cuda(ctx):
         first = min(backward, key=lambda c: (c.lineno, c.col_offset))

@@ -217,7 +217,18 @@ def lightning_trainer(ctx: PythonContext, call: ast.Call) -> TrainingRun | None:
         return None
     fits = fits_of(ctx, call)
     return TrainingRun(ctx, call, "lightning", validation=_lightning_validation(ctx, args, fits),
-                       epochs=_lightning_epochs(ctx, args), callbacks=args.get("callbacks"), args=args)
+                       epochs=_lightning_epochs(ctx, args), callbacks=_lightning_callbacks(args), args=args)
+
+
+def _lightning_callbacks(args: Args) -> Any:
+    """`callbacks=`, with the early-stopping callback Lightning before 1.0 took on its own
+    (`early_stop_callback=EarlyStopping(...)`, or `True` for its default one)."""
+    callbacks, early = args.get("callbacks"), args.get("early_stop_callback")
+    if early is MISSING or is_none(early) or isinstance(early, ast.Constant) and early.value is False:
+        return callbacks
+    if callbacks is MISSING or is_none(callbacks):
+        return ast.List(elts=[early], ctx=ast.Load())
+    return UNKNOWN
 
 
 def _lightning_epochs(ctx: PythonContext, args: Args) -> Count:
@@ -226,6 +237,8 @@ def _lightning_epochs(ctx: PythonContext, args: Args) -> Count:
         if value is not MISSING and const_of(ctx, value, args.scope) not in (None, -1, False):
             return Count(args.get("max_epochs"), None)
     expr = args.get("max_epochs")
+    if expr is MISSING:
+        expr = args.get("max_nb_epochs")  # its name before Lightning 0.7
     n = 1000 if expr is MISSING else number_of(ctx, expr, args.scope)
     return Count(expr, n, n, default=expr is MISSING)
 
@@ -478,8 +491,10 @@ def arguments_train(ctx: PythonContext, args_call: ast.Call) -> bool:
     return False
 
 
-_DL_FIT_PREFIXES = ("keras.", "keras_hub.", "keras_nlp.", "keras_cv.", "transformers.TF", "xgboost.", "lightgbm.",
-                    "catboost.", "pytorch_lightning.")
+# `tensorflow` also names the TensorFlow libraries that wrap a Keras model (`tensorflow_model_optimization`'s
+# `quantize_model`, `tensorflow_hub`).
+_DL_FIT_PREFIXES = ("keras.", "keras_hub.", "keras_nlp.", "keras_cv.", "tf_keras.", "tensorflow", "transformers.TF",
+                    "xgboost.", "lightgbm.", "catboost.", "pytorch_lightning.")
 
 
 def _smoke_test_trainer(ctx: PythonContext, fit: ast.Call) -> bool:
@@ -510,9 +525,20 @@ def _fit_framework(ctx: PythonContext, call: ast.Call) -> str | None:
     for part in name.split(","):
         if part.startswith(_DL_FIT_PREFIXES) and "callbacks" not in name:
             return _FIT_FRAMEWORKS.get(part.split(".")[0], "keras")
-    if not name and ctx.imports.uses("keras", "tensorflow") and kwarg(call, "epochs") is not None:
-        return "keras"
+    if not name and kwarg(call, "epochs") is not None and (
+            ctx.imports.uses("keras", "tensorflow") or not ctx.imports.modules and passes_keras_only_keyword(call)):
+        return "keras"  # in an excerpt that imports nothing, by a keyword only Keras's fit takes
     return None
+
+
+# Keywords only Keras's `fit` / `fit_generator` take (scikit-learn, XGBoost, LightGBM and CatBoost
+# name held-out data `eval_set`): they say whose `fit` it is where the file does not show the model.
+KERAS_ONLY_KEYWORDS = frozenset({"validation_data", "validation_split", "validation_steps", "validation_freq",
+                                 "steps_per_epoch", "initial_epoch"})
+
+
+def passes_keras_only_keyword(call: ast.Call) -> bool:
+    return any(k.arg in KERAS_ONLY_KEYWORDS for k in call.keywords)
 
 
 _LIGHTNING_CLIS = {"pytorch_lightning.cli.LightningCLI", "pytorch_lightning.utilities.cli.LightningCLI",

@@ -173,6 +173,10 @@ def _range_count(ctx: PythonContext, loop: ast.For, scope: ast.AST) -> int | Non
         return None
     values = [number_of(ctx, a, scope) for a in it.args]
     values = [v if v is not None else _call_site_number(ctx, a, scope) for v, a in zip(values, it.args)]
+    if len(values) == 2 and None in values:
+        span = _span(ctx, it.args[0], it.args[1], scope)
+        if span is not None:  # `range(start + 1, start + epochs + 1)` runs `epochs` whatever the start
+            return max(span, 0)
     if len(values) == 2 and values[0] is None and isinstance(values[1], int):
         # `range(start_epoch, epochs)` where a resumed checkpoint may set the start: the run the
         # code plans is `epochs` long, the count a fresh start runs
@@ -184,6 +188,34 @@ def _range_count(ctx: PythonContext, loop: ast.For, scope: ast.AST) -> int | Non
     if len(values) == 2:
         return max(values[1] - values[0], 0)
     return len(range(*values))  # type: ignore[arg-type]
+
+
+def _span(ctx: PythonContext, start: ast.expr, stop: ast.expr, scope: ast.AST) -> int | None:
+    """`stop - start` where both are sums and the terms the code cannot count cancel: what is left
+    is one term the code makes knowable (or none), plus whole numbers."""
+    def terms(expr: ast.expr, sign: int, into: dict[str, int], nodes: dict[str, ast.expr]) -> None:
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Sub)):
+            terms(expr.left, sign, into, nodes)
+            terms(expr.right, sign if isinstance(expr.op, ast.Add) else -sign, into, nodes)
+        elif isinstance(expr, ast.Constant) and type(expr.value) is int:
+            into[""] = into.get("", 0) + sign * expr.value
+        else:
+            key = ast.dump(expr)
+            into[key] = into.get(key, 0) + sign
+            nodes[key] = expr
+
+    counts: dict[str, int] = {}
+    nodes: dict[str, ast.expr] = {}
+    terms(stop, 1, counts, nodes)
+    terms(start, -1, counts, nodes)
+    constant = counts.pop("", 0)
+    left = {key: n for key, n in counts.items() if n}
+    if not left:
+        return constant
+    if len(left) != 1 or next(iter(left.values())) != 1:
+        return None
+    n = number_of(ctx, nodes[next(iter(left))], scope)
+    return int(n) + constant if isinstance(n, (int, float)) else None
 
 
 def has_train_step(ctx: PythonContext, body: list[ast.stmt], depth: int = 0, seen: set | None = None,

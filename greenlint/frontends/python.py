@@ -55,6 +55,11 @@ class ImportTable:
             self.modules.add(canonical(qualified))
         self._uses.clear()
 
+    def alias(self, names: dict[str, str]) -> None:
+        """Names the module binds once to an imported module or attribute (`K = keras.callbacks`)."""
+        for name, qualified in names.items():
+            self.names.setdefault(name, qualified)
+
     def resolve(self, name: str) -> str | None:
         head, _, rest = name.partition(".")
         base = self.names.get(head)
@@ -79,6 +84,7 @@ class PythonContext(ValueModel, OptionModel, ConditionModel, BaseContext):
         self._nodes, self.parents, self._by_type = _index(tree)
         self.imports = ImportTable(tree, self.nodes_of(ast.Import, ast.ImportFrom))
         self.imports.assume(self._unbound_library_names())
+        self.imports.alias(self._module_aliases(tree))
         self._qualnames: dict[int, str | None] = {}  # by id(node): the tree outlives every lookup
 
     def _unbound_library_names(self) -> dict[str, str]:
@@ -90,6 +96,23 @@ class PythonContext(ValueModel, OptionModel, ConditionModel, BaseContext):
         bound.update(a.arg for a in self._by_type.get(ast.arg, ()))  # type: ignore[attr-defined]
         bound.update(d.name for d in self.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))  # type: ignore[attr-defined]
         return {name: WELL_KNOWN[name] for name in used - bound}
+
+    def _module_aliases(self, tree: ast.Module) -> dict[str, str]:
+        """`K = keras.callbacks` at module level, the name bound nowhere else: `K.EarlyStopping`
+        is `keras.callbacks.EarlyStopping`, as if imported `as K`."""
+        found: dict[str, str] = {}
+        for statement in tree.body:
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                    and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Attribute):
+                name, value = statement.targets[0].id, dotted(statement.value)
+                if value and name not in self.imports.names and value.partition(".")[0] in self.imports.names:
+                    found[name] = self.imports.resolve(value) or value
+        if not found:
+            return {}
+        stores = [n.id for n in self._by_type.get(ast.Name, ()) if not isinstance(n.ctx, ast.Load)]  # type: ignore[attr-defined]
+        stores += [a.arg for a in self._by_type.get(ast.arg, ())]  # type: ignore[attr-defined]
+        stores += [d.name for d in self.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)]  # type: ignore[attr-defined]
+        return {name: q for name, q in found.items() if stores.count(name) == 1}
 
     # ---- traversal: the tree is walked once; detectors ask the index ---------------------
     def walk(self) -> list[ast.AST]:

@@ -90,6 +90,8 @@ class Callbacks:
             return self._record(self.is_es_class(qual, None), node if qual in PATIENCE else None)
         if isinstance(node, ast.Name):
             target = self.ctx.expression_of(node, scope)
+            if target is None and _defines_function(scope, node.id):
+                return False  # a function, not a callback object (a helper that returns its schedule)
             if target is None or target is node:
                 return None
             return self.element(target, scope, depth + 1)
@@ -166,6 +168,11 @@ class Callbacks:
                 elif node.func.attr == "extend" and node.args:
                     results.append(self.verdict(node.args[0], where, depth + 1))
         return combine(results)
+
+
+def _defines_function(scope: ast.AST, name: str) -> bool:
+    """`def name` in the block of `scope` (not in a nested one)."""
+    return any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name for n in walk_no_defs(scope))
 
 
 def combine(results: Iterable[bool | None]) -> bool | None:

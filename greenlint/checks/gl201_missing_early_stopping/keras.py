@@ -5,19 +5,12 @@ from __future__ import annotations
 from ...fixes import gl201 as fixes
 from ...frontends.python import PythonContext
 from .common import KERAS_ES, check_patience, has_stopping, library_instantiates, report_epochs, report_fixed_budget
-from ..training_facts import KERAS_FIT_METHODS, keras_fit, keras_position
+from ..training_facts import KERAS_FIT_METHODS, keras_fit, keras_position, passes_keras_only_keyword
 from ..training_values import MISSING, method_calls
 
 
-# Keywords only Keras's `fit` / `fit_generator` take (scikit-learn, XGBoost, LightGBM and CatBoost
-# name held-out data `eval_set`): they say whose `fit` it is where the file does not show the model.
-_KERAS_ONLY_KEYWORDS = {"validation_data", "validation_split", "validation_steps", "validation_freq",
-                        "steps_per_epoch", "initial_epoch"}
-
-
 def _keras_keywords(ctx: PythonContext) -> bool:
-    return any(k.arg in _KERAS_ONLY_KEYWORDS for method in KERAS_FIT_METHODS for c in method_calls(ctx, method)
-               for k in c.keywords)
+    return any(passes_keras_only_keyword(c) for method in KERAS_FIT_METHODS for c in method_calls(ctx, method))
 
 
 def check_keras(ctx: PythonContext, min_epochs: int) -> None:
