@@ -258,3 +258,48 @@ def test_a_range_whose_stop_is_its_start_plus_the_epochs_spans_the_epochs():
     assert [f.line for f in found] == [5] and "50 epochs" in found[0].message
     unknown = source.replace("num_epoch + 1 + start_epoch", "num_epoch + 1 + offset")
     assert lint(unknown, "GL201") == []  # the terms do not cancel: not knowable
+
+
+# ---- round 30 -----------------------------------------------------------------------------------
+
+SCRIPT_LOOP = """
+    import argparse
+    import torch
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--epochs", type=int, default=200)
+    parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--gpu", type=int, default=0)
+    args = parser.parse_args()
+    model = build().cuda(args.gpu)
+    optimizer = torch.optim.Adam(model.parameters())
+
+    def train(epoch):
+        for x, y in train_loader:
+            loss = criterion(model(x), y)
+            loss.backward()
+            optimizer.step()
+
+    for epoch in range(args.epochs):
+        train(epoch)
+        evaluate(model, val_loader)
+        if args.dry_run:
+            break
+    """
+
+
+def test_a_cuda_device_given_to_cuda_places_the_training_on_the_gpu():
+    assert [f.line for f in lint(SCRIPT_LOOP, "GL202")] == [16]
+    assert lint(SCRIPT_LOOP.replace(".cuda(args.gpu)", ""), "GL202") == []
+
+
+def test_a_function_the_script_calls_at_module_level_is_its_training_entry_point():
+    assert [f.line for f in lint(SCRIPT_LOOP, "GL203")] == [16]
+    library = SCRIPT_LOOP.replace("        train(epoch)\n", "")
+    assert lint(library, "GL203") == []  # a module that only defines `train` runs nothing
+
+
+def test_a_break_under_a_switch_that_is_off_by_default_never_stops_the_run():
+    assert [f.line for f in lint(SCRIPT_LOOP, "GL201")] == [19]
+    stops = SCRIPT_LOOP.replace("if args.dry_run:", "if val_loss_stalled(model):")
+    assert lint(stops, "GL201") == []

