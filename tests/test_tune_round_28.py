@@ -303,3 +303,13 @@ def test_a_break_under_a_switch_that_is_off_by_default_never_stops_the_run():
     assert [f.line for f in lint(SCRIPT_LOOP, "GL201")] == [19]
     stops = SCRIPT_LOOP.replace("if args.dry_run:", "if val_loss_stalled(model):")
     assert lint(stops, "GL201") == []
+
+
+def test_keras_1_spelled_the_epoch_count_nb_epoch():
+    source = """
+        from keras.models import Model
+        autoencoder = Model(inputs, decoded)
+        autoencoder.fit(X_train, X_train, nb_epoch=40, validation_data=(X_test, X_test))
+        """
+    assert [f.line for f in lint(source, "GL201")] == [4]
+    assert lint(source.replace("nb_epoch=40", "nb_epoch=4"), "GL201") == []

@@ -157,6 +157,8 @@ def _keras_validation(ctx: PythonContext, args: Args, scope: ast.AST) -> Any:
 
 def _keras_epochs(ctx: PythonContext, args: Args, scope: ast.AST) -> Count:
     expr = args.get("epochs", keras_position(args.call, "epochs"))
+    if expr is MISSING:
+        expr = args.get("nb_epoch")  # its name in Keras 1
     if expr is UNKNOWN:
         return Count(expr, None)
     total = 1 if expr is MISSING else number_of(ctx, expr, scope)

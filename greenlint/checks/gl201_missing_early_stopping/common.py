@@ -89,12 +89,7 @@ class Callbacks:
                 return False if isinstance(func, ast.Name) and func.id in _NON_STOPPING_CALLBACKS else None
             return self._record(self.is_es_class(qual, None), node if qual in PATIENCE else None)
         if isinstance(node, ast.Name):
-            target = self.ctx.expression_of(node, scope)
-            if target is None and _defines_function(scope, node.id):
-                return False  # a function, not a callback object (a helper that returns its schedule)
-            if target is None or target is node:
-                return None
-            return self.element(target, scope, depth + 1)
+            return self._named_element(node, scope, depth)
         if isinstance(node, (ast.List, ast.Tuple, ast.BinOp, ast.ListComp)):
             return self.verdict(node, scope, depth + 1)
         if isinstance(node, ast.IfExp):
@@ -103,6 +98,14 @@ class Callbacks:
         if is_none(node):
             return False
         return None
+
+    def _named_element(self, node: ast.Name, scope: ast.AST, depth: int) -> bool | None:
+        target = self.ctx.expression_of(node, scope)
+        if target is None and _defines_function(scope, node.id):
+            return False  # a function, not a callback object (a helper that returns its schedule)
+        if target is None or target is node:
+            return None
+        return self.element(target, scope, depth + 1)
 
     def _record(self, verdict: bool | None, call: ast.Call | None) -> bool | None:
         if verdict:
