@@ -313,3 +313,95 @@ def test_keras_1_spelled_the_epoch_count_nb_epoch():
         """
     assert [f.line for f in lint(source, "GL201")] == [4]
     assert lint(source.replace("nb_epoch=40", "nb_epoch=4"), "GL201") == []
+
+
+# ---- a name bound in both branches of an `if` the code decides -----------------------------------
+
+BRANCHED_MODELS = """
+    from lightgbm import LGBMClassifier
+    import model_parameters
+
+    def fit_models(x, y, x_valid, y_valid, quick=True):
+        if quick:
+            model = LGBMClassifier()
+        else:
+            model = LGBMClassifier(**model_parameters.LGB_PARAMS)
+        model.fit(x, y, eval_set=[(x_valid, y_valid)])
+        return model
+
+    fit_models(x_train, y_train, x_valid, y_valid)
+    """
+
+
+def test_the_branch_a_parameter_default_takes_binds_the_model():
+    assert [f.line for f in lint(BRANCHED_MODELS, "GL201")] == [10]
+    slow = BRANCHED_MODELS.replace("fit_models(x_train, y_train, x_valid, y_valid)",
+                                   "fit_models(x_train, y_train, x_valid, y_valid, quick=False)")
+    assert lint(slow, "GL201") == []  # the other branch: rounds from another module, not knowable
+
+
+def test_a_branch_a_command_line_option_takes_stays_a_configuration():
+    source = """
+        import argparse
+        from lightgbm import LGBMClassifier
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--tuned", action="store_true")
+        args = parser.parse_args()
+        if args.tuned:
+            model = LGBMClassifier(**load_params())
+        else:
+            model = LGBMClassifier()
+        model.fit(x, y, eval_set=[(x_valid, y_valid)])
+        """
+    assert lint(source, "GL201") == []  # which model runs is the user's choice at the command line
+    constant = source.replace("if args.tuned:", "if False:")
+    assert [f.line for f in lint(constant, "GL201")] == [12]  # a constant decides: the other branch never runs
+
+
+# ---- the Trainer a name holds where it is used -----------------------------------------------------
+
+SEVERAL_TRAINERS = """
+    import lightning as L
+
+    if __name__ == "__main__":
+        if RESUME:
+            model = Segmenter.load_from_checkpoint("final.ckpt")
+            trainer = L.Trainer(accelerator="gpu", devices=2)
+            trainer.validate(model, data)
+        else:
+            model = Segmenter()
+            trainer = L.Trainer(accelerator="gpu", devices=2, max_epochs=40, precision="16-mixed")
+            trainer.fit(model, data)
+        trainer.save_checkpoint("model.ckpt")
+    """
+
+
+def test_a_trainer_that_only_validates_is_not_trained_by_another_trainer_of_the_same_name():
+    assert lint(SEVERAL_TRAINERS, "GL202") == []
+    assert lint(SEVERAL_TRAINERS, "GL201") == []
+    both_full = SEVERAL_TRAINERS.replace(', precision="16-mixed"', "")
+    assert [f.line for f in lint(both_full, "GL202")] == [11]
+
+
+def test_a_device_argument_is_not_a_dev_split():
+    source = """
+        import torch
+        dev = torch.device("cuda")
+
+        def check_accuracy(loader, model, device):
+            return sum((model(x.to(device)).argmax(1) == y.to(device)).sum() for x, y in loader)
+
+        def train_model(loader, model, n_epochs=20):
+            opt = torch.optim.Adam(model.parameters())
+            for epoch in range(n_epochs):
+                for x, y in loader:
+                    opt.zero_grad()
+                    loss = criterion(model(x.to(dev)), y.to(dev))
+                    loss.backward()
+                    opt.step()
+                check_accuracy(train_loader, model, device=dev)
+        """
+    assert lint(source, "GL201") == []  # it checks the training split: no validation
+    validated = source.replace("check_accuracy(train_loader", "check_accuracy(val_loader")
+    assert [f.line for f in lint(validated, "GL201")] == [10]

@@ -173,8 +173,10 @@ def _only_evaluates(ctx: PythonContext, trainer: ast.Call) -> bool:
     if not (isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Name)):
         return False
     held = target.targets[0].id
+    # the calls on this Trainer: another Trainer bound to the same name (in another branch) has its own
     methods = {c.func.attr for c in ctx.calls
-               if isinstance(c.func, ast.Attribute) and isinstance(c.func.value, ast.Name) and c.func.value.id == held}
+               if isinstance(c.func, ast.Attribute) and isinstance(c.func.value, ast.Name) and c.func.value.id == held
+               and ctx.expression_of(c.func.value, scope_of(ctx, c)) is trainer}
     return bool(methods) and methods <= _EVALUATING
 
 

@@ -353,7 +353,8 @@ def fits_of(ctx: PythonContext, ctor: ast.Call) -> list[ast.Call]:
     fits = []
     for call in method_calls(ctx, "fit"):
         recv = receiver_of(call)
-        if isinstance(recv, ast.Name) and recv.id in names and scope_of(ctx, call) is scope:
+        if isinstance(recv, ast.Name) and recv.id in names and scope_of(ctx, call) is scope \
+                and ctx.expression_of(recv, scope) in (ctor, None):  # not another Trainer bound to the name
             fits.append(call)
     return fits
 

@@ -10,7 +10,7 @@ resolves to an earlier, stale value.
 from __future__ import annotations
 
 import ast
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 OPAQUE = "__greenlint_unknown__"  # the id of the stand-in Name recorded for an opaque binding
 
@@ -123,16 +123,21 @@ def walk_statements(body: list[ast.stmt]) -> Iterator[ast.AST]:
     return (node for stmt in body for node in [stmt, *walk_no_defs(stmt)])
 
 
-def reaching(body: list[ast.stmt], name: str, line: int, last: ast.expr | None) -> ast.expr | None:
-    """Straight-line reaching definition: `last` is the value bound before `body` runs."""
+def reaching(body: list[ast.stmt], name: str, line: int, last: ast.expr | None,
+             decide: Callable[[ast.expr], bool | None] | None = None) -> ast.expr | None:
+    """Straight-line reaching definition: `last` is the value bound before `body` runs. `decide`
+    tells which branch of an `if` runs, where the code decides it (None: not known)."""
     for stmt in body:
         if stmt.end_lineno is not None and stmt.end_lineno >= line:  # the statement holding the use
-            return _reaching_inside(stmt, name, line, last)
+            return _reaching_inside(stmt, name, line, last, decide)
         plain = _plain_binding(stmt, name)
         if plain is not _UNBOUND:
             last = plain
         elif is_main_guard(stmt):  # a script's or notebook's main block always runs
-            last = reaching(stmt.body, name, _AFTER_ALL, last)  # type: ignore[attr-defined]
+            last = reaching(stmt.body, name, _AFTER_ALL, last, decide)  # type: ignore[attr-defined]
+        elif decide is not None and isinstance(stmt, ast.If) and binds_name(stmt, name) \
+                and (taken := decide(stmt.test)) is not None:  # only the branch taken binds it
+            last = reaching(stmt.body if taken else stmt.orelse, name, _AFTER_ALL, last, decide)
         elif binds_name(stmt, name):
             last = None  # bound in a block, by unpacking, an augmented assignment, an import or a def
     return last
@@ -174,7 +179,8 @@ def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
     return blocks
 
 
-def _reaching_inside(stmt: ast.stmt, name: str, line: int, last: ast.expr | None) -> ast.expr | None:
+def _reaching_inside(stmt: ast.stmt, name: str, line: int, last: ast.expr | None,
+                     decide: Callable[[ast.expr], bool | None] | None) -> ast.expr | None:
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return None  # another scope: its caller decides
     block = next((b for b in _blocks(stmt) if b[0].lineno <= line <= (b[-1].end_lineno or line)), None)
@@ -182,7 +188,7 @@ def _reaching_inside(stmt: ast.stmt, name: str, line: int, last: ast.expr | None
         loops_back = isinstance(stmt, ast.While) and binds_name(stmt, name)
         rebinds_first = not _blocks(stmt) and stmt.lineno < line and _binds_before_its_value_runs(stmt, name)
         return None if loops_back or rebinds_first else last
-    return reaching(block, name, line, None if _resets(stmt, block, name) else last)
+    return reaching(block, name, line, None if _resets(stmt, block, name) else last, decide)
 
 
 def _binds_before_its_value_runs(stmt: ast.stmt, name: str) -> bool:

@@ -309,7 +309,20 @@ class ValueModel:
         `with`, `if` or `if __name__ == "__main__":` block), or None when there is none or more
         than one could: a binding under a branch or a `try`, or one later in a loop's body."""
         line = getattr(node, "lineno", None)
-        return None if line is None else reaching(getattr(scope, "body", []), node.id, line, None)
+        return None if line is None else reaching(getattr(scope, "body", []), node.id, line, None, self._decided)
+
+    def _decided(self, test: ast.expr) -> bool | None:
+        """Which branch of an `if` runs, where constants and parameter defaults decide it (a
+        `quick=True` parameter); None where a command-line option decides it (each branch is a
+        configuration the program offers) or while another condition is being read."""
+        condition = getattr(self, "condition", None)
+        if condition is None or getattr(self, "_deciding", False):
+            return None
+        self._deciding = True
+        try:
+            return None if self._reads_option(test, 0) else condition(test)  # type: ignore[attr-defined]
+        finally:
+            self._deciding = False
 
     def binding_value(self, node: ast.Name, scope: ast.AST | None = None) -> ast.AST | None:
         """The expression bound to `node`'s name where it is used, or None when the code does not

@@ -99,6 +99,10 @@ def _val_names(ctx: PythonContext, node: ast.AST, scope: ast.AST, labels: set[st
         if isinstance(sub, ast.Name) and sub.id not in labels and is_val_name(sub.id) \
                 and _training_split(ctx, sub, scope):
             labels = labels | {sub.id}
+        elif isinstance(sub, ast.Call):  # `x.to(dev)`, `device=dev`: where the work runs, not a dev split
+            devices = sub.args if call_name(sub) in _DEVICE_CALLS else []
+            devices = [*devices, *(k.value for k in sub.keywords if k.arg in _DEVICE_KEYWORDS)]
+            labels = labels | {n.id for d in devices for n in ast.walk(d) if isinstance(n, ast.Name)}
     for n in names_in(node):
         if n not in labels:
             found.append(n)
@@ -133,13 +137,18 @@ def _evaluates_only_training_split(ctx: PythonContext, body: list[ast.stmt], sco
                                         for n in _val_names(ctx, loop.iter, scope, labels))
 
 
+# `x.to(dev)`, `device=dev`: where the work runs, not a dev split
+_DEVICE_CALLS = {"to", "cuda"}
+_DEVICE_KEYWORDS = {"device", "map_location"}
+
+
 def _evaluation_call(ctx: PythonContext, node: ast.Call, scope: ast.AST, labels: set[str]) -> bool:
     """A call that evaluates on validation data: validation data as an argument, or a function
     named like an evaluation (`evaluate(model, val_loader)`, `validate()`)."""
     name = call_name(node)
-    if name in _LOG_CALLS:
+    if name in _LOG_CALLS or name in _DEVICE_CALLS:
         return False
-    arg_nodes = list(node.args) + [k.value for k in node.keywords]
+    arg_nodes = list(node.args) + [k.value for k in node.keywords if k.arg not in _DEVICE_KEYWORDS]
     arg_names = [n for a in arg_nodes for n in _val_names(ctx, a, scope, labels)]
     if any(is_val_name(n) for n in arg_names) and not (name in ("eval", "train") and not node.args):
         return True
