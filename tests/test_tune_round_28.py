@@ -356,7 +356,9 @@ def test_a_branch_a_command_line_option_takes_stays_a_configuration():
         """
     assert lint(source, "GL201") == []  # which model runs is the user's choice at the command line
     constant = source.replace("if args.tuned:", "if False:")
-    assert [f.line for f in lint(constant, "GL201")] == [12]  # a constant decides: the other branch never runs
+    assert [f.line for f in lint(constant, "GL201")] == [12]  # a literal decides: the other branch never runs
+    edited = source.replace("if args.tuned:", "if TUNED:").replace("args = parser.parse_args()", "TUNED = False")
+    assert lint(edited, "GL201") == []  # a module constant a user edits picks a configuration, like an option
 
 
 # ---- the Trainer a name holds where it is used -----------------------------------------------------

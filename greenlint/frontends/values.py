@@ -312,11 +312,15 @@ class ValueModel:
         return None if line is None else reaching(getattr(scope, "body", []), node.id, line, None, self._decided)
 
     def _decided(self, test: ast.expr) -> bool | None:
-        """Which branch of an `if` runs, where constants and parameter defaults decide it (a
-        `quick=True` parameter); None where a command-line option decides it (each branch is a
-        configuration the program offers) or while another condition is being read."""
+        """Which branch of an `if` runs, where literals or the function's parameters decide it (a
+        `quick=True` default the file's calls leave alone); None where anything else does: a command-line
+        option or a module constant a user edits picks one configuration the code offers, and
+        another condition being read decides nothing."""
         condition = getattr(self, "condition", None)
-        if condition is None or getattr(self, "_deciding", False):
+        function = self.enclosing_function(test)  # type: ignore[attr-defined]
+        names = [n.id for n in ast.walk(test) if isinstance(n, ast.Name)]
+        if condition is None or getattr(self, "_deciding", False) \
+                or not all(is_parameter(function, name) for name in names):  # no names: a literal decides
             return None
         self._deciding = True
         try:
