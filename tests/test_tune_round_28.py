@@ -407,3 +407,20 @@ def test_a_device_argument_is_not_a_dev_split():
     assert lint(source, "GL201") == []  # it checks the training split: no validation
     validated = source.replace("check_accuracy(train_loader", "check_accuracy(val_loader")
     assert [f.line for f in lint(validated, "GL201")] == [10]
+
+
+def test_a_method_is_not_run_by_a_module_level_call_of_another_function_with_its_name():
+    source = """
+        import torch
+        from helpers import train
+
+        class Runner:
+            def train(self, loader):
+                for x, y in loader:
+                    loss = self.model(x).sum()
+                    loss.backward()
+                    self.optimizer.step()
+
+        train(config)
+        """
+    assert lint(source, "GL203") == []  # `train` here is the imported function, not the method

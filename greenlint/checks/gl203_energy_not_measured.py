@@ -20,6 +20,8 @@ def _runs_at_module_level(ctx: PythonContext, call: ast.Call) -> bool:
     function = ctx.enclosing_function(call)
     if function is None:
         return True
+    if ctx.enclosing_function(function) is not None or ctx.enclosing_class(function) is not None:
+        return False  # a method or a nested function: a plain `name(...)` call is not its call
     return any(isinstance(c.func, ast.Name) and c.func.id == function.name and ctx.enclosing_function(c) is None
                and ctx.enclosing_class(c) is None for c in ctx.calls)
 
