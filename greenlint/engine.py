@@ -281,10 +281,11 @@ def _parse_without_broken_lines(display: str, text: str) -> tuple[object | None,
         if first_error is None:
             return tree, []
         where = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in sorted(skipped))
+        lines_word = "line" if skipped == [(skipped[0][0], skipped[0][0])] else "lines"
         line = first_error.lineno or 1
-        return tree, [_parse_error(display, f"{_syntax_message(first_error)}; line{'s' if skipped[0][1] > skipped[0][0] or len(skipped) > 1 else ''} "
-                                   f"{where} read as blank, the rest of the file is checked", line,
-                                   first_error.offset or 1, original[line - 1] if 0 < line <= len(original) else "")]
+        return tree, [_parse_error(display, f"{_syntax_message(first_error)}; {lines_word} {where} read as blank, "
+                                   "the rest of the file is checked", line, first_error.offset or 1,
+                                   original[line - 1] if 0 < line <= len(original) else "")]
     return None, []
 
 
