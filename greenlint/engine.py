@@ -164,8 +164,7 @@ def _lint_python_text(request: LintRequest, text: str, triggered: dict, settings
         if tree is None:
             line = exc.lineno or 1
             lines = text.splitlines()
-            return [_parse_error(request.path, _syntax_message(exc), line, exc.offset or 1,
-                                 lines[line - 1] if 0 < line <= len(lines) else "")]
+            return [_parse_error(request.path, _syntax_message(exc), line, exc.offset or 1, _source_line(lines, line))]
     except (ValueError, MemoryError, RecursionError) as exc:  # null bytes, absurd nesting
         return [_parse_error(request.path, f"cannot parse as Python: {exc}")]
     ctx = PythonContext(request, text, tree)
@@ -248,8 +247,8 @@ def _parse_exported_cells(display: str, text: str) -> tuple[object | None, list[
                 return None, []  # already blank: the error is not this cell's
             unread.append(_parse_error(display, f"cannot parse this cell (lines {first + 1}-{last}), the rest of the "
                                        f"file is checked: {getattr(exc, 'msg', exc)}", line, getattr(exc, "offset", 1) or 1,
-                                       original[line - 1] if 0 < line <= len(original) else ""))
-            lines[first + 1:last] = ["\n" if chunk.endswith("\n") else "" for chunk in lines[first + 1:last]]
+                                       _source_line(original, line)))
+            lines[first + 1:last] = map(_blank_line, lines[first + 1:last])
     return None, []
 
 
@@ -285,7 +284,7 @@ def _parse_without_broken_lines(display: str, text: str) -> tuple[object | None,
         line = first_error.lineno or 1
         return tree, [_parse_error(display, f"{_syntax_message(first_error)}; {lines_word} {where} read as blank, "
                                    "the rest of the file is checked", line, first_error.offset or 1,
-                                   original[line - 1] if 0 < line <= len(original) else "")]
+                                   _source_line(original, line))]
     return None, []
 
 
@@ -295,20 +294,26 @@ def _blank_statement(lines: list[str], index: int) -> int:
     def indentation(line: str) -> int:
         return len(line) - len(line.lstrip(" \t"))
 
-    def blank(line: str) -> str:
-        return "\n" if line.endswith("\n") else ""
-
     head = lines[index]
-    lines[index] = head[:indentation(head)] + "pass" + blank(head)
+    lines[index] = head[:indentation(head)] + "pass" + _blank_line(head)
     last = index
     for i in range(index + 1, len(lines)):
         code = lines[i].strip()
         if code and not code.startswith("#") and indentation(lines[i]) <= indentation(head):
             break
-        lines[i] = blank(lines[i])
+        lines[i] = _blank_line(lines[i])
         if code:
             last = i
     return last
+
+
+def _blank_line(line: str) -> str:
+    """A line read as blank, keeping its line end so later positions hold."""
+    return "\n" if line.endswith("\n") else ""
+
+
+def _source_line(lines: list[str], line: int) -> str:
+    return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 def _suppressed(ctx: BaseContext, text: str, python: bool, settings: Settings) -> list[Finding]:

@@ -100,7 +100,7 @@ def _torch_loops(ctx: PythonContext) -> None:
     """Hand-written PyTorch loops on CUDA, in a file that never mentions precision."""
     if not ctx.imports.uses("torch") \
             or ctx.imports.uses("accelerate", "lightning_fabric", "deepspeed", "apex") \
-            or any(ctx.qualname(c.func) in HF_ARGS or ctx.qualname(c.func) in PL_TRAINERS for c in ctx.calls) \
+            or next(ctx.calls_to(*HF_ARGS, *PL_TRAINERS), None) is not None \
             or _sets_precision(_identifier_tokens(ctx)):
         return  # a library's trainer owns precision; a LightningModule stepped by hand is a PyTorch loop
     backward = backward_calls(ctx)

@@ -24,6 +24,8 @@ from .pyast import UNKNOWN, Unknown, call_name, dotted, has_star_kwargs, kwarg
 
 
 class ValueModel:
+    _deciding = False  # a branch condition is being read (`_decided`): another one decides nothing
+
     @cached_property
     def module_constants(self) -> dict[str, ast.expr]:
         """Module-level names bound exactly once, by a top-level statement (`EPOCHS = 100`).
@@ -316,15 +318,13 @@ class ValueModel:
         `quick=True` default the file's calls leave alone); None where anything else does: a command-line
         option or a module constant a user edits picks one configuration the code offers, and
         another condition being read decides nothing."""
-        condition = getattr(self, "condition", None)
         function = self.enclosing_function(test)  # type: ignore[attr-defined]
         names = [n.id for n in ast.walk(test) if isinstance(n, ast.Name)]
-        if condition is None or getattr(self, "_deciding", False) \
-                or not all(is_parameter(function, name) for name in names):  # no names: a literal decides
+        if self._deciding or not all(is_parameter(function, name) for name in names):  # no names: a literal decides
             return None
         self._deciding = True
         try:
-            return None if self._reads_option(test, 0) else condition(test)  # type: ignore[attr-defined]
+            return None if self._reads_option(test, 0) else self.condition(test)  # type: ignore[attr-defined]
         finally:
             self._deciding = False
 
