@@ -8,7 +8,7 @@ import re
 
 from . import detector
 from ..frontends.python import UNKNOWN, PythonContext
-from .training_facts import HF_ARGS, PL_TRAINERS, arguments_train, backward_calls, name_tokens
+from .training_facts import HF_ARGS, PL_TRAINERS, arguments_train, backward_calls, calls_on, name_tokens
 from .training_values import Args, MISSING, const_of, scope_of
 from .testing_code import is_test_module
 
@@ -167,17 +167,10 @@ _EVALUATING = {"test", "validate", "predict"}
 
 
 def _only_evaluates(ctx: PythonContext, trainer: ast.Call) -> bool:
-    """`trainer = pl.Trainer(gpus=1)` whose every method call is `test`, `validate` or `predict`:
-    it trains nothing (a checkpoint evaluated)."""
-    target = ctx.parent(trainer)
-    if not (isinstance(target, ast.Assign) and len(target.targets) == 1 and isinstance(target.targets[0], ast.Name)):
-        return False
-    held = target.targets[0].id
-    # the calls on this Trainer: another Trainer bound to the same name (in another branch) has its own
-    methods = {c.func.attr for c in ctx.calls
-               if isinstance(c.func, ast.Attribute) and isinstance(c.func.value, ast.Name) and c.func.value.id == held
-               and ctx.expression_of(c.func.value, scope_of(ctx, c)) is trainer}
-    return bool(methods) and methods <= _EVALUATING
+    """`trainer = pl.Trainer(gpus=1)` that is asked to `test`, `validate` or `predict` and never to
+    `fit`: it trains nothing (a checkpoint evaluated). Other calls (`save_checkpoint`) are neutral."""
+    methods = {call.func.attr for call in calls_on(ctx, trainer)}
+    return bool(methods & _EVALUATING) and "fit" not in methods
 
 
 _HF_PRECISION_SETTINGS = ("fp16", "bf16", "half_precision_backend", "deepspeed", "tf32", "use_cpu", "no_cuda",

@@ -340,23 +340,33 @@ def unseen_hf_trainer(ctx: PythonContext, call: ast.Call) -> bool:
     return _HF_TRAINER_KEYWORDS <= {k.arg for k in call.keywords}
 
 
-def fits_of(ctx: PythonContext, ctor: ast.Call) -> list[ast.Call]:
-    """`trainer.fit(...)` calls on the object a constructor call is bound to (or chained)."""
+def calls_on(ctx: PythonContext, ctor: ast.Call) -> list[ast.Call]:
+    """Method calls on the object a constructor call makes: chained (`Trainer(...).fit(m)`) or on the
+    name it is bound to, where that name still holds it (another Trainer bound to the same name, in
+    another branch, has its own calls)."""
     parent = ctx.parent(ctor)
-    if isinstance(parent, ast.Attribute) and parent.attr == "fit":
+    if isinstance(parent, ast.Attribute):
         grand = ctx.parent(parent)
-        return [grand] if isinstance(grand, ast.Call) else []
+        return [grand] if isinstance(grand, ast.Call) and grand.func is parent else []
     if not isinstance(parent, ast.Assign):
         return []
     names = {t.id for t in parent.targets if isinstance(t, ast.Name)}
     scope = scope_of(ctx, ctor)
-    fits = []
-    for call in method_calls(ctx, "fit"):
+    calls = []
+    for call in ctx.calls:
         recv = receiver_of(call)
-        if isinstance(recv, ast.Name) and recv.id in names and scope_of(ctx, call) is scope \
-                and ctx.expression_of(recv, scope) in (ctor, None):  # not another Trainer bound to the name
-            fits.append(call)
-    return fits
+        if not (isinstance(recv, ast.Name) and recv.id in names):
+            continue
+        call_scope = scope_of(ctx, call)
+        held = ctx.expression_of(recv, call_scope)
+        if held is ctor or held is None and call_scope is scope:  # None: bound on several paths here
+            calls.append(call)
+    return calls
+
+
+def fits_of(ctx: PythonContext, ctor: ast.Call) -> list[ast.Call]:
+    """`trainer.fit(...)` calls on the object a constructor call makes."""
+    return [call for call in calls_on(ctx, ctor) if call.func.attr == "fit"]
 
 
 _VAL_TOKENS = {"val", "valid", "validation", "validate", "dev", "test", "eval", "evaluation", "evaluate", "heldout", "holdout"}
