@@ -33,3 +33,158 @@ def test_a_call_after_the_branches_does_not_make_an_evaluating_trainer_train():
     assert lint(source, "GL202") == []
     merged_fit = source.replace('trainer.save_checkpoint("last.ckpt")', "trainer.fit(model, data)")
     assert [f.line for f in lint(merged_fit, "GL202")] == [6]  # the fit after the branches runs either Trainer
+
+
+CUDA_LOOP = """
+    import torch
+    {imports}
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    model = Net().to(device)
+    opt = torch.optim.Adam(model.parameters())
+    {setup}
+    for epoch in range(10):
+        for x, y in loader:
+            opt.zero_grad()
+            loss = criterion(model(x.to(device)), y.to(device))
+            loss.backward()
+            opt.step()
+        {report}
+    """
+
+
+def _loop(imports="", setup="", report=""):
+    return CUDA_LOOP.format(imports=imports, setup=setup, report=report)
+
+
+def test_a_precision_metric_is_not_a_numeric_format():
+    metrics = [
+        _loop("from torchmetrics.classification import Precision, Recall",
+              "precision = Precision(task='binary').to(device)", "print(precision.compute())"),
+        _loop("from sklearn.metrics import precision_score", report="print(precision_score(ys, preds))"),
+        _loop(report="precision = tp / (tp + fp)"),
+        _loop("import numpy as np", "np.set_printoptions(precision=3)"),
+    ]
+    for source in metrics:
+        assert [f.line for f in lint(source, "GL202")] == [12], source
+
+
+def test_a_numeric_precision_setting_is_still_read():
+    settings = [
+        _loop(setup="torch.set_float32_matmul_precision('high')"),
+        _loop(setup="model = model.to(torch.bfloat16)"),
+        _loop(setup="if args.fp16:\n        model = model.to(torch.float16)"),
+        _loop(setup="dtype = {'32': torch.float32, '16': torch.float16}[args.precision]"),
+        _loop(setup="scaler = make_scaler()"),
+    ]
+    for source in settings:
+        assert lint(source, "GL202") == [], source
+
+
+BAG_OF_WORDS_TO_SCALER = """
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.{module} import {model}
+
+    X = CountVectorizer(max_features=1500).fit_transform(corpus).toarray()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
+    scaler = StandardScaler({scaler})
+    X_train = scaler.fit_transform(X_train)
+    X_test = scaler.transform(X_test)
+    clf = {model}().fit(X_train, y_train)
+    """
+
+
+def test_a_dense_copy_that_a_centring_scaler_reads_is_required():
+    centred = BAG_OF_WORDS_TO_SCALER.format(module="naive_bayes", model="GaussianNB", scaler="")
+    assert lint(centred, "GL304") == []  # StandardScaler(with_mean=True) refuses scipy.sparse input
+    not_centred = BAG_OF_WORDS_TO_SCALER.format(module="naive_bayes", model="GaussianNB", scaler="with_mean=False")
+    assert [f.line for f in lint(not_centred, "GL304")] == [7]
+    unscaled = centred.replace("X_train = scaler.fit_transform(X_train)", "X_train = X_train")
+    assert [f.line for f in lint(unscaled, "GL304")] == [7]  # LogisticRegression-like reads still decide
+
+
+def test_the_split_parts_are_followed_in_statement_order():
+    scaled_first = BAG_OF_WORDS_TO_SCALER.format(module="linear_model", model="LogisticRegression", scaler="")
+    assert lint(scaled_first, "GL304") == []  # the model reads the scaled copy: only the scaler reads the split's
+    fitted_first = scaled_first.replace("    clf = LogisticRegression().fit(X_train, y_train)\n", "").replace(
+        "    X_train = scaler.fit_transform(X_train)\n",
+        "    clf = LogisticRegression().fit(X_train, y_train)\n    X_train = scaler.fit_transform(X_train)\n")
+    assert "fit(X_train, y_train)\n    X_train = scaler" in fitted_first
+    assert [f.line for f in lint(fitted_first, "GL304")] == [7]  # a sparse-capable model reads the dense copy
+
+
+ENCODER_IN_A_HELPER = """
+    from sklearn.preprocessing import OneHotEncoder
+
+    def prepare(values):
+        encoder = OneHotEncoder(sparse=False)
+        values = values.reshape(len(values), 1)
+        return encoder.fit_transform(values)
+
+    trainy = prepare(trainy.values)
+    testy = prepare(testy.values)
+    """
+
+
+def test_a_dense_encoder_of_a_helper_every_call_gives_labels_encodes_targets():
+    assert lint(ENCODER_IN_A_HELPER, "GL304") == []
+    features_too = ENCODER_IN_A_HELPER + "features = prepare(df[categorical].values)\n"
+    assert [f.line for f in lint(features_too, "GL304")] == [5]
+    for target in ("train_y", "y_train", "labels"):
+        assert lint(ENCODER_IN_A_HELPER.replace("trainy", target), "GL304") == []
+
+
+def test_a_sagemaker_local_mode_deployment_is_not_a_hosted_endpoint():
+    source = """
+        from sagemaker.pytorch import PyTorch
+
+        estimator = PyTorch(entry_point="train.py", role=role, instance_count=1, instance_type="ml.g4dn.xlarge")
+        estimator.fit(inputs)
+        instance_type = "{where}"
+        predictor = estimator.deploy(1, instance_type)
+        """
+    assert lint(source.format(where="local"), "GL403") == []
+    assert lint(source.format(where="local_gpu"), "GL403") == []
+    assert [f.line for f in lint(source.format(where="ml.m5.large"), "GL403")] == [7]
+
+
+def test_an_azure_local_web_service_is_followed_through_its_name():
+    source = """
+        from azureml.core.model import Model
+        from azureml.core.webservice import {service}
+
+        deployment_config = {service}.deploy_configuration({args})
+        service = Model.deploy(workspace=ws, name="iris", models=[model], inference_config=config,
+                               deployment_config=deployment_config)
+        """
+    assert lint(source.format(service="LocalWebservice", args="port=6789"), "GL403") == []
+    assert [f.line for f in lint(source.format(service="AciWebservice", args="cpu_cores=1"), "GL403")] == [6]
+
+
+def test_a_serving_batch_size_does_not_make_a_config_a_training_one(tmp_path):
+    from test_tune_round_28 import cli
+    env = tmp_path / ".env.worker"
+    env.write_text("MODEL_NAME=bert-base-uncased\nBATCH_SIZE=32\nMAX_INPUT_SIZE=1024\n")
+    assert [f["line"] for f in cli(env, "GL303")] == [1]
+    env.write_text("MODEL_NAME=bert-base-uncased\nBATCH_SIZE=32\nLEARNING_RATE=2e-5\n")
+    assert cli(env, "GL303") == []  # a fine-tuning config: the model is trained, not served
+
+
+def test_sums_and_products_of_sparse_matrices_stay_sparse():
+    source = """
+        import numpy as np
+        import scipy.sparse as sp
+        import torch
+
+        def normalize(mx):
+            r_inv = np.power(np.array(mx.sum(1)), -1).flatten()
+            return sp.diags(r_inv).dot(mx)
+
+        adj = sp.coo_matrix((weights, (rows, cols)), shape=(n, n))
+        adj = normalize(adj + sp.eye(adj.shape[0]))
+        dense_adj = torch.FloatTensor(np.array(adj.todense()))
+        """
+    assert [f.line for f in lint(source, "GL304")] == [12]
+    shown = source.replace("dense_adj = torch.FloatTensor(np.array(adj.todense()))", "print(adj.todense())")
+    assert lint(shown, "GL304") == []

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 # Keys that only a training run needs (learning rate, epochs, optimizer, batch size for training...).
+# A plain `batch_size` is not one: inference servers batch requests too (`BATCH_SIZE=32` of a worker).
 TRAINING_KEYS = {"learningrate", "lr", "epochs", "numepochs", "maxepochs", "maxsteps", "maxiters", "trainer",
-                 "optimizer", "optim", "batchsize", "trainbatchsize", "microbatchsize", "globalbatchsize",
+                 "optimizer", "optim", "trainbatchsize", "microbatchsize", "globalbatchsize",
                  "warmupsteps", "weightdecay", "gradientaccumulationsteps", "numtrainepochs", "maxiter",
                  "perdevicetrainbatchsize", "lrscheduler", "scheduler"}
 

@@ -8,7 +8,7 @@ import re
 
 from . import detector
 from ..frontends.python import UNKNOWN, PythonContext
-from .training_facts import HF_ARGS, PL_TRAINERS, arguments_train, backward_calls, calls_on, name_tokens
+from .training_facts import HF_ARGS, PL_TRAINERS, arguments_train, backward_calls, calls_on
 from .training_values import Args, MISSING, const_of, scope_of
 from .testing_code import is_test_module
 
@@ -43,20 +43,51 @@ def _collect_identifier_tokens(ctx: PythonContext) -> set[str]:
     tokens: set[str] = set()
     for node in ctx.walk():
         if isinstance(node, ast.Name):
-            tokens.update(name_tokens(node.id))
+            tokens.update(_format_tokens(node.id))
         elif isinstance(node, ast.Attribute):
-            tokens.update(name_tokens(node.attr))
+            tokens.update(_format_tokens(node.attr, attribute=True))
         elif isinstance(node, ast.keyword) and node.arg:
-            tokens.update(name_tokens(node.arg))
+            tokens.update(_words(node.arg) if not _prints(ctx, node) else ())
         elif isinstance(node, ast.alias):
-            tokens.update(name_tokens(node.name))
+            tokens.update(_format_tokens(node.name))
             if node.asname:
-                tokens.update(name_tokens(node.asname))
+                tokens.update(_format_tokens(node.asname))
         elif isinstance(node, ast.ImportFrom) and node.module:
-            tokens.update(name_tokens(node.module))
+            tokens.update(_words(node.module))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("-"):
-            tokens.update(name_tokens(node.value))  # command-line flags: `--amp`, `--fp16`
+            tokens.update(_words(node.value))  # command-line flags: `--amp`, `--fp16`, `--precision`
     return tokens
+
+
+_NUMERIC_FORMAT_TOKENS = {"mixed", "half", "matmul", "dtype", "amp", "fp16", "bf16", "fp8", "float16", "bfloat16",
+                          "float32", "tf32"}
+
+
+def _words(identifier: str) -> list[str]:
+    """The lower-case words of an identifier, digits kept with their word (`fp16`, `bfloat16`, `int8`:
+    the numeric formats are named by their bits)."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", identifier)
+    return [word for word in re.split(r"[_\W]+", spaced.lower()) if word]
+
+
+def _format_tokens(identifier: str, attribute: bool = False) -> list[str]:
+    """The words of an identifier, less `precision` where it names a classification metric: a
+    variable or import called precision (`Precision()` of torchmetrics or Keras, `precision_score`,
+    `precision = tp / (tp + fp)`) is the metric unless a numeric-format word goes with it
+    (`mixed_precision`, `matmul_precision`). A lower-case attribute (`args.precision`,
+    `cfg.trainer.precision`) is a setting."""
+    tokens = _words(identifier)
+    if "precision" in tokens and not _NUMERIC_FORMAT_TOKENS & set(tokens) \
+            and not (attribute and identifier == "precision"):
+        tokens.remove("precision")
+    return tokens
+
+
+def _prints(ctx: PythonContext, keyword: ast.keyword) -> bool:
+    """`precision=` of a printing or rounding call (`np.set_printoptions(precision=3)`): digits shown."""
+    call = ctx.parent(keyword)
+    callee = ctx.qualname(call.func) if isinstance(call, ast.Call) else None
+    return callee is not None and any(word in callee.lower() for word in ("print", "format", "round"))
 
 
 def _uses_cuda(ctx: PythonContext) -> bool:

@@ -9,10 +9,11 @@ from typing import Any, Iterator
 from . import detector
 from ..finding import Severity
 from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
+from ..frontends.values import call_arguments
 from ..fixes.gl304 import keep_sparse
 from .cloud import key_words
 from .small_inputs import SPARSE_METHODS, small_literal, written_out_rows
-from .sparse_consumers import SPARSE_READERS, centred_on_the_way, feeds_sparse_capable_only
+from .sparse_consumers import SPARSE_READERS, centred_on_the_way, centring_scaler, feeds_sparse_capable_only
 from .shown_values import only_displayed
 from .scoped_names import refs
 from .training_flow import binding_key, flow, live_statements, reached_while_live
@@ -111,11 +112,17 @@ def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> t
                     return f"`{call_name(ctor)}.{method}`", node
             elif method in SPARSE_METHODS:
                 return sparse_origin(ctx, node.func.value, depth + 1)
+            elif method == "dot" and node.args:  # a product with a sparse matrix (`sp.diags(r).dot(mx)`)
+                return sparse_origin(ctx, node.func.value, depth + 1) or sparse_origin(ctx, node.args[0], depth + 1)
         if isinstance(node.func, ast.Name) and node.func.id in ("load_svmlight_file",):
             return None
         returned = ctx.returned_values(node)  # a helper of the file that builds the matrix
         origins = [sparse_origin(ctx, value, depth + 1) for value in returned]
         return origins[-1] if origins and all(origins) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.MatMult)):
+        # a sum or product with a sparse matrix (`adj + sp.eye(n)`); with a dense operand the result
+        # is dense and has no `.toarray()`, so the densifying call says it is the sparse one
+        return sparse_origin(ctx, node.left, depth + 1) or sparse_origin(ctx, node.right, depth + 1)
     if isinstance(node, ast.Subscript):
         if _one_row_or_column(node):
             return None  # `X[:, -1]`, `X[0]`: a vector, not the matrix
@@ -203,7 +210,7 @@ def densified_sparse_data(ctx: PythonContext) -> None:
             continue
         what, producer = origin
         if _fitted_on_small_literal(ctx, producer) or only_displayed(ctx, dense) or _implements_a_transformer(ctx, dense) \
-                or _encodes_labels(producer) or feeds_sparse_capable_only(ctx, [dense], _dense_only, SPARSE_READERS):
+                or _encodes_labels(ctx, producer) or feeds_sparse_capable_only(ctx, [dense], _dense_only, SPARSE_READERS):
             continue
         extra, impact = _blowup(ctx, producer)
         where = "" if producer.lineno == dense.lineno else f" (line {producer.lineno})"
@@ -218,10 +225,10 @@ def densified_sparse_data(ctx: PythonContext) -> None:
     _dense_dummies(ctx)
 
 
-def _encodes_labels(producer: ast.Call) -> bool:
+def _encodes_labels(ctx: PythonContext, producer: ast.Call) -> bool:
     """`enc.fit_transform(y.reshape(-1, 1)).toarray()`: one-hot targets, not features."""
     method = producer.func.attr if isinstance(producer.func, ast.Attribute) else ""
-    return method in ("fit_transform", "transform") and bool(producer.args) and _labels(producer.args[0])
+    return method in ("fit_transform", "transform") and bool(producer.args) and _labels(ctx, producer.args[0])
 
 
 def _implements_a_transformer(ctx: PythonContext, call: ast.Call) -> bool:
@@ -378,22 +385,46 @@ def _encodes_labels_or_literals(ctx: PythonContext, ctor: ast.Call) -> bool:
             if c.func.value is ctor or (isinstance(c.func.value, ast.Name) and c.func.value.id in holders):
                 if c.args:
                     inputs.append(c.args[0])
-    return any(small_literal(ctx, node) or _labels(node) for node in inputs)
+    return any(small_literal(ctx, node) or _labels(ctx, node) for node in inputs)
 
 
 _LABEL_WORDS = ("label", "target", "class")
 _LABEL_KEY_WORDS = {"label", "labels", "target", "targets", "class", "classes"}
 
 
-def _labels(node: ast.AST) -> bool:
+_SPLIT_WORDS = ("train", "test", "val", "valid", "dev")
+
+
+def _label_name(identifier: str) -> bool:
+    name = identifier.lower()
+    return name.startswith("y") or name.rpartition("_")[2] == "y" or name in {w + "y" for w in _SPLIT_WORDS} \
+        or any(w in name for w in _LABEL_WORDS)
+
+
+def _given_labels(ctx: PythonContext, name: ast.Name, depth: int) -> bool:
+    """`name` is a parameter of its function (rebound, if at all, only from itself:
+    `values = values.reshape(-1, 1)`) and every call of the function in the file passes labels."""
+    function = ctx.enclosing_function(name)
+    if function is None or name.id not in {a.arg for a in function.args.posonlyargs + function.args.args}:
+        return False
+    if any(not any(isinstance(n, ast.Name) and n.id == name.id for n in ast.walk(value))
+           for value in ctx.local_assignments(function).get(name.id, [])):
+        return False
+    sites = ctx.call_sites(function)
+    passed = [dict(call_arguments(site, function)).get(name.id) for site in sites]
+    return bool(passed) and all(arg is not None and _labels(ctx, arg, depth + 1) for arg in passed)
+
+
+def _labels(ctx: PythonContext, node: ast.AST, depth: int = 0) -> bool:
     """The encoder's input is the labels or targets: a variable named so (`y`, `y_train`,
-    `labels`) or columns picked by keys with such a word (`df["label"]`, `df[["target"]]`,
-    `df["class_label"]`; not `df["Pclass"]`, a feature). Words inside a computed column name
-    (`df[[col + "_label"]]`, a label-encoded feature) do not count."""
+    `train_y`, `trainy`, `labels`) or columns picked by keys with such a word (`df["label"]`,
+    `df[["target"]]`, `df["class_label"]`; not `df["Pclass"]`, a feature), also through the
+    parameter of a function of the file that every call passes such a value
+    (`prepare_labels(trainy)`). Words inside a computed column name (`df[[col + "_label"]]`, a
+    label-encoded feature) do not count."""
     for sub in ast.walk(node):
         if isinstance(sub, ast.Name):
-            name = sub.id.lower()
-            if name.startswith("y") or any(w in name for w in _LABEL_WORDS):
+            if _label_name(sub.id) or depth < 2 and _given_labels(ctx, sub, depth):
                 return True
         elif isinstance(sub, ast.Subscript):
             keys = sub.slice.elts if isinstance(sub.slice, (ast.List, ast.Tuple)) else [sub.slice]
@@ -457,9 +488,10 @@ def _sparse_capable(ctx: PythonContext, receiver: ast.AST, depth: int = 0) -> st
 
 
 def _dense_only(ctx: PythonContext, receiver: ast.AST) -> bool:
-    """`receiver` is an estimator that needs dense X (GaussianNB): a dense copy only it reads is required."""
+    """`receiver` is an estimator that needs dense X (GaussianNB), or a scaler that centres (its
+    `fit_transform` refuses scipy.sparse input): a dense copy only such readers read is required."""
     q = _estimator_class(ctx, receiver)
-    return q.startswith("sklearn.") and q.rsplit(".", 1)[-1] in DENSE_ONLY_CLASSES
+    return q.startswith("sklearn.") and q.rsplit(".", 1)[-1] in DENSE_ONLY_CLASSES or centring_scaler(ctx, receiver)
 
 
 def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: set[str]) -> tuple[ast.Call, str] | None:
@@ -488,7 +520,7 @@ def _dense_dummies(ctx: PythonContext) -> None:
         if ctx.qualname(call.func) != "pandas.get_dummies" or ctx.literal(kwarg(call, "sparse")) is True:
             continue
         data = arg(call, 0, "data")
-        if small_literal(ctx, data) or (data is not None and _labels(data)):
+        if small_literal(ctx, data) or (data is not None and _labels(ctx, data)):
             continue  # a toy input, or one-hot targets (`pd.get_dummies(df["label"])`) however they are split later
         keys, _ = binding_key(ctx, call)
         tainted = flow(ctx).taint(keys) if keys else set()

@@ -181,12 +181,22 @@ def _is_sagemaker_receiver(ctx, call: ast.Call) -> bool:
     return False
 
 
+def _local_mode(ctx, call: ast.Call) -> bool:
+    """SageMaker local mode, `deploy(1, "local")` / `instance_type="local_gpu"`: a container on this
+    machine, not a hosted endpoint (the SageMaker Python SDK's `LocalSession`)."""
+    given = kwarg(call, "instance_type") or (call.args[1] if len(call.args) > 1 else None)
+    value = ctx.literal(given) if given is not None else None
+    return isinstance(value, str) and value in ("local", "local_gpu")
+
+
 def _deployment_platform(ctx, call: ast.Call, sagemaker: bool, vertex: bool) -> str | None:
     """'SageMaker' or 'Vertex AI' when this `deploy()` call creates an always-on endpoint."""
     kwargs = {k.arg for k in call.keywords}
     if None in kwargs:
         return None  # **kwargs: the configuration is not visible
     if kwargs & {"serverless_inference_config", "async_inference_config"} or _inference_config_scales_down(ctx, call):
+        return None
+    if sagemaker and _local_mode(ctx, call):
         return None
     if sagemaker and not vertex and not (kwargs & {"instance_type", "initial_instance_count", "endpoint_name"}):
         # JumpStart / ModelBuilder deploy() with defaults still creates a real-time endpoint
@@ -281,7 +291,9 @@ def _azure_online_deployments(ctx) -> None:
 def _azure_v1_web_service(ctx, call: ast.Call) -> None:
     """Azure ML v1 `Model.deploy(ws, name, models, inference_config, deployment_config)`: an ACI or
     AKS web service; not `LocalWebservice.deploy_configuration()`, a local container."""
-    if any(isinstance(n, ast.Name) and n.id == "LocalWebservice" for n in ast.walk(call)):
+    arguments = [*call.args, *(k.value for k in call.keywords)]
+    if any(isinstance(n, ast.Name) and n.id == "LocalWebservice"
+           for a in arguments for n in ast.walk(ctx.expression_of(a) or a)):  # also through a name
         return
     if len(call.args) + len(call.keywords) >= 3:
         ctx.report("GL403", call.func,

@@ -12,7 +12,7 @@ from .scoped_names import refs, target_keys
 
 # Methods whose X may be scipy.sparse for such estimators; the first three fit on it.
 SPARSE_READERS = ("fit", "partial_fit", "fit_predict", "predict", "predict_proba", "predict_log_proba",
-                  "decision_function", "score")
+                  "decision_function", "score", "fit_transform", "transform")
 FITS = ("fit", "partial_fit", "fit_predict")
 
 
@@ -67,10 +67,34 @@ class _Uses:
             # rebound (`X = X.toarray()`): the reads this binding reaches, when each read shows which it sees
             value = getattr(binding, "value", None)
             seen = [ctx.binding_value(n) for n in reads]
-            if value is None or any(v is None for v in seen):
-                return None
-            reads = [n for n, v in zip(reads, seen) if v is value]
+            if value is not None and all(v is not None for v in seen):
+                reads = [n for n, v in zip(reads, seen) if v is value]
+            else:  # unpacked (`X_tr, X_te, ... = train_test_split(X, y)`): read the order of statements
+                reads = self._reached_in_order(scope, name, binding, uses)
+                if reads is None:
+                    return None
         return _combine([self.of_value(n, depth) for n in reads])
+
+    def _reached_in_order(self, scope: ast.AST, name: str, binding: ast.stmt, uses: list[ast.Name]) -> list[ast.Name] | None:
+        """The reads of `name` that `binding` reaches, where every binding of the name is a
+        statement of the scope's own body (no branch or loop decides which one holds): those in
+        the statements after `binding` up to the next one that binds the name, the reading
+        statement included (`X_tr = scaler.fit_transform(X_tr)` reads the split's value)."""
+        body = getattr(scope, "body", [])
+        index = {id(stmt): i for i, stmt in enumerate(body)}
+        position = {}
+        for use in uses:
+            statement = next((a for a in [use, *self.ctx.ancestors(use)] if id(a) in index), None)
+            if statement is None:
+                return None
+            position[id(use)] = index[id(statement)]
+        stores = sorted(position[id(u)] for u in uses if isinstance(u.ctx, ast.Store))
+        start = index.get(id(binding))
+        if start is None or any(isinstance(u.ctx, ast.Store) and not isinstance(body[position[id(u)]], ast.Assign)
+                                for u in uses):
+            return None
+        end = next((i for i in stores if i > start), len(body))
+        return [u for u in uses if isinstance(u.ctx, ast.Load) and start < position[id(u)] <= end]
 
 
 def _combine(verdicts: list[bool | None]) -> bool | None:
@@ -108,7 +132,7 @@ def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.Call) -> 
                 return True
             if isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.args \
                     and part.func.attr in ("fit_transform", "transform") and refs(part.args[0], ctx) & tainted \
-                    and _centring_scaler(ctx, part.func.value):
+                    and centring_scaler(ctx, part.func.value):
                 return True
     return False
 
@@ -133,7 +157,9 @@ def _mean_of(ctx: PythonContext, node: ast.AST) -> set[str]:
     return refs(node.args[0], ctx) if node.args else set()
 
 
-def _centring_scaler(ctx: PythonContext, receiver: ast.AST) -> bool:
+def centring_scaler(ctx: PythonContext, receiver: ast.AST) -> bool:
+    """`receiver` is (a name bound once to) `StandardScaler()` with its default `with_mean=True`,
+    which refuses scipy.sparse input ("Cannot center sparse matrices")."""
     scaler = receiver
     if isinstance(receiver, ast.Name):
         values = ctx.bound_values(receiver)
