@@ -188,3 +188,15 @@ def test_sums_and_products_of_sparse_matrices_stay_sparse():
     assert [f.line for f in lint(source, "GL304")] == [12]
     shown = source.replace("dense_adj = torch.FloatTensor(np.array(adj.todense()))", "print(adj.todense())")
     assert lint(shown, "GL304") == []
+
+
+def test_gradients_compressed_for_the_network_are_not_mixed_precision():
+    compressed = [
+        _loop("import horovod.torch as hvd", "opt = hvd.DistributedOptimizer(opt, compression=hvd.Compression.fp16)"),
+        _loop(setup="parser.add_argument('--fp16-allreduce', action='store_true')"),
+        _loop(setup="train(model, fp16_allreduce=False)"),
+    ]
+    for source in compressed:
+        assert [f.line for f in lint(source, "GL202")] == [12], source
+    assert lint(_loop(setup="parser.add_argument('--precision', default='32')"), "GL202") == []
+    assert lint(_loop(setup="trainer = make_trainer(precision=16)"), "GL202") == []

@@ -7,7 +7,7 @@ import ast
 import re
 
 from . import detector
-from ..frontends.python import UNKNOWN, PythonContext
+from ..frontends.python import UNKNOWN, PythonContext, dotted
 from .training_facts import HF_ARGS, PL_TRAINERS, arguments_train, backward_calls, calls_on
 from .training_values import Args, MISSING, const_of, scope_of
 from .testing_code import is_test_module
@@ -45,9 +45,10 @@ def _collect_identifier_tokens(ctx: PythonContext) -> set[str]:
         if isinstance(node, ast.Name):
             tokens.update(_format_tokens(node.id))
         elif isinstance(node, ast.Attribute):
-            tokens.update(_format_tokens(node.attr, attribute=True))
+            if not (dotted(node.value) or "").endswith("Compression"):  # Horovod's `hvd.Compression.fp16`
+                tokens.update(_format_tokens(node.attr, setting=True))
         elif isinstance(node, ast.keyword) and node.arg:
-            tokens.update(_words(node.arg) if not _prints(ctx, node) else ())
+            tokens.update(_format_tokens(node.arg, setting=True) if not _prints(ctx, node) else ())
         elif isinstance(node, ast.alias):
             tokens.update(_format_tokens(node.name))
             if node.asname:
@@ -55,12 +56,15 @@ def _collect_identifier_tokens(ctx: PythonContext) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             tokens.update(_words(node.module))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("-"):
-            tokens.update(_words(node.value))  # command-line flags: `--amp`, `--fp16`, `--precision`
+            tokens.update(_format_tokens(node.value, setting=True))  # flags: `--amp`, `--fp16`, `--precision`
     return tokens
 
 
 _NUMERIC_FORMAT_TOKENS = {"mixed", "half", "matmul", "dtype", "amp", "fp16", "bf16", "fp8", "float16", "bfloat16",
                           "float32", "tf32"}
+
+
+_COMMUNICATION_TOKENS = {"allreduce", "compression", "compress"}
 
 
 def _words(identifier: str) -> list[str]:
@@ -70,15 +74,17 @@ def _words(identifier: str) -> list[str]:
     return [word for word in re.split(r"[_\W]+", spaced.lower()) if word]
 
 
-def _format_tokens(identifier: str, attribute: bool = False) -> list[str]:
+def _format_tokens(identifier: str, setting: bool = False) -> list[str]:
     """The words of an identifier, less `precision` where it names a classification metric: a
     variable or import called precision (`Precision()` of torchmetrics or Keras, `precision_score`,
     `precision = tp / (tp + fp)`) is the metric unless a numeric-format word goes with it
-    (`mixed_precision`, `matmul_precision`). A lower-case attribute (`args.precision`,
-    `cfg.trainer.precision`) is a setting."""
+    (`mixed_precision`, `matmul_precision`). A lower-case attribute or keyword (`args.precision`,
+    `cfg.trainer.precision`, `precision=`) is a setting."""
     tokens = _words(identifier)
+    if _COMMUNICATION_TOKENS & set(tokens):
+        return []  # gradients compressed for the network (`fp16_allreduce`): the model still computes in float32
     if "precision" in tokens and not _NUMERIC_FORMAT_TOKENS & set(tokens) \
-            and not (attribute and identifier == "precision"):
+            and not (setting and tokens == ["precision"]):
         tokens.remove("precision")
     return tokens
 
