@@ -74,7 +74,9 @@ def test_a_numeric_precision_setting_is_still_read():
         _loop(setup="model = model.to(torch.bfloat16)"),
         _loop(setup="if args.fp16:\n        model = model.to(torch.float16)"),
         _loop(setup="dtype = {'32': torch.float32, '16': torch.float16}[args.precision]"),
-        _loop(setup="scaler = make_scaler()"),
+        _loop(setup="grad_scaler = make_scaler()"),
+        _loop(setup="model = model.half()"),
+        _loop("from apex import amp", "model, opt = amp.initialize(model, opt)"),
     ]
     for source in settings:
         assert lint(source, "GL202") == [], source
@@ -200,3 +202,28 @@ def test_gradients_compressed_for_the_network_are_not_mixed_precision():
         assert [f.line for f in lint(source, "GL202")] == [12], source
     assert lint(_loop(setup="parser.add_argument('--precision', default='32')"), "GL202") == []
     assert lint(_loop(setup="trainer = make_trainer(precision=16)"), "GL202") == []
+
+
+def test_words_other_code_uses_too_do_not_silence_a_float32_loop():
+    borrowed = [
+        _loop("from sklearn.preprocessing import StandardScaler", "scaler = StandardScaler().fit(features)"),
+        _loop(setup="half = len(dataset) // 2"),
+        _loop(setup="amp = np.abs(np.fft.rfft(signal))"),
+    ]
+    for source in borrowed:
+        assert [f.line for f in lint(source, "GL202")] == [12], source
+
+
+def test_gpu_placement_by_rank_and_backend_is_cuda():
+    ranked = [
+        _loop(setup="model = model.to(f'cuda:{rank}')"),
+        _loop(setup="torch.cuda.set_device(args.local_rank)"),
+        _loop(setup="torch.distributed.init_process_group(backend='nccl')"),
+    ]
+    for source in ranked:
+        source = source.replace('device = torch.device("cuda" if torch.cuda.is_available() else "cpu")', "device = rank")
+        assert "cuda\" if" not in source
+        assert [f.line for f in lint(source, "GL202")] == [12], source
+    gloo = _loop(setup="torch.distributed.init_process_group(backend='gloo')").replace(
+        'device = torch.device("cuda" if torch.cuda.is_available() else "cpu")', "device = rank")
+    assert lint(gloo, "GL202") == []

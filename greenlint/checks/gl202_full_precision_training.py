@@ -43,7 +43,7 @@ def _collect_identifier_tokens(ctx: PythonContext) -> set[str]:
     tokens: set[str] = set()
     for node in ctx.walk():
         if isinstance(node, ast.Name):
-            tokens.update(_format_tokens(node.id))
+            tokens.update(_format_tokens(node.id, variable=True))
         elif isinstance(node, ast.Attribute):
             if not (dotted(node.value) or "").endswith("Compression"):  # Horovod's `hvd.Compression.fp16`
                 tokens.update(_format_tokens(node.attr, setting=True))
@@ -74,18 +74,27 @@ def _words(identifier: str) -> list[str]:
     return [word for word in re.split(r"[_\W]+", spaced.lower()) if word]
 
 
-def _format_tokens(identifier: str, setting: bool = False) -> list[str]:
-    """The words of an identifier, less `precision` where it names a classification metric: a
-    variable or import called precision (`Precision()` of torchmetrics or Keras, `precision_score`,
-    `precision = tp / (tp + fp)`) is the metric unless a numeric-format word goes with it
-    (`mixed_precision`, `matmul_precision`). A lower-case attribute or keyword (`args.precision`,
-    `cfg.trainer.precision`, `precision=`) is a setting."""
+def _format_tokens(identifier: str, setting: bool = False, variable: bool = False) -> list[str]:
+    """The words of an identifier that say the script thinks about numeric formats, less the words
+    other code uses too:
+
+    - `precision` names a classification metric (`Precision()` of torchmetrics or Keras,
+      `precision_score`, `precision = tp / (tp + fp)`) unless a numeric-format word goes with it
+      (`mixed_precision`, `matmul_precision`) or it is a setting on its own (`args.precision`,
+      `precision=`, `--precision`);
+    - `scaler` is a GradScaler only with `grad` (`GradScaler`, `grad_scaler`): a `StandardScaler`
+      scales features;
+    - a variable called just `half` or `amp` is half of something or an amplitude: the format is
+      read where it is used (`.half()`, `torch.cuda.amp`, `from apex import amp`)."""
     tokens = _words(identifier)
     if _COMMUNICATION_TOKENS & set(tokens):
         return []  # gradients compressed for the network (`fp16_allreduce`): the model still computes in float32
-    if "precision" in tokens and not _NUMERIC_FORMAT_TOKENS & set(tokens) \
-            and not (setting and tokens == ["precision"]):
+    if "precision" in tokens and not _NUMERIC_FORMAT_TOKENS & set(tokens) and not (setting and tokens == ["precision"]):
         tokens.remove("precision")
+    if "scaler" in tokens and "grad" not in tokens:
+        tokens.remove("scaler")
+    if variable and tokens in (["half"], ["amp"]):
+        return []
     return tokens
 
 
@@ -97,14 +106,19 @@ def _prints(ctx: PythonContext, keyword: ast.keyword) -> bool:
 
 
 def _uses_cuda(ctx: PythonContext) -> bool:
+    """The file puts work on an NVIDIA GPU: `.cuda()`, `torch.cuda.set_device(rank)`, a device string
+    (`"cuda"`, `"cuda:0"`, `f"cuda:{rank}"`), or NCCL, the collective backend only GPUs use."""
     for call in ctx.calls:
         if isinstance(call.func, ast.Attribute) and call.func.attr == "cuda":  # `.cuda()`, `.cuda(args.gpu)`
             if ctx.qualname(call.func) in ("torch.cuda",):
                 continue
             return True
+        if ctx.qualname(call.func) == "torch.cuda.set_device":
+            return True
     # `torch.device("cuda" if torch.cuda.is_available() else "cpu")`, `device = "cuda:0"`, `.to("cuda")`
     for node in ctx.walk():
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(r"cuda(:\d+)?", node.value):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and (re.fullmatch(r"cuda(:\d*)?", node.value) or node.value == "nccl"):
             return True
     return False
 
