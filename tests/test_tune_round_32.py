@@ -227,3 +227,24 @@ def test_gpu_placement_by_rank_and_backend_is_cuda():
     gloo = _loop(setup="torch.distributed.init_process_group(backend='gloo')").replace(
         'device = torch.device("cuda" if torch.cuda.is_available() else "cpu")', "device = rank")
     assert lint(gloo, "GL202") == []
+
+
+PIPELINE_WITH_SCALER = """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    from xgboost import XGBRegressor
+
+    categorical = Pipeline([("onehot", OneHotEncoder(handle_unknown="ignore", sparse=False))])
+    preprocessor = ColumnTransformer([("num", "passthrough", numeric_cols), ("cat", categorical, categorical_cols)])
+    model = Pipeline(steps=[("pre", preprocessor), ("sc", StandardScaler({scaler})), ("gb", XGBRegressor())])
+    model.fit(X_train, y_train)
+    """
+
+
+def test_a_dense_encoder_before_a_centring_step_of_its_pipeline_is_required():
+    assert lint(PIPELINE_WITH_SCALER.format(scaler=""), "GL304") == []
+    assert [f.line for f in lint(PIPELINE_WITH_SCALER.format(scaler="with_mean=False"), "GL304")] == [7]
+    scaler_first = PIPELINE_WITH_SCALER.format(scaler="").replace(
+        '("pre", preprocessor), ("sc", StandardScaler())', '("sc", StandardScaler()), ("pre", preprocessor)')
+    assert [f.line for f in lint(scaler_first, "GL304")] == [7]  # the scaler runs before the encoder

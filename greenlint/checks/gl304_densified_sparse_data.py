@@ -265,7 +265,8 @@ def _dense_encoders(ctx: PythonContext) -> None:
         flag = next((kwarg(call, n) for n in flag_names if kwarg(call, n) is not None), None)
         if flag is None or ctx.literal(flag) is not False:
             continue
-        if _encodes_labels_or_literals(ctx, call) or _dense_whatever_the_encoder(ctx, call) or _output_only_displayed(ctx, call) \
+        if _encodes_labels_or_literals(ctx, call) or _dense_whatever_the_encoder(ctx, call) \
+                or _centred_later_in_a_pipeline(ctx, call) or _output_only_displayed(ctx, call) \
                 or _output_reshaped_to_tensor(ctx, call) or _implements_a_transformer(ctx, call):
             continue
         spelled = next(n for n in flag_names if kwarg(call, n) is not None)
@@ -309,6 +310,64 @@ def _dense_whatever_the_encoder(ctx: PythonContext, ctor: ast.Call) -> bool:
     if column_transformer is None:
         return False
     return ctx.literal(kwarg(column_transformer, "sparse_threshold")) in (0, 0.0)
+
+
+_PIPELINES = ("Pipeline", "make_pipeline")
+_CONTAINERS = _PIPELINES + _COLUMN_TRANSFORMERS
+
+
+def _containers(ctx: PythonContext, node: ast.AST) -> list[ast.Call]:
+    """The Pipeline / ColumnTransformer calls that hold `node`: inline, or through the name its
+    statement binds (`categorical = Pipeline([... encoder ...])`, then `ColumnTransformer([("cat",
+    categorical, cols)])`)."""
+    for anc in ctx.ancestors(node):
+        if isinstance(anc, ast.Call) and call_name(anc).rsplit(".", 1)[-1] in _CONTAINERS:
+            return [anc]
+        if isinstance(anc, ast.Assign):
+            held = {t.id for t in anc.targets if isinstance(t, ast.Name)}
+            return [c for c in ctx.calls if call_name(c).rsplit(".", 1)[-1] in _CONTAINERS
+                    and any(isinstance(n, ast.Name) and n.id in held for n in ast.walk(c))] if held else []
+        if isinstance(anc, ast.stmt):
+            return []
+    return []
+
+
+def _centred_later_in_a_pipeline(ctx: PythonContext, ctor: ast.Call) -> bool:
+    """The encoder's output goes, through the Pipelines and ColumnTransformers that hold it, to a
+    later step that centres (`StandardScaler()`, default `with_mean=True`): that step refuses
+    scipy.sparse input, so the dense flag is what lets the pipeline run."""
+    inner: ast.AST = ctor
+    level = _containers(ctx, ctor)
+    for _ in range(4):
+        if not level:
+            return False
+        outer = level[0]
+        if call_name(outer).rsplit(".", 1)[-1] in _PIPELINES:
+            steps = [s.elts[-1] if isinstance(s, ast.Tuple) and s.elts else s for s in _pipeline_steps(outer)]
+            holding = next((i for i, step in enumerate(steps) if _holds(ctx, step, inner)), None)
+            if holding is not None and any(centring_scaler(ctx, step) for step in steps[holding + 1:]):
+                return True
+        inner, level = outer, _containers(ctx, outer)
+    return False
+
+
+def _pipeline_steps(pipeline: ast.Call) -> list[ast.expr]:
+    """`Pipeline([(name, step), ...])` / `Pipeline(steps=[...])` / `make_pipeline(a, b)`."""
+    if call_name(pipeline).rsplit(".", 1)[-1] == "make_pipeline":
+        return list(pipeline.args)
+    steps = arg(pipeline, 0, "steps")
+    return list(steps.elts) if isinstance(steps, (ast.List, ast.Tuple)) else []
+
+
+def _holds(ctx: PythonContext, step: ast.AST, inner: ast.AST) -> bool:
+    """`step` is `inner`, contains it, or is a name bound to something that contains it."""
+    for node in ast.walk(step):
+        if node is inner:
+            return True
+        if isinstance(node, ast.Name) and any(v is inner or any(n is inner for n in ast.walk(v))
+                                              for v in ctx.bound_values(node)):
+            return True
+    return False
 
 
 def _encoder_outputs(ctx: PythonContext, ctor: ast.Call) -> list[ast.Call] | None:
