@@ -24,9 +24,10 @@ def kind_of(path: Path, extensions: dict[str, str] | None = None) -> str | None:
                 return kind
     if name in SKIPPED_NAMES:
         return None
-    if name == ".env" or name.startswith(".env."):
-        return "env"
-    return SUFFIX_KINDS.get(name.rsplit(".", 1)[-1]) if "." in name else None
+    suffix_kind = SUFFIX_KINDS.get(name.rsplit(".", 1)[-1]) if "." in name else None
+    if name == ".env" or name.startswith(".env.") and suffix_kind is None:
+        return "env"  # `.env.production`, `.env.local`; but `.env.sh` is a shell script, `.env.yaml` YAML
+    return suffix_kind
 
 
 class Problem(namedtuple("Problem", "path message")):

@@ -248,3 +248,97 @@ def test_a_dense_encoder_before_a_centring_step_of_its_pipeline_is_required():
     scaler_first = PIPELINE_WITH_SCALER.format(scaler="").replace(
         '("pre", preprocessor), ("sc", StandardScaler())', '("sc", StandardScaler()), ("pre", preprocessor)')
     assert [f.line for f in lint(scaler_first, "GL304")] == [7]  # the scaler runs before the encoder
+
+
+def test_a_dotenv_name_with_another_formats_extension_is_read_as_that_format(tmp_path):
+    from test_tune_round_28 import cli
+    dotenv = tmp_path / ".env.production"
+    dotenv.write_text("REGION=us-central1\n")
+    assert [f["line"] for f in cli(dotenv, "GL401")] == [1]
+    script = tmp_path / ".env.sh"
+    script.write_text('export REGION="us-central1"\nexport PROJECT_ID=$(gcloud config list --format "value(core.project)")\n')
+    assert cli(script, "GL401") == []  # a shell variable no cloud command of the script uses
+    script.write_text(script.read_text() + 'gcloud ai-platform jobs submit training job1 --region "$REGION"\n')
+    assert [f["line"] for f in cli(script, "GL401")] == [1]  # reported where the region is written
+
+
+WORKFLOW = """\
+name: train
+on: workflow_dispatch
+jobs:
+  train:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          aws-region: {region}
+      - run: python pipeline/run.py --execute
+"""
+
+
+def test_a_placeholders_literal_fallback_is_the_region(tmp_path):
+    from test_tune_round_28 import cli
+    workflow = tmp_path / "train.yml"
+    workflow.write_text(WORKFLOW.format(region="${{ secrets.AWS_REGION || 'ap-southeast-2' }}"))
+    assert [f["line"] for f in cli(workflow, "GL401")] == [10]
+    workflow.write_text(WORKFLOW.format(region="${{ secrets.AWS_REGION }}"))
+    assert cli(workflow, "GL401") == []
+    compose = tmp_path / "docker-compose.yml"
+    compose.write_text("services:\n  trainer:\n    environment:\n      AWS_REGION: ${AWS_REGION:-ap-southeast-2}\n")
+    assert [f["line"] for f in cli(compose, "GL401")] == [4]
+
+
+def test_a_steps_own_env_is_read_with_that_step_alone(tmp_path):
+    from test_tune_round_28 import cli
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text(WORKFLOW.format(region="us-west-2") + "      - run: pytest tests/unit\n"
+                        "        env:\n          AWS_REGION: ap-southeast-2\n")
+    assert cli(workflow, "GL401") == []  # mock values for a test suite place nothing
+    workflow.write_text(workflow.read_text().replace("run: pytest tests/unit", "run: python train.py"))
+    assert [f["line"] for f in cli(workflow, "GL401")] == [14]
+
+
+def test_a_region_constant_read_from_the_environment_defaults_to_its_literal():
+    source = """
+        import os
+        import sagemaker
+
+        AWS_REGION = os.environ.get("AWS_REGION", "{region}")
+        session = sagemaker.Session(boto_session=boto3.Session(region_name=AWS_REGION))
+        """
+    assert [f.line for f in lint(source.format(region="ap-southeast-2"), "GL401")] == [5]
+    assert lint(source.format(region="us-west-2"), "GL401") == []
+
+
+def test_keras_validation_on_the_training_data_is_no_validation():
+    source = """
+        from tensorflow import keras
+
+        model = keras.applications.ResNet50(weights="imagenet")
+        model.compile(optimizer="adam", loss="categorical_crossentropy")
+        model.fit(x_train, y_train, epochs=20, validation_data=(x_train, y_train))
+        """
+    assert lint(source, "GL201") == []
+    held_out = source.replace("validation_data=(x_train, y_train)", "validation_data=(x_val, y_val)")
+    assert [f.line for f in lint(held_out, "GL201")] == [6]
+
+
+def test_an_epoch_loop_over_a_progress_bar_held_by_a_name_is_counted():
+    source = """
+        import torch
+        from tqdm import tqdm
+
+        def train(model, train_loader, val_loader, epochs=1000):
+            optimizer = torch.optim.Adam(model.parameters())
+            bar = tqdm(range(epochs), desc="Epochs")
+            for epoch in bar:
+                for x, y in train_loader:
+                    optimizer.zero_grad()
+                    loss_fn(model(x), y).backward()
+                    optimizer.step()
+                with torch.no_grad():
+                    val_loss = sum(loss_fn(model(x), y) for x, y in val_loader)
+        """
+    assert [f.line for f in lint(source, "GL201")] == [8]
+    assert lint(source.replace("epochs=1000", "epochs=5"), "GL201") == []  # under the 10-epoch minimum

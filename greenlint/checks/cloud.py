@@ -113,6 +113,18 @@ def file_provider(text: str) -> str | None:
     return None
 
 
+_PLACEHOLDER_DEFAULT = re.compile(
+    r"\$\{\{[^}]*\|\|\s*'([^']*)'\s*\}\}"     # GitHub Actions: ${{ secrets.AWS_REGION || 'us-east-1' }}
+    r"|\$\{[A-Za-z_]\w*:?-([^}]*)\}")           # shell and Compose: ${AWS_REGION:-us-east-1}
+
+
+def placeholder_default(value: str) -> str | None:
+    """The literal a placeholder falls back to when its variable is unset: that is where the job
+    runs unless someone sets it, like the default of an environment lookup in Python."""
+    match = _PLACEHOLDER_DEFAULT.fullmatch(value.strip())
+    return next((group for group in match.groups() if group is not None), None) if match else None
+
+
 def resolve_region(value: str, hint: str | None = None, overrides: dict | None = None,
                    allow_azure_display: bool = False) -> carbon.Region | None:
     """A region id (or zone) as written in a config or call, to a Region; None when unknown.

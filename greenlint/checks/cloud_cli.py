@@ -90,7 +90,9 @@ def places_compute(command: ShellCommand) -> bool:
 _LOCAL_TOOLS = {"docker", "git", "echo", "printf", "cat", "ls", "cd", "mkdir", "cp", "mv", "rm", "touch", "chmod",
                 "tar", "zip", "unzip", "curl", "wget", "jq", "yq", "sed", "awk", "grep", "tee", "sleep", "test", "[",
                 "pip", "pip3", "npm", "yarn", "apt-get", "apt", "export", "set", "source", ".", "helm", "kubectl",
-                "envsubst", "head", "tail", "true", "exit"}
+                "envsubst", "head", "tail", "true", "exit",
+                # test runners and linters: a test suite checks code with mock values, it places nothing
+                "pytest", "tox", "nox", "coverage", "ruff", "flake8", "pylint", "mypy", "black", "isort", "pre-commit"}
 # Actions that only check out, set up tools, log in or pass credentials: they place nothing.
 _SETUP_ACTIONS = ("actions/", "aws-actions/configure-aws-credentials", "aws-actions/amazon-ecr-login", "docker/",
                   "azure/login", "google-github-actions/auth", "google-github-actions/setup-gcloud")
@@ -104,16 +106,19 @@ def job_places_nothing(job) -> bool:
     steps = job.get("steps") if job is not None and job.is_map else None
     if steps is None or not steps.is_seq:
         return False
-    for step in steps.value:
-        uses = step.get("uses") if step.is_map else None
-        if uses is not None and not (uses.is_scalar and str(uses.value).startswith(_SETUP_ACTIONS)):
-            return False
-        run = step.get("run") if step.is_map else None
-        if run is not None and (not run.is_scalar or not isinstance(run.value, str) or any(
-                not (command.program in _LOCAL_TOOLS or command.cloud and not places_compute(command))
-                for command in script_commands(run.value))):
-            return False
-    return True
+    return all(step_places_nothing(step) for step in steps.value)
+
+
+def step_places_nothing(step) -> bool:
+    """One step of such a job: a setup action, or commands that are local tools (tests, linters)
+    or cloud CLI calls that place no compute."""
+    uses = step.get("uses") if step.is_map else None
+    if uses is not None and not (uses.is_scalar and str(uses.value).startswith(_SETUP_ACTIONS)):
+        return False
+    run = step.get("run") if step.is_map else None
+    return run is None or run.is_scalar and isinstance(run.value, str) and all(
+        command.program in _LOCAL_TOOLS or command.cloud and not places_compute(command)
+        for command in script_commands(run.value))
 
 
 def ci_placement(doc, path: tuple) -> str | None:
@@ -130,12 +135,16 @@ def ci_placement(doc, path: tuple) -> str | None:
 def set_for_jobs_that_place_nothing(doc, path: tuple) -> bool:
     """A CI workflow's region (`aws-region` of the credentials step, an `env:` of the job or of the
     workflow) for jobs that only build, push and address what exists: it places nothing; the
-    definition of what they address does."""
+    definition of what they address does. A step's own `env:` is read with that step alone (a
+    `pytest` step's mock region)."""
     jobs = _workflow_jobs(doc)
     if jobs is None:
         return False
     if path[:1] == ("env",):
         return all(job_places_nothing(job) for _, job in jobs.items())
+    if len(path) > 5 and path[0] == "jobs" and path[2] == "steps" and path[4] == "env":
+        steps = jobs.get(path[1]).get("steps")  # a step's own `env:` is that step's alone
+        return step_places_nothing(steps.value[path[3]])
     return len(path) > 2 and path[0] == "jobs" and job_places_nothing(jobs.get(path[1]))
 
 

@@ -11,7 +11,8 @@ import re
 from typing import Iterator
 
 from . import detector
-from .cloud import effective_key, file_provider, is_test_suite, key_words, norm, region_finding, resolve_region, str_const
+from .cloud import (effective_key, file_provider, is_test_suite, key_words, norm, placeholder_default, region_finding,
+                    resolve_region, str_const)
 from .cloud_cli import ci_placement, cli_region_values, set_for_jobs_that_place_nothing, sets_default_region, takes_default_region
 from .commands import report_word, shell_commands, shell_variables, variable_name
 from .placing_calls import reaches_placing_call, string_default, string_defaults
@@ -169,18 +170,19 @@ class _ConfigScan:
         if found is None or not node.is_scalar or node.opaque or not isinstance(node.value, str):
             return
         nkey, above = found
+        written = placeholder_default(node.value) or node.value
         if _has_data_word(above, self.words, self.kind) or set_for_jobs_that_place_nothing(doc, path) \
                 or any(isinstance(step, str) and norm(step) in _DESCRIPTIVE_KEYS for step in above):
             return
         hint = _key_hint(nkey) or _terraform_provider_hint(path) or self.file_hint
         location = nkey.endswith("location")  # Azure and Google Cloud spell a region so (`_region_key` kept whole words)
-        region = resolve_region(node.value, hint, self.overrides, allow_azure_display=location)
+        region = resolve_region(written, hint, self.overrides, allow_azure_display=location)
         if region is None or (location and region.provider not in ("azure", "gcp")):
             return  # `location: us-east-1` is not how AWS spells a region
         result = region_finding(region, self.options, self.overrides)
         if result is None:
             return
-        if nkey in _ZONE_KEYS or _names_a_zone(node.value, region):  # a zone, also under a location key
+        if nkey in _ZONE_KEYS or _names_a_zone(written, region):  # a zone, also under a location key
             self.zones.append((region.spec, node, result))  # reported at the end, unless its region is
             return
         if self._placed_before(doc, path, region.spec):
@@ -487,8 +489,8 @@ class _PythonScan:
         hint = _default_hint(self.ctx)
         for stmt in self.ctx.tree.body:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
-            value = getattr(stmt, "value", None)
-            if len(targets) != 1 or not isinstance(targets[0], ast.Name) or str_const(value) is None:
+            value = _written_string(getattr(stmt, "value", None))  # a literal, or an environment lookup's default
+            if len(targets) != 1 or not isinstance(targets[0], ast.Name) or value is None:
                 continue
             name = norm(targets[0].id)
             if name in _REGION_CONSTANTS:

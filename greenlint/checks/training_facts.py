@@ -36,7 +36,7 @@ from collections import namedtuple
 from functools import cached_property
 from typing import Any
 
-from ..frontends.python import UNKNOWN, PythonContext, kwarg
+from ..frontends.python import UNKNOWN, PythonContext, dotted, kwarg
 from .training_loops import backward_calls, epoch_count, has_train_step, reads_as_pytorch
 from .training_loops import names_in  # noqa: F401  re-exported: the rules read loop facts here
 from .training_schedules import LIGHTNING_BUDGET, callback_schedule, configure_optimizers_methods, hf_schedule, make_budget, schedules_in, scopes_up
@@ -147,12 +147,20 @@ def _keras_validation(ctx: PythonContext, args: Args, scope: ast.AST) -> Any:
     vdata = args.get("validation_data", keras_position(args.call, "validation_data"))
     vsplit = args.get("validation_split", keras_position(args.call, "validation_split"))
     if vdata is not MISSING and vdata is not UNKNOWN and not is_none(vdata):
-        return vdata
+        return MISSING if _the_training_data(vdata) else vdata
     if vsplit is not MISSING and vsplit is not UNKNOWN:
         split = number_of(ctx, vsplit, scope)
         if split is not None and split > 0:
             return vsplit
     return MISSING
+
+
+def _the_training_data(data: ast.AST) -> bool:
+    """`validation_data=(x_train, y_train)`: the names say training split and none says held out,
+    so the "validation" score is the training score; nothing stalls on it."""
+    parts = data.elts if isinstance(data, (ast.Tuple, ast.List)) else [data]
+    names = [dotted(p.value if isinstance(p, ast.Subscript) else p) or "" for p in parts]
+    return bool(names) and all(is_train_name(n) and not is_val_name(n) for n in names)
 
 
 def _keras_epochs(ctx: PythonContext, args: Args, scope: ast.AST) -> Count:

@@ -12,7 +12,7 @@ from typing import Iterator
 from ..frontends.python import PythonContext, call_name, dotted, kwarg
 from ..frontends.bindings import bindings, walk_statements
 from ..frontends.values import call_arguments
-from .training_values import class_bases, class_methods, local_class, number_of, scope_of
+from .training_values import class_bases, class_methods, local_class, loop_iterable, number_of, scope_of
 
 
 # Methods that fit a model to data: Keras, scikit-learn (incremental `partial_fit` too) and the
@@ -163,10 +163,7 @@ def _call_site_number(ctx: PythonContext, expr: ast.AST, function: ast.AST) -> i
 
 
 def _range_count(ctx: PythonContext, loop: ast.For, scope: ast.AST) -> int | None:
-    it = loop.iter
-    # tqdm(range(n)), enumerate(range(n)), trange(n)
-    while isinstance(it, ast.Call) and call_name(it) in ("tqdm", "enumerate", "notebook_tqdm") and it.args:
-        it = it.args[0]
+    it = loop_iterable(ctx, loop)  # tqdm(range(n)), enumerate(range(n)), trange(n)
     if not isinstance(it, ast.Call) or call_name(it) not in ("range", "trange") or it.keywords:
         return None
     if isinstance(it.func, ast.Attribute) and call_name(it) == "range":

@@ -12,7 +12,8 @@ from typing import Any, Iterable
 
 from ..frontends.python import UNKNOWN, PythonContext, call_name, dotted
 from ..frontends.bindings import walk_no_defs, walk_statements
-from .training_values import Args, class_methods, const_of, listed_calls, local_classes, number_of, scope_of
+from .training_values import (Args, class_methods, const_of, listed_calls, local_classes, loop_iterable, number_of,
+                              scope_of)
 
 
 # schedule (last name) -> where its horizon is given: (keyword, position); None: always the run
@@ -249,10 +250,8 @@ def scopes_up(ctx: PythonContext, node: ast.AST) -> list[ast.AST]:
     return scopes + ([ctx.tree] if ctx.tree not in scopes else [])
 
 
-def range_args(loop: ast.For) -> list[ast.expr]:
-    it = loop.iter
-    while isinstance(it, ast.Call) and call_name(it) in ("tqdm", "enumerate", "notebook_tqdm") and it.args:
-        it = it.args[0]
+def range_args(ctx: PythonContext, loop: ast.For) -> list[ast.expr]:
+    it = loop_iterable(ctx, loop)
     return list(it.args) if isinstance(it, ast.Call) else []
 
 

@@ -12,7 +12,7 @@ import ast
 from typing import Any, Iterable, Iterator
 
 from ..frontends.bindings import bindings, walk_no_defs
-from ..frontends.python import UNKNOWN, PythonContext, arg, dotted
+from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted
 
 
 MISSING = object()  # an argument that is not given at all
@@ -293,3 +293,20 @@ def ctor_name(ctx: PythonContext, call: ast.Call | None) -> str | None:
         bases = list(class_bases(ctx, local))
         return f"<local>{local.name}:" + ",".join(bases)
     return None
+
+
+_LOOP_WRAPPERS = ("tqdm", "enumerate", "notebook_tqdm")
+
+
+def loop_iterable(ctx: PythonContext, loop: ast.For | ast.AsyncFor) -> ast.expr:
+    """What a `for` loop counts, unwrapped: progress bars and `enumerate` (`tqdm(range(n))`), also
+    through a name bound to one (`bar = tqdm(range(n))`, then `for epoch in bar:`)."""
+    it = loop.iter
+    if isinstance(it, ast.Name):
+        bound = ctx.binding_value(it)
+        if isinstance(bound, ast.Call) and call_name(bound) in (*_LOOP_WRAPPERS, "range", "trange"):
+            it = bound
+    while isinstance(it, ast.Call) and call_name(it) in _LOOP_WRAPPERS and it.args:
+        it = it.args[0]
+    return it
+

@@ -19,7 +19,7 @@ from ..training_values import fmt, scope_of
 
 def _loop_schedule(ctx: PythonContext, loop: ast.For, n: float, end: tuple[int, int]) -> bool:
     """A hand-written epoch loop run under a schedule planned over its epochs: reported as a note."""
-    budget = Budget(ctx, n, set().union(*(chains(a) for a in range_args(loop))))
+    budget = Budget(ctx, n, set().union(*(chains(a) for a in range_args(ctx, loop))))
     schedule = schedules_in(ctx, scopes_up(ctx, loop), budget) or hand_written_schedule(ctx, loop, budget)
     if schedule:
         report_fixed_budget(ctx, loop, n, schedule, "pytorch", end=end)
