@@ -13,7 +13,8 @@ from ..frontends.values import call_arguments
 from ..fixes.gl304 import keep_sparse
 from .cloud import key_words
 from .small_inputs import SPARSE_METHODS, small_literal, written_out_rows
-from .sparse_consumers import SPARSE_READERS, centred_on_the_way, centring_scaler, feeds_sparse_capable_only
+from .sparse_consumers import (COLUMN_TRANSFORMERS, SPARSE_READERS, centred_later_in_a_pipeline, centred_on_the_way,
+                               centring_scaler, feeds_sparse_capable_only)
 from .shown_values import only_displayed
 from .scoped_names import refs
 from .training_flow import binding_key, flow, live_statements, reached_while_live
@@ -97,28 +98,7 @@ def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> t
     if node is None or depth > 6:
         return None
     if isinstance(node, ast.Call):
-        q = ctx.qualname(node.func)
-        if q in SPARSE_CONSTRUCTORS:
-            return f"`{q}`", node
-        if isinstance(node.func, ast.Attribute):
-            method = node.func.attr
-            if method in ("fit_transform", "transform"):
-                ctor = _transformer_call(ctx, node.func.value)
-                if ctor is None:
-                    # Not known here (a parameter, an attribute): a dense array has no `.toarray()`,
-                    # so the densifying call itself says this output is sparse.
-                    return f"`{dotted(node.func.value) or call_name(node)}.{method}`", node
-                if _outputs_sparse(ctx, ctor):
-                    return f"`{call_name(ctor)}.{method}`", node
-            elif method in SPARSE_METHODS:
-                return sparse_origin(ctx, node.func.value, depth + 1)
-            elif method == "dot" and node.args:  # a product with a sparse matrix (`sp.diags(r).dot(mx)`)
-                return sparse_origin(ctx, node.func.value, depth + 1) or sparse_origin(ctx, node.args[0], depth + 1)
-        if isinstance(node.func, ast.Name) and node.func.id in ("load_svmlight_file",):
-            return None
-        returned = ctx.returned_values(node)  # a helper of the file that builds the matrix
-        origins = [sparse_origin(ctx, value, depth + 1) for value in returned]
-        return origins[-1] if origins and all(origins) else None
+        return _call_origin(ctx, node, depth)
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.MatMult)):
         # a sum or product with a sparse matrix (`adj + sp.eye(n)`); with a dense operand the result
         # is dense and has no `.toarray()`, so the densifying call says it is the sparse one
@@ -135,6 +115,33 @@ def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> t
         if all(origins):
             return origins[-1]
     return None
+
+
+def _call_origin(ctx: PythonContext, node: ast.Call, depth: int) -> tuple[str, ast.Call] | None:
+    """sparse_origin of a call: a scipy.sparse constructor, a sparse transformer's output, a format
+    conversion or product of a sparse matrix, or a helper of the file that returns one."""
+    q = ctx.qualname(node.func)
+    if q in SPARSE_CONSTRUCTORS:
+        return f"`{q}`", node
+    if isinstance(node.func, ast.Attribute):
+        method = node.func.attr
+        if method in ("fit_transform", "transform"):
+            ctor = _transformer_call(ctx, node.func.value)
+            if ctor is None:
+                # Not known here (a parameter, an attribute): a dense array has no `.toarray()`,
+                # so the densifying call itself says this output is sparse.
+                return f"`{dotted(node.func.value) or call_name(node)}.{method}`", node
+            if _outputs_sparse(ctx, ctor):
+                return f"`{call_name(ctor)}.{method}`", node
+        elif method in SPARSE_METHODS:
+            return sparse_origin(ctx, node.func.value, depth + 1)
+        elif method == "dot" and node.args:  # a product with a sparse matrix (`sp.diags(r).dot(mx)`)
+            return sparse_origin(ctx, node.func.value, depth + 1) or sparse_origin(ctx, node.args[0], depth + 1)
+    if isinstance(node.func, ast.Name) and node.func.id in ("load_svmlight_file",):
+        return None
+    returned = ctx.returned_values(node)  # a helper of the file that builds the matrix
+    origins = [sparse_origin(ctx, value, depth + 1) for value in returned]
+    return origins[-1] if origins and all(origins) else None
 
 
 def _fmt_bytes(n: float) -> str:
@@ -266,7 +273,7 @@ def _dense_encoders(ctx: PythonContext) -> None:
         if flag is None or ctx.literal(flag) is not False:
             continue
         if _encodes_labels_or_literals(ctx, call) or _dense_whatever_the_encoder(ctx, call) \
-                or _centred_later_in_a_pipeline(ctx, call) or _output_only_displayed(ctx, call) \
+                or centred_later_in_a_pipeline(ctx, call) or _output_only_displayed(ctx, call) \
                 or _output_reshaped_to_tensor(ctx, call) or _implements_a_transformer(ctx, call):
             continue
         spelled = next(n for n in flag_names if kwarg(call, n) is not None)
@@ -282,21 +289,18 @@ def _dense_encoders(ctx: PythonContext) -> None:
         )
 
 
-_COLUMN_TRANSFORMERS = ("ColumnTransformer", "make_column_transformer")
-
-
 def _column_transformer_of(ctx: PythonContext, ctor: ast.Call) -> ast.Call | None:
     """The ColumnTransformer the encoder is a part of (built inline, or through a name such as
     a `("onehot", encoder, columns)` tuple), or None."""
     holder = None
     for anc in ctx.ancestors(ctor):
-        if isinstance(anc, ast.Call) and call_name(anc) in _COLUMN_TRANSFORMERS:
+        if isinstance(anc, ast.Call) and call_name(anc) in COLUMN_TRANSFORMERS:
             return anc
         if isinstance(anc, ast.Assign):
             holder = {t.id for t in anc.targets if isinstance(t, ast.Name)}
             break
     for call in ctx.calls if holder else []:
-        if call_name(call) in _COLUMN_TRANSFORMERS and any(isinstance(n, ast.Name) and n.id in holder for n in ast.walk(call)):
+        if call_name(call) in COLUMN_TRANSFORMERS and any(isinstance(n, ast.Name) and n.id in holder for n in ast.walk(call)):
             return call
     return None
 
@@ -310,64 +314,6 @@ def _dense_whatever_the_encoder(ctx: PythonContext, ctor: ast.Call) -> bool:
     if column_transformer is None:
         return False
     return ctx.literal(kwarg(column_transformer, "sparse_threshold")) in (0, 0.0)
-
-
-_PIPELINES = ("Pipeline", "make_pipeline")
-_CONTAINERS = _PIPELINES + _COLUMN_TRANSFORMERS
-
-
-def _containers(ctx: PythonContext, node: ast.AST) -> list[ast.Call]:
-    """The Pipeline / ColumnTransformer calls that hold `node`: inline, or through the name its
-    statement binds (`categorical = Pipeline([... encoder ...])`, then `ColumnTransformer([("cat",
-    categorical, cols)])`)."""
-    for anc in ctx.ancestors(node):
-        if isinstance(anc, ast.Call) and call_name(anc).rsplit(".", 1)[-1] in _CONTAINERS:
-            return [anc]
-        if isinstance(anc, ast.Assign):
-            held = {t.id for t in anc.targets if isinstance(t, ast.Name)}
-            return [c for c in ctx.calls if call_name(c).rsplit(".", 1)[-1] in _CONTAINERS
-                    and any(isinstance(n, ast.Name) and n.id in held for n in ast.walk(c))] if held else []
-        if isinstance(anc, ast.stmt):
-            return []
-    return []
-
-
-def _centred_later_in_a_pipeline(ctx: PythonContext, ctor: ast.Call) -> bool:
-    """The encoder's output goes, through the Pipelines and ColumnTransformers that hold it, to a
-    later step that centres (`StandardScaler()`, default `with_mean=True`): that step refuses
-    scipy.sparse input, so the dense flag is what lets the pipeline run."""
-    inner: ast.AST = ctor
-    level = _containers(ctx, ctor)
-    for _ in range(4):
-        if not level:
-            return False
-        outer = level[0]
-        if call_name(outer).rsplit(".", 1)[-1] in _PIPELINES:
-            steps = [s.elts[-1] if isinstance(s, ast.Tuple) and s.elts else s for s in _pipeline_steps(outer)]
-            holding = next((i for i, step in enumerate(steps) if _holds(ctx, step, inner)), None)
-            if holding is not None and any(centring_scaler(ctx, step) for step in steps[holding + 1:]):
-                return True
-        inner, level = outer, _containers(ctx, outer)
-    return False
-
-
-def _pipeline_steps(pipeline: ast.Call) -> list[ast.expr]:
-    """`Pipeline([(name, step), ...])` / `Pipeline(steps=[...])` / `make_pipeline(a, b)`."""
-    if call_name(pipeline).rsplit(".", 1)[-1] == "make_pipeline":
-        return list(pipeline.args)
-    steps = arg(pipeline, 0, "steps")
-    return list(steps.elts) if isinstance(steps, (ast.List, ast.Tuple)) else []
-
-
-def _holds(ctx: PythonContext, step: ast.AST, inner: ast.AST) -> bool:
-    """`step` is `inner`, contains it, or is a name bound to something that contains it."""
-    for node in ast.walk(step):
-        if node is inner:
-            return True
-        if isinstance(node, ast.Name) and any(v is inner or any(n is inner for n in ast.walk(v))
-                                              for v in ctx.bound_values(node)):
-            return True
-    return False
 
 
 def _encoder_outputs(ctx: PythonContext, ctor: ast.Call) -> list[ast.Call] | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
-from ..frontends.python import PythonContext, call_name
+from ..frontends.python import PythonContext, arg, call_name
 from .scoped_names import refs, target_keys
 
 # Methods whose X may be scipy.sparse for such estimators; the first three fit on it.
@@ -166,3 +166,62 @@ def centring_scaler(ctx: PythonContext, receiver: ast.AST) -> bool:
         scaler = values[0] if len(values) == 1 else None
     return isinstance(scaler, ast.Call) and ctx.qualname(scaler.func) == "sklearn.preprocessing.StandardScaler" \
         and ctx.literal(next((k.value for k in scaler.keywords if k.arg == "with_mean"), None)) is not False
+
+
+COLUMN_TRANSFORMERS = ("ColumnTransformer", "make_column_transformer")
+_PIPELINES = ("Pipeline", "make_pipeline")
+_CONTAINERS = _PIPELINES + COLUMN_TRANSFORMERS
+
+
+def _containers(ctx: PythonContext, node: ast.AST) -> list[ast.Call]:
+    """The Pipeline / ColumnTransformer calls that hold `node`: inline, or through the name its
+    statement binds (`categorical = Pipeline([... encoder ...])`, then `ColumnTransformer([("cat",
+    categorical, cols)])`)."""
+    for anc in ctx.ancestors(node):
+        if isinstance(anc, ast.Call) and call_name(anc).rsplit(".", 1)[-1] in _CONTAINERS:
+            return [anc]
+        if isinstance(anc, ast.Assign):
+            held = {t.id for t in anc.targets if isinstance(t, ast.Name)}
+            return [c for c in ctx.calls if call_name(c).rsplit(".", 1)[-1] in _CONTAINERS
+                    and any(isinstance(n, ast.Name) and n.id in held for n in ast.walk(c))] if held else []
+        if isinstance(anc, ast.stmt):
+            return []
+    return []
+
+
+def centred_later_in_a_pipeline(ctx: PythonContext, ctor: ast.Call) -> bool:
+    """The encoder's output goes, through the Pipelines and ColumnTransformers that hold it, to a
+    later step that centres (`StandardScaler()`, default `with_mean=True`): that step refuses
+    scipy.sparse input, so the dense flag is what lets the pipeline run."""
+    inner: ast.AST = ctor
+    level = _containers(ctx, ctor)
+    for _ in range(4):
+        if not level:
+            return False
+        outer = level[0]
+        if call_name(outer).rsplit(".", 1)[-1] in _PIPELINES:
+            steps = [s.elts[-1] if isinstance(s, ast.Tuple) and s.elts else s for s in _pipeline_steps(outer)]
+            holding = next((i for i, step in enumerate(steps) if _holds(ctx, step, inner)), None)
+            if holding is not None and any(centring_scaler(ctx, step) for step in steps[holding + 1:]):
+                return True
+        inner, level = outer, _containers(ctx, outer)
+    return False
+
+
+def _pipeline_steps(pipeline: ast.Call) -> list[ast.expr]:
+    """`Pipeline([(name, step), ...])` / `Pipeline(steps=[...])` / `make_pipeline(a, b)`."""
+    if call_name(pipeline).rsplit(".", 1)[-1] == "make_pipeline":
+        return list(pipeline.args)
+    steps = arg(pipeline, 0, "steps")
+    return list(steps.elts) if isinstance(steps, (ast.List, ast.Tuple)) else []
+
+
+def _holds(ctx: PythonContext, step: ast.AST, inner: ast.AST) -> bool:
+    """`step` is `inner`, contains it, or is a name bound to something that contains it."""
+    for node in ast.walk(step):
+        if node is inner:
+            return True
+        if isinstance(node, ast.Name) and any(v is inner or any(n is inner for n in ast.walk(v))
+                                              for v in ctx.bound_values(node)):
+            return True
+    return False
