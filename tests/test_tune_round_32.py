@@ -342,3 +342,18 @@ def test_an_epoch_loop_over_a_progress_bar_held_by_a_name_is_counted():
         """
     assert [f.line for f in lint(source, "GL201")] == [8]
     assert lint(source.replace("epochs=1000", "epochs=5"), "GL201") == []  # under the 10-epoch minimum
+
+
+def test_a_region_imported_from_a_module_of_the_project_is_reported_where_it_places(tmp_path):
+    from test_tune_round_28 import cli
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "configuration.py").write_text('LOCATION = "northeurope"\nMODEL_NAME = "iris"\n')
+    deploy = package / "deploy_aci.py"
+    deploy.write_text(
+        "from azureml.core.webservice import AciWebservice\n"
+        "from app.configuration import LOCATION\n\n"
+        "config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1, location=LOCATION)\n")
+    assert [f["line"] for f in cli(deploy, "GL401")] == [4]
+    assert cli(package / "configuration.py", "GL401") == []  # a constant alone places nothing

@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     merged = merged or []
     split_of = {e["repo"]: e["split"] for e in merged}
     for part in args.parts:
-        entries = yaml.safe_load(part.read_text()) or []
+        entries = _one_version_per_file(yaml.safe_load(part.read_text()) or [], part)
         fresh = sorted({e["repo"] for e in entries} - split_of.keys())
         counts = Counter(split_of.values())
         first = 0 if counts["tune"] <= counts["held-out"] else 1
@@ -51,6 +51,22 @@ def main(argv: list[str] | None = None) -> int:
     load_labels(args.labels)  # validates
     print(f"{len(merged)} entries, {len(split_of)} repositories: {dict(Counter(split_of.values()))}")
     return 0
+
+
+def _one_version_per_file(entries: list[dict], part: Path) -> list[dict]:
+    """A file is materialized at one commit, under its path: where a part labels one file at
+    several commits, the version with the most positives (then labels) is kept."""
+    kept: dict[tuple[str, str], dict] = {}
+    for e in entries:
+        key = (e["repo"], e["path"])
+        size = (len(e.get("positives") or []), len(e.get("negatives") or []))
+        if key in kept:
+            print(f"{part}: {key[0]} {key[1]} is labelled at several commits; the one with most positives is kept")
+            old = kept[key]
+            if size <= (len(old.get("positives") or []), len(old.get("negatives") or [])):
+                continue
+        kept[key] = e
+    return list(kept.values())
 
 
 if __name__ == "__main__":
