@@ -14,7 +14,7 @@ from ..fixes.gl304 import keep_sparse
 from .cloud import key_words
 from .small_inputs import SPARSE_METHODS, small_literal, written_out_rows
 from .sparse_consumers import (COLUMN_TRANSFORMERS, SPARSE_READERS, centred_later_in_a_pipeline, centred_on_the_way,
-                               centring_scaler, feeds_sparse_capable_only)
+                               centring_scaler, containers, feeds_sparse_capable_only)
 from .shown_values import only_displayed
 from .scoped_names import refs
 from .training_flow import binding_key, flow, live_statements, reached_while_live
@@ -291,17 +291,14 @@ def _dense_encoders(ctx: PythonContext) -> None:
 
 def _column_transformer_of(ctx: PythonContext, ctor: ast.Call) -> ast.Call | None:
     """The ColumnTransformer the encoder is a part of (built inline, or through a name such as
-    a `("onehot", encoder, columns)` tuple), or None."""
-    holder = None
-    for anc in ctx.ancestors(ctor):
-        if isinstance(anc, ast.Call) and call_name(anc) in COLUMN_TRANSFORMERS:
-            return anc
-        if isinstance(anc, ast.Assign):
-            holder = {t.id for t in anc.targets if isinstance(t, ast.Name)}
-            break
-    for call in ctx.calls if holder else []:
-        if call_name(call) in COLUMN_TRANSFORMERS and any(isinstance(n, ast.Name) and n.id in holder for n in ast.walk(call)):
-            return call
+    a `("onehot", encoder, columns)` tuple or a Pipeline of its own), or None."""
+    level = containers(ctx, ctor)
+    for _ in range(4):
+        if not level:
+            return None
+        if call_name(level[0]).rsplit(".", 1)[-1] in COLUMN_TRANSFORMERS:
+            return level[0]
+        level = containers(ctx, level[0])
     return None
 
 

@@ -173,7 +173,7 @@ _PIPELINES = ("Pipeline", "make_pipeline")
 _CONTAINERS = _PIPELINES + COLUMN_TRANSFORMERS
 
 
-def _containers(ctx: PythonContext, node: ast.AST) -> list[ast.Call]:
+def containers(ctx: PythonContext, node: ast.AST) -> list[ast.Call]:
     """The Pipeline / ColumnTransformer calls that hold `node`: inline, or through the name its
     statement binds (`categorical = Pipeline([... encoder ...])`, then `ColumnTransformer([("cat",
     categorical, cols)])`)."""
@@ -194,7 +194,7 @@ def centred_later_in_a_pipeline(ctx: PythonContext, ctor: ast.Call) -> bool:
     later step that centres (`StandardScaler()`, default `with_mean=True`): that step refuses
     scipy.sparse input, so the dense flag is what lets the pipeline run."""
     inner: ast.AST = ctor
-    level = _containers(ctx, ctor)
+    level = containers(ctx, ctor)
     for _ in range(4):
         if not level:
             return False
@@ -204,7 +204,7 @@ def centred_later_in_a_pipeline(ctx: PythonContext, ctor: ast.Call) -> bool:
             holding = next((i for i, step in enumerate(steps) if _holds(ctx, step, inner)), None)
             if holding is not None and any(centring_scaler(ctx, step) for step in steps[holding + 1:]):
                 return True
-        inner, level = outer, _containers(ctx, outer)
+        inner, level = outer, containers(ctx, outer)
     return False
 
 
