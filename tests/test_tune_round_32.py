@@ -357,3 +357,44 @@ def test_a_region_imported_from_a_module_of_the_project_is_reported_where_it_pla
         "config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1, location=LOCATION)\n")
     assert [f["line"] for f in cli(deploy, "GL401")] == [4]
     assert cli(package / "configuration.py", "GL401") == []  # a constant alone places nothing
+
+
+def test_the_layers_of_a_from_scratch_model_stored_in_a_lightning_module_are_trained_with_it():
+    source = """
+        import pytorch_lightning as pl
+        import torch
+        from torch import nn
+        from torchvision.models import resnet18
+
+        class Net(pl.LightningModule):
+            def __init__(self):
+                super().__init__()
+                self.body = nn.Sequential(*list(resnet18(pretrained={flag}).children())[:-1], nn.ReLU(True))
+                self.head = nn.Linear(512, 1)
+
+            def training_step(self, batch, batch_idx):
+                x, y = batch
+                return nn.functional.mse_loss(self.head(self.body(x).flatten(1)), y)
+
+            def configure_optimizers(self):
+                return torch.optim.Adam(self.parameters())
+        """
+    assert [f.line for f in lint(source.format(flag="False"), "GL301")] == [10]
+    assert lint(source.format(flag="True"), "GL301") == []
+
+
+def test_a_model_wrapped_by_a_lightning_module_of_another_module_is_trained_by_its_fit():
+    source = """
+        import lightning as L
+        import torch
+        from shared_utilities import LightningModel, Cifar10DataModule
+
+        pytorch_model = torch.hub.load("pytorch/vision", "resnet18", weights={weights})
+        lightning_model = LightningModel(model=pytorch_model, learning_rate=0.1)
+        trainer = L.Trainer(max_epochs=50, accelerator="gpu")
+        trainer.fit(model=lightning_model, datamodule=Cifar10DataModule(batch_size=64))
+        """
+    assert [f.line for f in lint(source.format(weights="None"), "GL301")] == [6]
+    assert lint(source.format(weights='"DEFAULT"'), "GL301") == []
+    validated_only = source.format(weights="None").replace("trainer.fit(", "trainer.validate(")
+    assert lint(validated_only, "GL301") == []

@@ -7,7 +7,7 @@ import ast
 import re
 from typing import Callable, Iterable
 
-from ..frontends.python import PythonContext, arg, call_name, dotted
+from ..frontends.python import PythonContext, arg, call_name, dotted, kwarg
 from ..frontends.conditions import guards_of
 from .run_order import runs_after
 from .scoped_names import defined_key, function_locals, local_prefix, name_key, refs, target_keys
@@ -171,11 +171,12 @@ def _climb_wrappers(ctx: PythonContext, call: ast.Call) -> tuple[ast.AST, ast.AS
     """From `call` up through wrappers (`nn.DataParallel(builder())`, `builder().to(device)`) and
     the branches of a conditional expression (`builder() if resize else Net()`: the build is the
     value whenever its branch is taken) to the node that holds the result: (outermost wrapper,
-    its parent)."""
+    its parent). The model's parts count as the model: `nn.Sequential(*list(builder().children())[:-1])`
+    (a slice of its layers, unpacked into a container)."""
     node: ast.AST = call
     parent = ctx.parent(node)
-    while isinstance(parent, (ast.Call, ast.Attribute, ast.keyword, ast.Await, ast.IfExp)):
-        if isinstance(parent, ast.IfExp) and node is parent.test:
+    while isinstance(parent, (ast.Call, ast.Attribute, ast.keyword, ast.Await, ast.IfExp, ast.Subscript, ast.Starred)):
+        if isinstance(parent, ast.IfExp) and node is parent.test or isinstance(parent, ast.Subscript) and node is not parent.value:
             break
         if isinstance(parent, ast.Call) and node is not parent.func and not isinstance(node, ast.keyword):
             if node not in parent.args[:1]:
@@ -300,9 +301,19 @@ def _runner_of_model(ctx: PythonContext, receiver: ast.AST, tainted: set[str]) -
     name = name_key(ctx, receiver)
     if not name or not isinstance(receiver, ast.Name) or _used_as_model(ctx, name):
         return False
+    return _built_from_model(ctx, receiver, tainted, wrappers=False)
+
+
+def _built_from_model(ctx: PythonContext, node: ast.AST, tainted: set[str], wrappers: bool = True) -> bool:
+    """`node` is a name bound to an object a class of another module built from the model (or
+    from an object holding it): `LightningModel(model=pytorch_model)` of a course's utilities.
+    A class of this file is left to its own methods; `wrappers=False` leaves out torch/Keras
+    wrappers that stay a model (`DataParallel(net)`)."""
+    if not isinstance(node, ast.Name):
+        return False
     holders = _holders(tainted)
-    for value in ctx.bound_values(receiver):
-        if not isinstance(value, ast.Call) or (ctx.qualname(value.func) or "").startswith(MODEL_WRAPPER_MODULES):
+    for value in ctx.bound_values(node):
+        if not isinstance(value, ast.Call) or not wrappers and (ctx.qualname(value.func) or "").startswith(MODEL_WRAPPER_MODULES):
             continue
         if isinstance(value.func, ast.Name) and value.func.id in _file_classes(ctx):
             continue  # a class of this file: its own methods show whether it trains
@@ -316,12 +327,15 @@ def _fit_trains(ctx: PythonContext, call: ast.Call, func: ast.Attribute, tainted
     """`model.fit(data, ...)` on a tainted model (not on random tensors), `trainer.fit(model, data)`,
     or `trainer.fit()` on a trainer built over the model and its data (Composer's `Trainer(model=...,
     train_dataloader=...)`, as a Hugging Face `trainer.train()`)."""
-    data = arg(call, 0, "x") or arg(call, 0, "train_dataloaders")
+    data = arg(call, 0, "x") or arg(call, 0, "train_dataloaders") or kwarg(call, "datamodule")
     if refs(func.value, ctx) & tainted and (call.args or call.keywords):
         return not is_random_input(ctx, arg(call, 0, "x"))
     if refs(func.value, ctx) & tainted and trainer_object(ctx, func.value, call):
         return True
-    return bool(refs(call, ctx) & tainted) and trainer_object(ctx, func.value, call) and data is not None
+    if data is None or not trainer_object(ctx, func.value, call):
+        return False
+    # `trainer.fit(model=LightningModel(net))`, or a name bound to such a wrapper of another module
+    return bool(refs(call, ctx) & tainted) or _built_from_model(ctx, arg(call, 0, "model"), tainted)
 
 
 def _step_trains(ctx: PythonContext, call: ast.Call, tainted: set[str]) -> bool:
