@@ -30,6 +30,25 @@ def kind_of(path: Path, extensions: dict[str, str] | None = None) -> str | None:
     return suffix_kind
 
 
+_SHEBANG = re.compile(rb"#![ \t]*\S*?(?:/env[ \t]+(?:-\S+[ \t]+)*)?/?(?:[\w.-]*/)*(bash|sh|zsh|dash|python[0-9.]*)\b")
+_SHEBANG_KINDS = {b"bash": "shell", b"sh": "shell", b"zsh": "shell", b"dash": "shell"}
+
+
+def script_kind(path: Path) -> str | None:
+    """The kind of a file with no extension that is a script by its first line (`#!/bin/bash`,
+    `#!/usr/bin/env python3`): SageMaker's `train` entry point and a repository's `retrain` script
+    are such files. Other extensionless files (LICENSE, Makefile) are not read."""
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(200)
+    except OSError:
+        return None
+    match = _SHEBANG.match(first)
+    if match is None:
+        return None
+    return _SHEBANG_KINDS.get(match.group(1), "python")
+
+
 class Problem(namedtuple("Problem", "path message")):
     """A path that could not be walked: reported as GL000."""
 
@@ -137,7 +156,7 @@ def discover(
             settings = resolver.for_path(root)
             if force_exclude and settings.is_excluded(root.absolute()):
                 continue
-            kind = kind_of(root, settings.extensions) or "python"  # named explicitly: check it
+            kind = kind_of(root, settings.extensions) or script_kind(root) or "python"  # named explicitly: check it
             found.setdefault(root, kind)
             continue
         _walk(root, resolver, found, problems)
@@ -199,7 +218,7 @@ def _walk(root: Path, resolver: ConfigResolver, found: dict[Path, str], problems
             if entry.is_symlink() and not os.path.exists(path):
                 problems.append(Problem(path, "broken symbolic link"))
                 continue
-            kind = kind_of(path, settings.extensions)
+            kind = kind_of(path, settings.extensions) or (script_kind(path) if "." not in entry.name else None)
             if kind is None or settings.is_excluded(path.absolute()) or _ignored(path.absolute(), False, ignores):
                 continue
             found.setdefault(path, kind)

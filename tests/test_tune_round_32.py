@@ -398,3 +398,36 @@ def test_a_model_wrapped_by_a_lightning_module_of_another_module_is_trained_by_i
     assert lint(source.format(weights='"DEFAULT"'), "GL301") == []
     validated_only = source.format(weights="None").replace("trainer.fit(", "trainer.validate(")
     assert lint(validated_only, "GL301") == []
+
+
+def test_an_extensionless_script_is_read_by_its_shebang(tmp_path):
+    import json as json_module
+    import subprocess
+    import sys
+    (tmp_path / "retrain_cloud").write_text(
+        "#!/bin/bash\ngcloud ai-platform jobs submit training job1 --region us-central1 --module-name trainer.task\n")
+    (tmp_path / "train").write_text("#!/usr/bin/env python3\nimport boto3\nboto3.client('sagemaker', region_name='us-east-1')\n")
+    (tmp_path / "LICENSE").write_text("Permission is hereby granted, region us-central1\n")
+    out = subprocess.run([sys.executable, "-m", "greenlint", "--no-cache", "--select", "GL401", "--format", "json",
+                          str(tmp_path)], capture_output=True, text=True, check=False)
+    report = json_module.loads(out.stdout)
+    assert sorted((f["path"].rsplit("/", 1)[-1], f["line"]) for f in report["findings"]) == [("retrain_cloud", 2), ("train", 3)]
+
+
+def test_a_kubernetes_object_whose_kind_names_a_store_places_no_compute(tmp_path):
+    from test_tune_round_28 import cli
+    manifest = tmp_path / "disaster-recovery.yaml"
+    manifest.write_text("apiVersion: velero.io/v1\nkind: BackupStorageLocation\nmetadata:\n  name: backups\n"
+                        "spec:\n  provider: aws\n  config:\n    region: us-east-1\n")
+    assert cli(manifest, "GL401") == []
+    manifest.write_text(manifest.read_text().replace("kind: BackupStorageLocation", "kind: TrainingJob"))
+    assert [f["line"] for f in cli(manifest, "GL401")] == [8]
+
+
+def test_a_training_submission_inside_a_command_substitution_runs_on_the_schedule(tmp_path):
+    from test_tune_round_28 import cli
+    workflow = tmp_path / "job.yml"
+    workflow.write_text("on:\n  schedule:\n    - cron: '0 18 * * *'\njobs:\n  fine-tune:\n    runs-on: ubuntu-latest\n"
+                        "    steps:\n      - run: |\n          run_id=$(az ml job create -f jobs/train.yml --query name -o tsv)\n"
+                        "          az ml job stream -n $run_id\n")
+    assert [f["line"] for f in cli(workflow, "GL404")] == [3]  # reported at the cron

@@ -16,7 +16,7 @@ from ..frontends.config.shell import config_here_documents
 
 _TRAIN_COMMAND = re.compile(
     r"""(?x)
-    (?:^|[\s/"'=])(?:
+    (?:^|[\s/"'=(`])(?:  # also inside a `$( )` or backtick substitution: `run_id=$(az ml job create ...)`
         torchrun\b | deepspeed\b | accelerate\s+launch\b | tune\s+run\b
       | --do_train\b
       | (?:make|dvc\s+repro|nox\s+-s|invoke|just)\s+[\w-]*train[\w-]*

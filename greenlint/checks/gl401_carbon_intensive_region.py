@@ -77,10 +77,15 @@ def _terraform_provider_hint(path: tuple) -> str | None:
     return None
 
 
-def _describes_data(doc) -> bool:
-    """A document whose schema says it declares a store of data (an Azure ML registry or datastore)."""
+def _describes_data(doc, data_words: frozenset[str]) -> bool:
+    """A document whose schema says it declares a store of data (an Azure ML registry or datastore),
+    or a Kubernetes object whose kind names one (Velero's `BackupStorageLocation`,
+    `VolumeSnapshotLocation`: the words of `data-words`)."""
     if not doc.is_map:
         return False
+    kind = doc.get("kind") if doc.get("apiVersion") is not None else None
+    if kind is not None and kind.is_scalar and key_words(str(kind.value)) & data_words:
+        return True
     if _is_event_payload(doc):
         return True
     if doc.get_ci("replication_locations") is not None:
@@ -153,7 +158,7 @@ class _ConfigScan:
         self.ci_runs: set[tuple[str, str]] = set()  # (CI job, region) reported
 
     def document(self, doc) -> None:
-        if _describes_data(doc):
+        if _describes_data(doc, self.words):
             return
         data_only = self.kind == "terraform" and places_only_data(self.ctx, doc, self.words)
         for path, node in doc.walk():
