@@ -431,3 +431,96 @@ def test_a_training_submission_inside_a_command_substitution_runs_on_the_schedul
                         "    steps:\n      - run: |\n          run_id=$(az ml job create -f jobs/train.yml --query name -o tsv)\n"
                         "          az ml job stream -n $run_id\n")
     assert [f["line"] for f in cli(workflow, "GL404")] == [3]  # reported at the cron
+
+
+def test_a_constant_named_for_a_region_by_its_last_word_places_compute():
+    source = """
+        from google.cloud import automl
+
+        gcp_compute_region = "us-central1"
+        {other} = "us-central1"
+        client = automl.AutoMlClient()
+        location = client.location_path("my-project", gcp_compute_region)
+        client.create_model(location, {{"display_name": "m"}})
+        """
+    assert [f.line for f in lint(source.format(other="unused"), "GL401")] == [4]
+    assert [f.line for f in lint(source.format(other="bucket_region"), "GL401")] == [4]  # a store's region
+
+
+def test_a_bedrock_agent_runtime_runs_the_model_in_its_region():
+    source = """
+        import os
+        import boto3
+
+        region = os.environ.get("AWS_REGION", "us-east-1")
+        client = boto3.client("{service}", region_name=region)
+        client.{method}(agentId="a", sessionId="s", inputText="hi")
+        """
+    assert [f.line for f in lint(source.format(service="bedrock-agent-runtime", method="invoke_agent"), "GL401")] == [5]
+    assert lint(source.format(service="bedrock", method="list_foundation_models"), "GL401") == []
+
+
+def test_a_vertex_default_location_for_reads_only_places_nothing():
+    source = """
+        from google.cloud import aiplatform
+
+        aiplatform.init(project="p", location="us-central1")
+        jobs = aiplatform.HyperparameterTuningJob.list(filter='display_name="xgb"')
+        best = sorted(jobs[0].trials, key=lambda t: t.final_measurement.metrics[0].value)[-1]
+        """
+    assert lint(source, "GL401") == []
+    runs = source + 'aiplatform.CustomTrainingJob(display_name="t", script_path="task.py", container_uri="c").run()\n'
+    assert [f.line for f in lint(runs, "GL401")] == [4]
+
+
+SPLIT_SPARSE = """
+    import scipy.sparse as ssp
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import GridSearchCV, train_test_split
+
+    x_train, x_test, y_train, y_test = train_test_split(ssp.hstack((numeric, one_hot)), y, test_size=0.2)
+    model = {model}
+    model.fit(x_train.toarray(), y_train)
+    """
+
+
+def test_the_parts_of_a_split_sparse_matrix_are_sparse():
+    assert [f.line for f in lint(SPLIT_SPARSE.format(model="Ridge()"), "GL304")] == [9]
+
+
+def test_a_dense_copy_for_a_search_over_a_dense_only_estimator_is_required():
+    search = "GridSearchCV(HistGradientBoostingRegressor(), {'max_depth': [3, 5]}, cv=3)"
+    assert lint(SPLIT_SPARSE.format(model=search), "GL304") == []
+    assert [f.line for f in lint(SPLIT_SPARSE.format(model=search.replace("HistGradientBoostingRegressor", "Ridge")),
+                                 "GL304")] == [9]
+
+
+def test_a_conversion_guarded_by_a_sparsity_test_is_not_reported():
+    source = """
+        import pandas as pd
+        from sklearn.preprocessing import OneHotEncoder
+
+        X = OneHotEncoder().fit_transform(frame)
+        train_df = pd.DataFrame(X.toarray() if {test} else X)
+        train_df.to_csv("train.csv")
+        """
+    assert lint(source.format(test='hasattr(X, "toarray")'), "GL304") == []
+    assert lint(source.format(test="sparse.issparse(X)"), "GL304") == []
+    assert [f.line for f in lint(source.format(test="dense_output"), "GL304")] == [6]
+
+
+def test_dummies_that_an_estimator_refusing_sparse_input_also_fits_are_required():
+    source = """
+        import pandas as pd
+        from sklearn.model_selection import train_test_split
+        from sklearn.neighbors import KNeighborsClassifier
+        from sklearn.naive_bayes import GaussianNB
+
+        X = pd.get_dummies(frame[["colour", "shape", "size"]])
+        X_train, X_test, y_train, y_test = train_test_split(X, y)
+        KNeighborsClassifier().fit(X_train, y_train)
+        {more}
+        """
+    assert [f.line for f in lint(source.format(more=""), "GL304")] == [7]
+    assert lint(source.format(more="GaussianNB().fit(X_train, y_train)"), "GL304") == []  # refuses sparse X

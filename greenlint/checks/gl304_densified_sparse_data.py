@@ -9,6 +9,7 @@ from typing import Any, Iterator
 from . import detector
 from ..finding import Severity
 from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
+from ..frontends.bindings import is_opaque
 from ..frontends.values import call_arguments
 from ..fixes.gl304 import keep_sparse
 from .cloud import key_words
@@ -109,12 +110,33 @@ def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> t
         return sparse_origin(ctx, node.value, depth + 1)
     if isinstance(node, ast.Name):
         values = ctx.bound_values(node)
-        if not values:
-            return None
+        if not values or all(is_opaque(v) for v in values):  # unpacked: `X_tr, X_te, ... = train_test_split(...)`
+            return _split_part_origin(ctx, node, depth)
         origins = [sparse_origin(ctx, v, depth + 1) for v in values]
         if all(origins):
             return origins[-1]
     return None
+
+
+def _split_part_origin(ctx: PythonContext, name: ast.Name, depth: int) -> tuple[str, ast.Call] | None:
+    """`X_tr, X_te, y_tr, y_te = train_test_split(X, y)`: part 2i or 2i+1 is a slice of argument i,
+    as sparse as it (the name's only binding in its scope)."""
+    scope = ctx.enclosing_function(name) or ctx.tree
+    found = []
+    for assign in ctx.nodes_of(ast.Assign):
+        if (ctx.enclosing_function(assign) or ctx.tree) is not scope:
+            continue
+        for target in assign.targets:
+            elements = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
+            found += [(assign, i) for i, e in enumerate(elements) if isinstance(e, ast.Name) and e.id == name.id]
+    if len(found) != 1:
+        return None
+    assign, index = found[0]
+    split = assign.value
+    if not (isinstance(split, ast.Call) and call_name(split).rsplit(".", 1)[-1] == "train_test_split"
+            and index // 2 < len(split.args)):
+        return None
+    return sparse_origin(ctx, split.args[index // 2], depth + 1)
 
 
 def _call_origin(ctx: PythonContext, node: ast.Call, depth: int) -> tuple[str, ast.Call] | None:
@@ -217,6 +239,7 @@ def densified_sparse_data(ctx: PythonContext) -> None:
             continue
         what, producer = origin
         if _fitted_on_small_literal(ctx, producer) or only_displayed(ctx, dense) or _implements_a_transformer(ctx, dense) \
+                or _guarded_by_a_sparsity_test(ctx, dense) \
                 or _encodes_labels(ctx, producer) or feeds_sparse_capable_only(ctx, [dense], _dense_only, SPARSE_READERS):
             continue
         extra, impact = _blowup(ctx, producer)
@@ -230,6 +253,27 @@ def densified_sparse_data(ctx: PythonContext) -> None:
         ctx.report("GL304", dense.func if isinstance(dense, ast.Call) else dense, message, impact=impact)
     _dense_encoders(ctx)
     _dense_dummies(ctx)
+
+
+_SPARSITY_TESTS = ("issparse", "isspmatrix", "is_sparse")
+
+
+def _guarded_by_a_sparsity_test(ctx: PythonContext, dense: ast.AST) -> bool:
+    """`X.toarray() if hasattr(X, "toarray") else X`, `if sparse.issparse(X): X = X.toarray()`: code
+    written for either type. Whether the value is sparse is a library's choice the code does not
+    make (a ColumnTransformer returns a dense array above its `sparse_threshold`)."""
+    node = dense
+    for anc in ctx.ancestors(dense):
+        if isinstance(anc, (ast.If, ast.IfExp)) and node is not anc.test:
+            for test in ast.walk(anc.test):
+                name = call_name(test) if isinstance(test, ast.Call) else ""
+                if name == "hasattr" and len(test.args) == 2 and ctx.literal(test.args[1]) in ("toarray", "todense") \
+                        or name.rsplit(".", 1)[-1] in _SPARSITY_TESTS:
+                    return True
+        if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return False
+        node = anc
+    return False
 
 
 def _encodes_labels(ctx: PythonContext, producer: ast.Call) -> bool:
@@ -469,37 +513,45 @@ def _constructor_call(ctx: PythonContext, receiver: ast.AST) -> ast.Call | None:
     return receiver if isinstance(receiver, ast.Call) else None
 
 
-def _estimator_class(ctx: PythonContext, receiver: ast.AST) -> str:
-    """The qualname of the estimator `receiver` is (a name bound once to), or ""."""
-    call = _constructor_call(ctx, receiver)
-    return ctx.qualname(call.func) or "" if call is not None else ""
-
-
-def _sparse_capable(ctx: PythonContext, receiver: ast.AST, depth: int = 0) -> str | None:
-    """The class name when `receiver` is (a name bound once to) an estimator that takes sparse
-    input, also inside a scikit-learn search (`GridSearchCV(LogisticRegression(), ...)` hands X
-    to its estimator)."""
+def _estimator_class(ctx: PythonContext, receiver: ast.AST, depth: int = 0) -> str:
+    """The qualname of the estimator `receiver` is (a name bound once to), or "": inside a
+    scikit-learn search (`GridSearchCV(LogisticRegression(), ...)`), the estimator it hands X to."""
     call = _constructor_call(ctx, receiver)
     q = ctx.qualname(call.func) or "" if call is not None else ""
     if q.startswith("sklearn.model_selection.") and q.endswith("SearchCV") and depth < 2:
         inner = arg(call, 0, "estimator")  # type: ignore[arg-type]
-        return _sparse_capable(ctx, inner, depth + 1) if inner is not None else None
+        return _estimator_class(ctx, inner, depth + 1) if inner is not None else ""
+    return q
+
+
+def _sparse_capable(ctx: PythonContext, receiver: ast.AST) -> str | None:
+    """The class name when `receiver` is (a name bound once to) an estimator that takes sparse
+    input, also inside a scikit-learn search."""
+    q = _estimator_class(ctx, receiver)
     name = q.rsplit(".", 1)[-1]
     return name if q.startswith(SPARSE_CAPABLE_MODULES) or (q.startswith("sklearn.") and name in SPARSE_CAPABLE_CLASSES) \
         else None
 
 
 def _dense_only(ctx: PythonContext, receiver: ast.AST) -> bool:
-    """`receiver` is an estimator that needs dense X (GaussianNB), or a scaler that centres (its
-    `fit_transform` refuses scipy.sparse input): a dense copy only such readers read is required."""
+    """`receiver` is an estimator that needs dense X (GaussianNB, also inside a search), or a scaler
+    that centres (its `fit_transform` refuses scipy.sparse input): a dense copy only such readers
+    read is required."""
     q = _estimator_class(ctx, receiver)
     return q.startswith("sklearn.") and q.rsplit(".", 1)[-1] in DENSE_ONLY_CLASSES or centring_scaler(ctx, receiver)
 
 
-def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: set[str]) -> tuple[ast.Call, str] | None:
-    """A `.fit(X, ...)` of a sparse-capable estimator, after `source`, whose X comes from the names
-    `source`'s result is bound to (`keys`, and the names that flow from them: `tainted`), while
-    they still hold it (not after a rebinding)."""
+def _dense_only_name(ctx: PythonContext, receiver: ast.AST) -> str | None:
+    return _estimator_class(ctx, receiver).rsplit(".", 1)[-1] if _dense_only(ctx, receiver) else None
+
+
+def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: set[str],
+                estimator_of=None) -> tuple[ast.Call, str] | None:
+    """A `.fit(X, ...)` of an estimator `estimator_of` names (by default one that takes sparse
+    input), after `source`, whose X comes from the names `source`'s result is bound to (`keys`,
+    and the names that flow from them: `tainted`), while they still hold it (not after a
+    rebinding)."""
+    estimator_of = estimator_of or _sparse_capable
     live = live_statements(ctx, source, keys)
     for call in ctx.calls:
         if (call.lineno, call.col_offset) <= (source.lineno, source.col_offset):
@@ -509,7 +561,7 @@ def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: s
         features = arg(call, 0, "X")
         if isinstance(call.func, ast.Attribute) and call.func.attr in ("fit", "partial_fit") and features is not None \
                 and refs(features, ctx) & tainted:
-            estimator = _sparse_capable(ctx, call.func.value)
+            estimator = estimator_of(ctx, call.func.value)
             if estimator:
                 return call, estimator
     return None
@@ -517,7 +569,8 @@ def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: s
 
 def _dense_dummies(ctx: PythonContext) -> None:
     """`pd.get_dummies(...)` (dense unless `sparse=True`) whose one-hot columns are fitted by an
-    estimator that accepts scipy.sparse input."""
+    estimator that accepts scipy.sparse input, and by no estimator that refuses it (the same
+    columns fitted by GaussianNB too must be dense anyway)."""
     for call in ctx.calls:
         if ctx.qualname(call.func) != "pandas.get_dummies" or ctx.literal(kwarg(call, "sparse")) is True:
             continue
@@ -527,7 +580,7 @@ def _dense_dummies(ctx: PythonContext) -> None:
         keys, _ = binding_key(ctx, call)
         tainted = flow(ctx).taint(keys) if keys else set()
         fed = _fit_fed_by(ctx, call, keys, tainted) if keys else None
-        if fed is None or centred_on_the_way(ctx, tainted, fed[0]):
+        if fed is None or centred_on_the_way(ctx, tainted, fed[0]) or _fit_fed_by(ctx, call, keys, tainted, _dense_only_name):
             continue
         fit, estimator = fed
         ctx.report(

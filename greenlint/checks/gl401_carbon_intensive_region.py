@@ -11,11 +11,12 @@ import re
 from typing import Iterator
 
 from . import detector
+from ..frontends.pyast import call_name
 from .cloud import (effective_key, file_provider, is_test_suite, key_words, norm, placeholder_default, region_finding,
                     resolve_region, str_const)
 from .cloud_cli import ci_placement, cli_region_values, set_for_jobs_that_place_nothing, sets_default_region, takes_default_region
 from .commands import report_word, shell_commands, shell_variables, variable_name
-from .placing_calls import reaches_placing_call, string_default, string_defaults
+from .placing_calls import module_strings, reaches_placing_call, string_default, string_defaults, written_string
 from .terraform_modules import places_only_data
 
 # Keys whose value names where compute runs (normalised: lower case, no '-' or '_'); so does any
@@ -301,7 +302,8 @@ _CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "ag
                "langchain_google_vertexai", "langchain_aws", "langchain_community", "langchain")
 # boto3 services whose region is where compute runs (not s3, iam, ssm, ...).
 _COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
-                     "emr-serverless", "bedrock", "bedrock-runtime", "glue", "lightsail"}
+                     "emr-serverless", "bedrock", "bedrock-runtime", "bedrock-agent-runtime", "bedrock-agentcore",
+                     "glue", "lightsail"}
 _REGION_KEYWORDS = ("region_name", "region", "aws_region")
 # boto3 client methods that read what exists; `get_paginator(name)` reads when the operation it pages does.
 _READ_PREFIXES, _PAGED_READ_PREFIXES = ("describe_", "list_", "get_"), ("describe_", "list_")
@@ -323,6 +325,13 @@ _REGION_SDKS = ("boto3", "sagemaker", "google", "vertexai", "agentplatform", "az
                 "anthropic.AsyncAnthropicVertex", "anthropic.AnthropicBedrock", "anthropic.AsyncAnthropicBedrock",
                 "langchain_aws")
 _LANGCHAIN_CLIENT = re.compile(r"^langchain(?:_community)?\..*\.(?:Chat)?(?:VertexAI\w*|\w*Vertex|Bedrock\w*)$")
+
+
+def _names_a_placement(identifier: str, data_words: frozenset[str]) -> bool:
+    """A constant named for where something runs, by its last word (`gcp_compute_region`,
+    `TRAINING_LOCATION`), with no word of `data-words` (`BUCKET_REGION` places a store)."""
+    words = [w for w in re.split(r"[_\W]+", identifier.lower()) if w]
+    return len(words) > 1 and words[-1] in ("region", "location") and not set(words) & data_words
 
 
 def _py_region_hint(qualname: str | None) -> str | None:
@@ -355,48 +364,6 @@ def _form_choices(ctx, node: ast.AST) -> list[str] | None:
     return [v for v in values if isinstance(v, str)] if isinstance(values, list) else None
 
 
-def _single_string_targets(tree: ast.Module) -> Iterator[tuple[str, ast.Constant | None, int]]:
-    """(name, string value or None, number of targets) of each module-level assignment to a name."""
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            value = _written_string(stmt.value)
-            for t in targets:
-                if isinstance(t, ast.Name):
-                    yield t.id, value, len(targets)
-
-
-_ENV_LOOKUPS = {("os", "getenv"), ("environ", "get")}
-
-
-def _written_string(value: ast.AST | None) -> ast.Constant | None:
-    """The string an assignment writes: a literal, or the default of an environment lookup
-    (`os.getenv("GCP_LOCATION", "us-central1")`, `os.environ.get(...)`), the value the code runs
-    with unless someone sets the variable."""
-    if str_const(value) is not None:
-        return value  # type: ignore[return-value]
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and len(value.args) == 2 \
-            and (getattr(value.func.value, "attr", getattr(value.func.value, "id", None)), value.func.attr) in _ENV_LOOKUPS \
-            and str_const(value.args[1]) is not None:
-        return value.args[1]  # type: ignore[return-value]
-    return None
-
-
-def _module_strings(tree: ast.Module) -> dict[str, ast.Constant]:
-    """NAME = "..." bound exactly once at module level."""
-    strings: dict[str, ast.Constant] = {}
-    rebound: set[str] = set()
-    for name, value, count in _single_string_targets(tree):
-        if name in strings or name in rebound:
-            rebound.add(name)
-            strings.pop(name, None)
-        elif count == 1 and value is not None:
-            strings[name] = value
-        else:
-            rebound.add(name)
-    return strings
-
-
 def _default_hint(ctx) -> str | None:
     """The cloud of a module-level REGION constant, from the SDKs the file imports."""
     if ctx.imports.uses("boto3", "sagemaker"):
@@ -422,7 +389,7 @@ class _PythonScan:
         self.ctx = ctx
         self.options = ctx.options("GL401")
         self.overrides = ctx.request.carbon or None
-        self.module_strings = _module_strings(ctx.tree)
+        self.module_strings = module_strings(ctx.tree)
         self.sdk_constants: set[str] = set()
         self.reported: set[int] = set()
         self.words = _data_words(self.options)
@@ -494,14 +461,14 @@ class _PythonScan:
         hint = _default_hint(self.ctx)
         for stmt in self.ctx.tree.body:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
-            value = _written_string(getattr(stmt, "value", None))  # a literal, or an environment lookup's default
+            value = written_string(getattr(stmt, "value", None))  # a literal, or an environment lookup's default
             if len(targets) != 1 or not isinstance(targets[0], ast.Name) or value is None:
                 continue
             name = norm(targets[0].id)
-            if name in _REGION_CONSTANTS:
+            if name in _REGION_CONSTANTS or _names_a_placement(targets[0].id, self.words):
                 self.sdk_constants.add(targets[0].id)
                 if not self._only_given_to_readers(targets[0].id):
-                    self.check(value, hint, location_key=name in _LOCATION_CONSTANTS)
+                    self.check(value, hint, location_key=name in _LOCATION_CONSTANTS or name.endswith("location"))
 
     def _only_given_to_readers(self, constant: str) -> bool:
         """Every read of the constant is the region of a client that places nothing (a `bedrock`
@@ -527,13 +494,24 @@ class _PythonScan:
                 if kw.arg in _REGION_KEYWORDS:
                     if self._places_compute(call, qual, name):
                         self.check(kw.value, _py_region_hint(qual) or "aws")
-                elif kw.arg == "location" and (qual.startswith(_LOCATION_SDKS) or _LANGCHAIN_CLIENT.match(qual)):
+                elif kw.arg == "location" and (qual.startswith(_LOCATION_SDKS) or _LANGCHAIN_CLIENT.match(qual)) \
+                        and not self._default_for_reads(call, qual):
                     self.check(kw.value, _py_region_hint(qual), location_key=True)
             # os.environ.setdefault("AWS_DEFAULT_REGION", "...")
             if qual in ("os.environ.setdefault", "os.putenv") and len(call.args) >= 2:
                 key = str_const(call.args[0])
                 if key and norm(key) in _REGION_ENV:
                     self.check(call.args[1], _env_hint(key))
+
+    def _default_for_reads(self, call: ast.Call, qual: str) -> bool:
+        """`aiplatform.init(location=...)` in a file whose every other call of that SDK lists or gets
+        what exists (`HyperparameterTuningJob.list(...)`): the default location of reads, which
+        place nothing, like a client whose every use reads."""
+        if not qual.endswith(".init"):
+            return False
+        sdk = qual.rsplit(".", 1)[0]
+        others = [c for c in self.ctx.calls if c is not call and (self.ctx.qualname(c.func) or "").startswith(sdk + ".")]
+        return bool(others) and all(call_name(c).rsplit(".", 1)[-1].startswith(("list", "get")) for c in others)
 
     def _only_reads(self, client: ast.Call) -> bool:
         """A client bound to a name whose every use reads what exists (`describe_*`, `list_*`,

@@ -1,7 +1,8 @@
 """Which calls of a function place compute, for GL401's parameter defaults: a default such as
 `location="us-central1"` places a job when the parameter (or a local name built from it)
 reaches a call named `create_*` / `submit_*` / `run_*` / `launch_*` / `start_*` of a job,
-pipeline, cluster or instance, or `deploy_*`. Not a rule.
+pipeline, cluster or instance, or `deploy_*`. And the strings a module writes to its names
+(a literal, or an environment lookup's default). Not a rule.
 """
 from __future__ import annotations
 
@@ -63,3 +64,45 @@ def reaches_placing_call(function, param: str, data_words: frozenset[str]) -> bo
         if any(isinstance(v, ast.Name) and v.id in names for a in arguments for v in ast.walk(a)):
             return True
     return False
+
+
+def _single_string_targets(tree: ast.Module) -> Iterator[tuple[str, ast.Constant | None, int]]:
+    """(name, string value or None, number of targets) of each module-level assignment to a name."""
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            value = written_string(stmt.value)
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    yield t.id, value, len(targets)
+
+
+_ENV_LOOKUPS = {("os", "getenv"), ("environ", "get")}
+
+
+def written_string(value: ast.AST | None) -> ast.Constant | None:
+    """The string an assignment writes: a literal, or the default of an environment lookup
+    (`os.getenv("GCP_LOCATION", "us-central1")`, `os.environ.get(...)`), the value the code runs
+    with unless someone sets the variable."""
+    if str_const(value) is not None:
+        return value  # type: ignore[return-value]
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and len(value.args) == 2 \
+            and (getattr(value.func.value, "attr", getattr(value.func.value, "id", None)), value.func.attr) in _ENV_LOOKUPS \
+            and str_const(value.args[1]) is not None:
+        return value.args[1]  # type: ignore[return-value]
+    return None
+
+
+def module_strings(tree: ast.Module) -> dict[str, ast.Constant]:
+    """NAME = "..." bound exactly once at module level."""
+    strings: dict[str, ast.Constant] = {}
+    rebound: set[str] = set()
+    for name, value, count in _single_string_targets(tree):
+        if name in strings or name in rebound:
+            rebound.add(name)
+            strings.pop(name, None)
+        elif count == 1 and value is not None:
+            strings[name] = value
+        else:
+            rebound.add(name)
+    return strings
