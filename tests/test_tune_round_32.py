@@ -1,4 +1,4 @@
-"""Principles found in the fourteenth session (round 32 of tune labels and the code review). Each test
+"""Principles found in the fourteenth session (rounds 32-36 of tune labels and the code review). Each test
 lints a small file written here with the real engine."""
 from __future__ import annotations
 
