@@ -368,6 +368,7 @@ def test_the_property_can_fail(monkeypatch):
         raise TypeError("argument of type 'Constant' is not iterable")
 
     monkeypatch.setitem(checks._DETECTORS, key, broken)
+    monkeypatch.delenv("GREENLINT_DEBUG", raising=False)  # users' setting: the error becomes a GL000
     (message,) = internal_errors(HEADER + "model.fit(x, y, epochs=100, validation_split=0.1)\n", "train.py")
     assert message.startswith("internal error in GL201")
 
