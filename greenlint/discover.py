@@ -218,9 +218,12 @@ def _walk(root: Path, resolver: ConfigResolver, found: dict[Path, str], problems
             if entry.is_symlink() and not os.path.exists(path):
                 problems.append(Problem(path, "broken symbolic link"))
                 continue
-            kind = kind_of(path, settings.extensions) or (script_kind(path) if "." not in entry.name else None)
-            if kind is None or settings.is_excluded(path.absolute()) or _ignored(path.absolute(), False, ignores):
+            kind = kind_of(path, settings.extensions)
+            if kind is None and "." in entry.name or settings.is_excluded(path.absolute()) \
+                    or _ignored(path.absolute(), False, ignores):
                 continue
-            found.setdefault(path, kind)
+            kind = kind or script_kind(path)  # read a file's first line only where nothing excludes it
+            if kind is not None:
+                found.setdefault(path, kind)
 
     visit(root, [gi for gi in stack_base])

@@ -8,7 +8,7 @@ import re
 
 from . import detector
 from ..frontends.python import UNKNOWN, PythonContext, dotted
-from .training_facts import HF_ARGS, PL_TRAINERS, arguments_train, backward_calls, calls_on
+from .training_facts import HF_ARGS, PL_TRAINERS, arguments_train, backward_calls, calls_on, name_tokens
 from .training_values import Args, MISSING, const_of, scope_of
 from .testing_code import is_test_module
 
@@ -54,7 +54,7 @@ def _collect_identifier_tokens(ctx: PythonContext) -> set[str]:
             if node.asname:
                 tokens.update(_format_tokens(node.asname))
         elif isinstance(node, ast.ImportFrom) and node.module:
-            tokens.update(_words(node.module))
+            tokens.update(name_tokens(node.module, keep_digits=True))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("-"):
             tokens.update(_format_tokens(node.value, setting=True))  # flags: `--amp`, `--fp16`, `--precision`
     return tokens
@@ -65,13 +65,6 @@ _NUMERIC_FORMAT_TOKENS = {"mixed", "half", "matmul", "dtype", "amp", "fp16", "bf
 
 
 _COMMUNICATION_TOKENS = {"allreduce", "compression", "compress"}
-
-
-def _words(identifier: str) -> list[str]:
-    """The lower-case words of an identifier, digits kept with their word (`fp16`, `bfloat16`, `int8`:
-    the numeric formats are named by their bits)."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", identifier)
-    return [word for word in re.split(r"[_\W]+", spaced.lower()) if word]
 
 
 def _format_tokens(identifier: str, setting: bool = False, variable: bool = False) -> list[str]:
@@ -86,7 +79,7 @@ def _format_tokens(identifier: str, setting: bool = False, variable: bool = Fals
       scales features;
     - a variable called just `half` or `amp` is half of something or an amplitude: the format is
       read where it is used (`.half()`, `torch.cuda.amp`, `from apex import amp`)."""
-    tokens = _words(identifier)
+    tokens = name_tokens(identifier, keep_digits=True)
     if _COMMUNICATION_TOKENS & set(tokens):
         return []  # gradients compressed for the network (`fp16_allreduce`): the model still computes in float32
     if "precision" in tokens and not _NUMERIC_FORMAT_TOKENS & set(tokens) and not (setting and tokens == ["precision"]):

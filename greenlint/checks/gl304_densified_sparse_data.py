@@ -4,7 +4,7 @@ produce dense output (`OneHotEncoder(sparse_output=False)`, `DictVectorizer(spar
 from __future__ import annotations
 
 import ast
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from . import detector
 from ..finding import Severity
@@ -14,8 +14,8 @@ from ..frontends.values import call_arguments
 from ..fixes.gl304 import keep_sparse
 from .cloud import key_words
 from .small_inputs import SPARSE_METHODS, small_literal, written_out_rows
-from .sparse_consumers import (COLUMN_TRANSFORMERS, SPARSE_READERS, centred_later_in_a_pipeline, centred_on_the_way,
-                               centring_scaler, containers, feeds_sparse_capable_only)
+from .sparse_consumers import (SPARSE_READERS, centred_later_in_a_pipeline, centred_on_the_way, centring_scaler,
+                               column_transformer_of, feeds_sparse_capable_only)
 from .shown_values import only_displayed
 from .scoped_names import refs
 from .training_flow import binding_key, flow, live_statements, reached_while_live
@@ -333,25 +333,12 @@ def _dense_encoders(ctx: PythonContext) -> None:
         )
 
 
-def _column_transformer_of(ctx: PythonContext, ctor: ast.Call) -> ast.Call | None:
-    """The ColumnTransformer the encoder is a part of (built inline, or through a name such as
-    a `("onehot", encoder, columns)` tuple or a Pipeline of its own), or None."""
-    level = containers(ctx, ctor)
-    for _ in range(4):
-        if not level:
-            return None
-        if call_name(level[0]).rsplit(".", 1)[-1] in COLUMN_TRANSFORMERS:
-            return level[0]
-        level = containers(ctx, level[0])
-    return None
-
-
 def _dense_whatever_the_encoder(ctx: PythonContext, ctor: ast.Call) -> bool:
     """Inside a ColumnTransformer the dense flag makes the whole combined output dense: the
     ColumnTransformer returns a sparse matrix when a part is sparse and the overall density is
     under its `sparse_threshold` (0.3 by default). Only `sparse_threshold=0` makes the output
     dense whatever the encoder does; then the flag costs nothing."""
-    column_transformer = _column_transformer_of(ctx, ctor)
+    column_transformer = column_transformer_of(ctx, ctor)
     if column_transformer is None:
         return False
     return ctx.literal(kwarg(column_transformer, "sparse_threshold")) in (0, 0.0)
@@ -438,12 +425,12 @@ _LABEL_WORDS = ("label", "target", "class")
 _LABEL_KEY_WORDS = {"label", "labels", "target", "targets", "class", "classes"}
 
 
-_SPLIT_WORDS = ("train", "test", "val", "valid", "dev")
+_SPLIT_LABEL_NAMES = frozenset(split + "y" for split in ("train", "test", "val", "valid", "dev"))  # `trainy`
 
 
 def _label_name(identifier: str) -> bool:
     name = identifier.lower()
-    return name.startswith("y") or name.rpartition("_")[2] == "y" or name in {w + "y" for w in _SPLIT_WORDS} \
+    return name.startswith("y") or name.rpartition("_")[2] == "y" or name in _SPLIT_LABEL_NAMES \
         or any(w in name for w in _LABEL_WORDS)
 
 
@@ -546,12 +533,11 @@ def _dense_only_name(ctx: PythonContext, receiver: ast.AST) -> str | None:
 
 
 def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: set[str],
-                estimator_of=None) -> tuple[ast.Call, str] | None:
+                estimator_of: Callable[[PythonContext, ast.AST], str | None] = _sparse_capable) -> tuple[ast.Call, str] | None:
     """A `.fit(X, ...)` of an estimator `estimator_of` names (by default one that takes sparse
     input), after `source`, whose X comes from the names `source`'s result is bound to (`keys`,
     and the names that flow from them: `tainted`), while they still hold it (not after a
     rebinding)."""
-    estimator_of = estimator_of or _sparse_capable
     live = live_statements(ctx, source, keys)
     for call in ctx.calls:
         if (call.lineno, call.col_offset) <= (source.lineno, source.col_offset):

@@ -5,7 +5,7 @@ and whether it is centred on the way (then it is dense whatever the encoder prod
 from __future__ import annotations
 
 import ast
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..frontends.python import PythonContext, arg, call_name
 from .scoped_names import refs, target_keys
@@ -173,44 +173,60 @@ _PIPELINES = ("Pipeline", "make_pipeline")
 _CONTAINERS = _PIPELINES + COLUMN_TRANSFORMERS
 
 
-def containers(ctx: PythonContext, node: ast.AST) -> list[ast.Call]:
+def _short(call: ast.Call) -> str:
+    return call_name(call).rsplit(".", 1)[-1]
+
+
+def _holders_of(ctx: PythonContext, node: ast.AST) -> list[ast.Call]:
     """The Pipeline / ColumnTransformer calls that hold `node`: inline, or through the name its
     statement binds (`categorical = Pipeline([... encoder ...])`, then `ColumnTransformer([("cat",
     categorical, cols)])`)."""
     for anc in ctx.ancestors(node):
-        if isinstance(anc, ast.Call) and call_name(anc).rsplit(".", 1)[-1] in _CONTAINERS:
+        if isinstance(anc, ast.Call) and _short(anc) in _CONTAINERS:
             return [anc]
         if isinstance(anc, ast.Assign):
             held = {t.id for t in anc.targets if isinstance(t, ast.Name)}
-            return [c for c in ctx.calls if call_name(c).rsplit(".", 1)[-1] in _CONTAINERS
+            return [c for c in ctx.calls if _short(c) in _CONTAINERS
                     and any(isinstance(n, ast.Name) and n.id in held for n in ast.walk(c))] if held else []
         if isinstance(anc, ast.stmt):
             return []
     return []
 
 
+def container_chain(ctx: PythonContext, node: ast.AST, levels: int = 4) -> Iterator[tuple[ast.AST, ast.Call]]:
+    """(held, holder) from `node` up through the Pipelines and ColumnTransformers that hold it, one
+    level at a time (the first holder found at each level)."""
+    inner = node
+    for _ in range(levels):
+        level = _holders_of(ctx, inner)
+        if not level:
+            return
+        yield inner, level[0]
+        inner = level[0]
+
+
+def column_transformer_of(ctx: PythonContext, ctor: ast.Call) -> ast.Call | None:
+    """The ColumnTransformer the encoder is a part of (built inline, or through a name such as
+    a `("onehot", encoder, columns)` tuple or a Pipeline of its own), or None."""
+    return next((holder for _, holder in container_chain(ctx, ctor) if _short(holder) in COLUMN_TRANSFORMERS), None)
+
+
 def centred_later_in_a_pipeline(ctx: PythonContext, ctor: ast.Call) -> bool:
     """The encoder's output goes, through the Pipelines and ColumnTransformers that hold it, to a
     later step that centres (`StandardScaler()`, default `with_mean=True`): that step refuses
     scipy.sparse input, so the dense flag is what lets the pipeline run."""
-    inner: ast.AST = ctor
-    level = containers(ctx, ctor)
-    for _ in range(4):
-        if not level:
-            return False
-        outer = level[0]
-        if call_name(outer).rsplit(".", 1)[-1] in _PIPELINES:
-            steps = [s.elts[-1] if isinstance(s, ast.Tuple) and s.elts else s for s in _pipeline_steps(outer)]
+    for inner, holder in container_chain(ctx, ctor):
+        if _short(holder) in _PIPELINES:
+            steps = [s.elts[-1] if isinstance(s, ast.Tuple) and s.elts else s for s in _pipeline_steps(holder)]
             holding = next((i for i, step in enumerate(steps) if _holds(ctx, step, inner)), None)
             if holding is not None and any(centring_scaler(ctx, step) for step in steps[holding + 1:]):
                 return True
-        inner, level = outer, containers(ctx, outer)
     return False
 
 
 def _pipeline_steps(pipeline: ast.Call) -> list[ast.expr]:
     """`Pipeline([(name, step), ...])` / `Pipeline(steps=[...])` / `make_pipeline(a, b)`."""
-    if call_name(pipeline).rsplit(".", 1)[-1] == "make_pipeline":
+    if _short(pipeline) == "make_pipeline":
         return list(pipeline.args)
     steps = arg(pipeline, 0, "steps")
     return list(steps.elts) if isinstance(steps, (ast.List, ast.Tuple)) else []

@@ -386,9 +386,11 @@ _VAL_GLUED = re.compile(r"(val|valid|validation|test|dev|eval)(loader|dataloader
 _TRAIN_TOKENS = {"train", "training", "trn"}
 
 
-def name_tokens(identifier: str) -> list[str]:
+def name_tokens(identifier: str, keep_digits: bool = False) -> list[str]:
+    """The lower-case words of an identifier (`trainLoader2` -> train, loader); with `keep_digits`
+    a word keeps its digits (`fp16`, `bfloat16`: numeric formats are named by their bits)."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", identifier)
-    return [t for t in re.split(r"[_\W\d]+", spaced.lower()) if t]
+    return [t for t in re.split(r"[_\W]+" if keep_digits else r"[_\W\d]+", spaced.lower()) if t]
 
 
 def is_val_name(identifier: str) -> bool:
