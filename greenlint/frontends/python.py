@@ -263,6 +263,12 @@ def _position(node: ast.AST) -> tuple[int, int]:
 
 
 _SHARED_FIELDS = frozenset({"ctx", "op", "ops"})  # hold the parser's shared context/operator singletons
+# Fields that never hold a node (identifiers, flags, levels); a `Constant`'s value is never a
+# node either. Skipping them leaves Name and Constant, half of a tree's nodes, with no field to read.
+_SCALAR_FIELDS = frozenset({"id", "attr", "arg", "name", "asname", "module", "level", "kind",
+                            "type_comment", "is_async", "conversion", "simple"})
+_NO_NODE_FIELDS = _SHARED_FIELDS | _SCALAR_FIELDS
+_NODE_FIELDS: dict[type, tuple[str, ...]] = {}  # per node type, the fields that may hold nodes
 
 
 def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST], dict[type, list[ast.AST]]]:
@@ -278,7 +284,7 @@ def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST], dict[t
     by_type: dict[type, list[ast.AST]] = {}
     queue = deque([tree])
     AST = ast.AST
-    fields_of: dict[type, tuple[str, ...]] = {}
+    fields_of = _NODE_FIELDS
     while queue:
         node = queue.popleft()
         nodes.append(node)
@@ -286,7 +292,8 @@ def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST], dict[t
         by_type.setdefault(kind, []).append(node)
         fields = fields_of.get(kind)
         if fields is None:
-            fields = fields_of[kind] = tuple(f for f in kind._fields if f not in _SHARED_FIELDS)
+            fields = fields_of[kind] = () if kind is ast.Constant else tuple(
+                f for f in kind._fields if f not in _NO_NODE_FIELDS)
         for name in fields:
             value = getattr(node, name, None)
             if isinstance(value, AST):
