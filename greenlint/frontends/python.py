@@ -265,9 +265,11 @@ def _position(node: ast.AST) -> tuple[int, int]:
 _SHARED_FIELDS = frozenset({"ctx", "op", "ops"})  # hold the parser's shared context/operator singletons
 # Fields that never hold a node (identifiers, flags, levels); a `Constant`'s value is never a
 # node either. Skipping them leaves Name and Constant, half of a tree's nodes, with no field to read.
+# (Python 3.12's `type X = ...` is the one node whose `name` is a node.)
 _SCALAR_FIELDS = frozenset({"id", "attr", "arg", "name", "asname", "module", "level", "kind",
                             "type_comment", "is_async", "conversion", "simple"})
 _NO_NODE_FIELDS = _SHARED_FIELDS | _SCALAR_FIELDS
+_NODE_NAMED = frozenset({"TypeAlias"})
 _NODE_FIELDS: dict[type, tuple[str, ...]] = {}  # per node type, the fields that may hold nodes
 
 
@@ -292,8 +294,9 @@ def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST], dict[t
         by_type.setdefault(kind, []).append(node)
         fields = fields_of.get(kind)
         if fields is None:
+            skipped = _SHARED_FIELDS if kind.__name__ in _NODE_NAMED else _NO_NODE_FIELDS
             fields = fields_of[kind] = () if kind is ast.Constant else tuple(
-                f for f in kind._fields if f not in _NO_NODE_FIELDS)
+                f for f in kind._fields if f not in skipped)
         for name in fields:
             value = getattr(node, name, None)
             if isinstance(value, AST):
