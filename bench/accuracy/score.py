@@ -207,9 +207,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", choices=("tune", "held-out", "all", "none"), default="tune",
                         help="which split's misses and false alarms to list (default tune)")
     parser.add_argument("--self-test", action="store_true", help="turn every positive into a finding and check the scorer")
+    parser.add_argument("--materialized", action="store_true",
+                        help="score only the labelled files the corpus holds (a session that fetched part of the "
+                             "repositories), instead of counting the others' positives as misses")
     args = parser.parse_args(argv)
 
     entries = load_labels(args.labels)
+    if args.materialized:
+        entries = [e for e in entries if (args.corpus / e.key).is_file()]
     if args.self_test:
         findings = self_test_findings(entries)
     elif args.findings:
