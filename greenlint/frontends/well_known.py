@@ -2,7 +2,10 @@
 importing them: a course exercise or an excerpt whose imports live in an earlier file or cell,
 or a star import (`from sklearn.model_selection import *`). A name the file binds nowhere can
 only come from outside it, and these names come from one library each (`GridSearchCV` is
-scikit-learn's; a generic name such as `Model` or `EarlyStopping` is left out)."""
+scikit-learn's; a generic name such as `Model` or `EarlyStopping` is left out). The same holds
+for the aliases that pandas' and NumPy's own documentation import them as (`pd`, `np`): an
+excerpt that calls `pd.get_dummies` without binding `pd` means pandas. Aliases that several
+libraries share by habit (`nn`, `sp`, `K`) are left out."""
 from __future__ import annotations
 
 _SKLEARN = {
@@ -20,4 +23,6 @@ WELL_KNOWN: dict[str, str] = {
     **{name: f"lightgbm.{name}" for name in ("LGBMClassifier", "LGBMRegressor", "LGBMRanker")},
     **{name: f"catboost.{name}" for name in ("CatBoostClassifier", "CatBoostRegressor")},
     **{name: f"pyspark.ml.tuning.{name}" for name in ("ParamGridBuilder", "CrossValidator", "TrainValidationSplit")},
+    "pd": "pandas",
+    "np": "numpy",
 }
