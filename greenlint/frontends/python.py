@@ -269,7 +269,7 @@ _SHARED_FIELDS = frozenset({"ctx", "op", "ops"})  # hold the parser's shared con
 _SCALAR_FIELDS = frozenset({"id", "attr", "arg", "name", "asname", "module", "level", "kind",
                             "type_comment", "is_async", "conversion", "simple"})
 _NO_NODE_FIELDS = _SHARED_FIELDS | _SCALAR_FIELDS
-_NODE_NAMED = frozenset({"TypeAlias"})
+_NAME_IS_A_NODE = frozenset({"TypeAlias"})
 _NODE_FIELDS: dict[type, tuple[str, ...]] = {}  # per node type, the fields that may hold nodes
 
 
@@ -294,7 +294,7 @@ def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST], dict[t
         by_type.setdefault(kind, []).append(node)
         fields = fields_of.get(kind)
         if fields is None:
-            skipped = _SHARED_FIELDS if kind.__name__ in _NODE_NAMED else _NO_NODE_FIELDS
+            skipped = _SHARED_FIELDS if kind.__name__ in _NAME_IS_A_NODE else _NO_NODE_FIELDS
             fields = fields_of[kind] = () if kind is ast.Constant else tuple(
                 f for f in kind._fields if f not in skipped)
         for name in fields:
