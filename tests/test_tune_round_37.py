@@ -18,7 +18,7 @@ def test_an_excerpt_that_uses_pd_without_importing_it_means_pandas():
 
 
 def test_a_pd_the_file_binds_itself_is_not_pandas():
-    bound = "from helpers import frames as pd\n" + EXCERPT.replace("\n    ", "\n")
+    bound = EXCERPT.replace("from sklearn", "from helpers import frames as pd\n    from sklearn")
     assert lint(bound, "GL304") == []
     assigned = EXCERPT.replace("X = pd", "pd = load_frames()\n    X = pd")
     assert lint(assigned, "GL304") == []

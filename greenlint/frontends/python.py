@@ -262,15 +262,14 @@ def _position(node: ast.AST) -> tuple[int, int]:
     return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
 
-_SHARED_FIELDS = frozenset({"ctx", "op", "ops"})  # hold the parser's shared context/operator singletons
-# Fields that never hold a node (identifiers, flags, levels); a `Constant`'s value is never a
-# node either. Skipping them leaves Name and Constant, half of a tree's nodes, with no field to read.
-# (Python 3.12's `type X = ...` is the one node whose `name` is a node.)
-_SCALAR_FIELDS = frozenset({"id", "attr", "arg", "name", "asname", "module", "level", "kind",
-                            "type_comment", "is_async", "conversion", "simple"})
-_NO_NODE_FIELDS = _SHARED_FIELDS | _SCALAR_FIELDS
-_NAME_IS_A_NODE = frozenset({"TypeAlias"})
-_NODE_FIELDS: dict[type, tuple[str, ...]] = {}  # per node type, the fields that may hold nodes
+# Fields that never hold a node: the parser's shared context/operator singletons, identifiers,
+# flags and levels. Skipping them leaves Name, half of a tree's nodes, with no field to read.
+_NO_NODE_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "name", "asname", "module", "level",
+                             "kind", "type_comment", "is_async", "conversion", "simple"})
+# Per node type, the fields that may hold nodes; the exceptions to the rule above are seeded here.
+_NODE_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: ()}  # a Constant's value is never a node
+if hasattr(ast, "TypeAlias"):  # Python 3.12's `type X = ...`: the one node whose `name` is a node
+    _NODE_FIELDS[ast.TypeAlias] = ("name", "type_params", "value")
 
 
 def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST], dict[type, list[ast.AST]]]:
@@ -294,9 +293,7 @@ def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST], dict[t
         by_type.setdefault(kind, []).append(node)
         fields = fields_of.get(kind)
         if fields is None:
-            skipped = _SHARED_FIELDS if kind.__name__ in _NAME_IS_A_NODE else _NO_NODE_FIELDS
-            fields = fields_of[kind] = () if kind is ast.Constant else tuple(
-                f for f in kind._fields if f not in skipped)
+            fields = fields_of[kind] = tuple(f for f in kind._fields if f not in _NO_NODE_FIELDS)
         for name in fields:
             value = getattr(node, name, None)
             if isinstance(value, AST):
