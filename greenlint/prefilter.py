@@ -28,8 +28,6 @@ KIND_PREFIX = b"kind:"
 REGEX_PREFIX = b"re:"
 SHAPE_PREFIX = b"shape:"
 FOLDED_PREFIX = b"i:"
-_KEYWORDS = (b"import", b"from")
-_SPACE = b" \t\f"
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.")
 # Where a statement's text ends: a line end, `;`, a comment, or a notebook's JSON string end / `\n` escape.
 _END = re.compile(rb'[\r\n;#"]|\\n')
@@ -138,21 +136,20 @@ def _pattern(token: bytes) -> re.Pattern[bytes]:
 
 def imported_names(data: bytes) -> frozenset[bytes]:
     """Every word that may be a top-level module of an import statement in `data` (a superset:
-    aliases and imported names are included too)."""
+    aliases and imported names are included too). Both forms hold the word `import`, so only its
+    occurrences are read; what stands before one on its statement says which form it is."""
     names: set[bytes] = set()
-    for keyword in _KEYWORDS:
-        at = data.find(keyword)
-        while at >= 0:
-            after = at + len(keyword)
-            if _is_keyword(data, at, after) and _starts_statement(data, at):
-                text = _statement(data, after)
-                if keyword == b"import":
-                    names.update(_TOP_WORD.findall(text))
-                else:  # the module is the first word: `from NAME.sub import x` (not `from .x`)
-                    first = _TOP_WORD.search(text)
-                    if first is not None:
-                        names.add(first.group())
-            at = data.find(keyword, after)
+    at = data.find(b"import")
+    while at >= 0:
+        after = at + 6
+        if _is_keyword(data, at, after):
+            head = _statement_head(data, at)
+            if head is not None:
+                if not head:  # `import NAME.sub as x, other`
+                    names.update(_TOP_WORD.findall(_statement(data, after)))
+                else:  # `from NAME.sub import x` (not `from .x`)
+                    names.add(head)
+        at = data.find(b"import", after)
     return frozenset(names)
 
 
@@ -164,20 +161,42 @@ def _is_keyword(data: bytes, start: int, end: int) -> bool:
     return not start or data[start - 1] not in _WORD_BYTES or data[start - 2:start] in (b"\\n", b"\\t")
 
 
-def _starts_statement(data: bytes, at: int) -> bool:
-    """Only indentation (or a notebook's `\\t` escape) stands between `at` and the start of a
-    line, a `;`, a `:` or a notebook's JSON string."""
-    j = at
-    while j > 0:
-        if data[j - 1] in _SPACE:
-            j -= 1
-        elif data[j - 2:j] == b"\\t":
-            j -= 2
-        else:
-            break
-    if j == 0 or data[:j] == b"\xef\xbb\xbf":
-        return True
-    return data[j - 1] in b"\r\n;:\"" or data[j - 2:j] == b"\\n"
+# What may stand between a statement's start and its `import`: nothing, or `from MODULE`.
+_FROM_HEAD = re.compile(rb"from(?:[ \t\f]|\\t|\\\r?\n)+([A-Za-z_]\w*)?[\w.]*(?:[ \t\f]|\\t|\\\r?\n)+\Z")
+_JSON_CONTINUED_ITEM = re.compile(rb'\\\\\\n"\s*,\s*"')  # `\\\n",` then `"`: a backslash ends the item
+_HEAD_LIMIT = 400  # a `from` clause longer than this is not a module path
+
+
+def _statement_head(data: bytes, at: int) -> bytes | None:
+    """What stands before the `import` at `at` on its statement, read back to a line start
+    (through backslash continuations), a `;`, a `:` or a notebook's JSON string or `\\n` escape:
+    b"" for an import statement, the module's first word for `from MODULE import`, None for
+    anything else (prose, a doctest, `from .x import`)."""
+    start = max(0, at - _HEAD_LIMIT)
+    head = data[start:at]
+    if b'\\\\\\n"' in head:  # a cell's line continued in the next item of its source list
+        head = _JSON_CONTINUED_ITEM.sub(b" ", head)
+    line = head.rfind(b"\n")
+    while line > 0 and (head[line - 1] == 92 or head[line - 2:line] == b"\\\r"):  # 92: a backslash
+        line = head.rfind(b"\n", 0, line - 1)
+    cut = max(line, head.rfind(b";"), head.rfind(b":"), head.rfind(b'"'))
+    lone_cr = head.rfind(b"\r")
+    if lone_cr > cut and head[lone_cr + 1:lone_cr + 2] != b"\n":
+        cut = lone_cr
+    escaped_end = head.rfind(b"\\n")
+    if escaped_end > cut:
+        head = head[escaped_end + 2:]
+    elif cut >= 0:
+        head = head[cut + 1:]
+    elif start:
+        return None  # a clause this long is not `from MODULE`
+    elif head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    head = head.replace(b"\\t", b" ").lstrip(b" \t\f")
+    if not head:
+        return head
+    match = _FROM_HEAD.match(head)
+    return match.group(1) if match is not None and match.group(1) else None
 
 
 def _statement(data: bytes, start: int) -> bytes:

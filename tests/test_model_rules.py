@@ -120,12 +120,22 @@ def test_gl301_model_built_in_a_helper_and_trained_with_keras_fit():
     assert finding.line == 4
 
 
-def test_gl301_not_reported_for_grayscale_keras_input():
+def test_gl301_not_reported_for_multispectral_keras_input():
     assert not lint("""
+        from tensorflow import keras
+        model = keras.applications.ResNet50(weights=None, input_shape=(64, 64, 13), classes=10)
+        model.fit(x_train, y_train, epochs=5)
+    """, "GL301")
+
+
+def test_gl301_grayscale_keras_input_is_reported_with_the_channel_repeated_and_no_fix():
+    [finding] = lint("""
         from tensorflow import keras
         model = keras.applications.ResNet50(weights=None, input_shape=(64, 64, 1), classes=10)
         model.fit(x_train, y_train, epochs=5)
     """, "GL301")
+    assert "grey channel repeated to 3" in finding.message
+    assert finding.fix is None
 
 
 def test_gl301_unused_optimizer_is_not_training_evidence():

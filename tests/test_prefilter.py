@@ -24,6 +24,10 @@ from greenlint.prefilter import Presence, imported_names
     "try: import torch\nexcept ImportError: pass\n",
     "if True:\n\tfrom torch import nn\n",
     "\ufeffimport torch\n",
+    "from torch.nn \\\n    import functional\n",
+    "from torch \\\r\n    import nn\r\n",
+    "from torch import (\n    nn,\n)\n",
+    "def f():\n    from torch import nn\n",
 ])
 def test_every_spelling_of_an_import_statement_is_seen(source):
     assert b"torch" in imported_names(source.encode("utf-8"))
@@ -36,6 +40,8 @@ def test_every_spelling_of_an_import_statement_is_seen(source):
     "import torchvision\n",
     "import mylib.torch\n",
     "x = 'imported from torch'\n",
+    "from helpers \\\n    import torch\n",  # a name imported from another module
+    "# the weights come from torch import hooks\n",
 ])
 def test_doctests_prose_and_other_modules_are_not_imports(source):
     assert b"torch" not in imported_names(source.encode("utf-8"))
@@ -50,6 +56,7 @@ def test_notebook_cells_as_one_string_or_a_list_of_lines():
     assert b"torch" in imported_names(_notebook("x = 1\nimport torch\n"))
     assert b"torch" in imported_names(_notebook(["x = 1\n", "\tfrom torch import nn\n"]))
     assert b"torch" in imported_names(_notebook(["import os, \\\n", "    torch\n"]))
+    assert b"torch" in imported_names(_notebook(["from torch.nn \\\n", "    import functional\n"]))
     assert b"torch" not in imported_names(_notebook("print('taken from torch')"))
 
 

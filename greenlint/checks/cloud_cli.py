@@ -116,9 +116,14 @@ def step_places_nothing(step) -> bool:
     if uses is not None and not (uses.is_scalar and str(uses.value).startswith(_SETUP_ACTIONS)):
         return False
     run = step.get("run") if step.is_map else None
-    return run is None or run.is_scalar and isinstance(run.value, str) and all(
-        command.program in _LOCAL_TOOLS or command.cloud and not places_compute(command)
-        for command in script_commands(run.value))
+    return run is None or run.is_scalar and isinstance(run.value, str) and commands_place_nothing(run.value)
+
+
+def commands_place_nothing(script: str) -> bool:
+    """Every command of a shell script is a local tool (tests and linters among them) or a cloud
+    CLI call that places no compute: no program of the project runs."""
+    return all(command.program in _LOCAL_TOOLS or command.cloud and not places_compute(command)
+               for command in script_commands(script))
 
 
 def ci_placement(doc, path: tuple) -> str | None:

@@ -165,9 +165,9 @@ def _loads_weights(ctx: PythonContext, call: ast.Call, new: str, legacy: str) ->
     Neither given: False (the caller decides what the default means)."""
     weights, pretrained = kwarg(call, new), kwarg(call, legacy)
     if weights is not None:
-        return ctx.literal(weights) is not None
+        return ctx.default_run_value(weights) is not None
     if pretrained is not None:
-        return ctx.literal(pretrained) is not False
+        return ctx.default_run_value(pretrained) is not False
     return False
 
 
@@ -220,7 +220,7 @@ def _backbone_helper_build(ctx: PythonContext, call: ast.Call, tables: dict[str,
         return None
     weights = arg(call, 1, "weights")
     legacy = kwarg(call, "pretrained")
-    if not ((weights is not None and ctx.literal(weights) in (None, False)) or
+    if not ((weights is not None and ctx.default_run_value(weights) in (None, False)) or
             (legacy is not None and ctx.literal(legacy) is False)):
         return None
     return call, "torchvision", f"{name} backbone", f"weights={entry['weights_enum']}.DEFAULT"
@@ -228,12 +228,20 @@ def _backbone_helper_build(ctx: PythonContext, call: ast.Call, tables: dict[str,
 
 def _keras_build(ctx: PythonContext, call: ast.Call, name: str) -> Build | None:
     weights = kwarg(call, "weights")
-    if weights is None or ctx.literal(weights) is not None or has_star_kwargs(call):
+    if weights is None or ctx.default_run_value(weights) is not None or has_star_kwargs(call):
         return None
-    shape = ctx.literal(kwarg(call, "input_shape"))
-    if isinstance(shape, (tuple, list)) and shape and shape[-1] not in (3, None):
-        return None  # ImageNet weights need 3 input channels
+    channels = _keras_channels(ctx, call)
+    if channels == 1:  # grey-scale: the weights serve it once the channel is repeated three times
+        return call, "keras", name, 'weights="imagenet" with the grey channel repeated to 3 (input_shape=(h, w, 3))'
+    if channels not in (3, None):
+        return None  # multispectral: ImageNet weights load only into 3 channels
     return call, "keras", name, 'weights="imagenet"'
+
+
+def _keras_channels(ctx: PythonContext, call: ast.Call) -> Any:
+    """The channel count of a keras.applications model's `input_shape` (channels last), or None."""
+    shape = ctx.literal(kwarg(call, "input_shape"))
+    return shape[-1] if isinstance(shape, (tuple, list)) and shape else None
 
 
 def _timm_build(ctx: PythonContext, call: ast.Call) -> Build | None:
@@ -243,7 +251,7 @@ def _timm_build(ctx: PythonContext, call: ast.Call) -> Build | None:
     if kwarg(call, "checkpoint_path") is not None or kwarg(call, "pretrained_cfg_overlay") is not None:
         return None
     pretrained = kwarg(call, "pretrained")
-    if pretrained is not None and ctx.literal(pretrained) is not False:
+    if pretrained is not None and ctx.default_run_value(pretrained) is not False:
         return None
     if name.split(".")[0].lower().startswith(TIMM_PRETRAINED_PREFIXES):
         return call, "timm", name, "pretrained=True"
@@ -258,7 +266,7 @@ def _encoder_build(ctx: PythonContext, call: ast.Call, q: str) -> Build | None:
     if len(parts) < 2 or parts[-1] not in archs or has_star_kwargs(call):
         return None
     weights = arg(call, position, "encoder_weights")
-    if weights is None or ctx.literal(weights) is not None:
+    if weights is None or ctx.default_run_value(weights) is not None:
         return None  # the default ("imagenet"), a named weight set, or a value the code does not fix
     keras = parts[0] == "segmentation_models"
     factory = parts[-1] == "create_model"
@@ -282,7 +290,7 @@ def _hub_build(ctx: PythonContext, call: ast.Call) -> Build | None:
         return None  # pytorch/vision: read as its torchvision builder
     if ctx.literal(kwarg(call, "source")) == "local" or not re.fullmatch(r"[\w.-]+/[\w.-]+(:[\w./-]+)?", repo):
         return None
-    if ctx.literal(kwarg(call, "pretrained")) is not False:
+    if ctx.default_run_value(kwarg(call, "pretrained")) is not False:
         return None
     return call, "torch.hub", f"{repo.split(':')[0]} {entry}", "pretrained=True"
 
@@ -291,7 +299,7 @@ def _preset_build(ctx: PythonContext, call: ast.Call) -> Build | None:
     """`keras_hub.models.X.from_preset("bert_base_en", load_weights=False)`: the preset's
     architecture without its published weights (keras_nlp and keras_cv spell it the same)."""
     preset = ctx.literal(arg(call, 0, "preset"))
-    if not isinstance(preset, str) or ctx.literal(arg(call, 1, "load_weights")) is not False:
+    if not isinstance(preset, str) or ctx.default_run_value(arg(call, 1, "load_weights")) is not False:
         return None
     return call, "keras_hub", preset, "load_weights=True"
 
@@ -651,6 +659,8 @@ def _pretrained_fix(ctx: PythonContext, call: ast.Call, library: str) -> Fix | N
         edit = ctx.edit_replace(legacy, 'weights="DEFAULT"') if legacy is not None \
             else ctx.edit_keyword(call, "weights", '"DEFAULT"')
     elif library == "keras":
+        if _keras_channels(ctx, call) == 1:
+            return None  # ImageNet weights need the input widened to 3 channels first
         edit = ctx.edit_keyword(call, "weights", '"imagenet"')
     elif library in ("timm", "torch.hub"):
         edit = ctx.edit_keyword(call, "pretrained", "True")

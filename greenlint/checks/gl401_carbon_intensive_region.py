@@ -14,7 +14,8 @@ from . import detector
 from ..frontends.pyast import call_name
 from .cloud import (effective_key, file_provider, is_test_suite, key_words, norm, placeholder_default, region_finding,
                     resolve_region, str_const)
-from .cloud_cli import ci_placement, cli_region_values, set_for_jobs_that_place_nothing, sets_default_region, takes_default_region
+from .cloud_cli import (ci_placement, cli_region_values, commands_place_nothing, set_for_jobs_that_place_nothing,
+                        sets_default_region, takes_default_region)
 from .commands import report_word, shell_commands, shell_variables, variable_name
 from .placing_calls import module_strings, reaches_placing_call, string_default, string_defaults, written_string
 from .terraform_modules import places_only_data
@@ -222,6 +223,8 @@ def carbon_intensive_region_config(ctx) -> None:
         scan.document(doc)
     scan.finish()
     shell_regions(ctx, _script_variable_reporter(ctx) if ctx.kind == "shell" else lambda name, cloud: None)
+    if ctx.kind == "shell":
+        _exported_sdk_regions(ctx)
 
 
 # --------------------------------------------------------------------------------------
@@ -291,6 +294,26 @@ def _script_variable_reporter(ctx):
             ctx.report_at("GL401", line, column + 1, line, column + 1 + len(value), result[0], result[1])
 
     return on_variable
+
+
+def _exported_sdk_regions(ctx) -> None:
+    """A script that exports a cloud SDK's region variable (`export AWS_DEFAULT_REGION=us-east-1`,
+    or `${AWS_REGION:-us-east-1}`'s fallback) places the cloud calls of the programs it then runs
+    there, like a CI job's `env:`; a script whose every command places nothing (local tools, cloud
+    CLI calls that place no compute) places nothing."""
+    lines = ctx.text.splitlines()
+    exported = {name: where for name, where in shell_variables(ctx.text).items()
+                if norm(name) in _REGION_ENV and lines[where[1] - 1].lstrip().startswith("export ")}
+    if not exported or commands_place_nothing(ctx.text):
+        return
+    options, overrides = ctx.options("GL401"), ctx.request.carbon or None
+    placed: set[str] = set()
+    for name, (value, line, column) in sorted(exported.items(), key=lambda item: item[1][1]):
+        region = resolve_region(placeholder_default(value) or value, _env_hint(name), overrides)
+        result = region_finding(region, options, overrides) if region is not None else None
+        if result is not None and region.spec not in placed:  # AWS_REGION and AWS_DEFAULT_REGION: one placement
+            placed.add(region.spec)
+            ctx.report_at("GL401", line, column + 1, line, column + 1 + len(value), result[0], result[1])
 
 
 # --------------------------------------------------------------------------------------
@@ -404,8 +427,8 @@ class _PythonScan:
         if id(value_node) in self.reported:
             return
         value = self._string(value_node)
-        if value is None:
-            return
+        if value is None or isinstance(value_node, ast.Name) and value in self._constant_values():
+            return  # a name resolved to a region constant's value: reported where the constant is defined
         region = resolve_region(value, hint, self.overrides, allow_azure_display=location_key)
         if region is None or (location_key and region.provider not in ("gcp", "azure")):
             return
@@ -413,6 +436,9 @@ class _PythonScan:
         if result is not None:
             self.reported.add(id(value_node))
             self.ctx.report("GL401", value_node, result[0], result[1])
+
+    def _constant_values(self) -> set[str]:
+        return {v for v in (self._string(self.module_strings[c]) for c in self.sdk_constants if c in self.module_strings) if v}
 
     def variable(self, name: str, cloud: str | None) -> None:
         """A module-level string constant a cloud CLI command reads (`!gcloud ... --region {REGION}`)."""
@@ -467,7 +493,7 @@ class _PythonScan:
             name = norm(targets[0].id)
             if name in _REGION_CONSTANTS or _names_a_placement(targets[0].id, self.words):
                 self.sdk_constants.add(targets[0].id)
-                if not self._only_given_to_readers(targets[0].id):
+                if not self._only_given_to_readers(targets[0].id) and not self._left_over(targets[0].id):
                     self.check(value, hint, location_key=name in _LOCATION_CONSTANTS or name.endswith("location"))
 
     def _only_given_to_readers(self, constant: str) -> bool:
@@ -483,6 +509,17 @@ class _PythonScan:
             if method not in ("client", "resource") or self._places_compute(call, "", method):
                 return False
         return bool(reads)
+
+    def _left_over(self, constant: str) -> bool:
+        """A script's constant that nothing reads, beside SDK calls of the file that are given
+        their region by other values (`LOCATION = os.getenv(...)` while `vertexai.init(location=location)`
+        takes a parameter): it is not where they run. A module whose calls do not place (a config
+        module other files import) or a notebook (whose shell lines read `$REGION`) keeps it."""
+        if self.ctx.kind != "python" or self.ctx.reads_of(constant):
+            return False
+        return any(kw.arg in _REGION_KEYWORDS or kw.arg == "location"
+                   for call in self.ctx.calls if (self.ctx.qualname(call.func) or "").startswith(_CLOUD_SDKS)
+                   for kw in call.keywords)
 
     def calls(self) -> None:
         for call in self.ctx.calls:

@@ -313,6 +313,19 @@ class ValueModel:
         line = getattr(node, "lineno", None)
         return None if line is None else reaching(getattr(scope, "body", []), node.id, line, None, self._decided)
 
+    def default_run_value(self, node: ast.AST | None) -> Any:
+        """The value of `node` in the run that the defaults choose: `literal`, and for a name the
+        assignment that reaches it where a command-line option's default also decides which
+        branch binds it (`weights = None` then `if args.pretrained: weights = "imagenet"`). For a
+        rule whose docs say the default run decides a switch (GL301's weights-only switches);
+        elsewhere a branch an option picks stays a configuration the program offers."""
+        value = self.literal(node)
+        if value is not UNKNOWN or not isinstance(node, ast.Name):
+            return value
+        scope = self.enclosing_function(node) or self.tree
+        bound = reaching(getattr(scope, "body", []), node.id, node.lineno, None, self.condition)  # type: ignore[attr-defined]
+        return self.literal(bound, scope if scope is not self.tree else None) if bound is not None else UNKNOWN
+
     def _decided(self, test: ast.expr) -> bool | None:
         """Which branch of an `if` runs, where literals or the function's parameters decide it (a
         `quick=True` default the file's calls leave alone); None where anything else does: a command-line
