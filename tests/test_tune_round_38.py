@@ -2,6 +2,8 @@
 file written here with the real engine."""
 from __future__ import annotations
 
+import json
+
 from test_model_rules_tune2 import cli, lint  # the real CLI on a real file; the real engine on a string
 
 WEIGHTS_SWITCH = """
@@ -101,3 +103,54 @@ def test_a_config_module_whose_constant_other_files_import_keeps_it():
         SESSION_NAME = "training"
         """
     assert [f.line for f in lint(config, "GL401")] == [4]
+
+
+# ---- GL401: what an API returned, or a recorded call, describes regions; it places nothing --------
+
+
+def test_an_sdks_documented_examples_place_nothing(tmp_path):
+    examples = {"version": "1.0", "examples": {
+        "DescribeRegions": [{"output": {"Regions": [{"RegionName": "us-east-1"}, {"RegionName": "eu-west-1"}]},
+                             "id": "describe-regions-1"}],
+        "CreateVolume": [{"input": {"AvailabilityZone": "us-east-1a", "Size": 80},
+                          "output": {"AvailabilityZone": "us-east-1a", "State": "creating"}}]}}
+    path = tmp_path / "examples-1.json"
+    path.write_text(json.dumps(examples, indent=2))
+    assert cli(path, "GL401") == []
+
+
+def test_a_job_config_beside_those_keys_is_still_a_placement(tmp_path):
+    job = {"TrainingJobName": "bert", "Region": "us-east-1", "OutputDataConfig": {"S3OutputPath": "s3://b/out"}}
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps(job, indent=2))
+    assert [f["line"] for f in cli(path, "GL401")] == [3]
+
+
+def test_a_terraform_output_reports_a_region_it_does_not_place(tmp_path):
+    path = tmp_path / "outputs.tf"
+    path.write_text('output "region" {\n  value = "us-east-1"\n}\n')
+    assert cli(path, "GL401") == []
+
+
+# ---- GL401: a %%bash cell's own assignment is what its `$REGION` reads -----------------------------
+
+def _write_notebook(path, *cells: str) -> None:
+    path.write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                                           "source": cell.splitlines(keepends=True)} for cell in cells],
+                                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1))
+
+
+SETUP_CELL = 'import os\nREGION = "us-central1"\nos.environ["REGION"] = REGION\n'
+SERVE_CELL = "%%bash\nMODEL=taxifare\nREGION=us-east1\ngcloud ai-platform models create --regions=$REGION $MODEL\n"
+
+
+def test_a_bash_cells_own_assignment_shadows_the_notebooks_constant(tmp_path):
+    path = tmp_path / "serve.ipynb"
+    _write_notebook(path, SETUP_CELL, SERVE_CELL)
+    assert [(f["cell"], f["cell_line"]) for f in cli(path, "GL401")] == [(2, 3)]
+
+
+def test_without_its_own_assignment_the_cell_reads_the_exported_constant(tmp_path):
+    path = tmp_path / "serve.ipynb"
+    _write_notebook(path, SETUP_CELL, SERVE_CELL.replace("REGION=us-east1\n", ""))
+    assert [(f["cell"], f["cell_line"]) for f in cli(path, "GL401")] == [(1, 2)]

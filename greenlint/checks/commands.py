@@ -333,13 +333,17 @@ def _place(text: str, offset: int, line: int, column: int) -> tuple[int, int] | 
     return line + breaks, offset - text.rfind("\n", 0, offset) - 1
 
 
+# A whole line that assigns a variable: `REGION=us-east1`, `export REGION="us-east1"  # note`.
+_ASSIGNMENT_LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_]\w*)=([\"']?)([^\"'\s;#]*)\2\s*(?:#.*)?$")
+
+
 def shell_variables(text: str) -> dict[str, tuple[str, int, int]]:
     """`NAME=value` assignments at the start of lines of a shell script, each bound once:
     name -> (value, 1-based line, 0-based column of the value)."""
     seen: dict[str, tuple[str, int, int]] = {}
     twice: set[str] = set()
     for number, line in enumerate(text.splitlines(), start=1):
-        m = re.match(r"\s*(?:export\s+)?([A-Za-z_]\w*)=([\"']?)([^\"'\s;#]*)\2\s*(?:#.*)?$", line)
+        m = _ASSIGNMENT_LINE.match(line)
         if m is None:
             continue
         name = m.group(1)
@@ -347,6 +351,29 @@ def shell_variables(text: str) -> dict[str, tuple[str, int, int]]:
             twice.add(name)
         seen[name] = (m.group(3), number, m.start(3))
     return {k: v for k, v in seen.items() if k not in twice}
+
+
+def cell_assignment(ctx, name: str, command: ShellCommand) -> tuple[str, int, int] | None:
+    """In a notebook, the `NAME=value` line of the same `%%bash` cell before `command` (the
+    cell is one shell process: its own assignment, not the notebook's Python constant, is what
+    `$NAME` reads): (value, 1-based line, 0-based column of the value), or None."""
+    first = next((place for place in command.places if place is not None), None)
+    shell = getattr(ctx, "shell_lines", ())
+    if first is None or not shell:
+        return None
+    text_lines = ctx.text.splitlines()
+    by_line = {line: (column, text) for line, column, text in shell}
+    line = first[0] - 1
+    while line >= 1:
+        if line in by_line:
+            column, text = by_line[line]
+            m = _ASSIGNMENT_LINE.match(text)
+            if m is not None and m.group(1) == name:
+                return m.group(3), line, column + m.start(3)
+        elif line <= len(text_lines) and text_lines[line - 1].strip():
+            return None  # Python code: another cell, another process
+        line -= 1
+    return None
 
 
 _VARIABLE = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$|^\{([A-Za-z_]\w*)\}$")

@@ -16,7 +16,7 @@ from .cloud import (effective_key, file_provider, is_test_suite, key_words, norm
                     resolve_region, str_const)
 from .cloud_cli import (ci_placement, cli_region_values, commands_place_nothing, set_for_jobs_that_place_nothing,
                         sets_default_region, takes_default_region)
-from .commands import report_word, shell_commands, shell_variables, variable_name
+from .commands import cell_assignment, report_word, shell_commands, shell_variables, variable_name
 from .placing_calls import module_strings, reaches_placing_call, string_default, string_defaults, written_string
 from .terraform_modules import places_only_data
 
@@ -112,7 +112,20 @@ def _is_event_payload(doc) -> bool:
 
 # Keys whose values describe an object rather than configure it: Kubernetes `metadata.labels` /
 # `annotations`, cloud resource `tags` / `labels`. `labels: {region: us-east-1}` places nothing.
-_DESCRIPTIVE_KEYS = {"labels", "annotations", "tags", "commonlabels"}
+# Nor does what a call returned or a module reports: an SDK's example responses (`"output":
+# {"Regions": [{"RegionName": "us-east-1"}]}`), recorded results, Terraform and CloudFormation outputs.
+_DESCRIPTIVE_KEYS = {"labels", "annotations", "tags", "commonlabels",
+                     "output", "outputs", "response", "responses", "result", "results"}
+
+
+def _in_recorded_call(doc, above: tuple) -> bool:
+    """The value lies in a recorded call: a map holding both the `input` and the `output` of an
+    operation, as SDKs document their API by example. It shows a request, it makes none."""
+    for depth in range(len(above)):
+        record = doc.find(*above[:depth]) if depth else doc
+        if record is not None and record.is_map and record.get("input") is not None and record.get("output") is not None:
+            return True
+    return False
 
 
 def _region_key(doc, path: tuple, data_words: frozenset[str]) -> tuple[str, tuple] | None:
@@ -179,7 +192,8 @@ class _ConfigScan:
         nkey, above = found
         written = placeholder_default(node.value) or node.value
         if _has_data_word(above, self.words, self.kind) or set_for_jobs_that_place_nothing(doc, path) \
-                or any(isinstance(step, str) and norm(step) in _DESCRIPTIVE_KEYS for step in above):
+                or any(isinstance(step, str) and norm(step) in _DESCRIPTIVE_KEYS for step in above) \
+                or _in_recorded_call(doc, above):
             return
         hint = _key_hint(nkey) or _terraform_provider_hint(path) or self.file_hint
         location = nkey.endswith("location")  # Azure and Google Cloud spell a region so (`_region_key` kept whole words)
@@ -244,6 +258,10 @@ def shell_regions(ctx, on_variable) -> None:
             continue  # a default no later command of the file places compute with
         for value, index in cli_region_values(command):
             name = variable_name(value)
+            assigned = cell_assignment(ctx, name, command) if name is not None and ctx.kind == "notebook" else None
+            if assigned is not None:
+                _report_assignment(ctx, assigned, command.cloud, options, overrides)
+                continue
             if name is not None:
                 on_variable(name, command.cloud)
                 continue
@@ -264,6 +282,16 @@ def shell_regions(ctx, on_variable) -> None:
         if placement not in reported:
             reported.add(placement)
             report_word(ctx, "GL401", command, index, value, result[0], result[1])
+
+
+def _report_assignment(ctx, assigned: tuple[str, int, int], cloud: str | None, options, overrides) -> None:
+    """A shell `REGION=...` (a script's, or a `%%bash` cell's own) that a cloud CLI command reads,
+    reported where it is written."""
+    value, line, column = assigned
+    region = resolve_region(value, cloud, overrides, allow_azure_display=cloud == "azure")
+    result = region_finding(region, options, overrides) if region is not None and region.provider == cloud else None
+    if result is not None:
+        ctx.report_at("GL401", line, column + 1, line, column + 1 + len(value), result[0], result[1])
 
 
 def _names_a_zone(written: str, region) -> bool:
@@ -287,11 +315,7 @@ def _script_variable_reporter(ctx):
         if name not in variables or name in done:
             return
         done.add(name)
-        value, line, column = variables[name]
-        region = resolve_region(value, cloud, overrides, allow_azure_display=cloud == "azure")
-        result = region_finding(region, options, overrides) if region is not None and region.provider == cloud else None
-        if result is not None:
-            ctx.report_at("GL401", line, column + 1, line, column + 1 + len(value), result[0], result[1])
+        _report_assignment(ctx, variables[name], cloud, options, overrides)
 
     return on_variable
 
