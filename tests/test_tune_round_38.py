@@ -154,3 +154,165 @@ def test_without_its_own_assignment_the_cell_reads_the_exported_constant(tmp_pat
     path = tmp_path / "serve.ipynb"
     _write_notebook(path, SETUP_CELL, SERVE_CELL.replace("REGION=us-east1\n", ""))
     assert [(f["cell"], f["cell_line"]) for f in cli(path, "GL401")] == [(1, 2)]
+
+
+# ---- GL304 (round 40): targets, spot-check lists, stacked tensors, where a chained call is --------
+
+def test_an_encoder_an_instance_holds_for_its_labels_encodes_targets():
+    source = """
+        import numpy as np
+        from sklearn.preprocessing import OneHotEncoder
+
+        class Sequence:
+            def __init__(self, df):
+                self.label_encoder = OneHotEncoder(sparse=False, dtype=np.float32)
+                _y = np.reshape(df["diagnosis"].values, (-1, 1))
+                self.y = self.label_encoder.fit_transform(_y)
+        """
+    assert lint(source, "GL304") == []
+    features = source.replace('df["diagnosis"]', 'df["colour"]').replace("_y", "colours")
+    assert [f.line for f in lint(features, "GL304")] == [7]
+
+
+def test_a_dense_copy_bound_to_the_labels_is_one_hot_targets():
+    source = """
+        from sklearn.preprocessing import OneHotEncoder
+
+        oh = OneHotEncoder().fit(df.Score.to_numpy().reshape(-1, 1))
+        y = oh.transform(df.Score.to_numpy().reshape(-1, 1)).toarray()
+        model.fit(X, y, epochs=20)
+        """
+    assert lint(source, "GL304") == []
+    assert [f.line for f in lint(source.replace("y = oh", "X_cat = oh"), "GL304")] == [5]
+
+
+def test_dummies_in_a_file_that_spot_checks_a_dense_only_estimator_are_required():
+    source = """
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.naive_bayes import GaussianNB
+        from sklearn.model_selection import cross_val_score
+
+        X = pd.get_dummies(df[["team", "position"]])
+        LogisticRegression().fit(X, y)
+        models = [("LR", LogisticRegression()), ("NB", GaussianNB())]
+        for name, model in models:
+            print(name, cross_val_score(model, X, y).mean())
+        """
+    assert lint(source, "GL304") == []
+    alone = source.replace(', ("NB", GaussianNB())', "").replace("        from sklearn.naive_bayes import GaussianNB\n", "")
+    assert [f.line for f in lint(alone, "GL304")] == [6]
+
+
+def test_dense_slices_stacked_into_a_tensor_are_what_the_network_reads():
+    source = """
+        import numpy as np
+
+        def encode(rows, onehot):
+            return np.array([onehot.transform(row.reshape(-1, 1)).toarray() for row in rows])
+        """
+    stacked = "from sklearn.preprocessing import OneHotEncoder\n" + source
+    assert lint(stacked, "GL304") == []
+
+
+def test_a_method_on_a_receiver_that_spans_lines_is_pointed_at_by_its_name():
+    source = """
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        vectorizer = TfidfVectorizer()
+        X = (
+            vectorizer.fit_transform(
+                corpus,
+            )
+            .toarray()
+        )
+        LogisticRegression().fit(X, y)
+        """
+    [finding] = lint(source, "GL304")
+    assert (finding.line, finding.column) == (10, 6)  # `toarray`, after the dot
+
+
+# ---- GL201: a name that holds a number is a label, not validation data -----------------------------
+
+def test_a_gans_real_label_bound_to_a_number_above_the_loop_is_no_validation():
+    source = """
+        import torch
+
+        valid = 1
+        fake = 0
+        for epoch in range(200):
+            for batch in loader:
+                optimizer.zero_grad()
+                loss = D.compute_loss(G(batch), valid) + D.compute_loss(batch, fake)
+                loss.backward()
+                optimizer.step()
+        """
+    assert lint(source, "GL201") == []
+    validation = source.replace("valid = 1\n", "valid = DataLoader(val_set)\n")
+    assert [f.line for f in lint(validation, "GL201")] == [6]
+
+
+# ---- Semantic model: code after an early return the values shown take never runs ------------------
+
+LR_TEST_FIRST = """
+    import torch
+
+    def main(run_lr_test=False):
+        if run_lr_test:
+            find_lr(model, train_loader)
+            return
+        for epoch in range(30):
+            for x, y in train_loader:
+                loss = criterion(model(x), y)
+                loss.backward()
+                optimizer.step()
+            evaluate(model, val_loader)
+
+    main(run_lr_test=True)
+    """
+
+
+def test_a_loop_after_a_return_that_every_call_takes_never_runs():
+    assert lint(LR_TEST_FIRST, "GL201") == []
+
+
+def test_the_same_loop_runs_when_a_call_skips_the_return():
+    assert [f.line for f in lint(LR_TEST_FIRST.replace("run_lr_test=True)", "run_lr_test=False)"), "GL201")] == [8]
+
+
+def test_a_cell_that_passes_the_exported_constant_on_reads_the_constant(tmp_path):
+    path = tmp_path / "serve.ipynb"
+    _write_notebook(path, SETUP_CELL, SERVE_CELL.replace("REGION=us-east1", "REGION=${REGION}"))
+    assert [(f["cell"], f["cell_line"]) for f in cli(path, "GL401")] == [(1, 2)]
+
+
+# ---- GL401: one region under several keys of one map, or several settings of one module -----------
+
+def test_one_region_under_two_keys_of_one_map_is_one_placement_unless_a_key_names_a_product(tmp_path):
+    path = tmp_path / "settings.yaml"
+    path.write_text("deploy:\n  region: us-central1\n  gcp_region: us-central1\n  cloud_run_region: us-central1\n"
+                    "---\nregion: us-central1\n")
+    # the product's own key is its own placement; the second document is another placement
+    assert [f["line"] for f in cli(path, "GL401")] == [2, 4, 6]
+
+
+def test_one_region_as_two_variable_defaults_of_one_module_is_one_placement(tmp_path):
+    path = tmp_path / "variables.tf"
+    path.write_text('variable "region" {\n  default = "us-east-1"\n}\n\nvariable "aws_region" {\n'
+                    '  default = "us-east-1"\n}\n\nvariable "training_region" {\n  default = "eu-west-1"\n}\n')
+    assert [f["line"] for f in cli(path, "GL401")] == [2, 10]
+
+
+def test_cross_val_score_fits_the_estimator_it_is_given():
+    source = """
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import cross_val_score
+
+        X = pd.get_dummies(df[["team", "position"]])
+        print(cross_val_score(LogisticRegression(), X, y).mean())
+        """
+    assert [f.line for f in lint(source, "GL304")] == [6]
+    dense_only = source.replace("LogisticRegression", "GaussianNB").replace("linear_model", "naive_bayes")
+    assert lint(dense_only, "GL304") == []

@@ -239,8 +239,8 @@ def densified_sparse_data(ctx: PythonContext) -> None:
             continue
         what, producer = origin
         if _fitted_on_small_literal(ctx, producer) or only_displayed(ctx, dense) or _implements_a_transformer(ctx, dense) \
-                or _guarded_by_a_sparsity_test(ctx, dense) \
-                or _encodes_labels(ctx, producer) or feeds_sparse_capable_only(ctx, [dense], _dense_only, SPARSE_READERS):
+                or _guarded_by_a_sparsity_test(ctx, dense) or _stacked_into_a_tensor(ctx, dense) \
+                or _encodes_labels(ctx, producer, dense) or feeds_sparse_capable_only(ctx, [dense], _dense_only, SPARSE_READERS):
             continue
         extra, impact = _blowup(ctx, producer)
         where = "" if producer.lineno == dense.lineno else f" (line {producer.lineno})"
@@ -256,6 +256,20 @@ def densified_sparse_data(ctx: PythonContext) -> None:
 
 
 _SPARSITY_TESTS = ("issparse", "isspmatrix", "is_sparse")
+
+
+_STACKERS = {"numpy.array", "numpy.asarray", "numpy.stack", "numpy.dstack"}
+
+
+def _stacked_into_a_tensor(ctx: PythonContext, dense: ast.AST) -> bool:
+    """`np.array([enc.transform(row).toarray() for row in rows])`: each dense matrix is one slice
+    of a 3-D tensor for a network, which scipy.sparse cannot hold (as a one-hot output reshaped
+    to three or more dimensions)."""
+    comprehension = ctx.parent(dense)
+    if not isinstance(comprehension, (ast.ListComp, ast.GeneratorExp)) or comprehension.elt is not dense:
+        return False
+    stacker = ctx.parent(comprehension)
+    return isinstance(stacker, ast.Call) and ctx.qualname(stacker.func) in _STACKERS and comprehension in stacker.args
 
 
 def _guarded_by_a_sparsity_test(ctx: PythonContext, dense: ast.AST) -> bool:
@@ -276,10 +290,19 @@ def _guarded_by_a_sparsity_test(ctx: PythonContext, dense: ast.AST) -> bool:
     return False
 
 
-def _encodes_labels(ctx: PythonContext, producer: ast.Call) -> bool:
-    """`enc.fit_transform(y.reshape(-1, 1)).toarray()`: one-hot targets, not features."""
+def _encodes_labels(ctx: PythonContext, producer: ast.Call, dense: ast.AST) -> bool:
+    """`enc.fit_transform(y.reshape(-1, 1)).toarray()`, or an encoder's dense output bound to the
+    labels (`y = enc.transform(df.Score.to_numpy().reshape(-1, 1)).toarray()`): one-hot targets,
+    not features."""
     method = producer.func.attr if isinstance(producer.func, ast.Attribute) else ""
-    return method in ("fit_transform", "transform") and bool(producer.args) and _labels(ctx, producer.args[0])
+    return method in ("fit_transform", "transform") and bool(producer.args) and (
+        _labels(ctx, producer.args[0]) or _bound_to_labels(ctx, dense))
+
+
+def _bound_to_labels(ctx: PythonContext, value: ast.AST) -> bool:
+    """`value` is assigned to names of labels only (`y`, `y_train`, `labels`)."""
+    parent = ctx.parent(value)
+    return isinstance(parent, ast.Assign) and all(isinstance(t, ast.Name) and _label_name(t.id) for t in parent.targets)
 
 
 def _implements_a_transformer(ctx: PythonContext, call: ast.Call) -> bool:
@@ -407,15 +430,16 @@ def _output_only_displayed(ctx: PythonContext, ctor: ast.Call) -> bool:
 
 
 def _encodes_labels_or_literals(ctx: PythonContext, ctor: ast.Call) -> bool:
-    """One-hot targets for a neural network (`y`, `labels`) or a literal toy input."""
+    """One-hot targets for a neural network (`y`, `labels`) or a literal toy input. The encoder
+    may be held by a name or by an attribute of the instance (`self.label_encoder`)."""
     parent = ctx.parent(ctor)
     holders: set[str] = set()
     if isinstance(parent, ast.Assign):
-        holders = {t.id for t in parent.targets if isinstance(t, ast.Name)}
+        holders = {held for held in map(dotted, parent.targets) if held is not None}
     inputs = []
     for c in ctx.calls:
         if isinstance(c.func, ast.Attribute) and c.func.attr in ("fit", "fit_transform", "transform"):
-            if c.func.value is ctor or (isinstance(c.func.value, ast.Name) and c.func.value.id in holders):
+            if c.func.value is ctor or dotted(c.func.value) in holders:
                 if c.args:
                     inputs.append(c.args[0])
     return any(small_literal(ctx, node) or _labels(ctx, node) for node in inputs)
@@ -429,7 +453,7 @@ _SPLIT_LABEL_NAMES = frozenset(split + "y" for split in ("train", "test", "val",
 
 
 def _label_name(identifier: str) -> bool:
-    name = identifier.lower()
+    name = identifier.lower().lstrip("_")  # `_y`: a leading underscore marks a private name, not another word
     return name.startswith("y") or name.rpartition("_")[2] == "y" or name in _SPLIT_LABEL_NAMES \
         or any(w in name for w in _LABEL_WORDS)
 
@@ -544,13 +568,50 @@ def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: s
             continue
         if live is not None and not reached_while_live(ctx, call, live, tainted):
             continue
-        features = arg(call, 0, "X")
-        if isinstance(call.func, ast.Attribute) and call.func.attr in ("fit", "partial_fit") and features is not None \
-                and refs(features, ctx) & tainted:
-            estimator = estimator_of(ctx, call.func.value)
-            if estimator:
-                return call, estimator
+        fitted = _fitted_estimator_and_x(ctx, call)
+        if fitted is not None and refs(fitted[1], ctx) & tainted:
+            for candidate in _estimators_named(ctx, fitted[0]):
+                estimator = estimator_of(ctx, candidate)
+                if estimator:
+                    return call, estimator
     return None
+
+
+# scikit-learn helpers that fit the estimator they are given on the X they are given.
+_FITTING_HELPERS = {"cross_val_score", "cross_validate", "cross_val_predict", "learning_curve", "validation_curve"}
+
+
+def _fitted_estimator_and_x(ctx: PythonContext, call: ast.Call) -> tuple[ast.AST, ast.AST] | None:
+    """`est.fit(X, ...)` / `partial_fit`, or `cross_val_score(est, X, ...)` and its siblings."""
+    if isinstance(call.func, ast.Attribute) and call.func.attr in ("fit", "partial_fit"):
+        features = arg(call, 0, "X")
+        return (call.func.value, features) if features is not None else None
+    q = ctx.qualname(call.func) or ""
+    if q.startswith("sklearn.") and q.rsplit(".", 1)[-1] in _FITTING_HELPERS:
+        estimator, features = arg(call, 0, "estimator"), arg(call, 1, "X")
+        return (estimator, features) if estimator is not None and features is not None else None
+    return None
+
+
+def _estimators_named(ctx: PythonContext, receiver: ast.AST) -> list[ast.AST]:
+    """What `receiver` may be: itself, or, for the target of a spot-check loop over a list of
+    models (`for name, model in models:` after `models.append(("NB", GaussianNB()))`), each
+    estimator the list is given."""
+    if not isinstance(receiver, ast.Name):
+        return [receiver]
+    loop = next((a for a in ctx.ancestors(receiver) if isinstance(a, ast.For)
+                 and any(isinstance(t, ast.Name) and t.id == receiver.id for t in ast.walk(a.target))), None)
+    if loop is None or not isinstance(loop.iter, ast.Name):
+        return [receiver]
+    items: list[ast.AST] = []
+    for value in ctx.bound_values(loop.iter):
+        if isinstance(value, (ast.List, ast.Tuple)):
+            items.extend(value.elts)
+    items.extend(c.args[0] for c in ctx.calls if isinstance(c.func, ast.Attribute) and c.func.attr == "append"
+                 and isinstance(c.func.value, ast.Name) and c.func.value.id == loop.iter.id and c.args)
+    found = [part for item in items for part in (item.elts if isinstance(item, ast.Tuple) else [item])
+             if isinstance(part, ast.Call)]
+    return found or [receiver]
 
 
 def _dense_dummies(ctx: PythonContext) -> None:

@@ -118,6 +118,18 @@ _DESCRIPTIVE_KEYS = {"labels", "annotations", "tags", "commonlabels",
                      "output", "outputs", "response", "responses", "result", "results"}
 
 
+# Words of a key that name the provider's region and nothing else (`aws_region`, `GOOGLE_CLOUD_LOCATION`).
+_PROVIDER_REGION_WORDS = frozenset({"region", "location", "zone", "default", "aws", "gcp", "google", "cloud",
+                                    "azure", "gcloud", "name"})
+
+
+def _names_the_provider_region(path: tuple) -> bool:
+    key = next((step for step in reversed(path) if isinstance(step, str)), "")
+    if path and path[0] == "variable" and len(path) > 1 and isinstance(path[1], str):
+        key = path[1]  # Terraform `variable "aws_region" { default = ... }`: the variable's name
+    return not {word.lower() for word in _WORDS.findall(key)} - _PROVIDER_REGION_WORDS
+
+
 def _in_recorded_call(doc, above: tuple) -> bool:
     """The value lies in a recorded call: a map holding both the `input` and the `output` of an
     operation, as SDKs document their API by example. It shows a request, it makes none."""
@@ -171,6 +183,7 @@ class _ConfigScan:
         self.regions: set[str] = set()
         self.zones: list[tuple] = []
         self.ci_runs: set[tuple[str, str]] = set()  # (CI job, region) reported
+        self.placed: set[tuple[str, str]] = set()  # (map or module settings, region) reported
 
     def document(self, doc) -> None:
         if _describes_data(doc, self.words):
@@ -212,10 +225,20 @@ class _ConfigScan:
         self.ctx.report("GL401", node, result[0], result[1])
 
     def _placed_before(self, doc, path: tuple, spec: str) -> bool:
-        """A CI job's region given twice (its `env:`, its credentials step, the workflow's `env:`): one run, one finding."""
+        """One placement, one finding: a CI job's region given twice (its `env:`, its credentials
+        step, the workflow's `env:`); the same region under several keys of one map, or as several
+        settings of one Terraform module (`variable "region"` and `variable "aws_region"` defaults,
+        `locals`, `provider`), when each key names only the provider's region (`region`,
+        `aws_region`, `GOOGLE_CLOUD_LOCATION`); a key that names a product places that product."""
         run = ci_placement(doc, path)
         if run is None:
-            return False
+            if not _names_the_provider_region(path):
+                return False  # `cloud_run_region`, `sagemaker_endpoint_region`: a product's own placement
+            settings = self.kind == "terraform" and path[0] in ("variable", "locals", "provider")
+            placed = ("module settings", spec) if settings else (f"{id(doc)}:{path[:-1]!r}", spec)
+            seen = placed in self.placed
+            self.placed.add(placed)
+            return seen
         seen = (run, spec) in self.ci_runs or ("", spec) in self.ci_runs
         self.ci_runs.add((run, spec))
         return seen
@@ -259,6 +282,8 @@ def shell_regions(ctx, on_variable) -> None:
         for value, index in cli_region_values(command):
             name = variable_name(value)
             assigned = cell_assignment(ctx, name, command) if name is not None and ctx.kind == "notebook" else None
+            if assigned is not None and variable_name(assigned[0]) is not None:  # `REGION=${REGION}`: passed on
+                name, assigned = variable_name(assigned[0]), None
             if assigned is not None:
                 _report_assignment(ctx, assigned, command.cloud, options, overrides)
                 continue
@@ -288,7 +313,7 @@ def _report_assignment(ctx, assigned: tuple[str, int, int], cloud: str | None, o
     """A shell `REGION=...` (a script's, or a `%%bash` cell's own) that a cloud CLI command reads,
     reported where it is written."""
     value, line, column = assigned
-    region = resolve_region(value, cloud, overrides, allow_azure_display=cloud == "azure")
+    region = resolve_region(placeholder_default(value) or value, cloud, overrides, allow_azure_display=cloud == "azure")
     result = region_finding(region, options, overrides) if region is not None and region.provider == cloud else None
     if result is not None:
         ctx.report_at("GL401", line, column + 1, line, column + 1 + len(value), result[0], result[1])

@@ -27,10 +27,27 @@ class ConditionModel:
 
     def runs_by_default(self, node: ast.AST, options: bool = True) -> bool:
         """False when an `if` (or conditional expression) around `node` takes the other branch
-        with the values the code shows. With `options=False`, a condition on a command-line option
+        with the values the code shows, or an `if` before it returns or raises in the branch taken. With `options=False`, a condition on a command-line option
         (`args.model == "resnet"`) decides nothing: each of its branches is a configuration the
         program offers, and only code that constants rule out never runs."""
-        return not any(options or not self._reads_option(branch.test, 0) for branch, _ in self._branches_not_taken(node))
+        return not any(options or not self._reads_option(branch.test, 0) for branch, _ in self._branches_not_taken(node)) \
+            and not any(options or not self._reads_option(exit_.test, 0) for exit_ in self._exits_taken_before(node))
+
+    def _exits_taken_before(self, node: ast.AST) -> Iterator[ast.If]:
+        """Each `if` before `node` in an enclosing block whose taken branch, as the values the code
+        shows decide it, ends in `return` or `raise` (`if run_lr_test: ...; return`, with every call
+        passing `run_lr_test=True`): the code after it never runs."""
+        child = node
+        for ancestor in self.ancestors(node):  # type: ignore[attr-defined]
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(ancestor, field, None)
+                if isinstance(block, list) and child in block:
+                    for stmt in block[:block.index(child)]:
+                        if isinstance(stmt, ast.If) and _ends_the_function(stmt, self.condition(stmt.test)):
+                            yield stmt
+            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                return
+            child = ancestor
 
     def other_branch_taken(self, node: ast.AST) -> list[ast.AST] | None:
         """The statements (or the expression) of the branch taken instead of the one holding
@@ -149,3 +166,8 @@ def _leaves(statement: ast.stmt) -> bool:
         return True
     return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) \
         and call_name(statement.value) in _LEAVING_CALLS
+
+
+def _ends_the_function(branch: ast.If, held: bool | None) -> bool:
+    taken = branch.body if held else branch.orelse if held is False else []
+    return bool(taken) and isinstance(taken[-1], (ast.Return, ast.Raise))

@@ -251,9 +251,14 @@ class PythonContext(ValueModel, OptionModel, ConditionModel, BaseContext):
         severity: Severity | None = None,
         fix: Fix | None = None,
     ) -> None:
-        """Report at the start of `node` (for a call, pass `call.func` to point at the callee)."""
+        """Report at the start of `node` (for a call, pass `call.func` to point at the callee). A
+        method whose receiver spans lines (`vec.fit_transform(\n    X,\n).toarray()`) is pointed at
+        by its own name, on the line it is written."""
         line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
         column = self.char_column(line, node.col_offset)  # type: ignore[attr-defined]
+        if isinstance(node, ast.Attribute) and end_line != line:
+            line = end_line
+            column = self.char_column(line, (node.end_col_offset or 0) - len(node.attr.encode()))
         end_column = self.char_column(end_line, node.end_col_offset or node.col_offset)  # type: ignore[attr-defined]
         self.report_at(code, line, column, end_line, end_column, message, impact, severity, fix)
 

@@ -93,11 +93,12 @@ def _prepared(ctx: PythonContext, use: ast.Name, scope: ast.AST) -> ast.AST | No
 
 
 def _val_names(ctx: PythonContext, node: ast.AST, scope: ast.AST, labels: set[str]) -> list[str]:
-    """Validation-looking identifiers in `node`, less plain names whose data is the training split."""
+    """Validation-looking identifiers in `node`, less plain names whose data is the training split
+    and names that hold a number (a GAN's `valid = 1`, the 'real' label, bound outside the loop)."""
     found: list[str] = []
     for sub in ast.walk(node):
         if isinstance(sub, ast.Name) and sub.id not in labels and is_val_name(sub.id) \
-                and _training_split(ctx, sub, scope):
+                and (_training_split(ctx, sub, scope) or _holds_a_number(ctx, sub)):
             labels = labels | {sub.id}
         elif isinstance(sub, ast.Call):  # `x.to(dev)`, `device=dev`: where the work runs, not a dev split
             devices = sub.args if call_name(sub) in _DEVICE_CALLS else []
@@ -107,6 +108,11 @@ def _val_names(ctx: PythonContext, node: ast.AST, scope: ast.AST, labels: set[st
         if n not in labels:
             found.append(n)
     return found
+
+
+def _holds_a_number(ctx: PythonContext, name: ast.Name) -> bool:
+    value = ctx.literal(name)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _evaluates_on_validation(ctx: PythonContext, body: list[ast.stmt], scope: ast.AST | None = None) -> bool:
@@ -224,7 +230,8 @@ def check_torch_loops(ctx: PythonContext, min_epochs: int) -> None:
         return
     for loop in ctx.nodes_of(ast.For):
         run = epoch_loop(ctx, loop)
-        if run is None or run.epochs is None or run.epochs.n is None or run.epochs.n < min_epochs:
+        if run is None or run.epochs is None or run.epochs.n is None or run.epochs.n < min_epochs \
+                or not ctx.runs_by_default(loop, options=False):  # code the values shown rule out never runs
             continue
         n = int(run.epochs.n)
         if not _evaluates_on_validation(ctx, loop.body, scope_of(ctx, loop)):
