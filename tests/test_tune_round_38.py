@@ -316,3 +316,63 @@ def test_cross_val_score_fits_the_estimator_it_is_given():
     assert [f.line for f in lint(source, "GL304")] == [6]
     dense_only = source.replace("LogisticRegression", "GaussianNB").replace("linear_model", "naive_bayes")
     assert lint(dense_only, "GL304") == []
+
+
+# ---- GL401 (round 41): what reads, deletes, stores or delivers places no compute --------------------
+
+def test_a_vertex_resource_retrieved_by_name_to_be_read_or_deleted_places_nothing():
+    source = """
+        from google.cloud.aiplatform import Featurestore
+
+        LOCATION = "us-central1"
+        fs = Featurestore(featurestore_name="fraud", project="p", location=LOCATION)
+        fs.delete(sync=True, force=True)
+        """
+    assert lint(source, "GL401") == []
+    created = source.replace('Featurestore(featurestore_name="fraud",', 'Featurestore.create(featurestore_id="fraud",')
+    assert [f.line for f in lint(created, "GL401")] == [4]
+
+
+def test_an_sdk_default_for_datasets_and_listings_places_nothing():
+    source = """
+        from google.cloud import aiplatform as vertex_ai
+
+        REGION = "us-central1"
+        print("Region:", REGION)
+        vertex_ai.init(project="p", location=REGION)
+        dataset = vertex_ai.TabularDataset.create(display_name="taxi", bq_source="bq://p.d.t")
+        found = vertex_ai.TabularDataset.list(filter="display_name=taxi")
+        """
+    assert lint(source, "GL401") == []
+    training = source.replace("found = ", 'vertex_ai.CustomTrainingJob(display_name="t", script_path="task.py").run()\n        found = ')
+    assert [f.line for f in lint(training, "GL401")] == [4]
+
+
+def test_a_script_whose_region_constant_nothing_reads_places_nothing_with_it():
+    source = """
+        from google.cloud import aiplatform
+
+        REGION = "us-central1"
+        endpoint = aiplatform.Endpoint("projects/1/locations/us-central1/endpoints/2")
+        print(endpoint.gca_resource)
+        """
+    assert lint(source, "GL401") == []
+
+
+def test_a_cloud_deploy_release_is_placed_by_its_targets(tmp_path):
+    script = tmp_path / "release.sh"
+    script.write_text("gcloud deploy releases create rel-01 --delivery-pipeline=vertex --region=us-central1\n")
+    assert cli(script, "GL401") == []
+    script.write_text("gcloud run deploy api --image=gcr.io/p/api --region=us-central1\n")
+    assert [f["line"] for f in cli(script, "GL401")] == [1]
+
+
+def test_metadata_catalogs_identity_and_a_cdn_place_no_compute(tmp_path):
+    module = tmp_path / "main.tf"
+    module.write_text('provider "google" {\n  region = "us-central1"\n}\n\n'
+                      'resource "google_data_catalog_entry_group" "basic" {\n  entry_group_id = "g"\n}\n\n'
+                      'resource "random_pet" "name" {}\n')
+    assert cli(module, "GL401") == []
+    with module.open("a") as handle:
+        handle.write('\nresource "google_compute_instance" "vm" {\n  name = "vm"\n}\n')
+    assert [f["line"] for f in cli(module, "GL401")] == [2]

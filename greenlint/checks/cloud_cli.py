@@ -25,6 +25,9 @@ _ADDRESSING_VERBS = {"ssh", "scp", "logs", "predict", "stream-logs", "wait", "ca
                      "tail", "read", "connect", "port-forward", "copy-files", "update-kubeconfig",
                      "info", "version", "components", "help", "topic", "feedback"}
 _ADDRESSING_PREFIXES = ("describe", "list", "get", "delete", "remove", "undeploy", "stop", "show")
+# gcloud products that start what other definitions place: Cloud Deploy (`gcloud deploy releases
+# create --region`) rolls a release out to targets whose own definitions say where they run.
+_DELIVERY_PRODUCTS = {"deploy"}
 # Data-only CLIs (`gsutil mb -l`, `bq mk --location`).
 _DATA_CLIS = {"gsutil", "bq"}
 # `gcloud config set compute/region us-central1`, `aws configure set region us-east-1`.
@@ -78,6 +81,9 @@ def places_compute(command: ShellCommand) -> bool:
     if command.cloud is None or command.program in _DATA_CLIS:
         return False
     subcommands = command.subcommands()
+    product = next((w for w in subcommands if w not in ("alpha", "beta", "preview")), "")
+    if command.program == "gcloud" and product in _DELIVERY_PRODUCTS:
+        return False
     # a verb about access (`gcloud run services add-iam-policy-binding`, `set-iam-policy`) changes who
     # may use what exists: it places nothing, like the `iam` group
     return not (set(subcommands) & (_NON_COMPUTE | _ADDRESSING_VERBS) or any(

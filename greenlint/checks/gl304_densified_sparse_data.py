@@ -15,7 +15,8 @@ from ..fixes.gl304 import keep_sparse
 from .cloud import key_words
 from .small_inputs import SPARSE_METHODS, small_literal, written_out_rows
 from .sparse_consumers import (SPARSE_READERS, centred_later_in_a_pipeline, centred_on_the_way, centring_scaler,
-                               column_transformer_of, feeds_sparse_capable_only)
+                               column_transformer_of, estimators_named, feeds_sparse_capable_only,
+                               fitted_estimator_and_x, stacked_into_a_tensor)
 from .shown_values import only_displayed
 from .scoped_names import refs
 from .training_flow import binding_key, flow, live_statements, reached_while_live
@@ -239,7 +240,7 @@ def densified_sparse_data(ctx: PythonContext) -> None:
             continue
         what, producer = origin
         if _fitted_on_small_literal(ctx, producer) or only_displayed(ctx, dense) or _implements_a_transformer(ctx, dense) \
-                or _guarded_by_a_sparsity_test(ctx, dense) or _stacked_into_a_tensor(ctx, dense) \
+                or _guarded_by_a_sparsity_test(ctx, dense) or stacked_into_a_tensor(ctx, dense) \
                 or _encodes_labels(ctx, producer, dense) or feeds_sparse_capable_only(ctx, [dense], _dense_only, SPARSE_READERS):
             continue
         extra, impact = _blowup(ctx, producer)
@@ -256,20 +257,6 @@ def densified_sparse_data(ctx: PythonContext) -> None:
 
 
 _SPARSITY_TESTS = ("issparse", "isspmatrix", "is_sparse")
-
-
-_STACKERS = {"numpy.array", "numpy.asarray", "numpy.stack", "numpy.dstack"}
-
-
-def _stacked_into_a_tensor(ctx: PythonContext, dense: ast.AST) -> bool:
-    """`np.array([enc.transform(row).toarray() for row in rows])`: each dense matrix is one slice
-    of a 3-D tensor for a network, which scipy.sparse cannot hold (as a one-hot output reshaped
-    to three or more dimensions)."""
-    comprehension = ctx.parent(dense)
-    if not isinstance(comprehension, (ast.ListComp, ast.GeneratorExp)) or comprehension.elt is not dense:
-        return False
-    stacker = ctx.parent(comprehension)
-    return isinstance(stacker, ast.Call) and ctx.qualname(stacker.func) in _STACKERS and comprehension in stacker.args
 
 
 def _guarded_by_a_sparsity_test(ctx: PythonContext, dense: ast.AST) -> bool:
@@ -568,50 +555,13 @@ def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: s
             continue
         if live is not None and not reached_while_live(ctx, call, live, tainted):
             continue
-        fitted = _fitted_estimator_and_x(ctx, call)
+        fitted = fitted_estimator_and_x(ctx, call)
         if fitted is not None and refs(fitted[1], ctx) & tainted:
-            for candidate in _estimators_named(ctx, fitted[0]):
+            for candidate in estimators_named(ctx, fitted[0]):
                 estimator = estimator_of(ctx, candidate)
                 if estimator:
                     return call, estimator
     return None
-
-
-# scikit-learn helpers that fit the estimator they are given on the X they are given.
-_FITTING_HELPERS = {"cross_val_score", "cross_validate", "cross_val_predict", "learning_curve", "validation_curve"}
-
-
-def _fitted_estimator_and_x(ctx: PythonContext, call: ast.Call) -> tuple[ast.AST, ast.AST] | None:
-    """`est.fit(X, ...)` / `partial_fit`, or `cross_val_score(est, X, ...)` and its siblings."""
-    if isinstance(call.func, ast.Attribute) and call.func.attr in ("fit", "partial_fit"):
-        features = arg(call, 0, "X")
-        return (call.func.value, features) if features is not None else None
-    q = ctx.qualname(call.func) or ""
-    if q.startswith("sklearn.") and q.rsplit(".", 1)[-1] in _FITTING_HELPERS:
-        estimator, features = arg(call, 0, "estimator"), arg(call, 1, "X")
-        return (estimator, features) if estimator is not None and features is not None else None
-    return None
-
-
-def _estimators_named(ctx: PythonContext, receiver: ast.AST) -> list[ast.AST]:
-    """What `receiver` may be: itself, or, for the target of a spot-check loop over a list of
-    models (`for name, model in models:` after `models.append(("NB", GaussianNB()))`), each
-    estimator the list is given."""
-    if not isinstance(receiver, ast.Name):
-        return [receiver]
-    loop = next((a for a in ctx.ancestors(receiver) if isinstance(a, ast.For)
-                 and any(isinstance(t, ast.Name) and t.id == receiver.id for t in ast.walk(a.target))), None)
-    if loop is None or not isinstance(loop.iter, ast.Name):
-        return [receiver]
-    items: list[ast.AST] = []
-    for value in ctx.bound_values(loop.iter):
-        if isinstance(value, (ast.List, ast.Tuple)):
-            items.extend(value.elts)
-    items.extend(c.args[0] for c in ctx.calls if isinstance(c.func, ast.Attribute) and c.func.attr == "append"
-                 and isinstance(c.func.value, ast.Name) and c.func.value.id == loop.iter.id and c.args)
-    found = [part for item in items for part in (item.elts if isinstance(item, ast.Tuple) else [item])
-             if isinstance(part, ast.Call)]
-    return found or [receiver]
 
 
 def _dense_dummies(ctx: PythonContext) -> None:

@@ -14,9 +14,8 @@ from . import detector
 from ..frontends.pyast import call_name
 from .cloud import (effective_key, file_provider, is_test_suite, key_words, norm, placeholder_default, region_finding,
                     resolve_region, str_const)
-from .cloud_cli import (ci_placement, cli_region_values, commands_place_nothing, set_for_jobs_that_place_nothing,
-                        sets_default_region, takes_default_region)
-from .commands import cell_assignment, report_word, shell_commands, shell_variables, variable_name
+from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
+from .region_shell import REGION_ENV, env_hint, exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions
 from .placing_calls import module_strings, reaches_placing_call, string_default, string_defaults, written_string
 from .terraform_modules import places_only_data
 
@@ -216,7 +215,7 @@ class _ConfigScan:
         result = region_finding(region, self.options, self.overrides)
         if result is None:
             return
-        if nkey in _ZONE_KEYS or _names_a_zone(written, region):  # a zone, also under a location key
+        if nkey in _ZONE_KEYS or names_a_zone(written, region):  # a zone, also under a location key
             self.zones.append((region.spec, node, result))  # reported at the end, unless its region is
             return
         if self._placed_before(doc, path, region.spec):
@@ -259,110 +258,9 @@ def carbon_intensive_region_config(ctx) -> None:
     for doc in ctx.documents:
         scan.document(doc)
     scan.finish()
-    shell_regions(ctx, _script_variable_reporter(ctx) if ctx.kind == "shell" else lambda name, cloud: None)
+    shell_regions(ctx, script_variable_reporter(ctx) if ctx.kind == "shell" else lambda name, cloud: None)
     if ctx.kind == "shell":
-        _exported_sdk_regions(ctx)
-
-
-# --------------------------------------------------------------------------------------
-# cloud CLIs in shell commands (shared by both readers)
-
-def shell_regions(ctx, on_variable) -> None:
-    """GL401 for cloud CLI commands the file runs; a `$NAME` / `{NAME}` value is handed to
-    `on_variable(name, cloud)`, which reports where the name is set."""
-    options = ctx.options("GL401")
-    overrides = ctx.request.carbon or None
-    zones: list[tuple] = []
-    reported: set[str] = set()
-    commands = list(shell_commands(ctx))
-    last_default_use = {c.cloud: i for i, c in enumerate(commands) if takes_default_region(c)}
-    for position, command in enumerate(commands):
-        if sets_default_region(command) and last_default_use.get(command.cloud, -1) < position:
-            continue  # a default no later command of the file places compute with
-        for value, index in cli_region_values(command):
-            name = variable_name(value)
-            assigned = cell_assignment(ctx, name, command) if name is not None and ctx.kind == "notebook" else None
-            if assigned is not None and variable_name(assigned[0]) is not None:  # `REGION=${REGION}`: passed on
-                name, assigned = variable_name(assigned[0]), None
-            if assigned is not None:
-                _report_assignment(ctx, assigned, command.cloud, options, overrides)
-                continue
-            if name is not None:
-                on_variable(name, command.cloud)
-                continue
-            region = resolve_region(value, command.cloud, overrides, allow_azure_display=command.cloud == "azure")
-            result = region_finding(region, options, overrides) if region and region.provider == command.cloud else None
-            if result is None:
-                continue
-            placement = (region.spec, _product(command))
-            if _names_a_zone(value, region):
-                zones.append((placement, command, index, value, result))
-                continue
-            reported.add(placement)
-            report_word(ctx, "GL401", command, index, value, result[0], result[1])
-    # One placement, one finding: the zones of a product's resources in a region the file places
-    # that product in (`container node-pools create --zone us-central1-c` of a cluster created in
-    # `us-central1`) are that placement, and several such zones are reported once.
-    for placement, command, index, value, result in zones:
-        if placement not in reported:
-            reported.add(placement)
-            report_word(ctx, "GL401", command, index, value, result[0], result[1])
-
-
-def _report_assignment(ctx, assigned: tuple[str, int, int], cloud: str | None, options, overrides) -> None:
-    """A shell `REGION=...` (a script's, or a `%%bash` cell's own) that a cloud CLI command reads,
-    reported where it is written."""
-    value, line, column = assigned
-    region = resolve_region(placeholder_default(value) or value, cloud, overrides, allow_azure_display=cloud == "azure")
-    result = region_finding(region, options, overrides) if region is not None and region.provider == cloud else None
-    if result is not None:
-        ctx.report_at("GL401", line, column + 1, line, column + 1 + len(value), result[0], result[1])
-
-
-def _names_a_zone(written: str, region) -> bool:
-    """`written` resolved to `region` without being its id: a zone of it (`us-central1-c`)."""
-    return written.strip().lower().replace(" ", "") != region.spec.partition(":")[2]
-
-
-def _product(command) -> str:
-    """The cloud product a CLI command addresses: `gcloud beta container node-pools create` -> container."""
-    return next((w for w in command.subcommands() if w not in ("alpha", "beta", "preview")), "")
-
-
-def _script_variable_reporter(ctx):
-    """Reports a shell script's `REGION=...` assignment when a cloud CLI uses `$REGION`."""
-    variables = shell_variables(ctx.text)
-    options = ctx.options("GL401")
-    overrides = ctx.request.carbon or None
-    done: set[str] = set()
-
-    def on_variable(name: str, cloud: str | None) -> None:
-        if name not in variables or name in done:
-            return
-        done.add(name)
-        _report_assignment(ctx, variables[name], cloud, options, overrides)
-
-    return on_variable
-
-
-def _exported_sdk_regions(ctx) -> None:
-    """A script that exports a cloud SDK's region variable (`export AWS_DEFAULT_REGION=us-east-1`,
-    or `${AWS_REGION:-us-east-1}`'s fallback) places the cloud calls of the programs it then runs
-    there, like a CI job's `env:`; a script whose every command places nothing (local tools, cloud
-    CLI calls that place no compute) places nothing."""
-    lines = ctx.text.splitlines()
-    exported = {name: where for name, where in shell_variables(ctx.text).items()
-                if norm(name) in _REGION_ENV and lines[where[1] - 1].lstrip().startswith("export ")}
-    if not exported or commands_place_nothing(ctx.text):
-        return
-    options, overrides = ctx.options("GL401"), ctx.request.carbon or None
-    placed: set[str] = set()
-    for name, (value, line, column) in sorted(exported.items(), key=lambda item: item[1][1]):
-        region = resolve_region(placeholder_default(value) or value, _env_hint(name), overrides)
-        result = region_finding(region, options, overrides) if region is not None else None
-        if result is not None and region.spec not in placed:  # AWS_REGION and AWS_DEFAULT_REGION: one placement
-            placed.add(region.spec)
-            ctx.report_at("GL401", line, column + 1, line, column + 1 + len(value), result[0], result[1])
+        exported_sdk_regions(ctx)
 
 
 # --------------------------------------------------------------------------------------
@@ -379,8 +277,8 @@ _COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "e
 _REGION_KEYWORDS = ("region_name", "region", "aws_region")
 # boto3 client methods that read what exists; `get_paginator(name)` reads when the operation it pages does.
 _READ_PREFIXES, _PAGED_READ_PREFIXES = ("describe_", "list_", "get_"), ("describe_", "list_")
-_REGION_ENV = {"awsdefaultregion", "awsregion", "cdkdefaultregion", "cloudsdkcomputeregion", "googlecloudregion",
-               "cloudsdkcomputezone", "azurelocation"}
+# Methods of a retrieved Vertex AI resource that read or remove it (`fs.get_entity_type`, `fs.delete`).
+_RETRIEVED_USES = ("get", "list", "read", "delete", "search", "wait")
 _REGION_CONSTANTS = {"region", "awsregion", "gcpregion", "googleregion", "location", "gcplocation", "vertexlocation",
                      "vertexregion", "zone", "gcpzone", "defaultregion", "azurelocation", "azureregion", "regionname",
                      "computeregion", "trainingregion", "trainregion", "projectregion"}
@@ -447,11 +345,6 @@ def _default_hint(ctx) -> str | None:
     return None
 
 
-def _env_hint(key: str) -> str | None:
-    low = key.lower()
-    if "aws" in low:
-        return "aws"
-    return "gcp" if "cloudsdk" in low or "google" in low else None
 
 
 class _PythonScan:
@@ -547,11 +440,20 @@ class _PythonScan:
 
     def _only_given_to_readers(self, constant: str) -> bool:
         """Every read of the constant is the region of a client that places nothing (a `bedrock`
-        client whose only call is `list_foundation_models()`): the constant places nothing either."""
+        client whose only call is `list_foundation_models()`), the location of a Vertex AI resource
+        retrieved to be read or deleted or of an SDK default that only reads and stores, or a
+        display (`print`): the constant places nothing either."""
         reads = [read for read in self.ctx.reads_of(constant)  # not a parameter or local of the same name
                  if self.ctx.defining_scope(constant, self.ctx.enclosing_function(read) or self.ctx.tree) is self.ctx.tree]
         for read in reads:
+            shown = self.ctx.parent(read)
+            if isinstance(shown, ast.Call) and call_name(shown) in ("print", "display", "pprint") and read in shown.args:
+                continue  # `print("Region:", REGION)`
             keyword, call = self.ctx.parent(read), self.ctx.parent(self.ctx.parent(read))
+            if isinstance(keyword, ast.keyword) and keyword.arg == "location" and isinstance(call, ast.Call) and (
+                    self._retrieved_to_read(call, qual := self.ctx.qualname(call.func) or "")
+                    or self._default_for_reads(call, qual)):
+                continue
             if not (isinstance(keyword, ast.keyword) and keyword.arg in _REGION_KEYWORDS and isinstance(call, ast.Call)):
                 return False
             method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
@@ -560,15 +462,14 @@ class _PythonScan:
         return bool(reads)
 
     def _left_over(self, constant: str) -> bool:
-        """A script's constant that nothing reads, beside SDK calls of the file that are given
-        their region by other values (`LOCATION = os.getenv(...)` while `vertexai.init(location=location)`
-        takes a parameter): it is not where they run. A module whose calls do not place (a config
-        module other files import) or a notebook (whose shell lines read `$REGION`) keeps it."""
+        """A script's constant that nothing reads, in a file that calls the cloud SDK itself (`LOCATION
+        = os.getenv(...)` while `vertexai.init(location=location)` takes a parameter, or a script
+        that only searches monitoring stats): it is not where the file's calls run. A module that
+        makes no SDK call (a config module other files import) or a notebook (whose shell lines read
+        `$REGION`) keeps it."""
         if self.ctx.kind != "python" or self.ctx.reads_of(constant):
             return False
-        return any(kw.arg in _REGION_KEYWORDS or kw.arg == "location"
-                   for call in self.ctx.calls if (self.ctx.qualname(call.func) or "").startswith(_CLOUD_SDKS)
-                   for kw in call.keywords)
+        return any((self.ctx.qualname(call.func) or "").startswith(_CLOUD_SDKS) for call in self.ctx.calls)
 
     def calls(self) -> None:
         for call in self.ctx.calls:
@@ -581,33 +482,49 @@ class _PythonScan:
                     if self._places_compute(call, qual, name):
                         self.check(kw.value, _py_region_hint(qual) or "aws")
                 elif kw.arg == "location" and (qual.startswith(_LOCATION_SDKS) or _LANGCHAIN_CLIENT.match(qual)) \
-                        and not self._default_for_reads(call, qual):
+                        and not self._default_for_reads(call, qual) and not self._retrieved_to_read(call, qual):
                     self.check(kw.value, _py_region_hint(qual), location_key=True)
             # os.environ.setdefault("AWS_DEFAULT_REGION", "...")
             if qual in ("os.environ.setdefault", "os.putenv") and len(call.args) >= 2:
                 key = str_const(call.args[0])
-                if key and norm(key) in _REGION_ENV:
-                    self.check(call.args[1], _env_hint(key))
+                if key and norm(key) in REGION_ENV:
+                    self.check(call.args[1], env_hint(key))
 
     def _default_for_reads(self, call: ast.Call, qual: str) -> bool:
-        """`aiplatform.init(location=...)` in a file whose every other call of that SDK lists or gets
-        what exists (`HyperparameterTuningJob.list(...)`): the default location of reads, which
-        place nothing, like a client whose every use reads."""
+        """`aiplatform.init(location=...)` in a file whose every other call of that SDK lists, gets
+        or deletes what exists (`HyperparameterTuningJob.list(...)`) or makes data (`TabularDataset.create`,
+        a class named by a data word): the default location of reads and stores, which place no
+        compute, like a client whose every use reads."""
         if not qual.endswith(".init"):
             return False
         sdk = qual.rsplit(".", 1)[0]
         others = [c for c in self.ctx.calls if c is not call and (self.ctx.qualname(c.func) or "").startswith(sdk + ".")]
-        return bool(others) and all(call_name(c).rsplit(".", 1)[-1].startswith(("list", "get")) for c in others)
+        return bool(others) and all(call_name(c).rsplit(".", 1)[-1].startswith(("list", "get", "delete"))
+                                    or key_words((self.ctx.qualname(c.func) or "").rsplit(".", 2)[-2]) & self.words
+                                    for c in others)
 
-    def _only_reads(self, client: ast.Call) -> bool:
+    def _retrieved_to_read(self, call: ast.Call, qual: str) -> bool:
+        """A Vertex AI resource class given the name of an existing resource (`Featurestore(
+        featurestore_name=...)`, `Endpoint(endpoint_name=...)`: the SDK's constructors retrieve,
+        `create` makes) whose every later use reads or deletes it: like a client that only
+        reads, it places nothing."""
+        named = any(k.arg and k.arg.endswith("_name") for k in call.keywords)
+        if not (qual.startswith(("google.cloud.aiplatform.", "vertexai.")) and qual.rsplit(".", 1)[-1][:1].isupper()
+                and named):
+            return False
+        return self._only_reads(call, _RETRIEVED_USES)
+
+    def _only_reads(self, client: ast.Call, prefixes: tuple[str, ...] | None = None) -> bool:
         """A client bound to a name whose every use reads what exists (`describe_*`, `list_*`,
-        `get_*`, a paginator of those): like `aws ec2 describe-instance-types`, it places nothing."""
+        `get_*`, a paginator of those; or the method `prefixes` given): like `aws ec2
+        describe-instance-types`, it places nothing."""
+        prefixes = prefixes or _READ_PREFIXES
         holder = self.ctx.parent(client)
         if not (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name)):
             return False
         methods = [c for c in self.ctx.calls if isinstance(c.func, ast.Attribute) and isinstance(c.func.value, ast.Name)
                    and c.func.value.id == holder.targets[0].id]
-        return bool(methods) and all(m.func.attr.startswith(_READ_PREFIXES) if m.func.attr != "get_paginator"  # type: ignore[attr-defined]
+        return bool(methods) and all(m.func.attr.startswith(prefixes) if m.func.attr != "get_paginator"  # type: ignore[attr-defined]
                    else (str_const(m.args[0] if m.args else None) or "").startswith(_PAGED_READ_PREFIXES)
                    for m in methods)
 
@@ -633,7 +550,7 @@ class _PythonScan:
             target = node.targets[0]
             if self.ctx.qualname(target.value) == "os.environ":
                 key = str_const(target.slice)
-                if key and norm(key) in _REGION_ENV:
+                if key and norm(key) in REGION_ENV:
                     value = str_const(node.value) if not isinstance(node.value, ast.Name) else node.value.id
                     placement = (id(self.ctx.enclosing_function(node) or self.ctx.tree), value or "")
                     if value is not None and placement in written:

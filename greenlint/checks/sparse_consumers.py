@@ -241,3 +241,54 @@ def _holds(ctx: PythonContext, step: ast.AST, inner: ast.AST) -> bool:
                                               for v in ctx.bound_values(node)):
             return True
     return False
+
+
+# scikit-learn helpers that fit the estimator they are given on the X they are given.
+FITTING_HELPERS = {"cross_val_score", "cross_validate", "cross_val_predict", "learning_curve", "validation_curve"}
+
+
+def fitted_estimator_and_x(ctx: PythonContext, call: ast.Call) -> tuple[ast.AST, ast.AST] | None:
+    """`est.fit(X, ...)` / `partial_fit`, or `cross_val_score(est, X, ...)` and its siblings."""
+    if isinstance(call.func, ast.Attribute) and call.func.attr in ("fit", "partial_fit"):
+        features = arg(call, 0, "X")
+        return (call.func.value, features) if features is not None else None
+    q = ctx.qualname(call.func) or ""
+    if q.startswith("sklearn.") and q.rsplit(".", 1)[-1] in FITTING_HELPERS:
+        estimator, features = arg(call, 0, "estimator"), arg(call, 1, "X")
+        return (estimator, features) if estimator is not None and features is not None else None
+    return None
+
+
+def estimators_named(ctx: PythonContext, receiver: ast.AST) -> list[ast.AST]:
+    """What `receiver` may be: itself, or, for the target of a spot-check loop over a list of
+    models (`for name, model in models:` after `models.append(("NB", GaussianNB()))`), each
+    estimator the list is given."""
+    if not isinstance(receiver, ast.Name):
+        return [receiver]
+    loop = next((a for a in ctx.ancestors(receiver) if isinstance(a, ast.For)
+                 and any(isinstance(t, ast.Name) and t.id == receiver.id for t in ast.walk(a.target))), None)
+    if loop is None or not isinstance(loop.iter, ast.Name):
+        return [receiver]
+    items: list[ast.AST] = []
+    for value in ctx.bound_values(loop.iter):
+        if isinstance(value, (ast.List, ast.Tuple)):
+            items.extend(value.elts)
+    items.extend(c.args[0] for c in ctx.calls if isinstance(c.func, ast.Attribute) and c.func.attr == "append"
+                 and isinstance(c.func.value, ast.Name) and c.func.value.id == loop.iter.id and c.args)
+    found = [part for item in items for part in (item.elts if isinstance(item, ast.Tuple) else [item])
+             if isinstance(part, ast.Call)]
+    return found or [receiver]
+
+
+_STACKERS = {"numpy.array", "numpy.asarray", "numpy.stack", "numpy.dstack"}
+
+
+def stacked_into_a_tensor(ctx: PythonContext, dense: ast.AST) -> bool:
+    """`np.array([enc.transform(row).toarray() for row in rows])`: each dense matrix is one slice
+    of a 3-D tensor for a network, which scipy.sparse cannot hold (as a one-hot output reshaped
+    to three or more dimensions)."""
+    comprehension = ctx.parent(dense)
+    if not isinstance(comprehension, (ast.ListComp, ast.GeneratorExp)) or comprehension.elt is not dense:
+        return False
+    stacker = ctx.parent(comprehension)
+    return isinstance(stacker, ast.Call) and ctx.qualname(stacker.func) in _STACKERS and comprehension in stacker.args
