@@ -74,6 +74,11 @@ def takes_default_region(command: ShellCommand) -> bool:
     return places_compute(command) and not any(_is_region_flag(command, flag) for flag, _, _ in command.flags())
 
 
+def command_product(command: ShellCommand) -> str:
+    """The cloud product a CLI command addresses: `gcloud beta container node-pools create` -> container."""
+    return next((w for w in command.subcommands() if w not in ("alpha", "beta", "preview")), "")
+
+
 def places_compute(command: ShellCommand) -> bool:
     """A cloud CLI command that may create compute (where its region flag or default region says):
     not a data CLI, not a subcommand that places data, identity or configuration, not one that
@@ -81,8 +86,7 @@ def places_compute(command: ShellCommand) -> bool:
     if command.cloud is None or command.program in _DATA_CLIS:
         return False
     subcommands = command.subcommands()
-    product = next((w for w in subcommands if w not in ("alpha", "beta", "preview")), "")
-    if command.program == "gcloud" and product in _DELIVERY_PRODUCTS:
+    if command.program == "gcloud" and command_product(command) in _DELIVERY_PRODUCTS:
         return False
     # a verb about access (`gcloud run services add-iam-policy-binding`, `set-iam-policy`) changes who
     # may use what exists: it places nothing, like the `iam` group

@@ -345,8 +345,6 @@ def _default_hint(ctx) -> str | None:
     return None
 
 
-
-
 class _PythonScan:
     """One Python file read for GL401: each region value is reported once, where it is written."""
 

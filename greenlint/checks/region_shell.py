@@ -5,7 +5,8 @@ config and Python readers of `gl401_carbon_intensive_region`."""
 from __future__ import annotations
 
 from .cloud import norm, placeholder_default, region_finding, resolve_region
-from .cloud_cli import cli_region_values, commands_place_nothing, sets_default_region, takes_default_region
+from .cloud_cli import (cli_region_values, command_product, commands_place_nothing, sets_default_region,
+                        takes_default_region)
 from .commands import cell_assignment, report_word, shell_commands, shell_variables, variable_name
 
 # Environment variables through which the cloud SDKs and CLIs take their region (normalised).
@@ -47,7 +48,7 @@ def shell_regions(ctx, on_variable) -> None:
             result = region_finding(region, options, overrides) if region and region.provider == command.cloud else None
             if result is None:
                 continue
-            placement = (region.spec, _product(command))
+            placement = (region.spec, command_product(command))
             if names_a_zone(value, region):
                 zones.append((placement, command, index, value, result))
                 continue
@@ -75,11 +76,6 @@ def report_assignment(ctx, assigned: tuple[str, int, int], cloud: str | None, op
 def names_a_zone(written: str, region) -> bool:
     """`written` resolved to `region` without being its id: a zone of it (`us-central1-c`)."""
     return written.strip().lower().replace(" ", "") != region.spec.partition(":")[2]
-
-
-def _product(command) -> str:
-    """The cloud product a CLI command addresses: `gcloud beta container node-pools create` -> container."""
-    return next((w for w in command.subcommands() if w not in ("alpha", "beta", "preview")), "")
 
 
 def script_variable_reporter(ctx):

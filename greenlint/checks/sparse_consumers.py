@@ -1,6 +1,8 @@
 """Where an array goes, for GL304: whether every use of an encoder's output is the X of an
 estimator that accepts scipy.sparse input (then a sparse output changes nothing but the memory),
-and whether it is centred on the way (then it is dense whatever the encoder produced).
+and whether it is centred on the way (then it is dense whatever the encoder produced); which
+estimators a fit reaches (`fit`, `cross_val_score` and its siblings, the models of a spot-check
+loop); and dense slices stacked into a 3-D tensor, which scipy.sparse cannot hold.
 """
 from __future__ import annotations
 

@@ -27,9 +27,10 @@ class ConditionModel:
 
     def runs_by_default(self, node: ast.AST, options: bool = True) -> bool:
         """False when an `if` (or conditional expression) around `node` takes the other branch
-        with the values the code shows, or an `if` before it returns or raises in the branch taken. With `options=False`, a condition on a command-line option
-        (`args.model == "resnet"`) decides nothing: each of its branches is a configuration the
-        program offers, and only code that constants rule out never runs."""
+        with the values the code shows, or an `if` before it returns or raises in the branch
+        taken. With `options=False`, a condition on a command-line option (`args.model ==
+        "resnet"`) decides nothing: each of its branches is a configuration the program offers,
+        and only code that constants rule out never runs."""
         return not any(options or not self._reads_option(branch.test, 0) for branch, _ in self._branches_not_taken(node)) \
             and not any(options or not self._reads_option(exit_.test, 0) for exit_ in self._exits_taken_before(node))
 

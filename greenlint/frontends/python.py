@@ -252,8 +252,8 @@ class PythonContext(ValueModel, OptionModel, ConditionModel, BaseContext):
         fix: Fix | None = None,
     ) -> None:
         """Report at the start of `node` (for a call, pass `call.func` to point at the callee). A
-        method whose receiver spans lines (`vec.fit_transform(\n    X,\n).toarray()`) is pointed at
-        by its own name, on the line it is written."""
+        method whose receiver spans lines (`.toarray()` under a multi-line `vec.fit_transform(...)`)
+        is pointed at by its own name, on the line it is written."""
         line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
         column = self.char_column(line, node.col_offset)  # type: ignore[attr-defined]
         if isinstance(node, ast.Attribute) and end_line != line:
