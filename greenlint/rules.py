@@ -154,7 +154,7 @@ def load_rules() -> dict[str, Rule]:
             return _build_catalogue(documents)
     except Exception:  # missing, stale or from another Python: rebuilt below
         pass
-    documents = [(str(path), _yaml_load(path.read_text(encoding="utf-8")))
+    documents = [(str(path), _with_compiled_triggers(_yaml_load(path.read_text(encoding="utf-8"))))
                  for path in sorted(rules_dir().glob("GL*.yaml"))]
     try:
         compiled.parent.mkdir(exist_ok=True)
@@ -164,6 +164,21 @@ def load_rules() -> dict[str, Rule]:
     except (OSError, ValueError):  # read-only install, or YAML values marshal cannot hold: parsed each run
         pass
     return _build_catalogue(documents)
+
+
+def _with_compiled_triggers(raw: Any) -> Any:
+    """The rule's YAML with its trigger groups already folded and ordered (`_triggers`, the costly
+    part of building the catalogue), so that the marshalled catalogue holds them too."""
+    if isinstance(raw, dict) and "triggers" in raw:
+        raw = {**raw, COMPILED_TRIGGERS: _triggers(raw["triggers"], _kinds(raw))}
+    return raw
+
+
+def _kinds(raw: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(raw.get("kinds") or ("python", "notebook"))
+
+
+COMPILED_TRIGGERS = "_compiled_triggers"
 
 
 def _build_catalogue(documents: list[tuple[str, Any]]) -> dict[str, Rule]:
@@ -254,7 +269,7 @@ def _parse_rule(path: Path, raw: dict[str, Any]) -> Rule:
             name: Option(name, spec["type"], spec["default"], spec.get("description", ""))
             for name, spec in (raw.get("options") or {}).items()
         }
-        kinds = tuple(raw.get("kinds") or ("python", "notebook"))
+        kinds = _kinds(raw)
         unknown = set(kinds) - set(PYTHON_KINDS) - set(CONFIG_KINDS)
         if unknown:
             raise RuleError(f"{path}: unknown kinds {sorted(unknown)}")
@@ -266,7 +281,7 @@ def _parse_rule(path: Path, raw: dict[str, Any]) -> Rule:
             enabled_by_default=bool(raw.get("enabled", True)),
             summary=raw["summary"].strip(),
             kinds=kinds,
-            triggers=_triggers(raw.get("triggers"), kinds),
+            triggers=raw[COMPILED_TRIGGERS] if COMPILED_TRIGGERS in raw else _triggers(raw.get("triggers"), kinds),
             detectors=_detectors(raw["detector"], kinds),
             options=options,
             docs=raw.get("docs") or {},

@@ -376,3 +376,23 @@ def test_metadata_catalogs_identity_and_a_cdn_place_no_compute(tmp_path):
     with module.open("a") as handle:
         handle.write('\nresource "google_compute_instance" "vm" {\n  name = "vm"\n}\n')
     assert [f["line"] for f in cli(module, "GL401")] == [2]
+
+
+# ---- GL401 (round 42): metrics, disks and volumes place no compute; zones of one region are one ----
+
+def test_metrics_and_storage_volumes_place_no_compute(tmp_path):
+    script = tmp_path / "publish.sh"
+    script.write_text("aws cloudwatch put-metric-data --namespace bench --region us-east-2 --metric-data file://m.json\n")
+    assert cli(script, "GL401") == []
+    module = tmp_path / "main.tf"
+    module.write_text('provider "google" {\n  region = "us-central1"\n}\n\nresource "google_compute_disk" "data" {\n'
+                      '  name = "data"\n}\n')
+    assert cli(module, "GL401") == []
+
+
+def test_two_zones_of_one_region_are_one_placement(tmp_path):
+    template = tmp_path / "template.yaml"
+    template.write_text("Resources:\n  SubnetA:\n    Type: AWS::EC2::Subnet\n    Properties:\n"
+                        "      AvailabilityZone: us-east-1a\n  SubnetB:\n    Type: AWS::EC2::Subnet\n"
+                        "    Properties:\n      AvailabilityZone: us-east-1b\n")
+    assert [f["line"] for f in cli(template, "GL401")] == [5]

@@ -244,9 +244,11 @@ class _ConfigScan:
 
     def finish(self) -> None:
         """One placement, one finding: a zone (`zone = "us-west4-b"`, `availability_zone`) of a region
-        the file already reports under a region or location key places the same compute."""
+        the file already reports under a region or location key places the same compute, and
+        several zones of one region are reported once."""
         for spec, node, result in self.zones:
             if spec not in self.regions:
+                self.regions.add(spec)  # several zones of one region (`us-east-1a`, `us-east-1b`): reported once
                 self.ctx.report("GL401", node, result[0], result[1])
 
 
