@@ -367,7 +367,7 @@ def test_a_cloud_deploy_release_is_placed_by_its_targets(tmp_path):
     assert [f["line"] for f in cli(script, "GL401")] == [1]
 
 
-def test_metadata_catalogs_identity_and_a_cdn_place_no_compute(tmp_path):
+def test_a_module_of_a_metadata_catalog_and_local_resources_places_no_compute(tmp_path):
     module = tmp_path / "main.tf"
     module.write_text('provider "google" {\n  region = "us-central1"\n}\n\n'
                       'resource "google_data_catalog_entry_group" "basic" {\n  entry_group_id = "g"\n}\n\n'
