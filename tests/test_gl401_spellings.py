@@ -68,11 +68,6 @@ def test_keys_whose_last_word_is_location_are_location_keys(tmp_path):
         variable "docker_location" {
           default = "us-east-1"
         }
-        """, "main.tf": """\
-        locals {
-          read = [var.resource_group_location, var.vertex_ai_location, var.allocation, var.backup_location,
-                  var.docker_location]
-        }
         """})
     assert found(tmp_path) == {("variables.tf", 2), ("variables.tf", 5)}
 

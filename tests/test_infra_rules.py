@@ -452,7 +452,6 @@ def test_gl401_dashboard_widgets_and_sample_events_run_nothing(tmp_path):
         "region": "us-east-1", "detail": {}}, indent=2), encoding="utf-8")
     # the region the same project deploys to is still reported
     (tmp_path / "variables.tf").write_text('variable "region" {\n  default = "eu-west-1"\n}\n', encoding="utf-8")
-    (tmp_path / "main.tf").write_text('provider "aws" {\n  region = var.region\n}\n', encoding="utf-8")
     (tmp_path / "deploy.json").write_text(json.dumps({"Records": [], "region": "eu-west-1"}), encoding="utf-8")
     assert where(run_cli(tmp_path, "--select", "GL401", "--no-cache", cwd=tmp_path)) == {
         ("variables.tf", "GL401", 2, 13), ("deploy.json", "GL401", 1, 27)}
@@ -472,8 +471,7 @@ def test_gl401_terraform_region_follows_what_the_file_places_not_its_folder(tmp_
     compute.mkdir(parents=True)
     (compute / "main.tf").write_text(
         'variable "region" {\n  default = "eu-west-1"\n}\n'
-        'resource "aws_instance" "backup_trainer" {\n  instance_type = "p4d.24xlarge"\n}\n'
-        'provider "aws" {\n  region = var.region\n}\n', encoding="utf-8")
+        'resource "aws_instance" "backup_trainer" {\n  instance_type = "p4d.24xlarge"\n}\n', encoding="utf-8")
     # A Terraform state backend is still a store.
     (tmp_path / "backend.tf").write_text(
         'terraform {\n  backend "s3" {\n    bucket = "state"\n    region = "eu-west-1"\n  }\n}\n', encoding="utf-8")
@@ -572,7 +570,6 @@ def test_gl401_terraform_module_is_its_folder(tmp_path):
     (tmp_path / "service").mkdir()
     (tmp_path / "service" / "variables.tf").write_text(variables)
     (tmp_path / "service" / "main.tf").write_text(
-        'provider "aws" {\n  region = var.region\n}\n'
         'resource "aws_ecr_repository" "repo" {\n  name = "x"\n}\n'
         'resource "aws_lambda_function" "predict" {\n  function_name = "p"\n}\n')
     root = Path(__file__).resolve().parents[1]
@@ -580,8 +577,7 @@ def test_gl401_terraform_module_is_its_folder(tmp_path):
                            cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)})
     assert [(f["path"], f["line"]) for f in json.loads(proc.stdout)["findings"]] == [("service/variables.tf", 3)]
     # the cache notices a change in a sibling file
-    (tmp_path / "service" / "main.tf").write_text(
-        'provider "aws" {\n  region = var.region\n}\nresource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n')
+    (tmp_path / "service" / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n')
     again = subprocess.run([sys.executable, "-m", "greenlint", "--format", "json", "--select", "GL401", "."],
                             cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)})
     assert json.loads(again.stdout)["findings"] == []

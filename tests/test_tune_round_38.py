@@ -301,9 +301,6 @@ def test_one_region_as_two_variable_defaults_of_one_module_is_one_placement(tmp_
     path = tmp_path / "variables.tf"
     path.write_text('variable "region" {\n  default = "us-east-1"\n}\n\nvariable "aws_region" {\n'
                     '  default = "us-east-1"\n}\n\nvariable "training_region" {\n  default = "eu-west-1"\n}\n')
-    (tmp_path / "main.tf").write_text('provider "aws" {\n  region = var.region\n}\n\nmodule "train" {\n'
-                                      '  source = "./train"\n  region = var.aws_region\n'
-                                      '  training_region = var.training_region\n}\n')
     assert [f["line"] for f in cli(path, "GL401")] == [2, 10]
 
 
@@ -399,11 +396,3 @@ def test_two_zones_of_one_region_are_one_placement(tmp_path):
                         "      AvailabilityZone: us-east-1a\n  SubnetB:\n    Type: AWS::EC2::Subnet\n"
                         "    Properties:\n      AvailabilityZone: us-east-1b\n")
     assert [f["line"] for f in cli(template, "GL401")] == [5]
-
-
-def test_a_terraform_variable_nothing_in_its_module_reads_places_nothing(tmp_path):
-    (tmp_path / "variables.tf").write_text('variable "region" {\n  default = "us-central1"\n}\n\n'
-                                           'variable "zone" {\n  default = "us-central1-a"\n}\n')
-    (tmp_path / "main.tf").write_text('resource "google_compute_instance" "vm" {\n  name = "vm"\n'
-                                      '  zone = var.zone\n}\n')
-    assert [f["line"] for f in cli(tmp_path / "variables.tf", "GL401")] == [6]  # the zone is read, the region is not

@@ -17,7 +17,7 @@ from .cloud import (effective_key, file_provider, is_test_suite, key_words, norm
 from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
 from .region_shell import REGION_ENV, env_hint, exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions
 from .placing_calls import module_strings, reaches_placing_call, string_default, string_defaults, written_string
-from .terraform_modules import module_reads_variable, places_only_data
+from .terraform_modules import places_only_data
 
 # Keys whose value names where compute runs (normalised: lower case, no '-' or '_'); so does any
 # key whose last word is region or zone (`AGENTCORE_REGION`), unless a data word marks it a store's.
@@ -195,9 +195,6 @@ class _ConfigScan:
                 continue  # a data source looks something up (an ECR Public token lives in us-east-1): no compute
             if data_only and path[0] in ("provider", "variable", "locals"):
                 continue  # the file's resources are all stores: this region places them
-            if self.kind == "terraform" and path[0] == "variable" and len(path) > 1 \
-                    and not module_reads_variable(self.ctx, str(path[1])):
-                continue  # declared, never read (`var.region` nowhere in the module): its default places nothing
             self.value(doc, path, node)
 
     def value(self, doc, path: tuple, node) -> None:

@@ -4,7 +4,6 @@ of all its `.tf` files count, each read (never run) and parsed once per run. Not
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..frontends.project import read_once
@@ -77,34 +76,3 @@ def _sibling_kinds(ctx) -> list[str] | None:
         record(sibling)
         kinds += found
     return kinds
-
-
-# Per .tf file, by (size, mtime): the variables it reads (`var.NAME`), or None when it cannot be read.
-_FOLDER_READS: dict[Path, tuple[tuple[int, int], frozenset[str] | None]] = {}
-_VARIABLE_READ = re.compile(r"\bvar\.([A-Za-z_][\w-]*)")
-
-
-def module_reads_variable(ctx, name: str) -> bool:
-    """Some file of the module (this one or a `.tf` sibling in its folder) reads `var.NAME`. A
-    variable nothing reads is declared, not used: its default places nothing. Text that is not a
-    file, and a sibling that cannot be read, may read it."""
-    from ..frontends.project import record
-
-    here = Path(ctx.path)
-    if name in _VARIABLE_READ.findall(ctx.text) or not here.is_file():
-        return True
-    for sibling in sorted(here.parent.glob("*.tf"))[:MODULE_FILES]:
-        if sibling.name == here.name:
-            continue
-        reads = read_once(_FOLDER_READS, sibling, _read_variables)
-        if reads is None or name in reads:
-            return True
-        record(sibling)
-    return False
-
-
-def _read_variables(path: Path) -> frozenset[str] | None:
-    try:
-        return frozenset(_VARIABLE_READ.findall(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError):
-        return None
