@@ -169,8 +169,8 @@ def load_rules() -> dict[str, Rule]:
 def _with_compiled_triggers(raw: Any) -> Any:
     """The rule's YAML with its trigger groups already folded and ordered (`_triggers`, the costly
     part of building the catalogue), so that the marshalled catalogue holds them too."""
-    if isinstance(raw, dict) and "triggers" in raw:
-        raw = {**raw, COMPILED_TRIGGERS: _triggers(raw["triggers"], _kinds(raw))}
+    if isinstance(raw, dict):
+        raw = {**raw, _COMPILED_TRIGGERS: _triggers(raw.get("triggers"), _kinds(raw))}
     return raw
 
 
@@ -178,7 +178,7 @@ def _kinds(raw: dict[str, Any]) -> tuple[str, ...]:
     return tuple(raw.get("kinds") or ("python", "notebook"))
 
 
-COMPILED_TRIGGERS = "_compiled_triggers"
+_COMPILED_TRIGGERS = "_compiled_triggers"
 
 
 def _build_catalogue(documents: list[tuple[str, Any]]) -> dict[str, Rule]:
@@ -281,7 +281,7 @@ def _parse_rule(path: Path, raw: dict[str, Any]) -> Rule:
             enabled_by_default=bool(raw.get("enabled", True)),
             summary=raw["summary"].strip(),
             kinds=kinds,
-            triggers=raw[COMPILED_TRIGGERS] if COMPILED_TRIGGERS in raw else _triggers(raw.get("triggers"), kinds),
+            triggers=raw[_COMPILED_TRIGGERS],
             detectors=_detectors(raw["detector"], kinds),
             options=options,
             docs=raw.get("docs") or {},

@@ -361,7 +361,6 @@ def cell_assignment(ctx, name: str, command: ShellCommand) -> tuple[str, int, in
     shell = getattr(ctx, "shell_lines", ())
     if first is None or not shell:
         return None
-    text_lines = ctx.text.splitlines()
     by_line = {line: (column, text) for line, column, text in shell}
     line = first[0] - 1
     while line >= 1:
@@ -370,7 +369,7 @@ def cell_assignment(ctx, name: str, command: ShellCommand) -> tuple[str, int, in
             m = _ASSIGNMENT_LINE.match(text)
             if m is not None and m.group(1) == name:
                 return m.group(3), line, column + m.start(3)
-        elif line <= len(text_lines) and text_lines[line - 1].strip():
+        elif line <= len(ctx.lines) and ctx.lines[line - 1].strip():
             return None  # Python code: another cell, another process
         line -= 1
     return None

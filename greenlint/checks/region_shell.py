@@ -99,9 +99,8 @@ def exported_sdk_regions(ctx) -> None:
     or `${AWS_REGION:-us-east-1}`'s fallback) places the cloud calls of the programs it then runs
     there, like a CI job's `env:`; a script whose every command places nothing (local tools, cloud
     CLI calls that place no compute) places nothing."""
-    lines = ctx.text.splitlines()
     exported = {name: where for name, where in shell_variables(ctx.text).items()
-                if norm(name) in REGION_ENV and lines[where[1] - 1].lstrip().startswith("export ")}
+                if norm(name) in REGION_ENV and ctx.lines[where[1] - 1].lstrip().startswith("export ")}
     if not exported or commands_place_nothing(ctx.text):
         return
     options, overrides = ctx.options("GL401"), ctx.request.carbon or None
