@@ -10,7 +10,8 @@ brings them; the other files are still extracted.
 
 Context greenlint reads beside a labelled file comes with it, unlabelled (its findings are not
 scored): the other `.tf` files of a labelled Terraform file's folder, because a Terraform module
-is its folder (a provider block places every resource the folder declares).
+is its folder (a provider block places every resource the folder declares), and the variable
+files Terraform loads from it by itself (`terraform.tfvars`, `*.auto.tfvars`), which replace defaults.
 """
 from __future__ import annotations
 
@@ -45,6 +46,11 @@ def extract(gitdir: Path, commit: str, path: str) -> bytes | None:
 CONTEXT_SUFFIXES = (".tf",)
 
 
+def _auto_loaded(path: str) -> bool:
+    name = Path(path).name
+    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+
+
 def context_paths(gitdir: Path, commit: str, path: str) -> list[str]:
     """The files of `path`'s folder that greenlint reads with it (see the module docstring)."""
     suffix = Path(path).suffix
@@ -53,7 +59,7 @@ def context_paths(gitdir: Path, commit: str, path: str) -> list[str]:
     folder = str(Path(path).parent)
     proc = subprocess.run(["git", f"--git-dir={gitdir}", "ls-tree", "--name-only", commit,
                            "" if folder == "." else folder + "/"], capture_output=True, text=True)
-    return [p for p in proc.stdout.splitlines() if p.endswith(suffix) and p != path]
+    return [p for p in proc.stdout.splitlines() if p != path and (p.endswith(suffix) or _auto_loaded(p))]
 
 
 def main(argv: list[str] | None = None) -> int:

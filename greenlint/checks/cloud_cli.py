@@ -79,6 +79,21 @@ def command_product(command: ShellCommand) -> str:
     return next((w for w in command.subcommands() if w not in ("alpha", "beta", "preview")), "")
 
 
+def created_names(command: ShellCommand) -> set[str]:
+    """What a command creates, by name: `dataproc clusters create NAME`, `az aks create --name NAME`."""
+    words = command.subcommands()
+    if "create" not in words:
+        return set()
+    names = {words[i + 1] for i, word in enumerate(words[:-1]) if word == "create"}
+    return names | {value for flag, value, _ in command.flags() if flag in ("name", "n")}
+
+
+def named_objects(command: ShellCommand) -> set[str]:
+    """The words a command may name objects with: its operands and flag values (`--cluster=NAME`,
+    `workflow-templates instantiate NAME`)."""
+    return set(command.subcommands()[2:]) | {value for _, value, _ in command.flags()}
+
+
 def places_compute(command: ShellCommand) -> bool:
     """A cloud CLI command that may create compute (where its region flag or default region says):
     not a data CLI, not a subcommand that places data, identity or configuration, not one that

@@ -17,7 +17,7 @@ from .cloud import (effective_key, file_provider, is_test_suite, key_words, norm
 from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
 from .region_shell import REGION_ENV, env_hint, exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions
 from .placing_calls import module_strings, reaches_placing_call, string_default, string_defaults, written_string
-from .terraform_modules import places_only_data
+from .terraform_modules import places_only_data, variables_set_beside
 
 # Keys whose value names where compute runs (normalised: lower case, no '-' or '_'); so does any
 # key whose last word is region or zone (`AGENTCORE_REGION`), unless a data word marks it a store's.
@@ -183,6 +183,7 @@ class _ConfigScan:
         self.zones: list[tuple] = []
         self.ci_runs: set[tuple[str, str]] = set()  # (CI job, region) reported
         self.placed: set[tuple[str, str]] = set()  # (map or module settings, region) reported
+        self._set_beside: frozenset[str] | None = None
 
     def document(self, doc) -> None:
         if _describes_data(doc, self.words):
@@ -195,7 +196,14 @@ class _ConfigScan:
                 continue  # a data source looks something up (an ECR Public token lives in us-east-1): no compute
             if data_only and path[0] in ("provider", "variable", "locals"):
                 continue  # the file's resources are all stores: this region places them
+            if self.kind == "terraform" and path[0] == "variable" and len(path) > 2 and self._set_beside_defaults(path[1]):
+                continue  # `terraform.tfvars` sets the variable: its default is not what runs
             self.value(doc, path, node)
+
+    def _set_beside_defaults(self, variable) -> bool:
+        if self._set_beside is None:
+            self._set_beside = variables_set_beside(self.ctx)
+        return variable in self._set_beside
 
     def value(self, doc, path: tuple, node) -> None:
         found = _region_key(doc, path, self.words)

@@ -5,8 +5,8 @@ config and Python readers of `gl401_carbon_intensive_region`."""
 from __future__ import annotations
 
 from .cloud import norm, placeholder_default, region_finding, resolve_region
-from .cloud_cli import (cli_region_values, command_product, commands_place_nothing, sets_default_region,
-                        takes_default_region)
+from .cloud_cli import (cli_region_values, command_product, commands_place_nothing, created_names, named_objects,
+                        sets_default_region, takes_default_region)
 from .commands import cell_assignment, report_word, shell_commands, shell_variables, variable_name
 
 # Environment variables through which the cloud SDKs and CLIs take their region (normalised).
@@ -30,9 +30,11 @@ def shell_regions(ctx, on_variable) -> None:
     reported: set[str] = set()
     commands = list(shell_commands(ctx))
     last_default_use = {c.cloud: i for i, c in enumerate(commands) if takes_default_region(c)}
+    created: dict[str, set[str]] = {}  # region -> names of what the file's commands created there
     for position, command in enumerate(commands):
         if sets_default_region(command) and last_default_use.get(command.cloud, -1) < position:
             continue  # a default no later command of the file places compute with
+        regions: set[str] = set()
         for value, index in cli_region_values(command):
             name = variable_name(value)
             assigned = cell_assignment(ctx, name, command) if name is not None and ctx.kind == "notebook" else None
@@ -49,11 +51,16 @@ def shell_regions(ctx, on_variable) -> None:
             if result is None:
                 continue
             placement = (region.spec, command_product(command))
+            regions.add(region.spec)
+            if named_objects(command) & created.get(region.spec, set()):
+                continue  # work on what an earlier command created there (a job on its cluster, an edit of its template)
             if names_a_zone(value, region):
                 zones.append((placement, command, index, value, result))
                 continue
             reported.add(placement)
             report_word(ctx, "GL401", command, index, value, result[0], result[1])
+        for spec in regions:
+            created.setdefault(spec, set()).update(created_names(command))
     # One placement, one finding: the zones of a product's resources in a region the file places
     # that product in (`container node-pools create --zone us-central1-c` of a cluster created in
     # `us-central1`) are that placement, and several such zones are reported once.

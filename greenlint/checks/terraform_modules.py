@@ -1,6 +1,8 @@
 """What a Terraform module places, for GL401: a region in a module whose resources are all
 stores (buckets, registries) places data, not compute. A module is its folder: the resources
-of all its `.tf` files count, each read (never run) and parsed once per run. Not a rule.
+of all its `.tf` files count, each read (never run) and parsed once per run; so do the variable
+files Terraform loads by itself (`terraform.tfvars`, `*.auto.tfvars`), whose values replace the
+defaults. Not a rule.
 """
 from __future__ import annotations
 
@@ -76,3 +78,42 @@ def _sibling_kinds(ctx) -> list[str] | None:
         record(sibling)
         kinds += found
     return kinds
+
+
+# Variable files Terraform loads from the module's folder without being asked (its documented
+# precedence: they override a variable's default; `-var-file` ones are chosen per run, not here).
+def _auto_loaded(name: str) -> bool:
+    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+
+
+_VARIABLE_FILES: dict[Path, tuple[tuple[int, int], frozenset[str] | None]] = {}
+
+
+def variables_set_beside(ctx) -> frozenset[str]:
+    """The variables that the auto-loaded variable files of this file's folder set: their defaults
+    are not what runs (the value set is checked in its own file)."""
+    from ..frontends.project import record
+
+    here = Path(ctx.path)
+    if not here.is_file():
+        return frozenset()
+    names: set[str] = set()
+    for candidate in sorted(here.parent.iterdir())[:MODULE_FILES * 4]:
+        if candidate.name != here.name and _auto_loaded(candidate.name) and candidate.is_file():
+            found = read_once(_VARIABLE_FILES, candidate, _read_assigned)
+            if found:
+                record(candidate)
+                names |= found
+    return frozenset(names)
+
+
+def _read_assigned(path: Path) -> frozenset[str] | None:
+    from ..frontends.base import FrontendError
+    from ..frontends.config import parse_config
+
+    kind = "json" if path.name.endswith(".json") else "terraform"
+    try:
+        documents = parse_config(kind, path.read_text(encoding="utf-8")) or []
+    except (OSError, UnicodeDecodeError, FrontendError):
+        return None
+    return frozenset(str(key) for doc in documents if doc.is_map for key in doc.value)

@@ -1,0 +1,79 @@
+"""Principles found in the seventeenth session (round 43 of tune labels). Each test lints small
+files written here with the real CLI or the real engine."""
+from __future__ import annotations
+
+from test_model_rules_tune2 import cli
+
+# ---- GL401: a variable file Terraform loads by itself replaces a default ---------------------------
+
+MODULE_VARIABLES = """\
+variable "region" {
+  default = "us-central1"
+}
+
+variable "zone" {
+  default = "us-east1-b"
+}
+"""
+MODULE_MAIN = """\
+provider "google" {
+  region = var.region
+}
+
+resource "google_compute_instance" "trainer" {
+  name         = "trainer"
+  machine_type = "a2-highgpu-1g"
+  zone         = var.zone
+}
+"""
+
+
+def _module(folder, **variable_files: str):
+    (folder / "variables.tf").write_text(MODULE_VARIABLES)
+    (folder / "main.tf").write_text(MODULE_MAIN)
+    for name, text in variable_files.items():
+        (folder / name.replace("_", ".")).write_text(text)
+    return folder / "variables.tf"
+
+
+def test_a_default_that_terraform_tfvars_sets_is_not_what_runs(tmp_path):
+    variables = _module(tmp_path, terraform_tfvars='region = "us-west1"\n')
+    assert [f["line"] for f in cli(variables, "GL401")] == [6]  # the zone's default still runs
+
+
+def test_the_value_the_variable_file_sets_is_checked_where_it_is_written(tmp_path):
+    _module(tmp_path, terraform_tfvars='region = "us-east4"\n')
+    found = cli(tmp_path, "GL401")
+    assert sorted((f["path"].rsplit("/", 1)[-1], f["line"]) for f in found) == [("terraform.tfvars", 1), ("variables.tf", 6)]
+
+
+def test_auto_loaded_files_count_and_files_chosen_per_run_do_not(tmp_path):
+    variables = _module(tmp_path)
+    (tmp_path / "gpu.auto.tfvars.json").write_text('{"zone": "us-west1-b"}')
+    (tmp_path / "staging.tfvars").write_text('region = "us-west1"\n')  # only with -var-file: not every run
+    assert [f["line"] for f in cli(variables, "GL401")] == [2]
+
+
+# ---- GL401: work on what the script created in a region is that placement --------------------------
+
+SCRIPT = """\
+gcloud dataproc clusters create etl --region europe-west3 --num-workers 4
+gcloud dataproc jobs submit pyspark --cluster=etl --region=europe-west3 gs://jobs/job.py
+gcloud dataproc workflow-templates create nightly --region europe-west3
+gcloud dataproc workflow-templates add-job pyspark gs://jobs/job.py --step-id s --workflow-template nightly --region europe-west3
+gcloud dataproc workflow-templates instantiate nightly --region europe-west3
+"""
+
+
+def test_jobs_on_a_cluster_and_edits_of_a_template_the_script_created_are_not_new_placements(tmp_path):
+    path = tmp_path / "deploy.sh"
+    path.write_text(SCRIPT)
+    assert [f["line"] for f in cli(path, "GL401")] == [1, 3]
+
+
+def test_a_job_on_a_cluster_the_script_did_not_create_is_reported(tmp_path):
+    path = tmp_path / "deploy.sh"
+    path.write_text(SCRIPT.splitlines(keepends=True)[1])
+    assert [f["line"] for f in cli(path, "GL401")] == [1]
+    path.write_text(SCRIPT.replace("--cluster=etl", "--cluster=existing"))
+    assert [f["line"] for f in cli(path, "GL401")] == [1, 2, 3]
