@@ -77,3 +77,56 @@ def test_a_job_on_a_cluster_the_script_did_not_create_is_reported(tmp_path):
     assert [f["line"] for f in cli(path, "GL401")] == [1]
     path.write_text(SCRIPT.replace("--cluster=etl", "--cluster=existing"))
     assert [f["line"] for f in cli(path, "GL401")] == [1, 2, 3]
+
+
+# ---- GL401: an Azure resource group runs nothing ------------------------------------------------
+
+def test_a_module_of_a_resource_group_alone_places_no_compute(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'resource "random_pet" "name" {}\n\n'
+        'resource "azurerm_resource_group" "rg" {\n  name     = random_pet.name.id\n  location = var.resource_group_location\n}\n')
+    variables = tmp_path / "variables.tf"
+    variables.write_text('variable "resource_group_location" {\n  default = "eastus"\n}\n')
+    assert cli(variables, "GL401") == []
+    (tmp_path / "aks.tf").write_text(
+        'resource "azurerm_kubernetes_cluster" "k8s" {\n  name     = "k8s"\n'
+        '  location = azurerm_resource_group.rg.location\n}\n')
+    assert [f["line"] for f in cli(variables, "GL401")] == [2]
+
+
+# ---- GL401: a compiled pipeline component that only reads or registers runs nothing ---------------
+
+COMPILED = """\
+components:
+  comp-{name}:
+    executorLabel: exec-{name}
+    inputDefinitions:
+      parameters:
+        location:
+          defaultValue: us-central1
+          isOptional: true
+          parameterType: STRING
+pipelineInfo:
+  name: train-and-serve
+"""
+
+
+def test_a_component_that_gets_or_uploads_a_model_places_nothing(tmp_path):
+    path = tmp_path / "pipeline.yaml"
+    for name in ("model-get", "model-upload-2", "endpoint-create"):
+        path.write_text(COMPILED.format(name=name))
+        assert cli(path, "GL401") == [], name
+
+
+def test_a_component_that_deploys_trains_or_is_the_projects_own_places_compute(tmp_path):
+    path = tmp_path / "pipeline.yaml"
+    for name in ("model-deploy", "custom-training-job", "model-batch-predict", "preprocess-op"):
+        path.write_text(COMPILED.format(name=name))
+        assert [f["line"] for f in cli(path, "GL401")] == [7], name
+
+
+def test_creating_an_empty_vertex_endpoint_places_nothing_and_deploying_to_it_does(tmp_path):
+    path = tmp_path / "serve.sh"
+    path.write_text("gcloud beta ai endpoints create --display-name=e --region=us-central1\n"
+                    "gcloud ai endpoints deploy-model 123 --region=us-central1 --model=9 --machine-type=n1-standard-4\n")
+    assert [f["line"] for f in cli(path, "GL401")] == [2]

@@ -103,6 +103,9 @@ def places_compute(command: ShellCommand) -> bool:
     subcommands = command.subcommands()
     if command.program == "gcloud" and command_product(command) in _DELIVERY_PRODUCTS:
         return False
+    if command.program == "gcloud" and "endpoints" in subcommands and \
+            subcommands[subcommands.index("endpoints") + 1:][:1] == ["create"]:
+        return False  # an empty Vertex AI endpoint, like the SDK's `create_endpoint`: `deploy-model` places compute
     # a verb about access (`gcloud run services add-iam-policy-binding`, `set-iam-policy`) changes who
     # may use what exists: it places nothing, like the `iam` group
     return not (set(subcommands) & (_NON_COMPUTE | _ADDRESSING_VERBS) or any(

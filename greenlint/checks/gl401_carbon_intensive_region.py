@@ -129,6 +129,24 @@ def _names_the_provider_region(path: tuple) -> bool:
     return not {word.lower() for word in _WORDS.findall(key)} - _PROVIDER_REGION_WORDS
 
 
+# What a compiled Kubeflow pipeline's component does, by the words of its name (`comp-model-get`,
+# `comp-endpoint-create`, `comp-custom-training-job`: Google Cloud Pipeline Components' ops).
+_COMPONENT_RUNS = {"deploy", "train", "training", "job", "predict", "prediction", "tuning", "tune", "pipeline",
+                   "run", "batch"}
+_COMPONENT_ADDRESSES = {"get", "list", "describe", "delete", "undeploy", "upload", "export", "import", "importer",
+                        "create", "dataset", "endpoint"}
+
+
+def _component_places_nothing(above: tuple) -> bool:
+    """A parameter of a compiled pipeline component (`components: {comp-model-get: {inputDefinitions:
+    ...}}`) whose name says it reads, registers or creates an empty object: it runs no compute."""
+    for step, name in zip(above, above[1:]):
+        if step == "components" and isinstance(name, str) and name.startswith("comp-"):
+            words = set(name[len("comp-"):].split("-"))
+            return not words & _COMPONENT_RUNS and bool(words & _COMPONENT_ADDRESSES)
+    return False
+
+
 def _in_recorded_call(doc, above: tuple) -> bool:
     """The value lies in a recorded call: a map holding both the `input` and the `output` of an
     operation, as SDKs document their API by example. It shows a request, it makes none."""
@@ -213,7 +231,7 @@ class _ConfigScan:
         written = placeholder_default(node.value) or node.value
         if _has_data_word(above, self.words, self.kind) or set_for_jobs_that_place_nothing(doc, path) \
                 or any(isinstance(step, str) and norm(step) in _DESCRIPTIVE_KEYS for step in above) \
-                or _in_recorded_call(doc, above):
+                or _in_recorded_call(doc, above) or _component_places_nothing(above):
             return
         hint = _key_hint(nkey) or _terraform_provider_hint(path) or self.file_hint
         location = nkey.endswith("location")  # Azure and Google Cloud spell a region so (`_region_key` kept whole words)

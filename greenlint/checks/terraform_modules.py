@@ -33,7 +33,12 @@ def _placed_kinds(doc) -> list[str]:
 
 
 def _only_stores(kinds: list[str], words: frozenset[str]) -> bool:
-    return bool(kinds) and all(key_words(kind) & words for kind in kinds)
+    return bool(kinds) and all(key_words(kind) & words or kind.endswith(CONTAINER_SUFFIXES) for kind in kinds)
+
+
+# An Azure resource group holds other resources' metadata and runs nothing (`az group create`
+# places nothing either): a module of resource groups and stores places no compute.
+CONTAINER_SUFFIXES = ("_resource_group",)
 
 
 MODULE_FILES = 50  # .tf files of one folder read to learn what a module places
