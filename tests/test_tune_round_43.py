@@ -130,3 +130,21 @@ def test_creating_an_empty_vertex_endpoint_places_nothing_and_deploying_to_it_do
     path.write_text("gcloud beta ai endpoints create --display-name=e --region=us-central1\n"
                     "gcloud ai endpoints deploy-model 123 --region=us-central1 --model=9 --machine-type=n1-standard-4\n")
     assert [f["line"] for f in cli(path, "GL401")] == [2]
+
+
+# ---- GL304: a name rebound on many paths is followed once per place ------------------------------
+
+def _rebound_in_branches(first: str, step: str, branches: int = 40) -> str:
+    body = "".join(f"    if i == {k}:\n        x = x + {step}\n" for k in range(branches))
+    return ("import numpy as np\nimport scipy.sparse as sp\nfrom sklearn.svm import SVC\n\n"
+            f"x = {first}\nfor i in range(9):\n{body}SVC().fit(x.toarray(), y)\n")
+
+
+def test_a_name_rebound_in_forty_branches_is_read_in_linear_time(tmp_path):
+    # every branch's `x` reaches every later one: following each path was 40**6 steps (minutes)
+    path = tmp_path / "features.py"
+    path.write_text(_rebound_in_branches("np.zeros((5, 5))", "1"))
+    assert cli(path, "GL304") == []  # dense from the start: nothing densified
+    text = _rebound_in_branches("sp.csr_matrix(counts)", "sp.eye(5)")
+    path.write_text(text)
+    assert [f["line"] for f in cli(path, "GL304")] == [text.count("\n")]  # the last line densifies it

@@ -96,9 +96,19 @@ def _one_row_or_column(node: ast.Subscript) -> bool:
 
 
 def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> tuple[str, ast.Call] | None:
-    """(description, producing call) when `node` is known to hold a scipy.sparse matrix."""
+    """(description, producing call) when `node` is known to hold a scipy.sparse matrix. Each
+    (node, depth) is answered once per file: a name rebound in a loop (`x = x + d`) reaches
+    itself by many paths, and following each would cost exponential time."""
     if node is None or depth > 6:
         return None
+    answers = ctx.memo("GL304 sparse origins", dict)
+    key = (id(node), depth)
+    if key not in answers:
+        answers[key] = _sparse_origin(ctx, node, depth)
+    return answers[key]
+
+
+def _sparse_origin(ctx: PythonContext, node: ast.AST, depth: int) -> tuple[str, ast.Call] | None:
     if isinstance(node, ast.Call):
         return _call_origin(ctx, node, depth)
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.MatMult)):
@@ -113,9 +123,12 @@ def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> t
         values = ctx.bound_values(node)
         if not values or all(is_opaque(v) for v in values):  # unpacked: `X_tr, X_te, ... = train_test_split(...)`
             return _split_part_origin(ctx, node, depth)
-        origins = [sparse_origin(ctx, v, depth + 1) for v in values]
-        if all(origins):
-            return origins[-1]
+        origin = None
+        for value in values:  # every binding must be sparse: stop at the first that is not
+            origin = sparse_origin(ctx, value, depth + 1)
+            if origin is None:
+                return None
+        return origin
     return None
 
 
