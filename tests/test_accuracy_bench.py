@@ -114,3 +114,22 @@ def test_materialize_extracts_pinned_files_from_a_bare_mirror(tmp_path):
     proc = run("materialize.py", "--labels", str(tmp_path / "labels.yaml"), "--mirrors", str(mirrors), "--out", str(tmp_path / "out"))
     assert (tmp_path / "out" / "a+b" / "train.py").read_text() == "first\n"
     assert proc.returncode == 1 and "missing mirror: x/y" in proc.stdout
+
+
+def test_merge_replaces_the_categories_a_part_checks_and_keeps_the_others(tmp_path):
+    def entry(checked, positives, commit=COMMIT):
+        return {"repo": "a/b", "commit": commit, "path": "train.py", "checked": checked,
+                "positives": [{"line": line, "category": code} for code, line in positives], "negatives": []}
+
+    labels = tmp_path / "labels.yaml"
+    labels.write_text(yaml.safe_dump([{**entry(["GL201", "GL301"], [("GL201", 5), ("GL301", 9)]), "split": "tune"}]))
+    part = tmp_path / "part.yaml"
+    part.write_text(yaml.safe_dump([entry(["GL301", "GL304"], [("GL304", 12)])]))
+    assert run("merge.py", str(part), "--labels", str(labels)).returncode == 0
+    [merged] = yaml.safe_load(labels.read_text())
+    assert merged["checked"] == ["GL201", "GL301", "GL304"]  # GL301 relabelled: no positive now
+    assert [(p["category"], p["line"]) for p in merged["positives"]] == [("GL201", 5), ("GL304", 12)]
+    part.write_text(yaml.safe_dump([entry(["GL304"], [], commit="f" * 40)]))  # another version of the file
+    assert run("merge.py", str(part), "--labels", str(labels)).returncode == 0
+    [merged] = yaml.safe_load(labels.read_text())
+    assert (merged["commit"], merged["checked"], merged["positives"]) == ("f" * 40, ["GL304"], [])

@@ -148,3 +148,41 @@ def test_a_name_rebound_in_forty_branches_is_read_in_linear_time(tmp_path):
     text = _rebound_in_branches("sp.csr_matrix(counts)", "sp.eye(5)")
     path.write_text(text)
     assert [f["line"] for f in cli(path, "GL304")] == [text.count("\n")]  # the last line densifies it
+
+
+# ---- GL304: names are followed in the order the code runs -------------------------------------------
+
+TRAIN_AND_TEST_DUMMIES = """\
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.tree import DecisionTreeClassifier
+
+train = pd.read_csv("train.csv")
+test = pd.read_csv("test.csv")
+days = pd.get_dummies(train.DayOfWeek)
+district = pd.get_dummies(train.PdDistrict)
+train_new = pd.concat([days, district], axis=1)
+days = pd.get_dummies(test.DayOfWeek)
+district = pd.get_dummies(test.PdDistrict)
+test_new = pd.concat([days, district], axis=1)
+X_train, X_valid, y_train, y_valid = train_test_split(train_new, train.Category)
+model = DecisionTreeClassifier().fit(X_train, y_train)
+probabilities = model.predict_proba(test_new)
+"""
+
+
+def test_the_training_sets_dummies_reach_the_fit_and_the_test_sets_do_not(tmp_path):
+    path = tmp_path / "crime.py"
+    path.write_text(TRAIN_AND_TEST_DUMMIES)
+    assert [f["line"] for f in cli(path, "GL304")] == [7, 8]
+
+
+def test_a_statement_inside_a_function_may_run_after_the_dummies_are_made(tmp_path):
+    path = tmp_path / "crime.py"
+    inside = TRAIN_AND_TEST_DUMMIES.replace(
+        "train_new = pd.concat([days, district], axis=1)\n", "").replace(
+        "X_train, X_valid", "def frame():\n    return pd.concat([days, district], axis=1)\n\n\ntrain_new = frame()\nX_train, X_valid")
+    path.write_text(inside)
+    # the test set's dummies are what `frame()` reads when it runs (a function's statements keep
+    # every flow: where it is called from is not read in order)
+    assert {9, 10} <= {f["line"] for f in cli(path, "GL304")}

@@ -8,7 +8,9 @@ has in labels.yaml; new repositories of one part file are sorted by name and alt
 between `tune` and `held-out`, starting with whichever split has fewer repositories, so every
 family has repositories in both halves; `--split tune` puts every new repository in one half
 instead (a later round of labels that only feeds tuning, so the held-out half stays as it was
-measured). Entries for a file already in labels.yaml replace it.
+measured). A part's entry for a file already in labels.yaml replaces the labels of the
+categories it checks; the file's other categories, labelled in an earlier round, are kept (at
+another commit, the part's entry replaces the file's).
 """
 from __future__ import annotations
 
@@ -41,9 +43,13 @@ def main(argv: list[str] | None = None) -> int:
         first = 0 if counts["tune"] <= counts["held-out"] else 1
         for i, repo in enumerate(fresh):
             split_of[repo] = args.split or SPLITS[(first + i) % 2]
+        earlier = {(e["repo"], e["path"]): e for e in merged}
         replaced = {(e["repo"], e["path"]) for e in entries}
         merged = [e for e in merged if (e["repo"], e["path"]) not in replaced]
         for e in entries:
+            before = earlier.get((e["repo"], e["path"]))
+            if before is not None and before["commit"] == e["commit"]:
+                e = _combined(before, e)
             merged.append({"repo": e["repo"], "commit": e["commit"], "path": e["path"], "split": split_of[e["repo"]],
                            **{k: v for k, v in e.items() if k not in ("repo", "commit", "path", "split")}})
     merged.sort(key=lambda e: (e["split"], e["repo"], e["path"]))
@@ -51,6 +57,15 @@ def main(argv: list[str] | None = None) -> int:
     load_labels(args.labels)  # validates
     print(f"{len(merged)} entries, {len(split_of)} repositories: {dict(Counter(split_of.values()))}")
     return 0
+
+
+def _combined(before: dict, part: dict) -> dict:
+    """The part's labels for the categories it checks, the earlier entry's for the others."""
+    checked = set(part.get("checked") or [])
+    kept = {kind: [label for label in before.get(kind) or [] if label["category"] not in checked]
+            for kind in ("positives", "negatives")}
+    return {**part, "checked": sorted(checked | set(before.get("checked") or [])),
+            **{kind: kept[kind] + list(part.get(kind) or []) for kind in kept}}
 
 
 def _one_version_per_file(entries: list[dict], part: Path) -> list[dict]:

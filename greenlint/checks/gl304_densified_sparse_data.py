@@ -561,15 +561,17 @@ def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: s
     """A `.fit(X, ...)` of an estimator `estimator_of` names (by default one that takes sparse
     input), after `source`, whose X comes from the names `source`'s result is bound to (`keys`,
     and the names that flow from them: `tainted`), while they still hold it (not after a
-    rebinding)."""
+    rebinding of them; a name bound from them after `source`, `tainted`, carries the value on
+    whatever they are rebound to: `train = concat([days, ...])` before `days = get_dummies(test)`)."""
     live = live_statements(ctx, source, keys)
     for call in ctx.calls:
         if (call.lineno, call.col_offset) <= (source.lineno, source.col_offset):
             continue
-        if live is not None and not reached_while_live(ctx, call, live, tainted):
-            continue
         fitted = fitted_estimator_and_x(ctx, call)
-        if fitted is not None and refs(fitted[1], ctx) & tainted:
+        carried = refs(fitted[1], ctx) & tainted if fitted is not None else set()
+        if carried and live is not None and carried <= keys and not reached_while_live(ctx, call, live, tainted):
+            continue
+        if carried:
             for candidate in estimators_named(ctx, fitted[0]):
                 estimator = estimator_of(ctx, candidate)
                 if estimator:
@@ -588,7 +590,7 @@ def _dense_dummies(ctx: PythonContext) -> None:
         if small_literal(ctx, data) or (data is not None and _labels(ctx, data)):
             continue  # a toy input, or one-hot targets (`pd.get_dummies(df["label"])`) however they are split later
         keys, _ = binding_key(ctx, call)
-        tainted = flow(ctx).taint(keys) if keys else set()
+        tainted = flow(ctx).taint(keys, bound_at=call) if keys else set()
         fed = _fit_fed_by(ctx, call, keys, tainted) if keys else None
         if fed is None or centred_on_the_way(ctx, tainted, fed[0]) or _fit_fed_by(ctx, call, keys, tainted, _dense_only_name):
             continue

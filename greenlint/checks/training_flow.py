@@ -30,8 +30,12 @@ class Flow:
 
     def __init__(self, ctx: PythonContext):
         self.ctx = ctx
-        self.edges: list[tuple[set[str], str]] = []  # (names the value mentions, name bound)
+        # (names the value mentions, name bound, last line of the module-level statement that binds
+        # it, or None inside a function or class, whose code may run whenever it is called)
+        self.edges: list[tuple[set[str], str, int | None]] = []
+        self._node: ast.AST | None = None
         for node in ctx.walk():
+            self._node = node
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
                 self._assignment(node)
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
@@ -47,7 +51,10 @@ class Flow:
 
     def _bind(self, mentioned: set[str], target: ast.AST) -> None:
         for key in target_keys(target, self.ctx):
-            self.edges.append((mentioned, key))
+            self._edge(mentioned, key)
+
+    def _edge(self, mentioned: set[str], key: str) -> None:
+        self.edges.append((mentioned, key, _module_statement_end(self.ctx, self._node)))
 
     def _assignment(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign | ast.NamedExpr) -> None:
         if node.value is None:
@@ -88,9 +95,9 @@ class Flow:
         if func is None:
             return
         returned = refs(node.value, self.ctx)
-        self.edges.append((returned, defined_key(self.ctx, func)))
+        self._edge(returned, defined_key(self.ctx, func))
         if self.ctx.enclosing_class(func) is not None:
-            self.edges.append((returned, f"self.{func.name}"))
+            self._edge(returned, f"self.{func.name}")
 
     def _call(self, node: ast.Call) -> None:
         """Arguments flow into the parameters of a function defined in the file, and into the
@@ -109,10 +116,10 @@ class Flow:
         prefix = local_prefix(callee)
         for i, value in enumerate(node.args):
             if i < len(params) and not isinstance(value, ast.Starred) and params[i] in local:
-                self.edges.append((refs(value, self.ctx), prefix + params[i]))
+                self._edge(refs(value, self.ctx), prefix + params[i])
         for keyword in node.keywords:
             if keyword.arg in local:
-                self.edges.append((refs(keyword.value, self.ctx), prefix + keyword.arg))
+                self._edge(refs(keyword.value, self.ctx), prefix + keyword.arg)
 
     def _callee(self, node: ast.Call) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef | None, bool]:
         """The function of the file a call runs, and whether the receiver takes its first
@@ -142,14 +149,19 @@ class Flow:
             # Only the object itself: `outputs.append(model(x))` stores what the model computed.
             mentioned = set().union(set(), *(refs(a, self.ctx) for a in node.args if isinstance(a, (ast.Name, ast.Attribute))))
             if mentioned:
-                self.edges.append((mentioned, receiver))
+                self._edge(mentioned, receiver)
 
-    def taint(self, seeds: Iterable[str]) -> set[str]:
+    def taint(self, seeds: Iterable[str], bound_at: ast.AST | None = None) -> set[str]:
+        """The names the seeds' values reach. With `bound_at`, the statement that binds the seeds:
+        module-level statements that end before it runs cannot carry its value (`days =
+        get_dummies(test)` after `train = concat([days, ...])` of the training set's `days`)."""
         tainted = set(seeds)
+        start = _module_statement_start(self.ctx, bound_at) if bound_at is not None else None
+        edges = [(m, k) for m, k, end in self.edges if start is None or end is None or end >= start]
         changed = True
         while changed:
             changed = False
-            for mentioned, key in self.edges:
+            for mentioned, key in edges:
                 if key not in tainted and mentioned & tainted:
                     tainted.add(key)
                     changed = True
@@ -161,6 +173,28 @@ def _method(cls: ast.ClassDef | None, name: str) -> ast.FunctionDef | ast.AsyncF
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
             return node
     return None
+
+
+def _module_statement(ctx: PythonContext, node: ast.AST | None) -> ast.AST | None:
+    """The module-level statement holding `node`, or None inside a function, lambda or class."""
+    while node is not None:
+        parent = ctx.parent(node)
+        if isinstance(parent, ast.Module):
+            return node
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return None
+        node = parent
+    return None
+
+
+def _module_statement_end(ctx: PythonContext, node: ast.AST | None) -> int | None:
+    statement = _module_statement(ctx, node)
+    return getattr(statement, "end_lineno", None) if statement is not None else None
+
+
+def _module_statement_start(ctx: PythonContext, node: ast.AST) -> int | None:
+    statement = _module_statement(ctx, node)
+    return getattr(statement, "lineno", None) if statement is not None else None
 
 
 def flow(ctx: PythonContext) -> Flow:
