@@ -186,3 +186,31 @@ def test_a_statement_inside_a_function_may_run_after_the_dummies_are_made(tmp_pa
     # the test set's dummies are what `frame()` reads when it runs (a function's statements keep
     # every flow: where it is called from is not read in order)
     assert {9, 10} <= {f["line"] for f in cli(path, "GL304")}
+
+
+def test_updating_what_exists_places_nothing_and_creating_it_does(tmp_path):
+    path = tmp_path / "composer.sh"
+    path.write_text("gcloud composer environments update dev --location us-central1 --update-pypi-packages-from-file r.txt\n")
+    assert cli(path, "GL401") == []
+    path.write_text("gcloud composer environments create dev --location us-central1\n")
+    assert [f["line"] for f in cli(path, "GL401")] == [1]
+
+
+# ---- GL401: a region constant that only says where a store is made places nothing ------------------
+
+BUCKET_ONLY = """\
+from google.cloud import automl_v1beta1 as automl
+from google.cloud import storage
+
+region = "us-central1"
+bucket = storage.Client(project="p").bucket("data")
+bucket.create(location=region)
+"""
+
+
+def test_a_constant_read_only_as_a_buckets_location_places_nothing(tmp_path):
+    path = tmp_path / "prepare.py"
+    path.write_text(BUCKET_ONLY)
+    assert cli(path, "GL401") == []
+    path.write_text(BUCKET_ONLY + 'client = automl.AutoMlClient()\nclient.create_model(parent=f"projects/p/locations/{region}", model={})\n')
+    assert [f["line"] for f in cli(path, "GL401")] == [4]

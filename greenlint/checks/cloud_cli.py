@@ -24,7 +24,8 @@ _NON_COMPUTE = {"s3", "s3api", "dynamodb", "storage", "group", "acr", "ecr", "ia
 _ADDRESSING_VERBS = {"ssh", "scp", "logs", "predict", "stream-logs", "wait", "cancel", "invoke", "local", "explain",
                      "tail", "read", "connect", "port-forward", "copy-files", "update-kubeconfig",
                      "info", "version", "components", "help", "topic", "feedback"}
-_ADDRESSING_PREFIXES = ("describe", "list", "get", "delete", "remove", "undeploy", "stop", "show")
+# `update`: `gcloud composer environments update ENV --location ...` changes what exists where it is.
+_ADDRESSING_PREFIXES = ("describe", "list", "get", "delete", "remove", "undeploy", "stop", "show", "update")
 # gcloud products that start what other definitions place: Cloud Deploy (`gcloud deploy releases
 # create --region`) rolls a release out to targets whose own definitions say where they run.
 _DELIVERY_PRODUCTS = {"deploy"}

@@ -467,8 +467,9 @@ class _PythonScan:
     def _only_given_to_readers(self, constant: str) -> bool:
         """Every read of the constant is the region of a client that places nothing (a `bedrock`
         client whose only call is `list_foundation_models()`), the location of a Vertex AI resource
-        retrieved to be read or deleted or of an SDK default that only reads and stores, or a
-        display (`print`): the constant places nothing either."""
+        retrieved to be read or deleted or of an SDK default that only reads and stores, the location
+        of a store the call names (`bucket.create(location=...)`), or a display (`print`): the
+        constant places nothing either."""
         reads = [read for read in self.ctx.reads_of(constant)  # not a parameter or local of the same name
                  if self.ctx.defining_scope(constant, self.ctx.enclosing_function(read) or self.ctx.tree) is self.ctx.tree]
         for read in reads:
@@ -478,8 +479,8 @@ class _PythonScan:
             keyword, call = self.ctx.parent(read), self.ctx.parent(self.ctx.parent(read))
             if isinstance(keyword, ast.keyword) and keyword.arg == "location" and isinstance(call, ast.Call) and (
                     self._retrieved_to_read(call, qual := self.ctx.qualname(call.func) or "")
-                    or self._default_for_reads(call, qual)):
-                continue
+                    or self._default_for_reads(call, qual) or key_words(ast.unparse(call.func)) & self.words):
+                continue  # `bucket.create(location=REGION)`, `create_bucket(...)`: where a store is made
             if not (isinstance(keyword, ast.keyword) and keyword.arg in _REGION_KEYWORDS and isinstance(call, ast.Call)):
                 return False
             method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
