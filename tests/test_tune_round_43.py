@@ -214,3 +214,32 @@ def test_a_constant_read_only_as_a_buckets_location_places_nothing(tmp_path):
     assert cli(path, "GL401") == []
     path.write_text(BUCKET_ONLY + 'client = automl.AutoMlClient()\nclient.create_model(parent=f"projects/p/locations/{region}", model={})\n')
     assert [f["line"] for f in cli(path, "GL401")] == [4]
+
+
+# ---- GL401: a region among a store's connection settings says where the store is ------------------
+
+def test_a_region_beside_a_databases_credentials_places_nothing(tmp_path):
+    path = tmp_path / "tracking.json"
+    path.write_text('{"mlflow": {"project": "p", "region": "us-central1", "db": "mlflow", "user": "postgres",\n'
+                    '            "password": "x", "artifact_root": "gs://b/mlflow"}}\n')
+    assert cli(path, "GL401") == []
+    path.write_text('{"cluster_arn": "arn:aws:rds:us-east-1:1:cluster:c", "secret_arn": "arn:aws:secretsmanager:x",\n'
+                    ' "database": "app", "region": "us-east-1"}\n')
+    assert cli(path, "GL401") == []
+
+
+def test_a_region_beside_credentials_and_compute_settings_is_reported(tmp_path):
+    path = tmp_path / "train.yaml"
+    path.write_text("region: us-east-1\nbucket: data\naccess_key: AKIA\ninstance_type: ml.p3.2xlarge\n")
+    assert [f["line"] for f in cli(path, "GL401")] == [1]
+    path.write_text("region: us-east-1\nbucket: data\nrole_arn: arn:aws:iam::1:role/r\n")  # no credential: may place
+    assert [f["line"] for f in cli(path, "GL401")] == [1]
+
+
+def test_cloud_credentials_beside_a_region_are_no_store(tmp_path):
+    path = tmp_path / "deploy.yml"
+    path.write_text("jobs:\n  apply:\n    runs-on: ubuntu-latest\n    steps:\n"
+                    "      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n"
+                    "          aws-access-key-id: ${{ secrets.KEY }}\n          aws-secret-access-key: ${{ secrets.SECRET }}\n"
+                    "          aws-region: us-east-1\n      - run: terraform apply -auto-approve\n")
+    assert [f["line"] for f in cli(path, "GL401")] == [9]

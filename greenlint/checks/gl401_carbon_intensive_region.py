@@ -129,6 +129,30 @@ def _names_the_provider_region(path: tuple) -> bool:
     return not {word.lower() for word in _WORDS.findall(key)} - _PROVIDER_REGION_WORDS
 
 
+# A store's connection settings: where it is reached (a database, an endpoint) and a credential for it.
+_STORE_ADDRESS_WORDS = {"db", "database", "endpoint", "host"}
+_CREDENTIAL_WORDS = {"password", "passwd", "user", "secret", "secretkey", "accesskey", "apikey", "token", "credentials"}
+# Words of a key that describe compute: a map with one configures something that runs.
+# (`instance` alone also names a service's instance: `serviceInstanceID`.)
+_COMPUTE_WORDS = {"instancetype", "instancecount", "instances", "machine", "accelerator", "gpu", "gpus", "job", "jobs", "training", "train",
+                  "node", "nodes", "replicas", "worker", "workers", "image", "container", "model", "cpu", "cpus",
+                  "memory", "pipeline"}
+
+
+def _connects_to_a_store(doc, above: tuple, data_words: frozenset[str]) -> bool:
+    """The region sits among a store's connection settings: its map also says where the store is
+    reached (`database`, `db`, `serviceEndpoint`) and holds a credential for it (`password`,
+    `secret_arn`, `secretKey`), has a key with a data word, and no key that describes compute.
+    It says where an existing store is. Cloud credentials alone (a CI step's `aws-access-key-id`
+    beside `aws-region`) configure an SDK that may place anything."""
+    settings = doc.find(*above) if above else doc
+    if settings is None or not settings.is_map:
+        return False
+    words = set().union(*(key_words(str(key)) for key, _ in settings.items()))
+    return bool(words & _STORE_ADDRESS_WORDS and words & _CREDENTIAL_WORDS and words & data_words
+                and not words & _COMPUTE_WORDS)
+
+
 # What a compiled Kubeflow pipeline's component does, by the words of its name (`comp-model-get`,
 # `comp-endpoint-create`, `comp-custom-training-job`: Google Cloud Pipeline Components' ops).
 _COMPONENT_RUNS = {"deploy", "train", "training", "job", "predict", "prediction", "tuning", "tune", "pipeline",
@@ -231,7 +255,8 @@ class _ConfigScan:
         written = placeholder_default(node.value) or node.value
         if _has_data_word(above, self.words, self.kind) or set_for_jobs_that_place_nothing(doc, path) \
                 or any(isinstance(step, str) and norm(step) in _DESCRIPTIVE_KEYS for step in above) \
-                or _in_recorded_call(doc, above) or _component_places_nothing(above):
+                or _in_recorded_call(doc, above) or _component_places_nothing(above) \
+                or self.kind != "env" and _connects_to_a_store(doc, above, self.words):  # a .env is a whole environment
             return
         hint = _key_hint(nkey) or _terraform_provider_hint(path) or self.file_hint
         location = nkey.endswith("location")  # Azure and Google Cloud spell a region so (`_region_key` kept whole words)
