@@ -581,16 +581,24 @@ def _functions_reaching(ctx: PythonContext, node: ast.AST) -> set[str]:
     """Names of the file's functions whose call can run `node`: the functions around it and,
     transitively, the functions that call those."""
     found = {f.name for f in ctx.ancestors(node) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    changed = True
-    while changed:
-        changed = False
-        for name, func in ctx.functions.items():
-            if name in found:
-                continue
-            if any(isinstance(c, ast.Call) and call_name(c) in found for c in ast.walk(func)):
-                found.add(name)
-                changed = True
+    callers = ctx.memo("training_flow.callers", lambda: _callers(ctx))
+    todo = list(found)
+    while todo:
+        for caller in callers.get(todo.pop(), ()):
+            if caller not in found:
+                found.add(caller)
+                todo.append(caller)
     return found
+
+
+def _callers(ctx: PythonContext) -> dict[str, set[str]]:
+    """For each name called in a function of the file, the functions that call it (walked once)."""
+    callers: dict[str, set[str]] = {}
+    for name, func in ctx.functions.items():
+        for call in ast.walk(func):
+            if isinstance(call, ast.Call):
+                callers.setdefault(call_name(call), set()).add(name)
+    return callers
 
 
 def reached_while_live(ctx: PythonContext, evidence: ast.AST, live: list[ast.stmt], names: set[str]) -> bool:
