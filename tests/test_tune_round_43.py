@@ -243,3 +243,25 @@ def test_cloud_credentials_beside_a_region_are_no_store(tmp_path):
                     "          aws-access-key-id: ${{ secrets.KEY }}\n          aws-secret-access-key: ${{ secrets.SECRET }}\n"
                     "          aws-region: us-east-1\n      - run: terraform apply -auto-approve\n")
     assert [f["line"] for f in cli(path, "GL401")] == [9]
+
+
+REBOUND = """\
+import pandas as pd
+from lightgbm import LGBMClassifier
+from sklearn.model_selection import train_test_split
+
+train = pd.read_csv("sample.csv")
+train = pd.get_dummies(train)
+print(train.shape)
+train = pd.read_csv("combined.csv")
+X_train, X_valid, y_train, y_valid = train_test_split(train.drop(columns="TARGET"), train.TARGET)
+LGBMClassifier().fit(X_train, y_train)
+"""
+
+
+def test_dummies_whose_name_is_rebound_from_a_file_before_the_fit_do_not_reach_it(tmp_path):
+    path = tmp_path / "selection.py"
+    path.write_text(REBOUND)
+    assert cli(path, "GL304") == []
+    path.write_text(REBOUND.replace('train = pd.read_csv("combined.csv")\n', ""))
+    assert [f["line"] for f in cli(path, "GL304")] == [6]

@@ -590,7 +590,9 @@ def _dense_dummies(ctx: PythonContext) -> None:
         if small_literal(ctx, data) or (data is not None and _labels(ctx, data)):
             continue  # a toy input, or one-hot targets (`pd.get_dummies(df["label"])`) however they are split later
         keys, _ = binding_key(ctx, call)
-        tainted = flow(ctx).taint(keys, bound_at=call) if keys else set()
+        live = live_statements(ctx, call, keys) if keys else None
+        rebound_after = live[-1].end_lineno if live and ctx.enclosing_function(call) is None else None
+        tainted = flow(ctx).taint(keys, bound_at=call, rebound_after=rebound_after) if keys else set()
         fed = _fit_fed_by(ctx, call, keys, tainted) if keys else None
         if fed is None or centred_on_the_way(ctx, tainted, fed[0]) or _fit_fed_by(ctx, call, keys, tainted, _dense_only_name):
             continue

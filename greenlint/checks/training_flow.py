@@ -151,13 +151,24 @@ class Flow:
             if mentioned:
                 self._edge(mentioned, receiver)
 
-    def taint(self, seeds: Iterable[str], bound_at: ast.AST | None = None) -> set[str]:
+    def taint(self, seeds: Iterable[str], bound_at: ast.AST | None = None, rebound_after: int | None = None) -> set[str]:
         """The names the seeds' values reach. With `bound_at`, the statement that binds the seeds:
         module-level statements that end before it runs cannot carry its value (`days =
-        get_dummies(test)` after `train = concat([days, ...])` of the training set's `days`)."""
+        get_dummies(test)` after `train = concat([days, ...])` of the training set's `days`). With
+        `rebound_after`, the last line before the seeds are rebound to something else: a
+        module-level statement after it reads the seeds' new value, not this one."""
+        seeds = set(seeds)
         tainted = set(seeds)
         start = _module_statement_start(self.ctx, bound_at) if bound_at is not None else None
-        edges = [(m, k) for m, k, end in self.edges if start is None or end is None or end >= start]
+        edges = []
+        for mentioned, key, end in self.edges:
+            if start is not None and end is not None and end < start:
+                continue
+            if rebound_after is not None and end is not None and end > rebound_after:
+                if key in seeds:
+                    continue  # the seeds' later value (`train = pd.read_csv(...)`) is another one
+                mentioned = mentioned - seeds
+            edges.append((mentioned, key))
         changed = True
         while changed:
             changed = False
