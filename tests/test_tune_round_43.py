@@ -252,8 +252,9 @@ from sklearn.model_selection import train_test_split
 
 train = pd.read_csv("sample.csv")
 train = pd.get_dummies(train)
-print(train.shape)
+kept = [column for column in train.columns if train[column].nunique() > 1]
 train = pd.read_csv("combined.csv")
+train = train[kept + ["TARGET"]]
 X_train, X_valid, y_train, y_valid = train_test_split(train.drop(columns="TARGET"), train.TARGET)
 LGBMClassifier().fit(X_train, y_train)
 """
