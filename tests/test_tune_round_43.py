@@ -2,7 +2,7 @@
 files written here with the real CLI or the real engine."""
 from __future__ import annotations
 
-from test_model_rules_tune2 import cli
+from test_model_rules_tune2 import cli, lint
 
 # ---- GL401: a variable file Terraform loads by itself replaces a default ---------------------------
 
@@ -266,3 +266,25 @@ def test_dummies_whose_name_is_rebound_from_a_file_before_the_fit_do_not_reach_i
     assert cli(path, "GL304") == []
     path.write_text(REBOUND.replace('train = pd.read_csv("combined.csv")\n', ""))
     assert [f["line"] for f in cli(path, "GL304")] == [6]
+
+
+# ---- GL301: training that the code's constants rule out never runs ---------------------------------
+
+SWITCHED_OFF = """\
+from tensorflow.keras.applications import DenseNet169
+from tensorflow.keras import layers, Model
+
+base = DenseNet169(weights=None, include_top=False, input_shape=(128, 128, 3))
+model = Model(base.input, layers.Dense(10)(layers.GlobalAveragePooling2D()(base.output)))
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+training = False  # set True to train
+if training:
+    model.fit(train_generator, epochs=60)
+else:
+    model.load_weights("model.h5")
+"""
+
+
+def test_a_fit_under_a_constant_that_is_false_is_no_training():
+    assert lint(SWITCHED_OFF, "GL301") == []
+    assert [f.line for f in lint(SWITCHED_OFF.replace("training = False", "training = True"), "GL301")] == [4]

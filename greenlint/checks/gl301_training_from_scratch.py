@@ -450,8 +450,9 @@ def _training_call(ctx: PythonContext, call: ast.Call, library: str, name: str) 
     # runs before the model is built trains another one (a `loss` name shared by two loops).
     live = live_statements(ctx, call, keys)
 
-    def accept(candidate: ast.AST) -> bool:
-        return not runs_after(ctx, call, candidate) and (live is None or reached_while_live(ctx, candidate, live, tainted))
+    def accept(candidate: ast.AST) -> bool:  # training that the code's constants rule out (`if training:` after `training = False`) never runs
+        return not runs_after(ctx, call, candidate) and ctx.runs_by_default(candidate, options=False) \
+            and (live is None or reached_while_live(ctx, candidate, live, tainted))
     evidence = training_evidence(ctx, tainted, accept=accept) or external_training_call(ctx, tainted, accept=accept) \
         or _lightning_training_step(ctx, call, tainted)
     if evidence is None or unconditional_checkpoint_load(ctx, tainted, call, trained_by=evidence):
