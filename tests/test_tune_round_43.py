@@ -288,3 +288,63 @@ else:
 def test_a_fit_under_a_constant_that_is_false_is_no_training():
     assert lint(SWITCHED_OFF, "GL301") == []
     assert [f.line for f in lint(SWITCHED_OFF.replace("training = False", "training = True"), "GL301")] == [4]
+
+
+HELPER_LOAD = """\
+import h5py
+from tensorflow.keras import applications, layers, Model
+from tensorflow.python.keras.saving import hdf5_format
+
+base = applications.VGG16(include_top=False, weights=None)
+
+
+def load_split_weights(model, pattern):
+    weights = h5py.File(pattern, "r", driver="family")
+    hdf5_format.load_weights_from_hdf5_group_by_name(weights, model.layers)
+    return model
+
+
+base = load_split_weights(base, "vgg16_weights_%d.h5")
+model = Model(base.input, layers.Dense(1)(layers.GlobalAveragePooling2D()(base.output)))
+model.compile(optimizer="sgd", loss="binary_crossentropy")
+model.fit(train_ds, epochs=10)
+"""
+
+
+def test_weights_loaded_by_a_helper_of_the_file_are_a_starting_checkpoint():
+    assert lint(HELPER_LOAD, "GL301") == []
+    not_loading = HELPER_LOAD.replace("hdf5_format.load_weights_from_hdf5_group_by_name(weights, model.layers)",
+                                      "print(weights, model.layers)")
+    assert [f.line for f in lint(not_loading, "GL301")] == [5]
+
+
+def test_a_training_helper_that_restores_its_own_best_epoch_loads_no_checkpoint():
+    source = """\
+import copy
+import torch
+from torchvision import models
+
+def train_model(model, loader, optimizer, epochs=25):
+    best = copy.deepcopy(model.state_dict())
+    for epoch in range(epochs):
+        for x, y in loader:
+            optimizer.zero_grad()
+            torch.nn.functional.cross_entropy(model(x), y).backward()
+            optimizer.step()
+        best = copy.deepcopy(model.state_dict())
+    model.load_state_dict(best)
+    return model
+
+net = models.resnet18(pretrained=False)
+net = train_model(net, loader, torch.optim.SGD(net.parameters(), lr=0.1))
+"""
+    assert [f.line for f in lint(source, "GL301")] == [16]
+
+
+def test_a_helper_that_loads_only_when_asked_to_resume_loads_no_checkpoint():
+    source = HELPER_LOAD.replace(
+        "    hdf5_format.load_weights_from_hdf5_group_by_name(weights, model.layers)\n",
+        "    if resume:\n        hdf5_format.load_weights_from_hdf5_group_by_name(weights, model.layers)\n").replace(
+        "def load_split_weights(model, pattern):", "def load_split_weights(model, pattern, resume=None):")
+    assert "if resume:" in source
+    assert [f.line for f in lint(source, "GL301")] == [5]

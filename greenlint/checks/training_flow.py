@@ -508,6 +508,9 @@ def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: as
     test them)."""
     guards = guards_of(ctx, build) if build else set()
     for call in ctx.calls:
+        if _loads_through_helper(ctx, call, names) and guards_of(ctx, call) <= guards \
+                and not (trained_by is not None and runs_after(ctx, call, trained_by)):
+            return True
         if isinstance(call.func, ast.Attribute) and call.func.attr in CHECKPOINT_LOADS:
             if refs(call.func.value, ctx) & names and not (call.args and _own_snapshot(ctx, call.args[0], names)) \
                     and not (trained_by is not None and runs_after(ctx, call, trained_by)):
@@ -515,6 +518,36 @@ def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: as
                     return True
     return any(guards_of(ctx, store) <= guards and not (trained_by is not None and runs_after(ctx, store, trained_by))
                for store in _transplants(ctx, names))
+
+
+def _loads_through_helper(ctx: PythonContext, call: ast.Call, names: set[str]) -> bool:
+    """`vgg16 = load_split_weights(vgg16, path)`: a function of the file given the model, whose
+    body loads weights into that parameter (`model.load_weights(...)`, Keras'
+    `load_weights_from_hdf5_group_by_name(f, model.layers)`)."""
+    func = ctx.functions.get(call_name(call)) if isinstance(call.func, ast.Name) else None
+    if func is None:
+        return False
+    params = [a.arg for a in func.args.args]
+    given = {params[i] for i, arg in enumerate(call.args[:len(params)]) if refs(arg, ctx) & names}
+    given |= {kw.arg for kw in call.keywords if kw.arg in params and refs(kw.value, ctx) & names}
+    for inner in ast.walk(func):
+        if isinstance(inner, ast.Call) and call_name(inner).startswith(tuple(CHECKPOINT_LOADS)) \
+                and not _under_an_if(ctx, inner, func):  # `if resume is not None:` loads only when asked
+            receiver = [inner.func.value] if isinstance(inner.func, ast.Attribute) else []
+            if any(isinstance(n, ast.Name) and n.id in given for part in receiver + inner.args for n in ast.walk(part)):
+                own = refs(receiver[0], ctx) if receiver else set()
+                if not (inner.args and own and _own_snapshot(ctx, inner.args[0], own)):
+                    return True  # not the helper's own best epoch (`model.load_state_dict(best_wts)`)
+    return False
+
+
+def _under_an_if(ctx: PythonContext, node: ast.AST, within: ast.AST) -> bool:
+    for ancestor in ctx.ancestors(node):
+        if ancestor is within:
+            return False
+        if isinstance(ancestor, (ast.If, ast.IfExp)):
+            return True
+    return False
 
 
 def _transplants(ctx: PythonContext, names: set[str]) -> Iterable[ast.Assign]:
