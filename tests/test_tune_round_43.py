@@ -348,3 +348,24 @@ def test_a_helper_that_loads_only_when_asked_to_resume_loads_no_checkpoint():
         "def load_split_weights(model, pattern):", "def load_split_weights(model, pattern, resume=None):")
     assert "if resume:" in source
     assert [f.line for f in lint(source, "GL301")] == [5]
+
+
+def test_a_helper_that_trains_and_reloads_its_saved_best_is_no_starting_checkpoint():
+    source = """\
+import torch
+from torchvision import models
+
+def train_model(model, loader, optimizer, epochs=25):
+    for epoch in range(epochs):
+        for x, y in loader:
+            optimizer.zero_grad()
+            torch.nn.functional.cross_entropy(model(x), y).backward()
+            optimizer.step()
+        torch.save(model.state_dict(), "best.pt")
+    model.load_state_dict(torch.load("best.pt"))
+    return model
+
+net = models.resnet18(weights=None)
+net = train_model(net, loader, torch.optim.SGD(net.parameters(), lr=0.1))
+"""
+    assert [f.line for f in lint(source, "GL301")] == [14]

@@ -508,7 +508,7 @@ def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: as
     test them)."""
     guards = guards_of(ctx, build) if build else set()
     for call in ctx.calls:
-        if _loads_through_helper(ctx, call, names) and guards_of(ctx, call) <= guards \
+        if _loads_through_helper(ctx, call, names, trained_by) and guards_of(ctx, call) <= guards \
                 and not (trained_by is not None and runs_after(ctx, call, trained_by)):
             return True
         if isinstance(call.func, ast.Attribute) and call.func.attr in CHECKPOINT_LOADS:
@@ -520,12 +520,14 @@ def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: as
                for store in _transplants(ctx, names))
 
 
-def _loads_through_helper(ctx: PythonContext, call: ast.Call, names: set[str]) -> bool:
+def _loads_through_helper(ctx: PythonContext, call: ast.Call, names: set[str], trained_by: ast.AST | None) -> bool:
     """`vgg16 = load_split_weights(vgg16, path)`: a function of the file given the model, whose
     body loads weights into that parameter (`model.load_weights(...)`, Keras'
-    `load_weights_from_hdf5_group_by_name(f, model.layers)`)."""
+    `load_weights_from_hdf5_group_by_name(f, model.layers)`). A function that also trains the
+    model (`train_model(model, ...)` reloading its best checkpoint at the end) loads what its own
+    training saved: not a starting point."""
     func = ctx.functions.get(call_name(call)) if isinstance(call.func, ast.Name) else None
-    if func is None:
+    if func is None or trained_by is not None and any(a is func for a in ctx.ancestors(trained_by)):
         return False
     params = [a.arg for a in func.args.args]
     given = {params[i] for i, arg in enumerate(call.args[:len(params)]) if refs(arg, ctx) & names}
