@@ -19,9 +19,9 @@ from .scratch_by_design import WEIGHTS_DATASETS, random_data_only, reads_dataset
 from .scoped_names import target_keys
 from .testing_code import in_test_code
 from .synthetic_inputs import only_random_inputs
+from .checkpoint_loads import unconditional_checkpoint_load
 from .training_flow import (
     TRAIN_HELPER, binding_key, external_training_call, flow, live_statements, reached_while_live, training_evidence,
-    unconditional_checkpoint_load,
 )
 from .transformers_names import is_auto_model_class, is_model_class
 

@@ -9,7 +9,8 @@ from typing import Any, Iterator, NamedTuple
 from . import detector
 from ..frontends.python import PythonContext, arg, call_name, dotted, kwarg, parameter_defaults
 from .config_training import TRAINING_KEYS, document_keys, norm_key
-from .training_flow import LOAD_CALLS, file_trains, loads_checkpoint
+from .checkpoint_loads import LOAD_CALLS, loads_checkpoint
+from .training_flow import file_trains
 
 
 class SizeDefault(NamedTuple):

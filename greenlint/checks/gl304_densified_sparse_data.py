@@ -14,9 +14,9 @@ from ..frontends.values import call_arguments
 from ..fixes.gl304 import keep_sparse
 from .cloud import key_words
 from .small_inputs import SPARSE_METHODS, small_literal, written_out_rows
-from .sparse_consumers import (SPARSE_READERS, centred_later_in_a_pipeline, centred_on_the_way, centring_scaler,
-                               column_transformer_of, estimators_named, feeds_sparse_capable_only,
-                               fitted_estimator_and_x, stacked_into_a_tensor)
+from .sparse_consumers import (DENSE_ONLY_CLASSES, SPARSE_READERS, centred_later_in_a_pipeline, centred_on_the_way,
+                               column_transformer_of, dense_only, dense_only_name, estimators_named,
+                               feeds_sparse_capable_only, fitted_estimator_and_x, sparse_capable, stacked_into_a_tensor)
 from .shown_values import only_displayed
 from .scoped_names import refs
 from .training_flow import binding_key, flow, live_statements, reached_while_live
@@ -254,7 +254,7 @@ def densified_sparse_data(ctx: PythonContext) -> None:
         what, producer = origin
         if _fitted_on_small_literal(ctx, producer) or only_displayed(ctx, dense) or _implements_a_transformer(ctx, dense) \
                 or _guarded_by_a_sparsity_test(ctx, dense) or stacked_into_a_tensor(ctx, dense) \
-                or _encodes_labels(ctx, producer, dense) or feeds_sparse_capable_only(ctx, [dense], _dense_only, SPARSE_READERS):
+                or _encodes_labels(ctx, producer, dense) or feeds_sparse_capable_only(ctx, [dense], dense_only, SPARSE_READERS):
             continue
         extra, impact = _blowup(ctx, producer)
         where = "" if producer.lineno == dense.lineno else f" (line {producer.lineno})"
@@ -351,7 +351,7 @@ def _dense_encoders(ctx: PythonContext) -> None:
             f"Leave the output sparse and feed it to an estimator that accepts scipy.sparse input.",
             impact={"argument": spelled},
             severity=None if q.endswith("DictVectorizer") else Severity.NOTE,
-            fix=keep_sparse(ctx, call, spelled) if feeds_sparse_capable_only(ctx, _encoder_outputs(ctx, call), _sparse_capable)
+            fix=keep_sparse(ctx, call, spelled) if feeds_sparse_capable_only(ctx, _encoder_outputs(ctx, call), sparse_capable)
             else None,
         )
 
@@ -495,69 +495,8 @@ def _labels(ctx: PythonContext, node: ast.AST, depth: int = 0) -> bool:
 # pandas.get_dummies feeding an estimator that takes sparse input
 # ---------------------------------------------------------------------------------------
 
-# Estimators whose fit accepts scipy.sparse input (scikit-learn API reference, "X : {array-like,
-# sparse matrix}"), by module or by class.
-SPARSE_CAPABLE_MODULES = ("sklearn.linear_model.", "sklearn.svm.", "sklearn.tree.", "sklearn.neighbors.",
-                          "xgboost.", "lightgbm.")
-SPARSE_CAPABLE_CLASSES = {"MultinomialNB", "BernoulliNB", "ComplementNB", "RandomForestClassifier",
-                          "RandomForestRegressor", "ExtraTreesClassifier", "ExtraTreesRegressor",
-                          "GradientBoostingClassifier", "GradientBoostingRegressor", "AdaBoostClassifier",
-                          "AdaBoostRegressor", "MLPClassifier", "MLPRegressor",
-                          # unsupervised: clustering and decompositions fitted on the features
-                          "KMeans", "MiniBatchKMeans", "DBSCAN", "TruncatedSVD", "NMF", "LatentDirichletAllocation"}
-
-
-# scikit-learn estimators whose `fit` refuses scipy.sparse X ("dense data is required"): the API
-# reference types their X as array-like only, where MultinomialNB's is "{array-like, sparse matrix}".
-DENSE_ONLY_CLASSES = {"GaussianNB", "LinearDiscriminantAnalysis", "QuadraticDiscriminantAnalysis",
-                      "GaussianProcessClassifier", "GaussianProcessRegressor", "HistGradientBoostingClassifier",
-                      "HistGradientBoostingRegressor"}
-
-
-def _constructor_call(ctx: PythonContext, receiver: ast.AST) -> ast.Call | None:
-    """The call that builds the estimator `receiver` is (a name bound once to it), or None."""
-    if isinstance(receiver, ast.Name):
-        values = ctx.bound_values(receiver)
-        receiver = values[0] if len(values) == 1 else receiver
-    while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and receiver.func.attr == "fit":
-        receiver = receiver.func.value  # `model = GaussianNB().fit(X, y)`: fit returns the estimator
-    return receiver if isinstance(receiver, ast.Call) else None
-
-
-def _estimator_class(ctx: PythonContext, receiver: ast.AST, depth: int = 0) -> str:
-    """The qualname of the estimator `receiver` is (a name bound once to), or "": inside a
-    scikit-learn search (`GridSearchCV(LogisticRegression(), ...)`), the estimator it hands X to."""
-    call = _constructor_call(ctx, receiver)
-    q = ctx.qualname(call.func) or "" if call is not None else ""
-    if q.startswith("sklearn.model_selection.") and q.endswith("SearchCV") and depth < 2:
-        inner = arg(call, 0, "estimator")  # type: ignore[arg-type]
-        return _estimator_class(ctx, inner, depth + 1) if inner is not None else ""
-    return q
-
-
-def _sparse_capable(ctx: PythonContext, receiver: ast.AST) -> str | None:
-    """The class name when `receiver` is (a name bound once to) an estimator that takes sparse
-    input, also inside a scikit-learn search."""
-    q = _estimator_class(ctx, receiver)
-    name = q.rsplit(".", 1)[-1]
-    return name if q.startswith(SPARSE_CAPABLE_MODULES) or (q.startswith("sklearn.") and name in SPARSE_CAPABLE_CLASSES) \
-        else None
-
-
-def _dense_only(ctx: PythonContext, receiver: ast.AST) -> bool:
-    """`receiver` is an estimator that needs dense X (GaussianNB, also inside a search), or a scaler
-    that centres (its `fit_transform` refuses scipy.sparse input): a dense copy only such readers
-    read is required."""
-    q = _estimator_class(ctx, receiver)
-    return q.startswith("sklearn.") and q.rsplit(".", 1)[-1] in DENSE_ONLY_CLASSES or centring_scaler(ctx, receiver)
-
-
-def _dense_only_name(ctx: PythonContext, receiver: ast.AST) -> str | None:
-    return _estimator_class(ctx, receiver).rsplit(".", 1)[-1] if _dense_only(ctx, receiver) else None
-
-
 def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: set[str],
-                estimator_of: Callable[[PythonContext, ast.AST], str | None] = _sparse_capable) -> tuple[ast.Call, str] | None:
+                estimator_of: Callable[[PythonContext, ast.AST], str | None] = sparse_capable) -> tuple[ast.Call, str] | None:
     """A `.fit(X, ...)` of an estimator `estimator_of` names (by default one that takes sparse
     input), after `source`, whose X comes from the names `source`'s result is bound to (`keys`,
     and the names that flow from them: `tainted`), while they still hold it (not after a
@@ -594,7 +533,7 @@ def _dense_dummies(ctx: PythonContext) -> None:
         rebound_after = live[-1].end_lineno if live and ctx.enclosing_function(call) is None else None
         tainted = flow(ctx).taint(keys, bound_at=call, rebound_after=rebound_after) if keys else set()
         fed = _fit_fed_by(ctx, call, keys, tainted) if keys else None
-        if fed is None or centred_on_the_way(ctx, tainted, fed[0]) or _fit_fed_by(ctx, call, keys, tainted, _dense_only_name):
+        if fed is None or centred_on_the_way(ctx, tainted, fed[0]) or _fit_fed_by(ctx, call, keys, tainted, dense_only_name):
             continue
         fit, estimator = fed
         ctx.report(

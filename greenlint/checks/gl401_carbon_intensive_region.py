@@ -17,6 +17,7 @@ from .cloud import (effective_key, file_provider, is_test_suite, key_words, norm
 from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
 from .region_shell import REGION_ENV, env_hint, exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions
 from .placing_calls import module_strings, reaches_placing_call, string_default, string_defaults, written_string
+from .config_roles import component_places_nothing, connects_to_a_store, in_recorded_call
 from .terraform_modules import places_only_data, variables_set_beside
 
 # Keys whose value names where compute runs (normalised: lower case, no '-' or '_'); so does any
@@ -129,58 +130,6 @@ def _names_the_provider_region(path: tuple) -> bool:
     return not {word.lower() for word in _WORDS.findall(key)} - _PROVIDER_REGION_WORDS
 
 
-# A store's connection settings: where it is reached (a database, an endpoint) and a credential for it.
-_STORE_ADDRESS_WORDS = {"db", "database", "endpoint", "host"}
-_CREDENTIAL_WORDS = {"password", "passwd", "user", "secret", "secretkey", "accesskey", "apikey", "token", "credentials"}
-# Words of a key that describe compute: a map with one configures something that runs.
-# (`instance` alone also names a service's instance: `serviceInstanceID`.)
-_COMPUTE_WORDS = {"instancetype", "instancecount", "instances", "machine", "accelerator", "gpu", "gpus", "job", "jobs", "training", "train",
-                  "node", "nodes", "replicas", "worker", "workers", "image", "container", "model", "cpu", "cpus",
-                  "memory", "pipeline"}
-
-
-def _connects_to_a_store(doc, above: tuple, data_words: frozenset[str]) -> bool:
-    """The region sits among a store's connection settings: its map also says where the store is
-    reached (`database`, `db`, `serviceEndpoint`) and holds a credential for it (`password`,
-    `secret_arn`, `secretKey`), has a key with a data word, and no key that describes compute.
-    It says where an existing store is. Cloud credentials alone (a CI step's `aws-access-key-id`
-    beside `aws-region`) configure an SDK that may place anything."""
-    settings = doc.find(*above) if above else doc
-    if settings is None or not settings.is_map:
-        return False
-    words = set().union(*(key_words(str(key)) for key, _ in settings.items()))
-    return bool(words & _STORE_ADDRESS_WORDS and words & _CREDENTIAL_WORDS and words & data_words
-                and not words & _COMPUTE_WORDS)
-
-
-# What a compiled Kubeflow pipeline's component does, by the words of its name (`comp-model-get`,
-# `comp-endpoint-create`, `comp-custom-training-job`: Google Cloud Pipeline Components' ops).
-_COMPONENT_RUNS = {"deploy", "train", "training", "job", "predict", "prediction", "tuning", "tune", "pipeline",
-                   "run", "batch"}
-_COMPONENT_ADDRESSES = {"get", "list", "describe", "delete", "undeploy", "upload", "export", "import", "importer",
-                        "create", "dataset", "endpoint"}
-
-
-def _component_places_nothing(above: tuple) -> bool:
-    """A parameter of a compiled pipeline component (`components: {comp-model-get: {inputDefinitions:
-    ...}}`) whose name says it reads, registers or creates an empty object: it runs no compute."""
-    for step, name in zip(above, above[1:]):
-        if step == "components" and isinstance(name, str) and name.startswith("comp-"):
-            words = set(name[len("comp-"):].split("-"))
-            return not words & _COMPONENT_RUNS and bool(words & _COMPONENT_ADDRESSES)
-    return False
-
-
-def _in_recorded_call(doc, above: tuple) -> bool:
-    """The value lies in a recorded call: a map holding both the `input` and the `output` of an
-    operation, as SDKs document their API by example. It shows a request, it makes none."""
-    for depth in range(len(above)):
-        record = doc.find(*above[:depth]) if depth else doc
-        if record is not None and record.is_map and record.get("input") is not None and record.get("output") is not None:
-            return True
-    return False
-
-
 def _region_key(doc, path: tuple, data_words: frozenset[str]) -> tuple[str, tuple] | None:
     """(normalised key, path above it) when the value at `path` names a region, zone or location:
     under such a key, or in the `values` of a node-affinity expression on a region label
@@ -255,8 +204,8 @@ class _ConfigScan:
         written = placeholder_default(node.value) or node.value
         if _has_data_word(above, self.words, self.kind) or set_for_jobs_that_place_nothing(doc, path) \
                 or any(isinstance(step, str) and norm(step) in _DESCRIPTIVE_KEYS for step in above) \
-                or _in_recorded_call(doc, above) or _component_places_nothing(above) \
-                or self.kind != "env" and _connects_to_a_store(doc, above, self.words):  # a .env is a whole environment
+                or in_recorded_call(doc, above) or component_places_nothing(above) \
+                or self.kind != "env" and connects_to_a_store(doc, above, self.words):  # a .env is a whole environment
             return
         hint = _key_hint(nkey) or _terraform_provider_hint(path) or self.file_hint
         location = nkey.endswith("location")  # Azure and Google Cloud spell a region so (`_region_key` kept whole words)

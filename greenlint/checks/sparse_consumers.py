@@ -2,7 +2,8 @@
 estimator that accepts scipy.sparse input (then a sparse output changes nothing but the memory),
 and whether it is centred on the way (then it is dense whatever the encoder produced); which
 estimators a fit reaches (`fit`, `cross_val_score` and its siblings, the models of a spot-check
-loop); and dense slices stacked into a 3-D tensor, which scipy.sparse cannot hold.
+loop), and which of them take or refuse sparse input; and dense slices stacked into a 3-D
+tensor, which scipy.sparse cannot hold.
 """
 from __future__ import annotations
 
@@ -294,3 +295,64 @@ def stacked_into_a_tensor(ctx: PythonContext, dense: ast.AST) -> bool:
         return False
     stacker = ctx.parent(comprehension)
     return isinstance(stacker, ast.Call) and ctx.qualname(stacker.func) in _STACKERS and comprehension in stacker.args
+
+
+# Estimators whose fit accepts scipy.sparse input (scikit-learn API reference, "X : {array-like,
+# sparse matrix}"), by module or by class.
+SPARSE_CAPABLE_MODULES = ("sklearn.linear_model.", "sklearn.svm.", "sklearn.tree.", "sklearn.neighbors.",
+                          "xgboost.", "lightgbm.")
+SPARSE_CAPABLE_CLASSES = {"MultinomialNB", "BernoulliNB", "ComplementNB", "RandomForestClassifier",
+                          "RandomForestRegressor", "ExtraTreesClassifier", "ExtraTreesRegressor",
+                          "GradientBoostingClassifier", "GradientBoostingRegressor", "AdaBoostClassifier",
+                          "AdaBoostRegressor", "MLPClassifier", "MLPRegressor",
+                          # unsupervised: clustering and decompositions fitted on the features
+                          "KMeans", "MiniBatchKMeans", "DBSCAN", "TruncatedSVD", "NMF", "LatentDirichletAllocation"}
+
+
+# scikit-learn estimators whose `fit` refuses scipy.sparse X ("dense data is required"): the API
+# reference types their X as array-like only, where MultinomialNB's is "{array-like, sparse matrix}".
+DENSE_ONLY_CLASSES = {"GaussianNB", "LinearDiscriminantAnalysis", "QuadraticDiscriminantAnalysis",
+                      "GaussianProcessClassifier", "GaussianProcessRegressor", "HistGradientBoostingClassifier",
+                      "HistGradientBoostingRegressor"}
+
+
+def _constructor_call(ctx: PythonContext, receiver: ast.AST) -> ast.Call | None:
+    """The call that builds the estimator `receiver` is (a name bound once to it), or None."""
+    if isinstance(receiver, ast.Name):
+        values = ctx.bound_values(receiver)
+        receiver = values[0] if len(values) == 1 else receiver
+    while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and receiver.func.attr == "fit":
+        receiver = receiver.func.value  # `model = GaussianNB().fit(X, y)`: fit returns the estimator
+    return receiver if isinstance(receiver, ast.Call) else None
+
+
+def estimator_class(ctx: PythonContext, receiver: ast.AST, depth: int = 0) -> str:
+    """The qualname of the estimator `receiver` is (a name bound once to), or "": inside a
+    scikit-learn search (`GridSearchCV(LogisticRegression(), ...)`), the estimator it hands X to."""
+    call = _constructor_call(ctx, receiver)
+    q = ctx.qualname(call.func) or "" if call is not None else ""
+    if q.startswith("sklearn.model_selection.") and q.endswith("SearchCV") and depth < 2:
+        inner = arg(call, 0, "estimator")  # type: ignore[arg-type]
+        return estimator_class(ctx, inner, depth + 1) if inner is not None else ""
+    return q
+
+
+def sparse_capable(ctx: PythonContext, receiver: ast.AST) -> str | None:
+    """The class name when `receiver` is (a name bound once to) an estimator that takes sparse
+    input, also inside a scikit-learn search."""
+    q = estimator_class(ctx, receiver)
+    name = q.rsplit(".", 1)[-1]
+    return name if q.startswith(SPARSE_CAPABLE_MODULES) or (q.startswith("sklearn.") and name in SPARSE_CAPABLE_CLASSES) \
+        else None
+
+
+def dense_only(ctx: PythonContext, receiver: ast.AST) -> bool:
+    """`receiver` is an estimator that needs dense X (GaussianNB, also inside a search), or a scaler
+    that centres (its `fit_transform` refuses scipy.sparse input): a dense copy only such readers
+    read is required."""
+    q = estimator_class(ctx, receiver)
+    return q.startswith("sklearn.") and q.rsplit(".", 1)[-1] in DENSE_ONLY_CLASSES or centring_scaler(ctx, receiver)
+
+
+def dense_only_name(ctx: PythonContext, receiver: ast.AST) -> str | None:
+    return estimator_class(ctx, receiver).rsplit(".", 1)[-1] if dense_only(ctx, receiver) else None
