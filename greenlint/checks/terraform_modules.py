@@ -87,10 +87,7 @@ def _sibling_kinds(ctx) -> list[str] | None:
 
 # Variable files Terraform loads from the module's folder without being asked (its documented
 # precedence: they override a variable's default; `-var-file` ones are chosen per run, not here).
-def _auto_loaded(name: str) -> bool:
-    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith((".auto.tfvars", ".auto.tfvars.json"))
-
-
+AUTO_LOADED_VARIABLE_FILES = ("terraform.tfvars", "terraform.tfvars.json", "*.auto.tfvars", "*.auto.tfvars.json")
 _VARIABLE_FILES: dict[Path, tuple[tuple[int, int], frozenset[str] | None]] = {}
 
 
@@ -103,8 +100,8 @@ def variables_set_beside(ctx) -> frozenset[str]:
     if not here.is_file():
         return frozenset()
     names: set[str] = set()
-    for candidate in sorted(here.parent.iterdir())[:MODULE_FILES * 4]:
-        if candidate.name != here.name and _auto_loaded(candidate.name) and candidate.is_file():
+    for candidate in sorted({p for pattern in AUTO_LOADED_VARIABLE_FILES for p in here.parent.glob(pattern)}):
+        if candidate != here and candidate.is_file():
             found = read_once(_VARIABLE_FILES, candidate, _read_assigned)
             if found:
                 record(candidate)

@@ -1,6 +1,6 @@
 """Which names hold a model and whether the file trains it: a file-wide flow of values between
-names, training evidence (fit, Trainer, backward, optimizer steps), checkpoint loads, synthetic
-inputs and data-reading calls (checkpoint loads: `checkpoint_loads`). Shared by the model and
+names, training evidence (fit, Trainer, backward, optimizer steps), synthetic inputs and
+data-reading calls (checkpoint loads are in `checkpoint_loads`). Shared by the model and
 sparsity rules; not a rule."""
 from __future__ import annotations
 
