@@ -22,6 +22,13 @@ def cli(path: Path, code: str) -> list[dict]:
     return [f for f in json.loads(out.stdout)["findings"] if f["code"] == code]
 
 
+def reported_lines(folder: Path, name: str, text: str, code: str) -> list[int]:
+    """The lines the real CLI reports `code` at in a file `name` of `folder` holding `text`."""
+    path = folder / name
+    path.write_text(text)
+    return [f["line"] for f in cli(path, code)]
+
+
 # ---- GL301: data made of random tensors is a benchmark -----------------------------------------
 
 RANDOM_LOADER = """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from test_model_rules_tune2 import cli, lint  # the real CLI on a real file; the real engine on a string
+from test_model_rules_tune2 import cli, lint, reported_lines  # the real CLI on a real file; the real engine on a string
 
 WEIGHTS_SWITCH = """
     import argparse
@@ -360,11 +360,10 @@ def test_a_script_whose_region_constant_nothing_reads_places_nothing_with_it():
 
 
 def test_a_cloud_deploy_release_is_placed_by_its_targets(tmp_path):
-    script = tmp_path / "release.sh"
-    script.write_text("gcloud deploy releases create rel-01 --delivery-pipeline=vertex --region=us-central1\n")
-    assert cli(script, "GL401") == []
-    script.write_text("gcloud run deploy api --image=gcr.io/p/api --region=us-central1\n")
-    assert [f["line"] for f in cli(script, "GL401")] == [1]
+    release = "gcloud deploy releases create rel-01 --delivery-pipeline=vertex --region=us-central1\n"
+    assert reported_lines(tmp_path, "release.sh", release, "GL401") == []
+    deploy = "gcloud run deploy api --image=gcr.io/p/api --region=us-central1\n"
+    assert reported_lines(tmp_path, "release.sh", deploy, "GL401") == [1]
 
 
 def test_a_module_of_a_metadata_catalog_and_local_resources_places_no_compute(tmp_path):

@@ -2,14 +2,7 @@
 files written here with the real CLI or the real engine."""
 from __future__ import annotations
 
-from test_model_rules_tune2 import cli, lint
-
-
-def _reported(folder, name: str, text: str, code: str) -> list[int]:
-    """The lines the real CLI reports `code` at in a file `name` holding `text`."""
-    path = folder / name
-    path.write_text(text)
-    return [f["line"] for f in cli(path, code)]
+from test_model_rules_tune2 import cli, lint, reported_lines
 
 # ---- GL401: a variable file Terraform loads by itself replaces a default ---------------------------
 
@@ -73,10 +66,10 @@ gcloud dataproc workflow-templates instantiate nightly --region europe-west3
 
 
 def test_jobs_on_a_cluster_and_edits_of_a_template_the_script_created_are_not_new_placements(tmp_path):
-    assert _reported(tmp_path, "deploy.sh", SCRIPT, "GL401") == [1, 3]
+    assert reported_lines(tmp_path, "deploy.sh", SCRIPT, "GL401") == [1, 3]
 
 
-def test_a_job_on_a_cluster_the_script_did_not_create_is_reported(tmp_path):
+def test_a_job_on_a_cluster_the_script_did_not_create_isreported_lines(tmp_path):
     path = tmp_path / "deploy.sh"
     path.write_text(SCRIPT.splitlines(keepends=True)[1])
     assert [f["line"] for f in cli(path, "GL401")] == [1]
@@ -177,7 +170,7 @@ probabilities = model.predict_proba(test_new)
 
 
 def test_the_training_sets_dummies_reach_the_fit_and_the_test_sets_do_not(tmp_path):
-    assert _reported(tmp_path, "crime.py", TRAIN_AND_TEST_DUMMIES, "GL304") == [7, 8]
+    assert reported_lines(tmp_path, "crime.py", TRAIN_AND_TEST_DUMMIES, "GL304") == [7, 8]
 
 
 def test_a_statement_inside_a_function_may_run_after_the_dummies_are_made(tmp_path):
@@ -231,7 +224,7 @@ def test_a_region_beside_a_databases_credentials_places_nothing(tmp_path):
     assert cli(path, "GL401") == []
 
 
-def test_a_region_beside_credentials_and_compute_settings_is_reported(tmp_path):
+def test_a_region_beside_credentials_and_compute_settings_isreported_lines(tmp_path):
     path = tmp_path / "train.yaml"
     path.write_text("region: us-east-1\nbucket: data\naccess_key: AKIA\ninstance_type: ml.p3.2xlarge\n")
     assert [f["line"] for f in cli(path, "GL401")] == [1]

@@ -18,11 +18,14 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from fnmatch import fnmatch
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parents[1]))
 from labels import load_labels, repo_folder  # noqa: E402
+from greenlint.checks.terraform_modules import AUTO_LOADED_VARIABLE_FILES  # noqa: E402  (the files greenlint reads)
 
 DEFAULT_MIRRORS = Path("/work/.mirror")
 DEFAULT_OUT = HERE / "corpus"
@@ -47,8 +50,7 @@ CONTEXT_SUFFIXES = (".tf",)
 
 
 def _auto_loaded(path: str) -> bool:
-    name = Path(path).name
-    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+    return any(fnmatch(Path(path).name, pattern) for pattern in AUTO_LOADED_VARIABLE_FILES)
 
 
 def context_paths(gitdir: Path, commit: str, path: str) -> list[str]:

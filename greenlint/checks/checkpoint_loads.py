@@ -11,6 +11,7 @@ from .run_order import runs_after
 from .scoped_names import refs
 
 CHECKPOINT_LOADS = {"load_state_dict", "load_weights", "load_from_checkpoint", "load_checkpoint", "load_model"}
+_CHECKPOINT_LOAD_PREFIXES = tuple(sorted(CHECKPOINT_LOADS))  # also `load_weights_from_hdf5_group_by_name`
 LOAD_CALLS = {"from_pretrained", "load_state_dict", "load_from_checkpoint", "load_weights", "load_checkpoint"}
 
 
@@ -33,17 +34,16 @@ def unconditional_checkpoint_load(ctx: PythonContext, names: set[str], build: as
     does a load that runs after the training call `trained_by` (the trained weights reloaded to
     test them)."""
     guards = guards_of(ctx, build) if build else set()
+
+    def runs_with_the_build(node: ast.AST) -> bool:
+        return guards_of(ctx, node) <= guards and not (trained_by is not None and runs_after(ctx, node, trained_by))
+
     for call in ctx.calls:
-        if _loads_through_helper(ctx, call, names, trained_by) and guards_of(ctx, call) <= guards \
-                and not (trained_by is not None and runs_after(ctx, call, trained_by)):
+        direct = isinstance(call.func, ast.Attribute) and call.func.attr in CHECKPOINT_LOADS \
+            and bool(refs(call.func.value, ctx) & names) and not (call.args and _own_snapshot(ctx, call.args[0], names))
+        if (direct or _loads_through_helper(ctx, call, names, trained_by)) and runs_with_the_build(call):
             return True
-        if isinstance(call.func, ast.Attribute) and call.func.attr in CHECKPOINT_LOADS:
-            if refs(call.func.value, ctx) & names and not (call.args and _own_snapshot(ctx, call.args[0], names)) \
-                    and not (trained_by is not None and runs_after(ctx, call, trained_by)):
-                if guards_of(ctx, call) <= guards:
-                    return True
-    return any(guards_of(ctx, store) <= guards and not (trained_by is not None and runs_after(ctx, store, trained_by))
-               for store in _transplants(ctx, names))
+    return any(runs_with_the_build(store) for store in _transplants(ctx, names))
 
 
 def _loads_through_helper(ctx: PythonContext, call: ast.Call, names: set[str], trained_by: ast.AST | None) -> bool:
@@ -58,24 +58,22 @@ def _loads_through_helper(ctx: PythonContext, call: ast.Call, names: set[str], t
     params = [a.arg for a in func.args.args]
     given = {params[i] for i, arg in enumerate(call.args[:len(params)]) if refs(arg, ctx) & names}
     given |= {kw.arg for kw in call.keywords if kw.arg in params and refs(kw.value, ctx) & names}
-    for inner in ast.walk(func):
-        if isinstance(inner, ast.Call) and call_name(inner).startswith(tuple(CHECKPOINT_LOADS)) \
-                and not _under_an_if(ctx, inner, func):  # `if resume is not None:` loads only when asked
-            receiver = [inner.func.value] if isinstance(inner.func, ast.Attribute) else []
-            if any(isinstance(n, ast.Name) and n.id in given for part in receiver + inner.args for n in ast.walk(part)):
-                own = refs(receiver[0], ctx) if receiver else set()
-                if not (inner.args and own and _own_snapshot(ctx, inner.args[0], own)):
-                    return True  # not the helper's own best epoch (`model.load_state_dict(best_wts)`)
-    return False
+    if not given:
+        return False
+    outside = guards_of(ctx, func)
+    return any(isinstance(inner, ast.Call) and call_name(inner).startswith(_CHECKPOINT_LOAD_PREFIXES)
+               and guards_of(ctx, inner) <= outside  # `if resume is not None:` loads only when asked
+               and _loads_into(ctx, inner, given) for inner in ast.walk(func))
 
 
-def _under_an_if(ctx: PythonContext, node: ast.AST, within: ast.AST) -> bool:
-    for ancestor in ctx.ancestors(node):
-        if ancestor is within:
-            return False
-        if isinstance(ancestor, (ast.If, ast.IfExp)):
-            return True
-    return False
+def _loads_into(ctx: PythonContext, load: ast.Call, params: set[str]) -> bool:
+    """`load` puts weights into one of `params` (as its receiver or an argument), and they are
+    not that model's own best epoch (`model.load_state_dict(best_wts)`)."""
+    receiver = [load.func.value] if isinstance(load.func, ast.Attribute) else []
+    if not any(isinstance(n, ast.Name) and n.id in params for part in receiver + load.args for n in ast.walk(part)):
+        return False
+    own = refs(receiver[0], ctx) if receiver else set()
+    return not (load.args and own and _own_snapshot(ctx, load.args[0], own))
 
 
 def _transplants(ctx: PythonContext, names: set[str]) -> Iterable[ast.Assign]:

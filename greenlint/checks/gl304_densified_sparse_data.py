@@ -495,14 +495,14 @@ def _labels(ctx: PythonContext, node: ast.AST, depth: int = 0) -> bool:
 # pandas.get_dummies feeding an estimator that takes sparse input
 # ---------------------------------------------------------------------------------------
 
-def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: set[str],
+def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: set[str], live: list[ast.stmt] | None,
                 estimator_of: Callable[[PythonContext, ast.AST], str | None] = sparse_capable) -> tuple[ast.Call, str] | None:
     """A `.fit(X, ...)` of an estimator `estimator_of` names (by default one that takes sparse
     input), after `source`, whose X comes from the names `source`'s result is bound to (`keys`,
     and the names that flow from them: `tainted`), while they still hold it (not after a
-    rebinding of them; a name bound from them after `source`, `tainted`, carries the value on
-    whatever they are rebound to: `train = concat([days, ...])` before `days = get_dummies(test)`)."""
-    live = live_statements(ctx, source, keys)
+    rebinding of them, where `live`, their `live_statements`, ends; a name bound from them after
+    `source`, `tainted`, carries the value on whatever they are rebound to: `train = concat([days,
+    ...])` before `days = get_dummies(test)`)."""
     for call in ctx.calls:
         if (call.lineno, call.col_offset) <= (source.lineno, source.col_offset):
             continue
@@ -529,11 +529,13 @@ def _dense_dummies(ctx: PythonContext) -> None:
         if small_literal(ctx, data) or (data is not None and _labels(ctx, data)):
             continue  # a toy input, or one-hot targets (`pd.get_dummies(df["label"])`) however they are split later
         keys, _ = binding_key(ctx, call)
-        live = live_statements(ctx, call, keys) if keys else None
+        if not keys:
+            continue  # no name holds the dummies: nothing they reach can be followed
+        live = live_statements(ctx, call, keys)
         rebound_after = live[-1].end_lineno if live and ctx.enclosing_function(call) is None else None
-        tainted = flow(ctx).taint(keys, bound_at=call, rebound_after=rebound_after) if keys else set()
-        fed = _fit_fed_by(ctx, call, keys, tainted) if keys else None
-        if fed is None or centred_on_the_way(ctx, tainted, fed[0]) or _fit_fed_by(ctx, call, keys, tainted, dense_only_name):
+        tainted = flow(ctx).taint(keys, bound_at=call, rebound_after=rebound_after)
+        fed = _fit_fed_by(ctx, call, keys, tainted, live)
+        if fed is None or centred_on_the_way(ctx, tainted, fed[0]) or _fit_fed_by(ctx, call, keys, tainted, live, dense_only_name):
             continue
         fit, estimator = fed
         ctx.report(

@@ -53,13 +53,21 @@ def _file_kinds(path: Path) -> list[str] | None:
     return read_once(_FOLDER_FILES, path, _read_kinds)
 
 
-def _read_kinds(path: Path) -> list[str] | None:
+def _parsed(path: Path, kind: str) -> list | None:
+    """The documents of a file beside the one being linted (read, never run), or None when it
+    cannot be read or parsed."""
     from ..frontends.base import FrontendError
     from ..frontends.config import parse_config
 
     try:
-        documents = parse_config("terraform", path.read_text(encoding="utf-8")) or []
+        return parse_config(kind, path.read_text(encoding="utf-8")) or []
     except (OSError, UnicodeDecodeError, FrontendError):
+        return None
+
+
+def _read_kinds(path: Path) -> list[str] | None:
+    documents = _parsed(path, "terraform")
+    if documents is None:
         return None
     calls_module = any(doc.is_map and doc.get("module") is not None for doc in documents)
     return None if calls_module else [kind for doc in documents for kind in _placed_kinds(doc)]
@@ -102,20 +110,13 @@ def variables_set_beside(ctx) -> frozenset[str]:
     names: set[str] = set()
     for candidate in sorted({p for pattern in AUTO_LOADED_VARIABLE_FILES for p in here.parent.glob(pattern)}):
         if candidate != here and candidate.is_file():
-            found = read_once(_VARIABLE_FILES, candidate, _read_assigned)
-            if found:
-                record(candidate)
-                names |= found
+            record(candidate)  # read whatever it holds: an edit that sets a variable changes the findings
+            names |= read_once(_VARIABLE_FILES, candidate, _read_assigned) or frozenset()
     return frozenset(names)
 
 
 def _read_assigned(path: Path) -> frozenset[str] | None:
-    from ..frontends.base import FrontendError
-    from ..frontends.config import parse_config
-
-    kind = "json" if path.name.endswith(".json") else "terraform"
-    try:
-        documents = parse_config(kind, path.read_text(encoding="utf-8")) or []
-    except (OSError, UnicodeDecodeError, FrontendError):
+    documents = _parsed(path, "json" if path.name.endswith(".json") else "terraform")
+    if documents is None:
         return None
     return frozenset(str(key) for doc in documents if doc.is_map for key in doc.value)
