@@ -85,10 +85,10 @@ def _sibling_kinds(ctx) -> list[str] | None:
     for sibling in sorted(here.parent.glob("*.tf"))[:MODULE_FILES]:
         if sibling.name == here.name:
             continue
+        record(sibling)  # also one that cannot be read yet: fixing it changes the findings
         found = _file_kinds(sibling)
         if found is None:
             return None
-        record(sibling)
         kinds += found
     return kinds
 
