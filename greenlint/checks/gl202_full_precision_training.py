@@ -109,8 +109,8 @@ def _uses_cuda(ctx: PythonContext) -> bool:
         if ctx.qualname(call.func) == "torch.cuda.set_device":
             return True
     # `torch.device("cuda" if torch.cuda.is_available() else "cpu")`, `device = "cuda:0"`, `.to("cuda")`
-    for node in ctx.walk():
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+    for node in ctx.nodes_of(ast.Constant):
+        if isinstance(node.value, str) \
                 and (re.fullmatch(r"cuda(:\d*)?", node.value) or node.value == "nccl"):
             return True
     return False

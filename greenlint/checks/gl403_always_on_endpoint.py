@@ -156,8 +156,8 @@ def _inference_config_scales_down(ctx, call: ast.Call) -> bool:
     if value is None:
         return False
     if isinstance(value, ast.Name):
-        bound = [n.value for n in ctx.walk() if isinstance(n, ast.Assign)
-                 and any(isinstance(t, ast.Name) and t.id == value.id for t in n.targets)]
+        bound = [n.value for n in ctx.nodes_of(ast.Assign)
+                 if any(isinstance(t, ast.Name) and t.id == value.id for t in n.targets)]
         if len(bound) != 1:
             return len(bound) > 1  # rebound: cannot tell, so stay quiet
         value = bound[0]
@@ -174,8 +174,8 @@ def _is_sagemaker_receiver(ctx, call: ast.Call) -> bool:
     if isinstance(receiver, ast.Call):
         return (ctx.qualname(receiver.func) or "").startswith("sagemaker")
     if isinstance(receiver, ast.Name):
-        for node in ctx.walk():
-            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == receiver.id for t in node.targets):
+        for node in ctx.nodes_of(ast.Assign):
+            if any(isinstance(t, ast.Name) and t.id == receiver.id for t in node.targets):  # type: ignore[attr-defined]
                 if isinstance(node.value, ast.Call) and (ctx.qualname(node.value.func) or "").startswith("sagemaker"):
                     return True
     return False

@@ -176,8 +176,8 @@ def _self_attribute_calls(ctx: PythonContext, node: ast.Attribute) -> list[ast.C
 
 
 def class_named(ctx: PythonContext, name: str) -> ast.ClassDef | None:
-    for node in ctx.walk():
-        if isinstance(node, ast.ClassDef) and node.name == name:
+    for node in ctx.nodes_of(ast.ClassDef):
+        if node.name == name:  # type: ignore[attr-defined]
             return node
     return None
 

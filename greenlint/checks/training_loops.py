@@ -69,9 +69,8 @@ def _steps_optimizer(ctx: PythonContext) -> bool:
         return True
     # hand-written SGD: `p -= lr * p.grad`, `w.data.sub_(lr * w.grad)`
     return any(
-        (isinstance(node, ast.AugAssign) or isinstance(node, ast.Call) and call_name(node) in ("sub_", "add_"))
-        and any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(node))
-        for node in ctx.walk())
+        any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(node))
+        for node in [*ctx.nodes_of(ast.AugAssign), *(c for c in ctx.calls if call_name(c) in ("sub_", "add_"))])
 
 
 # An optimizer's factory named for it: `create_optimizer(args, model)`, timm's
@@ -144,8 +143,8 @@ def _call_site_number(ctx: PythonContext, expr: ast.AST, function: ast.AST) -> i
     if ctx.enclosing_class(function) is not None or ctx.enclosing_function(function) is not None:
         return None  # methods and closures are called in ways one file does not show
     counts: list[int] = []
-    for name_node in ctx.walk():
-        if not isinstance(name_node, ast.Name) or name_node.id != function.name:
+    for name_node in ctx.nodes_of(ast.Name):
+        if name_node.id != function.name:  # type: ignore[attr-defined]
             continue
         call = ctx.parent(name_node)
         if not isinstance(call, ast.Call) or call.func is not name_node:

@@ -221,7 +221,7 @@ def name_mutated(ctx: PythonContext, name: str, scope: ast.AST, methods: set[str
 
 
 def local_classes(ctx: PythonContext) -> dict[str, ast.ClassDef]:
-    return ctx.memo("classes", lambda: {n.name: n for n in ctx.walk() if isinstance(n, ast.ClassDef)})
+    return ctx.memo("classes", lambda: {n.name: n for n in ctx.nodes_of(ast.ClassDef)})
 
 
 def class_bases(ctx: PythonContext, cls: ast.ClassDef, depth: int = 0) -> Iterator[str]:

@@ -45,10 +45,10 @@ class OptionModel:
         through a helper of this file that returns them (`args, args_text = _parse_args()` in
         timm's train.py, `args = get_args()`)."""
         parsers = {"parse_args", "parse_known_args"}
-        for name, func in self.functions.items():
-            if any(isinstance(c, ast.Call) and call_name(c) in ("parse_args", "parse_known_args")
-                   for c in ast.walk(func)):
-                parsers.add(name)
+        for call in self.calls:
+            if call_name(call) in ("parse_args", "parse_known_args"):
+                parsers.update(f.name for f in self.ancestors(call)
+                               if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and self.functions.get(f.name) is f)
         names: set[str] = set()
         for node in self.nodes_of(ast.Assign):
             value = node.value

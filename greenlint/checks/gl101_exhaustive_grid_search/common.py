@@ -58,7 +58,7 @@ def in_method(ctx: PythonContext, node: ast.AST) -> bool:
 
 def defines_search_api(ctx: PythonContext) -> bool:
     """A file that defines GridSearchCV & co. is the library itself (or a re-implementation)."""
-    return any(isinstance(n, ast.ClassDef) and n.name in DEFINED_SEARCH_CLASSES for n in ctx.walk())
+    return any(n.name in DEFINED_SEARCH_CLASSES for n in ctx.nodes_of(ast.ClassDef))  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------------------------

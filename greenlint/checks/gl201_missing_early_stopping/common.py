@@ -350,8 +350,8 @@ def reports_to_nni_assessor(ctx: PythonContext) -> bool:
         if ctx.qualname(call.func) == "nni.report_intermediate_result":
             return True
     # NNI's annotation syntax: `"""@nni.report_intermediate_result(acc)"""` in a string statement
-    for node in ctx.walk():
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str) \
+    for node in ctx.nodes_of(ast.Expr):
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str) \
                 and node.value.value.strip().startswith("@nni.report_intermediate_result"):
             return True
     return False
