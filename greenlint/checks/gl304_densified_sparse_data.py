@@ -254,7 +254,8 @@ def densified_sparse_data(ctx: PythonContext) -> None:
         what, producer = origin
         if _fitted_on_small_literal(ctx, producer) or only_displayed(ctx, dense) or _implements_a_transformer(ctx, dense) \
                 or _guarded_by_a_sparsity_test(ctx, dense) or stacked_into_a_tensor(ctx, dense) \
-                or _encodes_labels(ctx, producer, dense) or feeds_sparse_capable_only(ctx, [dense], dense_only, SPARSE_READERS):
+                or _encodes_labels(ctx, producer, dense) or feeds_sparse_capable_only(ctx, [dense], dense_only, SPARSE_READERS) \
+                or _centred_before_its_fit(ctx, dense):
             continue
         extra, impact = _blowup(ctx, producer)
         where = "" if producer.lineno == dense.lineno else f" (line {producer.lineno})"
@@ -518,6 +519,34 @@ def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: s
     return None
 
 
+def _followed(ctx: PythonContext, value: ast.AST) -> tuple[set[str], set[str], list[ast.stmt] | None] | None:
+    """(names bound to `value`, the names its value flows into, the statements during which
+    those names still hold it), or None when no name holds it."""
+    keys, _ = binding_key(ctx, value)  # type: ignore[arg-type]
+    if not keys:
+        return None
+    live = live_statements(ctx, value, keys)  # type: ignore[arg-type]
+    rebound_after = live[-1].end_lineno if live and ctx.enclosing_function(value) is None else None
+    return keys, flow(ctx).taint(keys, bound_at=value, rebound_after=rebound_after, through_summaries=False), live
+
+
+def _centred_before_its_fit(ctx: PythonContext, dense: ast.AST) -> bool:
+    """The dense copy, through the names that hold it, is centred on the way to the first fit
+    it reaches, or, where it reaches none (a test set's copy), in its own scope (`X =
+    PowerTransformer().fit_transform(X)`, `X = (X - X.mean()) / X.std()`): centring makes every
+    zero non-zero, so the copy is what the centring step needs."""
+    followed = _followed(ctx, dense)
+    if followed is None:
+        return False
+    keys, tainted, live = followed
+    fed = _fit_fed_by(ctx, dense, keys, tainted, live, _any_estimator)  # type: ignore[arg-type]
+    return centred_on_the_way(ctx, tainted, fed[0] if fed is not None else dense)
+
+
+def _any_estimator(ctx: PythonContext, receiver: ast.AST) -> str:
+    return dotted(receiver) or "estimator"
+
+
 def _dense_dummies(ctx: PythonContext) -> None:
     """`pd.get_dummies(...)` (dense unless `sparse=True`) whose one-hot columns are fitted by an
     estimator that accepts scipy.sparse input, and by no estimator that refuses it (the same
@@ -528,12 +557,10 @@ def _dense_dummies(ctx: PythonContext) -> None:
         data = arg(call, 0, "data")
         if small_literal(ctx, data) or (data is not None and _labels(ctx, data)):
             continue  # a toy input, or one-hot targets (`pd.get_dummies(df["label"])`) however they are split later
-        keys, _ = binding_key(ctx, call)
-        if not keys:
+        followed = _followed(ctx, call)
+        if followed is None:
             continue  # no name holds the dummies: nothing they reach can be followed
-        live = live_statements(ctx, call, keys)
-        rebound_after = live[-1].end_lineno if live and ctx.enclosing_function(call) is None else None
-        tainted = flow(ctx).taint(keys, bound_at=call, rebound_after=rebound_after)
+        keys, tainted, live = followed
         fed = _fit_fed_by(ctx, call, keys, tainted, live)
         if fed is None or centred_on_the_way(ctx, tainted, fed[0]) or _fit_fed_by(ctx, call, keys, tainted, live, dense_only_name):
             continue

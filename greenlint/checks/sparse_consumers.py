@@ -122,9 +122,9 @@ def feeds_sparse_capable_only(ctx: PythonContext, outputs: list[ast.Call] | None
 
 def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.Call) -> bool:
     """A value on the way to the fit is centred, in the fit's own scope: `(X - mean) / std` with a
-    mean of the data, or `StandardScaler()` with its default `with_mean=True` (which refuses
-    scipy.sparse input). Every zero becomes non-zero, so the matrix is dense whatever the encoder
-    produced."""
+    mean of the data, or a centring scaler (`StandardScaler()` with its default `with_mean=True`,
+    which refuses scipy.sparse input; see `centring_scaler`). Every zero becomes non-zero, so the
+    matrix is dense whatever the encoder produced."""
     scope = ctx.enclosing_function(fit)
     for node in ctx.nodes_of(ast.Assign):
         if ctx.enclosing_function(node) is not scope \
@@ -160,15 +160,28 @@ def _mean_of(ctx: PythonContext, node: ast.AST) -> set[str]:
     return refs(node.args[0], ctx) if node.args else set()
 
 
+# scikit-learn scalers that centre their input by default, with the keyword that turns it off; each
+# refuses scipy.sparse input (API reference: StandardScaler `with_mean`, RobustScaler
+# `with_centering`, PowerTransformer `standardize`). Not PCA: it centres too, but TruncatedSVD is
+# its sparse twin, so a copy made dense for PCA is the waste.
+CENTRING_TRANSFORMERS = {"sklearn.preprocessing.StandardScaler": "with_mean",
+                         "sklearn.preprocessing.RobustScaler": "with_centering",
+                         "sklearn.preprocessing.PowerTransformer": "standardize"}
+
+
 def centring_scaler(ctx: PythonContext, receiver: ast.AST) -> bool:
-    """`receiver` is (a name bound once to) `StandardScaler()` with its default `with_mean=True`,
-    which refuses scipy.sparse input ("Cannot center sparse matrices")."""
+    """`receiver` is (a name bound once to) a scaler that centres its input: `StandardScaler()`
+    with its default `with_mean=True` ("Cannot center sparse matrices"), `RobustScaler()`,
+    `PowerTransformer()` (standardizes by default)."""
     scaler = receiver
     if isinstance(receiver, ast.Name):
         values = ctx.bound_values(receiver)
         scaler = values[0] if len(values) == 1 else None
-    return isinstance(scaler, ast.Call) and ctx.qualname(scaler.func) == "sklearn.preprocessing.StandardScaler" \
-        and ctx.literal(next((k.value for k in scaler.keywords if k.arg == "with_mean"), None)) is not False
+    if not isinstance(scaler, ast.Call):
+        return False
+    q = ctx.qualname(scaler.func)
+    switch = CENTRING_TRANSFORMERS.get(q or "")
+    return switch is not None and ctx.literal(next((k.value for k in scaler.keywords if k.arg == switch), None)) is not False
 
 
 COLUMN_TRANSFORMERS = ("ColumnTransformer", "make_column_transformer")

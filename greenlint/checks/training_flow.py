@@ -30,6 +30,7 @@ class Flow:
         # (names the value mentions, name bound, last line of the module-level statement that binds
         # it, or None inside a function or class, whose code may run whenever it is called)
         self.edges: list[tuple[set[str], str, int | None]] = []
+        self.summaries: set[int] = set()  # indices of edges whose value is a per-group summary
         self._node: ast.AST | None = None
         for node in ctx.walk():
             self._node = node
@@ -60,8 +61,11 @@ class Flow:
         if len(targets) == 1 and (self._split_parts(node.value, targets[0]) or self._aligned_pair(node.value, targets[0])):
             return
         mentioned = refs(node.value, self.ctx)
+        first = len(self.edges)
         for target in targets:
             self._bind(mentioned, target)
+        if _group_summary(node.value):
+            self.summaries.update(range(first, len(self.edges)))
 
     def _split_parts(self, value: ast.AST, target: ast.AST) -> bool:
         """`X_train, X_test, y_train, y_test = train_test_split(X, y)`: each array's value flows
@@ -148,17 +152,22 @@ class Flow:
             if mentioned:
                 self._edge(mentioned, receiver)
 
-    def taint(self, seeds: Iterable[str], bound_at: ast.AST | None = None, rebound_after: int | None = None) -> set[str]:
+    def taint(self, seeds: Iterable[str], bound_at: ast.AST | None = None, rebound_after: int | None = None,
+              through_summaries: bool = True) -> set[str]:
         """The names the seeds' values reach. With `bound_at`, the statement that binds the seeds:
         module-level statements that end before it runs cannot carry its value (`days =
         get_dummies(test)` after `train = concat([days, ...])` of the training set's `days`). With
         `rebound_after`, the last line before the seeds are rebound to something else: a
-        module-level statement after it reads the seeds' new value, not this one."""
+        module-level statement after it reads the seeds' new value, not this one. Without
+        `through_summaries`, a per-group summary (`counts = frame.groupby(key).agg(["sum"])`)
+        carries statistics of the values, not the values themselves."""
         seeds = set(seeds)
         tainted = set(seeds)
         start = _module_statement_start(self.ctx, bound_at) if bound_at is not None else None
         edges = []
-        for mentioned, key, end in self.edges:
+        for index, (mentioned, key, end) in enumerate(self.edges):
+            if not through_summaries and index in self.summaries:
+                continue
             if start is not None and end is not None and end < start:
                 continue
             if rebound_after is not None and end is not None and end > rebound_after:
@@ -174,6 +183,29 @@ class Flow:
                     tainted.add(key)
                     changed = True
         return tainted
+
+
+# pandas methods that group rows, and the reductions that turn each group into one row of statistics
+_GROUPERS = {"groupby", "resample", "rolling", "pivot_table"}
+_REDUCTIONS = {"agg", "aggregate", "sum", "mean", "count", "size", "max", "min", "std", "var", "median", "nunique",
+               "first", "last", "prod"}
+
+
+def _group_summary(value: ast.AST) -> bool:
+    """`frame.groupby(key).agg(["sum", "mean"])`, `frame.groupby(key).sum()`: a reduction of groups
+    of rows (a chain of calls on the grouping, `.reset_index()` after it included)."""
+    reduced = False
+    node = value
+    while True:
+        if isinstance(node, ast.Subscript):  # `frame.groupby(key)["amount"].sum()`
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in _GROUPERS:
+                return reduced
+            reduced = reduced or node.func.attr in _REDUCTIONS
+            node = node.func.value
+        else:
+            return False
 
 
 def _method(cls: ast.ClassDef | None, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
