@@ -532,15 +532,18 @@ def _followed(ctx: PythonContext, value: ast.AST) -> tuple[set[str], set[str], l
 
 def _centred_before_its_fit(ctx: PythonContext, dense: ast.AST) -> bool:
     """The dense copy, through the names that hold it, is centred on the way to the first fit
-    it reaches, or, where it reaches none (a test set's copy), in its own scope (`X =
-    PowerTransformer().fit_transform(X)`, `X = (X - X.mean()) / X.std()`): centring makes every
-    zero non-zero, so the copy is what the centring step needs."""
+    it reaches (a name its X is built from), or, where it reaches none (a test set's copy), in
+    its own scope (`X = PowerTransformer().fit_transform(X)`, `X = (X - X.mean()) / X.std()`):
+    centring makes every zero non-zero, so the copy is what the centring step needs."""
     followed = _followed(ctx, dense)
     if followed is None:
         return False
     keys, tainted, live = followed
     fed = _fit_fed_by(ctx, dense, keys, tainted, live, _any_estimator)  # type: ignore[arg-type]
-    return centred_on_the_way(ctx, tainted, fed[0] if fed is not None else dense)
+    if fed is None:
+        return centred_on_the_way(ctx, tainted, dense, before_it=False)
+    fitted = fitted_estimator_and_x(ctx, fed[0])
+    return fitted is not None and centred_on_the_way(ctx, flow(ctx).upstream(refs(fitted[1], ctx), tainted), fed[0])
 
 
 def _any_estimator(ctx: PythonContext, receiver: ast.AST) -> str:

@@ -120,14 +120,16 @@ def feeds_sparse_capable_only(ctx: PythonContext, outputs: list[ast.Call] | None
     return bool(_combine([_Uses(ctx, accepts_sparse, readers).of_value(out, 0) for out in outputs]))
 
 
-def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.Call) -> bool:
-    """A value on the way to the fit is centred, in the fit's own scope: `(X - mean) / std` with a
-    mean of the data, or a centring scaler (`StandardScaler()` with its default `with_mean=True`,
-    which refuses scipy.sparse input; see `centring_scaler`). Every zero becomes non-zero, so the
-    matrix is dense whatever the encoder produced."""
+def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.AST, before_it: bool = True) -> bool:
+    """A value on the way to the fit is centred, in the fit's own scope and before it: `(X - mean)
+    / std` with a mean of the data, or a centring scaler (`StandardScaler()` with its default
+    `with_mean=True`, which refuses scipy.sparse input; see `centring_scaler`). Every zero becomes
+    non-zero, so the matrix is dense whatever the encoder produced. (`before_it=False`: anywhere
+    in the scope of `fit`, then any node.)"""
     scope = ctx.enclosing_function(fit)
+    at = (fit.lineno, fit.col_offset)  # type: ignore[attr-defined]
     for node in ctx.nodes_of(ast.Assign):
-        if ctx.enclosing_function(node) is not scope \
+        if ctx.enclosing_function(node) is not scope or before_it and (node.lineno, node.col_offset) > at \
                 or not set().union(*(target_keys(t, ctx) for t in node.targets)) & tainted:  # type: ignore[attr-defined]
             continue
         for part in ast.walk(node.value):  # type: ignore[attr-defined]

@@ -184,6 +184,18 @@ class Flow:
                     changed = True
         return tainted
 
+    def upstream(self, names: set[str], within: set[str]) -> set[str]:
+        """The names among `within` whose values flow into `names` (`names` included)."""
+        found = names & within
+        changed = True
+        while changed:
+            changed = False
+            for mentioned, key, _ in self.edges:
+                if key in found and not mentioned & within <= found:
+                    found |= mentioned & within
+                    changed = True
+        return found
+
 
 # pandas methods that group rows, and the reductions that turn each group into one row of statistics
 _GROUPERS = {"groupby", "resample", "rolling", "pivot_table"}
