@@ -106,3 +106,58 @@ def test_dummies_summarised_per_group_do_not_reach_the_fit(tmp_path, reduce):
 
 def test_dummies_merged_whole_still_reach_the_fit(tmp_path):
     assert reported_lines(tmp_path, "merged.py", GROUPED_DUMMIES.format(reduce="set_index('SK_ID_CURR')"), "GL304") == [7]
+
+
+# ---- GL303: a checkpoint only read for its weights runs no inference -------------------------
+
+CONVERTED = """
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained("gpt2")
+    {use}
+"""
+
+
+def test_a_checkpoint_converted_from_its_weights_is_not_reported():
+    for use in ("torch.save(model.state_dict(), 'out.pt')", "print(model.config.n_layer, model.num_parameters())",
+                "model.save_pretrained('exported')"):
+        assert lint(CONVERTED.format(use=use), "GL303") == [], use
+
+
+def test_a_checkpoint_run_on_inputs_is_still_reported():
+    for use in ("print(model.generate(ids))", "outputs = model(ids)", "evaluate(model, loader)"):
+        assert [f.line for f in lint(CONVERTED.format(use=use), "GL303")] == [5], use
+
+
+# ---- test code: a project's own TestCase base class -------------------------------------------
+
+PROJECT_TESTCASE = """
+    from transformers import AutoModelForCausalLM
+    from testing_utils import AccelerateTestCase
+
+    class ZeroInitIntegration(AccelerateTestCase):
+        def test_zero3_init(self):
+            model = AutoModelForCausalLM.from_pretrained("gpt2")
+            model.generate(ids)
+"""
+
+
+def test_a_subclass_of_a_project_testcase_is_test_code():
+    assert lint(PROJECT_TESTCASE, "GL303") == []
+    assert [f.line for f in lint(PROJECT_TESTCASE.replace("AccelerateTestCase", "AccelerateRunner"), "GL303")] == [7]
+
+
+# ---- GL303 in configs: a Hydra defaults item and a training config ----------------------------
+
+def test_a_hydra_defaults_item_picks_a_config_group_not_a_checkpoint(tmp_path):
+    listed = "num_rounds: 1\ndefaults:\n  - strategy: fedpft\n  - model: resnet50\n"
+    assert reported_lines(tmp_path, "base.yaml", listed, "GL303") == []
+    assert reported_lines(tmp_path, "serve.yaml", "num_rounds: 1\nmodel: resnet50\n", "GL303") == [2]
+
+
+def test_a_config_naming_its_training_file_sets_up_training(tmp_path):
+    training = '{"train_file": "train.csv", "grad_accumulation_steps": "1", "model_name": "roberta-base"}'
+    assert reported_lines(tmp_path, "training_config.json", training, "GL303") == []
+    serving = '{"batch_size": 8, "model_name": "roberta-base"}'
+    assert reported_lines(tmp_path, "serving_config.json", serving, "GL303") == [1]

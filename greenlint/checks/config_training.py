@@ -10,7 +10,9 @@ from typing import Any
 TRAINING_KEYS = {"learningrate", "lr", "epochs", "numepochs", "maxepochs", "maxsteps", "maxiters", "trainer",
                  "optimizer", "optim", "trainbatchsize", "microbatchsize", "globalbatchsize",
                  "warmupsteps", "weightdecay", "gradientaccumulationsteps", "numtrainepochs", "maxiter",
-                 "perdevicetrainbatchsize", "lrscheduler", "scheduler"}
+                 "perdevicetrainbatchsize", "lrscheduler", "scheduler",
+                 # other spellings of gradient accumulation, and the training data a run reads
+                 "gradaccumulationsteps", "accumulategradbatches", "trainfile", "trainingfile"}
 
 
 def norm_key(key: Any) -> str:

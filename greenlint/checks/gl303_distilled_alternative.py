@@ -410,6 +410,29 @@ def _run_here(ctx: PythonContext, call: ast.Call, how: str) -> bool:
     return False
 
 
+# What reads a model's weights or settings without running it on inputs.
+_WEIGHT_READS = {"state_dict", "named_parameters", "parameters", "named_buffers", "config", "save_pretrained",
+                 "push_to_hub", "num_parameters", "save_weights", "get_weights"}
+
+
+def _weights_only(ctx: PythonContext, keys: set[str]) -> bool:
+    """Every use of the names holding the model reads its weights or settings
+    (`model.state_dict()`, `model.model.config`, `model.save_pretrained(out)`): a conversion or
+    export that never runs the checkpoint on inputs."""
+    uses = [n for n in ctx.nodes_of(ast.Name) if isinstance(n.ctx, ast.Load) and name_key(ctx, n) in keys]  # type: ignore[attr-defined]
+    if not uses:
+        return False
+    for use in uses:
+        chain: list[str] = []
+        node = ctx.parent(use)
+        while isinstance(node, ast.Attribute):
+            chain.append(node.attr)
+            node = ctx.parent(node)
+        if not _WEIGHT_READS & set(chain):
+            return False
+    return True
+
+
 def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST, str, str, bool, bool, set[str]]]:
     """(node, model id, how, trained in the file, run for inference here, names holding the model)
     per inference load."""
@@ -418,6 +441,8 @@ def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST,
         if not _suited_rows(model, non_english) or in_test_code(ctx, call):
             continue
         keys, _ = binding_key(ctx, call)
+        if keys and _weights_only(ctx, keys):
+            continue
         tainted = flow(ctx).taint(keys) if keys else set()
         trains = _trained(ctx, tainted)
         checked.append((node, model, how, trains, not trains and _run_here(ctx, call, how), tainted))
@@ -513,8 +538,15 @@ def _named_models(document: Node) -> Iterator[tuple[Node, str]]:
         return
     for path, node in document.walk():
         text = node.str() if node.is_scalar else None
-        if text and path and isinstance(path[-1], str) and norm_key(path[-1]) in MODEL_KEYS:
+        if text and path and isinstance(path[-1], str) and norm_key(path[-1]) in MODEL_KEYS \
+                and not _hydra_default(path):
             yield node, text
+
+
+def _hydra_default(path: tuple[Any, ...]) -> bool:
+    """`defaults: [{model: resnet50}]`: an item of Hydra's top-level defaults list picks the
+    option of a config group (the file `model/resnet50.yaml`), not a checkpoint."""
+    return len(path) == 3 and path[0] == "defaults" and isinstance(path[1], int)
 
 
 @detector("GL303", "config")

@@ -40,9 +40,10 @@ def is_test_function(ctx: PythonContext, func: ast.AST) -> bool:
 
 
 def is_test_class(ctx: PythonContext, cls: ast.ClassDef) -> bool:
-    """A `unittest.TestCase` subclass, or a pytest `Test*` class whose test methods assert."""
-    if any((ctx.qualname(b) or dotted(b) or "").split(".")[-1] in ("TestCase", "IsolatedAsyncioTestCase")
-           for b in cls.bases):
+    """A `unittest.TestCase` subclass, also through a project's own base class named by the same
+    convention (`AccelerateTestCase`, `TempDirTestCase`: a name ending in `TestCase`), or a pytest
+    `Test*` class whose test methods assert."""
+    if any((ctx.qualname(b) or dotted(b) or "").split(".")[-1].endswith("TestCase") for b in cls.bases):
         return True
     return cls.name.startswith("Test") and any(
         isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name.startswith("test") and _asserts(ctx, s)
