@@ -216,6 +216,8 @@ def test_zone_alone_or_of_another_region_is_reported(tmp_path):
           default = "us-central1-a"
         }
         '''
+    (tmp_path / "main.tf").write_text('resource "google_compute_instance" "vm" {\n  zone = var.zone\n}\n'
+                                      'provider "google" {\n  region = var.region\n}\n')
     assert lines(tmp_path, "vars.tf", both, "GL401") == [2, 5]
 
 

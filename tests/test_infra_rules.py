@@ -570,6 +570,7 @@ def test_gl401_terraform_module_is_its_folder(tmp_path):
     (tmp_path / "service").mkdir()
     (tmp_path / "service" / "variables.tf").write_text(variables)
     (tmp_path / "service" / "main.tf").write_text(
+        'provider "aws" {\n  region = var.region\n}\n'
         'resource "aws_ecr_repository" "repo" {\n  name = "x"\n}\n'
         'resource "aws_lambda_function" "predict" {\n  function_name = "p"\n}\n')
     root = Path(__file__).resolve().parents[1]

@@ -161,3 +161,18 @@ def test_a_config_naming_its_training_file_sets_up_training(tmp_path):
     assert reported_lines(tmp_path, "training_config.json", training, "GL303") == []
     serving = '{"batch_size": 8, "model_name": "roberta-base"}'
     assert reported_lines(tmp_path, "serving_config.json", serving, "GL303") == [1]
+
+
+# ---- GL401: a Terraform variable no expression of its module reads places nothing ------------
+
+def test_a_variable_its_module_never_reads_places_nothing(tmp_path):
+    variables = 'variable "region" {\n  default = "us-central1"\n}\nvariable "cluster_region" {\n  type = string\n}\n'
+    main = 'resource "google_container_cluster" "gpu" {\n  name     = "nim"\n  location = var.cluster_region\n}\n'
+    (tmp_path / "main.tf").write_text(main)
+    assert reported_lines(tmp_path, "variables.tf", variables, "GL401") == []
+    (tmp_path / "main.tf").write_text(main.replace("var.cluster_region", "var.region"))
+    assert reported_lines(tmp_path, "variables.tf", variables, "GL401") == [2]
+
+
+def test_a_variables_file_alone_in_its_folder_is_an_excerpt_and_still_reported(tmp_path):
+    assert reported_lines(tmp_path, "variables.tf", 'variable "region" {\n  default = "us-central1"\n}\n', "GL401") == [2]

@@ -18,8 +18,9 @@ from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
 from .region_shell import REGION_ENV, env_hint, exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions
 from .placing_calls import module_strings, reaches_placing_call, string_default, string_defaults, written_string
 from .config_roles import component_places_nothing, connects_to_a_store, in_recorded_call
-from .terraform_modules import places_only_data, variables_set_beside
+from .terraform_modules import places_only_data, variables_read, variables_set_beside
 
+_NOT_YET = object()
 # Keys whose value names where compute runs (normalised: lower case, no '-' or '_'); so does any
 # key whose last word is region or zone (`AGENTCORE_REGION`), unless a data word marks it a store's.
 _WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
@@ -175,6 +176,7 @@ class _ConfigScan:
         self.ci_runs: set[tuple[str, str]] = set()  # (CI job, region) reported
         self.placed: set[tuple[str, str]] = set()  # (map or module settings, region) reported
         self._set_beside: frozenset[str] | None = None
+        self._read: frozenset[str] | None | object = _NOT_YET  # the variables the module reads (None: unknown)
 
     def document(self, doc) -> None:
         if _describes_data(doc, self.words):
@@ -187,9 +189,15 @@ class _ConfigScan:
                 continue  # a data source looks something up (an ECR Public token lives in us-east-1): no compute
             if data_only and path[0] in ("provider", "variable", "locals"):
                 continue  # the file's resources are all stores: this region places them
-            if self.kind == "terraform" and path[0] == "variable" and len(path) > 2 and self._set_beside_defaults(path[1]):
-                continue  # `terraform.tfvars` sets the variable: its default is not what runs
+            if self.kind == "terraform" and path[0] == "variable" and len(path) > 2 \
+                    and (self._set_beside_defaults(path[1]) or self._unread(path[1])):
+                continue  # `terraform.tfvars` sets the variable, or nothing reads it: its default is not what runs
             self.value(doc, path, node)
+
+    def _unread(self, variable) -> bool:
+        if self._read is _NOT_YET:
+            self._read = variables_read(self.ctx)
+        return self._read is not None and variable not in self._read
 
     def _set_beside_defaults(self, variable) -> bool:
         if self._set_beside is None:

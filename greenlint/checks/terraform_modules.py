@@ -6,6 +6,7 @@ defaults. Not a rule.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..frontends.project import read_once
@@ -120,3 +121,38 @@ def _read_assigned(path: Path) -> frozenset[str] | None:
     if documents is None:
         return None
     return frozenset(str(key) for doc in documents if doc.is_map for key in doc.value)
+
+
+# `var.NAME`: the one way a module's code reads its input variable NAME (HCL expressions).
+_VARIABLE_READ = re.compile(r"\bvar\.([A-Za-z_][A-Za-z0-9_-]*)")
+_READ_VARIABLES: dict[Path, tuple[tuple[int, int], frozenset[str] | None]] = {}
+
+
+def variables_read(ctx) -> frozenset[str] | None:
+    """The input variables the module reads (`var.NAME` in this file or a sibling `.tf` file), or
+    None when that cannot be told: text that is not a file, a file alone in its folder (an
+    excerpt, whose readers are elsewhere), a sibling that cannot be read. A variable no
+    expression of its module reads places nothing, whatever its default."""
+    from ..frontends.project import record
+
+    here = Path(ctx.path)
+    if not here.is_file():
+        return None
+    siblings = [p for p in sorted(here.parent.glob("*.tf"))[:MODULE_FILES] if p.name != here.name]
+    if not siblings:
+        return None
+    names = set(_VARIABLE_READ.findall(ctx.text))
+    for sibling in siblings:
+        record(sibling)
+        found = read_once(_READ_VARIABLES, sibling, _read_variable_reads)
+        if found is None:
+            return None
+        names |= found
+    return frozenset(names)
+
+
+def _read_variable_reads(path: Path) -> frozenset[str] | None:
+    try:
+        return frozenset(_VARIABLE_READ.findall(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError):
+        return None
