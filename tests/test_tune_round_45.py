@@ -176,3 +176,44 @@ def test_a_variable_its_module_never_reads_places_nothing(tmp_path):
 
 def test_a_variables_file_alone_in_its_folder_is_an_excerpt_and_still_reported(tmp_path):
     assert reported_lines(tmp_path, "variables.tf", 'variable "region" {\n  default = "us-central1"\n}\n', "GL401") == [2]
+
+
+# ---- GL401: a Vertex AI default location whose SDK calls only record an experiment -------------
+
+EXPERIMENT = """
+    import xgboost
+    from google.cloud import aiplatform, bigquery
+
+    LOCATION = "us-central1"
+    aiplatform.init(project="p", location=LOCATION)
+    aiplatform.start_run("xgb-1")
+    aiplatform.log_params({"max_depth": 4})
+    model = xgboost.XGBClassifier().fit(X, y)
+    aiplatform.log_metrics({"accuracy": model.score(X, y)})
+    client = bigquery.Client()
+    client.extract_table("p.d.t", "gs://b/t.csv", location=LOCATION)
+    {more}
+"""
+
+
+def test_a_location_that_only_records_an_experiment_places_nothing():
+    assert lint(EXPERIMENT.replace("{more}", "aiplatform.end_run()"), "GL401") == []
+    deployed = EXPERIMENT.replace("{more}", "aiplatform.Model.upload(display_name='m').deploy(machine_type='n1-standard-4')")
+    assert [f.line for f in lint(deployed, "GL401")] == [5]
+
+
+STORE_AND_FEATURES = """
+    from google.cloud import aiplatform, bigquery
+
+    LOCATION = "us-central1"
+    dataset = bigquery.Dataset("p.features")
+    dataset.location = LOCATION
+    fs = aiplatform.Featurestore(featurestore_name="fraud", project="p", location=LOCATION)
+    fs.batch_serve_to_bq(bq_destination_output_uri="bq://p.features.out", serving_feature_ids={"user": ["*"]})
+"""
+
+
+def test_a_location_given_to_a_dataset_and_a_featurestore_export_places_nothing():
+    assert lint(STORE_AND_FEATURES, "GL401") == []
+    trained = STORE_AND_FEATURES.replace("dataset.location", "job = aiplatform.CustomJob(display_name='t')\n    job.location")
+    assert [f.line for f in lint(trained, "GL401")] == [4]

@@ -11,7 +11,7 @@ import re
 from typing import Iterator
 
 from . import detector
-from ..frontends.pyast import call_name
+from ..frontends.pyast import call_name, dotted
 from .cloud import (effective_key, file_provider, is_test_suite, key_words, norm, placeholder_default, region_finding,
                     resolve_region, str_const)
 from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
@@ -21,6 +21,9 @@ from .config_roles import component_places_nothing, connects_to_a_store, in_reco
 from .terraform_modules import places_only_data, variables_read, variables_set_beside
 
 _NOT_YET = object()
+# SDK calls that read what exists or record an experiment's metadata (Vertex AI Experiments).
+_READS_OR_RECORDS = ("list", "get", "delete", "log_", "set_experiment", "start_run", "end_run", "start_execution",
+                     "execution", "graph_experiment", "autolog")
 # Keys whose value names where compute runs (normalised: lower case, no '-' or '_'); so does any
 # key whose last word is region or zone (`AGENTCORE_REGION`), unless a data word marks it a store's.
 _WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
@@ -288,7 +291,7 @@ _REGION_KEYWORDS = ("region_name", "region", "aws_region")
 # boto3 client methods that read what exists; `get_paginator(name)` reads when the operation it pages does.
 _READ_PREFIXES, _PAGED_READ_PREFIXES = ("describe_", "list_", "get_"), ("describe_", "list_")
 # Methods of a retrieved Vertex AI resource that read or remove it (`fs.get_entity_type`, `fs.delete`).
-_RETRIEVED_USES = ("get", "list", "read", "delete", "search", "wait")
+_RETRIEVED_USES = ("get", "list", "read", "delete", "search", "wait", "batch_serve")  # batch_serve_to_bq: an export
 _REGION_CONSTANTS = {"region", "awsregion", "gcpregion", "googleregion", "location", "gcplocation", "vertexlocation",
                      "vertexregion", "zone", "gcpzone", "defaultregion", "azurelocation", "azureregion", "regionname",
                      "computeregion", "trainingregion", "trainregion", "projectregion"}
@@ -458,10 +461,15 @@ class _PythonScan:
             shown = self.ctx.parent(read)
             if isinstance(shown, ast.Call) and call_name(shown) in ("print", "display", "pprint") and read in shown.args:
                 continue  # `print("Region:", REGION)`
+            if isinstance(shown, ast.Assign) and shown.value is read and all(
+                    isinstance(t, ast.Attribute) and t.attr == "location" and key_words(dotted(t.value) or "") & self.words
+                    for t in shown.targets):
+                continue  # `dataset.location = LOCATION`: where a store is made
             keyword, call = self.ctx.parent(read), self.ctx.parent(self.ctx.parent(read))
             if isinstance(keyword, ast.keyword) and keyword.arg == "location" and isinstance(call, ast.Call) and (
                     self._retrieved_to_read(call, qual := self.ctx.qualname(call.func) or "")
-                    or self._default_for_reads(call, qual) or key_words(ast.unparse(call.func)) & self.words):
+                    or self._default_for_reads(call, qual) or key_words(ast.unparse(call.func)) & self.words
+                    or self._data_client_call(call)):
                 continue  # `bucket.create(location=REGION)`, `create_bucket(...)`: where a store is made
             if not (isinstance(keyword, ast.keyword) and keyword.arg in _REGION_KEYWORDS and isinstance(call, ast.Call)):
                 return False
@@ -469,6 +477,14 @@ class _PythonScan:
             if method not in ("client", "resource") or self._places_compute(call, "", method):
                 return False
         return bool(reads)
+
+    def _data_client_call(self, call: ast.Call) -> bool:
+        """A method of a client of a data service (`client = bigquery.Client()`, then
+        `client.extract_table(..., location=LOCATION)`): a data job runs where the data is."""
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        values = self.ctx.bound_values(receiver) if isinstance(receiver, ast.Name) else []
+        return len(values) == 1 and isinstance(values[0], ast.Call) \
+            and bool(key_words(self.ctx.qualname(values[0].func) or "") & self.words)
 
     def _left_over(self, constant: str) -> bool:
         """A script's constant that nothing reads, in a file that calls the cloud SDK itself (`LOCATION
@@ -500,15 +516,17 @@ class _PythonScan:
                     self.check(call.args[1], env_hint(key))
 
     def _default_for_reads(self, call: ast.Call, qual: str) -> bool:
-        """`aiplatform.init(location=...)` in a file whose every other call of that SDK lists, gets
-        or deletes what exists (`HyperparameterTuningJob.list(...)`) or makes data (`TabularDataset.create`,
-        a class named by a data word): the default location of reads and stores, which place no
-        compute, like a client whose every use reads."""
-        if not qual.endswith(".init"):
+        """`aiplatform.init(location=...)` (or the older `connect`) in a file whose every other call
+        of that SDK lists, gets or deletes what exists (`HyperparameterTuningJob.list(...)`), makes
+        data (`TabularDataset.create`, a class named by a data word) or records an experiment's
+        metadata (`log_metric`, `set_experiment`, `start_run`, an `@execution`): the default
+        location of reads, stores and records, which place no compute, like a client whose every
+        use reads or a `cloudwatch` client that records metrics."""
+        if not qual.endswith((".init", ".connect")):
             return False
         sdk = qual.rsplit(".", 1)[0]
         others = [c for c in self.ctx.calls if c is not call and (self.ctx.qualname(c.func) or "").startswith(sdk + ".")]
-        return bool(others) and all(call_name(c).rsplit(".", 1)[-1].startswith(("list", "get", "delete"))
+        return bool(others) and all(call_name(c).rsplit(".", 1)[-1].startswith(_READS_OR_RECORDS)
                                     or key_words((self.ctx.qualname(c.func) or "").rsplit(".", 2)[-2]) & self.words
                                     for c in others)
 
