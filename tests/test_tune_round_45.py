@@ -217,3 +217,31 @@ def test_a_location_given_to_a_dataset_and_a_featurestore_export_places_nothing(
     assert lint(STORE_AND_FEATURES, "GL401") == []
     trained = STORE_AND_FEATURES.replace("dataset.location", "job = aiplatform.CustomJob(display_name='t')\n    job.location")
     assert [f.line for f in lint(trained, "GL401")] == [4]
+
+
+# ---- GL304: a dense copy labelled or stored into a frame that is only shown ------------------
+
+SHOWN_FRAME = """
+    import numpy as np
+    import pandas as pd
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.preprocessing import OneHotEncoder
+
+    vectorizer = CountVectorizer()
+    bow = pd.DataFrame(vectorizer.fit_transform(corpus).toarray())
+    bow.columns = vectorizer.get_feature_names_out()
+    print(bow)
+    df = pd.read_csv("people.csv")
+    genre = OneHotEncoder().fit(col).transform(col).toarray().T
+    df["Female"] = genre[0]
+    df["Male"] = genre[1]
+    print("Updated frame:", df)
+"""
+
+
+def test_a_dense_copy_labelled_or_stored_into_a_frame_that_is_only_shown_is_not_reported():
+    assert lint(SHOWN_FRAME, "GL304") == []
+    fitted = SHOWN_FRAME.replace('print("Updated frame:", df)', 'LogisticRegression().fit(df, y)')
+    assert [f.line for f in lint(fitted, "GL304")] == [12]
+    shares = SHOWN_FRAME.replace("print(bow)", "print(bow / bow.sum() * 100)")
+    assert [f.line for f in lint(shares, "GL304")] == [8]  # arithmetic over every entry computes with the copy

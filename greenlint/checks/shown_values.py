@@ -50,12 +50,17 @@ def _display_step(ctx: PythonContext, anc: ast.AST, node: ast.AST, depth: int) -
         return True  # `assert_array_equal(X.toarray(), expected)`, `self.assertEqual(...)`
     if isinstance(anc, (ast.JoinedStr, ast.FormattedValue)):
         return True
+    if isinstance(anc, ast.BinOp):
+        return False  # `dense / n_words * 100`: arithmetic over every entry, zeros included
     if isinstance(anc, ast.Expr):  # a notebook cell's last expression is shown; a file written is data for later
         if isinstance(anc.value, ast.Call) and _writes_a_file(anc.value):
             return False
         return anc.value is node or isinstance(anc.value, (ast.Subscript, ast.Attribute, ast.Call))
     if isinstance(anc, ast.Assign):
-        return _assigned_only_displayed(ctx, anc, depth)
+        if any(node is target for target in anc.targets):
+            # `df.columns = names`, `df["Female"] = ...` on the shown frame: it is labelled or filled, not computed with
+            return isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) and node.attr in _LABELS
+        return _assigned_only_displayed(ctx, anc, depth) or _stored_into_a_shown_frame(ctx, anc, depth)
     if isinstance(anc, ast.Call) and call_name(anc) in _RELABEL_CALLS and node is not anc.func:
         return None
     if isinstance(anc, ast.Subscript) and anc.value is node:  # `X_dense[:10]` is still the same display
@@ -90,6 +95,23 @@ def _assigned_only_displayed(ctx: PythonContext, assign: ast.Assign, depth: int)
     scope = ctx.enclosing_function(assign) or ctx.tree
     uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == names[0]
             and isinstance(n.ctx, ast.Load) and not _shadowed(ctx, n, scope) and _reached_by(ctx, n, assign, scope)]
+    return bool(uses) and all(only_displayed(ctx, u, depth + 1) for u in uses)
+
+
+_LABELS = {"columns", "index", "name", "names"}
+
+
+def _stored_into_a_shown_frame(ctx: PythonContext, assign: ast.Assign, depth: int) -> bool:
+    """`df["Female"] = dense[0]`: the value becomes a column of the frame `df`, and every later
+    read of the frame in the same scope only shows it."""
+    frames = {t.value.id for t in assign.targets if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
+    if len(frames) != 1 or len(assign.targets) != 1 or depth > 2:
+        return False
+    frame = frames.pop()
+    scope = ctx.enclosing_function(assign) or ctx.tree
+    after = (assign.end_lineno, assign.end_col_offset)
+    uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == frame and isinstance(n.ctx, ast.Load)
+            and (n.lineno, n.col_offset) > after and not _shadowed(ctx, n, scope)]  # type: ignore[operator]
     return bool(uses) and all(only_displayed(ctx, u, depth + 1) for u in uses)
 
 
