@@ -245,3 +245,36 @@ def test_a_dense_copy_labelled_or_stored_into_a_frame_that_is_only_shown_is_not_
     assert [f.line for f in lint(fitted, "GL304")] == [12]
     shares = SHOWN_FRAME.replace("print(bow)", "print(bow / bow.sum() * 100)")
     assert [f.line for f in lint(shares, "GL304")] == [8]  # arithmetic over every entry computes with the copy
+
+
+# ---- GL304: predictions are not the features; a returned tuple's parts go to their own targets --
+
+TEST_DUMMIES_PREDICTED = """
+import pandas as pd
+from lightgbm import LGBMClassifier
+
+def model(features, test_features):
+    labels = features["TARGET"]
+    features = pd.get_dummies(features.drop(columns=["TARGET"]))
+    test_features = pd.get_dummies(test_features)
+    features, test_features = features.align(test_features, join="inner", axis=1)
+    ids = test_features.index
+    estimator = LGBMClassifier().fit(features, labels)
+    predictions = estimator.predict_proba(test_features)[:, 1]
+    submission = pd.DataFrame({"id": ids, "TARGET": predictions})
+    importances = pd.Series(estimator.feature_importances_)
+    return submission, importances
+
+train, test = pd.read_csv("train.csv"), pd.read_csv("test.csv")
+submission, importances = model(train, test)
+kept = importances[importances > 0].index
+model(train[kept], test[kept])
+"""
+
+
+def test_the_test_set_dummies_reach_only_predictions_and_the_returned_submission(tmp_path):
+    assert reported_lines(tmp_path, "home_credit.py", TEST_DUMMIES_PREDICTED, "GL304") == [7]
+    # without unpacking, the call's whole result carries every returned part
+    whole = TEST_DUMMIES_PREDICTED.replace("submission, importances = model(train, test)\nkept = importances[",
+                                           "result = model(train, test)\nkept = result[")
+    assert reported_lines(tmp_path, "whole.py", whole, "GL304") == [7, 8]

@@ -527,7 +527,7 @@ def _followed(ctx: PythonContext, value: ast.AST) -> tuple[set[str], set[str], l
         return None
     live = live_statements(ctx, value, keys)  # type: ignore[arg-type]
     rebound_after = live[-1].end_lineno if live and ctx.enclosing_function(value) is None else None
-    return keys, flow(ctx).taint(keys, bound_at=value, rebound_after=rebound_after, through_summaries=False), live
+    return keys, flow(ctx).taint(keys, bound_at=value, rebound_after=rebound_after, values_only=True), live
 
 
 def _centred_before_its_fit(ctx: PythonContext, dense: ast.AST) -> bool:

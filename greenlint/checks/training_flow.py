@@ -30,7 +30,8 @@ class Flow:
         # (names the value mentions, name bound, last line of the module-level statement that binds
         # it, or None inside a function or class, whose code may run whenever it is called)
         self.edges: list[tuple[set[str], str, int | None]] = []
-        self.summaries: set[int] = set()  # indices of edges whose value is a per-group summary
+        # per edge, the names whose values themselves the bound name holds (not statistics of them)
+        self.values: list[set[str]] = []
         self._node: ast.AST | None = None
         for node in ctx.walk():
             self._node = node
@@ -47,25 +48,25 @@ class Flow:
             elif isinstance(node, ast.Call):
                 self._call(node)
 
-    def _bind(self, mentioned: set[str], target: ast.AST) -> None:
+    def _bind(self, mentioned: set[str], target: ast.AST, values: set[str] | None = None) -> None:
         for key in target_keys(target, self.ctx):
-            self._edge(mentioned, key)
+            self._edge(mentioned, key, values)
 
-    def _edge(self, mentioned: set[str], key: str) -> None:
+    def _edge(self, mentioned: set[str], key: str, values: set[str] | None = None) -> None:
         self.edges.append((mentioned, key, _module_statement_end(self.ctx, self._node)))
+        self.values.append(mentioned if values is None else values)
 
     def _assignment(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign | ast.NamedExpr) -> None:
         if node.value is None:
             return
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        if len(targets) == 1 and (self._split_parts(node.value, targets[0]) or self._aligned_pair(node.value, targets[0])):
+        if len(targets) == 1 and (self._split_parts(node.value, targets[0]) or self._aligned_pair(node.value, targets[0])
+                                  or self._unpacked_returns(node.value, targets[0])):
             return
         mentioned = refs(node.value, self.ctx)
-        first = len(self.edges)
+        values = _value_refs(node.value, self.ctx)
         for target in targets:
-            self._bind(mentioned, target)
-        if _group_summary(node.value):
-            self.summaries.update(range(first, len(self.edges)))
+            self._bind(mentioned, target, values)
 
     def _split_parts(self, value: ast.AST, target: ast.AST) -> bool:
         """`X_train, X_test, y_train, y_test = train_test_split(X, y)`: each array's value flows
@@ -96,9 +97,31 @@ class Flow:
         if func is None:
             return
         returned = refs(node.value, self.ctx)
-        self._edge(returned, defined_key(self.ctx, func))
+        key = defined_key(self.ctx, func)
+        self._edge(returned, key, _value_refs(node.value, self.ctx))
+        if isinstance(node.value, ast.Tuple):  # `return submission, importances`: each part on its own
+            for index, part in enumerate(node.value.elts):
+                self._edge(refs(part, self.ctx), f"{key}#{index}", _value_refs(part, self.ctx))
         if self.ctx.enclosing_class(func) is not None:
             self._edge(returned, f"self.{func.name}")
+
+    def _unpacked_returns(self, value: ast.AST, target: ast.AST) -> bool:
+        """`submission, importances = model(train, test)` of a function of the file whose every
+        `return` is a tuple as long: each target holds its own part of the returned tuple."""
+        if not isinstance(value, ast.Call) or not isinstance(target, (ast.Tuple, ast.List)) \
+                or any(isinstance(e, ast.Starred) for e in target.elts):
+            return False
+        callee, _ = self._callee(value)
+        if callee is None or isinstance(value.func, ast.Attribute):
+            return False
+        returns = [r for r in _own_returns(callee)]
+        if not returns or not all(isinstance(r.value, ast.Tuple) and len(r.value.elts) == len(target.elts)
+                                  and not any(isinstance(e, ast.Starred) for e in r.value.elts) for r in returns):
+            return False
+        key = defined_key(self.ctx, callee)
+        for index, part in enumerate(target.elts):
+            self._bind({f"{key}#{index}"}, part)
+        return True
 
     def _call(self, node: ast.Call) -> None:
         """Arguments flow into the parameters of a function defined in the file, and into the
@@ -153,21 +176,22 @@ class Flow:
                 self._edge(mentioned, receiver)
 
     def taint(self, seeds: Iterable[str], bound_at: ast.AST | None = None, rebound_after: int | None = None,
-              through_summaries: bool = True) -> set[str]:
+              values_only: bool = False) -> set[str]:
         """The names the seeds' values reach. With `bound_at`, the statement that binds the seeds:
         module-level statements that end before it runs cannot carry its value (`days =
         get_dummies(test)` after `train = concat([days, ...])` of the training set's `days`). With
         `rebound_after`, the last line before the seeds are rebound to something else: a
-        module-level statement after it reads the seeds' new value, not this one. Without
-        `through_summaries`, a per-group summary (`counts = frame.groupby(key).agg(["sum"])`)
-        carries statistics of the values, not the values themselves."""
+        module-level statement after it reads the seeds' new value, not this one. With
+        `values_only`, only the values themselves are followed: a per-group summary (`counts =
+        frame.groupby(key).agg(["sum"])`) and an estimator's predictions on them (`preds =
+        model.predict(X_test)`) are statistics of the values, not the values."""
         seeds = set(seeds)
         tainted = set(seeds)
         start = _module_statement_start(self.ctx, bound_at) if bound_at is not None else None
         edges = []
-        for index, (mentioned, key, end) in enumerate(self.edges):
-            if not through_summaries and index in self.summaries:
-                continue
+        for (mentioned, key, end), values in zip(self.edges, self.values):
+            if values_only:
+                mentioned = values
             if start is not None and end is not None and end < start:
                 continue
             if rebound_after is not None and end is not None and end > rebound_after:
@@ -201,6 +225,40 @@ class Flow:
 _GROUPERS = {"groupby", "resample", "rolling", "pivot_table"}
 _REDUCTIONS = {"agg", "aggregate", "sum", "mean", "count", "size", "max", "min", "std", "var", "median", "nunique",
                "first", "last", "prod"}
+
+
+def _own_returns(function: ast.AST) -> list[ast.Return]:
+    """The `return` statements of `function` itself, not of functions or classes inside it."""
+    found: list[ast.Return] = []
+    todo = list(getattr(function, "body", []))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Return):
+            found.append(node)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+# Estimator methods whose result is computed from X, not X itself.
+_PREDICTIONS = {"predict", "predict_proba", "predict_log_proba", "decision_function", "score", "score_samples"}
+
+
+def _value_refs(value: ast.AST, ctx: PythonContext) -> set[str]:
+    """The names whose values `value` holds: all it mentions, less a per-group summary's and
+    what an estimator only predicts from (the arguments of `model.predict(X)`)."""
+    if _group_summary(value):
+        return set()
+    inputs = [a for c in ast.walk(value) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+              and c.func.attr in _PREDICTIONS for a in [*c.args, *(k.value for k in c.keywords)]]
+    if not inputs:
+        return refs(value, ctx)
+    skipped = {id(n) for a in inputs for n in ast.walk(a)}
+    found: set[str] = set()
+    for node in ast.walk(value):
+        if isinstance(node, (ast.Name, ast.Attribute)) and id(node) not in skipped:
+            found |= refs(node, ctx)
+    return found
 
 
 def _group_summary(value: ast.AST) -> bool:
