@@ -390,9 +390,11 @@ class ConfigResolver:
             self._fixed = Settings.build(config, overrides)
 
     def for_path(self, path: Path) -> Settings:
+        return self.for_folder(path if path.is_dir() else path.parent)
+
+    def for_folder(self, folder: Path) -> Settings:
         if self._fixed is not None:
             return self._fixed
-        folder = path if path.is_dir() else path.parent
         settings = self._by_dir.get(folder)  # the files of a folder share it: resolved once
         if settings is None:
             settings = self._by_dir[folder] = self._for_dir(folder.resolve())

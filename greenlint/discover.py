@@ -196,7 +196,7 @@ def _walk(root: Path, resolver: ConfigResolver, found: dict[Path, str], problems
         own = _load_gitignore(folder)
         if own is not None:
             ignores = ignores + [own]
-        settings = resolver.for_path(folder)
+        settings = resolver.for_folder(folder)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:

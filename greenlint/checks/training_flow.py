@@ -64,7 +64,7 @@ class Flow:
                                   or self._unpacked_returns(node.value, targets[0])):
             return
         mentioned = refs(node.value, self.ctx)
-        values = _value_refs(node.value, self.ctx)
+        values = _value_refs(node.value, self.ctx, mentioned)
         for target in targets:
             self._bind(mentioned, target, values)
 
@@ -98,10 +98,11 @@ class Flow:
             return
         returned = refs(node.value, self.ctx)
         key = defined_key(self.ctx, func)
-        self._edge(returned, key, _value_refs(node.value, self.ctx))
+        self._edge(returned, key, _value_refs(node.value, self.ctx, returned))
         if isinstance(node.value, ast.Tuple):  # `return submission, importances`: each part on its own
             for index, part in enumerate(node.value.elts):
-                self._edge(refs(part, self.ctx), f"{key}#{index}", _value_refs(part, self.ctx))
+                mentioned = refs(part, self.ctx)
+                self._edge(mentioned, f"{key}#{index}", _value_refs(part, self.ctx, mentioned))
         if self.ctx.enclosing_class(func) is not None:
             self._edge(returned, f"self.{func.name}")
 
@@ -244,15 +245,15 @@ def _own_returns(function: ast.AST) -> list[ast.Return]:
 _PREDICTIONS = {"predict", "predict_proba", "predict_log_proba", "decision_function", "score", "score_samples"}
 
 
-def _value_refs(value: ast.AST, ctx: PythonContext) -> set[str]:
-    """The names whose values `value` holds: all it mentions, less a per-group summary's and
-    what an estimator only predicts from (the arguments of `model.predict(X)`)."""
+def _value_refs(value: ast.AST, ctx: PythonContext, mentioned: set[str]) -> set[str]:
+    """The names whose values `value` holds: all it mentions (`mentioned`), less a per-group
+    summary's and what an estimator only predicts from (the arguments of `model.predict(X)`)."""
     if _group_summary(value):
         return set()
     inputs = [a for c in ast.walk(value) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
               and c.func.attr in _PREDICTIONS for a in [*c.args, *(k.value for k in c.keywords)]]
     if not inputs:
-        return refs(value, ctx)
+        return mentioned
     skipped = {id(n) for a in inputs for n in ast.walk(a)}
     found: set[str] = set()
     for node in ast.walk(value):
