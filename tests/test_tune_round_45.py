@@ -243,6 +243,10 @@ def test_a_dense_copy_labelled_or_stored_into_a_frame_that_is_only_shown_is_not_
     assert lint(SHOWN_FRAME, "GL304") == []
     fitted = SHOWN_FRAME.replace('print("Updated frame:", df)', 'LogisticRegression().fit(df, y)')
     assert [f.line for f in lint(fitted, "GL304")] == [12]
+    compared = SHOWN_FRAME.replace("print(bow)", "print(set(bow.columns) - set(df.columns), bow.shape)")
+    assert lint(compared, "GL304") == []  # its labels and size, not its values
+    unshown = SHOWN_FRAME.replace("print(bow)", "n_words = bow.shape[1]")
+    assert [f.line for f in lint(unshown, "GL304")] == [8]  # made, labelled, never shown: the copy is waste
     shares = SHOWN_FRAME.replace("print(bow)", "print(bow / bow.sum() * 100)")
     assert [f.line for f in lint(shares, "GL304")] == [8]  # arithmetic over every entry computes with the copy
 
@@ -278,3 +282,25 @@ def test_the_test_set_dummies_reach_only_predictions_and_the_returned_submission
     whole = TEST_DUMMIES_PREDICTED.replace("submission, importances = model(train, test)\nkept = importances[",
                                            "result = model(train, test)\nkept = result[")
     assert reported_lines(tmp_path, "whole.py", whole, "GL304") == [7, 8]
+
+
+# ---- GL304 (round 46): a dense copy an estimator refusing sparse input also fits ----------------
+
+SPOT_CHECK = """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+    from sklearn.{module} import {dense_model}
+
+    X = TfidfVectorizer().fit_transform(reviews).toarray()
+    X_train, X_test, y_train, y_test = train_test_split(X, labels)
+    LogisticRegression().fit(X_train, y_train)
+    {dense_model}().fit(X_train, y_train)
+"""
+
+
+@pytest.mark.parametrize("module, dense_model", [("naive_bayes", "GaussianNB"), ("covariance", "EllipticEnvelope")])
+def test_a_dense_copy_that_an_estimator_refusing_sparse_input_fits_is_required(module, dense_model):
+    assert lint(SPOT_CHECK.format(module=module, dense_model=dense_model), "GL304") == []
+    sparse_capable = SPOT_CHECK.format(module="naive_bayes", dense_model="MultinomialNB")
+    assert [f.line for f in lint(sparse_capable, "GL304")] == [7]

@@ -255,7 +255,7 @@ def densified_sparse_data(ctx: PythonContext) -> None:
         if _fitted_on_small_literal(ctx, producer) or only_displayed(ctx, dense) or _implements_a_transformer(ctx, dense) \
                 or _guarded_by_a_sparsity_test(ctx, dense) or stacked_into_a_tensor(ctx, dense) \
                 or _encodes_labels(ctx, producer, dense) or feeds_sparse_capable_only(ctx, [dense], dense_only, SPARSE_READERS) \
-                or _centred_before_its_fit(ctx, dense):
+                or _needed_dense_downstream(ctx, dense):
             continue
         extra, impact = _blowup(ctx, producer)
         where = "" if producer.lineno == dense.lineno else f" (line {producer.lineno})"
@@ -530,15 +530,19 @@ def _followed(ctx: PythonContext, value: ast.AST) -> tuple[set[str], set[str], l
     return keys, flow(ctx).taint(keys, bound_at=value, rebound_after=rebound_after, values_only=True), live
 
 
-def _centred_before_its_fit(ctx: PythonContext, dense: ast.AST) -> bool:
-    """The dense copy, through the names that hold it, is centred on the way to the first fit
-    it reaches (a name its X is built from), or, where it reaches none (a test set's copy), in
-    its own scope (`X = PowerTransformer().fit_transform(X)`, `X = (X - X.mean()) / X.std()`):
-    centring makes every zero non-zero, so the copy is what the centring step needs."""
+def _needed_dense_downstream(ctx: PythonContext, dense: ast.AST) -> bool:
+    """Through the names that hold it, the dense copy is fitted by an estimator that refuses
+    sparse input (`GaussianNB` beside the sparse-capable models: dense anyway), or centred on
+    the way to the first fit it reaches (a name its X is built from), or, where it reaches none
+    (a test set's copy), in its own scope (`X = PowerTransformer().fit_transform(X)`, `X = (X -
+    X.mean()) / X.std()`): centring makes every zero non-zero, so the copy is what the centring
+    step needs."""
     followed = _followed(ctx, dense)
     if followed is None:
         return False
     keys, tainted, live = followed
+    if _fit_fed_by(ctx, dense, keys, tainted, live, dense_only_name) is not None:  # type: ignore[arg-type]
+        return True
     fed = _fit_fed_by(ctx, dense, keys, tainted, live, _any_estimator)  # type: ignore[arg-type]
     if fed is None:
         return centred_on_the_way(ctx, tainted, dense, before_it=False)

@@ -30,18 +30,32 @@ def only_displayed(ctx: PythonContext, call: ast.AST, _depth: int = 0) -> bool:
     """The result of `call` is printed, shown or asserted (print, display, an f-string, a notebook
     cell's bare expression, an `assert` or `assert*` call, or a name used only in those ways), not
     computed with."""
-    if _asserted(ctx, call):
+    return _use(ctx, call, _depth) is True
+
+
+# What a use does with a value: shows it (True), computes with it (False), or only reads or sets
+# its labels (`df.columns = names`, `X.shape`): neither, so other uses decide.
+_LABELS_ONLY = "labels only"
+
+
+def _use(ctx: PythonContext, value: ast.AST, depth: int) -> bool | str:
+    if _asserted(ctx, value):
         return True  # checked by a test (`assert np.allclose(X.toarray(), expected)`): inspected too
-    node: ast.AST = call
-    for anc in ctx.ancestors(call):
-        verdict = _display_step(ctx, anc, node, _depth)
+    node: ast.AST = value
+    for anc in ctx.ancestors(value):
+        verdict = _display_step(ctx, anc, node, depth)
         if verdict is not None:
             return verdict
         node = anc
     return False
 
 
-def _display_step(ctx: PythonContext, anc: ast.AST, node: ast.AST, depth: int) -> bool | None:
+def _shown_by(verdicts: list[bool | str]) -> bool:
+    """Uses that show the value, and none that computes with it."""
+    return True in verdicts and False not in verdicts
+
+
+def _display_step(ctx: PythonContext, anc: ast.AST, node: ast.AST, depth: int) -> bool | str | None:
     """What the ancestor `anc` of the value `node` says: shown (True), computed with (False), or
     still the same value, look further up (None)."""
     if isinstance(anc, ast.Call) and (_is_display_call(call_name(anc)) or call_name(anc) in ("info", "debug")):
@@ -52,14 +66,19 @@ def _display_step(ctx: PythonContext, anc: ast.AST, node: ast.AST, depth: int) -
         return True
     if isinstance(anc, ast.BinOp):
         return False  # `dense / n_words * 100`: arithmetic over every entry, zeros included
+    if isinstance(anc, ast.Attribute) and anc.value is node and anc.attr in _METADATA \
+            and not isinstance(ctx.parent(anc), ast.Assign):
+        # `X.shape`, `set(df.columns)`: its size and labels, not its values (shown, when they are)
+        return True if _use(ctx, anc, depth) is True else _LABELS_ONLY
     if isinstance(anc, ast.Expr):  # a notebook cell's last expression is shown; a file written is data for later
         if isinstance(anc.value, ast.Call) and _writes_a_file(anc.value):
             return False
         return anc.value is node or isinstance(anc.value, (ast.Subscript, ast.Attribute, ast.Call))
     if isinstance(anc, ast.Assign):
         if any(node is target for target in anc.targets):
-            # `df.columns = names`, `df["Female"] = ...` on the shown frame: it is labelled or filled, not computed with
-            return isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) and node.attr in _LABELS
+            # `df.columns = names`, `df["Female"] = ...`: the frame is labelled or filled, not computed with
+            return _LABELS_ONLY if isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) \
+                and node.attr in _LABELS else False
         return _assigned_only_displayed(ctx, anc, depth) or _stored_into_a_shown_frame(ctx, anc, depth)
     if isinstance(anc, ast.Call) and call_name(anc) in _RELABEL_CALLS and node is not anc.func:
         return None
@@ -95,10 +114,11 @@ def _assigned_only_displayed(ctx: PythonContext, assign: ast.Assign, depth: int)
     scope = ctx.enclosing_function(assign) or ctx.tree
     uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == names[0]
             and isinstance(n.ctx, ast.Load) and not _shadowed(ctx, n, scope) and _reached_by(ctx, n, assign, scope)]
-    return bool(uses) and all(only_displayed(ctx, u, depth + 1) for u in uses)
+    return _shown_by([_use(ctx, u, depth + 1) for u in uses])
 
 
 _LABELS = {"columns", "index", "name", "names"}
+_METADATA = _LABELS | {"shape", "dtypes", "ndim", "size"}
 
 
 def _stored_into_a_shown_frame(ctx: PythonContext, assign: ast.Assign, depth: int) -> bool:
@@ -112,7 +132,7 @@ def _stored_into_a_shown_frame(ctx: PythonContext, assign: ast.Assign, depth: in
     after = (assign.end_lineno, assign.end_col_offset)
     uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == frame and isinstance(n.ctx, ast.Load)
             and (n.lineno, n.col_offset) > after and not _shadowed(ctx, n, scope)]  # type: ignore[operator]
-    return bool(uses) and all(only_displayed(ctx, u, depth + 1) for u in uses)
+    return _shown_by([_use(ctx, u, depth + 1) for u in uses])
 
 
 def _reached_by(ctx: PythonContext, use: ast.Name, assign: ast.Assign, scope: ast.AST) -> bool:

@@ -328,7 +328,10 @@ SPARSE_CAPABLE_CLASSES = {"MultinomialNB", "BernoulliNB", "ComplementNB", "Rando
 # reference types their X as array-like only, where MultinomialNB's is "{array-like, sparse matrix}".
 DENSE_ONLY_CLASSES = {"GaussianNB", "LinearDiscriminantAnalysis", "QuadraticDiscriminantAnalysis",
                       "GaussianProcessClassifier", "GaussianProcessRegressor", "HistGradientBoostingClassifier",
-                      "HistGradientBoostingRegressor"}
+                      "HistGradientBoostingRegressor",
+                      # sklearn.covariance: a covariance of the features, X array-like only
+                      "EllipticEnvelope", "EmpiricalCovariance", "MinCovDet", "LedoitWolf", "OAS", "ShrunkCovariance",
+                      "GraphicalLasso"}
 
 
 def _constructor_call(ctx: PythonContext, receiver: ast.AST) -> ast.Call | None:
