@@ -304,3 +304,41 @@ def test_a_dense_copy_that_an_estimator_refusing_sparse_input_fits_is_required(m
     assert lint(SPOT_CHECK.format(module=module, dense_model=dense_model), "GL304") == []
     sparse_capable = SPOT_CHECK.format(module="naive_bayes", dense_model="MultinomialNB")
     assert [f.line for f in lint(sparse_capable, "GL304")] == [7]
+
+
+# ---- code a script never runs; a load rebound before any read ----------------------------------
+
+UNCALLED = """
+import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
+
+combined = pd.read_csv("titanic.csv")
+def process_ticket():
+    global combined
+    tickets = pd.get_dummies(combined["Ticket"], prefix="Ticket")
+    combined = pd.concat([combined, tickets], axis=1)
+print(combined.shape)
+combined.info()
+RandomForestClassifier().fit(combined.drop(columns=["Survived"]), combined["Survived"])
+"""
+
+
+def test_dummies_in_a_function_the_script_never_calls_are_not_reported(tmp_path):
+    assert reported_lines(tmp_path, "titanic.py", UNCALLED, "GL304") == []
+    called = UNCALLED.replace("print(combined.shape)", "process_ticket()")
+    assert reported_lines(tmp_path, "called.py", called, "GL304") == [8]
+    # a module of definitions keeps its functions: other files may call them
+    module = UNCALLED.replace("print(combined.shape)\ncombined.info()\n", "if __name__ == '__main__':\n    pass\n")
+    assert reported_lines(tmp_path, "module.py", module, "GL304") == [8]
+
+
+REBOUND = """
+    from transformers import TFBertModel, TFRobertaModel
+    BERT = TFBertModel.from_pretrained("bert-base-uncased")
+    BERT = TFRobertaModel.from_pretrained("roberta-base")
+    print(BERT(ids))
+"""
+
+
+def test_a_load_rebound_before_any_read_never_runs():
+    assert [f.line for f in lint(REBOUND, "GL303")] == [4]

@@ -20,6 +20,7 @@ from .config_training import is_training_config, norm_key
 from .testing_code import in_test_code
 from .scoped_names import name_key, refs
 from .synthetic_inputs import is_random_input
+from .run_order import never_runs
 from .training_flow import binding_key, flow, training_evidence
 from .transformers_names import is_auto_model_class, is_model_class
 
@@ -433,6 +434,18 @@ def _weights_only(ctx: PythonContext, keys: set[str]) -> bool:
     return True
 
 
+def _rebound_before_read(ctx: PythonContext, call: ast.Call) -> bool:
+    """`BERT = TFBertModel.from_pretrained(...)`, then `BERT = ...` again before any read: every
+    read of the name sees another binding, so this model never runs."""
+    assign = ctx.parent(call)
+    if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0], ast.Name)):
+        return False
+    scope = ctx.enclosing_function(call) or ctx.tree
+    reads = [r for r in ctx.reads_of(assign.targets[0].id, scope) if (ctx.enclosing_function(r) or ctx.tree) is scope]
+    seen = [ctx.reaching_assignment(r, scope) for r in reads]
+    return bool(reads) and all(value is not None and value is not call for value in seen)
+
+
 def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST, str, str, bool, bool, set[str]]]:
     """(node, model id, how, trained in the file, run for inference here, names holding the model)
     per inference load."""
@@ -441,7 +454,7 @@ def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST,
         if not _suited_rows(model, non_english) or in_test_code(ctx, call):
             continue
         keys, _ = binding_key(ctx, call)
-        if keys and _weights_only(ctx, keys):
+        if keys and _weights_only(ctx, keys) or never_runs(ctx, call) or _rebound_before_read(ctx, call):
             continue
         tainted = flow(ctx).taint(keys) if keys else set()
         trains = _trained(ctx, tainted)

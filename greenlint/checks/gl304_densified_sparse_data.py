@@ -19,6 +19,7 @@ from .sparse_consumers import (DENSE_ONLY_CLASSES, SPARSE_READERS, centred_later
                                feeds_sparse_capable_only, fitted_estimator_and_x, sparse_capable, stacked_into_a_tensor)
 from .shown_values import only_displayed
 from .scoped_names import refs
+from .run_order import never_runs
 from .training_flow import binding_key, flow, live_statements, reached_while_live
 
 # Transformers whose output is a scipy.sparse matrix unless told otherwise.
@@ -340,7 +341,7 @@ def _dense_encoders(ctx: PythonContext) -> None:
         flag = next((kwarg(call, n) for n in flag_names if kwarg(call, n) is not None), None)
         if flag is None or ctx.literal(flag) is not False:
             continue
-        if _encodes_labels_or_literals(ctx, call) or _dense_whatever_the_encoder(ctx, call) \
+        if _encodes_labels_or_literals(ctx, call) or _dense_whatever_the_encoder(ctx, call) or never_runs(ctx, call) \
                 or centred_later_in_a_pipeline(ctx, call) or _output_only_displayed(ctx, call) \
                 or _output_reshaped_to_tensor(ctx, call) or _implements_a_transformer(ctx, call):
             continue
@@ -559,7 +560,8 @@ def _dense_dummies(ctx: PythonContext) -> None:
     estimator that accepts scipy.sparse input, and by no estimator that refuses it (the same
     columns fitted by GaussianNB too must be dense anyway)."""
     for call in ctx.calls:
-        if ctx.qualname(call.func) != "pandas.get_dummies" or ctx.literal(kwarg(call, "sparse")) is True:
+        if ctx.qualname(call.func) != "pandas.get_dummies" or ctx.literal(kwarg(call, "sparse")) is True \
+                or never_runs(ctx, call):
             continue
         data = arg(call, 0, "data")
         if small_literal(ctx, data) or (data is not None and _labels(ctx, data)):

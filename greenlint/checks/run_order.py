@@ -50,3 +50,32 @@ def runs_after(ctx: PythonContext, later: ast.AST, earlier: ast.AST) -> bool:
     if not later_chains or not earlier_chains:
         return False
     return all(_after(a, b) for a in later_chains for b in earlier_chains)
+
+
+_DUNDER_OR_HOOK = ("__",)  # methods the runtime calls by protocol (`__init__`, `__call__`)
+
+
+def never_runs(ctx: PythonContext, node: ast.AST) -> bool:
+    """`node` sits in a function or class of a script that the script never names: a notebook, or
+    a file of module-level statements that call things (three or more) with no `__main__` block,
+    whose own code is all that runs. A module of definitions, or a script with a `__main__` block
+    (whose functions other files may import), keeps every function: they are its API."""
+    if not _is_plain_script(ctx):
+        return False
+    named = ctx.memo("run_order.named", lambda: {n.id for n in ctx.nodes_of(ast.Name)}
+                     | {n.attr for n in ctx.nodes_of(ast.Attribute)})  # type: ignore[attr-defined]
+    for anc in ctx.ancestors(node):
+        if isinstance(anc, ast.ClassDef) or isinstance(anc, _FUNCTIONS) \
+                and not isinstance(ctx.parent(anc), ast.ClassDef):  # a method runs through its class
+            if anc.name not in named and not anc.name.startswith(_DUNDER_OR_HOOK) and not anc.decorator_list:
+                return True
+    return False
+
+
+def _is_plain_script(ctx: PythonContext) -> bool:
+    if ctx.kind == "notebook":
+        return True
+    if ctx.has_main_block:
+        return False
+    calls = sum(isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) for s in ctx.tree.body)
+    return calls >= 3
