@@ -342,3 +342,22 @@ REBOUND = """
 
 def test_a_load_rebound_before_any_read_never_runs():
     assert [f.line for f in lint(REBOUND, "GL303")] == [4]
+
+
+# ---- GL401: a subprocess command chosen in branches and extended with arguments ---------------
+
+BRANCHED_COMMAND = """
+    import subprocess
+
+    def train(args, trainer_args):
+        if args.cloud:
+            command = ["gcloud", "ml-engine", "jobs", "submit", "training", "job1",
+                       "--region", "us-central1"] + trainer_args
+        else:
+            command = ["gcloud", "ml-engine", "local", "train"] + trainer_args
+        subprocess.check_call(command)
+"""
+
+
+def test_each_command_a_subprocess_call_may_run_is_read():
+    assert [f.line for f in lint(BRANCHED_COMMAND, "GL401")] == [7]

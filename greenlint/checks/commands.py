@@ -437,20 +437,39 @@ def _subprocess_commands(ctx) -> Iterator[ShellCommand]:
         if (ctx.qualname(call.func) or "") not in _SUBPROCESS_CALLS:
             continue
         arg = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("args", "command", "cmd")), None)
-        arg = _command_expression(ctx, arg)
-        if isinstance(arg, (ast.List, ast.Tuple)):
-            words = tuple(_python_word(e) for e in arg.elts)
-            yield ShellCommand(words, (None,) * len(words), tuple(arg.elts))
-        elif isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-            column = _string_column(ctx, arg)
-            for command in commands_of_text(arg.value, arg.lineno, max(column, 0)):
-                if column < 0:
-                    command = ShellCommand(command.words, (None,) * len(command.words), (arg,) * len(command.words))
-                yield command
-        elif isinstance(arg, ast.JoinedStr):
-            text = "".join(_python_word(v) if isinstance(v, ast.FormattedValue) else str(v.value) for v in arg.values)
-            for command in commands_of_text(text, arg.lineno):
-                yield ShellCommand(command.words, (None,) * len(command.words), (arg,) * len(command.words))
+        for arg in _command_expressions(ctx, arg):
+            yield from _python_command(ctx, arg)
+
+
+def _command_expressions(ctx, node) -> list:
+    """The commands a subprocess call may run: what its argument stands for, or, for a name bound
+    in several branches (`if cloud: cmd = [...] else: cmd = [...]`), each value bound to it."""
+    import ast
+
+    found = _command_expression(ctx, node)
+    if isinstance(found, ast.Name) and found is node:
+        return [_command_expression(ctx, value) for value in ctx.bound_values(node)] or [node]
+    return [found]
+
+
+def _python_command(ctx, arg) -> Iterator[ShellCommand]:
+    import ast
+
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add) and isinstance(arg.left, (ast.List, ast.Tuple)):
+        arg = arg.left  # `[...] + trainer_args`: the program and its options, then arguments not known here
+    if isinstance(arg, (ast.List, ast.Tuple)):
+        words = tuple(_python_word(e) for e in arg.elts)
+        yield ShellCommand(words, (None,) * len(words), tuple(arg.elts))
+    elif isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        column = _string_column(ctx, arg)
+        for command in commands_of_text(arg.value, arg.lineno, max(column, 0)):
+            if column < 0:
+                command = ShellCommand(command.words, (None,) * len(command.words), (arg,) * len(command.words))
+            yield command
+    elif isinstance(arg, ast.JoinedStr):
+        text = "".join(_python_word(v) if isinstance(v, ast.FormattedValue) else str(v.value) for v in arg.values)
+        for command in commands_of_text(text, arg.lineno):
+            yield ShellCommand(command.words, (None,) * len(command.words), (arg,) * len(command.words))
 
 
 def _command_expression(ctx, node):
