@@ -312,7 +312,9 @@ UNCALLED = """
 import pandas as pd
 from sklearn.ensemble import RandomForestClassifier
 
-combined = pd.read_csv("titanic.csv")
+def load():
+    return pd.read_csv("titanic.csv")
+combined = load()
 def process_ticket():
     global combined
     tickets = pd.get_dummies(combined["Ticket"], prefix="Ticket")
@@ -326,10 +328,10 @@ RandomForestClassifier().fit(combined.drop(columns=["Survived"]), combined["Surv
 def test_dummies_in_a_function_the_script_never_calls_are_not_reported(tmp_path):
     assert reported_lines(tmp_path, "titanic.py", UNCALLED, "GL304") == []
     called = UNCALLED.replace("print(combined.shape)", "process_ticket()")
-    assert reported_lines(tmp_path, "called.py", called, "GL304") == [8]
+    assert reported_lines(tmp_path, "called.py", called, "GL304") == [10]
     # a module of definitions keeps its functions: other files may call them
     module = UNCALLED.replace("print(combined.shape)\ncombined.info()\n", "if __name__ == '__main__':\n    pass\n")
-    assert reported_lines(tmp_path, "module.py", module, "GL304") == [8]
+    assert reported_lines(tmp_path, "module.py", module, "GL304") == [10]
 
 
 REBOUND = """
@@ -361,3 +363,23 @@ BRANCHED_COMMAND = """
 
 def test_each_command_a_subprocess_call_may_run_is_read():
     assert [f.line for f in lint(BRANCHED_COMMAND, "GL401")] == [7]
+
+
+CLI_MODULE = """
+    import argparse
+    from transformers import pipeline
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--file-name", required=True)
+    parser.add_argument("--batch-size", type=int, default=24)
+    parser.add_argument("--device-id", default="0")
+
+    def main():
+        args = parser.parse_args()
+        pipe = pipeline("automatic-speech-recognition", model="openai/whisper-large-v3")
+        print(pipe(args.file_name))
+"""
+
+
+def test_a_command_line_module_whose_main_is_an_entry_point_keeps_its_functions():
+    assert [f.line for f in lint(CLI_MODULE, "GL303")] == [12]

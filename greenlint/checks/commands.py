@@ -408,10 +408,6 @@ def script_commands(text: str) -> list[ShellCommand]:
     return found
 
 
-_SUBPROCESS_CALLS = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
-                     "subprocess.Popen", "subprocess.getoutput", "subprocess.getstatusoutput", "os.system", "os.popen"}
-
-
 def shell_commands(ctx) -> list[ShellCommand]:
     """The commands a file runs, for every rule to ask: a shell script's lines, a notebook's `!`
     lines and `%%bash` cells, `subprocess` / `os.system` calls, CI workflow `run:` steps."""
@@ -424,96 +420,12 @@ def _collect(ctx) -> Iterator[ShellCommand]:
     elif hasattr(ctx, "tree"):
         for line, column, text in getattr(ctx, "shell_lines", ()):
             yield from commands_of_text(text, line, column)
-        yield from _subprocess_commands(ctx)
+        from .python_commands import subprocess_commands  # Python files only
+
+        yield from subprocess_commands(ctx)
     else:
         yield from _workflow_commands(ctx)
         yield from _argument_list_commands(ctx)
-
-
-def _subprocess_commands(ctx) -> Iterator[ShellCommand]:
-    import ast
-
-    for call in ctx.calls:
-        if (ctx.qualname(call.func) or "") not in _SUBPROCESS_CALLS:
-            continue
-        arg = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("args", "command", "cmd")), None)
-        for arg in _command_expressions(ctx, arg):
-            yield from _python_command(ctx, arg)
-
-
-def _command_expressions(ctx, node) -> list:
-    """The commands a subprocess call may run: what its argument stands for, or, for a name bound
-    in several branches (`if cloud: cmd = [...] else: cmd = [...]`), each value bound to it."""
-    import ast
-
-    found = _command_expression(ctx, node)
-    if isinstance(found, ast.Name) and found is node:
-        return [_command_expression(ctx, value) for value in ctx.bound_values(node)] or [node]
-    return [found]
-
-
-def _python_command(ctx, arg) -> Iterator[ShellCommand]:
-    import ast
-
-    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add) and isinstance(arg.left, (ast.List, ast.Tuple)):
-        arg = arg.left  # `[...] + trainer_args`: the program and its options, then arguments not known here
-    if isinstance(arg, (ast.List, ast.Tuple)):
-        words = tuple(_python_word(e) for e in arg.elts)
-        yield ShellCommand(words, (None,) * len(words), tuple(arg.elts))
-    elif isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-        column = _string_column(ctx, arg)
-        for command in commands_of_text(arg.value, arg.lineno, max(column, 0)):
-            if column < 0:
-                command = ShellCommand(command.words, (None,) * len(command.words), (arg,) * len(command.words))
-            yield command
-    elif isinstance(arg, ast.JoinedStr):
-        text = "".join(_python_word(v) if isinstance(v, ast.FormattedValue) else str(v.value) for v in arg.values)
-        for command in commands_of_text(text, arg.lineno):
-            yield ShellCommand(command.words, (None,) * len(command.words), (arg,) * len(command.words))
-
-
-def _command_expression(ctx, node):
-    """What a subprocess call's command stands for: the list or string a name is bound to
-    (`cmd = [...]; call(cmd)`), and a string split into words (`text.split(" ")`,
-    `shlex.split(text)`) as that string."""
-    import ast
-
-    for _ in range(4):
-        if isinstance(node, ast.Name):
-            value = ctx.expression_of(node)
-            if value is None or value is node:
-                return node
-            node = value
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" \
-                and ctx.qualname(node.func) is None:
-            node = node.func.value
-        elif isinstance(node, ast.Call) and ctx.qualname(node.func) == "shlex.split" and node.args:
-            node = node.args[0]
-        else:
-            return node
-    return node
-
-
-def _string_column(ctx, node) -> int:
-    """0-based column of the first character inside a one-line plain string literal, or -1."""
-    line_text = ctx.lines[node.lineno - 1] if node.lineno == node.end_lineno and 0 < node.lineno <= len(ctx.lines) else ""
-    quote = line_text[node.col_offset:node.col_offset + 1]
-    if not line_text.isascii() or quote not in ("'", '"') or line_text[node.col_offset:node.col_offset + 3] in ('"""', "'''"):
-        return -1
-    return node.col_offset + 1
-
-
-def _python_word(node) -> str:
-    """A list element or f-string part as a shell word: a string as itself, a name as `{name}`."""
-    import ast
-
-    if isinstance(node, ast.FormattedValue):
-        node = node.value
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.Name):
-        return "{" + node.id + "}"
-    return "{?}"
 
 
 def _workflow_commands(ctx) -> Iterator[ShellCommand]:

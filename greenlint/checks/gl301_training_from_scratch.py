@@ -14,14 +14,14 @@ from . import detector
 from ..finding import Fix
 from ..frontends.python import PythonContext, arg, call_name, dotted, has_star_kwargs, kwarg
 from ..rules import data_path
-from .run_order import runs_after
 from .scratch_by_design import WEIGHTS_DATASETS, random_data_only, reads_dataset, self_supervised_objective
 from .scoped_names import target_keys
 from .testing_code import in_test_code
 from .synthetic_inputs import only_random_inputs
 from .checkpoint_loads import unconditional_checkpoint_load
+from .run_order import live_statements, reached_while_live, runs_after
 from .training_flow import (
-    TRAIN_HELPER, binding_key, external_training_call, flow, live_statements, reached_while_live, training_evidence,
+    TRAIN_HELPER, binding_key, external_training_call, flow, training_evidence,
 )
 from .transformers_names import is_auto_model_class, is_model_class
 

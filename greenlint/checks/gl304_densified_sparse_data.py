@@ -19,8 +19,8 @@ from .sparse_consumers import (DENSE_ONLY_CLASSES, SPARSE_READERS, centred_later
                                feeds_sparse_capable_only, fitted_estimator_and_x, sparse_capable, stacked_into_a_tensor)
 from .shown_values import only_displayed
 from .scoped_names import refs
-from .run_order import never_runs
-from .training_flow import binding_key, flow, live_statements, reached_while_live
+from .run_order import live_statements, never_runs, reached_while_live
+from .training_flow import binding_key, flow
 
 # Transformers whose output is a scipy.sparse matrix unless told otherwise.
 SPARSE_TRANSFORMERS = {

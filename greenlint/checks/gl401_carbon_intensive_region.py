@@ -457,26 +457,26 @@ class _PythonScan:
         constant places nothing either."""
         reads = [read for read in self.ctx.reads_of(constant)  # not a parameter or local of the same name
                  if self.ctx.defining_scope(constant, self.ctx.enclosing_function(read) or self.ctx.tree) is self.ctx.tree]
-        for read in reads:
-            shown = self.ctx.parent(read)
-            if isinstance(shown, ast.Call) and call_name(shown) in ("print", "display", "pprint") and read in shown.args:
-                continue  # `print("Region:", REGION)`
-            if isinstance(shown, ast.Assign) and shown.value is read and all(
-                    isinstance(t, ast.Attribute) and t.attr == "location" and key_words(dotted(t.value) or "") & self.words
-                    for t in shown.targets):
-                continue  # `dataset.location = LOCATION`: where a store is made
-            keyword, call = self.ctx.parent(read), self.ctx.parent(self.ctx.parent(read))
-            if isinstance(keyword, ast.keyword) and keyword.arg == "location" and isinstance(call, ast.Call) and (
-                    self._retrieved_to_read(call, qual := self.ctx.qualname(call.func) or "")
-                    or self._default_for_reads(call, qual) or key_words(ast.unparse(call.func)) & self.words
-                    or self._data_client_call(call)):
-                continue  # `bucket.create(location=REGION)`, `create_bucket(...)`: where a store is made
-            if not (isinstance(keyword, ast.keyword) and keyword.arg in _REGION_KEYWORDS and isinstance(call, ast.Call)):
-                return False
-            method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
-            if method not in ("client", "resource") or self._places_compute(call, "", method):
-                return False
-        return bool(reads)
+        return bool(reads) and all(self._read_places_nothing(read) for read in reads)
+
+    def _read_places_nothing(self, read: ast.Name) -> bool:
+        parent = self.ctx.parent(read)
+        if isinstance(parent, ast.Call) and call_name(parent) in ("print", "display", "pprint") and read in parent.args:
+            return True  # `print("Region:", REGION)`
+        if isinstance(parent, ast.Assign) and parent.value is read and all(
+                isinstance(t, ast.Attribute) and t.attr == "location" and key_words(dotted(t.value) or "") & self.words
+                for t in parent.targets):
+            return True  # `dataset.location = LOCATION`: where a store is made
+        call = self.ctx.parent(parent)
+        if not (isinstance(parent, ast.keyword) and isinstance(call, ast.Call)):
+            return False
+        if parent.arg == "location" and (
+                self._retrieved_to_read(call, qual := self.ctx.qualname(call.func) or "")
+                or self._default_for_reads(call, qual) or key_words(ast.unparse(call.func)) & self.words
+                or self._data_client_call(call)):
+            return True  # `bucket.create(location=REGION)`, `create_bucket(...)`: where a store is made
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        return parent.arg in _REGION_KEYWORDS and method in ("client", "resource") and not self._places_compute(call, "", method)
 
     def _data_client_call(self, call: ast.Call) -> bool:
         """A method of a client of a data service (`client = bigquery.Client()`, then

@@ -1,12 +1,14 @@
 """Which of two nodes runs first, read from straight-line code: from each, outwards through the
 statement lists that hold it and, from inside a function of the file, on through each call of that
-function, up to the statement list that holds both."""
+function, up to the statement list that holds both. Also: code a script never runs, and the
+statements during which names still hold what a call built."""
 from __future__ import annotations
 
 import ast
 
 from ..frontends.pyast import statement_path
-from ..frontends.python import PythonContext
+from ..frontends.python import PythonContext, call_name
+from .scoped_names import refs, target_keys
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _DEPTH = 4  # calls followed outwards
@@ -57,9 +59,11 @@ _DUNDER_OR_HOOK = ("__",)  # methods the runtime calls by protocol (`__init__`, 
 
 def never_runs(ctx: PythonContext, node: ast.AST) -> bool:
     """`node` sits in a function or class of a script that the script never names: a notebook, or
-    a file of module-level statements that call things (three or more) with no `__main__` block,
-    whose own code is all that runs. A module of definitions, or a script with a `__main__` block
-    (whose functions other files may import), keeps every function: they are its API."""
+    a file with no `__main__` block whose module-level statements call things (three or more),
+    among them functions of the file: its own code drives its functions. A module of
+    definitions, a command-line module whose top level only sets up its parser (its `main` is an
+    entry point), or a script with a `__main__` block (whose functions other files may import)
+    keeps every function: they are its API."""
     if not _is_plain_script(ctx):
         return False
     named = ctx.memo("run_order.named", lambda: {n.id for n in ctx.nodes_of(ast.Name)}
@@ -77,5 +81,87 @@ def _is_plain_script(ctx: PythonContext) -> bool:
         return True
     if ctx.has_main_block:
         return False
-    calls = sum(isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) for s in ctx.tree.body)
-    return calls >= 3
+    calls = [s.value for s in ctx.tree.body if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)]
+    top_level = [s for s in ctx.tree.body if not isinstance(s, (*_FUNCTIONS, ast.ClassDef))]
+    own = {c.func.id for s in top_level for c in ast.walk(s) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
+    return len(calls) >= 3 and bool(own & set(ctx.functions))
+
+
+# ---- while names still hold what a call built ----------------------------------------
+
+def _statement_in(body: list[ast.stmt], node: ast.AST, ctx: PythonContext) -> ast.stmt | None:
+    """The statement of `body` that contains `node` (itself or an ancestor)."""
+    ids = {id(s) for s in body}
+    for candidate in [node, *ctx.ancestors(node)]:
+        if id(candidate) in ids:
+            return candidate  # type: ignore[return-value]
+    return None
+
+
+def _rebinds(ctx: PythonContext, stmt: ast.stmt, names: set[str]) -> bool:
+    """`stmt` binds every name of `names` to a value that does not come from them
+    (`model = create_model()`, not `model = model.cuda()`)."""
+    if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
+        return False
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    bound = {k for t in targets for k in target_keys(t, ctx)}
+    return names <= bound and not refs(stmt.value, ctx) & names
+
+
+def live_statements(ctx: PythonContext, call: ast.Call, names: set[str]) -> list[ast.stmt] | None:
+    """The statements of the straight-line body around `call` during which `names` still hold
+    what `call` built: from its statement up to the one that rebinds all of them to something
+    else (a notebook that rebuilds `model` cell after cell). None when nothing rebinds them."""
+    scope = ctx.enclosing_function(call) or ctx.tree
+    body = getattr(scope, "body", [])
+    plain = {n for n in names if "." not in n}
+    start = _statement_in(body, call, ctx)
+    if start is None or not plain:
+        return None
+    index = body.index(start)
+    for end in range(index + 1, len(body)):
+        if _rebinds(ctx, body[end], plain):
+            return body[index:end]
+    return None
+
+
+def _functions_reaching(ctx: PythonContext, node: ast.AST) -> set[str]:
+    """Names of the file's functions whose call can run `node`: the functions around it and,
+    transitively, the functions that call those."""
+    found = {f.name for f in ctx.ancestors(node) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    callers = ctx.memo("training_flow.callers", lambda: _callers(ctx))
+    todo = list(found)
+    while todo:
+        for caller in callers.get(todo.pop(), ()):
+            if caller not in found:
+                found.add(caller)
+                todo.append(caller)
+    return found
+
+
+def _callers(ctx: PythonContext) -> dict[str, set[str]]:
+    """For each name called in a function of the file, the functions that call it (walked once)."""
+    callers: dict[str, set[str]] = {}
+    for name, func in ctx.functions.items():
+        for call in ast.walk(func):
+            if isinstance(call, ast.Call):
+                callers.setdefault(call_name(call), set()).add(name)
+    return callers
+
+
+def reached_while_live(ctx: PythonContext, evidence: ast.AST, live: list[ast.stmt], names: set[str]) -> bool:
+    """`evidence` runs while `names` hold the object: it sits in one of the `live` statements
+    (not in a `def` there, which only defines), or a live statement calls a function that runs it
+    and hands it one of `names`."""
+    defined = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    inside_def = any(isinstance(a, defined) for a in ctx.ancestors(evidence))
+    if not inside_def:
+        return any(evidence is n for stmt in live for n in ast.walk(stmt))
+    runners = _functions_reaching(ctx, evidence)
+    for stmt in live:
+        if isinstance(stmt, defined):
+            continue
+        for sub in ast.walk(stmt):
+            if isinstance(sub, ast.Call) and call_name(sub) in runners and refs(sub, ctx) & names:
+                return True
+    return False

@@ -56,12 +56,12 @@ def _shown_by(verdicts: list[bool | str]) -> bool:
 
 
 def _display_step(ctx: PythonContext, anc: ast.AST, node: ast.AST, depth: int) -> bool | str | None:
-    """What the ancestor `anc` of the value `node` says: shown (True), computed with (False), or
-    still the same value, look further up (None)."""
-    if isinstance(anc, ast.Call) and (_is_display_call(call_name(anc)) or call_name(anc) in ("info", "debug")):
-        return True
-    if isinstance(anc, ast.Call) and call_name(anc).startswith("assert"):
-        return True  # `assert_array_equal(X.toarray(), expected)`, `self.assertEqual(...)`
+    """What the ancestor `anc` of the value `node` says: shown (True), computed with (False), its
+    labels only (`_LABELS_ONLY`), or still the same value, look further up (None)."""
+    if isinstance(anc, ast.stmt):
+        return _statement_step(ctx, anc, node, depth)
+    if isinstance(anc, ast.Call):
+        return _call_step(anc, node)
     if isinstance(anc, (ast.JoinedStr, ast.FormattedValue)):
         return True
     if isinstance(anc, ast.BinOp):
@@ -70,25 +70,30 @@ def _display_step(ctx: PythonContext, anc: ast.AST, node: ast.AST, depth: int) -
             and not isinstance(ctx.parent(anc), ast.Assign):
         # `X.shape`, `set(df.columns)`: its size and labels, not its values (shown, when they are)
         return True if _use(ctx, anc, depth) is True else _LABELS_ONLY
-    if isinstance(anc, ast.Expr):  # a notebook cell's last expression is shown; a file written is data for later
-        if isinstance(anc.value, ast.Call) and _writes_a_file(anc.value):
+    return None  # `X_dense[:10]`, an attribute: still the same value
+
+
+def _call_step(call: ast.Call, node: ast.AST) -> bool | None:
+    name = call_name(call)
+    if _is_display_call(name) or name in ("info", "debug") or name.startswith("assert"):
+        return True  # also `assert_array_equal(X.toarray(), expected)`, `self.assertEqual(...)`
+    if node is call.func or name in _RELABEL_CALLS:
+        return None  # a method of the value, or a wrapper that relabels it for display
+    return False  # handed to a function (`clf.fit(X.toarray(), y)`): computed with
+
+
+def _statement_step(ctx: PythonContext, statement: ast.stmt, node: ast.AST, depth: int) -> bool | str:
+    if isinstance(statement, ast.Expr):  # a notebook cell's last expression is shown; a file written is data for later
+        if isinstance(statement.value, ast.Call) and _writes_a_file(statement.value):
             return False
-        return anc.value is node or isinstance(anc.value, (ast.Subscript, ast.Attribute, ast.Call))
-    if isinstance(anc, ast.Assign):
-        if any(node is target for target in anc.targets):
+        return statement.value is node or isinstance(statement.value, (ast.Subscript, ast.Attribute, ast.Call))
+    if isinstance(statement, ast.Assign):
+        if any(node is target for target in statement.targets):
             # `df.columns = names`, `df["Female"] = ...`: the frame is labelled or filled, not computed with
             return _LABELS_ONLY if isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) \
                 and node.attr in _LABELS else False
-        return _assigned_only_displayed(ctx, anc, depth) or _stored_into_a_shown_frame(ctx, anc, depth)
-    if isinstance(anc, ast.Call) and call_name(anc) in _RELABEL_CALLS and node is not anc.func:
-        return None
-    if isinstance(anc, ast.Subscript) and anc.value is node:  # `X_dense[:10]` is still the same display
-        return None
-    if isinstance(anc, ast.stmt):
-        return False
-    if isinstance(anc, ast.Call) and node is not anc.func:
-        return False  # handed to a function (`clf.fit(X.toarray(), y)`): computed with
-    return None
+        return _assigned_only_displayed(ctx, statement, depth) or _stored_into_a_shown_frame(ctx, statement, depth)
+    return False
 
 
 def _writes_a_file(call: ast.Call) -> bool:

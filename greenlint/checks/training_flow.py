@@ -9,6 +9,7 @@ import re
 from typing import Callable, Iterable
 
 from ..frontends.python import PythonContext, arg, call_name, dotted, kwarg
+from .derived_values import own_returns, value_refs
 from .scoped_names import defined_key, function_locals, local_prefix, name_key, refs, target_keys
 from .synthetic_inputs import computed_on_random, is_random_input
 from .training_loops import FIT_METHODS, builds_optimizer, optimizer_step, trainer_object
@@ -64,7 +65,7 @@ class Flow:
                                   or self._unpacked_returns(node.value, targets[0])):
             return
         mentioned = refs(node.value, self.ctx)
-        values = _value_refs(node.value, self.ctx, mentioned)
+        values = value_refs(node.value, self.ctx, mentioned)
         for target in targets:
             self._bind(mentioned, target, values)
 
@@ -98,11 +99,11 @@ class Flow:
             return
         returned = refs(node.value, self.ctx)
         key = defined_key(self.ctx, func)
-        self._edge(returned, key, _value_refs(node.value, self.ctx, returned))
+        self._edge(returned, key, value_refs(node.value, self.ctx, returned))
         if isinstance(node.value, ast.Tuple):  # `return submission, importances`: each part on its own
             for index, part in enumerate(node.value.elts):
                 mentioned = refs(part, self.ctx)
-                self._edge(mentioned, f"{key}#{index}", _value_refs(part, self.ctx, mentioned))
+                self._edge(mentioned, f"{key}#{index}", value_refs(part, self.ctx, mentioned))
         if self.ctx.enclosing_class(func) is not None:
             self._edge(returned, f"self.{func.name}")
 
@@ -115,7 +116,7 @@ class Flow:
         callee, _ = self._callee(value)
         if callee is None or isinstance(value.func, ast.Attribute):
             return False
-        returns = [r for r in _own_returns(callee)]
+        returns = own_returns(callee)
         if not returns or not all(isinstance(r.value, ast.Tuple) and len(r.value.elts) == len(target.elts)
                                   and not any(isinstance(e, ast.Starred) for e in r.value.elts) for r in returns):
             return False
@@ -220,63 +221,6 @@ class Flow:
                     found |= mentioned & within
                     changed = True
         return found
-
-
-# pandas methods that group rows, and the reductions that turn each group into one row of statistics
-_GROUPERS = {"groupby", "resample", "rolling", "pivot_table"}
-_REDUCTIONS = {"agg", "aggregate", "sum", "mean", "count", "size", "max", "min", "std", "var", "median", "nunique",
-               "first", "last", "prod"}
-
-
-def _own_returns(function: ast.AST) -> list[ast.Return]:
-    """The `return` statements of `function` itself, not of functions or classes inside it."""
-    found: list[ast.Return] = []
-    todo = list(getattr(function, "body", []))
-    while todo:
-        node = todo.pop()
-        if isinstance(node, ast.Return):
-            found.append(node)
-        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            todo.extend(ast.iter_child_nodes(node))
-    return found
-
-
-# Estimator methods whose result is computed from X, not X itself.
-_PREDICTIONS = {"predict", "predict_proba", "predict_log_proba", "decision_function", "score", "score_samples"}
-
-
-def _value_refs(value: ast.AST, ctx: PythonContext, mentioned: set[str]) -> set[str]:
-    """The names whose values `value` holds: all it mentions (`mentioned`), less a per-group
-    summary's and what an estimator only predicts from (the arguments of `model.predict(X)`)."""
-    if _group_summary(value):
-        return set()
-    inputs = [a for c in ast.walk(value) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
-              and c.func.attr in _PREDICTIONS for a in [*c.args, *(k.value for k in c.keywords)]]
-    if not inputs:
-        return mentioned
-    skipped = {id(n) for a in inputs for n in ast.walk(a)}
-    found: set[str] = set()
-    for node in ast.walk(value):
-        if isinstance(node, (ast.Name, ast.Attribute)) and id(node) not in skipped:
-            found |= refs(node, ctx)
-    return found
-
-
-def _group_summary(value: ast.AST) -> bool:
-    """`frame.groupby(key).agg(["sum", "mean"])`, `frame.groupby(key).sum()`: a reduction of groups
-    of rows (a chain of calls on the grouping, `.reset_index()` after it included)."""
-    reduced = False
-    node = value
-    while True:
-        if isinstance(node, ast.Subscript):  # `frame.groupby(key)["amount"].sum()`
-            node = node.value
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr in _GROUPERS:
-                return reduced
-            reduced = reduced or node.func.attr in _REDUCTIONS
-            node = node.func.value
-        else:
-            return False
 
 
 def _method(cls: ast.ClassDef | None, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
@@ -586,81 +530,3 @@ def _first_training_call(ctx: PythonContext) -> ast.Call | None:
 # ---------------------------------------------------------------------------------------
 # Rebinding: where the object a name holds stops being reachable through it
 # ---------------------------------------------------------------------------------------
-
-
-def _statement_in(body: list[ast.stmt], node: ast.AST, ctx: PythonContext) -> ast.stmt | None:
-    """The statement of `body` that contains `node` (itself or an ancestor)."""
-    ids = {id(s) for s in body}
-    for candidate in [node, *ctx.ancestors(node)]:
-        if id(candidate) in ids:
-            return candidate  # type: ignore[return-value]
-    return None
-
-
-def _rebinds(ctx: PythonContext, stmt: ast.stmt, names: set[str]) -> bool:
-    """`stmt` binds every name of `names` to a value that does not come from them
-    (`model = create_model()`, not `model = model.cuda()`)."""
-    if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
-        return False
-    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-    bound = {k for t in targets for k in target_keys(t, ctx)}
-    return names <= bound and not refs(stmt.value, ctx) & names
-
-
-def live_statements(ctx: PythonContext, call: ast.Call, names: set[str]) -> list[ast.stmt] | None:
-    """The statements of the straight-line body around `call` during which `names` still hold
-    what `call` built: from its statement up to the one that rebinds all of them to something
-    else (a notebook that rebuilds `model` cell after cell). None when nothing rebinds them."""
-    scope = ctx.enclosing_function(call) or ctx.tree
-    body = getattr(scope, "body", [])
-    plain = {n for n in names if "." not in n}
-    start = _statement_in(body, call, ctx)
-    if start is None or not plain:
-        return None
-    index = body.index(start)
-    for end in range(index + 1, len(body)):
-        if _rebinds(ctx, body[end], plain):
-            return body[index:end]
-    return None
-
-
-def _functions_reaching(ctx: PythonContext, node: ast.AST) -> set[str]:
-    """Names of the file's functions whose call can run `node`: the functions around it and,
-    transitively, the functions that call those."""
-    found = {f.name for f in ctx.ancestors(node) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    callers = ctx.memo("training_flow.callers", lambda: _callers(ctx))
-    todo = list(found)
-    while todo:
-        for caller in callers.get(todo.pop(), ()):
-            if caller not in found:
-                found.add(caller)
-                todo.append(caller)
-    return found
-
-
-def _callers(ctx: PythonContext) -> dict[str, set[str]]:
-    """For each name called in a function of the file, the functions that call it (walked once)."""
-    callers: dict[str, set[str]] = {}
-    for name, func in ctx.functions.items():
-        for call in ast.walk(func):
-            if isinstance(call, ast.Call):
-                callers.setdefault(call_name(call), set()).add(name)
-    return callers
-
-
-def reached_while_live(ctx: PythonContext, evidence: ast.AST, live: list[ast.stmt], names: set[str]) -> bool:
-    """`evidence` runs while `names` hold the object: it sits in one of the `live` statements
-    (not in a `def` there, which only defines), or a live statement calls a function that runs it
-    and hands it one of `names`."""
-    defined = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-    inside_def = any(isinstance(a, defined) for a in ctx.ancestors(evidence))
-    if not inside_def:
-        return any(evidence is n for stmt in live for n in ast.walk(stmt))
-    runners = _functions_reaching(ctx, evidence)
-    for stmt in live:
-        if isinstance(stmt, defined):
-            continue
-        for sub in ast.walk(stmt):
-            if isinstance(sub, ast.Call) and call_name(sub) in runners and refs(sub, ctx) & names:
-                return True
-    return False

@@ -213,7 +213,9 @@ class ValueModel:
         if not isinstance(cls, ast.ClassDef) or not isinstance(node.value, ast.Name) or not method.args.args \
                 or method.args.args[0].arg != node.value.id:  # type: ignore[union-attr,attr-defined]
             return None
-        stores = self._attribute_stores(cls).get(node.attr, [])
+        stores = self.memo(f"values.stores:{id(cls)}:{node.attr}", lambda: [  # type: ignore[attr-defined]
+            n for n in ast.walk(cls) if isinstance(n, ast.Attribute) and n.attr == node.attr
+            and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)])  # asked once per class and attribute
         init = self.enclosing_function(stores[0]) if len(stores) == 1 else None
         if init is None or init.name != "__init__" or self.parent(init) is not cls or not init.args.args \
                 or stores[0].value.id != init.args.args[0].arg:  # type: ignore[attr-defined]
@@ -222,17 +224,6 @@ class ValueModel:
         if self.parent(assign) is not init or not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None:
             return None
         return cls, init, assign.value
-
-    def _attribute_stores(self, cls: ast.ClassDef) -> dict[str, list[ast.Attribute]]:
-        """`<name>.<attr> = ...` anywhere in the class, by attribute: walked once per class."""
-        by_class = self.memo("values.attribute_stores", dict)  # type: ignore[attr-defined]
-        stores = by_class.get(id(cls))
-        if stores is None:
-            stores = by_class[id(cls)] = {}
-            for n in ast.walk(cls):
-                if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name):
-                    stores.setdefault(n.attr, []).append(n)
-        return stores
 
     def _subscript_value(self, node: ast.Subscript, scope: ast.AST | None, depth: int) -> Any:
         """`cfg["epochs"]` / `sizes[0]` of a dict or list the code spells out and does not change

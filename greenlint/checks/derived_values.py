@@ -1,0 +1,66 @@
+"""What a name bound from an expression holds, for the file-wide flow of values (training_flow):
+the values the expression mentions, or only statistics of them (a per-group summary, an
+estimator's predictions); and the `return` statements of a function. Not a rule."""
+from __future__ import annotations
+
+import ast
+
+from ..frontends.python import PythonContext
+from .scoped_names import refs
+
+
+def own_returns(function: ast.AST) -> list[ast.Return]:
+    """The `return` statements of `function` itself, not of functions or classes inside it."""
+    found: list[ast.Return] = []
+    todo = list(getattr(function, "body", []))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Return):
+            found.append(node)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+# Estimator methods whose result is computed from X, not X itself.
+_PREDICTIONS = {"predict", "predict_proba", "predict_log_proba", "decision_function", "score", "score_samples"}
+
+
+def value_refs(value: ast.AST, ctx: PythonContext, mentioned: set[str]) -> set[str]:
+    """The names whose values `value` holds: all it mentions (`mentioned`), less a per-group
+    summary's and what an estimator only predicts from (the arguments of `model.predict(X)`)."""
+    if group_summary(value):
+        return set()
+    inputs = [a for c in ast.walk(value) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+              and c.func.attr in _PREDICTIONS for a in [*c.args, *(k.value for k in c.keywords)]]
+    if not inputs:
+        return mentioned
+    skipped = {id(n) for a in inputs for n in ast.walk(a)}
+    found: set[str] = set()
+    for node in ast.walk(value):
+        if isinstance(node, (ast.Name, ast.Attribute)) and id(node) not in skipped:
+            found |= refs(node, ctx)
+    return found
+
+
+# pandas methods that group rows, and the reductions that turn each group into one row of statistics
+_GROUPERS = {"groupby", "resample", "rolling", "pivot_table"}
+_REDUCTIONS = {"agg", "aggregate", "sum", "mean", "count", "size", "max", "min", "std", "var", "median", "nunique",
+               "first", "last", "prod"}
+
+
+def group_summary(value: ast.AST) -> bool:
+    """`frame.groupby(key).agg(["sum", "mean"])`, `frame.groupby(key).sum()`: a reduction of groups
+    of rows (a chain of calls on the grouping, `.reset_index()` after it included)."""
+    reduced = False
+    node = value
+    while True:
+        if isinstance(node, ast.Subscript):  # `frame.groupby(key)["amount"].sum()`
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in _GROUPERS:
+                return reduced
+            reduced = reduced or node.func.attr in _REDUCTIONS
+            node = node.func.value
+        else:
+            return False
