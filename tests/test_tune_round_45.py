@@ -383,3 +383,28 @@ CLI_MODULE = """
 
 def test_a_command_line_module_whose_main_is_an_entry_point_keeps_its_functions():
     assert [f.line for f in lint(CLI_MODULE, "GL303")] == [12]
+
+
+# ---- GL303: training after the name is rebound to another model trains that one --------------
+
+EMBED_THEN_TRAIN_ANOTHER = """
+import torch
+from transformers import BertModel
+from my_models import BertClassifier
+
+model = BertModel.from_pretrained("bert-base-uncased")
+model.eval()
+with torch.no_grad():
+    features = model(**encoded).last_hidden_state[:, 0]
+model = BertClassifier(n_classes=2)
+optimizer = torch.optim.Adam(model.parameters())
+loss = model(features).sum()
+loss.backward()
+optimizer.step()
+"""
+
+
+def test_a_model_trained_under_the_name_after_it_is_rebound_is_another_model(tmp_path):
+    assert reported_lines(tmp_path, "embed.py", EMBED_THEN_TRAIN_ANOTHER, "GL303") == [6]
+    fine_tuned = EMBED_THEN_TRAIN_ANOTHER.replace("model = BertClassifier(n_classes=2)\n", "")
+    assert reported_lines(tmp_path, "tune.py", fine_tuned, "GL303") == []

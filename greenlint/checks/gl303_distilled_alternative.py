@@ -20,7 +20,7 @@ from .config_training import is_training_config, norm_key
 from .testing_code import in_test_code
 from .scoped_names import name_key, refs
 from .synthetic_inputs import is_random_input
-from .run_order import never_runs
+from .run_order import live_statements, never_runs, reached_while_live
 from .training_flow import binding_key, flow, training_evidence
 from .transformers_names import is_auto_model_class, is_model_class
 
@@ -361,10 +361,11 @@ def _model_outputs(ctx: PythonContext, tainted: set[str]) -> set[str]:
     return {name for name, outputs in bound.items() if all(outputs)}
 
 
-def _trained(ctx: PythonContext, tainted: set[str]) -> bool:
+def _trained(ctx: PythonContext, tainted: set[str], accept: Callable[[ast.AST], bool]) -> bool:
+    """Training reaches the loaded model (`accept`: while the names still hold it)."""
     if not tainted:
         return False
-    if training_evidence(ctx, tainted) is not None:
+    if training_evidence(ctx, tainted, accept=accept) is not None:
         return True
     # Handed to a training helper we cannot see into (`train(model, ...)`, `finetune(...)`). The
     # features or predictions the model computed are data: `clf.fit(model.encode(x), y)` trains
@@ -374,7 +375,7 @@ def _trained(ctx: PythonContext, tainted: set[str]) -> bool:
         name = call_name(other).lower()
         if any(w in name for w in ("train", "fit", "finetune", "fine_tune")) and any(
             _mentions_model(ctx, a, holders) for a in list(other.args) + [k.value for k in other.keywords]
-        ):
+        ) and accept(other):
             return True
     return False
 
@@ -457,7 +458,11 @@ def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST,
         if keys and _weights_only(ctx, keys) or never_runs(ctx, call) or _rebound_before_read(ctx, call):
             continue
         tainted = flow(ctx).taint(keys) if keys else set()
-        trains = _trained(ctx, tainted)
+        live = live_statements(ctx, call, keys) if keys else None  # `model` rebound to another model later
+
+        def while_held(evidence: ast.AST) -> bool:
+            return live is None or reached_while_live(ctx, evidence, live, tainted)
+        trains = _trained(ctx, tainted, while_held)
         checked.append((node, model, how, trains, not trains and _run_here(ctx, call, how), tainted))
     return checked
 
