@@ -525,8 +525,3 @@ def _first_training_call(ctx: PythonContext) -> ast.Call | None:
     # optimizer built over a model or a call of a function that trains
     step = next((c for c in calls if optimizer_step(c) or code.call_trains(c, MAX_DEPTH) and not builds_optimizer(ctx, c)), None)
     return step or next((c for c in calls if code.call_trains(c, 0)), None)
-
-
-# ---------------------------------------------------------------------------------------
-# Rebinding: where the object a name holds stops being reachable through it
-# ---------------------------------------------------------------------------------------
