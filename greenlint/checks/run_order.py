@@ -64,7 +64,7 @@ def never_runs(ctx: PythonContext, node: ast.AST) -> bool:
     definitions, a command-line module whose top level only sets up its parser (its `main` is an
     entry point), or a script with a `__main__` block (whose functions other files may import)
     keeps every function: they are its API."""
-    if not _is_plain_script(ctx):
+    if not ctx.memo("run_order.plain_script", lambda: _is_plain_script(ctx)):
         return False
     named = ctx.memo("run_order.named", lambda: {n.id for n in ctx.nodes_of(ast.Name)}
                      | {n.attr for n in ctx.nodes_of(ast.Attribute)})  # type: ignore[attr-defined]

@@ -45,52 +45,66 @@ CONTAINER_SUFFIXES = ("_resource_group",)
 MODULE_FILES = 50  # .tf files of one folder read to learn what a module places
 # Providers whose resources live in Terraform's own state or on the machine running it, in no region.
 REGIONLESS_PROVIDERS = ("null", "random", "local", "time", "terraform", "tls", "archive", "external")
-# Per .tf file, by (size, mtime): its placed resource types, or None when it calls a module or
-# cannot be read. Each file of a folder asks about its siblings: each is parsed once.
-_FOLDER_FILES: dict[Path, tuple[tuple[int, int], list[str] | None]] = {}
-
-
-def _file_kinds(path: Path) -> list[str] | None:
-    return read_once(_FOLDER_FILES, path, _read_kinds)
+# Per .tf file, by (size, mtime): (its placed resource types, or None when it calls a module or
+# does not parse; the input variables it reads), or None when it cannot be read. Each file of a
+# folder asks about its siblings: each is read and parsed once.
+_FOLDER_FILES: dict[Path, tuple[tuple[int, int], tuple[list[str] | None, frozenset[str]] | None]] = {}
 
 
 def _parsed(path: Path, kind: str) -> list | None:
     """The documents of a file beside the one being linted (read, never run), or None when it
     cannot be read or parsed."""
+    try:
+        return _parse(path.read_text(encoding="utf-8"), kind)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _parse(text: str, kind: str) -> list | None:
     from ..frontends.base import FrontendError
     from ..frontends.config import parse_config
 
     try:
-        return parse_config(kind, path.read_text(encoding="utf-8")) or []
-    except (OSError, UnicodeDecodeError, FrontendError):
+        return parse_config(kind, text) or []
+    except FrontendError:
         return None
 
 
-def _read_kinds(path: Path) -> list[str] | None:
-    documents = _parsed(path, "terraform")
-    if documents is None:
+def _read_module_file(path: Path) -> tuple[list[str] | None, frozenset[str]] | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return None
-    calls_module = any(doc.is_map and doc.get("module") is not None for doc in documents)
-    return None if calls_module else [kind for doc in documents for kind in _placed_kinds(doc)]
+    documents = _parse(text, "terraform")
+    calls_module = documents is None or any(doc.is_map and doc.get("module") is not None for doc in documents)
+    kinds = None if calls_module else [kind for doc in documents for kind in _placed_kinds(doc)]  # type: ignore[union-attr]
+    return kinds, frozenset(_VARIABLE_READ.findall(text))
+
+
+def _siblings(ctx) -> list[tuple[list[str] | None, frozenset[str]] | None] | None:
+    """What each other `.tf` file of this file's folder places and reads (see `_read_module_file`),
+    or None for text that is not a file."""
+    from ..frontends.project import record
+
+    here = Path(ctx.path)
+    if not here.is_file():
+        return None
+    found = []
+    for sibling in sorted(here.parent.glob("*.tf"))[:MODULE_FILES]:
+        if sibling.name != here.name:
+            record(sibling)  # also one that cannot be read yet: fixing it changes the findings
+            found.append(read_once(_FOLDER_FILES, sibling, _read_module_file))
+    return found
 
 
 def _sibling_kinds(ctx) -> list[str] | None:
     """The resource types the other `.tf` files of this file's folder declare (none for text that is
     not a file), or None when one of them calls a module or cannot be read."""
-    from ..frontends.project import record
-
-    here = Path(ctx.path)
-    if not here.is_file():
-        return []
     kinds: list[str] = []
-    for sibling in sorted(here.parent.glob("*.tf"))[:MODULE_FILES]:
-        if sibling.name == here.name:
-            continue
-        record(sibling)  # also one that cannot be read yet: fixing it changes the findings
-        found = _file_kinds(sibling)
-        if found is None:
+    for sibling in _siblings(ctx) or ():
+        if sibling is None or sibling[0] is None:
             return None
-        kinds += found
+        kinds += sibling[0]
     return kinds
 
 
@@ -125,7 +139,6 @@ def _read_assigned(path: Path) -> frozenset[str] | None:
 
 # `var.NAME`: the one way a module's code reads its input variable NAME (HCL expressions).
 _VARIABLE_READ = re.compile(r"\bvar\.([A-Za-z_][A-Za-z0-9_-]*)")
-_READ_VARIABLES: dict[Path, tuple[tuple[int, int], frozenset[str] | None]] = {}
 
 
 def variables_read(ctx) -> frozenset[str] | None:
@@ -133,26 +146,7 @@ def variables_read(ctx) -> frozenset[str] | None:
     None when that cannot be told: text that is not a file, a file alone in its folder (an
     excerpt, whose readers are elsewhere), a sibling that cannot be read. A variable no
     expression of its module reads places nothing, whatever its default."""
-    from ..frontends.project import record
-
-    here = Path(ctx.path)
-    if not here.is_file():
+    siblings = _siblings(ctx)
+    if not siblings or any(sibling is None for sibling in siblings):
         return None
-    siblings = [p for p in sorted(here.parent.glob("*.tf"))[:MODULE_FILES] if p.name != here.name]
-    if not siblings:
-        return None
-    names = set(_VARIABLE_READ.findall(ctx.text))
-    for sibling in siblings:
-        record(sibling)
-        found = read_once(_READ_VARIABLES, sibling, _read_variable_reads)
-        if found is None:
-            return None
-        names |= found
-    return frozenset(names)
-
-
-def _read_variable_reads(path: Path) -> frozenset[str] | None:
-    try:
-        return frozenset(_VARIABLE_READ.findall(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError):
-        return None
+    return frozenset(_VARIABLE_READ.findall(ctx.text)).union(*(reads for _, reads in siblings))  # type: ignore[misc]
