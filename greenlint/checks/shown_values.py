@@ -117,8 +117,7 @@ def _assigned_only_displayed(ctx: PythonContext, assign: ast.Assign, depth: int)
     if len(names) != 1 or depth > 2:
         return False
     scope = ctx.enclosing_function(assign) or ctx.tree
-    uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == names[0]
-            and isinstance(n.ctx, ast.Load) and not _shadowed(ctx, n, scope) and _reached_by(ctx, n, assign, scope)]
+    uses = [n for n in ctx.reads_of(names[0], scope) if not _shadowed(ctx, n, scope) and _reached_by(ctx, n, assign, scope)]
     return _shown_by([_use(ctx, u, depth + 1) for u in uses])
 
 
@@ -135,8 +134,7 @@ def _stored_into_a_shown_frame(ctx: PythonContext, assign: ast.Assign, depth: in
     frame = frames.pop()
     scope = ctx.enclosing_function(assign) or ctx.tree
     after = (assign.end_lineno, assign.end_col_offset)
-    uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == frame and isinstance(n.ctx, ast.Load)
-            and (n.lineno, n.col_offset) > after and not _shadowed(ctx, n, scope)]  # type: ignore[operator]
+    uses = [n for n in ctx.reads_of(frame, scope) if (n.lineno, n.col_offset) > after and not _shadowed(ctx, n, scope)]  # type: ignore[operator]
     return _shown_by([_use(ctx, u, depth + 1) for u in uses])
 
 
