@@ -62,6 +62,10 @@ class Cache:
 
     def __init__(self, folder: Path):
         self.folder = folder / f"{__version__}-{code_fingerprint()}"
+        self._prefix = os.path.join(self.folder, "")  # entries are joined as strings: a warm run looks up thousands
+
+    def _entry(self, key: str) -> str:
+        return f"{self._prefix}{key[:2]}{os.sep}{key}"
 
     def key(self, display: str, kind: str, settings: Settings, data: bytes, ignored: set[str]) -> str:
         h = new_hash()
@@ -75,7 +79,8 @@ class Cache:
         """The cached findings, unless missing, corrupt, or computed from another project file
         (an imported constant) whose content has changed since."""
         try:
-            raw = marshal.loads((self.folder / key[:2] / key).read_bytes())
+            with open(self._entry(key), "rb") as handle:
+                raw = marshal.loads(handle.read())
             if any(_digest(Path(path)) != digest for path, digest in raw["depends"].items()):
                 return None
             return [Finding.from_dict(item) for item in raw["findings"]]
@@ -87,7 +92,7 @@ class Cache:
             "findings": [{**f.to_dict(), "source_line": f.source_line} for f in findings],
             "depends": {str(path): _digest(path) for path in sorted(depends)},
         }
-        _write(self.folder / key[:2] / key, entry)
+        _write(Path(self._entry(key)), entry)
 
 
 class ConfigMemo:

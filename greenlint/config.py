@@ -267,7 +267,7 @@ class Settings(namedtuple("Settings", "source root enabled options severity per_
             cache_dir=table.get("cache-dir"),
         )
 
-    def ignored_codes(self, path: Path) -> set[str]:
+    def ignored_codes(self, path: Path | str) -> set[str]:
         codes: set[str] = set()
         if self.per_file_ignores:
             rel = relative_to_root(path, self.root)
@@ -277,7 +277,7 @@ class Settings(namedtuple("Settings", "source root enabled options severity per_
                     codes |= pattern_codes
         return codes
 
-    def is_excluded(self, path: Path) -> bool:
+    def is_excluded(self, path: Path | str) -> bool:
         regex = _matcher(tuple(self.exclude))
         return bool(regex and regex.fullmatch(relative_to_root(path, self.root)))
 
@@ -361,7 +361,7 @@ def _matcher(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in parts), re.S) if parts else None
 
 
-def relative_to_root(path: Path, root: Path) -> str:
+def relative_to_root(path: Path | str, root: Path) -> str:
     absolute = os.path.abspath(path)
     prefix = str(root).rstrip(os.sep) + os.sep
     rel = absolute[len(prefix):] if absolute.startswith(prefix) else absolute

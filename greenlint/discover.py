@@ -6,7 +6,7 @@ import re
 from collections import namedtuple
 from pathlib import Path
 
-from .config import ConfigResolver
+from .config import ConfigResolver, Settings
 
 SUFFIX_KINDS = {
     "py": "python", "pyi": "python", "ipynb": "notebook", "yaml": "yaml", "yml": "yaml", "json": "json",
@@ -16,8 +16,8 @@ SUFFIX_KINDS = {
 SKIPPED_NAMES = {"package-lock.json", "poetry.lock", "Pipfile.lock", "uv.lock", "yarn.lock", "composer.lock"}
 
 
-def kind_of(path: Path, extensions: dict[str, str] | None = None) -> str | None:
-    name = path.name
+def kind_of(path: Path | str, extensions: dict[str, str] | None = None) -> str | None:
+    name = os.path.basename(path)
     if extensions:
         for suffix, kind in extensions.items():
             if name.endswith("." + suffix):
@@ -34,7 +34,7 @@ _SHEBANG = re.compile(rb"#![ \t]*\S*?(?:/env[ \t]+(?:-\S+[ \t]+)*)?/?(?:[\w.-]*/
 _SHEBANG_KINDS = {b"bash": "shell", b"sh": "shell", b"zsh": "shell", b"dash": "shell"}
 
 
-def script_kind(path: Path) -> str | None:
+def script_kind(path: Path | str) -> str | None:
     """The kind of a file with no extension that is a script by its first line (`#!/bin/bash`,
     `#!/usr/bin/env python3`): SageMaker's `train` entry point and a repository's `retrain` script
     are such files. Other extensionless files (LICENSE, Makefile) are not read."""
@@ -58,8 +58,9 @@ class Problem(namedtuple("Problem", "path message")):
 class GitIgnore:
     """The patterns of one .gitignore file, matched as git does (the common subset)."""
 
-    def __init__(self, base: Path, lines: list[str]):
+    def __init__(self, base: str, lines: list[str]):
         self.base = base
+        self._prefix = base.rstrip(os.sep) + os.sep
         self.rules: list[tuple[re.Pattern[str], bool, bool]] = []  # (regex, negated, dir_only)
         for raw in lines:
             line = raw.rstrip("\n").rstrip()
@@ -75,12 +76,11 @@ class GitIgnore:
             line = line.lstrip("/")
             self.rules.append((re.compile(_glob_to_regex(line, anchored)), negated, dir_only))
 
-    def decision(self, path: Path, is_dir: bool) -> bool | None:
-        """True ignored, False re-included, None not mentioned."""
-        try:
-            rel = path.relative_to(self.base).as_posix()
-        except ValueError:
+    def decision(self, path: str, is_dir: bool) -> bool | None:
+        """True ignored, False re-included, None not mentioned (`path` is absolute)."""
+        if not path.startswith(self._prefix):
             return None
+        rel = path[len(self._prefix):].replace(os.sep, "/")
         result = None
         for regex, negated, dir_only in self.rules:
             if dir_only and not is_dir:
@@ -124,15 +124,16 @@ def _glob_to_regex(pattern: str, anchored: bool) -> str:
     return body if anchored else f"(?:.*/)?{body}"
 
 
-def _load_gitignore(folder: Path) -> GitIgnore | None:
-    path = folder / ".gitignore"
+def _load_gitignore(folder: str) -> GitIgnore | None:
+    """The folder's .gitignore (`folder` is absolute)."""
     try:
-        return GitIgnore(folder.absolute(), path.read_text(encoding="utf-8", errors="replace").splitlines()) if path.is_file() else None
-    except OSError:
+        with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as handle:
+            return GitIgnore(folder, handle.read().splitlines())
+    except OSError:  # none, or a folder of that name
         return None
 
 
-def _ignored(path: Path, is_dir: bool, stack: list[GitIgnore]) -> bool:
+def _ignored(path: str, is_dir: bool, stack: list[GitIgnore]) -> bool:
     verdict = None
     for gitignore in stack:  # deeper files come later and win
         decision = gitignore.decision(path, is_dir)
@@ -141,15 +142,16 @@ def _ignored(path: Path, is_dir: bool, stack: list[GitIgnore]) -> bool:
     return bool(verdict)
 
 
-def _is_virtualenv(folder: Path) -> bool:
-    return (folder / "pyvenv.cfg").is_file() or (folder / "conda-meta").is_dir()
+def _is_virtualenv(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "pyvenv.cfg")) or os.path.isdir(os.path.join(folder, "conda-meta"))
 
 
 def discover(
     paths: list[Path], resolver: ConfigResolver, force_exclude: bool = False
-) -> tuple[list[tuple[Path, str]], list[Problem]]:
-    """Files to check with their kinds, and paths that could not be walked."""
-    found: dict[Path, str] = {}
+) -> tuple[list[tuple[str, str, Settings]], list[Problem]]:
+    """Files to check, each with its kind and the settings of its folder, and paths that could
+    not be walked."""
+    found: dict[str, tuple[str, Settings]] = {}
     problems: list[Problem] = []
     for root in paths:
         if root.is_file() or (root.exists() and not root.is_dir()):
@@ -157,10 +159,11 @@ def discover(
             if force_exclude and settings.is_excluded(root.absolute()):
                 continue
             kind = kind_of(root, settings.extensions) or script_kind(root) or "python"  # named explicitly: check it
-            found.setdefault(root, kind)
+            found.setdefault(os.fspath(root), (kind, settings))
             continue
         _walk(root, resolver, found, problems)
-    return sorted(found.items(), key=lambda item: item[0].as_posix()), problems
+    ordered = sorted(found, key=lambda path: path.replace(os.sep, "/"))
+    return [(path, *found[path]) for path in ordered], problems
 
 
 def _gitignore_stack(folder: Path) -> list[GitIgnore]:
@@ -168,62 +171,66 @@ def _gitignore_stack(folder: Path) -> list[GitIgnore]:
     stack: list[GitIgnore] = []
     current = folder.absolute()
     for parent in [current, *current.parents]:
-        gi = _load_gitignore(parent)
+        gi = _load_gitignore(str(parent))
         if gi is not None:
             stack.insert(0, gi)
         if (parent / ".git").exists():
             break
-    return stack[:-1] if stack and stack[-1].base == current else stack  # the folder's own is added by the walk
+    return stack[:-1] if stack and stack[-1].base == str(current) else stack  # the folder's own is added by the walk
 
 
-def _walk(root: Path, resolver: ConfigResolver, found: dict[Path, str], problems: list[Problem]) -> None:
-    seen_real: set[str] = set()
+def _walk(root: Path, resolver: ConfigResolver, found: dict[str, tuple[str, Settings]], problems: list[Problem]) -> None:
+    """Folders as strings, absolute beside as given: paths are joined, never parsed (a warm run
+    walks thousands of files and does little else)."""
+    seen: set[tuple[int, int]] = set()
     stack_base = _gitignore_stack(root)
 
-    def visit(folder: Path, ignores: list[GitIgnore], ancestors: tuple[str, ...] = ()) -> None:
+    def visit(folder: str, folder_abs: str, ignores: list[GitIgnore], ancestors: tuple[tuple[int, int], ...] = ()) -> None:
         try:
-            real = os.path.realpath(folder)
+            status = os.stat(folder_abs)
         except OSError as exc:
-            problems.append(Problem(folder, f"cannot resolve folder: {exc}"))
+            problems.append(Problem(Path(folder), f"cannot resolve folder: {exc.strerror or exc}"))
             return
-        if real in ancestors:
-            problems.append(Problem(folder, "symbolic link loop: it leads back to a folder above it; skipped"))
+        identity = (status.st_dev, status.st_ino)  # a folder's identity: one stat, where realpath takes one per component
+        if identity in ancestors:
+            problems.append(Problem(Path(folder), "symbolic link loop: it leads back to a folder above it; skipped"))
             return
-        if real in seen_real:
+        if identity in seen:
             return  # a second link to a folder already checked (translated docs, shared data)
-        seen_real.add(real)
-        ancestors = (*ancestors, real)
-        own = _load_gitignore(folder)
+        seen.add(identity)
+        ancestors = (*ancestors, identity)
+        own = _load_gitignore(folder_abs)
         if own is not None:
             ignores = ignores + [own]
-        settings = resolver.for_folder(folder)
+        settings = resolver.for_folder(Path(folder))
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            problems.append(Problem(folder, f"cannot list folder: {exc.strerror or exc}"))
+            problems.append(Problem(Path(folder), f"cannot list folder: {exc.strerror or exc}"))
             return
+        prefix, prefix_abs = os.path.join(folder, ""), os.path.join(folder_abs, "")
         for entry in entries:
-            path = folder / entry.name
+            name = entry.name
+            path, path_abs = prefix + name, prefix_abs + name
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
             if is_dir:
-                if entry.name == ".git" or settings.is_excluded(path.absolute()) or _ignored(path.absolute(), True, ignores):
+                if name == ".git" or settings.is_excluded(path_abs) or _ignored(path_abs, True, ignores):
                     continue
                 if _is_virtualenv(path):
                     continue
-                visit(path, ignores, ancestors)
+                visit(path, path_abs, ignores, ancestors)
                 continue
             if entry.is_symlink() and not os.path.exists(path):
-                problems.append(Problem(path, "broken symbolic link"))
+                problems.append(Problem(Path(path), "broken symbolic link"))
                 continue
-            kind = kind_of(path, settings.extensions)
-            if kind is None and "." in entry.name or settings.is_excluded(path.absolute()) \
-                    or _ignored(path.absolute(), False, ignores):
+            kind = kind_of(name, settings.extensions)
+            if kind is None and "." in name or settings.is_excluded(path_abs) or _ignored(path_abs, False, ignores):
                 continue
             kind = kind or script_kind(path)  # read a file's first line only where nothing excludes it
             if kind is not None:
-                found.setdefault(path, kind)
+                found.setdefault(path, (kind, settings))
 
-    visit(root, [gi for gi in stack_base])
+    visit(os.fspath(root), os.path.abspath(root), list(stack_base))

@@ -44,7 +44,7 @@ def display_path(path: Path, cwd: str | None = None) -> str:
 
 
 class Job(namedtuple("Job", "path display kind settings data", defaults=(None,))):
-    """One file to lint: `path` None when the text (`data`) comes from stdin."""
+    """One file to lint: `path` (a string, as discovered) None when the text (`data`) comes from stdin."""
 
     __slots__ = ()
 
@@ -396,7 +396,7 @@ def _read(job: Job) -> bytes | list[Finding]:
 
 
 def _ignored(job: Job) -> set[str]:
-    return job.settings.ignored_codes((job.path or Path(job.display)).absolute())
+    return job.settings.ignored_codes(job.path or job.display)
 
 
 def _run_job(job: Job, cache_folder: str | None) -> list[Finding]:
@@ -436,7 +436,7 @@ def lint_paths(
     gc.set_threshold(50_000, 20, 100)
     files, problems = discover(paths, resolver, force_exclude=force_exclude)
     cwd = os.getcwd()
-    work = [Job(path, display_path(path, cwd), kind, resolver.for_folder(path.parent)) for path, kind in files]
+    work = [Job(path, display_path(path, cwd), kind, settings) for path, kind, settings in files]
     if stdin is not None:
         name, data = stdin
         settings = resolver.for_path(Path(name).absolute() if name != "-" else Path.cwd() / "stdin.py")
@@ -493,7 +493,7 @@ def _size(job: Job) -> int:
     if job.data is not None:
         return len(job.data)
     try:
-        return job.path.stat().st_size  # type: ignore[union-attr]
+        return os.stat(job.path).st_size  # type: ignore[arg-type]
     except OSError:
         return 0
 
