@@ -7,7 +7,8 @@
 
 Matching: within one file and one category, findings and positive labels are paired one to
 one, nearest first, when the finding's line is within ±2 of the label's line or one of its
-`alt_lines` (notebooks: the same cell, lines inside the cell). A paired finding is a true
+`alt_lines` (notebooks: the same cell, lines inside the cell). Labels are lines, so findings of
+one category on one line (two `.todense()` calls in one expression) count as one. A paired finding is a true
 positive, an unpaired positive a miss, an unpaired finding a false alarm. Findings of a
 category the file's entry does not list in `checked` are not scored (they are counted as
 "unlabelled"). With no findings precision is 1.000, with no positives recall is 1.000
@@ -116,7 +117,7 @@ def score(entries: list[Entry], findings: list[dict]) -> Outcome:
             1 for f in file_findings if f["code"] not in entry.checked and f["code"] != "GL000"
         )
         for category in sorted(entry.checked):
-            found = [f for f in file_findings if f["code"] == category]
+            found = list({position(f): f for f in file_findings if f["code"] == category}.values())
             positives = [p for p in entry.positives if p.category == category]
             negatives = [n for n in entry.negatives if n.category == category]
             paired_f, paired_l = pair(found, positives)

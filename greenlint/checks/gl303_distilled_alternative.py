@@ -437,14 +437,20 @@ def _weights_only(ctx: PythonContext, keys: set[str]) -> bool:
 
 def _rebound_before_read(ctx: PythonContext, call: ast.Call) -> bool:
     """`BERT = TFBertModel.from_pretrained(...)`, then `BERT = ...` again before any read: every
-    read of the name sees another binding, so this model never runs."""
+    read of the name sees another binding, so this model never runs. So too when nothing reads
+    the name and the scope later rebinds or deletes it (`model = load(...)`, then a loop that
+    loads others into `model` and `del model`): not even an importer sees this model."""
     assign = ctx.parent(call)
     if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0], ast.Name)):
         return False
+    name = assign.targets[0].id
     scope = ctx.enclosing_function(call) or ctx.tree
-    reads = [r for r in ctx.reads_of(assign.targets[0].id, scope) if (ctx.enclosing_function(r) or ctx.tree) is scope]
+    reads = [r for r in ctx.reads_of(name, scope) if (ctx.enclosing_function(r) or ctx.tree) is scope]
+    if not reads:
+        return any(isinstance(n.ctx, (ast.Store, ast.Del)) and n.id == name and n.lineno > assign.end_lineno
+                   and (ctx.enclosing_function(n) or ctx.tree) is scope for n in ctx.nodes_of(ast.Name))
     seen = [ctx.reaching_assignment(r, scope) for r in reads]
-    return bool(reads) and all(value is not None and value is not call for value in seen)
+    return all(value is not None and value is not call for value in seen)
 
 
 def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST, str, str, bool, bool, set[str]]]:
@@ -561,6 +567,11 @@ def _named_models(document: Node) -> Iterator[tuple[Node, str]]:
             yield node, text
 
 
+def _loose_id(model_id: str) -> str:
+    """`resnet-18`, `ResNet18` and `torchvision/resnet18` alike: a list's spelling varies."""
+    return re.sub(r"[^a-z0-9]", "", normalize_model_id(model_id).rsplit("/", 1)[-1].lower())
+
+
 def _hydra_default(path: tuple[Any, ...]) -> bool:
     """`defaults: [{model: resnet50}]`: an item of Hydra's top-level defaults list picks the
     option of a config group (the file `model/resnet50.yaml`), not a checkpoint."""
@@ -575,9 +586,12 @@ def distilled_alternative_in_deployments(ctx: ConfigContext) -> None:
                   for node, model_id in _served_models(document, in_env=ctx.kind == "env")]
         named = [(node, model_id, "is named by this config, which sets up no training, so it is run for inference")
                  for node, model_id in _named_models(document)]
+        # A document that names a model's alternative too (a model zoo, a benchmark's list) offers
+        # both: the choice between them is already made elsewhere.
+        listed = {_loose_id(model_id) for _, model_id, _ in served + named}
         for node, model_id, how in served + named:
             rows = alternatives_for(model_id)
-            if not rows or normalize_model_id(model_id) in seen:
+            if not rows or normalize_model_id(model_id) in seen or any(_loose_id(row["small"]) in listed for row in rows):
                 continue
             seen.add(normalize_model_id(model_id))
             message, impact = alternative_message(model_id, rows)

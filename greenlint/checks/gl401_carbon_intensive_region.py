@@ -461,8 +461,10 @@ class _PythonScan:
 
     def _read_places_nothing(self, read: ast.Name) -> bool:
         parent = self.ctx.parent(read)
-        if isinstance(parent, ast.Call) and call_name(parent) in ("print", "display", "pprint") and read in parent.args:
-            return True  # `print("Region:", REGION)`
+        if isinstance(parent, ast.Call) and read in parent.args and (
+                call_name(parent) in ("print", "display", "pprint")
+                or isinstance(parent.func, ast.Attribute) and key_words(parent.func.attr) & self.words):
+            return True  # `print("Region:", REGION)`; `client.queue_path(PROJECT, REGION, name)` names a store
         if isinstance(parent, ast.Assign) and parent.value is read and all(
                 isinstance(t, ast.Attribute) and t.attr == "location" and key_words(dotted(t.value) or "") & self.words
                 for t in parent.targets):
@@ -521,12 +523,18 @@ class _PythonScan:
         data (`TabularDataset.create`, a class named by a data word) or records an experiment's
         metadata (`log_metric`, `set_experiment`, `start_run`, an `@execution`): the default
         location of reads, stores and records, which place no compute, like a client whose every
-        use reads or a `cloudwatch` client that records metrics."""
+        use reads or a `cloudwatch` client that records metrics. A notebook with no other call of
+        the SDK, or of a library that builds on it, places nothing through the default at all (a
+        module's default serves the files that import it)."""
         if not qual.endswith((".init", ".connect")):
             return False
         sdk = qual.rsplit(".", 1)[0]
         others = [c for c in self.ctx.calls if c is not call and (self.ctx.qualname(c.func) or "").startswith(sdk + ".")]
-        return bool(others) and all(call_name(c).rsplit(".", 1)[-1].startswith(_READS_OR_RECORDS)
+        if not others:  # a notebook (never imported) with no call of the SDK, nor of a library built on its default
+            word = sdk.rsplit(".", 1)[-1]
+            return self.ctx.kind == "notebook" \
+                and not any(word in (self.ctx.qualname(c.func) or "") for c in self.ctx.calls if c is not call)
+        return all(call_name(c).rsplit(".", 1)[-1].startswith(_READS_OR_RECORDS)
                                     or key_words((self.ctx.qualname(c.func) or "").rsplit(".", 2)[-2]) & self.words
                                     for c in others)
 

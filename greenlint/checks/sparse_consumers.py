@@ -121,18 +121,22 @@ def feeds_sparse_capable_only(ctx: PythonContext, outputs: list[ast.Call] | None
 
 
 def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.AST, before_it: bool = True) -> bool:
-    """A value on the way to the fit is centred, in the fit's own scope and before it: `(X - mean)
-    / std` with a mean of the data, or a centring scaler (`StandardScaler()` with its default
-    `with_mean=True`, which refuses scipy.sparse input; see `centring_scaler`). Every zero becomes
+    """A value on the way to the fit is centred, in the fit's own scope and before it, or in the
+    fit's own arguments (`lr.fit(pipe.transform(X), y)`): `(X - mean) / std` with a mean of the
+    data, or a centring scaler (`StandardScaler()` with its default `with_mean=True`, which refuses
+    scipy.sparse input, or a Pipeline holding one; see `centring_scaler`). Every zero becomes
     non-zero, so the matrix is dense whatever the encoder produced. (`before_it=False`: anywhere
     in the scope of `fit`, then any node.)"""
     scope = ctx.enclosing_function(fit)
     at = (fit.lineno, fit.col_offset)  # type: ignore[attr-defined]
+    values = [fit] if isinstance(fit, ast.Call) else []
     for node in ctx.nodes_of(ast.Assign):
         if ctx.enclosing_function(node) is not scope or before_it and (node.lineno, node.col_offset) > at \
                 or not set().union(*(target_keys(t, ctx) for t in node.targets)) & tainted:  # type: ignore[attr-defined]
             continue
-        for part in ast.walk(node.value):  # type: ignore[attr-defined]
+        values.append(node.value)  # type: ignore[attr-defined]
+    for value in values:
+        for part in ast.walk(value):
             if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Sub) and _centres(ctx, part, tainted):
                 return True
             if isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.args \
@@ -171,16 +175,20 @@ CENTRING_TRANSFORMERS = {"sklearn.preprocessing.StandardScaler": "with_mean",
                          "sklearn.preprocessing.PowerTransformer": "standardize"}
 
 
-def centring_scaler(ctx: PythonContext, receiver: ast.AST) -> bool:
+def centring_scaler(ctx: PythonContext, receiver: ast.AST, depth: int = 0) -> bool:
     """`receiver` is (a name bound once to) a scaler that centres its input: `StandardScaler()`
     with its default `with_mean=True` ("Cannot center sparse matrices"), `RobustScaler()`,
-    `PowerTransformer()` (standardizes by default)."""
+    `PowerTransformer()` (standardizes by default), or a Pipeline with such a step (what it
+    transforms passes through every step)."""
     scaler = receiver
     if isinstance(receiver, ast.Name):
         values = ctx.bound_values(receiver)
         scaler = values[0] if len(values) == 1 else None
     if not isinstance(scaler, ast.Call):
         return False
+    if _short(scaler) in _PIPELINES:
+        steps = [s.elts[-1] if isinstance(s, ast.Tuple) and s.elts else s for s in _pipeline_steps(scaler)]
+        return depth < 3 and any(centring_scaler(ctx, step, depth + 1) for step in steps)
     q = ctx.qualname(scaler.func)
     switch = CENTRING_TRANSFORMERS.get(q or "")
     return switch is not None and ctx.literal(next((k.value for k in scaler.keywords if k.arg == switch), None)) is not False

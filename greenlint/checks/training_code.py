@@ -96,7 +96,7 @@ class TrainingCode:
 
     def _method_call_trains(self, call: ast.Call, func: ast.Attribute, name: str, depth: int) -> bool | None:
         """`receiver.name(...)`: True or False when the method decides, None to look further."""
-        if name in FIT_METHODS:
+        if name in FIT_METHODS or name == "fit_predict":  # a clusterer's fit_predict fits it
             return not self._preprocessing(func.value)
         if name == "train":
             return self._train_method_trains(call, func.value)

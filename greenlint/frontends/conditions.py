@@ -31,8 +31,24 @@ class ConditionModel:
         taken. With `options=False`, a condition on a command-line option (`args.model ==
         "resnet"`) decides nothing: each of its branches is a configuration the program offers,
         and only code that constants rule out never runs."""
-        return not any(options or not self._reads_option(branch.test, 0) for branch, _ in self._branches_not_taken(node)) \
-            and not any(options or not self._reads_option(exit_.test, 0) for exit_ in self._exits_taken_before(node))
+        return self._runs_by_default(node, options, 0)
+
+    def _runs_by_default(self, node: ast.AST, options: bool, depth: int) -> bool:
+        if any(options or not self._reads_option(branch.test, 0) for branch, _ in self._branches_not_taken(node)) \
+                or any(options or not self._reads_option(exit_.test, 0) for exit_ in self._exits_taken_before(node)):
+            return False
+        # A function of the file runs only through its calls: when every one of them is ruled out
+        # (`if run_training: train_loop(...)` under `run_training = False`), so is its body.
+        function = self.enclosing_function(node)  # type: ignore[attr-defined]
+        sites = self.call_sites(function) if function is not None and depth < 3 else []  # type: ignore[attr-defined]
+        if not sites or self._named_other_than_called(function, len(sites)):
+            return True
+        return any(self._runs_by_default(site, options, depth + 1) for site in sites)
+
+    def _named_other_than_called(self, function: ast.AST, calls: int) -> bool:
+        """The function's name is read other than by its calls (a callback, `map(f, ...)`, an export)."""
+        reads = self.memo("conditions.name_reads", lambda: _name_reads(self))  # type: ignore[attr-defined]
+        return reads.get(function.name, 0) > calls  # type: ignore[attr-defined]
 
     def _exits_taken_before(self, node: ast.AST) -> Iterator[ast.If]:
         """Each `if` before `node` in an enclosing block whose taken branch, as the values the code
@@ -139,6 +155,14 @@ class ConditionModel:
             if len(bound) == 1 and isinstance(bound[0], ast.Call):
                 return self._operand(bound[0])
         return value
+
+
+def _name_reads(ctx: Any) -> dict[str, int]:
+    reads: dict[str, int] = {}
+    for name in ctx.nodes_of(ast.Name):
+        if isinstance(name.ctx, ast.Load):
+            reads[name.id] = reads.get(name.id, 0) + 1
+    return reads
 
 
 def _holds(branch: Any, child: ast.AST) -> bool:

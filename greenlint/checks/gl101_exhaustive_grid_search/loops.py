@@ -64,9 +64,27 @@ def _keyword_range(ctx: PythonContext, loop: ast.For | ast.AsyncFor, iterable: a
     if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range"
             and iterable.args and all(isinstance(ctx.literal(a), int) for a in iterable.args)):
         return False
-    name = loop.target.id  # type: ignore[union-attr]
-    return any(isinstance(node, ast.keyword) and node.arg is not None and isinstance(node.value, ast.Name)
-               and node.value.id == name for stmt in loop.body for node in ast.walk(stmt))
+    return _passed_as_keyword(loop, [loop.target.id])  # type: ignore[union-attr]
+
+
+def _passed_as_keyword(loop: ast.For | ast.AsyncFor, names: list[str]) -> bool:
+    """The body passes one of `names`, or arithmetic on it (`eps=i * 0.05`), as a keyword argument
+    that is not a seed or an index: the loop sets a hyper-parameter, whatever it is called."""
+    wanted = set(names) - {"_"}
+    for stmt in loop.body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.keyword) and node.arg is not None and not NOT_HP_NAME.search(node.arg) \
+                    and _arithmetic_of(node.value, wanted):
+                return True
+    return False
+
+
+def _arithmetic_of(node: ast.AST, names: set[str]) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in names
+    if isinstance(node, ast.BinOp):
+        return _arithmetic_of(node.left, names) or _arithmetic_of(node.right, names)
+    return isinstance(node, ast.UnaryOp) and _arithmetic_of(node.operand, names)
 
 
 def _starred_dict_axes(ctx: PythonContext, starred: ast.Starred, at: ast.Call) -> list[int] | None:
@@ -101,9 +119,13 @@ def _product_axes(ctx: PythonContext, loop: ast.For | ast.AsyncFor, call: ast.Ca
 
 
 def _hp_targets(loop: ast.For | ast.AsyncFor) -> bool:
-    """The loop binds a name that may be a hyper-parameter and its body uses it."""
+    """The loop binds a name that may be a hyper-parameter and its body uses it. A name that says
+    it is not one (`seed`, `fold`, `i`) is one all the same when the body passes it as a
+    hyper-parameter keyword (`n_estimators=i`): what the body does with it decides."""
     targets = _target_names(loop.target)
-    return bool(targets) and not all(NOT_HP_NAME.search(t) for t in targets) and _names_used(loop, targets)
+    if not targets or not _names_used(loop, targets):
+        return False
+    return not all(NOT_HP_NAME.search(t) for t in targets) or _passed_as_keyword(loop, targets)
 
 
 def _may_form_grid(ctx: PythonContext, loops: list[ast.AST]) -> list[ast.AST]:

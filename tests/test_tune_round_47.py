@@ -1,0 +1,182 @@
+"""Principles found in the nineteenth session (round 47 of tune labels). Each test lints small
+files written here with the real CLI or the real engine."""
+from __future__ import annotations
+
+import json
+
+from test_model_rules_tune2 import cli, lint, reported_lines
+
+# ---- GL101: what the body does with a loop's value decides, not its name ----------------------
+
+INDEX_NAMED_GRID = """
+from sklearn.ensemble import RandomForestClassifier
+
+estimators = [100, 200, 500, 1000, 1500]
+depths = [5, 10]
+for i in estimators:
+    for j in depths:
+        clf = RandomForestClassifier({keywords})
+        clf.fit(X, y)
+"""
+
+
+def test_index_named_loops_passed_as_hyper_parameters_are_a_grid():
+    found = lint(INDEX_NAMED_GRID.format(keywords="n_estimators=i, max_depth=j"), "GL101")
+    assert [f.line for f in found] == [6] and "5 x 2" in found[0].message
+
+
+def test_index_named_loops_passed_as_seed_and_jobs_are_not_a_grid():
+    assert lint(INDEX_NAMED_GRID.format(keywords="random_state=i, n_jobs=j"), "GL101") == []
+
+
+CLUSTER_GRID = """
+from sklearn.cluster import DBSCAN
+from sklearn.metrics import davies_bouldin_score
+
+scores = {}
+for min_samples in range(2, 20):
+    for i in range(1, 50):
+        labels = DBSCAN(eps=i * 0.05, min_samples=min_samples).%s(X)
+        scores[(min_samples, i)] = davies_bouldin_score(X, labels)
+"""
+
+
+def test_a_clusterer_fitted_by_fit_predict_over_two_ranges_is_a_grid(tmp_path):
+    assert reported_lines(tmp_path, "cluster.py", CLUSTER_GRID % "fit_predict", "GL101") == [6]
+
+
+def test_a_range_only_used_to_index_is_not_an_axis():
+    source = CLUSTER_GRID.replace("eps=i * 0.05", "eps=0.5").replace("(X)", "(X[i])") % "fit_predict"
+    assert lint(source, "GL101") == []
+
+
+# ---- GL301: a function runs only through its calls ---------------------------------------------
+
+SWITCHED_TRAINING = """
+import torch
+import torchvision
+
+run_training = {flag}
+model = torchvision.models.resnet18(pretrained=False)
+
+
+def train_loop(model, optimizer, epochs=3):
+    for epoch in range(epochs):
+        for x, y in loader:
+            optimizer.zero_grad()
+            loss = criterion(model(x), y)
+            loss.backward()
+            optimizer.step()
+
+
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+if run_training:
+    train_loop(model, optimizer)
+"""
+
+
+def test_training_function_called_only_under_a_false_constant_never_runs(tmp_path):
+    assert reported_lines(tmp_path, "kernel.py", SWITCHED_TRAINING.format(flag="False"), "GL301") == []
+
+
+def test_training_function_called_under_a_true_constant_is_reported(tmp_path):
+    assert reported_lines(tmp_path, "kernel.py", SWITCHED_TRAINING.format(flag="True"), "GL301") == [6]
+
+
+def test_a_function_also_passed_as_a_callback_may_run_whatever_its_calls_say(tmp_path):
+    source = SWITCHED_TRAINING.format(flag="False") + "\ncallbacks = [train_loop]\n"
+    assert reported_lines(tmp_path, "kernel.py", source, "GL301") == [6]
+
+
+# ---- GL303: a model nothing reads, and a list that already offers the alternative --------------
+
+def test_a_loaded_model_that_nothing_reads_before_the_name_is_reused_never_runs():
+    source = """
+        from transformers import AutoModel
+
+        model = AutoModel.from_pretrained("roberta-base")
+        for name in checkpoints:
+            model = AutoModel.from_pretrained(name)
+            del model
+    """
+    assert lint(source, "GL303") == []
+
+
+def test_a_loaded_model_read_by_another_module_is_still_reported():
+    source = """
+        from transformers import AutoModel
+
+        model = AutoModel.from_pretrained("roberta-base")
+    """
+    assert [f.line for f in lint(source, "GL303")] == [4]
+
+
+def test_a_model_list_that_names_the_alternative_too_is_a_catalogue(tmp_path):
+    models = [{"model_name": "resnet-18", "handler": "image_classifier"},
+              {"model_name": "bert-base-uncased", "handler": "text"},
+              {"model_name": "distilbert-base-uncased", "handler": "text"}]
+    path = tmp_path / "archive.json"
+    path.write_text(json.dumps(models, indent=1))
+    assert cli(path, "GL303") == []
+    path.write_text(json.dumps(models[:2], indent=1))
+    assert [f["line"] for f in cli(path, "GL303")] == [7]
+
+
+# ---- GL304: a pipeline that centres -------------------------------------------------------------
+
+CENTRED_BY_A_PIPELINE = """
+import pandas as pd
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LinearRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import {scaler}
+
+frame = pd.get_dummies(pd.read_csv("houses.csv"))
+prepare = make_pipeline(SimpleImputer(), {scaler}())
+prepare.fit(frame)
+LinearRegression().fit(prepare.transform(frame), target)
+"""
+
+
+def test_dummies_centred_by_a_pipeline_inside_the_fit_are_dense_anyway(tmp_path):
+    source = CENTRED_BY_A_PIPELINE.format(scaler="StandardScaler")
+    assert reported_lines(tmp_path, "houses.py", source, "GL304") == []
+
+
+def test_dummies_scaled_by_a_pipeline_that_keeps_zeros_are_reported(tmp_path):
+    source = CENTRED_BY_A_PIPELINE.format(scaler="MaxAbsScaler")
+    assert reported_lines(tmp_path, "houses.py", source, "GL304") == [8]
+
+
+# ---- GL401: queues and a default nothing uses ---------------------------------------------------
+
+def test_a_region_that_only_names_a_task_queue_places_nothing(tmp_path):
+    source = """from google.cloud import tasks_v2
+
+client = tasks_v2.CloudTasksClient()
+location = "europe-west3"
+parent = client.queue_path("my-project", location, "jobs")
+client.create_task(parent=parent, task={"http_request": {"url": "https://service.run.app"}})
+"""
+    assert reported_lines(tmp_path, "enqueue.py", source, "GL401") == []
+
+
+def _notebook(tmp_path, cells):
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c}
+                    for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "analysis.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return cli(path, "GL401")
+
+
+def test_a_notebook_default_location_that_no_call_uses_places_nothing(tmp_path):
+    cells = ['import vertexai\nREGION = "us-central1"\nvertexai.init(project="p", location=REGION)',
+             'from google.cloud import bigquery\nrows = bigquery.Client(location="US").query("SELECT 1").result()']
+    assert _notebook(tmp_path, cells) == []
+
+
+def test_a_notebook_default_location_that_a_model_call_uses_is_reported(tmp_path):
+    cells = ['import vertexai\nREGION = "us-central1"\nvertexai.init(project="p", location=REGION)',
+             'from vertexai.generative_models import GenerativeModel\n'
+             'answer = GenerativeModel("gemini-1.5-flash").generate_content("hello")']
+    assert [f["cell"] for f in _notebook(tmp_path, cells)] == [1]
