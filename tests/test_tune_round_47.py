@@ -180,3 +180,44 @@ def test_a_notebook_default_location_that_a_model_call_uses_is_reported(tmp_path
              'from vertexai.generative_models import GenerativeModel\n'
              'answer = GenerativeModel("gemini-1.5-flash").generate_content("hello")']
     assert [f["cell"] for f in _notebook(tmp_path, cells)] == [1]
+
+
+# ---- GL401: orchestrators' cloud operators (round 48) -------------------------------------------
+
+AIRFLOW_DAG = """from airflow import DAG
+from airflow.contrib.operators.mlengine_operator import MLEngineTrainingOperator
+from airflow.providers.google.cloud.operators.gcs import GCSCreateBucketOperator
+
+REGION = "us-central1"
+
+with DAG("taxi") as dag:
+    bucket = GCSCreateBucketOperator(task_id="bucket", bucket_name="runs", location="us-east1")
+    {train}
+"""
+
+
+def test_an_airflow_training_operator_places_the_job_where_its_region_says(tmp_path):
+    dag = AIRFLOW_DAG.format(train='train = MLEngineTrainingOperator(task_id="t", project_id="p", job_id="j", '
+                                   'region=REGION, training_python_module="trainer.task")')
+    assert reported_lines(tmp_path, "dag.py", dag, "GL401") == [5]
+
+
+def test_an_airflow_operator_named_by_a_data_word_places_no_compute(tmp_path):
+    assert reported_lines(tmp_path, "dag.py", AIRFLOW_DAG.format(train="pass"), "GL401") == []
+
+
+def test_a_region_spelled_into_a_database_connection_name_places_nothing(tmp_path):
+    source = """import vertexai
+from google.cloud.sql.connector import Connector
+
+region = "us-central1"
+vertexai.init(project="p", location="us-west1")
+
+
+async def create_table():
+    async with Connector() as connector:
+        return await connector.connect_async(f"p:{region}:vectors", "asyncpg", user="u")
+"""
+    assert reported_lines(tmp_path, "store.py", source, "GL401") == []
+    given_to_a_job = source + '\nvertexai.init(project="p", location=region)\n'
+    assert reported_lines(tmp_path, "store.py", given_to_a_job, "GL401") == [4]

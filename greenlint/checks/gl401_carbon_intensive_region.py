@@ -283,6 +283,11 @@ _CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "ag
                "azureml", "kfp", "google.cloud.aiplatform", "google.genai", "anthropic",
                "flytekitplugins.awssagemaker_inference",  # Flyte's SageMaker deployment tasks
                "langchain_google_vertexai", "langchain_aws", "langchain_community", "langchain")
+# Orchestrators' cloud operators submit a job where their region says (`MLEngineTrainingOperator(
+# region=...)`, `CreateCustomTrainingJobOperator(region=...)`); one named by a data word
+# (`GCSCreateBucketOperator`, `BigQueryInsertJobOperator`) makes or moves data.
+_OPERATORS = ("airflow.providers.google", "airflow.providers.amazon", "airflow.providers.microsoft.azure",
+              "airflow.contrib.operators", "airflow.gcp.operators")
 # boto3 services whose region is where compute runs (not s3, iam, ssm, ...).
 _COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
                      "emr-serverless", "bedrock", "bedrock-runtime", "bedrock-agent-runtime", "bedrock-agentcore",
@@ -319,6 +324,10 @@ def _names_a_placement(identifier: str, data_words: frozenset[str]) -> bool:
 
 def _py_region_hint(qualname: str | None) -> str | None:
     q = qualname or ""
+    if q.startswith(("airflow.providers.", "airflow.contrib.operators.", "airflow.gcp.")):
+        q = {"google": "google", "amazon": "boto3", "microsoft": "azure", "gcp": "google"}.get(q.split(".")[2], "") \
+            or ("google" if any(w in q for w in ("mlengine", "dataproc", "gcp", "bigquery", "gcs")) else
+                "boto3" if any(w in q for w in ("sagemaker", "aws", "emr", "ecs")) else "")
     if q.startswith(("boto3", "botocore", "sagemaker", "langchain_aws")) or "Bedrock" in q.rpartition(".")[2]:
         return "aws"
     if q.startswith(("google", "vertexai", "agentplatform", "langchain_google_vertexai")) or "Vertex" in q.rpartition(".")[2]:
@@ -461,6 +470,11 @@ class _PythonScan:
 
     def _read_places_nothing(self, read: ast.Name) -> bool:
         parent = self.ctx.parent(read)
+        spelled, built = read, parent
+        while isinstance(built, (ast.FormattedValue, ast.JoinedStr)):  # f"{project}:{REGION}:{instance}"
+            spelled, built = built, self.ctx.parent(built)
+        if spelled is not read and isinstance(built, ast.Call) and spelled in built.args and self._data_client_call(built):
+            return True  # the name of a data service's resource: a Cloud SQL instance's connection name
         if isinstance(parent, ast.Call) and read in parent.args and (
                 call_name(parent) in ("print", "display", "pprint")
                 or isinstance(parent.func, ast.Attribute) and key_words(parent.func.attr) & self.words):
@@ -496,7 +510,7 @@ class _PythonScan:
         `$REGION`) keeps it."""
         if self.ctx.kind != "python" or self.ctx.reads_of(constant):
             return False
-        return any((self.ctx.qualname(call.func) or "").startswith(_CLOUD_SDKS) for call in self.ctx.calls)
+        return any((self.ctx.qualname(call.func) or "").startswith((*_CLOUD_SDKS, *_OPERATORS)) for call in self.ctx.calls)
 
     def calls(self) -> None:
         for call in self.ctx.calls:
@@ -508,7 +522,8 @@ class _PythonScan:
                 if kw.arg in _REGION_KEYWORDS:
                     if self._places_compute(call, qual, name):
                         self.check(kw.value, _py_region_hint(qual) or "aws")
-                elif kw.arg == "location" and (qual.startswith(_LOCATION_SDKS) or _LANGCHAIN_CLIENT.match(qual)) \
+                elif kw.arg == "location" and (qual.startswith(_LOCATION_SDKS) or _LANGCHAIN_CLIENT.match(qual)
+                                               or qual.startswith(_OPERATORS) and not key_words(name) & self.words) \
                         and not self._default_for_reads(call, qual) and not self._retrieved_to_read(call, qual):
                     self.check(kw.value, _py_region_hint(qual), location_key=True)
             # os.environ.setdefault("AWS_DEFAULT_REGION", "...")
@@ -565,6 +580,8 @@ class _PythonScan:
 
     def _places_compute(self, call: ast.Call, qual: str, name: str) -> bool:
         """A `region=` / `region_name=` argument of a call that sets where compute runs."""
+        if qual.startswith(_OPERATORS):
+            return not key_words(name) & self.words
         if name in ("client", "resource"):
             service = str_const(call.args[0]) if call.args else str_const(
                 next((k.value for k in call.keywords if k.arg == "service_name"), None))
@@ -599,7 +616,7 @@ def carbon_intensive_region_python(ctx) -> None:
     if is_test_suite(ctx):
         return
     scan = _PythonScan(ctx)
-    if ctx.imports.uses(*_CLOUD_SDKS):
+    if ctx.imports.uses(*_CLOUD_SDKS, *_OPERATORS):
         scan.constants()
         scan.calls()
         scan.environ()
