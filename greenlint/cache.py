@@ -5,6 +5,9 @@ shows up as untracked in the repository being linted). Folders left by other gre
 versions are pruned. A cache that cannot be used is ignored, with one warning, and the run
 goes on without it; a corrupt entry is recomputed.
 
+A stat index (`StatIndex`) remembers each file's content digest by its size, mtime, ctime and
+inode, so a warm run reads only the files that changed.
+
 Entries are `marshal` data, as Python's own `__pycache__` is: it loads with no import (`json` is
 a thirtieth of a one-file run) and is read only from a folder this tool wrote.
 """
@@ -67,12 +70,13 @@ class Cache:
     def _entry(self, key: str) -> str:
         return f"{self._prefix}{key[:2]}{os.sep}{key}"
 
-    def key(self, display: str, kind: str, settings: Settings, data: bytes, ignored: set[str]) -> str:
+    def key(self, display: str, kind: str, settings: Settings, content: bytes, ignored: set[str]) -> str:
+        """The entry of a file whose bytes hash to `content` (`content_digest`)."""
         h = new_hash()
         for part in (display, kind, _settings_fingerprint(settings, ignored)):
             h.update(part.encode())
             h.update(b"\0")
-        h.update(data)
+        h.update(content)
         return h.hexdigest()
 
     def get(self, key: str) -> list[Finding] | None:
@@ -93,6 +97,56 @@ class Cache:
             "depends": {str(path): _digest(path) for path in sorted(depends)},
         }
         _write(Path(self._entry(key)), entry)
+
+
+def content_digest(data: bytes) -> bytes:
+    return new_hash(data).digest()
+
+
+class StatIndex:
+    """What each file's bytes hashed to, by its stat (size, mtime, ctime, inode), as git's index
+    keeps it: a warm run reads no file whose stat is unchanged. Any write to a file changes its
+    ctime, which no tool can set back, and a CI checkout's fresh files miss and are read. A file
+    changed in the last two seconds is not recorded: a second change within the same clock tick
+    would go unseen ("racily clean")."""
+
+    RACY_NS = 2_000_000_000
+    MAX_ENTRIES = 200_000  # a cache folder shared by many projects starts afresh past this
+
+    def __init__(self, cache: Cache):
+        self.path = cache.folder / "stat-index"
+        try:
+            with open(self.path, "rb") as handle:
+                self.entries: dict[str, tuple] = marshal.loads(handle.read())
+        except (OSError, EOFError, ValueError, TypeError):
+            self.entries = {}
+        if not isinstance(self.entries, dict) or len(self.entries) > self.MAX_ENTRIES:
+            self.entries = {}
+        self.changed = False
+        self.now = time.time_ns()
+
+    def known(self, path: str, status: os.stat_result | None) -> bytes | None:
+        """The content digest recorded for `path` (absolute) if its stat is unchanged."""
+        entry = self.entries.get(path)
+        if entry is None or status is None or entry[:4] != _stamp(status):
+            return None
+        return entry[4]
+
+    def record(self, path: str, status: os.stat_result | None, digest: bytes) -> None:
+        if status is None or self.now - max(status.st_mtime_ns, status.st_ctime_ns) < self.RACY_NS:
+            return
+        entry = (*_stamp(status), digest)
+        if self.entries.get(path) != entry:
+            self.entries[path] = entry
+            self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            _write(self.path, self.entries)
+
+
+def _stamp(status: os.stat_result) -> tuple[int, int, int, int]:
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
 
 
 class ConfigMemo:

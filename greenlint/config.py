@@ -392,22 +392,24 @@ class ConfigResolver:
     def for_path(self, path: Path) -> Settings:
         return self.for_folder(path if path.is_dir() else path.parent)
 
-    def for_folder(self, folder: Path) -> Settings:
+    def for_folder(self, folder: Path, names: set[str] | frozenset[str] | None = None) -> Settings:
+        """The settings of the files of `folder`; `names`, when the caller has listed the folder,
+        are its entries (no `stat` for configuration files that are not there)."""
         if self._fixed is not None:
             return self._fixed
         settings = self._by_dir.get(folder)  # the files of a folder share it: resolved once
         if settings is None:
-            settings = self._by_dir[folder] = self._for_dir(folder.resolve())
+            settings = self._by_dir[folder] = self._for_dir(folder.resolve(), names)
         return settings
 
-    def _for_dir(self, folder: Path) -> Settings:
+    def _for_dir(self, folder: Path, names: set[str] | frozenset[str] | None = None) -> Settings:
         cached = self._by_dir.get(folder)
         if cached is not None:
             return cached
         settings = None
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if candidate.is_file():
+            if (names is None or name in names) and candidate.is_file():
                 config = read_config_file(candidate, self.memo)
                 if config is not None:
                     settings = Settings.build(config, self.overrides)

@@ -202,12 +202,12 @@ def _walk(root: Path, resolver: ConfigResolver, found: dict[str, tuple[str, Sett
         own = _load_gitignore(folder_abs)
         if own is not None:
             ignores = ignores + [own]
-        settings = resolver.for_folder(Path(folder))
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
             problems.append(Problem(Path(folder), f"cannot list folder: {exc.strerror or exc}"))
             return
+        settings = resolver.for_folder(Path(folder), {entry.name for entry in entries})
         prefix, prefix_abs = os.path.join(folder, ""), os.path.join(folder_abs, "")
         for entry in entries:
             name = entry.name

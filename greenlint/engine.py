@@ -10,7 +10,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from . import __version__
-from .cache import Cache
+from .cache import Cache, StatIndex, content_digest
 from .checks import detectors_for
 from .config import ConfigResolver, Overrides, Settings, resolve_selection
 from .discover import Problem, discover, kind_of
@@ -405,7 +405,7 @@ def _run_job(job: Job, cache_folder: str | None) -> list[Finding]:
         return data
     ignored = _ignored(job)
     cache = Cache(Path(cache_folder)) if cache_folder else None
-    key = cache.key(job.display, job.kind, job.settings, data, ignored) if cache else ""
+    key = cache.key(job.display, job.kind, job.settings, content_digest(data), ignored) if cache else ""
     if cache:
         hit = cache.get(key)
         if hit is not None:
@@ -471,21 +471,39 @@ def lint_paths(
 
 def _answered_by_cache(work: list[Job], cache: Cache) -> tuple[list[Finding], list[Job]]:
     """The cached findings of the files whose content has not changed, and the jobs still to run
-    (with the bytes read here): a warm run then starts no pool, and a pool gets only the misses."""
+    (with the bytes read here): a warm run then starts no pool, and a pool gets only the misses.
+    A file whose stat the index knows unchanged is not read at all."""
     if not cache.folder.is_dir():
         return [], work  # nothing cached yet (a first run, another greenlint version)
+    index = StatIndex(cache)
+    cwd = os.path.join(os.getcwd(), "")
     found: list[Finding] = []
     left: list[Job] = []
     for job in work:
-        data = _read(job)
-        if isinstance(data, list):
-            found.extend(data)
-            continue
-        hit = cache.get(cache.key(job.display, job.kind, job.settings, data, _ignored(job)))
+        data: bytes | list[Finding] | None = None
+        digest = status = None
+        absolute = ""
+        if job.data is None:
+            absolute = job.path if os.path.isabs(job.path) else cwd + job.path  # type: ignore[arg-type, operator]
+            try:
+                status = os.stat(job.path)  # type: ignore[arg-type]
+            except OSError:
+                pass
+            digest = index.known(absolute, status)
+        if digest is None:
+            data = _read(job)
+            if isinstance(data, list):
+                found.extend(data)
+                continue
+            digest = content_digest(data)
+            if status is not None:
+                index.record(absolute, status, digest)
+        hit = cache.get(cache.key(job.display, job.kind, job.settings, digest, _ignored(job)))
         if hit is None:
-            left.append(job._replace(data=data))
+            left.append(job._replace(data=data) if data is not None else job)
         else:
             found.extend(hit)
+    index.save()
     return found, left
 
 

@@ -101,6 +101,30 @@ def test_a_warm_run_of_many_files_answers_from_the_cache_and_relints_only_what_c
     assert [f["path"] for f in json.loads(third.stdout)["findings"]] == ["pkg/b.py", "pkg/m07.py"]
 
 
+def test_a_file_whose_stat_is_unchanged_is_answered_from_the_stat_index_and_any_write_is_seen(tmp_path):
+    """Files last changed more than two seconds before a warm run are recorded in the stat index
+    (size, mtime, ctime, inode -> content digest); a later write with the same size and the same
+    mtime still changes the ctime, so the file is read and linted again."""
+    import time
+
+    files = {f"pkg/m{i:02d}.py": "x = 1\n" for i in range(40)}
+    files["pkg/a.py"] = GRID
+    write(tmp_path, files)
+    run(["--format", "json", "."], tmp_path)
+    time.sleep(2.2)  # past the racy window: the next run records every file
+    run(["--format", "json", "."], tmp_path)
+    index = next((tmp_path / ".greenlint_cache").glob("*/stat-index"))
+    recorded = marshal.loads(index.read_bytes())
+    assert str(tmp_path / "pkg" / "a.py") in {os.path.normpath(p) for p in recorded}
+    target = tmp_path / "pkg" / "a.py"
+    before = target.stat()
+    target.write_text(GRID.replace("GridSearchCV", "GridSearchCv").ljust(len(GRID)))  # same size, no finding
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same mtime
+    assert target.stat().st_size == before.st_size and target.stat().st_mtime_ns == before.st_mtime_ns
+    third = run(["--format", "json", "."], tmp_path)
+    assert json.loads(third.stdout)["findings"] == []
+
+
 def _modules_after_run(tmp_path, argv, modules):
     probe = ("import sys, greenlint.cli\n"
              f"code = greenlint.cli.main({argv!r})\n"
