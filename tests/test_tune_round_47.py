@@ -221,3 +221,35 @@ async def create_table():
     assert reported_lines(tmp_path, "store.py", source, "GL401") == []
     given_to_a_job = source + '\nvertexai.init(project="p", location=region)\n'
     assert reported_lines(tmp_path, "store.py", given_to_a_job, "GL401") == [4]
+
+
+# ---- Flow: module-level statements run in order -------------------------------------------------
+
+TRAIN_THEN_TEST_DUMMIES = """
+import pandas as pd
+from sklearn.ensemble import RandomForestRegressor
+
+train, test = pd.read_csv("train.csv"), pd.read_csv("test.csv")
+season = pd.get_dummies(train["season"], prefix="season")
+train = pd.concat([train, season], axis=1)
+season = pd.get_dummies(test["season"], prefix="season")
+test = pd.concat([test, season], axis=1)
+weather = pd.get_dummies(train["weather"], prefix="weather")
+train = pd.concat([train, weather], axis=1)
+weather = pd.get_dummies(test["weather"], prefix="weather")
+test = pd.concat([test, weather], axis=1)
+model = RandomForestRegressor().fit(train.drop(columns=["count"]), train["count"])
+predictions = model.predict(test)
+"""
+
+
+def test_a_statement_that_ran_before_a_name_was_rebound_does_not_carry_its_new_value(tmp_path):
+    """The test set's season dummies reach `test`, then `weather` (line 12); `train = concat([train,
+    weather])` ran before that (line 11), so they never reach the fit: only `predict`."""
+    assert reported_lines(tmp_path, "bikes.py", TRAIN_THEN_TEST_DUMMIES, "GL304") == [6, 10]
+
+
+def test_statements_in_a_loop_may_run_in_any_order(tmp_path):
+    lines = TRAIN_THEN_TEST_DUMMIES.splitlines()
+    looped = "\n".join(lines[:5] + ["for _ in range(2):"] + ["    " + line for line in lines[5:13]] + lines[13:]) + "\n"
+    assert reported_lines(tmp_path, "bikes.py", looped, "GL304") == [7, 9, 11, 13]

@@ -188,27 +188,31 @@ class Flow:
         frame.groupby(key).agg(["sum"])`) and an estimator's predictions on them (`preds =
         model.predict(X_test)`) are statistics of the values, not the values."""
         seeds = set(seeds)
-        tainted = set(seeds)
         start = _module_statement_start(self.ctx, bound_at) if bound_at is not None else None
         edges = []
         for (mentioned, key, end), values in zip(self.edges, self.values):
             if values_only:
                 mentioned = values
-            if start is not None and end is not None and end < start:
-                continue
             if rebound_after is not None and end is not None and end > rebound_after:
                 if key in seeds:
                     continue  # the seeds' later value (`train = pd.read_csv(...)`) is another one
                 mentioned = mentioned - seeds
-            edges.append((mentioned, key))
+            edges.append((mentioned, key, end))
+        # Module-level statements run in order: each name is tainted from a line on (`since`), and
+        # a statement that ends before then reads its earlier value (`df = concat([df, weather])`
+        # before `weather = get_dummies(test_df[...])`). Code in functions may run whenever called.
+        since = dict.fromkeys(seeds, start or 0)
         changed = True
         while changed:
             changed = False
-            for mentioned, key in edges:
-                if key not in tainted and mentioned & tainted:
-                    tainted.add(key)
-                    changed = True
-        return tainted
+            for mentioned, key, end in edges:
+                times = [since[m] for m in mentioned if m in since and (end is None or since[m] <= end)]
+                if times:
+                    at = min(times) if end is None else end
+                    if at < since.get(key, at + 1):
+                        since[key] = at
+                        changed = True
+        return set(since)
 
     def upstream(self, names: set[str], within: set[str]) -> set[str]:
         """The names among `within` whose values flow into `names` (`names` included)."""
