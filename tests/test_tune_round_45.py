@@ -262,7 +262,7 @@ def model(features, test_features):
     features = pd.get_dummies(features.drop(columns=["TARGET"]))
     test_features = pd.get_dummies(test_features)
     features, test_features = features.align(test_features, join="inner", axis=1)
-    ids = test_features.index
+    ids = test_features["SK_ID_CURR"]
     estimator = LGBMClassifier().fit(features, labels)
     predictions = estimator.predict_proba(test_features)[:, 1]
     submission = pd.DataFrame({"id": ids, "TARGET": predictions})
@@ -278,9 +278,10 @@ model(train[kept], test[kept])
 
 def test_the_test_set_dummies_reach_only_predictions_and_the_returned_submission(tmp_path):
     assert reported_lines(tmp_path, "home_credit.py", TEST_DUMMIES_PREDICTED, "GL304") == [7]
-    # without unpacking, the call's whole result carries every returned part
-    whole = TEST_DUMMIES_PREDICTED.replace("submission, importances = model(train, test)\nkept = importances[",
-                                           "result = model(train, test)\nkept = result[")
+    # without unpacking, the call's whole result carries every returned part (the test set's ids)
+    whole = TEST_DUMMIES_PREDICTED.replace(
+        "submission, importances = model(train, test)\nkept = importances[importances > 0].index\nmodel(train[kept], test[kept])",
+        "result = model(train, test)\nmodel(train.join(result[0]), test)")
     assert reported_lines(tmp_path, "whole.py", whole, "GL304") == [7, 8]
 
 

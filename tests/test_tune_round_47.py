@@ -253,3 +253,85 @@ def test_statements_in_a_loop_may_run_in_any_order(tmp_path):
     lines = TRAIN_THEN_TEST_DUMMIES.splitlines()
     looped = "\n".join(lines[:5] + ["for _ in range(2):"] + ["    " + line for line in lines[5:13]] + lines[13:]) + "\n"
     assert reported_lines(tmp_path, "bikes.py", looped, "GL304") == [7, 9, 11, 13]
+
+
+# ---- Round 49: branches the code's own values decide; labels are not values --------------------
+
+SEARCH_BY_ARGUMENT = """
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+
+
+def build(train, cvtype):
+    params = {"n_estimators": [100, 200, 500], "max_depth": [4, 8, 16]}
+    if cvtype == "grid":
+        search = GridSearchCV(RandomForestClassifier(), params, cv=5)
+    else:
+        search = RandomizedSearchCV(RandomForestClassifier(), params, n_iter=5, cv=5)
+    return search.fit(train.drop(columns="y"), train.y)
+
+
+model = build(frame, "%s")
+"""
+
+
+def test_a_grid_search_in_a_branch_no_call_takes_never_runs(tmp_path):
+    assert reported_lines(tmp_path, "credit.py", SEARCH_BY_ARGUMENT % "rand", "GL101") == []
+    assert reported_lines(tmp_path, "credit.py", SEARCH_BY_ARGUMENT % "grid", "GL101") == [9]
+
+
+WEIGHTS_BY_ARGUMENT = """
+from tensorflow.keras.applications import DenseNet121
+
+
+def train(weights=None, epochs=10):
+    net = DenseNet121(weights=None, include_top=False, input_shape=(224, 224, 3))
+    if weights is not None:
+        net.load_weights(weights)
+    net.compile(optimizer="adam", loss="mse")
+    net.fit(x_train, y_train, epochs=epochs)
+    return net
+
+
+model = train(%s)
+"""
+
+
+def test_a_weights_load_every_call_asks_for_is_unconditional(tmp_path):
+    given = WEIGHTS_BY_ARGUMENT % 'weights="densenet121-imagenet-notop.h5"'
+    assert reported_lines(tmp_path, "retina.py", given, "GL301") == []
+    assert reported_lines(tmp_path, "retina.py", WEIGHTS_BY_ARGUMENT % "", "GL301") == [6]
+
+
+def test_a_frame_whose_columns_alone_are_read_does_not_carry_its_dummies(tmp_path):
+    source = """
+import pandas as pd
+from sklearn.svm import SVR
+
+train = pd.get_dummies(pd.read_csv("train.csv"), columns=["X0", "X1"])
+test = pd.get_dummies(pd.read_csv("test.csv"), columns=["X0", "X1"])
+shared = train.columns.intersection(test.columns).tolist()
+train = train[shared]
+test = test[shared]
+model = SVR().fit(train.drop(columns="y"), train.y)
+predictions = model.predict(test)
+"""
+    assert reported_lines(tmp_path, "mercedes.py", source, "GL304") == [5]
+
+
+def test_a_hardware_local_that_nothing_reads_chooses_nothing(tmp_path):
+    source = """from googleapiclient import discovery
+
+
+def create_instance(zone):
+    gpu_type = "nvidia-tesla-p100"
+    config = {"machineType": f"zones/{zone}/machineTypes/n1-standard-1"}
+    return discovery.build("compute", "v1").instances().insert(project="p", zone=zone, body=config).execute()
+
+
+def create_gpu_instance(zone):
+    gpu_type = "nvidia-tesla-p100"
+    config = {"guestAccelerators": [{"acceleratorType": f"zones/{zone}/acceleratorTypes/{gpu_type}"}]}
+    return discovery.build("compute", "v1").instances().insert(project="p", zone=zone, body=config).execute()
+"""
+    assert reported_lines(tmp_path, "vm.py", source, "GL402") == [11]

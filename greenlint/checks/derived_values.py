@@ -26,21 +26,36 @@ def own_returns(function: ast.AST) -> list[ast.Return]:
 _PREDICTIONS = {"predict", "predict_proba", "predict_log_proba", "decision_function", "score", "score_samples"}
 
 
+# Attributes of a frame or array that hold its labels or shape, not its values.
+_LABELS = {"columns", "index", "shape", "dtypes", "ndim"}
+
+
 def value_refs(value: ast.AST, ctx: PythonContext, mentioned: set[str]) -> set[str]:
     """The names whose values `value` holds: all it mentions (`mentioned`), less a per-group
-    summary's and what an estimator only predicts from (the arguments of `model.predict(X)`)."""
+    summary's, what an estimator only predicts from (the arguments of `model.predict(X)`) and
+    frames whose labels alone are read (`train.columns.intersection(test.columns)`)."""
     if group_summary(value):
         return set()
     inputs = [a for c in ast.walk(value) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
               and c.func.attr in _PREDICTIONS for a in [*c.args, *(k.value for k in c.keywords)]]
+    inputs += [n for n in ast.walk(value) if isinstance(n, ast.Attribute) and n.attr in _LABELS]
     if not inputs:
         return mentioned
     skipped = {id(n) for a in inputs for n in ast.walk(a)}
     found: set[str] = set()
     for node in ast.walk(value):
-        if isinstance(node, (ast.Name, ast.Attribute)) and id(node) not in skipped:
+        if isinstance(node, (ast.Name, ast.Attribute)) and id(node) not in skipped and not _through_labels(node):
             found |= refs(node, ctx)
     return found
+
+
+def _through_labels(node: ast.AST) -> bool:
+    """`train.columns.intersection`: a chain that reads a frame's labels on its way."""
+    while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
+        if isinstance(node, ast.Attribute) and node.attr in _LABELS:
+            return True
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return False
 
 
 # pandas methods that group rows, and the reductions that turn each group into one row of statistics

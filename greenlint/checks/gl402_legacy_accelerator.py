@@ -179,11 +179,15 @@ def _call_hardware(node: ast.Call) -> Iterator[ast.AST]:
 
 def _overwritten(ctx, assign: ast.Assign) -> bool:
     """The name is read, but no read sees this value: it is bound again first
-    (`instance_type = "ml.p3.2xlarge"` then `instance_type = "ml.t2.medium"` before `deploy`)."""
+    (`instance_type = "ml.p3.2xlarge"` then `instance_type = "ml.t2.medium"` before `deploy`); or
+    it is a function's local that nothing reads at all (no other file can read it either)."""
     name = assign.targets[0].id  # type: ignore[attr-defined]
     scope = ctx.enclosing_function(assign)
     reads = [n for n in ctx.reads_of(name) if ctx.enclosing_function(n) is scope]
-    return bool(reads) and not any(v is assign.value for n in reads for v in ctx.bound_values(n))
+    if not reads:
+        return scope is not None and not any(isinstance(n, (ast.Nonlocal, ast.Global)) and name in n.names
+                                             for n in ast.walk(scope))
+    return not any(v is assign.value for n in reads for v in ctx.bound_values(n))
 
 
 def _hardware_values(ctx, node: ast.AST) -> Iterator[ast.AST]:

@@ -175,11 +175,26 @@ _LEAVING_CALLS = {"exit", "_exit", "quit", "abort", "error", "fail"}
 
 
 def guards_of(ctx: Any, node: ast.AST) -> set[int]:
-    """The conditions `node` runs under: each `if`, conditional expression and exception handler
-    around it, and each `try` whose failure the code survives. A `try` whose every handler leaves
+    """The conditions `node` runs under: each `if` (unless the values the code shows always take
+    its branch that holds `node`), conditional expression and exception handler around it, and
+    each `try` whose failure the code survives. A `try` whose every handler leaves
     (`raise`, `return`, `sys.exit()`, `parser.error()`) runs its body whenever the code goes on:
     a checkpoint load there is required, not optional."""
-    return {id(a) for a in ctx.ancestors(node) if isinstance(a, _CONDITIONS) and not _required_try(a)}
+    guards, child = set(), node
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, _CONDITIONS) and not _required_try(ancestor) and not _always_taken(ctx, ancestor, child):
+            guards.add(id(ancestor))
+        child = ancestor
+    return guards
+
+
+def _always_taken(ctx: Any, branch: ast.AST, child: ast.AST) -> bool:
+    """The values the code shows always take the branch holding `child` (`if weights is not None:`
+    where every call passes a weights file): no condition at all."""
+    if not isinstance(branch, (ast.If, ast.IfExp)):
+        return False
+    held = ctx.condition(branch.test)
+    return held is not None and held == _holds(branch.body, child)
 
 
 def _required_try(node: ast.AST) -> bool:

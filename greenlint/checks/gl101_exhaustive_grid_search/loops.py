@@ -219,7 +219,8 @@ def loop_grids(ctx: PythonContext, opts: dict[str, Any]) -> None:
         if id(loop) in covered or not axes.get(id(loop)):
             continue
         n_axes, candidates, lengths = _loop_shape(loop, axes)
-        if n_axes < 2 or candidates < int(opts["min-candidates"]) or not training.nodes_train(loop.body):
+        if n_axes < 2 or candidates < int(opts["min-candidates"]) or not training.nodes_train(loop.body) \
+                or not ctx.runs_by_default(loop, options=False):
             continue
         covered.update(id(inner) for inner in ast.walk(loop))
         _report_loop(ctx, opts, loop, candidates, lengths)

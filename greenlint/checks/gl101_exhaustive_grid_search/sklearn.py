@@ -32,8 +32,8 @@ def sklearn_searches(ctx: PythonContext, opts: dict[str, Any]) -> None:
     for call in ctx.calls:
         q = call_qual(ctx, call)
         halving = q in SKLEARN_HALVING_GRID
-        if q not in SKLEARN_GRID and not halving:
-            continue
+        if q not in SKLEARN_GRID and not halving or not ctx.runs_by_default(call, options=False):
+            continue  # not a grid search, or one the code's own values rule out (`if cvtype == "grid":`)
         grid = arg(call, 1, "param_grid")
         if has_star_kwargs(call) and grid is None:
             continue
