@@ -335,3 +335,17 @@ def create_gpu_instance(zone):
     return discovery.build("compute", "v1").instances().insert(project="p", zone=zone, body=config).execute()
 """
     assert reported_lines(tmp_path, "vm.py", source, "GL402") == [11]
+
+
+# ---- Round 50: a conditional expression the code's values decide --------------------------------
+
+def test_validation_data_that_a_false_switch_turns_into_none_is_no_validation(tmp_path):
+    source = """from tensorflow import keras
+
+SPLIT_VALIDATION = %s
+model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(x_train, y_train, epochs=100, validation_data=(x_val, y_val) if SPLIT_VALIDATION else None)
+"""
+    assert reported_lines(tmp_path, "leaves.py", source % "False", "GL201") == []
+    assert reported_lines(tmp_path, "leaves.py", source % "True", "GL201") == [6]

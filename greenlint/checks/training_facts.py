@@ -144,8 +144,8 @@ _KERAS_ONLY_FIT_KEYWORDS = {"validation_data", "validation_split", "validation_s
 
 def _keras_validation(ctx: PythonContext, args: Args, scope: ast.AST) -> Any:
     """`validation_data=...`, or a `validation_split` above 0; MISSING when neither."""
-    vdata = args.get("validation_data", keras_position(args.call, "validation_data"))
-    vsplit = args.get("validation_split", keras_position(args.call, "validation_split"))
+    vdata = ctx.chosen(args.get("validation_data", keras_position(args.call, "validation_data")))
+    vsplit = ctx.chosen(args.get("validation_split", keras_position(args.call, "validation_split")))
     if vdata is not MISSING and vdata is not UNKNOWN and not is_none(vdata):
         return MISSING if _the_training_data(vdata) else vdata
     if vsplit is not MISSING and vsplit is not UNKNOWN:

@@ -25,6 +25,18 @@ class ConditionModel:
         value = self._truth(test)
         return None if value is UNKNOWN else bool(value)
 
+    def chosen(self, node: Any) -> Any:
+        """The branch of a conditional expression the values the code shows take (`(X_val, y_val)
+        if SPLIT_VALIDATION else None` under `SPLIT_VALIDATION = False` is None), else `node`."""
+        for _ in range(4):
+            if not isinstance(node, ast.IfExp):
+                break
+            held = self.condition(node.test)
+            if held is None:
+                break
+            node = node.body if held else node.orelse
+        return node
+
     def runs_by_default(self, node: ast.AST, options: bool = True) -> bool:
         """False when an `if` (or conditional expression) around `node` takes the other branch
         with the values the code shows, or an `if` before it returns or raises in the branch
