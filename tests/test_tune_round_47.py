@@ -349,3 +349,44 @@ model.fit(x_train, y_train, epochs=100, validation_data=(x_val, y_val) if SPLIT_
 """
     assert reported_lines(tmp_path, "leaves.py", source % "False", "GL201") == []
     assert reported_lines(tmp_path, "leaves.py", source % "True", "GL201") == [6]
+
+
+OPTIONS_OBJECT = """from tensorflow.keras.applications import DenseNet201, MobileNet
+
+
+class Args:
+    def __init__(self):
+        self.model_name = "%s"
+        self.epoch = 15
+
+
+def create_model(model_name):
+    if model_name.lower() == "mobilenet":
+        model = MobileNet(weights=None, classes=340)
+    else:
+        model = DenseNet201(weights="imagenet", include_top=False)
+    return model
+
+
+def train(args):
+    model = create_model(args.model_name)
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    model.fit(x, y, epochs=args.epoch)
+    return model
+
+
+def main():
+    args = Args()
+    return train(args)
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_a_branch_an_options_object_of_the_file_rules_out_never_runs(tmp_path):
+    assert reported_lines(tmp_path, "doodle.py", OPTIONS_OBJECT % "densenet201", "GL301") == []
+    assert reported_lines(tmp_path, "doodle.py", OPTIONS_OBJECT % "mobilenet", "GL301") == [12]
+    changed = (OPTIONS_OBJECT % "densenet201").replace("    args = Args()\n", "    args = Args()\n    args.model_name = pick()\n")
+    assert reported_lines(tmp_path, "doodle.py", changed, "GL301") == [12]

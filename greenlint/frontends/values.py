@@ -156,6 +156,8 @@ class ValueModel:
             value = self._namespace_field(node, depth)
         if value is UNKNOWN:
             value = self._instance_field(node, depth)
+        if value is UNKNOWN:
+            value = self._constructed_field(node, depth)
         if value is UNKNOWN and (node.value.id in self.imports.names or node.value.id in self._relative_imports):
             from .project import attribute_value
 
@@ -188,6 +190,40 @@ class ValueModel:
                 return UNKNOWN  # `width * 2`: the constructions decide `width`
             return self.literal(value, init, depth + 1)
         return _agreed(self._parameter_values(init, value.id, default, depth))  # type: ignore[attr-defined]
+
+    def _constructed_field(self, node: ast.Attribute, depth: int) -> Any:
+        """`args.model_name` where `args = Args()` builds a class of the file whose `__init__`
+        stores `self.model_name = "densenet201"` from no parameter (a notebook's stand-in for
+        parsed options), and nothing sets `args.model_name` again; a parameter `args` takes what
+        every call of its function passes."""
+        name = node.value
+        function = self.enclosing_function(node)
+        if function is not None and _parameter_default(function, name.id) is not _NO_PARAM \
+                and _sees_parameter(function, name):  # type: ignore[arg-type]
+            passed = [dict(call_arguments(site, function)).get(name.id) for site in self.call_sites(function)]
+            names = [p for p in passed if isinstance(p, ast.Name)]
+            if not passed or len(names) != len(passed) or depth > 6:
+                return UNKNOWN
+            return _agreed([self._constructed_field(ast.copy_location(ast.Attribute(value=p, attr=node.attr,
+                                                                                    ctx=ast.Load()), p), depth + 1)
+                            for p in names])
+        built = self.binding_value(name)  # type: ignore[arg-type]
+        classes = self.memo("values.module_classes", lambda: {  # type: ignore[attr-defined]
+            c.name: c for c in self.tree.body if isinstance(c, ast.ClassDef)})  # type: ignore[attr-defined]
+        cls = classes.get(built.func.id) if isinstance(built, ast.Call) and isinstance(built.func, ast.Name) else None
+        init = next((m for m in cls.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None) if cls else None
+        if init is None or _changed_in_place(self, self.tree, name.id, node.attr) \
+                or function is not None and _changed_in_place(self, function, name.id, node.attr):  # type: ignore[union-attr]
+            return UNKNOWN
+        stores = [n for n in ast.walk(cls) if isinstance(n, ast.Attribute) and n.attr == node.attr  # type: ignore[arg-type]
+                  and isinstance(n.ctx, ast.Store)]
+        assign = self.parent(stores[0]) if len(stores) == 1 else None
+        if not isinstance(assign, ast.Assign) or self.parent(assign) is not init:
+            return UNKNOWN
+        params = {a.arg for a in ast.walk(init.args) if isinstance(a, ast.arg)}
+        if any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(assign.value)):
+            return UNKNOWN  # given by each construction: not one value
+        return self.literal(assign.value, init, depth + 1)
 
     def _stored_module_name(self, node: ast.Attribute) -> ast.Name | None:
         """The module-level name every construction of the class passes for what `self.<attr>`
