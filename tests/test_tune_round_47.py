@@ -390,3 +390,22 @@ def test_a_branch_an_options_object_of_the_file_rules_out_never_runs(tmp_path):
     assert reported_lines(tmp_path, "doodle.py", OPTIONS_OBJECT % "mobilenet", "GL301") == [12]
     changed = (OPTIONS_OBJECT % "densenet201").replace("    args = Args()\n", "    args = Args()\n    args.model_name = pick()\n")
     assert reported_lines(tmp_path, "doodle.py", changed, "GL301") == [12]
+
+
+GENAI_CLIENT = """from google.genai import Client
+
+PROJECT = "vtxdemos"
+LOCATION = "us-central1"
+
+
+def manage():
+    client = Client(vertexai=True, project=PROJECT, location=LOCATION)
+    print(f"Agent engines in {PROJECT}/{LOCATION}:")
+    for engine in client.agent_engines.%s:
+        print(engine.display_name)
+"""
+
+
+def test_a_client_whose_services_are_only_listed_places_nothing(tmp_path):
+    assert reported_lines(tmp_path, "manage.py", GENAI_CLIENT % "list()", "GL401") == []
+    assert reported_lines(tmp_path, "manage.py", GENAI_CLIENT % "create(agent=app)", "GL401") == [4]

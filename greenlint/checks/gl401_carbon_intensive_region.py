@@ -295,6 +295,8 @@ _COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "e
 _REGION_KEYWORDS = ("region_name", "region", "aws_region")
 # boto3 client methods that read what exists; `get_paginator(name)` reads when the operation it pages does.
 _READ_PREFIXES, _PAGED_READ_PREFIXES = ("describe_", "list_", "get_"), ("describe_", "list_")
+_DISPLAYS = ("print", "display", "pprint")
+_READ_METHODS = {"list", "get", "describe"}  # a service of a client (`client.agent_engines.list()`)
 # Methods of a retrieved Vertex AI resource that read or remove it (`fs.get_entity_type`, `fs.delete`).
 _RETRIEVED_USES = ("get", "list", "read", "delete", "search", "wait", "batch_serve")  # batch_serve_to_bq: an export
 _REGION_CONSTANTS = {"region", "awsregion", "gcpregion", "googleregion", "location", "gcplocation", "vertexlocation",
@@ -320,6 +322,13 @@ def _names_a_placement(identifier: str, data_words: frozenset[str]) -> bool:
     `TRAINING_LOCATION`), with no word of `data-words` (`BUCKET_REGION` places a store)."""
     words = [w for w in re.split(r"[_\W]+", identifier.lower()) if w]
     return len(words) > 1 and words[-1] in ("region", "location") and not set(words) & data_words
+
+
+def _rooted_at(node: ast.AST, name: str) -> bool:
+    """`client` or `client.agent_engines`: an attribute chain that starts at the name."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id == name
 
 
 def _py_region_hint(qualname: str | None) -> str | None:
@@ -473,10 +482,11 @@ class _PythonScan:
         spelled, built = read, parent
         while isinstance(built, (ast.FormattedValue, ast.JoinedStr)):  # f"{project}:{REGION}:{instance}"
             spelled, built = built, self.ctx.parent(built)
-        if spelled is not read and isinstance(built, ast.Call) and spelled in built.args and self._data_client_call(built):
-            return True  # the name of a data service's resource: a Cloud SQL instance's connection name
+        if spelled is not read and isinstance(built, ast.Call) and spelled in built.args and (
+                self._data_client_call(built) or call_name(built) in _DISPLAYS):
+            return True  # the name of a data service's resource (a Cloud SQL connection name), or a message shown
         if isinstance(parent, ast.Call) and read in parent.args and (
-                call_name(parent) in ("print", "display", "pprint")
+                call_name(parent) in _DISPLAYS
                 or isinstance(parent.func, ast.Attribute) and key_words(parent.func.attr) & self.words):
             return True  # `print("Region:", REGION)`; `client.queue_path(PROJECT, REGION, name)` names a store
         if isinstance(parent, ast.Assign) and parent.value is read and all(
@@ -489,7 +499,7 @@ class _PythonScan:
         if parent.arg == "location" and (
                 self._retrieved_to_read(call, qual := self.ctx.qualname(call.func) or "")
                 or self._default_for_reads(call, qual) or key_words(ast.unparse(call.func)) & self.words
-                or self._data_client_call(call)):
+                or self._data_client_call(call) or self._only_reads(call)):
             return True  # `bucket.create(location=REGION)`, `create_bucket(...)`: where a store is made
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
         return parent.arg in _REGION_KEYWORDS and method in ("client", "resource") and not self._places_compute(call, "", method)
@@ -524,7 +534,8 @@ class _PythonScan:
                         self.check(kw.value, _py_region_hint(qual) or "aws")
                 elif kw.arg == "location" and (qual.startswith(_LOCATION_SDKS) or _LANGCHAIN_CLIENT.match(qual)
                                                or qual.startswith(_OPERATORS) and not key_words(name) & self.words) \
-                        and not self._default_for_reads(call, qual) and not self._retrieved_to_read(call, qual):
+                        and not self._default_for_reads(call, qual) and not self._retrieved_to_read(call, qual) \
+                        and not self._only_reads(call):
                     self.check(kw.value, _py_region_hint(qual), location_key=True)
             # os.environ.setdefault("AWS_DEFAULT_REGION", "...")
             if qual in ("os.environ.setdefault", "os.putenv") and len(call.args) >= 2:
@@ -572,9 +583,10 @@ class _PythonScan:
         holder = self.ctx.parent(client)
         if not (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name)):
             return False
-        methods = [c for c in self.ctx.calls if isinstance(c.func, ast.Attribute) and isinstance(c.func.value, ast.Name)
-                   and c.func.value.id == holder.targets[0].id]
-        return bool(methods) and all(m.func.attr.startswith(prefixes) if m.func.attr != "get_paginator"  # type: ignore[attr-defined]
+        methods = [c for c in self.ctx.calls if isinstance(c.func, ast.Attribute)
+                   and _rooted_at(c.func.value, holder.targets[0].id)]  # `client.list_jobs()`, `client.agent_engines.list()`
+        return bool(methods) and all((m.func.attr.startswith(prefixes) or m.func.attr in _READ_METHODS)  # type: ignore[attr-defined]
+                   if m.func.attr != "get_paginator"  # type: ignore[attr-defined]
                    else (str_const(m.args[0] if m.args else None) or "").startswith(_PAGED_READ_PREFIXES)
                    for m in methods)
 
