@@ -14,6 +14,9 @@ from . import detector
 from ..frontends.pyast import call_name, dotted
 from .cloud import (effective_key, file_provider, is_test_suite, key_words, norm, placeholder_default, region_finding,
                     resolve_region, str_const)
+from .cloud_sdks import (CLOUD_SDKS, COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_CONSTANTS, LOCATION_SDKS,
+                         OPERATORS, PAGED_READ_PREFIXES, READ_METHODS, READ_PREFIXES, REGION_CONSTANTS,
+                         REGION_KEYWORDS, REGION_SDKS, RETRIEVED_USES, py_region_hint, rooted_at)
 from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
 from .region_shell import REGION_ENV, env_hint, exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions
 from .placing_calls import module_strings, reaches_placing_call, string_default, string_defaults, written_string
@@ -279,71 +282,11 @@ def carbon_intensive_region_config(ctx) -> None:
 # --------------------------------------------------------------------------------------
 # Python reader
 
-_CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "agentplatform", "azure.ai.ml",
-               "azureml", "kfp", "google.cloud.aiplatform", "google.genai", "anthropic",
-               "flytekitplugins.awssagemaker_inference",  # Flyte's SageMaker deployment tasks
-               "langchain_google_vertexai", "langchain_aws", "langchain_community", "langchain")
-# Orchestrators' cloud operators submit a job where their region says (`MLEngineTrainingOperator(
-# region=...)`, `CreateCustomTrainingJobOperator(region=...)`); one named by a data word
-# (`GCSCreateBucketOperator`, `BigQueryInsertJobOperator`) makes or moves data.
-_OPERATORS = ("airflow.providers.google", "airflow.providers.amazon", "airflow.providers.microsoft.azure",
-              "airflow.contrib.operators", "airflow.gcp.operators")
-# boto3 services whose region is where compute runs (not s3, iam, ssm, ...).
-_COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
-                     "emr-serverless", "bedrock", "bedrock-runtime", "bedrock-agent-runtime", "bedrock-agentcore",
-                     "glue", "lightsail"}
-_REGION_KEYWORDS = ("region_name", "region", "aws_region")
-# boto3 client methods that read what exists; `get_paginator(name)` reads when the operation it pages does.
-_READ_PREFIXES, _PAGED_READ_PREFIXES = ("describe_", "list_", "get_"), ("describe_", "list_")
-_DISPLAYS = ("print", "display", "pprint")
-_READ_METHODS = {"list", "get", "describe"}  # a service of a client (`client.agent_engines.list()`)
-# Methods of a retrieved Vertex AI resource that read or remove it (`fs.get_entity_type`, `fs.delete`).
-_RETRIEVED_USES = ("get", "list", "read", "delete", "search", "wait", "batch_serve")  # batch_serve_to_bq: an export
-_REGION_CONSTANTS = {"region", "awsregion", "gcpregion", "googleregion", "location", "gcplocation", "vertexlocation",
-                     "vertexregion", "zone", "gcpzone", "defaultregion", "azurelocation", "azureregion", "regionname",
-                     "computeregion", "trainingregion", "trainregion", "projectregion"}
-_LOCATION_CONSTANTS = {"location", "gcplocation", "vertexlocation", "azurelocation"}
-# `google.genai.Client(vertexai=True, location=...)` serves Gemini from that region; Anthropic's
-# Vertex AI and Bedrock clients serve Claude from theirs. `agentplatform` is the Vertex AI SDK
-# under the platform's 2026 name (Gemini Enterprise Agent Platform): `agentplatform.Client(location=)`.
-# LangChain's cloud integrations build the same clients: `ChatVertexAI(location=...)`,
-# `ChatAnthropicVertex(location=...)` (langchain-google-vertexai, and the older
-# `langchain_community` / `langchain` spellings), `ChatBedrock(region_name=...)` (langchain-aws).
-_LOCATION_SDKS = ("google.cloud.aiplatform", "vertexai", "agentplatform", "azure.ai.ml", "azureml", "google.cloud",
-                  "google.genai", "langchain_google_vertexai")
-_REGION_SDKS = ("boto3", "sagemaker", "google", "vertexai", "agentplatform", "azure", "anthropic.AnthropicVertex",
-                "anthropic.AsyncAnthropicVertex", "anthropic.AnthropicBedrock", "anthropic.AsyncAnthropicBedrock",
-                "langchain_aws")
-_LANGCHAIN_CLIENT = re.compile(r"^langchain(?:_community)?\..*\.(?:Chat)?(?:VertexAI\w*|\w*Vertex|Bedrock\w*)$")
-
-
 def _names_a_placement(identifier: str, data_words: frozenset[str]) -> bool:
     """A constant named for where something runs, by its last word (`gcp_compute_region`,
     `TRAINING_LOCATION`), with no word of `data-words` (`BUCKET_REGION` places a store)."""
     words = [w for w in re.split(r"[_\W]+", identifier.lower()) if w]
     return len(words) > 1 and words[-1] in ("region", "location") and not set(words) & data_words
-
-
-def _rooted_at(node: ast.AST, name: str) -> bool:
-    """`client` or `client.agent_engines`: an attribute chain that starts at the name."""
-    while isinstance(node, ast.Attribute):
-        node = node.value
-    return isinstance(node, ast.Name) and node.id == name
-
-
-def _py_region_hint(qualname: str | None) -> str | None:
-    q = qualname or ""
-    if q.startswith(("airflow.providers.", "airflow.contrib.operators.", "airflow.gcp.")):
-        q = {"google": "google", "amazon": "boto3", "microsoft": "azure", "gcp": "google"}.get(q.split(".")[2], "") \
-            or ("google" if any(w in q for w in ("mlengine", "dataproc", "gcp", "bigquery", "gcs")) else
-                "boto3" if any(w in q for w in ("sagemaker", "aws", "emr", "ecs")) else "")
-    if q.startswith(("boto3", "botocore", "sagemaker", "langchain_aws")) or "Bedrock" in q.rpartition(".")[2]:
-        return "aws"
-    if q.startswith(("google", "vertexai", "agentplatform", "langchain_google_vertexai")) or "Vertex" in q.rpartition(".")[2]:
-        return "gcp"
-    if q.startswith(("azure", "azureml")):
-        return "azure"
-    return None
 
 
 _FORM_PARAM = re.compile(r"#\s*@param\s*(\[[^\]]*\])")
@@ -442,9 +385,9 @@ class _PythonScan:
         for function in self.ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
             for param, default in string_defaults(function):
                 name = norm(param)
-                if name in _REGION_CONSTANTS and reaches_placing_call(function, param, self.words) \
+                if name in REGION_CONSTANTS and reaches_placing_call(function, param, self.words) \
                         and all(v == default.value for v in self.ctx.parameter_values(function, param)):
-                    self.check(default, hint, location_key=name in _LOCATION_CONSTANTS)
+                    self.check(default, hint, location_key=name in LOCATION_CONSTANTS)
 
     def _string(self, node: ast.AST) -> str | None:
         value = str_const(node)
@@ -462,10 +405,10 @@ class _PythonScan:
             if len(targets) != 1 or not isinstance(targets[0], ast.Name) or value is None:
                 continue
             name = norm(targets[0].id)
-            if name in _REGION_CONSTANTS or _names_a_placement(targets[0].id, self.words):
+            if name in REGION_CONSTANTS or _names_a_placement(targets[0].id, self.words):
                 self.sdk_constants.add(targets[0].id)
                 if not self._only_given_to_readers(targets[0].id) and not self._left_over(targets[0].id):
-                    self.check(value, hint, location_key=name in _LOCATION_CONSTANTS or name.endswith("location"))
+                    self.check(value, hint, location_key=name in LOCATION_CONSTANTS or name.endswith("location"))
 
     def _only_given_to_readers(self, constant: str) -> bool:
         """Every read of the constant is the region of a client that places nothing (a `bedrock`
@@ -479,16 +422,8 @@ class _PythonScan:
 
     def _read_places_nothing(self, read: ast.Name) -> bool:
         parent = self.ctx.parent(read)
-        spelled, built = read, parent
-        while isinstance(built, (ast.FormattedValue, ast.JoinedStr)):  # f"{project}:{REGION}:{instance}"
-            spelled, built = built, self.ctx.parent(built)
-        if spelled is not read and isinstance(built, ast.Call) and spelled in built.args and (
-                self._data_client_call(built) or call_name(built) in _DISPLAYS):
-            return True  # the name of a data service's resource (a Cloud SQL connection name), or a message shown
-        if isinstance(parent, ast.Call) and read in parent.args and (
-                call_name(parent) in _DISPLAYS
-                or isinstance(parent.func, ast.Attribute) and key_words(parent.func.attr) & self.words):
-            return True  # `print("Region:", REGION)`; `client.queue_path(PROJECT, REGION, name)` names a store
+        if self._shown_or_naming_a_store(read, parent):
+            return True
         if isinstance(parent, ast.Assign) and parent.value is read and all(
                 isinstance(t, ast.Attribute) and t.attr == "location" and key_words(dotted(t.value) or "") & self.words
                 for t in parent.targets):
@@ -502,7 +437,22 @@ class _PythonScan:
                 or self._data_client_call(call) or self._only_reads(call)):
             return True  # `bucket.create(location=REGION)`, `create_bucket(...)`: where a store is made
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
-        return parent.arg in _REGION_KEYWORDS and method in ("client", "resource") and not self._places_compute(call, "", method)
+        return parent.arg in REGION_KEYWORDS and method in ("client", "resource") and not self._places_compute(call, "", method)
+
+    def _shown_or_naming_a_store(self, read: ast.Name, parent: ast.AST | None) -> bool:
+        """`print("Region:", REGION)` (also in an f-string it prints); `client.queue_path(PROJECT,
+        REGION, name)`, a method named by a data word; `connector.connect(f"{PROJECT}:{REGION}:db")`,
+        a string a data service's client is given: the name of a store or a queue."""
+        spelled, built = read, parent
+        while isinstance(built, (ast.FormattedValue, ast.JoinedStr)):
+            spelled, built = built, self.ctx.parent(built)
+        if not (isinstance(built, ast.Call) and spelled in built.args):
+            return False
+        if call_name(built) in DISPLAYS:
+            return True
+        if spelled is not read:
+            return self._data_client_call(built)
+        return isinstance(built.func, ast.Attribute) and bool(key_words(built.func.attr) & self.words)
 
     def _data_client_call(self, call: ast.Call) -> bool:
         """A method of a client of a data service (`client = bigquery.Client()`, then
@@ -520,7 +470,7 @@ class _PythonScan:
         `$REGION`) keeps it."""
         if self.ctx.kind != "python" or self.ctx.reads_of(constant):
             return False
-        return any((self.ctx.qualname(call.func) or "").startswith((*_CLOUD_SDKS, *_OPERATORS)) for call in self.ctx.calls)
+        return any((self.ctx.qualname(call.func) or "").startswith((*CLOUD_SDKS, *OPERATORS)) for call in self.ctx.calls)
 
     def calls(self) -> None:
         for call in self.ctx.calls:
@@ -529,14 +479,14 @@ class _PythonScan:
             if "image_uri" in qual or name in ("retrieve", "get_image_uri"):
                 continue  # the region of a container registry to pull from, not where anything runs
             for kw in call.keywords:
-                if kw.arg in _REGION_KEYWORDS:
+                if kw.arg in REGION_KEYWORDS:
                     if self._places_compute(call, qual, name):
-                        self.check(kw.value, _py_region_hint(qual) or "aws")
-                elif kw.arg == "location" and (qual.startswith(_LOCATION_SDKS) or _LANGCHAIN_CLIENT.match(qual)
-                                               or qual.startswith(_OPERATORS) and not key_words(name) & self.words) \
+                        self.check(kw.value, py_region_hint(qual) or "aws")
+                elif kw.arg == "location" and (qual.startswith(LOCATION_SDKS) or LANGCHAIN_CLIENT.match(qual)
+                                               or qual.startswith(OPERATORS) and not key_words(name) & self.words) \
                         and not self._default_for_reads(call, qual) and not self._retrieved_to_read(call, qual) \
                         and not self._only_reads(call):
-                    self.check(kw.value, _py_region_hint(qual), location_key=True)
+                    self.check(kw.value, py_region_hint(qual), location_key=True)
             # os.environ.setdefault("AWS_DEFAULT_REGION", "...")
             if qual in ("os.environ.setdefault", "os.putenv") and len(call.args) >= 2:
                 key = str_const(call.args[0])
@@ -573,36 +523,36 @@ class _PythonScan:
         if not (qual.startswith(("google.cloud.aiplatform.", "vertexai.")) and qual.rsplit(".", 1)[-1][:1].isupper()
                 and named):
             return False
-        return self._only_reads(call, _RETRIEVED_USES)
+        return self._only_reads(call, RETRIEVED_USES)
 
     def _only_reads(self, client: ast.Call, prefixes: tuple[str, ...] | None = None) -> bool:
         """A client bound to a name whose every use reads what exists (`describe_*`, `list_*`,
         `get_*`, a paginator of those; or the method `prefixes` given): like `aws ec2
         describe-instance-types`, it places nothing."""
-        prefixes = prefixes or _READ_PREFIXES
+        prefixes = prefixes or READ_PREFIXES
         holder = self.ctx.parent(client)
         if not (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name)):
             return False
         methods = [c for c in self.ctx.calls if isinstance(c.func, ast.Attribute)
-                   and _rooted_at(c.func.value, holder.targets[0].id)]  # `client.list_jobs()`, `client.agent_engines.list()`
-        return bool(methods) and all((m.func.attr.startswith(prefixes) or m.func.attr in _READ_METHODS)  # type: ignore[attr-defined]
+                   and rooted_at(c.func.value, holder.targets[0].id)]  # `client.list_jobs()`, `client.agent_engines.list()`
+        return bool(methods) and all((m.func.attr.startswith(prefixes) or m.func.attr in READ_METHODS)  # type: ignore[attr-defined]
                    if m.func.attr != "get_paginator"  # type: ignore[attr-defined]
-                   else (str_const(m.args[0] if m.args else None) or "").startswith(_PAGED_READ_PREFIXES)
+                   else (str_const(m.args[0] if m.args else None) or "").startswith(PAGED_READ_PREFIXES)
                    for m in methods)
 
     def _places_compute(self, call: ast.Call, qual: str, name: str) -> bool:
         """A `region=` / `region_name=` argument of a call that sets where compute runs."""
-        if qual.startswith(_OPERATORS):
+        if qual.startswith(OPERATORS):
             return not key_words(name) & self.words
         if name in ("client", "resource"):
             service = str_const(call.args[0]) if call.args else str_const(
                 next((k.value for k in call.keywords if k.arg == "service_name"), None))
-            return service in _COMPUTE_SERVICES and not self._only_reads(call)
+            return service in COMPUTE_SERVICES and not self._only_reads(call)
         if name == "Session" or qual.endswith(".Session"):
             return self.ctx.imports.uses("sagemaker") or any(
-                str_const(c.args[0] if c.args else None) in _COMPUTE_SERVICES for c in self.ctx.calls
+                str_const(c.args[0] if c.args else None) in COMPUTE_SERVICES for c in self.ctx.calls
                 if isinstance(c.func, ast.Attribute) and c.func.attr == "client")
-        return qual.startswith(_REGION_SDKS) or bool(_LANGCHAIN_CLIENT.match(qual))
+        return qual.startswith(REGION_SDKS) or bool(LANGCHAIN_CLIENT.match(qual))
 
     def environ(self) -> None:
         """os.environ["AWS_DEFAULT_REGION"] = "...". The same region written to several region
@@ -628,7 +578,7 @@ def carbon_intensive_region_python(ctx) -> None:
     if is_test_suite(ctx):
         return
     scan = _PythonScan(ctx)
-    if ctx.imports.uses(*_CLOUD_SDKS, *_OPERATORS):
+    if ctx.imports.uses(*CLOUD_SDKS, *OPERATORS):
         scan.constants()
         scan.calls()
         scan.environ()

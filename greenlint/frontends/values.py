@@ -20,7 +20,11 @@ from typing import Any
 from .arithmetic import ARITHMETIC, SEQUENCE_MAKERS, NumpyArray, arithmetic, broadcast
 from .bindings import (bindings, is_opaque, is_parameter, reaching, scope_assignments, statement_assignments,
                        walk_no_defs)
-from .pyast import UNKNOWN, Unknown, call_name, dotted, has_star_kwargs, kwarg
+from .parameters import NO_PARAM as _NO_PARAM
+from .parameters import call_arguments
+from .parameters import parameter_default as _parameter_default
+from .parameters import sees_parameter as _sees_parameter
+from .pyast import UNKNOWN, call_name, dotted, has_star_kwargs, kwarg
 
 
 class ValueModel:
@@ -198,22 +202,24 @@ class ValueModel:
         every call of its function passes."""
         name = node.value
         function = self.enclosing_function(node)
-        if function is not None and _parameter_default(function, name.id) is not _NO_PARAM \
-                and _sees_parameter(function, name):  # type: ignore[arg-type]
-            passed = [dict(call_arguments(site, function)).get(name.id) for site in self.call_sites(function)]
-            names = [p for p in passed if isinstance(p, ast.Name)]
-            if not passed or len(names) != len(passed) or depth > 6:
-                return UNKNOWN
-            return _agreed([self._constructed_field(ast.copy_location(ast.Attribute(value=p, attr=node.attr,
-                                                                                    ctx=ast.Load()), p), depth + 1)
-                            for p in names])
+        if function is None or _parameter_default(function, name.id) is _NO_PARAM \
+                or not _sees_parameter(function, name):  # type: ignore[arg-type]
+            return self._field_of_construction(node, function, depth)
+        passed = [dict(call_arguments(site, function)).get(name.id) for site in self.call_sites(function)]
+        if not passed or depth > 6 or not all(isinstance(p, ast.Name) for p in passed):
+            return UNKNOWN
+        return _agreed([self._constructed_field(ast.copy_location(ast.Attribute(value=p, attr=node.attr, ctx=ast.Load()), p),
+                                                depth + 1) for p in passed])
+
+    def _field_of_construction(self, node: ast.Attribute, function: ast.AST | None, depth: int) -> Any:
+        name = node.value
         built = self.binding_value(name)  # type: ignore[arg-type]
         classes = self.memo("values.module_classes", lambda: {  # type: ignore[attr-defined]
             c.name: c for c in self.tree.body if isinstance(c, ast.ClassDef)})  # type: ignore[attr-defined]
         cls = classes.get(built.func.id) if isinstance(built, ast.Call) and isinstance(built.func, ast.Name) else None
         init = next((m for m in cls.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None) if cls else None
-        if init is None or _changed_in_place(self, self.tree, name.id, node.attr) \
-                or function is not None and _changed_in_place(self, function, name.id, node.attr):  # type: ignore[union-attr]
+        if init is None or any(_changed_in_place(self, scope, name.id, node.attr)  # type: ignore[union-attr]
+                               for scope in (self.tree, function) if scope is not None):
             return UNKNOWN
         stores = [n for n in ast.walk(cls) if isinstance(n, ast.Attribute) and n.attr == node.attr  # type: ignore[arg-type]
                   and isinstance(n.ctx, ast.Store)]
@@ -548,7 +554,6 @@ class ValueModel:
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-_NO_PARAM = object()
 _NAMESPACES = {"types.SimpleNamespace", "argparse.Namespace"}
 _IN_PLACE_CHANGES = {"update", "setdefault", "pop", "popitem", "clear", "append", "extend", "insert", "remove",
                      "__setitem__", "__setattr__"}
@@ -588,45 +593,3 @@ _LITERAL_HANDLERS = {
     ast.List: ValueModel._sequence_value, ast.Tuple: ValueModel._sequence_value, ast.Set: ValueModel._sequence_value,
     ast.Dict: ValueModel._dict_value, ast.Call: ValueModel._call_value,
 }
-
-
-def call_arguments(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef,
-               bound: bool = False) -> list[tuple[str, ast.expr]]:
-    """(parameter, argument) pairs a call passes to `function`, up to the first `*args`; `bound`:
-    the call binds the first parameter itself (a class called to run its `__init__`)."""
-    positional = [p.arg for p in function.args.posonlyargs + function.args.args][1 if bound else 0:]
-    pairs = []
-    for index, argument in enumerate(call.args):
-        if isinstance(argument, ast.Starred) or index >= len(positional):
-            break
-        pairs.append((positional[index], argument))
-    pairs += [(k.arg, k.value) for k in call.keywords if k.arg is not None]
-    return pairs
-
-
-_PARAMETER = ast.Name(id="<parameter>")  # what a name holds before its function binds it
-
-
-def _sees_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef, node: ast.Name) -> bool:
-    """The use still holds the argument: the function does not bind the name, or binds it only
-    later in straight-line code (`model = torch.hub.load(model=model)`: the value runs first)."""
-    if node.id not in scope_assignments(function):
-        return True
-    line = getattr(node, "lineno", None)
-    return line is not None and reaching(function.body, node.id, line, _PARAMETER) is _PARAMETER
-
-
-def _parameter_default(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> Any:
-    """The default expression of parameter `name` (None if it has none), or _NO_PARAM."""
-    args = function.args
-    positional = args.posonlyargs + args.args
-    defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-    for param, default in zip(positional, defaults):
-        if param.arg == name:
-            return default
-    for param, default in zip(args.kwonlyargs, args.kw_defaults):
-        if param.arg == name:
-            return default
-    if (args.vararg and args.vararg.arg == name) or (args.kwarg and args.kwarg.arg == name):
-        return None
-    return _NO_PARAM

@@ -1,0 +1,66 @@
+"""The Python SDKs, clients and methods GL401 reads: which libraries place compute where a
+`region=` or `location=` argument says, which boto3 services run compute, which client methods
+only read, and which cloud each library belongs to. Tables and small helpers, not a rule."""
+from __future__ import annotations
+
+import ast
+import re
+
+CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "agentplatform", "azure.ai.ml",
+              "azureml", "kfp", "google.cloud.aiplatform", "google.genai", "anthropic",
+              "flytekitplugins.awssagemaker_inference",  # Flyte's SageMaker deployment tasks
+              "langchain_google_vertexai", "langchain_aws", "langchain_community", "langchain")
+# Orchestrators' cloud operators submit a job where their region says (`MLEngineTrainingOperator(
+# region=...)`, `CreateCustomTrainingJobOperator(region=...)`); one named by a data word
+# (`GCSCreateBucketOperator`, `BigQueryInsertJobOperator`) makes or moves data.
+OPERATORS = ("airflow.providers.google", "airflow.providers.amazon", "airflow.providers.microsoft.azure",
+             "airflow.contrib.operators", "airflow.gcp.operators")
+# boto3 services whose region is where compute runs (not s3, iam, ssm, ...).
+COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
+                    "emr-serverless", "bedrock", "bedrock-runtime", "bedrock-agent-runtime", "bedrock-agentcore",
+                    "glue", "lightsail"}
+REGION_KEYWORDS = ("region_name", "region", "aws_region")
+# boto3 client methods that read what exists; `get_paginator(name)` reads when the operation it pages does.
+READ_PREFIXES, PAGED_READ_PREFIXES = ("describe_", "list_", "get_"), ("describe_", "list_")
+DISPLAYS = ("print", "display", "pprint")
+READ_METHODS = {"list", "get", "describe"}  # a service of a client (`client.agent_engines.list()`)
+# Methods of a retrieved Vertex AI resource that read or remove it (`fs.get_entity_type`, `fs.delete`).
+RETRIEVED_USES = ("get", "list", "read", "delete", "search", "wait", "batch_serve")  # batch_serve_to_bq: an export
+REGION_CONSTANTS = {"region", "awsregion", "gcpregion", "googleregion", "location", "gcplocation", "vertexlocation",
+                    "vertexregion", "zone", "gcpzone", "defaultregion", "azurelocation", "azureregion", "regionname",
+                    "computeregion", "trainingregion", "trainregion", "projectregion"}
+LOCATION_CONSTANTS = {"location", "gcplocation", "vertexlocation", "azurelocation"}
+# `google.genai.Client(vertexai=True, location=...)` serves Gemini from that region; Anthropic's
+# Vertex AI and Bedrock clients serve Claude from theirs. `agentplatform` is the Vertex AI SDK
+# under the platform's 2026 name (Gemini Enterprise Agent Platform): `agentplatform.Client(location=)`.
+# LangChain's cloud integrations build the same clients: `ChatVertexAI(location=...)`,
+# `ChatAnthropicVertex(location=...)` (langchain-google-vertexai, and the older
+# `langchain_community` / `langchain` spellings), `ChatBedrock(region_name=...)` (langchain-aws).
+LOCATION_SDKS = ("google.cloud.aiplatform", "vertexai", "agentplatform", "azure.ai.ml", "azureml", "google.cloud",
+                 "google.genai", "langchain_google_vertexai")
+REGION_SDKS = ("boto3", "sagemaker", "google", "vertexai", "agentplatform", "azure", "anthropic.AnthropicVertex",
+               "anthropic.AsyncAnthropicVertex", "anthropic.AnthropicBedrock", "anthropic.AsyncAnthropicBedrock",
+               "langchain_aws")
+LANGCHAIN_CLIENT = re.compile(r"^langchain(?:_community)?\..*\.(?:Chat)?(?:VertexAI\w*|\w*Vertex|Bedrock\w*)$")
+
+
+def rooted_at(node: ast.AST, name: str) -> bool:
+    """`client` or `client.agent_engines`: an attribute chain that starts at the name."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def py_region_hint(qualname: str | None) -> str | None:
+    q = qualname or ""
+    if q.startswith(("airflow.providers.", "airflow.contrib.operators.", "airflow.gcp.")):
+        q = {"google": "google", "amazon": "boto3", "microsoft": "azure", "gcp": "google"}.get(q.split(".")[2], "") \
+            or ("google" if any(w in q for w in ("mlengine", "dataproc", "gcp", "bigquery", "gcs")) else
+                "boto3" if any(w in q for w in ("sagemaker", "aws", "emr", "ecs")) else "")
+    if q.startswith(("boto3", "botocore", "sagemaker", "langchain_aws")) or "Bedrock" in q.rpartition(".")[2]:
+        return "aws"
+    if q.startswith(("google", "vertexai", "agentplatform", "langchain_google_vertexai")) or "Vertex" in q.rpartition(".")[2]:
+        return "gcp"
+    if q.startswith(("azure", "azureml")):
+        return "azure"
+    return None
