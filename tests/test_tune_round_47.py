@@ -409,3 +409,19 @@ def manage():
 def test_a_client_whose_services_are_only_listed_places_nothing(tmp_path):
     assert reported_lines(tmp_path, "manage.py", GENAI_CLIENT % "list()", "GL401") == []
     assert reported_lines(tmp_path, "manage.py", GENAI_CLIENT % "create(agent=app)", "GL401") == [4]
+
+
+# ---- Round 51: a constant from a star import of a project module ---------------------------------
+
+def test_a_region_star_imported_from_a_project_module_is_reported_where_it_places_a_job(tmp_path):
+    (tmp_path / "_env_gaic.py").write_text('PROJECT_ID = "p"\nREGION = "us-central1"\n')
+    cells = ["from _env_gaic import *\nfrom google.cloud import aiplatform",
+             "aiplatform.init(project=PROJECT_ID, location=REGION)",
+             "job = aiplatform.PipelineJob(display_name='d', template_path='pipeline.yaml')\njob.run()"]
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c}
+                    for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "pipeline.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert [f["cell"] for f in cli(path, "GL401")] == [2]
+    (tmp_path / "_env_gaic.py").write_text('PROJECT_ID = "p"\nREGION = "us-west1"\n')
+    assert cli(path, "GL401") == []

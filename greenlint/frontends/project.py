@@ -97,16 +97,29 @@ def _importer_path(ctx: "PythonContext") -> Path | None:
 
 
 def imported_value(ctx: "PythonContext", name: str, depth: int) -> Any:
-    """The value of `name` when it was imported with `from <project module> import name`."""
+    """The value of `name` when it was imported with `from <project module> import name`, or
+    with `from <project module> import *` from a module that defines it (the last such import
+    wins, as in Python; a notebook's `from _env import *` of its settings)."""
     from .python import UNKNOWN
 
     importer = _importer_path(ctx)
     if importer is None:
         return UNKNOWN
+    starred = []
     for node in ctx.nodes_of(ast.ImportFrom):
         for alias in node.names:  # type: ignore[attr-defined]
             if (alias.asname or alias.name) == name and alias.name != "*":
                 return _constant_of(ctx, importer, node.module or "", node.level, alias.name, depth)  # type: ignore[attr-defined]
+            if alias.name == "*":
+                starred.append(node)
+    for node in sorted(starred, key=lambda n: (n.lineno, n.col_offset), reverse=True):  # type: ignore[attr-defined]
+        path = module_file(importer, node.module or "", node.level)  # type: ignore[attr-defined]
+        other = load(path) if path is not None else None
+        if other is None:
+            continue
+        _RECORDED.add(path)  # type: ignore[arg-type]  # a name it gains later changes this file's findings
+        if name in other.module_constants:
+            return _constant_of(ctx, importer, node.module or "", node.level, name, depth)  # type: ignore[attr-defined]
     return UNKNOWN
 
 
