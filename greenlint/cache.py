@@ -124,21 +124,32 @@ class StatIndex:
             self.entries = {}
         self.changed = False
         self.now = time.time_ns()
+        self._cwd = os.path.join(os.getcwd(), "")
+        self._stamps: dict[str, tuple[int, int, int, int] | None] = {}  # taken before the file is read
 
-    def known(self, path: str, status: os.stat_result | None) -> bytes | None:
-        """The content digest recorded for `path` (absolute) if its stat is unchanged."""
-        entry = self.entries.get(path)
-        if entry is None or status is None or entry[:4] != _stamp(status):
-            return None
-        return entry[4]
+    def known(self, path: str) -> bytes | None:
+        """The content digest recorded for `path` if its stat is unchanged. The stat taken here is
+        the one `record` stores: taken before the read, so a change after it is seen next run."""
+        try:
+            stamp: tuple[int, int, int, int] | None = _stamp(os.stat(path))
+        except OSError:
+            stamp = None
+        self._stamps[path] = stamp
+        entry = self.entries.get(self._key(path))
+        return entry[4] if entry is not None and stamp is not None and entry[:4] == stamp else None
 
-    def record(self, path: str, status: os.stat_result | None, digest: bytes) -> None:
-        if status is None or self.now - max(status.st_mtime_ns, status.st_ctime_ns) < self.RACY_NS:
+    def record(self, path: str, digest: bytes) -> None:
+        stamp = self._stamps.get(path)
+        if stamp is None or self.now - max(stamp[1], stamp[2]) < self.RACY_NS:
             return
-        entry = (*_stamp(status), digest)
-        if self.entries.get(path) != entry:
-            self.entries[path] = entry
+        entry = (*stamp, digest)
+        key = self._key(path)
+        if self.entries.get(key) != entry:
+            self.entries[key] = entry
             self.changed = True
+
+    def _key(self, path: str) -> str:
+        return path if os.path.isabs(path) else self._cwd + path
 
     def save(self) -> None:
         if self.changed:

@@ -476,28 +476,19 @@ def _answered_by_cache(work: list[Job], cache: Cache) -> tuple[list[Finding], li
     if not cache.folder.is_dir():
         return [], work  # nothing cached yet (a first run, another greenlint version)
     index = StatIndex(cache)
-    cwd = os.path.join(os.getcwd(), "")
     found: list[Finding] = []
     left: list[Job] = []
     for job in work:
         data: bytes | list[Finding] | None = None
-        digest = status = None
-        absolute = ""
-        if job.data is None:
-            absolute = job.path if os.path.isabs(job.path) else cwd + job.path  # type: ignore[arg-type, operator]
-            try:
-                status = os.stat(job.path)  # type: ignore[arg-type]
-            except OSError:
-                pass
-            digest = index.known(absolute, status)
+        digest = index.known(job.path) if job.data is None else None
         if digest is None:
             data = _read(job)
             if isinstance(data, list):
                 found.extend(data)
                 continue
             digest = content_digest(data)
-            if status is not None:
-                index.record(absolute, status, digest)
+            if job.data is None:
+                index.record(job.path, digest)
         hit = cache.get(cache.key(job.display, job.kind, job.settings, digest, _ignored(job)))
         if hit is None:
             left.append(job._replace(data=data) if data is not None else job)

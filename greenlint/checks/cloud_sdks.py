@@ -15,6 +15,7 @@ CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "age
 # (`GCSCreateBucketOperator`, `BigQueryInsertJobOperator`) makes or moves data.
 OPERATORS = ("airflow.providers.google", "airflow.providers.amazon", "airflow.providers.microsoft.azure",
              "airflow.contrib.operators", "airflow.gcp.operators")
+SDKS_AND_OPERATORS = CLOUD_SDKS + OPERATORS
 # boto3 services whose region is where compute runs (not s3, iam, ssm, ...).
 COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
                     "emr-serverless", "bedrock", "bedrock-runtime", "bedrock-agent-runtime", "bedrock-agentcore",

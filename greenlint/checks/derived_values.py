@@ -5,21 +5,14 @@ from __future__ import annotations
 
 import ast
 
+from ..frontends.bindings import walk_no_defs
 from ..frontends.python import PythonContext
 from .scoped_names import refs
 
 
 def own_returns(function: ast.AST) -> list[ast.Return]:
     """The `return` statements of `function` itself, not of functions or classes inside it."""
-    found: list[ast.Return] = []
-    todo = list(getattr(function, "body", []))
-    while todo:
-        node = todo.pop()
-        if isinstance(node, ast.Return):
-            found.append(node)
-        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            todo.extend(ast.iter_child_nodes(node))
-    return found
+    return [node for node in walk_no_defs(function) if isinstance(node, ast.Return)]
 
 
 # Estimator methods whose result is computed from X, not X itself.

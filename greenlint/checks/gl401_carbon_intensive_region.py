@@ -14,9 +14,9 @@ from . import detector
 from ..frontends.pyast import call_name, dotted
 from .cloud import (effective_key, file_provider, is_test_suite, key_words, norm, placeholder_default, region_finding,
                     resolve_region, str_const)
-from .cloud_sdks import (CLOUD_SDKS, COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_CONSTANTS, LOCATION_SDKS,
+from .cloud_sdks import (COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_CONSTANTS, LOCATION_SDKS,
                          OPERATORS, PAGED_READ_PREFIXES, READ_METHODS, READ_PREFIXES, REGION_CONSTANTS,
-                         REGION_KEYWORDS, REGION_SDKS, RETRIEVED_USES, py_region_hint, rooted_at)
+                         REGION_KEYWORDS, REGION_SDKS, RETRIEVED_USES, SDKS_AND_OPERATORS, py_region_hint, rooted_at)
 from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
 from .region_shell import REGION_ENV, env_hint, exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions
 from .placing_calls import module_strings, reaches_placing_call, string_default, string_defaults, written_string
@@ -470,7 +470,7 @@ class _PythonScan:
         `$REGION`) keeps it."""
         if self.ctx.kind != "python" or self.ctx.reads_of(constant):
             return False
-        return any((self.ctx.qualname(call.func) or "").startswith((*CLOUD_SDKS, *OPERATORS)) for call in self.ctx.calls)
+        return any((self.ctx.qualname(call.func) or "").startswith(SDKS_AND_OPERATORS) for call in self.ctx.calls)
 
     def calls(self) -> None:
         for call in self.ctx.calls:
@@ -483,7 +483,7 @@ class _PythonScan:
                     if self._places_compute(call, qual, name):
                         self.check(kw.value, py_region_hint(qual) or "aws")
                 elif kw.arg == "location" and (qual.startswith(LOCATION_SDKS) or LANGCHAIN_CLIENT.match(qual)
-                                               or qual.startswith(OPERATORS) and not key_words(name) & self.words) \
+                                               or self._placing_operator(qual, name)) \
                         and not self._default_for_reads(call, qual) and not self._retrieved_to_read(call, qual) \
                         and not self._only_reads(call):
                     self.check(kw.value, py_region_hint(qual), location_key=True)
@@ -540,10 +540,14 @@ class _PythonScan:
                    else (str_const(m.args[0] if m.args else None) or "").startswith(PAGED_READ_PREFIXES)
                    for m in methods)
 
+    def _placing_operator(self, qual: str, name: str) -> bool:
+        """An orchestrator's cloud operator not named by a data word (`GCSCreateBucketOperator`)."""
+        return qual.startswith(OPERATORS) and not key_words(name) & self.words
+
     def _places_compute(self, call: ast.Call, qual: str, name: str) -> bool:
         """A `region=` / `region_name=` argument of a call that sets where compute runs."""
         if qual.startswith(OPERATORS):
-            return not key_words(name) & self.words
+            return self._placing_operator(qual, name)
         if name in ("client", "resource"):
             service = str_const(call.args[0]) if call.args else str_const(
                 next((k.value for k in call.keywords if k.arg == "service_name"), None))
@@ -578,7 +582,7 @@ def carbon_intensive_region_python(ctx) -> None:
     if is_test_suite(ctx):
         return
     scan = _PythonScan(ctx)
-    if ctx.imports.uses(*CLOUD_SDKS, *OPERATORS):
+    if ctx.imports.uses(*SDKS_AND_OPERATORS):
         scan.constants()
         scan.calls()
         scan.environ()

@@ -129,7 +129,7 @@ def _functions_reaching(ctx: PythonContext, node: ast.AST) -> set[str]:
     """Names of the file's functions whose call can run `node`: the functions around it and,
     transitively, the functions that call those."""
     found = {f.name for f in ctx.ancestors(node) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    callers = ctx.memo("training_flow.callers", lambda: _callers(ctx))
+    callers = ctx.memo("run_order.callers", lambda: _callers(ctx))
     todo = list(found)
     while todo:
         for caller in callers.get(todo.pop(), ()):

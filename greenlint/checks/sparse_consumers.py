@@ -187,8 +187,7 @@ def centring_scaler(ctx: PythonContext, receiver: ast.AST, depth: int = 0) -> bo
     if not isinstance(scaler, ast.Call):
         return False
     if _short(scaler) in _PIPELINES:
-        steps = [s.elts[-1] if isinstance(s, ast.Tuple) and s.elts else s for s in _pipeline_steps(scaler)]
-        return depth < 3 and any(centring_scaler(ctx, step, depth + 1) for step in steps)
+        return depth < 3 and any(centring_scaler(ctx, step, depth + 1) for step in _step_objects(scaler))
     q = ctx.qualname(scaler.func)
     switch = CENTRING_TRANSFORMERS.get(q or "")
     return switch is not None and ctx.literal(next((k.value for k in scaler.keywords if k.arg == switch), None)) is not False
@@ -243,7 +242,7 @@ def centred_later_in_a_pipeline(ctx: PythonContext, ctor: ast.Call) -> bool:
     scipy.sparse input, so the dense flag is what lets the pipeline run."""
     for inner, holder in container_chain(ctx, ctor):
         if _short(holder) in _PIPELINES:
-            steps = [s.elts[-1] if isinstance(s, ast.Tuple) and s.elts else s for s in _pipeline_steps(holder)]
+            steps = _step_objects(holder)
             holding = next((i for i, step in enumerate(steps) if _holds(ctx, step, inner)), None)
             if holding is not None and any(centring_scaler(ctx, step) for step in steps[holding + 1:]):
                 return True
@@ -256,6 +255,11 @@ def _pipeline_steps(pipeline: ast.Call) -> list[ast.expr]:
         return list(pipeline.args)
     steps = arg(pipeline, 0, "steps")
     return list(steps.elts) if isinstance(steps, (ast.List, ast.Tuple)) else []
+
+
+def _step_objects(pipeline: ast.Call) -> list[ast.expr]:
+    """The transformers and estimators of a Pipeline, without their `(name, step)` names."""
+    return [s.elts[-1] if isinstance(s, ast.Tuple) and s.elts else s for s in _pipeline_steps(pipeline)]
 
 
 def _holds(ctx: PythonContext, step: ast.AST, inner: ast.AST) -> bool:

@@ -155,12 +155,12 @@ class Flow:
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and call_name(func.value) == "super":
             cls = self.ctx.enclosing_class(node)
             for base in cls.bases if cls is not None else []:
-                method = _method(_file_classes(self.ctx).get(dotted(base) or ""), func.attr)
+                method = _method(self.ctx.classes.get(dotted(base) or ""), func.attr)
                 if method is not None:
                     return method, True
             return None, False
         name = call_name(node)
-        classes = _file_classes(self.ctx)
+        classes = self.ctx.classes
         if name in classes:
             return _method(classes[name], "__init__"), True
         return self.ctx.functions.get(name), False
@@ -380,11 +380,6 @@ def _used_as_model(ctx: PythonContext, name: str) -> bool:
     return False
 
 
-def _file_classes(ctx: PythonContext) -> dict[str, ast.ClassDef]:
-    """The classes the file defines, by name (the last definition wins)."""
-    return ctx.memo("training_flow.classes", lambda: {c.name: c for c in ctx.nodes_of(ast.ClassDef)})  # type: ignore[attr-defined]
-
-
 def _runner_of_model(ctx: PythonContext, receiver: ast.AST, tainted: set[str]) -> bool:
     """`server = FedAvg(args, i)` after `args.model = resnet18()`, then `server.train()`: an
     object built by a class of another module from the model (or from an object holding it) and
@@ -408,7 +403,7 @@ def _built_from_model(ctx: PythonContext, node: ast.AST, tainted: set[str], wrap
     for value in ctx.bound_values(node):
         if not isinstance(value, ast.Call) or not wrappers and (ctx.qualname(value.func) or "").startswith(MODEL_WRAPPER_MODULES):
             continue
-        if isinstance(value.func, ast.Name) and value.func.id in _file_classes(ctx):
+        if isinstance(value.func, ast.Name) and value.func.id in ctx.classes:
             continue  # a class of this file: its own methods show whether it trains
         handed = list(value.args) + [k.value for k in value.keywords]
         if any(refs(a, ctx) & holders for a in handed):

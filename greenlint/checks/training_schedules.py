@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from ..frontends.python import UNKNOWN, PythonContext, call_name, dotted
 from ..frontends.bindings import walk_no_defs, walk_statements
-from .training_values import (Args, class_methods, const_of, listed_calls, local_classes, loop_iterable, number_of,
+from .training_values import (Args, class_methods, const_of, listed_calls, loop_iterable, number_of,
                               scope_of)
 
 
@@ -261,7 +261,7 @@ LIGHTNING_BUDGET = {"self.trainer.max_epochs", "self.trainer.max_steps", "self.t
 
 
 def configure_optimizers_methods(ctx: PythonContext) -> list[ast.AST]:
-    return [m for cls in local_classes(ctx).values() for name, m in class_methods(ctx, cls).items()
+    return [m for cls in ctx.classes.values() for name, m in class_methods(ctx, cls).items()
             if name == "configure_optimizers"]
 
 

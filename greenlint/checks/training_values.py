@@ -220,10 +220,6 @@ def name_mutated(ctx: PythonContext, name: str, scope: ast.AST, methods: set[str
 # What an object is: the call that built it, and the classes the file defines
 
 
-def local_classes(ctx: PythonContext) -> dict[str, ast.ClassDef]:
-    return ctx.memo("classes", lambda: {n.name: n for n in ctx.nodes_of(ast.ClassDef)})
-
-
 def class_bases(ctx: PythonContext, cls: ast.ClassDef, depth: int = 0) -> Iterator[str]:
     """Qualified names of the bases of a class defined in the file, through local bases."""
     if depth > 6:
@@ -232,13 +228,13 @@ def class_bases(ctx: PythonContext, cls: ast.ClassDef, depth: int = 0) -> Iterat
         name = ctx.qualname(base)
         if name:
             yield name
-        elif isinstance(base, ast.Name) and base.id in local_classes(ctx) and local_classes(ctx)[base.id] is not cls:
-            yield from class_bases(ctx, local_classes(ctx)[base.id], depth + 1)
+        elif isinstance(base, ast.Name) and base.id in ctx.classes and ctx.classes[base.id] is not cls:
+            yield from class_bases(ctx, ctx.classes[base.id], depth + 1)
 
 
 def local_class(ctx: PythonContext, func: ast.AST) -> ast.ClassDef | None:
     if isinstance(func, ast.Name) and ctx.qualname(func) is None:
-        return local_classes(ctx).get(func.id)
+        return ctx.classes.get(func.id)
     return None
 
 
@@ -248,8 +244,8 @@ def class_methods(ctx: PythonContext, cls: ast.ClassDef, depth: int = 0) -> dict
     if depth > 6:
         return methods
     for base in cls.bases:
-        if isinstance(base, ast.Name) and ctx.qualname(base) is None and base.id in local_classes(ctx):
-            other = local_classes(ctx)[base.id]
+        if isinstance(base, ast.Name) and ctx.qualname(base) is None and base.id in ctx.classes:
+            other = ctx.classes[base.id]
             if other is not cls:
                 methods.update(class_methods(ctx, other, depth + 1))
     for stmt in cls.body:

@@ -200,6 +200,11 @@ class PythonContext(ValueModel, OptionModel, ConditionModel, BaseContext):
         return {n.name: n for n in self.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef)}  # type: ignore[attr-defined]
 
     @cached_property
+    def classes(self) -> dict[str, ast.ClassDef]:
+        """Classes defined in the file by name (the last definition wins)."""
+        return {n.name: n for n in self.nodes_of(ast.ClassDef)}  # type: ignore[attr-defined]
+
+    @cached_property
     def has_main_block(self) -> bool:
         for node in self.tree.body:
             if isinstance(node, ast.If) and isinstance(node.test, ast.Compare):

@@ -189,11 +189,16 @@ class ValueModel:
         cls, init, value = stored
         default = _parameter_default(init, value.id) if isinstance(value, ast.Name) else _NO_PARAM
         if default is _NO_PARAM or value.id in scope_assignments(init):  # type: ignore[attr-defined]
-            params = {a.arg for a in ast.walk(init.args) if isinstance(a, ast.arg)}
-            if any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(value)):
-                return UNKNOWN  # `width * 2`: the constructions decide `width`
-            return self.literal(value, init, depth + 1)
+            return self._stored_constant(init, value, depth)
         return _agreed(self._parameter_values(init, value.id, default, depth))  # type: ignore[attr-defined]
+
+    def _stored_constant(self, init: ast.FunctionDef, value: ast.expr, depth: int) -> Any:
+        """The value `__init__` stores, unless it reads a parameter (`width * 2`: each
+        construction decides `width`)."""
+        params = {a.arg for a in ast.walk(init.args) if isinstance(a, ast.arg)}
+        if any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(value)):
+            return UNKNOWN
+        return self.literal(value, init, depth + 1)
 
     def _constructed_field(self, node: ast.Attribute, depth: int) -> Any:
         """`args.model_name` where `args = Args()` builds a class of the file whose `__init__`
@@ -214,22 +219,19 @@ class ValueModel:
     def _field_of_construction(self, node: ast.Attribute, function: ast.AST | None, depth: int) -> Any:
         name = node.value
         built = self.binding_value(name)  # type: ignore[arg-type]
-        classes = self.memo("values.module_classes", lambda: {  # type: ignore[attr-defined]
-            c.name: c for c in self.tree.body if isinstance(c, ast.ClassDef)})  # type: ignore[attr-defined]
-        cls = classes.get(built.func.id) if isinstance(built, ast.Call) and isinstance(built.func, ast.Name) else None
-        init = next((m for m in cls.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None) if cls else None
+        cls = self.classes.get(built.func.id) if isinstance(built, ast.Call) and isinstance(built.func, ast.Name) \
+            else None  # type: ignore[attr-defined]
+        if cls is None or self.parent(cls) is not self.tree:  # type: ignore[attr-defined]
+            return UNKNOWN
+        init = next((m for m in cls.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None)
         if init is None or any(_changed_in_place(self, scope, name.id, node.attr)  # type: ignore[union-attr]
                                for scope in (self.tree, function) if scope is not None):
             return UNKNOWN
-        stores = [n for n in ast.walk(cls) if isinstance(n, ast.Attribute) and n.attr == node.attr  # type: ignore[arg-type]
-                  and isinstance(n.ctx, ast.Store)]
+        stores = self._attribute_stores(cls).get(node.attr, [])
         assign = self.parent(stores[0]) if len(stores) == 1 else None
         if not isinstance(assign, ast.Assign) or self.parent(assign) is not init:
             return UNKNOWN
-        params = {a.arg for a in ast.walk(init.args) if isinstance(a, ast.arg)}
-        if any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(assign.value)):
-            return UNKNOWN  # given by each construction: not one value
-        return self.literal(assign.value, init, depth + 1)
+        return self._stored_constant(init, assign.value, depth)
 
     def _stored_module_name(self, node: ast.Attribute) -> ast.Name | None:
         """The module-level name every construction of the class passes for what `self.<attr>`
@@ -255,9 +257,7 @@ class ValueModel:
         if not isinstance(cls, ast.ClassDef) or not isinstance(node.value, ast.Name) or not method.args.args \
                 or method.args.args[0].arg != node.value.id:  # type: ignore[union-attr,attr-defined]
             return None
-        stores = self.memo(f"values.stores:{id(cls)}:{node.attr}", lambda: [  # type: ignore[attr-defined]
-            n for n in ast.walk(cls) if isinstance(n, ast.Attribute) and n.attr == node.attr
-            and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)])  # asked once per class and attribute
+        stores = [n for n in self._attribute_stores(cls).get(node.attr, []) if isinstance(n.value, ast.Name)]
         init = self.enclosing_function(stores[0]) if len(stores) == 1 else None
         if init is None or init.name != "__init__" or self.parent(init) is not cls or not init.args.args \
                 or stores[0].value.id != init.args.args[0].arg:  # type: ignore[attr-defined]
@@ -266,6 +266,17 @@ class ValueModel:
         if self.parent(assign) is not init or not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None:
             return None
         return cls, init, assign.value
+
+    def _attribute_stores(self, cls: ast.ClassDef) -> dict[str, list[ast.Attribute]]:
+        """`<target>.<attr> = ...` anywhere in the class, by attribute: walked once per class."""
+        by_class = self.memo("values.attribute_stores", dict)  # type: ignore[attr-defined]
+        stores = by_class.get(id(cls))
+        if stores is None:
+            stores = by_class[id(cls)] = {}
+            for n in ast.walk(cls):
+                if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store):
+                    stores.setdefault(n.attr, []).append(n)
+        return stores
 
     def _subscript_value(self, node: ast.Subscript, scope: ast.AST | None, depth: int) -> Any:
         """`cfg["epochs"]` / `sizes[0]` of a dict or list the code spells out and does not change

@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from ...finding import Fix, Severity
 from ...frontends.python import UNKNOWN, PythonContext
 from ...frontends.bindings import is_opaque, walk_no_defs
-from ..training_values import Args, MISSING, as_int, class_bases, fmt, is_none, local_class, local_classes, number_of, scope_of
+from ..training_values import Args, MISSING, as_int, class_bases, fmt, is_none, local_class, number_of, scope_of
 
 
 # Attributes a callback sets to stop training: Keras, Lightning, Hugging Face.
@@ -79,8 +79,8 @@ class Callbacks:
         if isinstance(node, ast.Call):
             func = node.func
             qual = self.ctx.qualname(func)
-            if qual is None and isinstance(func, ast.Name) and func.id in local_classes(self.ctx):
-                return self._record(self.is_es_class(None, local_classes(self.ctx)[func.id]), None)
+            if qual is None and isinstance(func, ast.Name) and func.id in self.ctx.classes:
+                return self._record(self.is_es_class(None, self.ctx.classes[func.id]), None)
             if qual is None and isinstance(func, ast.Name) and func.id in self.ctx.functions:
                 return self._function_result(self.ctx.functions[func.id], depth)
             if qual is None:

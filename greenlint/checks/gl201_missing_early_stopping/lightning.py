@@ -7,7 +7,7 @@ from ...fixes import gl201 as fixes
 from ...frontends.python import UNKNOWN, PythonContext
 from .common import Callbacks, PL_ES, check_patience, has_stopping, library_instantiates, report_epochs, report_fixed_budget
 from ..training_facts import PL_TRAINERS, TrainingRun, fits_of, lightning_trainer
-from ..training_values import Args, MISSING, class_methods, is_none, local_classes, number_of, scope_of
+from ..training_values import Args, MISSING, class_methods, is_none, number_of, scope_of
 
 def _lightning_patience(ctx: PythonContext, run: TrainingRun, epochs: float, callbacks: Callbacks) -> None:
     checks = _lightning_validation_checks(ctx, run.args, epochs)
@@ -64,4 +64,4 @@ def _resumes(ctx: PythonContext, run: TrainingRun) -> bool:
 
 def _module_adds_callbacks(ctx: PythonContext) -> bool:
     """A LightningModule of the file may add its own callbacks (`configure_callbacks`)."""
-    return any("configure_callbacks" in class_methods(ctx, c) for c in local_classes(ctx).values())
+    return any("configure_callbacks" in class_methods(ctx, c) for c in ctx.classes.values())
