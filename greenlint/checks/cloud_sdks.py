@@ -9,7 +9,8 @@ import re
 CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "agentplatform", "azure.ai.ml",
               "azureml", "kfp", "google.cloud.aiplatform", "google.genai", "anthropic",
               "flytekitplugins.awssagemaker_inference",  # Flyte's SageMaker deployment tasks
-              "langchain_google_vertexai", "langchain_aws", "langchain_community", "langchain")
+              "langchain_google_vertexai", "langchain_aws", "langchain_community", "langchain",
+              "apache_beam")  # Beam's Dataflow runner starts workers where its options' region says
 # Orchestrators' cloud operators submit a job where their region says (`MLEngineTrainingOperator(
 # region=...)`, `CreateCustomTrainingJobOperator(region=...)`); one named by a data word
 # (`GCSCreateBucketOperator`, `BigQueryInsertJobOperator`) makes or moves data.
@@ -60,7 +61,8 @@ def py_region_hint(qualname: str | None) -> str | None:
                 "boto3" if any(w in q for w in ("sagemaker", "aws", "emr", "ecs")) else "")
     if q.startswith(("boto3", "botocore", "sagemaker", "langchain_aws")) or "Bedrock" in q.rpartition(".")[2]:
         return "aws"
-    if q.startswith(("google", "vertexai", "agentplatform", "langchain_google_vertexai")) or "Vertex" in q.rpartition(".")[2]:
+    if q.startswith(("google", "vertexai", "agentplatform", "langchain_google_vertexai", "apache_beam")) \
+            or "Vertex" in q.rpartition(".")[2]:
         return "gcp"
     if q.startswith(("azure", "azureml")):
         return "azure"

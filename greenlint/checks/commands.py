@@ -334,7 +334,44 @@ def _place(text: str, offset: int, line: int, column: int) -> tuple[int, int] | 
 
 
 # A whole line that assigns a variable: `REGION=us-east1`, `export REGION="us-east1"  # note`.
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
 _ASSIGNMENT_LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_]\w*)=([\"']?)([^\"'\s;#]*)\2\s*(?:#.*)?$")
+
+
+def _code_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(1-based number, line) of a script's lines that are its own code: not the body of a heredoc
+    (`cat <<EOF`) nor the continuation of a quoted string over several lines (a usage text),
+    which are text for another program, a file or a message."""
+    heredoc_end: str | None = None
+    quote: str | None = None  # the quote a string left open at the end of the line before
+    for number, line in enumerate(text.splitlines(), start=1):
+        if heredoc_end is not None:
+            heredoc_end = None if line.strip() == heredoc_end else heredoc_end
+            continue
+        inside = quote is not None
+        quote = _open_quote(line, quote)
+        if inside:
+            continue
+        opened = _HEREDOC.search(line.split("#", 1)[0])
+        heredoc_end = opened.group(2) if opened else None
+        yield number, line
+
+
+def _open_quote(line: str, quote: str | None) -> str | None:
+    """The quote still open at the end of `line`, given the one open at its start."""
+    escaped = False
+    for index, char in enumerate(line):
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote is None and char == "#" and (index == 0 or line[index - 1] in " \t"):
+            return None  # a comment
+        elif quote is None and char in "\"'":
+            quote = char
+        elif char == quote:
+            quote = None
+    return quote
 
 
 def shell_variables(text: str) -> dict[str, tuple[str, int, int]]:
@@ -342,7 +379,7 @@ def shell_variables(text: str) -> dict[str, tuple[str, int, int]]:
     name -> (value, 1-based line, 0-based column of the value)."""
     seen: dict[str, tuple[str, int, int]] = {}
     twice: set[str] = set()
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in _code_lines(text):
         m = _ASSIGNMENT_LINE.match(line)
         if m is None:
             continue

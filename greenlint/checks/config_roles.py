@@ -10,7 +10,7 @@ _STORE_ADDRESS_WORDS = {"db", "database", "endpoint", "host"}
 _CREDENTIAL_WORDS = {"password", "passwd", "user", "secret", "secretkey", "accesskey", "apikey", "token", "credentials"}
 # Words of a key that describe compute: a map with one configures something that runs.
 # (`instance` alone also names a service's instance: `serviceInstanceID`.)
-_COMPUTE_WORDS = {"instancetype", "instancecount", "instances", "machine", "accelerator", "gpu", "gpus", "job", "jobs",
+COMPUTE_WORDS = {"instancetype", "instancecount", "instances", "machine", "accelerator", "gpu", "gpus", "job", "jobs",
                   "training", "train", "node", "nodes", "replicas", "worker", "workers", "image", "container", "model",
                   "cpu", "cpus", "memory", "pipeline"}
 
@@ -26,7 +26,7 @@ def connects_to_a_store(doc, above: tuple, data_words: frozenset[str]) -> bool:
         return False
     words = set().union(*(key_words(str(key)) for key, _ in settings.items()))
     return bool(words & _STORE_ADDRESS_WORDS and words & _CREDENTIAL_WORDS and words & data_words
-                and not words & _COMPUTE_WORDS)
+                and not words & COMPUTE_WORDS)
 
 
 # What a compiled Kubeflow pipeline's component does, by the words of its name (`comp-model-get`,

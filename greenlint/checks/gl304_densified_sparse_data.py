@@ -520,10 +520,20 @@ def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: s
     return None
 
 
+def _joined_into(ctx: PythonContext, value: ast.AST) -> ast.AST:
+    """The call that joins `value` with other frames when it is an item of the list it is given
+    (`pd.concat([data, pd.get_dummies(data[col])], axis=1)`): that call's result holds it."""
+    holder = ctx.parent(value)
+    outer = ctx.parent(holder) if isinstance(holder, (ast.List, ast.Tuple)) else None
+    return outer if isinstance(outer, ast.Call) and outer.args[:1] == [holder] else value
+
+
 def _followed(ctx: PythonContext, value: ast.AST) -> tuple[set[str], set[str], list[ast.stmt] | None] | None:
     """(names bound to `value`, the names its value flows into, the statements during which
     those names still hold it), or None when no name holds it."""
     keys, _ = binding_key(ctx, value)  # type: ignore[arg-type]
+    if not keys:
+        keys, _ = binding_key(ctx, _joined_into(ctx, value))  # type: ignore[arg-type]
     if not keys:
         return None
     live = live_statements(ctx, value, keys)  # type: ignore[arg-type]

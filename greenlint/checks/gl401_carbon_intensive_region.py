@@ -20,7 +20,7 @@ from .cloud_sdks import (COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_
 from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
 from .region_shell import REGION_ENV, env_hint, exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions
 from .placing_calls import module_strings, reaches_placing_call, string_default, string_defaults, written_string
-from .config_roles import component_places_nothing, connects_to_a_store, in_recorded_call
+from .config_roles import COMPUTE_WORDS, component_places_nothing, connects_to_a_store, in_recorded_call
 from .terraform_modules import places_only_data, variables_read, variables_set_beside
 
 _NOT_YET = object()
@@ -69,6 +69,26 @@ def _meaningful_steps(path: tuple, kind: str) -> Iterator[str]:
 
 def _has_data_word(path: tuple, words: frozenset[str], kind: str = "") -> bool:
     return any(key_words(step) & words for step in _meaningful_steps(path, kind))
+
+
+# A key that says itself it places compute (gcloud's `compute/region`, `trainingRegion`): a data word
+# above it names the block (a gcloud configuration called `verify-cloud-metrics`), not what is placed.
+_SAYS_COMPUTE = frozenset({"compute", "training", "serving", "inference"})
+
+
+def _names_compute(key) -> bool:
+    return isinstance(key, str) and bool(key_words(key) & _SAYS_COMPUTE)
+
+
+_RESOURCE_LOCATION = re.compile(r"projects/[^/\s]+/locations/([a-z0-9-]+)")
+
+
+def _location_of_resource_name(written: str) -> str:
+    """`projects/p/locations/us-central1`, a Google Cloud location written as the resource name of
+    the location itself (a Cloud Deploy target's `run.location`), names us-central1. A longer name
+    (`.../locations/us-central1/models/42`) addresses an existing resource and is left as written."""
+    match = _RESOURCE_LOCATION.fullmatch(written.strip())
+    return match.group(1) if match else written
 
 
 def _data_words(options: dict) -> frozenset[str]:
@@ -216,7 +236,10 @@ class _ConfigScan:
             return
         nkey, above = found
         written = placeholder_default(node.value) or node.value
-        if _has_data_word(above, self.words, self.kind) or set_for_jobs_that_place_nothing(doc, path) \
+        if nkey.endswith("location"):
+            written = _location_of_resource_name(written)
+        data_above = _has_data_word(above, self.words, self.kind) and not _names_compute(path[-1])
+        if data_above or set_for_jobs_that_place_nothing(doc, path) \
                 or any(isinstance(step, str) and norm(step) in _DESCRIPTIVE_KEYS for step in above) \
                 or in_recorded_call(doc, above) or component_places_nothing(above) \
                 or self.kind != "env" and connects_to_a_store(doc, above, self.words):  # a .env is a whole environment
@@ -312,7 +335,7 @@ def _default_hint(ctx) -> str | None:
     """The cloud of a module-level REGION constant, from the SDKs the file imports."""
     if ctx.imports.uses("boto3", "sagemaker"):
         return None
-    if ctx.imports.uses("google.cloud", "vertexai", "agentplatform"):
+    if ctx.imports.uses("google.cloud", "vertexai", "agentplatform", "apache_beam"):
         return "gcp"
     if ctx.imports.uses("azure.ai.ml", "azureml"):
         return "azure"
@@ -330,6 +353,7 @@ class _PythonScan:
         self.sdk_constants: set[str] = set()
         self.reported: set[int] = set()
         self.words = _data_words(self.options)
+        self._environment: dict[str, ast.Constant] | None = None
 
     def check(self, value_node: ast.AST, hint: str | None, location_key: bool = False) -> None:
         if isinstance(value_node, ast.Name) and value_node.id in self.sdk_constants:
@@ -355,10 +379,24 @@ class _PythonScan:
         return {v for v in (self._string(self.module_strings[c]) for c in self.sdk_constants if c in self.module_strings) if v}
 
     def variable(self, name: str, cloud: str | None) -> None:
-        """A module-level string constant a cloud CLI command reads (`!gcloud ... --region {REGION}`)."""
-        const = self.module_strings.get(name)
+        """A module-level string constant a cloud CLI command reads (`!gcloud ... --region {REGION}`),
+        or the environment variable the Python code sets for the shell lines (`os.environ["REGION"] =
+        "westeurope"`, then `!az aks create --location $REGION`)."""
+        const = self.module_strings.get(name) or self._environment_strings().get(name)
         if const is not None:
             self.check(const, cloud, location_key=cloud == "azure")
+
+    def _environment_strings(self) -> dict[str, ast.Constant]:
+        """`os.environ["NAME"] = "..."` at module level, each name set once."""
+        if self._environment is None:
+            found: dict[str, list[ast.expr]] = {}
+            for stmt in self.ctx.tree.body:
+                target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+                if isinstance(target, ast.Subscript) and self.ctx.qualname(target.value) == "os.environ" \
+                        and (key := str_const(target.slice)):
+                    found.setdefault(key, []).append(stmt.value)
+            self._environment = {k: v[0] for k, v in found.items() if len(v) == 1 and str_const(v[0]) is not None}
+        return self._environment  # type: ignore[return-value]
 
     def _local_string(self, name: ast.Name) -> ast.Constant | None:
         """The one string a function-local name holds (`REGION = "us-east-1"` then
@@ -558,6 +596,46 @@ class _PythonScan:
                 if isinstance(c.func, ast.Attribute) and c.func.attr == "client")
         return qual.startswith(REGION_SDKS) or bool(LANGCHAIN_CLIENT.match(qual))
 
+    def settings_dicts(self) -> None:
+        """A dict written out as a job's settings, with a `region` (or Google Cloud / Azure
+        `location`) key beside a key that describes compute, at any depth (Dataflow's `{'runner':
+        ..., 'machine_type': 'n1-standard-2', 'region': 'us-central1'}`, AI Platform's `{'region':
+        ..., 'masterConfig': {'imageUri': ...}}`): its region places that job wherever the dict is
+        passed, as the same map in a config file does. Not a dict of tags or labels."""
+        hint = _default_hint(self.ctx)
+        for node in self.ctx.nodes_of(ast.Dict):
+            keys = [str_const(k) if k is not None else None for k in node.keys]
+            placed = next(((k, v) for k, v in zip(keys, node.values) if k and norm(k) in ("region", "location")), None)
+            if placed is None or not self._describes_compute(node) or self._describes_an_object(node) \
+                    or self._only_shown(node):
+                continue
+            self.check(placed[1], hint, location_key=norm(placed[0]) == "location")
+
+    def _describes_compute(self, settings: ast.Dict) -> bool:
+        words = set().union(*(key_words(k) for n in ast.walk(settings) if isinstance(n, ast.Dict)
+                              for k in map(str_const, n.keys) if k))
+        return bool(words & COMPUTE_WORDS) and not any(key_words(k) & self.words
+                                                       for k in map(str_const, settings.keys) if k)
+
+    def _only_shown(self, settings: ast.Dict) -> bool:
+        """A dict bound to a name that is only ever printed, logged or spelled into an f-string
+        (`reasoning.append(f"{json.dumps(api_evidence)}")`): a record of settings, not settings."""
+        holder = self.ctx.parent(settings)
+        if not (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name)):
+            return False
+        reads = self.ctx.reads_of(holder.targets[0].id, self.ctx.enclosing_function(holder) or self.ctx.tree)
+        return bool(reads) and all(any(isinstance(a, ast.JoinedStr) or isinstance(a, ast.Call) and (
+            call_name(a) in DISPLAYS or call_name(a).startswith(("logging.", "logger.", "log."))) for a in self.ctx.ancestors(r))
+            for r in reads)
+
+    def _describes_an_object(self, settings: ast.Dict) -> bool:
+        """`labels={'region': ...}`, `tags=...`, or the value of such a key: names, not placement."""
+        holder = self.ctx.parent(settings)
+        key = holder.arg if isinstance(holder, ast.keyword) else None
+        if isinstance(holder, ast.Dict):
+            key = next((str_const(k) for k, v in zip(holder.keys, holder.values) if v is settings and k is not None), None)
+        return key is not None and norm(key) in _DESCRIPTIVE_KEYS
+
     def environ(self) -> None:
         """os.environ["AWS_DEFAULT_REGION"] = "...". The same region written to several region
         variables in one scope (`AWS_REGION`, `AWS_DEFAULT_REGION`) is one placement: reported once."""
@@ -587,4 +665,5 @@ def carbon_intensive_region_python(ctx) -> None:
         scan.calls()
         scan.environ()
         scan.parameter_defaults()
+        scan.settings_dicts()
     shell_regions(ctx, scan.variable)

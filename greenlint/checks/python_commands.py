@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from ..frontends.parameters import call_arguments
 from .commands import ShellCommand, commands_of_text
 
 _SUBPROCESS_CALLS = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
@@ -13,11 +14,37 @@ _SUBPROCESS_CALLS = {"subprocess.run", "subprocess.call", "subprocess.check_call
 
 
 def subprocess_commands(ctx) -> Iterator[ShellCommand]:
+    runners: dict[str, str] = {}  # a function of the file -> its parameter that it runs as a command
     for call in ctx.calls:
         if (ctx.qualname(call.func) or "") not in _SUBPROCESS_CALLS:
             continue
-        arg = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("args", "command", "cmd")), None)
+        arg = _command_argument(call)
+        function = ctx.enclosing_function(call)
+        if isinstance(arg, ast.Name) and function is not None \
+                and arg.id in [a.arg for a in function.args.posonlyargs + function.args.args]:
+            runners[function.name] = arg.id
         for arg in _command_expressions(ctx, arg):
+            yield from _python_command(ctx, arg)
+    yield from _handed_commands(ctx, runners)
+
+
+def _command_argument(call: ast.Call):
+    return call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("args", "command", "cmd")), None)
+
+
+def _handed_commands(ctx, runners: dict[str, str]) -> Iterator[ShellCommand]:
+    """A command handed to a function of the file that runs its parameter (`run_command(["az", "ml",
+    "workspace", "create", "--location", location], "...")`, where `run_command` calls
+    `subprocess.run(command)`): the command that call runs."""
+    if not runners:
+        return
+    for call in ctx.calls:
+        name = call.func.id if isinstance(call.func, ast.Name) else None
+        function = ctx.functions.get(name) if name in runners else None
+        if function is None:
+            continue
+        given = dict(call_arguments(call, function)).get(runners[name])  # type: ignore[index]
+        for arg in _command_expressions(ctx, given) if given is not None else ():
             yield from _python_command(ctx, arg)
 
 

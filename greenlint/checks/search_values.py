@@ -126,13 +126,40 @@ def follow(ctx: PythonContext, node: ast.AST | None, at: ast.AST | None = None) 
     when the binding is not knowable, the name itself, so a search rule can still read its
     spelling."""
     for _ in range(6):
-        if not isinstance(node, ast.Name) or mutated(ctx, node.id, at or node):
+        if not isinstance(node, ast.Name):
             return node
+        if mutated(ctx, node.id, at or node):
+            return _built_by_item_sets(ctx, node, at or node) or node
         value = ctx.binding_value(node)
         if value is None or is_opaque(value):
             return node
         node = value
     return node
+
+
+def _built_by_item_sets(ctx: PythonContext, name: ast.Name, at: ast.AST) -> ast.Dict | None:
+    """A dict the scope builds key by key (`params = {}`, then `params["lr"] = [0.1, 0.01]`), also on
+    top of a dict of the project (`from configs import *` and `grid["epochs"] = [args.epochs]`):
+    the dict it ends as, when every change is such a statement with a string key. None otherwise."""
+    sets: dict[str, ast.expr] = {}
+    for kind, _, node in ctx.in_place_changes(scope_of(ctx, at)).get(name.id, ()):
+        statement = ctx.parent(node)
+        key = node.slice if kind == "item" else None  # type: ignore[attr-defined]
+        if not (isinstance(statement, ast.Assign) and statement.targets == [node] and isinstance(key, ast.Constant)
+                and isinstance(key.value, str)):
+            return None
+        sets[key.value] = statement.value
+    base = ctx.binding_value(name)
+    if isinstance(base, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in base.keys):
+        pairs = {k.value: v for k, v in zip(base.keys, base.values)}  # type: ignore[union-attr]
+    else:
+        known = ctx.literal(name) if base is None else None
+        if not isinstance(known, dict) or not all(isinstance(k, str) for k in known):
+            return None
+        pairs = {k: ast.Constant(v) if not isinstance(v, list) else ast.List([ast.Constant(x) for x in v], ast.Load())
+                 for k, v in known.items()}
+    pairs.update(sets)
+    return ast.copy_location(ast.Dict([ast.Constant(k) for k in pairs], list(pairs.values())), name)
 
 
 _MUTATORS = ("update", "append", "extend", "insert", "setdefault", "pop")

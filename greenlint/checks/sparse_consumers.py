@@ -358,12 +358,17 @@ def _constructor_call(ctx: PythonContext, receiver: ast.AST) -> ast.Call | None:
 
 def estimator_class(ctx: PythonContext, receiver: ast.AST, depth: int = 0) -> str:
     """The qualname of the estimator `receiver` is (a name bound once to), or "": inside a
-    scikit-learn search (`GridSearchCV(LogisticRegression(), ...)`), the estimator it hands X to."""
+    scikit-learn search (`GridSearchCV(LogisticRegression(), ...)`), the estimator it hands X to;
+    of a Pipeline (`make_pipeline(model)`), its final step, which the steps before it hand X on to
+    (a centring step among them is read by `centring_scaler`)."""
     call = _constructor_call(ctx, receiver)
     q = ctx.qualname(call.func) or "" if call is not None else ""
     if q.startswith("sklearn.model_selection.") and q.endswith("SearchCV") and depth < 2:
         inner = arg(call, 0, "estimator")  # type: ignore[arg-type]
         return estimator_class(ctx, inner, depth + 1) if inner is not None else ""
+    if q in ("sklearn.pipeline.Pipeline", "sklearn.pipeline.make_pipeline") and depth < 2:
+        steps = _step_objects(call)  # type: ignore[arg-type]
+        return estimator_class(ctx, steps[-1], depth + 1) if steps else ""
     return q
 
 
