@@ -76,11 +76,23 @@ def test_default_cv_option():
     assert f.impact["folds"] == 3
 
 
-def test_grid_built_then_mutated_is_not_sized():
+def test_grid_extended_unconditionally_is_sized_as_it_ends():
     (f,) = lint("""
         from sklearn.model_selection import GridSearchCV
         grid = {"a": [1, 2]}
         grid["b"] = [1, 2, 3, 4]
+        GridSearchCV(est, grid)
+        grid["c"] = [1, 2, 3]
+    """)
+    assert f.impact["candidates"] == 8
+
+
+def test_grid_extended_under_a_condition_is_not_sized():
+    (f,) = lint("""
+        from sklearn.model_selection import GridSearchCV
+        grid = {"a": [1, 2]}
+        if wide:
+            grid["b"] = [1, 2, 3, 4]
         GridSearchCV(est, grid)
     """)
     assert "candidates" not in f.impact and "not knowable" in f.message

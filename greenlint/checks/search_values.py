@@ -140,15 +140,20 @@ def follow(ctx: PythonContext, node: ast.AST | None, at: ast.AST | None = None) 
 def _built_by_item_sets(ctx: PythonContext, name: ast.Name, at: ast.AST) -> ast.Dict | None:
     """A dict the scope builds key by key (`params = {}`, then `params["lr"] = [0.1, 0.01]`), also on
     top of a dict of the project (`from configs import *` and `grid["epochs"] = [args.epochs]`):
-    the dict it ends as, when every change is such a statement with a string key. None otherwise."""
+    the dict it is when `at` runs, when every change is such a statement with a string key, in a
+    block that also holds `at` (so it runs on every path that reaches it). None otherwise (a key
+    set under an `if` that `at` is outside of makes the grid not knowable); sets after `at` do not
+    reach it."""
     sets: dict[str, ast.expr] = {}
+    enclosing = _blocks_around(ctx, at)
     for kind, _, node in ctx.in_place_changes(scope_of(ctx, at)).get(name.id, ()):
         statement = ctx.parent(node)
         key = node.slice if kind == "item" else None  # type: ignore[attr-defined]
         if not (isinstance(statement, ast.Assign) and statement.targets == [node] and isinstance(key, ast.Constant)
-                and isinstance(key.value, str)):
+                and isinstance(key.value, str) and ctx.parent(statement) in enclosing):
             return None
-        sets[key.value] = statement.value
+        if statement.lineno < at.lineno:  # type: ignore[attr-defined]
+            sets[key.value] = statement.value
     base = ctx.binding_value(name)
     if isinstance(base, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in base.keys):
         pairs = {k.value: v for k, v in zip(base.keys, base.values)}  # type: ignore[union-attr]
@@ -160,6 +165,13 @@ def _built_by_item_sets(ctx: PythonContext, name: ast.Name, at: ast.AST) -> ast.
                  for k, v in known.items()}
     pairs.update(sets)
     return ast.copy_location(ast.Dict([ast.Constant(k) for k in pairs], list(pairs.values())), name)
+
+
+def _blocks_around(ctx: PythonContext, node: ast.AST) -> list[ast.AST]:
+    blocks = []
+    while (node := ctx.parent(node)) is not None:
+        blocks.append(node)
+    return blocks
 
 
 _MUTATORS = ("update", "append", "extend", "insert", "setdefault", "pop")
