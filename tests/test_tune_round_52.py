@@ -272,3 +272,40 @@ def test_dummies_joined_in_a_helper_reach_a_pipelines_sparse_capable_estimator(t
 def test_dummies_reaching_a_pipeline_that_centres_are_needed_dense(tmp_path):
     source = DUMMIES_THROUGH_HELPERS.format(steps="StandardScaler(), Lasso()")
     assert reported_lines(tmp_path, "bikes.py", source, "GL304") == []
+
+
+# ---- GL401: a project's own launcher given where to run ---------------------------------------
+
+LAUNCH_SCRIPT = """#!/bin/bash
+uv run python {program} --foreground --tpu_name itest-32 --zone us-central2-b --tpu_type v4-32 -- \\
+    python -m levanter.main.train_lm --config_path config/small.yaml
+"""
+
+
+def test_a_zone_given_to_a_project_launcher_places_what_it_launches(tmp_path):
+    text = LAUNCH_SCRIPT.format(program="infra/launch.py")
+    assert reported_lines(tmp_path, "launch.sh", text, "GL401") == [2]
+
+
+def test_a_region_given_to_a_program_named_by_a_data_word_places_nothing(tmp_path):
+    text = LAUNCH_SCRIPT.format(program="infra/upload_to_s3.py")
+    assert reported_lines(tmp_path, "launch.sh", text, "GL401") == []
+
+
+CI_JOB_WITH_ZONE = """
+name: itest
+on: workflow_dispatch
+jobs:
+  integration:
+    runs-on: ubuntu-latest
+    env:
+      TPU_ZONE: us-central2-b
+    steps:
+      - run: uv run python infra/launch.py --zone us-central2-b --tpu_type v4-32 -- python train.py
+"""
+
+
+def test_a_ci_step_in_the_zone_its_job_sets_is_one_placement(tmp_path):
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    assert reported_lines(folder, "itest.yaml", CI_JOB_WITH_ZONE, "GL401") == [8]

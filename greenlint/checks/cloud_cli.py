@@ -5,8 +5,10 @@ Not a rule.
 """
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
+from .cloud import key_words
 from .commands import ShellCommand, script_commands
 
 _REGION_FLAGS = {"region", "regions", "zone", "zones", "location"}
@@ -58,6 +60,30 @@ def cli_region_values(command: ShellCommand) -> Iterator[tuple[str, int]]:
         if _is_region_flag(command, flag):
             for part in value.split(","):
                 yield part, index
+
+
+# Programs that run a project's own code: `python train.py`, `python -m pkg.launch`, `uv run python ...`.
+_INTERPRETERS = {"python", "python3", "uv", "poetry", "pipenv", "bash", "sh"}
+
+
+def program_region_values(command: ShellCommand, data_words: frozenset[str]) -> Iterator[tuple[str, int]]:
+    """(value, word index) of the `--region` / `--zone` / `--location` a command gives a program of
+    the project (`python infra/launch.py --zone us-central2-b --tpu_type v4-32`, `python
+    build/utils.py --mode=deploy-model --region={REGION}`): a launcher given where to run places
+    what it launches there, as a cloud CLI does. Not a program named by a data word
+    (`python upload_to_s3.py --region ...`, `python -m backup ...`)."""
+    if command.cloud is not None or not (command.program in _INTERPRETERS or command.program.endswith((".py", ".sh"))):
+        return
+    operands = command.subcommands() if command.program in _INTERPRETERS else [command.words[0]]
+    if "-m" in command.words[:-1]:
+        operands = operands + [command.words[command.words.index("-m") + 1]]  # `python -m pkg.launch`
+    elif not any(w.endswith((".py", ".sh")) for w in operands):
+        return  # `python -c ...`, `bash -c ...`: not a program of the project
+    if any(key_words(part) & data_words for w in operands for part in re.split(r"[/.]", w) if part):
+        return
+    for flag, value, index in command.flags():
+        if flag in _REGION_FLAGS:
+            yield value, index
 
 
 def _is_region_flag(command: ShellCommand, flag: str) -> bool:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator
 
 from . import detector
 from ..frontends.pyast import call_name, dotted
-from .cloud import (effective_key, file_provider, is_test_suite, key_words, norm, placeholder_default, region_finding,
+from .cloud import (file_provider, is_test_suite, key_words, norm, placeholder_default, region_finding,
                     resolve_region, str_const)
 from .cloud_sdks import (COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_CONSTANTS, LOCATION_SDKS,
                          OPERATORS, PAGED_READ_PREFIXES, READ_METHODS, READ_PREFIXES, REGION_CONSTANTS,
@@ -22,169 +21,15 @@ from .region_shell import REGION_ENV, env_hint, exported_sdk_regions, names_a_zo
 from .placing_calls import module_strings, reaches_placing_call, string_default, string_defaults, written_string
 from .config_roles import COMPUTE_WORDS, component_places_nothing, connects_to_a_store, in_recorded_call
 from .terraform_modules import places_only_data, variables_read, variables_set_beside
+from .region_keys import (DESCRIPTIVE_KEYS, ZONE_KEYS, describes_data, has_data_word, key_hint, location_of_resource_name,
+                          names_compute, names_the_provider_region, region_key, terraform_provider_hint)
 
 _NOT_YET = object()
 # SDK calls that read what exists or record an experiment's metadata (Vertex AI Experiments).
 _READS_OR_RECORDS = ("list", "get", "delete", "log_", "set_experiment", "start_run", "end_run", "start_execution",
                      "execution", "graph_experiment", "autolog")
-# Keys whose value names where compute runs (normalised: lower case, no '-' or '_'); so does any
-# key whose last word is region or zone (`AGENTCORE_REGION`), unless a data word marks it a store's.
-_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-_REGION_KEYS = {
-    "region", "awsregion", "awsdefaultregion", "defaultregion", "cdkdefaultregion", "gcpregion", "googleregion",
-    "googlecloudregion", "cloudsdkcomputeregion", "computeregion", "vertexregion", "vertexlocation",
-    "vertexailocation", "gcplocation", "googlecloudlocation", "azurelocation", "azureregion", "regionname",
-    "sagemakerregion", "ociregion", "alicloudregion", "alibabacloudregion", "ibmregion", "ibmcloudregion",
-    "topology.kubernetes.io/region", "failuredomain.beta.kubernetes.io/region",
-}
-_ZONE_KEYS = {
-    "zone", "computezone", "cloudsdkcomputezone", "gcpzone", "googlezone", "availabilityzone",
-    "topology.kubernetes.io/zone", "failuredomain.beta.kubernetes.io/zone",
-}
-_LOCATION_KEYS = {"location"}  # Azure resources and GCP services; also used for many other things
-
-
-_KEY_PROVIDER_HINTS = (("aws", "aws"), ("sagemaker", "aws"), ("gcp", "gcp"), ("google", "gcp"), ("vertex", "gcp"),
-                       ("cloudsdk", "gcp"), ("azure", "azure"), ("oci", "oracle"), ("alicloud", "alibaba"),
-                       ("alibaba", "alibaba"), ("ibm", "ibm"))
-_TERRAFORM_PROVIDERS = (("aws", "aws"), ("google", "gcp"), ("azurerm", "azure"), ("azure", "azure"),
-                        ("oci", "oracle"), ("alicloud", "alibaba"), ("ibm", "ibm"))
-
-
-# --------------------------------------------------------------------------------------
-# config reader
-
-def _meaningful_steps(path: tuple, kind: str) -> Iterator[str]:
-    """The keys of `path` that say what a block is. In Terraform the labels a project chooses
-    (`resource "aws_instance" "backup_runner"`, `module "s3_sync"`) name things, they do not say
-    what is placed; the resource type (`aws_s3_bucket`) does."""
-    for index, step in enumerate(path):
-        if not isinstance(step, str):
-            continue
-        if kind == "terraform" and (
-                (index == 2 and path[0] in ("resource", "data")) or (index == 1 and path[0] == "module")):
-            continue
-        yield step
-
-
-def _has_data_word(path: tuple, words: frozenset[str], kind: str = "") -> bool:
-    return any(key_words(step) & words for step in _meaningful_steps(path, kind))
-
-
-# A key that says itself it places compute (gcloud's `compute/region`, `trainingRegion`): a data word
-# above it names the block (a gcloud configuration called `verify-cloud-metrics`), not what is placed.
-_SAYS_COMPUTE = frozenset({"compute", "training", "serving", "inference"})
-
-
-def _names_compute(key) -> bool:
-    return isinstance(key, str) and bool(key_words(key) & _SAYS_COMPUTE)
-
-
-_RESOURCE_LOCATION = re.compile(r"projects/[^/\s]+/locations/([a-z0-9-]+)")
-
-
-def _location_of_resource_name(written: str) -> str:
-    """`projects/p/locations/us-central1`, a Google Cloud location written as the resource name of
-    the location itself (a Cloud Deploy target's `run.location`), names us-central1. A longer name
-    (`.../locations/us-central1/models/42`) addresses an existing resource and is left as written."""
-    match = _RESOURCE_LOCATION.fullmatch(written.strip())
-    return match.group(1) if match else written
-
-
 def _data_words(options: dict) -> frozenset[str]:
     return frozenset(str(w).lower() for w in options["data-words"])
-
-
-def _terraform_provider_hint(path: tuple) -> str | None:
-    for step in path:
-        if not isinstance(step, str):
-            continue
-        s = step.lower()
-        for prefix, provider in _TERRAFORM_PROVIDERS:
-            if s == prefix or s.startswith(prefix + "_"):
-                return provider
-    return None
-
-
-def _describes_data(doc, data_words: frozenset[str]) -> bool:
-    """A document whose schema says it declares a store of data (an Azure ML registry or datastore),
-    or a Kubernetes object whose kind names one (Velero's `BackupStorageLocation`,
-    `VolumeSnapshotLocation`: the words of `data-words`)."""
-    if not doc.is_map:
-        return False
-    kind = doc.get("kind") if doc.get("apiVersion") is not None else None
-    if kind is not None and kind.is_scalar and key_words(str(kind.value)) & data_words:
-        return True
-    if _is_event_payload(doc):
-        return True
-    if doc.get_ci("replication_locations") is not None:
-        return True  # an Azure ML registry: models and environments copied to regions, no compute
-    schema = doc.get("$schema")
-    text = (schema.str() or "") if schema is not None else ""
-    name = text.rsplit("/", 1)[-1].lower()
-    return any(w in name for w in ("registry", "datastore", "data.schema", "asset"))
-
-
-def _is_event_payload(doc) -> bool:
-    """A sample cloud event (a Lambda test event `{"Records": [{"eventSource": ..., "awsRegion": ...}]}`, an
-    EventBridge event with `detail-type`): it records where an event came from, it deploys nothing."""
-    if doc.get("detail-type") is not None and doc.get("source") is not None:
-        return True
-    records = doc.get("Records")
-    if records is None or not records.is_seq or not records.value:
-        return False
-    first = records.value[0]
-    return first.is_map and any(first.get(k) is not None for k in ("eventSource", "EventSource"))
-
-
-# Keys whose values describe an object rather than configure it: Kubernetes `metadata.labels` /
-# `annotations`, cloud resource `tags` / `labels`. `labels: {region: us-east-1}` places nothing.
-# Nor does what a call returned or a module reports: an SDK's example responses (`"output":
-# {"Regions": [{"RegionName": "us-east-1"}]}`), recorded results, Terraform and CloudFormation outputs.
-_DESCRIPTIVE_KEYS = {"labels", "annotations", "tags", "commonlabels",
-                     "output", "outputs", "response", "responses", "result", "results"}
-
-
-# Words of a key that name the provider's region and nothing else (`aws_region`, `GOOGLE_CLOUD_LOCATION`).
-_PROVIDER_REGION_WORDS = frozenset({"region", "location", "zone", "default", "aws", "gcp", "google", "cloud",
-                                    "azure", "gcloud", "name"})
-
-
-def _names_the_provider_region(path: tuple) -> bool:
-    key = next((step for step in reversed(path) if isinstance(step, str)), "")
-    if path and path[0] == "variable" and len(path) > 1 and isinstance(path[1], str):
-        key = path[1]  # Terraform `variable "aws_region" { default = ... }`: the variable's name
-    return not {word.lower() for word in _WORDS.findall(key)} - _PROVIDER_REGION_WORDS
-
-
-def _region_key(doc, path: tuple, data_words: frozenset[str]) -> tuple[str, tuple] | None:
-    """(normalised key, path above it) when the value at `path` names a region, zone or location:
-    under such a key, or in the `values` of a node-affinity expression on a region label
-    (`{key: topology.kubernetes.io/region, operator: In, values: [...]}`)."""
-    key, above = effective_key(path)
-    if key is None:
-        return None
-    nkey = norm(key)
-    if nkey in _REGION_KEYS or nkey in _ZONE_KEYS or nkey in _LOCATION_KEYS:
-        return nkey, above
-    words = _WORDS.findall(str(key))
-    if len(words) > 1 and words[-1].lower() in ("region", "zone") and not key_words(str(key)) & data_words:
-        return nkey, above  # `AGENTCORE_REGION`, `trainingZone`; not `backupRegion`
-    if len(words) > 1 and words[-1].lower() == "location" and not key_words(str(key)) & data_words:
-        return nkey, above  # `resource_group_location`, `vertex_ai_location`: read as a `location` key
-    if nkey == "values" and above:
-        parent = doc.find(*above)
-        label = parent.get("key") if parent is not None and parent.is_map else None
-        if label is not None and label.str() and norm(label.str()) in _REGION_KEYS | _ZONE_KEYS:
-            return nkey, above
-    return None
-
-
-def _key_hint(nkey: str) -> str | None:
-    for word, provider in _KEY_PROVIDER_HINTS:
-        if word in nkey:
-            return provider
-    return None
 
 
 class _ConfigScan:
@@ -205,7 +50,7 @@ class _ConfigScan:
         self._read: frozenset[str] | None | object = _NOT_YET  # the variables the module reads (None: unknown)
 
     def document(self, doc) -> None:
-        if _describes_data(doc, self.words):
+        if describes_data(doc, self.words):
             return
         data_only = self.kind == "terraform" and places_only_data(self.ctx, doc, self.words)
         for path, node in doc.walk():
@@ -231,34 +76,40 @@ class _ConfigScan:
         return variable in self._set_beside
 
     def value(self, doc, path: tuple, node) -> None:
-        found = _region_key(doc, path, self.words)
+        found = region_key(doc, path, self.words)
         if found is None or not node.is_scalar or node.opaque or not isinstance(node.value, str):
             return
         nkey, above = found
         written = placeholder_default(node.value) or node.value
         if nkey.endswith("location"):
-            written = _location_of_resource_name(written)
-        data_above = _has_data_word(above, self.words, self.kind) and not _names_compute(path[-1])
-        if data_above or set_for_jobs_that_place_nothing(doc, path) \
-                or any(isinstance(step, str) and norm(step) in _DESCRIPTIVE_KEYS for step in above) \
-                or in_recorded_call(doc, above) or component_places_nothing(above) \
-                or self.kind != "env" and connects_to_a_store(doc, above, self.words):  # a .env is a whole environment
+            written = location_of_resource_name(written)
+        if self._places_nothing(doc, path, above):
             return
-        hint = _key_hint(nkey) or _terraform_provider_hint(path) or self.file_hint
-        location = nkey.endswith("location")  # Azure and Google Cloud spell a region so (`_region_key` kept whole words)
+        hint = key_hint(nkey) or terraform_provider_hint(path) or self.file_hint
+        location = nkey.endswith("location")  # Azure and Google Cloud spell a region so (`region_key` kept whole words)
         region = resolve_region(written, hint, self.overrides, allow_azure_display=location)
         if region is None or (location and region.provider not in ("azure", "gcp")):
             return  # `location: us-east-1` is not how AWS spells a region
         result = region_finding(region, self.options, self.overrides)
         if result is None:
             return
-        if nkey in _ZONE_KEYS or names_a_zone(written, region):  # a zone, also under a location key
+        if nkey in ZONE_KEYS or names_a_zone(written, region):  # a zone, also under a location key
             self.zones.append((region.spec, node, result))  # reported at the end, unless its region is
             return
         if self._placed_before(doc, path, region.spec):
             return
         self.regions.add(region.spec)
         self.ctx.report("GL401", node, result[0], result[1])
+
+    def _places_nothing(self, doc, path: tuple, above: tuple) -> bool:
+        """The key's place in the document says its region places no compute: under a data word
+        (unless the key itself names compute), set for jobs that place nothing, describing an
+        object, in a recorded call, a component that only reads, or a store's connection settings."""
+        return has_data_word(above, self.words, self.kind) and not names_compute(path[-1]) \
+            or set_for_jobs_that_place_nothing(doc, path) \
+            or any(isinstance(step, str) and norm(step) in DESCRIPTIVE_KEYS for step in above) \
+            or in_recorded_call(doc, above) or component_places_nothing(above) \
+            or self.kind != "env" and connects_to_a_store(doc, above, self.words)  # a .env is a whole environment
 
     def _placed_before(self, doc, path: tuple, spec: str) -> bool:
         """One placement, one finding: a CI job's region given twice (its `env:`, its credentials
@@ -268,7 +119,7 @@ class _ConfigScan:
         `aws_region`, `GOOGLE_CLOUD_LOCATION`); a key that names a product places that product."""
         run = ci_placement(doc, path)
         if run is None:
-            if not _names_the_provider_region(path):
+            if not names_the_provider_region(path):
                 return False  # `cloud_run_region`, `sagemaker_endpoint_region`: a product's own placement
             settings = self.kind == "terraform" and path[0] in ("variable", "locals", "provider")
             placed = ("module settings", spec) if settings else (f"{id(doc)}:{path[:-1]!r}", spec)
@@ -297,7 +148,8 @@ def carbon_intensive_region_config(ctx) -> None:
     for doc in ctx.documents:
         scan.document(doc)
     scan.finish()
-    shell_regions(ctx, script_variable_reporter(ctx) if ctx.kind == "shell" else lambda name, cloud: None)
+    shell_regions(ctx, script_variable_reporter(ctx) if ctx.kind == "shell" else lambda name, cloud: None,
+                  placed=frozenset(scan.regions))
     if ctx.kind == "shell":
         exported_sdk_regions(ctx)
 
@@ -634,7 +486,7 @@ class _PythonScan:
         key = holder.arg if isinstance(holder, ast.keyword) else None
         if isinstance(holder, ast.Dict):
             key = next((str_const(k) for k, v in zip(holder.keys, holder.values) if v is settings and k is not None), None)
-        return key is not None and norm(key) in _DESCRIPTIVE_KEYS
+        return key is not None and norm(key) in DESCRIPTIVE_KEYS
 
     def environ(self) -> None:
         """os.environ["AWS_DEFAULT_REGION"] = "...". The same region written to several region

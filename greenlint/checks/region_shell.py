@@ -4,9 +4,11 @@ and the cloud SDK region variables a script exports to the programs it runs. Sha
 config and Python readers of `gl401_carbon_intensive_region`."""
 from __future__ import annotations
 
+from itertools import chain
+
 from .cloud import norm, placeholder_default, region_finding, resolve_region
 from .cloud_cli import (cli_region_values, command_product, commands_place_nothing, created_names, named_objects,
-                        sets_default_region, takes_default_region)
+                        program_region_values, sets_default_region, takes_default_region)
 from .commands import cell_assignment, report_word, shell_commands, shell_variables, variable_name
 
 # Environment variables through which the cloud SDKs and CLIs take their region (normalised).
@@ -21,11 +23,14 @@ def env_hint(key: str) -> str | None:
     return "gcp" if "cloudsdk" in low or "google" in low else None
 
 
-def shell_regions(ctx, on_variable) -> None:
+def shell_regions(ctx, on_variable, placed: frozenset[str] = frozenset()) -> None:
     """GL401 for cloud CLI commands the file runs; a `$NAME` / `{NAME}` value is handed to
-    `on_variable(name, cloud)`, which reports where the name is set."""
+    `on_variable(name, cloud)`, which reports where the name is set. `placed`: the regions the
+    file's own keys already report (a CI job's `env: {TPU_ZONE: us-central2-b}` beside the
+    `--zone us-central2-b` its step passes): a command in one of them is that placement."""
     options = ctx.options("GL401")
     overrides = ctx.request.carbon or None
+    data_words = frozenset(str(w).lower() for w in options["data-words"])
     zones: list[tuple] = []
     reported: set[str] = set()
     commands = list(shell_commands(ctx))
@@ -35,7 +40,7 @@ def shell_regions(ctx, on_variable) -> None:
         if sets_default_region(command) and last_default_use.get(command.cloud, -1) < position:
             continue  # a default no later command of the file places compute with
         regions: set[str] = set()
-        for value, index in cli_region_values(command):
+        for value, index in chain(cli_region_values(command), program_region_values(command, data_words)):
             name = variable_name(value)
             assigned = cell_assignment(ctx, name, command) if name is not None and ctx.kind == "notebook" else None
             if assigned is not None and variable_name(assigned[0]) is not None:  # `REGION=${REGION}`: passed on
@@ -47,11 +52,14 @@ def shell_regions(ctx, on_variable) -> None:
                 on_variable(name, command.cloud)
                 continue
             region = resolve_region(value, command.cloud, overrides, allow_azure_display=command.cloud == "azure")
-            result = region_finding(region, options, overrides) if region and region.provider == command.cloud else None
+            result = region_finding(region, options, overrides) \
+                if region and command.cloud in (None, region.provider) else None
             if result is None:
                 continue
             placement = (region.spec, command_product(command))
             regions.add(region.spec)
+            if region.spec in placed:
+                continue
             if named_objects(command) & created.get(region.spec, set()):
                 continue  # work on what an earlier command created there (a job on its cluster, an edit of its template)
             if names_a_zone(value, region):
@@ -75,7 +83,7 @@ def report_assignment(ctx, assigned: tuple[str, int, int], cloud: str | None, op
     reported where it is written."""
     value, line, column = assigned
     region = resolve_region(placeholder_default(value) or value, cloud, overrides, allow_azure_display=cloud == "azure")
-    result = region_finding(region, options, overrides) if region is not None and region.provider == cloud else None
+    result = region_finding(region, options, overrides) if region is not None and cloud in (None, region.provider) else None
     if result is not None:
         ctx.report_at("GL401", line, column + 1, line, column + 1 + len(value), result[0], result[1])
 
