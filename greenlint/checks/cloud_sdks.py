@@ -42,7 +42,7 @@ LOCATION_SDKS = ("google.cloud.aiplatform", "vertexai", "agentplatform", "azure.
                  "google.genai", "langchain_google_vertexai")
 REGION_SDKS = ("boto3", "sagemaker", "google", "vertexai", "agentplatform", "azure", "anthropic.AnthropicVertex",
                "anthropic.AsyncAnthropicVertex", "anthropic.AnthropicBedrock", "anthropic.AsyncAnthropicBedrock",
-               "langchain_aws")
+               "langchain_aws", "apache_beam")
 LANGCHAIN_CLIENT = re.compile(r"^langchain(?:_community)?\..*\.(?:Chat)?(?:VertexAI\w*|\w*Vertex|Bedrock\w*)$")
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Iterator
 
 from . import detector
 from ..frontends.pyast import call_name, dotted
+from ..frontends.notebook_shell import ENVIRONMENT_MAGIC
 from .cloud import (file_provider, is_test_suite, key_words, norm, placeholder_default, region_finding,
                     resolve_region, str_const)
 from .cloud_sdks import (COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_CONSTANTS, LOCATION_SDKS,
@@ -194,6 +196,28 @@ def _default_hint(ctx) -> str | None:
     return None
 
 
+def _sdk_class(qualname: str) -> str:
+    """The class a call of an SDK is about: the class constructed (`aiplatform.FeatureOnlineStore(...)`)
+    or whose method is called (`aiplatform.TabularDataset.create(...)`)."""
+    parts = qualname.rsplit(".", 2)
+    return parts[-1] if parts[-1][:1].isupper() or len(parts) < 2 else parts[-2]
+
+
+def _environment_magics(shell_lines) -> Iterator[tuple[str, ast.expr]]:
+    """(name, value) of a notebook's `%env NAME=value` lines, the value a string node placed where
+    it is written (quotes, which IPython would keep, taken off); a value IPython expands from
+    Python (`$REGION`, `{REGION}`) is not a string of the line."""
+    for line, column, text in shell_lines:
+        m = ENVIRONMENT_MAGIC.match(text)
+        if m is None or "$" in m.group(2) or "{" in m.group(2):
+            continue
+        value, start = m.group(2), column + m.start(2)
+        if len(value) > 1 and value[0] in "'\"" and value[-1] == value[0]:
+            value, start = value[1:-1], start + 1
+        yield m.group(1), ast.Constant(value, lineno=line, col_offset=start, end_lineno=line,
+                                       end_col_offset=start + len(value))
+
+
 class _PythonScan:
     """One Python file read for GL401: each region value is reported once, where it is written."""
 
@@ -214,6 +238,8 @@ class _PythonScan:
             value_node = self.module_strings[value_node.id]
         elif isinstance(value_node, ast.Name):
             value_node = self._written_default(value_node) or self._local_string(value_node) or value_node
+        elif isinstance(value_node, ast.Attribute):
+            value_node = self.ctx.written_default(value_node) or value_node
         if id(value_node) in self.reported:
             return
         value = self._string(value_node)
@@ -239,7 +265,8 @@ class _PythonScan:
             self.check(const, cloud, location_key=cloud == "azure")
 
     def _environment_strings(self) -> dict[str, ast.Constant]:
-        """`os.environ["NAME"] = "..."` at module level, each name set once."""
+        """`os.environ["NAME"] = "..."` at module level, and a notebook's `%env NAME=...` lines
+        (IPython sets os.environ the same way), each name set once."""
         if self._environment is None:
             found: dict[str, list[ast.expr]] = {}
             for stmt in self.ctx.tree.body:
@@ -247,6 +274,8 @@ class _PythonScan:
                 if isinstance(target, ast.Subscript) and self.ctx.qualname(target.value) == "os.environ" \
                         and (key := str_const(target.slice)):
                     found.setdefault(key, []).append(stmt.value)
+            for name, value in _environment_magics(self.ctx.shell_lines):
+                found.setdefault(name, []).append(value)
             self._environment = {k: v[0] for k, v in found.items() if len(v) == 1 and str_const(v[0]) is not None}
         return self._environment  # type: ignore[return-value]
 
@@ -401,8 +430,7 @@ class _PythonScan:
             return self.ctx.kind == "notebook" \
                 and not any(word in (self.ctx.qualname(c.func) or "") for c in self.ctx.calls if c is not call)
         return all(call_name(c).rsplit(".", 1)[-1].startswith(_READS_OR_RECORDS)
-                                    or key_words((self.ctx.qualname(c.func) or "").rsplit(".", 2)[-2]) & self.words
-                                    for c in others)
+                   or key_words(_sdk_class(self.ctx.qualname(c.func) or "")) & self.words for c in others)
 
     def _retrieved_to_read(self, call: ast.Call, qual: str) -> bool:
         """A Vertex AI resource class given the name of an existing resource (`Featurestore(
@@ -446,7 +474,33 @@ class _PythonScan:
             return self.ctx.imports.uses("sagemaker") or any(
                 str_const(c.args[0] if c.args else None) in COMPUTE_SERVICES for c in self.ctx.calls
                 if isinstance(c.func, ast.Attribute) and c.func.attr == "client")
+        if qual.startswith("apache_beam"):  # options: the region of Dataflow's workers, unless another runner is named
+            runner = str_const(next((k.value for k in call.keywords if k.arg == "runner"), None))
+            return runner is None or "Dataflow" in runner
         return qual.startswith(REGION_SDKS) or bool(LANGCHAIN_CLIENT.match(qual))
+
+    def beam_option_stores(self) -> None:
+        """`options.view_as(GoogleCloudOptions).region = ...` (also through a name bound to the
+        view, `google_cloud_options = options.view_as(GoogleCloudOptions)`): Beam's Dataflow
+        runner starts its workers there, unless the file names another runner for the pipeline
+        (`view_as(StandardOptions).runner = "DirectRunner"`, or its option's default)."""
+        stores = [(node.targets[0], node.value) for node in self.ctx.nodes_of(ast.Assign)
+                  if len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute)]
+        views = {t.attr: v for t, v in stores if self._beam_view(t.value)}
+        runner = self.ctx.literal(views["runner"]) if "runner" in views else None
+        if isinstance(runner, str) and "Dataflow" not in runner:
+            return
+        for key in ("region", "worker_region", "zone", "worker_zone"):
+            if key in views:
+                self.check(views[key], "gcp")
+
+    def _beam_view(self, node: ast.AST) -> bool:
+        """An options view of Beam's (`options.view_as(GoogleCloudOptions)`), or a name bound to one."""
+        if isinstance(node, ast.Name):
+            node = self.ctx.binding_value(node)
+        if not (isinstance(node, ast.Call) and node.args and call_name(node).endswith("view_as")):
+            return False
+        return (self.ctx.qualname(node.args[0]) or "").startswith("apache_beam")
 
     def settings_dicts(self) -> None:
         """A dict written out as a job's settings, with a `region` (or Google Cloud / Azure
@@ -518,4 +572,5 @@ def carbon_intensive_region_python(ctx) -> None:
         scan.environ()
         scan.parameter_defaults()
         scan.settings_dicts()
+        scan.beam_option_stores()
     shell_regions(ctx, scan.variable)

@@ -84,7 +84,7 @@ def _call_step(call: ast.Call, node: ast.AST) -> bool | None:
 
 def _statement_step(ctx: PythonContext, statement: ast.stmt, node: ast.AST, depth: int) -> bool | str:
     if isinstance(statement, ast.Expr):  # a notebook cell's last expression is shown; a file written is data for later
-        if isinstance(statement.value, ast.Call) and _writes_a_file(statement.value):
+        if isinstance(statement.value, ast.Call) and _writes_a_file(statement.value) or not _shown_statement(ctx, statement):
             return False
         return statement.value is node or isinstance(statement.value, (ast.Subscript, ast.Attribute, ast.Call))
     if isinstance(statement, ast.Assign):
@@ -94,6 +94,13 @@ def _statement_step(ctx: PythonContext, statement: ast.stmt, node: ast.AST, dept
                 and node.attr in _LABELS else False
         return _assigned_only_displayed(ctx, statement, depth) or _stored_into_a_shown_frame(ctx, statement, depth)
     return False
+
+
+def _shown_statement(ctx: PythonContext, statement: ast.Expr) -> bool:
+    """A bare expression written to be looked at: one outside functions, as a notebook's cell (or
+    a script exported from one) displays it. In a function's body its value is computed and thrown
+    away, never shown."""
+    return ctx.enclosing_function(statement) is None
 
 
 def _writes_a_file(call: ast.Call) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from typing import Callable, Iterator
 
+from ..frontends.pyast import dotted
 from ..frontends.python import PythonContext, arg, call_name
 from .scoped_names import refs, target_keys
 
@@ -176,18 +177,21 @@ CENTRING_TRANSFORMERS = {"sklearn.preprocessing.StandardScaler": "with_mean",
 
 
 def centring_scaler(ctx: PythonContext, receiver: ast.AST, depth: int = 0) -> bool:
-    """`receiver` is (a name bound once to) a scaler that centres its input: `StandardScaler()`
-    with its default `with_mean=True` ("Cannot center sparse matrices"), `RobustScaler()`,
-    `PowerTransformer()` (standardizes by default), or a Pipeline with such a step (what it
-    transforms passes through every step)."""
+    """`receiver` is (a name whose every binding is) a scaler that centres its input:
+    `StandardScaler()` with its default `with_mean=True` ("Cannot center sparse matrices"),
+    `RobustScaler()`, `PowerTransformer()` (standardizes by default), or a Pipeline with such a
+    step (what it transforms passes through every step). A name bound in two loops to the same
+    kind of Pipeline centres whichever binding reaches the fit."""
     scaler = receiver
     if isinstance(receiver, ast.Name):
         values = ctx.bound_values(receiver)
-        scaler = values[0] if len(values) == 1 else None
+        if len(values) > 1:
+            return depth < 3 and all(centring_scaler(ctx, value, depth + 1) for value in values)
+        scaler = values[0] if values else None
     if not isinstance(scaler, ast.Call):
         return False
     if _short(scaler) in _PIPELINES:
-        return depth < 3 and any(centring_scaler(ctx, step, depth + 1) for step in _step_objects(scaler))
+        return depth < 3 and any(centring_scaler(ctx, step, depth + 1) for step in _step_objects(ctx, scaler))
     q = ctx.qualname(scaler.func)
     switch = CENTRING_TRANSFORMERS.get(q or "")
     return switch is not None and ctx.literal(next((k.value for k in scaler.keywords if k.arg == switch), None)) is not False
@@ -242,7 +246,7 @@ def centred_later_in_a_pipeline(ctx: PythonContext, ctor: ast.Call) -> bool:
     scipy.sparse input, so the dense flag is what lets the pipeline run."""
     for inner, holder in container_chain(ctx, ctor):
         if _short(holder) in _PIPELINES:
-            steps = _step_objects(holder)
+            steps = _step_objects(ctx, holder)
             holding = next((i for i, step in enumerate(steps) if _holds(ctx, step, inner)), None)
             if holding is not None and any(centring_scaler(ctx, step) for step in steps[holding + 1:]):
                 return True
@@ -257,9 +261,17 @@ def _pipeline_steps(pipeline: ast.Call) -> list[ast.expr]:
     return list(steps.elts) if isinstance(steps, (ast.List, ast.Tuple)) else []
 
 
-def _step_objects(pipeline: ast.Call) -> list[ast.expr]:
-    """The transformers and estimators of a Pipeline, without their `(name, step)` names."""
-    return [s.elts[-1] if isinstance(s, ast.Tuple) and s.elts else s for s in _pipeline_steps(pipeline)]
+def _step_objects(ctx: PythonContext, pipeline: ast.Call) -> list[ast.expr]:
+    """The transformers and estimators of a Pipeline, without their `(name, step)` names; a step
+    tuple held by a name (`scaler = ("scaler", StandardScaler())`, then `Pipeline([scaler, ...])`)
+    is read through it."""
+    objects = []
+    for step in _pipeline_steps(pipeline):
+        if isinstance(step, ast.Name) and _short(pipeline) != "make_pipeline":
+            values = ctx.bound_values(step)
+            step = values[0] if len(values) == 1 and isinstance(values[0], ast.Tuple) else step
+        objects.append(step.elts[-1] if isinstance(step, ast.Tuple) and step.elts else step)
+    return objects
 
 
 def _holds(ctx: PythonContext, step: ast.AST, inner: ast.AST) -> bool:
@@ -367,7 +379,7 @@ def estimator_class(ctx: PythonContext, receiver: ast.AST, depth: int = 0) -> st
         inner = arg(call, 0, "estimator")  # type: ignore[arg-type]
         return estimator_class(ctx, inner, depth + 1) if inner is not None else ""
     if q in ("sklearn.pipeline.Pipeline", "sklearn.pipeline.make_pipeline") and depth < 2:
-        steps = _step_objects(call)  # type: ignore[arg-type]
+        steps = _step_objects(ctx, call)  # type: ignore[arg-type]
         return estimator_class(ctx, steps[-1], depth + 1) if steps else ""
     return q
 
@@ -390,4 +402,7 @@ def dense_only(ctx: PythonContext, receiver: ast.AST) -> bool:
 
 
 def dense_only_name(ctx: PythonContext, receiver: ast.AST) -> str | None:
-    return estimator_class(ctx, receiver).rsplit(".", 1)[-1] if dense_only(ctx, receiver) else None
+    """The class (or, where bindings differ, the name) of a dense-only receiver; None otherwise."""
+    if not dense_only(ctx, receiver):
+        return None
+    return (estimator_class(ctx, receiver) or dotted(receiver) or "estimator").rsplit(".", 1)[-1]

@@ -13,6 +13,9 @@ _SHELL_CELL_MAGICS = frozenset(("bash", "sh", "system"))
 _SHELL_SCRIPT_ARGS = frozenset(("bash", "sh", "zsh"))
 # `!cmd`, `!!cmd`, `x = !cmd`, `%sx cmd`, `%system cmd` (and without `%`: automagic).
 _SHELL_LINE = re.compile(r"^(?:[A-Za-z_][\w.,\s\[\]()*]*?=\s*)?(?:!!?|%?(?:sx|system)\s+)")
+# `%env NAME=value` / `%set_env NAME value`: the kernel's own environment, which every later
+# command inherits; recorded whole (`%env ...`), a command no shell line can spell.
+ENVIRONMENT_MAGIC = re.compile(r"^%?(?:env|set_env)\s+([A-Za-z_]\w*)(?:\s*=\s*|\s+)(\S+)\s*$")
 
 
 def is_shell_magic(magic: tuple) -> bool:
@@ -30,13 +33,16 @@ def _joined_continuations(lines: list[str], start: int) -> tuple[str, int]:
 
 
 def shell_commands(lines: list[str], out: list[str], base: int) -> list[tuple[int, int, str]]:
-    """Shell escapes of a Python cell: the lines the transform replaced that start like one."""
+    """Shell escapes of a Python cell: the lines the transform replaced that start like one, and
+    its `%env` lines (ENVIRONMENT_MAGIC), which set what later commands read."""
     found = []
     i = 0
     while i < len(lines):
         line = lines[i]
         stripped = line.lstrip()
         m = _SHELL_LINE.match(stripped) if out[i] != line else None
+        if m is None and out[i] != line and ENVIRONMENT_MAGIC.match(stripped):
+            found.append((base + i + 1, len(line) - len(stripped), stripped.rstrip()))
         if m is None or m.end() >= len(stripped):
             i += 1
             continue

@@ -401,18 +401,8 @@ class ValueModel(ObjectFieldModel):
         if any(isinstance(n, ast.Attribute) and n.attr == node.attr and isinstance(n.ctx, ast.Store)
                and isinstance(n.value, ast.Name) and n.value.id == owner for n in self.nodes_of(ast.Attribute)):
             return UNKNOWN  # the field is set somewhere: not its default
-        cls_name, call = self.parsed_dataclass_names.get(owner), None
-        if cls_name is None:
-            if owner in self.config_classes:
-                cls_name = owner
-            else:
-                function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else self.enclosing_function(node)
-                bound = scope_assignments(function).get(owner) if function is not None else None
-                values = bound if bound is not None else [self.module_constants[owner]] if owner in self.module_constants else []
-                if len(values) != 1 or not isinstance(values[0], ast.Call):
-                    return UNKNOWN
-                call = values[0]
-                cls_name = dotted(call.func)
+        function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else self.enclosing_function(node)
+        cls_name, call = self._config_class_of(node, function)
         fields = self.config_classes.get(cls_name or "")
         if not fields or node.attr not in fields:
             return UNKNOWN
@@ -423,6 +413,57 @@ class ValueModel(ObjectFieldModel):
             if given is not None:
                 return self.literal(given, scope, depth + 1)
         return self.literal(fields[node.attr], None, depth + 1)
+
+    def _config_class_of(self, node: ast.Attribute, function: ast.AST | None) -> tuple[str | None, ast.Call | None]:
+        """(config class, the construction the owner is bound to, if any) of `owner.field`: a
+        command-line dataclass, the class itself, a parameter annotated with it (unless a
+        construction of the file may set the field), or a name bound once to a construction."""
+        owner = node.value.id  # type: ignore[attr-defined]
+        if owner in self.parsed_dataclass_names:
+            return self.parsed_dataclass_names[owner], None
+        if owner in self.config_classes:
+            return owner, None
+        annotated = self._annotated_config_class(function, owner)
+        if annotated is not None:
+            return (None, None) if self._constructions_set(annotated, node.attr) else (annotated, None)
+        bound = scope_assignments(function).get(owner) if function is not None else None
+        values = bound if bound is not None else [self.module_constants[owner]] if owner in self.module_constants else []
+        if len(values) != 1 or not isinstance(values[0], ast.Call):
+            return None, None
+        return dotted(values[0].func), values[0]
+
+    def written_default(self, node: ast.Attribute) -> ast.expr | None:
+        """Where the value of `args.region` / `cfg.region` is written, when it is a default of this
+        file that the run keeps: the argparse option's default, or the config class field's
+        (`cfg = Config()`, `config: Config` as a parameter, the class itself). A rule reports there."""
+        if not isinstance(node.value, ast.Name):
+            return None
+        if node.value.id in self.parsed_args_names:
+            written = self.argparse_defaults.get(node.attr)
+        else:
+            cls_name, _ = self._config_class_of(node, self.enclosing_function(node))
+            written = self.config_classes.get(cls_name or "", {}).get(node.attr)
+        value = self.literal(node)
+        return written if written is not None and value is not UNKNOWN and self.literal(written) == value else None
+
+    def _annotated_config_class(self, function: ast.AST | None, owner: str) -> str | None:
+        """The config class of this file that a parameter is annotated with (`def __init__(self,
+        config: TrainingConfig)`): it holds that class's defaults, as far as this file shows."""
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        params = function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+        annotation = next((p.annotation for p in params if p.arg == owner), None)
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            name = annotation.value  # `config: "TrainingConfig"`
+        else:
+            name = dotted(annotation) if annotation is not None else None
+        return name if name in self.config_classes else None
+
+    def _constructions_set(self, cls_name: str, field: str) -> bool:
+        """A construction of the class in this file may set the field (by keyword, positionally or
+        through `**kwargs`)."""
+        return any(call.args or has_star_kwargs(call) or kwarg(call, field) is not None
+                   for call in self.calls if dotted(call.func) == cls_name)
 
     @cached_property
     def _reads_by_name(self) -> dict[str, list[ast.Name]]:

@@ -1,0 +1,254 @@
+"""Principles found in the twenty-first session (tune misses of rounds 52-53 and repository round
+54). Each test lints small files written here with the real CLI."""
+from __future__ import annotations
+
+from test_model_rules_tune2 import cli, reported_lines
+from test_tune_round_52 import _notebook
+
+# ---- GL401: a notebook's %env lines are the environment its shell lines read -------------------
+
+GCLOUD_TRAINING = "!gcloud ai-platform jobs submit training job1 --region $REGION --module-name trainer.task " \
+                  "--package-path trainer --scale-tier BASIC_GPU\n"
+
+
+def test_an_env_magic_sets_what_a_later_shell_line_reads(tmp_path):
+    path = _notebook(tmp_path, "%env PROJECT=my-project\n%env REGION=us-central1\n", GCLOUD_TRAINING)
+    found = cli(path, "GL401")
+    assert [(f["cell"], f["cell_line"], f["cell_column"]) for f in found] == [(1, 2, 13)]
+
+
+def test_set_env_with_a_quoted_value_is_read_without_its_quotes(tmp_path):
+    path = _notebook(tmp_path, "%set_env REGION 'us-central1'\n", GCLOUD_TRAINING)
+    assert [(f["cell"], f["cell_line"]) for f in cli(path, "GL401")] == [(1, 1)]
+
+
+def test_an_env_magic_expanded_from_python_or_set_twice_is_not_a_written_region(tmp_path):
+    expanded = _notebook(tmp_path, 'REGION_NAME = input()\n%env REGION=$REGION_NAME\n', GCLOUD_TRAINING)
+    assert cli(expanded, "GL401") == []
+    twice = _notebook(tmp_path, "%env REGION=us-central1\n%env REGION=us-west1\n", GCLOUD_TRAINING)
+    assert cli(twice, "GL401") == []
+
+
+# ---- GL401: a command-line option's default given to Beam's Dataflow options -------------------
+
+BEAM_PIPELINE = """
+import argparse
+import apache_beam as beam
+from apache_beam.options.pipeline_options import PipelineOptions
+
+
+def run():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--project", default="my-project")
+    parser.add_argument("--region", default="us-central1")
+    args, beam_args = parser.parse_known_args()
+    options = PipelineOptions(beam_args, runner={runner!r}, project=args.project, region=args.region)
+    with beam.Pipeline(options=options) as p:
+        p | beam.Create([1, 2, 3])
+
+
+if __name__ == "__main__":
+    run()
+"""
+
+
+def test_an_option_default_given_to_dataflow_options_is_reported_where_written(tmp_path):
+    assert reported_lines(tmp_path, "pipeline.py", BEAM_PIPELINE.format(runner="DataflowRunner"), "GL401") == [10]
+
+
+def test_beam_options_for_another_runner_place_nothing(tmp_path):
+    assert reported_lines(tmp_path, "pipeline.py", BEAM_PIPELINE.format(runner="DirectRunner"), "GL401") == []
+
+
+def test_an_option_default_the_code_replaces_is_not_the_region(tmp_path):
+    source = BEAM_PIPELINE.format(runner="DataflowRunner").replace(
+        "    options = ", '    args.region = "us-west1"\n    options = ')
+    assert reported_lines(tmp_path, "pipeline.py", source, "GL401") == []
+
+
+VIEW_STORES = """
+import argparse
+import apache_beam as beam
+from apache_beam.options.pipeline_options import GoogleCloudOptions, PipelineOptions, StandardOptions
+
+
+def run(args, pipeline_args=None):
+    options = PipelineOptions(pipeline_args, streaming=True)
+    options.view_as(StandardOptions).runner = args.runner
+    cloud = options.view_as(GoogleCloudOptions)
+    cloud.region = args.region
+    beam.Pipeline(options=options).run()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--region",
+        default="us-central1",
+    )
+    parser.add_argument("--runner", default={runner!r})
+    known, rest = parser.parse_known_args()
+    run(known, rest)
+"""
+
+
+def test_a_region_stored_on_beams_cloud_options_view_places_dataflow_workers(tmp_path):
+    assert reported_lines(tmp_path, "stream.py", VIEW_STORES.format(runner="DataflowRunner"), "GL401") == [19]
+
+
+def test_a_view_of_a_pipeline_run_by_the_direct_runner_places_nothing(tmp_path):
+    assert reported_lines(tmp_path, "stream.py", VIEW_STORES.format(runner="DirectRunner"), "GL401") == []
+
+
+# ---- GL304: a dense copy thrown away in a function; Pipelines whose centring step is named -----
+
+DISCARDED_IN_A_FUNCTION = """
+import scipy.sparse
+
+
+def save_adjacency(M, name):
+    adjacency = scipy.sparse.csc_matrix(M)
+    print(adjacency.shape)
+    adjacency.todense()
+    scipy.sparse.save_npz(name, adjacency)
+"""
+
+
+def test_a_dense_copy_computed_and_thrown_away_in_a_function_is_reported(tmp_path):
+    assert reported_lines(tmp_path, "prepare.py", DISCARDED_IN_A_FUNCTION, "GL304") == [8]
+
+
+def test_a_bare_dense_copy_outside_functions_is_still_a_display(tmp_path):
+    source = "import scipy.sparse\nadjacency = scipy.sparse.csc_matrix(M)\nadjacency.todense()\n"
+    assert reported_lines(tmp_path, "prepare.py", source, "GL304") == []
+
+
+SCALED_BY_A_NAMED_STEP = """
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import cross_val_score, train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
+
+data = pd.read_csv("tweets.csv")
+matrix = TfidfVectorizer().fit_transform(data["text"]).toarray()
+X_train, X_test, y_train, y_test = train_test_split(matrix, data["label"], test_size=0.3)
+models = [SVC(kernel="linear"), DecisionTreeClassifier(max_depth=5)]
+scaler = ("scaler", {scaler})
+for model in models:
+    pipe = Pipeline([scaler, ("model", model)])
+    pipe.fit(X_train, y_train)
+for model in models:
+    pipe = Pipeline([scaler, ("model", model)])
+    print(cross_val_score(pipe, X_train, y_train, cv=5).mean())
+"""
+
+
+def test_a_pipeline_whose_named_first_step_centres_needs_the_dense_copy(tmp_path):
+    source = SCALED_BY_A_NAMED_STEP.format(scaler="StandardScaler()")
+    assert reported_lines(tmp_path, "compare.py", source, "GL304") == []
+
+
+def test_a_pipeline_whose_named_first_step_keeps_zeros_is_fed_a_needless_dense_copy(tmp_path):
+    source = SCALED_BY_A_NAMED_STEP.format(scaler="StandardScaler(with_mean=False)")
+    assert reported_lines(tmp_path, "compare.py", source, "GL304") == [11]
+
+
+# ---- Value model: a parameter annotated with a config class of the file holds its defaults -----
+
+RUNNER_OF_A_CONFIG = """
+from dataclasses import dataclass
+import boto3
+
+
+@dataclass
+class TrainingConfig:
+    job_name: str
+    instance_type: str = "ml.m5.xlarge"
+    region: str = "us-east-1"
+
+
+class Runner:
+    def __init__(self, config: TrainingConfig):
+        self.config = config
+        self.client = boto3.client("sagemaker", region_name=config.region)
+
+    def submit(self):
+        return self.client.create_training_job(TrainingJobName=self.config.job_name)
+"""
+
+
+def test_a_config_field_default_reaching_a_placing_client_is_reported_where_written(tmp_path):
+    assert reported_lines(tmp_path, "runner.py", RUNNER_OF_A_CONFIG, "GL401") == [10]
+
+
+def test_a_config_field_a_construction_of_the_file_sets_is_not_its_default(tmp_path):
+    source = RUNNER_OF_A_CONFIG + '\nRunner(TrainingConfig(job_name="j", region="us-west-2")).submit()\n'
+    assert reported_lines(tmp_path, "runner.py", source, "GL401") == []
+
+
+KERAS_CONFIG = """
+from dataclasses import dataclass
+from tensorflow import keras
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 200
+    batch_size: int = 32
+
+
+def train(model: keras.Model, x, y, config: TrainConfig):
+    model.fit(x, y, epochs=config.epochs, batch_size=config.batch_size, validation_split=0.2)
+"""
+
+
+def test_every_rule_reads_an_annotated_config_parameter_as_its_defaults(tmp_path):
+    path = tmp_path / "train.py"
+    path.write_text(KERAS_CONFIG)
+    found = cli(path, "GL201")
+    assert [f["line"] for f in found] == [13] and "200 epochs" in found[0]["message"]
+
+
+# ---- GL401: stores are data ---------------------------------------------------------------------
+
+FEATURE_READS = """
+from google.cloud import aiplatform
+
+PROJECT_ID = "my-project"
+REGION = "us-central1"
+aiplatform.init(project=PROJECT_ID, location=REGION)
+store = aiplatform.FeatureOnlineStore("credit_online_store")
+view = store.get_feature_view("credit_view")
+print(view.read(key=["1"]).to_dict())
+"""
+
+
+def test_a_default_location_whose_only_other_call_retrieves_a_feature_store_places_nothing(tmp_path):
+    assert reported_lines(tmp_path, "read_features.py", FEATURE_READS, "GL401") == []
+
+
+def test_a_default_location_of_a_training_job_is_still_reported(tmp_path):
+    source = FEATURE_READS.replace('store = aiplatform.FeatureOnlineStore("credit_online_store")',
+                                   'job = aiplatform.CustomTrainingJob(display_name="t", script_path="task.py", '
+                                   'container_uri="gcr.io/x")')
+    assert reported_lines(tmp_path, "train_job.py", source, "GL401") == [5]
+
+
+FEAST_REPO = """project: credit
+provider: aws
+registry: s3://credit-feast/registry.db
+online_store:
+  type: dynamodb
+  region: us-east-1
+offline_store:
+  type: redshift
+  region: us-east-1
+  cluster_id: credit
+"""
+
+
+def test_the_region_of_a_feature_stores_online_table_places_no_compute(tmp_path):
+    assert reported_lines(tmp_path, "feature_store.yaml", FEAST_REPO, "GL401") == []
