@@ -237,7 +237,7 @@ class _PythonScan:
         if isinstance(value_node, ast.Name) and value_node.id in self.module_strings:
             value_node = self.module_strings[value_node.id]
         elif isinstance(value_node, ast.Name):
-            value_node = self._written_default(value_node) or self._local_string(value_node) or value_node
+            value_node = self._parameter_default(value_node) or self._local_string(value_node) or value_node
         elif isinstance(value_node, ast.Attribute):
             value_node = self.ctx.written_default(value_node) or value_node
         if id(value_node) in self.reported:
@@ -285,7 +285,7 @@ class _PythonScan:
         values = self.ctx.bound_values(name)
         return values[0] if len(values) == 1 and str_const(values[0]) is not None else None  # type: ignore[return-value]
 
-    def _written_default(self, name: ast.Name) -> ast.Constant | None:
+    def _parameter_default(self, name: ast.Name) -> ast.Constant | None:
         """The string default of the parameter `name` reads, when that default is its value (no
         call site of the file passes another): the region is reported where it is written."""
         function = self.ctx.enclosing_function(name)
