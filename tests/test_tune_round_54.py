@@ -252,3 +252,152 @@ offline_store:
 
 def test_the_region_of_a_feature_stores_online_table_places_no_compute(tmp_path):
     assert reported_lines(tmp_path, "feature_store.yaml", FEAST_REPO, "GL401") == []
+
+
+# ---- Value flow: a name rebound earlier in a loop's body does not carry the last iteration's value
+
+DUMMIES_PER_COLUMN = """
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import KNeighborsClassifier
+
+train_data = pd.read_csv("train.csv")
+test_data = pd.read_csv("test.csv")
+for column in ["Color", "Size"]:
+    dummies = pd.get_dummies(train_data[column])
+    train_data = pd.concat([train_data, dummies], axis=1)
+    dummies = pd.get_dummies(test_data[column])
+    test_data = pd.concat([test_data, dummies], axis=1)
+X_train, X_test, y_train, y_test = train_test_split(train_data.drop("bad", axis=1), train_data["bad"])
+knn = KNeighborsClassifier(n_neighbors=11).fit(X_train, y_train)
+print(knn.predict(test_data))
+"""
+
+
+def test_test_set_dummies_bound_after_the_training_sets_in_one_loop_reach_no_fit(tmp_path):
+    assert reported_lines(tmp_path, "kicked.py", DUMMIES_PER_COLUMN, "GL304") == [9]
+
+
+def test_a_value_read_before_its_rebinding_in_a_loop_does_come_from_the_iteration_before(tmp_path):
+    # `train_data` reads `dummies` before this iteration rebinds it: the test set's dummies of the
+    # previous column reach the training frame
+    source = DUMMIES_PER_COLUMN.replace(
+        "    dummies = pd.get_dummies(train_data[column])\n    train_data = pd.concat([train_data, dummies], axis=1)\n",
+        "    train_data = pd.concat([train_data, dummies], axis=1) if column != \"Color\" else train_data\n")
+    assert reported_lines(tmp_path, "kicked.py", source, "GL304") == [10]
+
+
+# ---- Value flow: what a function of the file returns is its call's value ---------------------------
+
+SUMMARISED_IN_A_HELPER = """
+import pandas as pd
+from sklearn.linear_model import BayesianRidge
+
+transactions = pd.read_csv("transactions.csv")
+train = pd.read_csv("train.csv")
+transactions = pd.get_dummies(transactions, columns=["category_2", "category_3"])
+
+
+def per_month(history):
+    grouped = history.groupby(["card_id", "month_lag"])
+    summary = grouped.agg({"category_2_1.0": ["mean"], "purchase_amount": ["sum", "mean"]})
+    summary.columns = ["_".join(col) for col in summary.columns.values]
+    return summary.reset_index()
+
+
+train = pd.merge(train, per_month(transactions), on="card_id", how="left")
+BayesianRidge().fit(train.drop("target", axis=1), train["target"])
+"""
+
+
+def test_dummies_a_helper_only_summarises_per_group_reach_no_fit(tmp_path):
+    assert reported_lines(tmp_path, "elo.py", SUMMARISED_IN_A_HELPER, "GL304") == []
+
+
+def test_dummies_a_helper_returns_whole_do_reach_the_fit(tmp_path):
+    source = SUMMARISED_IN_A_HELPER.replace("    return summary.reset_index()", "    return history")
+    assert reported_lines(tmp_path, "elo.py", source, "GL304") == [7]
+
+
+# ---- GL303: a script driven by constructions of its own classes never runs a class it never names
+
+KERNEL = """
+import pandas as pd
+import torch.nn as nn
+from transformers import BertModel
+
+
+class Articles:
+    def __init__(self, path):
+        self.path = path
+
+    def load(self):
+        self.data = pd.read_csv(self.path)
+
+    def clean(self):
+        self.data = self.data.dropna()
+
+
+class BertQA(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.bert = BertModel.from_pretrained("bert-base-uncased")
+
+    def forward(self, ids):
+        return self.bert(ids)
+
+
+articles = Articles("train.csv")
+articles.load()
+articles.clean()
+print(articles.data.shape)
+"""
+
+
+def test_a_class_a_script_driven_by_its_own_classes_never_names_never_runs(tmp_path):
+    assert reported_lines(tmp_path, "kernel.py", KERNEL, "GL303") == []
+
+
+def test_a_module_of_definitions_keeps_its_classes(tmp_path):
+    definitions = KERNEL[:KERNEL.index("articles = Articles")]
+    assert reported_lines(tmp_path, "qa.py", definitions, "GL303") == [21]
+
+
+# ---- GL303: a checkpoint only exported before its name is rebound ---------------------------------
+
+EXPORTED_THEN_REBOUND = """
+import torch
+from transformers import BertModel, BertTokenizer
+
+tokenizer = BertTokenizer.from_pretrained("bert-base-uncased")
+model = BertModel.from_pretrained("bert-base-uncased")
+model.save_pretrained("/kaggle/working/")
+tokenizer.save_pretrained("/kaggle/working/")
+
+
+class Net(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.bert = BertModel.from_pretrained("/kaggle/working/")
+
+    def forward(self, ids):
+        return self.bert(ids)
+
+
+model = Net()
+model.load_state_dict(torch.load("model.bin"))
+model.eval()
+with torch.no_grad():
+    print(model(torch.tensor([[1, 2, 3]])))
+"""
+
+
+def test_a_checkpoint_only_exported_before_its_name_is_rebound_is_not_run(tmp_path):
+    assert reported_lines(tmp_path, "kernel.py", EXPORTED_THEN_REBOUND, "GL303") == []
+
+
+def test_a_checkpoint_run_before_its_name_is_rebound_is_reported(tmp_path):
+    source = EXPORTED_THEN_REBOUND.replace('model.save_pretrained("/kaggle/working/")\n',
+                                           'model.save_pretrained("/kaggle/working/")\nmodel.eval()\n'
+                                           'print(model(torch.tensor([[1, 2]])))\n')
+    assert reported_lines(tmp_path, "kernel.py", source, "GL303") == [6]

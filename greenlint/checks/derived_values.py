@@ -25,12 +25,14 @@ _LABELS = {"columns", "index", "shape", "dtypes", "ndim"}
 
 def value_refs(value: ast.AST, ctx: PythonContext, mentioned: set[str]) -> set[str]:
     """The names whose values `value` holds: all it mentions (`mentioned`), less a per-group
-    summary's, what an estimator only predicts from (the arguments of `model.predict(X)`) and
-    frames whose labels alone are read (`train.columns.intersection(test.columns)`)."""
-    if group_summary(value):
+    summary's, what an estimator only predicts from (the arguments of `model.predict(X)`), the
+    arguments of a function of the file (`merge(train, per_month(history))`: what the function
+    returns is its value, and its parameters carry the arguments to its returns) and frames whose
+    labels alone are read (`train.columns.intersection(test.columns)`)."""
+    if group_summary(value, ctx):
         return set()
-    inputs = [a for c in ast.walk(value) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
-              and c.func.attr in _PREDICTIONS for a in [*c.args, *(k.value for k in c.keywords)]]
+    inputs = [a for c in ast.walk(value) if isinstance(c, ast.Call) and _only_result_held(ctx, c)
+              for a in [*c.args, *(k.value for k in c.keywords)]]
     inputs += [n for n in ast.walk(value) if isinstance(n, ast.Attribute) and n.attr in _LABELS]
     if not inputs:
         return mentioned
@@ -40,6 +42,15 @@ def value_refs(value: ast.AST, ctx: PythonContext, mentioned: set[str]) -> set[s
         if isinstance(node, (ast.Name, ast.Attribute)) and id(node) not in skipped and not _through_labels(node):
             found |= refs(node, ctx)
     return found
+
+
+def _only_result_held(ctx: PythonContext, call: ast.Call) -> bool:
+    """A call whose result holds none of its arguments' values themselves: an estimator's
+    prediction, or a function of the file that returns something (its returns say what)."""
+    if isinstance(call.func, ast.Attribute):
+        return call.func.attr in _PREDICTIONS
+    function = ctx.functions.get(call.func.id) if isinstance(call.func, ast.Name) else None
+    return function is not None and bool(own_returns(function))
 
 
 def _through_labels(node: ast.AST) -> bool:
@@ -57,9 +68,10 @@ _REDUCTIONS = {"agg", "aggregate", "sum", "mean", "count", "size", "max", "min",
                "first", "last", "prod"}
 
 
-def group_summary(value: ast.AST) -> bool:
+def group_summary(value: ast.AST, ctx: PythonContext | None = None) -> bool:
     """`frame.groupby(key).agg(["sum", "mean"])`, `frame.groupby(key).sum()`: a reduction of groups
-    of rows (a chain of calls on the grouping, `.reset_index()` after it included)."""
+    of rows (a chain of calls on the grouping, `.reset_index()` after it included), also of a
+    grouping a name holds (`grouped = frame.groupby(keys)`, then `grouped.agg(funcs)`)."""
     reduced = False
     node = value
     while True:
@@ -70,5 +82,12 @@ def group_summary(value: ast.AST) -> bool:
                 return reduced
             reduced = reduced or node.func.attr in _REDUCTIONS
             node = node.func.value
+        elif reduced and ctx is not None and isinstance(node, ast.Name):
+            bound = ctx.bound_values(node)
+            node = bound[0] if len(bound) == 1 and _is_grouping(bound[0]) else None
         else:
             return False
+
+
+def _is_grouping(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _GROUPERS

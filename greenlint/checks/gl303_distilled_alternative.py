@@ -417,11 +417,16 @@ _WEIGHT_READS = {"state_dict", "named_parameters", "parameters", "named_buffers"
                  "push_to_hub", "num_parameters", "save_weights", "get_weights"}
 
 
-def _weights_only(ctx: PythonContext, keys: set[str]) -> bool:
-    """Every use of the names holding the model reads its weights or settings
-    (`model.state_dict()`, `model.model.config`, `model.save_pretrained(out)`): a conversion or
-    export that never runs the checkpoint on inputs."""
+def _weights_only(ctx: PythonContext, keys: set[str], live: list[ast.stmt] | None) -> bool:
+    """Every use of the names holding the model, while they hold it (the `live` statements, when
+    a later statement rebinds them: `model = BertModel.from_pretrained(...)`,
+    `model.save_pretrained(out)`, and far below `model = Net()` with reads of its own), reads its
+    weights or settings (`model.state_dict()`, `model.model.config`, `model.save_pretrained(out)`):
+    a conversion or export that never runs the checkpoint on inputs."""
     uses = [n for n in ctx.nodes_of(ast.Name) if isinstance(n.ctx, ast.Load) and name_key(ctx, n) in keys]  # type: ignore[attr-defined]
+    if live is not None:
+        first, last = live[0].lineno, live[-1].end_lineno or live[-1].lineno
+        uses = [n for n in uses if first <= n.lineno <= last]  # type: ignore[attr-defined]
     if not uses:
         return False
     for use in uses:
@@ -461,10 +466,10 @@ def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST,
         if not _suited_rows(model, non_english) or in_test_code(ctx, call):
             continue
         keys, _ = binding_key(ctx, call)
-        if keys and _weights_only(ctx, keys) or never_runs(ctx, call) or _rebound_before_read(ctx, call):
+        live = live_statements(ctx, call, keys) if keys else None  # `model` rebound to another model later
+        if keys and _weights_only(ctx, keys, live) or never_runs(ctx, call) or _rebound_before_read(ctx, call):
             continue
         tainted = flow(ctx).taint(keys) if keys else set()
-        live = live_statements(ctx, call, keys) if keys else None  # `model` rebound to another model later
 
         def while_held(evidence: ast.AST) -> bool:
             return live is None or reached_while_live(ctx, evidence, live, tainted)

@@ -60,7 +60,8 @@ _DUNDER_OR_HOOK = ("__",)  # methods the runtime calls by protocol (`__init__`, 
 def never_runs(ctx: PythonContext, node: ast.AST) -> bool:
     """`node` sits in a function or class of a script that the script never names: a notebook, or
     a file with no `__main__` block whose module-level statements call things (three or more),
-    among them functions of the file: its own code drives its functions. A module of
+    among them functions of the file or constructions of its classes: its own code drives its
+    functions. A module of
     definitions, a command-line module whose top level only sets up its parser (its `main` is an
     entry point), or a script with a `__main__` block (whose functions other files may import)
     keeps every function: they are its API."""
@@ -84,7 +85,7 @@ def _is_plain_script(ctx: PythonContext) -> bool:
     calls = [s.value for s in ctx.tree.body if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)]
     top_level = [s for s in ctx.tree.body if not isinstance(s, (*_FUNCTIONS, ast.ClassDef))]
     own = {c.func.id for s in top_level for c in ast.walk(s) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
-    return len(calls) >= 3 and bool(own & set(ctx.functions))
+    return len(calls) >= 3 and bool(own & (set(ctx.functions) | set(ctx.classes)))
 
 
 # ---- while names still hold what a call built ----------------------------------------
@@ -98,7 +99,7 @@ def _statement_in(body: list[ast.stmt], node: ast.AST, ctx: PythonContext) -> as
     return None
 
 
-def _rebinds(ctx: PythonContext, stmt: ast.stmt, names: set[str]) -> bool:
+def rebinds(ctx: PythonContext, stmt: ast.stmt, names: set[str]) -> bool:
     """`stmt` binds every name of `names` to a value that does not come from them
     (`model = create_model()`, not `model = model.cuda()`)."""
     if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
@@ -120,7 +121,7 @@ def live_statements(ctx: PythonContext, call: ast.Call, names: set[str]) -> list
         return None
     index = body.index(start)
     for end in range(index + 1, len(body)):
-        if _rebinds(ctx, body[end], plain):
+        if rebinds(ctx, body[end], plain):
             return body[index:end]
     return None
 

@@ -10,6 +10,7 @@ from typing import Callable, Iterable
 
 from ..frontends.python import PythonContext, arg, call_name, dotted, kwarg
 from .derived_values import own_returns, value_refs
+from .run_order import rebinds
 from .scoped_names import defined_key, function_locals, local_prefix, name_key, refs, target_keys
 from .synthetic_inputs import computed_on_random, is_random_input
 from .training_loops import FIT_METHODS, builds_optimizer, optimizer_step, trainer_object
@@ -33,6 +34,8 @@ class Flow:
         self.edges: list[tuple[set[str], str, int | None]] = []
         # per edge, the names whose values themselves the bound name holds (not statistics of them)
         self.values: list[set[str]] = []
+        # per edge, the line of the node that makes it
+        self.lines: list[int] = []
         self._node: ast.AST | None = None
         for node in ctx.walk():
             self._node = node
@@ -56,6 +59,7 @@ class Flow:
     def _edge(self, mentioned: set[str], key: str, values: set[str] | None = None) -> None:
         self.edges.append((mentioned, key, _module_statement_end(self.ctx, self._node)))
         self.values.append(mentioned if values is None else values)
+        self.lines.append(getattr(self._node, "lineno", 0))
 
     def _assignment(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign | ast.NamedExpr) -> None:
         if node.value is None:
@@ -189,10 +193,13 @@ class Flow:
         model.predict(X_test)`) are statistics of the values, not the values."""
         seeds = set(seeds)
         start = _module_statement_start(self.ctx, bound_at) if bound_at is not None else None
+        stale = _rebound_earlier_in_its_loop(self.ctx, bound_at, seeds) if bound_at is not None else None
         edges = []
-        for (mentioned, key, end), values in zip(self.edges, self.values):
+        for (mentioned, key, end), values, line in zip(self.edges, self.values, self.lines):
             if values_only:
                 mentioned = values
+            if stale is not None and stale[0] <= line <= stale[1]:
+                mentioned = mentioned - seeds  # the seeds hold this iteration's other value there
             if rebound_after is not None and end is not None and end > rebound_after:
                 if key in seeds:
                     continue  # the seeds' later value (`train = pd.read_csv(...)`) is another one
@@ -231,6 +238,27 @@ def _method(cls: ast.ClassDef | None, name: str) -> ast.FunctionDef | ast.AsyncF
     for node in cls.body if cls is not None else []:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
             return node
+    return None
+
+
+def _rebound_earlier_in_its_loop(ctx: PythonContext, bound_at: ast.AST, seeds: set[str]) -> tuple[int, int] | None:
+    """The lines of the loop body around `bound_at` that run after an earlier statement of the
+    body rebinds the seeds and before `bound_at`: there the seeds hold that other value, not the
+    one `bound_at` gave them in the iteration before (`for c in cols: d = get_dummies(train[c]);
+    train = concat([train, d]); d = get_dummies(test[c]); test = concat([test, d])`: the test
+    set's `d` never reaches `train`). None when no such statement is there."""
+    plain = {s for s in seeds if "." not in s}
+    node: ast.AST = bound_at
+    while (parent := ctx.parent(node)) is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                               ast.Lambda, ast.Module)):
+        body = parent.body if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)) else None
+        if body is not None and node in body and plain:
+            index = body.index(node)
+            rebound = next((i for i in range(index - 1, -1, -1) if rebinds(ctx, body[i], plain)), None)
+            if rebound is None or rebound + 1 >= index:
+                return None
+            return body[rebound + 1].lineno, body[index - 1].end_lineno  # type: ignore[return-value]
+        node = parent
     return None
 
 
