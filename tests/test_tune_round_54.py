@@ -401,3 +401,59 @@ def test_a_checkpoint_run_before_its_name_is_rebound_is_reported(tmp_path):
                                            'model.save_pretrained("/kaggle/working/")\nmodel.eval()\n'
                                            'print(model(torch.tensor([[1, 2]])))\n')
     assert reported_lines(tmp_path, "kernel.py", source, "GL303") == [6]
+
+
+# ---- GL304: a spot-check loop over a dict of models fits each of them ------------------------------
+
+SPOT_CHECK_DICT = """
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.naive_bayes import GaussianNB
+from sklearn.svm import SVC
+
+train = pd.get_dummies(pd.read_csv("train.csv"))
+X_train, X_test, y_train, y_test = train_test_split(train.drop("Survived", axis=1), train["Survived"])
+models = {{
+    "svc": SVC(),{extra}
+    "lr": LogisticRegression(max_iter=200),
+}}
+for name, model in models.items():
+    model.fit(X_train, y_train)
+    print(name, model.score(X_test, y_test))
+"""
+
+
+def test_dummies_fitted_by_each_model_of_a_dict_are_reported(tmp_path):
+    assert reported_lines(tmp_path, "titanic.py", SPOT_CHECK_DICT.format(extra=""), "GL304") == [8]
+
+
+def test_dummies_a_dict_of_models_also_fits_with_gaussian_nb_are_needed_dense(tmp_path):
+    source = SPOT_CHECK_DICT.format(extra='\n    "gnb": GaussianNB(),')
+    assert reported_lines(tmp_path, "titanic.py", source, "GL304") == []
+
+
+# ---- GL301: a name rebound first thing in a `with` block holds the new model from there -----------
+
+REBUILT_UNDER_A_STRATEGY = """
+import tensorflow as tf
+from tensorflow.keras.applications import InceptionResNetV2
+
+strategy = tf.distribute.get_strategy()
+rnet = InceptionResNetV2(weights=None, include_top=False, input_shape=[512, 512, 3])
+rnet.summary()
+with strategy.scope():
+    {name} = InceptionResNetV2(weights="imagenet", include_top=False, input_shape=[512, 512, 3])
+    model = tf.keras.Sequential([rnet, tf.keras.layers.GlobalAveragePooling2D(), tf.keras.layers.Dense(104)])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(train_ds, epochs=12, validation_data=valid_ds)
+"""
+
+
+def test_a_scratch_model_rebound_inside_a_with_block_before_training_is_not_trained(tmp_path):
+    assert reported_lines(tmp_path, "flowers.py", REBUILT_UNDER_A_STRATEGY.format(name="rnet"), "GL301") == []
+
+
+def test_a_scratch_model_the_with_block_reads_is_trained(tmp_path):
+    source = REBUILT_UNDER_A_STRATEGY.format(name="other")
+    assert reported_lines(tmp_path, "flowers.py", source, "GL301") == [6]

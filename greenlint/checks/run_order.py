@@ -101,7 +101,18 @@ def _statement_in(body: list[ast.stmt], node: ast.AST, ctx: PythonContext) -> as
 
 def rebinds(ctx: PythonContext, stmt: ast.stmt, names: set[str]) -> bool:
     """`stmt` binds every name of `names` to a value that does not come from them
-    (`model = create_model()`, not `model = model.cuda()`)."""
+    (`model = create_model()`, not `model = model.cuda()`); a `with` block does when a statement
+    of its body, which always runs, does so before any reads them (`with strategy.scope(): model
+    = create_model()`)."""
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        if any(refs(item.context_expr, ctx) & names for item in stmt.items):
+            return False
+        for inner in stmt.body:
+            if rebinds(ctx, inner, names):
+                return True
+            if refs(inner, ctx) & names:
+                return False
+        return False
     if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
         return False
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]

@@ -303,20 +303,27 @@ def fitted_estimator_and_x(ctx: PythonContext, call: ast.Call) -> tuple[ast.AST,
 
 def estimators_named(ctx: PythonContext, receiver: ast.AST) -> list[ast.AST]:
     """What `receiver` may be: itself, or, for the target of a spot-check loop over a list of
-    models (`for name, model in models:` after `models.append(("NB", GaussianNB()))`), each
-    estimator the list is given."""
+    models (`for name, model in models:` after `models.append(("NB", GaussianNB()))`) or a dict
+    of them (`for name, model in models.items()`, `for model in models.values()`), each
+    estimator the list or dict is given."""
     if not isinstance(receiver, ast.Name):
         return [receiver]
     loop = next((a for a in ctx.ancestors(receiver) if isinstance(a, ast.For)
                  and any(isinstance(t, ast.Name) and t.id == receiver.id for t in ast.walk(a.target))), None)
-    if loop is None or not isinstance(loop.iter, ast.Name):
+    iterated = loop.iter if loop is not None else None
+    if isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Attribute) \
+            and iterated.func.attr in ("items", "values") and not iterated.args:
+        iterated = iterated.func.value  # the dict's values are the estimators
+    if not isinstance(iterated, ast.Name):
         return [receiver]
     items: list[ast.AST] = []
-    for value in ctx.bound_values(loop.iter):
+    for value in ctx.bound_values(iterated):
         if isinstance(value, (ast.List, ast.Tuple)):
             items.extend(value.elts)
+        elif isinstance(value, ast.Dict):
+            items.extend(value.values)
     items.extend(c.args[0] for c in ctx.calls if isinstance(c.func, ast.Attribute) and c.func.attr == "append"
-                 and isinstance(c.func.value, ast.Name) and c.func.value.id == loop.iter.id and c.args)
+                 and isinstance(c.func.value, ast.Name) and c.func.value.id == iterated.id and c.args)
     found = [part for item in items for part in (item.elts if isinstance(item, ast.Tuple) else [item])
              if isinstance(part, ast.Call)]
     return found or [receiver]
