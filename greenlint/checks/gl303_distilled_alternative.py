@@ -418,15 +418,11 @@ _WEIGHT_READS = {"state_dict", "named_parameters", "parameters", "named_buffers"
 
 
 def _weights_only(ctx: PythonContext, keys: set[str], live: list[ast.stmt] | None) -> bool:
-    """Every use of the names holding the model, while they hold it (the `live` statements, when
-    a later statement rebinds them: `model = BertModel.from_pretrained(...)`,
-    `model.save_pretrained(out)`, and far below `model = Net()` with reads of its own), reads its
-    weights or settings (`model.state_dict()`, `model.model.config`, `model.save_pretrained(out)`):
-    a conversion or export that never runs the checkpoint on inputs."""
+    """Every use of the names while they hold the model (`live`: until `model = Net()` rebinds
+    them) reads its weights or settings (`model.state_dict()`, `model.save_pretrained(out)`): a
+    conversion or export that never runs the checkpoint on inputs."""
     uses = [n for n in ctx.nodes_of(ast.Name) if isinstance(n.ctx, ast.Load) and name_key(ctx, n) in keys]  # type: ignore[attr-defined]
-    if live is not None:
-        first, last = live[0].lineno, live[-1].end_lineno or live[-1].lineno
-        uses = [n for n in uses if first <= n.lineno <= last]  # type: ignore[attr-defined]
+    uses = [n for n in uses if live is None or reached_while_live(ctx, n, live, keys)]
     if not uses:
         return False
     for use in uses:

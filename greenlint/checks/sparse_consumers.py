@@ -310,23 +310,33 @@ def estimators_named(ctx: PythonContext, receiver: ast.AST) -> list[ast.AST]:
         return [receiver]
     loop = next((a for a in ctx.ancestors(receiver) if isinstance(a, ast.For)
                  and any(isinstance(t, ast.Name) and t.id == receiver.id for t in ast.walk(a.target))), None)
-    iterated = loop.iter if loop is not None else None
+    collection = _iterated_collection(loop.iter) if loop is not None else None
+    if collection is None:
+        return [receiver]
+    found = [part for item in _items_given(ctx, collection)
+             for part in (item.elts if isinstance(item, ast.Tuple) else [item]) if isinstance(part, ast.Call)]
+    return found or [receiver]
+
+
+def _iterated_collection(iterated: ast.AST) -> ast.Name | None:
+    """The list or dict a loop walks: `models`, `models.items()`, `models.values()`."""
     if isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Attribute) \
             and iterated.func.attr in ("items", "values") and not iterated.args:
         iterated = iterated.func.value  # the dict's values are the estimators
-    if not isinstance(iterated, ast.Name):
-        return [receiver]
+    return iterated if isinstance(iterated, ast.Name) else None
+
+
+def _items_given(ctx: PythonContext, collection: ast.Name) -> list[ast.AST]:
+    """The items a list or dict the code spells out holds, and those `append`ed to it."""
     items: list[ast.AST] = []
-    for value in ctx.bound_values(iterated):
+    for value in ctx.bound_values(collection):
         if isinstance(value, (ast.List, ast.Tuple)):
             items.extend(value.elts)
         elif isinstance(value, ast.Dict):
             items.extend(value.values)
     items.extend(c.args[0] for c in ctx.calls if isinstance(c.func, ast.Attribute) and c.func.attr == "append"
-                 and isinstance(c.func.value, ast.Name) and c.func.value.id == iterated.id and c.args)
-    found = [part for item in items for part in (item.elts if isinstance(item, ast.Tuple) else [item])
-             if isinstance(part, ast.Call)]
-    return found or [receiver]
+                 and isinstance(c.func.value, ast.Name) and c.func.value.id == collection.id and c.args)
+    return items
 
 
 _STACKERS = {"numpy.array", "numpy.asarray", "numpy.stack", "numpy.dstack"}
