@@ -457,3 +457,35 @@ def test_a_scratch_model_rebound_inside_a_with_block_before_training_is_not_trai
 def test_a_scratch_model_the_with_block_reads_is_trained(tmp_path):
     source = REBUILT_UNDER_A_STRATEGY.format(name="other")
     assert reported_lines(tmp_path, "flowers.py", source, "GL301") == [6]
+
+
+# ---- Value flow: a name rebound to a per-group summary of itself holds statistics from there -------
+
+COUNTS_OF_CATEGORIES = """
+import pandas as pd
+from lightgbm import LGBMClassifier
+
+
+def count_categorical(df, group_var):
+    categorical = pd.get_dummies(df.select_dtypes("object"))
+    categorical[group_var] = df[group_var]
+    categorical = {step}
+    categorical.columns = ["_".join(c) for c in categorical.columns.values]
+    return categorical
+
+
+bureau = pd.read_csv("bureau.csv")
+train = pd.read_csv("train.csv")
+train = train.merge(count_categorical(bureau, "SK_ID_CURR"), on="SK_ID_CURR", how="left")
+LGBMClassifier().fit(train.drop("TARGET", axis=1), train["TARGET"])
+"""
+
+
+def test_dummies_rebound_to_their_own_per_group_summary_reach_no_fit(tmp_path):
+    source = COUNTS_OF_CATEGORIES.format(step='categorical.groupby(group_var).agg(["sum", "mean"])')
+    assert reported_lines(tmp_path, "credit.py", source, "GL304") == []
+
+
+def test_dummies_rebound_to_a_cleaned_copy_of_themselves_still_reach_the_fit(tmp_path):
+    source = COUNTS_OF_CATEGORIES.format(step="categorical.fillna(0)")
+    assert reported_lines(tmp_path, "credit.py", source, "GL304") == [7]

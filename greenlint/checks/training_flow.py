@@ -9,7 +9,7 @@ import re
 from typing import Callable, Iterable
 
 from ..frontends.python import PythonContext, arg, call_name, dotted, kwarg
-from .derived_values import own_returns, value_refs
+from .derived_values import group_summary, own_returns, value_refs
 from .run_order import rebinds
 from .scoped_names import defined_key, function_locals, local_prefix, name_key, refs, target_keys
 from .synthetic_inputs import computed_on_random, is_random_input
@@ -193,13 +193,14 @@ class Flow:
         model.predict(X_test)`) are statistics of the values, not the values."""
         seeds = set(seeds)
         start = _module_statement_start(self.ctx, bound_at) if bound_at is not None else None
-        stale = _rebound_earlier_in_its_loop(self.ctx, bound_at, seeds) if bound_at is not None else None
+        stale = [r for r in (_rebound_earlier_in_its_loop(self.ctx, bound_at, seeds),
+                             _summarised_later_in_its_block(self.ctx, bound_at, seeds)) if r] if bound_at is not None else []
         edges = []
         for (mentioned, key, end), values, line in zip(self.edges, self.values, self.lines):
             if values_only:
                 mentioned = values
-            if stale is not None and stale[0] <= line <= stale[1]:
-                mentioned = mentioned - seeds  # the seeds hold this iteration's other value there
+            if any(first <= line <= last for first, last in stale):
+                mentioned = mentioned - seeds  # the seeds hold another value there
             if rebound_after is not None and end is not None and end > rebound_after:
                 if key in seeds:
                     continue  # the seeds' later value (`train = pd.read_csv(...)`) is another one
@@ -259,6 +260,25 @@ def _rebound_earlier_in_its_loop(ctx: PythonContext, bound_at: ast.AST, seeds: s
                 return None
             return body[rebound + 1].lineno, body[index - 1].end_lineno  # type: ignore[return-value]
         node = parent
+    return None
+
+
+def _summarised_later_in_its_block(ctx: PythonContext, bound_at: ast.AST, seeds: set[str]) -> tuple[int, int] | None:
+    """The lines of the function's (or module's) body after a later statement of it rebinds the
+    seeds to a per-group summary of themselves (`categorical = pd.get_dummies(df)`, then
+    `categorical = categorical.groupby(key).agg(["sum", "mean"])`): from there the names hold
+    counts and shares, not the values `bound_at` gave them. None when no such statement is there."""
+    plain = {s for s in seeds if "." not in s}
+    block = ctx.enclosing_function(bound_at) or ctx.tree
+    body = getattr(block, "body", [])
+    statement = next((st for st in body if st.lineno <= bound_at.lineno <= st.end_lineno), None)  # type: ignore[attr-defined]
+    if statement is None or not plain:
+        return None
+    for later in body[body.index(statement) + 1:]:
+        if isinstance(later, ast.Assign) and plain <= {k for t in later.targets for k in target_keys(t, ctx)}:
+            if group_summary(later.value, ctx):
+                return later.end_lineno + 1, body[-1].end_lineno  # type: ignore[return-value, operator]
+            return None  # rebound to something else first: the module-level order or the flow decides
     return None
 
 
