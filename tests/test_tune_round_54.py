@@ -489,3 +489,44 @@ def test_dummies_rebound_to_their_own_per_group_summary_reach_no_fit(tmp_path):
 def test_dummies_rebound_to_a_cleaned_copy_of_themselves_still_reach_the_fit(tmp_path):
     source = COUNTS_OF_CATEGORIES.format(step="categorical.fillna(0)")
     assert reported_lines(tmp_path, "credit.py", source, "GL304") == [7]
+
+
+# ---- GL304: dummies centred in a helper whose result the fit is given ------------------------------
+
+CENTRED_IN_A_HELPER = """
+import pandas as pd
+from sklearn.linear_model import LinearRegression
+
+
+def processing(df):
+    df = pd.get_dummies(df, columns=["Team", "PlayDirection"])
+    return df.dropna()
+
+
+def normalization(features):
+    X = {scaled}
+    return X
+
+
+def training(X, target):
+    lr = LinearRegression()
+    lr.fit(X, target)
+    return lr
+
+
+df = processing(pd.read_csv("train.csv"))
+features = df.drop("Yards", axis=1)
+train_mean = features.mean(axis=0)
+train_std = features.std(axis=0)
+model = training(normalization(features), df["Yards"])
+"""
+
+
+def test_dummies_centred_in_a_helper_on_their_way_to_the_fit_are_needed_dense(tmp_path):
+    source = CENTRED_IN_A_HELPER.format(scaled="(features - train_mean) / train_std")
+    assert reported_lines(tmp_path, "nfl.py", source, "GL304") == []
+
+
+def test_dummies_only_scaled_in_a_helper_still_reach_the_fit_sparse_capable(tmp_path):
+    source = CENTRED_IN_A_HELPER.format(scaled="features / train_std")
+    assert reported_lines(tmp_path, "nfl.py", source, "GL304") == [7]

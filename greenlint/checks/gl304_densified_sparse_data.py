@@ -15,7 +15,7 @@ from ..fixes.gl304 import keep_sparse
 from .cloud import key_words
 from .small_inputs import SPARSE_METHODS, small_literal, written_out_rows
 from .sparse_consumers import (DENSE_ONLY_CLASSES, SPARSE_READERS, centred_later_in_a_pipeline, centred_on_the_way,
-                               column_transformer_of, dense_only, dense_only_name, estimators_named,
+                               centred_upstream, column_transformer_of, dense_only, dense_only_name, estimators_named,
                                feeds_sparse_capable_only, fitted_estimator_and_x, sparse_capable, stacked_into_a_tensor)
 from .shown_values import only_displayed
 from .scoped_names import refs
@@ -557,8 +557,7 @@ def _needed_dense_downstream(ctx: PythonContext, dense: ast.AST) -> bool:
     fed = _fit_fed_by(ctx, dense, keys, tainted, live, _any_estimator)  # type: ignore[arg-type]
     if fed is None:
         return centred_on_the_way(ctx, tainted, dense, before_it=False)
-    fitted = fitted_estimator_and_x(ctx, fed[0])
-    return fitted is not None and centred_on_the_way(ctx, flow(ctx).upstream(refs(fitted[1], ctx), tainted), fed[0])
+    return centred_upstream(ctx, fed[0], tainted)
 
 
 def _any_estimator(ctx: PythonContext, receiver: ast.AST) -> str:
@@ -581,7 +580,8 @@ def _dense_dummies(ctx: PythonContext) -> None:
             continue  # no name holds the dummies: nothing they reach can be followed
         keys, tainted, live = followed
         fed = _fit_fed_by(ctx, call, keys, tainted, live)
-        if fed is None or centred_on_the_way(ctx, tainted, fed[0]) or _fit_fed_by(ctx, call, keys, tainted, live, dense_only_name):
+        if fed is None or centred_on_the_way(ctx, tainted, fed[0]) or centred_upstream(ctx, fed[0], tainted) \
+                or _fit_fed_by(ctx, call, keys, tainted, live, dense_only_name):
             continue
         fit, estimator = fed
         ctx.report(

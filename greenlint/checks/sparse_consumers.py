@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 from ..frontends.pyast import dotted
 from ..frontends.python import PythonContext, arg, call_name
 from .scoped_names import refs, target_keys
+from .training_flow import flow
 
 # Methods whose X may be scipy.sparse for such estimators; the first three fit on it.
 SPARSE_READERS = ("fit", "partial_fit", "fit_predict", "predict", "predict_proba", "predict_log_proba",
@@ -121,18 +122,22 @@ def feeds_sparse_capable_only(ctx: PythonContext, outputs: list[ast.Call] | None
     return bool(_combine([_Uses(ctx, accepts_sparse, readers).of_value(out, 0) for out in outputs]))
 
 
-def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.AST, before_it: bool = True) -> bool:
+def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.AST, before_it: bool = True,
+                       other_scopes: bool = False) -> bool:
     """A value on the way to the fit is centred, in the fit's own scope and before it, or in the
     fit's own arguments (`lr.fit(pipe.transform(X), y)`): `(X - mean) / std` with a mean of the
     data, or a centring scaler (`StandardScaler()` with its default `with_mean=True`, which refuses
     scipy.sparse input, or a Pipeline holding one; see `centring_scaler`). Every zero becomes
     non-zero, so the matrix is dense whatever the encoder produced. (`before_it=False`: anywhere
-    in the scope of `fit`, then any node.)"""
+    in the scope of `fit`, then any node. `other_scopes`, when `tainted` holds only names whose
+    values flow into the fit's X: also in the file's other functions, a `normalize(features)`
+    helper whose result the fit is given.)"""
     scope = ctx.enclosing_function(fit)
     at = (fit.lineno, fit.col_offset)  # type: ignore[attr-defined]
     values = [fit] if isinstance(fit, ast.Call) else []
     for node in ctx.nodes_of(ast.Assign):
-        if ctx.enclosing_function(node) is not scope or before_it and (node.lineno, node.col_offset) > at \
+        elsewhere = ctx.enclosing_function(node) is not scope
+        if elsewhere and not other_scopes or not elsewhere and before_it and (node.lineno, node.col_offset) > at \
                 or not set().union(*(target_keys(t, ctx) for t in node.targets)) & tainted:  # type: ignore[attr-defined]
             continue
         values.append(node.value)  # type: ignore[attr-defined]
@@ -147,12 +152,23 @@ def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.AST, befo
     return False
 
 
+def centred_upstream(ctx: PythonContext, fit: ast.Call, tainted: set[str]) -> bool:
+    """A name whose value flows into the fit's X is bound to a centred value, in the fit's scope
+    before it or in a function of the file whose result becomes X (`normalize(features)`)."""
+    fitted = fitted_estimator_and_x(ctx, fit)
+    return fitted is not None and centred_on_the_way(ctx, flow(ctx).upstream(refs(fitted[1], ctx), tainted), fit,
+                                                     other_scopes=True)
+
+
 def _centres(ctx: PythonContext, difference: ast.BinOp, tainted: set[str]) -> bool:
     """`X - X.mean()`, `X - np.mean(X, axis=0)`, `X - mean` with `mean = np.mean(X)`: the data less
-    its own mean (not `np.mean(a) - np.mean(b)`, a difference of two summaries)."""
+    its own mean (not `np.mean(a) - np.mean(b)`, a difference of two summaries), also a mean of
+    the names the data comes from (`train_mean = features.mean()` at module level, and `features
+    - train_mean` in the helper that `features` is handed to)."""
     data = refs(difference.left, ctx) & tainted
-    return bool(data) and isinstance(difference.left, (ast.Name, ast.Subscript, ast.Attribute)) \
-        and bool(_mean_of(ctx, difference.right) & data)
+    if not data or not isinstance(difference.left, (ast.Name, ast.Subscript, ast.Attribute)):
+        return False
+    return bool(_mean_of(ctx, difference.right) & (data | flow(ctx).upstream(data, tainted)))
 
 
 def _mean_of(ctx: PythonContext, node: ast.AST) -> set[str]:
