@@ -23,17 +23,13 @@ from .region_shell import REGION_ENV, env_hint, exported_sdk_regions, names_a_zo
 from .placing_calls import module_strings, reaches_placing_call, string_default, string_defaults, written_string
 from .config_roles import COMPUTE_WORDS, component_places_nothing, connects_to_a_store, in_recorded_call
 from .terraform_modules import places_only_data, variables_read, variables_set_beside
-from .region_keys import (DESCRIPTIVE_KEYS, ZONE_KEYS, describes_data, has_data_word, key_hint, location_of_resource_name,
+from .region_keys import (DESCRIPTIVE_KEYS, ZONE_KEYS, data_words, describes_data, has_data_word, key_hint, location_of_resource_name,
                           names_compute, names_the_provider_region, region_key, terraform_provider_hint)
 
 _NOT_YET = object()
 # SDK calls that read what exists or record an experiment's metadata (Vertex AI Experiments).
 _READS_OR_RECORDS = ("list", "get", "delete", "log_", "set_experiment", "start_run", "end_run", "start_execution",
                      "execution", "graph_experiment", "autolog")
-def _data_words(options: dict) -> frozenset[str]:
-    return frozenset(str(w).lower() for w in options["data-words"])
-
-
 class _ConfigScan:
     """One config file's documents, read for GL401."""
 
@@ -43,7 +39,7 @@ class _ConfigScan:
         self.options = ctx.options("GL401")
         self.overrides = ctx.request.carbon or None
         self.file_hint = file_provider(ctx.text)
-        self.words = _data_words(self.options)
+        self.words = data_words(self.options)
         self.regions: set[str] = set()
         self.zones: list[tuple] = []
         self.ci_runs: set[tuple[str, str]] = set()  # (CI job, region) reported
@@ -228,7 +224,7 @@ class _PythonScan:
         self.module_strings = module_strings(ctx.tree)
         self.sdk_constants: set[str] = set()
         self.reported: set[int] = set()
-        self.words = _data_words(self.options)
+        self.words = data_words(self.options)
         self._environment: dict[str, ast.Constant] | None = None
 
     def check(self, value_node: ast.AST, hint: str | None, location_key: bool = False) -> None:

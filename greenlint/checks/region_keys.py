@@ -9,6 +9,12 @@ from typing import Iterator
 
 from .cloud import effective_key, key_words, norm
 
+
+def data_words(options: dict) -> frozenset[str]:
+    """GL401's `data-words` option, lower-cased: the words of a key or name that place data."""
+    return frozenset(str(w).lower() for w in options["data-words"])
+
+
 # Keys whose value names where compute runs (normalised: lower case, no '-' or '_'); so does any
 # key whose last word is region or zone (`AGENTCORE_REGION`), unless a data word marks it a store's.
 _WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")

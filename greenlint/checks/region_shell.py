@@ -10,6 +10,7 @@ from .cloud import norm, placeholder_default, region_finding, resolve_region
 from .cloud_cli import (cli_region_values, command_product, commands_place_nothing, created_names, named_objects,
                         program_region_values, sets_default_region, takes_default_region)
 from .commands import cell_assignment, report_word, shell_commands, shell_variables, variable_name
+from .region_keys import data_words
 
 # Environment variables through which the cloud SDKs and CLIs take their region (normalised).
 REGION_ENV = {"awsdefaultregion", "awsregion", "cdkdefaultregion", "cloudsdkcomputeregion", "googlecloudregion",
@@ -30,7 +31,7 @@ def shell_regions(ctx, on_variable, placed: frozenset[str] = frozenset()) -> Non
     `--zone us-central2-b` its step passes): a command in one of them is that placement."""
     options = ctx.options("GL401")
     overrides = ctx.request.carbon or None
-    data_words = frozenset(str(w).lower() for w in options["data-words"])
+    words = data_words(options)
     zones: list[tuple] = []
     reported: set[str] = set()
     commands = list(shell_commands(ctx))
@@ -40,7 +41,7 @@ def shell_regions(ctx, on_variable, placed: frozenset[str] = frozenset()) -> Non
         if sets_default_region(command) and last_default_use.get(command.cloud, -1) < position:
             continue  # a default no later command of the file places compute with
         regions: set[str] = set()
-        for value, index in chain(cli_region_values(command), program_region_values(command, data_words)):
+        for value, index in chain(cli_region_values(command), program_region_values(command, words)):
             name = variable_name(value)
             assigned = cell_assignment(ctx, name, command) if name is not None and ctx.kind == "notebook" else None
             if assigned is not None and variable_name(assigned[0]) is not None:  # `REGION=${REGION}`: passed on

@@ -90,7 +90,7 @@ def _is_plain_script(ctx: PythonContext) -> bool:
 
 # ---- while names still hold what a call built ----------------------------------------
 
-def _statement_in(body: list[ast.stmt], node: ast.AST, ctx: PythonContext) -> ast.stmt | None:
+def statement_in(body: list[ast.stmt], node: ast.AST, ctx: PythonContext) -> ast.stmt | None:
     """The statement of `body` that contains `node` (itself or an ancestor)."""
     ids = {id(s) for s in body}
     for candidate in [node, *ctx.ancestors(node)]:
@@ -127,7 +127,7 @@ def live_statements(ctx: PythonContext, call: ast.Call, names: set[str]) -> list
     scope = ctx.enclosing_function(call) or ctx.tree
     body = getattr(scope, "body", [])
     plain = {n for n in names if "." not in n}
-    start = _statement_in(body, call, ctx)
+    start = statement_in(body, call, ctx)
     if start is None or not plain:
         return None
     index = body.index(start)

@@ -145,7 +145,7 @@ def _built_by_item_sets(ctx: PythonContext, name: ast.Name, at: ast.AST) -> ast.
     set under an `if` that `at` is outside of makes the grid not knowable); sets after `at` do not
     reach it."""
     sets: dict[str, ast.expr] = {}
-    enclosing = _blocks_around(ctx, at)
+    enclosing = list(ctx.ancestors(at))
     for kind, _, node in ctx.in_place_changes(scope_of(ctx, at)).get(name.id, ()):
         statement = ctx.parent(node)
         key = node.slice if kind == "item" else None  # type: ignore[attr-defined]
@@ -165,13 +165,6 @@ def _built_by_item_sets(ctx: PythonContext, name: ast.Name, at: ast.AST) -> ast.
                  for k, v in known.items()}
     pairs.update(sets)
     return ast.copy_location(ast.Dict([ast.Constant(k) for k in pairs], list(pairs.values())), name)
-
-
-def _blocks_around(ctx: PythonContext, node: ast.AST) -> list[ast.AST]:
-    blocks = []
-    while (node := ctx.parent(node)) is not None:
-        blocks.append(node)
-    return blocks
 
 
 _MUTATORS = ("update", "append", "extend", "insert", "setdefault", "pop")

@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 
 from ..frontends.python import PythonContext, arg, call_name, dotted, kwarg
 from .derived_values import group_summary, own_returns, value_refs
-from .run_order import rebinds
+from .run_order import rebinds, statement_in
 from .scoped_names import defined_key, function_locals, local_prefix, name_key, refs, target_keys
 from .synthetic_inputs import computed_on_random, is_random_input
 from .training_loops import FIT_METHODS, builds_optimizer, optimizer_step, trainer_object
@@ -271,7 +271,7 @@ def _summarised_later_in_its_block(ctx: PythonContext, bound_at: ast.AST, seeds:
     plain = {s for s in seeds if "." not in s}
     block = ctx.enclosing_function(bound_at) or ctx.tree
     body = getattr(block, "body", [])
-    statement = next((st for st in body if st.lineno <= bound_at.lineno <= st.end_lineno), None)  # type: ignore[attr-defined]
+    statement = statement_in(body, bound_at, ctx)
     if statement is None or not plain:
         return None
     for later in body[body.index(statement) + 1:]:
