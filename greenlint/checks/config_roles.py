@@ -29,6 +29,16 @@ def connects_to_a_store(doc, above: tuple, data_words: frozenset[str]) -> bool:
                 and not words & COMPUTE_WORDS)
 
 
+def in_container_environment(doc, above: tuple) -> bool:
+    """The value is set in a Compose service's `environment:` (`services: {api: {image: ...,
+    environment: {AWS_DEFAULT_REGION: us-east-1}}}`): it tells the container's SDK which region to
+    call, as a Kubernetes container's `env:` does; the container runs where Compose runs it."""
+    if len(above) < 3 or above[0] != "services" or above[2] != "environment":
+        return False
+    service = doc.find(*above[:2])
+    return service is not None and service.is_map and (service.get("image") is not None or service.get("build") is not None)
+
+
 # What a compiled Kubeflow pipeline's component does, by the words of its name (`comp-model-get`,
 # `comp-endpoint-create`, `comp-custom-training-job`: Google Cloud Pipeline Components' ops).
 _COMPONENT_RUNS = {"deploy", "train", "training", "job", "predict", "prediction", "tuning", "tune", "pipeline",

@@ -20,8 +20,10 @@ from .cloud_sdks import (COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_
                          REGION_KEYWORDS, REGION_SDKS, RETRIEVED_USES, SDKS_AND_OPERATORS, py_region_hint, rooted_at)
 from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
 from .region_shell import REGION_ENV, env_hint, exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions
-from .placing_calls import module_strings, reaches_placing_call, string_default, string_defaults, written_string
-from .config_roles import COMPUTE_WORDS, component_places_nothing, connects_to_a_store, in_recorded_call
+from .placing_calls import (handed_to_a_jobs_program, module_strings, reaches_placing_call, string_default, string_defaults,
+                            written_string)
+from .config_roles import (COMPUTE_WORDS, component_places_nothing, connects_to_a_store, in_container_environment,
+                           in_recorded_call)
 from .terraform_modules import places_only_data, variables_read, variables_set_beside
 from .region_keys import (DESCRIPTIVE_KEYS, ZONE_KEYS, data_words, describes_data, has_data_word, key_hint, location_of_resource_name,
                           names_compute, names_the_provider_region, region_key, terraform_provider_hint)
@@ -102,11 +104,12 @@ class _ConfigScan:
     def _places_nothing(self, doc, path: tuple, above: tuple) -> bool:
         """The key's place in the document says its region places no compute: under a data word
         (unless the key itself names compute), set for jobs that place nothing, describing an
-        object, in a recorded call, a component that only reads, or a store's connection settings."""
+        object, in a recorded call, a component that only reads, a container's environment, or a
+        store's connection settings."""
         return has_data_word(above, self.words, self.kind) and not names_compute(path[-1]) \
             or set_for_jobs_that_place_nothing(doc, path) \
             or any(isinstance(step, str) and norm(step) in DESCRIPTIVE_KEYS for step in above) \
-            or in_recorded_call(doc, above) or component_places_nothing(above) \
+            or in_recorded_call(doc, above) or component_places_nothing(above) or in_container_environment(doc, above) \
             or self.kind != "env" and connects_to_a_store(doc, above, self.words)  # a .env is a whole environment
 
     def _placed_before(self, doc, path: tuple, spec: str) -> bool:
@@ -235,7 +238,10 @@ class _PythonScan:
         elif isinstance(value_node, ast.Name):
             value_node = self._parameter_default(value_node) or self._local_string(value_node) or value_node
         elif isinstance(value_node, ast.Attribute):
+            # an option's or a config field's default, also an environment lookup's default
+            # (`default=os.environ.get("AWS_DEFAULT_REGION", "us-east-1")`): reported where written
             value_node = self.ctx.written_default(value_node) or value_node
+            value_node = written_string(value_node) or value_node
         if id(value_node) in self.reported:
             return
         value = self._string(value_node)
@@ -337,7 +343,7 @@ class _PythonScan:
 
     def _read_places_nothing(self, read: ast.Name) -> bool:
         parent = self.ctx.parent(read)
-        if self._shown_or_naming_a_store(read, parent):
+        if self._shown_or_naming_a_store(read, parent) or handed_to_a_jobs_program(self.ctx, read):
             return True
         if isinstance(parent, ast.Assign) and parent.value is read and all(
                 isinstance(t, ast.Attribute) and t.attr == "location" and key_words(dotted(t.value) or "") & self.words

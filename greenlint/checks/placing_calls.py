@@ -106,3 +106,34 @@ def module_strings(tree: ast.Module) -> dict[str, ast.Constant]:
         else:
             rebound.add(name)
     return strings
+
+# Keywords that hand values to the program a job runs, and keywords that name that program (the
+# project's own script): SageMaker processors and estimators, Vertex AI custom jobs.
+_PROGRAM_INPUTS = {"arguments", "args", "hyperparameters", "environment", "environment_variables", "container_arguments"}
+_PROGRAM_NAMES = {"code", "entry_point", "script_path", "python_module", "python_module_name", "source_dir"}
+
+
+def _names_a_program(call: ast.Call) -> bool:
+    return any(kw.arg in _PROGRAM_NAMES for kw in call.keywords)
+
+
+def handed_to_a_jobs_program(ctx, read: ast.Name) -> bool:
+    """`processor.run(code="prep.py", arguments=["--region", REGION])`, an estimator's
+    `hyperparameters={"region": REGION}` beside `entry_point="train.py"`: the job's own script is
+    told which region to call, as a container's environment tells its SDK. The job is placed by
+    its session or location, read on their own."""
+    for anc in ctx.ancestors(read):
+        if isinstance(anc, ast.keyword):
+            call = ctx.parent(anc)
+            return anc.arg in _PROGRAM_INPUTS and isinstance(call, ast.Call) \
+                and (_names_a_program(call) or _receiver_names_a_program(ctx, call))
+        if not isinstance(anc, (ast.List, ast.Tuple, ast.Dict, ast.JoinedStr, ast.FormattedValue)):
+            return False
+    return False
+
+
+def _receiver_names_a_program(ctx, call: ast.Call) -> bool:
+    """`job = CustomTrainingJob(script_path="task.py", ...)`, then `job.run(args=[...])`."""
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    values = ctx.bound_values(receiver) if isinstance(receiver, ast.Name) else []
+    return len(values) == 1 and isinstance(values[0], ast.Call) and _names_a_program(values[0])

@@ -65,27 +65,64 @@ def never_runs(ctx: PythonContext, node: ast.AST) -> bool:
     definitions, a command-line module whose top level only sets up its parser (its `main` is an
     entry point), or a script with a `__main__` block (whose functions other files may import)
     keeps every function: they are its API."""
-    if not ctx.memo("run_order.plain_script", lambda: _is_plain_script(ctx)):
+    if not plain_script(ctx):
         return False
-    named = ctx.memo("run_order.named", lambda: {n.id for n in ctx.nodes_of(ast.Name)}
-                     | {n.attr for n in ctx.nodes_of(ast.Attribute)})  # type: ignore[attr-defined]
+    named = ctx.memo("run_order.named", lambda: _lines_naming(ctx))
     for anc in ctx.ancestors(node):
+        if isinstance(anc, ast.ClassDef) and _unpickles(ctx):
+            continue  # `model = torch.load(path)` builds an object of a class the pickle names
         if isinstance(anc, ast.ClassDef) or isinstance(anc, _FUNCTIONS) \
                 and not isinstance(ctx.parent(anc), ast.ClassDef):  # a method runs through its class
-            if anc.name not in named and not anc.name.startswith(_DUNDER_OR_HOOK) and not anc.decorator_list:
+            # A definition named only inside itself (`super(Model, self)`, recursion) is never entered.
+            outside = [line for line in named.get(anc.name, ()) if not anc.lineno <= line <= anc.end_lineno]
+            if not outside and not anc.name.startswith(_DUNDER_OR_HOOK) and not anc.decorator_list:
                 return True
     return False
 
 
-def _is_plain_script(ctx: PythonContext) -> bool:
+# Loaders that rebuild pickled objects, whose classes the script defines without naming them.
+_UNPICKLERS = {"torch.load", "pickle.load", "pickle.loads", "joblib.load", "dill.load", "cloudpickle.load",
+               "pandas.read_pickle"}
+
+
+def _unpickles(ctx: PythonContext) -> bool:
+    return ctx.memo("run_order.unpickles", lambda: any(ctx.qualname(c.func) in _UNPICKLERS for c in ctx.calls))
+
+
+def _lines_naming(ctx: PythonContext) -> dict[str, list[int]]:
+    """Each name the file reads or writes (as a name or an attribute), with the lines it is on."""
+    lines: dict[str, list[int]] = {}
+    for node in ctx.nodes_of(ast.Name):
+        lines.setdefault(node.id, []).append(node.lineno)  # type: ignore[attr-defined]
+    for node in ctx.nodes_of(ast.Attribute):
+        lines.setdefault(node.attr, []).append(node.end_lineno or node.lineno)  # type: ignore[attr-defined]
+    return lines
+
+
+def plain_script(ctx: PythonContext) -> bool:
+    """A script whose own module-level code drives its functions and classes (see `never_runs`)."""
+    return ctx.memo("run_order.plain_script", lambda: _is_plain_script(ctx))
+
+
+def runs_as_script(ctx: PythonContext) -> bool:
+    """A notebook, or a file with no `__main__` block whose module-level statements call things
+    (three or more): it is run, not imported, so a name its code never reads is never used. A
+    module that only binds names (`bert = load(...)` for other files to import) is not one."""
     if ctx.kind == "notebook":
         return True
     if ctx.has_main_block:
         return False
-    calls = [s.value for s in ctx.tree.body if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)]
+    return len([s for s in ctx.tree.body if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)]) >= 3
+
+
+def _is_plain_script(ctx: PythonContext) -> bool:
+    if not runs_as_script(ctx):
+        return False
+    if ctx.kind == "notebook":
+        return True
     top_level = [s for s in ctx.tree.body if not isinstance(s, (*_FUNCTIONS, ast.ClassDef))]
     own = {c.func.id for s in top_level for c in ast.walk(s) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
-    return len(calls) >= 3 and bool(own & (set(ctx.functions) | set(ctx.classes)))
+    return bool(own & (set(ctx.functions) | set(ctx.classes)))
 
 
 # ---- while names still hold what a call built ----------------------------------------

@@ -136,9 +136,14 @@ def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.AST, befo
     at = (fit.lineno, fit.col_offset)  # type: ignore[attr-defined]
     values = [fit] if isinstance(fit, ast.Call) else []
     for node in ctx.nodes_of(ast.Assign):
+        bound = set().union(*(target_keys(t, ctx) for t in node.targets)) & tainted  # type: ignore[attr-defined]
         elsewhere = ctx.enclosing_function(node) is not scope
+        # a function that declares the name `global` rebinds the module's own name (`global X`,
+        # then `X = scaler.transform(X)` in `main()`): that is the module-level value's scope
+        if elsewhere and scope is None and any(_module_key(k) for k in bound):
+            elsewhere = False
         if elsewhere and not other_scopes or not elsewhere and before_it and (node.lineno, node.col_offset) > at \
-                or not set().union(*(target_keys(t, ctx) for t in node.targets)) & tainted:  # type: ignore[attr-defined]
+                or not bound:
             continue
         values.append(node.value)  # type: ignore[attr-defined]
     for value in values:
@@ -150,6 +155,11 @@ def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.AST, befo
                     and centring_scaler(ctx, part.func.value):
                 return True
     return False
+
+
+def _module_key(key: str) -> bool:
+    """A key of a module-level name (not `build@12:X`, a function's local, nor `self.X`)."""
+    return "@" not in key and not key.startswith("self.")
 
 
 def centred_upstream(ctx: PythonContext, fit: ast.Call, tainted: set[str]) -> bool:

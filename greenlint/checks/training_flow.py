@@ -72,6 +72,21 @@ class Flow:
         values = value_refs(node.value, self.ctx, mentioned)
         for target in targets:
             self._bind(mentioned, target, values)
+        self._stored_on_instance(node.value, targets)
+
+    def _stored_on_instance(self, value: ast.AST, targets: list[ast.AST]) -> None:
+        """`self.bert = BERT` in a method of a class of the file, `BERT` a module-level name: every
+        object of the class holds that one object (`model = MyModel()` then `model.fit(...)` trains
+        BERT). Only the object itself (`self.out = BERT(x)` stores what it computed), and only a
+        module's name: what a parameter brings (`self.backbone = backbone`) is each construction's
+        own argument, followed from the call that passes it."""
+        if not isinstance(value, (ast.Name, ast.Attribute)) or not any(
+                isinstance(t, ast.Attribute) and (dotted(t) or "").startswith("self.") for t in targets):
+            return
+        shared = {k for k in refs(value, self.ctx) if "@" not in k and not k.startswith("self.")}
+        cls = self.ctx.enclosing_class(self._node)
+        if cls is not None and shared:
+            self._edge(shared, defined_key(self.ctx, cls))
 
     def _split_parts(self, value: ast.AST, target: ast.AST) -> bool:
         """`X_train, X_test, y_train, y_test = train_test_split(X, y)`: each array's value flows
