@@ -384,3 +384,26 @@ def test_a_class_a_script_unpickles_runs_though_it_names_it_only_inside_itself(t
 def test_without_an_unpickling_load_the_class_is_never_entered(tmp_path):
     text = PICKLED_MODEL.format(load='torch.jit.load("model.pt")')
     assert reported_lines(tmp_path, "infer.py", text, "GL303") == []
+
+
+# ---- run order: code an exported notebook runs through a cell magic --------------------------
+
+MAGIC_CELL = '''
+from transformers import BertModel, BertTokenizer
+
+NAME = "bert-base-uncased"
+tokenizer = BertTokenizer.from_pretrained(NAME)
+bert_model = BertModel.from_pretrained(NAME)
+encoded = tokenizer("hello world", return_tensors="pt")
+print(encoded)
+print(encoded["input_ids"].shape)
+get_ipython().run_cell_magic("{magic}", "", "output = bert_model(**encoded)\\\\nprint(output)\\\\n")
+'''
+
+
+def test_a_model_read_in_a_time_cell_of_an_exported_notebook_is_read(tmp_path):
+    assert reported_lines(tmp_path, "kernel.py", MAGIC_CELL.format(magic="time"), "GL303") == [6]
+
+
+def test_a_writefile_cell_is_a_file_not_code_the_script_runs(tmp_path):
+    assert reported_lines(tmp_path, "kernel.py", MAGIC_CELL.format(magic="writefile"), "GL303") == []

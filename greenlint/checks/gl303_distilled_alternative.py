@@ -20,7 +20,7 @@ from .config_training import is_training_config, norm_key
 from .testing_code import in_test_code
 from .scoped_names import name_key, refs
 from .synthetic_inputs import is_random_input
-from .run_order import live_statements, never_runs, reached_while_live, runs_as_script
+from .run_order import cell_magic_words, live_statements, never_runs, reached_while_live, runs_as_script
 from .training_flow import binding_key, flow, training_evidence
 from .transformers_names import is_auto_model_class, is_model_class
 
@@ -449,7 +449,7 @@ def _rebound_before_read(ctx: PythonContext, call: ast.Call) -> bool:
     scope = ctx.enclosing_function(call) or ctx.tree
     reads = [r for r in ctx.reads_of(name, scope) if (ctx.enclosing_function(r) or ctx.tree) is scope]
     if not reads:
-        return runs_as_script(ctx) or any(isinstance(n.ctx, (ast.Store, ast.Del)) and n.id == name and n.lineno > assign.end_lineno
+        return runs_as_script(ctx) and name not in cell_magic_words(ctx) or any(isinstance(n.ctx, (ast.Store, ast.Del)) and n.id == name and n.lineno > assign.end_lineno
                    and (ctx.enclosing_function(n) or ctx.tree) is scope for n in ctx.nodes_of(ast.Name))
     seen = [ctx.reaching_assignment(r, scope) for r in reads]
     return all(value is not None and value is not call for value in seen)

@@ -5,6 +5,7 @@ statements during which names still hold what a call built."""
 from __future__ import annotations
 
 import ast
+import re
 
 from ..frontends.pyast import statement_path
 from ..frontends.python import PythonContext, call_name
@@ -75,9 +76,30 @@ def never_runs(ctx: PythonContext, node: ast.AST) -> bool:
                 and not isinstance(ctx.parent(anc), ast.ClassDef):  # a method runs through its class
             # A definition named only inside itself (`super(Model, self)`, recursion) is never entered.
             outside = [line for line in named.get(anc.name, ()) if not anc.lineno <= line <= anc.end_lineno]
-            if not outside and not anc.name.startswith(_DUNDER_OR_HOOK) and not anc.decorator_list:
+            if not outside and not anc.name.startswith(_DUNDER_OR_HOOK) and not anc.decorator_list \
+                    and anc.name not in cell_magic_words(ctx):
                 return True
     return False
+
+
+# Cell magics whose body is Python the kernel runs (`%%time`): an exported notebook keeps the body
+# as a string, `get_ipython().run_cell_magic("time", "", "train(model)\\n")`.
+_PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug"}
+_WORD = re.compile(r"[A-Za-z_]\w*")
+
+
+def cell_magic_words(ctx: PythonContext) -> frozenset[str]:
+    """The words of the Python that a script runs through cell magics: code greenlint does not
+    parse, so a name among them may be read or called there."""
+    def words() -> frozenset[str]:
+        found: set[str] = set()
+        for call in ctx.calls:
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "run_cell_magic" and len(call.args) == 3 \
+                    and isinstance(call.args[0], ast.Constant) and call.args[0].value in _PYTHON_CELL_MAGICS \
+                    and isinstance(call.args[2], ast.Constant) and isinstance(call.args[2].value, str):
+                found.update(_WORD.findall(call.args[2].value))
+        return frozenset(found)
+    return ctx.memo("run_order.cell_magic_words", words)
 
 
 # Loaders that rebuild pickled objects, whose classes the script defines without naming them.
