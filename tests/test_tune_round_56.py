@@ -407,3 +407,56 @@ def test_a_model_read_in_a_time_cell_of_an_exported_notebook_is_read(tmp_path):
 
 def test_a_writefile_cell_is_a_file_not_code_the_script_runs(tmp_path):
     assert reported_lines(tmp_path, "kernel.py", MAGIC_CELL.format(magic="writefile"), "GL303") == []
+
+
+# ---- GL401: a region given to a function of another module of the project ---------------------
+
+HELPER_MODULE = '''
+from google.cloud import aiplatform as aip
+
+
+def run_pipeline(project_id, location, template_path):
+    configs = {{"location": location, "template_path": template_path, "display_name": "train"}}
+    aip.init(project=project_id, location=location)
+    {body}
+'''
+
+LAUNCHER = '''
+from kfp import dsl
+from helpers.pipelines import run_pipeline
+{region}
+print(dsl)
+run_pipeline(project_id="p", location=REGION, template_path="gs://b/pipeline.json")
+'''
+
+
+def _project(folder, body, region='from helpers.settings import REGION'):
+    (folder / "helpers").mkdir()
+    (folder / "helpers" / "__init__.py").write_text("")
+    (folder / "helpers" / "settings.py").write_text('REGION = "us-central1"\n')
+    (folder / "helpers" / "pipelines.py").write_text(HELPER_MODULE.format(body=body))
+    path = folder / "launch.py"
+    path.write_text(LAUNCHER.format(region=region))
+    return path
+
+
+def test_an_imported_region_handed_to_a_project_function_that_places_a_job_is_reported_where_given(tmp_path):
+    path = _project(tmp_path, "aip.PipelineJob(**configs).submit()")
+    assert [(f["line"], f["column"]) for f in cli(path, "GL401")] == [(6, 39)]
+
+
+def test_a_project_function_that_only_makes_data_places_nothing(tmp_path):
+    path = _project(tmp_path, 'aip.TabularDataset.create(display_name="d", gcs_source="gs://b/d.csv")')
+    assert cli(path, "GL401") == []
+
+
+def test_a_constant_only_handed_to_a_project_function_that_makes_data_places_nothing(tmp_path):
+    path = _project(tmp_path, 'aip.TabularDataset.create(display_name="d", gcs_source="gs://b/d.csv")',
+                    region='REGION = "us-central1"')
+    assert cli(path, "GL401") == []
+
+
+def test_a_model_read_only_inside_a_function_of_the_notebook_is_read(tmp_path):
+    # the model is called by `predict`, which the script runs: a read, though not at top level
+    text = UNREAD_LOAD.format(extra="def predict(batch):\n    return bert_model(**batch)\n\n\nprint(predict(encoded))")
+    assert reported_lines(tmp_path, "script.py", text, "GL303") == [6]

@@ -449,10 +449,18 @@ def _rebound_before_read(ctx: PythonContext, call: ast.Call) -> bool:
     scope = ctx.enclosing_function(call) or ctx.tree
     reads = [r for r in ctx.reads_of(name, scope) if (ctx.enclosing_function(r) or ctx.tree) is scope]
     if not reads:
-        return runs_as_script(ctx) and name not in cell_magic_words(ctx) or any(isinstance(n.ctx, (ast.Store, ast.Del)) and n.id == name and n.lineno > assign.end_lineno
+        return _never_read(ctx, name, scope) or any(isinstance(n.ctx, (ast.Store, ast.Del)) and n.id == name and n.lineno > assign.end_lineno
                    and (ctx.enclosing_function(n) or ctx.tree) is scope for n in ctx.nodes_of(ast.Name))
     seen = [ctx.reaching_assignment(r, scope) for r in reads]
     return all(value is not None and value is not call for value in seen)
+
+
+def _never_read(ctx: PythonContext, name: str, scope: ast.AST) -> bool:
+    """A script or notebook reads the name nowhere: not in its scope, not in a function that reads
+    the same name (`def embed(texts): return model(**tokenizer(texts))`), not in a cell magic."""
+    if not runs_as_script(ctx) or name in cell_magic_words(ctx):
+        return False
+    return not any(ctx.defining_scope(name, ctx.enclosing_function(r) or ctx.tree) is scope for r in ctx.reads_of(name))
 
 
 def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST, str, str, bool, bool, set[str]]]:

@@ -1,8 +1,7 @@
 """GL401 carbon-intensive-region: compute placed in a region whose grid is carbon-intensive.
 
-Config reader: region, zone and location keys of YAML, JSON, TOML, Terraform and .env files.
 Python reader: region arguments of cloud SDK calls, region environment variables and
-module-level region constants.
+module-level region constants (the config reader is `gl401_region_configs`).
 """
 from __future__ import annotations
 
@@ -12,149 +11,21 @@ from typing import Iterator
 
 from . import detector
 from ..frontends.pyast import call_name, dotted
+from ..frontends.project import imported_function
 from ..frontends.notebook_shell import ENVIRONMENT_MAGIC
-from .cloud import (file_provider, is_test_suite, key_words, norm, placeholder_default, region_finding,
-                    resolve_region, str_const)
+from .cloud import is_test_suite, key_words, norm, region_finding, resolve_region, str_const
 from .cloud_sdks import (COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_CONSTANTS, LOCATION_SDKS,
                          OPERATORS, PAGED_READ_PREFIXES, READ_METHODS, READ_PREFIXES, REGION_CONSTANTS,
                          REGION_KEYWORDS, REGION_SDKS, RETRIEVED_USES, SDKS_AND_OPERATORS, py_region_hint, rooted_at)
-from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
-from .region_shell import REGION_ENV, env_hint, exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions
-from .placing_calls import (handed_to_a_jobs_program, module_strings, reaches_placing_call, string_default, string_defaults,
-                            written_string)
-from .config_roles import (COMPUTE_WORDS, component_places_nothing, connects_to_a_store, in_container_environment,
-                           in_recorded_call)
-from .terraform_modules import places_only_data, variables_read, variables_set_beside
-from .region_keys import (DESCRIPTIVE_KEYS, ZONE_KEYS, data_words, describes_data, has_data_word, key_hint, location_of_resource_name,
-                          names_compute, names_the_provider_region, region_key, terraform_provider_hint)
+from .region_shell import REGION_ENV, env_hint, shell_regions
+from .placing_calls import (derived_names, handed_to_a_jobs_program, module_strings, reaches_placing_call, string_default,
+                            string_defaults, written_string)
+from .config_roles import COMPUTE_WORDS
+from .region_keys import DESCRIPTIVE_KEYS, data_words
 
-_NOT_YET = object()
 # SDK calls that read what exists or record an experiment's metadata (Vertex AI Experiments).
 _READS_OR_RECORDS = ("list", "get", "delete", "log_", "set_experiment", "start_run", "end_run", "start_execution",
                      "execution", "graph_experiment", "autolog")
-class _ConfigScan:
-    """One config file's documents, read for GL401."""
-
-    def __init__(self, ctx):
-        self.ctx = ctx
-        self.kind = ctx.request.kind
-        self.options = ctx.options("GL401")
-        self.overrides = ctx.request.carbon or None
-        self.file_hint = file_provider(ctx.text)
-        self.words = data_words(self.options)
-        self.regions: set[str] = set()
-        self.zones: list[tuple] = []
-        self.ci_runs: set[tuple[str, str]] = set()  # (CI job, region) reported
-        self.placed: set[tuple[str, str]] = set()  # (map or module settings, region) reported
-        self._set_beside: frozenset[str] | None = None
-        self._read: frozenset[str] | None | object = _NOT_YET  # the variables the module reads (None: unknown)
-
-    def document(self, doc) -> None:
-        if describes_data(doc, self.words):
-            return
-        data_only = self.kind == "terraform" and places_only_data(self.ctx, doc, self.words)
-        for path, node in doc.walk():
-            if not path or node.is_map or node.is_seq:
-                continue  # a sequence: matchExpressions' values are read item by item
-            if self.kind == "terraform" and path[0] == "data":
-                continue  # a data source looks something up (an ECR Public token lives in us-east-1): no compute
-            if data_only and path[0] in ("provider", "variable", "locals"):
-                continue  # the file's resources are all stores: this region places them
-            if self.kind == "terraform" and path[0] == "variable" and len(path) > 2 \
-                    and (self._set_beside_defaults(path[1]) or self._unread(path[1])):
-                continue  # `terraform.tfvars` sets the variable, or nothing reads it: its default is not what runs
-            self.value(doc, path, node)
-
-    def _unread(self, variable) -> bool:
-        if self._read is _NOT_YET:
-            self._read = variables_read(self.ctx)
-        return self._read is not None and variable not in self._read
-
-    def _set_beside_defaults(self, variable) -> bool:
-        if self._set_beside is None:
-            self._set_beside = variables_set_beside(self.ctx)
-        return variable in self._set_beside
-
-    def value(self, doc, path: tuple, node) -> None:
-        found = region_key(doc, path, self.words)
-        if found is None or not node.is_scalar or node.opaque or not isinstance(node.value, str):
-            return
-        nkey, above = found
-        written = placeholder_default(node.value) or node.value
-        if nkey.endswith("location"):
-            written = location_of_resource_name(written)
-        if self._places_nothing(doc, path, above):
-            return
-        hint = key_hint(nkey) or terraform_provider_hint(path) or self.file_hint
-        location = nkey.endswith("location")  # Azure and Google Cloud spell a region so (`region_key` kept whole words)
-        region = resolve_region(written, hint, self.overrides, allow_azure_display=location)
-        if region is None or (location and region.provider not in ("azure", "gcp")):
-            return  # `location: us-east-1` is not how AWS spells a region
-        result = region_finding(region, self.options, self.overrides)
-        if result is None:
-            return
-        if nkey in ZONE_KEYS or names_a_zone(written, region):  # a zone, also under a location key
-            self.zones.append((region.spec, node, result))  # reported at the end, unless its region is
-            return
-        if self._placed_before(doc, path, region.spec):
-            return
-        self.regions.add(region.spec)
-        self.ctx.report("GL401", node, result[0], result[1])
-
-    def _places_nothing(self, doc, path: tuple, above: tuple) -> bool:
-        """The key's place in the document says its region places no compute: under a data word
-        (unless the key itself names compute), set for jobs that place nothing, describing an
-        object, in a recorded call, a component that only reads, a container's environment, or a
-        store's connection settings."""
-        return has_data_word(above, self.words, self.kind) and not names_compute(path[-1]) \
-            or set_for_jobs_that_place_nothing(doc, path) \
-            or any(isinstance(step, str) and norm(step) in DESCRIPTIVE_KEYS for step in above) \
-            or in_recorded_call(doc, above) or component_places_nothing(above) or in_container_environment(doc, above) \
-            or self.kind != "env" and connects_to_a_store(doc, above, self.words)  # a .env is a whole environment
-
-    def _placed_before(self, doc, path: tuple, spec: str) -> bool:
-        """One placement, one finding: a CI job's region given twice (its `env:`, its credentials
-        step, the workflow's `env:`); the same region under several keys of one map, or as several
-        settings of one Terraform module (`variable "region"` and `variable "aws_region"` defaults,
-        `locals`, `provider`), when each key names only the provider's region (`region`,
-        `aws_region`, `GOOGLE_CLOUD_LOCATION`); a key that names a product places that product."""
-        run = ci_placement(doc, path)
-        if run is None:
-            if not names_the_provider_region(path):
-                return False  # `cloud_run_region`, `sagemaker_endpoint_region`: a product's own placement
-            settings = self.kind == "terraform" and path[0] in ("variable", "locals", "provider")
-            placed = ("module settings", spec) if settings else (f"{id(doc)}:{path[:-1]!r}", spec)
-            seen = placed in self.placed
-            self.placed.add(placed)
-            return seen
-        seen = (run, spec) in self.ci_runs or ("", spec) in self.ci_runs
-        self.ci_runs.add((run, spec))
-        return seen
-
-    def finish(self) -> None:
-        """One placement, one finding: a zone (`zone = "us-west4-b"`, `availability_zone`) of a region
-        the file already reports under a region or location key places the same compute, and
-        several zones of one region are reported once."""
-        for spec, node, result in self.zones:
-            if spec not in self.regions:
-                self.regions.add(spec)  # several zones of one region (`us-east-1a`, `us-east-1b`): reported once
-                self.ctx.report("GL401", node, result[0], result[1])
-
-
-@detector("GL401", "config")
-def carbon_intensive_region_config(ctx) -> None:
-    if is_test_suite(ctx):
-        return
-    scan = _ConfigScan(ctx)
-    for doc in ctx.documents:
-        scan.document(doc)
-    scan.finish()
-    shell_regions(ctx, script_variable_reporter(ctx) if ctx.kind == "shell" else lambda name, cloud: None,
-                  placed=frozenset(scan.regions))
-    if ctx.kind == "shell":
-        exported_sdk_regions(ctx)
-
-
 # --------------------------------------------------------------------------------------
 # Python reader
 
@@ -220,9 +91,9 @@ def _environment_magics(shell_lines) -> Iterator[tuple[str, ast.expr]]:
 class _PythonScan:
     """One Python file read for GL401: each region value is reported once, where it is written."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx, options: dict | None = None):
         self.ctx = ctx
-        self.options = ctx.options("GL401")
+        self.options = options if options is not None else ctx.options("GL401")  # a project module's: the importer's
         self.overrides = ctx.request.carbon or None
         self.module_strings = module_strings(ctx.tree)
         self.sdk_constants: set[str] = set()
@@ -352,6 +223,9 @@ class _PythonScan:
         call = self.ctx.parent(parent)
         if not (isinstance(parent, ast.keyword) and isinstance(call, ast.Call)):
             return False
+        project = self._project_function(call)
+        if project is not None and parent.arg:
+            return not project[0].function_places(project[1], parent.arg)
         if parent.arg == "location" and (
                 self._retrieved_to_read(call, qual := self.ctx.qualname(call.func) or "")
                 or self._default_for_reads(call, qual) or key_words(ast.unparse(call.func)) & self.words
@@ -400,19 +274,61 @@ class _PythonScan:
             if "image_uri" in qual or name in ("retrieve", "get_image_uri"):
                 continue  # the region of a container registry to pull from, not where anything runs
             for kw in call.keywords:
-                if kw.arg in REGION_KEYWORDS:
-                    if self._places_compute(call, qual, name):
-                        self.check(kw.value, py_region_hint(qual) or "aws")
-                elif kw.arg == "location" and (qual.startswith(LOCATION_SDKS) or LANGCHAIN_CLIENT.match(qual)
-                                               or self._placing_operator(qual, name)) \
-                        and not self._default_for_reads(call, qual) and not self._retrieved_to_read(call, qual) \
-                        and not self._only_reads(call):
-                    self.check(kw.value, py_region_hint(qual), location_key=True)
+                if (kw.arg in REGION_KEYWORDS or kw.arg == "location") and self._places_with(call, qual, name, kw.arg):
+                    location = kw.arg == "location"
+                    self.check(kw.value, py_region_hint(qual) or (None if location else "aws"), location_key=location)
             # os.environ.setdefault("AWS_DEFAULT_REGION", "...")
             if qual in ("os.environ.setdefault", "os.putenv") and len(call.args) >= 2:
                 key = str_const(call.args[0])
                 if key and norm(key) in REGION_ENV:
                     self.check(call.args[1], env_hint(key))
+
+    def _places_with(self, call: ast.Call, qual: str, name: str, arg: str) -> bool:
+        """A region given to `call` as its `arg` keyword sets where compute runs."""
+        if arg in REGION_KEYWORDS:
+            return self._places_compute(call, qual, name)
+        return arg == "location" and bool(qual.startswith(LOCATION_SDKS) or LANGCHAIN_CLIENT.match(qual)
+                                          or self._placing_operator(qual, name)) \
+            and not self._default_for_reads(call, qual) and not self._retrieved_to_read(call, qual) \
+            and not self._only_reads(call)
+
+    def function_places(self, function: ast.AST, param: str) -> bool:
+        """The parameter, or a name or `**settings` map built from it, reaches a call of this file's
+        SDKs that places compute (`aip.PipelineJob(**configs)` with `configs = {"location":
+        location, ...}`), or a call named for placing (`reaches_placing_call`)."""
+        if reaches_placing_call(function, param, self.words):
+            return True
+        names = derived_names(function, param)
+        for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
+            qual = self.ctx.qualname(call.func) or ""
+            name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+            for kw in call.keywords:
+                if any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(kw.value)) and any(
+                        self._places_with(call, qual, name, arg) for arg in ([kw.arg] if kw.arg else ["location", "region"])):
+                    return True
+        return False
+
+    def project_calls(self) -> None:
+        """`run_pipeline(location=REGION, ...)` of a function another module of the project defines
+        (`from ml_components.pipelinehelper import run_pipeline`), whose parameter reaches a call
+        that places compute there: the region is reported where this file gives it, as an imported
+        constant is. Region arguments given by keyword are read."""
+        hint = _default_hint(self.ctx)
+        for call in self.ctx.calls:
+            given = [k for k in call.keywords if k.arg and norm(k.arg) in REGION_CONSTANTS]
+            if not given:
+                continue
+            found = self._project_function(call)
+            for kw in given if found is not None else ():
+                if found[0].function_places(found[1], kw.arg):  # type: ignore[index,arg-type]
+                    self.check(kw.value, hint, location_key=norm(kw.arg) in LOCATION_CONSTANTS)  # type: ignore[arg-type]
+
+    def _project_function(self, call: ast.Call) -> tuple[_PythonScan, ast.FunctionDef] | None:
+        """The scan of the project module whose function `call` runs, and that function."""
+        if not isinstance(call.func, ast.Name) or call.func.id in self.ctx.functions:
+            return None
+        found = imported_function(self.ctx, call.func.id)
+        return (_PythonScan(found[0], self.options), found[1]) if found is not None else None
 
     def _default_for_reads(self, call: ast.Call, qual: str) -> bool:
         """`aiplatform.init(location=...)` (or the older `connect`) in a file whose every other call
@@ -568,6 +484,7 @@ def carbon_intensive_region_python(ctx) -> None:
     if is_test_suite(ctx):
         return
     scan = _PythonScan(ctx)
+    scan.project_calls()
     if ctx.imports.uses(*SDKS_AND_OPERATORS):
         scan.constants()
         scan.calls()

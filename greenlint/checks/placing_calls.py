@@ -39,7 +39,7 @@ def _places_by_name(name: str, data_words: frozenset[str]) -> bool:
     return words[0] == "deploy" or bool(objects & _COMPUTE_OBJECTS)  # `create_endpoint` alone runs nothing
 
 
-def _derived_names(function, param: str) -> set[str]:
+def derived_names(function, param: str) -> set[str]:
     """`param` and the local names built from it (`parent = f"projects/{p}/locations/{location}"`)."""
     names = {param}
     assignments = [n for n in ast.walk(function) if isinstance(n, ast.Assign)]
@@ -53,7 +53,7 @@ def _derived_names(function, param: str) -> set[str]:
 
 
 def reaches_placing_call(function, param: str, data_words: frozenset[str]) -> bool:
-    names = _derived_names(function, param)
+    names = derived_names(function, param)
     for call in ast.walk(function):
         if not isinstance(call, ast.Call):
             continue

@@ -123,6 +123,26 @@ def imported_value(ctx: "PythonContext", name: str, depth: int) -> Any:
     return UNKNOWN
 
 
+def imported_function(ctx: "PythonContext", name: str) -> "tuple[PythonContext, ast.FunctionDef] | None":
+    """The module context and definition of `name` when it was imported with `from <project
+    module> import name` and that module defines it as a function."""
+    importer = _importer_path(ctx)
+    if importer is None:
+        return None
+    for node in ctx.nodes_of(ast.ImportFrom):
+        for alias in node.names:  # type: ignore[attr-defined]
+            if (alias.asname or alias.name) != name or alias.name == "*":
+                continue
+            path = module_file(importer, node.module or "", node.level)  # type: ignore[attr-defined]
+            other = load(path) if path is not None else None
+            if other is None:
+                return None
+            _RECORDED.add(path)  # type: ignore[arg-type]
+            function = other.functions.get(alias.name)
+            return (other, function) if isinstance(function, ast.FunctionDef) else None
+    return None
+
+
 def attribute_value(ctx: "PythonContext", owner: str, attribute: str, depth: int) -> Any:
     """The value of `owner.attribute` when `owner` is a project module (`import config`,
     `from . import config`)."""

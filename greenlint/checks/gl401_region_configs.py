@@ -1,0 +1,139 @@
+"""GL401 carbon-intensive-region, config reader: region, zone and location keys of YAML, JSON,
+TOML, Terraform, shell scripts and .env files (the Python reader is `gl401_carbon_intensive_region`).
+"""
+from __future__ import annotations
+
+from . import detector
+from .cloud import file_provider, is_test_suite, norm, placeholder_default, region_finding, resolve_region
+from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
+from .region_shell import exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions
+from .config_roles import component_places_nothing, connects_to_a_store, in_container_environment, in_recorded_call
+from .terraform_modules import places_only_data, variables_read, variables_set_beside
+from .region_keys import (DESCRIPTIVE_KEYS, ZONE_KEYS, data_words, describes_data, has_data_word, key_hint,
+                          location_of_resource_name, names_compute, names_the_provider_region, region_key,
+                          terraform_provider_hint)
+
+_NOT_YET = object()
+
+
+class _ConfigScan:
+    """One config file's documents, read for GL401."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.kind = ctx.request.kind
+        self.options = ctx.options("GL401")
+        self.overrides = ctx.request.carbon or None
+        self.file_hint = file_provider(ctx.text)
+        self.words = data_words(self.options)
+        self.regions: set[str] = set()
+        self.zones: list[tuple] = []
+        self.ci_runs: set[tuple[str, str]] = set()  # (CI job, region) reported
+        self.placed: set[tuple[str, str]] = set()  # (map or module settings, region) reported
+        self._set_beside: frozenset[str] | None = None
+        self._read: frozenset[str] | None | object = _NOT_YET  # the variables the module reads (None: unknown)
+
+    def document(self, doc) -> None:
+        if describes_data(doc, self.words):
+            return
+        data_only = self.kind == "terraform" and places_only_data(self.ctx, doc, self.words)
+        for path, node in doc.walk():
+            if not path or node.is_map or node.is_seq:
+                continue  # a sequence: matchExpressions' values are read item by item
+            if self.kind == "terraform" and path[0] == "data":
+                continue  # a data source looks something up (an ECR Public token lives in us-east-1): no compute
+            if data_only and path[0] in ("provider", "variable", "locals"):
+                continue  # the file's resources are all stores: this region places them
+            if self.kind == "terraform" and path[0] == "variable" and len(path) > 2 \
+                    and (self._set_beside_defaults(path[1]) or self._unread(path[1])):
+                continue  # `terraform.tfvars` sets the variable, or nothing reads it: its default is not what runs
+            self.value(doc, path, node)
+
+    def _unread(self, variable) -> bool:
+        if self._read is _NOT_YET:
+            self._read = variables_read(self.ctx)
+        return self._read is not None and variable not in self._read
+
+    def _set_beside_defaults(self, variable) -> bool:
+        if self._set_beside is None:
+            self._set_beside = variables_set_beside(self.ctx)
+        return variable in self._set_beside
+
+    def value(self, doc, path: tuple, node) -> None:
+        found = region_key(doc, path, self.words)
+        if found is None or not node.is_scalar or node.opaque or not isinstance(node.value, str):
+            return
+        nkey, above = found
+        written = placeholder_default(node.value) or node.value
+        if nkey.endswith("location"):
+            written = location_of_resource_name(written)
+        if self._places_nothing(doc, path, above):
+            return
+        hint = key_hint(nkey) or terraform_provider_hint(path) or self.file_hint
+        location = nkey.endswith("location")  # Azure and Google Cloud spell a region so (`region_key` kept whole words)
+        region = resolve_region(written, hint, self.overrides, allow_azure_display=location)
+        if region is None or (location and region.provider not in ("azure", "gcp")):
+            return  # `location: us-east-1` is not how AWS spells a region
+        result = region_finding(region, self.options, self.overrides)
+        if result is None:
+            return
+        if nkey in ZONE_KEYS or names_a_zone(written, region):  # a zone, also under a location key
+            self.zones.append((region.spec, node, result))  # reported at the end, unless its region is
+            return
+        if self._placed_before(doc, path, region.spec):
+            return
+        self.regions.add(region.spec)
+        self.ctx.report("GL401", node, result[0], result[1])
+
+    def _places_nothing(self, doc, path: tuple, above: tuple) -> bool:
+        """The key's place in the document says its region places no compute: under a data word
+        (unless the key itself names compute), set for jobs that place nothing, describing an
+        object, in a recorded call, a component that only reads, a container's environment, or a
+        store's connection settings."""
+        return has_data_word(above, self.words, self.kind) and not names_compute(path[-1]) \
+            or set_for_jobs_that_place_nothing(doc, path) \
+            or any(isinstance(step, str) and norm(step) in DESCRIPTIVE_KEYS for step in above) \
+            or in_recorded_call(doc, above) or component_places_nothing(above) or in_container_environment(doc, above) \
+            or self.kind != "env" and connects_to_a_store(doc, above, self.words)  # a .env is a whole environment
+
+    def _placed_before(self, doc, path: tuple, spec: str) -> bool:
+        """One placement, one finding: a CI job's region given twice (its `env:`, its credentials
+        step, the workflow's `env:`); the same region under several keys of one map, or as several
+        settings of one Terraform module (`variable "region"` and `variable "aws_region"` defaults,
+        `locals`, `provider`), when each key names only the provider's region (`region`,
+        `aws_region`, `GOOGLE_CLOUD_LOCATION`); a key that names a product places that product."""
+        run = ci_placement(doc, path)
+        if run is None:
+            if not names_the_provider_region(path):
+                return False  # `cloud_run_region`, `sagemaker_endpoint_region`: a product's own placement
+            settings = self.kind == "terraform" and path[0] in ("variable", "locals", "provider")
+            placed = ("module settings", spec) if settings else (f"{id(doc)}:{path[:-1]!r}", spec)
+            seen = placed in self.placed
+            self.placed.add(placed)
+            return seen
+        seen = (run, spec) in self.ci_runs or ("", spec) in self.ci_runs
+        self.ci_runs.add((run, spec))
+        return seen
+
+    def finish(self) -> None:
+        """One placement, one finding: a zone (`zone = "us-west4-b"`, `availability_zone`) of a region
+        the file already reports under a region or location key places the same compute, and
+        several zones of one region are reported once."""
+        for spec, node, result in self.zones:
+            if spec not in self.regions:
+                self.regions.add(spec)  # several zones of one region (`us-east-1a`, `us-east-1b`): reported once
+                self.ctx.report("GL401", node, result[0], result[1])
+
+
+@detector("GL401", "config")
+def carbon_intensive_region_config(ctx) -> None:
+    if is_test_suite(ctx):
+        return
+    scan = _ConfigScan(ctx)
+    for doc in ctx.documents:
+        scan.document(doc)
+    scan.finish()
+    shell_regions(ctx, script_variable_reporter(ctx) if ctx.kind == "shell" else lambda name, cloud: None,
+                  placed=frozenset(scan.regions))
+    if ctx.kind == "shell":
+        exported_sdk_regions(ctx)
