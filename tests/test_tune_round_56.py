@@ -460,3 +460,32 @@ def test_a_model_read_only_inside_a_function_of_the_notebook_is_read(tmp_path):
     # the model is called by `predict`, which the script runs: a read, though not at top level
     text = UNREAD_LOAD.format(extra="def predict(batch):\n    return bert_model(**batch)\n\n\nprint(predict(encoded))")
     assert reported_lines(tmp_path, "script.py", text, "GL303") == [6]
+
+
+# ---- GL401: reads of a region constant that place nothing --------------------------------------
+
+BUCKET_SCRIPT = """
+import boto3
+
+REGION = "us-east-1"
+s3 = boto3.client("s3", region_name=REGION)
+cloudfront = boto3.client("cloudfront")
+
+
+def make_bucket(name):
+    if REGION == "us-east-1":
+        s3.create_bucket(Bucket=name)
+    else:
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={{"LocationConstraint": REGION}})
+    cloudfront.create_distribution(DistributionConfig={{"Origins": [{{"DomainName": f"{{name}}.s3.{{REGION}}.amazonaws.com"}}]}})
+    {extra}
+"""
+
+
+def test_a_comparison_a_stores_settings_and_an_address_place_nothing(tmp_path):
+    assert reported_lines(tmp_path, "deploy.py", BUCKET_SCRIPT.format(extra=""), "GL401") == []
+
+
+def test_the_same_constant_given_to_a_compute_client_is_reported(tmp_path):
+    text = BUCKET_SCRIPT.format(extra='boto3.client("sagemaker", region_name=REGION).create_training_job(TrainingJobName=name)')
+    assert reported_lines(tmp_path, "deploy.py", text, "GL401") == [4]

@@ -20,7 +20,7 @@ from .config_training import is_training_config, norm_key
 from .testing_code import in_test_code
 from .scoped_names import name_key, refs
 from .synthetic_inputs import is_random_input
-from .run_order import cell_magic_words, live_statements, never_runs, reached_while_live, runs_as_script
+from .run_order import binding_never_read, live_statements, never_runs, reached_while_live
 from .training_flow import binding_key, flow, training_evidence
 from .transformers_names import is_auto_model_class, is_model_class
 
@@ -436,33 +436,6 @@ def _weights_only(ctx: PythonContext, keys: set[str], live: list[ast.stmt] | Non
     return True
 
 
-def _rebound_before_read(ctx: PythonContext, call: ast.Call) -> bool:
-    """`BERT = TFBertModel.from_pretrained(...)`, then `BERT = ...` again before any read: every
-    read of the name sees another binding, so this model never runs. So too when nothing reads
-    the name and the scope later rebinds or deletes it (`model = load(...)`, then a loop that
-    loads others into `model` and `del model`): not even an importer sees this model. Nor
-    when nothing reads the name in a script or notebook (`runs_as_script`): nothing imports it."""
-    assign = ctx.parent(call)
-    if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0], ast.Name)):
-        return False
-    name = assign.targets[0].id
-    scope = ctx.enclosing_function(call) or ctx.tree
-    reads = [r for r in ctx.reads_of(name, scope) if (ctx.enclosing_function(r) or ctx.tree) is scope]
-    if not reads:
-        return _never_read(ctx, name, scope) or any(isinstance(n.ctx, (ast.Store, ast.Del)) and n.id == name and n.lineno > assign.end_lineno
-                   and (ctx.enclosing_function(n) or ctx.tree) is scope for n in ctx.nodes_of(ast.Name))
-    seen = [ctx.reaching_assignment(r, scope) for r in reads]
-    return all(value is not None and value is not call for value in seen)
-
-
-def _never_read(ctx: PythonContext, name: str, scope: ast.AST) -> bool:
-    """A script or notebook reads the name nowhere: not in its scope, not in a function that reads
-    the same name (`def embed(texts): return model(**tokenizer(texts))`), not in a cell magic."""
-    if not runs_as_script(ctx) or name in cell_magic_words(ctx):
-        return False
-    return not any(ctx.defining_scope(name, ctx.enclosing_function(r) or ctx.tree) is scope for r in ctx.reads_of(name))
-
-
 def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST, str, str, bool, bool, set[str]]]:
     """(node, model id, how, trained in the file, run for inference here, names holding the model)
     per inference load."""
@@ -472,7 +445,7 @@ def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST,
             continue
         keys, _ = binding_key(ctx, call)
         live = live_statements(ctx, call, keys) if keys else None  # `model` rebound to another model later
-        if keys and _weights_only(ctx, keys, live) or never_runs(ctx, call) or _rebound_before_read(ctx, call):
+        if keys and _weights_only(ctx, keys, live) or never_runs(ctx, call) or binding_never_read(ctx, call):
             continue
         tainted = flow(ctx).taint(keys) if keys else set()
 

@@ -88,6 +88,19 @@ def _environment_magics(shell_lines) -> Iterator[tuple[str, ast.expr]]:
                                        end_col_offset=start + len(value))
 
 
+# A host name or URL (`f"{bucket}.s3.{REGION}.amazonaws.com"`, `f"https://{REGION}-aiplatform..."`).
+_ADDRESS = re.compile(r"://|\.(?:com|net|cn|io)\b")
+
+
+def _spelled_into_an_address(ctx, read: ast.Name) -> bool:
+    """The region is spelled into a host name or URL: it addresses an endpoint that exists, as a
+    region inside a URL of a config file does; where it was placed is read elsewhere."""
+    spelled = ctx.parent(read)
+    joined = ctx.parent(spelled) if isinstance(spelled, ast.FormattedValue) else None
+    return isinstance(joined, ast.JoinedStr) and any(
+        isinstance(part, ast.Constant) and isinstance(part.value, str) and _ADDRESS.search(part.value) for part in joined.values)
+
+
 class _PythonScan:
     """One Python file read for GL401: each region value is reported once, where it is written."""
 
@@ -214,7 +227,7 @@ class _PythonScan:
 
     def _read_places_nothing(self, read: ast.Name) -> bool:
         parent = self.ctx.parent(read)
-        if self._shown_or_naming_a_store(read, parent) or handed_to_a_jobs_program(self.ctx, read):
+        if self._read_without_placing(read, parent):
             return True
         if isinstance(parent, ast.Assign) and parent.value is read and all(
                 isinstance(t, ast.Attribute) and t.attr == "location" and key_words(dotted(t.value) or "") & self.words
@@ -233,6 +246,21 @@ class _PythonScan:
             return True  # `bucket.create(location=REGION)`, `create_bucket(...)`: where a store is made
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
         return parent.arg in REGION_KEYWORDS and method in ("client", "resource") and not self._places_compute(call, "", method)
+
+    def _read_without_placing(self, read: ast.Name, parent: ast.AST | None) -> bool:
+        """A display, a store's name or settings, a job script's input, a comparison that tests the
+        value (`if REGION == "us-east-1":`) or an address spelled with it."""
+        return self._shown_or_naming_a_store(read, parent) or handed_to_a_jobs_program(self.ctx, read) \
+            or isinstance(parent, ast.Compare) or self._in_a_stores_settings(read) or _spelled_into_an_address(self.ctx, read)
+
+    def _in_a_stores_settings(self, read: ast.Name) -> bool:
+        """`s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})`:
+        a value inside the settings handed to a method named by a data word says where a store is."""
+        node = self.ctx.parent(read)
+        while isinstance(node, (ast.Dict, ast.List, ast.Tuple, ast.keyword)):
+            node = self.ctx.parent(node)
+        return isinstance(node, ast.Call) and node is not self.ctx.parent(read) and isinstance(node.func, ast.Attribute) \
+            and bool(key_words(node.func.attr) & self.words)
 
     def _shown_or_naming_a_store(self, read: ast.Name, parent: ast.AST | None) -> bool:
         """`print("Region:", REGION)` (also in an f-string it prints); `client.queue_path(PROJECT,

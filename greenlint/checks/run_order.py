@@ -236,3 +236,31 @@ def reached_while_live(ctx: PythonContext, evidence: ast.AST, live: list[ast.stm
             if isinstance(sub, ast.Call) and call_name(sub) in runners and refs(sub, ctx) & names:
                 return True
     return False
+
+
+def binding_never_read(ctx: PythonContext, call: ast.Call) -> bool:
+    """The object `call` builds is never read through the name it is bound to (GL303's loads):
+    `BERT = TFBertModel.from_pretrained(...)`, then `BERT = ...` again before any read, so every
+    read sees another binding. So too when nothing reads the name and the scope later rebinds or
+    deletes it (`model = load(...)`, then a loop that loads others into `model` and `del model`):
+    not even an importer sees it. Nor when nothing reads the name in a script or notebook
+    (`runs_as_script`): nothing imports it."""
+    assign = ctx.parent(call)
+    if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0], ast.Name)):
+        return False
+    name = assign.targets[0].id
+    scope = ctx.enclosing_function(call) or ctx.tree
+    reads = [r for r in ctx.reads_of(name, scope) if (ctx.enclosing_function(r) or ctx.tree) is scope]
+    if not reads:
+        return _never_read(ctx, name, scope) or any(isinstance(n.ctx, (ast.Store, ast.Del)) and n.id == name and n.lineno > assign.end_lineno
+                   and (ctx.enclosing_function(n) or ctx.tree) is scope for n in ctx.nodes_of(ast.Name))
+    seen = [ctx.reaching_assignment(r, scope) for r in reads]
+    return all(value is not None and value is not call for value in seen)
+
+
+def _never_read(ctx: PythonContext, name: str, scope: ast.AST) -> bool:
+    """A script or notebook reads the name nowhere: not in its scope, not in a function that reads
+    the same name (`def embed(texts): return model(**tokenizer(texts))`), not in a cell magic."""
+    if not runs_as_script(ctx) or name in cell_magic_words(ctx):
+        return False
+    return not any(ctx.defining_scope(name, ctx.enclosing_function(r) or ctx.tree) is scope for r in ctx.reads_of(name))
