@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from collections import namedtuple
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from .rules import PARSE_ERROR, Rule, load_rules
 
 TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
+    import re
     from typing import Any
 
     from .cache import ConfigMemo
@@ -166,6 +166,8 @@ def _validate_rule_options(rules_table: dict[str, Any], where: str) -> None:
 
 
 def check_region(value: str, where: str) -> None:
+    import re  # only when a region is set: a one-file run without one never imports it
+
     if not re.fullmatch(r"[a-zA-Z]+:[\w.-]+", value or ""):
         raise ConfigError(f"{where}: region must name its provider, like \"aws:eu-north-1\", not '{value}'")
 
@@ -183,6 +185,8 @@ def check_selector(selector: str, where: str) -> None:
     rules = load_rules()
     if selector.upper() == "ALL" or selector in {r.name for r in rules.values()}:
         return
+    import re  # only for --select and the like: a plain run never imports it
+
     if any(code.startswith(selector.upper()) for code in rules) and re.fullmatch(r"GL\d{0,3}", selector.upper()):
         return
     raise ConfigError(
@@ -272,14 +276,14 @@ class Settings(namedtuple("Settings", "source root enabled options severity per_
         if self.per_file_ignores:
             rel = relative_to_root(path, self.root)
             for pattern, pattern_codes in self.per_file_ignores:
-                regex = _matcher((pattern,))
-                if regex and regex.fullmatch(rel):
+                matcher = _matcher((pattern,))
+                if matcher and matcher.fullmatch(rel):
                     codes |= pattern_codes
         return codes
 
     def is_excluded(self, path: Path | str) -> bool:
-        regex = _matcher(tuple(self.exclude))
-        return bool(regex and regex.fullmatch(relative_to_root(path, self.root)))
+        matcher = _matcher(tuple(self.exclude))
+        return bool(matcher and matcher.fullmatch(relative_to_root(path, self.root)))
 
     def show(self) -> dict[str, Any]:
         return {
@@ -324,6 +328,8 @@ def _codes_of(selectors: list[str]) -> set[str]:
 
 def _glob_regex(pattern: str, component: bool) -> str:
     """fnmatch's syntax; in a component pattern `*` stays inside one path component."""
+    import re
+
     star, one = ("[^/]*", "[^/]") if component else (".*", ".")
     out, i = [], 0
     while i < len(pattern):
@@ -343,22 +349,67 @@ def _glob_regex(pattern: str, component: bool) -> str:
     return "".join(out)
 
 
+_GLOB_CHARACTERS = frozenset("*?[")
+
+
+class _PathPatterns:
+    """Ruff-style path patterns, matched against a path relative to the configuration's folder: a
+    pattern without a slash matches any path component, one with a slash the path or a folder
+    above it. When every pattern is a name (`build`), a `*.suffix` or a plain path, as all the
+    defaults are, they are compared as strings, so that checking a file against the default
+    excludes (`--force-exclude`, the pre-commit case) imports no `re`; otherwise all of them are
+    one regular expression."""
+
+    __slots__ = ("names", "suffixes", "paths", "folders", "regex")
+
+    def __init__(self, patterns: list[str]):
+        self.names: set[str] = set()  # a component equal to one of these
+        self.suffixes: tuple[str, ...] = ()  # `*.egg-info`: a component ending in one of these
+        self.paths: set[str] = set()  # the path itself ...
+        self.folders: tuple[str, ...] = ()  # ... or a folder above it (`path/`)
+        self.regex = None
+        for pattern in patterns:
+            if _GLOB_CHARACTERS.isdisjoint(pattern):
+                if "/" in pattern:
+                    self.paths.add(pattern)
+                    self.folders += (pattern + "/",)
+                else:
+                    self.names.add(pattern)
+            elif "/" not in pattern and pattern.startswith("*") and _GLOB_CHARACTERS.isdisjoint(pattern[1:]):
+                self.suffixes += (pattern[1:],)
+            else:
+                self.regex = _patterns_regex(patterns)
+                return
+
+    def fullmatch(self, rel: str) -> bool:
+        if self.regex is not None:
+            return self.regex.fullmatch(rel) is not None
+        if rel in self.paths or rel.startswith(self.folders):
+            return True
+        return bool(self.names or self.suffixes) and any(part in self.names or part.endswith(self.suffixes)
+                                                         for part in rel.split("/"))
+
+
+def _patterns_regex(patterns: list[str]) -> re.Pattern[str]:
+    import re
+
+    parts = [f"(?:^|.*/){_glob_regex(p, True)}(?:/.*)?" if "/" not in p else f"{_glob_regex(p, False)}(?:/.*)?"
+             for p in patterns]
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.S)
+
+
 @functools.lru_cache(maxsize=256)
-def _matcher(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One regex for a list of ruff-style path patterns: a pattern without a slash matches any
-    path component; one with a slash matches the relative path or a folder above it."""
-    parts = []
+def _matcher(patterns: tuple[str, ...]) -> _PathPatterns | None:
+    """The patterns (`./` and trailing slashes dropped, empty ones skipped) as one matcher; None
+    when none is left."""
+    cleaned = []
     for pattern in patterns:
         pattern = pattern.rstrip("/")
         if pattern.startswith("./"):
             pattern = pattern[2:]
-        if not pattern:
-            continue
-        if "/" not in pattern:
-            parts.append(f"(?:^|.*/){_glob_regex(pattern, True)}(?:/.*)?")
-        else:
-            parts.append(f"{_glob_regex(pattern, False)}(?:/.*)?")
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.S) if parts else None
+        if pattern:
+            cleaned.append(pattern)
+    return _PathPatterns(cleaned) if cleaned else None
 
 
 def relative_to_root(path: Path | str, root: Path) -> str:
@@ -369,8 +420,8 @@ def relative_to_root(path: Path | str, root: Path) -> str:
 
 
 def matches(path: Path, pattern: str, root: Path) -> bool:
-    regex = _matcher((pattern,))
-    return bool(regex and regex.fullmatch(relative_to_root(path, root)))
+    matcher = _matcher((pattern,))
+    return bool(matcher and matcher.fullmatch(relative_to_root(path, root)))
 
 
 class ConfigResolver:

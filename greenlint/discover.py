@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import os
-import re
 from collections import namedtuple
 from pathlib import Path
 
 from .config import ConfigResolver, Settings
+
+TYPE_CHECKING = False  # typing stays off the start-up path
+if TYPE_CHECKING:
+    import re
 
 SUFFIX_KINDS = {
     "py": "python", "pyi": "python", "ipynb": "notebook", "yaml": "yaml", "yml": "yaml", "json": "json",
@@ -30,7 +33,8 @@ def kind_of(path: Path | str, extensions: dict[str, str] | None = None) -> str |
     return suffix_kind
 
 
-_SHEBANG = re.compile(rb"#![ \t]*\S*?(?:/env[ \t]+(?:-\S+[ \t]+)*)?/?(?:[\w.-]*/)*(bash|sh|zsh|dash|python[0-9.]*)\b")
+# The script's first line, matched by `script_kind` (re's own cache keeps it compiled).
+_SHEBANG = rb"#![ \t]*\S*?(?:/env[ \t]+(?:-\S+[ \t]+)*)?/?(?:[\w.-]*/)*(bash|sh|zsh|dash|python[0-9.]*)\b"
 _SHEBANG_KINDS = {b"bash": "shell", b"sh": "shell", b"zsh": "shell", b"dash": "shell"}
 
 
@@ -43,7 +47,9 @@ def script_kind(path: Path | str) -> str | None:
             first = handle.readline(200)
     except OSError:
         return None
-    match = _SHEBANG.match(first)
+    import re  # a file without an extension, named or walked to: rare, and `re` is costly to import
+
+    match = re.match(_SHEBANG, first)
     if match is None:
         return None
     return _SHEBANG_KINDS.get(match.group(1), "python")
@@ -59,6 +65,8 @@ class GitIgnore:
     """The patterns of one .gitignore file, matched as git does (the common subset)."""
 
     def __init__(self, base: str, lines: list[str]):
+        import re  # a folder walk: off the one-file path
+
         self.base = base
         self._prefix = base.rstrip(os.sep) + os.sep
         self.rules: list[tuple[re.Pattern[str], bool, bool]] = []  # (regex, negated, dir_only)
@@ -91,6 +99,8 @@ class GitIgnore:
 
 
 def _glob_to_regex(pattern: str, anchored: bool) -> str:
+    import re
+
     out, i = [], 0
     while i < len(pattern):
         c = pattern[i]
