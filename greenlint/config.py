@@ -8,14 +8,15 @@ from __future__ import annotations
 import functools
 import os
 from collections import namedtuple
-from pathlib import Path
 
 from .finding import Severity
+from .paths import is_dir, is_file, parent, pure, resolve
 from .rules import PARSE_ERROR, Rule, load_rules
 
 TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
     import re
+    from pathlib import Path
     from typing import Any
 
     from .cache import ConfigMemo
@@ -53,7 +54,7 @@ class ConfigError(Exception):
     """Bad configuration or usage: exit code 2 with a one-line message."""
 
 
-def _toml_table(data: bytes, path: Path) -> dict[str, Any]:
+def _toml_table(data: bytes, path: str) -> dict[str, Any]:
     try:
         import tomllib  # type: ignore[import-not-found]
     except ModuleNotFoundError:  # Python 3.10
@@ -73,19 +74,22 @@ def _closest(word: str, options: list[str]) -> str:
 
 class ConfigFile(namedtuple("ConfigFile", "path root table")):
     """One configuration file's raw table and the folder its patterns are relative to (`path`
-    None: the defaults)."""
+    None: the defaults). Paths are strings, spelled as pathlib spells them (`paths`): pathlib is a
+    sixth of a one-file run."""
 
     __slots__ = ()
 
 
-def read_config_file(path: Path, memo: ConfigMemo | None = None) -> ConfigFile | None:
+def read_config_file(path: str | Path, memo: ConfigMemo | None = None) -> ConfigFile | None:
     """The file's greenlint table, validated; None for a pyproject.toml without one. `memo` holds
     the tables of files read before, by content: a cached run imports no TOML parser."""
+    path = pure(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
-    is_pyproject = path.name == "pyproject.toml"
+    is_pyproject = os.path.basename(path) == "pyproject.toml"
     if is_pyproject and b"greenlint" not in data:
         return None  # no key of the file can name the tool: nothing to parse
     entry = memo.get(data) if memo else None
@@ -101,8 +105,8 @@ def read_config_file(path: Path, memo: ConfigMemo | None = None) -> ConfigFile |
             memo.put(data, table)
     if table is None:
         return None
-    validate(table, str(path))
-    return ConfigFile(path, path.parent.resolve(), table)
+    validate(table, path)
+    return ConfigFile(path, resolve(parent(path)), table)
 
 
 def validate(table: dict[str, Any], where: str) -> None:
@@ -271,7 +275,7 @@ class Settings(namedtuple("Settings", "source root enabled options severity per_
             cache_dir=table.get("cache-dir"),
         )
 
-    def ignored_codes(self, path: Path | str) -> set[str]:
+    def ignored_codes(self, path: str | Path) -> set[str]:
         codes: set[str] = set()
         if self.per_file_ignores:
             rel = relative_to_root(path, self.root)
@@ -281,7 +285,7 @@ class Settings(namedtuple("Settings", "source root enabled options severity per_
                     codes |= pattern_codes
         return codes
 
-    def is_excluded(self, path: Path | str) -> bool:
+    def is_excluded(self, path: str | Path) -> bool:
         matcher = _matcher(tuple(self.exclude))
         return bool(matcher and matcher.fullmatch(relative_to_root(path, self.root)))
 
@@ -303,11 +307,11 @@ class Settings(namedtuple("Settings", "source root enabled options severity per_
         }
 
 
-def _carbon_settings(carbon: dict[str, Any], root: Path) -> dict[str, Any]:
+def _carbon_settings(carbon: dict[str, Any], root: str) -> dict[str, Any]:
     """A custom intensity table is named relative to the configuration that names it."""
     carbon = dict(carbon)
     if isinstance(carbon.get("table"), str):
-        carbon["table"] = str((root / carbon["table"]).resolve())
+        carbon["table"] = resolve(os.path.join(root, carbon["table"]))
     return carbon
 
 
@@ -412,14 +416,14 @@ def _matcher(patterns: tuple[str, ...]) -> _PathPatterns | None:
     return _PathPatterns(cleaned) if cleaned else None
 
 
-def relative_to_root(path: Path | str, root: Path) -> str:
+def relative_to_root(path: str | Path, root: str | Path) -> str:
     absolute = os.path.abspath(path)
     prefix = str(root).rstrip(os.sep) + os.sep
     rel = absolute[len(prefix):] if absolute.startswith(prefix) else absolute
     return rel.replace(os.sep, "/")
 
 
-def matches(path: Path, pattern: str, root: Path) -> bool:
+def matches(path: str | Path, pattern: str, root: str | Path) -> bool:
     matcher = _matcher((pattern,))
     return bool(matcher and matcher.fullmatch(relative_to_root(path, root)))
 
@@ -427,49 +431,52 @@ def matches(path: Path, pattern: str, root: Path) -> bool:
 class ConfigResolver:
     """Finds, reads and caches the closest configuration of each folder."""
 
-    def __init__(self, overrides: Overrides, config_file: Path | None = None, memo: ConfigMemo | None = None):
+    def __init__(self, overrides: Overrides, config_file: str | Path | None = None, memo: ConfigMemo | None = None):
         self.overrides = overrides
         self.memo = memo
-        self._by_dir: dict[Path, Settings] = {}
+        self._by_dir: dict[str, Settings] = {}  # folder (as given, and resolved) -> its settings
         self._fixed: Settings | None = None
         if config_file is not None:
-            if not config_file.is_file():
+            config_file = pure(config_file)
+            if not is_file(config_file):
                 raise ConfigError(f"--config: no such file: {config_file}")
             config = read_config_file(config_file, memo)
             if config is None:
                 raise ConfigError(f"--config: {config_file} has no [tool.greenlint] table")
             self._fixed = Settings.build(config, overrides)
 
-    def for_path(self, path: Path) -> Settings:
-        return self.for_folder(path if path.is_dir() else path.parent)
+    def for_path(self, path: str | Path) -> Settings:
+        path = pure(path)
+        return self.for_folder(path if is_dir(path) else parent(path))
 
-    def for_folder(self, folder: Path, names: set[str] | frozenset[str] | None = None) -> Settings:
+    def for_folder(self, folder: str | Path, names: set[str] | frozenset[str] | None = None) -> Settings:
         """The settings of the files of `folder`; `names`, when the caller has listed the folder,
         are its entries (no `stat` for configuration files that are not there)."""
         if self._fixed is not None:
             return self._fixed
+        folder = pure(folder)
         settings = self._by_dir.get(folder)  # the files of a folder share it: resolved once
         if settings is None:
-            settings = self._by_dir[folder] = self._for_dir(folder.resolve(), names)
+            settings = self._by_dir[folder] = self._for_dir(resolve(folder), names)
         return settings
 
-    def _for_dir(self, folder: Path, names: set[str] | frozenset[str] | None = None) -> Settings:
+    def _for_dir(self, folder: str, names: set[str] | frozenset[str] | None = None) -> Settings:
         cached = self._by_dir.get(folder)
         if cached is not None:
             return cached
         settings = None
         for name in CONFIG_NAMES:
-            candidate = folder / name
-            if (names is None or name in names) and candidate.is_file():
+            candidate = os.path.join(folder, name)
+            if (names is None or name in names) and is_file(candidate):
                 config = read_config_file(candidate, self.memo)
                 if config is not None:
                     settings = Settings.build(config, self.overrides)
                     break
         if settings is None:
-            parent = folder.parent
-            if parent == folder:
-                settings = Settings.build(ConfigFile(None, Path(os.getcwd()).resolve(), {}), self.overrides)
+            above = parent(folder)
+            if above == folder:
+                settings = Settings.build(ConfigFile(None, resolve(os.getcwd()), {}), self.overrides)
             else:
-                settings = self._for_dir(parent)
+                settings = self._for_dir(above)
         self._by_dir[folder] = settings
         return settings
