@@ -10,12 +10,9 @@ from collections import namedtuple
 
 from . import __version__
 from .cache import Cache, StatIndex, content_digest
-from .checks import detectors_for
 from .config import ConfigResolver, Overrides, Settings, resolve_selection
 from .discover import Problem, discover, kind_of
 from .finding import Finding, Severity
-from .checks.context import BaseContext, LintRequest
-from .frontends.base import FrontendError
 from .paths import absolute, is_dir, pure
 from .prefilter import Presence
 from .rules import BARE_SUPPRESSION, PARSE_ERROR, UNUSED_SUPPRESSION, load_rules, reader_of
@@ -24,6 +21,8 @@ TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any, Iterable
+
+    from .checks.context import BaseContext, LintRequest
 
 POOL_THRESHOLD = 24  # below this many files a pool costs more than it saves
 MAX_CONFIG_BYTES = 1_000_000  # a YAML/JSON/TOML file this large is generated (install bundles, data)
@@ -93,6 +92,8 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
     # A notebook is always read: one that is not valid JSON or has a broken cell is a GL000.
     if not triggered and kind != "notebook" and not _may_hold_directives(data, settings.enabled):
         return []
+    from .checks.context import LintRequest  # the detector API: not needed by a run served from the cache
+
     directives = {c: rules[c] for c in (BARE_SUPPRESSION, UNUSED_SUPPRESSION) if c in settings.enabled}
     request = LintRequest(
         path=display,
@@ -132,6 +133,8 @@ def _may_hold_directives(data: bytes, enabled: set[str]) -> bool:
 
 
 def _run_detectors(ctx: BaseContext, codes: Iterable[str], reader: str) -> None:
+    from .checks import detectors_for
+
     rules = load_rules()
     for code, detect in detectors_for(codes, {c: rules[c].detectors for c in codes}, reader):
         try:
@@ -365,6 +368,7 @@ def _lint_notebook(request: LintRequest, data: bytes, triggered: dict, settings:
 
 
 def _lint_config(request: LintRequest, text: str, triggered: dict, settings: Settings) -> list[Finding]:
+    from .frontends.base import FrontendError
     from .frontends.config import ConfigContext, parse_config
 
     try:
