@@ -17,10 +17,10 @@ import marshal
 import os
 import sys
 import time
-from pathlib import Path
 
 from . import __version__
 from .finding import Finding
+from .paths import is_dir, is_file, mkdir
 from .rules import code_fingerprint
 
 try:  # BLAKE2 straight from its module: `hashlib` loads OpenSSL first, 3 ms of a one-file run
@@ -30,6 +30,8 @@ except ImportError:  # an interpreter without the private module
 
 TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .config import Settings
 
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by greenlint.\n# For information about cache directory tags see https://bford.info/cachedir/\n"
@@ -63,8 +65,9 @@ class Cache:
     """Findings by (greenlint version, settings, path shown, content) hash. Content hashes,
     not mtimes, because CI checkouts reset mtimes."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder / f"{__version__}-{code_fingerprint()}"
+    def __init__(self, folder: str | Path):
+        # Paths are strings here and below: pathlib is a sixth of a one-file run served from the cache.
+        self.folder = os.path.join(folder, f"{__version__}-{code_fingerprint()}")
         self._prefix = os.path.join(self.folder, "")  # entries are joined as strings: a warm run looks up thousands
 
     def _entry(self, key: str) -> str:
@@ -85,7 +88,7 @@ class Cache:
         try:
             with open(self._entry(key), "rb") as handle:
                 raw = marshal.loads(handle.read())
-            if any(_digest(Path(path)) != digest for path, digest in raw["depends"].items()):
+            if any(_digest(path) != digest for path, digest in raw["depends"].items()):
                 return None
             return [Finding.from_dict(item) for item in raw["findings"]]
         except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
@@ -96,7 +99,7 @@ class Cache:
             "findings": [{**f.to_dict(), "source_line": f.source_line} for f in findings],
             "depends": {str(path): _digest(path) for path in sorted(depends)},
         }
-        _write(Path(self._entry(key)), entry)
+        _write(self._entry(key), entry)
 
 
 def content_digest(data: bytes) -> bytes:
@@ -114,7 +117,7 @@ class StatIndex:
     MAX_ENTRIES = 200_000  # a cache folder shared by many projects starts afresh past this
 
     def __init__(self, cache: Cache):
-        self.path = cache.folder / "stat-index"
+        self.path = os.path.join(cache.folder, "stat-index")
         try:
             with open(self.path, "rb") as handle:
                 self.entries: dict[str, tuple] = marshal.loads(handle.read())
@@ -168,8 +171,8 @@ class ConfigMemo:
     environment or default), and the tables parsed are saved at the end of the run in the folder
     the run used: a configuration that moves the cache elsewhere is simply parsed every run."""
 
-    def __init__(self, root: Path | None):
-        self.folder = Cache(root).folder / "config" if root is not None else None
+    def __init__(self, root: str | Path | None):
+        self.folder = os.path.join(Cache(root).folder, "config") if root is not None else None
         self.parsed: dict[bytes, dict | None] = {}
 
     def get(self, data: bytes) -> dict | None:
@@ -177,7 +180,8 @@ class ConfigMemo:
         if self.folder is None:
             return None
         try:
-            entry = marshal.loads((self.folder / new_hash(data).hexdigest()).read_bytes())
+            with open(os.path.join(self.folder, new_hash(data).hexdigest()), "rb") as handle:
+                entry = marshal.loads(handle.read())
         except (OSError, EOFError, ValueError, TypeError):
             return None
         return entry if isinstance(entry, dict) and "table" in entry else None
@@ -185,10 +189,10 @@ class ConfigMemo:
     def put(self, data: bytes, table: dict | None) -> None:
         self.parsed[data] = table
 
-    def save(self, root: Path) -> None:
-        folder = Cache(root).folder / "config"
+    def save(self, root: str | Path) -> None:
+        folder = os.path.join(Cache(root).folder, "config")
         for data, table in self.parsed.items():
-            _write(folder / new_hash(data).hexdigest(), {"table": table})
+            _write(os.path.join(folder, new_hash(data).hexdigest()), {"table": table})
 
 
 def _canonical(value):
@@ -202,42 +206,47 @@ def _canonical(value):
     return value if value is None or isinstance(value, (bool, int, float, str)) else str(value)
 
 
-def _write(target: Path, entry: dict) -> None:
+def _write(target: str, entry: dict) -> None:
     """Write whole or not at all: concurrent runs and workers may write the same entry."""
     try:
         data = marshal.dumps(entry)
     except ValueError:
         return  # a value marshal cannot hold (a TOML date): recomputed every run
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
+        mkdir(os.path.dirname(target), parents=True, exist_ok=True)
+        tmp = f"{target}.{os.getpid()}.tmp"  # entries' names have no suffix to replace
+        with open(tmp, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, target)
     except OSError:
         pass  # a read-only checkout still lints, just without a cache
 
 
-def _digest(path: Path) -> str:
+def _digest(path: str | Path) -> str:
     try:
-        return new_hash(path.read_bytes()).hexdigest()
+        with open(path, "rb") as handle:
+            return new_hash(handle.read()).hexdigest()
     except OSError:
         return ""
 
 
-def prepare_cache(root: Path) -> Path | None:
+def prepare_cache(root: str) -> str | None:
     """Create and mark the cache folder and prune other versions' folders. Returns None, after
     one warning, when the folder cannot be used."""
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        tag = root / "CACHEDIR.TAG"
-        if not tag.is_file():
-            tag.write_text(CACHEDIR_TAG, encoding="ascii")
-            (root / ".gitignore").write_text("# created by greenlint\n*\n", encoding="ascii")
+        mkdir(root, parents=True, exist_ok=True)
+        tag = os.path.join(root, "CACHEDIR.TAG")
+        if not is_file(tag):
+            with open(tag, "w", encoding="ascii") as handle:
+                handle.write(CACHEDIR_TAG)
+            with open(os.path.join(root, ".gitignore"), "w", encoding="ascii") as handle:
+                handle.write("# created by greenlint\n*\n")
         current = Cache(root).folder
-        current.mkdir(exist_ok=True)
-        probe = current / f".probe-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        mkdir(current, exist_ok=True)
+        probe = os.path.join(current, f".probe-{os.getpid()}")
+        with open(probe, "wb"):
+            pass
+        os.unlink(probe)
     except OSError as exc:
         print(f"greenlint: warning: cache folder {root} cannot be used ({exc.strerror or exc}); running without a cache",
               file=sys.stderr)
@@ -246,12 +255,12 @@ def prepare_cache(root: Path) -> Path | None:
     return root
 
 
-def _prune(root: Path, current: Path) -> None:
-    others = sorted((p for p in root.iterdir() if p.is_dir() and p != current),
-                    key=lambda p: p.stat().st_mtime, reverse=True)
+def _prune(root: str, current: str) -> None:
+    folders = (os.path.join(root, name) for name in os.listdir(root))
+    others = sorted((p for p in folders if is_dir(p) and p != current), key=lambda p: os.stat(p).st_mtime, reverse=True)
     now = time.time()
     for index, folder in enumerate(others):
-        if index >= KEEP_VERSIONS - 1 or now - folder.stat().st_mtime > STALE_SECONDS:
+        if index >= KEEP_VERSIONS - 1 or now - os.stat(folder).st_mtime > STALE_SECONDS:
             import shutil  # only when there is an old folder to delete
 
             shutil.rmtree(folder, ignore_errors=True)

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from . import __version__
 from .arguments import UsageError, parse_check, parser
+from .paths import absolute, exists, is_dir, is_symlink, parent, pure
+
+# Paths are strings (`paths`): pathlib is a sixth of a one-file run, the pre-commit case. Commands
+# off that path (baseline, profile) hand pathlib.Path to the modules that want one.
 
 
 def _split_list(values: list[str] | None) -> list[str]:
@@ -63,20 +66,20 @@ def _dispatch(argv: list[str]) -> int:
         p = parser("greenlint profile", description="Run a script briefly and measure its energy.")
         add_profile_arguments(p)
         args = p.parse_args(argv[1:])
-        return run_profile_command(args, _profile_settings(Path(args.script), args))
+        return run_profile_command(args, _profile_settings(args.script, args))
     if argv and argv[0] == "check":
         argv = argv[1:]
     return _check(parse_check(argv, __version__))
 
 
-def _profile_settings(target: Path, args, resolver=None) -> dict:
+def _profile_settings(target: str, args, resolver=None) -> dict:
     from .config import ConfigResolver, Overrides, check_region
 
     region = getattr(args, "region", None)
     if region:
         check_region(region, "--region")
-    resolver = resolver or ConfigResolver(Overrides(region=region), Path(args.config) if getattr(args, "config", None) else None)
-    settings = resolver.for_path(target.absolute())
+    resolver = resolver or ConfigResolver(Overrides(region=region), getattr(args, "config", None) or None)
+    settings = resolver.for_path(absolute(target))
     return {
         "region": settings.region,
         "energy-budget-kwh": settings.energy_budget_kwh,
@@ -134,8 +137,8 @@ def _check(args) -> int:
     if args.show_settings:
         import json
 
-        target = paths[0] if paths else Path(args.stdin_filename or ".")
-        print(json.dumps(resolver.for_path(target.absolute()).show(), indent=2, default=str))
+        target = paths[0] if paths else pure(args.stdin_filename or ".")
+        print(json.dumps(resolver.for_path(absolute(target)).show(), indent=2, default=str))
         return 0
 
     cache_folder = _cache_folder(args, resolver)
@@ -168,21 +171,23 @@ def _check(args) -> int:
     return 0 if args.exit_zero or not failing else 1
 
 
-def _cache_folder(args, resolver) -> Path | None:
+def _cache_folder(args, resolver) -> str | None:
     """The cache folder, prepared for use; None with --no-cache."""
     from .cache import prepare_cache
 
     if args.no_cache:
         return None
-    return prepare_cache(_cache_root(args, resolver.for_path(Path.cwd()).cache_dir))
+    return prepare_cache(_cache_root(args, resolver.for_path(os.getcwd()).cache_dir))
 
 
-def _cache_root(args, configured: str | None = None) -> Path:
+def _cache_root(args, configured: str | None = None) -> str:
     """The cache folder the flag, the environment, the configuration (once read) or the default names."""
-    return Path(args.cache_dir or os.environ.get("GREENLINT_CACHE_DIR") or configured or ".greenlint_cache")
+    return pure(args.cache_dir or os.environ.get("GREENLINT_CACHE_DIR") or configured or ".greenlint_cache")
 
 
 def _write_baseline(target: str, findings: list) -> int:
+    from pathlib import Path
+
     from .baseline import write_baseline
 
     count = write_baseline(Path(target), findings)
@@ -202,7 +207,7 @@ def _resolver(args):
     if args.region:
         check_region(args.region, "--region")
     overrides = Overrides(select=select, extend_select=extend, ignore=ignore, fail_on=args.fail_on, region=args.region)
-    return ConfigResolver(overrides, Path(args.config) if args.config else None, _config_memo(args))
+    return ConfigResolver(overrides, args.config or None, _config_memo(args))
 
 
 def _config_memo(args):
@@ -214,39 +219,41 @@ def _config_memo(args):
     from .cache import ConfigMemo
 
     root = _cache_root(args)
-    return ConfigMemo(root if root.is_dir() else None)
+    return ConfigMemo(root if is_dir(root) else None)
 
 
-def _input_paths(args, raw_paths: list[str]) -> tuple[list[Path], tuple[str, bytes] | None]:
+def _input_paths(args, raw_paths: list[str]) -> tuple[list[str], tuple[str, bytes] | None]:
     """The paths to check, and the (file name, bytes) read from stdin when `-` is one of them."""
     stdin = None
-    paths: list[Path] = []
+    paths: list[str] = []
     for raw in raw_paths:
         if raw == "-":
             stdin = (args.stdin_filename or "-", sys.stdin.buffer.read())
             continue
-        path = Path(raw)
-        if not path.exists() and not path.is_symlink():
+        path = pure(raw)
+        if not exists(path) and not is_symlink(path):
             raise UsageError(f"no such file or folder: {raw}")
         paths.append(path)
     return paths, stdin
 
 
-def _filter_baseline(args, findings: list, paths: list[Path]) -> tuple[list, dict | None]:
+def _filter_baseline(args, findings: list, paths: list[str]) -> tuple[list, dict | None]:
     """The findings not in the --baseline file, and what the report says about it (None without one)."""
     if not args.baseline:
         return findings, None
+    from pathlib import Path
+
     from .baseline import filter_baseline
 
-    kept = filter_baseline(Path(args.baseline), findings, paths or [Path.cwd()])
+    kept = filter_baseline(Path(args.baseline), findings, [Path(p) for p in paths] or [Path.cwd()])
     return kept.findings, {"file": args.baseline, "matched": kept.matched, "stale": kept.stale}
 
 
-def _profile_findings(args, findings: list, paths: list[Path], resolver) -> tuple[list, list, bool]:
+def _profile_findings(args, findings: list, paths: list[str], resolver) -> tuple[list, list, bool]:
     """--profile: the findings with measured energy, the profiles, and whether the budget is exceeded."""
     from .profile.command import profile_findings
 
-    settings = _profile_settings(paths[0] if paths else Path("."), args, resolver)
+    settings = _profile_settings(paths[0] if paths else ".", args, resolver)
     budget = args.energy_budget_kwh if args.energy_budget_kwh is not None else settings["energy-budget-kwh"]
     return profile_findings(findings, settings, args.seconds, settings["region"], budget)
 
@@ -278,15 +285,17 @@ def _check_modes(args) -> None:
     if args.write_baseline and args.baseline:
         raise UsageError("--write-baseline records every finding: do not combine it with --baseline")
     if args.baseline:
+        from pathlib import Path
+
         from .baseline import read_baseline
 
         read_baseline(Path(args.baseline))  # a bad file fails now, not after linting
     for flag, target in (("--output", args.output), ("--write-baseline", args.write_baseline)):
         if target:
-            folder = Path(target).absolute().parent
-            if not folder.is_dir():
+            folder = parent(absolute(target))
+            if not is_dir(folder):
                 raise UsageError(f"{flag} {target}: folder {folder} does not exist")
-            if Path(target).is_dir():
+            if is_dir(pure(target)):
                 raise UsageError(f"{flag} {target} is a folder")
 
 
@@ -301,7 +310,7 @@ def _add_noqa(findings: list) -> int:
 
 
 def _fail_on_for(finding, resolver):
-    return resolver.for_path(Path(finding.path).absolute()).fail_on
+    return resolver.for_path(absolute(finding.path)).fail_on
 
 
 def _emit(args, findings, files_checked: int, extra: dict, baseline: dict | None = None) -> None:
@@ -327,7 +336,8 @@ def _emit(args, findings, files_checked: int, extra: dict, baseline: dict | None
         print(f"greenlint: {note[0].lower()}{note[1:]}", file=sys.stderr)
     if args.output:
         try:
-            Path(args.output).write_text(output, encoding="utf-8")
+            with open(pure(args.output), "w", encoding="utf-8") as handle:
+                handle.write(output)
         except OSError as exc:
             raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     else:

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from collections import namedtuple
-from pathlib import Path
 
 from .finding import Severity
+from .paths import is_dir, is_file, parent, pure, resolve
 from .rules import PARSE_ERROR, Rule, load_rules
 
 TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
+    import re
+    from pathlib import Path
     from typing import Any
 
     from .cache import ConfigMemo
@@ -53,7 +54,7 @@ class ConfigError(Exception):
     """Bad configuration or usage: exit code 2 with a one-line message."""
 
 
-def _toml_table(data: bytes, path: Path) -> dict[str, Any]:
+def _toml_table(data: bytes, path: str) -> dict[str, Any]:
     try:
         import tomllib  # type: ignore[import-not-found]
     except ModuleNotFoundError:  # Python 3.10
@@ -73,19 +74,22 @@ def _closest(word: str, options: list[str]) -> str:
 
 class ConfigFile(namedtuple("ConfigFile", "path root table")):
     """One configuration file's raw table and the folder its patterns are relative to (`path`
-    None: the defaults)."""
+    None: the defaults). Paths are strings, spelled as pathlib spells them (`paths`): pathlib is a
+    sixth of a one-file run."""
 
     __slots__ = ()
 
 
-def read_config_file(path: Path, memo: ConfigMemo | None = None) -> ConfigFile | None:
+def read_config_file(path: str | Path, memo: ConfigMemo | None = None) -> ConfigFile | None:
     """The file's greenlint table, validated; None for a pyproject.toml without one. `memo` holds
     the tables of files read before, by content: a cached run imports no TOML parser."""
+    path = pure(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
-    is_pyproject = path.name == "pyproject.toml"
+    is_pyproject = os.path.basename(path) == "pyproject.toml"
     if is_pyproject and b"greenlint" not in data:
         return None  # no key of the file can name the tool: nothing to parse
     entry = memo.get(data) if memo else None
@@ -101,8 +105,8 @@ def read_config_file(path: Path, memo: ConfigMemo | None = None) -> ConfigFile |
             memo.put(data, table)
     if table is None:
         return None
-    validate(table, str(path))
-    return ConfigFile(path, path.parent.resolve(), table)
+    validate(table, path)
+    return ConfigFile(path, resolve(parent(path)), table)
 
 
 def validate(table: dict[str, Any], where: str) -> None:
@@ -166,6 +170,8 @@ def _validate_rule_options(rules_table: dict[str, Any], where: str) -> None:
 
 
 def check_region(value: str, where: str) -> None:
+    import re  # only when a region is set: a one-file run without one never imports it
+
     if not re.fullmatch(r"[a-zA-Z]+:[\w.-]+", value or ""):
         raise ConfigError(f"{where}: region must name its provider, like \"aws:eu-north-1\", not '{value}'")
 
@@ -183,6 +189,8 @@ def check_selector(selector: str, where: str) -> None:
     rules = load_rules()
     if selector.upper() == "ALL" or selector in {r.name for r in rules.values()}:
         return
+    import re  # only for --select and the like: a plain run never imports it
+
     if any(code.startswith(selector.upper()) for code in rules) and re.fullmatch(r"GL\d{0,3}", selector.upper()):
         return
     raise ConfigError(
@@ -267,19 +275,19 @@ class Settings(namedtuple("Settings", "source root enabled options severity per_
             cache_dir=table.get("cache-dir"),
         )
 
-    def ignored_codes(self, path: Path | str) -> set[str]:
+    def ignored_codes(self, path: str | Path) -> set[str]:
         codes: set[str] = set()
         if self.per_file_ignores:
             rel = relative_to_root(path, self.root)
             for pattern, pattern_codes in self.per_file_ignores:
-                regex = _matcher((pattern,))
-                if regex and regex.fullmatch(rel):
+                matcher = _matcher((pattern,))
+                if matcher and matcher.fullmatch(rel):
                     codes |= pattern_codes
         return codes
 
-    def is_excluded(self, path: Path | str) -> bool:
-        regex = _matcher(tuple(self.exclude))
-        return bool(regex and regex.fullmatch(relative_to_root(path, self.root)))
+    def is_excluded(self, path: str | Path) -> bool:
+        matcher = _matcher(tuple(self.exclude))
+        return bool(matcher and matcher.fullmatch(relative_to_root(path, self.root)))
 
     def show(self) -> dict[str, Any]:
         return {
@@ -299,11 +307,11 @@ class Settings(namedtuple("Settings", "source root enabled options severity per_
         }
 
 
-def _carbon_settings(carbon: dict[str, Any], root: Path) -> dict[str, Any]:
+def _carbon_settings(carbon: dict[str, Any], root: str) -> dict[str, Any]:
     """A custom intensity table is named relative to the configuration that names it."""
     carbon = dict(carbon)
     if isinstance(carbon.get("table"), str):
-        carbon["table"] = str((root / carbon["table"]).resolve())
+        carbon["table"] = resolve(os.path.join(root, carbon["table"]))
     return carbon
 
 
@@ -324,6 +332,8 @@ def _codes_of(selectors: list[str]) -> set[str]:
 
 def _glob_regex(pattern: str, component: bool) -> str:
     """fnmatch's syntax; in a component pattern `*` stays inside one path component."""
+    import re
+
     star, one = ("[^/]*", "[^/]") if component else (".*", ".")
     out, i = [], 0
     while i < len(pattern):
@@ -343,82 +353,130 @@ def _glob_regex(pattern: str, component: bool) -> str:
     return "".join(out)
 
 
+_GLOB_CHARACTERS = frozenset("*?[")
+
+
+class _PathPatterns:
+    """Ruff-style path patterns, matched against a path relative to the configuration's folder: a
+    pattern without a slash matches any path component, one with a slash the path or a folder
+    above it. When every pattern is a name (`build`), a `*.suffix` or a plain path, as all the
+    defaults are, they are compared as strings, so that checking a file against the default
+    excludes (`--force-exclude`, the pre-commit case) imports no `re`; otherwise all of them are
+    one regular expression."""
+
+    __slots__ = ("names", "suffixes", "paths", "folders", "regex")
+
+    def __init__(self, patterns: list[str]):
+        self.names: set[str] = set()  # a component equal to one of these
+        self.suffixes: tuple[str, ...] = ()  # `*.egg-info`: a component ending in one of these
+        self.paths: set[str] = set()  # the path itself ...
+        self.folders: tuple[str, ...] = ()  # ... or a folder above it (`path/`)
+        self.regex = None
+        for pattern in patterns:
+            if _GLOB_CHARACTERS.isdisjoint(pattern):
+                if "/" in pattern:
+                    self.paths.add(pattern)
+                    self.folders += (pattern + "/",)
+                else:
+                    self.names.add(pattern)
+            elif "/" not in pattern and pattern.startswith("*") and _GLOB_CHARACTERS.isdisjoint(pattern[1:]):
+                self.suffixes += (pattern[1:],)
+            else:
+                self.regex = _patterns_regex(patterns)
+                return
+
+    def fullmatch(self, rel: str) -> bool:
+        if self.regex is not None:
+            return self.regex.fullmatch(rel) is not None
+        if rel in self.paths or rel.startswith(self.folders):
+            return True
+        return bool(self.names or self.suffixes) and any(part in self.names or part.endswith(self.suffixes)
+                                                         for part in rel.split("/"))
+
+
+def _patterns_regex(patterns: list[str]) -> re.Pattern[str]:
+    import re
+
+    parts = [f"(?:^|.*/){_glob_regex(p, True)}(?:/.*)?" if "/" not in p else f"{_glob_regex(p, False)}(?:/.*)?"
+             for p in patterns]
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.S)
+
+
 @functools.lru_cache(maxsize=256)
-def _matcher(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One regex for a list of ruff-style path patterns: a pattern without a slash matches any
-    path component; one with a slash matches the relative path or a folder above it."""
-    parts = []
+def _matcher(patterns: tuple[str, ...]) -> _PathPatterns | None:
+    """The patterns (`./` and trailing slashes dropped, empty ones skipped) as one matcher; None
+    when none is left."""
+    cleaned = []
     for pattern in patterns:
         pattern = pattern.rstrip("/")
         if pattern.startswith("./"):
             pattern = pattern[2:]
-        if not pattern:
-            continue
-        if "/" not in pattern:
-            parts.append(f"(?:^|.*/){_glob_regex(pattern, True)}(?:/.*)?")
-        else:
-            parts.append(f"{_glob_regex(pattern, False)}(?:/.*)?")
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.S) if parts else None
+        if pattern:
+            cleaned.append(pattern)
+    return _PathPatterns(cleaned) if cleaned else None
 
 
-def relative_to_root(path: Path | str, root: Path) -> str:
+def relative_to_root(path: str | Path, root: str | Path) -> str:
     absolute = os.path.abspath(path)
     prefix = str(root).rstrip(os.sep) + os.sep
     rel = absolute[len(prefix):] if absolute.startswith(prefix) else absolute
     return rel.replace(os.sep, "/")
 
 
-def matches(path: Path, pattern: str, root: Path) -> bool:
-    regex = _matcher((pattern,))
-    return bool(regex and regex.fullmatch(relative_to_root(path, root)))
+def matches(path: str | Path, pattern: str, root: str | Path) -> bool:
+    matcher = _matcher((pattern,))
+    return bool(matcher and matcher.fullmatch(relative_to_root(path, root)))
 
 
 class ConfigResolver:
     """Finds, reads and caches the closest configuration of each folder."""
 
-    def __init__(self, overrides: Overrides, config_file: Path | None = None, memo: ConfigMemo | None = None):
+    def __init__(self, overrides: Overrides, config_file: str | Path | None = None, memo: ConfigMemo | None = None):
         self.overrides = overrides
         self.memo = memo
-        self._by_dir: dict[Path, Settings] = {}
+        self._by_dir: dict[str, Settings] = {}  # folder (as given, and resolved) -> its settings
         self._fixed: Settings | None = None
         if config_file is not None:
-            if not config_file.is_file():
+            config_file = pure(config_file)
+            if not is_file(config_file):
                 raise ConfigError(f"--config: no such file: {config_file}")
             config = read_config_file(config_file, memo)
             if config is None:
                 raise ConfigError(f"--config: {config_file} has no [tool.greenlint] table")
             self._fixed = Settings.build(config, overrides)
 
-    def for_path(self, path: Path) -> Settings:
-        return self.for_folder(path if path.is_dir() else path.parent)
+    def for_path(self, path: str | Path) -> Settings:
+        path = pure(path)
+        return self.for_folder(path if is_dir(path) else parent(path))
 
-    def for_folder(self, folder: Path, names: set[str] | frozenset[str] | None = None) -> Settings:
+    def for_folder(self, folder: str | Path, names: set[str] | frozenset[str] | None = None) -> Settings:
         """The settings of the files of `folder`; `names`, when the caller has listed the folder,
         are its entries (no `stat` for configuration files that are not there)."""
         if self._fixed is not None:
             return self._fixed
+        folder = pure(folder)
         settings = self._by_dir.get(folder)  # the files of a folder share it: resolved once
         if settings is None:
-            settings = self._by_dir[folder] = self._for_dir(folder.resolve(), names)
+            settings = self._by_dir[folder] = self._for_dir(resolve(folder), names)
         return settings
 
-    def _for_dir(self, folder: Path, names: set[str] | frozenset[str] | None = None) -> Settings:
+    def _for_dir(self, folder: str, names: set[str] | frozenset[str] | None = None) -> Settings:
         cached = self._by_dir.get(folder)
         if cached is not None:
             return cached
         settings = None
         for name in CONFIG_NAMES:
-            candidate = folder / name
-            if (names is None or name in names) and candidate.is_file():
+            candidate = os.path.join(folder, name)
+            if (names is None or name in names) and is_file(candidate):
                 config = read_config_file(candidate, self.memo)
                 if config is not None:
                     settings = Settings.build(config, self.overrides)
                     break
         if settings is None:
-            parent = folder.parent
-            if parent == folder:
-                settings = Settings.build(ConfigFile(None, Path(os.getcwd()).resolve(), {}), self.overrides)
+            above = parent(folder)
+            if above == folder:
+                settings = Settings.build(ConfigFile(None, resolve(os.getcwd()), {}), self.overrides)
             else:
-                settings = self._for_dir(parent)
+                settings = self._for_dir(above)
         self._by_dir[folder] = settings
         return settings

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import os
-import re
 from collections import namedtuple
-from pathlib import Path
 
 from .config import ConfigResolver, Settings
+from .paths import absolute, exists, is_dir, is_file, parent, pure
+
+TYPE_CHECKING = False  # typing stays off the start-up path
+if TYPE_CHECKING:
+    import re
+    from pathlib import Path
 
 SUFFIX_KINDS = {
     "py": "python", "pyi": "python", "ipynb": "notebook", "yaml": "yaml", "yml": "yaml", "json": "json",
@@ -16,7 +20,7 @@ SUFFIX_KINDS = {
 SKIPPED_NAMES = {"package-lock.json", "poetry.lock", "Pipfile.lock", "uv.lock", "yarn.lock", "composer.lock"}
 
 
-def kind_of(path: Path | str, extensions: dict[str, str] | None = None) -> str | None:
+def kind_of(path: str | Path, extensions: dict[str, str] | None = None) -> str | None:
     name = os.path.basename(path)
     if extensions:
         for suffix, kind in extensions.items():
@@ -30,11 +34,12 @@ def kind_of(path: Path | str, extensions: dict[str, str] | None = None) -> str |
     return suffix_kind
 
 
-_SHEBANG = re.compile(rb"#![ \t]*\S*?(?:/env[ \t]+(?:-\S+[ \t]+)*)?/?(?:[\w.-]*/)*(bash|sh|zsh|dash|python[0-9.]*)\b")
+# The script's first line, matched by `script_kind` (re's own cache keeps it compiled).
+_SHEBANG = rb"#![ \t]*\S*?(?:/env[ \t]+(?:-\S+[ \t]+)*)?/?(?:[\w.-]*/)*(bash|sh|zsh|dash|python[0-9.]*)\b"
 _SHEBANG_KINDS = {b"bash": "shell", b"sh": "shell", b"zsh": "shell", b"dash": "shell"}
 
 
-def script_kind(path: Path | str) -> str | None:
+def script_kind(path: str | Path) -> str | None:
     """The kind of a file with no extension that is a script by its first line (`#!/bin/bash`,
     `#!/usr/bin/env python3`): SageMaker's `train` entry point and a repository's `retrain` script
     are such files. Other extensionless files (LICENSE, Makefile) are not read."""
@@ -43,14 +48,16 @@ def script_kind(path: Path | str) -> str | None:
             first = handle.readline(200)
     except OSError:
         return None
-    match = _SHEBANG.match(first)
+    import re  # a file without an extension, named or walked to: rare, and `re` is costly to import
+
+    match = re.match(_SHEBANG, first)
     if match is None:
         return None
     return _SHEBANG_KINDS.get(match.group(1), "python")
 
 
 class Problem(namedtuple("Problem", "path message")):
-    """A path that could not be walked: reported as GL000."""
+    """A path (a string) that could not be walked: reported as GL000."""
 
     __slots__ = ()
 
@@ -59,6 +66,8 @@ class GitIgnore:
     """The patterns of one .gitignore file, matched as git does (the common subset)."""
 
     def __init__(self, base: str, lines: list[str]):
+        import re  # a folder walk: off the one-file path
+
         self.base = base
         self._prefix = base.rstrip(os.sep) + os.sep
         self.rules: list[tuple[re.Pattern[str], bool, bool]] = []  # (regex, negated, dir_only)
@@ -91,6 +100,8 @@ class GitIgnore:
 
 
 def _glob_to_regex(pattern: str, anchored: bool) -> str:
+    import re
+
     out, i = [], 0
     while i < len(pattern):
         c = pattern[i]
@@ -147,39 +158,40 @@ def _is_virtualenv(folder: str) -> bool:
 
 
 def discover(
-    paths: list[Path], resolver: ConfigResolver, force_exclude: bool = False
+    paths: list[str | Path], resolver: ConfigResolver, force_exclude: bool = False
 ) -> tuple[list[tuple[str, str, Settings]], list[Problem]]:
     """Files to check, each with its kind and the settings of its folder, and paths that could
-    not be walked."""
+    not be walked. Paths are strings, spelled as pathlib spells them (`paths`)."""
     found: dict[str, tuple[str, Settings]] = {}
     problems: list[Problem] = []
-    for root in paths:
-        if root.is_file() or (root.exists() and not root.is_dir()):
+    for root in map(pure, paths):
+        if is_file(root) or (exists(root) and not is_dir(root)):
             settings = resolver.for_path(root)
-            if force_exclude and settings.is_excluded(root.absolute()):
+            if force_exclude and settings.is_excluded(absolute(root)):
                 continue
             kind = kind_of(root, settings.extensions) or script_kind(root) or "python"  # named explicitly: check it
-            found.setdefault(os.fspath(root), (kind, settings))
+            found.setdefault(root, (kind, settings))
             continue
         _walk(root, resolver, found, problems)
     ordered = sorted(found, key=lambda path: path.replace(os.sep, "/"))
     return [(path, *found[path]) for path in ordered], problems
 
 
-def _gitignore_stack(folder: Path) -> list[GitIgnore]:
+def _gitignore_stack(folder: str) -> list[GitIgnore]:
     """The .gitignore files of the folders above `folder`, up to the repository root."""
     stack: list[GitIgnore] = []
-    current = folder.absolute()
-    for parent in [current, *current.parents]:
-        gi = _load_gitignore(str(parent))
+    current = above = absolute(folder)
+    while True:
+        gi = _load_gitignore(above)
         if gi is not None:
             stack.insert(0, gi)
-        if (parent / ".git").exists():
+        if exists(os.path.join(above, ".git")) or parent(above) == above:
             break
-    return stack[:-1] if stack and stack[-1].base == str(current) else stack  # the folder's own is added by the walk
+        above = parent(above)
+    return stack[:-1] if stack and stack[-1].base == current else stack  # the folder's own is added by the walk
 
 
-def _walk(root: Path, resolver: ConfigResolver, found: dict[str, tuple[str, Settings]], problems: list[Problem]) -> None:
+def _walk(root: str, resolver: ConfigResolver, found: dict[str, tuple[str, Settings]], problems: list[Problem]) -> None:
     """Folders as strings, absolute beside as given: paths are joined, never parsed (a warm run
     walks thousands of files and does little else)."""
     seen: set[tuple[int, int]] = set()
@@ -189,11 +201,11 @@ def _walk(root: Path, resolver: ConfigResolver, found: dict[str, tuple[str, Sett
         try:
             status = os.stat(folder_abs)
         except OSError as exc:
-            problems.append(Problem(Path(folder), f"cannot resolve folder: {exc.strerror or exc}"))
+            problems.append(Problem(folder, f"cannot resolve folder: {exc.strerror or exc}"))
             return
         identity = (status.st_dev, status.st_ino)  # a folder's identity: one stat, where realpath takes one per component
         if identity in ancestors:
-            problems.append(Problem(Path(folder), "symbolic link loop: it leads back to a folder above it; skipped"))
+            problems.append(Problem(folder, "symbolic link loop: it leads back to a folder above it; skipped"))
             return
         if identity in seen:
             return  # a second link to a folder already checked (translated docs, shared data)
@@ -205,9 +217,9 @@ def _walk(root: Path, resolver: ConfigResolver, found: dict[str, tuple[str, Sett
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            problems.append(Problem(Path(folder), f"cannot list folder: {exc.strerror or exc}"))
+            problems.append(Problem(folder, f"cannot list folder: {exc.strerror or exc}"))
             return
-        settings = resolver.for_folder(Path(folder), {entry.name for entry in entries})
+        settings = resolver.for_folder(folder, {entry.name for entry in entries})
         prefix, prefix_abs = os.path.join(folder, ""), os.path.join(folder_abs, "")
         for entry in entries:
             name = entry.name
@@ -224,7 +236,7 @@ def _walk(root: Path, resolver: ConfigResolver, found: dict[str, tuple[str, Sett
                 visit(path, path_abs, ignores, ancestors)
                 continue
             if entry.is_symlink() and not os.path.exists(path):
-                problems.append(Problem(Path(path), "broken symbolic link"))
+                problems.append(Problem(path, "broken symbolic link"))
                 continue
             kind = kind_of(name, settings.extensions)
             if kind is None and "." in name or settings.is_excluded(path_abs) or _ignored(path_abs, False, ignores):

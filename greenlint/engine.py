@@ -7,28 +7,28 @@ import gc
 import os
 import sys
 from collections import namedtuple
-from pathlib import Path
 
 from . import __version__
 from .cache import Cache, StatIndex, content_digest
-from .checks import detectors_for
 from .config import ConfigResolver, Overrides, Settings, resolve_selection
 from .discover import Problem, discover, kind_of
 from .finding import Finding, Severity
-from .checks.context import BaseContext, LintRequest
-from .frontends.base import FrontendError
+from .paths import absolute, is_dir, pure
 from .prefilter import Presence
 from .rules import BARE_SUPPRESSION, PARSE_ERROR, UNUSED_SUPPRESSION, load_rules, reader_of
 
 TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any, Iterable
+
+    from .checks.context import BaseContext, LintRequest
 
 POOL_THRESHOLD = 24  # below this many files a pool costs more than it saves
 MAX_CONFIG_BYTES = 1_000_000  # a YAML/JSON/TOML file this large is generated (install bundles, data)
 
 
-def display_path(path: Path, cwd: str | None = None) -> str:
+def display_path(path: str | Path, cwd: str | None = None) -> str:
     """Relative to the current folder (`cwd`, when the caller has it), with `/` separators, as
     every report shows paths."""
     cwd = cwd or os.getcwd()
@@ -92,6 +92,8 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
     # A notebook is always read: one that is not valid JSON or has a broken cell is a GL000.
     if not triggered and kind != "notebook" and not _may_hold_directives(data, settings.enabled):
         return []
+    from .checks.context import LintRequest  # the detector API: not needed by a run served from the cache
+
     directives = {c: rules[c] for c in (BARE_SUPPRESSION, UNUSED_SUPPRESSION) if c in settings.enabled}
     request = LintRequest(
         path=display,
@@ -131,6 +133,8 @@ def _may_hold_directives(data: bytes, enabled: set[str]) -> bool:
 
 
 def _run_detectors(ctx: BaseContext, codes: Iterable[str], reader: str) -> None:
+    from .checks import detectors_for
+
     rules = load_rules()
     for code, detect in detectors_for(codes, {c: rules[c].detectors for c in codes}, reader):
         try:
@@ -364,6 +368,7 @@ def _lint_notebook(request: LintRequest, data: bytes, triggered: dict, settings:
 
 
 def _lint_config(request: LintRequest, text: str, triggered: dict, settings: Settings) -> list[Finding]:
+    from .frontends.base import FrontendError
     from .frontends.config import ConfigContext, parse_config
 
     try:
@@ -404,7 +409,7 @@ def _run_job(job: Job, cache_folder: str | None) -> list[Finding]:
     if isinstance(data, list):
         return data
     ignored = _ignored(job)
-    cache = Cache(Path(cache_folder)) if cache_folder else None
+    cache = Cache(cache_folder) if cache_folder else None
     key = cache.key(job.display, job.kind, job.settings, content_digest(data), ignored) if cache else ""
     if cache:
         hit = cache.get(key)
@@ -424,10 +429,10 @@ def _run_chunk(jobs: list[Job], cache_folder: str | None) -> list[list[Finding]]
 
 
 def lint_paths(
-    paths: list[Path],
+    paths: list[str | Path],
     resolver: ConfigResolver,
     jobs: int | None = None,
-    cache_folder: Path | None = None,
+    cache_folder: str | Path | None = None,
     force_exclude: bool = False,
     stdin: tuple[str, bytes] | None = None,
 ) -> RunResult:
@@ -439,17 +444,17 @@ def lint_paths(
     work = [Job(path, display_path(path, cwd), kind, settings) for path, kind, settings in files]
     if stdin is not None:
         name, data = stdin
-        settings = resolver.for_path(Path(name).absolute() if name != "-" else Path.cwd() / "stdin.py")
-        skip = force_exclude and name != "-" and settings.is_excluded(Path(name).absolute())
+        settings = resolver.for_path(absolute(name) if name != "-" else os.path.join(os.getcwd(), "stdin.py"))
+        skip = force_exclude and name != "-" and settings.is_excluded(absolute(name))
         if not skip:
-            kind = kind_of(Path(name), settings.extensions) or "python"
-            work.append(Job(None, name if name == "-" else display_path(Path(name)), kind, settings, data))
+            kind = kind_of(pure(name), settings.extensions) or "python"
+            work.append(Job(None, name if name == "-" else display_path(name), kind, settings, data))
     result = RunResult([], len(work))
     for problem in problems:
         result.findings.append(_problem_finding(problem))
-    folder = str(cache_folder) if cache_folder else None
+    folder = os.fspath(cache_folder) if cache_folder else None
     if folder and len(work) >= POOL_THRESHOLD:
-        cached, work = _answered_by_cache(work, Cache(Path(folder)))
+        cached, work = _answered_by_cache(work, Cache(folder))
         result.findings.extend(cached)
     workers = min(jobs or os.cpu_count() or 1, max(1, len(work) // 8))
     if workers > 1 and len(work) >= POOL_THRESHOLD:
@@ -473,7 +478,7 @@ def _answered_by_cache(work: list[Job], cache: Cache) -> tuple[list[Finding], li
     """The cached findings of the files whose content has not changed, and the jobs still to run
     (with the bytes read here): a warm run then starts no pool, and a pool gets only the misses.
     A file whose stat the index knows unchanged is not read at all."""
-    if not cache.folder.is_dir():
+    if not is_dir(cache.folder):
         return [], work  # nothing cached yet (a first run, another greenlint version)
     index = StatIndex(cache)
     found: list[Finding] = []
@@ -522,11 +527,11 @@ def lint_text(
     """Lint one in-memory file with default settings (tests and the rule examples use this)."""
     from .config import ConfigFile
 
-    settings = Settings.build(ConfigFile(None, Path.cwd(), {}), Overrides(region=region))
+    settings = Settings.build(ConfigFile(None, os.getcwd(), {}), Overrides(region=region))
     if select is not None:
         settings = settings._replace(enabled=resolve_selection(select, [], []))
     for code, values in (options or {}).items():
         settings.options.setdefault(code, {}).update(values)
-    kind = kind or kind_of(Path(filename), settings.extensions) or "python"
+    kind = kind or kind_of(pure(filename), settings.extensions) or "python"
     findings = lint_bytes(filename, text.encode("utf-8"), kind, settings)
     return sorted(findings, key=Finding.sort_key)

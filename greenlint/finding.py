@@ -1,25 +1,80 @@
 """The one model every check produces and every renderer consumes."""
 from __future__ import annotations
 
-import enum
 from collections import namedtuple
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Iterator
 
 
-class Severity(enum.IntEnum):
-    NOTE = 1
-    WARNING = 2
-    ERROR = 3
+class _Levels(type):
+    """Severity's class: iterating it, its length and `Severity["WARNING"]` work as an enum's do."""
+
+    def __iter__(cls) -> Iterator[Severity]:
+        return iter(cls.__members__.values())
+
+    def __len__(cls) -> int:
+        return len(cls.__members__)
+
+    def __getitem__(cls, name: str) -> Severity:
+        return cls.__members__[name]
+
+
+class Severity(int, metaclass=_Levels):
+    """NOTE = 1, WARNING = 2, ERROR = 3: compared, hashed and counted as those numbers; str() is
+    the lower-case name, repr() and pickling as enum.IntEnum's. Not an IntEnum: `enum` (with the
+    `re` it imports) is a seventh of a one-file run served from the cache (the pre-commit case).
+    The three members are the only instances: `Severity(2)` is `Severity.WARNING`."""
+
+    __slots__ = ()
+    __members__: dict[str, Severity]  # name -> member, most lenient first, as an enum's
+    NOTE: Severity
+    WARNING: Severity
+    ERROR: Severity
+
+    def __new__(cls, value: int) -> Severity:
+        for member in cls.__members__.values():
+            if member == value:
+                return member
+        raise ValueError(f"{value!r} is not a valid Severity")
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
-        return cls[text.strip().upper()]
+    def parse(cls, text: str) -> Severity:
+        return cls.__members__[text.strip().upper()]  # KeyError for a name that is no level
+
+    @property
+    def name(self) -> str:
+        return _NAMES[self - 1]
+
+    @property
+    def value(self) -> int:
+        return int(self)
 
     def __str__(self) -> str:
         return self.name.lower()
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)  # f"[{severity}]" reads "[warning]"
+
+    def __repr__(self) -> str:
+        return f"<Severity.{self.name}: {int(self)}>"
+
+    def __reduce__(self) -> tuple:
+        return Severity, (int(self),)  # unpickled (from a pool worker) as the member itself
+
+    def __copy__(self) -> Severity:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> Severity:
+        return self
+
+
+_NAMES = ("NOTE", "WARNING", "ERROR")
+Severity.__members__ = {name: int.__new__(Severity, number) for number, name in enumerate(_NAMES, 1)}
+for _name, _member in Severity.__members__.items():
+    setattr(Severity, _name, _member)
+del _name, _member
 
 
 class Edit(namedtuple("Edit", "line column end_line end_column replacement")):

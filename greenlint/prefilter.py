@@ -21,7 +21,9 @@ alternative, a token of every group holds.
 """
 from __future__ import annotations
 
-import re
+TYPE_CHECKING = False  # typing stays off the start-up path
+if TYPE_CHECKING:
+    import re
 
 IMPORT_PREFIX = b"import:"
 KIND_PREFIX = b"kind:"
@@ -29,10 +31,22 @@ REGEX_PREFIX = b"re:"
 SHAPE_PREFIX = b"shape:"
 FOLDED_PREFIX = b"i:"
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.")
+# Patterns are compiled on first use (`_compiled`): a run served from the cache reads no file's
+# bytes, and `re` (with the `enum` it imports) would be a seventh of it.
 # Where a statement's text ends: a line end, `;`, a comment, or a notebook's JSON string end / `\n` escape.
-_END = re.compile(rb'[\r\n;#"]|\\n')
-_JSON_NEXT_ITEM = re.compile(rb'"?\s*,\s*"')  # a continued line split over two items of a cell's source list
-_TOP_WORD = re.compile(rb"(?<![\w.])[A-Za-z_]\w*")
+_END = rb'[\r\n;#"]|\\n'
+_JSON_NEXT_ITEM = rb'"?\s*,\s*"'  # a continued line split over two items of a cell's source list
+_TOP_WORD = rb"(?<![\w.])[A-Za-z_]\w*"
+_COMPILED: dict[tuple[bytes, bool], re.Pattern[bytes]] = {}
+
+
+def _compiled(pattern: bytes, multiline: bool = False) -> re.Pattern[bytes]:
+    found = _COMPILED.get((pattern, multiline))
+    if found is None:
+        import re
+
+        found = _COMPILED[pattern, multiline] = re.compile(pattern, re.MULTILINE if multiline else 0)
+    return found
 
 
 class Presence:
@@ -86,10 +100,9 @@ class Presence:
         return self._imported
 
 
-_PATTERNS: dict[bytes, re.Pattern[bytes]] = {}
 # `for` as a word; whether it starts a line's code is read from the line, since a pattern that
 # starts at each line end is tried 1.6 million times on the speed corpus.
-_FOR = re.compile(rb"for\b")
+_FOR = rb"for\b"
 _BLOCK_ENDS: dict[bytes, re.Pattern[bytes]] = {}
 
 
@@ -98,7 +111,7 @@ def _nested_for(data: bytes) -> bool:
     blank, a comment, or indented deeper than the outer `for`. (Where one loop holds another,
     the first `for` line after the outer one is inside it, so consecutive pairs suffice.)"""
     outer: tuple[bytes, int] | None = None
-    for match in _FOR.finditer(data):
+    for match in _compiled(_FOR).finditer(data):
         start = match.start()
         line = data.rfind(b"\n", 0, start) + 1
         before = data[line:start]
@@ -120,6 +133,8 @@ def _block_end(indent: bytes) -> re.Pattern[bytes]:
     """A line that is code and not indented deeper than `indent`: it ends that indent's block."""
     pattern = _BLOCK_ENDS.get(indent)
     if pattern is None:
+        import re
+
         pattern = _BLOCK_ENDS[indent] = re.compile(rb"\n(?!" + re.escape(indent) + rb"[ \t]|[ \t]*(?:#|\r?\n|$))")
     return pattern
 
@@ -128,10 +143,7 @@ SHAPES = {b"nested-for": _nested_for}
 
 
 def _pattern(token: bytes) -> re.Pattern[bytes]:
-    pattern = _PATTERNS.get(token)
-    if pattern is None:
-        pattern = _PATTERNS[token] = re.compile(token[len(REGEX_PREFIX):], re.MULTILINE)
-    return pattern
+    return _compiled(token[len(REGEX_PREFIX):], multiline=True)
 
 
 def imported_names(data: bytes) -> frozenset[bytes]:
@@ -146,7 +158,7 @@ def imported_names(data: bytes) -> frozenset[bytes]:
             head = _statement_head(data, at)
             if head is not None:
                 if not head:  # `import NAME.sub as x, other`
-                    names.update(_TOP_WORD.findall(_statement(data, after)))
+                    names.update(_compiled(_TOP_WORD).findall(_statement(data, after)))
                 else:  # `from NAME.sub import x` (not `from .x`)
                     names.add(head)
         at = data.find(b"import", after)
@@ -162,8 +174,8 @@ def _is_keyword(data: bytes, start: int, end: int) -> bool:
 
 
 # What may stand between a statement's start and its `import`: nothing, or `from MODULE`.
-_FROM_HEAD = re.compile(rb"from(?:[ \t\f]|\\t|\\\r?\n)+([A-Za-z_]\w*)?[\w.]*(?:[ \t\f]|\\t|\\\r?\n)+\Z")
-_JSON_CONTINUED_ITEM = re.compile(rb'\\\\\\n"\s*,\s*"')  # `\\\n",` then `"`: a backslash ends the item
+_FROM_HEAD = rb"from(?:[ \t\f]|\\t|\\\r?\n)+([A-Za-z_]\w*)?[\w.]*(?:[ \t\f]|\\t|\\\r?\n)+\Z"
+_JSON_CONTINUED_ITEM = rb'\\\\\\n"\s*,\s*"'  # `\\\n",` then `"`: a backslash ends the item
 _HEAD_LIMIT = 400  # a `from` clause longer than this is not a module path
 
 
@@ -175,7 +187,7 @@ def _statement_head(data: bytes, at: int) -> bytes | None:
     start = max(0, at - _HEAD_LIMIT)
     head = data[start:at]
     if b'\\\\\\n"' in head:  # a cell's line continued in the next item of its source list
-        head = _JSON_CONTINUED_ITEM.sub(b" ", head)
+        head = _compiled(_JSON_CONTINUED_ITEM).sub(b" ", head)
     line = head.rfind(b"\n")
     while line > 0 and (head[line - 1] == 92 or head[line - 2:line] == b"\\\r"):  # 92: a backslash
         line = head.rfind(b"\n", 0, line - 1)
@@ -195,21 +207,22 @@ def _statement_head(data: bytes, at: int) -> bytes | None:
     head = head.replace(b"\\t", b" ").lstrip(b" \t\f")
     if not head:
         return head
-    match = _FROM_HEAD.match(head)
+    match = _compiled(_FROM_HEAD).match(head)
     return match.group(1) if match is not None and match.group(1) else None
 
 
 def _statement(data: bytes, start: int) -> bytes:
     """The statement's text from `start`, through backslash continuations."""
     end = start
+    ends, next_item = _compiled(_END), _compiled(_JSON_NEXT_ITEM)
     while True:
-        m = _END.search(data, end)
+        m = ends.search(data, end)
         if m is None:
             return data[start:]
         stop = m.start()
         if m.group() == b'"' or stop == 0 or data[stop - 1] != 92:  # 92: a backslash
             return data[start:stop]
         end = m.end()
-        item = _JSON_NEXT_ITEM.match(data, end)
+        item = next_item.match(data, end)
         if item is not None:
             end = item.end()

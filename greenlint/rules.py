@@ -7,13 +7,14 @@ from __future__ import annotations
 import functools
 import os
 from collections import namedtuple
-from pathlib import Path
 
 from .finding import Severity
+from .paths import is_dir
 from .prefilter import FOLDED_PREFIX, IMPORT_PREFIX, KIND_PREFIX, REGEX_PREFIX, SHAPE_PREFIX, SHAPES
 
 TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     Triggers = tuple[tuple[tuple[bytes, ...], ...], ...]  # alternatives of groups of tokens
@@ -102,9 +103,17 @@ def _show(value: Any) -> str:
 
 
 def rules_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    packaged = here / "rules"  # inside an installed wheel
-    return packaged if packaged.is_dir() else here.parent / "rules"
+    from pathlib import Path  # for the data tables and the docs, off the one-file path
+
+    return Path(_rules_folder())
+
+
+def _rules_folder() -> str:
+    """`rules_dir()` as a string: the catalogue is loaded on every start, where pathlib would be a
+    sixth of a one-file run."""
+    here = os.path.dirname(os.path.realpath(__file__))
+    packaged = os.path.join(here, "rules")  # inside an installed wheel
+    return packaged if is_dir(packaged) else os.path.join(os.path.dirname(here), "rules")
 
 
 def data_path(name: str) -> Path:
@@ -127,7 +136,7 @@ def code_fingerprint() -> str:
 
     h = new_hash()
     # os.walk, not Path.rglob: this runs on every start, and Path objects cost 3 ms here
-    for top, suffix in ((os.path.dirname(os.path.realpath(__file__)), ".py"), (str(rules_dir()), "")):
+    for top, suffix in ((os.path.dirname(os.path.realpath(__file__)), ".py"), (_rules_folder(), "")):
         for folder, subfolders, names in os.walk(top):
             subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
             for name in sorted(n for n in names if n.endswith(suffix)):
@@ -147,13 +156,14 @@ def load_rules() -> dict[str, Rule]:
     import marshal
 
     stamp = code_fingerprint()  # the YAML and its parser (this file) included
-    compiled = rules_dir() / "__pycache__" / "catalogue.marshal"
     try:
-        saved_stamp, documents = marshal.loads(compiled.read_bytes())
+        with open(os.path.join(_rules_folder(), "__pycache__", "catalogue.marshal"), "rb") as handle:
+            saved_stamp, documents = marshal.loads(handle.read())
         if saved_stamp == stamp:
             return _build_catalogue(documents)
     except Exception:  # missing, stale or from another Python: rebuilt below
         pass
+    compiled = rules_dir() / "__pycache__" / "catalogue.marshal"
     documents = [(str(path), _with_compiled_triggers(_yaml_load(path.read_text(encoding="utf-8"))))
                  for path in sorted(rules_dir().glob("GL*.yaml"))]
     try:
@@ -184,7 +194,7 @@ _COMPILED_TRIGGERS = "_compiled_triggers"
 def _build_catalogue(documents: list[tuple[str, Any]]) -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
     for path, raw in documents:
-        rule = _parse_rule(Path(path), raw)
+        rule = _parse_rule(path, raw)
         if rule.code in rules:
             raise RuleError(f"{path}: duplicate rule code {rule.code}")
         rules[rule.code] = rule
@@ -263,7 +273,7 @@ def _detectors(spec: Any, kinds: tuple[str, ...]) -> dict[str, str]:
     return {reader: str(spec) for reader in sorted(readers)}
 
 
-def _parse_rule(path: Path, raw: dict[str, Any]) -> Rule:
+def _parse_rule(path: str, raw: dict[str, Any]) -> Rule:
     try:
         options = {
             name: Option(name, spec["type"], spec["default"], spec.get("description", ""))

@@ -6,7 +6,6 @@ specific to any rule. Each format lives in its own module, imported on demand so
 """
 from __future__ import annotations
 
-import importlib
 from collections import Counter, namedtuple
 from types import MappingProxyType
 
@@ -40,7 +39,8 @@ def render(fmt: str, findings: list[Finding], info: RunInfo) -> str:
     """The whole output for `findings` in format `fmt` (ends with a newline when non-empty)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    module = importlib.import_module(f"{__name__}.{_MODULES[fmt]}")
+    # __import__ returns the submodule when given a fromlist; importlib (with warnings) is not loaded at start-up
+    module = __import__(f"{__name__}.{_MODULES[fmt]}", fromlist=["render"])
     # Sorting again is cheap and keeps every format deterministic whatever the caller did.
     return module.render(sorted(findings, key=Finding.sort_key), info)
 

@@ -106,10 +106,9 @@ class _Table:
 
 def _cell_len(text: str) -> int:
     """Columns on screen: wide East Asian characters take two, combining marks none."""
-    import unicodedata
-
     if text.isascii():
         return len(text)
+    import unicodedata  # only for text that needs it
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
