@@ -489,3 +489,74 @@ def test_a_comparison_a_stores_settings_and_an_address_place_nothing(tmp_path):
 def test_the_same_constant_given_to_a_compute_client_is_reported(tmp_path):
     text = BUCKET_SCRIPT.format(extra='boto3.client("sagemaker", region_name=REGION).create_training_job(TrainingJobName=name)')
     assert reported_lines(tmp_path, "deploy.py", text, "GL401") == [4]
+
+
+# ---- GL301: a factory's architecture is its name argument ------------------------------------
+
+TIMM_BRANCHES = """
+import argparse
+import timm
+import torch
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--arch", default="convnext")
+args = parser.parse_args()
+if args.arch == "resnet50":
+    model = timm.create_model("resnet50", pretrained=False, num_classes=9)
+elif args.arch == "swin":
+    model = timm.create_model({other}, pretrained={other_weights}, num_classes=9)
+else:
+    model = timm.create_model("convnext_tiny", pretrained=True, num_classes=9)
+optimizer = torch.optim.Adam(model.parameters())
+for x, y in torch.load("train.pt"):
+    loss = torch.nn.functional.cross_entropy(model(x), y)
+    loss.backward()
+    optimizer.step()
+"""
+
+
+def test_architecture_branches_of_one_factory_are_configurations(tmp_path):
+    text = TIMM_BRANCHES.format(other='"swin_base_patch4_window7_224"', other_weights="False")
+    assert reported_lines(tmp_path, "train.py", text, "GL301") == [10, 12]
+
+
+def test_a_weights_switch_of_one_factory_architecture_is_decided_by_the_default(tmp_path):
+    # the default run takes the branch that builds resnet50 with weights: the switch is the weights alone
+    text = TIMM_BRANCHES.format(other='"resnet50"', other_weights="True").replace('default="convnext"', 'default="swin"')
+    assert reported_lines(tmp_path, "train.py", text, "GL301") == []
+
+
+# ---- GL303: training in an exported notebook's %%time cell ------------------------------------
+
+TIME_CELL_TRAINING = '''
+import torch
+from transformers import BertModel
+
+
+class Classifier(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.bert = BertModel.from_pretrained("bert-base-uncased")
+        self.out = torch.nn.Linear(768, 2)
+
+
+def train_epoch(model, loader, optimizer):
+    for batch in loader:
+        optimizer.zero_grad()
+
+
+model = Classifier()
+optimizer = torch.optim.AdamW(model.parameters())
+loader = torch.load("batches.pt")
+get_ipython().run_cell_magic("time", "", "{body}")
+'''
+
+
+def test_a_model_a_time_cell_trains_is_not_loaded_for_inference(tmp_path):
+    text = TIME_CELL_TRAINING.format(body="for epoch in range(3):\\\\n    train_epoch(model, loader, optimizer)\\\\n")
+    assert reported_lines(tmp_path, "kernel.py", text, "GL303") == []
+
+
+def test_a_time_cell_that_only_shows_the_model_trains_nothing(tmp_path):
+    text = TIME_CELL_TRAINING.format(body="print(model)\\\\n")
+    assert reported_lines(tmp_path, "kernel.py", text, "GL303") == [9]

@@ -430,9 +430,21 @@ def _weights_toggled_off(ctx: PythonContext, call: ast.Call) -> bool:
     decided by the default run as `build(pretrained=args.pretrained)` is. A choice between
     architectures (`if args.arch == "vgg16"`) stays a configuration the program offers."""
     other = ctx.other_branch_taken(call)
+    built = _architecture(ctx, call)
+    return other is not None and built[0] is not None and any(
+        isinstance(node, ast.Call) and _architecture(ctx, node) == built for part in other for node in ast.walk(part))
+
+
+def _architecture(ctx: PythonContext, call: ast.Call) -> tuple[str | None, object]:
+    """What a builder call builds: its function, and for a factory that takes the architecture's
+    name (`timm.create_model("resnet50")`, `torch.hub.load(repo, "resnet50")`) that name too:
+    `create_model("swin_base")` in the other branch is another architecture."""
     builder = ctx.qualname(call.func)
-    return other is not None and builder is not None and any(
-        isinstance(node, ast.Call) and ctx.qualname(node.func) == builder for part in other for node in ast.walk(part))
+    if builder in TIMM_CREATE:
+        return builder, ctx.literal(arg(call, 0, "model_name"))
+    if builder == "torch.hub.load":
+        return builder, ctx.literal(arg(call, 1, "model"))
+    return builder, None
 
 
 def _training_call(ctx: PythonContext, call: ast.Call, library: str, name: str) -> ast.Call | None:
