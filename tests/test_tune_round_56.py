@@ -560,3 +560,28 @@ def test_a_model_a_time_cell_trains_is_not_loaded_for_inference(tmp_path):
 def test_a_time_cell_that_only_shows_the_model_trains_nothing(tmp_path):
     text = TIME_CELL_TRAINING.format(body="print(model)\\\\n")
     assert reported_lines(tmp_path, "kernel.py", text, "GL303") == [9]
+
+
+# ---- GL401: a dev container's environment; gcloud export and import ----------------------------
+
+def test_a_dev_containers_environment_is_not_a_placement(tmp_path):
+    folder = tmp_path / ".devcontainer"
+    folder.mkdir()
+    text = '{\n  "build": {"dockerfile": "Dockerfile"},\n  "remoteEnv": {\n    "AWS_REGION": "us-east-1"\n  }\n}\n'
+    assert reported_lines(folder, "devcontainer.json", text, "GL401") == []
+    # the same map in a settings file that runs no container is read as usual
+    settings = text.replace('"build": {"dockerfile": "Dockerfile"},', '"name": "tools",')
+    assert reported_lines(tmp_path, "settings.json", settings, "GL401") == [4]
+
+
+WORKFLOW_TEMPLATES = """\
+#!/bin/bash
+gcloud dataproc workflow-templates export nightly --destination=template.yaml --region=us-central1
+gcloud dataproc workflow-templates import nightly --source=template2.yaml --region=us-central1
+gcloud dataproc workflow-templates instantiate nightly --region=us-central1
+"""
+
+
+def test_an_export_writes_a_file_and_an_import_makes_what_instantiate_runs(tmp_path):
+    # export places nothing; import makes the template, and instantiating it is that placement, once
+    assert reported_lines(tmp_path, "run.sh", WORKFLOW_TEMPLATES, "GL401") == [3]

@@ -26,8 +26,9 @@ _NON_COMPUTE = {"s3", "s3api", "dynamodb", "storage", "group", "acr", "ecr", "ia
 _ADDRESSING_VERBS = {"ssh", "scp", "logs", "predict", "stream-logs", "wait", "cancel", "invoke", "local", "explain",
                      "tail", "read", "connect", "port-forward", "copy-files", "update-kubeconfig",
                      "info", "version", "components", "help", "topic", "feedback"}
-# `update`: `gcloud composer environments update ENV --location ...` changes what exists where it is.
-_ADDRESSING_PREFIXES = ("describe", "list", "get", "delete", "remove", "undeploy", "stop", "show", "update")
+# `update`: `gcloud composer environments update ENV --location ...` changes what exists where it is;
+# `export`: `gcloud dataproc workflow-templates export NAME --destination=t.yaml` writes what exists to a file.
+_ADDRESSING_PREFIXES = ("describe", "list", "get", "delete", "remove", "undeploy", "stop", "show", "update", "export")
 # gcloud products that start what other definitions place: Cloud Deploy (`gcloud deploy releases
 # create --region`) rolls a release out to targets whose own definitions say where they run.
 _DELIVERY_PRODUCTS = {"deploy"}
@@ -107,11 +108,12 @@ def command_product(command: ShellCommand) -> str:
 
 
 def created_names(command: ShellCommand) -> set[str]:
-    """What a command creates, by name: `dataproc clusters create NAME`, `az aks create --name NAME`."""
+    """What a command creates, by name: `dataproc clusters create NAME`, `az aks create --name NAME`,
+    `workflow-templates import NAME --source=t.yaml` (made from a file)."""
     words = command.subcommands()
-    if "create" not in words:
+    if "create" not in words and "import" not in words:
         return set()
-    names = {words[i + 1] for i, word in enumerate(words[:-1]) if word == "create"}
+    names = {words[i + 1] for i, word in enumerate(words[:-1]) if word in ("create", "import")}
     return names | {value for flag, value, _ in command.flags() if flag in ("name", "n")}
 
 

@@ -29,14 +29,22 @@ def connects_to_a_store(doc, above: tuple, data_words: frozenset[str]) -> bool:
                 and not words & COMPUTE_WORDS)
 
 
+# Keys that say which image a container runs (Compose services, dev containers).
+_CONTAINER_KEYS = ("image", "build", "dockerFile", "dockerfile", "dockerComposeFile")
+
+
 def in_container_environment(doc, above: tuple) -> bool:
-    """The value is set in a Compose service's `environment:` (`services: {api: {image: ...,
-    environment: {AWS_DEFAULT_REGION: us-east-1}}}`): it tells the container's SDK which region to
-    call, as a Kubernetes container's `env:` does; the container runs where Compose runs it."""
-    if len(above) < 3 or above[0] != "services" or above[2] != "environment":
+    """The value is set in a container's environment: a Compose service's `environment:`
+    (`services: {api: {image: ..., environment: {AWS_DEFAULT_REGION: us-east-1}}}`) or a dev
+    container's `containerEnv` / `remoteEnv`. It tells the container's SDK which region to call, as
+    a Kubernetes container's `env:` does; the container runs where Compose or the editor runs it."""
+    if len(above) >= 3 and above[0] == "services" and above[2] == "environment":
+        owner = doc.find(*above[:2])
+    elif len(above) >= 1 and above[0] in ("containerEnv", "remoteEnv"):
+        owner = doc
+    else:
         return False
-    service = doc.find(*above[:2])
-    return service is not None and service.is_map and (service.get("image") is not None or service.get("build") is not None)
+    return owner is not None and owner.is_map and any(owner.get(key) is not None for key in _CONTAINER_KEYS)
 
 
 # What a compiled Kubeflow pipeline's component does, by the words of its name (`comp-model-get`,
