@@ -154,7 +154,7 @@ def _syntax_message(exc: SyntaxError) -> str:
 
 
 def _lint_python_text(request: LintRequest, text: str, triggered: dict, settings: Settings,
-                      allow_await: bool = False, shell: list | None = None) -> list[Finding]:
+                      allow_await: bool = False, shell: list | None = None, unparsed: str = "") -> list[Finding]:
     from .frontends.python import PythonContext, parse
 
     unread: list[Finding] = []
@@ -175,6 +175,7 @@ def _lint_python_text(request: LintRequest, text: str, triggered: dict, settings
     ctx = PythonContext(request, text, tree)
     ctx.findings.extend(unread)
     ctx.shell_lines = shell or []  # a notebook's `!` lines and %%bash cells, which the text holds as placeholders
+    ctx.unparsed = unparsed or (text if unread else "")  # names the checks cannot see may be read there
     _run_detectors(ctx, triggered, "python")
     ctx.findings.extend(_held_config_findings(ctx, settings))
     return _suppressed(ctx, text, python=True, settings=settings)
@@ -350,7 +351,8 @@ def _lint_notebook(request: LintRequest, data: bytes, triggered: dict, settings:
     for unit in notebook.units:
         unit_lines = unit.text.splitlines()
         if unit.kind == "python":
-            unit_findings = _lint_python_text(request, unit.text, triggered, settings, allow_await=True, shell=unit.shell)
+            unit_findings = _lint_python_text(request, unit.text, triggered, settings, allow_await=True, shell=unit.shell,
+                                              unparsed=data.decode("utf-8", "replace") if notebook.errors else "")
         else:  # a config a `%%writefile` cell writes: checked as that kind of file
             unit_findings = lint_bytes(request.path, unit.text.encode("utf-8"), unit.kind, settings)
         for finding in unit_findings:

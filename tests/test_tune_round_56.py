@@ -585,3 +585,35 @@ gcloud dataproc workflow-templates instantiate nightly --region=us-central1
 def test_an_export_writes_a_file_and_an_import_makes_what_instantiate_runs(tmp_path):
     # export places nothing; import makes the template, and instantiating it is that placement, once
     assert reported_lines(tmp_path, "run.sh", WORKFLOW_TEMPLATES, "GL401") == [3]
+
+
+# ---- run order: a cell that does not parse may read what the rest binds ------------------------
+
+BROKEN_CELL_EXPORT = """
+# coding: utf-8
+
+# In[1]:
+
+from transformers import BertModel, BertTokenizer
+NAME = "bert-base-uncased"
+tokenizer = BertTokenizer.from_pretrained(NAME)
+bert_model = BertModel.from_pretrained(NAME)
+encoded = tokenizer("hello", return_tensors="pt")
+print(encoded)
+print(encoded["input_ids"].shape)
+print(NAME)
+
+# In[2]:
+
+{cell}
+"""
+
+
+def test_a_model_an_unparsable_cell_may_read_is_not_never_read(tmp_path):
+    text = BROKEN_CELL_EXPORT.format(cell="output = bert_model(**encoded))")  # a stray parenthesis: a GL000
+    assert reported_lines(tmp_path, "kernel.py", text, "GL303") == [9]
+
+
+def test_a_cell_that_parses_and_reads_other_things_leaves_the_model_unread(tmp_path):
+    text = BROKEN_CELL_EXPORT.format(cell="output = tokenizer.decode(encoded['input_ids'][0])")
+    assert reported_lines(tmp_path, "kernel.py", text, "GL303") == []

@@ -77,7 +77,7 @@ def never_runs(ctx: PythonContext, node: ast.AST) -> bool:
             # A definition named only inside itself (`super(Model, self)`, recursion) is never entered.
             outside = [line for line in named.get(anc.name, ()) if not anc.lineno <= line <= anc.end_lineno]
             if not outside and not anc.name.startswith(_DUNDER_OR_HOOK) and not anc.decorator_list \
-                    and anc.name not in cell_magic_words(ctx):
+                    and anc.name not in unseen_words(ctx):
                 return True
     return False
 
@@ -88,18 +88,19 @@ _PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug"}
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
 
-def cell_magic_words(ctx: PythonContext) -> frozenset[str]:
-    """The words of the Python that a script runs through cell magics: code greenlint does not
-    parse, so a name among them may be read or called there."""
+def unseen_words(ctx: PythonContext) -> frozenset[str]:
+    """The words of code the script runs that greenlint does not parse: the Python of its cell
+    magics, and, where a cell or statement of the file does not parse (a GL000), the file's whole
+    text. A name among them may be read or called there."""
     def words() -> frozenset[str]:
-        found: set[str] = set()
+        found: set[str] = set(_WORD.findall(ctx.unparsed))
         for call in ctx.calls:
             if isinstance(call.func, ast.Attribute) and call.func.attr == "run_cell_magic" and len(call.args) == 3 \
                     and isinstance(call.args[0], ast.Constant) and call.args[0].value in _PYTHON_CELL_MAGICS \
                     and isinstance(call.args[2], ast.Constant) and isinstance(call.args[2].value, str):
                 found.update(_WORD.findall(call.args[2].value))
         return frozenset(found)
-    return ctx.memo("run_order.cell_magic_words", words)
+    return ctx.memo("run_order.unseen_words", words)
 
 
 # Loaders that rebuild pickled objects, whose classes the script defines without naming them.
@@ -261,6 +262,6 @@ def binding_never_read(ctx: PythonContext, call: ast.Call) -> bool:
 def _never_read(ctx: PythonContext, name: str, scope: ast.AST) -> bool:
     """A script or notebook reads the name nowhere: not in its scope, not in a function that reads
     the same name (`def embed(texts): return model(**tokenizer(texts))`), not in a cell magic."""
-    if not runs_as_script(ctx) or name in cell_magic_words(ctx):
+    if not runs_as_script(ctx) or name in unseen_words(ctx):
         return False
     return not any(ctx.defining_scope(name, ctx.enclosing_function(r) or ctx.tree) is scope for r in ctx.reads_of(name))

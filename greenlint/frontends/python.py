@@ -81,6 +81,7 @@ class PythonContext(ValueModel, OptionModel, ConditionModel, BaseContext):
         super().__init__(request, text)
         self.tree = tree
         self.shell_lines: list[tuple[int, int, str]] = []  # notebook shell commands: (line, 0-based column, text)
+        self.unparsed = ""  # the source, when part of it did not parse (a GL000): code the tree does not hold
         self._nodes, self.parents, self._by_type = _index(tree)
         self.imports = ImportTable(tree, self.nodes_of(ast.Import, ast.ImportFrom))
         self.imports.assume(self._unbound_library_names())
