@@ -617,3 +617,9 @@ def test_a_model_an_unparsable_cell_may_read_is_not_never_read(tmp_path):
 def test_a_cell_that_parses_and_reads_other_things_leaves_the_model_unread(tmp_path):
     text = BROKEN_CELL_EXPORT.format(cell="output = tokenizer.decode(encoded['input_ids'][0])")
     assert reported_lines(tmp_path, "kernel.py", text, "GL303") == []
+
+
+def test_training_words_in_an_unparsable_cell_do_not_train_the_model(tmp_path):
+    # an unparsable cell is a possible read, not training: only a cell magic's Python is read for that
+    text = BROKEN_CELL_EXPORT.format(cell="train_epoch(bert_model, loader))")
+    assert reported_lines(tmp_path, "kernel.py", text, "GL303") == [9]

@@ -88,19 +88,25 @@ _PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug"}
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
 
-def unseen_words(ctx: PythonContext) -> frozenset[str]:
-    """The words of code the script runs that greenlint does not parse: the Python of its cell
-    magics, and, where a cell or statement of the file does not parse (a GL000), the file's whole
-    text. A name among them may be read or called there."""
+def cell_magic_words(ctx: PythonContext) -> frozenset[str]:
+    """The words of the Python a script runs through cell magics (`%%time`), which greenlint does
+    not parse."""
     def words() -> frozenset[str]:
-        found: set[str] = set(_WORD.findall(ctx.unparsed))
+        found: set[str] = set()
         for call in ctx.calls:
             if isinstance(call.func, ast.Attribute) and call.func.attr == "run_cell_magic" and len(call.args) == 3 \
                     and isinstance(call.args[0], ast.Constant) and call.args[0].value in _PYTHON_CELL_MAGICS \
                     and isinstance(call.args[2], ast.Constant) and isinstance(call.args[2].value, str):
                 found.update(_WORD.findall(call.args[2].value))
         return frozenset(found)
-    return ctx.memo("run_order.unseen_words", words)
+    return ctx.memo("run_order.cell_magic_words", words)
+
+
+def unseen_words(ctx: PythonContext) -> frozenset[str]:
+    """The words of code the script runs that greenlint does not parse: its cell magics' Python,
+    and, where a cell or statement of the file does not parse (a GL000), the file's whole text. A
+    name among them may be read or called there."""
+    return ctx.memo("run_order.unseen_words", lambda: cell_magic_words(ctx) | frozenset(_WORD.findall(ctx.unparsed)))
 
 
 # Loaders that rebuild pickled objects, whose classes the script defines without naming them.
