@@ -623,3 +623,8 @@ def test_training_words_in_an_unparsable_cell_do_not_train_the_model(tmp_path):
     # an unparsable cell is a possible read, not training: only a cell magic's Python is read for that
     text = BROKEN_CELL_EXPORT.format(cell="train_epoch(bert_model, loader))")
     assert reported_lines(tmp_path, "kernel.py", text, "GL303") == [9]
+
+
+def test_boto3s_region_name_is_a_region_key_in_a_config_file(tmp_path):
+    text = '{\n  "region_name": "us-east-1",\n  "instance_type": "ml.g5.12xlarge"\n}\n'
+    assert reported_lines(tmp_path, "configs.json", text, "GL401") == [2]
