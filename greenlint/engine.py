@@ -348,11 +348,12 @@ def _lint_notebook(request: LintRequest, data: bytes, triggered: dict, settings:
     for location, message in notebook.errors:
         findings.append(_parse_error(request.path, message, location.line, location.column)
                         .with_changes(cell=location.cell, cell_line=location.cell_line, cell_column=location.cell_column))
+    unparsed = data.decode("utf-8", "replace") if notebook.errors else ""  # broken cells may read any name
     for unit in notebook.units:
         unit_lines = unit.text.splitlines()
         if unit.kind == "python":
             unit_findings = _lint_python_text(request, unit.text, triggered, settings, allow_await=True, shell=unit.shell,
-                                              unparsed=data.decode("utf-8", "replace") if notebook.errors else "")
+                                              unparsed=unparsed)
         else:  # a config a `%%writefile` cell writes: checked as that kind of file
             unit_findings = lint_bytes(request.path, unit.text.encode("utf-8"), unit.kind, settings)
         for finding in unit_findings:

@@ -18,7 +18,7 @@ from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, kwarg
 from ..rules import data_path
 from .config_training import is_training_config, norm_key
 from .testing_code import in_test_code
-from .scoped_names import name_key, refs
+from .scoped_names import name_key, plain_names, refs
 from .synthetic_inputs import is_random_input
 from .run_order import binding_never_read, cell_magic_words, live_statements, never_runs, reached_while_live
 from .training_flow import TRAIN_HELPER, binding_key, flow, training_evidence
@@ -387,7 +387,7 @@ def _trained_in_a_cell_magic(ctx: PythonContext, holders: set[str]) -> bool:
     "", "train_epoch(model, loader)...")`), names a holder beside a training word: code greenlint
     does not parse, given the benefit of the doubt as a training helper it cannot see into is."""
     words = cell_magic_words(ctx)
-    named = {key.rsplit(":", 1)[-1] for key in holders if "." not in key}  # `main@3:model` -> `model`
+    named = plain_names(holders)
     return bool(words & named) and any(TRAIN_HELPER.match(w) or w in ("backward", "fit") for w in words)
 
 

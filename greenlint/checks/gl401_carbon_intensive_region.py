@@ -113,6 +113,7 @@ class _PythonScan:
         self.reported: set[int] = set()
         self.words = data_words(self.options)
         self._environment: dict[str, ast.Constant] | None = None
+        self._projects: dict[str, tuple[_PythonScan, ast.FunctionDef] | None] = {}  # by the name called
 
     def check(self, value_node: ast.AST, hint: str | None, location_key: bool = False) -> None:
         if isinstance(value_node, ast.Name) and value_node.id in self.sdk_constants:
@@ -352,11 +353,15 @@ class _PythonScan:
                     self.check(kw.value, hint, location_key=norm(kw.arg) in LOCATION_CONSTANTS)  # type: ignore[arg-type]
 
     def _project_function(self, call: ast.Call) -> tuple[_PythonScan, ast.FunctionDef] | None:
-        """The scan of the project module whose function `call` runs, and that function."""
+        """The scan of the project module whose function `call` runs, and that function; each
+        name is looked up once per file (`project_calls` and the constants' reads both ask)."""
         if not isinstance(call.func, ast.Name) or call.func.id in self.ctx.functions:
             return None
-        found = imported_function(self.ctx, call.func.id)
-        return (_PythonScan(found[0], self.options), found[1]) if found is not None else None
+        name = call.func.id
+        if name not in self._projects:
+            found = imported_function(self.ctx, name)
+            self._projects[name] = (_PythonScan(found[0], self.options), found[1]) if found is not None else None
+        return self._projects[name]
 
     def _default_for_reads(self, call: ast.Call, qual: str) -> bool:
         """`aiplatform.init(location=...)` (or the older `connect`) in a file whose every other call

@@ -77,6 +77,17 @@ def target_keys(target: ast.AST, ctx: PythonContext) -> Iterator[str]:
             yield key
 
 
+def module_key(key: str) -> bool:
+    """A key of a module-level name (not `build@12:X`, a function's local, nor `self.X`)."""
+    return "@" not in key and not key.startswith("self.")
+
+
+def plain_names(keys: set[str]) -> set[str]:
+    """The names the keys of plain names stand for, scope dropped (`main@3:model` -> `model`;
+    not `self.model` nor `args.model`)."""
+    return {key.rsplit(":", 1)[-1] for key in keys if "." not in key}
+
+
 def defined_key(ctx: PythonContext, definition: ast.AST) -> str:
     """The key of the name a `def` or `class` binds, in the scope around it."""
     return scope_of(ctx, ctx.enclosing_function(definition), definition.name) + definition.name  # type: ignore[attr-defined]

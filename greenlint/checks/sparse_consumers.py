@@ -12,7 +12,7 @@ from typing import Callable, Iterator
 
 from ..frontends.pyast import dotted
 from ..frontends.python import PythonContext, arg, call_name
-from .scoped_names import refs, target_keys
+from .scoped_names import module_key, refs, target_keys
 from .training_flow import flow
 
 # Methods whose X may be scipy.sparse for such estimators; the first three fit on it.
@@ -140,7 +140,7 @@ def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.AST, befo
         elsewhere = ctx.enclosing_function(node) is not scope
         # a function that declares the name `global` rebinds the module's own name (`global X`,
         # then `X = scaler.transform(X)` in `main()`): that is the module-level value's scope
-        if elsewhere and scope is None and any(_module_key(k) for k in bound):
+        if elsewhere and scope is None and any(module_key(k) for k in bound):
             elsewhere = False
         if elsewhere and not other_scopes or not elsewhere and before_it and (node.lineno, node.col_offset) > at \
                 or not bound:
@@ -155,11 +155,6 @@ def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.AST, befo
                     and centring_scaler(ctx, part.func.value):
                 return True
     return False
-
-
-def _module_key(key: str) -> bool:
-    """A key of a module-level name (not `build@12:X`, a function's local, nor `self.X`)."""
-    return "@" not in key and not key.startswith("self.")
 
 
 def centred_upstream(ctx: PythonContext, fit: ast.Call, tainted: set[str]) -> bool:

@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 from ..frontends.python import PythonContext, arg, call_name, dotted, kwarg
 from .derived_values import group_summary, own_returns, value_refs
 from .run_order import rebinds, statement_in
-from .scoped_names import defined_key, function_locals, local_prefix, name_key, refs, target_keys
+from .scoped_names import defined_key, function_locals, local_prefix, module_key, name_key, plain_names, refs, target_keys
 from .synthetic_inputs import computed_on_random, is_random_input
 from .training_loops import FIT_METHODS, builds_optimizer, optimizer_step, trainer_object
 
@@ -83,7 +83,7 @@ class Flow:
         if not isinstance(value, (ast.Name, ast.Attribute)) or not any(
                 isinstance(t, ast.Attribute) and (dotted(t) or "").startswith("self.") for t in targets):
             return
-        shared = {k for k in refs(value, self.ctx) if "@" not in k and not k.startswith("self.")}
+        shared = {k for k in refs(value, self.ctx) if module_key(k)}
         cls = self.ctx.enclosing_class(self._node)
         if cls is not None and shared:
             self._edge(shared, defined_key(self.ctx, cls))
@@ -401,7 +401,7 @@ def _stored_in_the_instance(ctx: PythonContext, call: ast.Call, keys: set[str]) 
     """A model built into a local of a method and stored in the instance whole or in parts:
     `model = resnet18()` then `self.features = nn.Sequential(*list(model.children())[:-2])`."""
     function = ctx.enclosing_function(call)
-    local = {k.rsplit(":", 1)[-1] for k in keys if "." not in k}  # `__init__@6:model`: a local of the method
+    local = plain_names(keys)  # `__init__@6:model`: a local of the method
     if function is None or not local:
         return False
     for node in ast.walk(function):
