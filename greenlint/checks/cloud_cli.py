@@ -57,8 +57,12 @@ def cli_region_values(command: ShellCommand) -> Iterator[tuple[str, int]]:
         return
     if not places_compute(command):
         return
-    for flag, value, index in command.flags():
-        if _is_region_flag(command, flag):
+    placing = [(flag, value, index) for flag, value, index in command.flags() if _is_region_flag(command, flag)]
+    # one command, one placement: its zone lies in the region it also names (`dataproc clusters
+    # create --region=$REGION --zone=$ZONE`; the CLI refuses a zone of another region)
+    regional = any(not flag.endswith("zone") for flag, _, _ in placing)
+    for flag, value, index in placing:
+        if not (regional and flag.endswith("zone")):
             for part in value.split(","):
                 yield part, index
 

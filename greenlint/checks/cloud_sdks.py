@@ -22,8 +22,9 @@ COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "ek
                     "emr-serverless", "bedrock", "bedrock-runtime", "bedrock-agent-runtime", "bedrock-agentcore",
                     "glue", "lightsail"}
 REGION_KEYWORDS = ("region_name", "region", "aws_region")
-# boto3 client methods that read what exists; `get_paginator(name)` reads when the operation it pages does.
-READ_PREFIXES, PAGED_READ_PREFIXES = ("describe_", "list_", "get_"), ("describe_", "list_")
+# boto3 client methods that read or remove what exists (a deletion runs nothing, like `aws ... delete-*`);
+# `get_paginator(name)` reads when the operation it pages does.
+READ_PREFIXES, PAGED_READ_PREFIXES = ("describe_", "list_", "get_", "delete_"), ("describe_", "list_")
 DISPLAYS = ("print", "display", "pprint")
 READ_METHODS = {"list", "get", "describe"}  # a service of a client (`client.agent_engines.list()`)
 # Methods of a retrieved Vertex AI resource that read or remove it (`fs.get_entity_type`, `fs.delete`).

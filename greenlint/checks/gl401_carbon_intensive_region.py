@@ -10,7 +10,8 @@ import re
 from typing import Iterator
 
 from . import detector
-from ..frontends.pyast import call_name, dotted
+from ..frontends.pyast import call_name, dotted, kwarg
+from ..frontends.parameters import call_arguments
 from ..frontends.project import imported_function
 from ..frontends.notebook_shell import ENVIRONMENT_MAGIC
 from .cloud import is_test_suite, key_words, norm, region_finding, resolve_region, str_const
@@ -23,6 +24,8 @@ from .placing_calls import (derived_names, handed_to_a_jobs_program, module_stri
 from .config_roles import COMPUTE_WORDS
 from .region_keys import DESCRIPTIVE_KEYS, data_words
 
+# Words of an operator's name that address what exists rather than run work (`...DeleteOperator`).
+_ADDRESSING_VERBS = frozenset({"delete", "get", "list", "describe", "sensor"})
 # SDK calls that read what exists or record an experiment's metadata (Vertex AI Experiments).
 _READS_OR_RECORDS = ("list", "get", "delete", "log_", "set_experiment", "start_run", "end_run", "start_execution",
                      "execution", "graph_experiment", "autolog")
@@ -115,9 +118,10 @@ class _PythonScan:
         self._environment: dict[str, ast.Constant] | None = None
         self._projects: dict[str, tuple[_PythonScan, ast.FunctionDef] | None] = {}  # by the name called
 
-    def check(self, value_node: ast.AST, hint: str | None, location_key: bool = False) -> None:
+    def check(self, value_node: ast.AST, hint: str | None, location_key: bool = False) -> bool:
+        """Report the region `value_node` holds where it is written; whether it was reported."""
         if isinstance(value_node, ast.Name) and value_node.id in self.sdk_constants:
-            return  # reported where the constant is defined
+            return False  # reported where the constant is defined
         if isinstance(value_node, ast.Name) and value_node.id in self.module_strings:
             value_node = self.module_strings[value_node.id]
         elif isinstance(value_node, ast.Name):
@@ -127,18 +131,29 @@ class _PythonScan:
             # (`default=os.environ.get("AWS_DEFAULT_REGION", "us-east-1")`): reported where written
             value_node = self.ctx.written_default(value_node) or value_node
             value_node = written_string(value_node) or value_node
+        elif isinstance(value_node, ast.Subscript):  # `region=regions[1]`: the item, where it is written
+            value_node = self.ctx.written_element(value_node) or value_node
+            value_node = written_string(value_node) or value_node  # an item that is an environment lookup
         if id(value_node) in self.reported:
-            return
+            return False
         value = self._string(value_node)
         if value is None or isinstance(value_node, ast.Name) and value in self._constant_values():
-            return  # a name resolved to a region constant's value: reported where the constant is defined
+            return False  # a name resolved to a region constant's value: reported where the constant is defined
         region = resolve_region(value, hint, self.overrides, allow_azure_display=location_key)
         if region is None or (location_key and region.provider not in ("gcp", "azure")):
-            return
+            return False
         result = region_finding(region, self.options, self.overrides, _form_choices(self.ctx, value_node))
-        if result is not None:
-            self.reported.add(id(value_node))
-            self.ctx.report("GL401", value_node, result[0], result[1])
+        if result is None:
+            return False
+        self.reported.add(id(value_node))
+        self.ctx.report("GL401", value_node, result[0], result[1])
+        return True
+
+    def _project_constant(self, node: ast.AST) -> bool:
+        """`app_config.region_name` of a module the file imports (`import app_config`): a constant of
+        the project read through its module, as `from app_config import region_name` reads it."""
+        return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+            and node.value.id in self.ctx.imports.names
 
     def _constant_values(self) -> set[str]:
         return {v for v in (self._string(self.module_strings[c]) for c in self.sdk_constants if c in self.module_strings) if v}
@@ -197,14 +212,17 @@ class _PythonScan:
 
     def _string(self, node: ast.AST) -> str | None:
         value = str_const(node)
-        if value is None and isinstance(node, ast.Name):
+        if value is None and (isinstance(node, ast.Name) or self._project_constant(node)):
             resolved = self.ctx.literal(node)
             value = resolved if isinstance(resolved, str) else None
         return value
 
     def constants(self) -> None:
-        """Module-level REGION = "..." / LOCATION = "..." in a file that uses a cloud SDK."""
+        """Module-level REGION = "..." / LOCATION = "..." in a file that uses a cloud SDK. A zone
+        constant of a region a region constant places (`region = "us-central1"`, `zone =
+        "us-central1-a"`, given to one call) is that placement, reported once."""
         hint = _default_hint(self.ctx)
+        found = []
         for stmt in self.ctx.tree.body:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
             value = written_string(getattr(stmt, "value", None))  # a literal, or an environment lookup's default
@@ -214,7 +232,14 @@ class _PythonScan:
             if name in REGION_CONSTANTS or _names_a_placement(targets[0].id, self.words):
                 self.sdk_constants.add(targets[0].id)
                 if not self._only_given_to_readers(targets[0].id) and not self._left_over(targets[0].id):
-                    self.check(value, hint, location_key=name in LOCATION_CONSTANTS or name.endswith("location"))
+                    found.append((name.endswith("zone"), value, name))
+        placed: set[str] = set()
+        for is_zone, value, name in sorted(found, key=lambda item: item[0]):  # regions first
+            region = resolve_region(self._string(value) or "", hint, self.overrides)
+            if is_zone and region is not None and region.spec in placed:
+                continue
+            if self.check(value, hint, location_key=name in LOCATION_CONSTANTS or name.endswith("location")) and region:
+                placed.add(region.spec)
 
     def _only_given_to_readers(self, constant: str) -> bool:
         """Every read of the constant is the region of a client that places nothing (a `bedrock`
@@ -234,9 +259,13 @@ class _PythonScan:
                 isinstance(t, ast.Attribute) and t.attr == "location" and key_words(dotted(t.value) or "") & self.words
                 for t in parent.targets):
             return True  # `dataset.location = LOCATION`: where a store is made
+        if isinstance(parent, ast.Call) and read in parent.args:
+            return self._given_to_a_function_that_places_nothing(read, parent)
         call = self.ctx.parent(parent)
         if not (isinstance(parent, ast.keyword) and isinstance(call, ast.Call)):
             return False
+        if self._given_to_a_function_that_places_nothing(parent.value, call):
+            return True
         project = self._project_function(call)
         if project is not None and parent.arg:
             return not project[0].function_places(project[1], parent.arg)
@@ -247,6 +276,15 @@ class _PythonScan:
             return True  # `bucket.create(location=REGION)`, `create_bucket(...)`: where a store is made
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
         return parent.arg in REGION_KEYWORDS and method in ("client", "resource") and not self._places_compute(call, "", method)
+
+    def _given_to_a_function_that_places_nothing(self, argument: ast.expr, call: ast.Call) -> bool:
+        """`create_gp_bucket(name, REGION)` of a function of this file whose matching parameter
+        reaches no call that places compute there (it is only printed, or names a bucket)."""
+        function = self.ctx.functions.get(call.func.id) if isinstance(call.func, ast.Name) else None
+        if function is None:
+            return False
+        param = next((p for p, a in call_arguments(call, function) if a is argument), None)
+        return param is not None and not self.function_places(function, param)
 
     def _read_without_placing(self, read: ast.Name, parent: ast.AST | None) -> bool:
         """A display, a store's name or settings, a job script's input, a comparison that tests the
@@ -302,8 +340,9 @@ class _PythonScan:
             name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
             if "image_uri" in qual or name in ("retrieve", "get_image_uri"):
                 continue  # the region of a container registry to pull from, not where anything runs
-            for kw in call.keywords:
-                if (kw.arg in REGION_KEYWORDS or kw.arg == "location") and self._places_with(call, qual, name, kw.arg):
+            for kw in self._region_arguments(call, name):
+                if (kw.arg in REGION_KEYWORDS or kw.arg == "location") and self._places_with(call, qual, name, kw.arg) \
+                        and not (qual.startswith(OPERATORS) and self._on_a_resource_created_here(call, kw.value)):
                     location = kw.arg == "location"
                     self.check(kw.value, py_region_hint(qual) or (None if location else "aws"), location_key=location)
             # os.environ.setdefault("AWS_DEFAULT_REGION", "...")
@@ -311,6 +350,14 @@ class _PythonScan:
                 key = str_const(call.args[0])
                 if key and norm(key) in REGION_ENV:
                     self.check(call.args[1], env_hint(key))
+
+    def _region_arguments(self, call: ast.Call, name: str) -> list[ast.keyword]:
+        """The call's keywords, and boto3's region given by position: `client(service_name,
+        region_name=None, ...)` takes it second (`boto3.client("bedrock-runtime", "us-east-1")`)."""
+        if name in ("client", "resource") and len(call.args) >= 2 and not isinstance(call.args[1], ast.Starred) \
+                and (self.ctx.qualname(call.func) or "").startswith("boto3"):
+            return [*call.keywords, ast.keyword(arg="region_name", value=call.args[1])]
+        return call.keywords
 
     def _places_with(self, call: ast.Call, qual: str, name: str, arg: str) -> bool:
         """A region given to `call` as its `arg` keyword sets where compute runs."""
@@ -410,8 +457,27 @@ class _PythonScan:
                    for m in methods)
 
     def _placing_operator(self, qual: str, name: str) -> bool:
-        """An orchestrator's cloud operator not named by a data word (`GCSCreateBucketOperator`)."""
-        return qual.startswith(OPERATORS) and not key_words(name) & self.words
+        """An orchestrator's cloud operator not named by a data word (`GCSCreateBucketOperator`)
+        nor by a verb that addresses what exists (`DataprocClusterDeleteOperator`, `...GetOperator`,
+        a `...Sensor` that waits): like `delete` and `describe` commands, those run nothing."""
+        return qual.startswith(OPERATORS) and not key_words(name) & (self.words | _ADDRESSING_VERBS)
+
+    def _on_a_resource_created_here(self, call: ast.Call, value: ast.expr) -> bool:
+        """An operator's work on a cluster an earlier operator of the file creates by name, in the
+        same region (`DataProcPySparkOperator(cluster_name=c, region=r)` after
+        `DataprocClusterCreateOperator(cluster_name=c, region=r)`): the work runs where that
+        cluster was placed, one placement, as `dataproc jobs submit --cluster` after `clusters create`."""
+        target = self.ctx.literal(kwarg(call, "cluster_name"))
+        region = self._string(value)
+        if not isinstance(target, str) or region is None:
+            return False
+        for other in self.ctx.calls:
+            name = call_name(other).rsplit(".", 1)[-1]
+            if other is not call and other.lineno < call.lineno and "create" in key_words(name) \
+                    and self.ctx.literal(kwarg(other, "cluster_name")) == target \
+                    and self._string(kwarg(other, "region") or ast.Constant(None)) == region:
+                return True
+        return False
 
     def _places_compute(self, call: ast.Call, qual: str, name: str) -> bool:
         """A `region=` / `region_name=` argument of a call that sets where compute runs."""
@@ -509,7 +575,7 @@ class _PythonScan:
                     if value is not None and placement in written:
                         continue
                     written.add(placement)
-                    self.check(node.value, "aws" if "aws" in key.lower() else None)
+                    self.check(node.value, env_hint(key), location_key=norm(key).endswith("location"))
 
 
 @detector("GL401", "python")

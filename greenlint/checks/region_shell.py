@@ -12,9 +12,10 @@ from .cloud_cli import (cli_region_values, command_product, commands_place_nothi
 from .commands import cell_assignment, report_word, shell_commands, shell_variables, variable_name
 from .region_keys import data_words
 
-# Environment variables through which the cloud SDKs and CLIs take their region (normalised).
+# Environment variables through which the cloud SDKs and CLIs take their region (normalised);
+# `GOOGLE_CLOUD_LOCATION` is the Gen AI SDK's, read with `GOOGLE_GENAI_USE_VERTEXAI=true`.
 REGION_ENV = {"awsdefaultregion", "awsregion", "cdkdefaultregion", "cloudsdkcomputeregion", "googlecloudregion",
-              "cloudsdkcomputezone", "azurelocation"}
+              "cloudsdkcomputezone", "azurelocation", "googlecloudlocation"}
 
 
 def env_hint(key: str) -> str | None:

@@ -324,17 +324,22 @@ def fitted_estimator_and_x(ctx: PythonContext, call: ast.Call) -> tuple[ast.AST,
 
 def estimators_named(ctx: PythonContext, receiver: ast.AST) -> list[ast.AST]:
     """What `receiver` may be: itself, or, for the target of a spot-check loop over a list of
-    models (`for name, model in models:` after `models.append(("NB", GaussianNB()))`) or a dict
+    models (`for name, model in models:` after `models.append(("NB", GaussianNB()))`, or over
+    the list itself, `for model in [GaussianNB(), SVC()]:`) or a dict
     of them (`for name, model in models.items()`, `for model in models.values()`), each
     estimator the list or dict is given."""
     if not isinstance(receiver, ast.Name):
         return [receiver]
     loop = next((a for a in ctx.ancestors(receiver) if isinstance(a, ast.For)
                  and any(isinstance(t, ast.Name) and t.id == receiver.id for t in ast.walk(a.target))), None)
-    collection = _iterated_collection(loop.iter) if loop is not None else None
-    if collection is None:
-        return [receiver]
-    found = [part for item in _items_given(ctx, collection)
+    if loop is not None and isinstance(loop.iter, (ast.List, ast.Tuple)):  # `for model in [GaussianNB(), SVC()]:`
+        given = loop.iter.elts
+    else:
+        collection = _iterated_collection(loop.iter) if loop is not None else None
+        if collection is None:
+            return [receiver]
+        given = _items_given(ctx, collection)
+    found = [part for item in given
              for part in (item.elts if isinstance(item, ast.Tuple) else [item]) if isinstance(part, ast.Call)]
     return found or [receiver]
 

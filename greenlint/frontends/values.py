@@ -183,6 +183,22 @@ class ValueModel(ObjectFieldModel):
             return UNKNOWN
         return found
 
+    def written_element(self, node: ast.Subscript) -> ast.expr | None:
+        """Where the element `regions[1]` reads is written: the item of the one list, tuple or dict
+        the code spells out for the name and does not change in place, so that a rule reports a
+        value where it is written (`regions = ["us-central1", "us-east5"]`: the second item)."""
+        container = node.value
+        values = self.bound_values(container) if isinstance(container, ast.Name) else []
+        if len(values) != 1 or _changed_in_place(self, self.enclosing_function(node) or self.tree, container.id):  # type: ignore[attr-defined]
+            return None
+        key, spelled = self.literal(node.slice), values[0]
+        if isinstance(spelled, (ast.List, ast.Tuple)) and isinstance(key, int) \
+                and not any(isinstance(e, ast.Starred) for e in spelled.elts) and -len(spelled.elts) <= key < len(spelled.elts):
+            return spelled.elts[key]
+        if isinstance(spelled, ast.Dict) and key is not UNKNOWN:
+            return next((v for k, v in zip(spelled.keys, spelled.values) if k is not None and self.literal(k) == key), None)
+        return None
+
     def _binop_value(self, node: ast.BinOp, scope: ast.AST | None, depth: int) -> Any:
         left, right = self.literal(node.left, scope, depth), self.literal(node.right, scope, depth)
         if isinstance(node.op, ast.BitOr) and isinstance(left, dict) and isinstance(right, dict):
