@@ -210,3 +210,59 @@ def test_a_quoted_shell_value_may_hold_an_azure_display_name(tmp_path):
     text = ('location="East US"\ngroup="rg"\n'
             'az appservice plan create --name plan --resource-group "$group" --location "$location" --sku B1\n')
     assert reported_lines(tmp_path, "plan.sh", text, "GL401") == [1]
+
+
+# ---- GL401 / GL402 in configs: lookups, removals, labels ---------------------------------------------
+
+ALIASED = """provider "aws" {
+  region = "us-west-2"
+}
+
+provider "aws" {
+  region = "us-east-1"
+  alias  = "virginia"
+}
+
+data "aws_ecrpublic_authorization_token" "token" {
+  provider = aws.virginia
+}
+
+resource "aws_instance" "trainer" {
+  instance_type = "g5.xlarge"%s
+}
+"""
+
+
+def test_an_aliased_provider_that_only_data_sources_use_places_nothing(tmp_path):
+    assert reported_lines(tmp_path, "main.tf", ALIASED % "", "GL401") == []
+    used = tmp_path / "used"
+    used.mkdir()
+    assert reported_lines(used, "main.tf", ALIASED % "\n  provider      = aws.virginia", "GL401") == [6]
+
+
+def test_an_aliased_provider_a_sibling_file_names_is_a_placement(tmp_path):
+    (tmp_path / "gpu.tf").write_text('resource "aws_instance" "gpu" {\n  provider = aws.virginia\n}\n')
+    assert reported_lines(tmp_path, "main.tf", ALIASED % "", "GL401") == [6]
+
+
+def test_purging_a_deleted_account_places_nothing(tmp_path):
+    text = ('LOCATION="eastus"\nRG="workshop"\n'
+            'az cognitiveservices account purge --name ai --resource-group "$RG" --location "$LOCATION"\n')
+    assert reported_lines(tmp_path, "purge.sh", text, "GL401") == []
+    created = text.replace("account purge", "account create --kind OpenAI --sku S0")
+    assert reported_lines(tmp_path, "create.sh", created, "GL401") == [1]
+
+
+def test_a_shell_variable_bound_again_to_the_same_region_keeps_it(tmp_path):
+    text = ('export LOCATION="East US"\nif [[ -z "$LOCATION" ]]; then\n    export LOCATION="eastus"\nfi\n'
+            'az ml compute create --name gpu --size Standard_NC6s_v3 --location "$LOCATION"\n')
+    assert reported_lines(tmp_path, "init.sh", text, "GL401") == [1]
+    other = text.replace('LOCATION="eastus"', 'LOCATION="westus2"')
+    assert reported_lines(tmp_path, "init_other.sh", other, "GL401") == []  # which one holds is decided at run time
+
+
+def test_a_node_label_describes_the_accelerator_its_node_pool_chose(tmp_path):
+    text = ('resource "google_container_node_pool" "tf" {\n  node_config {\n    guest_accelerator {\n'
+            '      type  = "nvidia-tesla-p100"\n      count = 1\n    }\n    labels = {\n'
+            '      accelerator = "nvidia-tesla-p100"\n    }\n  }\n}\n')
+    assert reported_lines(tmp_path, "pool.tf", text, "GL402") == [4]

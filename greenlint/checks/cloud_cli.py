@@ -28,7 +28,7 @@ _ADDRESSING_VERBS = {"ssh", "scp", "logs", "predict", "stream-logs", "wait", "ca
                      "info", "version", "components", "help", "topic", "feedback"}
 # `update`: `gcloud composer environments update ENV --location ...` changes what exists where it is;
 # `export`: `gcloud dataproc workflow-templates export NAME --destination=t.yaml` writes what exists to a file.
-_ADDRESSING_PREFIXES = ("describe", "list", "get", "delete", "remove", "undeploy", "stop", "show", "update", "export")
+_ADDRESSING_PREFIXES = ("describe", "list", "get", "delete", "purge", "remove", "undeploy", "stop", "show", "update", "export")
 # gcloud products that start what other definitions place: Cloud Deploy (`gcloud deploy releases
 # create --region`) rolls a release out to targets whose own definitions say where they run.
 _DELIVERY_PRODUCTS = {"deploy"}

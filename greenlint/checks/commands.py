@@ -376,19 +376,26 @@ def _open_quote(line: str, quote: str | None) -> str | None:
 
 
 def shell_variables(text: str) -> dict[str, tuple[str, int, int]]:
-    """`NAME=value` assignments at the start of lines of a shell script, each bound once:
-    name -> (value, 1-based line, 0-based column of the value)."""
+    """`NAME=value` assignments at the start of lines of a shell script, each bound to one value
+    (bound again to the same value, up to case and spaces, as `LOCATION="East US"` and a fallback
+    `LOCATION="eastus"`, it still holds it): name -> (value, 1-based line, 0-based column of the
+    first binding)."""
     seen: dict[str, tuple[str, int, int]] = {}
-    twice: set[str] = set()
+    changed: set[str] = set()
     for number, line in _code_lines(text):
         m = _ASSIGNMENT_LINE.match(line)
         if m is None:
             continue
         name = m.group(1)
-        if name in seen:
-            twice.add(name)
-        seen[name] = (m.group(3), number, m.start(3))
-    return {k: v for k, v in seen.items() if k not in twice}
+        if name not in seen:
+            seen[name] = (m.group(3), number, m.start(3))
+        elif _same_value(seen[name][0]) != _same_value(m.group(3)):
+            changed.add(name)
+    return {k: v for k, v in seen.items() if k not in changed}
+
+
+def _same_value(value: str) -> str:
+    return value.lower().replace(" ", "")
 
 
 def cell_assignment(ctx, name: str, command: ShellCommand) -> tuple[str, int, int] | None:

@@ -8,7 +8,7 @@ from .cloud import file_provider, is_test_suite, norm, placeholder_default, regi
 from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
 from .region_shell import exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions
 from .config_roles import component_places_nothing, connects_to_a_store, in_container_environment, in_recorded_call
-from .terraform_modules import places_only_data, variables_read, variables_set_beside
+from .terraform_modules import alias_only_looks_up, places_only_data, variables_read, variables_set_beside
 from .region_keys import (DESCRIPTIVE_KEYS, ZONE_KEYS, data_words, describes_data, has_data_word, key_hint,
                           location_of_resource_name, names_compute, names_the_provider_region, region_key,
                           terraform_provider_hint)
@@ -44,10 +44,22 @@ class _ConfigScan:
                 continue  # a data source looks something up (an ECR Public token lives in us-east-1): no compute
             if data_only and path[0] in ("provider", "variable", "locals"):
                 continue  # the file's resources are all stores: this region places them
+            if self.kind == "terraform" and path[0] == "provider" and self._lookup_alias(doc, path):
+                continue
             if self.kind == "terraform" and path[0] == "variable" and len(path) > 2 \
                     and (self._set_beside_defaults(path[1]) or self._unread(path[1])):
                 continue  # `terraform.tfvars` sets the variable, or nothing reads it: its default is not what runs
             self.value(doc, path, node)
+
+    def _lookup_alias(self, doc, path: tuple) -> bool:
+        """A provider block's region (`provider "aws" { alias = "virginia", region = ... }`) whose
+        alias only data sources use (`alias_only_looks_up`)."""
+        block = doc.get("provider")
+        for step in path[1:-1]:
+            block = block.get(step) if block is not None and block.is_map else \
+                block.value[step] if block is not None and block.is_seq and isinstance(step, int) else None
+        alias = block.get("alias") if block is not None and block.is_map else None
+        return alias is not None and alias_only_looks_up(self.ctx, doc, f"{path[1]}.{alias.value}")
 
     def _unread(self, variable) -> bool:
         if self._read is _NOT_YET:

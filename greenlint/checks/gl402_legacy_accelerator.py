@@ -13,6 +13,7 @@ from . import detector
 from ..frontends.python import parameter_defaults
 from .cloud import MODEL_KEYS, accelerator_finding, effective_key, is_test_suite, legacy_accelerator, norm, str_const
 from .commands import report_word, shell_commands, shell_variables, variable_name
+from .region_keys import DESCRIPTIVE_KEYS
 
 _ACCEL_KEY_WORDS = ("instance", "machine", "accelerator", "gpu", "vmsize", "size", "sku", "type", "flavor",
                     "node", "compute", "default", "hardware", "resource", "tier")
@@ -22,14 +23,22 @@ _CATALOGUE_WORDS = ("allowed", "valid", "supported", "choices", "options", "enum
 
 def _chooses_hardware(path: tuple) -> bool:
     """The value at `path` sits under a key that chooses hardware, outside any list of allowed or
-    retired types."""
+    retired types, and outside the labels, tags or annotations that describe a resource (a GKE
+    node pool's `labels = { accelerator = "nvidia-tesla-p100" }` tags what `guest_accelerator`
+    chose; labels a `nodeSelector` lists choose)."""
     key, _ = effective_key(path)
-    if key is None:
+    if key is None or _describes(path):
         return False
     nkey = norm(key)
     if not any(w in nkey for w in _ACCEL_KEY_WORDS) and not nkey.startswith("cloud.google.com/gke-accelerator"):
         return False
     return not any(w in norm(step) for step in path if isinstance(step, str) for w in _CATALOGUE_WORDS)
+
+
+def _describes(path: tuple) -> bool:
+    steps = [norm(step) for step in path[:-1] if isinstance(step, str)]
+    described = next((i for i, step in enumerate(steps) if step in DESCRIPTIVE_KEYS), None)
+    return described is not None and not any("selector" in step for step in steps[:described])
 
 
 # Flags of cloud CLIs that choose hardware (gcloud, aws, az); `--accelerator type=nvidia-tesla-k80,count=1`.

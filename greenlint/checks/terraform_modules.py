@@ -70,7 +70,7 @@ def _parse(text: str, kind: str) -> list | None:
         return None
 
 
-def _read_module_file(path: Path) -> tuple[list[str] | None, frozenset[str]] | None:
+def _read_module_file(path: Path) -> tuple[list[str] | None, frozenset[str], frozenset[str]] | None:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -78,7 +78,7 @@ def _read_module_file(path: Path) -> tuple[list[str] | None, frozenset[str]] | N
     documents = _parse(text, "terraform")
     calls_module = documents is None or any(doc.is_map and doc.get("module") is not None for doc in documents)
     kinds = None if calls_module else [kind for doc in documents for kind in _placed_kinds(doc)]  # type: ignore[union-attr]
-    return kinds, frozenset(_VARIABLE_READ.findall(text))
+    return kinds, frozenset(_VARIABLE_READ.findall(text)), frozenset(_REFERENCE.findall(text))
 
 
 def _siblings(ctx) -> list[tuple[list[str] | None, frozenset[str]] | None] | None:
@@ -149,4 +149,21 @@ def variables_read(ctx) -> frozenset[str] | None:
     siblings = _siblings(ctx)
     if not siblings or any(sibling is None for sibling in siblings):
         return None
-    return frozenset(_VARIABLE_READ.findall(ctx.text)).union(*(reads for _, reads in siblings))  # type: ignore[misc]
+    return frozenset(_VARIABLE_READ.findall(ctx.text)).union(*(reads for _, reads, _ in siblings))  # type: ignore[misc]
+
+
+# `TYPE.NAME`: how an expression names a provider configuration (`aws.virginia`), among others.
+_REFERENCE = re.compile(r"\b[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def alias_only_looks_up(ctx, doc, reference: str) -> bool:
+    """An aliased provider configuration (`provider "aws" { alias = "virginia" }`) that only data
+    sources use (`data "aws_ecrpublic_authorization_token" ... { provider = aws.virginia }`, a
+    lookup of an ECR Public token, which lives in us-east-1): its region places nothing. Not
+    when a resource or module of this file, or any other `.tf` file of the module, names it."""
+    uses = [path for path, node in doc.walk() if path and node.is_scalar and node.value == reference
+            and path[-1] != "alias"]
+    if not uses or any(path[0] != "data" for path in uses):
+        return False
+    siblings = _siblings(ctx)
+    return siblings is not None and all(sibling is not None and reference not in sibling[2] for sibling in siblings)
