@@ -264,18 +264,24 @@ class _PythonScan:
         call = self.ctx.parent(parent)
         if not (isinstance(parent, ast.keyword) and isinstance(call, ast.Call)):
             return False
-        if self._given_to_a_function_that_places_nothing(parent.value, call):
+        return self._keyword_places_nothing(parent, call)
+
+    def _keyword_places_nothing(self, keyword: ast.keyword, call: ast.Call) -> bool:
+        """A region given by keyword to a function that places nothing with it: one of this file or
+        of the project whose parameter reaches no placing call, a store's or a reader's location,
+        or the region of a client that places nothing."""
+        if self._given_to_a_function_that_places_nothing(keyword.value, call):
             return True
         project = self._project_function(call)
-        if project is not None and parent.arg:
-            return not project[0].function_places(project[1], parent.arg)
-        if parent.arg == "location" and (
+        if project is not None and keyword.arg:
+            return not project[0].function_places(project[1], keyword.arg)
+        if keyword.arg == "location" and (
                 self._retrieved_to_read(call, qual := self.ctx.qualname(call.func) or "")
                 or self._default_for_reads(call, qual) or key_words(ast.unparse(call.func)) & self.words
                 or self._data_client_call(call) or self._only_reads(call)):
             return True  # `bucket.create(location=REGION)`, `create_bucket(...)`: where a store is made
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
-        return parent.arg in REGION_KEYWORDS and method in ("client", "resource") and not self._places_compute(call, "", method)
+        return keyword.arg in REGION_KEYWORDS and method in ("client", "resource") and not self._places_compute(call, "", method)
 
     def _given_to_a_function_that_places_nothing(self, argument: ast.expr, call: ast.Call) -> bool:
         """`create_gp_bucket(name, REGION)` of a function of this file whose matching parameter
