@@ -198,3 +198,53 @@ def test_a_for_line_inside_another_for_lines_block_is_a_nested_loop(source, nest
     """`shape:nested-for` reads lines: a `for` (or `async for`) that starts a line's code, inside
     the block of the `for` line before it (every line between deeper, blank or a comment)."""
     assert Presence(source.encode()).holds(b"shape:nested-for") is nested
+
+
+def _codes(tmp_path, code: str, source: str) -> list[str]:
+    target = tmp_path / "script.py"
+    target.write_text(textwrap.dedent(source))
+    proc = subprocess.run([sys.executable, "-m", "greenlint", "--select", code, "--no-cache", "--format", "json",
+                           str(target)], capture_output=True, text=True, cwd=tmp_path)
+    return [f["code"] for f in json.loads(proc.stdout)["findings"]]
+
+
+SCRATCH_RESNET = '''\
+{imports}
+model = models.resnet50(num_classes=10)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+for images, labels in loader:
+    loss = torch.nn.functional.cross_entropy(model(images), labels)
+    loss.backward()
+    optimizer.step()
+'''
+
+
+@pytest.mark.parametrize("imports, codes", [
+    ("import torch\nfrom torchvision import models", ["GL301"]),
+    ("import torch\nimport torchvision.models as models", ["GL301"]),
+    # no library import: GL301 knows a builder only by its import-resolved name, so the file is
+    # not parsed at all (its syntax error is not reported either)
+    ("# torchvision's resnet50, rebuilt by hand\nmodels = load_my_models()\nbroken(", []),
+])
+def test_a_vision_builder_is_read_only_in_a_file_that_imports_its_library(tmp_path, imports, codes):
+    assert _codes(tmp_path, "GL301", SCRATCH_RESNET.format(imports=imports)) == codes
+
+
+@pytest.mark.parametrize("source, codes", [
+    # SageMaker's own signature in an excerpt that imports nothing is still read
+    ('model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")\n', ["GL403"]),
+    ('import sagemaker\nfrom sagemaker.huggingface import HuggingFaceModel\nmodel = HuggingFaceModel(model_data="s3://b/m.tar.gz", '
+     'role=role, transformers_version="4.37")\npredictor = model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")\n',
+     ["GL403"]),
+    # `.deploy(` of something else (a web app, a contract) in a file that imports no cloud SDK: not parsed
+    ("app.deploy(target)\nbroken(\n", []),
+])
+def test_an_endpoint_deploy_is_read_only_with_a_cloud_sdk_or_sagemakers_signature(tmp_path, source, codes):
+    assert _codes(tmp_path, "GL403", source) == codes
+
+
+def test_optunas_brute_force_sampler_is_read_only_in_a_file_that_imports_optuna(tmp_path):
+    """GL101 knows the sampler as optuna.samplers.BruteForceSampler: without an Optuna import the
+    name cannot resolve, so the file is not parsed (its syntax error is not reported)."""
+    assert _codes(tmp_path, "GL101", "sampler = BruteForceSampler()\nbroken(\n") == []
+    assert _codes(tmp_path, "GL101", "import optuna\nsampler = optuna.samplers.BruteForceSampler()\nbroken(\n") == ["GL101", "GL000"]
