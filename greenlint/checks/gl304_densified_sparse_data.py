@@ -319,7 +319,6 @@ def _implements_a_transformer(ctx: PythonContext, call: ast.Call) -> bool:
 
 
 DENSE_OPTION_ENCODERS = ("sklearn.preprocessing.OneHotEncoder", "sklearn.feature_extraction.DictVectorizer")
-_DENSE_FLAGS = ("sparse_output", "sparse")
 
 
 def _needs_dense(ctx: PythonContext) -> bool:
@@ -334,9 +333,8 @@ def _needs_dense(ctx: PythonContext) -> bool:
 
 def _dense_encoders(ctx: PythonContext) -> None:
     """`OneHotEncoder(sparse_output=False)` / `sparse=False`, `DictVectorizer(sparse=False)`."""
-    # only a `sparse` / `sparse_output` flag can make an encoder dense: calls without one are not
-    # resolved at all (resolving every call's name was most of this rule's time)
-    encoders = [(call, q) for call in ctx.calls if any(k.arg in _DENSE_FLAGS for k in call.keywords)
+    # only a sparse/sparse_output flag makes an encoder dense: calls without one are never resolved
+    encoders = [(call, q) for call in ctx.calls if any(k.arg in ("sparse_output", "sparse") for k in call.keywords)
                 and (q := _producer_qualname(ctx, ctx.qualname(call.func))) in DENSE_OPTION_ENCODERS]
     if not encoders or _needs_dense(ctx):
         return
@@ -573,9 +571,7 @@ def _dense_dummies(ctx: PythonContext) -> None:
     estimator that accepts scipy.sparse input, and by no estimator that refuses it (the same
     columns fitted by GaussianNB too must be dense anyway)."""
     for call in ctx.calls:
-        # a callee resolves to `pandas.get_dummies` only as `x.get_dummies` or as a name an import
-        # binds (`from pandas import get_dummies as gd`): other calls are not resolved at all
-        func = call.func
+        func = call.func  # `x.get_dummies`, or a name an import binds (`gd`): no other call is resolved
         if not (isinstance(func, ast.Attribute) and func.attr == "get_dummies"
                 or isinstance(func, ast.Name) and func.id in ctx.imports.names):
             continue
