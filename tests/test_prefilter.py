@@ -248,3 +248,60 @@ def test_optunas_brute_force_sampler_is_read_only_in_a_file_that_imports_optuna(
     name cannot resolve, so the file is not parsed (its syntax error is not reported)."""
     assert _codes(tmp_path, "GL101", "sampler = BruteForceSampler()\nbroken(\n") == []
     assert _codes(tmp_path, "GL101", "import optuna\nsampler = optuna.samplers.BruteForceSampler()\nbroken(\n") == ["GL101", "GL000"]
+
+
+OVERSIZED = '''\
+import argparse
+import torch
+parser = argparse.ArgumentParser()
+parser.add_argument("--{flag}", type=int, default=48)  # hidden layers
+args = parser.parse_args()
+model = build(args)
+opt = torch.optim.AdamW(model.parameters())
+for batch in loader:
+    model(batch).backward()
+    opt.step()
+'''
+
+
+@pytest.mark.parametrize("flag, codes", [
+    ("num_layers", ["GL302"]),
+    ("num-layers", ["GL302"]),  # a flag's dashes are the dest's underscores
+    ("NUM_LAYERS", ["GL302"]),  # names are compared in any case
+])
+def test_an_architecture_default_is_read_only_where_a_depth_or_width_name_is_set(tmp_path, flag, codes):
+    assert _codes(tmp_path, "GL302", OVERSIZED.format(flag=flag)) == codes
+    # `max_depth` is no depth name: GL302 cannot report in this file, which is not parsed at all
+    # (its syntax error is not reported)
+    assert _codes(tmp_path, "GL302", OVERSIZED.format(flag="max_depth") + "broken(\n") == []
+
+
+def test_the_names_gl302_reads_are_those_its_options_list(tmp_path):
+    """`option:depth-names` holds for the names the configuration lists, not only the defaults."""
+    (tmp_path / "pyproject.toml").write_text('[tool.greenlint.rules.GL302]\ndepth-names = ["n_stages"]\n')
+    assert _codes(tmp_path, "GL302", OVERSIZED.format(flag="n-stages")) == ["GL302"]
+    assert _codes(tmp_path, "GL302", OVERSIZED.format(flag="num_layers") + "broken(\n") == []
+
+
+def test_an_option_token_reads_words_of_the_options_names():
+    token = b"option:GL302:depth-names"
+    options = {"GL302": {"depth-names": ["num_layers", "depth"]}}
+    assert Presence(b"def f(num_layers=48): ...", options=options).holds(token)
+    assert Presence(b'"    \\"--num-layers\\", default=48\\n"', "notebook", options).holds(token)
+    assert Presence(b'"source": ["def f(x,\\ndepth=48):"]', "notebook", options).holds(token)  # after a `\n` escape
+    assert not Presence(b"RandomForest(max_depth=48, n_layers_seen=2)", options=options).holds(token)
+    assert not Presence(b"def f(num_layers=48): ...", options={"GL302": {"depth-names": []}}).holds(token)
+    assert Presence(b"anything", options=None).holds(token)  # no settings: the file is read
+
+
+@pytest.mark.parametrize("source, held", [
+    ("import yaml\nconfig = yaml.safe_load(SPEC)\n", True),
+    ("from omegaconf import OmegaConf\ncfg = OmegaConf.create(SPEC)\n", True),
+    ("cfg = configs.LoadConfig(BENCHMARK_CONFIG, user_config)\n", True),
+    ("settings = read_cfg(TEXT)\n", True),
+    ("model.load_state_dict(torch.load(path))\nconfig = model.config\n", False),
+])
+def test_a_file_that_may_hold_a_yaml_config_a_loader_reads(source, held):
+    """`shape:held-yaml` holds wherever checks/held_configs could find a loader call: a YAML or
+    OmegaConf name, or a loader named load/read/parse + config/cfg/conf/yaml."""
+    assert Presence(source.encode()).holds(b"shape:held-yaml") is held
