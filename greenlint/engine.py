@@ -87,7 +87,7 @@ def lint_bytes(display: str, data: bytes, kind: str, settings: Settings, ignored
     reader = reader_of(kind)
     if reader == "config" and len(data) > MAX_CONFIG_BYTES:
         return []  # generated manifests and data dumps, not configuration anyone wrote
-    presence = Presence(data, kind)  # rules share tokens (`.fit(`, `Trainer`): each is looked for once
+    presence = Presence(data, kind, settings.options)  # rules share tokens (`.fit(`, `Trainer`): each is looked for once
     triggered = {c: r for c, r in active.items() if presence.triggered(r.triggers.get(reader, ()))}
     # A notebook is always read: one that is not valid JSON or has a broken cell is a GL000.
     if not triggered and kind != "notebook" and not _may_hold_directives(data, settings.enabled):

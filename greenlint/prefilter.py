@@ -12,9 +12,13 @@ shell lines run commands without any import). A token `re:PATTERN` holds when th
 expression finds a match in the bytes, for a spelling a plain token cannot tell (`fit(` as a
 word); a pattern that starts with a literal is found as fast as a plain token, one that does not
 is tried at every position. A token `shape:NAME` holds when a named shape of code is in the
-bytes (`shape:nested-for`: a `for` line inside another `for` line's block), read from lines,
-not a parse tree, and erring on the side of holding like the rest. A token `i:WORD` holds when
-WORD is in the bytes in any case (`rules` folds a word a group lists in several cases).
+bytes (`shape:nested-for`: a `for` line inside another `for` line's block; `shape:held-yaml`: a
+YAML config a loader may read from a string), read from the bytes, not a parse tree, and erring
+on the side of holding like the rest. A token `i:WORD` holds when
+WORD is in the bytes in any case (`rules` folds a word a group lists in several cases). A token
+`option:CODE:NAME` holds when a name that rule's option NAME lists (`GL302`'s `depth-names`) is a
+word of the bytes, in any case, with `-` or `_` between its parts (a parameter, a field, a
+command-line flag): the detector reports only a setting of that name, whatever the options say.
 
 A rule's triggers are alternatives, each a list of groups: the file is checked when, for one
 alternative, a token of every group holds.
@@ -30,6 +34,7 @@ KIND_PREFIX = b"kind:"
 REGEX_PREFIX = b"re:"
 SHAPE_PREFIX = b"shape:"
 FOLDED_PREFIX = b"i:"
+OPTION_PREFIX = b"option:"
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.")
 # Patterns are compiled on first use (`_compiled`): a run served from the cache reads no file's
 # bytes, and `re` (with the `enum` it imports) would be a seventh of it.
@@ -52,11 +57,12 @@ def _compiled(pattern: bytes, multiline: bool = False) -> re.Pattern[bytes]:
 class Presence:
     """Answers `token in data` for one file, each token looked for once."""
 
-    __slots__ = ("data", "seen", "_imported", "_lowered")
+    __slots__ = ("data", "seen", "options", "_imported", "_lowered")
 
-    def __init__(self, data: bytes, kind: str = "python"):
+    def __init__(self, data: bytes, kind: str = "python", options: dict | None = None):
         self.data = data
         self.seen: dict[bytes, bool] = {KIND_PREFIX + kind.encode(): True}
+        self.options = options  # code -> option values (`Settings.options`); None: every option token holds
         self._imported: frozenset[bytes] | None = None
         self._lowered: bytes | None = None
 
@@ -71,6 +77,8 @@ class Presence:
                 found = _pattern(token).search(self.data) is not None
             elif token.startswith(SHAPE_PREFIX):
                 found = SHAPES[token[len(SHAPE_PREFIX):]](self.data)
+            elif token.startswith(OPTION_PREFIX):
+                found = self._names_option(token)
             elif token.startswith(FOLDED_PREFIX):
                 if self._lowered is None:
                     self._lowered = self.data.lower()
@@ -79,6 +87,17 @@ class Presence:
                 found = token in self.data
             self.seen[token] = found
         return found
+
+    def _names_option(self, token: bytes) -> bool:
+        code, _, name = token[len(OPTION_PREFIX):].decode().partition(":")
+        if self.options is None:
+            return True
+        names = tuple(self.options.get(code, {}).get(name) or ())
+        if not all(n.isascii() for n in names):
+            return True  # the bytes' case cannot be folded as `str.lower` folds these names
+        if self._lowered is None:
+            self._lowered = self.data.lower()
+        return _has_word(self._lowered, [n.lower().replace("-", "_").encode() for n in names])
 
     def triggered(self, alternatives: tuple[tuple[tuple[bytes, ...], ...], ...]) -> bool:
         """For one alternative, a token of every group is present (no alternatives: always)."""
@@ -140,6 +159,43 @@ def _block_end(indent: bytes) -> re.Pattern[bytes]:
 
 
 SHAPES = {b"nested-for": _nested_for}
+_WORD_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
+_ESCAPES = (b"\\n", b"\\t", b"\\r", b"\\f")
+
+
+def _has_word(lowered: bytes, words: list[bytes]) -> bool:
+    """One of `words` (lower case, `_` between parts) is a word of `lowered`, with `-` or `_`
+    between its parts; a word may also start right after a notebook's `\\n` escape. Found with
+    substring scans of a copy whose dashes are underscores: a pattern of many words would be tried
+    at every position."""
+    dashless = lowered.replace(b"-", b"_") if b"-" in lowered else lowered
+    for word in words:
+        at = dashless.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (not at or lowered[at - 1] not in _WORD_CHARS or lowered[at - 2:at] in _ESCAPES) \
+                    and (end == len(lowered) or lowered[end] not in _WORD_CHARS):
+                return True
+            at = dashless.find(word, at + 1)
+    return False
+
+
+def _held_yaml(data: bytes) -> bool:
+    """The file may hold YAML a loader reads (checks/held_configs): a YAML or OmegaConf name, or a
+    project loader named `load_config`, `read_cfg`, `parseConf` and the like."""
+    lowered = data.lower()
+    if b"yaml" in lowered or b"omegaconf" in lowered:
+        return True
+    for verb in (b"load", b"read", b"parse"):
+        at = lowered.find(verb)
+        while at >= 0:
+            if lowered.startswith((b"conf", b"cfg", b"_conf", b"_cfg"), at + len(verb)):
+                return True
+            at = lowered.find(verb, at + 1)
+    return False
+
+
+SHAPES[b"held-yaml"] = _held_yaml
 
 
 def _pattern(token: bytes) -> re.Pattern[bytes]:

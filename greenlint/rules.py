@@ -10,7 +10,7 @@ from collections import namedtuple
 
 from .finding import Severity
 from .paths import is_dir
-from .prefilter import FOLDED_PREFIX, IMPORT_PREFIX, KIND_PREFIX, REGEX_PREFIX, SHAPE_PREFIX, SHAPES
+from .prefilter import FOLDED_PREFIX, IMPORT_PREFIX, KIND_PREFIX, OPTION_PREFIX, REGEX_PREFIX, SHAPE_PREFIX, SHAPES
 
 TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ def _with_compiled_triggers(raw: Any) -> Any:
     """The rule's YAML with its trigger groups already folded and ordered (`_triggers`, the costly
     part of building the catalogue), so that the marshalled catalogue holds them too."""
     if isinstance(raw, dict):
-        raw = {**raw, _COMPILED_TRIGGERS: _triggers(raw.get("triggers"), _kinds(raw))}
+        raw = {**raw, _COMPILED_TRIGGERS: _triggers(raw.get("triggers"), _kinds(raw), raw.get("id"), raw.get("options"))}
     return raw
 
 
@@ -201,7 +201,7 @@ def _build_catalogue(documents: list[tuple[str, Any]]) -> dict[str, Rule]:
     return dict(sorted(rules.items()))
 
 
-def _triggers(spec: Any, kinds: tuple[str, ...]) -> dict[str, Triggers]:
+def _triggers(spec: Any, kinds: tuple[str, ...], code: Any = None, options: Any = None) -> dict[str, Triggers]:
     """A list serves every reader; `{python: [...], config: [...]}` splits them. A list of
     tokens is one group (any token will do); a list of lists is several groups, all needed:
     `[[Embedding], [.backward, .fit]]` means "an embedding, and something that trains".
@@ -215,13 +215,19 @@ def _triggers(spec: Any, kinds: tuple[str, ...]) -> dict[str, Triggers]:
             for word in token if isinstance(token, list) else [token]:
                 if str(word).startswith("shape:") and str(word)[6:].encode() not in SHAPES:
                     raise RuleError(f"unknown trigger shape {word!r} (known: {sorted(s.decode() for s in SHAPES)})")
+                if str(word).startswith("option:") and str(word)[7:] not in (options or {}):
+                    raise RuleError(f"{code}: trigger {word!r} names no option of the rule")
         if tokens and all(isinstance(t, list) for t in tokens):
-            found = [tuple(sorted(_folded([str(t).encode() for t in group]), key=_scans)) for group in tokens]
+            found = [tuple(sorted(_folded([encoded(t) for t in group]), key=_scans)) for group in tokens]
         else:
-            found = [tuple(sorted(_folded([str(t).encode() for t in tokens]), key=_scans))] if tokens else []
+            found = [tuple(sorted(_folded([encoded(t) for t in tokens]), key=_scans))] if tokens else []
         # Cheap tests first: import and kind tokens are answered from one pass per file, each plain
         # token is a scan of the bytes, a pattern costs more; a group that fails spares the others.
         return tuple(sorted(found, key=_cost))
+
+    def encoded(word: Any) -> bytes:  # `option:NAME` is read against this rule's options: `option:CODE:NAME`
+        word = str(word)
+        return (f"option:{code}:{word[7:]}" if word.startswith("option:") else word).encode()
 
     def alternatives(tokens: Any) -> Triggers:
         if isinstance(tokens, dict):
@@ -238,7 +244,7 @@ def _triggers(spec: Any, kinds: tuple[str, ...]) -> dict[str, Triggers]:
 def _folded(tokens: list[bytes]) -> list[bytes]:
     """Words a group lists in several cases (`region`, `Region`, `REGION`) are looked for once,
     whatever their case (`i:region`): one scan of the file instead of three."""
-    plain = [t for t in tokens if not t.startswith((IMPORT_PREFIX, KIND_PREFIX, REGEX_PREFIX, SHAPE_PREFIX))]
+    plain = [t for t in tokens if not t.startswith((IMPORT_PREFIX, KIND_PREFIX, REGEX_PREFIX, SHAPE_PREFIX, OPTION_PREFIX))]
     lowered = [t.lower() for t in plain]
     folded = {low for low in lowered if lowered.count(low) > 1}
     return [FOLDED_PREFIX + low for low in sorted(folded)] + [t for t in tokens if t not in plain or t.lower() not in folded]
@@ -249,6 +255,8 @@ def _scans(token: bytes) -> int:
         return 0
     if token.startswith(SHAPE_PREFIX):
         return 2  # a scan for a word, then a look at the lines it starts
+    if token.startswith(OPTION_PREFIX):
+        return 20  # a pattern of several words, tried at every position
     if token.startswith(REGEX_PREFIX):
         # a pattern that starts with a literal is found like a substring; any other is tried at every position
         pattern = token[len(REGEX_PREFIX):]

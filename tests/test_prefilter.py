@@ -198,3 +198,110 @@ def test_a_for_line_inside_another_for_lines_block_is_a_nested_loop(source, nest
     """`shape:nested-for` reads lines: a `for` (or `async for`) that starts a line's code, inside
     the block of the `for` line before it (every line between deeper, blank or a comment)."""
     assert Presence(source.encode()).holds(b"shape:nested-for") is nested
+
+
+def _codes(tmp_path, code: str, source: str) -> list[str]:
+    target = tmp_path / "script.py"
+    target.write_text(textwrap.dedent(source))
+    proc = subprocess.run([sys.executable, "-m", "greenlint", "--select", code, "--no-cache", "--format", "json",
+                           str(target)], capture_output=True, text=True, cwd=tmp_path)
+    return [f["code"] for f in json.loads(proc.stdout)["findings"]]
+
+
+SCRATCH_RESNET = '''\
+{imports}
+model = models.resnet50(num_classes=10)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+for images, labels in loader:
+    loss = torch.nn.functional.cross_entropy(model(images), labels)
+    loss.backward()
+    optimizer.step()
+'''
+
+
+@pytest.mark.parametrize("imports, codes", [
+    ("import torch\nfrom torchvision import models", ["GL301"]),
+    ("import torch\nimport torchvision.models as models", ["GL301"]),
+    # no library import: GL301 knows a builder only by its import-resolved name, so the file is
+    # not parsed at all (its syntax error is not reported either)
+    ("# torchvision's resnet50, rebuilt by hand\nmodels = load_my_models()\nbroken(", []),
+])
+def test_a_vision_builder_is_read_only_in_a_file_that_imports_its_library(tmp_path, imports, codes):
+    assert _codes(tmp_path, "GL301", SCRATCH_RESNET.format(imports=imports)) == codes
+
+
+@pytest.mark.parametrize("source, codes", [
+    # SageMaker's own signature in an excerpt that imports nothing is still read
+    ('model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")\n', ["GL403"]),
+    ('import sagemaker\nfrom sagemaker.huggingface import HuggingFaceModel\nmodel = HuggingFaceModel(model_data="s3://b/m.tar.gz", '
+     'role=role, transformers_version="4.37")\npredictor = model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")\n',
+     ["GL403"]),
+    # `.deploy(` of something else (a web app, a contract) in a file that imports no cloud SDK: not parsed
+    ("app.deploy(target)\nbroken(\n", []),
+])
+def test_an_endpoint_deploy_is_read_only_with_a_cloud_sdk_or_sagemakers_signature(tmp_path, source, codes):
+    assert _codes(tmp_path, "GL403", source) == codes
+
+
+def test_optunas_brute_force_sampler_is_read_only_in_a_file_that_imports_optuna(tmp_path):
+    """GL101 knows the sampler as optuna.samplers.BruteForceSampler: without an Optuna import the
+    name cannot resolve, so the file is not parsed (its syntax error is not reported)."""
+    assert _codes(tmp_path, "GL101", "sampler = BruteForceSampler()\nbroken(\n") == []
+    assert _codes(tmp_path, "GL101", "import optuna\nsampler = optuna.samplers.BruteForceSampler()\nbroken(\n") == ["GL101", "GL000"]
+
+
+OVERSIZED = '''\
+import argparse
+import torch
+parser = argparse.ArgumentParser()
+parser.add_argument("--{flag}", type=int, default=48)  # hidden layers
+args = parser.parse_args()
+model = build(args)
+opt = torch.optim.AdamW(model.parameters())
+for batch in loader:
+    model(batch).backward()
+    opt.step()
+'''
+
+
+@pytest.mark.parametrize("flag, codes", [
+    ("num_layers", ["GL302"]),
+    ("num-layers", ["GL302"]),  # a flag's dashes are the dest's underscores
+    ("NUM_LAYERS", ["GL302"]),  # names are compared in any case
+])
+def test_an_architecture_default_is_read_only_where_a_depth_or_width_name_is_set(tmp_path, flag, codes):
+    assert _codes(tmp_path, "GL302", OVERSIZED.format(flag=flag)) == codes
+    # `max_depth` is no depth name: GL302 cannot report in this file, which is not parsed at all
+    # (its syntax error is not reported)
+    assert _codes(tmp_path, "GL302", OVERSIZED.format(flag="max_depth") + "broken(\n") == []
+
+
+def test_the_names_gl302_reads_are_those_its_options_list(tmp_path):
+    """`option:depth-names` holds for the names the configuration lists, not only the defaults."""
+    (tmp_path / "pyproject.toml").write_text('[tool.greenlint.rules.GL302]\ndepth-names = ["n_stages"]\n')
+    assert _codes(tmp_path, "GL302", OVERSIZED.format(flag="n-stages")) == ["GL302"]
+    assert _codes(tmp_path, "GL302", OVERSIZED.format(flag="num_layers") + "broken(\n") == []
+
+
+def test_an_option_token_reads_words_of_the_options_names():
+    token = b"option:GL302:depth-names"
+    options = {"GL302": {"depth-names": ["num_layers", "depth"]}}
+    assert Presence(b"def f(num_layers=48): ...", options=options).holds(token)
+    assert Presence(b'"    \\"--num-layers\\", default=48\\n"', "notebook", options).holds(token)
+    assert Presence(b'"source": ["def f(x,\\ndepth=48):"]', "notebook", options).holds(token)  # after a `\n` escape
+    assert not Presence(b"RandomForest(max_depth=48, n_layers_seen=2)", options=options).holds(token)
+    assert not Presence(b"def f(num_layers=48): ...", options={"GL302": {"depth-names": []}}).holds(token)
+    assert Presence(b"anything", options=None).holds(token)  # no settings: the file is read
+
+
+@pytest.mark.parametrize("source, held", [
+    ("import yaml\nconfig = yaml.safe_load(SPEC)\n", True),
+    ("from omegaconf import OmegaConf\ncfg = OmegaConf.create(SPEC)\n", True),
+    ("cfg = configs.LoadConfig(BENCHMARK_CONFIG, user_config)\n", True),
+    ("settings = read_cfg(TEXT)\n", True),
+    ("model.load_state_dict(torch.load(path))\nconfig = model.config\n", False),
+])
+def test_a_file_that_may_hold_a_yaml_config_a_loader_reads(source, held):
+    """`shape:held-yaml` holds wherever checks/held_configs could find a loader call: a YAML or
+    OmegaConf name, or a loader named load/read/parse + config/cfg/conf/yaml."""
+    assert Presence(source.encode()).holds(b"shape:held-yaml") is held

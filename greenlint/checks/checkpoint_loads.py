@@ -9,6 +9,7 @@ from ..frontends.conditions import guards_of
 from ..frontends.python import PythonContext, call_name
 from .run_order import runs_after
 from .scoped_names import refs
+from ..frontends.pyast import walk
 
 CHECKPOINT_LOADS = {"load_state_dict", "load_weights", "load_from_checkpoint", "load_checkpoint", "load_model"}
 _CHECKPOINT_LOAD_PREFIXES = tuple(sorted(CHECKPOINT_LOADS))  # also `load_weights_from_hdf5_group_by_name`
@@ -63,14 +64,14 @@ def _loads_through_helper(ctx: PythonContext, call: ast.Call, names: set[str], t
     outside = guards_of(ctx, func)
     return any(isinstance(inner, ast.Call) and call_name(inner).startswith(_CHECKPOINT_LOAD_PREFIXES)
                and guards_of(ctx, inner) <= outside  # `if resume is not None:` loads only when asked
-               and _loads_into(ctx, inner, given) for inner in ast.walk(func))
+               and _loads_into(ctx, inner, given) for inner in walk(func))
 
 
 def _loads_into(ctx: PythonContext, load: ast.Call, params: set[str]) -> bool:
     """`load` puts weights into one of `params` (as its receiver or an argument), and they are
     not that model's own best epoch (`model.load_state_dict(best_wts)`)."""
     receiver = [load.func.value] if isinstance(load.func, ast.Attribute) else []
-    if not any(isinstance(n, ast.Name) and n.id in params for part in receiver + load.args for n in ast.walk(part)):
+    if not any(isinstance(n, ast.Name) and n.id in params for part in receiver + load.args for n in walk(part)):
         return False
     own = refs(receiver[0], ctx) if receiver else set()
     return not (load.args and own and _own_snapshot(ctx, load.args[0], own))
@@ -81,7 +82,7 @@ def _transplants(ctx: PythonContext, names: set[str]) -> Iterable[ast.Assign]:
     model's part is replaced by a trained one, a load by assignment."""
     for node in ctx.nodes_of(ast.Assign):
         if any(isinstance(t, ast.Attribute) and refs(t.value, ctx) & names for t in node.targets) \
-                and any(_pretrained_source(ctx, ref) for ref in ast.walk(node.value) if isinstance(ref, ast.Name)):
+                and any(_pretrained_source(ctx, ref) for ref in walk(node.value) if isinstance(ref, ast.Name)):
             yield node
 
 

@@ -8,6 +8,7 @@ import ast
 from ..frontends.bindings import walk_no_defs
 from ..frontends.python import PythonContext
 from .scoped_names import refs
+from ..frontends.pyast import walk
 
 
 def own_returns(function: ast.AST) -> list[ast.Return]:
@@ -31,14 +32,14 @@ def value_refs(value: ast.AST, ctx: PythonContext, mentioned: set[str]) -> set[s
     labels alone are read (`train.columns.intersection(test.columns)`)."""
     if group_summary(value, ctx):
         return set()
-    inputs = [a for c in ast.walk(value) if isinstance(c, ast.Call) and _only_result_held(ctx, c)
+    inputs = [a for c in walk(value) if isinstance(c, ast.Call) and _only_result_held(ctx, c)
               for a in [*c.args, *(k.value for k in c.keywords)]]
-    inputs += [n for n in ast.walk(value) if isinstance(n, ast.Attribute) and n.attr in _LABELS]
+    inputs += [n for n in walk(value) if isinstance(n, ast.Attribute) and n.attr in _LABELS]
     if not inputs:
         return mentioned
-    skipped = {id(n) for a in inputs for n in ast.walk(a)}
+    skipped = {id(n) for a in inputs for n in walk(a)}
     found: set[str] = set()
-    for node in ast.walk(value):
+    for node in walk(value):
         if isinstance(node, (ast.Name, ast.Attribute)) and id(node) not in skipped and not _through_labels(node):
             found |= refs(node, ctx)
     return found

@@ -15,6 +15,7 @@ from ..frontends.python import PythonContext, call_name, has_star_kwargs, kwarg
 from .training_code import TrainingCode, training_code
 from .search_values import (SKLEARN_SEARCHES, call_qual, follow, objective, optimize_calls, skip_tests,
                             walk_without_nested_defs)
+from ..frontends.pyast import walk
 
 CODE = "GL103"
 _STUDY_FACTORIES = ("optuna.create_study", "optuna.study.create_study")
@@ -57,10 +58,10 @@ def _returns_quality_only(fn: ast.AST) -> bool:
 
 def _names_quality(value: ast.expr) -> bool:
     """A metric function is called (`accuracy_score(...)`) or a name, attribute or key names one."""
-    names = [n.id for n in ast.walk(value) if isinstance(n, ast.Name)] + \
-            [n.attr for n in ast.walk(value) if isinstance(n, ast.Attribute)] + \
-            [n.value for n in ast.walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
-    calls = [call_name(n) for n in ast.walk(value) if isinstance(n, ast.Call)]
+    names = [n.id for n in walk(value) if isinstance(n, ast.Name)] + \
+            [n.attr for n in walk(value) if isinstance(n, ast.Attribute)] + \
+            [n.value for n in walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    calls = [call_name(n) for n in walk(value) if isinstance(n, ast.Call)]
     return any(_QUALITY_CALLS.match(c) for c in calls) or any(isinstance(n, str) and _QUALITY.search(n) for n in names)
 
 

@@ -11,6 +11,7 @@ from ..frontends.python import UNKNOWN, PythonContext, dotted
 from .training_facts import HF_ARGS, PL_TRAINERS, arguments_train, backward_calls, calls_on, name_tokens
 from .training_values import Args, MISSING, const_of, scope_of
 from .testing_code import is_test_module
+from ..frontends.pyast import walk
 
 
 # Any of these words in an identifier means the script already thinks about precision (an
@@ -176,7 +177,7 @@ def _gpu_where_cuda_exists(ctx: PythonContext, node: object) -> bool:
     if isinstance(node, ast.Name):
         node = ctx.expression_of(node)  # `AVAIL_GPUS = min(1, torch.cuda.device_count())`
     return isinstance(node, ast.AST) and any(
-        isinstance(sub, ast.Call) and ctx.qualname(sub.func) in _CUDA_PROBES for sub in ast.walk(node))
+        isinstance(sub, ast.Call) and ctx.qualname(sub.func) in _CUDA_PROBES for sub in walk(node))
 
 
 def _lightning_precision_chosen(ctx: PythonContext, a: Args, scope: ast.AST) -> bool:

@@ -24,6 +24,7 @@ from .training_flow import (
     TRAIN_HELPER, binding_key, external_training_call, flow, training_evidence,
 )
 from .transformers_names import is_auto_model_class, is_model_class
+from ..frontends.pyast import walk
 
 # ---------------------------------------------------------------------------------------
 # Reference data
@@ -339,7 +340,7 @@ def _hf_config_checkpoint(ctx: PythonContext, node: ast.AST | None, scope: ast.A
 
 def _config_edited(ctx: PythonContext, name: str, scope: ast.AST) -> bool:
     """`config.n_layer = 4` or `config.update(...)` after the config is made: a new architecture."""
-    for sub in ast.walk(scope):
+    for sub in walk(scope):
         if isinstance(sub, (ast.Assign, ast.AugAssign)):
             targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
             if any(isinstance(t, ast.Attribute) and dotted(t.value) == name for t in targets):
@@ -432,7 +433,7 @@ def _weights_toggled_off(ctx: PythonContext, call: ast.Call) -> bool:
     other = ctx.other_branch_taken(call)
     built = _architecture(ctx, call)
     return other is not None and built[0] is not None and any(
-        isinstance(node, ast.Call) and _architecture(ctx, node) == built for part in other for node in ast.walk(part))
+        isinstance(node, ast.Call) and _architecture(ctx, node) == built for part in other for node in walk(part))
 
 
 def _architecture(ctx: PythonContext, call: ast.Call) -> tuple[str | None, object]:
@@ -496,7 +497,7 @@ def _stores(ctx: PythonContext, init: ast.AST | None, tainted: set[str]) -> bool
             key.startswith("self.") and key in tainted
             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
             for key in target_keys(target, ctx))
-        for node in ast.walk(init))
+        for node in walk(init))
 
 
 def _what_and_start(call: ast.Call, library: str, name: str, how: str) -> tuple[str, str]:

@@ -23,6 +23,7 @@ from .synthetic_inputs import is_random_input
 from .run_order import binding_never_read, cell_magic_words, live_statements, never_runs, reached_while_live
 from .training_flow import TRAIN_HELPER, binding_key, flow, training_evidence
 from .transformers_names import is_auto_model_class, is_model_class
+from ..frontends.pyast import walk
 
 # ---------------------------------------------------------------------------------------
 # The table of alternatives
@@ -203,7 +204,7 @@ def _runs_for_inference(ctx: PythonContext, call: ast.Call) -> bool:
     for block in ctx.nodes_of(ast.With):
         if any(isinstance(i.context_expr, ast.Call) and ctx.qualname(i.context_expr.func) in _NO_GRAD
                for i in block.items):  # type: ignore[attr-defined]
-            if any(isinstance(c, ast.Call) and name_key(ctx, c.func) in tainted for c in ast.walk(block)):
+            if any(isinstance(c, ast.Call) and name_key(ctx, c.func) in tainted for c in walk(block)):
                 return True
     return False
 
@@ -355,7 +356,7 @@ def _model_outputs(ctx: PythonContext, tainted: set[str]) -> set[str]:
             or isinstance(value.func, ast.Attribute) and value.func.attr not in _SAME_MODEL
             and name_key(ctx, value.func.value) in tainted)
         for target in node.targets:  # type: ignore[attr-defined]
-            for sub in ast.walk(target):
+            for sub in walk(target):
                 if isinstance(sub, ast.Name):
                     bound.setdefault(name_key(ctx, sub), []).append(bool(output))
     return {name for name, outputs in bound.items() if all(outputs)}

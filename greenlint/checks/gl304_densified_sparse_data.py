@@ -21,6 +21,7 @@ from .shown_values import only_displayed
 from .scoped_names import refs
 from .run_order import live_statements, never_runs, reached_while_live, rebinds, statement_in
 from .training_flow import binding_key, flow
+from ..frontends.pyast import walk
 
 # Transformers whose output is a scipy.sparse matrix unless told otherwise.
 SPARSE_TRANSFORMERS = {
@@ -283,7 +284,7 @@ def _guarded_by_a_sparsity_test(ctx: PythonContext, dense: ast.AST) -> bool:
     node = dense
     for anc in ctx.ancestors(dense):
         if isinstance(anc, (ast.If, ast.IfExp)) and node is not anc.test:
-            for test in ast.walk(anc.test):
+            for test in walk(anc.test):
                 name = call_name(test) if isinstance(test, ast.Call) else ""
                 if name == "hasattr" and len(test.args) == 2 and ctx.literal(test.args[1]) in ("toarray", "todense") \
                         or name.rsplit(".", 1)[-1] in _SPARSITY_TESTS:
@@ -334,8 +335,9 @@ def _needs_dense(ctx: PythonContext) -> bool:
 
 def _dense_encoders(ctx: PythonContext) -> None:
     """`OneHotEncoder(sparse_output=False)` / `sparse=False`, `DictVectorizer(sparse=False)`."""
-    encoders = [(call, q) for call in ctx.calls
-                if (q := _producer_qualname(ctx, ctx.qualname(call.func))) in DENSE_OPTION_ENCODERS]
+    # only a sparse/sparse_output flag makes an encoder dense: calls without one are never resolved
+    encoders = [(call, q) for call in ctx.calls if any(k.arg in ("sparse_output", "sparse") for k in call.keywords)
+                and (q := _producer_qualname(ctx, ctx.qualname(call.func))) in DENSE_OPTION_ENCODERS]
     if not encoders or _needs_dense(ctx):
         return
     for call, q in encoders:
@@ -385,7 +387,7 @@ def _encoder_outputs(ctx: PythonContext, ctor: ast.Call) -> list[ast.Call] | Non
     if not holders:
         return None
     scope = ctx.enclosing_function(ctor) or ctx.tree
-    for name in ast.walk(scope):
+    for name in walk(scope):
         if isinstance(name, ast.Name) and name.id in holders and isinstance(name.ctx, ast.Load):
             use = ctx.parent(name)
             if isinstance(use, ast.Attribute):
@@ -418,7 +420,7 @@ def _output_reshaped_to_tensor(ctx: PythonContext, ctor: ast.Call) -> bool:
         if isinstance(parent, ast.Assign):
             names = {t.id for t in parent.targets if isinstance(t, ast.Name)}
             scope = ctx.enclosing_function(out) or ctx.tree
-            for node in ast.walk(scope):
+            for node in walk(scope):
                 if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
                     use = ctx.parent(node)
                     if isinstance(use, ast.Attribute) and _is_tensor_reshape(ctx.parent(use)):
@@ -468,7 +470,7 @@ def _given_labels(ctx: PythonContext, name: ast.Name, depth: int) -> bool:
     function = ctx.enclosing_function(name)
     if function is None or name.id not in {a.arg for a in function.args.posonlyargs + function.args.args}:
         return False
-    if any(not any(isinstance(n, ast.Name) and n.id == name.id for n in ast.walk(value))
+    if any(not any(isinstance(n, ast.Name) and n.id == name.id for n in walk(value))
            for value in ctx.local_assignments(function).get(name.id, [])):
         return False
     sites = ctx.call_sites(function)
@@ -483,7 +485,7 @@ def _labels(ctx: PythonContext, node: ast.AST, depth: int = 0) -> bool:
     parameter of a function of the file that every call passes such a value
     (`prepare_labels(trainy)`). Words inside a computed column name (`df[[col + "_label"]]`, a
     label-encoded feature) do not count."""
-    for sub in ast.walk(node):
+    for sub in walk(node):
         if isinstance(sub, ast.Name):
             if _label_name(sub.id) or depth < 2 and _given_labels(ctx, sub, depth):
                 return True
@@ -589,7 +591,11 @@ def _dense_dummies(ctx: PythonContext) -> None:
     estimator that accepts scipy.sparse input, and by no estimator that refuses it (the same
     columns fitted by GaussianNB too must be dense anyway)."""
     for call in ctx.calls:
-        if ctx.qualname(call.func) != "pandas.get_dummies" or ctx.literal(kwarg(call, "sparse")) is True \
+        func = call.func  # `x.get_dummies`, or a name an import binds (`gd`): no other call is resolved
+        if not (isinstance(func, ast.Attribute) and func.attr == "get_dummies"
+                or isinstance(func, ast.Name) and func.id in ctx.imports.names):
+            continue
+        if ctx.qualname(func) != "pandas.get_dummies" or ctx.literal(kwarg(call, "sparse")) is True \
                 or never_runs(ctx, call):
             continue
         data = arg(call, 0, "data")

@@ -23,6 +23,7 @@ from .placing_calls import (derived_names, handed_to_a_jobs_program, module_stri
                             string_defaults, written_string)
 from .config_roles import COMPUTE_WORDS
 from .region_keys import DESCRIPTIVE_KEYS, data_words
+from ..frontends.pyast import walk
 
 # Words of an operator's name that address what exists rather than run work (`...DeleteOperator`).
 _ADDRESSING_VERBS = frozenset({"delete", "get", "list", "describe", "sensor"})
@@ -381,11 +382,11 @@ class _PythonScan:
         if reaches_placing_call(function, param, self.words):
             return True
         names = derived_names(function, param)
-        for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
+        for call in (n for n in walk(function) if isinstance(n, ast.Call)):
             qual = self.ctx.qualname(call.func) or ""
             name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
             for kw in call.keywords:
-                if any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(kw.value)) and any(
+                if any(isinstance(n, ast.Name) and n.id in names for n in walk(kw.value)) and any(
                         self._places_with(call, qual, name, arg) for arg in ([kw.arg] if kw.arg else ["location", "region"])):
                     return True
         return False
@@ -541,7 +542,7 @@ class _PythonScan:
             self.check(placed[1], hint, location_key=norm(placed[0]) == "location")
 
     def _describes_compute(self, settings: ast.Dict) -> bool:
-        words = set().union(*(key_words(k) for n in ast.walk(settings) if isinstance(n, ast.Dict)
+        words = set().union(*(key_words(k) for n in walk(settings) if isinstance(n, ast.Dict)
                               for k in map(str_const, n.keys) if k))
         return bool(words & COMPUTE_WORDS) and not any(key_words(k) & self.words
                                                        for k in map(str_const, settings.keys) if k)

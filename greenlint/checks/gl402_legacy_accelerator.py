@@ -14,6 +14,7 @@ from ..frontends.python import parameter_defaults
 from .cloud import MODEL_KEYS, accelerator_finding, effective_key, is_test_suite, legacy_accelerator, norm, str_const
 from .commands import report_word, shell_commands, shell_variables, variable_name
 from .region_keys import DESCRIPTIVE_KEYS
+from ..frontends.pyast import walk
 
 _ACCEL_KEY_WORDS = ("instance", "machine", "accelerator", "gpu", "vmsize", "size", "sku", "type", "flavor",
                     "node", "compute", "default", "hardware", "resource", "tier")
@@ -169,7 +170,7 @@ def _parameter_defaults(function) -> Iterator[ast.AST]:
     """String defaults of hardware-named parameters the function uses
     (`def batch_predict(..., accelerator_type: str = "NVIDIA_TESLA_K80")`): the default chooses the
     hardware of every caller that leaves it out."""
-    used = {n.id for stmt in function.body for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+    used = {n.id for stmt in function.body for n in walk(stmt) if isinstance(n, ast.Name)}
     for param, default in parameter_defaults(function):
         if param.arg in used and _chooses_by_name(param.arg):
             yield from _strings(default)
@@ -195,7 +196,7 @@ def _overwritten(ctx, assign: ast.Assign) -> bool:
     reads = [n for n in ctx.reads_of(name) if ctx.enclosing_function(n) is scope]
     if not reads:
         return scope is not None and not any(isinstance(n, (ast.Nonlocal, ast.Global)) and name in n.names
-                                             for n in ast.walk(scope))
+                                             for n in walk(scope))
     return not any(v is assign.value for n in reads for v in ctx.bound_values(n))
 
 

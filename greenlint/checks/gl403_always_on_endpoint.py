@@ -10,7 +10,7 @@ import ast
 import re
 
 from . import detector
-from ..frontends.pyast import kwarg
+from ..frontends.pyast import kwarg, walk
 from .cloud import config_int, is_test_suite, object_name, string_value
 
 # --------------------------------------------------------------------------------------
@@ -230,7 +230,7 @@ def _endpoint_config_scales_down(ctx) -> bool:
             continue
         if any(k.arg == "AsyncInferenceConfig" for k in call.keywords):
             return True
-        for node in ast.walk(call):
+        for node in walk(call):
             if not isinstance(node, ast.Dict):
                 continue
             keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
@@ -293,7 +293,7 @@ def _azure_v1_web_service(ctx, call: ast.Call) -> None:
     AKS web service; not `LocalWebservice.deploy_configuration()`, a local container."""
     arguments = [*call.args, *(k.value for k in call.keywords)]
     if any(isinstance(n, ast.Name) and n.id == "LocalWebservice"
-           for a in arguments for n in ast.walk(ctx.expression_of(a) or a)):  # also through a name
+           for a in arguments for n in walk(ctx.expression_of(a) or a)):  # also through a name
         return
     if len(call.args) + len(call.keywords) >= 3:
         ctx.report("GL403", call.func,

@@ -13,6 +13,7 @@ from . import detector
 from .cloud import is_test_suite, key_of, object_name
 from .commands import ShellCommand, is_training_command, names_training_program, runs_tests, script_commands, tiny_budget
 from .training_code import training_code
+from ..frontends.pyast import walk
 
 _WHY_SCHEDULE = (
     "a fixed cron runs whatever the grid's carbon intensity is at that hour; shift the start to a cleaner "
@@ -282,7 +283,7 @@ def _function_trains(ctx, name: str) -> bool:
         # a call of a function named as training (`train_model(df)`); a method's name says less:
         # `scaler.fit` computes statistics, which `training_code` already tells apart
         if any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and names_training(node.func.id)
-               for node in ast.walk(function)):
+               for node in walk(function)):
             return True
     return False
 
@@ -300,7 +301,7 @@ def _runs_only_the_standard_library(ctx, function: ast.AST) -> bool:
             if not (isinstance(stmt, ast.Pass) or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))]
     if not body:
         return False  # `pass`, `...`, a docstring: a placeholder, whose name speaks
-    for node in ast.walk(function):
+    for node in walk(function):
         if not isinstance(node, ast.Call):
             continue
         qual = ctx.qualname(node.func) or ""
@@ -406,7 +407,7 @@ def _command_texts(ctx, value) -> list[str]:
     """The strings of a command argument, a module-level name bound to one followed (`bash_command=cmd`)."""
     if isinstance(value, ast.Name):
         value = ctx.expression_of(value) or value
-    return [c.value for c in ast.walk(value) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+    return [c.value for c in walk(value) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
 
 
 def _dags(ctx) -> list[ast.Call]:
@@ -422,15 +423,15 @@ def _dag_region(ctx, dag: ast.Call) -> set | None:
     parent = ctx.parent(dag)
     if isinstance(parent, ast.withitem):
         with_stmt = ctx.parent(parent)
-        region.update(n for stmt in with_stmt.body for n in ast.walk(stmt))
+        region.update(n for stmt in with_stmt.body for n in walk(stmt))
     elif isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and dag in parent.decorator_list:
-        region.update(n for stmt in parent.body for n in ast.walk(stmt))
+        region.update(n for stmt in parent.body for n in walk(stmt))
     elif isinstance(parent, ast.Assign):
         names = {t.id for t in parent.targets if isinstance(t, ast.Name)}
         for call in ctx.calls:
             given = _keyword(call, "dag")
             if isinstance(given, ast.Name) and given.id in names:
-                region.update(ast.walk(call))
+                region.update(walk(call))
     return region
 
 
@@ -547,5 +548,5 @@ def _asset_job_trains(ctx, node) -> bool:
     job = ctx.expression_of(node)
     if not (isinstance(job, ast.Call) and _name_of_call(job) == "define_asset_job"):
         return False
-    names = [s.value for s in ast.walk(job) if isinstance(s, ast.Constant) and isinstance(s.value, str)]
+    names = [s.value for s in walk(job) if isinstance(s, ast.Constant) and isinstance(s.value, str)]
     return any(names_training(name) for name in names)

@@ -11,6 +11,7 @@ from typing import Iterator
 
 from ..frontends.python import parameter_defaults
 from .cloud import str_const
+from ..frontends.pyast import walk
 
 
 def string_defaults(function) -> Iterator[tuple[str, ast.Constant]]:
@@ -42,10 +43,10 @@ def _places_by_name(name: str, data_words: frozenset[str]) -> bool:
 def derived_names(function, param: str) -> set[str]:
     """`param` and the local names built from it (`parent = f"projects/{p}/locations/{location}"`)."""
     names = {param}
-    assignments = [n for n in ast.walk(function) if isinstance(n, ast.Assign)]
+    assignments = [n for n in walk(function) if isinstance(n, ast.Assign)]
     for _ in range(4):
         grown = {t.id for a in assignments for t in a.targets if isinstance(t, ast.Name)
-                 and any(isinstance(v, ast.Name) and v.id in names for v in ast.walk(a.value))}
+                 and any(isinstance(v, ast.Name) and v.id in names for v in walk(a.value))}
         if grown <= names:
             break
         names |= grown
@@ -54,14 +55,14 @@ def derived_names(function, param: str) -> set[str]:
 
 def reaches_placing_call(function, param: str, data_words: frozenset[str]) -> bool:
     names = derived_names(function, param)
-    for call in ast.walk(function):
+    for call in walk(function):
         if not isinstance(call, ast.Call):
             continue
         method = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         if not _places_by_name(method, data_words):
             continue
         arguments = list(call.args) + [k.value for k in call.keywords]
-        if any(isinstance(v, ast.Name) and v.id in names for a in arguments for v in ast.walk(a)):
+        if any(isinstance(v, ast.Name) and v.id in names for a in arguments for v in walk(a)):
             return True
     return False
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import re
 
-from ..frontends.pyast import statement_path
+from ..frontends.pyast import statement_path, walk
 from ..frontends.python import PythonContext, call_name
 from .scoped_names import refs, target_keys
 
@@ -150,7 +150,7 @@ def _is_plain_script(ctx: PythonContext) -> bool:
     if ctx.kind == "notebook":
         return True
     top_level = [s for s in ctx.tree.body if not isinstance(s, (*_FUNCTIONS, ast.ClassDef))]
-    own = {c.func.id for s in top_level for c in ast.walk(s) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
+    own = {c.func.id for s in top_level for c in walk(s) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
     return bool(own & (set(ctx.functions) | set(ctx.classes)))
 
 
@@ -221,7 +221,7 @@ def _callers(ctx: PythonContext) -> dict[str, set[str]]:
     """For each name called in a function of the file, the functions that call it (walked once)."""
     callers: dict[str, set[str]] = {}
     for name, func in ctx.functions.items():
-        for call in ast.walk(func):
+        for call in walk(func):
             if isinstance(call, ast.Call):
                 callers.setdefault(call_name(call), set()).add(name)
     return callers
@@ -234,12 +234,12 @@ def reached_while_live(ctx: PythonContext, evidence: ast.AST, live: list[ast.stm
     defined = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     inside_def = any(isinstance(a, defined) for a in ctx.ancestors(evidence))
     if not inside_def:
-        return any(evidence is n for stmt in live for n in ast.walk(stmt))
+        return any(evidence is n for stmt in live for n in walk(stmt))
     runners = _functions_reaching(ctx, evidence)
     for stmt in live:
         if isinstance(stmt, defined):
             continue
-        for sub in ast.walk(stmt):
+        for sub in walk(stmt):
             if isinstance(sub, ast.Call) and call_name(sub) in runners and refs(sub, ctx) & names:
                 return True
     return False

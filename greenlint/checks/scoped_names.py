@@ -8,6 +8,7 @@ import ast
 from typing import Iterator
 
 from ..frontends.python import PythonContext, dotted
+from ..frontends.pyast import walk
 
 
 def function_locals(ctx: PythonContext, function: ast.AST) -> frozenset[str]:
@@ -18,7 +19,7 @@ def function_locals(ctx: PythonContext, function: ast.AST) -> frozenset[str]:
         args = function.args  # type: ignore[attr-defined]
         params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
         params.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
-        declared = {name for node in ast.walk(function) if isinstance(node, (ast.Global, ast.Nonlocal))
+        declared = {name for node in walk(function) if isinstance(node, (ast.Global, ast.Nonlocal))
                     for name in node.names}
         found = table[function] = frozenset((params | set(ctx.local_assignments(function))) - declared - {"self", "cls"})
     return found
@@ -54,7 +55,7 @@ def refs(node: ast.AST | None, ctx: PythonContext) -> set[str]:
     if node is None:
         return found
     function = ctx.enclosing_function(node)
-    for sub in ast.walk(node):
+    for sub in walk(node):
         if isinstance(sub, (ast.Name, ast.Attribute)):
             name = dotted(sub)
             if name:

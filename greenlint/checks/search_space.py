@@ -14,6 +14,7 @@ from typing import Any
 from ..frontends.python import PythonContext, arg, call_name, kwarg
 from .search_values import call_qual, follow, is_dict_call, mutated_name
 from .training_values import scope_of
+from ..frontends.pyast import walk
 
 _MAX_DEPTH = 6
 _LOOK_FURTHER = object()  # a call whose length another reading may still find
@@ -203,7 +204,7 @@ def hp_space_size(ctx: PythonContext, fn: ast.AST | None) -> tuple[int | None, b
         return None, False
     sizes: dict[str, int | None] = {}
     infinite = False
-    for node in ast.walk(fn):
+    for node in walk(fn):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)) or node.func.attr not in _HP_KINDS:
             continue
         name = ctx.literal(arg(node, 0, "name"))

@@ -16,6 +16,7 @@ from ..frontends.python import PythonContext, arg, dotted
 from ..rules import load_rules
 from .training_values import scope_of
 from .testing_code import is_test_module
+from ..frontends.pyast import walk, child_nodes
 
 # --------------------------------------------------------------------------------------------
 # API tables (canonical qualified names, as ctx.qualname gives them)
@@ -200,7 +201,7 @@ def _self_attribute_calls(ctx: PythonContext, node: ast.Attribute) -> list[ast.C
     if cls is None:
         return []
     found = []
-    for sub in ast.walk(cls):
+    for sub in walk(cls):
         if isinstance(sub, ast.Assign) and isinstance(sub.value, ast.Call):
             found += [sub.value for t in sub.targets
                       if isinstance(t, ast.Attribute) and dotted(t) == f"self.{node.attr}"]
@@ -231,7 +232,7 @@ def walk_without_nested_defs(root: ast.AST) -> Iterator[ast.AST]:
     while stack:
         node = stack.pop()
         yield node
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 stack.append(child)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 
 from ..frontends.python import PythonContext, call_name
+from ..frontends.pyast import walk
 
 # Consumers that only show or export a value; `np.savetxt` cannot write a sparse matrix at all.
 DISPLAY_CALLS = {"print", "display", "pprint", "repr", "str", "len", "savetxt"}
@@ -159,7 +160,7 @@ def _shadowed(ctx: PythonContext, use: ast.Name, scope: ast.AST) -> bool:
     (a notebook's helper `def f(): onehot_encoded = []` next to a module-level `onehot_encoded`)."""
     func = ctx.enclosing_function(use)
     while func is not None and func is not scope:
-        if use.id in ctx.local_assignments(func) or use.id in {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}:
+        if use.id in ctx.local_assignments(func) or use.id in {a.arg for a in walk(func.args) if isinstance(a, ast.arg)}:
             return True
         func = ctx.enclosing_function(func)
     return False

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 
 from ..frontends.python import PythonContext, call_name
+from ..frontends.pyast import walk
 
 # Format conversions and element-wise operations of scipy.sparse: the result is still sparse.
 SPARSE_METHODS = {"tocsr", "tocsc", "tocoo", "tolil", "todok", "tobsr", "transpose", "multiply", "copy", "astype"}
@@ -27,7 +28,7 @@ def _same_variable(ctx: PythonContext, use: ast.AST, name: str, scope: ast.AST |
         return True
     if scope is not None or func is None:
         return False
-    params = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    params = {a.arg for a in walk(func.args) if isinstance(a, ast.arg)}
     return name not in ctx.local_assignments(func) and name not in params
 
 

@@ -14,6 +14,7 @@ from ..frontends.pyast import dotted
 from ..frontends.python import PythonContext, arg, call_name
 from .scoped_names import module_key, refs, target_keys
 from .training_flow import flow
+from ..frontends.pyast import walk
 
 # Methods whose X may be scipy.sparse for such estimators; the first three fit on it.
 SPARSE_READERS = ("fit", "partial_fit", "fit_predict", "predict", "predict_proba", "predict_log_proba",
@@ -66,7 +67,7 @@ class _Uses:
     def of_name(self, name: str, binding: ast.stmt, depth: int) -> bool | None:
         ctx = self.ctx
         scope = ctx.enclosing_function(binding) or ctx.tree
-        uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name]
+        uses = [n for n in walk(scope) if isinstance(n, ast.Name) and n.id == name]
         reads = [n for n in uses if isinstance(n.ctx, ast.Load)]
         if any(isinstance(n.ctx, ast.Store) and not _inside(ctx, n, binding) for n in uses):
             # rebound (`X = X.toarray()`): the reads this binding reaches, when each read shows which it sees
@@ -147,7 +148,7 @@ def centred_on_the_way(ctx: PythonContext, tainted: set[str], fit: ast.AST, befo
             continue
         values.append(node.value)  # type: ignore[attr-defined]
     for value in values:
-        for part in ast.walk(value):
+        for part in walk(value):
             if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Sub) and _centres(ctx, part, tainted):
                 return True
             if isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.args \
@@ -237,7 +238,7 @@ def _holders_of(ctx: PythonContext, node: ast.AST) -> list[ast.Call]:
         if isinstance(anc, ast.Assign):
             held = {t.id for t in anc.targets if isinstance(t, ast.Name)}
             return [c for c in ctx.calls if _short(c) in _CONTAINERS
-                    and any(isinstance(n, ast.Name) and n.id in held for n in ast.walk(c))] if held else []
+                    and any(isinstance(n, ast.Name) and n.id in held for n in walk(c))] if held else []
         if isinstance(anc, ast.stmt):
             return []
     return []
@@ -297,10 +298,10 @@ def _step_objects(ctx: PythonContext, pipeline: ast.Call) -> list[ast.expr]:
 
 def _holds(ctx: PythonContext, step: ast.AST, inner: ast.AST) -> bool:
     """`step` is `inner`, contains it, or is a name bound to something that contains it."""
-    for node in ast.walk(step):
+    for node in walk(step):
         if node is inner:
             return True
-        if isinstance(node, ast.Name) and any(v is inner or any(n is inner for n in ast.walk(v))
+        if isinstance(node, ast.Name) and any(v is inner or any(n is inner for n in walk(v))
                                               for v in ctx.bound_values(node)):
             return True
     return False
@@ -331,7 +332,7 @@ def estimators_named(ctx: PythonContext, receiver: ast.AST) -> list[ast.AST]:
     if not isinstance(receiver, ast.Name):
         return [receiver]
     loop = next((a for a in ctx.ancestors(receiver) if isinstance(a, ast.For)
-                 and any(isinstance(t, ast.Name) and t.id == receiver.id for t in ast.walk(a.target))), None)
+                 and any(isinstance(t, ast.Name) and t.id == receiver.id for t in walk(a.target))), None)
     if loop is not None and isinstance(loop.iter, (ast.List, ast.Tuple)):  # `for model in [GaussianNB(), SVC()]:`
         given = loop.iter.elts
     else:

@@ -10,6 +10,7 @@ import re
 
 from ..frontends.python import PythonContext, call_name
 from .scoped_names import name_key
+from ..frontends.pyast import walk
 
 RANDOM_CALLS = {
     "torch.randn", "torch.rand", "torch.randint", "torch.randn_like", "torch.rand_like", "torch.randint_like",
@@ -42,7 +43,7 @@ def computed_on_random(ctx: PythonContext, node: ast.AST) -> bool:
     if isinstance(node, ast.Name):
         exprs = ctx.bound_values(node)
     for expr in exprs:
-        for sub in ast.walk(expr):
+        for sub in walk(expr):
             if isinstance(sub, ast.Call) and any(is_random_input(ctx, a) for a in sub.args):
                 return True
     return False

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 
 from ..frontends.python import PythonContext, dotted
+from ..frontends.pyast import walk
 
 _SETUP_METHODS = ("setUp", "setUpClass", "setup_method", "setup_class")
 
@@ -13,7 +14,7 @@ _SETUP_METHODS = ("setUp", "setUpClass", "setup_method", "setup_class")
 def _asserts(ctx: PythonContext, func: ast.AST) -> bool:
     """The function checks something: an `assert`, `self.assert*(...)`, `pytest.raises`/`approx`,
     `numpy.testing` / `torch.testing`."""
-    for sub in ast.walk(func):
+    for sub in walk(func):
         if isinstance(sub, ast.Assert):
             return True
         if isinstance(sub, ast.Call):

@@ -22,7 +22,8 @@ Whole-file questions:
 - `arguments_train(ctx, args_call)`: a trainer built with these `TrainingArguments` is trained.
 - `backward_calls(ctx)`: `backward()` calls that are gradient steps of a training run.
 - `run.schedule`: the learning-rate schedule planned over the whole run (`training_schedules`).
-- `is_val_name` / `is_train_name` / `name_tokens`: identifiers that name held-out or training data.
+- `is_val_name` / `is_train_name` / `name_tokens`: identifiers that name held-out or training data
+  (checks/data_names, re-exported here).
 - Library tables: `HF_TRAINERS`, `HF_ARGS`, `PL_TRAINERS`; `hf_trainer_class`, `fits_of`.
 
 Boosting runs (`xgboost.train`, `lightgbm.train`, estimator `fit(eval_set=...)`) are still read
@@ -39,6 +40,7 @@ from typing import Any
 from ..frontends.python import UNKNOWN, PythonContext, dotted, kwarg
 from .training_loops import backward_calls, epoch_count, has_train_step, reads_as_pytorch
 from .training_loops import names_in  # noqa: F401  re-exported: the rules read loop facts here
+from .data_names import is_train_name, is_val_name, name_tokens  # noqa: F401  re-exported, as names_in
 from .training_schedules import LIGHTNING_BUDGET, callback_schedule, configure_optimizers_methods, hf_schedule, make_budget, schedules_in, scopes_up
 from .training_values import Args, MISSING, listed_calls, class_bases, class_methods, const_of, constructor, ctor_name, is_none, local_class, method_calls, number_of, receiver_of, same_ref, scope_of
 
@@ -375,33 +377,6 @@ def calls_on(ctx: PythonContext, ctor: ast.Call) -> list[ast.Call]:
 def fits_of(ctx: PythonContext, ctor: ast.Call) -> list[ast.Call]:
     """`trainer.fit(...)` calls on the object a constructor call makes."""
     return [call for call in calls_on(ctx, ctor) if call.func.attr == "fit"]
-
-
-_VAL_TOKENS = {"val", "valid", "validation", "validate", "dev", "test", "eval", "evaluation", "evaluate", "heldout", "holdout"}
-
-
-_VAL_GLUED = re.compile(r"(val|valid|validation|test|dev|eval)(loader|dataloader|loaders|set|data|dataset|ds|dl|iter|gen|generator|batches|x|y)")
-
-
-_TRAIN_TOKENS = {"train", "training", "trn"}
-
-
-def name_tokens(identifier: str, keep_digits: bool = False) -> list[str]:
-    """The lower-case words of an identifier (`trainLoader2` -> train, loader); with `keep_digits`
-    a word keeps its digits (`fp16`, `bfloat16`: numeric formats are named by their bits)."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", identifier)
-    return [t for t in re.split(r"[_\W]+" if keep_digits else r"[_\W\d]+", spaced.lower()) if t]
-
-
-def is_val_name(identifier: str) -> bool:
-    return any(t in _VAL_TOKENS or _VAL_GLUED.fullmatch(t) for t in name_tokens(identifier))
-
-
-def is_train_name(identifier: str) -> bool:
-    return any(
-        t in _TRAIN_TOKENS or re.fullmatch(r"[dx]?train(ing)?(loader|dataloader|set|data|dataset|ds|dl|x|y|pool|matrix)?", t)
-        for t in name_tokens(identifier)
-    )
 
 
 _KERAS_PREFIXES = ("keras.", "keras_hub.", "keras_nlp.", "keras_cv.", "transformers.TF", "tensorflow_hub.")

@@ -14,6 +14,7 @@ from .run_order import rebinds, statement_in
 from .scoped_names import defined_key, function_locals, local_prefix, module_key, name_key, plain_names, refs, target_keys
 from .synthetic_inputs import computed_on_random, is_random_input
 from .training_loops import FIT_METHODS, builds_optimizer, optimizer_step, trainer_object
+from ..frontends.pyast import walk
 
 # Methods that make their argument part of the receiver (a model assembled piece by piece).
 COMPOSING_METHODS = {"add", "add_module", "register_module", "append", "extend", "insert"}
@@ -404,14 +405,14 @@ def _stored_in_the_instance(ctx: PythonContext, call: ast.Call, keys: set[str]) 
     local = plain_names(keys)  # `__init__@6:model`: a local of the method
     if function is None or not local:
         return False
-    for node in ast.walk(function):
+    for node in walk(function):
         if not (isinstance(node, ast.Assign) and any(dotted(t) and dotted(t).startswith("self.") for t in node.targets)):
             continue
         value = node.value
         if isinstance(value, ast.Name) and value.id in local:
             return True
         if isinstance(value, ast.Call) and call_name(value) in _MODULE_CONTAINERS \
-                and any(isinstance(n, ast.Name) and n.id in local for n in ast.walk(value)):
+                and any(isinstance(n, ast.Name) and n.id in local for n in walk(value)):
             return True
     return False
 

@@ -13,6 +13,7 @@ from ..frontends.python import PythonContext, call_name, dotted, kwarg
 from ..frontends.bindings import bindings, walk_statements
 from ..frontends.values import call_arguments
 from .training_values import class_bases, class_methods, local_class, loop_iterable, number_of, scope_of
+from ..frontends.pyast import walk
 
 
 # Methods that fit a model to data: Keras, scikit-learn (incremental `partial_fit` too) and the
@@ -69,7 +70,7 @@ def _steps_optimizer(ctx: PythonContext) -> bool:
         return True
     # hand-written SGD: `p -= lr * p.grad`, `w.data.sub_(lr * w.grad)`
     return any(
-        any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(node))
+        any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in walk(node))
         for node in [*ctx.nodes_of(ast.AugAssign), *(c for c in ctx.calls if call_name(c) in ("sub_", "add_"))])
 
 
@@ -120,7 +121,7 @@ def backward_calls(ctx: PythonContext) -> list[ast.Call]:
 
 
 def names_in(node: ast.AST) -> Iterator[str]:
-    for sub in ast.walk(node):
+    for sub in walk(node):
         if isinstance(sub, ast.Name):
             yield sub.id
         elif isinstance(sub, ast.Attribute):
@@ -277,7 +278,7 @@ def epoch_count(ctx: PythonContext, loop: ast.For, scope: ast.AST) -> int | None
     n = _range_count(ctx, loop, scope)
     if n is None:
         return None
-    targets = [t.id for t in ast.walk(loop.target) if isinstance(t, ast.Name)]
+    targets = [t.id for t in walk(loop.target) if isinstance(t, ast.Name)]
     if not any("epoch" in t.lower() or t in ("ep", "e") for t in targets) and not any(
         "epoch" in name.lower() for name in names_in(loop.iter)
     ):

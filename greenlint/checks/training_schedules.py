@@ -14,6 +14,7 @@ from ..frontends.python import UNKNOWN, PythonContext, call_name, dotted
 from ..frontends.bindings import walk_no_defs, walk_statements
 from .training_values import (Args, class_methods, const_of, listed_calls, loop_iterable, number_of,
                               scope_of)
+from ..frontends.pyast import walk
 
 
 # schedule (last name) -> where its horizon is given: (keyword, position); None: always the run
@@ -52,8 +53,8 @@ _RUN_SCHEDULE_CALLBACK = re.compile(r"one_?cycle|cosine(?!.*restart)", re.I)
 
 def chains(expr: ast.AST) -> set[str]:
     """The longest dotted names in `expr`: `args.epochs` in `len(dl) * args.epochs`, not `args`."""
-    inner = {id(n.value) for n in ast.walk(expr) if isinstance(n, ast.Attribute)}
-    return {d for n in ast.walk(expr) if isinstance(n, (ast.Name, ast.Attribute)) and id(n) not in inner
+    inner = {id(n.value) for n in walk(expr) if isinstance(n, ast.Attribute)}
+    return {d for n in walk(expr) if isinstance(n, (ast.Name, ast.Attribute)) and id(n) not in inner
             for d in [dotted(n)] if d}
 
 
@@ -73,7 +74,7 @@ class Budget:
         value = number_of(self.ctx, horizon, scope)
         if value is not None:
             return self.n is not None and value == self.n
-        for name in (n for n in ast.walk(horizon) if isinstance(n, ast.Name)):
+        for name in (n for n in walk(horizon) if isinstance(n, ast.Name)):
             target = self.ctx.expression_of(name, scope)
             if target is not None and target is not name and self.spans(target, scope, depth + 1):
                 return True
@@ -84,7 +85,7 @@ class Budget:
         if chains(node) & self.names:
             return True
         return self.n is not None and any(isinstance(c, ast.Constant) and c.value == self.n and not isinstance(c.value, bool)
-                                          for c in ast.walk(node))
+                                          for c in walk(node))
 
 
 def _schedule_name(ctx: PythonContext, call: ast.Call) -> str | None:

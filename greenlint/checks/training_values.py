@@ -13,6 +13,7 @@ from typing import Any, Iterable, Iterator
 
 from ..frontends.bindings import bindings, walk_no_defs
 from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted
+from ..frontends.pyast import walk
 
 
 MISSING = object()  # an argument that is not given at all
@@ -126,7 +127,7 @@ def _named_dict(ctx: PythonContext, node: ast.Name, scope: ast.AST, depth: int) 
     base = dict_entries(ctx, target, where, depth + 1)
     if base is None:
         return None
-    for sub in ast.walk(where):
+    for sub in walk(where):
         if _changes_dict_opaquely(sub, node.id):
             return None
         if isinstance(sub, ast.Assign):
@@ -205,7 +206,7 @@ def method_calls(ctx: PythonContext, method: str) -> Iterator[ast.Call]:
 
 
 def name_mutated(ctx: PythonContext, name: str, scope: ast.AST, methods: set[str]) -> bool:
-    for node in ast.walk(scope):
+    for node in walk(scope):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 from typing import Any, Callable, Iterator
+from .pyast import walk, child_nodes
 
 OPAQUE = "__greenlint_unknown__"  # the id of the stand-in Name recorded for an opaque binding
 
@@ -28,7 +29,7 @@ def is_parameter(function: ast.AST, name: str) -> bool:
 
 
 def _names_stored(target: ast.AST) -> Iterator[str]:
-    for sub in ast.walk(target):
+    for sub in walk(target):
         if isinstance(sub, ast.Name):
             yield sub.id
 
@@ -109,13 +110,13 @@ def bindings(scope: ast.AST) -> dict[str, list[tuple[ast.AST, Any]]]:
 
 def walk_no_defs(node: ast.AST) -> Iterator[ast.AST]:
     """ast.walk that does not enter nested function, lambda or class bodies."""
-    stack = list(ast.iter_child_nodes(node))
+    stack = list(child_nodes(node))
     while stack:
         cur = stack.pop()
         yield cur
         if isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             continue
-        stack.extend(ast.iter_child_nodes(cur))
+        stack.extend(child_nodes(cur))
 
 
 def walk_statements(body: list[ast.stmt]) -> Iterator[ast.AST]:
@@ -233,7 +234,7 @@ def names_bound_in(node: ast.AST) -> frozenset[str]:
 
 
 def _bound_names(node: ast.AST) -> Iterator[str]:
-    for sub in ast.walk(node):
+    for sub in walk(node):
         if isinstance(sub, ast.Name) and isinstance(sub.ctx, (ast.Store, ast.Del)):
             yield sub.id
         elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -264,7 +265,7 @@ def scope_assignments(scope: ast.AST) -> dict[str, list[ast.expr]]:
     if cached is not None:
         return cached
     found: dict[str, list[ast.expr]] = {}
-    stack = list(ast.iter_child_nodes(scope))
+    stack = list(child_nodes(scope))
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
@@ -273,7 +274,7 @@ def scope_assignments(scope: ast.AST) -> dict[str, list[ast.expr]]:
             for name, value in statement_assignments(node):
                 found.setdefault(name, []).append(value)
         if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-            for name_node in ast.walk(node.target):
+            for name_node in walk(node.target):
                 if isinstance(name_node, ast.Name):
                     found.setdefault(name_node.id, []).extend([node.target, node.target])  # loop-bound
         if isinstance(node, (ast.With, ast.AsyncWith)):
@@ -287,6 +288,6 @@ def scope_assignments(scope: ast.AST) -> dict[str, list[ast.expr]]:
             if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) else None
         if captured:
             found.setdefault(captured, []).append(ast.copy_location(ast.Name(id=OPAQUE, ctx=ast.Load()), node))
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
     scope._greenlint_assignments = found  # type: ignore[attr-defined]  # memo on the node: lives as long as the tree
     return found

@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 from .bindings import is_parameter
 from .pyast import UNKNOWN, call_name
+from .pyast import walk
 
 _COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
                 ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
@@ -105,7 +106,7 @@ class ConditionModel:
         and through a parameter, the arguments this file's calls pass it (`main(model_flag)` with
         `model_flag = args.model_flag`)."""
         parsed = self.parsed_args_names  # type: ignore[attr-defined]
-        for sub in ast.walk(node):
+        for sub in walk(node):
             if isinstance(sub, ast.Name):
                 if sub.id in parsed:
                     return True

@@ -18,6 +18,7 @@ from .parameters import call_arguments
 from .parameters import parameter_default as _parameter_default
 from .parameters import sees_parameter as _sees_parameter
 from .pyast import UNKNOWN, kwarg
+from .pyast import walk
 
 
 class ObjectFieldModel:
@@ -48,8 +49,8 @@ class ObjectFieldModel:
     def _stored_constant(self, init: ast.FunctionDef, value: ast.expr, depth: int) -> Any:
         """The value `__init__` stores, unless it reads a parameter (`width * 2`: each
         construction decides `width`)."""
-        params = {a.arg for a in ast.walk(init.args) if isinstance(a, ast.arg)}
-        if any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(value)):
+        params = {a.arg for a in walk(init.args) if isinstance(a, ast.arg)}
+        if any(isinstance(n, ast.Name) and n.id in params for n in walk(value)):
             return UNKNOWN
         return self.literal(value, init, depth + 1)
 
@@ -126,7 +127,7 @@ class ObjectFieldModel:
         stores = by_class.get(id(cls))
         if stores is None:
             stores = by_class[id(cls)] = {}
-            for n in ast.walk(cls):
+            for n in walk(cls):
                 if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store):
                     stores.setdefault(n.attr, []).append(n)
         return stores

@@ -23,6 +23,7 @@ from .scopes import BINDING_NODES, ScopeTable
 from .options import OptionModel
 from .values import _NO_PARAM, ValueModel
 from .well_known import WELL_KNOWN
+from .pyast import walk
 
 
 class ImportTable:
@@ -32,7 +33,7 @@ class ImportTable:
         self.names: dict[str, str] = {}
         self.modules: set[str] = set()  # every module imported anywhere, canonical
         self._uses: dict[tuple[str, ...], bool] = {}
-        for node in ast.walk(tree) if imports is None else imports:
+        for node in walk(tree) if imports is None else imports:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     self.modules.add(canonical(alias.name))
@@ -157,8 +158,18 @@ class PythonContext(ValueModel, OptionModel, ConditionModel, BaseContext):
 
     @cached_property
     def scopes(self) -> ScopeTable:
-        binders = [n for t in BINDING_NODES for n in self._by_type.get(t, ())]  # unsorted: the table sorts
-        return ScopeTable(self.tree, self.parents, binders, set(self.imports.names))
+        wanted = set(self.imports.names)
+        binders: list[ast.AST] = []  # unsorted: the table sorts
+        for kind in BINDING_NODES:
+            nodes = self._by_type.get(kind, ())
+            # names and parameters, the bulk of the binders, only when they are of an imported name
+            # (the table would skip the others one by one)
+            if kind is ast.Name:
+                nodes = [n for n in nodes if n.id in wanted]  # type: ignore[attr-defined]
+            elif kind is ast.arg:
+                nodes = [n for n in nodes if n.arg in wanted]  # type: ignore[attr-defined]
+            binders += nodes
+        return ScopeTable(self.tree, self.parents, binders, wanted)
 
     def is_call_to(self, call: ast.AST, *qualnames: str) -> bool:
         return isinstance(call, ast.Call) and self.qualname(call.func) in qualnames
@@ -289,17 +300,13 @@ def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST], dict[t
     Expression contexts and operators (`Load`, `Store`, `Add`, `Eq`, ...) are left out: the
     parser shares one instance of each among all nodes, so they have no parent of their own, and
     they are a third of a tree's nodes. Detectors read them as attributes (`name.ctx`, `binop.op`)."""
-    from collections import deque
-
-    nodes: list[ast.AST] = []
+    nodes: list[ast.AST] = [tree]  # its own breadth-first queue: a list's iterator reads what is appended
     parents: dict[ast.AST, ast.AST] = {}
     by_type: dict[type, list[ast.AST]] = {}
-    queue = deque([tree])
+    push = nodes.append
     AST = ast.AST
     fields_of = _NODE_FIELDS
-    while queue:
-        node = queue.popleft()
-        nodes.append(node)
+    for node in nodes:
         kind = type(node)
         by_type.setdefault(kind, []).append(node)
         fields = fields_of.get(kind)
@@ -309,10 +316,10 @@ def _index(tree: ast.AST) -> tuple[list[ast.AST], dict[ast.AST, ast.AST], dict[t
             value = getattr(node, name, None)
             if isinstance(value, AST):
                 parents[value] = node
-                queue.append(value)
+                push(value)
             elif isinstance(value, list):
                 for item in value:
                     if isinstance(item, AST):
                         parents[item] = node
-                        queue.append(item)
+                        push(item)
     return nodes, parents, by_type

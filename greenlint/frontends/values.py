@@ -26,6 +26,7 @@ from .parameters import call_arguments
 from .parameters import parameter_default as _parameter_default
 from .parameters import sees_parameter as _sees_parameter
 from .pyast import UNKNOWN, call_name, dotted, has_star_kwargs, kwarg
+from .pyast import walk
 
 
 class ValueModel(ObjectFieldModel):
@@ -293,7 +294,7 @@ class ValueModel(ObjectFieldModel):
         option or a module constant a user edits picks one configuration the code offers, and
         another condition being read decides nothing."""
         function = self.enclosing_function(test)  # type: ignore[attr-defined]
-        names = [n.id for n in ast.walk(test) if isinstance(n, ast.Name)]
+        names = [n.id for n in walk(test) if isinstance(n, ast.Name)]
         if self._deciding or not all(is_parameter(function, name) for name in names):  # no names: a literal decides
             return None
         self._deciding = True
@@ -505,7 +506,7 @@ class ValueModel(ObjectFieldModel):
         memo = self._memo.setdefault("in_place_changes", {})
         known = memo.get(id(scope))
         if known is None:
-            known = memo[id(scope)] = _in_place_changes(self.walk() if scope is self.tree else ast.walk(scope))
+            known = memo[id(scope)] = _in_place_changes(self.walk() if scope is self.tree else walk(scope))
         return known
 
     def int_value(self, node: ast.AST | None, scope: ast.AST | None = None) -> int | None:

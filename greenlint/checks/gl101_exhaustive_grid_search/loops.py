@@ -11,6 +11,7 @@ from ..search_space import axis_len
 from ..training_code import training_code
 from ..search_values import PARAMETER_GRID, TRAIN_FUNCTIONS, call_qual, follow
 from .common import CODE, NOT_HP_NAME, cost_text, folds
+from ...frontends.pyast import walk, child_nodes
 
 _WRAPPERS = ("list", "tuple", "tqdm", "enumerate", "trange")
 _SPACES = ("logspace", "linspace", "geomspace")
@@ -32,12 +33,12 @@ def _unwrap_iter(ctx: PythonContext, node: ast.AST, at: ast.AST) -> ast.AST:
 
 
 def _target_names(target: ast.AST) -> list[str]:
-    return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
+    return [n.id for n in walk(target) if isinstance(n, ast.Name)]
 
 
 def _names_used(loop: ast.AST, names: list[str]) -> bool:
     wanted = set(names) - {"_"}
-    used = {n.id for stmt in loop.body for n in ast.walk(stmt)  # type: ignore[attr-defined]
+    used = {n.id for stmt in loop.body for n in walk(stmt)  # type: ignore[attr-defined]
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     return bool(wanted & used)
 
@@ -72,7 +73,7 @@ def _passed_as_keyword(loop: ast.For | ast.AsyncFor, names: list[str]) -> bool:
     that is not a seed or an index: the loop sets a hyper-parameter, whatever it is called."""
     wanted = set(names) - {"_"}
     for stmt in loop.body:
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, ast.keyword) and node.arg is not None and not NOT_HP_NAME.search(node.arg) \
                     and _arithmetic_of(node.value, wanted):
                 return True
@@ -138,7 +139,7 @@ def _may_form_grid(ctx: PythonContext, loops: list[ast.AST]) -> list[ast.AST]:
     ids = {id(loop) for loop in candidates}
     nested: set[int] = set()
     for loop in candidates:
-        inner = [n for stmt in loop.body for n in ast.walk(stmt) if id(n) in ids]  # type: ignore[attr-defined]
+        inner = [n for stmt in loop.body for n in walk(stmt) if id(n) in ids]  # type: ignore[attr-defined]
         if inner:
             nested.add(id(loop))
             nested.update(id(n) for n in inner)
@@ -172,7 +173,7 @@ def _nested_literal_loops(loop: ast.AST, axes: Axes) -> list[ast.AST]:
         if isinstance(node, (ast.For, ast.AsyncFor)) and axes.get(id(node)):
             found.append(node)
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
     return found
 
 
@@ -189,7 +190,7 @@ def _loop_shape(loop: ast.AST, axes: Axes) -> tuple[int, int, list[int]]:
 
 def _loop_folds(ctx: PythonContext, loop: ast.AST, default_cv: int) -> int | None:
     """Folds when the loop body trains through exactly one cross_val_score / cross_validate call."""
-    calls = [n for stmt in loop.body for n in ast.walk(stmt)  # type: ignore[attr-defined]
+    calls = [n for stmt in loop.body for n in walk(stmt)  # type: ignore[attr-defined]
              if isinstance(n, ast.Call) and call_qual(ctx, n) in TRAIN_FUNCTIONS and call_name(n).startswith("cross_val")]
     if len(calls) != 1:
         return None
@@ -222,7 +223,7 @@ def loop_grids(ctx: PythonContext, opts: dict[str, Any]) -> None:
         if n_axes < 2 or candidates < int(opts["min-candidates"]) or not training.nodes_train(loop.body) \
                 or not ctx.runs_by_default(loop, options=False):
             continue
-        covered.update(id(inner) for inner in ast.walk(loop))
+        covered.update(id(inner) for inner in walk(loop))
         _report_loop(ctx, opts, loop, candidates, lengths)
 
 

@@ -12,6 +12,7 @@ from ..training_code import TrainingCode, training_code
 from ..search_values import (KT_GRID, OPTUNA_BRUTE, OPTUNA_GRID, RAY_RUN, RAY_TUNER, call_qual, consumers, follow,
                              is_dict_call, objective, optimize_calls, studies_using_sampler)
 from .common import CODE, NOT_HP_NAME, cost_text
+from ...frontends.pyast import walk
 
 
 def _none_trains(verdicts: list[bool | None]) -> bool:
@@ -41,7 +42,7 @@ def _suggest_space_size(ctx: PythonContext, fn: ast.AST | None) -> int | None:
     if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
     sizes: dict[str, int] = {}
-    for node in ast.walk(fn):
+    for node in walk(fn):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr.startswith("suggest_")):
             continue

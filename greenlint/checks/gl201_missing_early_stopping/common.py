@@ -11,6 +11,7 @@ from ...finding import Fix, Severity
 from ...frontends.python import UNKNOWN, PythonContext
 from ...frontends.bindings import is_opaque, walk_no_defs
 from ..training_values import Args, MISSING, as_int, class_bases, fmt, is_none, local_class, number_of, scope_of
+from ...frontends.pyast import walk
 
 
 # Attributes a callback sets to stop training: Keras, Lightning, Hugging Face.
@@ -21,10 +22,10 @@ def sets_stop_flag(cls: ast.ClassDef) -> bool:
     for stmt in cls.body:
         # XGBoost / CatBoost callbacks stop training by returning True from after_iteration
         if isinstance(stmt, ast.FunctionDef) and stmt.name == "after_iteration":
-            returns = [n.value for n in ast.walk(stmt) if isinstance(n, ast.Return)]
+            returns = [n.value for n in walk(stmt) if isinstance(n, ast.Return)]
             if any(not (isinstance(r, ast.Constant) and r.value in (False, None)) for r in returns if r is not None):
                 return True
-    for node in ast.walk(cls):
+    for node in walk(cls):
         if isinstance(node, ast.Raise) and node.exc is not None and "EarlyStopException" in ast.dump(node.exc):
             return True
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
@@ -159,7 +160,7 @@ class Callbacks:
             else:
                 results.append(None)
         # list.append / extend / insert on the name
-        for node in ast.walk(where):
+        for node in walk(where):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)

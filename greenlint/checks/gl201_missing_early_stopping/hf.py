@@ -10,6 +10,7 @@ from ...frontends.python import UNKNOWN, PythonContext, dotted
 from .common import Callbacks, HF_ES, check_patience, has_stopping, library_instantiates, report_epochs, report_fixed_budget, sets_stop_flag
 from ..training_facts import hf_trainer, hf_trainer_class, unseen_hf_trainer
 from ..training_values import Args, MISSING, const_of, method_calls, receiver_of
+from ...frontends.pyast import walk
 
 
 def _evaluates(ctx: PythonContext, expr: Any, scope: ast.AST) -> bool | None:
@@ -68,7 +69,7 @@ def _subclass_stops(ctx: PythonContext, call: ast.Call) -> bool:
         return True
     local = hf_trainer_class(ctx, call)[1]
     return local is not None and (sets_stop_flag(local) or any(
-        ctx.qualname(n) in HF_ES for n in ast.walk(local) if isinstance(n, (ast.Name, ast.Attribute))))
+        ctx.qualname(n) in HF_ES for n in walk(local) if isinstance(n, (ast.Name, ast.Attribute))))
 
 
 def _evaluation_setting(ctx: PythonContext, config: Args, strategy: Any) -> str:

@@ -15,6 +15,7 @@ from ..training_loops import reads_as_pytorch
 from ..training_schedules import Budget, chains, hand_written_schedule, range_args, schedules_in, scopes_up
 from ...frontends.bindings import bindings, walk_statements
 from ..training_values import fmt, scope_of
+from ...frontends.pyast import walk, child_nodes
 
 
 def _loop_schedule(ctx: PythonContext, loop: ast.For, n: float, end: tuple[int, int]) -> bool:
@@ -43,7 +44,7 @@ def _label_tensors(body: list[ast.stmt]) -> set[str]:
     names: set[str] = set()
     for node in walk_statements(body):
         if isinstance(node, ast.Assign) and any(
-            isinstance(c, ast.Call) and call_name(c) in _TENSOR_FACTORIES for c in ast.walk(node.value)
+            isinstance(c, ast.Call) and call_name(c) in _TENSOR_FACTORIES for c in walk(node.value)
         ):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
     return names
@@ -96,14 +97,14 @@ def _val_names(ctx: PythonContext, node: ast.AST, scope: ast.AST, labels: set[st
     """Validation-looking identifiers in `node`, less plain names whose data is the training split
     and names that hold a number (a GAN's `valid = 1`, the 'real' label, bound outside the loop)."""
     found: list[str] = []
-    for sub in ast.walk(node):
+    for sub in walk(node):
         if isinstance(sub, ast.Name) and sub.id not in labels and is_val_name(sub.id) \
                 and (_training_split(ctx, sub, scope) or _holds_a_number(ctx, sub)):
             labels = labels | {sub.id}
         elif isinstance(sub, ast.Call):  # `x.to(dev)`, `device=dev`: where the work runs, not a dev split
             devices = sub.args if call_name(sub) in _DEVICE_CALLS else []
             devices = [*devices, *(k.value for k in sub.keywords if k.arg in _DEVICE_KEYWORDS)]
-            labels = labels | {n.id for d in devices for n in ast.walk(d) if isinstance(n, ast.Name)}
+            labels = labels | {n.id for d in devices for n in walk(d) if isinstance(n, ast.Name)}
     for n in names_in(node):
         if n not in labels:
             found.append(n)
@@ -134,7 +135,7 @@ def _evaluates_only_training_split(ctx: PythonContext, body: list[ast.stmt], sco
     the training split, the epoch's `eval_loss`/`eval_ppl` are training scores."""
     def data_names(it: ast.AST) -> list[ast.Name]:
         # `for p, t in zip(eval_preds, labels)` walks predictions collected in a list, not data
-        return [n for n in ast.walk(it) if isinstance(n, ast.Name) and is_val_name(n.id)
+        return [n for n in walk(it) if isinstance(n, ast.Name) and is_val_name(n.id)
                 and not isinstance(ctx.expression_of(n, scope), (ast.List, ast.Dict, ast.ListComp, ast.Tuple))]
 
     eval_loops = [node for node in walk_statements(body)
@@ -182,7 +183,7 @@ def _walk_skipping_plateau(root: ast.AST) -> Iterator[ast.AST]:
         if _lr_plateau(node):
             continue
         yield node
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
 
 
 def _children_in_loop(node: ast.AST, nested_loop: bool) -> Iterator[tuple[ast.AST, bool]]:
@@ -191,11 +192,11 @@ def _children_in_loop(node: ast.AST, nested_loop: bool) -> Iterator[tuple[ast.AS
     block runs after it, outside it; every other node kind (`if`, the `a if c else b`
     expression, `try`, `match`, `with`, comprehensions) keeps the level of its parent."""
     if not isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             yield child, nested_loop
         return
     after_loop = {id(stmt) for stmt in node.orelse}
-    for child in ast.iter_child_nodes(node):
+    for child in child_nodes(node):
         yield child, nested_loop or id(child) not in after_loop
 
 
