@@ -26,6 +26,8 @@ REGION_KEYWORDS = ("region_name", "region", "aws_region")
 # `get_paginator(name)` reads when the operation it pages does.
 READ_PREFIXES, PAGED_READ_PREFIXES = ("describe_", "list_", "get_", "delete_"), ("describe_", "list_")
 DISPLAYS = ("print", "display", "pprint")
+# Words of an orchestrator operator's name that address what exists rather than run work (`...DeleteOperator`).
+OPERATOR_ADDRESSING_WORDS = frozenset({"delete", "get", "list", "describe", "sensor"})
 READ_METHODS = {"list", "get", "describe"}  # a service of a client (`client.agent_engines.list()`)
 # Methods of a retrieved Vertex AI resource that read or remove it (`fs.get_entity_type`, `fs.delete`).
 RETRIEVED_USES = ("get", "list", "read", "delete", "search", "wait", "batch_serve")  # batch_serve_to_bq: an export

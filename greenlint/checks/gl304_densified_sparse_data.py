@@ -13,13 +13,13 @@ from ..frontends.bindings import is_opaque
 from ..frontends.values import call_arguments
 from ..fixes.gl304 import keep_sparse
 from .cloud import key_words
-from .small_inputs import SPARSE_METHODS, small_literal, written_out_rows
+from .small_inputs import SPARSE_METHODS, small_literal, small_shape, written_out_rows
 from .sparse_consumers import (DENSE_ONLY_CLASSES, SPARSE_READERS, centred_later_in_a_pipeline, centred_on_the_way,
                                centred_upstream, column_transformer_of, dense_only, dense_only_name, estimators_named,
                                feeds_sparse_capable_only, fitted_estimator_and_x, sparse_capable, stacked_into_a_tensor)
 from .shown_values import only_displayed
 from .scoped_names import refs
-from .run_order import live_statements, never_runs, reached_while_live, rebinds, statement_in
+from .run_order import live_statements, never_runs, reached_while_live, rebound_since
 from .training_flow import binding_key, flow
 from ..frontends.pyast import walk
 
@@ -230,10 +230,7 @@ def _blowup(ctx: PythonContext, origin: ast.Call) -> tuple[str, dict[str, Any]]:
 def _fitted_on_small_literal(ctx: PythonContext, origin: ast.Call) -> bool:
     q = ctx.qualname(origin.func)
     if q in SPARSE_CONSTRUCTORS:  # a few literal entries, or a literal shape of a few rows and columns
-        first, shape = arg(origin, 0, "arg1"), ctx.literal(kwarg(origin, "shape"))
-        if isinstance(shape, tuple) and len(shape) == 2 and all(isinstance(n, int) and 0 < n <= 50 for n in shape):
-            return True
-        return small_literal(ctx, first, 50) and kwarg(origin, "shape") is None
+        return small_shape(ctx, origin) or small_literal(ctx, arg(origin, 0, "arg1"), 50) and kwarg(origin, "shape") is None
     samples = arg(origin, 0, "X") or arg(origin, 0, "raw_documents")
     return written_out_rows(samples, ctx=ctx) or small_literal(ctx, samples)
 
@@ -515,7 +512,7 @@ def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: s
         fitted = fitted_estimator_and_x(ctx, call)
         carried = refs(fitted[1], ctx) & tainted if fitted is not None else set()
         if carried and live is not None and (carried <= keys and not reached_while_live(ctx, call, live, tainted)
-                                             or _rebound_since(ctx, call, carried - keys, live, tainted - keys)):
+                                             or rebound_since(ctx, call, carried - keys, live, tainted - keys)):
             continue
         if carried:
             for candidate in estimators_named(ctx, fitted[0]):
@@ -523,23 +520,6 @@ def _fit_fed_by(ctx: PythonContext, source: ast.Call, keys: set[str], tainted: s
                 if estimator:
                     return call, estimator
     return None
-
-
-def _rebound_since(ctx: PythonContext, fit: ast.Call, derived: set[str], live: list[ast.stmt], holders: set[str]) -> bool:
-    """Every name the fit reads that was derived from the value (`X_train` of a split of it) was
-    last bound, before the fit, by a statement after the value's own names were rebound (after
-    `live`), from none of the derived names (`holders`): a later split of other data, which the
-    fit reads."""
-    body = getattr(ctx.enclosing_function(fit) or ctx.tree, "body", [])
-    at, end = statement_in(body, fit, ctx), statement_in(body, live[-1], ctx) if live else None
-    if not derived or at is None or end is None:
-        return False
-    before = body[body.index(end) + 1:body.index(at)]
-    for name in derived:
-        binder = next((stmt for stmt in reversed(before) if rebinds(ctx, stmt, {name})), None)
-        if binder is None or refs(getattr(binder, "value", binder), ctx) & holders:
-            return False
-    return True
 
 
 def _joined_into(ctx: PythonContext, value: ast.AST) -> ast.AST:

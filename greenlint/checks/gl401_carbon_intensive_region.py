@@ -16,8 +16,9 @@ from ..frontends.project import imported_function
 from ..frontends.notebook_shell import ENVIRONMENT_MAGIC
 from .cloud import is_test_suite, key_words, norm, region_finding, resolve_region, str_const
 from .cloud_sdks import (COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_CONSTANTS, LOCATION_SDKS,
-                         OPERATORS, PAGED_READ_PREFIXES, READ_METHODS, READ_PREFIXES, REGION_CONSTANTS,
-                         REGION_KEYWORDS, REGION_SDKS, RETRIEVED_USES, SDKS_AND_OPERATORS, py_region_hint, rooted_at)
+                         OPERATOR_ADDRESSING_WORDS, OPERATORS, PAGED_READ_PREFIXES, READ_METHODS, READ_PREFIXES,
+                         REGION_CONSTANTS, REGION_KEYWORDS, REGION_SDKS, RETRIEVED_USES, SDKS_AND_OPERATORS,
+                         py_region_hint, rooted_at)
 from .region_shell import REGION_ENV, env_hint, shell_regions
 from .placing_calls import (derived_names, handed_to_a_jobs_program, module_strings, reaches_placing_call, string_default,
                             string_defaults, written_string)
@@ -25,8 +26,6 @@ from .config_roles import COMPUTE_WORDS
 from .region_keys import DESCRIPTIVE_KEYS, data_words
 from ..frontends.pyast import walk
 
-# Words of an operator's name that address what exists rather than run work (`...DeleteOperator`).
-_ADDRESSING_VERBS = frozenset({"delete", "get", "list", "describe", "sensor"})
 # SDK calls that read what exists or record an experiment's metadata (Vertex AI Experiments).
 _READS_OR_RECORDS = ("list", "get", "delete", "log_", "set_experiment", "start_run", "end_run", "start_execution",
                      "execution", "graph_experiment", "autolog")
@@ -467,7 +466,7 @@ class _PythonScan:
         """An orchestrator's cloud operator not named by a data word (`GCSCreateBucketOperator`)
         nor by a verb that addresses what exists (`DataprocClusterDeleteOperator`, `...GetOperator`,
         a `...Sensor` that waits): like `delete` and `describe` commands, those run nothing."""
-        return qual.startswith(OPERATORS) and not key_words(name) & (self.words | _ADDRESSING_VERBS)
+        return qual.startswith(OPERATORS) and not key_words(name) & (self.words | OPERATOR_ADDRESSING_WORDS)
 
     def _on_a_resource_created_here(self, call: ast.Call, value: ast.expr) -> bool:
         """An operator's work on a cluster an earlier operator of the file creates by name, in the

@@ -227,6 +227,23 @@ def _callers(ctx: PythonContext) -> dict[str, set[str]]:
     return callers
 
 
+def rebound_since(ctx: PythonContext, fit: ast.Call, derived: set[str], live: list[ast.stmt], holders: set[str]) -> bool:
+    """Every name the fit reads that was derived from the value (`X_train` of a split of it) was
+    last bound, before the fit, by a statement after the value's own names were rebound (after
+    `live`), from none of the derived names (`holders`): a later split of other data, which the
+    fit reads."""
+    body = getattr(ctx.enclosing_function(fit) or ctx.tree, "body", [])
+    at, end = statement_in(body, fit, ctx), statement_in(body, live[-1], ctx) if live else None
+    if not derived or at is None or end is None:
+        return False
+    before = body[body.index(end) + 1:body.index(at)]
+    for name in derived:
+        binder = next((stmt for stmt in reversed(before) if rebinds(ctx, stmt, {name})), None)
+        if binder is None or refs(getattr(binder, "value", binder), ctx) & holders:
+            return False
+    return True
+
+
 def reached_while_live(ctx: PythonContext, evidence: ast.AST, live: list[ast.stmt], names: set[str]) -> bool:
     """`evidence` runs while `names` hold the object: it sits in one of the `live` statements
     (not in a `def` there, which only defines), or a live statement calls a function that runs it

@@ -67,6 +67,13 @@ def small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50, dep
     return False
 
 
+def small_shape(ctx: PythonContext, constructor: ast.Call, limit: int = 50) -> bool:
+    """A scipy.sparse constructor given a literal `shape` of at most `limit` rows and columns
+    (`csc_matrix((data, (row, col)), shape=(3, 3))`): its dense copy is a few hundred bytes."""
+    shape = ctx.literal(next((k.value for k in constructor.keywords if k.arg == "shape"), None))
+    return isinstance(shape, tuple) and len(shape) == 2 and all(isinstance(n, int) and 0 < n <= limit for n in shape)
+
+
 def _rows_of(ctx: PythonContext, node: ast.AST) -> ast.AST | None:
     """The value whose rows `node` has: a selection (`frame[["col"]]`), a container built from it
     (`DataFrame(x)`), a format change (`x.tocsr()`), an element-wise map."""
