@@ -10,7 +10,7 @@ import re
 from typing import Iterator
 
 from . import detector
-from ..frontends.pyast import call_name, dotted, kwarg
+from ..frontends.pyast import call_name, dotted, kwarg, walk
 from ..frontends.parameters import call_arguments
 from ..frontends.project import imported_function
 from ..frontends.notebook_shell import ENVIRONMENT_MAGIC
@@ -24,7 +24,6 @@ from .placing_calls import (derived_names, handed_to_a_jobs_program, module_stri
                             string_defaults, written_string)
 from .config_roles import COMPUTE_WORDS
 from .region_keys import DESCRIPTIVE_KEYS, data_words
-from ..frontends.pyast import walk
 
 # SDK calls that read what exists or record an experiment's metadata (Vertex AI Experiments).
 _READS_OR_RECORDS = ("list", "get", "delete", "log_", "set_experiment", "start_run", "end_run", "start_execution",
