@@ -266,3 +266,13 @@ def test_a_node_label_describes_the_accelerator_its_node_pool_chose(tmp_path):
             '      type  = "nvidia-tesla-p100"\n      count = 1\n    }\n    labels = {\n'
             '      accelerator = "nvidia-tesla-p100"\n    }\n  }\n}\n')
     assert reported_lines(tmp_path, "pool.tf", text, "GL402") == [4]
+
+
+def test_a_serverless_variable_with_a_literal_fallback_runs_there(tmp_path):
+    text = ("service: demo\nprovider:\n  name: aws\n  runtime: python3.11\n"
+            "  region: ${{env:AWS_REGION, '{region}'}}\nfunctions:\n  demo:\n    handler: handler.run\n")
+    assert reported_lines(tmp_path, "serverless.yml", text.format(region="us-east-1"), "GL401") == [5]
+    assert reported_lines(tmp_path, "clean.yml", text.format(region="us-west-2"), "GL401") == []
+    unset = tmp_path / "unset"
+    unset.mkdir()
+    assert reported_lines(unset, "serverless.yml", text.replace(", '{region}'", ""), "GL401") == []
