@@ -276,3 +276,27 @@ def test_a_serverless_variable_with_a_literal_fallback_runs_there(tmp_path):
     unset = tmp_path / "unset"
     unset.mkdir()
     assert reported_lines(unset, "serverless.yml", text.replace(", '{region}'", ""), "GL401") == []
+
+
+REUSABLE_DEPLOY = """name: deploy-func
+on:
+  workflow_call:
+    inputs:
+      region:
+        type: string
+        default: {region}
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: gcloud functions deploy api --gen2 --runtime=python311 --region=${{{{ inputs.region }}}} --source=.
+"""
+
+
+def test_a_workflow_input_default_is_where_its_deploy_runs(tmp_path):
+    assert reported_lines(tmp_path, "deploy.yml", REUSABLE_DEPLOY.format(region="us-central1"), "GL401") == [7]
+    assert reported_lines(tmp_path, "deploy_clean.yml", REUSABLE_DEPLOY.format(region="us-west1"), "GL401") == []
+    listed = REUSABLE_DEPLOY.format(region="us-central1").replace("functions deploy api --gen2 --runtime=python311",
+                                                                  "functions list")
+    assert reported_lines(tmp_path, "list.yml", listed, "GL401") == []

@@ -420,19 +420,26 @@ def cell_assignment(ctx, name: str, command: ShellCommand) -> tuple[str, int, in
     return None
 
 
-_VARIABLE = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$|^\{([A-Za-z_]\w*)\}$")
+_VARIABLE = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$|^\{([A-Za-z_]\w*)\}$"
+                       r"|^\$\{\{\s*(?:github\.event\.)?(inputs\.[A-Za-z_][\w-]*)\s*\}\}$")
 
 
 def variable_name(word: str) -> str | None:
-    """`$REGION`, `${REGION}` (shell) or `{REGION}` (IPython) -> REGION."""
+    """`$REGION`, `${REGION}` (shell) or `{REGION}` (IPython) -> REGION; a GitHub Actions
+    workflow's `${{ inputs.region }}` -> inputs.region."""
     m = _VARIABLE.match(word)
-    return (m.group(1) or m.group(2)) if m else None
+    return (m.group(1) or m.group(2) or m.group(3)) if m else None
+
+
+_EXPRESSION = re.compile(r"\$\{\{[^}\n]*\}\}")  # GitHub Actions / Azure Pipelines: `${{ inputs.region }}`
 
 
 def script_commands(text: str) -> list[ShellCommand]:
     """Every simple command of a shell script (a `.sh` file, a workflow's `run:` block), with
-    `\\` continuations read as one line; a here-document that writes a config file is data."""
-    lines = text.splitlines()
+    `\\` continuations read as one line; a here-document that writes a config file is data. A
+    CI expression, `${{ inputs.region }}`, is one word: the runner substitutes it before the shell
+    splits the line (its spaces become no-break spaces, so every column stays where it was)."""
+    lines = _EXPRESSION.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text).splitlines()
     data = {n for here in config_here_documents(lines) for n in range(here.first_line, here.last_line + 1)}
     found: list[ShellCommand] = []
     i = 0

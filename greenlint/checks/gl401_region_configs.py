@@ -137,6 +137,32 @@ class _ConfigScan:
                 self.ctx.report("GL401", node, result[0], result[1])
 
 
+def _workflow_input_reporter(ctx):
+    """`--region=${{ inputs.region }}` in a workflow's step: the input's `default` under
+    `on.workflow_call` or `on.workflow_dispatch` is where the run goes when the caller or the
+    person starting it gives none, as an option's default is; reported where it is written."""
+    options, overrides = ctx.options("GL401"), ctx.request.carbon or None
+    done: set[str] = set()
+
+    def on_variable(name: str, cloud: str | None) -> None:
+        if not name.startswith("inputs.") or name in done:
+            return
+        done.add(name)
+        for doc in ctx.documents:
+            for event in ("workflow_call", "workflow_dispatch"):
+                default = doc.find("on", event, "inputs", name[len("inputs."):], "default") if doc.is_map else None
+                if default is None or not default.is_scalar or not isinstance(default.value, str):
+                    continue
+                region = resolve_region(default.value, cloud, overrides)
+                result = region_finding(region, options, overrides) \
+                    if region is not None and cloud in (None, region.provider) else None
+                if result is not None:
+                    ctx.report("GL401", default, result[0], result[1])
+                    return
+
+    return on_variable
+
+
 @detector("GL401", "config")
 def carbon_intensive_region_config(ctx) -> None:
     if is_test_suite(ctx):
@@ -145,7 +171,7 @@ def carbon_intensive_region_config(ctx) -> None:
     for doc in ctx.documents:
         scan.document(doc)
     scan.finish()
-    shell_regions(ctx, script_variable_reporter(ctx) if ctx.kind == "shell" else lambda name, cloud: None,
+    shell_regions(ctx, script_variable_reporter(ctx) if ctx.kind == "shell" else _workflow_input_reporter(ctx),
                   placed=frozenset(scan.regions))
     if ctx.kind == "shell":
         exported_sdk_regions(ctx)
