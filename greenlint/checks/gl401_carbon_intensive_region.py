@@ -209,7 +209,7 @@ class _PythonScan:
                         and all(v == default.value for v in self.ctx.parameter_values(function, param)):
                     self.check(default, hint, location_key=name in LOCATION_CONSTANTS)
 
-    def _string(self, node: ast.AST) -> str | None:
+    def _string(self, node: ast.AST | None) -> str | None:
         value = str_const(node)
         if value is None and (isinstance(node, ast.Name) or self._project_constant(node)):
             resolved = self.ctx.literal(node)
@@ -480,7 +480,7 @@ class _PythonScan:
             name = call_name(other).rsplit(".", 1)[-1]
             if other is not call and other.lineno < call.lineno and "create" in key_words(name) \
                     and self.ctx.literal(kwarg(other, "cluster_name")) == target \
-                    and self._string(kwarg(other, "region") or ast.Constant(None)) == region:
+                    and self._string(kwarg(other, "region")) == region:
                 return True
         return False
 

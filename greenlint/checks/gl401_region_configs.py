@@ -6,7 +6,8 @@ from __future__ import annotations
 from . import detector
 from .cloud import file_provider, is_test_suite, norm, placeholder_default, region_finding, resolve_region
 from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
-from .region_shell import exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions
+from .region_shell import (exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions,
+                           written_region_finding)
 from .config_roles import component_places_nothing, connects_to_a_store, in_container_environment, in_recorded_call
 from .terraform_modules import alias_only_looks_up, places_only_data, variables_read, variables_set_beside
 from .region_keys import (DESCRIPTIVE_KEYS, ZONE_KEYS, data_words, describes_data, has_data_word, key_hint,
@@ -54,10 +55,7 @@ class _ConfigScan:
     def _lookup_alias(self, doc, path: tuple) -> bool:
         """A provider block's region (`provider "aws" { alias = "virginia", region = ... }`) whose
         alias only data sources use (`alias_only_looks_up`)."""
-        block = doc.get("provider")
-        for step in path[1:-1]:
-            block = block.get(step) if block is not None and block.is_map else \
-                block.value[step] if block is not None and block.is_seq and isinstance(step, int) else None
+        block = doc.find("provider", *path[1:-1])
         alias = block.get("alias") if block is not None and block.is_map else None
         return alias is not None and alias_only_looks_up(self.ctx, doc, f"{path[1]}.{alias.value}")
 
@@ -153,9 +151,7 @@ def _workflow_input_reporter(ctx):
                 default = doc.find("on", event, "inputs", name[len("inputs."):], "default") if doc.is_map else None
                 if default is None or not default.is_scalar or not isinstance(default.value, str):
                     continue
-                region = resolve_region(default.value, cloud, overrides)
-                result = region_finding(region, options, overrides) \
-                    if region is not None and cloud in (None, region.provider) else None
+                result = written_region_finding(default.value, cloud, options, overrides)
                 if result is not None:
                     ctx.report("GL401", default, result[0], result[1])
                     return

@@ -80,12 +80,18 @@ def shell_regions(ctx, on_variable, placed: frozenset[str] = frozenset()) -> Non
             report_word(ctx, "GL401", command, index, value, result[0], result[1])
 
 
+def written_region_finding(value: str, cloud: str | None, options, overrides) -> tuple | None:
+    """The finding for a region a command reads through a name, as written where the name is set
+    (a placeholder's fallback included): None when it is clean or of another cloud."""
+    region = resolve_region(placeholder_default(value) or value, cloud, overrides, allow_azure_display=cloud == "azure")
+    return region_finding(region, options, overrides) if region is not None and cloud in (None, region.provider) else None
+
+
 def report_assignment(ctx, assigned: tuple[str, int, int], cloud: str | None, options, overrides) -> None:
     """A shell `REGION=...` (a script's, or a `%%bash` cell's own) that a cloud CLI command reads,
     reported where it is written."""
     value, line, column = assigned
-    region = resolve_region(placeholder_default(value) or value, cloud, overrides, allow_azure_display=cloud == "azure")
-    result = region_finding(region, options, overrides) if region is not None and cloud in (None, region.provider) else None
+    result = written_region_finding(value, cloud, options, overrides)
     if result is not None:
         ctx.report_at("GL401", line, column + 1, line, column + 1 + len(value), result[0], result[1])
 

@@ -81,7 +81,7 @@ def _read_module_file(path: Path) -> tuple[list[str] | None, frozenset[str], fro
     return kinds, frozenset(_VARIABLE_READ.findall(text)), frozenset(_REFERENCE.findall(text))
 
 
-def _siblings(ctx) -> list[tuple[list[str] | None, frozenset[str]] | None] | None:
+def _siblings(ctx) -> list[tuple[list[str] | None, frozenset[str], frozenset[str]] | None] | None:
     """What each other `.tf` file of this file's folder places and reads (see `_read_module_file`),
     or None for text that is not a file."""
     from ..frontends.project import record
