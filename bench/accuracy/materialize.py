@@ -11,21 +11,27 @@ brings them; the other files are still extracted.
 Context greenlint reads beside a labelled file comes with it, unlabelled (its findings are not
 scored): the other `.tf` files of a labelled Terraform file's folder, because a Terraform module
 is its folder (a provider block places every resource the folder declares), and the variable
-files Terraform loads from it by itself (`terraform.tfvars`, `*.auto.tfvars`), which replace defaults.
+files Terraform loads from it by itself (`terraform.tfvars`, `*.auto.tfvars`), which replace defaults;
+and the project modules a labelled Python file or notebook imports (`from config.project_config
+import REGION`), found where greenlint looks for them (`greenlint.frontends.project`): their
+constants are read where the labelled file gives them to a call.
 """
 from __future__ import annotations
 
 import argparse
+import ast
+import json
 import subprocess
 import sys
 from fnmatch import fnmatch
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1]))
 from labels import load_labels, repo_folder  # noqa: E402
 from greenlint.checks.terraform_modules import AUTO_LOADED_VARIABLE_FILES  # noqa: E402  (the files greenlint reads)
+from greenlint.frontends.project import SEARCH_LEVELS, _candidates  # noqa: E402  (where greenlint finds a module)
 
 DEFAULT_MIRRORS = Path("/work/.mirror")
 DEFAULT_OUT = HERE / "corpus"
@@ -53,11 +59,62 @@ def _auto_loaded(path: str) -> bool:
     return any(fnmatch(Path(path).name, pattern) for pattern in AUTO_LOADED_VARIABLE_FILES)
 
 
-def context_paths(gitdir: Path, commit: str, path: str) -> list[str]:
-    """The files of `path`'s folder that greenlint reads with it (see the module docstring)."""
+def _python_sources(data: bytes, path: str) -> list[str]:
+    """The code of a Python file, or of each code cell of a notebook."""
+    if not path.endswith(".ipynb"):
+        return [data.decode("utf-8", "replace")]
+    try:
+        cells = json.loads(data).get("cells", [])
+    except (ValueError, AttributeError):
+        return []
+    return ["".join(c.get("source", "")) if isinstance(c.get("source"), list) else str(c.get("source", ""))
+            for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+
+
+def _imported_modules(data: bytes, path: str) -> list[tuple[str, int]]:
+    """(module, level) of each import of the file; cells or files that do not parse are skipped."""
+    found = []
+    for source in _python_sources(data, path):
+        try:
+            tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("!", "%"))))
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                found.append((node.module or "", node.level))
+                found += [((node.module + "." if node.module else "") + a.name, node.level) for a in node.names]
+            elif isinstance(node, ast.Import):
+                found += [(a.name, 0) for a in node.names]
+    return found
+
+
+def module_paths(gitdir: Path, commit: str, path: str, data: bytes) -> list[str]:
+    """The project modules `path` imports, as greenlint finds them beside or above it."""
+    if not path.endswith((".py", ".ipynb")):
+        return []
+    proc = subprocess.run(["git", f"--git-dir={gitdir}", "ls-tree", "-r", "--name-only", commit],
+                          capture_output=True, text=True)
+    tree = set(proc.stdout.splitlines())
+    importer = PurePosixPath(path)
+    found = []
+    for module, level in _imported_modules(data, path):
+        folder = importer.parent
+        for _ in range(max(level - 1, 0)):
+            folder = folder.parent
+        roots = [folder] if level else [folder, *list(folder.parents)[:SEARCH_LEVELS]]
+        for root in roots:
+            hit = next((str(c) for c in _candidates(Path(root), module) if str(PurePosixPath(c)) in tree), None)
+            if hit is not None and hit != path:
+                found.append(hit)
+                break
+    return sorted(set(found))
+
+
+def context_paths(gitdir: Path, commit: str, path: str, data: bytes = b"") -> list[str]:
+    """The files that greenlint reads with `path` (see the module docstring)."""
     suffix = Path(path).suffix
     if suffix not in CONTEXT_SUFFIXES:
-        return []
+        return module_paths(gitdir, commit, path, data)
     folder = str(Path(path).parent)
     proc = subprocess.run(["git", f"--git-dir={gitdir}", "ls-tree", "--name-only", commit,
                            "" if folder == "." else folder + "/"], capture_output=True, text=True)
@@ -85,9 +142,10 @@ def main(argv: list[str] | None = None) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         written += 1
-        for extra in context_paths(gitdir, entry.commit, entry.path):
+        for extra in context_paths(gitdir, entry.commit, entry.path, data):
             context = args.out / repo_folder(entry.repo) / extra
             if not context.exists():
+                context.parent.mkdir(parents=True, exist_ok=True)
                 context.write_bytes(extract(gitdir, entry.commit, extra) or b"")
     print(f"{written} labelled files written under {args.out}")
     for repo in sorted(missing_repos):

@@ -117,7 +117,8 @@ def score(entries: list[Entry], findings: list[dict]) -> Outcome:
             1 for f in file_findings if f["code"] not in entry.checked and f["code"] != "GL000"
         )
         for category in sorted(entry.checked):
-            found = list({position(f): f for f in file_findings if f["code"] == category}.values())
+            # one finding per place: several on one line (three `.toarray()` calls) are several
+            found = list({(position(f), f.get("column")): f for f in file_findings if f["code"] == category}.values())
             positives = [p for p in entry.positives if p.category == category]
             negatives = [n for n in entry.negatives if n.category == category]
             paired_f, paired_l = pair(found, positives)

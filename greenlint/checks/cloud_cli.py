@@ -180,11 +180,24 @@ def step_places_nothing(step) -> bool:
     return run is None or run.is_scalar and isinstance(run.value, str) and commands_place_nothing(run.value)
 
 
+# Tools that deploy a project's own infrastructure definition, and their verbs that tear it down
+# (`serverless remove`, `cdk destroy`, `terraform destroy`): a teardown places nothing, the deploy it
+# undoes did.
+_DEPLOY_TOOLS = {"serverless", "sls", "cdk", "terraform", "pulumi", "copilot", "sam"}
+_TEARDOWN_VERBS = {"remove", "delete", "destroy"}
+
+
 def commands_place_nothing(script: str) -> bool:
-    """Every command of a shell script is a local tool (tests and linters among them) or a cloud
-    CLI call that places no compute: no program of the project runs."""
+    """Every command of a shell script is a local tool (tests and linters among them), a cloud
+    CLI call that places no compute, or a deploy tool's teardown: no program of the project runs."""
     return all(command.program in _LOCAL_TOOLS or command.cloud and not places_compute(command)
-               for command in script_commands(script))
+               or tears_down(command) for command in script_commands(script))
+
+
+def tears_down(command: ShellCommand) -> bool:
+    """`serverless remove`, `sls remove --stage dev`, `cdk destroy --force`, `terraform -chdir=infra destroy`."""
+    verb = next((w for w in command.words[1:] if not w.startswith("-")), "")
+    return command.program in _DEPLOY_TOOLS and verb in _TEARDOWN_VERBS
 
 
 def ci_placement(doc, path: tuple) -> str | None:

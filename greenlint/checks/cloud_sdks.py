@@ -30,7 +30,8 @@ DISPLAYS = ("print", "display", "pprint")
 OPERATOR_ADDRESSING_WORDS = frozenset({"delete", "get", "list", "describe", "sensor"})
 READ_METHODS = {"list", "get", "describe"}  # a service of a client (`client.agent_engines.list()`)
 # Methods of a retrieved Vertex AI resource that read or remove it (`fs.get_entity_type`, `fs.delete`).
-RETRIEVED_USES = ("get", "list", "read", "delete", "search", "wait", "batch_serve")  # batch_serve_to_bq: an export
+# batch_serve_to_bq: an export; predict / explain: requests to an endpoint that runs where it was placed
+RETRIEVED_USES = ("get", "list", "read", "delete", "search", "wait", "batch_serve", "predict", "raw_predict", "explain")
 REGION_CONSTANTS = {"region", "awsregion", "gcpregion", "googleregion", "location", "gcplocation", "vertexlocation",
                     "vertexregion", "zone", "gcpzone", "defaultregion", "azurelocation", "azureregion", "regionname",
                     "computeregion", "trainingregion", "trainregion", "projectregion"}

@@ -10,7 +10,6 @@ from . import detector
 from ..finding import Severity
 from ..frontends.python import UNKNOWN, PythonContext, arg, call_name, dotted, kwarg
 from ..frontends.bindings import is_opaque
-from ..frontends.values import call_arguments
 from ..fixes.gl304 import keep_sparse
 from .cloud import key_words
 from .small_inputs import SPARSE_METHODS, small_literal, small_shape, written_out_rows
@@ -464,15 +463,8 @@ def _label_name(identifier: str) -> bool:
 def _given_labels(ctx: PythonContext, name: ast.Name, depth: int) -> bool:
     """`name` is a parameter of its function (rebound, if at all, only from itself:
     `values = values.reshape(-1, 1)`) and every call of the function in the file passes labels."""
-    function = ctx.enclosing_function(name)
-    if function is None or name.id not in {a.arg for a in function.args.posonlyargs + function.args.args}:
-        return False
-    if any(not any(isinstance(n, ast.Name) and n.id == name.id for n in walk(value))
-           for value in ctx.local_assignments(function).get(name.id, [])):
-        return False
-    sites = ctx.call_sites(function)
-    passed = [dict(call_arguments(site, function)).get(name.id) for site in sites]
-    return bool(passed) and all(arg is not None and _labels(ctx, arg, depth + 1) for arg in passed)
+    passed = ctx.passed_arguments(name)
+    return bool(passed) and all(_labels(ctx, arg, depth + 1) for arg in passed)
 
 
 def _labels(ctx: PythonContext, node: ast.AST, depth: int = 0) -> bool:

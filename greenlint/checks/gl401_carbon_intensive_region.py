@@ -295,7 +295,21 @@ class _PythonScan:
         """A display, a store's name or settings, a job script's input, a comparison that tests the
         value (`if REGION == "us-east-1":`) or an address spelled with it."""
         return self._shown_or_naming_a_store(read, parent) or handed_to_a_jobs_program(self.ctx, read) \
-            or isinstance(parent, ast.Compare) or self._in_a_stores_settings(read) or _spelled_into_an_address(self.ctx, read)
+            or isinstance(parent, ast.Compare) or self._in_a_stores_settings(read) or _spelled_into_an_address(self.ctx, read) \
+            or self._given_to_a_data_service(read)
+
+    def _given_to_a_data_service(self, read: ast.Name) -> bool:
+        """The region given, as it is or spelled into a string, to a class or client of a service
+        named by a data word (`scheduler_v1.Job(name=f".../locations/{REGION}/jobs/x")`,
+        `scheduler_client.common_location_path(PROJECT, REGION)`): a store, a queue or a
+        trigger is made there, not compute."""
+        spelled = read
+        while isinstance(self.ctx.parent(spelled), (ast.FormattedValue, ast.JoinedStr, ast.keyword)):
+            spelled = self.ctx.parent(spelled)
+        call = self.ctx.parent(spelled)
+        if not isinstance(call, ast.Call) or not (spelled in call.args or isinstance(spelled, ast.keyword)):
+            return False
+        return bool(key_words(self.ctx.qualname(call.func) or "") & self.words) or self._data_client_call(call)
 
     def _in_a_stores_settings(self, read: ast.Name) -> bool:
         """`s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})`:
@@ -433,14 +447,16 @@ class _PythonScan:
             return self.ctx.kind == "notebook" \
                 and not any(word in (self.ctx.qualname(c.func) or "") for c in self.ctx.calls if c is not call)
         return all(call_name(c).rsplit(".", 1)[-1].startswith(_READS_OR_RECORDS)
-                   or key_words(_sdk_class(self.ctx.qualname(c.func) or "")) & self.words for c in others)
+                   or key_words(_sdk_class(self.ctx.qualname(c.func) or "")) & self.words
+                   or self._retrieved_to_read(c, self.ctx.qualname(c.func) or "") for c in others)
 
     def _retrieved_to_read(self, call: ast.Call, qual: str) -> bool:
         """A Vertex AI resource class given the name of an existing resource (`Featurestore(
         featurestore_name=...)`, `Endpoint(endpoint_name=...)`: the SDK's constructors retrieve,
-        `create` makes) whose every later use reads or deletes it: like a client that only
-        reads, it places nothing."""
-        named = any(k.arg and k.arg.endswith("_name") for k in call.keywords)
+        `create` makes; also by position, `Endpoint("projects/.../endpoints/123")`) whose every
+        later use reads, deletes or sends it requests (`endpoint.predict(...)`: the endpoint runs
+        where it was placed): like a client that only reads, it places nothing."""
+        named = any(k.arg and k.arg.endswith("_name") for k in call.keywords) or bool(call.args)
         if not (qual.startswith(("google.cloud.aiplatform.", "vertexai.")) and qual.rsplit(".", 1)[-1][:1].isupper()
                 and named):
             return False

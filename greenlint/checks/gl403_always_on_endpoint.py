@@ -145,8 +145,12 @@ def _cleans_up(ctx, delete_counts: bool) -> bool:
     if any(k.arg == "auto_delete" and isinstance(k.value, ast.Constant) and k.value.value is True
            for call in ctx.calls for k in call.keywords):
         return True
-    # `!aws sagemaker delete-endpoint ...`, `!gcloud ai endpoints delete ...` (kept as comments in notebooks)
-    return bool(_AUTOSCALING.search(ctx.text) or _CLI_CLEANUP.search(ctx.text))
+    # `!aws sagemaker delete-endpoint ...` in a shell cell, `subprocess.run([...])`: a command the file
+    # runs; the same words in a log message, a print or a comment run nothing
+    from .commands import shell_commands
+
+    return bool(_AUTOSCALING.search(ctx.text)) or any(
+        _CLI_CLEANUP.search(" ".join(command.words)) for command in shell_commands(ctx))
 
 
 def _inference_config_scales_down(ctx, call: ast.Call) -> bool:

@@ -56,7 +56,11 @@ def small_literal(ctx: PythonContext, node: ast.AST | None, limit: int = 50, dep
         return written_out_rows(node.args[0], limit, ctx) or small_literal(ctx, node.args[0], limit, depth + 1)
     if isinstance(node, ast.Name):
         value = _fixed_binding(ctx, node)
-        return value is not None and small_literal(ctx, value, limit, depth + 1)
+        if value is not None:
+            return small_literal(ctx, value, limit, depth + 1)
+        # a parameter of a helper that every call of the file gives such an input
+        passed = ctx.passed_arguments(node)
+        return bool(passed) and all(small_literal(ctx, arg, limit, depth + 1) for arg in passed)
     if isinstance(node, (ast.List, ast.Tuple)):
         return 0 < len(node.elts) <= limit and all(
             isinstance(e, (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.UnaryOp)) or _literal_text(ctx, e)

@@ -55,6 +55,20 @@ class ValueModel(ObjectFieldModel):
         """The calls of this file to a module-level or nested function by its plain name."""
         return self._calls_by_name.get(function.name, []) if self.functions.get(function.name) is function else []
 
+    def passed_arguments(self, name: ast.Name) -> list[ast.expr]:
+        """What every call of the file gives the parameter that `name` reads (`predict_titles(titles)`
+        for `def predict_titles(titles)`), where the function rebinds it, if at all, only from
+        itself (`values = values.reshape(-1, 1)`); [] when `name` is no such parameter, when
+        nothing calls its function by name, or when a call leaves it out."""
+        function = self.enclosing_function(name)
+        if function is None or name.id not in {a.arg for a in function.args.posonlyargs + function.args.args}:
+            return []
+        if any(not any(isinstance(n, ast.Name) and n.id == name.id for n in walk(value))
+               for value in self.local_assignments(function).get(name.id, [])):
+            return []
+        passed = [dict(call_arguments(site, function)).get(name.id) for site in self.call_sites(function)]
+        return passed if all(passed) else []
+
     def returned_values(self, call: ast.Call) -> list[ast.expr]:
         """What a call of a plain function of this file (`features = preprocess(df)`) may give:
         the values of the function's own `return` statements. Empty when the callee is not a
@@ -129,7 +143,8 @@ class ValueModel(ObjectFieldModel):
     def literal(self, node: ast.AST | None, scope: ast.AST | None = None, _depth: int = 0) -> Any:
         """The value of `node` when the code makes it knowable, else UNKNOWN.
 
-        Follows literals and containers (dict merges and `**` included), arithmetic on known
+        Follows literals and containers (dict merges and `**` included; `cfg["epochs"]` and
+        `cfg.get("epochs", 10)` of a dict the code spells out), arithmetic on known
         numbers, `range` / `np.arange` / `np.linspace` / `np.logspace` and `len` of what is known,
         names (see the module docstring), argparse defaults (`args.epochs`), config-class field
         defaults (`cfg.epochs` with `cfg = TrainConfig()`), project constants (`config.EPOCHS`) and
@@ -236,6 +251,9 @@ class ValueModel(ObjectFieldModel):
         if self.qualname(node.func) in _ENVIRONMENT_LOOKUPS and len(node.args) == 2 and not node.keywords:
             # `os.getenv("MODEL_NAME", "gpt2")`: the value the code runs with unless the variable is set
             return self.literal(node.args[1], scope, depth)
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "get" and 1 <= len(node.args) <= 2 \
+                and not node.keywords:
+            return self._dict_get_value(node, scope, depth)
         name = node.func.id if isinstance(node.func, ast.Name) else None
         maker = SEQUENCE_MAKERS.get(name or "") or SEQUENCE_MAKERS.get(self.qualname(node.func) or "")
         if maker is None or node.keywords:
@@ -247,6 +265,21 @@ class ValueModel(ObjectFieldModel):
             return maker(*values)
         except (TypeError, ValueError, OverflowError, ZeroDivisionError):
             return UNKNOWN
+
+    def _dict_get_value(self, node: ast.Call, scope: ast.AST | None, depth: int) -> Any:
+        """`cfg.get("epochs", 10)` of a dict the code spells out and does not change in place: the
+        value under the key, else the default (None when none is given)."""
+        container, key = node.func.value, self.literal(node.args[0], scope, depth)  # type: ignore[attr-defined]
+        if not isinstance(container, ast.Name) or key is UNKNOWN \
+                or _changed_in_place(self, self.enclosing_function(node) or self.tree, container.id):
+            return UNKNOWN
+        value = self.literal(container, scope, depth)
+        try:
+            if not isinstance(value, dict) or key in value:
+                return value[key] if isinstance(value, dict) else UNKNOWN
+        except TypeError:  # an unhashable key
+            return UNKNOWN
+        return self.literal(node.args[1], scope, depth) if len(node.args) == 2 else None
 
     def _resolve_name(self, node: ast.Name, scope: ast.AST | None, depth: int) -> Any:
         function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else self.enclosing_function(node)
@@ -375,11 +408,28 @@ class ValueModel(ObjectFieldModel):
         where = self.defining_scope(node.id, scope or self.enclosing_function(node) or self.tree)
         if where is None:
             return []
+        values = list(scope_assignments(where)[node.id])
         if (self.enclosing_function(node) or self.tree) is where:
             reaching = self.reaching_assignment(node, where)
             if reaching is not None:
                 return [reaching]
-        return list(scope_assignments(where)[node.id])
+            # a binding made after the use (`X = DataFrame(X.toarray())` binds X once its value is
+            # computed) reaches it only through a loop around both
+            earlier = [v for v in values if self._may_reach(v, node, where)]
+            return earlier or values
+        return values
+
+    def _may_reach(self, value: ast.AST, node: ast.Name, scope: ast.AST) -> bool:
+        if not hasattr(node, "lineno") or (getattr(value, "end_lineno", 0), getattr(value, "end_col_offset", 0)) \
+                < (node.lineno, node.col_offset):
+            return True  # a name the code does not hold (made by a rule) has no place to compare
+        ancestor = self.parents.get(node)
+        while ancestor is not None and ancestor is not scope:
+            if isinstance(ancestor, (ast.For, ast.AsyncFor, ast.While)) \
+                    and ancestor.lineno <= getattr(value, "lineno", 0) <= (ancestor.end_lineno or 0):
+                return True
+            ancestor = self.parents.get(ancestor)
+        return False
 
     def project_value(self, name: str, depth: int = 0) -> Any:
         """`name` imported from another module of the project (`from settings import EPOCHS`)."""

@@ -218,12 +218,19 @@ def _stops_early(ctx: PythonContext, loop: ast.For | ast.AsyncFor) -> bool:
             return True
         if isinstance(node, ast.Call) and call_name(node) in ("exit", "_exit"):
             return True
-        if isinstance(node, ast.Name) and _STOP_WORDS.search(node.id.lower()):
-            return True
-        if isinstance(node, ast.Attribute) and _STOP_WORDS.search(node.attr.lower()):
+        if _reads_stop_bookkeeping(node):
             return True
         stack.extend(_children_in_loop(node, nested_loop))
     return False
+
+
+def _reads_stop_bookkeeping(node: ast.AST) -> bool:
+    """A read of early-stop bookkeeping (`if early_stopping.early_stop:`, `stopper(val_loss)`,
+    `if epochs_no_improve > patience:`). Only a read can end the run: `patience = 20` that no line
+    reads (its check commented out) stops nothing."""
+    if isinstance(node, ast.Name):
+        return isinstance(node.ctx, ast.Load) and bool(_STOP_WORDS.search(node.id.lower()))
+    return isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and bool(_STOP_WORDS.search(node.attr.lower()))
 
 
 def check_torch_loops(ctx: PythonContext, min_epochs: int) -> None:
@@ -255,7 +262,4 @@ def check_torch_loops(ctx: PythonContext, min_epochs: int) -> None:
 def _stopped_by_enclosing_function(ctx: PythonContext, loop: ast.For) -> bool:
     """Early stopping handled by the enclosing function (e.g. an EarlyStopping helper object)."""
     function = ctx.enclosing_function(loop) or ctx.tree
-    return any(
-        isinstance(n_, (ast.Name, ast.Attribute)) and _STOP_WORDS.search((n_.id if isinstance(n_, ast.Name) else n_.attr).lower())
-        for n_ in _walk_skipping_plateau(function)
-    )
+    return any(_reads_stop_bookkeeping(node) for node in _walk_skipping_plateau(function))

@@ -1,0 +1,261 @@
+"""Principles found in the twenty-fourth session (blind rounds 125-131, first contact).
+Each test lints small files written here with the real CLI."""
+from __future__ import annotations
+
+from test_model_rules_tune2 import reported_lines
+
+# ---- GL401: a CI job that only tears down what a deploy tool placed -------------------------------
+
+TEARDOWN_WORKFLOW = """
+name: destroy
+on: workflow_dispatch
+jobs:
+  destroy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: arn:aws:iam::123456789012:role/ci
+          aws-region: us-east-1
+      - name: Destroy
+        run: |
+          npm install -g serverless
+          {command}
+"""
+
+
+def test_a_job_that_only_tears_down_places_nothing(tmp_path):
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    for command in ("serverless remove --verbose", "sls remove --stage dev", "npx cdk destroy --force",
+                    "terraform -chdir=infra destroy -auto-approve"):
+        text = TEARDOWN_WORKFLOW.replace("{command}", command.removeprefix("npx "))
+        assert reported_lines(tmp_path, ".github/workflows/destroy.yml", text, "GL401") == [], command
+
+
+def test_a_job_that_deploys_with_the_same_tool_is_reported(tmp_path):
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    text = TEARDOWN_WORKFLOW.replace("{command}", "serverless deploy --stage prod")
+    assert reported_lines(tmp_path, ".github/workflows/deploy.yml", text, "GL401") == [12]
+
+
+# ---- GL304: a name bound in both branches, rebound by the densifying statement; a parameter -------
+
+BRANCHES = """
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+vectorizer = TfidfVectorizer(min_df=5)
+
+
+def create_features(split):
+    with open(f"{split}.txt") as f:
+        if split == "train":
+            X = vectorizer.fit_transform(f)
+        else:
+            X = vectorizer.transform(f)
+        X = pd.DataFrame(X.toarray(), columns=vectorizer.get_feature_names_out())
+        X.to_csv(f"{split}.feature.txt", index=False)
+
+
+for split in ["train", "valid", "test"]:
+    create_features(split)
+"""
+
+
+def test_a_name_sparse_in_both_branches_and_rebound_by_its_densification_is_reported(tmp_path):
+    assert reported_lines(tmp_path, "features.py", BRANCHES, "GL304") == [14]
+
+
+def test_a_binding_after_the_use_still_reaches_it_through_a_loop(tmp_path):
+    looped = """
+import numpy as np
+from sklearn.feature_extraction.text import CountVectorizer
+
+from augment import augment
+
+X = CountVectorizer().fit_transform(open("docs.txt"))
+for step in range(3):
+    np.save(f"step{step}.npy", X.toarray())
+    X = augment(X)
+"""
+    # line 10 binds X after the use at line 9, and reaches it on the next pass: what `augment`
+    # returns is not known to be sparse, so X is not either
+    assert reported_lines(tmp_path, "loop.py", looped, "GL304") == []
+    straight = looped.replace("for step in range(3):", "step = 0").replace("\n    ", "\n")
+    assert reported_lines(tmp_path, "straight.py", straight, "GL304") == [9]
+
+
+PARAMETER = """
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from data import load_training_titles
+
+vectorizer = TfidfVectorizer()
+model = LogisticRegression().fit(vectorizer.fit_transform(load_training_titles()).toarray(), [0, 1] * 50)
+
+
+def predict_titles(titles):
+    print(model.predict(vectorizer.transform(titles).toarray()))
+
+
+if __name__ == "__main__":
+    titles = {titles}
+    predict_titles(titles)
+"""
+
+
+def test_a_transform_of_a_parameter_every_call_gives_a_written_list_is_small(tmp_path):
+    text = PARAMETER.replace("{titles}", '["US stocks dip ahead of jobs data", "Predict confidence scores"]')
+    assert reported_lines(tmp_path, "predict.py", text, "GL304") == [8]
+    read = PARAMETER.replace("{titles}", 'open("titles.txt").read().splitlines()')
+    assert reported_lines(tmp_path, "predict_file.py", read, "GL304") == [8, 12]
+
+
+# ---- GL403: a cleanup command only printed runs nothing ---------------------------------------------
+
+DEPLOY = """
+import logging
+
+from sagemaker.sklearn import SKLearnModel
+
+logger = logging.getLogger(__name__)
+model = SKLearnModel(model_data="s3://b/model.tar.gz", role="arn:aws:iam::1:role/r", entry_point="inference.py")
+predictor = model.deploy(initial_instance_count=1, instance_type="ml.m5.large")
+logger.info(f"delete it with: aws sagemaker delete-endpoint --endpoint-name {predictor.endpoint_name}")
+{cleanup}
+"""
+
+
+def test_a_cleanup_command_in_a_log_message_is_not_a_cleanup(tmp_path):
+    assert reported_lines(tmp_path, "deploy.py", DEPLOY.replace("{cleanup}", ""), "GL403") == [8]
+
+
+def test_a_cleanup_command_the_file_runs_is_a_cleanup(tmp_path):
+    run = ('import subprocess\nsubprocess.run(["aws", "sagemaker", "delete-endpoint", "--endpoint-name",'
+           ' predictor.endpoint_name], check=True)')
+    assert reported_lines(tmp_path, "deploy_run.py", DEPLOY.replace("{cleanup}", run), "GL403") == []
+
+
+# ---- GL401: a region given to a scheduler's classes and client ----------------------------------------
+
+SCHEDULER = """
+from google.cloud import scheduler_v1
+
+PROJECT = "my-project"
+REGION = "us-central1"
+
+client = scheduler_v1.CloudSchedulerClient()
+parent = client.common_location_path(PROJECT, REGION)
+job = scheduler_v1.Job(name=f"projects/{PROJECT}/locations/{REGION}/jobs/retrain", schedule="0 3 * * *")
+client.create_job(parent=parent, job=job)
+"""
+
+
+def test_a_region_only_given_to_a_scheduler_places_nothing(tmp_path):
+    assert reported_lines(tmp_path, "schedule.py", SCHEDULER, "GL401") == []
+
+
+def test_the_same_region_given_to_a_training_job_is_reported(tmp_path):
+    training = SCHEDULER + ('\nfrom google.cloud import aiplatform\n'
+                            'aiplatform.init(project=PROJECT, location=REGION)\n'
+                            'aiplatform.CustomTrainingJob(display_name="t", script_path="train.py", '
+                            'container_uri="gcr.io/x").run()\n')
+    assert reported_lines(tmp_path, "schedule_and_train.py", training, "GL401") == [5]
+
+
+# ---- GL201: patience nobody reads, a count read with dict.get, a trainer a helper returns ----------
+
+TORCH_LOOP = """
+import torch
+
+model = torch.nn.Linear(10, 1).cuda()
+optimizer = torch.optim.Adam(model.parameters())
+epochs = 100
+patience = 20
+best = 0.0
+
+for epoch in range(epochs):
+    for x, y in train_loader:
+        optimizer.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+    with torch.no_grad():
+        score = sum(float(model(x).mean()) for x, _ in val_loader)
+    if score > best:
+        best, bad_epochs = score, 0
+        torch.save(model.state_dict(), "best.pt")
+{stop}
+"""
+
+
+def test_a_patience_that_no_line_reads_stops_nothing(tmp_path):
+    commented = TORCH_LOOP.replace("{stop}", "#    elif bad_epochs > patience:\n#        break")
+    assert reported_lines(tmp_path, "loop.py", commented, "GL201") == [10]
+
+
+def test_a_patience_the_loop_reads_stops_the_run(tmp_path):
+    live = TORCH_LOOP.replace("{stop}", "    else:\n        bad_epochs += 1\n        if bad_epochs > patience:\n            break")
+    assert reported_lines(tmp_path, "loop_stops.py", live, "GL201") == []
+
+
+def test_an_epoch_count_read_from_a_written_dict_with_get(tmp_path):
+    text = ('from tensorflow import keras\n\nparams = {"epoch": 100, "batch": 32}\nmodel = keras.Sequential()\n'
+            'model.fit(x, y, epochs=params.get("epoch"), validation_data=(xv, yv))\n'
+            'model.fit(x, y, epochs=params.get("epochs", 3), validation_data=(xv, yv))\n')
+    assert reported_lines(tmp_path, "fit.py", text, "GL201") == [5]
+
+
+LIGHTNING = """
+import argparse
+
+import pytorch_lightning as pl
+
+from vae import VAE, get_data
+
+
+def make_trainer(args):
+    trainer = pl.Trainer(max_epochs=args.epochs, callbacks={callbacks})
+    return trainer
+
+
+def train(args):
+    trainer = make_trainer(args)
+    train_loader, val_loader = get_data(args)
+    trainer.fit(VAE(), train_loader, val_loader)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--epochs", default=80, type=int)
+    train(parser.parse_args())
+"""
+
+
+def test_a_trainer_a_helper_returns_is_fitted_where_its_caller_binds_it(tmp_path):
+    assert reported_lines(tmp_path, "train_pl.py", LIGHTNING.replace("{callbacks}", "[]"), "GL201") == [10]
+    stopping = LIGHTNING.replace("{callbacks}", '[pl.callbacks.EarlyStopping(monitor="val_loss")]')
+    assert reported_lines(tmp_path, "train_pl_es.py", stopping, "GL201") == []
+
+
+# ---- GL401: a Vertex AI default location for requests to an endpoint that exists --------------------
+
+PREDICT = """
+from google.cloud import aiplatform
+
+location = "us-central1"
+aiplatform.init(project="my-project", location=location)
+
+endpoint = aiplatform.Endpoint("projects/123/locations/us-central1/endpoints/456")
+print(endpoint.predict(instances=[{"text": "hello"}]))
+"""
+
+
+def test_a_default_location_for_requests_to_an_existing_endpoint_places_nothing(tmp_path):
+    assert reported_lines(tmp_path, "predict.py", PREDICT, "GL401") == []
+
+
+def test_a_default_location_for_a_deploy_to_that_endpoint_is_reported(tmp_path):
+    deploy = PREDICT + 'aiplatform.Model("projects/123/locations/us-central1/models/9").deploy(endpoint=endpoint)\n'
+    assert reported_lines(tmp_path, "deploy.py", deploy, "GL401") == [4]
