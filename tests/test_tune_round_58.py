@@ -28,15 +28,16 @@ jobs:
 def test_a_job_that_only_tears_down_places_nothing(tmp_path):
     (tmp_path / ".github" / "workflows").mkdir(parents=True)
     for command in ("serverless remove --verbose", "sls remove --stage dev", "npx cdk destroy --force",
-                    "terraform -chdir=infra destroy -auto-approve"):
+                    "terraform -chdir=infra destroy -auto-approve", "terraform init\n          terraform destroy"):
         text = TEARDOWN_WORKFLOW.replace("{command}", command.removeprefix("npx "))
         assert reported_lines(tmp_path, ".github/workflows/destroy.yml", text, "GL401") == [], command
 
 
 def test_a_job_that_deploys_with_the_same_tool_is_reported(tmp_path):
     (tmp_path / ".github" / "workflows").mkdir(parents=True)
-    text = TEARDOWN_WORKFLOW.replace("{command}", "serverless deploy --stage prod")
-    assert reported_lines(tmp_path, ".github/workflows/deploy.yml", text, "GL401") == [12]
+    for command in ("serverless deploy --stage prod", "terraform init\n          terraform apply -auto-approve"):
+        text = TEARDOWN_WORKFLOW.replace("{command}", command)
+        assert reported_lines(tmp_path, ".github/workflows/deploy.yml", text, "GL401") == [12], command
 
 
 # ---- GL304: a name bound in both branches, rebound by the densifying statement; a parameter -------
@@ -259,3 +260,55 @@ def test_a_default_location_for_requests_to_an_existing_endpoint_places_nothing(
 def test_a_default_location_for_a_deploy_to_that_endpoint_is_reported(tmp_path):
     deploy = PREDICT + 'aiplatform.Model("projects/123/locations/us-central1/models/9").deploy(endpoint=endpoint)\n'
     assert reported_lines(tmp_path, "deploy.py", deploy, "GL401") == [4]
+
+
+# ---- GL402: a type followed by its description ------------------------------------------------------
+
+ARM = """{
+  "$schema": "https://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json#",
+  "parameters": {
+    "vmSize": {
+      "type": "string",
+      "defaultValue": "%s",
+      "allowedValues": ["Standard_NC6_Promo (1 Nvidia K80 GPU, 6 vCPU)", "Standard_NC6s_v3 (1 Nvidia V100 GPU, 6 vCPU)"]
+    }
+  },
+  "resources": []
+}
+"""
+
+
+def test_a_type_followed_by_its_description_names_the_type(tmp_path):
+    legacy = ARM % "Standard_NC6_Promo (1 Nvidia K80 GPU, 6 vCPU)"
+    assert reported_lines(tmp_path, "azuredeploy.json", legacy, "GL402") == [6]
+    current = ARM % "Standard_NC4as_T4_v3 (1 Nvidia T4 GPU, 4 vCPU)"
+    assert 6 not in reported_lines(tmp_path, "azuredeploy_t4.json", current, "GL402")
+
+
+# ---- GL401: a region every call gives a function is reported at the call -----------------------------
+
+COMPONENT = """
+from google.cloud import aiplatform
+
+REGION = "us-central1"
+
+
+def deploy_model(project_id, location, model_name):
+    aiplatform.init(project=project_id, location=location)
+    endpoint = aiplatform.Endpoint.create(display_name="serve", project=project_id, location=location)
+    aiplatform.Model(model_name=model_name).deploy(endpoint=endpoint, machine_type="n1-standard-4")
+
+
+def pipeline():
+    deploy_model(
+        project_id="my-project",
+        location={given},
+        model_name="churn",
+    )
+"""
+
+
+def test_a_region_every_call_gives_is_reported_at_the_call_once(tmp_path):
+    assert reported_lines(tmp_path, "pipeline.py", COMPONENT.replace("{given}", '"us-east4"'), "GL401") == [16]
+    # a module constant is reported where it is defined, once
+    assert reported_lines(tmp_path, "pipeline_const.py", COMPONENT.replace("{given}", "REGION"), "GL401") == [4]

@@ -8,7 +8,8 @@
 Matching: within one file and one category, findings and positive labels are paired one to
 one, nearest first, when the finding's line is within ±2 of the label's line or one of its
 `alt_lines` (notebooks: the same cell, lines inside the cell). Labels are lines, so findings of
-one category on one line (two `.todense()` calls in one expression) count as one. A paired finding is a true
+one category on one line (two `.todense()` calls in one expression) count as one, or as many as
+the positives labelled on that line (three calls labelled three times). A paired finding is a true
 positive, an unpaired positive a miss, an unpaired finding a false alarm. Findings of a
 category the file's entry does not list in `checked` are not scored (they are counted as
 "unlabelled"). With no findings precision is 1.000, with no positives recall is 1.000
@@ -100,6 +101,19 @@ def pair(findings: list[dict], positives: list[Label]) -> tuple[set[int], set[in
     return used_f, used_l
 
 
+def _per_line(findings: list[dict], positives: list[Label]) -> list[dict]:
+    """The findings of one line count once, or as many times as the labels give that line
+    positives (three `.toarray()` calls on one line, labelled three times, are three findings)."""
+    by_line: dict[tuple, list[dict]] = defaultdict(list)
+    for f in findings:
+        by_line[position(f)].append(f)
+    kept = []
+    for (cell, line), group in by_line.items():
+        labelled = sum(1 for p in positives if p.cell == cell and p.line == line)
+        kept += group[:max(1, labelled)]
+    return kept
+
+
 def nearest_negative(finding: dict, negatives: list[Label]) -> Label | None:
     hits = [(d, n) for n in negatives if (d := distance(finding, n)) is not None]
     return min(hits, key=lambda x: x[0])[1] if hits else None
@@ -117,9 +131,9 @@ def score(entries: list[Entry], findings: list[dict]) -> Outcome:
             1 for f in file_findings if f["code"] not in entry.checked and f["code"] != "GL000"
         )
         for category in sorted(entry.checked):
-            # one finding per place: several on one line (three `.toarray()` calls) are several
-            found = list({(position(f), f.get("column")): f for f in file_findings if f["code"] == category}.values())
             positives = [p for p in entry.positives if p.category == category]
+            found = _per_line(
+                [f for f in file_findings if f["code"] == category], positives)
             negatives = [n for n in entry.negatives if n.category == category]
             paired_f, paired_l = pair(found, positives)
             tally = Tally(len(paired_f), len(found) - len(paired_f), len(positives) - len(paired_l))

@@ -240,8 +240,10 @@ def legacy_accelerator(value: str, by_model: bool = False) -> dict | None:
     `projects/p/zones/us-central1-a/acceleratorTypes/nvidia-tesla-p4`). A bare GPU model
     (`V100`, SkyPilot's `V100:4`; the rows of provider `any`) counts only `by_model`: where a
     key takes one (`accelerators`, Ray's `accelerator_type`); elsewhere it often describes
-    hardware (a size catalogue's `gpu-type: P100`) rather than choosing it."""
-    value = value.strip().rsplit("/", 1)[-1]
+    hardware (a size catalogue's `gpu-type: P100`) rather than choosing it. A type followed by
+    its description in parentheses (`Standard_NC6_Promo (1 Nvidia K80 GPU, 6 vCPU)`, an ARM
+    template's display value that the template strips) names that type."""
+    value = value.strip().partition(" (")[0].rsplit("/", 1)[-1]
     if not value or len(value) > 40:
         return None
     for row in _accelerators()[0]:

@@ -180,24 +180,27 @@ def step_places_nothing(step) -> bool:
     return run is None or run.is_scalar and isinstance(run.value, str) and commands_place_nothing(run.value)
 
 
-# Tools that deploy a project's own infrastructure definition, and their verbs that tear it down
-# (`serverless remove`, `cdk destroy`, `terraform destroy`): a teardown places nothing, the deploy it
-# undoes did.
+# Tools that deploy a project's own infrastructure definition, and their verbs that place nothing:
+# a teardown (`serverless remove`, `cdk destroy`, `terraform destroy`) removes what a deploy placed,
+# and preparing or inspecting (`terraform init`, `plan`, `validate`, `cdk synth`, `sam package`)
+# changes nothing in the cloud.
 _DEPLOY_TOOLS = {"serverless", "sls", "cdk", "terraform", "pulumi", "copilot", "sam"}
-_TEARDOWN_VERBS = {"remove", "delete", "destroy"}
+_NON_PLACING_VERBS = {"remove", "delete", "destroy", "init", "validate", "fmt", "plan", "output", "show",
+                      "synth", "diff", "ls", "list", "package", "preview", "version", "login", "print", "info"}
 
 
 def commands_place_nothing(script: str) -> bool:
     """Every command of a shell script is a local tool (tests and linters among them), a cloud
-    CLI call that places no compute, or a deploy tool's teardown: no program of the project runs."""
+    CLI call that places no compute, or a deploy tool's teardown or preparation: no program of
+    the project runs."""
     return all(command.program in _LOCAL_TOOLS or command.cloud and not places_compute(command)
-               or tears_down(command) for command in script_commands(script))
+               or deploy_tool_places_nothing(command) for command in script_commands(script))
 
 
-def tears_down(command: ShellCommand) -> bool:
-    """`serverless remove`, `sls remove --stage dev`, `cdk destroy --force`, `terraform -chdir=infra destroy`."""
+def deploy_tool_places_nothing(command: ShellCommand) -> bool:
+    """`serverless remove`, `cdk destroy --force`, `terraform -chdir=infra destroy`, `terraform init`."""
     verb = next((w for w in command.words[1:] if not w.startswith("-")), "")
-    return command.program in _DEPLOY_TOOLS and verb in _TEARDOWN_VERBS
+    return command.program in _DEPLOY_TOOLS and verb in _NON_PLACING_VERBS
 
 
 def ci_placement(doc, path: tuple) -> str | None:

@@ -124,6 +124,9 @@ class _PythonScan:
         if isinstance(value_node, ast.Name) and value_node.id in self.module_strings:
             value_node = self.module_strings[value_node.id]
         elif isinstance(value_node, ast.Name):
+            passed = [] if self._parameter_default(value_node) else self.ctx.passed_arguments(value_node)
+            if passed:  # a parameter every call of the file gives: reported where each call gives it
+                return any([self.check(argument, hint, location_key) for argument in passed])
             value_node = self._parameter_default(value_node) or self._local_string(value_node) or value_node
         elif isinstance(value_node, ast.Attribute):
             # an option's or a config field's default, also an environment lookup's default
