@@ -14,6 +14,7 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+      - uses: hashicorp/setup-terraform@v3
       - uses: aws-actions/configure-aws-credentials@v4
         with:
           role-to-assume: arn:aws:iam::123456789012:role/ci
@@ -37,7 +38,7 @@ def test_a_job_that_deploys_with_the_same_tool_is_reported(tmp_path):
     (tmp_path / ".github" / "workflows").mkdir(parents=True)
     for command in ("serverless deploy --stage prod", "terraform init\n          terraform apply -auto-approve"):
         text = TEARDOWN_WORKFLOW.replace("{command}", command)
-        assert reported_lines(tmp_path, ".github/workflows/deploy.yml", text, "GL401") == [12], command
+        assert reported_lines(tmp_path, ".github/workflows/deploy.yml", text, "GL401") == [13], command
 
 
 # ---- GL304: a name bound in both branches, rebound by the densifying statement; a parameter -------

@@ -116,8 +116,9 @@ def context_paths(gitdir: Path, commit: str, path: str, data: bytes = b"") -> li
     if suffix not in CONTEXT_SUFFIXES:
         return module_paths(gitdir, commit, path, data)
     folder = str(Path(path).parent)
-    proc = subprocess.run(["git", f"--git-dir={gitdir}", "ls-tree", "--name-only", commit,
-                           "" if folder == "." else folder + "/"], capture_output=True, text=True)
+    where = [] if folder == "." else [folder + "/"]  # the root: no path (git refuses an empty one)
+    proc = subprocess.run(["git", f"--git-dir={gitdir}", "ls-tree", "--name-only", commit, *where],
+                          capture_output=True, text=True)
     return [p for p in proc.stdout.splitlines() if p != path and (p.endswith(suffix) or _auto_loaded(p))]
 
 

@@ -174,7 +174,7 @@ def step_places_nothing(step) -> bool:
     """One step of such a job: a setup action, or commands that are local tools (tests, linters)
     or cloud CLI calls that place no compute."""
     uses = step.get("uses") if step.is_map else None
-    if uses is not None and not (uses.is_scalar and str(uses.value).startswith(_SETUP_ACTIONS)):
+    if uses is not None and not (uses.is_scalar and _sets_up(str(uses.value))):
         return False
     run = step.get("run") if step.is_map else None
     return run is None or run.is_scalar and isinstance(run.value, str) and commands_place_nothing(run.value)
@@ -187,6 +187,12 @@ def step_places_nothing(step) -> bool:
 _DEPLOY_TOOLS = {"serverless", "sls", "cdk", "terraform", "pulumi", "copilot", "sam"}
 _NON_PLACING_VERBS = {"remove", "delete", "destroy", "init", "validate", "fmt", "plan", "output", "show",
                       "synth", "diff", "ls", "list", "package", "preview", "version", "login", "print", "info"}
+
+
+def _sets_up(action: str) -> bool:
+    """A setup action: a known one, or any whose name says it installs a tool
+    (`hashicorp/setup-terraform@v2`, `astral-sh/setup-uv`, `azure/setup-kubectl`)."""
+    return action.startswith(_SETUP_ACTIONS) or action.split("@", 1)[0].rsplit("/", 1)[-1].startswith("setup-")
 
 
 def commands_place_nothing(script: str) -> bool:
