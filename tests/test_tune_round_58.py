@@ -313,3 +313,59 @@ def test_a_region_every_call_gives_is_reported_at_the_call_once(tmp_path):
     assert reported_lines(tmp_path, "pipeline.py", COMPONENT.replace("{given}", '"us-east4"'), "GL401") == [16]
     # a module constant is reported where it is defined, once
     assert reported_lines(tmp_path, "pipeline_const.py", COMPONENT.replace("{given}", "REGION"), "GL401") == [4]
+
+
+# ---- GL401 (semantic model): a config class another module of the project declares ----------------
+
+def test_a_field_of_an_imported_config_class_is_reported_where_it_is_given(tmp_path):
+    (tmp_path / "utils").mkdir()
+    (tmp_path / "utils" / "config.py").write_text(
+        'import os\nfrom dataclasses import dataclass\n\n\n@dataclass\nclass SageMakerConfig:\n'
+        '    aws_region: str = os.getenv("AWS_REGION", "us-east-1")\n    bucket: str = "models"\n')
+    (tmp_path / "scripts").mkdir()
+    deploy = ('import boto3\n\nfrom utils.config import SageMakerConfig\n\n\n'
+              'class Deployer:\n    def __init__(self, config: SageMakerConfig):\n'
+              '        self.s3 = boto3.client("s3", region_name=config.aws_region)\n'
+              '        self.sm = boto3.client("sagemaker", region_name=config.aws_region)\n\n'
+              '    def deploy(self, name):\n        self.sm.create_endpoint(EndpointName=name, EndpointConfigName=name)\n\n\n'
+              'if __name__ == "__main__":\n    Deployer(SageMakerConfig()).deploy("churn")\n')
+    assert reported_lines(tmp_path, "scripts/deploy.py", deploy, "GL401") == [9]
+
+
+# ---- GL401 configs: a Spring-style placeholder; a resource group of an all-stores module --------------
+
+def test_a_spring_style_placeholder_is_its_fallback(tmp_path):
+    config = ("azure:\n  subscription_id: ${AZURE_SUBSCRIPTION_ID}\n  location: ${AZURE_LOCATION:eastus}\n"
+              "deployment:\n  instance_type: Standard_DS3_v2\n  region: ${AZURE_REGION:westus2}\n")
+    assert reported_lines(tmp_path, "config.yaml", config, "GL401") == [3]
+
+
+STATIC_SITE = """
+resource "random_string" "suffix" {
+  length = 6
+}
+
+resource "azurerm_resource_group" "rg" {
+  name     = "site-rg"
+  location = "East US"
+}
+
+resource "azurerm_storage_account" "site" {
+  name                     = "site${random_string.suffix.result}"
+  resource_group_name      = azurerm_resource_group.rg.name
+  location                 = azurerm_resource_group.rg.location
+  account_tier             = "Standard"
+  account_replication_type = "LRS"
+}
+"""
+
+
+def test_a_resource_group_of_a_module_of_stores_places_data(tmp_path):
+    assert reported_lines(tmp_path, "main.tf", STATIC_SITE, "GL401") == []
+
+
+def test_a_resource_group_of_a_module_that_runs_compute_is_reported(tmp_path):
+    compute = STATIC_SITE + ('\nresource "azurerm_linux_virtual_machine" "gpu" {\n  name = "train"\n'
+                             '  resource_group_name = azurerm_resource_group.rg.name\n'
+                             '  location = azurerm_resource_group.rg.location\n  size = "Standard_NC4as_T4_v3"\n}\n')
+    assert reported_lines(tmp_path, "main.tf", compute, "GL401") == [8]

@@ -153,9 +153,10 @@ class _PythonScan:
 
     def _project_constant(self, node: ast.AST) -> bool:
         """`app_config.region_name` of a module the file imports (`import app_config`): a constant of
-        the project read through its module, as `from app_config import region_name` reads it."""
+        the project read through its module, as `from app_config import region_name` reads it; and
+        `config.aws_region` of a config class another module declares."""
         return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-            and node.value.id in self.ctx.imports.names
+            and node.value.id in self.ctx.imports.names or self.ctx.config_field_declared_elsewhere(node)
 
     def _constant_values(self) -> set[str]:
         return {v for v in (self._string(self.module_strings[c]) for c in self.sdk_constants if c in self.module_strings) if v}

@@ -9,7 +9,7 @@ from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
 from .region_shell import (exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions,
                            written_region_finding)
 from .config_roles import component_places_nothing, connects_to_a_store, in_container_environment, in_recorded_call
-from .terraform_modules import alias_only_looks_up, places_only_data, variables_read, variables_set_beside
+from .terraform_modules import CONTAINER_SUFFIXES, alias_only_looks_up, places_only_data, variables_read, variables_set_beside
 from .region_keys import (DESCRIPTIVE_KEYS, ZONE_KEYS, data_words, describes_data, has_data_word, key_hint,
                           location_of_resource_name, names_compute, names_the_provider_region, region_key,
                           terraform_provider_hint)
@@ -43,8 +43,9 @@ class _ConfigScan:
                 continue  # a sequence: matchExpressions' values are read item by item
             if self.kind == "terraform" and path[0] == "data":
                 continue  # a data source looks something up (an ECR Public token lives in us-east-1): no compute
-            if data_only and path[0] in ("provider", "variable", "locals"):
-                continue  # the file's resources are all stores: this region places them
+            if data_only and (path[0] in ("provider", "variable", "locals")
+                              or path[0] == "resource" and len(path) > 1 and str(path[1]).endswith(CONTAINER_SUFFIXES)):
+                continue  # the module's resources are all stores: this region (or their resource group's) places them
             if self.kind == "terraform" and path[0] == "provider" and self._lookup_alias(doc, path):
                 continue
             if self.kind == "terraform" and path[0] == "variable" and len(path) > 2 \

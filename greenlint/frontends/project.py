@@ -123,9 +123,9 @@ def imported_value(ctx: "PythonContext", name: str, depth: int) -> Any:
     return UNKNOWN
 
 
-def imported_function(ctx: "PythonContext", name: str) -> "tuple[PythonContext, ast.FunctionDef] | None":
-    """The module context and definition of `name` when it was imported with `from <project
-    module> import name` and that module defines it as a function."""
+def _defining_module(ctx: "PythonContext", name: str) -> "tuple[PythonContext, str] | None":
+    """The module context that `name` was imported from with `from <project module> import
+    name`, and the name there."""
     importer = _importer_path(ctx)
     if importer is None:
         return None
@@ -138,9 +138,25 @@ def imported_function(ctx: "PythonContext", name: str) -> "tuple[PythonContext, 
             if other is None:
                 return None
             _RECORDED.add(path)  # type: ignore[arg-type]
-            function = other.functions.get(alias.name)
-            return (other, function) if isinstance(function, ast.FunctionDef) else None
+            return other, alias.name
     return None
+
+
+def imported_function(ctx: "PythonContext", name: str) -> "tuple[PythonContext, ast.FunctionDef] | None":
+    """The module context and definition of `name` when it was imported with `from <project
+    module> import name` and that module defines it as a function."""
+    found = _defining_module(ctx, name)
+    function = found[0].functions.get(found[1]) if found is not None else None
+    return (found[0], function) if isinstance(function, ast.FunctionDef) else None  # type: ignore[return-value]
+
+
+def imported_config_class(ctx: "PythonContext", name: str) -> "tuple[PythonContext, dict[str, ast.expr]] | None":
+    """The module context and field defaults of `name` when it was imported with `from <project
+    module> import name` and that module declares it as a config class (`SageMakerConfig` with
+    `aws_region: str = os.getenv("AWS_REGION", "us-east-1")`)."""
+    found = _defining_module(ctx, name)
+    fields = found[0].config_classes.get(found[1]) if found is not None else None
+    return (found[0], fields) if fields else None  # type: ignore[index]
 
 
 def attribute_value(ctx: "PythonContext", owner: str, attribute: str, depth: int) -> Any:

@@ -470,7 +470,7 @@ class ValueModel(ObjectFieldModel):
             return UNKNOWN  # the field is set somewhere: not its default
         function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else self.enclosing_function(node)
         cls_name, call = self._config_class_of(node, function)
-        fields = self.config_classes.get(cls_name or "")
+        owner_module, fields = self._config_fields(cls_name)
         if not fields or node.attr not in fields:
             return UNKNOWN
         if call is not None:
@@ -479,7 +479,29 @@ class ValueModel(ObjectFieldModel):
             given = kwarg(call, node.attr)
             if given is not None:
                 return self.literal(given, scope, depth + 1)
-        return self.literal(fields[node.attr], None, depth + 1)
+        return owner_module.literal(fields[node.attr], None, depth + 1)
+
+    def config_field_declared_elsewhere(self, node: ast.AST) -> bool:
+        """`config.aws_region` of a config class another module of the project declares (`from
+        utils.config import SageMakerConfig`, then a parameter annotated with it): its default is
+        written there, so a rule reports it where this file uses it."""
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+            return False
+        function = self.enclosing_function(node)
+        owner_module, fields = self._config_fields(self._config_class_of(node, function)[0])
+        return owner_module is not self and bool(fields) and node.attr in fields  # type: ignore[operator]
+
+    def _config_fields(self, cls_name: str | None) -> tuple[Any, dict[str, ast.expr] | None]:
+        """(the module that declares it, its field defaults) of a config class of this file or one
+        imported from another module of the project (`from utils.config import SageMakerConfig`)."""
+        if cls_name in self.config_classes:
+            return self, self.config_classes[cls_name]
+        if not cls_name or "." in cls_name or cls_name not in self.imports.names:
+            return self, None
+        from .project import imported_config_class
+
+        found = imported_config_class(self, cls_name)  # type: ignore[arg-type]
+        return found if found is not None else (self, None)
 
     def _config_class_of(self, node: ast.Attribute, function: ast.AST | None) -> tuple[str | None, ast.Call | None]:
         """(config class, the construction the owner is bound to, if any) of `owner.field`: a
@@ -524,7 +546,7 @@ class ValueModel(ObjectFieldModel):
             name = annotation.value  # `config: "TrainingConfig"`
         else:
             name = dotted(annotation) if annotation is not None else None
-        return name if name in self.config_classes else None
+        return name if name in self.config_classes or self._config_fields(name)[1] else None
 
     def _constructions_set(self, cls_name: str, field: str) -> bool:
         """A construction of the class in this file may set the field (by keyword, positionally or
