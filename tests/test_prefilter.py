@@ -305,3 +305,59 @@ def test_a_file_that_may_hold_a_yaml_config_a_loader_reads(source, held):
     """`shape:held-yaml` holds wherever checks/held_configs could find a loader call: a YAML or
     OmegaConf name, or a loader named load/read/parse + config/cfg/conf/yaml."""
     assert Presence(source.encode()).holds(b"shape:held-yaml") is held
+
+
+@pytest.mark.parametrize("source, nested", [
+    ("for a in x:\n    for b in y:\n        f(a, b)\n", True),
+    ("for (a) in x:\n    for b in y:  # i, j\n        f(a, b)\n", True),  # a parenthesised name; a comma after `in`
+    ("for a in x:\n    for i, b in enumerate(y):\n        f()\n    for c in z:\n        f()\n", True),  # a tuple loop between
+    ("for a in x:\n    for (b,\n         c) in y:\n        f()\n", True),  # `in` on the next line: may be a name
+    ("for a, b in x:\n    for c in y:\n        f()\n", False),  # the outer loop binds a tuple
+    ("for a in x:\n    for i, b in enumerate(y):\n        f()\n", False),  # the inner one does
+    ("for k, v in d.items():\n    for (a, b) in v:\n        f()\n", False),
+    ("for a in x:\n    f(a)\nfor b in y:\n    f(b)\n", False),  # side by side
+])
+def test_nested_loops_that_each_bind_one_name(source, nested):
+    """`shape:nested-name-for`: `shape:nested-for` counting only `for` lines whose target (the text
+    before the line's `in`) holds no comma, as GL101 reads a loop over values only where it binds a name."""
+    assert Presence(source.encode()).holds(b"shape:nested-name-for") is nested
+
+
+def test_a_grid_needs_loops_over_one_name_each_or_itertools_product(tmp_path):
+    """GL101's hand-written grid: nested loops whose targets are tuples are no grid and the file is
+    not parsed (its syntax error goes unsaid); an itertools.product loop binds a tuple and is read,
+    and a file that imports itertools but calls no `product` needs nested one-name loops."""
+    tuples = '''\
+        import itertools
+        model = make_model()
+        for i, c in enumerate([0.1, 1, 10, 100]):
+            for j, gamma in enumerate([0.01, 0.1, 1]):
+                model.fit(X, y)
+        broken(
+        '''
+    assert _gl101(tmp_path, tuples) == []
+    names = tuples.replace("i, c in enumerate(", "c in (").replace("j, gamma in enumerate(", "gamma in (")
+    assert _gl101(tmp_path, names) == ["GL000"]
+    product = '''\
+        from itertools import product
+        from sklearn.svm import SVC
+        for c, g in product([0.1, 1, 10, 100], [0.01, 0.1, 1]):
+            SVC(C=c, gamma=g).fit(X, y)
+        '''
+    assert _gl101(tmp_path, product) == ["GL101"]
+
+
+@pytest.mark.parametrize("source, codes", [
+    # the densified value comes from a transformer's output, or from a scipy.sparse constructor
+    ("from sklearn.feature_extraction.text import CountVectorizer\n"
+     "X = CountVectorizer().fit_transform(docs).toarray()\nLogisticRegression().fit(X, y)\n", ["GL304"]),
+    ("from scipy import sparse\nm = sparse.random(100000, 50000, density=0.001, format='csr')\nd = m.toarray()\n", ["GL304"]),
+    # `.toarray()` with neither a transform nor scipy: no origin the detector follows, not parsed
+    ("d = load_matrix().toarray()\nbroken(\n", []),
+    # a dense flag on an encoder the detector reads, and on anything else (not parsed)
+    ("from sklearn.preprocessing import OneHotEncoder\nenc = OneHotEncoder(sparse_output=False)\n"
+     "X = enc.fit_transform(df[['city']])\n", ["GL304"]),
+    ("exporter = Exporter(sparse=False)\nbroken(\n", []),
+])
+def test_gl304_reads_a_densification_only_where_a_sparse_origin_may_be(tmp_path, source, codes):
+    assert _codes(tmp_path, "GL304", source) == codes
