@@ -13,7 +13,8 @@ expression finds a match in the bytes, for a spelling a plain token cannot tell 
 word); a pattern that starts with a literal is found as fast as a plain token, one that does not
 is tried at every position. A token `shape:NAME` holds when a named shape of code is in the
 bytes (`shape:nested-for`: a `for` line inside another `for` line's block; `shape:nested-name-for`:
-the same for `for` lines whose target may be one name, no comma before the line's `in`; `shape:held-yaml`: a
+the same for `for` lines whose target may be one name, no comma before the line's `in`;
+`shape:e-loop`: a `for` line whose target may bind `e` or `ep`; `shape:held-yaml`: a
 YAML config a loader may read from a string), read from the bytes, not a parse tree, and erring
 on the side of holding like the rest. A token `i:WORD` holds when
 WORD is in the bytes in any case (`rules` folds a word a group lists in several cases). A token
@@ -186,7 +187,31 @@ def _nested_name_for(data: bytes) -> bool:
     return _nested_for(data, one_name=True)
 
 
-SHAPES = {b"nested-for": _nested_for, b"nested-name-for": _nested_name_for}
+_E_NAME = rb"\bep?\b"
+
+
+def _e_loop(data: bytes) -> bool:
+    """A `for` line that may bind a name `e` or `ep` (`for e in range(n)`, `for i, ep in ...`):
+    the word before the line's `in`; a line whose `in` is on a later line (a target continued in
+    parentheses) may. A line with a non-ASCII byte holds too: Python reads an identifier in its
+    NFKC form (`ｅ` is `e`)."""
+    for match in _compiled(_FOR).finditer(data):
+        start = match.start()
+        line = data.rfind(b"\n", 0, start) + 1
+        code = data[line:start].lstrip(b" \t")
+        if code and code.rstrip(b" \t") != b"async":
+            continue
+        end = data.find(b"\n", match.end())
+        header = data[match.end():end if end >= 0 else len(data)]
+        if not header.isascii():
+            return True
+        found = _compiled(_IN).search(header)
+        if found is None or _compiled(_E_NAME).search(header[:found.start()]) is not None:
+            return True
+    return False
+
+
+SHAPES = {b"nested-for": _nested_for, b"nested-name-for": _nested_name_for, b"e-loop": _e_loop}
 _WORD_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
 _ESCAPES = (b"\\n", b"\\t", b"\\r", b"\\f")
 

@@ -361,3 +361,50 @@ def test_a_grid_needs_loops_over_one_name_each_or_itertools_product(tmp_path):
 ])
 def test_gl304_reads_a_densification_only_where_a_sparse_origin_may_be(tmp_path, source, codes):
     assert _codes(tmp_path, "GL304", source) == codes
+
+
+@pytest.mark.parametrize("source, holds", [
+    ("for e in range(10):\n    pass\n", True),
+    ("for i, ep in enumerate(range(10)):\n    pass\n", True),
+    ("async def f():\n    async for e in x:\n        pass\n", True),
+    ("for (i,\n     e) in pairs:\n    pass\n", True),  # `in` on the next line: the target may bind `e`
+    ("for ｅ in range(10):\n    pass\n", True),  # NFKC: Python reads this name as `e`
+    ("for x in e:\n    pass\n", False),  # `e` is the iterable, not the target
+    ("for step in range(10):\n    pass\ntry:\n    f()\nexcept ValueError as e:\n    pass\n", False),
+    ('"""for e in range(10)"""\n', False),  # a `for` that does not start a line's code
+])
+def test_a_for_line_whose_target_may_bind_e_or_ep(source, holds):
+    """`shape:e-loop`: GL201 reads a hand-written loop as an epoch loop where a name of its
+    target or iterable says epoch, or its target is `e` or `ep`."""
+    assert Presence(source.encode()).holds(b"shape:e-loop") is holds
+
+
+TORCH_LOOP = '''\
+    import torch
+    model = torch.nn.Linear(10, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for {target} in range(50):
+        model.train()
+        for x, y in train_loader:
+            optimizer.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(x), y)
+            loss.backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            val_loss = sum(torch.nn.functional.cross_entropy(model(x), y) for x, y in val_loader)
+        print(val_loss)
+    '''
+
+
+@pytest.mark.parametrize("target, codes", [("epoch", ["GL201"]), ("e", ["GL201"]), ("ep", ["GL201"])])
+def test_a_torch_epoch_loop_is_read_whatever_name_says_epoch(tmp_path, target, codes):
+    assert _codes(tmp_path, "GL201", TORCH_LOOP.format(target=target)) == codes
+
+
+def test_a_torch_step_loop_with_no_epoch_is_not_parsed(tmp_path):
+    """No name says epoch and no loop binds `e` or `ep`: no loop is an epoch loop, so the file is
+    not parsed (its syntax error goes unsaid)."""
+    source = TORCH_LOOP.format(target="i").replace("range(50)", "range(iterations)") + "broken(\n"
+    assert _codes(tmp_path, "GL201", source) == []
+    assert _codes(tmp_path, "GL201", source.replace("range(iterations)", "range(n_epochs)")) == ["GL000"]
