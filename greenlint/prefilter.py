@@ -12,7 +12,9 @@ shell lines run commands without any import). A token `re:PATTERN` holds when th
 expression finds a match in the bytes, for a spelling a plain token cannot tell (`fit(` as a
 word); a pattern that starts with a literal is found as fast as a plain token, one that does not
 is tried at every position. A token `shape:NAME` holds when a named shape of code is in the
-bytes (`shape:nested-for`: a `for` line inside another `for` line's block; `shape:held-yaml`: a
+bytes (`shape:nested-for`: a `for` line inside another `for` line's block; `shape:nested-name-for`:
+the same for `for` lines whose target may be one name, no comma before the line's `in`;
+`shape:e-loop`: a `for` line whose target may bind `e` or `ep`; `shape:held-yaml`: a
 YAML config a loader may read from a string), read from the bytes, not a parse tree, and erring
 on the side of holding like the rest. A token `i:WORD` holds when
 WORD is in the bytes in any case (`rules` folds a word a group lists in several cases). A token
@@ -125,10 +127,12 @@ _FOR = rb"for\b"
 _BLOCK_ENDS: dict[bytes, re.Pattern[bytes]] = {}
 
 
-def _nested_for(data: bytes) -> bool:
+def _nested_for(data: bytes, one_name: bool = False) -> bool:
     """A `for` line inside the block of the `for` line before it: every line between them is
     blank, a comment, or indented deeper than the outer `for`. (Where one loop holds another,
-    the first `for` line after the outer one is inside it, so consecutive pairs suffice.)"""
+    the first `for` line after the outer one is inside it, so consecutive pairs suffice.) With
+    `one_name`, only `for` lines that may bind a single name count (`_may_bind_one_name`); the
+    pairs argument holds for them alike."""
     outer: tuple[bytes, int] | None = None
     for match in _compiled(_FOR).finditer(data):
         start = match.start()
@@ -136,6 +140,8 @@ def _nested_for(data: bytes) -> bool:
         before = data[line:start]
         code = before.lstrip(b" \t")
         if code and code.rstrip(b" \t") != b"async":
+            continue
+        if one_name and not _may_bind_one_name(data, match.end()):
             continue
         indent = before[:len(before) - len(code)]
         if outer is not None:
@@ -158,7 +164,54 @@ def _block_end(indent: bytes) -> re.Pattern[bytes]:
     return pattern
 
 
-SHAPES = {b"nested-for": _nested_for}
+# The keyword `in` after a `for` line's target, on the same line.
+_IN = rb"\bin\b"
+
+
+def _may_bind_one_name(data: bytes, after_for: int) -> bool:
+    """The `for` whose keyword ends at `after_for` may bind a single name (`for lr in ...`,
+    `for (lr) in ...`): its target, the text before the first word `in` of the line, holds no
+    comma. A tuple target (`for i, x in ...`, `for (a, b) in ...`, `for x, in ...`) holds one; a
+    name never does. A target whose `in` is not on the line (continued in parentheses or by a
+    backslash) may be a name."""
+    end = data.find(b"\n", after_for)
+    header = data[after_for:end if end >= 0 else len(data)]
+    found = _compiled(_IN).search(header)
+    return found is None or b"," not in header[:found.start()]
+
+
+def _nested_name_for(data: bytes) -> bool:
+    """`nested-for` for loops that bind one name each: GL101 reads a hand-written grid from a loop
+    over values only where its target is a name (`for lr in [...]`), and a grid from such loops
+    needs one inside another (a loop over `itertools.product` is read whatever it binds)."""
+    return _nested_for(data, one_name=True)
+
+
+_E_NAME = rb"\bep?\b"
+
+
+def _e_loop(data: bytes) -> bool:
+    """A `for` line that may bind a name `e` or `ep` (`for e in range(n)`, `for i, ep in ...`):
+    the word before the line's `in`; a line whose `in` is on a later line (a target continued in
+    parentheses) may. A line with a non-ASCII byte holds too: Python reads an identifier in its
+    NFKC form (`ｅ` is `e`)."""
+    for match in _compiled(_FOR).finditer(data):
+        start = match.start()
+        line = data.rfind(b"\n", 0, start) + 1
+        code = data[line:start].lstrip(b" \t")
+        if code and code.rstrip(b" \t") != b"async":
+            continue
+        end = data.find(b"\n", match.end())
+        header = data[match.end():end if end >= 0 else len(data)]
+        if not header.isascii():
+            return True
+        found = _compiled(_IN).search(header)
+        if found is None or _compiled(_E_NAME).search(header[:found.start()]) is not None:
+            return True
+    return False
+
+
+SHAPES = {b"nested-for": _nested_for, b"nested-name-for": _nested_name_for, b"e-loop": _e_loop}
 _WORD_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
 _ESCAPES = (b"\\n", b"\\t", b"\\r", b"\\f")
 

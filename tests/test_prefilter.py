@@ -305,3 +305,106 @@ def test_a_file_that_may_hold_a_yaml_config_a_loader_reads(source, held):
     """`shape:held-yaml` holds wherever checks/held_configs could find a loader call: a YAML or
     OmegaConf name, or a loader named load/read/parse + config/cfg/conf/yaml."""
     assert Presence(source.encode()).holds(b"shape:held-yaml") is held
+
+
+@pytest.mark.parametrize("source, nested", [
+    ("for a in x:\n    for b in y:\n        f(a, b)\n", True),
+    ("for (a) in x:\n    for b in y:  # i, j\n        f(a, b)\n", True),  # a parenthesised name; a comma after `in`
+    ("for a in x:\n    for i, b in enumerate(y):\n        f()\n    for c in z:\n        f()\n", True),  # a tuple loop between
+    ("for a in x:\n    for (b,\n         c) in y:\n        f()\n", True),  # `in` on the next line: may be a name
+    ("for a, b in x:\n    for c in y:\n        f()\n", False),  # the outer loop binds a tuple
+    ("for a in x:\n    for i, b in enumerate(y):\n        f()\n", False),  # the inner one does
+    ("for k, v in d.items():\n    for (a, b) in v:\n        f()\n", False),
+    ("for a in x:\n    f(a)\nfor b in y:\n    f(b)\n", False),  # side by side
+])
+def test_nested_loops_that_each_bind_one_name(source, nested):
+    """`shape:nested-name-for`: `shape:nested-for` counting only `for` lines whose target (the text
+    before the line's `in`) holds no comma, as GL101 reads a loop over values only where it binds a name."""
+    assert Presence(source.encode()).holds(b"shape:nested-name-for") is nested
+
+
+def test_a_grid_needs_loops_over_one_name_each_or_itertools_product(tmp_path):
+    """GL101's hand-written grid: nested loops whose targets are tuples are no grid and the file is
+    not parsed (its syntax error goes unsaid); an itertools.product loop binds a tuple and is read,
+    and a file that imports itertools but calls no `product` needs nested one-name loops."""
+    tuples = '''\
+        import itertools
+        model = make_model()
+        for i, c in enumerate([0.1, 1, 10, 100]):
+            for j, gamma in enumerate([0.01, 0.1, 1]):
+                model.fit(X, y)
+        broken(
+        '''
+    assert _gl101(tmp_path, tuples) == []
+    names = tuples.replace("i, c in enumerate(", "c in (").replace("j, gamma in enumerate(", "gamma in (")
+    assert _gl101(tmp_path, names) == ["GL000"]
+    product = '''\
+        from itertools import product
+        from sklearn.svm import SVC
+        for c, g in product([0.1, 1, 10, 100], [0.01, 0.1, 1]):
+            SVC(C=c, gamma=g).fit(X, y)
+        '''
+    assert _gl101(tmp_path, product) == ["GL101"]
+
+
+@pytest.mark.parametrize("source, codes", [
+    # the densified value comes from a transformer's output, or from a scipy.sparse constructor
+    ("from sklearn.feature_extraction.text import CountVectorizer\n"
+     "X = CountVectorizer().fit_transform(docs).toarray()\nLogisticRegression().fit(X, y)\n", ["GL304"]),
+    ("from scipy import sparse\nm = sparse.random(100000, 50000, density=0.001, format='csr')\nd = m.toarray()\n", ["GL304"]),
+    # `.toarray()` with neither a transform nor scipy: no origin the detector follows, not parsed
+    ("d = load_matrix().toarray()\nbroken(\n", []),
+    # a dense flag on an encoder the detector reads, and on anything else (not parsed)
+    ("from sklearn.preprocessing import OneHotEncoder\nenc = OneHotEncoder(sparse_output=False)\n"
+     "X = enc.fit_transform(df[['city']])\n", ["GL304"]),
+    ("exporter = Exporter(sparse=False)\nbroken(\n", []),
+])
+def test_gl304_reads_a_densification_only_where_a_sparse_origin_may_be(tmp_path, source, codes):
+    assert _codes(tmp_path, "GL304", source) == codes
+
+
+@pytest.mark.parametrize("source, holds", [
+    ("for e in range(10):\n    pass\n", True),
+    ("for i, ep in enumerate(range(10)):\n    pass\n", True),
+    ("async def f():\n    async for e in x:\n        pass\n", True),
+    ("for (i,\n     e) in pairs:\n    pass\n", True),  # `in` on the next line: the target may bind `e`
+    ("for ｅ in range(10):\n    pass\n", True),  # NFKC: Python reads this name as `e`
+    ("for x in e:\n    pass\n", False),  # `e` is the iterable, not the target
+    ("for step in range(10):\n    pass\ntry:\n    f()\nexcept ValueError as e:\n    pass\n", False),
+    ('"""for e in range(10)"""\n', False),  # a `for` that does not start a line's code
+])
+def test_a_for_line_whose_target_may_bind_e_or_ep(source, holds):
+    """`shape:e-loop`: GL201 reads a hand-written loop as an epoch loop where a name of its
+    target or iterable says epoch, or its target is `e` or `ep`."""
+    assert Presence(source.encode()).holds(b"shape:e-loop") is holds
+
+
+TORCH_LOOP = '''\
+    import torch
+    model = torch.nn.Linear(10, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for {target} in range(50):
+        model.train()
+        for x, y in train_loader:
+            optimizer.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(x), y)
+            loss.backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            val_loss = sum(torch.nn.functional.cross_entropy(model(x), y) for x, y in val_loader)
+        print(val_loss)
+    '''
+
+
+@pytest.mark.parametrize("target, codes", [("epoch", ["GL201"]), ("e", ["GL201"]), ("ep", ["GL201"])])
+def test_a_torch_epoch_loop_is_read_whatever_name_says_epoch(tmp_path, target, codes):
+    assert _codes(tmp_path, "GL201", TORCH_LOOP.format(target=target)) == codes
+
+
+def test_a_torch_step_loop_with_no_epoch_is_not_parsed(tmp_path):
+    """No name says epoch and no loop binds `e` or `ep`: no loop is an epoch loop, so the file is
+    not parsed (its syntax error goes unsaid)."""
+    source = TORCH_LOOP.format(target="i").replace("range(50)", "range(iterations)") + "broken(\n"
+    assert _codes(tmp_path, "GL201", source) == []
+    assert _codes(tmp_path, "GL201", source.replace("range(iterations)", "range(n_epochs)")) == ["GL000"]
