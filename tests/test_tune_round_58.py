@@ -369,3 +369,38 @@ def test_a_resource_group_of_a_module_that_runs_compute_is_reported(tmp_path):
                              '  resource_group_name = azurerm_resource_group.rg.name\n'
                              '  location = azurerm_resource_group.rg.location\n  size = "Standard_NC4as_T4_v3"\n}\n')
     assert reported_lines(tmp_path, "main.tf", compute, "GL401") == [8]
+
+
+# ---- GL201: a search over one estimator's rounds leaves another's count what it is ------------------
+
+def test_a_search_over_xgboost_rounds_leaves_an_mlp_max_iter_alone(tmp_path):
+    text = ("from sklearn.model_selection import GridSearchCV\nfrom sklearn.neural_network import MLPRegressor\n"
+            "from xgboost import XGBRegressor\n\n"
+            'search = GridSearchCV(XGBRegressor(), {"n_estimators": [100, 400], "max_depth": [3, 6]}).fit(X, y)\n'
+            "mlp = MLPRegressor(random_state=1, max_iter=10000).fit(X, y)\n")
+    assert reported_lines(tmp_path, "models.py", text, "GL201") == [6]
+    searched = text.replace('"n_estimators": [100, 400]', '"max_iter": [200, 1000]')
+    assert reported_lines(tmp_path, "models_mlp_search.py", searched, "GL201") == []
+
+
+# ---- GL304: a returned tuple's part, an absolute value, a loop counter's column -------------------------
+
+def test_a_part_of_a_returned_tuple_and_an_absolute_value_stay_sparse(tmp_path):
+    text = ("import numpy as np\nfrom sklearn.feature_extraction.text import TfidfVectorizer\n"
+            "from sklearn.linear_model import LogisticRegression\n\n\n"
+            "def convert(texts):\n    vectorizer = TfidfVectorizer(max_features=1000)\n"
+            "    return vectorizer.fit_transform(texts), vectorizer\n\n\n"
+            "tfidf, vectorizer = convert(open('comments.txt'))\n"
+            "LogisticRegression().fit(np.array(tfidf.toarray()), labels)\n"
+            "gaps = np.abs(tfidf[::2] - tfidf[1::2]).toarray()\nnp.save('gaps.npy', gaps)\n")
+    assert reported_lines(tmp_path, "toxic.py", text, "GL304") == [12, 13]
+
+
+def test_a_column_picked_by_a_loop_counter_is_a_vector(tmp_path):
+    text = ("import pandas as pd\nfrom sklearn.feature_extraction.text import TfidfVectorizer\n\n"
+            "frame = pd.read_csv('questions.csv')\nencoded = TfidfVectorizer(max_features=32).fit_transform(frame.text)\n"
+            "for idx, col in enumerate(['f%d' % i for i in range(32)]):\n    frame[col] = encoded[:, idx].toarray()\n"
+            "frame.to_csv('features.csv')\n")
+    assert reported_lines(tmp_path, "columns.py", text, "GL304") == []
+    whole = text.replace("encoded[:, idx].toarray()", "encoded[:, idx:].toarray()[:, 0]")
+    assert reported_lines(tmp_path, "columns_slice.py", whole, "GL304") == [7]

@@ -90,10 +90,24 @@ def _is_int_index(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool)
 
 
-def _one_row_or_column(node: ast.Subscript) -> bool:
-    """An integer index in a dimension selects one row or one column."""
+def _one_row_or_column(ctx: PythonContext, node: ast.Subscript) -> bool:
+    """An integer index in a dimension selects one row or one column: a literal, or the counter of
+    a loop around it (`for idx in range(n)`, `for idx, col in enumerate(cols)`)."""
     parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-    return any(_is_int_index(p) for p in parts)
+    return any(_is_int_index(p) or isinstance(p, ast.Name) and _loop_counter(ctx, p) for p in parts)
+
+
+def _loop_counter(ctx: PythonContext, name: ast.Name) -> bool:
+    for loop in ctx.ancestors(name):
+        if not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(loop.iter, ast.Call):
+            continue
+        counted = call_name(loop.iter)
+        target = loop.target
+        if counted == "range" and isinstance(target, ast.Name) and target.id == name.id \
+                or counted == "enumerate" and isinstance(target, ast.Tuple) and target.elts \
+                and isinstance(target.elts[0], ast.Name) and target.elts[0].id == name.id:
+            return True
+    return False
 
 
 def sparse_origin(ctx: PythonContext, node: ast.AST | None, depth: int = 0) -> tuple[str, ast.Call] | None:
@@ -117,7 +131,7 @@ def _sparse_origin(ctx: PythonContext, node: ast.AST, depth: int) -> tuple[str, 
         # is dense and has no `.toarray()`, so the densifying call says it is the sparse one
         return sparse_origin(ctx, node.left, depth + 1) or sparse_origin(ctx, node.right, depth + 1)
     if isinstance(node, ast.Subscript):
-        if _one_row_or_column(node):
+        if _one_row_or_column(ctx, node):
             return None  # `X[:, -1]`, `X[0]`: a vector, not the matrix
         return sparse_origin(ctx, node.value, depth + 1)
     if isinstance(node, ast.Name):
@@ -135,7 +149,8 @@ def _sparse_origin(ctx: PythonContext, node: ast.AST, depth: int) -> tuple[str, 
 
 def _split_part_origin(ctx: PythonContext, name: ast.Name, depth: int) -> tuple[str, ast.Call] | None:
     """`X_tr, X_te, y_tr, y_te = train_test_split(X, y)`: part 2i or 2i+1 is a slice of argument i,
-    as sparse as it (the name's only binding in its scope)."""
+    as sparse as it; `tfidf, vectorizer = convert(texts)` of a function of the file: part i of
+    the tuple it returns (the name's only binding in its scope)."""
     scope = ctx.enclosing_function(name) or ctx.tree
     found = []
     for assign in ctx.nodes_of(ast.Assign):
@@ -148,10 +163,20 @@ def _split_part_origin(ctx: PythonContext, name: ast.Name, depth: int) -> tuple[
         return None
     assign, index = found[0]
     split = assign.value
-    if not (isinstance(split, ast.Call) and call_name(split).rsplit(".", 1)[-1] == "train_test_split"
-            and index // 2 < len(split.args)):
+    if not isinstance(split, ast.Call):
+        return None
+    returned = ctx.returned_values(split)
+    if returned:  # `tfidf, vectorizer = convert(texts)`: each target holds its part of the returned tuple
+        parts = [r.elts[index] if isinstance(r, ast.Tuple) and len(r.elts) > index else None for r in returned]
+        origins = [sparse_origin(ctx, part, depth + 1) for part in parts]
+        return origins[-1] if all(origins) else None
+    if not (call_name(split).rsplit(".", 1)[-1] == "train_test_split" and index // 2 < len(split.args)):
         return None
     return sparse_origin(ctx, split.args[index // 2], depth + 1)
+
+
+# Element-wise functions that scipy.sparse matrices implement themselves (`__abs__`): the result is sparse.
+_SPARSE_PRESERVING = {"numpy.abs", "numpy.absolute"}
 
 
 def _call_origin(ctx: PythonContext, node: ast.Call, depth: int) -> tuple[str, ast.Call] | None:
@@ -176,6 +201,8 @@ def _call_origin(ctx: PythonContext, node: ast.Call, depth: int) -> tuple[str, a
             return sparse_origin(ctx, node.func.value, depth + 1) or sparse_origin(ctx, node.args[0], depth + 1)
     if isinstance(node.func, ast.Name) and node.func.id in ("load_svmlight_file",):
         return None
+    if (q in _SPARSE_PRESERVING or isinstance(node.func, ast.Name) and node.func.id == "abs") and node.args:
+        return sparse_origin(ctx, node.args[0], depth + 1)  # `np.abs(a - b)` of sparse matrices is sparse
     returned = ctx.returned_values(node)  # a helper of the file that builds the matrix
     origins = [sparse_origin(ctx, value, depth + 1) for value in returned]
     return origins[-1] if origins and all(origins) else None

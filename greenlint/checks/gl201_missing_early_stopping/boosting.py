@@ -270,7 +270,7 @@ _SKLEARN_ITERATIVE = ("GradientBoostingClassifier", "GradientBoostingRegressor",
 def check_sklearn(ctx: PythonContext, min_rounds: int) -> None:
     if not ctx.imports.uses("sklearn"):
         return
-    grid_keys = _searches_round_count(ctx)
+    searched = _searched_round_counts(ctx)
     for call in ctx.calls:
         qual = ctx.qualname(call.func)
         if not qual or not qual.startswith("sklearn."):
@@ -280,7 +280,7 @@ def check_sklearn(ctx: PythonContext, min_rounds: int) -> None:
             continue
         scope = scope_of(ctx, call)
         a = Args(ctx, call, scope)
-        if a.opaque or call.args or grid_keys:
+        if a.opaque or call.args or _ROUND_KEYS[last] in searched:
             continue
         if last.startswith("GradientBoosting"):
             _gradient_boosting(ctx, call, a, scope, min_rounds)
@@ -290,23 +290,30 @@ def check_sklearn(ctx: PythonContext, min_rounds: int) -> None:
             _mlp(ctx, call, a, scope)
 
 
-_ROUND_COUNT_KEY = re.compile(r"(^|__)(n_estimators|max_iter)$")
+_ROUND_COUNT_KEY = re.compile(r"(?:^|__)(n_estimators|max_iter)$")
+# The parameter that counts each estimator's rounds or epochs.
+_ROUND_KEYS = {"GradientBoostingClassifier": "n_estimators", "GradientBoostingRegressor": "n_estimators",
+               "HistGradientBoostingClassifier": "max_iter", "HistGradientBoostingRegressor": "max_iter",
+               "MLPClassifier": "max_iter", "MLPRegressor": "max_iter"}
 
 
-def _searches_round_count(ctx: PythonContext) -> bool:
-    """A search varies n_estimators / max_iter, which makes the constructor's count meaningless:
-    the key maps to several values in a dict (`{"n_estimators": [100, 500]}`, a distribution), or
-    names a sampled parameter (`trial.suggest_int("n_estimators", ...)`). A params dict that sets
-    it to one number (`{"n_estimators": 500}`) is the count itself."""
+def _searched_round_counts(ctx: PythonContext) -> set[str]:
+    """The round counts a search of the file varies (`n_estimators`, `max_iter`), which makes an
+    estimator's own count of that name meaningless: the key maps to several values in a dict
+    (`{"n_estimators": [100, 500]}`, a distribution), or names a sampled parameter
+    (`trial.suggest_int("n_estimators", ...)`). A params dict that sets it to one number
+    (`{"n_estimators": 500}`) is the count itself. A search over an XGBoost grid's `n_estimators`
+    leaves an MLP's `max_iter` what it is."""
+    searched = set()
     for node in ctx.walk():
         if isinstance(node, ast.Dict):
-            if any(isinstance(k, ast.Constant) and isinstance(k.value, str) and _ROUND_COUNT_KEY.search(k.value)
-                   and not isinstance(v, ast.Constant) for k, v in zip(node.keys, node.values)):
-                return True
+            searched.update(found.group(1) for k, v in zip(node.keys, node.values)
+                            if isinstance(k, ast.Constant) and isinstance(k.value, str) and not isinstance(v, ast.Constant)
+                            and (found := _ROUND_COUNT_KEY.search(k.value)))
         elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
-                and isinstance(node.args[0].value, str) and _ROUND_COUNT_KEY.search(node.args[0].value):
-            return True
-    return False
+                and isinstance(node.args[0].value, str) and (found := _ROUND_COUNT_KEY.search(node.args[0].value)):
+            searched.add(found.group(1))
+    return searched
 
 
 def _gradient_boosting(ctx: PythonContext, call: ast.Call, a: Args, scope: ast.AST, min_rounds: int) -> None:
