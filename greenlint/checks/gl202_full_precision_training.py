@@ -8,7 +8,8 @@ import re
 
 from . import detector
 from ..frontends.python import UNKNOWN, PythonContext, dotted
-from .training_facts import HF_ARGS, PL_TRAINERS, arguments_train, backward_calls, calls_on, name_tokens
+from .training_facts import HF_ARGS, PL_TRAINERS, arguments_train, backward_calls, name_tokens
+from .training_values import calls_on
 from .training_values import Args, MISSING, const_of, scope_of
 from .testing_code import is_test_module
 from ..frontends.pyast import walk

@@ -6,14 +6,11 @@ module-level region constants (the config reader is `gl401_region_configs`).
 from __future__ import annotations
 
 import ast
-import re
-from typing import Iterator
 
 from . import detector
 from ..frontends.pyast import call_name, dotted, kwarg, walk
 from ..frontends.parameters import call_arguments
 from ..frontends.project import imported_function
-from ..frontends.notebook_shell import ENVIRONMENT_MAGIC
 from .cloud import is_test_suite, key_words, norm, region_finding, resolve_region, str_const
 from .cloud_sdks import (COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_CONSTANTS, LOCATION_SDKS,
                          OPERATOR_ADDRESSING_WORDS, OPERATORS, PAGED_READ_PREFIXES, READ_METHODS, READ_PREFIXES,
@@ -24,83 +21,14 @@ from .placing_calls import (derived_names, handed_to_a_jobs_program, module_stri
                             string_defaults, written_string)
 from .config_roles import COMPUTE_WORDS
 from .region_keys import DESCRIPTIVE_KEYS, data_words
+from .region_python_facts import (default_hint, environment_magics, form_choices, names_a_placement, sdk_class,
+                                  spelled_into_an_address)
 
 # SDK calls that read what exists or record an experiment's metadata (Vertex AI Experiments).
 _READS_OR_RECORDS = ("list", "get", "delete", "log_", "set_experiment", "start_run", "end_run", "start_execution",
                      "execution", "graph_experiment", "autolog")
 # --------------------------------------------------------------------------------------
 # Python reader
-
-def _names_a_placement(identifier: str, data_words: frozenset[str]) -> bool:
-    """A constant named for where something runs, by its last word (`gcp_compute_region`,
-    `TRAINING_LOCATION`), with no word of `data-words` (`BUCKET_REGION` places a store)."""
-    words = [w for w in re.split(r"[_\W]+", identifier.lower()) if w]
-    return len(words) > 1 and words[-1] in ("region", "location") and not set(words) & data_words
-
-
-_FORM_PARAM = re.compile(r"#\s*@param\s*(\[[^\]]*\])")
-
-
-def _form_choices(ctx, node: ast.AST) -> list[str] | None:
-    """The options of a Colab form field (`REGION = "us-central1"  # @param ["us-central1", ...]`):
-    the notebook offers only these, so an alternative must be one of them."""
-    line = getattr(node, "lineno", 0)
-    if not 0 < line <= len(ctx.lines):
-        return None
-    m = _FORM_PARAM.search(ctx.lines[line - 1])
-    if m is None:
-        return None
-    try:
-        values = ast.literal_eval(m.group(1))
-    except (ValueError, SyntaxError):
-        return None
-    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else None
-
-
-def _default_hint(ctx) -> str | None:
-    """The cloud of a module-level REGION constant, from the SDKs the file imports."""
-    if ctx.imports.uses("boto3", "sagemaker"):
-        return None
-    if ctx.imports.uses("google.cloud", "vertexai", "agentplatform", "apache_beam"):
-        return "gcp"
-    if ctx.imports.uses("azure.ai.ml", "azureml"):
-        return "azure"
-    return None
-
-
-def _sdk_class(qualname: str) -> str:
-    """The class a call of an SDK is about: the class constructed (`aiplatform.FeatureOnlineStore(...)`)
-    or whose method is called (`aiplatform.TabularDataset.create(...)`)."""
-    parts = qualname.rsplit(".", 2)
-    return parts[-1] if parts[-1][:1].isupper() or len(parts) < 2 else parts[-2]
-
-
-def _environment_magics(shell_lines) -> Iterator[tuple[str, ast.expr]]:
-    """(name, value) of a notebook's `%env NAME=value` lines, the value a string node placed where
-    it is written (quotes, which IPython would keep, taken off); a value IPython expands from
-    Python (`$REGION`, `{REGION}`) is not a string of the line."""
-    for line, column, text in shell_lines:
-        m = ENVIRONMENT_MAGIC.match(text)
-        if m is None or "$" in m.group(2) or "{" in m.group(2):
-            continue
-        value, start = m.group(2), column + m.start(2)
-        if len(value) > 1 and value[0] in "'\"" and value[-1] == value[0]:
-            value, start = value[1:-1], start + 1
-        yield m.group(1), ast.Constant(value, lineno=line, col_offset=start, end_lineno=line,
-                                       end_col_offset=start + len(value))
-
-
-# A host name or URL (`f"{bucket}.s3.{REGION}.amazonaws.com"`, `f"https://{REGION}-aiplatform..."`).
-_ADDRESS = re.compile(r"://|\.(?:com|net|cn|io)\b")
-
-
-def _spelled_into_an_address(ctx, read: ast.Name) -> bool:
-    """The region is spelled into a host name or URL: it addresses an endpoint that exists, as a
-    region inside a URL of a config file does; where it was placed is read elsewhere."""
-    spelled = ctx.parent(read)
-    joined = ctx.parent(spelled) if isinstance(spelled, ast.FormattedValue) else None
-    return isinstance(joined, ast.JoinedStr) and any(
-        isinstance(part, ast.Constant) and isinstance(part.value, str) and _ADDRESS.search(part.value) for part in joined.values)
 
 
 class _PythonScan:
@@ -144,7 +72,7 @@ class _PythonScan:
         region = resolve_region(value, hint, self.overrides, allow_azure_display=location_key)
         if region is None or (location_key and region.provider not in ("gcp", "azure")):
             return False
-        result = region_finding(region, self.options, self.overrides, _form_choices(self.ctx, value_node))
+        result = region_finding(region, self.options, self.overrides, form_choices(self.ctx, value_node))
         if result is None:
             return False
         self.reported.add(id(value_node))
@@ -179,7 +107,7 @@ class _PythonScan:
                 if isinstance(target, ast.Subscript) and self.ctx.qualname(target.value) == "os.environ" \
                         and (key := str_const(target.slice)):
                     found.setdefault(key, []).append(stmt.value)
-            for name, value in _environment_magics(self.ctx.shell_lines):
+            for name, value in environment_magics(self.ctx.shell_lines):
                 found.setdefault(name, []).append(value)
             self._environment = {k: v[0] for k, v in found.items() if len(v) == 1 and str_const(v[0]) is not None}
         return self._environment  # type: ignore[return-value]
@@ -205,7 +133,7 @@ class _PythonScan:
         `client.deploy_model(endpoint=path)`): the default places the job for every caller that
         leaves it out. Region arguments of SDK calls (`aiplatform.init(location=location)`) are
         read by `calls`; a default that only reaches `create_dataset`, `get_*` or `delete_*` places none."""
-        hint = _default_hint(self.ctx)
+        hint = default_hint(self.ctx)
         for function in self.ctx.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
             for param, default in string_defaults(function):
                 name = norm(param)
@@ -224,7 +152,7 @@ class _PythonScan:
         """Module-level REGION = "..." / LOCATION = "..." in a file that uses a cloud SDK. A zone
         constant of a region a region constant places (`region = "us-central1"`, `zone =
         "us-central1-a"`, given to one call) is that placement, reported once."""
-        hint = _default_hint(self.ctx)
+        hint = default_hint(self.ctx)
         found = []
         for stmt in self.ctx.tree.body:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
@@ -232,7 +160,7 @@ class _PythonScan:
             if len(targets) != 1 or not isinstance(targets[0], ast.Name) or value is None:
                 continue
             name = norm(targets[0].id)
-            if name in REGION_CONSTANTS or _names_a_placement(targets[0].id, self.words):
+            if name in REGION_CONSTANTS or names_a_placement(targets[0].id, self.words):
                 self.sdk_constants.add(targets[0].id)
                 if not self._only_given_to_readers(targets[0].id) and not self._left_over(targets[0].id):
                     found.append((name.endswith("zone"), value, name))
@@ -299,7 +227,7 @@ class _PythonScan:
         """A display, a store's name or settings, a job script's input, a comparison that tests the
         value (`if REGION == "us-east-1":`) or an address spelled with it."""
         return self._shown_or_naming_a_store(read, parent) or handed_to_a_jobs_program(self.ctx, read) \
-            or isinstance(parent, ast.Compare) or self._in_a_stores_settings(read) or _spelled_into_an_address(self.ctx, read) \
+            or isinstance(parent, ast.Compare) or self._in_a_stores_settings(read) or spelled_into_an_address(self.ctx, read) \
             or self._given_to_a_data_service(read)
 
     def _given_to_a_data_service(self, read: ast.Name) -> bool:
@@ -412,7 +340,7 @@ class _PythonScan:
         (`from ml_components.pipelinehelper import run_pipeline`), whose parameter reaches a call
         that places compute there: the region is reported where this file gives it, as an imported
         constant is. Region arguments given by keyword are read."""
-        hint = _default_hint(self.ctx)
+        hint = default_hint(self.ctx)
         for call in self.ctx.calls:
             given = [k for k in call.keywords if k.arg and norm(k.arg) in REGION_CONSTANTS]
             if not given:
@@ -451,7 +379,7 @@ class _PythonScan:
             return self.ctx.kind == "notebook" \
                 and not any(word in (self.ctx.qualname(c.func) or "") for c in self.ctx.calls if c is not call)
         return all(call_name(c).rsplit(".", 1)[-1].startswith(_READS_OR_RECORDS)
-                   or key_words(_sdk_class(self.ctx.qualname(c.func) or "")) & self.words
+                   or key_words(sdk_class(self.ctx.qualname(c.func) or "")) & self.words
                    or self._retrieved_to_read(c, self.ctx.qualname(c.func) or "") for c in others)
 
     def _retrieved_to_read(self, call: ast.Call, qual: str) -> bool:
@@ -550,7 +478,7 @@ class _PythonScan:
         ..., 'machine_type': 'n1-standard-2', 'region': 'us-central1'}`, AI Platform's `{'region':
         ..., 'masterConfig': {'imageUri': ...}}`): its region places that job wherever the dict is
         passed, as the same map in a config file does. Not a dict of tags or labels."""
-        hint = _default_hint(self.ctx)
+        hint = default_hint(self.ctx)
         for node in self.ctx.nodes_of(ast.Dict):
             keys = [str_const(k) if k is not None else None for k in node.keys]
             placed = next(((k, v) for k, v in zip(keys, node.values) if k and norm(k) in ("region", "location")), None)

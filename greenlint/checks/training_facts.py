@@ -37,13 +37,12 @@ from collections import namedtuple
 from functools import cached_property
 from typing import Any
 
-from ..frontends.bindings import walk_no_defs
 from ..frontends.python import UNKNOWN, PythonContext, dotted, kwarg
 from .training_loops import backward_calls, epoch_count, has_train_step, reads_as_pytorch
 from .training_loops import names_in  # noqa: F401  re-exported: the rules read loop facts here
 from .data_names import is_train_name, is_val_name, name_tokens  # noqa: F401  re-exported, as names_in
 from .training_schedules import LIGHTNING_BUDGET, callback_schedule, configure_optimizers_methods, hf_schedule, make_budget, schedules_in, scopes_up
-from .training_values import Args, MISSING, listed_calls, class_bases, class_methods, const_of, constructor, ctor_name, is_none, local_class, method_calls, number_of, receiver_of, same_ref, scope_of
+from .training_values import Args, MISSING, fits_of, listed_calls, class_bases, class_methods, const_of, constructor, ctor_name, is_none, local_class, method_calls, number_of, receiver_of, same_ref, scope_of
 
 
 class Count(namedtuple("Count", "expr n planned default", defaults=(None, False))):
@@ -349,48 +348,6 @@ def unseen_hf_trainer(ctx: PythonContext, call: ast.Call) -> bool:
             or not ctx.imports.uses("transformers", "trl"):
         return False
     return _HF_TRAINER_KEYWORDS <= {k.arg for k in call.keywords}
-
-
-def calls_on(ctx: PythonContext, ctor: ast.Call, depth: int = 0) -> list[ast.Call]:
-    """Method calls on the object a constructor call makes: chained (`Trainer(...).fit(m)`) or on the
-    name it is bound to, where that name still holds it (another Trainer bound to the same name, in
-    another branch, has its own calls); where a helper of the file returns the object
-    (`def make_trainer(args): ... return trainer`), also the calls on what each call of the helper
-    binds (`trainer = make_trainer(args)`, then `trainer.fit(model)`)."""
-    parent = ctx.parent(ctor)
-    if isinstance(parent, ast.Attribute):
-        grand = ctx.parent(parent)
-        return [grand] if isinstance(grand, ast.Call) and grand.func is parent else []
-    if isinstance(parent, ast.Return):
-        return _calls_on_what_its_function_returns(ctx, ctor, depth)
-    if not isinstance(parent, ast.Assign):
-        return []
-    names = {t.id for t in parent.targets if isinstance(t, ast.Name)}
-    scope = scope_of(ctx, ctor)
-    calls = []
-    for call in ctx.calls:
-        recv = receiver_of(call)
-        if not (isinstance(recv, ast.Name) and recv.id in names):
-            continue
-        call_scope = scope_of(ctx, call)
-        held = ctx.expression_of(recv, call_scope)
-        if held is ctor or held is None and call_scope is scope:  # None: bound on several paths here
-            calls.append(call)
-    returned = any(isinstance(node, ast.Return) and isinstance(node.value, ast.Name) and node.value.id in names
-                   and ctx.expression_of(node.value, scope) is ctor for node in walk_no_defs(scope))
-    return calls + (_calls_on_what_its_function_returns(ctx, ctor, depth) if returned else [])
-
-
-def _calls_on_what_its_function_returns(ctx: PythonContext, ctor: ast.Call, depth: int) -> list[ast.Call]:
-    function = ctx.enclosing_function(ctor)
-    if function is None or depth > 3:  # a helper of a helper of a helper; recursion ends here too
-        return []
-    return [call for site in ctx.call_sites(function) for call in calls_on(ctx, site, depth + 1)]
-
-
-def fits_of(ctx: PythonContext, ctor: ast.Call) -> list[ast.Call]:
-    """`trainer.fit(...)` calls on the object a constructor call makes."""
-    return [call for call in calls_on(ctx, ctor) if call.func.attr == "fit"]
 
 
 _KERAS_PREFIXES = ("keras.", "keras_hub.", "keras_nlp.", "keras_cv.", "transformers.TF", "tensorflow_hub.")
