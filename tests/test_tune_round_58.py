@@ -404,3 +404,25 @@ def test_a_column_picked_by_a_loop_counter_is_a_vector(tmp_path):
     assert reported_lines(tmp_path, "columns.py", text, "GL304") == []
     whole = text.replace("encoded[:, idx].toarray()", "encoded[:, idx:].toarray()[:, 0]")
     assert reported_lines(tmp_path, "columns_slice.py", whole, "GL304") == [7]
+
+
+# ---- GL101: a list of one grid; GL304: labels re-encoded before a dense encoder ------------------------
+
+def test_a_list_of_one_grid_with_a_pinned_key_is_a_single_axis(tmp_path):
+    text = ("from sklearn import svm\nfrom sklearn.model_selection import GridSearchCV\n\n"
+            "grid = [{'kernel': ['rbf'], 'C': [1, 10, 100, 1000]}]\n"
+            "GridSearchCV(svm.SVC(), grid, cv=3).fit(X, y)\n")
+    assert reported_lines(tmp_path, "svm.py", text, "GL101") == []
+    two_axes = text.replace("'kernel': ['rbf']", "'kernel': ['rbf', 'linear']")
+    assert reported_lines(tmp_path, "svm_two.py", two_axes, "GL101") == [5]
+
+
+def test_labels_label_encoded_and_reshaped_before_a_dense_encoder_are_targets(tmp_path):
+    text = ("from sklearn.preprocessing import LabelEncoder, OneHotEncoder\n\n\n"
+            "def encode(y):\n    integer_encoded = LabelEncoder().fit_transform(y)\n"
+            "    integer_encoded = integer_encoded.reshape(len(integer_encoded), 1)\n"
+            "    return OneHotEncoder(sparse=False).fit_transform(integer_encoded)\n\n\n"
+            "targets = encode(frame['diagnosis'])\nmodel.fit(images, targets, epochs=10)\n")
+    assert reported_lines(tmp_path, "targets.py", text, "GL304") == []
+    features = text.replace("def encode(y):", "def encode(colours):").replace("fit_transform(y)", "fit_transform(colours)")
+    assert reported_lines(tmp_path, "features.py", features, "GL304") == [7]

@@ -317,7 +317,7 @@ def _labels(ctx: PythonContext, node: ast.AST, depth: int = 0) -> bool:
     label-encoded feature) do not count."""
     for sub in walk(node):
         if isinstance(sub, ast.Name):
-            if _label_name(sub.id) or depth < 2 and _given_labels(ctx, sub, depth):
+            if _label_name(sub.id) or depth < 2 and (_given_labels(ctx, sub, depth) or _made_from_labels(ctx, sub, depth)):
                 return True
         elif isinstance(sub, ast.Subscript):
             keys = sub.slice.elts if isinstance(sub.slice, (ast.List, ast.Tuple)) else [sub.slice]
@@ -325,6 +325,26 @@ def _labels(ctx: PythonContext, node: ast.AST, depth: int = 0) -> bool:
                    for k in keys):
                 return True
     return False
+
+
+# Steps that keep what their input is: an encoding (`LabelEncoder().fit_transform(y)`), a reshape.
+_SAME_VALUES_METHODS = {"fit_transform", "transform", "reshape", "astype", "to_numpy", "ravel"}
+
+
+def _made_from_labels(ctx: PythonContext, name: ast.Name, depth: int) -> bool:
+    """`name` holds labels re-encoded or reshaped (`integer_encoded = le.fit_transform(y)`, then
+    `integer_encoded.reshape(-1, 1)`): the value that reaches the use is such a step of labels."""
+    values = ctx.bound_values(name)
+    if len(values) != 1 or not isinstance(values[0], ast.Call):
+        return False
+    call = values[0]
+    if isinstance(call.func, ast.Attribute) and call.func.attr in _SAME_VALUES_METHODS:
+        source = call.args[0] if call.func.attr in ("fit_transform", "transform") and call.args else call.func.value
+    elif call_name(call).rsplit(".", 1)[-1] in ("array", "asarray") and call.args:
+        source = call.args[0]
+    else:
+        return False
+    return _labels(ctx, source, depth + 1)
 
 
 # ---------------------------------------------------------------------------------------

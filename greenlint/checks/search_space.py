@@ -183,11 +183,15 @@ def single_axis(ctx: PythonContext, node: ast.AST | None, at: ast.AST) -> bool:
     """A grid over one hyper-parameter. Random search beats a grid because few of several axes
     matter (Bergstra and Bengio 2012); on a single axis a random sample is just a coarser grid, so
     the rule's advice does not apply and the finding is not made. Keys pinned to one value
-    (`{"C": [...], "solver": ["liblinear"]}`) are settings, not axes."""
+    (`{"C": [...], "solver": ["liblinear"]}`) are settings, not axes; a list of one such dict
+    (`[{"kernel": ["rbf"], "C": [...]}]`) is that one grid."""
     keys = grid_keys(ctx, node, at)
     if keys is not None and all(len(k) == 1 for k in keys) and len({k[0] for k in keys}) == 1:
         return True
-    spelled = _spelled_out_dict(follow(ctx, node, at) if node is not None else None)
+    followed = follow(ctx, node, at) if node is not None else None
+    if isinstance(followed, (ast.List, ast.Tuple)) and len(followed.elts) == 1:
+        followed = follow(ctx, followed.elts[0], at)
+    spelled = _spelled_out_dict(followed)
     return spelled is not None and sum(1 for value in spelled[1] if axis_len(ctx, value, at) != 1) <= 1
 
 
