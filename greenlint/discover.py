@@ -29,8 +29,10 @@ def kind_of(path: str | Path, extensions: dict[str, str] | None = None) -> str |
     if name in SKIPPED_NAMES:
         return None
     suffix_kind = SUFFIX_KINDS.get(name.rsplit(".", 1)[-1]) if "." in name else None
-    if name == ".env" or name.startswith(".env.") and suffix_kind is None:
-        return "env"  # `.env.production`, `.env.local`; but `.env.sh` is a shell script, `.env.yaml` YAML
+    if name == ".env" or name.startswith((".env.", "env.")) and suffix_kind is None:
+        # `.env.production`, `.env.local`, and a template written without the dot (`env.example`);
+        # but `.env.sh` is a shell script, `.env.yaml` YAML, `env.py` Python
+        return "env"
     return suffix_kind
 
 

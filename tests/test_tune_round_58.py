@@ -426,3 +426,51 @@ def test_labels_label_encoded_and_reshaped_before_a_dense_encoder_are_targets(tm
     assert reported_lines(tmp_path, "targets.py", text, "GL304") == []
     features = text.replace("def encode(y):", "def encode(colours):").replace("fit_transform(y)", "fit_transform(colours)")
     assert reported_lines(tmp_path, "features.py", features, "GL304") == [7]
+
+
+# ---- GL401: a positional argument's fallback, lookups chained with `or`, an env template --------------
+
+def test_a_positional_arguments_fallback_is_its_value(tmp_path):
+    script = ('#!/bin/bash\nPROJECT=${1:-"my-project"}\nREGION=${2:-"us-central1"}\n\n'
+              'gcloud run deploy api --source . --project "$PROJECT" --region "${REGION}"\n')
+    assert reported_lines(tmp_path, "deploy.sh", script, "GL401") == [3]
+
+
+def test_environment_lookups_chained_with_or_fall_back_to_the_literal(tmp_path):
+    text = ('import os\n\nimport vertexai\nfrom vertexai.generative_models import GenerativeModel\n\n'
+            'LOCATION = os.getenv("VERTEX_LOCATION") or os.getenv("GOOGLE_LOCATION") or "us-central1"\n'
+            'vertexai.init(project="p", location=LOCATION)\nprint(GenerativeModel("gemini-2.5-pro").generate_content("hi").text)\n')
+    assert reported_lines(tmp_path, "gateway.py", text, "GL401") == [6]
+
+
+def test_an_env_template_without_the_dot_is_a_dotenv_file(tmp_path):
+    text = 'VERTEX_PROJECT="p"\nVERTEX_LOCATION="us-central1"\n'
+    assert reported_lines(tmp_path, "env.example", text, "GL401") == [2]
+
+
+# ---- GL304: a dense copy stored as columns of a frame travels with the frame --------------------------
+
+FRAME_COLUMNS = """
+import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+X = pd.read_csv("bank.csv")
+categorical = X.select_dtypes(include=["object"]).columns
+ohe = OneHotEncoder()
+encoded = ohe.fit_transform(X[categorical])
+X[ohe.get_feature_names_out(categorical)] = encoded.toarray()
+X = X.drop(categorical, axis=1)
+{scale}
+RandomForestClassifier().fit(features, y)
+"""
+
+
+def test_a_dense_copy_stored_in_a_frame_that_is_centred_is_needed(tmp_path):
+    text = FRAME_COLUMNS.replace("{scale}", "features = StandardScaler().fit_transform(X)")
+    assert reported_lines(tmp_path, "bank.py", text, "GL304") == []
+
+
+def test_a_dense_copy_stored_in_a_frame_fitted_as_it_is_is_reported(tmp_path):
+    text = FRAME_COLUMNS.replace("{scale}", "features = X")
+    assert reported_lines(tmp_path, "bank_raw.py", text, "GL304") == [10]

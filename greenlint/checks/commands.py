@@ -336,7 +336,8 @@ def _place(text: str, offset: int, line: int, column: int) -> tuple[int, int] | 
 # A whole line that assigns a variable: `REGION=us-east1`, `export REGION="us-east1"  # note`.
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
 # A quoted value may hold spaces (`location="East US"`); an unquoted one ends at a space.
-_ASSIGNMENT_LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_]\w*)=([\"']?)((?<=[\"'])[^\"']*|(?<![\"'])[^\"'\s;#]*)\2\s*(?:#.*)?$")
+# An unquoted value may hold a `${...}` expansion with quotes of its own (`REGION=${2:-"us-central1"}`).
+_ASSIGNMENT_LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_]\w*)=([\"']?)((?<=[\"'])[^\"']*|(?<![\"'])(?:\$\{[^}]*\}|[^\"'\s;#])*)\2\s*(?:#.*)?$")
 
 
 def _code_lines(text: str) -> Iterator[tuple[int, str]]:

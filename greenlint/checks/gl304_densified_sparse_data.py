@@ -17,7 +17,7 @@ from .sparse_consumers import (DENSE_ONLY_CLASSES, SPARSE_READERS, centred_later
                                centred_upstream, column_transformer_of, dense_only, dense_only_name, estimators_named,
                                feeds_sparse_capable_only, fitted_estimator_and_x, sparse_capable, stacked_into_a_tensor)
 from .shown_values import only_displayed
-from .scoped_names import refs
+from .scoped_names import refs, target_keys
 from .run_order import live_statements, never_runs, reached_while_live, rebound_since
 from .training_flow import binding_key, flow
 from ..frontends.pyast import walk
@@ -383,12 +383,24 @@ def _joined_into(ctx: PythonContext, value: ast.AST) -> ast.AST:
     return outer if isinstance(outer, ast.Call) and outer.args[:1] == [holder] else value
 
 
+def _frames_stored_into(ctx: PythonContext, value: ast.AST) -> set[str]:
+    """`X[encoder.get_feature_names_out()] = dense`: the columns become part of the frame `X`,
+    which carries them on."""
+    holder = ctx.parent(value)
+    if not (isinstance(holder, ast.Assign) and holder.value is value):
+        return set()
+    return {key for t in holder.targets if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+            for key in target_keys(t.value, ctx)}
+
+
 def _followed(ctx: PythonContext, value: ast.AST) -> tuple[set[str], set[str], list[ast.stmt] | None] | None:
     """(names bound to `value`, the names its value flows into, the statements during which
     those names still hold it), or None when no name holds it."""
     keys, _ = binding_key(ctx, value)  # type: ignore[arg-type]
     if not keys:
         keys, _ = binding_key(ctx, _joined_into(ctx, value))  # type: ignore[arg-type]
+    if not keys:
+        keys = _frames_stored_into(ctx, value)
     if not keys:
         return None
     live = live_statements(ctx, value, keys)  # type: ignore[arg-type]
