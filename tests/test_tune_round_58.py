@@ -474,3 +474,14 @@ def test_a_dense_copy_stored_in_a_frame_that_is_centred_is_needed(tmp_path):
 def test_a_dense_copy_stored_in_a_frame_fitted_as_it_is_is_reported(tmp_path):
     text = FRAME_COLUMNS.replace("{scale}", "features = X")
     assert reported_lines(tmp_path, "bank_raw.py", text, "GL304") == [10]
+
+
+# ---- GL401: a redeploy of the same service is the first deploy's placement ----------------------------
+
+def test_a_second_deploy_of_the_same_service_is_one_placement(tmp_path):
+    script = ("#!/bin/bash\ngcloud run deploy api --image gcr.io/p/api:v1 --region us-central1\n"
+              "gcloud run deploy api --image gcr.io/p/api:v2 --region us-central1 --memory 2Gi\n"
+              "gcloud functions deploy ingest --runtime python311 --region us-central1\n"
+              "gcloud functions deploy ingest --runtime python312 --region us-central1\n"
+              "gcloud run deploy worker --image gcr.io/p/worker --region us-central1\n")
+    assert reported_lines(tmp_path, "deploy.sh", script, "GL401") == [2, 4, 6]

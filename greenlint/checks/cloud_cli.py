@@ -111,13 +111,18 @@ def command_product(command: ShellCommand) -> str:
     return next((w for w in command.subcommands() if w not in ("alpha", "beta", "preview")), "")
 
 
+# Verbs whose operand names what the command makes: `deploy` makes a service or function, or
+# rolls a new revision out to the one of that name (`gcloud run deploy api` twice is one service).
+_MAKING_VERBS = ("create", "import", "deploy")
+
+
 def created_names(command: ShellCommand) -> set[str]:
     """What a command creates, by name: `dataproc clusters create NAME`, `az aks create --name NAME`,
-    `workflow-templates import NAME --source=t.yaml` (made from a file)."""
+    `workflow-templates import NAME --source=t.yaml` (made from a file), `run deploy NAME`."""
     words = command.subcommands()
-    if "create" not in words and "import" not in words:
+    if not set(words) & set(_MAKING_VERBS):
         return set()
-    names = {words[i + 1] for i, word in enumerate(words[:-1]) if word in ("create", "import")}
+    names = {words[i + 1] for i, word in enumerate(words[:-1]) if word in _MAKING_VERBS}
     return names | {value for flag, value, _ in command.flags() if flag in ("name", "n")}
 
 
