@@ -485,3 +485,57 @@ def test_a_second_deploy_of_the_same_service_is_one_placement(tmp_path):
               "gcloud functions deploy ingest --runtime python312 --region us-central1\n"
               "gcloud run deploy worker --image gcr.io/p/worker --region us-central1\n")
     assert reported_lines(tmp_path, "deploy.sh", script, "GL401") == [2, 4, 6]
+
+
+# ---- GL401: a Serverless fallback after several sources; Parameter Store places nothing ---------------
+
+def test_a_serverless_fallback_after_several_sources(tmp_path):
+    config = ("service: uploads\nprovider:\n  name: aws\n  runtime: nodejs18.x\n"
+              "  region: ${opt:region, env:AWS_REGION, 'eu-central-1'}\nfunctions:\n  sign:\n    handler: handler.sign\n")
+    assert reported_lines(tmp_path, "serverless.yml", config, "GL401") == [5]
+
+
+def test_a_parameter_store_command_places_nothing(tmp_path):
+    script = ('#!/bin/bash\naws ssm put-parameter --name /app/key --type SecureString --value "$KEY" --region us-east-1\n'
+              "aws lambda create-function --function-name resize --runtime python3.12 --region us-east-1\n")
+    assert reported_lines(tmp_path, "push.sh", script, "GL401") == [3]
+
+
+# ---- semantic model: options read through their dict or a global bound to one ----------------------
+
+OPTIONS = """
+import argparse
+
+from google.cloud import aiplatform
+
+
+def main():
+    aiplatform.init(project=PROJECT, location=REGION)
+    aiplatform.CustomTrainingJob(display_name="t", script_path="train.py", container_uri="gcr.io/x").run()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--region", default="us-central1")
+    parser.add_argument("--project", required=True)
+    args = {parsed}
+    PROJECT = args{project}
+    REGION = args{region}
+    main()
+"""
+
+
+def test_an_option_default_read_through_a_global_or_the_options_dict_is_reported_where_written(tmp_path):
+    plain = OPTIONS.format(parsed="parser.parse_args()", project=".project", region=".region")
+    assert reported_lines(tmp_path, "train_attr.py", plain, "GL401") == [14]
+    as_dict = OPTIONS.format(parsed="vars(parser.parse_args())", project='["project"]', region='["region"]')
+    assert reported_lines(tmp_path, "train_vars.py", as_dict, "GL401") == [14]
+    dunder = OPTIONS.format(parsed="parser.parse_args().__dict__", project='["project"]', region='["region"]')
+    assert reported_lines(tmp_path, "train_dict.py", dunder, "GL401") == [14]
+
+
+def test_an_epoch_count_read_through_the_options_dict(tmp_path):
+    text = ('import argparse\nfrom tensorflow import keras\n\nparser = argparse.ArgumentParser()\n'
+            'parser.add_argument("--epochs", type=int, default=80)\nargs = vars(parser.parse_args())\n'
+            'model = keras.Sequential()\nmodel.fit(x, y, epochs=args["epochs"], validation_data=(xv, yv))\n')
+    assert reported_lines(tmp_path, "fit.py", text, "GL201") == [8]

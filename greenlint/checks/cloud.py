@@ -116,7 +116,7 @@ def file_provider(text: str) -> str | None:
 _PLACEHOLDER_DEFAULT = re.compile(
     r"\$\{\{[^}]*\|\|\s*'([^']*)'\s*\}\}"     # GitHub Actions: ${{ secrets.AWS_REGION || 'us-east-1' }}
     r"|\$\{(?:[A-Za-z_]\w*|\d+):?-[\"']?([^}\"']*)[\"']?\}"  # shell and Compose: ${AWS_REGION:-us-east-1}, ${2:-"us-central1"}
-    r"|\$\{(?:env|opt|self):[^,}]+,\s*['\"]?([^'\"},]+)['\"]?\s*\}"  # Serverless: ${env:AWS_REGION, 'us-east-1'}
+    r"|\$\{(?:env|opt|self):[^}]*,\s*['\"]?([^'\"},:]+)['\"]?\s*\}"  # Serverless: ${env:AWS_REGION, 'us-east-1'}, ${opt:region, env:AWS_REGION, 'eu-central-1'}
     r"|\$\{[A-Z_][A-Z0-9_]*:([^}\-][^}]*)\}")  # Spring, piny, envyaml: ${AZURE_LOCATION:eastus}
 
 

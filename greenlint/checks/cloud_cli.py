@@ -14,6 +14,7 @@ from .commands import ShellCommand, script_commands
 _REGION_FLAGS = {"region", "regions", "zone", "zones", "location"}
 # Subcommands that place data, identity or configuration, not compute (`aws s3`, `az group`, `gcloud storage`).
 _NON_COMPUTE = {"s3", "s3api", "dynamodb", "storage", "group", "acr", "ecr", "iam", "kms", "keyvault", "secretsmanager", "secrets",
+                "ssm", "appconfig",  # parameters and configuration
                 "logs", "cloudwatch", "artifacts", "dns", "route53", "cloudtrail", "billing", "sts", "login", "auth", "source",
                 "buckets", "bucket", "resources", "deployment-manager", "projects", "organizations",
                 # `gcloud ai models upload` registers an artifact; the deployment that serves it is placed

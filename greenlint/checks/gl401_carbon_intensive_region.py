@@ -52,9 +52,9 @@ class _PythonScan:
         if isinstance(value_node, ast.Name) and value_node.id in self.module_strings:
             value_node = self.module_strings[value_node.id]
         elif isinstance(value_node, ast.Name):
-            passed = [] if self._parameter_default(value_node) else self.ctx.passed_arguments(value_node)
-            if passed:  # a parameter every call of the file gives: reported where each call gives it
-                return any([self.check(argument, hint, location_key) for argument in passed])
+            elsewhere = self._written_elsewhere(value_node)
+            if elsewhere:  # reported where each call gives it, or where the option's default is written
+                return any([self.check(written, hint, location_key) for written in elsewhere])
             value_node = self._parameter_default(value_node) or self._local_string(value_node) or value_node
         elif isinstance(value_node, ast.Attribute):
             # an option's or a config field's default, also an environment lookup's default
@@ -62,7 +62,7 @@ class _PythonScan:
             value_node = self.ctx.written_default(value_node) or value_node
             value_node = written_string(value_node) or value_node
         elif isinstance(value_node, ast.Subscript):  # `region=regions[1]`: the item, where it is written
-            value_node = self.ctx.written_element(value_node) or value_node
+            value_node = self.ctx.written_default(value_node) or self.ctx.written_element(value_node) or value_node
             value_node = written_string(value_node) or value_node  # an item that is an environment lookup
         if id(value_node) in self.reported:
             return False
@@ -78,6 +78,17 @@ class _PythonScan:
         self.reported.add(id(value_node))
         self.ctx.report("GL401", value_node, result[0], result[1])
         return True
+
+    def _written_elsewhere(self, name: ast.Name) -> list[ast.expr]:
+        """What a name holds, written elsewhere: the argument every call of the file gives the
+        parameter it reads, or the option it is bound to once (`REGION = args.region`, `REGION =
+        args["region"]`, also a global a `__main__` block sets and a function reads)."""
+        passed = [] if self._parameter_default(name) else self.ctx.passed_arguments(name)
+        if passed:
+            return passed
+        values = self.ctx.bound_values(name)
+        held = values[0] if len(values) == 1 and isinstance(values[0], (ast.Attribute, ast.Subscript)) else None
+        return [held] if held is not None and self.ctx.written_default(held) is not None else []
 
     def _project_constant(self, node: ast.AST) -> bool:
         """`app_config.region_name` of a module the file imports (`import app_config`): a constant of

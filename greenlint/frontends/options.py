@@ -43,7 +43,8 @@ class OptionModel:
     def parsed_args_names(self) -> set[str]:
         """Names bound to `parser.parse_args()` / `parse_known_args()[0]` results, directly or
         through a helper of this file that returns them (`args, args_text = _parse_args()` in
-        timm's train.py, `args = get_args()`)."""
+        timm's train.py, `args = get_args()`), or to their dict (`vars(parser.parse_args())`,
+        `.__dict__`), whose `args["epochs"]` is the option `args.epochs`."""
         parsers = {"parse_args", "parse_known_args"}
         for call in self.calls:
             if call_name(call) in ("parse_args", "parse_known_args"):
@@ -51,9 +52,7 @@ class OptionModel:
                                if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and self.functions.get(f.name) is f)
         names: set[str] = set()
         for node in self.nodes_of(ast.Assign):
-            value = node.value
-            if isinstance(value, ast.Subscript):
-                value = value.value
+            value = _parsed(node.value)
             if isinstance(value, ast.Call) and call_name(value) in parsers:
                 for target in node.targets:  # type: ignore[attr-defined]
                     first = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
@@ -70,6 +69,14 @@ class OptionModel:
                 break
             names |= received
         return names
+
+    def option_field(self, node: ast.AST) -> ast.Attribute | None:
+        """`args["region"]` of the parsed options' dict, as the field `args.region`."""
+        if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
+                and node.value.id in self.parsed_args_names
+                and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+            return None
+        return ast.copy_location(ast.Attribute(value=node.value, attr=node.slice.value, ctx=ast.Load()), node)
 
     @cached_property
     def _option_stores(self) -> dict[str, list[ast.Assign]]:
@@ -185,3 +192,15 @@ def _dataclass_targets(target: ast.AST, classes: list[str], index: Any) -> dict[
     if isinstance(target, ast.Name) and isinstance(index, int) and index < len(classes):
         return {target.id: classes[index]}
     return {}
+
+
+def _parsed(value: ast.AST) -> ast.AST:
+    """The call a binding of parsed options holds: `parse_known_args()[0]`, and the options as a
+    dict, `vars(parser.parse_args())` or `parser.parse_args().__dict__` (read `args["epochs"]`)."""
+    if isinstance(value, ast.Subscript):
+        value = value.value
+    if isinstance(value, ast.Call) and call_name(value) == "vars" and len(value.args) == 1:
+        return value.args[0]
+    if isinstance(value, ast.Attribute) and value.attr == "__dict__":
+        return value.value
+    return value

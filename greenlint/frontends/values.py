@@ -188,6 +188,9 @@ class ValueModel(ObjectFieldModel):
     def _subscript_value(self, node: ast.Subscript, scope: ast.AST | None, depth: int) -> Any:
         """`cfg["epochs"]` / `sizes[0]` of a dict or list the code spells out and does not change
         in place afterwards (`cfg["epochs"] = 5`, `cfg.update(...)` make it unknown)."""
+        option = self.option_field(node)
+        if option is not None:
+            return self._option_value(option, depth)
         container, key = node.value, self.literal(node.slice, scope, depth)
         if not isinstance(container, ast.Name) or key is UNKNOWN \
                 or _changed_in_place(self, self.enclosing_function(node) or self.tree, container.id):
@@ -521,11 +524,13 @@ class ValueModel(ObjectFieldModel):
             return None, None
         return dotted(values[0].func), values[0]
 
-    def written_default(self, node: ast.Attribute) -> ast.expr | None:
-        """Where the value of `args.region` / `cfg.region` is written, when it is a default of this
-        file that the run keeps: the argparse option's default, or the config class field's
-        (`cfg = Config()`, `config: Config` as a parameter, the class itself). A rule reports there."""
-        if not isinstance(node.value, ast.Name):
+    def written_default(self, node: ast.AST) -> ast.expr | None:
+        """Where the value of `args.region` / `cfg.region` (or `args["region"]`) is written, when it
+        is a default of this file that the run keeps: the argparse option's default, or the config
+        class field's (`cfg = Config()`, `config: Config` as a parameter, the class itself). A rule
+        reports there."""
+        node = self.option_field(node) or node
+        if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name):
             return None
         if node.value.id in self.parsed_args_names:
             written = self.argparse_defaults.get(node.attr)
