@@ -539,3 +539,30 @@ def test_an_epoch_count_read_through_the_options_dict(tmp_path):
             'parser.add_argument("--epochs", type=int, default=80)\nargs = vars(parser.parse_args())\n'
             'model = keras.Sequential()\nmodel.fit(x, y, epochs=args["epochs"], validation_data=(xv, yv))\n')
     assert reported_lines(tmp_path, "fit.py", text, "GL201") == [8]
+
+
+# ---- GL303: a checkpoint handed only to a function that reads its weights ---------------------------
+
+WEIGHTS = """
+from transformers import AutoModelForCausalLM
+
+
+def compare_layers(model, other):
+    for name in model.state_dict():
+        print(name, model.state_dict()[name].size(), other.state_dict()[name].size())
+
+
+pretrained = AutoModelForCausalLM.from_pretrained("gpt2")
+finetuned = AutoModelForCausalLM.from_pretrained("smgriffin/pop-lyrics-generator-v1")
+compare_layers(pretrained, finetuned)
+{run}
+"""
+
+
+def test_a_checkpoint_only_handed_to_a_weight_reader_is_not_run(tmp_path):
+    assert reported_lines(tmp_path, "layers.py", WEIGHTS.replace("{run}", ""), "GL303") == []
+
+
+def test_the_same_checkpoint_also_run_on_inputs_is_reported(tmp_path):
+    run = WEIGHTS.replace("{run}", 'print(pretrained.generate(max_new_tokens=20))')
+    assert reported_lines(tmp_path, "layers_run.py", run, "GL303") == [10]
