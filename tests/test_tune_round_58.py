@@ -566,3 +566,11 @@ def test_a_checkpoint_only_handed_to_a_weight_reader_is_not_run(tmp_path):
 def test_the_same_checkpoint_also_run_on_inputs_is_reported(tmp_path):
     run = WEIGHTS.replace("{run}", 'print(pretrained.generate(max_new_tokens=20))')
     assert reported_lines(tmp_path, "layers_run.py", run, "GL303") == [10]
+
+
+def test_a_job_made_with_a_display_name_is_not_a_retrieved_resource(tmp_path):
+    text = ('from google.cloud import aiplatform\n\nREGION = "us-central1"\n'
+            'aiplatform.init(project="p", location=REGION)\n'
+            'job = aiplatform.CustomTrainingJob(display_name="train", script_path="train.py", container_uri="gcr.io/x")\n'
+            'job.delete()\n')
+    assert reported_lines(tmp_path, "job.py", text, "GL401") == [3]

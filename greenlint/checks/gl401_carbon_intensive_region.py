@@ -399,11 +399,22 @@ class _PythonScan:
         `create` makes; also by position, `Endpoint("projects/.../endpoints/123")`) whose every
         later use reads, deletes or sends it requests (`endpoint.predict(...)`: the endpoint runs
         where it was placed): like a client that only reads, it places nothing."""
-        named = any(k.arg and k.arg.endswith("_name") for k in call.keywords) or bool(call.args)
+        named = any(k.arg and k.arg.endswith("_name") and k.arg != "display_name" for k in call.keywords) \
+            or bool(call.args) and self._names_an_existing_resource(call.args[0])
         if not (qual.startswith(("google.cloud.aiplatform.", "vertexai.")) and qual.rsplit(".", 1)[-1][:1].isupper()
                 and named):
             return False
         return self._only_reads(call, RETRIEVED_USES)
+
+    def _names_an_existing_resource(self, given: ast.expr) -> bool:
+        """A resource's path or numeric id (`"projects/p/locations/l/endpoints/123"`), or a name
+        that says it holds one (`ENDPOINT_ID`, `endpoint_name`); not the display name a job class
+        takes first (`CustomTrainingJob("train-abalone", ...)` makes a job)."""
+        value = self._string(given)
+        if value is not None:
+            return "/" in value or value.isdigit()
+        words = (dotted(given) or "").rsplit(".", 1)[-1].lower()
+        return words.endswith(("_id", "_name", "resource_name")) and "display" not in words
 
     def _only_reads(self, client: ast.Call, prefixes: tuple[str, ...] | None = None) -> bool:
         """A client bound to a name whose every use reads what exists (`describe_*`, `list_*`,
