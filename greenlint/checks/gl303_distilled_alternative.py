@@ -24,7 +24,7 @@ from .run_order import binding_never_read, cell_magic_words, live_statements, ne
 from .training_flow import TRAIN_HELPER, binding_key, flow, training_evidence
 from .transformers_names import is_auto_model_class, is_model_class
 from ..frontends.pyast import walk
-from ..frontends.parameters import call_arguments
+from .weight_reads import weights_only
 
 # ---------------------------------------------------------------------------------------
 # The table of alternatives
@@ -425,39 +425,6 @@ def _run_here(ctx: PythonContext, call: ast.Call, how: str) -> bool:
     return False
 
 
-# What reads a model's weights or settings without running it on inputs.
-_WEIGHT_READS = {"state_dict", "named_parameters", "parameters", "named_buffers", "config", "save_pretrained",
-                 "push_to_hub", "num_parameters", "save_weights", "get_weights"}
-
-
-def _weights_only(ctx: PythonContext, keys: set[str], live: list[ast.stmt] | None) -> bool:
-    """Every use of the names while they hold the model (`live`: until `model = Net()` rebinds
-    them) reads its weights or settings (`model.state_dict()`, `model.save_pretrained(out)`): a
-    conversion or export that never runs the checkpoint on inputs."""
-    uses = [n for n in ctx.nodes_of(ast.Name) if isinstance(n.ctx, ast.Load) and name_key(ctx, n) in keys]  # type: ignore[attr-defined]
-    uses = [n for n in uses if live is None or reached_while_live(ctx, n, live, keys)]
-    return bool(uses) and all(_reads_weights(ctx, use) for use in uses)
-
-
-def _reads_weights(ctx: PythonContext, use: ast.Name, depth: int = 0) -> bool:
-    """`model.state_dict()`, `model.config.hidden_size`; or `compare_layers(model)` of a function
-    of the file whose every use of that parameter reads weights (a few helpers deep)."""
-    chain: list[str] = []
-    node = ctx.parent(use)
-    while isinstance(node, ast.Attribute):
-        chain.append(node.attr)
-        node = ctx.parent(node)
-    if _WEIGHT_READS & set(chain):
-        return True
-    call = ctx.parent(use)
-    function = ctx.functions.get(call.func.id) if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) else None
-    if function is None or depth > 2:
-        return False
-    param = next((p for p, a in call_arguments(call, function) if a is use), None)
-    reads = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == param and isinstance(n.ctx, ast.Load)]
-    return bool(reads) and all(_reads_weights(ctx, n, depth + 1) for n in reads)
-
-
 def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST, str, str, bool, bool, set[str]]]:
     """(node, model id, how, trained in the file, run for inference here, names holding the model)
     per inference load."""
@@ -467,7 +434,7 @@ def _checked_loads(ctx: PythonContext, non_english: bool) -> list[tuple[ast.AST,
             continue
         keys, _ = binding_key(ctx, call)
         live = live_statements(ctx, call, keys) if keys else None  # `model` rebound to another model later
-        if keys and _weights_only(ctx, keys, live) or never_runs(ctx, call) or binding_never_read(ctx, call):
+        if keys and weights_only(ctx, keys, live) or never_runs(ctx, call) or binding_never_read(ctx, call):
             continue
         tainted = flow(ctx).taint(keys) if keys else set()
 

@@ -1,0 +1,45 @@
+"""Uses of a model that read its weights or settings without running it on inputs (a
+conversion, an export, a comparison of layers), for GL303. Not a rule.
+"""
+from __future__ import annotations
+
+import ast
+
+from ..frontends.parameters import call_arguments
+from ..frontends.pyast import walk
+from ..frontends.python import PythonContext
+from .run_order import reached_while_live
+from .scoped_names import name_key
+
+
+# What reads a model's weights or settings without running it on inputs.
+_WEIGHT_READS = {"state_dict", "named_parameters", "parameters", "named_buffers", "config", "save_pretrained",
+                 "push_to_hub", "num_parameters", "save_weights", "get_weights"}
+
+
+def weights_only(ctx: PythonContext, keys: set[str], live: list[ast.stmt] | None) -> bool:
+    """Every use of the names while they hold the model (`live`: until `model = Net()` rebinds
+    them) reads its weights or settings (`model.state_dict()`, `model.save_pretrained(out)`): a
+    conversion or export that never runs the checkpoint on inputs."""
+    uses = [n for n in ctx.nodes_of(ast.Name) if isinstance(n.ctx, ast.Load) and name_key(ctx, n) in keys]  # type: ignore[attr-defined]
+    uses = [n for n in uses if live is None or reached_while_live(ctx, n, live, keys)]
+    return bool(uses) and all(_reads_weights(ctx, use) for use in uses)
+
+
+def _reads_weights(ctx: PythonContext, use: ast.Name, depth: int = 0) -> bool:
+    """`model.state_dict()`, `model.config.hidden_size`; or `compare_layers(model)` of a function
+    of the file whose every use of that parameter reads weights (a few helpers deep)."""
+    chain: list[str] = []
+    node = ctx.parent(use)
+    while isinstance(node, ast.Attribute):
+        chain.append(node.attr)
+        node = ctx.parent(node)
+    if _WEIGHT_READS & set(chain):
+        return True
+    call = ctx.parent(use)
+    function = ctx.functions.get(call.func.id) if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) else None
+    if function is None or depth > 2:
+        return False
+    param = next((p for p, a in call_arguments(call, function) if a is use), None)
+    reads = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == param and isinstance(n.ctx, ast.Load)]
+    return bool(reads) and all(_reads_weights(ctx, n, depth + 1) for n in reads)
