@@ -574,3 +574,39 @@ def test_a_job_made_with_a_display_name_is_not_a_retrieved_resource(tmp_path):
             'job = aiplatform.CustomTrainingJob(display_name="train", script_path="train.py", container_uri="gcr.io/x")\n'
             'job.delete()\n')
     assert reported_lines(tmp_path, "job.py", text, "GL401") == [3]
+
+
+# ---- run order: a function that reads the model as a global runs while the name holds it -------------
+
+NOTEBOOK_TRAINING = """
+import torch
+from transformers import AutoModelForTokenClassification, BertForTokenClassification
+
+model = BertForTokenClassification.from_pretrained("bert-base-uncased")
+optimizer = torch.optim.Adam(params=model.parameters(), lr=1e-5)
+
+
+def train(epoch):
+    model.train()
+    for batch in training_loader:
+        loss = model(input_ids=batch["ids"], labels=batch["targets"]).loss
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+
+{run}
+model.eval()
+print(model(input_ids=sample_ids).logits.argmax(-1))
+model = AutoModelForTokenClassification.from_pretrained("nielsr/bert-finetuned-ner")
+"""
+
+
+def test_a_model_trained_by_a_function_reading_it_as_a_global_is_trained(tmp_path):
+    text = NOTEBOOK_TRAINING.replace("{run}", "for epoch in range(3):\n    train(epoch)")
+    assert reported_lines(tmp_path, "ner.py", text, "GL303") == []
+
+
+def test_the_same_model_never_trained_is_reported(tmp_path):
+    text = NOTEBOOK_TRAINING.replace("{run}", "")
+    assert reported_lines(tmp_path, "ner_untrained.py", text, "GL303") == [5]

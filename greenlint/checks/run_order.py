@@ -9,7 +9,7 @@ import re
 
 from ..frontends.pyast import statement_path, walk
 from ..frontends.python import PythonContext, call_name
-from .scoped_names import refs, target_keys
+from .scoped_names import name_key, refs, target_keys
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _DEPTH = 4  # calls followed outwards
@@ -247,19 +247,29 @@ def rebound_since(ctx: PythonContext, fit: ast.Call, derived: set[str], live: li
 def reached_while_live(ctx: PythonContext, evidence: ast.AST, live: list[ast.stmt], names: set[str]) -> bool:
     """`evidence` runs while `names` hold the object: it sits in one of the `live` statements
     (not in a `def` there, which only defines), or a live statement calls a function that runs it
-    and hands it one of `names`."""
+    and either hands it one of `names` or reads one of them itself, as a global (a notebook's
+    `def train(epoch): ... model(batch) ... loss.backward()`, called as `train(epoch)` before a
+    later cell rebinds `model`)."""
     defined = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     inside_def = any(isinstance(a, defined) for a in ctx.ancestors(evidence))
     if not inside_def:
         return any(evidence is n for stmt in live for n in walk(stmt))
     runners = _functions_reaching(ctx, evidence)
+    reading = {name for name in runners if _reads_global(ctx, ctx.functions.get(name), names)}
     for stmt in live:
         if isinstance(stmt, defined):
             continue
         for sub in walk(stmt):
-            if isinstance(sub, ast.Call) and call_name(sub) in runners and refs(sub, ctx) & names:
+            if isinstance(sub, ast.Call) and call_name(sub) in runners \
+                    and (refs(sub, ctx) & names or call_name(sub) in reading):
                 return True
     return False
+
+
+def _reads_global(ctx: PythonContext, function: ast.AST | None, names: set[str]) -> bool:
+    """The function reads one of `names` (keys of module-level names) without binding its own."""
+    return function is not None and any(
+        isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and name_key(ctx, n) in names for n in walk(function))
 
 
 def binding_never_read(ctx: PythonContext, call: ast.Call) -> bool:
