@@ -9,7 +9,6 @@ import ast
 
 from . import detector
 from ..frontends.pyast import call_name, dotted, kwarg, walk
-from ..frontends.parameters import call_arguments
 from ..frontends.project import imported_function
 from .cloud import is_test_suite, key_words, norm, region_finding, resolve_region, str_const
 from .cloud_sdks import (COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_CONSTANTS, LOCATION_SDKS,
@@ -228,11 +227,8 @@ class _PythonScan:
     def _given_to_a_function_that_places_nothing(self, argument: ast.expr, call: ast.Call) -> bool:
         """`create_gp_bucket(name, REGION)` of a function of this file whose matching parameter
         reaches no call that places compute there (it is only printed, or names a bucket)."""
-        function = self.ctx.functions.get(call.func.id) if isinstance(call.func, ast.Name) else None
-        if function is None:
-            return False
-        param = next((p for p, a in call_arguments(call, function) if a is argument), None)
-        return param is not None and not self.function_places(function, param)
+        received = self.ctx.receiving_parameter(call, argument)
+        return received is not None and not self.function_places(*received)
 
     def _read_without_placing(self, read: ast.Name, parent: ast.AST | None) -> bool:
         """A display, a store's name or settings, a job script's input, a comparison that tests the
@@ -246,13 +242,20 @@ class _PythonScan:
         named by a data word (`scheduler_v1.Job(name=f".../locations/{REGION}/jobs/x")`,
         `scheduler_client.common_location_path(PROJECT, REGION)`): a store, a queue or a
         trigger is made there, not compute."""
-        spelled = read
-        while isinstance(self.ctx.parent(spelled), (ast.FormattedValue, ast.JoinedStr, ast.keyword)):
+        spelled = self._spelled(read)
+        if isinstance(self.ctx.parent(spelled), ast.keyword):
             spelled = self.ctx.parent(spelled)
         call = self.ctx.parent(spelled)
         if not isinstance(call, ast.Call) or not (spelled in call.args or isinstance(spelled, ast.keyword)):
             return False
         return bool(key_words(self.ctx.qualname(call.func) or "") & self.words) or self._data_client_call(call)
+
+    def _spelled(self, read: ast.Name) -> ast.AST:
+        """The f-string that spells `read` into a string (`f"{PROJECT}:{REGION}:db"`), or `read`."""
+        node = read
+        while isinstance(self.ctx.parent(node), (ast.FormattedValue, ast.JoinedStr)):
+            node = self.ctx.parent(node)
+        return node
 
     def _in_a_stores_settings(self, read: ast.Name) -> bool:
         """`s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})`:
@@ -267,9 +270,8 @@ class _PythonScan:
         """`print("Region:", REGION)` (also in an f-string it prints); `client.queue_path(PROJECT,
         REGION, name)`, a method named by a data word; `connector.connect(f"{PROJECT}:{REGION}:db")`,
         a string a data service's client is given: the name of a store or a queue."""
-        spelled, built = read, parent
-        while isinstance(built, (ast.FormattedValue, ast.JoinedStr)):
-            spelled, built = built, self.ctx.parent(built)
+        spelled = self._spelled(read)
+        built = self.ctx.parent(spelled) if spelled is not read else parent
         if not (isinstance(built, ast.Call) and spelled in built.args):
             return False
         if call_name(built) in DISPLAYS:

@@ -255,13 +255,19 @@ def reached_while_live(ctx: PythonContext, evidence: ast.AST, live: list[ast.stm
     if not inside_def:
         return any(evidence is n for stmt in live for n in walk(stmt))
     runners = _functions_reaching(ctx, evidence)
-    reading = {name for name in runners if _reads_global(ctx, ctx.functions.get(name), names)}
+    reading: dict[str, bool] = {}  # runner -> reads one of `names` as a global: walked when first asked
     for stmt in live:
         if isinstance(stmt, defined):
             continue
         for sub in walk(stmt):
-            if isinstance(sub, ast.Call) and call_name(sub) in runners \
-                    and (refs(sub, ctx) & names or call_name(sub) in reading):
+            if not (isinstance(sub, ast.Call) and call_name(sub) in runners):
+                continue
+            if refs(sub, ctx) & names:
+                return True
+            runner = call_name(sub)
+            if runner not in reading:
+                reading[runner] = _reads_global(ctx, ctx.functions.get(runner), names)
+            if reading[runner]:
                 return True
     return False
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 
-from ..frontends.parameters import call_arguments
 from ..frontends.pyast import walk
 from ..frontends.python import PythonContext
 from .run_order import reached_while_live
@@ -37,9 +36,9 @@ def _reads_weights(ctx: PythonContext, use: ast.Name, depth: int = 0) -> bool:
     if _WEIGHT_READS & set(chain):
         return True
     call = ctx.parent(use)
-    function = ctx.functions.get(call.func.id) if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) else None
-    if function is None or depth > 2:
+    received = ctx.receiving_parameter(call, use) if isinstance(call, ast.Call) and depth <= 2 else None
+    if received is None:
         return False
-    param = next((p for p, a in call_arguments(call, function) if a is use), None)
+    function, param = received
     reads = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == param and isinstance(n.ctx, ast.Load)]
     return bool(reads) and all(_reads_weights(ctx, n, depth + 1) for n in reads)

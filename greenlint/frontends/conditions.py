@@ -117,13 +117,10 @@ class ConditionModel:
         return False
 
     def _passed_arguments(self, name: ast.Name) -> list[ast.expr]:
-        from .values import call_arguments  # values builds on this module: imported when used
-
         function = self.enclosing_function(name)  # type: ignore[attr-defined]
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not is_parameter(function, name.id):
             return []
-        given = (dict(call_arguments(site, function)).get(name.id) for site in self.call_sites(function))  # type: ignore[attr-defined]
-        return [g for g in given if isinstance(g, ast.expr)]
+        return [g for g in self.arguments_given(function, name.id) if isinstance(g, ast.expr)]  # type: ignore[attr-defined]
 
     def _truth(self, node: ast.AST) -> Any:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):

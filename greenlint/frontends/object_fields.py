@@ -64,7 +64,7 @@ class ObjectFieldModel:
         if function is None or _parameter_default(function, name.id) is _NO_PARAM \
                 or not _sees_parameter(function, name):  # type: ignore[arg-type]
             return self._field_of_construction(node, function, depth)
-        passed = [dict(call_arguments(site, function)).get(name.id) for site in self.call_sites(function)]
+        passed = self.arguments_given(function, name.id)  # type: ignore[attr-defined]
         if not passed or depth > 6 or not all(isinstance(p, ast.Name) for p in passed):
             return UNKNOWN
         return _agreed([self._constructed_field(ast.copy_location(ast.Attribute(value=p, attr=node.attr, ctx=ast.Load()), p),

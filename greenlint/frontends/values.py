@@ -7,7 +7,8 @@ module of the project (`project.py`). Everything else is the single `UNKNOWN`.
 
 `ValueModel` is mixed into `PythonContext`, beside `options.OptionModel` (command-line options);
 it relies on the context's index (`nodes_of`, `calls`, `functions`, `enclosing_function`) and its
-import table; fields of objects come from `object_fields.ObjectFieldModel`. It also indexes, once
+import table; fields of objects come from `object_fields.ObjectFieldModel`, the file's calls of its
+own functions from `call_graph.CallGraphModel`. It also indexes, once
 per file or scope, where a name is read (`reads_of`) and how the code changes a value in place
 (`in_place_changes`), which rules ask instead of walking the tree again.
 """
@@ -18,8 +19,8 @@ from functools import cached_property
 from typing import Any
 
 from .arithmetic import ARITHMETIC, SEQUENCE_MAKERS, NumpyArray, arithmetic, broadcast
-from .bindings import (bindings, is_opaque, is_parameter, reaching, scope_assignments, statement_assignments,
-                       walk_no_defs)
+from .bindings import bindings, is_opaque, is_parameter, reaching, scope_assignments, statement_assignments
+from .call_graph import CallGraphModel
 from .object_fields import ObjectFieldModel, _agreed, _changed_in_place, _in_place_changes
 from .parameters import NO_PARAM as _NO_PARAM
 from .parameters import call_arguments
@@ -29,7 +30,7 @@ from .pyast import UNKNOWN, call_name, dotted, has_star_kwargs, kwarg
 from .pyast import walk
 
 
-class ValueModel(ObjectFieldModel):
+class ValueModel(CallGraphModel, ObjectFieldModel):
     _deciding = False  # a branch condition is being read (`_decided`): another one decides nothing
 
     @cached_property
@@ -50,45 +51,6 @@ class ValueModel(ObjectFieldModel):
     def local_assignments(self, scope: ast.AST) -> dict[str, list[ast.expr]]:
         """Every value assigned to each plain name directly in `scope` (function or module)."""
         return scope_assignments(scope)
-
-    def call_sites(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
-        """The calls of this file to a module-level or nested function by its plain name."""
-        return self._calls_by_name.get(function.name, []) if self.functions.get(function.name) is function else []
-
-    def passed_arguments(self, name: ast.Name) -> list[ast.expr]:
-        """What every call of the file gives the parameter that `name` reads (`predict_titles(titles)`
-        for `def predict_titles(titles)`), where the function rebinds it, if at all, only from
-        itself (`values = values.reshape(-1, 1)`); [] when `name` is no such parameter, when
-        nothing calls its function by name, or when a call leaves it out."""
-        function = self.enclosing_function(name)
-        if function is None or name.id not in {a.arg for a in function.args.posonlyargs + function.args.args}:
-            return []
-        if any(not any(isinstance(n, ast.Name) and n.id == name.id for n in walk(value))
-               for value in self.local_assignments(function).get(name.id, [])):
-            return []
-        passed = [dict(call_arguments(site, function)).get(name.id) for site in self.call_sites(function)]
-        return passed if all(passed) else []
-
-    def returned_values(self, call: ast.Call) -> list[ast.expr]:
-        """What a call of a plain function of this file (`features = preprocess(df)`) may give:
-        the values of the function's own `return` statements. Empty when the callee is not a
-        function of the file called by its name (a method, an import) or returns nothing."""
-        function = self.functions.get(call.func.id) if isinstance(call.func, ast.Name) else None
-        if function is None or isinstance(self.parents.get(function), ast.ClassDef):
-            return []
-        return [n.value for n in walk_no_defs(function) if isinstance(n, ast.Return) and n.value is not None]
-
-    def constructions(self, cls: ast.ClassDef) -> list[ast.Call]:
-        """The calls of this file that construct `cls` by its plain name (`Pipeline(configs)`)."""
-        return self._calls_by_name.get(cls.name, [])
-
-    @cached_property
-    def _calls_by_name(self) -> dict[str, list[ast.Call]]:
-        sites: dict[str, list[ast.Call]] = {}
-        for call in self.calls:
-            if isinstance(call.func, ast.Name):
-                sites.setdefault(call.func.id, []).append(call)
-        return sites
 
     def candidates(self, node: ast.AST | None, scope: ast.AST | None = None) -> list[Any]:
         """Every value `node` may have: for a parameter of a function this file calls, one per
@@ -191,16 +153,22 @@ class ValueModel(ObjectFieldModel):
         option = self.option_field(node)
         if option is not None:
             return self._option_value(option, depth)
-        container, key = node.value, self.literal(node.slice, scope, depth)
-        if not isinstance(container, ast.Name) or key is UNKNOWN \
-                or _changed_in_place(self, self.enclosing_function(node) or self.tree, container.id):
-            return UNKNOWN
-        value = self.literal(container, scope, depth)
+        value, key = self._written_container(node.value, node.slice, node, scope, depth)
         try:
-            found = value[key] if isinstance(value, (dict, list, tuple)) else UNKNOWN
+            return value[key] if isinstance(value, (dict, list, tuple)) else UNKNOWN
         except (KeyError, IndexError, TypeError):
             return UNKNOWN
-        return found
+
+    def _written_container(self, container: ast.expr, key_node: ast.expr, at: ast.AST, scope: ast.AST | None,
+                           depth: int) -> tuple[Any, Any]:
+        """(value, key) of `container[key]` or `container.get(key)`: the dict or list a name holds as
+        the code spells it out, UNKNOWN when the code changes it in place afterwards
+        (`cfg["epochs"] = 5`, `cfg.update(...)`) or the key is not known."""
+        key = self.literal(key_node, scope, depth)
+        if not isinstance(container, ast.Name) or key is UNKNOWN \
+                or _changed_in_place(self, self.enclosing_function(at) or self.tree, container.id):
+            return UNKNOWN, key
+        return self.literal(container, scope, depth), key
 
     def written_element(self, node: ast.Subscript) -> ast.expr | None:
         """Where the element `regions[1]` reads is written: the item of the one list, tuple or dict
@@ -272,14 +240,12 @@ class ValueModel(ObjectFieldModel):
     def _dict_get_value(self, node: ast.Call, scope: ast.AST | None, depth: int) -> Any:
         """`cfg.get("epochs", 10)` of a dict the code spells out and does not change in place: the
         value under the key, else the default (None when none is given)."""
-        container, key = node.func.value, self.literal(node.args[0], scope, depth)  # type: ignore[attr-defined]
-        if not isinstance(container, ast.Name) or key is UNKNOWN \
-                or _changed_in_place(self, self.enclosing_function(node) or self.tree, container.id):
+        value, key = self._written_container(node.func.value, node.args[0], node, scope, depth)  # type: ignore[attr-defined]
+        if not isinstance(value, dict):
             return UNKNOWN
-        value = self.literal(container, scope, depth)
         try:
-            if not isinstance(value, dict) or key in value:
-                return value[key] if isinstance(value, dict) else UNKNOWN
+            if key in value:
+                return value[key]
         except TypeError:  # an unhashable key
             return UNKNOWN
         return self.literal(node.args[1], scope, depth) if len(node.args) == 2 else None
