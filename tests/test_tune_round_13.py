@@ -104,16 +104,18 @@ def test_gl304_one_hot_columns_clustered_by_kmeans_could_stay_sparse():
         "import KMeans", "import AgglomerativeClustering"), "GL304") == []  # needs dense input
 
 
-def test_gl403_components_left_at_the_default_are_one_finding_per_inference_service():
+def test_gl403_each_component_left_at_the_default_is_its_own_finding():
+    """Each component is a deployment of its own, with its own idle replica and its own
+    `minReplicas: 0` to write."""
     text = _isvc("serving.kserve.io/v1beta1").rstrip() + """
       transformer:
         containers:
           - name: pre
             image: example/pre:1
     """
-    [found] = lint(text, "GL403", "isvc.yaml")
-    assert (found.line, found.impact["components"]) == (7, ["predictor", "transformer"])
-    assert "1 predictor and 1 transformer replicas" in found.message
+    found = lint(text, "GL403", "isvc.yaml")
+    assert [(f.line, f.impact["component"]) for f in found] == [(7, "predictor"), (12, "transformer")]
+    assert "1 transformer replica running" in found[1].message
 
 
 HAND_SCHEDULE = """\

@@ -12,7 +12,8 @@ Context greenlint reads beside a labelled file comes with it, unlabelled (its fi
 scored): the other `.tf` files of a labelled Terraform file's folder, because a Terraform module
 is its folder (a provider block places every resource the folder declares), and the variable
 files Terraform loads from it by itself (`terraform.tfvars`, `*.auto.tfvars`), which replace defaults;
-and the project modules a labelled Python file or notebook imports (`from config.project_config
+the `.tf` files of the project's own modules the folder calls (a local `source`), whose resources say
+what the arguments a module block gives them place; and the project modules a labelled Python file or notebook imports (`from config.project_config
 import REGION`), found where greenlint looks for them (`greenlint.frontends.project`): their
 constants are read where the labelled file gives them to a call.
 """
@@ -21,6 +22,8 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import posixpath
+import re
 import subprocess
 import sys
 from fnmatch import fnmatch
@@ -119,7 +122,28 @@ def context_paths(gitdir: Path, commit: str, path: str, data: bytes = b"") -> li
     where = [] if folder == "." else [folder + "/"]  # the root: no path (git refuses an empty one)
     proc = subprocess.run(["git", f"--git-dir={gitdir}", "ls-tree", "--name-only", commit, *where],
                           capture_output=True, text=True)
-    return [p for p in proc.stdout.splitlines() if p != path and (p.endswith(suffix) or _auto_loaded(p))]
+    beside = [p for p in proc.stdout.splitlines() if p != path and (p.endswith(suffix) or _auto_loaded(p))]
+    if suffix != ".tf":
+        return beside
+    texts = [data] + [extract(gitdir, commit, p) or b"" for p in beside if p.endswith(".tf")]
+    return beside + called_module_paths(gitdir, commit, folder, texts)
+
+
+_LOCAL_SOURCE = re.compile(rb'\bsource\s*=\s*"(\.\.?/[^"]+)"')
+
+
+def called_module_paths(gitdir: Path, commit: str, folder: str, texts: list[bytes]) -> list[str]:
+    """The `.tf` files of the project's own modules that a Terraform folder calls
+    (`module "x" { source = "../modules/state" }`): greenlint reads what they declare."""
+    found = []
+    for source in {m.decode() for text in texts for m in _LOCAL_SOURCE.findall(text)}:
+        called = posixpath.normpath(posixpath.join(folder, source))
+        if called.startswith(".."):
+            continue
+        proc = subprocess.run(["git", f"--git-dir={gitdir}", "ls-tree", "--name-only", commit, called + "/"],
+                              capture_output=True, text=True)
+        found += [p for p in proc.stdout.splitlines() if p.endswith(".tf")]
+    return sorted(found)
 
 
 def main(argv: list[str] | None = None) -> int:

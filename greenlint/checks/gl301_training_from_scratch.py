@@ -24,6 +24,7 @@ from .training_flow import (
     TRAIN_HELPER, binding_key, external_training_call, flow, training_evidence,
 )
 from .transformers_names import is_auto_model_class, is_model_class
+from ..frontends.parameters import NO_PARAM, parameter_default
 from ..frontends.pyast import walk
 
 # ---------------------------------------------------------------------------------------
@@ -167,10 +168,24 @@ def _loads_weights(ctx: PythonContext, call: ast.Call, new: str, legacy: str) ->
     Neither given: False (the caller decides what the default means)."""
     weights, pretrained = kwarg(call, new), kwarg(call, legacy)
     if weights is not None:
-        return ctx.default_run_value(weights) is not None
+        return ctx.default_run_value(weights) is not None and not _some_call_gives(ctx, weights, None)
     if pretrained is not None:
-        return ctx.default_run_value(pretrained) is not False
+        return ctx.default_run_value(pretrained) is not False and not _some_call_gives(ctx, pretrained, False)
     return False
+
+
+def _some_call_gives(ctx: PythonContext, flag: ast.AST, empty: object) -> bool:
+    """`flag` is a parameter of a function of the file (`use_pretrained`) that some call gives
+    `empty`, or leaves at a default that is (`initialize_model(..., use_pretrained=False)` beside
+    a call with True): that call's run builds random weights."""
+    function = ctx.enclosing_function(flag) if isinstance(flag, ast.Name) else None
+    if function is None or flag.id in ctx.local_assignments(function):
+        return False
+    default = parameter_default(function, flag.id)
+    if default is NO_PARAM:
+        return False
+    values = [given if given is not None else default for given in ctx.arguments_given(function, flag.id)]
+    return any(value is not None and ctx.literal(value) is empty for value in values)
 
 
 # Positional arguments before the builder's own: get_model(name, ...), torch.hub.load(repo, name, ...).

@@ -288,7 +288,6 @@ def _encodes_labels_or_literals(ctx: PythonContext, ctor: ast.Call) -> bool:
     return any(small_literal(ctx, node) or _labels(ctx, node) for node in inputs)
 
 
-_LABEL_WORDS = ("label", "target", "class")
 _LABEL_KEY_WORDS = {"label", "labels", "target", "targets", "class", "classes"}
 
 
@@ -297,8 +296,9 @@ _SPLIT_LABEL_NAMES = frozenset(split + "y" for split in ("train", "test", "val",
 
 def _label_name(identifier: str) -> bool:
     name = identifier.lower().lstrip("_")  # `_y`: a leading underscore marks a private name, not another word
+    # words, as a column key's are: `pclass` (passenger class) and `subclass` are features
     return name.startswith("y") or name.rpartition("_")[2] == "y" or name in _SPLIT_LABEL_NAMES \
-        or any(w in name for w in _LABEL_WORDS)
+        or bool(key_words(identifier) & _LABEL_KEY_WORDS)
 
 
 def _given_labels(ctx: PythonContext, name: ast.Name, depth: int) -> bool:

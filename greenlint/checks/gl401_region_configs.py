@@ -9,7 +9,8 @@ from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
 from .region_shell import (exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions,
                            written_region_finding)
 from .config_roles import component_places_nothing, connects_to_a_store, in_container_environment, in_recorded_call
-from .terraform_modules import CONTAINER_SUFFIXES, alias_only_looks_up, places_only_data, variables_read, variables_set_beside
+from .terraform_modules import (CONTAINER_SUFFIXES, alias_only_looks_up, called_module_places_only_data, places_only_data,
+                                variables_read, variables_set_beside)
 from .region_keys import (DESCRIPTIVE_KEYS, ZONE_KEYS, data_words, describes_data, has_data_word, key_hint,
                           location_of_resource_name, names_compute, names_the_provider_region, region_key,
                           terraform_provider_hint)
@@ -48,6 +49,9 @@ class _ConfigScan:
                 continue  # the module's resources are all stores: this region (or their resource group's) places them
             if self.kind == "terraform" and path[0] == "provider" and self._lookup_alias(doc, path):
                 continue
+            if self.kind == "terraform" and path[0] == "module" and len(path) > 2 \
+                    and called_module_places_only_data(self.ctx, doc, path[1], self.words):
+                continue  # an argument of a module of stores: it places their data
             if self.kind == "terraform" and path[0] == "variable" and len(path) > 2 \
                     and (self._set_beside_defaults(path[1]) or self._unread(path[1])):
                 continue  # `terraform.tfvars` sets the variable, or nothing reads it: its default is not what runs

@@ -33,7 +33,6 @@ def _inference_service_replicas(ctx, doc, api: str) -> None:
     defaults_to_one = api.endswith("/v1beta1") and not (annotations is not None and annotations.is_map and (
         any(k in annotations.value for k in _KNATIVE_MIN_SCALE)
         or (string_value(annotations.get("serving.kserve.io/deploymentMode")) or "Serverless") != "Serverless"))
-    defaulted = []  # (component, node): reported once for the object, like one decision left out
     for version in (spec, spec.get("default"), spec.get("canary")):
         if version is None or not version.is_map:
             continue
@@ -44,18 +43,16 @@ def _inference_service_replicas(ctx, doc, api: str) -> None:
             min_node = comp.get("minReplicas")
             n = config_int(min_node)
             if min_node is None and defaults_to_one and version is spec:
-                defaulted.append((component, comp))
+                # each component is a deployment of its own, with its own replica and its own fix
+                ctx.report("GL403", comp,
+                           f"InferenceService{object_name(doc)} keeps 1 {component} replica running with no traffic: "
+                           f"minReplicas is not set and KServe's default is 1; {_KSERVE_HOW}",
+                           {"kind": "InferenceService", "component": component, "min_replicas": 1}, at="key")
             elif n is not None and n >= 1:
                 ctx.report("GL403", min_node,
                            f"InferenceService{object_name(doc)} keeps {n} {component} replica{'s' if n > 1 else ''} running "
                            f"with no traffic (minReplicas: {n}); {_KSERVE_HOW}",
                            {"kind": "InferenceService", "component": component, "min_replicas": n})
-    if defaulted:
-        components = " and ".join(f"1 {component}" for component, _ in defaulted)
-        ctx.report("GL403", defaulted[0][1],
-                   f"InferenceService{object_name(doc)} keeps {components} replica{'s' if len(defaulted) > 1 else ''} "
-                   f"running with no traffic: minReplicas is not set and KServe's default is 1; {_KSERVE_HOW}",
-                   {"kind": "InferenceService", "components": [c for c, _ in defaulted], "min_replicas": 1}, at="key")
 
 
 def _knative_min_scale(ctx, doc, kind: str | None) -> None:

@@ -158,13 +158,14 @@ def _container_commands(node) -> Iterator[str]:
 
 def _training_template(body) -> bool:
     """An Argo workflow template named as training (`lgbm-train`, `retrain-ranker`) that runs a
-    container or script: the name a workflow gives a step says what it runs, like `train.py` does."""
-    templates = body.get("templates") if body.is_map else None
-    if templates is None or not templates.is_seq:
-        return False
-    for template in templates.value:
-        name = template.get("name") if template.is_map else None
-        runs = template.is_map and (template.get("container") is not None or template.get("script") is not None)
+    container or script, or a container named so (`- name: retrain`, `image: ...`): the name a
+    schedule gives a step says what it runs, like `train.py` does."""
+    for path, node in body.walk():
+        if not path or not isinstance(path[-1], int) or len(path) < 2 or not node.is_map:
+            continue
+        runs = node.get("container") is not None or node.get("script") is not None \
+            if path[-2] == "templates" else path[-2] == "containers" and node.get("image") is not None
+        name = node.get("name")
         if runs and name is not None and name.str() and names_training(name.str()):
             return True
     return False

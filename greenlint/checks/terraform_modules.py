@@ -25,6 +25,29 @@ def places_only_data(ctx, doc, words: frozenset[str]) -> bool:
     return siblings is not None and _only_stores(_placed_kinds(doc) + siblings, words)
 
 
+def called_module_places_only_data(ctx, doc, name, words: frozenset[str]) -> bool:
+    """`module "NAME" { source = "../modules/state" ... }`: the module the block calls, a folder of
+    the project (a local `source`), declares only stores and calls no module, so every argument
+    the block gives it (`rg_location = "East US"`) places data. A registry or Git source is not
+    read: what it places is not in the project."""
+    block = doc.find("module", name)
+    source = block.get("source") if block is not None and block.is_map else None
+    path = source.value if source is not None and source.is_scalar else None
+    here = Path(ctx.path)
+    if not isinstance(path, str) or not path.startswith(("./", "../")) or not here.is_file():
+        return False
+    from ..frontends.project import record
+
+    kinds: list[str] = []
+    for module_file in sorted((here.parent / path).glob("*.tf"))[:MODULE_FILES]:
+        record(module_file)  # an edit of the module changes the findings of the file that calls it
+        read = read_once(_FOLDER_FILES, module_file, _read_module_file)
+        if read is None or read[0] is None:
+            return False
+        kinds += read[0]
+    return _only_stores(kinds, words)
+
+
 def _placed_kinds(doc) -> list[str]:
     """The resource types a Terraform document declares, less those of regionless providers."""
     resources = doc.get("resource") if doc.is_map else None

@@ -264,12 +264,17 @@ def has_stopping(ctx: PythonContext, cb_expr: Any, es_names: set[str], scope: as
     if verdict is True:
         check(callbacks)
         return True
-    return verdict is None or (safety_net and not spelled_out(cb_expr))
+    return verdict is None or (safety_net and not spelled_out(ctx, cb_expr, scope))
 
 
-def spelled_out(expr: Any) -> bool:
-    """`callbacks=` left out or written as a literal list: what the call gets is all in view, so an
-    early-stopping object built elsewhere in the file (another notebook cell) is not wired here."""
+def spelled_out(ctx: PythonContext, expr: Any, scope: ast.AST) -> bool:
+    """`callbacks=` left out, written as a literal list, or a name bound to one that no line changes
+    in place (`cb1 = [ModelCheckpoint(...)]`, never `cb1.append(...)`): what the call gets is all in
+    view, so an early-stopping object built elsewhere in the file (another notebook cell, a later
+    stage's list) is not wired here."""
+    if isinstance(expr, ast.Name):
+        bound = ctx.expression_of(expr, scope)
+        return isinstance(bound, (ast.List, ast.Tuple)) and expr.id not in ctx.in_place_changes(scope)
     return expr is MISSING or isinstance(expr, (ast.List, ast.Tuple))
 
 

@@ -1,0 +1,178 @@
+"""Principles found in the twenty-fifth session (blind rounds 154-163, first contact).
+Each test lints small files written here with the real CLI."""
+from __future__ import annotations
+
+from test_model_rules_tune2 import reported_lines
+
+# ---- GL404: a CronJob's container named as training ----------------------------------------------
+
+CRONJOB = """\
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: churn-weekly
+spec:
+  schedule: "0 3 * * 0"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers:
+            - name: {name}
+              image: example/churn-ml:1
+              command: ["sh", "-c"]
+              args:
+                - |
+                  dvc repro
+                  dvc push
+"""
+
+
+def test_a_cronjob_container_named_as_training_is_a_training_schedule(tmp_path):
+    for name in ("retrain", "model-training", "drift-auto-retrain"):
+        assert reported_lines(tmp_path, "cron.yaml", CRONJOB.format(name=name), "GL404") == [6], name
+
+
+def test_a_cronjob_container_named_for_other_work_is_not(tmp_path):
+    for name in ("pipeline", "build-training-data", "report"):
+        assert reported_lines(tmp_path, "cron.yaml", CRONJOB.format(name=name), "GL404") == [], name
+
+
+# ---- GL201: a callbacks list the code never changes is all the fit gets --------------------------
+
+TWO_STAGES = """\
+from tensorflow.keras import callbacks
+
+
+class Trainer:
+    def train(self, train_ds, val_ds, epochs_stage1=15, epochs_stage2=45):
+        cb1 = [callbacks.ModelCheckpoint("best.keras", save_best_only=True),
+               callbacks.ReduceLROnPlateau(factor=0.5, patience=2)]
+        {grow}
+        self.model.fit(train_ds, validation_data=val_ds, epochs=epochs_stage1, callbacks=cb1)
+        cb2 = [callbacks.EarlyStopping(patience=5, restore_best_weights=True)]
+        self.model.fit(train_ds, validation_data=val_ds, epochs=epochs_stage2, callbacks=cb2)
+"""
+
+
+def test_an_unchanged_callbacks_list_without_early_stopping_is_reported(tmp_path):
+    """The early stopping built for the second stage's list cannot reach the first stage's fit."""
+    assert reported_lines(tmp_path, "spatial.py", TWO_STAGES.format(grow="pass"), "GL201") == [9]
+
+
+def test_a_callbacks_list_grown_in_place_may_hold_early_stopping(tmp_path):
+    grown = TWO_STAGES.format(grow="cb1.append(callbacks.EarlyStopping(patience=3))")
+    assert reported_lines(tmp_path, "spatial.py", grown, "GL201") == []
+
+
+# ---- GL304: a label is a word of a name, not a part of one ----------------------------------------
+
+TITANIC = """\
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+dataset = pd.read_csv("titanic_train.csv")
+y = dataset["Survived"]
+{name} = dataset["{column}"]
+dummies = pd.get_dummies({name}, drop_first=True)
+embarked = pd.get_dummies(dataset["Embarked"], drop_first=True)
+X = pd.concat([dataset["Age"], embarked, dummies], axis=1)
+LogisticRegression().fit(X, y)
+"""
+
+
+def test_a_name_that_only_contains_a_label_word_is_a_feature(tmp_path):
+    for name in ("pclass", "subclass"):
+        text = TITANIC.format(name=name, column=name.title())
+        assert reported_lines(tmp_path, "titanic.py", text, "GL304") == [7, 8], name
+
+
+def test_a_name_with_a_label_word_is_the_labels(tmp_path):
+    for name in ("class_labels", "targetOneHot"):
+        text = TITANIC.format(name=name, column="Survived")
+        assert reported_lines(tmp_path, "titanic.py", text, "GL304") == [8], name
+
+
+# ---- GL401: an argument given to a module of stores places their data ------------------------------
+
+STATE_MODULE = """\
+variable "rg_location" {}
+resource "azurerm_resource_group" "state" {
+  name     = "state"
+  location = var.rg_location
+}
+resource "azurerm_storage_account" "state" {
+  name                = "tfstate"
+  resource_group_name = azurerm_resource_group.state.name
+  location            = azurerm_resource_group.state.location
+}
+resource "azurerm_key_vault" "kv" {
+  name     = "kv"
+  location = azurerm_resource_group.state.location
+}
+"""
+
+CALLER = """\
+module "state" {
+  source      = "../../modules/state"
+  rg_location = "East US"
+}
+"""
+
+
+def test_an_argument_of_a_module_of_stores_places_data(tmp_path):
+    (tmp_path / "modules" / "state").mkdir(parents=True)
+    (tmp_path / "modules" / "state" / "main.tf").write_text(STATE_MODULE)
+    (tmp_path / "envs" / "prod").mkdir(parents=True)
+    assert reported_lines(tmp_path, "envs/prod/main.tf", CALLER, "GL401") == []
+
+
+def test_an_argument_of_a_module_that_runs_compute_is_reported(tmp_path):
+    (tmp_path / "modules" / "state").mkdir(parents=True)
+    (tmp_path / "modules" / "state" / "main.tf").write_text(
+        STATE_MODULE + 'resource "azurerm_linux_virtual_machine" "vm" {\n  name = "vm"\n}\n')
+    (tmp_path / "envs" / "prod").mkdir(parents=True)
+    assert reported_lines(tmp_path, "envs/prod/main.tf", CALLER, "GL401") == [3]
+    # a registry module is not in the project: what it places is not known, so its region is reported
+    registry = CALLER.replace('"../../modules/state"', '"Azure/storage/azurerm"')
+    assert reported_lines(tmp_path, "envs/prod/registry.tf", registry, "GL401") == [3]
+
+
+# ---- GL301: a weights flag some call of the file turns off ----------------------------------------
+
+INITIALIZE = """\
+import torch
+from torch import nn, optim
+from torchvision import datasets, models
+
+
+def train_model(model, loader, optimizer):
+    for epoch in range(25):
+        for inputs, labels in loader:
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(inputs), labels).backward()
+            optimizer.step()
+
+
+def initialize_model(num_classes, use_pretrained=True):
+    model = models.squeezenet1_0(pretrained=use_pretrained)
+    model.classifier[1] = nn.Conv2d(512, num_classes, kernel_size=1)
+    return model
+
+
+loader = torch.utils.data.DataLoader(datasets.ImageFolder("data/bees/train"))
+model_ft = initialize_model(2)
+train_model(model_ft, loader, optim.SGD(model_ft.parameters(), lr=0.001))
+scratch = initialize_model(2, {second})
+train_model(scratch, loader, optim.SGD(scratch.parameters(), lr=0.001))
+"""
+
+
+def test_a_weights_flag_some_call_turns_off_builds_random_weights(tmp_path):
+    for second in ("use_pretrained=False", "False"):
+        assert reported_lines(tmp_path, "finetune.py", INITIALIZE.format(second=second), "GL301") == [15], second
+
+
+def test_a_weights_flag_every_call_leaves_on_loads_weights(tmp_path):
+    assert reported_lines(tmp_path, "finetune.py", INITIALIZE.format(second="use_pretrained=True"), "GL301") == []
