@@ -176,3 +176,82 @@ def test_a_weights_flag_some_call_turns_off_builds_random_weights(tmp_path):
 
 def test_a_weights_flag_every_call_leaves_on_loads_weights(tmp_path):
     assert reported_lines(tmp_path, "finetune.py", INITIALIZE.format(second="use_pretrained=True"), "GL301") == []
+
+
+# ---- GL401: one imported constant, one placement; a default that a generated client ignores -------
+
+RUN_PIPELINE = """\
+from google.cloud import aiplatform
+from constants import PROJECT_ID, REGION
+
+
+def run():
+    aiplatform.init(project=PROJECT_ID, location=REGION)
+    job = aiplatform.PipelineJob(project=PROJECT_ID, location=REGION, display_name="x", template_path="p.json")
+    job.submit()
+"""
+
+
+def test_an_imported_region_constant_is_reported_once_per_file(tmp_path):
+    (tmp_path / "constants.py").write_text('PROJECT_ID = "p"\nREGION = "us-central1"\n')
+    assert reported_lines(tmp_path, "run.py", RUN_PIPELINE, "GL401") == [6]
+
+
+DELETE_MODEL = """\
+from google.cloud import aiplatform
+
+
+def delete_endpoint(project, location, endpoint_id):
+    client = aiplatform.gapic.EndpointServiceClient(client_options={"api_endpoint": f"{location}-aiplatform.googleapis.com"})
+    client.delete_endpoint(name=client.endpoint_path(project=project, location=location, endpoint=endpoint_id))
+
+
+def delete_model(model_id, project, location):
+    aiplatform.init(project=project, location=location)
+    aiplatform.Model(model_name=model_id).delete()
+
+
+def clean_up(project, region):
+    delete_model("5811743586516992000", project, region)
+
+
+clean_up("p", "us-central1")
+"""
+
+
+def test_a_default_location_that_serves_only_deletes_places_nothing_beside_a_generated_client(tmp_path):
+    assert reported_lines(tmp_path, "delete_model.py", DELETE_MODEL, "GL401") == []
+    training = DELETE_MODEL.replace("aiplatform.Model(model_name=model_id).delete()",
+                                    'aiplatform.CustomJob.from_local_script(display_name="t", script_path="t.py").run()')
+    assert reported_lines(tmp_path, "train.py", training, "GL401") == [18]
+
+
+# ---- GL402: a name given to a hardware keyword, read through a pipeline's default ----------------
+
+SAGEMAKER_PIPELINE = """\
+from sagemaker.estimator import Estimator
+from sagemaker.workflow.parameters import ParameterString
+
+training_instance_type = ParameterString(name="TrainingInstanceType", default_value="{default}")
+estimator = Estimator(image_uri="x", role="r", instance_count=1, instance_type=training_instance_type)
+"""
+
+KFP_PIPELINE = """\
+from kfp import dsl
+from google_cloud_pipeline_components.v1.custom_job import CustomTrainingJobOp
+
+
+@dsl.pipeline(name="train")
+def pipeline(project: str, accelerator_train_type: str = "{default}"):
+    CustomTrainingJobOp(project=project, worker_pool_specs=[], accelerator_type=accelerator_train_type)
+"""
+
+
+def test_a_pipeline_parameter_default_given_to_a_hardware_keyword_is_the_choice(tmp_path):
+    assert reported_lines(tmp_path, "pipeline.py", SAGEMAKER_PIPELINE.format(default="ml.p3.2xlarge"), "GL402") == [4]
+    assert reported_lines(tmp_path, "kfp_pipeline.py", KFP_PIPELINE.format(default="NVIDIA_TESLA_P100"), "GL402") == [6]
+
+
+def test_a_current_pipeline_default_is_not_reported(tmp_path):
+    assert reported_lines(tmp_path, "pipeline.py", SAGEMAKER_PIPELINE.format(default="ml.g5.xlarge"), "GL402") == []
+    assert reported_lines(tmp_path, "kfp_pipeline.py", KFP_PIPELINE.format(default="NVIDIA_L4"), "GL402") == []

@@ -30,6 +30,12 @@ _READS_OR_RECORDS = ("list", "get", "delete", "log_", "set_experiment", "start_r
 # Python reader
 
 
+def _regional_client(qual: str) -> bool:
+    """A generated (GAPIC) service client of a Google Cloud SDK: `aiplatform.gapic.JobServiceClient`,
+    `aiplatform_v1.EndpointServiceClient`; its region is its `api_endpoint`."""
+    return ".gapic." in qual or qual.endswith("ServiceClient")
+
+
 class _PythonScan:
     """One Python file read for GL401: each region value is reported once, where it is written."""
 
@@ -39,7 +45,7 @@ class _PythonScan:
         self.overrides = ctx.request.carbon or None
         self.module_strings = module_strings(ctx.tree)
         self.sdk_constants: set[str] = set()
-        self.reported: set[int] = set()
+        self.reported: set[int | str] = set()  # values' ids, and the imported constants reported
         self.words = data_words(self.options)
         self._environment: dict[str, ast.Constant] | None = None
         self._projects: dict[str, tuple[_PythonScan, ast.FunctionDef] | None] = {}  # by the name called
@@ -63,7 +69,8 @@ class _PythonScan:
         elif isinstance(value_node, ast.Subscript):  # `region=regions[1]`: the item, where it is written
             value_node = self.ctx.written_default(value_node) or self.ctx.written_element(value_node) or value_node
             value_node = written_string(value_node) or value_node  # an item that is an environment lookup
-        if id(value_node) in self.reported:
+        imported = self._imported_constant(value_node)
+        if id(value_node) in self.reported or imported in self.reported:
             return False
         value = self._string(value_node)
         if value is None or isinstance(value_node, ast.Name) and value in self._constant_values():
@@ -75,8 +82,19 @@ class _PythonScan:
         if result is None:
             return False
         self.reported.add(id(value_node))
+        if imported is not None:
+            self.reported.add(imported)
         self.ctx.report("GL401", value_node, result[0], result[1])
         return True
+
+    def _imported_constant(self, node: ast.AST) -> str | None:
+        """The project constant an imported name or module attribute reads (`REGION` of `from
+        constants import REGION`, `app_config.region_name`): one constant is one placement, so the
+        file reports it once, where it first gives it to a placing call (`aiplatform.init(location=REGION)`
+        then `PipelineJob(location=REGION)`)."""
+        if isinstance(node, ast.Name) and node.id in self.ctx.imports.names and node.id not in self.module_strings:
+            return node.id
+        return dotted(node) if self._project_constant(node) else None
 
     def _written_elsewhere(self, name: ast.Name) -> list[ast.expr]:
         """What a name holds, written elsewhere: the argument every call of the file gives the
@@ -382,11 +400,14 @@ class _PythonScan:
         location of reads, stores and records, which place no compute, like a client whose every
         use reads or a `cloudwatch` client that records metrics. A notebook with no other call of
         the SDK, or of a library that builds on it, places nothing through the default at all (a
-        module's default serves the files that import it)."""
+        module's default serves the files that import it). A generated service client
+        (`aiplatform.gapic.EndpointServiceClient(client_options={"api_endpoint": ...})`) takes its
+        region from its own endpoint, never from the default, so the default serves none of its calls."""
         if not qual.endswith((".init", ".connect")):
             return False
         sdk = qual.rsplit(".", 1)[0]
-        others = [c for c in self.ctx.calls if c is not call and (self.ctx.qualname(c.func) or "").startswith(sdk + ".")]
+        others = [c for c in self.ctx.calls if c is not call and (self.ctx.qualname(c.func) or "").startswith(sdk + ".")
+                  and not _regional_client(self.ctx.qualname(c.func) or "")]
         if not others:  # a notebook (never imported) with no call of the SDK, nor of a library built on its default
             word = sdk.rsplit(".", 1)[-1]
             return self.ctx.kind == "notebook" \
@@ -420,14 +441,18 @@ class _PythonScan:
 
     def _only_reads(self, client: ast.Call, prefixes: tuple[str, ...] | None = None) -> bool:
         """A client bound to a name whose every use reads what exists (`describe_*`, `list_*`,
-        `get_*`, a paginator of those; or the method `prefixes` given): like `aws ec2
-        describe-instance-types`, it places nothing."""
+        `get_*`, a paginator of those; or the method `prefixes` given), or used once where it is
+        made for such a method: like `aws ec2 describe-instance-types`, it places nothing."""
         prefixes = prefixes or READ_PREFIXES
         holder = self.ctx.parent(client)
-        if not (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name)):
+        chained = self.ctx.parent(holder) if isinstance(holder, ast.Attribute) else None
+        if isinstance(chained, ast.Call) and chained.func is holder:
+            methods = [chained]  # used once, where it is made: `aiplatform.Model(model_name=m).delete()`
+        elif isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
+            methods = [c for c in self.ctx.calls if isinstance(c.func, ast.Attribute)
+                       and rooted_at(c.func.value, holder.targets[0].id)]  # `client.list_jobs()`, `client.agent_engines.list()`
+        else:
             return False
-        methods = [c for c in self.ctx.calls if isinstance(c.func, ast.Attribute)
-                   and rooted_at(c.func.value, holder.targets[0].id)]  # `client.list_jobs()`, `client.agent_engines.list()`
         return bool(methods) and all((m.func.attr.startswith(prefixes) or m.func.attr in READ_METHODS)  # type: ignore[attr-defined]
                    if m.func.attr != "get_paginator"  # type: ignore[attr-defined]
                    else (str_const(m.args[0] if m.args else None) or "").startswith(PAGED_READ_PREFIXES)

@@ -10,7 +10,8 @@ import re
 from typing import Iterator
 
 from . import detector
-from ..frontends.python import parameter_defaults
+from ..frontends.parameters import NO_PARAM, parameter_default
+from ..frontends.python import call_name, kwarg, parameter_defaults
 from .cloud import MODEL_KEYS, accelerator_finding, effective_key, is_test_suite, legacy_accelerator, norm, str_const
 from .commands import report_word, shell_commands, shell_variables, variable_name
 from .region_keys import DESCRIPTIVE_KEYS
@@ -200,11 +201,32 @@ def _overwritten(ctx, assign: ast.Assign) -> bool:
     return not any(v is assign.value for n in reads for v in ctx.bound_values(n))
 
 
+# Pipeline parameters whose default every execution that does not override it runs with.
+_PIPELINE_PARAMETERS = ("ParameterString", "ParameterInteger")
+
+
+def _bound_choice(ctx, name: ast.Name) -> ast.AST | None:
+    """What a name given to a hardware keyword holds: its binding, where a pipeline parameter's
+    default (`ParameterString(name="TrainingInstanceType", default_value="ml.p3.2xlarge")`) is the
+    value; or, for a parameter of its function that no call of the file gives another value (a
+    KFP pipeline's `accelerator_train_type: str = "NVIDIA_TESLA_P100"`), its default."""
+    value = ctx.expression_of(name)
+    if isinstance(value, ast.Call) and call_name(value).rsplit(".", 1)[-1] in _PIPELINE_PARAMETERS:
+        return kwarg(value, "default_value")
+    function = ctx.enclosing_function(name)
+    if (value is None or value is name) and function is not None:
+        default = parameter_default(function, name.id)
+        if default is not NO_PARAM and default is not None and str_const(default) is not None \
+                and all(v == default.value for v in ctx.parameter_values(function, name.id)):
+            return default
+    return value
+
+
 def _hardware_values(ctx, node: ast.AST) -> Iterator[ast.AST]:
     """The string constants `node` gives a hardware-choosing name or key."""
     if isinstance(node, ast.keyword) and node.arg and _key_chooses(node.arg):
         # `vm_size=compute_target_type` after `compute_target_type = "Standard_NC6"`: the string is the choice
-        value = ctx.expression_of(node.value) if isinstance(node.value, ast.Name) else node.value
+        value = _bound_choice(ctx, node.value) if isinstance(node.value, ast.Name) else node.value
         yield from _strings(value) if value is not None else ()
     elif isinstance(node, ast.Dict):
         for key, value in zip(node.keys, node.values):
