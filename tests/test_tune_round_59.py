@@ -255,3 +255,152 @@ def test_a_pipeline_parameter_default_given_to_a_hardware_keyword_is_the_choice(
 def test_a_current_pipeline_default_is_not_reported(tmp_path):
     assert reported_lines(tmp_path, "pipeline.py", SAGEMAKER_PIPELINE.format(default="ml.g5.xlarge"), "GL402") == []
     assert reported_lines(tmp_path, "kfp_pipeline.py", KFP_PIPELINE.format(default="NVIDIA_L4"), "GL402") == []
+
+
+# ---- GL303: a model class of any package that mirrors transformers; introspection runs nothing ------
+
+VENDORED_BERT = """\
+from transformers import AutoTokenizer
+from {module} import BertModel
+
+tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
+inputs = tokenizer("I like natural language processing!", return_tensors="pt")
+model = BertModel.from_pretrained("bert-base-uncased")
+{use}
+"""
+
+
+def test_a_transformers_model_class_of_another_package_loads_the_checkpoint(tmp_path):
+    for module in ("modeling_bert", "pytorch_transformers", "paddlenlp.transformers"):
+        text = VENDORED_BERT.format(module=module, use="print(model(**inputs).last_hidden_state)")
+        assert reported_lines(tmp_path, "bert_demo.py", text, "GL303") == [6], module
+
+
+def test_a_model_only_introspected_runs_nothing(tmp_path):
+    text = VENDORED_BERT.format(module="transformers", use="print(type(model))\nmodel = None")
+    assert reported_lines(tmp_path, "bert_demo.py", text, "GL303") == []
+
+
+# ---- GL401: the value an ARM / Bicep parameter file deploys ---------------------------------------
+
+PARAMETERS_FILE = """\
+{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "location": {
+      "value": "%s"
+    },
+    "prefix": {
+      "value": "usedcar"
+    }
+  }
+}
+"""
+
+
+def test_an_arm_parameter_file_location_is_the_region_deployed(tmp_path):
+    assert reported_lines(tmp_path, "dev.parameters.json", PARAMETERS_FILE % "eastus", "GL401") == [6]
+    assert reported_lines(tmp_path, "dev.parameters.json", PARAMETERS_FILE % "swedencentral", "GL401") == []
+
+
+# ---- GL202: an unused import delegates nothing; a lowered matmul precision is a choice -------------
+
+CUDA_LOOP = """\
+import torch
+{imports}
+
+model = torch.nn.Linear(10, 2).to("cuda")
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+for epoch in range(10):
+    for x, y in loader:
+        loss = torch.nn.functional.cross_entropy(model(x.to("cuda")), y.to("cuda"))
+        loss.backward()
+        optimizer.step()
+{use}
+"""
+
+
+def test_an_unused_import_of_a_precision_library_delegates_nothing(tmp_path):
+    text = CUDA_LOOP.format(imports="from lightning import Fabric", use="")
+    assert reported_lines(tmp_path, "vit.py", text, "GL202") == [9]
+    used = CUDA_LOOP.format(imports="from lightning import Fabric", use='fabric = Fabric(precision="bf16-mixed")')
+    assert reported_lines(tmp_path, "vit.py", used, "GL202") == []
+
+
+LIGHTNING_GPU = """\
+import torch
+import lightning as L
+
+{setting}
+trainer = L.Trainer(accelerator="gpu", max_epochs=20)
+trainer.fit(model, datamodule=data)
+"""
+
+
+def test_a_lowered_matmul_precision_is_a_numeric_format_chosen(tmp_path):
+    assert reported_lines(tmp_path, "train.py", LIGHTNING_GPU.format(setting=""), "GL202") == [5]
+    lowered = LIGHTNING_GPU.format(setting='torch.set_float32_matmul_precision("medium")')
+    assert reported_lines(tmp_path, "train.py", lowered, "GL202") == []
+
+
+# ---- GL201: a grid held under another model's name varies that model's rounds -------------------
+
+MODELS_AND_GRIDS = """\
+from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+from sklearn.model_selection import GridSearchCV
+
+models = {{
+    "random_forest": RandomForestClassifier(),
+    "{gbm_key}": GradientBoostingClassifier(n_estimators=300),
+}}
+grids = {{
+    "random_forest": {{"n_estimators": [50, 100, 200], "max_depth": [None, 10]}},
+}}
+for name, model in models.items():
+    if name in grids:
+        GridSearchCV(model, grids[name], cv=5).fit(X, y)
+    else:
+        model.fit(X, y)
+"""
+
+
+def test_a_grid_of_another_model_leaves_the_boosting_rounds_alone(tmp_path):
+    text = MODELS_AND_GRIDS.format(gbm_key="gradient_boosting")
+    assert reported_lines(tmp_path, "models.py", text, "GL201") == [6]
+
+
+def test_a_grid_under_the_boosting_models_own_name_varies_its_rounds(tmp_path):
+    text = MODELS_AND_GRIDS.format(gbm_key="random_forest_gb").replace(
+        '"random_forest": {', '"random_forest_gb": {')
+    assert reported_lines(tmp_path, "models.py", text, "GL201") == []
+
+
+# ---- GL404: fitting a preprocessor is not training -------------------------------------------------
+
+PROCESSING_DAG = """\
+from airflow.decorators import dag, task
+from pendulum import datetime
+
+
+@dag(start_date=datetime(2025, 1, 1), schedule="@daily")
+def processing_dag():
+    @task
+    def preprocessing():
+        X_train = load("x_train.csv")
+        return {call}(build_preprocessor(), X_train)
+
+    preprocessing()
+
+
+processing_dag()
+"""
+
+
+def test_a_task_that_fits_a_preprocessor_trains_nothing(tmp_path):
+    text = PROCESSING_DAG.format(call="fit_transform_preprocessor")
+    assert reported_lines(tmp_path, "processing_dag.py", text, "GL404") == []
+
+
+def test_a_task_that_fits_a_model_trains(tmp_path):
+    assert reported_lines(tmp_path, "processing_dag.py", PROCESSING_DAG.format(call="fit_model"), "GL404") == [5]

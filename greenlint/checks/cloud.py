@@ -44,13 +44,16 @@ _KFP_WRAPPERS = ("runtimeValue", "constantValue", "constant", "stringValue")
 # A template parameter's default value: (the key above the parameter's name, the default's key).
 _PARAMETER_DEFAULTS = {("variable", "default"),  # Terraform
                        ("parameters", "defaultValue"),  # Azure Resource Manager (ARM) templates
+                       ("parameters", "value"),  # ARM / Bicep deployment parameter files: the value deployed
                        ("Parameters", "Default")}  # AWS CloudFormation / SAM
 
 
 def effective_key(path: tuple) -> tuple[str | None, tuple]:
     """A template parameter's default counts as its name: Terraform `variable "region" { default =
     "us-east-1" }`, an ARM template's `"parameters": {"location": {"defaultValue": "eastus"}}` and
-    a CloudFormation `Parameters: {Region: {Default: us-east-1}}` are keys `region` / `location`; a
+    a CloudFormation `Parameters: {Region: {Default: us-east-1}}` are keys `region` / `location`, and
+    so is the value an ARM / Bicep parameter file deploys (`"parameters": {"location": {"value":
+    "eastus"}}`); a
     compiled Kubeflow pipeline's `location.runtimeValue.constantValue.stringValue` is key `location`."""
     while len(path) >= 2 and path[-1] in _KFP_WRAPPERS:
         path = path[:-1]

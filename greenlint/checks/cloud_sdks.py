@@ -24,7 +24,7 @@ COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "ek
 REGION_KEYWORDS = ("region_name", "region", "aws_region")
 # boto3 client methods that read or remove what exists (a deletion runs nothing, like `aws ... delete-*`);
 # `get_paginator(name)` reads when the operation it pages does.
-READ_PREFIXES, PAGED_READ_PREFIXES = ("describe_", "list_", "get_", "delete_"), ("describe_", "list_")
+READ_PREFIXES, PAGED_READ_PREFIXES = ("describe_", "list_", "get_", "delete_", "deregister_"), ("describe_", "list_")
 DISPLAYS = ("print", "display", "pprint")
 # Words of an orchestrator operator's name that address what exists rather than run work (`...DeleteOperator`).
 OPERATOR_ADDRESSING_WORDS = frozenset({"delete", "get", "list", "describe", "sensor"})

@@ -83,7 +83,9 @@ _TRAIN_EDGE_WORDS = {"train", "training", "retrain", "retraining"}
 _TRAIN_ANY_WORDS = {"retrain", "retraining", "finetune", "finetuning", "pretrain", "pretraining"}
 # Words of data work (`build_training_data`, `fetch_spring_training`, `scrape_training_sets`).
 _NOT_TRAINING_WORDS = {"data", "dataset", "datasets", "split", "prep", "preprocess", "preprocessing", "download",
-                       "fetch", "scrape", "crawl", "ingest", "test", "tests"}
+                       "fetch", "scrape", "crawl", "ingest", "test", "tests",
+                       # fitting a preprocessor computes statistics: `fit_transform_preprocessor`, `fit_scaler`
+                       "transform", "preprocessor", "preprocessors", "scaler", "normalizer"}
 _NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 
 

@@ -7,7 +7,7 @@ import ast
 import re
 
 from . import detector
-from ..frontends.python import UNKNOWN, PythonContext, dotted
+from ..frontends.python import UNKNOWN, PythonContext, arg, dotted
 from .training_facts import HF_ARGS, PL_TRAINERS, arguments_train, backward_calls, name_tokens
 from .training_values import calls_on
 from .training_values import Args, MISSING, const_of, scope_of
@@ -43,6 +43,7 @@ def _identifier_tokens(ctx: PythonContext) -> set[str]:
 
 def _collect_identifier_tokens(ctx: PythonContext) -> set[str]:
     tokens: set[str] = set()
+    read = {n.id for n in ctx.nodes_of(ast.Name) if isinstance(n.ctx, ast.Load)}  # type: ignore[attr-defined]
     for node in ctx.walk():
         if isinstance(node, ast.Name):
             tokens.update(_format_tokens(node.id, variable=True))
@@ -52,14 +53,20 @@ def _collect_identifier_tokens(ctx: PythonContext) -> set[str]:
         elif isinstance(node, ast.keyword) and node.arg:
             tokens.update(_format_tokens(node.arg, setting=True) if not _prints(ctx, node) else ())
         elif isinstance(node, ast.alias):
-            tokens.update(_format_tokens(node.name))
-            if node.asname:
-                tokens.update(_format_tokens(node.asname))
-        elif isinstance(node, ast.ImportFrom) and node.module:
+            if _bound_name(node) in read:  # an import the file never uses decides nothing (`Fabric` left unused)
+                tokens.update(_format_tokens(node.name))
+                if node.asname:
+                    tokens.update(_format_tokens(node.asname))
+        elif isinstance(node, ast.ImportFrom) and node.module and any(_bound_name(a) in read for a in node.names):
             tokens.update(name_tokens(node.module, keep_digits=True))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("-"):
             tokens.update(_format_tokens(node.value, setting=True))  # flags: `--amp`, `--fp16`, `--precision`
     return tokens
+
+
+def _bound_name(alias: ast.alias) -> str:
+    """The name an import binds: `as` name, or the first part of `import a.b`."""
+    return alias.asname or alias.name.partition(".")[0]
 
 
 _NUMERIC_FORMAT_TOKENS = {"mixed", "half", "matmul", "dtype", "amp", "fp16", "bf16", "fp8", "float16", "bfloat16",
@@ -199,7 +206,7 @@ def _lightning_trainer(ctx: PythonContext, call: ast.Call) -> None:
     scope = scope_of(ctx, call)
     a = Args(ctx, call, scope)
     if a.opaque or call.args or not _lightning_on_gpu(ctx, a, scope) or _lightning_precision_chosen(ctx, a, scope) \
-            or _only_evaluates(ctx, call):
+            or _only_evaluates(ctx, call) or _matmul_precision_lowered(ctx):
         return
     ctx.report(
         "GL202", call.func,
@@ -207,6 +214,14 @@ def _lightning_trainer(ctx: PythonContext, call: ast.Call) -> None:
         "cores, up to 3x faster on Volta and newer",
         impact={"library": "lightning", "precision": "32"},
     )
+
+
+def _matmul_precision_lowered(ctx: PythonContext) -> bool:
+    """`torch.set_float32_matmul_precision("medium")` (or "high"): float32 matrix products already
+    run on the tensor cores (bfloat16 or TF32 inside), the speed the rule asks for: a numeric
+    format was chosen."""
+    return any(ctx.qualname(c.func) == "torch.set_float32_matmul_precision"
+               and ctx.literal(arg(c, 0, "precision")) in ("medium", "high") for c in ctx.calls)
 
 
 _EVALUATING = {"test", "validate", "predict"}

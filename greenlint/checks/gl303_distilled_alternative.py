@@ -157,8 +157,12 @@ def _string(ctx: PythonContext, node: ast.AST | None) -> str | None:
 
 
 def _is_hf_model_loader(q: str) -> bool:
+    """`<ModelClass>.from_pretrained` of transformers, of its predecessors (`pytorch_transformers`,
+    `pytorch_pretrained_bert`), of the libraries that mirror its classes (PaddleNLP), or of a
+    project's vendored copy of its modeling code (`from modeling_bert import BertModel`): a class
+    named as a transformers model class loads the same published checkpoint by its id."""
     parts = q.split(".")
-    if len(parts) < 3 or parts[0] != "transformers" or parts[-1] != "from_pretrained":
+    if len(parts) < 2 or parts[-1] != "from_pretrained":
         return False
     return is_auto_model_class(parts[-2]) or is_model_class(parts[-2])
 

@@ -30,6 +30,12 @@ _READS_OR_RECORDS = ("list", "get", "delete", "log_", "set_experiment", "start_r
 # Python reader
 
 
+# What holds a value on its way into a call's arguments, and the calls that write a log record.
+_HOLDERS = (ast.Dict, ast.List, ast.Tuple, ast.Set, ast.keyword, ast.JoinedStr, ast.FormattedValue, ast.Starred)
+_LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+_LOG_WORDS = frozenset({"log", "logger", "logging"})
+
+
 def _regional_client(qual: str) -> bool:
     """A generated (GAPIC) service client of a Google Cloud SDK: `aiplatform.gapic.JobServiceClient`,
     `aiplatform_v1.EndpointServiceClient`; its region is its `api_endpoint`."""
@@ -251,7 +257,7 @@ class _PythonScan:
     def _read_without_placing(self, read: ast.Name, parent: ast.AST | None) -> bool:
         """A display, a store's name or settings, a job script's input, a comparison that tests the
         value (`if REGION == "us-east-1":`) or an address spelled with it."""
-        return self._shown_or_naming_a_store(read, parent) or handed_to_a_jobs_program(self.ctx, read) \
+        return self._shown_or_naming_a_store(read, parent) or self._logged(read) or handed_to_a_jobs_program(self.ctx, read) \
             or isinstance(parent, ast.Compare) or self._in_a_stores_settings(read) or spelled_into_an_address(self.ctx, read) \
             or self._given_to_a_data_service(read)
 
@@ -297,6 +303,19 @@ class _PythonScan:
         if spelled is not read:
             return self._data_client_call(built)
         return isinstance(built.func, ast.Attribute) and bool(key_words(built.func.attr) & self.words)
+
+    def _logged(self, read: ast.Name) -> bool:
+        """`logger.info("ready", extra={"region": REGION})`, `get_lambda_logger({"region": REGION})`:
+        a value written into a log record, as it is or inside a string, dict or list, is shown,
+        not placed."""
+        node: ast.AST = read
+        while isinstance(self.ctx.parent(node), _HOLDERS):
+            node = self.ctx.parent(node)
+        call = self.ctx.parent(node)
+        if not isinstance(call, ast.Call) or node is call.func:
+            return False
+        name = call_name(call)
+        return name.rsplit(".", 1)[-1] in _LOG_METHODS or bool(key_words(name) & _LOG_WORDS)
 
     def _data_client_call(self, call: ast.Call) -> bool:
         """A method of a client of a data service (`client = bigquery.Client()`, then

@@ -16,6 +16,10 @@ _WEIGHT_READS = {"state_dict", "named_parameters", "parameters", "named_buffers"
                  "push_to_hub", "num_parameters", "save_weights", "get_weights"}
 
 
+# Builtins that tell what an object is without running it.
+_INTROSPECTIONS = {"type", "isinstance", "id", "dir", "vars", "hasattr"}
+
+
 def weights_only(ctx: PythonContext, keys: set[str], live: list[ast.stmt] | None) -> bool:
     """Every use of the names while they hold the model (`live`: until `model = Net()` rebinds
     them) reads its weights or settings (`model.state_dict()`, `model.save_pretrained(out)`): a
@@ -36,6 +40,9 @@ def _reads_weights(ctx: PythonContext, use: ast.Name, depth: int = 0) -> bool:
     if _WEIGHT_READS & set(chain):
         return True
     call = ctx.parent(use)
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in _INTROSPECTIONS \
+            and use in call.args:
+        return True  # `type(model)`: what it is, not what it computes
     received = ctx.receiving_parameter(call, use) if isinstance(call, ast.Call) and depth <= 2 else None
     if received is None:
         return False

@@ -280,7 +280,7 @@ def check_sklearn(ctx: PythonContext, min_rounds: int) -> None:
             continue
         scope = scope_of(ctx, call)
         a = Args(ctx, call, scope)
-        if a.opaque or call.args or _ROUND_KEYS[last] in searched:
+        if a.opaque or call.args or _ROUND_KEYS[last] in searched.varied_for(_model_key(ctx, call)):
             continue
         if last.startswith("GradientBoosting"):
             _gradient_boosting(ctx, call, a, scope, min_rounds)
@@ -297,22 +297,52 @@ _ROUND_KEYS = {"GradientBoostingClassifier": "n_estimators", "GradientBoostingRe
                "MLPClassifier": "max_iter", "MLPRegressor": "max_iter"}
 
 
-def _searched_round_counts(ctx: PythonContext) -> set[str]:
+class _SearchedRounds:
+    """The round counts the file's searches vary, file-wide and per model name: a grid that is the
+    value of a model's key in a dict of grids (`{"random_forest": {"n_estimators": [50, 100]}}`)
+    varies that model's count only."""
+
+    def __init__(self) -> None:
+        self.anywhere: set[str] = set()
+        self.by_model: dict[str, set[str]] = {}
+
+    def varied_for(self, model: str | None) -> set[str]:
+        """The counts varied for the model held under `model` in a dict of models (None: a model
+        that is not, whose grid may be any of them)."""
+        if model is None:
+            return self.anywhere.union(*self.by_model.values())
+        return self.anywhere | self.by_model.get(model, set())
+
+
+def _model_key(ctx: PythonContext, node: ast.AST) -> str | None:
+    """`{"gradient_boosting": GradientBoostingClassifier(), ...}`: the key the model is held under."""
+    holder = ctx.parent(node)
+    if not isinstance(holder, ast.Dict):
+        return None
+    key = next((k for k, v in zip(holder.keys, holder.values) if v is node), None)
+    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+
+
+def _searched_round_counts(ctx: PythonContext) -> _SearchedRounds:
     """The round counts a search of the file varies (`n_estimators`, `max_iter`), which makes an
     estimator's own count of that name meaningless: the key maps to several values in a dict
     (`{"n_estimators": [100, 500]}`, a distribution), or names a sampled parameter
     (`trial.suggest_int("n_estimators", ...)`). A params dict that sets it to one number
     (`{"n_estimators": 500}`) is the count itself. A search over an XGBoost grid's `n_estimators`
-    leaves an MLP's `max_iter` what it is."""
-    searched = set()
+    leaves an MLP's `max_iter` what it is, and a grid held under another model's name
+    (`{"random_forest": {"n_estimators": [...]}}`) leaves a gradient boosting model held under
+    its own name what it is."""
+    searched = _SearchedRounds()
     for node in ctx.walk():
         if isinstance(node, ast.Dict):
-            searched.update(found.group(1) for k, v in zip(node.keys, node.values)
-                            if isinstance(k, ast.Constant) and isinstance(k.value, str) and not isinstance(v, ast.Constant)
-                            and (found := _ROUND_COUNT_KEY.search(k.value)))
+            varied = {found.group(1) for k, v in zip(node.keys, node.values)
+                      if isinstance(k, ast.Constant) and isinstance(k.value, str) and not isinstance(v, ast.Constant)
+                      and (found := _ROUND_COUNT_KEY.search(k.value))}
+            model = _model_key(ctx, node) if varied else None
+            (searched.by_model.setdefault(model, set()) if model else searched.anywhere).update(varied)
         elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
                 and isinstance(node.args[0].value, str) and (found := _ROUND_COUNT_KEY.search(node.args[0].value)):
-            searched.add(found.group(1))
+            searched.anywhere.add(found.group(1))
     return searched
 
 
