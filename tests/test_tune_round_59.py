@@ -404,3 +404,69 @@ def test_a_task_that_fits_a_preprocessor_trains_nothing(tmp_path):
 
 def test_a_task_that_fits_a_model_trains(tmp_path):
     assert reported_lines(tmp_path, "processing_dag.py", PROCESSING_DAG.format(call="fit_model"), "GL404") == [5]
+
+
+def test_a_telemetry_location_in_a_parameter_file_places_data(tmp_path):
+    text = PARAMETERS_FILE.replace('"location"', '"applicationInsightsLocation"') % "eastus"
+    assert reported_lines(tmp_path, "parameters.json", text, "GL401") == []
+
+
+# ---- GL201 / GL203: a model a project helper builds, fitted with a keyword only Keras takes ----------
+
+HELPER_BUILT = """\
+import numpy as np
+from Models import ANN_1
+{extra}
+model = ANN_1.build_Model(input_shape=729)
+history = model.fit(x=X_train, y=y_train, epochs=50, batch_size=64, {validation})
+"""
+
+
+def test_a_project_helpers_model_fitted_with_validation_data_is_keras(tmp_path):
+    text = HELPER_BUILT.format(extra="", validation="validation_data=(X_val, y_val)")
+    assert reported_lines(tmp_path, "notebook_export.py", text, "GL201") == [5]
+    assert reported_lines(tmp_path, "notebook_export.py", text, "GL203") == [5]
+
+
+def test_a_project_helpers_model_without_a_keras_keyword_is_not_read(tmp_path):
+    text = HELPER_BUILT.format(extra="", validation="shuffle=True")
+    assert reported_lines(tmp_path, "notebook_export.py", text, "GL201") == []
+    sklearn_model = HELPER_BUILT.format(extra="from sklearn.linear_model import SGDClassifier",
+                                        validation="validation_data=(X_val, y_val)").replace(
+        "ANN_1.build_Model(input_shape=729)", "SGDClassifier()")
+    assert reported_lines(tmp_path, "notebook_export.py", sklearn_model, "GL201") == []
+
+
+# ---- an excerpt's conventional library alias (`pl`, `tf`) means that library -----------------------
+
+LIGHTNING_EXCERPT = """\
+def train_model(model, train_loader, val_loader):
+    trainer = {alias}.Trainer(max_epochs=60, accelerator="gpu", devices=1)
+    trainer.fit(model, train_loader, val_loader)
+    return model
+"""
+
+
+def test_an_unbound_pl_alias_is_pytorch_lightning(tmp_path):
+    assert reported_lines(tmp_path, "train.py", LIGHTNING_EXCERPT.format(alias="pl"), "GL201") == [2]
+
+
+def test_a_bound_alias_is_what_the_file_binds(tmp_path):
+    text = "import mylib as pl\n" + LIGHTNING_EXCERPT.format(alias="pl")
+    assert reported_lines(tmp_path, "train.py", text, "GL201") == []
+
+
+# ---- GL401: a TFX pipeline config's region ----------------------------------------------------------
+
+TFX_CONFIG = """\
+import tfx.extensions.google_cloud_ai_platform.constants as vertex_const
+
+PIPELINE_NAME = "vit-pipeline"
+GOOGLE_CLOUD_REGION = "{region}"
+GCP_AI_PLATFORM_TRAINING_ARGS = {{vertex_const.VERTEX_REGION_KEY: GOOGLE_CLOUD_REGION, "machine_type": "n1-standard-4"}}
+"""
+
+
+def test_a_tfx_pipeline_configs_region_is_where_its_vertex_components_run(tmp_path):
+    assert reported_lines(tmp_path, "configs.py", TFX_CONFIG.format(region="us-central1"), "GL401") == [4]
+    assert reported_lines(tmp_path, "configs.py", TFX_CONFIG.format(region="us-west1"), "GL401") == []

@@ -10,7 +10,8 @@ CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "age
               "azureml", "kfp", "google.cloud.aiplatform", "google.genai", "anthropic",
               "flytekitplugins.awssagemaker_inference",  # Flyte's SageMaker deployment tasks
               "langchain_google_vertexai", "langchain_aws", "langchain_community", "langchain",
-              "apache_beam")  # Beam's Dataflow runner starts workers where its options' region says
+              "apache_beam",  # Beam's Dataflow runner starts workers where its options' region says
+              "tfx.extensions.google_cloud_ai_platform")  # TFX's Vertex AI trainer and pusher components
 # Orchestrators' cloud operators submit a job where their region says (`MLEngineTrainingOperator(
 # region=...)`, `CreateCustomTrainingJobOperator(region=...)`); one named by a data word
 # (`GCSCreateBucketOperator`, `BigQueryInsertJobOperator`) makes or moves data.
@@ -34,7 +35,8 @@ READ_METHODS = {"list", "get", "describe"}  # a service of a client (`client.age
 RETRIEVED_USES = ("get", "list", "read", "delete", "search", "wait", "batch_serve", "predict", "raw_predict", "explain")
 REGION_CONSTANTS = {"region", "awsregion", "gcpregion", "googleregion", "location", "gcplocation", "vertexlocation",
                     "vertexregion", "zone", "gcpzone", "defaultregion", "azurelocation", "azureregion", "regionname",
-                    "computeregion", "trainingregion", "trainregion", "projectregion"}
+                    "computeregion", "trainingregion", "trainregion", "projectregion",
+                    "googlecloudregion"}  # TFX templates' GOOGLE_CLOUD_REGION
 LOCATION_CONSTANTS = {"location", "gcplocation", "vertexlocation", "azurelocation"}
 # `google.genai.Client(vertexai=True, location=...)` serves Gemini from that region; Anthropic's
 # Vertex AI and Bedrock clients serve Claude from theirs. `agentplatform` is the Vertex AI SDK

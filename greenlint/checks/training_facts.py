@@ -126,8 +126,10 @@ def keras_fit(ctx: PythonContext, call: ast.Call) -> TrainingRun | None:
     1 epoch by default."""
     scope, receiver = scope_of(ctx, call), receiver_of(call)
     kind = _keras_model(ctx, receiver, scope)
-    keras_keywords = bool(_KERAS_ONLY_FIT_KEYWORDS & {k.arg for k in call.keywords})
-    if kind is False and not (_may_be_keras(ctx, receiver, scope) and _keras_compiled(ctx, receiver, scope)):
+    keras_keywords = passes_keras_only_keyword(call)
+    if kind is False and not (_may_be_keras(ctx, receiver, scope)
+                              and (keras_keywords and _built_by_a_function(ctx, receiver, scope)
+                                   or _keras_compiled(ctx, receiver, scope))):
         return None  # a model of another library, or of a project helper that shows nothing of Keras
     if kind is None and (ctx.imports.uses("autokeras", "scikeras") or ctx.imports.uses(
             "sklearn", "xgboost", "lightgbm", "catboost") and not keras_keywords):
@@ -136,12 +138,6 @@ def keras_fit(ctx: PythonContext, call: ast.Call) -> TrainingRun | None:
     return TrainingRun(ctx, call, "keras", model=receiver_of(call), data=args.get("x", 0),
                        validation=_keras_validation(ctx, args, scope), epochs=_keras_epochs(ctx, args, scope),
                        callbacks=args.get("callbacks", keras_position(call, "callbacks")), args=args)
-
-
-# `fit` keywords of Keras that scikit-learn, XGBoost, LightGBM and CatBoost estimators do not take
-# (they name held-out data `eval_set`): a `fit` that passes one is Keras's, whatever its receiver.
-_KERAS_ONLY_FIT_KEYWORDS = {"validation_data", "validation_split", "validation_steps", "validation_freq",
-                            "steps_per_epoch", "initial_epoch"}
 
 
 def _keras_validation(ctx: PythonContext, args: Args, scope: ast.AST) -> Any:
@@ -376,6 +372,14 @@ def _may_be_keras(ctx: PythonContext, receiver: ast.AST | None, scope: ast.AST) 
     return isinstance(receiver, ast.Name) and not name.startswith("<local>") and name.split(".")[0] not in _NOT_KERAS_MODULES
 
 
+def _built_by_a_function(ctx: PythonContext, receiver: ast.AST | None, scope: ast.AST) -> bool:
+    """The model comes from a function that builds and returns it (`ANN_1.build_Model()`, named in
+    lower case by Python's convention), not from a class of another library (`Wrapper()`), whose
+    own `fit` may take any keywords."""
+    name = ctor_name(ctx, constructor(ctx, receiver, scope)) or ""
+    return name.rsplit(".", 1)[-1][:1].islower()
+
+
 def _keras_compiled(ctx: PythonContext, receiver: ast.AST | None, scope: ast.AST) -> bool:
     """Such a model shows it is Keras's through `model.compile(optimizer=..., loss=...)`, Keras's
     compile signature."""
@@ -494,9 +498,14 @@ def _fit_framework(ctx: PythonContext, call: ast.Call) -> str | None:
     for part in name.split(","):
         if part.startswith(_DL_FIT_PREFIXES) and "callbacks" not in name:
             return _FIT_FRAMEWORKS.get(part.split(".")[0], "keras")
-    if not name and kwarg(call, "epochs") is not None and (
-            ctx.imports.uses("keras", "tensorflow") or not ctx.imports.modules and passes_keras_only_keyword(call)):
-        return "keras"  # in an excerpt that imports nothing, by a keyword only Keras's fit takes
+    if kwarg(call, "epochs") is None:
+        return None
+    if not name and ctx.imports.uses("keras", "tensorflow"):
+        return "keras"
+    scope = scope_of(ctx, call)
+    if passes_keras_only_keyword(call) and not ctx.imports.uses("autokeras", "scikeras") \
+            and (not name or _may_be_keras(ctx, receiver, scope) and _built_by_a_function(ctx, receiver, scope)):
+        return "keras"  # a model the file does not show (an excerpt, a project helper's), by a keyword only Keras's fit takes
     return None
 
 

@@ -3,8 +3,9 @@ importing them: a course exercise or an excerpt whose imports live in an earlier
 or a star import (`from sklearn.model_selection import *`). A name the file binds nowhere can
 only come from outside it, and these names come from one library each (`GridSearchCV` is
 scikit-learn's; a generic name such as `Model` or `EarlyStopping` is left out). The same holds
-for the aliases that pandas' and NumPy's own documentation import them as (`pd`, `np`): an
-excerpt that calls `pd.get_dummies` without binding `pd` means pandas. Aliases that several
+for the aliases that a library's own documentation imports it as (pandas' `pd`, NumPy's `np`,
+TensorFlow's `tf`, PyTorch Lightning's `pl`): an excerpt that calls `pd.get_dummies` or
+`pl.Trainer` without binding the alias means that library. Aliases that several
 libraries share by habit (`nn`, `sp`, `K`) are left out."""
 from __future__ import annotations
 
@@ -25,4 +26,6 @@ WELL_KNOWN: dict[str, str] = {
     **{name: f"pyspark.ml.tuning.{name}" for name in ("ParamGridBuilder", "CrossValidator", "TrainValidationSplit")},
     "pd": "pandas",
     "np": "numpy",
+    "tf": "tensorflow",
+    "pl": "pytorch_lightning",
 }
