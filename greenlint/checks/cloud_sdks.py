@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import re
 
+from ..frontends.pyast import call_name
+
 CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "agentplatform", "azure.ai.ml",
               "azureml", "kfp", "google.cloud.aiplatform", "google.genai", "anthropic",
               "flytekitplugins.awssagemaker_inference",  # Flyte's SageMaker deployment tasks
@@ -73,3 +75,30 @@ def py_region_hint(qualname: str | None) -> str | None:
     if q.startswith(("azure", "azureml")):
         return "azure"
     return None
+
+
+# What holds a value on its way into a call's arguments, and the calls that write a log record.
+_HOLDERS = (ast.Dict, ast.List, ast.Tuple, ast.Set, ast.keyword, ast.JoinedStr, ast.FormattedValue, ast.Starred)
+_LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+_LOG_WORDS = frozenset({"log", "logger", "logging"})
+_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # `get_lambda_logger`, `LogRecord`
+
+
+def regional_client(qual: str) -> bool:
+    """A generated (GAPIC) service client of a Google Cloud SDK: `aiplatform.gapic.JobServiceClient`,
+    `aiplatform_v1.EndpointServiceClient`; its region is its `api_endpoint`."""
+    return ".gapic." in qual or qual.endswith("ServiceClient")
+
+
+def logged(ctx, read: ast.AST) -> bool:
+    """`logger.info("ready", extra={"region": REGION})`, `get_lambda_logger({"region": REGION})`:
+    a value written into a log record, as it is or inside a string, dict or list, is shown,
+    not placed."""
+    node = read
+    while isinstance(ctx.parent(node), _HOLDERS):
+        node = ctx.parent(node)
+    call = ctx.parent(node)
+    if not isinstance(call, ast.Call) or node is call.func:
+        return False
+    name = call_name(call)
+    return name.rsplit(".", 1)[-1] in _LOG_METHODS or bool({w.lower() for w in _NAME_WORD.findall(name)} & _LOG_WORDS)

@@ -14,7 +14,7 @@ from .cloud import is_test_suite, key_words, norm, region_finding, resolve_regio
 from .cloud_sdks import (COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_CONSTANTS, LOCATION_SDKS,
                          OPERATOR_ADDRESSING_WORDS, OPERATORS, PAGED_READ_PREFIXES, READ_METHODS, READ_PREFIXES,
                          REGION_CONSTANTS, REGION_KEYWORDS, REGION_SDKS, RETRIEVED_USES, SDKS_AND_OPERATORS,
-                         py_region_hint, rooted_at)
+                         logged, py_region_hint, regional_client, rooted_at)
 from .region_shell import REGION_ENV, env_hint, shell_regions
 from .placing_calls import (derived_names, handed_to_a_jobs_program, module_strings, reaches_placing_call, string_default,
                             string_defaults, written_string)
@@ -28,18 +28,6 @@ _READS_OR_RECORDS = ("list", "get", "delete", "log_", "set_experiment", "start_r
                      "execution", "graph_experiment", "autolog")
 # --------------------------------------------------------------------------------------
 # Python reader
-
-
-# What holds a value on its way into a call's arguments, and the calls that write a log record.
-_HOLDERS = (ast.Dict, ast.List, ast.Tuple, ast.Set, ast.keyword, ast.JoinedStr, ast.FormattedValue, ast.Starred)
-_LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
-_LOG_WORDS = frozenset({"log", "logger", "logging"})
-
-
-def _regional_client(qual: str) -> bool:
-    """A generated (GAPIC) service client of a Google Cloud SDK: `aiplatform.gapic.JobServiceClient`,
-    `aiplatform_v1.EndpointServiceClient`; its region is its `api_endpoint`."""
-    return ".gapic." in qual or qual.endswith("ServiceClient")
 
 
 class _PythonScan:
@@ -60,21 +48,11 @@ class _PythonScan:
         """Report the region `value_node` holds where it is written; whether it was reported."""
         if isinstance(value_node, ast.Name) and value_node.id in self.sdk_constants:
             return False  # reported where the constant is defined
-        if isinstance(value_node, ast.Name) and value_node.id in self.module_strings:
-            value_node = self.module_strings[value_node.id]
-        elif isinstance(value_node, ast.Name):
+        if isinstance(value_node, ast.Name) and value_node.id not in self.module_strings:
             elsewhere = self._written_elsewhere(value_node)
             if elsewhere:  # reported where each call gives it, or where the option's default is written
                 return any([self.check(written, hint, location_key) for written in elsewhere])
-            value_node = self._parameter_default(value_node) or self._local_string(value_node) or value_node
-        elif isinstance(value_node, ast.Attribute):
-            # an option's or a config field's default, also an environment lookup's default
-            # (`default=os.environ.get("AWS_DEFAULT_REGION", "us-east-1")`): reported where written
-            value_node = self.ctx.written_default(value_node) or value_node
-            value_node = written_string(value_node) or value_node
-        elif isinstance(value_node, ast.Subscript):  # `region=regions[1]`: the item, where it is written
-            value_node = self.ctx.written_default(value_node) or self.ctx.written_element(value_node) or value_node
-            value_node = written_string(value_node) or value_node  # an item that is an environment lookup
+        value_node = self._where_written(value_node)
         imported = self._imported_constant(value_node)
         if id(value_node) in self.reported or imported in self.reported:
             return False
@@ -92,6 +70,22 @@ class _PythonScan:
             self.reported.add(imported)
         self.ctx.report("GL401", value_node, result[0], result[1])
         return True
+
+    def _where_written(self, node: ast.AST) -> ast.AST:
+        """The node that writes the value `node` reads, where it is reported: a module constant's
+        string, a parameter's default or a local's one string; an option's or a config field's
+        default, also an environment lookup's default (`default=os.environ.get("AWS_DEFAULT_REGION",
+        "us-east-1")`); the item a subscript picks (`region=regions[1]`)."""
+        if isinstance(node, ast.Name):
+            if node.id in self.module_strings:
+                return self.module_strings[node.id]
+            return self._parameter_default(node) or self._local_string(node) or node
+        if isinstance(node, ast.Attribute):
+            return written_string(written := self.ctx.written_default(node) or node) or written
+        if isinstance(node, ast.Subscript):
+            written = self.ctx.written_default(node) or self.ctx.written_element(node) or node
+            return written_string(written) or written  # an item that is an environment lookup
+        return node
 
     def _imported_constant(self, node: ast.AST) -> str | None:
         """The project constant an imported name or module attribute reads (`REGION` of `from
@@ -257,7 +251,7 @@ class _PythonScan:
     def _read_without_placing(self, read: ast.Name, parent: ast.AST | None) -> bool:
         """A display, a store's name or settings, a job script's input, a comparison that tests the
         value (`if REGION == "us-east-1":`) or an address spelled with it."""
-        return self._shown_or_naming_a_store(read, parent) or self._logged(read) or handed_to_a_jobs_program(self.ctx, read) \
+        return self._shown_or_naming_a_store(read, parent) or logged(self.ctx, read) or handed_to_a_jobs_program(self.ctx, read) \
             or isinstance(parent, ast.Compare) or self._in_a_stores_settings(read) or spelled_into_an_address(self.ctx, read) \
             or self._given_to_a_data_service(read)
 
@@ -303,19 +297,6 @@ class _PythonScan:
         if spelled is not read:
             return self._data_client_call(built)
         return isinstance(built.func, ast.Attribute) and bool(key_words(built.func.attr) & self.words)
-
-    def _logged(self, read: ast.Name) -> bool:
-        """`logger.info("ready", extra={"region": REGION})`, `get_lambda_logger({"region": REGION})`:
-        a value written into a log record, as it is or inside a string, dict or list, is shown,
-        not placed."""
-        node: ast.AST = read
-        while isinstance(self.ctx.parent(node), _HOLDERS):
-            node = self.ctx.parent(node)
-        call = self.ctx.parent(node)
-        if not isinstance(call, ast.Call) or node is call.func:
-            return False
-        name = call_name(call)
-        return name.rsplit(".", 1)[-1] in _LOG_METHODS or bool(key_words(name) & _LOG_WORDS)
 
     def _data_client_call(self, call: ast.Call) -> bool:
         """A method of a client of a data service (`client = bigquery.Client()`, then
@@ -426,7 +407,7 @@ class _PythonScan:
             return False
         sdk = qual.rsplit(".", 1)[0]
         others = [c for c in self.ctx.calls if c is not call and (self.ctx.qualname(c.func) or "").startswith(sdk + ".")
-                  and not _regional_client(self.ctx.qualname(c.func) or "")]
+                  and not regional_client(self.ctx.qualname(c.func) or "")]
         if not others:  # a notebook (never imported) with no call of the SDK, nor of a library built on its default
             word = sdk.rsplit(".", 1)[-1]
             return self.ctx.kind == "notebook" \

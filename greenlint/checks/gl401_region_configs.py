@@ -42,20 +42,27 @@ class _ConfigScan:
         for path, node in doc.walk():
             if not path or node.is_map or node.is_seq:
                 continue  # a sequence: matchExpressions' values are read item by item
-            if self.kind == "terraform" and path[0] == "data":
-                continue  # a data source looks something up (an ECR Public token lives in us-east-1): no compute
-            if data_only and (path[0] in ("provider", "variable", "locals")
-                              or path[0] == "resource" and len(path) > 1 and str(path[1]).endswith(CONTAINER_SUFFIXES)):
-                continue  # the module's resources are all stores: this region (or their resource group's) places them
-            if self.kind == "terraform" and path[0] == "provider" and self._lookup_alias(doc, path):
+            if self.kind == "terraform" and self._terraform_places_nothing(doc, path, data_only):
                 continue
-            if self.kind == "terraform" and path[0] == "module" and len(path) > 2 \
-                    and called_module_places_only_data(self.ctx, doc, path[1], self.words):
-                continue  # an argument of a module of stores: it places their data
-            if self.kind == "terraform" and path[0] == "variable" and len(path) > 2 \
-                    and (self._set_beside_defaults(path[1]) or self._unread(path[1])):
-                continue  # `terraform.tfvars` sets the variable, or nothing reads it: its default is not what runs
             self.value(doc, path, node)
+
+    def _terraform_places_nothing(self, doc, path: tuple, data_only: bool) -> bool:
+        """What a Terraform block says about the value at `path`: a data source looks something up
+        (an ECR Public token lives in us-east-1); in a module whose resources are all stores its
+        provider, variables, locals and resource groups place them; a provider alias that only
+        data sources use; an argument of a called module of stores places their data; a variable
+        that `terraform.tfvars` sets, or that nothing reads, has a default that is not what runs."""
+        block = path[0]
+        if block == "data":
+            return True
+        if data_only and (block in ("provider", "variable", "locals")
+                          or block == "resource" and len(path) > 1 and str(path[1]).endswith(CONTAINER_SUFFIXES)):
+            return True
+        if block == "provider":
+            return self._lookup_alias(doc, path)
+        if block == "module" and len(path) > 2:
+            return called_module_places_only_data(self.ctx, doc, path[1], self.words)
+        return block == "variable" and len(path) > 2 and (self._set_beside_defaults(path[1]) or self._unread(path[1]))
 
     def _lookup_alias(self, doc, path: tuple) -> bool:
         """A provider block's region (`provider "aws" { alias = "virginia", region = ... }`) whose
