@@ -72,9 +72,7 @@ class Presence:
         found = self.seen.get(token)
         if found is None:
             if token.startswith(IMPORT_PREFIX):
-                module = token[len(IMPORT_PREFIX):]
-                # a module the bytes never name is not imported: one scan instead of reading every import
-                found = module in self.data and module in self.imported()
+                found = token[len(IMPORT_PREFIX):] in self.imported()
             elif token.startswith(KIND_PREFIX):
                 found = False  # the file's own kind is in `seen` from the start
             elif token.startswith(REGEX_PREFIX):
