@@ -24,7 +24,6 @@ from .training_flow import (
     TRAIN_HELPER, binding_key, external_training_call, flow, training_evidence,
 )
 from .transformers_names import is_auto_model_class, is_model_class
-from ..frontends.parameters import NO_PARAM, parameter_default
 from ..frontends.pyast import walk
 
 # ---------------------------------------------------------------------------------------
@@ -181,11 +180,7 @@ def _some_call_gives(ctx: PythonContext, flag: ast.AST, empty: object) -> bool:
     function = ctx.enclosing_function(flag) if isinstance(flag, ast.Name) else None
     if function is None or flag.id in ctx.local_assignments(function):
         return False
-    default = parameter_default(function, flag.id)
-    if default is NO_PARAM:
-        return False
-    values = [given if given is not None else default for given in ctx.arguments_given(function, flag.id)]
-    return any(value is not None and ctx.literal(value) is empty for value in values)
+    return any(value is empty for value in ctx.parameter_values(function, flag.id))
 
 
 # Positional arguments before the builder's own: get_model(name, ...), torch.hub.load(repo, name, ...).
