@@ -30,6 +30,7 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing stays off the start-up path
 if TYPE_CHECKING:
     import re
+    from typing import Iterator
 
 IMPORT_PREFIX = b"import:"
 KIND_PREFIX = b"kind:"
@@ -134,24 +135,42 @@ def _nested_for(data: bytes, one_name: bool = False) -> bool:
     `one_name`, only `for` lines that may bind a single name count (`_may_bind_one_name`); the
     pairs argument holds for them alike."""
     outer: tuple[bytes, int] | None = None
-    for match in _compiled(_FOR).finditer(data):
-        start = match.start()
-        line = data.rfind(b"\n", 0, start) + 1
-        before = data[line:start]
-        code = before.lstrip(b" \t")
-        if code and code.rstrip(b" \t") != b"async":
-            continue
+    for match, line, indent in _for_statements(data):
         if one_name and not _may_bind_one_name(data, match.end()):
             continue
-        indent = before[:len(before) - len(code)]
         if outer is not None:
             outer_indent, outer_end = outer
             if len(indent) > len(outer_indent) and indent.startswith(outer_indent):
                 if _block_end(outer_indent).search(data, outer_end, line) is None:
                     return True
-        end = data.find(b"\n", start)
+        end = data.find(b"\n", match.start())
         outer = (indent, end if end >= 0 else len(data))
     return False
+
+
+def _for_statements(data: bytes) -> Iterator[tuple[re.Match[bytes], int, bytes]]:
+    """(the keyword's match, its line's start, the line's indentation) of each `for` that starts a
+    line's code, after its indentation or `async`."""
+    for match in _compiled(_FOR).finditer(data):
+        start = match.start()
+        line = data.rfind(b"\n", 0, start) + 1
+        before = data[line:start]
+        code = before.lstrip(b" \t")
+        if not code or code.rstrip(b" \t") == b"async":
+            yield match, line, before[:len(before) - len(code)]
+
+
+def _header(data: bytes, after_for: int) -> bytes:
+    """The rest of the `for` line whose keyword ends at `after_for`."""
+    end = data.find(b"\n", after_for)
+    return data[after_for:end if end >= 0 else len(data)]
+
+
+def _target(header: bytes) -> bytes | None:
+    """A `for` line's target: the text before its first word `in`; None when `in` is on a later
+    line (a target continued in parentheses or by a backslash)."""
+    found = _compiled(_IN).search(header)
+    return header[:found.start()] if found is not None else None
 
 
 def _block_end(indent: bytes) -> re.Pattern[bytes]:
@@ -174,10 +193,8 @@ def _may_bind_one_name(data: bytes, after_for: int) -> bool:
     comma. A tuple target (`for i, x in ...`, `for (a, b) in ...`, `for x, in ...`) holds one; a
     name never does. A target whose `in` is not on the line (continued in parentheses or by a
     backslash) may be a name."""
-    end = data.find(b"\n", after_for)
-    header = data[after_for:end if end >= 0 else len(data)]
-    found = _compiled(_IN).search(header)
-    return found is None or b"," not in header[:found.start()]
+    target = _target(_header(data, after_for))
+    return target is None or b"," not in target
 
 
 def _nested_name_for(data: bytes) -> bool:
@@ -195,18 +212,12 @@ def _e_loop(data: bytes) -> bool:
     the word before the line's `in`; a line whose `in` is on a later line (a target continued in
     parentheses) may. A line with a non-ASCII byte holds too: Python reads an identifier in its
     NFKC form (`ｅ` is `e`)."""
-    for match in _compiled(_FOR).finditer(data):
-        start = match.start()
-        line = data.rfind(b"\n", 0, start) + 1
-        code = data[line:start].lstrip(b" \t")
-        if code and code.rstrip(b" \t") != b"async":
-            continue
-        end = data.find(b"\n", match.end())
-        header = data[match.end():end if end >= 0 else len(data)]
+    for match, _, _ in _for_statements(data):
+        header = _header(data, match.end())
         if not header.isascii():
             return True
-        found = _compiled(_IN).search(header)
-        if found is None or _compiled(_E_NAME).search(header[:found.start()]) is not None:
+        target = _target(header)
+        if target is None or _compiled(_E_NAME).search(target) is not None:
             return True
     return False
 

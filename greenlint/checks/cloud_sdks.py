@@ -7,6 +7,7 @@ import ast
 import re
 
 from ..frontends.pyast import call_name
+from .commands import name_words
 
 CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "agentplatform", "azure.ai.ml",
               "azureml", "kfp", "google.cloud.aiplatform", "google.genai", "anthropic",
@@ -81,7 +82,6 @@ def py_region_hint(qualname: str | None) -> str | None:
 _HOLDERS = (ast.Dict, ast.List, ast.Tuple, ast.Set, ast.keyword, ast.JoinedStr, ast.FormattedValue, ast.Starred)
 _LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
 _LOG_WORDS = frozenset({"log", "logger", "logging"})
-_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # `get_lambda_logger`, `LogRecord`
 
 
 def regional_client(qual: str) -> bool:
@@ -101,4 +101,4 @@ def logged(ctx, read: ast.AST) -> bool:
     if not isinstance(call, ast.Call) or node is call.func:
         return False
     name = call_name(call)
-    return name.rsplit(".", 1)[-1] in _LOG_METHODS or bool({w.lower() for w in _NAME_WORD.findall(name)} & _LOG_WORDS)
+    return name.rsplit(".", 1)[-1] in _LOG_METHODS or bool(_LOG_WORDS.intersection(name_words(name)))

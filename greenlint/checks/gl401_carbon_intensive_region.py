@@ -16,8 +16,8 @@ from .cloud_sdks import (COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_
                          REGION_CONSTANTS, REGION_KEYWORDS, REGION_SDKS, RETRIEVED_USES, SDKS_AND_OPERATORS,
                          logged, py_region_hint, regional_client, rooted_at)
 from .region_shell import REGION_ENV, env_hint, shell_regions
-from .placing_calls import (derived_names, handed_to_a_jobs_program, module_strings, reaches_placing_call, string_default,
-                            string_defaults, written_string)
+from .placing_calls import (derived_names, handed_to_a_jobs_program, module_strings, reaches_placing_call, string_defaults,
+                            written_string)
 from .config_roles import COMPUTE_WORDS
 from .region_keys import DESCRIPTIVE_KEYS, data_words
 from .region_python_facts import (default_hint, environment_magics, form_choices, names_a_placement, sdk_class,
@@ -149,11 +149,8 @@ class _PythonScan:
     def _parameter_default(self, name: ast.Name) -> ast.Constant | None:
         """The string default of the parameter `name` reads, when that default is its value (no
         call site of the file passes another): the region is reported where it is written."""
-        function = self.ctx.enclosing_function(name)
-        default = string_default(function, name.id) if function is not None else None
-        if default is None or self.ctx.literal(name) != default.value:
-            return None
-        return default
+        default = self.ctx.kept_default(name)
+        return default if str_const(default) is not None else None
 
     def parameter_defaults(self) -> None:
         """`def create_job(project, location: str = "us-central1")` whose `location` reaches a call

@@ -10,7 +10,6 @@ import re
 from typing import Iterator
 
 from . import detector
-from ..frontends.parameters import NO_PARAM, parameter_default
 from ..frontends.python import call_name, kwarg, parameter_defaults
 from .cloud import MODEL_KEYS, accelerator_finding, effective_key, is_test_suite, legacy_accelerator, norm, str_const
 from .commands import report_word, shell_commands, shell_variables, variable_name
@@ -213,11 +212,9 @@ def _bound_choice(ctx, name: ast.Name) -> ast.AST | None:
     value = ctx.expression_of(name)
     if isinstance(value, ast.Call) and call_name(value).rsplit(".", 1)[-1] in _PIPELINE_PARAMETERS:
         return kwarg(value, "default_value")
-    function = ctx.enclosing_function(name)
-    if (value is None or value is name) and function is not None:
-        default = parameter_default(function, name.id)
-        if default is not NO_PARAM and default is not None and str_const(default) is not None \
-                and all(v == default.value for v in ctx.parameter_values(function, name.id)):
+    if value is None or value is name:
+        default = ctx.kept_default(name)
+        if str_const(default) is not None:
             return default
     return value
 

@@ -21,10 +21,6 @@ def string_defaults(function) -> Iterator[tuple[str, ast.Constant]]:
             yield param.arg, default
 
 
-def string_default(function, name: str) -> ast.Constant | None:
-    return next((d for p, d in string_defaults(function) if p == name), None)
-
-
 # `<verb>_<object>` method names that place compute: the Google Cloud client libraries' job and
 # pipeline creators and `deploy_model`, the SDKs' `create_cluster`, `create_instance`, `run_job`.
 _PLACING_VERBS = {"create", "deploy", "submit", "launch", "run", "start"}

@@ -64,6 +64,15 @@ class ValueModel(CallGraphModel, ObjectFieldModel):
                     return self._parameter_values(function, node.id, default, 0)
         return [self.literal(node, scope)]
 
+    def kept_default(self, name: ast.Name) -> ast.Constant | None:
+        """The literal default of the parameter `name` reads, where that default is its value (no
+        call of the file gives the parameter another): a rule reports the value where it is written."""
+        function = self.enclosing_function(name)
+        default = _parameter_default(function, name.id) if function is not None else _NO_PARAM
+        if not isinstance(default, ast.Constant) or self.literal(name) != default.value:
+            return None
+        return default
+
     def parameter_values(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> list[Any]:
         """The value parameter `name` of `function` takes at each call of this file (its default
         where a call leaves it out, or alone when nothing calls it); [] for no such parameter."""
