@@ -6,6 +6,7 @@ module-level region constants (the config reader is `gl401_region_configs`).
 from __future__ import annotations
 
 import ast
+import re
 
 from . import detector
 from ..frontends.pyast import call_name, dotted, kwarg, walk
@@ -71,15 +72,21 @@ class _PythonScan:
         self.ctx.report("GL401", value_node, result[0], result[1])
         return True
 
-    def _where_written(self, node: ast.AST) -> ast.AST:
+    def _where_written(self, node: ast.AST, _depth: int = 0) -> ast.AST:
         """The node that writes the value `node` reads, where it is reported: a module constant's
-        string, a parameter's default or a local's one string; an option's or a config field's
-        default, also an environment lookup's default (`default=os.environ.get("AWS_DEFAULT_REGION",
-        "us-east-1")`); the item a subscript picks (`region=regions[1]`)."""
+        string, a parameter's default or a local's one string, also through a local alias
+        (`target_region = region`); an option's or a config field's default, also an environment
+        lookup's default (`default=os.environ.get("AWS_DEFAULT_REGION", "us-east-1")`); the item a
+        subscript picks (`region=regions[1]`)."""
         if isinstance(node, ast.Name):
             if node.id in self.module_strings:
                 return self.module_strings[node.id]
-            return self._parameter_default(node) or self._local_string(node) or node
+            written = self._parameter_default(node) or self._local_string(node)
+            if written is None and _depth < 3:
+                values = self.ctx.bound_values(node)
+                if len(values) == 1 and isinstance(values[0], ast.Name) and values[0].id != node.id:
+                    return self._where_written(values[0], _depth + 1)
+            return written or node
         if isinstance(node, ast.Attribute):
             return written_string(written := self.ctx.written_default(node) or node) or written
         if isinstance(node, ast.Subscript):
@@ -307,9 +314,12 @@ class _PythonScan:
         """A script's constant that nothing reads, in a file that calls the cloud SDK itself (`LOCATION
         = os.getenv(...)` while `vertexai.init(location=location)` takes a parameter, or a script
         that only searches monitoring stats): it is not where the file's calls run. A module that
-        makes no SDK call (a config module other files import) or a notebook (whose shell lines read
-        `$REGION`) keeps it."""
-        if self.ctx.kind != "python" or self.ctx.reads_of(constant):
+        makes no SDK call (a config module other files import) keeps it; so does a notebook whose
+        shell lines name it (`!gcloud ... --region $REGION`): a notebook is never imported, so one
+        that no line of code or shell reads is left over there too."""
+        if self.ctx.kind not in ("python", "notebook") or self.ctx.reads_of(constant):
+            return False
+        if any(re.search(rf"(?<!\w){re.escape(constant)}(?!\w)", text) for _, _, text in self.ctx.shell_lines):
             return False
         return any((self.ctx.qualname(call.func) or "").startswith(SDKS_AND_OPERATORS) for call in self.ctx.calls)
 
@@ -333,10 +343,24 @@ class _PythonScan:
     def _region_arguments(self, call: ast.Call, name: str) -> list[ast.keyword]:
         """The call's keywords, and boto3's region given by position: `client(service_name,
         region_name=None, ...)` takes it second (`boto3.client("bedrock-runtime", "us-east-1")`)."""
+        keywords = [*call.keywords, *self._unpacked_keywords(call)]
         if name in ("client", "resource") and len(call.args) >= 2 and not isinstance(call.args[1], ast.Starred) \
                 and (self.ctx.qualname(call.func) or "").startswith("boto3"):
-            return [*call.keywords, ast.keyword(arg="region_name", value=call.args[1])]
-        return call.keywords
+            return [*keywords, ast.keyword(arg="region_name", value=call.args[1])]
+        return keywords
+
+    def _unpacked_keywords(self, call: ast.Call) -> list[ast.keyword]:
+        """The items of a dict the call unpacks (`boto3.Session(**session_kwargs)` with
+        `session_kwargs = {"region_name": region}`), as the keywords they become."""
+        found = []
+        for kw in call.keywords:
+            if kw.arg is not None:
+                continue
+            values = self.ctx.bound_values(kw.value) if isinstance(kw.value, ast.Name) else [kw.value]
+            if len(values) == 1 and isinstance(values[0], ast.Dict):
+                found += [ast.keyword(arg=key, value=value) for k, value in zip(values[0].keys, values[0].values)
+                          if (key := str_const(k)) is not None]
+        return found
 
     def _places_with(self, call: ast.Call, qual: str, name: str, arg: str) -> bool:
         """A region given to `call` as its `arg` keyword sets where compute runs."""
@@ -455,6 +479,36 @@ class _PythonScan:
                    else (str_const(m.args[0] if m.args else None) or "").startswith(PAGED_READ_PREFIXES)
                    for m in methods)
 
+    def _services(self, client: ast.Call) -> set[str]:
+        """The services a boto3 `client(...)` call may make: its first argument or `service_name`,
+        a string or a name bound to strings (`service_name = "bedrock-runtime" if runtime else
+        "bedrock"` as two branches' assignments)."""
+        given = client.args[0] if client.args else kwarg(client, "service_name")
+        return {name for value in self.ctx.possible_values(given) if (name := str_const(value)) is not None}
+
+    def _session_clients(self, session: ast.Call) -> list[ast.Call]:
+        """The `client(...)` calls a boto3 session makes: those of the name it is bound to
+        (`session = boto3.Session(...)`, then `session.client("sts")`) where it is bound to one that
+        makes clients, else every client call of the file."""
+        clients = [c for c in self.ctx.calls if isinstance(c.func, ast.Attribute) and c.func.attr == "client"]
+        holder = self.ctx.parent(session)
+        if isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
+            own = [c for c in clients if isinstance(c.func.value, ast.Name) and c.func.value.id == holder.targets[0].id]
+            if own:
+                return own
+        return clients
+
+    def _never_used(self, client: ast.Call) -> bool:
+        """A client bound to a name that nothing reads, in a notebook or a function (a module's name
+        may be imported by another file): a client object runs nothing until a call uses it."""
+        holder = self.ctx.parent(client)
+        if not (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name)):
+            return False
+        scope = self.ctx.enclosing_function(holder)
+        if scope is None and self.ctx.kind != "notebook":
+            return False
+        return not self.ctx.reads_of(holder.targets[0].id, scope)
+
     def _placing_operator(self, qual: str, name: str) -> bool:
         """An orchestrator's cloud operator not named by a data word (`GCSCreateBucketOperator`)
         nor by a verb that addresses what exists (`DataprocClusterDeleteOperator`, `...GetOperator`,
@@ -483,13 +537,11 @@ class _PythonScan:
         if qual.startswith(OPERATORS):
             return self._placing_operator(qual, name)
         if name in ("client", "resource"):
-            service = str_const(call.args[0]) if call.args else str_const(
-                next((k.value for k in call.keywords if k.arg == "service_name"), None))
-            return service in COMPUTE_SERVICES and not self._only_reads(call)
+            return bool(self._services(call) & COMPUTE_SERVICES) and not self._only_reads(call) \
+                and not self._never_used(call)
         if name == "Session" or qual.endswith(".Session"):
             return self.ctx.imports.uses("sagemaker") or any(
-                str_const(c.args[0] if c.args else None) in COMPUTE_SERVICES for c in self.ctx.calls
-                if isinstance(c.func, ast.Attribute) and c.func.attr == "client")
+                self._services(c) & COMPUTE_SERVICES for c in self._session_clients(call))
         if qual.startswith("apache_beam"):  # options: the region of Dataflow's workers, unless another runner is named
             runner = str_const(next((k.value for k in call.keywords if k.arg == "runner"), None))
             return runner is None or "Dataflow" in runner

@@ -176,15 +176,32 @@ def _parameter_defaults(function) -> Iterator[ast.AST]:
             yield from _strings(default)
 
 
+# The keywords that name a node label and give its value (KFP v1/v2 `label_name=` / `value=`,
+# kfp-kubernetes `label_key=` / `label_value=`).
+_LABEL_KEYWORDS, _LABEL_VALUE_KEYWORDS = ("label_name", "label_key", "key"), ("value", "label_value")
+
+
 def _call_hardware(node: ast.Call) -> Iterator[ast.AST]:
-    """KFP `add_node_selector_constraint("cloud.google.com/gke-accelerator", "NVIDIA_TESLA_K80")`
-    (v1 and v2) and `set_accelerator_type("NVIDIA_TESLA_K80")`."""
+    """A hardware node label and its value given to a call: KFP `add_node_selector_constraint(
+    "cloud.google.com/gke-accelerator", "NVIDIA_TESLA_K80")` (v1 and v2), kfp-kubernetes
+    `add_node_selector(task, label_key="cloud.google.com/gke-accelerator", label_value="nvidia-tesla-p4")`:
+    the label by position with its value next, or both by keyword. Also `set_accelerator_type("NVIDIA_TESLA_K80")`."""
     method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
-    args = list(node.args) + [k.value for k in node.keywords if k.arg in ("label_name", "value", "accelerator")]
-    if method == "add_node_selector_constraint" and len(args) >= 2 and str_const(args[0]) in _HARDWARE_LABELS:
-        yield from _strings(args[1])
-    elif method in _ACCEL_SETTERS and args:
-        yield from _strings(args[0])
+    keywords = {k.arg: k.value for k in node.keywords if k.arg}
+    if method in _ACCEL_SETTERS:
+        given = node.args[0] if node.args else keywords.get("accelerator")
+        yield from _strings(given) if given is not None else ()
+        return
+    for label, value in zip(node.args, node.args[1:]):
+        if str_const(label) in _HARDWARE_LABELS:
+            yield from _strings(value)
+            return
+    label = next((keywords[k] for k in _LABEL_KEYWORDS if k in keywords), None)
+    value = next((keywords[k] for k in _LABEL_VALUE_KEYWORDS if k in keywords), None)
+    if value is not None and str_const(label) in _HARDWARE_LABELS:
+        yield from _strings(value)
+    elif value is not None and node.args and str_const(node.args[-1]) in _HARDWARE_LABELS:
+        yield from _strings(value)  # `add_node_selector_constraint("cloud.google.com/gke-accelerator", value=...)`
 
 
 def _overwritten(ctx, assign: ast.Assign) -> bool:

@@ -136,7 +136,7 @@ def _cleans_up(ctx, delete_counts: bool) -> bool:
         c.func.id for c in ctx.calls if isinstance(c.func, ast.Name)}
     if names & _CLEANUP_CALLS or any(_CLEANUP_HELPER.search(n) for n in names):
         return True
-    if delete_counts and "delete" in names:
+    if delete_counts and "delete" in names or _deployed_then_deleted(ctx):
         return True  # endpoint.delete(force=True), service.delete()
     # SageMaker's ManagedEndpoint(..., auto_delete=True) deletes the endpoint when its block ends
     if any(k.arg == "auto_delete" and isinstance(k.value, ast.Constant) and k.value.value is True
@@ -148,6 +148,17 @@ def _cleans_up(ctx, delete_counts: bool) -> bool:
 
     return bool(_AUTOSCALING.search(ctx.text)) or any(
         _CLI_CLEANUP.search(" ".join(command.words)) for command in shell_commands(ctx))
+
+
+def _deployed_then_deleted(ctx) -> bool:
+    """`endpoint = model_builder.deploy(...)` then `endpoint.delete()`: what a deploy returns stands
+    for the endpoint (SageMaker's ModelBuilder returns its Endpoint resource), and its own delete
+    removes it. A model's delete (`core_model.delete()`) leaves the endpoint running."""
+    deployed = {target.id for assign in ctx.nodes_of(ast.Assign) if isinstance(assign.value, ast.Call)
+                and isinstance(assign.value.func, ast.Attribute) and assign.value.func.attr == "deploy"
+                for target in assign.targets if isinstance(target, ast.Name)}
+    return any(isinstance(c.func, ast.Attribute) and c.func.attr == "delete" and isinstance(c.func.value, ast.Name)
+               and c.func.value.id in deployed for c in ctx.calls)
 
 
 def _inference_config_scales_down(ctx, call: ast.Call) -> bool:

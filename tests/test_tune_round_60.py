@@ -1,0 +1,160 @@
+"""Principles found in the twenty-sixth session (blind rounds 186-193, first contact).
+Each test lints small files written here with the real CLI."""
+from __future__ import annotations
+
+from test_gl4_commands_and_tuning import notebook, run_cli
+from test_model_rules_tune2 import reported_lines
+
+
+def cells_reported(path, code: str) -> list[tuple[int, int]]:
+    return sorted((f["cell"], f["cell_line"]) for f in run_cli(path, code))
+
+
+# ---- GL401: a notebook's region name that nothing reads, a client nothing uses --------------------
+
+SETUP = """\
+import boto3
+bedrock = boto3.client(service_name="bedrock", region_name="us-east-1")
+runtime = boto3.client(service_name="bedrock-runtime", region_name="us-east-1")
+region = "us-east-1"
+"""
+JOB = """\
+bedrock.create_model_customization_job(jobName="j", roleArn="r", baseModelIdentifier="m")
+"""
+
+
+def test_a_notebook_region_name_and_a_client_nothing_reads_place_nothing(tmp_path):
+    """Only the client a later cell uses places the job; the unused runtime client and the
+    `region` name that no code or shell line reads run nothing."""
+    assert cells_reported(notebook(tmp_path, SETUP, JOB), "GL401") == [(1, 2)]
+
+
+def test_a_notebook_region_name_a_shell_line_reads_is_kept(tmp_path):
+    shell = '!aws sagemaker create-training-job --region $region --training-job-name j\n'
+    assert (1, 4) in cells_reported(notebook(tmp_path, SETUP, JOB, shell), "GL401")
+
+
+def test_a_used_client_in_a_notebook_is_still_reported(tmp_path):
+    use = 'runtime.invoke_model(modelId="m", body="{}")\n'
+    assert cells_reported(notebook(tmp_path, SETUP, JOB, use), "GL401") == [(1, 2), (1, 3)]
+
+
+def test_a_module_level_client_of_a_script_may_be_imported_and_is_kept(tmp_path):
+    script = "import boto3\nruntime = boto3.client('bedrock-runtime', region_name='us-east-1')\n"
+    assert reported_lines(tmp_path, "clients.py", script, "GL401") == [2]
+
+
+def test_a_function_local_client_nothing_uses_places_nothing(tmp_path):
+    script = """\
+import boto3
+
+
+def make():
+    unused = boto3.client("sagemaker", region_name="us-east-1")
+    return 1
+"""
+    assert reported_lines(tmp_path, "make.py", script, "GL401") == []
+
+
+# ---- GL401: a session is judged by its own clients ----------------------------------------------
+
+SESSION = """\
+import boto3
+bedrock = boto3.client(service_name="bedrock", region_name="us-west-2")
+session = boto3.session.Session(region_name="us-east-1")
+{client} = session.client(service_name="{service}")
+{use}
+"""
+
+
+def test_a_session_whose_own_clients_only_identify_the_caller_places_nothing(tmp_path):
+    text = SESSION.format(client="sts", service="sts", use="account = sts.get_caller_identity()['Account']")
+    assert reported_lines(tmp_path, "who.py", text, "GL401") == []
+
+
+def test_a_session_whose_own_client_runs_models_places_them(tmp_path):
+    text = SESSION.format(client="rt", service="bedrock-runtime", use="rt.invoke_model(modelId='m', body='{}')")
+    assert reported_lines(tmp_path, "run.py", text, "GL401") == [3]
+
+
+# ---- GL401: a region default reached through an alias and an unpacked dict ----------------------
+
+HELPER = """\
+import boto3
+
+
+def get_client(region="us-east-1", runtime=True):
+    target_region = region
+    session_kwargs = {{"region_name": target_region}}
+    session = boto3.Session(**session_kwargs)
+    if runtime:
+        service_name = "bedrock-runtime"
+    else:
+        service_name = "bedrock"
+    return session.client(service_name=service_name)
+
+
+client = get_client({given})
+client.invoke_model(modelId="m", body="{{}}")
+"""
+
+
+def test_a_default_reaching_a_session_through_an_alias_and_kwargs_is_reported_at_the_default(tmp_path):
+    assert reported_lines(tmp_path, "helper.py", HELPER.format(given=""), "GL401") == [4]
+
+
+def test_a_default_every_call_overrides_is_not(tmp_path):
+    assert reported_lines(tmp_path, "helper.py", HELPER.format(given="region='us-west-2'"), "GL401") == []
+
+
+# ---- GL403: a deploy's result removed by its own delete -----------------------------------------
+
+BUILDER = """\
+from sagemaker.serve.model_builder import ModelBuilder
+
+builder = ModelBuilder(model="m")
+model = builder.build(model_name="x")
+endpoint = builder.deploy(endpoint_name="e")
+endpoint.invoke(body="{{}}")
+{cleanup}
+"""
+
+
+def test_an_endpoint_a_deploy_returns_and_the_file_deletes_is_not_always_on(tmp_path):
+    assert reported_lines(tmp_path, "deploy.py", BUILDER.format(cleanup="endpoint.delete()"), "GL403") == []
+
+
+def test_deleting_only_the_model_leaves_the_endpoint_running(tmp_path):
+    assert reported_lines(tmp_path, "deploy.py", BUILDER.format(cleanup="model.delete()"), "GL403") == [5]
+
+
+# ---- GL402: a node selector given by label key and value ----------------------------------------
+
+SELECTOR = """\
+from kfp import dsl, kubernetes
+
+
+@dsl.component
+def comp():
+    pass
+
+
+@dsl.pipeline
+def pipe():
+    task = comp()
+    kubernetes.add_node_selector(
+        task,
+        label_key="{key}",
+        label_value="{value}",
+    )
+"""
+
+
+def test_a_node_selector_on_the_accelerator_label_chooses_that_hardware(tmp_path):
+    text = SELECTOR.format(key="cloud.google.com/gke-accelerator", value="nvidia-tesla-p4")
+    assert reported_lines(tmp_path, "pipe.py", text, "GL402") == [15]
+
+
+def test_a_node_selector_on_another_label_or_a_current_gpu_is_not(tmp_path):
+    for key, value in (("team", "nvidia-tesla-p4"), ("cloud.google.com/gke-accelerator", "nvidia-l4")):
+        assert reported_lines(tmp_path, "pipe.py", SELECTOR.format(key=key, value=value), "GL402") == [], (key, value)
