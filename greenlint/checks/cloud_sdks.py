@@ -28,14 +28,18 @@ COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "ek
 REGION_KEYWORDS = ("region_name", "region", "aws_region")
 # boto3 client methods that read or remove what exists (a deletion runs nothing, like `aws ... delete-*`);
 # `get_paginator(name)` reads when the operation it pages does.
-READ_PREFIXES, PAGED_READ_PREFIXES = ("describe_", "list_", "get_", "delete_", "deregister_"), ("describe_", "list_")
+# `cancel_*` / `stop_*` end what runs (`stop_training_job`): like a deletion, they place nothing.
+READ_PREFIXES, PAGED_READ_PREFIXES = ("describe_", "list_", "get_", "delete_", "deregister_", "cancel_", "stop_"), \
+    ("describe_", "list_")
 DISPLAYS = ("print", "display", "pprint")
 # Words of an orchestrator operator's name that address what exists rather than run work (`...DeleteOperator`).
 OPERATOR_ADDRESSING_WORDS = frozenset({"delete", "get", "list", "describe", "sensor"})
 READ_METHODS = {"list", "get", "describe"}  # a service of a client (`client.agent_engines.list()`)
 # Methods of a retrieved Vertex AI resource that read or remove it (`fs.get_entity_type`, `fs.delete`).
-# batch_serve_to_bq: an export; predict / explain: requests to an endpoint that runs where it was placed
-RETRIEVED_USES = ("get", "list", "read", "delete", "search", "wait", "batch_serve", "predict", "raw_predict", "explain")
+# batch_serve_to_bq: an export; predict / explain / query: requests to an endpoint or a reasoning engine
+# that runs where it was placed; cancel: a job that exists is stopped
+RETRIEVED_USES = ("get", "list", "read", "delete", "search", "wait", "batch_serve", "predict", "raw_predict", "explain",
+                  "query", "cancel")
 REGION_CONSTANTS = {"region", "awsregion", "gcpregion", "googleregion", "location", "gcplocation", "vertexlocation",
                     "vertexregion", "zone", "gcpzone", "defaultregion", "azurelocation", "azureregion", "regionname",
                     "computeregion", "trainingregion", "trainregion", "projectregion",

@@ -25,7 +25,7 @@ from .region_python_facts import (default_hint, environment_magics, form_choices
                                   spelled_into_an_address)
 
 # SDK calls that read what exists or record an experiment's metadata (Vertex AI Experiments).
-_READS_OR_RECORDS = ("list", "get", "delete", "log_", "set_experiment", "start_run", "end_run", "start_execution",
+_READS_OR_RECORDS = ("list", "get", "delete", "cancel", "log_", "set_experiment", "start_run", "end_run", "start_execution",
                      "execution", "graph_experiment", "autolog")
 # --------------------------------------------------------------------------------------
 # Python reader
@@ -44,6 +44,7 @@ class _PythonScan:
         self.words = data_words(self.options)
         self._environment: dict[str, ast.Constant] | None = None
         self._projects: dict[str, tuple[_PythonScan, ast.FunctionDef] | None] = {}  # by the name called
+        self._following: set[str] = set()  # names a region is spelled into, while their reads are judged
 
     def check(self, value_node: ast.AST, hint: str | None, location_key: bool = False) -> bool:
         """Report the region `value_node` holds where it is written; whether it was reported."""
@@ -257,7 +258,26 @@ class _PythonScan:
         value (`if REGION == "us-east-1":`) or an address spelled with it."""
         return self._shown_or_naming_a_store(read, parent) or logged(self.ctx, read) or handed_to_a_jobs_program(self.ctx, read) \
             or isinstance(parent, ast.Compare) or self._in_a_stores_settings(read) or spelled_into_an_address(self.ctx, read) \
-            or self._given_to_a_data_service(read)
+            or self._given_to_a_data_service(read) or self._spelled_into_a_name_that_places_nothing(read)
+
+    def _spelled_into_a_name_that_places_nothing(self, read: ast.Name) -> bool:
+        """The region spelled into a string bound to a name (`TAG_TEMPLATE_PATH = f"projects/{P}/
+        locations/{LOCATION}/tagTemplates/{ID}"`) places what that name places: nothing where no
+        code reads it (`_left_over`) or every read of it places nothing."""
+        spelled = self._spelled(read)
+        holder = self.ctx.parent(spelled)
+        if spelled is read or not (isinstance(holder, ast.Assign) and holder.value is spelled and len(holder.targets) == 1
+                                   and isinstance(holder.targets[0], ast.Name)):
+            return False
+        name = holder.targets[0].id
+        if name in self._following:
+            return False
+        self._following.add(name)
+        try:
+            reads = self.ctx.reads_of(name)
+            return all(self._read_places_nothing(r) for r in reads) if reads else self._left_over(name)
+        finally:
+            self._following.discard(name)
 
     def _given_to_a_data_service(self, read: ast.Name) -> bool:
         """The region given, as it is or spelled into a string, to a class or client of a service
@@ -314,14 +334,14 @@ class _PythonScan:
         """A script's constant that nothing reads, in a file that calls the cloud SDK itself (`LOCATION
         = os.getenv(...)` while `vertexai.init(location=location)` takes a parameter, or a script
         that only searches monitoring stats): it is not where the file's calls run. A module that
-        makes no SDK call (a config module other files import) keeps it; so does a notebook whose
-        shell lines name it (`!gcloud ... --region $REGION`): a notebook is never imported, so one
-        that no line of code or shell reads is left over there too."""
+        makes no SDK call (a config module other files import) keeps it. A notebook is never
+        imported: one that no line of its code or shell reads (`!gcloud ... --region $REGION`) is
+        left over."""
         if self.ctx.kind not in ("python", "notebook") or self.ctx.reads_of(constant):
             return False
         if any(re.search(rf"(?<!\w){re.escape(constant)}(?!\w)", text) for _, _, text in self.ctx.shell_lines):
             return False
-        return any((self.ctx.qualname(call.func) or "").startswith(SDKS_AND_OPERATORS) for call in self.ctx.calls)
+        return self.ctx.kind == "notebook" or any((self.ctx.qualname(call.func) or "").startswith(SDKS_AND_OPERATORS) for call in self.ctx.calls)
 
     def calls(self) -> None:
         for call in self.ctx.calls:
@@ -369,7 +389,13 @@ class _PythonScan:
         return arg == "location" and bool(qual.startswith(LOCATION_SDKS) or LANGCHAIN_CLIENT.match(qual)
                                           or self._placing_operator(qual, name)) \
             and not self._default_for_reads(call, qual) and not self._retrieved_to_read(call, qual) \
-            and not self._only_reads(call)
+            and not self._only_reads(call) and not self._reads_where_it_runs(name)
+
+    @staticmethod
+    def _reads_where_it_runs(method: str) -> bool:
+        """A call that lists, gets or stops what exists in the location it is given
+        (`Extension.list(location=...)`, `TuningJob.get(...)`): it places nothing there."""
+        return method in READ_METHODS or method.startswith(READ_PREFIXES) or method in ("delete", "cancel")
 
     def function_places(self, function: ast.AST, param: str) -> bool:
         """The parameter, or a name or `**settings` map built from it, reaches a call of this file's
@@ -457,6 +483,8 @@ class _PythonScan:
         value = self._string(given)
         if value is not None:
             return "/" in value or value.isdigit()
+        if isinstance(given, ast.JoinedStr):  # f"projects/{P}/locations/{L}/tuningJobs/{ID}"
+            return any(isinstance(part, ast.Constant) and "/" in str(part.value) for part in given.values)
         words = (dotted(given) or "").rsplit(".", 1)[-1].lower()
         return words.endswith(("_id", "_name", "resource_name")) and "display" not in words
 
@@ -474,6 +502,10 @@ class _PythonScan:
                        and rooted_at(c.func.value, holder.targets[0].id)]  # `client.list_jobs()`, `client.agent_engines.list()`
         else:
             return False
+        if not methods and prefixes is RETRIEVED_USES and isinstance(holder, ast.Assign):
+            # a retrieved resource only read for its fields (`extension.resource_name`)
+            reads = self.ctx.reads_of(holder.targets[0].id)  # type: ignore[attr-defined]
+            return bool(reads) and all(isinstance(self.ctx.parent(r), ast.Attribute) for r in reads)
         return bool(methods) and all((m.func.attr.startswith(prefixes) or m.func.attr in READ_METHODS)  # type: ignore[attr-defined]
                    if m.func.attr != "get_paginator"  # type: ignore[attr-defined]
                    else (str_const(m.args[0] if m.args else None) or "").startswith(PAGED_READ_PREFIXES)
