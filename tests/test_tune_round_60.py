@@ -158,3 +158,54 @@ def test_a_node_selector_on_the_accelerator_label_chooses_that_hardware(tmp_path
 def test_a_node_selector_on_another_label_or_a_current_gpu_is_not(tmp_path):
     for key, value in (("team", "nvidia-tesla-p4"), ("cloud.google.com/gke-accelerator", "nvidia-l4")):
         assert reported_lines(tmp_path, "pipe.py", SELECTOR.format(key=key, value=value), "GL402") == [], (key, value)
+
+
+# ---- GL401: reads, cancels and stops of what exists; a region spelled into a name ----------------
+
+VERTEX = """\
+import vertexai
+{body}
+"""
+
+
+def test_a_list_call_given_a_location_places_nothing(tmp_path):
+    body = "from vertexai.preview import extensions\nfor e in extensions.Extension.list(location='us-central1'):\n    print(e)\n"
+    assert reported_lines(tmp_path, "list.py", VERTEX.format(body=body), "GL401") == []
+
+
+def test_a_job_retrieved_by_its_path_and_cancelled_places_nothing(tmp_path):
+    body = """\
+from vertexai.tuning import sft
+LOCATION = "us-central1"
+vertexai.init(project="p", location=LOCATION)
+job = sft.SupervisedTuningJob(f"projects/p/locations/{{LOCATION}}/tuningJobs/42")
+job.{verb}()
+"""
+    assert reported_lines(tmp_path, "cancel.py", VERTEX.format(body=body.format(verb="cancel")), "GL401") == []
+    assert reported_lines(tmp_path, "cancel.py", VERTEX.format(body=body.format(verb="resume")), "GL401") == [3]
+
+
+def test_a_job_created_at_a_location_is_still_reported(tmp_path):
+    body = "from vertexai.tuning import sft\nvertexai.init(project='p', location='us-central1')\nsft.train(source_model='m', train_dataset='gs://b/t.jsonl')\n"
+    assert reported_lines(tmp_path, "tune.py", VERTEX.format(body=body), "GL401") == [3]
+
+
+def test_a_region_spelled_into_a_path_only_compared_places_nothing(tmp_path):
+    setup = """\
+PROJECT_ID = "p"
+LOCATION = "us-central1"
+TEMPLATE_PATH = f"projects/{PROJECT_ID}/locations/{LOCATION}/tagTemplates/t"
+"""
+    compare = "from google.cloud import datacatalog_v1\nfor t in datacatalog_v1.DataCatalogClient().list_tag_templates(parent='x'):\n    print(t.name == TEMPLATE_PATH)\n"
+    assert cells_reported(notebook(tmp_path, setup, compare), "GL401") == []
+    placing = "from google.cloud import aiplatform_v1\naiplatform_v1.JobServiceClient().create_custom_job(parent=TEMPLATE_PATH, custom_job={})\n"
+    assert cells_reported(notebook(tmp_path, setup, placing), "GL401") == [(1, 2)]
+
+
+def test_a_notebook_region_name_nothing_reads_is_left_over_without_any_sdk_call(tmp_path):
+    assert cells_reported(notebook(tmp_path, "REGION = 'us-east-1'\nprint('setup done')\n"), "GL401") == []
+
+
+def test_bigquery_short_name_and_a_ledger_are_data_words(tmp_path):
+    text = 'BQ_LOCATION=us-central1\nLEDGER_LOCATION=eastus\nTRAINING_REGION=us-central1\n'
+    assert reported_lines(tmp_path, "settings.env", text, "GL401") == [3]

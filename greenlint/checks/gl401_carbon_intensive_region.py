@@ -9,6 +9,7 @@ import ast
 import re
 
 from . import detector
+from ..frontends.bindings import module_statements
 from ..frontends.pyast import call_name, dotted, kwarg, walk
 from ..frontends.project import imported_function
 from .cloud import is_test_suite, key_words, norm, region_finding, resolve_region, str_const
@@ -138,7 +139,7 @@ class _PythonScan:
         (IPython sets os.environ the same way), each name set once."""
         if self._environment is None:
             found: dict[str, list[ast.expr]] = {}
-            for stmt in self.ctx.tree.body:
+            for stmt in module_statements(self.ctx.tree):
                 target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
                 if isinstance(target, ast.Subscript) and self.ctx.qualname(target.value) == "os.environ" \
                         and (key := str_const(target.slice)):
@@ -187,7 +188,7 @@ class _PythonScan:
         "us-central1-a"`, given to one call) is that placement, reported once."""
         hint = default_hint(self.ctx)
         found = []
-        for stmt in self.ctx.tree.body:
+        for stmt in module_statements(self.ctx.tree):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
             value = written_string(getattr(stmt, "value", None))  # a literal, or an environment lookup's default
             if len(targets) != 1 or not isinstance(targets[0], ast.Name) or value is None:
@@ -225,6 +226,11 @@ class _PythonScan:
             return True  # `dataset.location = LOCATION`: where a store is made
         if isinstance(parent, ast.Call) and read in parent.args:
             return self._given_to_a_function_that_places_nothing(read, parent)
+        spelled = self._spelled(read)
+        named = self.ctx.parent(spelled)
+        if spelled is not read and isinstance(named, ast.Call) and spelled in named.args \
+                and self._retrieved_to_read(named, self.ctx.qualname(named.func) or ""):
+            return True  # the path of a resource retrieved to be read or stopped
         call = self.ctx.parent(parent)
         if not (isinstance(parent, ast.keyword) and isinstance(call, ast.Call)):
             return False

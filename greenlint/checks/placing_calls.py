@@ -12,6 +12,7 @@ from typing import Iterator
 from ..frontends.python import parameter_defaults
 from .cloud import str_const
 from ..frontends.pyast import walk
+from ..frontends.bindings import module_statements
 
 
 def string_defaults(function) -> Iterator[tuple[str, ast.Constant]]:
@@ -37,16 +38,25 @@ def _places_by_name(name: str, data_words: frozenset[str]) -> bool:
 
 
 def derived_names(function, param: str) -> set[str]:
-    """`param` and the local names built from it (`parent = f"projects/{p}/locations/{location}"`)."""
+    """`param` and the local names built from it (`parent = f"projects/{p}/locations/{location}"`, also
+    `request.parent = f"..."`: the request carries it)."""
     names = {param}
     assignments = [n for n in walk(function) if isinstance(n, ast.Assign)]
     for _ in range(4):
-        grown = {t.id for a in assignments for t in a.targets if isinstance(t, ast.Name)
+        grown = {root.id for a in assignments for t in a.targets if isinstance(root := _assigned_root(t), ast.Name)
                  and any(isinstance(v, ast.Name) and v.id in names for v in walk(a.value))}
         if grown <= names:
             break
         names |= grown
     return names
+
+
+def _assigned_root(target: ast.expr) -> ast.expr:
+    """The name an assignment changes: `x` of `x = ...`, also of `x.parent = ...` (a request object
+    that carries the value: `request.parent = f".../locations/{region}"`)."""
+    while isinstance(target, ast.Attribute):
+        target = target.value
+    return target
 
 
 def reaches_placing_call(function, param: str, data_words: frozenset[str]) -> bool:
@@ -65,7 +75,7 @@ def reaches_placing_call(function, param: str, data_words: frozenset[str]) -> bo
 
 def _single_string_targets(tree: ast.Module) -> Iterator[tuple[str, ast.Constant | None, int]]:
     """(name, string value or None, number of targets) of each module-level assignment to a name."""
-    for stmt in tree.body:
+    for stmt in module_statements(tree):
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             value = written_string(stmt.value)

@@ -159,6 +159,16 @@ def is_main_guard(stmt: ast.stmt) -> bool:
         isinstance(a, ast.Constant) and a.value == "__main__" for a in sides)
 
 
+def module_statements(tree: ast.Module) -> list[ast.stmt]:
+    """The statements that run at module level: the module's own, and those of its `if __name__ ==
+    "__main__":` blocks (a script's constants are often set there: `REGION = "us-east1"` then
+    `create_job(PROJECT, REGION)`)."""
+    found: list[ast.stmt] = []
+    for stmt in tree.body:
+        found += stmt.body if is_main_guard(stmt) else [stmt]  # type: ignore[attr-defined]
+    return found
+
+
 _UNBOUND = object()
 
 
