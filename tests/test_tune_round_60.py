@@ -209,3 +209,56 @@ def test_a_notebook_region_name_nothing_reads_is_left_over_without_any_sdk_call(
 def test_bigquery_short_name_and_a_ledger_are_data_words(tmp_path):
     text = 'BQ_LOCATION=us-central1\nLEDGER_LOCATION=eastus\nTRAINING_REGION=us-central1\n'
     assert reported_lines(tmp_path, "settings.env", text, "GL401") == [3]
+
+
+# ---- GL202: a precision setting turned off leaves float32 --------------------------------------
+
+HF_ARGS = """\
+from transformers import Seq2SeqTrainer, Seq2SeqTrainingArguments
+
+args = Seq2SeqTrainingArguments(output_dir="out", {precision}, num_train_epochs=5)
+trainer = Seq2SeqTrainer(model=model, args=args, train_dataset=train)
+trainer.train()
+"""
+
+
+def test_training_arguments_that_turn_fp16_off_train_in_float32(tmp_path):
+    assert reported_lines(tmp_path, "t.py", HF_ARGS.format(precision="fp16=False"), "GL202") == [3]
+
+
+def test_training_arguments_that_turn_a_precision_on_or_read_it_are_not_reported(tmp_path):
+    for precision in ("fp16=False, bf16=True", "fp16=use_fp16", "bf16=True"):
+        text = "use_fp16 = input() == 'y'\n" + HF_ARGS.format(precision=precision)
+        assert reported_lines(tmp_path, "t.py", text, "GL202") == [], precision
+
+
+# ---- GL201: the short split names of train_test_split --------------------------------------------
+
+FULL_BATCH = """\
+import torch
+from sklearn.model_selection import train_test_split
+
+X_tr, X_va, y_tr, y_va = train_test_split(X, y, test_size=0.5)
+
+
+def train_model(model, epochs=400):
+    opt = torch.optim.Adam(model.parameters())
+    for _ in range(epochs):
+        opt.zero_grad()
+        loss_fn(model(X_tr), y_tr).backward()
+        opt.step()
+        with torch.no_grad():
+            val_loss = loss_fn(model({data}), {labels})
+    return val_loss
+
+
+train_model(net)
+"""
+
+
+def test_a_loop_scoring_the_held_out_half_of_a_split_every_epoch_is_reported(tmp_path):
+    assert reported_lines(tmp_path, "fit.py", FULL_BATCH.format(data="X_va", labels="y_va"), "GL201") == [9]
+
+
+def test_a_loop_scoring_only_the_training_half_is_not(tmp_path):
+    assert reported_lines(tmp_path, "fit.py", FULL_BATCH.format(data="X_tr", labels="y_tr"), "GL201") == []

@@ -234,13 +234,22 @@ def _only_evaluates(ctx: PythonContext, trainer: ast.Call) -> bool:
     return bool(methods & _EVALUATING) and "fit" not in methods
 
 
+def _set(ctx: PythonContext, value: object) -> bool:
+    """A precision setting that is given and may turn something on: `fp16=False` (`# overflows
+    with fp16`) leaves training in float32, as leaving it out does; a value read from elsewhere may
+    turn it on."""
+    if value is MISSING:
+        return False
+    return not (isinstance(value, ast.AST) and ctx.literal(value) is False)
+
+
 _HF_PRECISION_SETTINGS = ("fp16", "bf16", "half_precision_backend", "deepspeed", "tf32", "use_cpu", "no_cuda",
                           "use_mps_device", "fsdp")
 
 
 def _hf_arguments(ctx: PythonContext, call: ast.Call) -> None:
     a = Args(ctx, call, scope_of(ctx, call))
-    if a.opaque or any(a.get(k) is not MISSING for k in _HF_PRECISION_SETTINGS) or not arguments_train(ctx, call):
+    if a.opaque or any(_set(ctx, a.get(k)) for k in _HF_PRECISION_SETTINGS) or not arguments_train(ctx, call):
         return
     ctx.report(
         "GL202", call.func,
