@@ -262,3 +262,52 @@ def test_a_loop_scoring_the_held_out_half_of_a_split_every_epoch_is_reported(tmp
 
 def test_a_loop_scoring_only_the_training_half_is_not(tmp_path):
     assert reported_lines(tmp_path, "fit.py", FULL_BATCH.format(data="X_tr", labels="y_tr"), "GL201") == []
+
+
+# ---- GL401: a resource group's own location places what takes it -------------------------------
+
+GROUP = """\
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-state"
+  location = "eastus2"
+}
+
+resource "azurerm_storage_account" "state" {
+  name                = "tfstate1"
+  resource_group_name = azurerm_resource_group.rg.name
+  location            = %s
+}
+"""
+CLUSTER = """\
+resource "azurerm_kubernetes_cluster" "aks" {
+  name                = "aks"
+  resource_group_name = azurerm_resource_group.rg.name
+  location            = %s
+}
+"""
+
+
+def group_findings(tmp_path, files: dict[str, str]) -> dict[str, list[int]]:
+    module = tmp_path / "infra"
+    module.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (module / name).write_text(text)
+    found: dict[str, list[int]] = {}
+    for f in run_cli(module, "GL401"):
+        found.setdefault(f["path"].rsplit("/", 1)[-1], []).append(f["line"])
+    return found
+
+
+def test_a_group_whose_location_only_stores_take_places_nothing(tmp_path):
+    files = {"state.tf": GROUP % "azurerm_resource_group.rg.location", "aks.tf": CLUSTER % '"westus2"'}
+    assert group_findings(tmp_path, files) == {}
+
+
+def test_a_group_that_no_block_takes_the_location_of_places_nothing(tmp_path):
+    files = {"state.tf": GROUP % '"westus2"', "aks.tf": CLUSTER % '"westus2"'}
+    assert group_findings(tmp_path, files) == {}
+
+
+def test_a_group_whose_location_a_cluster_in_another_file_takes_is_reported(tmp_path):
+    files = {"state.tf": GROUP % '"westus2"', "aks.tf": CLUSTER % "azurerm_resource_group.rg.location"}
+    assert group_findings(tmp_path, files) == {"state.tf": [3]}

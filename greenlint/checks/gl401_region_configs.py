@@ -9,7 +9,8 @@ from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
 from .region_shell import (exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions,
                            written_region_finding)
 from .config_roles import component_places_nothing, connects_to_a_store, in_container_environment, in_recorded_call
-from .terraform_modules import (CONTAINER_SUFFIXES, alias_only_looks_up, called_module_places_only_data, places_only_data,
+from .terraform_modules import (CONTAINER_SUFFIXES, alias_only_looks_up, called_module_places_only_data,
+                                group_location_places_nothing, places_only_data,
                                 variables_read, variables_set_beside)
 from .region_keys import (DESCRIPTIVE_KEYS, ZONE_KEYS, data_words, describes_data, has_data_word, key_hint,
                           location_of_resource_name, names_compute, names_the_provider_region, region_key,
@@ -58,6 +59,8 @@ class _ConfigScan:
         if data_only and (block in ("provider", "variable", "locals")
                           or block == "resource" and len(path) > 1 and str(path[1]).endswith(CONTAINER_SUFFIXES)):
             return True
+        if block == "resource" and len(path) == 4 and str(path[1]).endswith(CONTAINER_SUFFIXES) and path[3] == "location":
+            return group_location_places_nothing(self.ctx, doc, f"{path[1]}.{path[2]}", self.words)
         if block == "provider":
             return self._lookup_alias(doc, path)
         if block == "module" and len(path) > 2:

@@ -176,7 +176,9 @@ def variables_read(ctx) -> frozenset[str] | None:
 
 
 # `TYPE.NAME`: how an expression names a provider configuration (`aws.virginia`), among others.
-_REFERENCE = re.compile(r"\b[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*")
+# A reference to a block (`aws.virginia`, `azurerm_resource_group.rg`), less one that takes only its
+# name or id (`azurerm_resource_group.rg.name`: a resource placed in the group by name, where it says).
+_REFERENCE = re.compile(r"\b[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*(?![A-Za-z0-9_-])(?!\.(?:name|id)\b)")
 
 
 def alias_only_looks_up(ctx, doc, reference: str) -> bool:
@@ -188,5 +190,21 @@ def alias_only_looks_up(ctx, doc, reference: str) -> bool:
             and path[-1] != "alias"]
     if not uses or any(path[0] != "data" for path in uses):
         return False
+    siblings = _siblings(ctx)
+    return siblings is not None and all(sibling is not None and reference not in sibling[2] for sibling in siblings)
+
+
+def group_location_places_nothing(ctx, doc, reference: str, words: frozenset[str]) -> bool:
+    """A resource group's own location (`azurerm_resource_group.rg`) places what takes it: nothing
+    when no block of the module does (every resource is placed in the group by name only,
+    `resource_group_name = azurerm_resource_group.rg.name`, with a location of its own), or when
+    only stores of this file do (`location = azurerm_resource_group.rg.location` on a storage
+    account). A module block or another file that takes it may place compute there; so may what
+    cannot be read (text that is not a file, a sibling that does not parse)."""
+    for path, node in doc.walk():
+        if len(path) > 2 and path[0] in ("resource", "module") and node.is_scalar and isinstance(node.value, str) \
+                and reference in _REFERENCE.findall(node.value):
+            if path[0] == "module" or not _only_stores([str(path[1])], words):
+                return False
     siblings = _siblings(ctx)
     return siblings is not None and all(sibling is not None and reference not in sibling[2] for sibling in siblings)
