@@ -14,9 +14,10 @@ from ..frontends.pyast import call_name, dotted, kwarg, walk
 from ..frontends.project import imported_function
 from .cloud import is_test_suite, key_words, norm, region_finding, resolve_region, str_const
 from .cloud_sdks import (COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_CONSTANTS, LOCATION_SDKS,
-                         OPERATOR_ADDRESSING_WORDS, OPERATORS, PAGED_READ_PREFIXES, READ_METHODS, READ_PREFIXES,
-                         REGION_CONSTANTS, REGION_KEYWORDS, REGION_SDKS, RETRIEVED_USES, SDKS_AND_OPERATORS,
-                         logged, py_region_hint, regional_client, rooted_at)
+                         OPERATOR_ADDRESSING_WORDS, OPERATORS, REGION_CONSTANTS, REGION_KEYWORDS, REGION_SDKS,
+                         RETRIEVED_USES, SDKS_AND_OPERATORS, logged, py_region_hint, regional_client)
+from .region_clients import (names_an_existing_resource, never_used, only_reads, reads_where_it_runs, services,
+                             session_clients, unpacked_keywords)
 from .region_shell import REGION_ENV, env_hint, shell_regions
 from .placing_calls import (derived_names, handed_to_a_jobs_program, module_strings, reaches_placing_call, string_defaults,
                             written_string)
@@ -248,7 +249,7 @@ class _PythonScan:
         if keyword.arg == "location" and (
                 self._retrieved_to_read(call, qual := self.ctx.qualname(call.func) or "")
                 or self._default_for_reads(call, qual) or key_words(ast.unparse(call.func)) & self.words
-                or self._data_client_call(call) or self._only_reads(call)):
+                or self._data_client_call(call) or only_reads(self.ctx, call)):
             return True  # `bucket.create(location=REGION)`, `create_bucket(...)`: where a store is made
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
         return keyword.arg in REGION_KEYWORDS and method in ("client", "resource") and not self._places_compute(call, "", method)
@@ -369,24 +370,11 @@ class _PythonScan:
     def _region_arguments(self, call: ast.Call, name: str) -> list[ast.keyword]:
         """The call's keywords, and boto3's region given by position: `client(service_name,
         region_name=None, ...)` takes it second (`boto3.client("bedrock-runtime", "us-east-1")`)."""
-        keywords = [*call.keywords, *self._unpacked_keywords(call)]
+        keywords = [*call.keywords, *unpacked_keywords(self.ctx, call)]
         if name in ("client", "resource") and len(call.args) >= 2 and not isinstance(call.args[1], ast.Starred) \
                 and (self.ctx.qualname(call.func) or "").startswith("boto3"):
             return [*keywords, ast.keyword(arg="region_name", value=call.args[1])]
         return keywords
-
-    def _unpacked_keywords(self, call: ast.Call) -> list[ast.keyword]:
-        """The items of a dict the call unpacks (`boto3.Session(**session_kwargs)` with
-        `session_kwargs = {"region_name": region}`), as the keywords they become."""
-        found = []
-        for kw in call.keywords:
-            if kw.arg is not None:
-                continue
-            values = self.ctx.bound_values(kw.value) if isinstance(kw.value, ast.Name) else [kw.value]
-            if len(values) == 1 and isinstance(values[0], ast.Dict):
-                found += [ast.keyword(arg=key, value=value) for k, value in zip(values[0].keys, values[0].values)
-                          if (key := str_const(k)) is not None]
-        return found
 
     def _places_with(self, call: ast.Call, qual: str, name: str, arg: str) -> bool:
         """A region given to `call` as its `arg` keyword sets where compute runs."""
@@ -395,13 +383,7 @@ class _PythonScan:
         return arg == "location" and bool(qual.startswith(LOCATION_SDKS) or LANGCHAIN_CLIENT.match(qual)
                                           or self._placing_operator(qual, name)) \
             and not self._default_for_reads(call, qual) and not self._retrieved_to_read(call, qual) \
-            and not self._only_reads(call) and not self._reads_where_it_runs(name)
-
-    @staticmethod
-    def _reads_where_it_runs(method: str) -> bool:
-        """A call that lists, gets or stops what exists in the location it is given
-        (`Extension.list(location=...)`, `TuningJob.get(...)`): it places nothing there."""
-        return method in READ_METHODS or method.startswith(READ_PREFIXES) or method in ("delete", "cancel")
+            and not only_reads(self.ctx, call) and not reads_where_it_runs(name)
 
     def function_places(self, function: ast.AST, param: str) -> bool:
         """The parameter, or a name or `**settings` map built from it, reaches a call of this file's
@@ -476,76 +458,11 @@ class _PythonScan:
         later use reads, deletes or sends it requests (`endpoint.predict(...)`: the endpoint runs
         where it was placed): like a client that only reads, it places nothing."""
         named = any(k.arg and k.arg.endswith("_name") and k.arg != "display_name" for k in call.keywords) \
-            or bool(call.args) and self._names_an_existing_resource(call.args[0])
+            or bool(call.args) and names_an_existing_resource(call.args[0], self._string)
         if not (qual.startswith(("google.cloud.aiplatform.", "vertexai.")) and qual.rsplit(".", 1)[-1][:1].isupper()
                 and named):
             return False
-        return self._only_reads(call, RETRIEVED_USES)
-
-    def _names_an_existing_resource(self, given: ast.expr) -> bool:
-        """A resource's path or numeric id (`"projects/p/locations/l/endpoints/123"`), or a name
-        that says it holds one (`ENDPOINT_ID`, `endpoint_name`); not the display name a job class
-        takes first (`CustomTrainingJob("train-abalone", ...)` makes a job)."""
-        value = self._string(given)
-        if value is not None:
-            return "/" in value or value.isdigit()
-        if isinstance(given, ast.JoinedStr):  # f"projects/{P}/locations/{L}/tuningJobs/{ID}"
-            return any(isinstance(part, ast.Constant) and "/" in str(part.value) for part in given.values)
-        words = (dotted(given) or "").rsplit(".", 1)[-1].lower()
-        return words.endswith(("_id", "_name", "resource_name")) and "display" not in words
-
-    def _only_reads(self, client: ast.Call, prefixes: tuple[str, ...] | None = None) -> bool:
-        """A client bound to a name whose every use reads what exists (`describe_*`, `list_*`,
-        `get_*`, a paginator of those; or the method `prefixes` given), or used once where it is
-        made for such a method: like `aws ec2 describe-instance-types`, it places nothing."""
-        prefixes = prefixes or READ_PREFIXES
-        holder = self.ctx.parent(client)
-        chained = self.ctx.parent(holder) if isinstance(holder, ast.Attribute) else None
-        if isinstance(chained, ast.Call) and chained.func is holder:
-            methods = [chained]  # used once, where it is made: `aiplatform.Model(model_name=m).delete()`
-        elif isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
-            methods = [c for c in self.ctx.calls if isinstance(c.func, ast.Attribute)
-                       and rooted_at(c.func.value, holder.targets[0].id)]  # `client.list_jobs()`, `client.agent_engines.list()`
-        else:
-            return False
-        if not methods and prefixes is RETRIEVED_USES and isinstance(holder, ast.Assign):
-            # a retrieved resource only read for its fields (`extension.resource_name`)
-            reads = self.ctx.reads_of(holder.targets[0].id)  # type: ignore[attr-defined]
-            return bool(reads) and all(isinstance(self.ctx.parent(r), ast.Attribute) for r in reads)
-        return bool(methods) and all((m.func.attr.startswith(prefixes) or m.func.attr in READ_METHODS)  # type: ignore[attr-defined]
-                   if m.func.attr != "get_paginator"  # type: ignore[attr-defined]
-                   else (str_const(m.args[0] if m.args else None) or "").startswith(PAGED_READ_PREFIXES)
-                   for m in methods)
-
-    def _services(self, client: ast.Call) -> set[str]:
-        """The services a boto3 `client(...)` call may make: its first argument or `service_name`,
-        a string or a name bound to strings (`service_name = "bedrock-runtime" if runtime else
-        "bedrock"` as two branches' assignments)."""
-        given = client.args[0] if client.args else kwarg(client, "service_name")
-        return {name for value in self.ctx.possible_values(given) if (name := str_const(value)) is not None}
-
-    def _session_clients(self, session: ast.Call) -> list[ast.Call]:
-        """The `client(...)` calls a boto3 session makes: those of the name it is bound to
-        (`session = boto3.Session(...)`, then `session.client("sts")`) where it is bound to one that
-        makes clients, else every client call of the file."""
-        clients = [c for c in self.ctx.calls if isinstance(c.func, ast.Attribute) and c.func.attr == "client"]
-        holder = self.ctx.parent(session)
-        if isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
-            own = [c for c in clients if isinstance(c.func.value, ast.Name) and c.func.value.id == holder.targets[0].id]
-            if own:
-                return own
-        return clients
-
-    def _never_used(self, client: ast.Call) -> bool:
-        """A client bound to a name that nothing reads, in a notebook or a function (a module's name
-        may be imported by another file): a client object runs nothing until a call uses it."""
-        holder = self.ctx.parent(client)
-        if not (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name)):
-            return False
-        scope = self.ctx.enclosing_function(holder)
-        if scope is None and self.ctx.kind != "notebook":
-            return False
-        return not self.ctx.reads_of(holder.targets[0].id, scope)
+        return only_reads(self.ctx, call, RETRIEVED_USES)
 
     def _placing_operator(self, qual: str, name: str) -> bool:
         """An orchestrator's cloud operator not named by a data word (`GCSCreateBucketOperator`)
@@ -575,11 +492,11 @@ class _PythonScan:
         if qual.startswith(OPERATORS):
             return self._placing_operator(qual, name)
         if name in ("client", "resource"):
-            return bool(self._services(call) & COMPUTE_SERVICES) and not self._only_reads(call) \
-                and not self._never_used(call)
+            return bool(services(self.ctx, call) & COMPUTE_SERVICES) and not only_reads(self.ctx, call) \
+                and not never_used(self.ctx, call)
         if name == "Session" or qual.endswith(".Session"):
             return self.ctx.imports.uses("sagemaker") or any(
-                self._services(c) & COMPUTE_SERVICES for c in self._session_clients(call))
+                services(self.ctx, c) & COMPUTE_SERVICES for c in session_clients(self.ctx, call))
         if qual.startswith("apache_beam"):  # options: the region of Dataflow's workers, unless another runner is named
             runner = str_const(next((k.value for k in call.keywords if k.arg == "runner"), None))
             return runner is None or "Dataflow" in runner

@@ -1,0 +1,106 @@
+"""GL401's reading of cloud SDK clients and retrieved resources: which services a boto3 client or
+session makes, and whether what a call makes is only ever used to read, stop or remove what
+exists (then its region places nothing)."""
+from __future__ import annotations
+
+import ast
+from typing import Callable
+
+from ..frontends.pyast import dotted, kwarg
+from .cloud import str_const
+from .cloud_sdks import PAGED_READ_PREFIXES, READ_METHODS, READ_PREFIXES, RETRIEVED_USES, rooted_at
+
+
+def bound_name(ctx, call: ast.Call) -> str | None:
+    """The one name the call's result is bound to (`client = boto3.client(...)`), or None."""
+    holder = ctx.parent(call)
+    if isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
+        return holder.targets[0].id
+    return None
+
+
+def only_reads(ctx, client: ast.Call, prefixes: tuple[str, ...] | None = None) -> bool:
+    """A client bound to a name whose every use reads what exists (`describe_*`, `list_*`,
+    `get_*`, a paginator of those; or the method `prefixes` given), or used once where it is
+    made for such a method: like `aws ec2 describe-instance-types`, it places nothing. A resource
+    retrieved to be read (`prefixes` RETRIEVED_USES) may also be read only for its fields
+    (`extension.resource_name`)."""
+    prefixes = prefixes or READ_PREFIXES
+    holder = ctx.parent(client)
+    chained = ctx.parent(holder) if isinstance(holder, ast.Attribute) else None
+    name = bound_name(ctx, client)
+    if isinstance(chained, ast.Call) and chained.func is holder:
+        methods = [chained]  # used once, where it is made: `aiplatform.Model(model_name=m).delete()`
+    elif name is not None:
+        methods = [c for c in ctx.calls if isinstance(c.func, ast.Attribute)
+                   and rooted_at(c.func.value, name)]  # `client.list_jobs()`, `client.agent_engines.list()`
+    else:
+        return False
+    if not methods and name is not None and prefixes is RETRIEVED_USES:
+        reads = ctx.reads_of(name)
+        return bool(reads) and all(isinstance(ctx.parent(r), ast.Attribute) for r in reads)
+    return bool(methods) and all((m.func.attr.startswith(prefixes) or m.func.attr in READ_METHODS)  # type: ignore[attr-defined]
+                                 if m.func.attr != "get_paginator"  # type: ignore[attr-defined]
+                                 else (str_const(m.args[0] if m.args else None) or "").startswith(PAGED_READ_PREFIXES)
+                                 for m in methods)
+
+
+def reads_where_it_runs(method: str) -> bool:
+    """A call that lists, gets or stops what exists in the location it is given
+    (`Extension.list(location=...)`, `TuningJob.get(...)`): it places nothing there."""
+    return method in READ_METHODS or method.startswith(READ_PREFIXES) or method in ("delete", "cancel")
+
+
+def names_an_existing_resource(given: ast.expr, string: Callable[[ast.AST], str | None]) -> bool:
+    """A resource's path or numeric id (`"projects/p/locations/l/endpoints/123"`, also spelled in an
+    f-string), or a name that says it holds one (`ENDPOINT_ID`, `endpoint_name`); not the display
+    name a job class takes first (`CustomTrainingJob("train-abalone", ...)` makes a job)."""
+    value = string(given)
+    if value is not None:
+        return "/" in value or value.isdigit()
+    if isinstance(given, ast.JoinedStr):  # f"projects/{P}/locations/{L}/tuningJobs/{ID}"
+        return any(isinstance(part, ast.Constant) and "/" in str(part.value) for part in given.values)
+    words = (dotted(given) or "").rsplit(".", 1)[-1].lower()
+    return words.endswith(("_id", "_name", "resource_name")) and "display" not in words
+
+
+def services(ctx, client: ast.Call) -> set[str]:
+    """The services a boto3 `client(...)` call may make: its first argument or `service_name`,
+    a string or a name bound to strings (`service_name = "bedrock-runtime"` in one branch,
+    `"bedrock"` in the other)."""
+    given = client.args[0] if client.args else kwarg(client, "service_name")
+    return {name for value in ctx.possible_values(given) if (name := str_const(value)) is not None}
+
+
+def session_clients(ctx, session: ast.Call) -> list[ast.Call]:
+    """The `client(...)` calls a boto3 session makes: those of the name it is bound to
+    (`session = boto3.Session(...)`, then `session.client("sts")`) where it makes clients, else
+    every client call of the file."""
+    clients = [c for c in ctx.calls if isinstance(c.func, ast.Attribute) and c.func.attr == "client"]
+    name = bound_name(ctx, session)
+    own = [c for c in clients if isinstance(c.func.value, ast.Name) and c.func.value.id == name]
+    return own or clients
+
+
+def never_used(ctx, client: ast.Call) -> bool:
+    """A client bound to a name that nothing reads, in a notebook or a function (a module's name
+    may be imported by another file): a client object runs nothing until a call uses it."""
+    name = bound_name(ctx, client)
+    if name is None:
+        return False
+    scope = ctx.enclosing_function(client)
+    return (scope is not None or ctx.kind == "notebook") and not ctx.reads_of(name, scope)
+
+
+def unpacked_keywords(ctx, call: ast.Call) -> list[ast.keyword]:
+    """The items of a dict the call unpacks (`boto3.Session(**session_kwargs)` with
+    `session_kwargs = {"region_name": region}`), as the keywords they become."""
+    found = []
+    for kw in call.keywords:
+        if kw.arg is not None:
+            continue
+        values = ctx.bound_values(kw.value) if isinstance(kw.value, ast.Name) else [kw.value]
+        if len(values) == 1 and isinstance(values[0], ast.Dict):
+            found += [ast.keyword(arg=key, value=value) for k, value in zip(values[0].keys, values[0].values)
+                      if (key := str_const(k)) is not None]
+    return found
