@@ -311,3 +311,48 @@ def test_a_group_that_no_block_takes_the_location_of_places_nothing(tmp_path):
 def test_a_group_whose_location_a_cluster_in_another_file_takes_is_reported(tmp_path):
     files = {"state.tf": GROUP % '"westus2"', "aks.tf": CLUSTER % "azurerm_resource_group.rg.location"}
     assert group_findings(tmp_path, files) == {"state.tf": [3]}
+
+
+# ---- GL401: a client is judged by the uses its own binding reaches --------------------------------
+
+def test_a_rebound_client_name_that_only_deletes_places_nothing(tmp_path):
+    create = "import boto3\nlambda_client = boto3.client('lambda', region_name='us-east-1')\n" \
+             "lambda_client.create_function(FunctionName='f', Role='r', Code={})\n"
+    cleanup = "lambda_client = boto3.client('lambda', region_name='us-east-1')\nlambda_client.delete_function(FunctionName='f')\n"
+    assert cells_reported(notebook(tmp_path, create, cleanup), "GL401") == [(1, 2)]
+
+
+WRAPPER = """\
+import boto3
+
+
+class BedrockWrapper:
+    def __init__(self, bedrock_client):
+        self.bedrock_client = bedrock_client
+
+    def models(self):
+        return self.bedrock_client.{method}()
+
+
+def demo():
+    client = boto3.client(service_name="bedrock", region_name="us-east-1")
+    wrapper = BedrockWrapper(client)
+    print(wrapper.models())
+"""
+
+
+def test_a_client_handed_to_a_wrapper_class_is_judged_by_the_wrappers_calls(tmp_path):
+    assert reported_lines(tmp_path, "w.py", WRAPPER.format(method="list_foundation_models"), "GL401") == []
+    assert reported_lines(tmp_path, "w.py", WRAPPER.format(method="create_model_customization_job"), "GL401") == [13]
+
+
+def test_every_bedrock_service_and_strands_models_run_models(tmp_path):
+    text = """\
+import boto3
+from strands.models import BedrockModel
+
+agents = boto3.client("bedrock-agent", region_name="us-east-1")
+agents.create_agent(agentName="a", foundationModel="m")
+model = BedrockModel(region_name="eu-central-1", model_id="m")
+"""
+    assert reported_lines(tmp_path, "agents.py", text, "GL401") == [4, 6]

@@ -14,7 +14,8 @@ CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "age
               "flytekitplugins.awssagemaker_inference",  # Flyte's SageMaker deployment tasks
               "langchain_google_vertexai", "langchain_aws", "langchain_community", "langchain",
               "apache_beam",  # Beam's Dataflow runner starts workers where its options' region says
-              "tfx.extensions.google_cloud_ai_platform")  # TFX's Vertex AI trainer and pusher components
+              "tfx.extensions.google_cloud_ai_platform",  # TFX's Vertex AI trainer and pusher components
+              "strands.models")  # Strands Agents' model classes (`BedrockModel(region_name=...)`)
 # Orchestrators' cloud operators submit a job where their region says (`MLEngineTrainingOperator(
 # region=...)`, `CreateCustomTrainingJobOperator(region=...)`); one named by a data word
 # (`GCSCreateBucketOperator`, `BigQueryInsertJobOperator`) makes or moves data.
@@ -22,9 +23,12 @@ OPERATORS = ("airflow.providers.google", "airflow.providers.amazon", "airflow.pr
              "airflow.contrib.operators", "airflow.gcp.operators")
 SDKS_AND_OPERATORS = CLOUD_SDKS + OPERATORS
 # boto3 services whose region is where compute runs (not s3, iam, ssm, ...).
+# Every Bedrock service runs models or agents (`bedrock-agent` creates an agent, `bedrock-agentcore-control`
+# a gateway or runtime that serves one).
 COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
-                    "emr-serverless", "bedrock", "bedrock-runtime", "bedrock-agent-runtime", "bedrock-agentcore",
-                    "glue", "lightsail"}
+                    "emr-serverless", "bedrock", "bedrock-runtime", "bedrock-agent", "bedrock-agent-runtime",
+                    "bedrock-agentcore", "bedrock-agentcore-control", "bedrock-data-automation",
+                    "bedrock-data-automation-runtime", "glue", "lightsail"}
 REGION_KEYWORDS = ("region_name", "region", "aws_region")
 # boto3 client methods that read or remove what exists (a deletion runs nothing, like `aws ... delete-*`);
 # `get_paginator(name)` reads when the operation it pages does.
@@ -55,15 +59,8 @@ LOCATION_SDKS = ("google.cloud.aiplatform", "vertexai", "agentplatform", "azure.
                  "google.genai", "langchain_google_vertexai")
 REGION_SDKS = ("boto3", "sagemaker", "google", "vertexai", "agentplatform", "azure", "anthropic.AnthropicVertex",
                "anthropic.AsyncAnthropicVertex", "anthropic.AnthropicBedrock", "anthropic.AsyncAnthropicBedrock",
-               "langchain_aws", "apache_beam")
+               "langchain_aws", "apache_beam", "strands.models")
 LANGCHAIN_CLIENT = re.compile(r"^langchain(?:_community)?\..*\.(?:Chat)?(?:VertexAI\w*|\w*Vertex|Bedrock\w*)$")
-
-
-def rooted_at(node: ast.AST, name: str) -> bool:
-    """`client` or `client.agent_engines`: an attribute chain that starts at the name."""
-    while isinstance(node, ast.Attribute):
-        node = node.value
-    return isinstance(node, ast.Name) and node.id == name
 
 
 def py_region_hint(qualname: str | None) -> str | None:

@@ -8,7 +8,7 @@ from typing import Callable
 
 from ..frontends.pyast import dotted, kwarg
 from .cloud import str_const
-from .cloud_sdks import PAGED_READ_PREFIXES, READ_METHODS, READ_PREFIXES, RETRIEVED_USES, rooted_at
+from .cloud_sdks import PAGED_READ_PREFIXES, READ_METHODS, READ_PREFIXES, RETRIEVED_USES
 
 
 def bound_name(ctx, call: ast.Call) -> str | None:
@@ -32,8 +32,7 @@ def only_reads(ctx, client: ast.Call, prefixes: tuple[str, ...] | None = None) -
     if isinstance(chained, ast.Call) and chained.func is holder:
         methods = [chained]  # used once, where it is made: `aiplatform.Model(model_name=m).delete()`
     elif name is not None:
-        methods = [c for c in ctx.calls if isinstance(c.func, ast.Attribute)
-                   and rooted_at(c.func.value, name)]  # `client.list_jobs()`, `client.agent_engines.list()`
+        methods = _uses(ctx, client, name)
     else:
         return False
     if not methods and name is not None and prefixes is RETRIEVED_USES:
@@ -43,6 +42,48 @@ def only_reads(ctx, client: ast.Call, prefixes: tuple[str, ...] | None = None) -
                                  if m.func.attr != "get_paginator"  # type: ignore[attr-defined]
                                  else (str_const(m.args[0] if m.args else None) or "").startswith(PAGED_READ_PREFIXES)
                                  for m in methods)
+
+
+def _uses(ctx, client: ast.Call, name: str) -> list[ast.Call]:
+    """The method calls on what `name = client` binds, where that binding reaches them
+    (`client.list_jobs()`, `client.agent_engines.list()`; a notebook's later `lambda_client =
+    boto3.client(...)` is another client), and those a wrapper class of the file makes on it
+    once handed the client (`BedrockWrapper(client)`, whose methods call `self.bedrock_client.*`)."""
+    uses = []
+    for call in ctx.calls:
+        root = call.func.value if isinstance(call.func, ast.Attribute) else None
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id == name and any(v is client for v in ctx.bound_values(root)):
+            uses.append(call)
+    for read in ctx.reads_of(name):
+        handed = ctx.parent(read)
+        if isinstance(handed, ast.keyword):
+            handed = ctx.parent(handed)
+        if isinstance(handed, ast.Call) and handed.func is not read and any(v is client for v in ctx.bound_values(read)):
+            uses += _wrapper_calls(ctx, handed, read)
+    return uses
+
+
+def _wrapper_calls(ctx, construction: ast.Call, given: ast.Name) -> list[ast.Call]:
+    """The calls a class of the file makes on the client its `__init__` stores on `self`
+    (`def __init__(self, bedrock_client): self.bedrock_client = bedrock_client`)."""
+    if not isinstance(construction.func, ast.Name):
+        return []
+    classes = [c for c in ctx.nodes_of(ast.ClassDef) if c.name == construction.func.id]
+    init = next((f for c in classes[:1] for f in c.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+    if init is None:
+        return []
+    params = [a.arg for a in init.args.posonlyargs + init.args.args][1:]
+    position = next((i for i, a in enumerate(construction.args) if a is given), None)
+    param = params[position] if position is not None and position < len(params) else next(
+        (k.arg for k in construction.keywords if k.value is given), None)
+    stored = {t.attr for a in ast.walk(init) if isinstance(a, ast.Assign) and isinstance(a.value, ast.Name)
+              and a.value.id == param for t in a.targets
+              if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"}
+    return [c for c in ctx.calls if isinstance(c.func, ast.Attribute) and isinstance(c.func.value, ast.Attribute)
+            and c.func.value.attr in stored and isinstance(c.func.value.value, ast.Name) and c.func.value.value.id == "self"
+            and any(a is classes[0] for a in ctx.ancestors(c))]
 
 
 def reads_where_it_runs(method: str) -> bool:
