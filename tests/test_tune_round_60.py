@@ -356,3 +356,26 @@ agents.create_agent(agentName="a", foundationModel="m")
 model = BedrockModel(region_name="eu-central-1", model_id="m")
 """
     assert reported_lines(tmp_path, "agents.py", text, "GL401") == [4, 6]
+
+
+# ---- GL401: the default of a lookup in the function's own **kwargs ------------------------------
+
+KWARGS = """\
+from langchain_aws import ChatBedrock
+
+
+class Agent:
+    def __init__(self, **llm_kwargs):
+        self.llm = self._create_llm(**llm_kwargs)
+
+    def _create_llm(self, **kwargs):
+        return ChatBedrock(model_id="m", region_name={lookup})
+"""
+
+
+def test_the_default_of_a_kwargs_lookup_is_where_the_client_runs_unless_a_caller_passes_it(tmp_path):
+    assert reported_lines(tmp_path, "agent.py", KWARGS.format(lookup='kwargs.get("region_name", "us-east-1")'), "GL401") == [9]
+
+
+def test_a_lookup_in_another_mapping_is_not_read_as_a_default(tmp_path):
+    assert reported_lines(tmp_path, "agent.py", KWARGS.format(lookup='SETTINGS.get("region_name", "us-east-1")'), "GL401") == []

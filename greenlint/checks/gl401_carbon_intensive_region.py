@@ -16,14 +16,14 @@ from .cloud import is_test_suite, key_words, norm, region_finding, resolve_regio
 from .cloud_sdks import (COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_CONSTANTS, LOCATION_SDKS,
                          OPERATOR_ADDRESSING_WORDS, OPERATORS, REGION_CONSTANTS, REGION_KEYWORDS, REGION_SDKS,
                          RETRIEVED_USES, SDKS_AND_OPERATORS, logged, py_region_hint, regional_client)
-from .region_clients import (names_an_existing_resource, never_used, only_reads, reads_where_it_runs, services,
-                             session_clients, unpacked_keywords)
+from .region_clients import (keyword_lookup_default, names_an_existing_resource, never_used, only_reads,
+                             reads_where_it_runs, services, session_clients, unpacked_keywords)
 from .region_shell import REGION_ENV, env_hint, shell_regions
 from .placing_calls import (derived_names, handed_to_a_jobs_program, module_strings, reaches_placing_call, string_defaults,
                             written_string)
 from .config_roles import COMPUTE_WORDS
 from .region_keys import DESCRIPTIVE_KEYS, data_words
-from .region_python_facts import (default_hint, environment_magics, form_choices, names_a_placement, sdk_class,
+from .region_python_facts import (default_hint, environment_strings, form_choices, names_a_placement, sdk_class,
                                   spelled_into_an_address)
 
 # SDK calls that read what exists or record an experiment's metadata (Vertex AI Experiments).
@@ -44,7 +44,6 @@ class _PythonScan:
         self.sdk_constants: set[str] = set()
         self.reported: set[int | str] = set()  # values' ids, and the imported constants reported
         self.words = data_words(self.options)
-        self._environment: dict[str, ast.Constant] | None = None
         self._projects: dict[str, tuple[_PythonScan, ast.FunctionDef] | None] = {}  # by the name called
         self._following: set[str] = set()  # names a region is spelled into, while their reads are judged
 
@@ -92,6 +91,8 @@ class _PythonScan:
             return written or node
         if isinstance(node, ast.Attribute):
             return written_string(written := self.ctx.written_default(node) or node) or written
+        if (looked_up := keyword_lookup_default(self.ctx, node)) is not None:
+            return looked_up
         if isinstance(node, ast.Subscript):
             written = self.ctx.written_default(node) or self.ctx.written_element(node) or node
             return written_string(written) or written  # an item that is an environment lookup
@@ -131,24 +132,9 @@ class _PythonScan:
         """A module-level string constant a cloud CLI command reads (`!gcloud ... --region {REGION}`),
         or the environment variable the Python code sets for the shell lines (`os.environ["REGION"] =
         "westeurope"`, then `!az aks create --location $REGION`)."""
-        const = self.module_strings.get(name) or self._environment_strings().get(name)
+        const = self.module_strings.get(name) or environment_strings(self.ctx).get(name)
         if const is not None:
             self.check(const, cloud, location_key=cloud == "azure")
-
-    def _environment_strings(self) -> dict[str, ast.Constant]:
-        """`os.environ["NAME"] = "..."` at module level, and a notebook's `%env NAME=...` lines
-        (IPython sets os.environ the same way), each name set once."""
-        if self._environment is None:
-            found: dict[str, list[ast.expr]] = {}
-            for stmt in module_statements(self.ctx.tree):
-                target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
-                if isinstance(target, ast.Subscript) and self.ctx.qualname(target.value) == "os.environ" \
-                        and (key := str_const(target.slice)):
-                    found.setdefault(key, []).append(stmt.value)
-            for name, value in environment_magics(self.ctx.shell_lines):
-                found.setdefault(name, []).append(value)
-            self._environment = {k: v[0] for k, v in found.items() if len(v) == 1 and str_const(v[0]) is not None}
-        return self._environment  # type: ignore[return-value]
 
     def _local_string(self, name: ast.Name) -> ast.Constant | None:
         """The one string a function-local name holds (`REGION = "us-east-1"` then

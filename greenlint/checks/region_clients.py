@@ -145,3 +145,15 @@ def unpacked_keywords(ctx, call: ast.Call) -> list[ast.keyword]:
             found += [ast.keyword(arg=key, value=value) for k, value in zip(values[0].keys, values[0].values)
                       if (key := str_const(k)) is not None]
     return found
+
+
+def keyword_lookup_default(ctx, node: ast.AST) -> ast.Constant | None:
+    """The default of a lookup in the function's own `**kwargs` (`kwargs.get("region_name",
+    "us-east-1")` handed to a client): the value unless a caller passes the keyword, like an
+    environment lookup's default."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+            and isinstance(node.func.value, ast.Name) and len(node.args) == 2 and str_const(node.args[1]) is not None):
+        return None
+    function = ctx.enclosing_function(node)
+    keywords = function.args.kwarg if function is not None else None
+    return node.args[1] if keywords is not None and keywords.arg == node.func.value.id else None  # type: ignore[return-value]

@@ -8,7 +8,9 @@ import ast
 import re
 from typing import Iterator
 
+from ..frontends.bindings import module_statements
 from ..frontends.notebook_shell import ENVIRONMENT_MAGIC
+from .cloud import str_const
 
 
 def names_a_placement(identifier: str, data_words: frozenset[str]) -> bool:
@@ -68,6 +70,23 @@ def environment_magics(shell_lines) -> Iterator[tuple[str, ast.expr]]:
             value, start = value[1:-1], start + 1
         yield m.group(1), ast.Constant(value, lineno=line, col_offset=start, end_lineno=line,
                                        end_col_offset=start + len(value))
+
+
+def environment_strings(ctx) -> dict[str, ast.Constant]:
+    """`os.environ["NAME"] = "..."` at module level, and a notebook's `%env NAME=...` lines
+    (IPython sets os.environ the same way), each name set once."""
+    def build() -> dict[str, ast.Constant]:
+        found: dict[str, list[ast.expr]] = {}
+        for stmt in module_statements(ctx.tree):
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+            if isinstance(target, ast.Subscript) and ctx.qualname(target.value) == "os.environ" \
+                    and (key := str_const(target.slice)):
+                found.setdefault(key, []).append(stmt.value)
+        for name, value in environment_magics(ctx.shell_lines):
+            found.setdefault(name, []).append(value)
+        return {k: v[0] for k, v in found.items() if len(v) == 1 and str_const(v[0]) is not None}  # type: ignore[misc]
+
+    return ctx.memo("environment_strings", build)
 
 
 # A host name or URL (`f"{bucket}.s3.{REGION}.amazonaws.com"`, `f"https://{REGION}-aiplatform..."`).
