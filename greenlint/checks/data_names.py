@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 # `va` / `tr`: the short split names of `X_tr, X_va, y_tr, y_va = train_test_split(...)`, whole words only
-_VAL_TOKENS = {"val", "valid", "validation", "validate", "dev", "test", "eval", "evaluation", "evaluate", "heldout", "holdout",
-               "va"}
+_VAL_TOKENS = {"val", "valid", "validation", "validate", "dev", "test", "eval", "evaluation", "evaluate", "heldout",
+               "holdout", "va"}
 
 
 _VAL_GLUED = re.compile(r"(val|valid|validation|test|dev|eval)(loader|dataloader|loaders|set|data|dataset|ds|dl|iter|gen|generator|batches|x|y)")

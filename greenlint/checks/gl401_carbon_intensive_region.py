@@ -27,8 +27,8 @@ from .region_python_facts import (default_hint, environment_strings, form_choice
                                   spelled_into_an_address)
 
 # SDK calls that read what exists or record an experiment's metadata (Vertex AI Experiments).
-_READS_OR_RECORDS = ("list", "get", "delete", "cancel", "log_", "set_experiment", "start_run", "end_run", "start_execution",
-                     "execution", "graph_experiment", "autolog")
+_READS_OR_RECORDS = ("list", "get", "delete", "cancel", "log_", "set_experiment", "start_run", "end_run",
+                     "start_execution", "execution", "graph_experiment", "autolog")
 # --------------------------------------------------------------------------------------
 # Python reader
 
@@ -334,7 +334,8 @@ class _PythonScan:
             return False
         if any(re.search(rf"(?<!\w){re.escape(constant)}(?!\w)", text) for _, _, text in self.ctx.shell_lines):
             return False
-        return self.ctx.kind == "notebook" or any((self.ctx.qualname(call.func) or "").startswith(SDKS_AND_OPERATORS) for call in self.ctx.calls)
+        return self.ctx.kind == "notebook" or any((self.ctx.qualname(call.func) or "").startswith(SDKS_AND_OPERATORS)
+                                                  for call in self.ctx.calls)
 
     def calls(self) -> None:
         for call in self.ctx.calls:
