@@ -379,3 +379,36 @@ def test_the_default_of_a_kwargs_lookup_is_where_the_client_runs_unless_a_caller
 
 def test_a_lookup_in_another_mapping_is_not_read_as_a_default(tmp_path):
     assert reported_lines(tmp_path, "agent.py", KWARGS.format(lookup='SETTINGS.get("region_name", "us-east-1")'), "GL401") == []
+
+
+# ---- GL401: a copy of a region constant, a placeholder's fallback ---------------------------------
+
+def test_a_region_copied_into_a_name_nothing_reads_places_nothing(tmp_path):
+    text = "import vertexai\nREGION = 'us-central1'\nLOCATION = str(REGION)\n" \
+           "vertexai.GenerativeModel('gemini').generate_content('hi')\n"
+    assert reported_lines(tmp_path, "app.py", text, "GL401") == []
+    used = text + "vertexai.init(project='p', location=LOCATION)\n"
+    assert reported_lines(tmp_path, "app.py", used, "GL401") == [2]
+
+
+PLACEHOLDER = """\
+REGION = "[your-region]"  # @param {{type:"string"}}
+
+if REGION == "{compared}":
+    REGION = "us-central1"
+"""
+PLACEHOLDER_JOB = """\
+from google.cloud import aiplatform
+aiplatform.init(project="p", location=REGION)
+aiplatform.CustomJob.from_local_script(display_name="t", script_path="task.py", container_uri="c").run()
+"""
+
+
+def test_the_fallback_of_a_placeholder_is_the_region_a_notebook_runs_in(tmp_path):
+    path = notebook(tmp_path, PLACEHOLDER.format(compared="[your-region]"), PLACEHOLDER_JOB)
+    assert cells_reported(path, "GL401") == [(1, 4)]
+
+
+def test_a_branch_the_written_value_does_not_take_is_not_read(tmp_path):
+    path = notebook(tmp_path, PLACEHOLDER.format(compared="us-east-1"), PLACEHOLDER_JOB)
+    assert cells_reported(path, "GL401") == []

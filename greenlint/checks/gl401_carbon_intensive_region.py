@@ -9,7 +9,7 @@ import ast
 import re
 
 from . import detector
-from ..frontends.bindings import module_statements
+from ..frontends.bindings import module_statements, placeholder_fallbacks
 from ..frontends.pyast import call_name, dotted, kwarg, walk
 from ..frontends.project import imported_function
 from .cloud import is_test_suite, key_words, norm, region_finding, resolve_region, str_const
@@ -175,7 +175,7 @@ class _PythonScan:
         "us-central1-a"`, given to one call) is that placement, reported once."""
         hint = default_hint(self.ctx)
         found = []
-        for stmt in module_statements(self.ctx.tree):
+        for stmt in module_statements(self.ctx.tree) + placeholder_fallbacks(self.ctx.tree):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
             value = written_string(getattr(stmt, "value", None))  # a literal, or an environment lookup's default
             if len(targets) != 1 or not isinstance(targets[0], ast.Name) or value is None:
@@ -254,13 +254,17 @@ class _PythonScan:
             or self._given_to_a_data_service(read) or self._spelled_into_a_name_that_places_nothing(read)
 
     def _spelled_into_a_name_that_places_nothing(self, read: ast.Name) -> bool:
-        """The region spelled into a string bound to a name (`TAG_TEMPLATE_PATH = f"projects/{P}/
-        locations/{LOCATION}/tagTemplates/{ID}"`) places what that name places: nothing where no
-        code reads it (`_left_over`) or every read of it places nothing."""
+        """The region copied or spelled into a string bound to a name (`LOCATION = str(REGION)`,
+        `TAG_TEMPLATE_PATH = f"projects/{P}/locations/{LOCATION}/tagTemplates/{ID}"`) places what
+        that name places: nothing where no code reads it (`_left_over`) or every read of it places
+        nothing."""
         spelled = self._spelled(read)
+        converted = self.ctx.parent(spelled)
+        if isinstance(converted, ast.Call) and call_name(converted) == "str" and converted.args == [spelled]:
+            spelled = converted  # `LOCATION = str(REGION)`
         holder = self.ctx.parent(spelled)
-        if spelled is read or not (isinstance(holder, ast.Assign) and holder.value is spelled and len(holder.targets) == 1
-                                   and isinstance(holder.targets[0], ast.Name)):
+        if not (isinstance(holder, ast.Assign) and holder.value is spelled and len(holder.targets) == 1
+                and isinstance(holder.targets[0], ast.Name)):
             return False
         name = holder.targets[0].id
         if name in self._following:

@@ -169,6 +169,24 @@ def module_statements(tree: ast.Module) -> list[ast.stmt]:
     return found
 
 
+def placeholder_fallbacks(tree: ast.Module) -> list[ast.stmt]:
+    """Module-level assignments made when a name still holds the placeholder a notebook ships
+    (`REGION = "[your-region]"`, then `if REGION == "[your-region]": REGION = "us-central1"`): the
+    value the code runs with unless someone edits it."""
+    found: list[ast.stmt] = []
+    statements = module_statements(tree)
+    written = {(t.id, s.value.value) for s in statements if isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant)
+               for t in s.targets if isinstance(t, ast.Name)}
+    for stmt in statements:
+        test = stmt.test if isinstance(stmt, ast.If) and not stmt.orelse else None
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq) \
+                and isinstance(test.left, ast.Name) and isinstance(test.comparators[0], ast.Constant) \
+                and (test.left.id, test.comparators[0].value) in written:  # the branch the written value takes
+            found += [s for s in stmt.body if isinstance(s, ast.Assign) and len(s.targets) == 1  # type: ignore[union-attr]
+                      and isinstance(s.targets[0], ast.Name) and s.targets[0].id == test.left.id]
+    return found
+
+
 _UNBOUND = object()
 
 
