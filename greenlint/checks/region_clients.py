@@ -70,20 +70,35 @@ def _wrapper_calls(ctx, construction: ast.Call, given: ast.Name) -> list[ast.Cal
     (`def __init__(self, bedrock_client): self.bedrock_client = bedrock_client`)."""
     if not isinstance(construction.func, ast.Name):
         return []
-    classes = [c for c in ctx.nodes_of(ast.ClassDef) if c.name == construction.func.id]
-    init = next((f for c in classes[:1] for f in c.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+    cls = next((c for c in ctx.nodes_of(ast.ClassDef) if c.name == construction.func.id), None)
+    init = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None) if cls else None
     if init is None:
         return []
+    stored = _stored_on_self(init, _receiving_parameter(init, construction, given))
+    return [c for c in ctx.calls if _self_attribute(c.func.value if isinstance(c.func, ast.Attribute) else None) in stored
+            and any(a is cls for a in ctx.ancestors(c))]
+
+
+def _receiving_parameter(init: ast.FunctionDef, construction: ast.Call, given: ast.Name) -> str | None:
+    """The `__init__` parameter that `given` goes to in `Class(...)` (by position after `self`, or by keyword)."""
     params = [a.arg for a in init.args.posonlyargs + init.args.args][1:]
     position = next((i for i, a in enumerate(construction.args) if a is given), None)
-    param = params[position] if position is not None and position < len(params) else next(
-        (k.arg for k in construction.keywords if k.value is given), None)
-    stored = {t.attr for a in ast.walk(init) if isinstance(a, ast.Assign) and isinstance(a.value, ast.Name)
-              and a.value.id == param for t in a.targets
-              if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"}
-    return [c for c in ctx.calls if isinstance(c.func, ast.Attribute) and isinstance(c.func.value, ast.Attribute)
-            and c.func.value.attr in stored and isinstance(c.func.value.value, ast.Name) and c.func.value.value.id == "self"
-            and any(a is classes[0] for a in ctx.ancestors(c))]
+    if position is not None:
+        return params[position] if position < len(params) else None
+    return next((k.arg for k in construction.keywords if k.value is given), None)
+
+
+def _stored_on_self(init: ast.FunctionDef, param: str | None) -> set[str]:
+    """The attributes `__init__` sets from the parameter (`self.bedrock_client = bedrock_client`)."""
+    return {attr for a in ast.walk(init) if isinstance(a, ast.Assign) and isinstance(a.value, ast.Name)
+            and a.value.id == param for t in a.targets if (attr := _self_attribute(t)) is not None}
+
+
+def _self_attribute(node: ast.AST | None) -> str | None:
+    """`x` of `self.x`."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return node.attr
+    return None
 
 
 def reads_where_it_runs(method: str) -> bool:
