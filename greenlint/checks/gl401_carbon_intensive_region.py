@@ -16,7 +16,7 @@ from .cloud import is_test_suite, key_words, norm, region_finding, resolve_regio
 from .cloud_sdks import (COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_CONSTANTS, LOCATION_SDKS,
                          OPERATOR_ADDRESSING_WORDS, OPERATORS, REGION_CONSTANTS, REGION_KEYWORDS, REGION_SDKS,
                          RETRIEVED_USES, SDKS_AND_OPERATORS, logged, py_region_hint, regional_client)
-from .region_clients import (keyword_lookup_default, names_an_existing_resource, never_used, only_reads,
+from .region_clients import (bound_name, keyword_lookup_default, names_an_existing_resource, never_used, only_reads,
                              reads_where_it_runs, services, session_clients, unpacked_keywords)
 from .region_shell import REGION_ENV, env_hint, shell_regions
 from .placing_calls import (derived_names, handed_to_a_jobs_program, module_strings, reaches_placing_call, string_defaults,
@@ -262,12 +262,8 @@ class _PythonScan:
         converted = self.ctx.parent(spelled)
         if isinstance(converted, ast.Call) and call_name(converted) == "str" and converted.args == [spelled]:
             spelled = converted  # `LOCATION = str(REGION)`
-        holder = self.ctx.parent(spelled)
-        if not (isinstance(holder, ast.Assign) and holder.value is spelled and len(holder.targets) == 1
-                and isinstance(holder.targets[0], ast.Name)):
-            return False
-        name = holder.targets[0].id
-        if name in self._following:
+        name = bound_name(self.ctx, spelled)
+        if name is None or name in self._following:
             return False
         self._following.add(name)
         try:
@@ -540,10 +536,10 @@ class _PythonScan:
     def _only_shown(self, settings: ast.Dict) -> bool:
         """A dict bound to a name that is only ever printed, logged or spelled into an f-string
         (`reasoning.append(f"{json.dumps(api_evidence)}")`): a record of settings, not settings."""
-        holder = self.ctx.parent(settings)
-        if not (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name)):
+        name = bound_name(self.ctx, settings)
+        if name is None:
             return False
-        reads = self.ctx.reads_of(holder.targets[0].id, self.ctx.enclosing_function(holder) or self.ctx.tree)
+        reads = self.ctx.reads_of(name, self.ctx.enclosing_function(settings) or self.ctx.tree)
         return bool(reads) and all(any(isinstance(a, ast.JoinedStr) or isinstance(a, ast.Call) and (
             call_name(a) in DISPLAYS or call_name(a).startswith(("logging.", "logger.", "log."))) for a in self.ctx.ancestors(r))
             for r in reads)

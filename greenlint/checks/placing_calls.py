@@ -11,7 +11,7 @@ from typing import Iterator
 
 from ..frontends.python import parameter_defaults
 from .cloud import str_const
-from ..frontends.pyast import walk
+from ..frontends.pyast import chain_root, walk
 from ..frontends.bindings import module_statements
 
 
@@ -43,20 +43,12 @@ def derived_names(function, param: str) -> set[str]:
     names = {param}
     assignments = [n for n in walk(function) if isinstance(n, ast.Assign)]
     for _ in range(4):
-        grown = {root.id for a in assignments for t in a.targets if isinstance(root := _assigned_root(t), ast.Name)
+        grown = {root.id for a in assignments for t in a.targets if isinstance(root := chain_root(t), ast.Name)
                  and any(isinstance(v, ast.Name) and v.id in names for v in walk(a.value))}
         if grown <= names:
             break
         names |= grown
     return names
-
-
-def _assigned_root(target: ast.expr) -> ast.expr:
-    """The name an assignment changes: `x` of `x = ...`, also of `x.parent = ...` (a request object
-    that carries the value: `request.parent = f".../locations/{region}"`)."""
-    while isinstance(target, ast.Attribute):
-        target = target.value
-    return target
 
 
 def reaches_placing_call(function, param: str, data_words: frozenset[str]) -> bool:

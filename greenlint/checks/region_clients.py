@@ -6,14 +6,15 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
-from ..frontends.pyast import dotted, kwarg
+from ..frontends.parameters import call_arguments
+from ..frontends.pyast import chain_root, dotted, kwarg
 from .cloud import str_const
 from .cloud_sdks import PAGED_READ_PREFIXES, READ_METHODS, READ_PREFIXES, RETRIEVED_USES
 
 
-def bound_name(ctx, call: ast.Call) -> str | None:
-    """The one name the call's result is bound to (`client = boto3.client(...)`), or None."""
-    holder = ctx.parent(call)
+def bound_name(ctx, node: ast.AST) -> str | None:
+    """The one name an expression's value is bound to (`client = boto3.client(...)`), or None."""
+    holder = ctx.parent(node)
     if isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
         return holder.targets[0].id
     return None
@@ -51,9 +52,7 @@ def _uses(ctx, client: ast.Call, name: str) -> list[ast.Call]:
     once handed the client (`BedrockWrapper(client)`, whose methods call `self.bedrock_client.*`)."""
     uses = []
     for call in ctx.calls:
-        root = call.func.value if isinstance(call.func, ast.Attribute) else None
-        while isinstance(root, ast.Attribute):
-            root = root.value
+        root = chain_root(call.func.value) if isinstance(call.func, ast.Attribute) else None
         if isinstance(root, ast.Name) and root.id == name and any(v is client for v in ctx.bound_values(root)):
             uses.append(call)
     for read in ctx.reads_of(name):
@@ -74,18 +73,10 @@ def _wrapper_calls(ctx, construction: ast.Call, given: ast.Name) -> list[ast.Cal
     init = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None) if cls else None
     if init is None:
         return []
-    stored = _stored_on_self(init, _receiving_parameter(init, construction, given))
+    param = next((p for p, argument in call_arguments(construction, init, bound=True) if argument is given), None)
+    stored = _stored_on_self(init, param)
     return [c for c in ctx.calls if _self_attribute(c.func.value if isinstance(c.func, ast.Attribute) else None) in stored
             and any(a is cls for a in ctx.ancestors(c))]
-
-
-def _receiving_parameter(init: ast.FunctionDef, construction: ast.Call, given: ast.Name) -> str | None:
-    """The `__init__` parameter that `given` goes to in `Class(...)` (by position after `self`, or by keyword)."""
-    params = [a.arg for a in init.args.posonlyargs + init.args.args][1:]
-    position = next((i for i, a in enumerate(construction.args) if a is given), None)
-    if position is not None:
-        return params[position] if position < len(params) else None
-    return next((k.arg for k in construction.keywords if k.value is given), None)
 
 
 def _stored_on_self(init: ast.FunctionDef, param: str | None) -> set[str]:

@@ -112,6 +112,14 @@ def parse(text: str, allow_top_level_await: bool = False) -> ast.Module:
     return compile(text, "<greenlint>", "exec", flags=ast.PyCF_ONLY_AST | flags, dont_inherit=True)
 
 
+def chain_root(node: ast.AST) -> ast.AST:
+    """The node an attribute chain starts from: `client` of `client.agent_engines.list`,
+    `request` of `request.parent`."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node
+
+
 def dotted(node: ast.AST) -> str | None:
     """`a.b.c` for a Name/Attribute chain, else None (calls, subscripts)."""
     parts = []
