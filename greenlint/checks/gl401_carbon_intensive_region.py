@@ -27,7 +27,7 @@ from .region_python_facts import (default_hint, environment_strings, form_choice
                                   spelled_into_an_address)
 
 # SDK calls that read what exists or record an experiment's metadata (Vertex AI Experiments).
-_READS_OR_RECORDS = ("list", "get", "delete", "cancel", "log_", "set_experiment", "start_run", "end_run",
+_READS_OR_RECORDS = ("list", "get", "delete", "cancel", "upload", "log_", "set_experiment", "start_run", "end_run",
                      "start_execution", "execution", "graph_experiment", "autolog")
 # --------------------------------------------------------------------------------------
 # Python reader
@@ -424,12 +424,16 @@ class _PythonScan:
         the SDK, or of a library that builds on it, places nothing through the default at all (a
         module's default serves the files that import it). A generated service client
         (`aiplatform.gapic.EndpointServiceClient(client_options={"api_endpoint": ...})`) takes its
-        region from its own endpoint, never from the default, so the default serves none of its calls."""
+        region from its own endpoint, never from the default, so the default serves none of its calls;
+        nor does the SDK's `prediction.LocalModel`, which builds and serves a container on this machine."""
         if not qual.endswith((".init", ".connect")):
             return False
         sdk = qual.rsplit(".", 1)[0]
         others = [c for c in self.ctx.calls if c is not call and (self.ctx.qualname(c.func) or "").startswith(sdk + ".")
-                  and not regional_client(self.ctx.qualname(c.func) or "")]
+                  and not regional_client(self.ctx.qualname(c.func) or "")
+                  and "LocalModel" not in (self.ctx.qualname(c.func) or "").split(".")]
+        if others and not (others := self._served_by(call, others)):
+            return True  # every call of the SDK follows a default of its own function
         if not others:  # a notebook (never imported) with no call of the SDK, nor of a library built on its default
             word = sdk.rsplit(".", 1)[-1]
             return self.ctx.kind == "notebook" \
@@ -437,6 +441,17 @@ class _PythonScan:
         return all(call_name(c).rsplit(".", 1)[-1].startswith(_READS_OR_RECORDS)
                    or key_words(sdk_class(self.ctx.qualname(c.func) or "")) & self.words
                    or self._retrieved_to_read(c, self.ctx.qualname(c.func) or "") for c in others)
+
+    def _served_by(self, init: ast.Call, calls: list[ast.Call]) -> list[ast.Call]:
+        """The SDK calls whose default location `init` sets: a function that sets its own default
+        (`def deploy_model(): aiplatform.init(location=...); model.deploy(...)`) serves its later
+        calls with it, so another function's `init` sets nothing for them; a call of a function
+        that sets none may run after any `init` of the file."""
+        inits = [c for c in calls if (self.ctx.qualname(c.func) or "").endswith((".init", ".connect"))] + [init]
+        own = {id(self.ctx.enclosing_function(c)) for c in inits if self.ctx.enclosing_function(c) is not None}
+        home = self.ctx.enclosing_function(init)
+        return [c for c in calls if c not in inits
+                and (id(self.ctx.enclosing_function(c)) not in own or self.ctx.enclosing_function(c) is home)]
 
     def _retrieved_to_read(self, call: ast.Call, qual: str) -> bool:
         """A Vertex AI resource class given the name of an existing resource (`Featurestore(
