@@ -423,11 +423,16 @@ class ValueModel(CallGraphModel, ObjectFieldModel):
     @cached_property
     def config_classes(self) -> dict[str, dict[str, ast.expr]]:
         """Config classes of this file (dataclasses, pydantic models, classes of annotated
-        fields): class name -> field -> default expression (`epochs: int = 100`,
-        `field(default=100)`; a `default_factory` is not knowable)."""
+        fields, and settings classes of plain class attributes, `LOCATION = os.getenv(...)`, which
+        every instance reads unless a method sets its own): class name -> field -> default
+        expression (`epochs: int = 100`, `field(default=100)`; a `default_factory` is not knowable)."""
         classes: dict[str, dict[str, ast.expr]] = {}
         for cls in self.nodes_of(ast.ClassDef):
             fields: dict[str, ast.expr] = {}
+            if any("Enum" in (dotted(base) or "") for base in cls.bases):  # type: ignore[attr-defined]
+                continue  # members are enum values, not settings
+            set_by_methods = {n.attr for n in ast.walk(cls) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store)
+                              and isinstance(n.value, ast.Name) and n.value.id == "self"}
             for stmt in cls.body:  # type: ignore[attr-defined]
                 if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
                     value: ast.expr | None = stmt.value
@@ -435,6 +440,9 @@ class ValueModel(CallGraphModel, ObjectFieldModel):
                         value = kwarg(value, "default") or (value.args[0] if call_name(value) == "Field" and value.args else None)
                     if value is not None:
                         fields[stmt.target.id] = value
+                elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                        and stmt.targets[0].id not in set_by_methods:
+                    fields[stmt.targets[0].id] = stmt.value
             if fields:
                 classes[cls.name] = fields  # type: ignore[attr-defined]
         return classes
