@@ -2,6 +2,7 @@
 the real CLI."""
 from __future__ import annotations
 
+from test_gl4_commands_and_tuning import run_cli
 from test_model_rules_tune2 import reported_lines
 
 # ---- GL401: a Vertex AI default set inside a function serves that function ----------------------
@@ -62,3 +63,84 @@ def build(project):
     return aiplatform.Model.upload(local_model=local, display_name="m")
 """
     assert reported_lines(tmp_path, "build.py", code, "GL401") == []
+
+
+# ---- settings classes of plain class attributes ---------------------------------------------------
+
+SETTINGS = """\
+import os
+
+
+class Config:
+    PROJECT_ID = os.environ.get("PROJECT_ID", "")
+    LOCATION = os.getenv("LOCATION", "us-central1")
+"""
+APP = """\
+import vertexai
+from vertexai.generative_models import GenerativeModel
+from settings import Config
+
+cfg = Config()
+vertexai.init(project=cfg.PROJECT_ID, location=cfg.LOCATION)
+model = GenerativeModel("gemini-1.5-pro")
+"""
+
+
+def test_a_settings_class_attribute_of_another_module_is_read_where_it_places(tmp_path):
+    """Every instance of a class reads its class attributes: the default written in the settings
+    module is where this file's generation runs."""
+    (tmp_path / "settings.py").write_text(SETTINGS)
+    assert reported_lines(tmp_path, "app.py", APP, "GL401") == [6]
+
+
+def test_a_class_attribute_a_method_sets_is_not_the_settings_default(tmp_path):
+    """`self.LOCATION = location` in `__init__` replaces the class attribute on every instance."""
+    (tmp_path / "settings.py").write_text(SETTINGS + "\n    def __init__(self, location):\n        self.LOCATION = location\n")
+    assert reported_lines(tmp_path, "app.py", APP, "GL401") == []
+
+
+def test_enum_members_are_not_settings(tmp_path):
+    (tmp_path / "settings.py").write_text(
+        "from enum import Enum\n\n\nclass Config(Enum):\n    LOCATION = 'us-central1'\n")
+    assert reported_lines(tmp_path, "app.py", APP, "GL401") == []
+
+
+# ---- GL201: diffusers' schedules are the transformers ones --------------------------------------
+
+DIFFUSERS_LOOP = """\
+import torch
+import torch.nn.functional as F
+from diffusers.optimization import get_cosine_schedule_with_warmup
+
+
+class TrainingConfig:
+    num_epochs = 50
+    lr_warmup_steps = 500
+
+
+config = TrainingConfig()
+
+
+def train_loop(model, optimizer, train_dataloader, val_loader):
+    lr_scheduler = get_cosine_schedule_with_warmup(optimizer, num_warmup_steps=config.lr_warmup_steps,
+                                                   num_training_steps=len(train_dataloader) * config.num_epochs)
+    for epoch in range(config.num_epochs):
+        for batch in train_dataloader:
+            loss = F.mse_loss(model(batch), batch)
+            loss.backward()
+            optimizer.step()
+            lr_scheduler.step()
+            optimizer.zero_grad()
+        with torch.no_grad():
+            val_loss = sum(F.mse_loss(model(b), b).item() for b in val_loader)
+        print(epoch, val_loss)
+"""
+
+
+def test_a_diffusers_cosine_schedule_over_the_run_is_named_as_a_fixed_budget(tmp_path):
+    """The settings class's `num_epochs` is the budget; diffusers' `get_cosine_schedule_with_warmup`
+    (a copy of the transformers one) plans the rate over all of it, so the finding names it."""
+    path = tmp_path / "train.py"
+    path.write_text(DIFFUSERS_LOOP)
+    (finding,) = run_cli(path, "GL201")
+    assert "50 epochs" in finding["message"] and "get_cosine_schedule_with_warmup" in finding["message"]

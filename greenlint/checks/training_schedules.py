@@ -34,7 +34,7 @@ _SCHEDULE_HORIZON: dict[str, tuple[str, int] | None] = {
 }
 
 
-_SCHEDULE_MODULES = ("torch.optim.lr_scheduler.", "transformers.", "keras.optimizers.schedules.", "keras.experimental.",
+_SCHEDULE_MODULES = ("torch.optim.lr_scheduler.", "transformers.", "diffusers.optimization.", "keras.optimizers.schedules.", "keras.experimental.",
                      "keras.optimizers.")
 
 
