@@ -144,3 +144,58 @@ def test_a_diffusers_cosine_schedule_over_the_run_is_named_as_a_fixed_budget(tmp
     path.write_text(DIFFUSERS_LOOP)
     (finding,) = run_cli(path, "GL201")
     assert "50 epochs" in finding["message"] and "get_cosine_schedule_with_warmup" in finding["message"]
+
+
+# ---- GL401: one zoned region, one finding; shell rebinding; AI services; proxies ---------------
+
+
+def test_a_notebook_zone_beside_its_region_is_one_placement(tmp_path):
+    from test_gl4_commands_and_tuning import notebook
+    nb = notebook(tmp_path, 'REGION = "us-east4"\nZONE = "us-east4-a"\n',
+                  'settings = {"region": REGION, "zone": ZONE}\n',
+                  '!gcloud compute instances create vm --zone={ZONE} --machine-type=a2-highgpu-1g\n'
+                  '!gcloud ai custom-jobs create --region={REGION} --display-name=j --config=c.yaml\n')
+    assert [(f["cell"], f["cell_line"]) for f in run_cli(nb, "GL401")] == [(1, 1)]
+
+
+def test_two_zones_of_one_region_given_to_two_operators_are_reported_once(tmp_path):
+    code = """\
+from airflow.contrib.operators.dataproc_operator import DataProcPySparkOperator
+
+a = DataProcPySparkOperator(task_id="a", main="a.py", cluster_name="c", region="us-east1-b")
+b = DataProcPySparkOperator(task_id="b", main="b.py", cluster_name="c", region="us-east1-b")
+"""
+    assert reported_lines(tmp_path, "dag.py", code, "GL401") == [3]
+
+
+def test_a_shell_variable_rebound_at_the_top_is_read_at_its_last_value(tmp_path):
+    """`ZONE=europe-west4-a` then `ZONE=us-central1-a`: the second is what the command reads (the
+    first is a commented-out choice written as code)."""
+    script = "TPU=tf-vm\nZONE=europe-west4-a\nZONE=us-central1-a\n\n" \
+             "gcloud alpha compute tpus tpu-vm create $TPU --zone=$ZONE --accelerator-type=v3-8\n"
+    assert reported_lines(tmp_path, "create.sh", script, "GL401") == [3]
+
+
+def test_a_shell_variable_rebound_in_a_branch_stays_unknown(tmp_path):
+    script = 'ZONE=us-central1-a\nif [ "$1" = eu ]; then\nZONE=europe-west4-a\nfi\n' \
+             "gcloud compute tpus tpu-vm create t --zone=$ZONE --accelerator-type=v3-8\n"
+    assert reported_lines(tmp_path, "create.sh", script, "GL401") == []
+
+
+def test_an_aws_ai_service_client_runs_its_model_in_its_region(tmp_path):
+    code = """\
+import boto3
+
+polly = boto3.client("polly", region_name="us-east-1")
+s3 = boto3.client("s3", region_name="us-east-1")
+
+
+def speak(text):
+    return polly.synthesize_speech(Text=text, OutputFormat="mp3", VoiceId="Joanna")
+"""
+    assert reported_lines(tmp_path, "tts.py", code, "GL401") == [3]
+
+
+def test_a_local_proxy_to_a_running_service_places_nothing(tmp_path):
+    script = "gcloud run services proxy agent --port 8080 --region us-central1\n"
+    assert reported_lines(tmp_path, "proxy.sh", script, "GL401") == []

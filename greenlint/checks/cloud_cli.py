@@ -25,7 +25,7 @@ _NON_COMPUTE = {"s3", "s3api", "dynamodb", "storage", "group", "acr", "ecr", "ia
 # --region`) or run nothing in the cloud (`gcloud ml-engine local train`, `gcloud info`, which
 # describes the installed SDK): the command that creates it is the one that places it.
 _ADDRESSING_VERBS = {"ssh", "scp", "logs", "predict", "stream-logs", "wait", "cancel", "invoke", "local", "explain",
-                     "tail", "read", "connect", "port-forward", "copy-files", "update-kubeconfig",
+                     "tail", "read", "connect", "port-forward", "proxy", "copy-files", "update-kubeconfig",
                      "info", "version", "components", "help", "topic", "feedback"}
 # `update`: `gcloud composer environments update ENV --location ...` changes what exists where it is;
 # `export`: `gcloud dataproc workflow-templates export NAME --destination=t.yaml` writes what exists to a file.

@@ -28,7 +28,10 @@ SDKS_AND_OPERATORS = CLOUD_SDKS + OPERATORS
 COMPUTE_SERVICES = {"sagemaker", "sagemaker-runtime", "ec2", "batch", "ecs", "eks", "lambda", "emr",
                     "emr-serverless", "bedrock", "bedrock-runtime", "bedrock-agent", "bedrock-agent-runtime",
                     "bedrock-agentcore", "bedrock-agentcore-control", "bedrock-data-automation",
-                    "bedrock-data-automation-runtime", "glue", "lightsail"}
+                    "bedrock-data-automation-runtime", "glue", "lightsail"} | {
+    # AWS AI services run a model on each request (or train one) in their client's region
+    "polly", "transcribe", "translate", "comprehend", "comprehendmedical", "rekognition", "textract",
+    "lex-runtime", "lexv2-runtime", "personalize", "personalize-runtime", "forecast", "forecastquery"}
 REGION_KEYWORDS = ("region_name", "region", "aws_region")
 # boto3 client methods that read or remove what exists (a deletion runs nothing, like `aws ... delete-*`);
 # `get_paginator(name)` reads when the operation it pages does.

@@ -381,11 +381,14 @@ def _open_quote(line: str, quote: str | None) -> str | None:
 def shell_variables(text: str) -> dict[str, tuple[str, int, int]]:
     """`NAME=value` assignments at the start of lines of a shell script, each bound to one value
     (bound again to the same value, up to case and spaces, as `LOCATION="East US"` and a fallback
-    `LOCATION="eastus"`, it still holds it): name -> (value, 1-based line, 0-based column of the
-    first binding)."""
+    `LOCATION="eastus"`, it still holds it; rebound to another in straight-line code at the top
+    of the script, `ZONE=europe-west4-a` then `ZONE=us-central1-a` with nothing between that reads
+    it or branches, the later one is what every later line reads): name -> (value, 1-based line,
+    0-based column of the binding)."""
     seen: dict[str, tuple[str, int, int]] = {}
     changed: set[str] = set()
-    for number, line in _code_lines(text):
+    lines = list(_code_lines(text))
+    for position, (number, line) in enumerate(lines):
         m = _ASSIGNMENT_LINE.match(line)
         if m is None:
             continue
@@ -393,8 +396,23 @@ def shell_variables(text: str) -> dict[str, tuple[str, int, int]]:
         if name not in seen:
             seen[name] = (m.group(3), number, m.start(3))
         elif _same_value(seen[name][0]) != _same_value(m.group(3)):
-            changed.add(name)
+            between = [code for n, code in lines[:position] if n > seen[name][1]]
+            if line[:1].isspace() or not _straight(between, name, lines, seen[name][1]):
+                changed.add(name)
+            else:
+                seen[name] = (m.group(3), number, m.start(3))
     return {k: v for k, v in seen.items() if k not in changed}
+
+
+_BRANCHING = re.compile(r"^\s*(if|then|else|elif|fi|case|esac|for|while|until|do|done|select|function)\b|;;|^\s*[{}]\s*$|\(\)\s*\{?\s*$|&&|\|\|")
+
+
+def _straight(between: list[str], name: str, lines: list[tuple[int, str]], first: int) -> bool:
+    """The lines between two top-level bindings of `name` neither read it nor branch, and the
+    first binding is not indented (inside a block)."""
+    first_text = next(code for n, code in lines if n == first)
+    reads = re.compile(r"\$\{?" + re.escape(name) + r"\b")
+    return not first_text[:1].isspace() and not any(_BRANCHING.search(code) or reads.search(code) for code in between)
 
 
 def _same_value(value: str) -> str:

@@ -590,6 +590,7 @@ class _PythonScan:
 def carbon_intensive_region_python(ctx) -> None:
     if is_test_suite(ctx):
         return
+    start = len(ctx.findings)
     scan = _PythonScan(ctx)
     scan.project_calls()
     if ctx.imports.uses(*SDKS_AND_OPERATORS):
@@ -600,3 +601,26 @@ def carbon_intensive_region_python(ctx) -> None:
         scan.settings_dicts()
         scan.beam_option_stores()
     shell_regions(ctx, scan.variable)
+    _one_finding_per_zoned_region(ctx, start)
+
+
+def _one_finding_per_zoned_region(ctx, start: int) -> None:
+    """One placement, one finding: a zone (`ZONE = "us-east4-a"` beside `REGION = "us-east4"`, read
+    by different calls or commands) of a region the file already reports is not reported again,
+    and several zones of one region are reported once."""
+    def written(finding) -> str:
+        line = ctx.lines[finding.line - 1] if finding.line == finding.end_line else ""
+        return line[finding.column - 1:finding.end_column - 1].strip("\"' ").lower()
+
+    mine = [f for f in ctx.findings[start:] if f.code == "GL401"]
+    region_of = {id(f): (f.impact.get("provider"), str(f.impact.get("region", "")).lower()) for f in mine}
+    zoned = {id(f) for f in mine if written(f) != region_of[id(f)][1] and written(f).startswith(region_of[id(f)][1])}
+    placed = {region_of[id(f)] for f in mine if id(f) not in zoned}
+    dropped = set()
+    for f in mine:
+        if id(f) in zoned:
+            if region_of[id(f)] in placed:
+                dropped.add(id(f))
+            placed.add(region_of[id(f)])
+    if dropped:
+        ctx.findings[start:] = [f for f in ctx.findings[start:] if id(f) not in dropped]
