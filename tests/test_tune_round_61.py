@@ -199,3 +199,13 @@ def speak(text):
 def test_a_local_proxy_to_a_running_service_places_nothing(tmp_path):
     script = "gcloud run services proxy agent --port 8080 --region us-central1\n"
     assert reported_lines(tmp_path, "proxy.sh", script, "GL401") == []
+
+
+def test_an_uploaded_model_deployed_in_the_same_function_is_placed(tmp_path):
+    """Registering places nothing, but deploying what the upload returned places the endpoint
+    where the default location says."""
+    code = TWO_STEPS.split("\n\ndef deploy_model")[0].replace(
+        "    return aiplatform.Model.upload(", "    model = aiplatform.Model.upload(") + \
+        "    endpoint = model.deploy(machine_type='n1-standard-4')\n"
+    code = code.replace('artifact_uri="gs://b/m")\n', 'artifact_uri="gs://b/m")\n', 1)
+    assert reported_lines(tmp_path, "deploy.py", code, "GL401") == [5]

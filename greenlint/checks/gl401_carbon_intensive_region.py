@@ -27,7 +27,7 @@ from .region_python_facts import (default_hint, environment_strings, form_choice
                                   spelled_into_an_address)
 
 # SDK calls that read what exists or record an experiment's metadata (Vertex AI Experiments).
-_READS_OR_RECORDS = ("list", "get", "delete", "cancel", "upload", "log_", "set_experiment", "start_run", "end_run",
+_READS_OR_RECORDS = ("list", "get", "delete", "cancel", "log_", "set_experiment", "start_run", "end_run",
                      "start_execution", "execution", "graph_experiment", "autolog")
 # --------------------------------------------------------------------------------------
 # Python reader
@@ -432,15 +432,31 @@ class _PythonScan:
         others = [c for c in self.ctx.calls if c is not call and (self.ctx.qualname(c.func) or "").startswith(sdk + ".")
                   and not regional_client(self.ctx.qualname(c.func) or "")
                   and "LocalModel" not in (self.ctx.qualname(c.func) or "").split(".")]
-        if others and not (others := self._served_by(call, others)):
-            return True  # every call of the SDK follows a default of its own function
+        others = self._served_by(call, others)
         if not others:  # a notebook (never imported) with no call of the SDK, nor of a library built on its default
             word = sdk.rsplit(".", 1)[-1]
             return self.ctx.kind == "notebook" \
                 and not any(word in (self.ctx.qualname(c.func) or "") for c in self.ctx.calls if c is not call)
         return all(call_name(c).rsplit(".", 1)[-1].startswith(_READS_OR_RECORDS)
                    or key_words(sdk_class(self.ctx.qualname(c.func) or "")) & self.words
-                   or self._retrieved_to_read(c, self.ctx.qualname(c.func) or "") for c in others)
+                   or self._retrieved_to_read(c, self.ctx.qualname(c.func) or "") or self._only_registers(c) for c in others)
+
+    def _only_registers(self, call: ast.Call) -> bool:
+        """`Model.upload(...)` registers a model, as `gcloud ai models upload` does, unless what it
+        returns is deployed here (`Model.upload(...).deploy(...)`, `model.deploy(...)`): a result
+        read only for its fields (`model.resource_name`), or handed back to the caller, places nothing."""
+        if call_name(call).rsplit(".", 1)[-1] != "upload":
+            return False
+        name = bound_name(self.ctx, call)
+        scope = self.ctx.enclosing_function(call)
+        heads = [call] + [read for read in (self.ctx.reads_of(name) if name else [])
+                          if self.ctx.enclosing_function(read) is scope]
+        for head in heads:
+            holder = self.ctx.parent(head)
+            method = self.ctx.parent(holder) if isinstance(holder, ast.Attribute) else None
+            if isinstance(method, ast.Call) and method.func is holder and not holder.attr.startswith(RETRIEVED_USES):
+                return False
+        return True
 
     def _served_by(self, init: ast.Call, calls: list[ast.Call]) -> list[ast.Call]:
         """The SDK calls whose default location `init` sets: a function that sets its own default
