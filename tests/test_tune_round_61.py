@@ -209,3 +209,101 @@ def test_an_uploaded_model_deployed_in_the_same_function_is_placed(tmp_path):
         "    endpoint = model.deploy(machine_type='n1-standard-4')\n"
     code = code.replace('artifact_uri="gs://b/m")\n', 'artifact_uri="gs://b/m")\n', 1)
     assert reported_lines(tmp_path, "deploy.py", code, "GL401") == [5]
+
+
+# ---- GL401: workflow inputs read by keys, Azure Pipelines variables, shell option defaults --------
+
+
+def test_a_workflow_env_key_given_an_input_is_the_input_default(tmp_path):
+    workflow = """\
+on:
+  workflow_dispatch:
+    inputs:
+      DEV_LOCATION:
+        default: "eastus2"
+env:
+  DEV_LOCATION: ${{ inputs.DEV_LOCATION }}
+jobs:
+  train:
+    runs-on: ubuntu-latest
+    steps:
+      - run: bash cli/create-job.sh pipeline.yml
+"""
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    assert reported_lines(tmp_path / ".github" / "workflows", "train.yml", workflow, "GL401") == [5]
+
+
+def test_an_azure_pipelines_variable_is_read_under_its_name(tmp_path):
+    pipeline = """\
+trigger:
+  - main
+variables:
+  - name: AZURE_LOCATION
+    value: 'eastus'
+  - name: STORAGE_NAME
+    value: 'eastus'
+steps:
+  - script: azd provision --no-prompt
+    env:
+      AZURE_LOCATION: $(AZURE_LOCATION)
+"""
+    assert reported_lines(tmp_path, "azure-pipelines.yml", pipeline, "GL401") == [5]
+
+
+def test_a_shell_default_kept_when_the_option_is_not_given(tmp_path):
+    """`AWS_REGION="$DEFAULT_REGION"`, replaced only by `-r` under the option loop: the run the
+    defaults describe goes to DEFAULT_REGION, reported where it is written."""
+    script = """\
+#!/bin/bash
+DEFAULT_REGION="us-east-1"
+parse() {
+    AWS_REGION="$DEFAULT_REGION"
+    while [[ $# -gt 0 ]]; do
+        case $1 in
+            -r|--region)
+                AWS_REGION="$2"
+                shift 2
+                ;;
+        esac
+    done
+}
+parse "$@"
+aws cloudformation deploy --template-file t.yaml --stack-name s --region "$AWS_REGION"
+"""
+    assert reported_lines(tmp_path, "deploy.sh", script, "GL401") == [2]
+
+
+def test_a_markdown_guide_a_script_writes_runs_nothing(tmp_path):
+    script = 'cat > "$DIST/DEPLOYMENT.md" << EOF\n## Deploy\n```bash\naws cloudformation deploy \\\\\n' \
+             '  --stack-name s --template-file t.yaml --region us-east-1\n```\nEOF\n'
+    assert reported_lines(tmp_path, "build.sh", script, "GL401") == []
+
+
+def test_an_aliased_provider_no_block_names_places_nothing(tmp_path):
+    tf = 'provider "aws" {\n  region = "us-west-2"\n}\n\nprovider "aws" {\n  alias  = "us_east_1"\n' \
+         '  region = "us-east-1"\n}\n\nresource "aws_instance" "gpu" {\n  instance_type = "g5.xlarge"\n}\n'
+    assert reported_lines(tmp_path, "versions.tf", tf, "GL401") == []
+    named = tf.replace('instance_type = "g5.xlarge"', 'provider      = aws.us_east_1\n  instance_type = "g5.xlarge"')
+    assert reported_lines(tmp_path, "versions.tf", named, "GL401") == [7]
+
+
+def test_a_settings_object_a_class_stores_is_read_through_self(tmp_path):
+    """`self.settings.AWS_REGION` where `__init__(self, settings: Settings)` stores the parameter:
+    the settings class's default, declared in a package module several folders up."""
+    (tmp_path / "app" / "core" / "service" / "llm").mkdir(parents=True)
+    (tmp_path / "app" / "core" / "config.py").write_text(
+        "from pydantic_settings import BaseSettings\nfrom pydantic import Field\n\n\n"
+        "class Settings(BaseSettings):\n    AWS_REGION: str = Field(default=\"us-east-1\")\n")
+    service = """\
+from langchain_aws import ChatBedrockConverse
+from app.core.config import Settings
+
+
+class ChatService:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    def llm(self):
+        return ChatBedrockConverse(model_id="m", region_name=self.settings.AWS_REGION)
+"""
+    assert reported_lines(tmp_path / "app" / "core" / "service" / "llm", "chat.py", service, "GL401") == [10]

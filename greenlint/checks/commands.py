@@ -12,7 +12,7 @@ from collections import namedtuple
 from typing import Iterator
 
 from .cloud import norm
-from ..frontends.config.shell import config_here_documents
+from ..frontends.config.shell import here_documents
 
 _TRAIN_COMMAND = re.compile(
     r"""(?x)
@@ -383,8 +383,9 @@ def shell_variables(text: str) -> dict[str, tuple[str, int, int]]:
     (bound again to the same value, up to case and spaces, as `LOCATION="East US"` and a fallback
     `LOCATION="eastus"`, it still holds it; rebound to another in straight-line code at the top
     of the script, `ZONE=europe-west4-a` then `ZONE=us-central1-a` with nothing between that reads
-    it or branches, the later one is what every later line reads): name -> (value, 1-based line,
-    0-based column of the binding)."""
+    it or branches, the later one is what every later line reads; a binding from a command-line
+    argument, `AWS_REGION="$2"` under an option's `case`, is not counted: the run its defaults
+    describe, as for argparse): name -> (value, 1-based line, 0-based column of the binding)."""
     seen: dict[str, tuple[str, int, int]] = {}
     changed: set[str] = set()
     lines = list(_code_lines(text))
@@ -393,6 +394,8 @@ def shell_variables(text: str) -> dict[str, tuple[str, int, int]]:
         if m is None:
             continue
         name = m.group(1)
+        if _POSITIONAL.fullmatch(m.group(3)):
+            continue  # `AWS_REGION="$2"` under an option's case: the run the defaults describe passes none
         if name not in seen:
             seen[name] = (m.group(3), number, m.start(3))
         elif _same_value(seen[name][0]) != _same_value(m.group(3)):
@@ -404,6 +407,7 @@ def shell_variables(text: str) -> dict[str, tuple[str, int, int]]:
     return {k: v for k, v in seen.items() if k not in changed}
 
 
+_POSITIONAL = re.compile(r"\$\{?([1-9]|OPTARG)\}?")
 _BRANCHING = re.compile(r"^\s*(if|then|else|elif|fi|case|esac|for|while|until|do|done|select|function)\b|;;|^\s*[{}]\s*$|\(\)\s*\{?\s*$|&&|\|\|")
 
 
@@ -457,11 +461,12 @@ _EXPRESSION = re.compile(r"\$\{\{[^}\n]*\}\}")  # GitHub Actions / Azure Pipelin
 
 def script_commands(text: str) -> list[ShellCommand]:
     """Every simple command of a shell script (a `.sh` file, a workflow's `run:` block), with
-    `\\` continuations read as one line; a here-document that writes a config file is data. A
+    `\\` continuations read as one line; a here-document that writes a file other than a shell
+    script (a config file, a Markdown guide) is data. A
     CI expression, `${{ inputs.region }}`, is one word: the runner substitutes it before the shell
     splits the line (its spaces become no-break spaces, so every column stays where it was)."""
     lines = _EXPRESSION.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text).splitlines()
-    data = {n for here in config_here_documents(lines) for n in range(here.first_line, here.last_line + 1)}
+    data = {n for here in here_documents(lines) for n in range(here.first_line, here.last_line + 1)}
     found: list[ShellCommand] = []
     i = 0
     while i < len(lines):

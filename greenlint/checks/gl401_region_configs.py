@@ -6,6 +6,7 @@ from __future__ import annotations
 from . import detector
 from .cloud import file_provider, is_test_suite, norm, placeholder_default, region_finding, resolve_region
 from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
+from .commands import variable_name
 from .region_shell import (exported_sdk_regions, names_a_zone, script_variable_reporter, shell_regions,
                            written_region_finding)
 from .config_roles import component_places_nothing, connects_to_a_store, in_container_environment, in_recorded_call
@@ -33,6 +34,7 @@ class _ConfigScan:
         self.zones: list[tuple] = []
         self.ci_runs: set[tuple[str, str]] = set()  # (CI job, region) reported
         self.placed: set[tuple[str, str]] = set()  # (map or module settings, region) reported
+        self.inputs_read: set[str] = set()  # workflow inputs a key gives (`${{ inputs.region }}`)
         self._set_beside: frozenset[str] | None = None
         self._read: frozenset[str] | None | object = _NOT_YET  # the variables the module reads (None: unknown)
 
@@ -89,6 +91,14 @@ class _ConfigScan:
         if found is None or not node.is_scalar or node.opaque or not isinstance(node.value, str):
             return
         nkey, above = found
+        name = variable_name(node.value)
+        if name is not None and name.startswith("inputs."):  # `DEV_LOCATION: ${{ inputs.DEV_LOCATION }}`
+            if self._places_nothing(doc, path, above) or name in self.inputs_read:
+                return
+            self.inputs_read.add(name)
+            node = workflow_input_default(self.ctx, name)
+            if node is None:
+                return
         written = placeholder_default(node.value) or node.value
         if nkey.endswith("location"):
             written = location_of_resource_name(written)
@@ -150,28 +160,34 @@ class _ConfigScan:
                 self.ctx.report("GL401", node, result[0], result[1])
 
 
-def _workflow_input_reporter(ctx):
+def _workflow_input_reporter(ctx, scan):
     """`--region=${{ inputs.region }}` in a workflow's step: the input's `default` under
     `on.workflow_call` or `on.workflow_dispatch` is where the run goes when the caller or the
     person starting it gives none, as an option's default is; reported where it is written."""
     options, overrides = ctx.options("GL401"), ctx.request.carbon or None
-    done: set[str] = set()
 
     def on_variable(name: str, cloud: str | None) -> None:
         if not name.startswith("inputs.") or name in done:
             return
         done.add(name)
-        for doc in ctx.documents:
-            for event in ("workflow_call", "workflow_dispatch"):
-                default = doc.find("on", event, "inputs", name[len("inputs."):], "default") if doc.is_map else None
-                if default is None or not default.is_scalar or not isinstance(default.value, str):
-                    continue
-                result = written_region_finding(default.value, cloud, options, overrides)
-                if result is not None:
-                    ctx.report("GL401", default, result[0], result[1])
-                    return
+        default = workflow_input_default(ctx, name)
+        result = written_region_finding(default.value, cloud, options, overrides) if default is not None else None
+        if result is not None:
+            ctx.report("GL401", default, result[0], result[1])
 
+    done = scan.inputs_read  # an input a key of the workflow already gives is that placement
     return on_variable
+
+
+def workflow_input_default(ctx, name: str):
+    """The `default` of `inputs.NAME` under `on.workflow_call` or `on.workflow_dispatch`: where the
+    run goes when the caller or the person starting it gives none, as an option's default is."""
+    for doc in ctx.documents:
+        for event in ("workflow_call", "workflow_dispatch"):
+            default = doc.find("on", event, "inputs", name[len("inputs."):], "default") if doc.is_map else None
+            if default is not None and default.is_scalar and isinstance(default.value, str):
+                return default
+    return None
 
 
 @detector("GL401", "config")
@@ -182,7 +198,7 @@ def carbon_intensive_region_config(ctx) -> None:
     for doc in ctx.documents:
         scan.document(doc)
     scan.finish()
-    shell_regions(ctx, script_variable_reporter(ctx) if ctx.kind == "shell" else _workflow_input_reporter(ctx),
+    shell_regions(ctx, script_variable_reporter(ctx) if ctx.kind == "shell" else _workflow_input_reporter(ctx, scan),
                   placed=frozenset(scan.regions))
     if ctx.kind == "shell":
         exported_sdk_regions(ctx)

@@ -144,24 +144,35 @@ def names_the_provider_region(path: tuple) -> bool:
 def region_key(doc, path: tuple, data_words: frozenset[str]) -> tuple[str, tuple] | None:
     """(normalised key, path above it) when the value at `path` names a region, zone or location:
     under such a key, or in the `values` of a node-affinity expression on a region label
-    (`{key: topology.kubernetes.io/region, operator: In, values: [...]}`)."""
+    (`{key: topology.kubernetes.io/region, operator: In, values: [...]}`), or the `value` of an
+    Azure Pipelines variable so named (`variables: [{name: AZURE_LOCATION, value: eastus}]`)."""
     key, above = effective_key(path)
     if key is None:
         return None
     nkey = norm(key)
-    if nkey in _REGION_KEYS or nkey in ZONE_KEYS or nkey in _LOCATION_KEYS:
+    if _names_a_region(key, data_words):
         return nkey, above
-    words = _WORDS.findall(str(key))
-    if len(words) > 1 and words[-1].lower() in ("region", "zone") and not key_words(str(key)) & data_words:
-        return nkey, above  # `AGENTCORE_REGION`, `trainingZone`; not `backupRegion`
-    if len(words) > 1 and words[-1].lower() == "location" and not key_words(str(key)) & data_words:
-        return nkey, above  # `resource_group_location`, `vertex_ai_location`: read as a `location` key
+    if nkey == "value" and "variables" in above:
+        parent = doc.find(*above)
+        name = parent.get("name") if parent is not None and parent.is_map else None
+        if name is not None and name.str() and _names_a_region(name.str(), data_words):
+            return norm(name.str()), above
     if nkey == "values" and above:
         parent = doc.find(*above)
         label = parent.get("key") if parent is not None and parent.is_map else None
         if label is not None and label.str() and norm(label.str()) in _REGION_KEYS | ZONE_KEYS:
             return nkey, above
     return None
+
+
+def _names_a_region(key, data_words: frozenset[str]) -> bool:
+    """`region`, `zone`, `location` and keys whose last word is one (`AGENTCORE_REGION`,
+    `trainingZone`, `vertex_ai_location`), unless a data word marks a store's (`backupRegion`)."""
+    nkey = norm(key)
+    if nkey in _REGION_KEYS or nkey in ZONE_KEYS or nkey in _LOCATION_KEYS:
+        return True
+    words = _WORDS.findall(str(key))
+    return len(words) > 1 and words[-1].lower() in ("region", "zone", "location") and not key_words(str(key)) & data_words
 
 
 def key_hint(nkey: str) -> str | None:

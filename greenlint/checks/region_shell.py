@@ -112,6 +112,10 @@ def script_variable_reporter(ctx):
         if name not in variables or name in done:
             return
         done.add(name)
+        passed_on = variable_name(variables[name][0])  # `AWS_REGION="$DEFAULT_REGION"`: that name's value
+        if passed_on is not None:
+            on_variable(passed_on, cloud)
+            return
         report_assignment(ctx, variables[name], cloud, options, overrides)
 
     return on_variable

@@ -184,11 +184,12 @@ _REFERENCE = re.compile(r"\b[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*(?![A-Za-z0-
 def alias_only_looks_up(ctx, doc, reference: str) -> bool:
     """An aliased provider configuration (`provider "aws" { alias = "virginia" }`) that only data
     sources use (`data "aws_ecrpublic_authorization_token" ... { provider = aws.virginia }`, a
-    lookup of an ECR Public token, which lives in us-east-1): its region places nothing. Not
-    when a resource or module of this file, or any other `.tf` file of the module, names it."""
+    lookup of an ECR Public token, which lives in us-east-1), or that no block names at all (kept
+    for an optional certificate): its region places nothing. Not when a resource or module of
+    this file, or any other `.tf` file of the module, names it."""
     uses = [path for path, node in doc.walk() if path and node.is_scalar and node.value == reference
             and path[-1] != "alias"]
-    if not uses or any(path[0] != "data" for path in uses):
+    if any(path[0] != "data" for path in uses):
         return False
     siblings = _siblings(ctx)
     return siblings is not None and all(sibling is not None and reference not in sibling[2] for sibling in siblings)

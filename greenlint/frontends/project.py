@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .python import PythonContext
 
 MAX_BYTES = 1_000_000
-SEARCH_LEVELS = 3  # folders above the importing file searched for an absolute import's module
+SEARCH_LEVELS = 6  # folders above the importing file searched for an absolute import's module (app/core/service/llm/x.py imports app.core.config)
 _LOADED: dict[Path, tuple[tuple[int, int], "PythonContext | None"]] = {}
 _RECORDED: set[Path] = set()
 

@@ -136,7 +136,8 @@ class ValueModel(CallGraphModel, ObjectFieldModel):
         if isinstance(node.value, ast.Attribute):  # `self.args.epochs`: a field of what the class stores
             stored = self._stored_module_name(node.value)
             if stored is None:
-                return UNKNOWN
+                held = self._held_config(node)
+                return self._config_field(*held, depth - 1) if held is not None else UNKNOWN
             node, scope = ast.copy_location(ast.Attribute(value=stored, attr=node.attr, ctx=ast.Load()), stored), None
         if not isinstance(node.value, ast.Name):
             return UNKNOWN
@@ -471,11 +472,29 @@ class ValueModel(CallGraphModel, ObjectFieldModel):
         """`config.aws_region` of a config class another module of the project declares (`from
         utils.config import SageMakerConfig`, then a parameter annotated with it): its default is
         written there, so a rule reports it where this file uses it."""
-        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute):
+            held = self._held_config(node)
+            if held is None:
+                return False
+            node, function = held
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            function = self.enclosing_function(node)
+        else:
             return False
-        function = self.enclosing_function(node)
-        owner_module, fields = self._config_fields(self._config_class_of(node, function)[0])
-        return owner_module is not self and bool(fields) and node.attr in fields  # type: ignore[operator]
+        owner_module, fields = self._config_fields(self._config_class_of(node, function)[0])  # type: ignore[arg-type]
+        return owner_module is not self and bool(fields) and node.attr in fields  # type: ignore[operator,union-attr]
+
+    def _held_config(self, node: ast.Attribute) -> tuple[ast.Attribute, ast.FunctionDef] | None:
+        """`self.settings.AWS_REGION` where `__init__(self, settings: Settings)` stores the
+        parameter once (`self.settings = settings`): the field of that config class, read as
+        `settings.AWS_REGION` in `__init__`."""
+        stored = self._stored_once_in_init(node.value)  # type: ignore[arg-type]
+        if stored is None or not isinstance(stored[2], ast.Name):
+            return None
+        _, init, param = stored
+        if self._annotated_config_class(init, param.id) is None:
+            return None
+        return ast.copy_location(ast.Attribute(value=param, attr=node.attr, ctx=ast.Load()), param), init
 
     def _config_fields(self, cls_name: str | None) -> tuple[Any, dict[str, ast.expr] | None]:
         """(the module that declares it, its field defaults) of a config class of this file or one

@@ -2,7 +2,8 @@
 
 `cat > job.yaml <<EOF ... EOF` (or `tee job.yaml <<EOF`, or `kubectl apply -f - <<EOF`) writes a
 config file from the script, as a notebook's `%%writefile job.yaml` does: the body is that kind
-of config, checked like the file it becomes. Its lines are data, not commands. The kind comes
+of config, checked like the file it becomes. Its lines are data, not commands, as are those of
+any other file a script writes that is not a shell script (a Markdown guide, a Python module). The kind comes
 from the file written (`.yaml`, `.json`, `.toml`, `.env`) or from the program that reads it
 (`kubectl`/`oc` with `-f -`: Kubernetes YAML). A body fed to a shell (`bash <<EOF`, `ssh host
 <<EOF`) or to an unknown program stays commands. A body that does not parse, even with its
@@ -29,6 +30,13 @@ class HereDocument(namedtuple("HereDocument", "kind first_line last_line")):
 
 def config_here_documents(lines: list[str]) -> list[HereDocument]:
     """The here-documents of a script (its lines) that write a config file."""
+    return [here for here in here_documents(lines) if here.kind in CONFIG_KINDS]
+
+
+def here_documents(lines: list[str]) -> list[HereDocument]:
+    """The here-documents of a script whose body is data: a config file's (its kind), or any other
+    file the script writes that is not a shell script (`cat > DEPLOYMENT.md <<EOF`: kind `text`,
+    a document whose quoted commands run nothing). A body fed to a shell or a program stays commands."""
     from ...discover import kind_of
 
     found: list[HereDocument] = []
@@ -46,8 +54,8 @@ def config_here_documents(lines: list[str]) -> list[HereDocument]:
         kind = kind_of(PurePosixPath(written.group(2))) if written else None
         if kind is None and _MANIFEST_READERS.search(lines[i]):
             kind = "yaml"
-        if kind in CONFIG_KINDS:
-            found.append(HereDocument(kind, i + 1, end))
+        if kind in CONFIG_KINDS or written and kind != "shell":
+            found.append(HereDocument(kind if kind in CONFIG_KINDS else "text", i + 1, end))
         i = end + 1
     return found
 
