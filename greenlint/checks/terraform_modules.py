@@ -192,7 +192,11 @@ def alias_only_looks_up(ctx, doc, reference: str) -> bool:
     if any(path[0] != "data" for path in uses):
         return False
     siblings = _siblings(ctx)
-    return siblings is not None and all(sibling is not None and reference not in sibling[2] for sibling in siblings)
+    if siblings is None or any(sibling is None or reference in sibling[2] for sibling in siblings):
+        return False
+    # named by no block: only where the folder has blocks that could (providers alone are an excerpt)
+    return bool(uses) or any(doc.get(block) is not None for block in ("resource", "module")) \
+        or any(sibling[0] is None or sibling[0] for sibling in siblings)  # type: ignore[index]
 
 
 def group_location_places_nothing(ctx, doc, reference: str, words: frozenset[str]) -> bool:
