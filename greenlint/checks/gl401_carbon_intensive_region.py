@@ -15,20 +15,18 @@ from ..frontends.project import imported_function
 from .cloud import is_test_suite, key_words, norm, region_finding, resolve_region, str_const
 from .cloud_sdks import (COMPUTE_SERVICES, DISPLAYS, LANGCHAIN_CLIENT, LOCATION_CONSTANTS, LOCATION_SDKS,
                          OPERATOR_ADDRESSING_WORDS, OPERATORS, REGION_CONSTANTS, REGION_KEYWORDS, REGION_SDKS,
-                         RETRIEVED_USES, SDKS_AND_OPERATORS, logged, py_region_hint, regional_client)
-from .region_clients import (bound_name, keyword_lookup_default, names_an_existing_resource, never_used, only_reads,
+                         SDKS_AND_OPERATORS, logged, py_region_hint)
+from .region_clients import (bound_name, keyword_lookup_default, never_used, only_reads,
                              reads_where_it_runs, services, session_clients, unpacked_keywords)
 from .region_shell import REGION_ENV, env_hint, shell_regions
 from .placing_calls import (derived_names, handed_to_a_jobs_program, module_strings, reaches_placing_call, string_defaults,
                             written_string)
 from .config_roles import COMPUTE_WORDS
 from .region_keys import DESCRIPTIVE_KEYS, data_words
-from .region_python_facts import (default_hint, environment_strings, form_choices, names_a_placement, sdk_class,
+from .sdk_defaults import default_for_reads, retrieved_to_read
+from .region_python_facts import (default_hint, environment_strings, form_choices, names_a_placement,
                                   spelled_into_an_address)
 
-# SDK calls that read what exists or record an experiment's metadata (Vertex AI Experiments).
-_READS_OR_RECORDS = ("list", "get", "delete", "cancel", "log_", "set_experiment", "start_run", "end_run",
-                     "start_execution", "execution", "graph_experiment", "autolog")
 # --------------------------------------------------------------------------------------
 # Python reader
 
@@ -216,7 +214,7 @@ class _PythonScan:
         spelled = self._spelled(read)
         named = self.ctx.parent(spelled)
         if spelled is not read and isinstance(named, ast.Call) and spelled in named.args \
-                and self._retrieved_to_read(named, self.ctx.qualname(named.func) or ""):
+                and retrieved_to_read(self.ctx, named, self.ctx.qualname(named.func) or "", self._string):
             return True  # the path of a resource retrieved to be read or stopped
         call = self.ctx.parent(parent)
         if not (isinstance(parent, ast.keyword) and isinstance(call, ast.Call)):
@@ -233,8 +231,8 @@ class _PythonScan:
         if project is not None and keyword.arg:
             return not project[0].function_places(project[1], keyword.arg)
         if keyword.arg == "location" and (
-                self._retrieved_to_read(call, qual := self.ctx.qualname(call.func) or "")
-                or self._default_for_reads(call, qual) or key_words(ast.unparse(call.func)) & self.words
+                retrieved_to_read(self.ctx, call, qual := self.ctx.qualname(call.func) or "", self._string)
+                or default_for_reads(self.ctx, call, qual, self.words, self._string) or key_words(ast.unparse(call.func)) & self.words
                 or self._data_client_call(call) or only_reads(self.ctx, call)):
             return True  # `bucket.create(location=REGION)`, `create_bucket(...)`: where a store is made
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
@@ -369,7 +367,7 @@ class _PythonScan:
             return self._places_compute(call, qual, name)
         return arg == "location" and bool(qual.startswith(LOCATION_SDKS) or LANGCHAIN_CLIENT.match(qual)
                                           or self._placing_operator(qual, name)) \
-            and not self._default_for_reads(call, qual) and not self._retrieved_to_read(call, qual) \
+            and not default_for_reads(self.ctx, call, qual, self.words, self._string) and not retrieved_to_read(self.ctx, call, qual, self._string) \
             and not only_reads(self.ctx, call) and not reads_where_it_runs(name)
 
     def function_places(self, function: ast.AST, param: str) -> bool:
@@ -413,74 +411,6 @@ class _PythonScan:
             found = imported_function(self.ctx, name)
             self._projects[name] = (_PythonScan(found[0], self.options), found[1]) if found is not None else None
         return self._projects[name]
-
-    def _default_for_reads(self, call: ast.Call, qual: str) -> bool:
-        """`aiplatform.init(location=...)` (or the older `connect`) in a file whose every other call
-        of that SDK lists, gets or deletes what exists (`HyperparameterTuningJob.list(...)`), makes
-        data (`TabularDataset.create`, a class named by a data word) or records an experiment's
-        metadata (`log_metric`, `set_experiment`, `start_run`, an `@execution`): the default
-        location of reads, stores and records, which place no compute, like a client whose every
-        use reads or a `cloudwatch` client that records metrics. A notebook with no other call of
-        the SDK, or of a library that builds on it, places nothing through the default at all (a
-        module's default serves the files that import it). A generated service client
-        (`aiplatform.gapic.EndpointServiceClient(client_options={"api_endpoint": ...})`) takes its
-        region from its own endpoint, never from the default, so the default serves none of its calls;
-        nor does the SDK's `prediction.LocalModel`, which builds and serves a container on this machine."""
-        if not qual.endswith((".init", ".connect")):
-            return False
-        sdk = qual.rsplit(".", 1)[0]
-        others = [c for c in self.ctx.calls if c is not call and (self.ctx.qualname(c.func) or "").startswith(sdk + ".")
-                  and not regional_client(self.ctx.qualname(c.func) or "")
-                  and "LocalModel" not in (self.ctx.qualname(c.func) or "").split(".")]
-        others = self._served_by(call, others)
-        if not others:  # a notebook (never imported) with no call of the SDK, nor of a library built on its default
-            word = sdk.rsplit(".", 1)[-1]
-            return self.ctx.kind == "notebook" \
-                and not any(word in (self.ctx.qualname(c.func) or "") for c in self.ctx.calls if c is not call)
-        return all(call_name(c).rsplit(".", 1)[-1].startswith(_READS_OR_RECORDS)
-                   or key_words(sdk_class(self.ctx.qualname(c.func) or "")) & self.words
-                   or self._retrieved_to_read(c, self.ctx.qualname(c.func) or "") or self._only_registers(c) for c in others)
-
-    def _only_registers(self, call: ast.Call) -> bool:
-        """`Model.upload(...)` registers a model, as `gcloud ai models upload` does, unless what it
-        returns is deployed here (`Model.upload(...).deploy(...)`, `model.deploy(...)`): a result
-        read only for its fields (`model.resource_name`), or handed back to the caller, places nothing."""
-        if call_name(call).rsplit(".", 1)[-1] != "upload":
-            return False
-        name = bound_name(self.ctx, call)
-        scope = self.ctx.enclosing_function(call)
-        heads = [call] + [read for read in (self.ctx.reads_of(name) if name else [])
-                          if self.ctx.enclosing_function(read) is scope]
-        for head in heads:
-            holder = self.ctx.parent(head)
-            method = self.ctx.parent(holder) if isinstance(holder, ast.Attribute) else None
-            if isinstance(method, ast.Call) and method.func is holder and not holder.attr.startswith(RETRIEVED_USES):
-                return False
-        return True
-
-    def _served_by(self, init: ast.Call, calls: list[ast.Call]) -> list[ast.Call]:
-        """The SDK calls whose default location `init` sets: a function that sets its own default
-        (`def deploy_model(): aiplatform.init(location=...); model.deploy(...)`) serves its later
-        calls with it, so another function's `init` sets nothing for them; a call of a function
-        that sets none may run after any `init` of the file."""
-        inits = [c for c in calls if (self.ctx.qualname(c.func) or "").endswith((".init", ".connect"))] + [init]
-        own = {id(self.ctx.enclosing_function(c)) for c in inits if self.ctx.enclosing_function(c) is not None}
-        home = self.ctx.enclosing_function(init)
-        return [c for c in calls if c not in inits
-                and (id(self.ctx.enclosing_function(c)) not in own or self.ctx.enclosing_function(c) is home)]
-
-    def _retrieved_to_read(self, call: ast.Call, qual: str) -> bool:
-        """A Vertex AI resource class given the name of an existing resource (`Featurestore(
-        featurestore_name=...)`, `Endpoint(endpoint_name=...)`: the SDK's constructors retrieve,
-        `create` makes; also by position, `Endpoint("projects/.../endpoints/123")`) whose every
-        later use reads, deletes or sends it requests (`endpoint.predict(...)`: the endpoint runs
-        where it was placed): like a client that only reads, it places nothing."""
-        named = any(k.arg and k.arg.endswith("_name") and k.arg != "display_name" for k in call.keywords) \
-            or bool(call.args) and names_an_existing_resource(call.args[0], self._string)
-        if not (qual.startswith(("google.cloud.aiplatform.", "vertexai.")) and qual.rsplit(".", 1)[-1][:1].isupper()
-                and named):
-            return False
-        return only_reads(self.ctx, call, RETRIEVED_USES)
 
     def _placing_operator(self, qual: str, name: str) -> bool:
         """An orchestrator's cloud operator not named by a data word (`GCSCreateBucketOperator`)

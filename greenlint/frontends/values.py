@@ -472,15 +472,12 @@ class ValueModel(CallGraphModel, ObjectFieldModel):
         """`config.aws_region` of a config class another module of the project declares (`from
         utils.config import SageMakerConfig`, then a parameter annotated with it): its default is
         written there, so a rule reports it where this file uses it."""
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute):
-            held = self._held_config(node)
-            if held is None:
-                return False
-            node, function = held
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            function = self.enclosing_function(node)
-        else:
+        if not isinstance(node, ast.Attribute) or not isinstance(node.value, (ast.Name, ast.Attribute)):
             return False
+        held = self._held_config(node) if isinstance(node.value, ast.Attribute) else (node, self.enclosing_function(node))
+        if held is None:
+            return False
+        node, function = held
         owner_module, fields = self._config_fields(self._config_class_of(node, function)[0])  # type: ignore[arg-type]
         return owner_module is not self and bool(fields) and node.attr in fields  # type: ignore[operator,union-attr]
 
