@@ -306,3 +306,17 @@ class ChatService:
         return ChatBedrockConverse(model_id="m", region_name=self.settings.AWS_REGION)
 """
     assert reported_lines(tmp_path / "app" / "core" / "service" / "llm", "chat.py", service, "GL401") == [10]
+
+
+def test_a_placing_method_called_on_an_object_built_from_the_default_carries_it(tmp_path):
+    code = """\
+import boto3
+from deploy import Deployer
+
+
+def deploy(model_uri, region="us-east-1"):
+    session = boto3.Session(region_name=None)
+    deployer = Deployer(region=region, session=session)
+    return deployer.deploy_endpoint(model_uri)
+"""
+    assert reported_lines(tmp_path, "step.py", code, "GL401") == [5]

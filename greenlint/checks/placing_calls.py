@@ -52,6 +52,9 @@ def derived_names(function, param: str) -> set[str]:
 
 
 def reaches_placing_call(function, param: str, data_words: frozenset[str]) -> bool:
+    """`param`, or a local built from it, is given to a call whose name places compute, or is the
+    object such a method is called on (`deployer = Deployer(SageMakerConfig(region=region))`, then
+    `deployer.deploy_endpoint(...)`: the object carries the region)."""
     names = derived_names(function, param)
     for call in walk(function):
         if not isinstance(call, ast.Call):
@@ -59,6 +62,9 @@ def reaches_placing_call(function, param: str, data_words: frozenset[str]) -> bo
         method = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         if not _places_by_name(method, data_words):
             continue
+        receiver = chain_root(call.func.value) if isinstance(call.func, ast.Attribute) else None
+        if isinstance(receiver, ast.Name) and receiver.id in names:
+            return True
         arguments = list(call.args) + [k.value for k in call.keywords]
         if any(isinstance(v, ast.Name) and v.id in names for a in arguments for v in walk(a)):
             return True
