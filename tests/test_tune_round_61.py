@@ -320,3 +320,36 @@ def deploy(model_uri, region="us-east-1"):
     return deployer.deploy_endpoint(model_uri)
 """
     assert reported_lines(tmp_path, "step.py", code, "GL401") == [5]
+
+
+# ---- GL301: a data call handed the whole options reads the data options' defaults ---------------
+
+
+def test_an_imagenet_recipe_whose_data_call_takes_the_whole_options_is_pre_training(tmp_path):
+    code = """\
+import argparse
+import timm
+import torch
+from datasets import build_dataset
+
+
+def main(args):
+    dataset_train = build_dataset(is_train=True, args=args)
+    loader = torch.utils.data.DataLoader(dataset_train, batch_size=128)
+    model = timm.create_model(args.model, pretrained=False)
+    optimizer = torch.optim.AdamW(model.parameters())
+    for images, target in loader:
+        loss = torch.nn.functional.cross_entropy(model(images), target)
+        loss.backward()
+        optimizer.step()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default="convnext_tiny")
+    parser.add_argument("--data_path", default="/datasets01/imagenet_full_size/061417/")
+    main(parser.parse_args())
+"""
+    assert reported_lines(tmp_path, "main.py", code, "GL301") == []
+    other = code.replace("/datasets01/imagenet_full_size/061417/", "/data/flowers102")
+    assert reported_lines(tmp_path, "main.py", other, "GL301") == [10]

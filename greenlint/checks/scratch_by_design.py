@@ -111,8 +111,19 @@ def dataset_names(ctx: PythonContext) -> list[str]:
             found.append(q)
             for argument in list(call.args) + [k.value for k in call.keywords]:
                 found.extend(_strings_in(ctx, argument))
+                if isinstance(argument, ast.Name) and argument.id in ctx.parsed_args_names:
+                    found.extend(_data_option_defaults(ctx))
         return found
     return ctx.memo("gl301.dataset_names", build)
+
+
+def _data_option_defaults(ctx: PythonContext) -> list[str]:
+    """The string defaults of the data options (`--data_path`, `--data_set`, `--dataset`) a data call
+    reads when it is handed the whole parsed options (`build_dataset(is_train=True, args=args)`)."""
+    return [default.value for dest, default in ctx.argparse_defaults.items()
+            if dest.lower().replace("-", "_").split("_")[0] in ("data", "dataset", "datadir", "datapath")
+            and isinstance(default, ast.Constant)
+            and isinstance(default.value, str)]
 
 
 def reads_dataset(ctx: PythonContext, dataset: str | None) -> bool:
