@@ -353,3 +353,46 @@ if __name__ == "__main__":
     assert reported_lines(tmp_path, "main.py", code, "GL301") == []
     other = code.replace("/datasets01/imagenet_full_size/061417/", "/data/flowers102")
     assert reported_lines(tmp_path, "main.py", other, "GL301") == [10]
+
+
+# ---- round 211-214: list candidates, composite actions, resize, hardware catalogues -------------
+
+
+def test_the_same_region_in_several_any_of_candidates_is_one_placement(tmp_path):
+    task = "resources:\n  cloud: aws\n  any_of:\n    - region: us-east-1\n      accelerators: L4:1\n" \
+           "    - region: us-east-1\n      accelerators: A10G:1\n    - region: us-west-2\n      accelerators: L4:1\n" \
+           "run: python train.py\n"
+    assert reported_lines(tmp_path, "sky.yaml", task, "GL401") == [4]
+
+
+def test_a_composite_action_that_only_builds_an_image_places_nothing(tmp_path):
+    action = """\
+name: build
+runs:
+  using: composite
+  steps:
+    - uses: aws-actions/configure-aws-credentials@v4
+      with:
+        aws-region: us-east-1
+    - uses: aws-actions/amazon-ecr-login@v2
+    - uses: useblacksmith/build-push-action@v2
+      with:
+        push: true
+"""
+    assert reported_lines(tmp_path, "action.yml", action, "GL401") == []
+    training = action.replace("    - uses: useblacksmith/build-push-action@v2\n      with:\n        push: true\n",
+                              "    - run: python train.py\n      shell: bash\n")
+    assert reported_lines(tmp_path, "action.yml", training, "GL401") == [7]
+
+
+def test_resizing_an_existing_cluster_places_nothing(tmp_path):
+    script = "gcloud container clusters resize gpu --node-pool pool --num-nodes=0 --zone=us-central1-c --quiet\n"
+    assert reported_lines(tmp_path, "drain.sh", script, "GL401") == []
+
+
+def test_several_types_under_a_plural_hardware_key_are_candidates(tmp_path):
+    tf = 'locals {\n  vm_sizes = [\n    "Standard_D8s_v3",\n    "Standard_NC6",\n  ]\n}\n\n' \
+         'resource "azurerm_machine_learning_compute_cluster" "c" {\n  vm_size = "Standard_NC6"\n}\n'
+    assert reported_lines(tmp_path, "main.tf", tf, "GL402") == [9]
+    one = 'nodeGroups:\n  - name: gpu\n    instanceTypes: ["p2.xlarge"]\n'
+    assert reported_lines(tmp_path, "cluster.yaml", one, "GL402") == [3]

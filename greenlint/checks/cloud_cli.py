@@ -29,7 +29,7 @@ _ADDRESSING_VERBS = {"ssh", "scp", "logs", "predict", "stream-logs", "wait", "ca
                      "info", "version", "components", "help", "topic", "feedback"}
 # `update`: `gcloud composer environments update ENV --location ...` changes what exists where it is;
 # `export`: `gcloud dataproc workflow-templates export NAME --destination=t.yaml` writes what exists to a file.
-_ADDRESSING_PREFIXES = ("describe", "list", "get", "delete", "purge", "remove", "undeploy", "stop", "show", "update", "export")
+_ADDRESSING_PREFIXES = ("describe", "list", "get", "delete", "purge", "remove", "undeploy", "stop", "show", "update", "resize", "export")
 # gcloud products that start what other definitions place: Cloud Deploy (`gcloud deploy releases
 # create --region`) rolls a release out to targets whose own definitions say where they run.
 _DELIVERY_PRODUCTS = {"deploy"}
@@ -197,8 +197,13 @@ _NON_PLACING_VERBS = {"remove", "delete", "destroy", "init", "validate", "fmt", 
 
 def _sets_up(action: str) -> bool:
     """A setup action: a known one, or any whose name says it installs a tool
-    (`hashicorp/setup-terraform@v2`, `astral-sh/setup-uv`, `azure/setup-kubectl`)."""
-    return action.startswith(_SETUP_ACTIONS) or action.split("@", 1)[0].rsplit("/", 1)[-1].startswith("setup-")
+    (`hashicorp/setup-terraform@v2`, `astral-sh/setup-uv`, `azure/setup-kubectl`), or builds and
+    pushes an image as Docker's own do (`useblacksmith/build-push-action`, a fork under another owner)."""
+    name = action.split("@", 1)[0].rsplit("/", 1)[-1]
+    return action.startswith(_SETUP_ACTIONS) or name.startswith("setup-") or name in _IMAGE_ACTIONS
+
+
+_IMAGE_ACTIONS = {"build-push-action", "metadata-action", "login-action"}
 
 
 def commands_place_nothing(script: str) -> bool:
@@ -230,7 +235,10 @@ def set_for_jobs_that_place_nothing(doc, path: tuple) -> bool:
     """A CI workflow's region (`aws-region` of the credentials step, an `env:` of the job or of the
     workflow) for jobs that only build, push and address what exists: it places nothing; the
     definition of what they address does. A step's own `env:` is read with that step alone (a
-    `pytest` step's mock region)."""
+    `pytest` step's mock region). A composite action's `runs.steps` are read as one such job."""
+    runs = doc.get("runs") if doc.is_map else None
+    if runs is not None and runs.is_map and path[:2] == ("runs", "steps"):
+        return job_places_nothing(runs)
     jobs = _workflow_jobs(doc)
     if jobs is None:
         return False

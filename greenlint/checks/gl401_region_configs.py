@@ -133,7 +133,8 @@ class _ConfigScan:
 
     def _placed_before(self, doc, path: tuple, spec: str) -> bool:
         """One placement, one finding: a CI job's region given twice (its `env:`, its credentials
-        step, the workflow's `env:`); the same region under several keys of one map, or as several
+        step, the workflow's `env:`); the same region under several keys of one map (or of the items
+        of one list: `any_of` candidates), or as several
         settings of one Terraform module (`variable "region"` and `variable "aws_region"` defaults,
         `locals`, `provider`), when each key names only the provider's region (`region`,
         `aws_region`, `GOOGLE_CLOUD_LOCATION`); a key that names a product places that product."""
@@ -142,7 +143,9 @@ class _ConfigScan:
             if not names_the_provider_region(path):
                 return False  # `cloud_run_region`, `sagemaker_endpoint_region`: a product's own placement
             settings = self.kind == "terraform" and path[0] in ("variable", "locals", "provider")
-            placed = ("module settings", spec) if settings else (f"{id(doc)}:{path[:-1]!r}", spec)
+            # the items of one list are candidates of one choice (SkyPilot's `any_of`, a CI matrix)
+            where = tuple("*" if isinstance(step, int) else step for step in path[:-1])
+            placed = ("module settings", spec) if settings else (f"{id(doc)}:{where!r}", spec)
             seen = placed in self.placed
             self.placed.add(placed)
             return seen

@@ -36,6 +36,17 @@ def _chooses_hardware(path: tuple) -> bool:
     return not any(w in norm(step) for step in path if isinstance(step, str) for w in _CATALOGUE_WORDS)
 
 
+def _a_catalogue_item(doc, path: tuple) -> bool:
+    """One of several types listed under a plural hardware key (`vm_sizes = ["Standard_D8s_v3",
+    "Standard_NC6", ...]`): candidates to loop over or compare, as the same list bound to a Python
+    variable is; a list of one type chooses it."""
+    if not path or not isinstance(path[-1], int):
+        return False
+    key, _ = effective_key(path)
+    listed = doc.find(*path[:-1])
+    return key is not None and norm(key).endswith("s") and listed is not None and listed.is_seq and len(listed.value) > 1
+
+
 def _describes(path: tuple) -> bool:
     steps = [norm(step) for step in path[:-1] if isinstance(step, str)]
     described = next((i for i, step in enumerate(steps) if step in DESCRIPTIVE_KEYS), None)
@@ -117,7 +128,7 @@ def legacy_accelerator_config(ctx) -> None:
             name = _counted_accelerator(path) if counted else node.value
             key_path = path[:-1] if counted else path
             row = legacy_accelerator(name, by_model=_names_models(key_path)) if name else None
-            if row is None or not _chooses_hardware(key_path):
+            if row is None or not _chooses_hardware(key_path) or _a_catalogue_item(doc, key_path):
                 continue
             message, impact, severity = accelerator_finding(name, row)
             ctx.report("GL402", node, message, impact, severity=severity)
