@@ -396,3 +396,15 @@ def test_several_types_under_a_plural_hardware_key_are_candidates(tmp_path):
     assert reported_lines(tmp_path, "main.tf", tf, "GL402") == [9]
     one = 'nodeGroups:\n  - name: gpu\n    instanceTypes: ["p2.xlarge"]\n'
     assert reported_lines(tmp_path, "cluster.yaml", one, "GL402") == [3]
+
+
+def test_a_client_that_only_lists_and_terminates_places_nothing(tmp_path):
+    code = """\
+import boto3
+
+emr = boto3.client("emr", region_name="us-east-1")
+for cluster in emr.list_clusters(ClusterStates=["WAITING"])["Clusters"]:
+    emr.terminate_job_flows(JobFlowIds=[cluster["Id"]])
+"""
+    assert reported_lines(tmp_path, "terminate.py", code, "GL401") == []
+    assert reported_lines(tmp_path, "start.py", code.replace("terminate_job_flows", "run_job_flow"), "GL401") == [3]

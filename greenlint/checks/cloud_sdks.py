@@ -36,7 +36,7 @@ REGION_KEYWORDS = ("region_name", "region", "aws_region")
 # boto3 client methods that read or remove what exists (a deletion runs nothing, like `aws ... delete-*`);
 # `get_paginator(name)` reads when the operation it pages does.
 # `cancel_*` / `stop_*` end what runs (`stop_training_job`): like a deletion, they place nothing.
-READ_PREFIXES, PAGED_READ_PREFIXES = ("describe_", "list_", "get_", "delete_", "deregister_", "cancel_", "stop_"), \
+READ_PREFIXES, PAGED_READ_PREFIXES = ("describe_", "list_", "get_", "delete_", "deregister_", "cancel_", "stop_", "terminate_"), \
     ("describe_", "list_")
 DISPLAYS = ("print", "display", "pprint")
 # Words of an orchestrator operator's name that address what exists rather than run work (`...DeleteOperator`).
