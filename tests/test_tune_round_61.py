@@ -408,3 +408,28 @@ for cluster in emr.list_clusters(ClusterStates=["WAITING"])["Clusters"]:
 """
     assert reported_lines(tmp_path, "terminate.py", code, "GL401") == []
     assert reported_lines(tmp_path, "start.py", code.replace("terminate_job_flows", "run_job_flow"), "GL401") == [3]
+
+
+# ---- round 217-223: environment lookups in the call; interpreter here-documents ---------------
+
+
+def test_an_environment_lookup_written_in_the_placing_call_is_read_at_its_default(tmp_path):
+    code = """\
+import os
+import boto3
+
+bedrock = boto3.client("bedrock-runtime", region_name=os.getenv("AWS_REGION", "us-east-2"))
+
+
+def ask(prompt):
+    return bedrock.converse(modelId="m", messages=[{"role": "user", "content": [{"text": prompt}]}])
+"""
+    assert reported_lines(tmp_path, "llm.py", code, "GL401") == [4]
+    assert reported_lines(tmp_path, "llm.py", code.replace('"us-east-2"', '"us-west-2"'), "GL401") == []
+
+
+def test_a_here_document_fed_to_python_is_python_not_commands(tmp_path):
+    script = "python3 - <<'PYEOF'\nimport subprocess\nprint('gcloud ai custom-jobs create --region us-east1')\nPYEOF\n"
+    assert reported_lines(tmp_path, "stats.sh", script, "GL401") == []
+    shell = "bash <<'EOF'\ngcloud ai custom-jobs create --region us-east1 --display-name j --config c.yaml\nEOF\n"
+    assert reported_lines(tmp_path, "run.sh", shell, "GL401") == [2]

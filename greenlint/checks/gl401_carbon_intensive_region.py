@@ -94,7 +94,7 @@ class _PythonScan:
         if isinstance(node, ast.Subscript):
             written = self.ctx.written_default(node) or self.ctx.written_element(node) or node
             return written_string(written) or written  # an item that is an environment lookup
-        return node
+        return written_string(node) or node  # `region_name=os.getenv("AWS_REGION", "us-east-1")` in the call
 
     def _imported_constant(self, node: ast.AST) -> str | None:
         """The project constant an imported name or module attribute reads (`REGION` of `from

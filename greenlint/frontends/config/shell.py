@@ -3,7 +3,8 @@
 `cat > job.yaml <<EOF ... EOF` (or `tee job.yaml <<EOF`, or `kubectl apply -f - <<EOF`) writes a
 config file from the script, as a notebook's `%%writefile job.yaml` does: the body is that kind
 of config, checked like the file it becomes. Its lines are data, not commands, as are those of
-any other file a script writes that is not a shell script (a Markdown guide, a Python module). The kind comes
+any other file a script writes that is not a shell script (a Markdown guide, a Python module),
+and of a body fed to an interpreter that is not a shell (`python3 - <<'EOF'`: Python code). The kind comes
 from the file written (`.yaml`, `.json`, `.toml`, `.env`) or from the program that reads it
 (`kubectl`/`oc` with `-f -`: Kubernetes YAML). A body fed to a shell (`bash <<EOF`, `ssh host
 <<EOF`) or to an unknown program stays commands. A body that does not parse, even with its
@@ -20,6 +21,8 @@ _OPENER = re.compile(r"""(?<!<)<<(?!<)(-?)\s*(['"]?)([A-Za-z_][\w.-]*)\2""")
 _WRITTEN_FILE = re.compile(r"""(?:>>?|\btee(?:\s+-a)?)\s*(['"]?)([^\s'";|&<>]+)\1""")
 _MANIFEST_READERS = re.compile(r"""(?<![\w-])(?:kubectl|oc)\s+(?:\S+\s+)*?-f\s*-(?=\s|$)""")
 CONFIG_KINDS = frozenset(("yaml", "json", "toml", "env"))
+# A body fed to an interpreter that is not a shell (`python3 - <<'EOF'`) is that language's code.
+_INTERPRETER = re.compile(r"(?:^|[\s;&|(])(?:\S*/)?(?:python[\d.]*|node|ruby|perl|Rscript)(?:\s|$)")
 
 
 class HereDocument(namedtuple("HereDocument", "kind first_line last_line")):
@@ -54,7 +57,7 @@ def here_documents(lines: list[str]) -> list[HereDocument]:
         kind = kind_of(PurePosixPath(written.group(2))) if written else None
         if kind is None and _MANIFEST_READERS.search(lines[i]):
             kind = "yaml"
-        if kind in CONFIG_KINDS or written and kind != "shell":
+        if kind in CONFIG_KINDS or written and kind != "shell" or _INTERPRETER.search(lines[i][:opener.start()]):
             found.append(HereDocument(kind if kind in CONFIG_KINDS else "text", i + 1, end))
         i = end + 1
     return found
