@@ -433,3 +433,20 @@ def test_a_here_document_fed_to_python_is_python_not_commands(tmp_path):
     assert reported_lines(tmp_path, "stats.sh", script, "GL401") == []
     shell = "bash <<'EOF'\ngcloud ai custom-jobs create --region us-east1 --display-name j --config c.yaml\nEOF\n"
     assert reported_lines(tmp_path, "run.sh", shell, "GL401") == [2]
+
+
+def test_clients_made_for_each_service_of_a_written_list(tmp_path):
+    code = """\
+import argparse
+import boto3
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--region", type=str, default="us-east-1")
+args = parser.parse_args()
+session = boto3.Session(region_name=args.region)
+batch, logs = [session.client(service_name=sn) for sn in ["batch", "logs"]]
+batch.submit_job(jobName="j", jobQueue="q", jobDefinition="d")
+"""
+    assert reported_lines(tmp_path, "submit.py", code, "GL401") == [5]
+    stores = code.replace('["batch", "logs"]', '["s3", "logs"]').replace('batch.submit_job(jobName="j", jobQueue="q", jobDefinition="d")', 'batch.list_buckets()')
+    assert reported_lines(tmp_path, "submit.py", stores, "GL401") == []

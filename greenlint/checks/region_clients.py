@@ -114,9 +114,15 @@ def names_an_existing_resource(given: ast.expr, string: Callable[[ast.AST], str 
 def services(ctx, client: ast.Call) -> set[str]:
     """The services a boto3 `client(...)` call may make: its first argument or `service_name`,
     a string or a name bound to strings (`service_name = "bedrock-runtime"` in one branch,
-    `"bedrock"` in the other)."""
+    `"bedrock"` in the other), or to each string of the list a comprehension walks."""
     given = client.args[0] if client.args else kwarg(client, "service_name")
-    return {name for value in ctx.possible_values(given) if (name := str_const(value)) is not None}
+    found = {name for value in ctx.possible_values(given) if (name := str_const(value)) is not None}
+    if isinstance(given, ast.Name):  # `[session.client(service_name=sn) for sn in ["batch", "logs"]]`
+        for maker in ctx.ancestors(client):
+            for loop in getattr(maker, "generators", ()):
+                if isinstance(loop.target, ast.Name) and loop.target.id == given.id and isinstance(loop.iter, (ast.List, ast.Tuple)):
+                    found |= {name for item in loop.iter.elts if (name := str_const(item)) is not None}
+    return found
 
 
 def session_clients(ctx, session: ast.Call) -> list[ast.Call]:
