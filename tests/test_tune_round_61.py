@@ -450,3 +450,21 @@ batch.submit_job(jobName="j", jobQueue="q", jobDefinition="d")
     assert reported_lines(tmp_path, "submit.py", code, "GL401") == [5]
     stores = code.replace('["batch", "logs"]', '["s3", "logs"]').replace('batch.submit_job(jobName="j", jobQueue="q", jobDefinition="d")', 'batch.list_buckets()')
     assert reported_lines(tmp_path, "submit.py", stores, "GL401") == []
+
+
+def test_a_constant_given_positionally_only_to_store_clients_places_nothing(tmp_path):
+    code = """\
+import os
+import boto3
+
+BEDROCK_REGION = os.environ.get("BEDROCK_REGION", "us-east-1")
+s3_client = boto3.client("s3", BEDROCK_REGION)
+
+
+def remove(bucket):
+    s3_client.delete_objects(Bucket=bucket, Delete={"Objects": []})
+"""
+    assert reported_lines(tmp_path, "remove.py", code, "GL401") == []
+    runtime = code.replace('boto3.client("s3", BEDROCK_REGION)', 'boto3.client("bedrock-runtime", BEDROCK_REGION)') \
+        .replace('s3_client.delete_objects(Bucket=bucket, Delete={"Objects": []})', "s3_client.converse(modelId=bucket, messages=[])")
+    assert reported_lines(tmp_path, "ask.py", runtime, "GL401") == [4]

@@ -210,6 +210,9 @@ class _PythonScan:
                 for t in parent.targets):
             return True  # `dataset.location = LOCATION`: where a store is made
         if isinstance(parent, ast.Call) and read in parent.args:
+            method = parent.func.attr if isinstance(parent.func, ast.Attribute) else ""
+            if method in ("client", "resource") and parent.args.index(read) == 1:  # `boto3.client("s3", REGION)`
+                return not self._places_compute(parent, "", method)
             return self._given_to_a_function_that_places_nothing(read, parent)
         spelled = self._spelled(read)
         named = self.ctx.parent(spelled)
