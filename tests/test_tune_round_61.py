@@ -468,3 +468,19 @@ def remove(bucket):
     runtime = code.replace('boto3.client("s3", BEDROCK_REGION)', 'boto3.client("bedrock-runtime", BEDROCK_REGION)') \
         .replace('s3_client.delete_objects(Bucket=bucket, Delete={"Objects": []})', "s3_client.converse(modelId=bucket, messages=[])")
     assert reported_lines(tmp_path, "ask.py", runtime, "GL401") == [4]
+
+
+def test_a_local_that_falls_back_to_a_literal_after_an_argument_and_the_environment(tmp_path):
+    code = """\
+from os import getenv
+import boto3
+
+
+def control_client(region_name=None):
+    region = region_name or getenv("AWS_REGION") or "us-east-1"
+    session = boto3.Session(region_name=region)
+    return session.client("bedrock-agentcore-control")
+"""
+    assert reported_lines(tmp_path, "runtime_client.py", code, "GL401") == [6]
+    no_lookup = code.replace('region_name or getenv("AWS_REGION") or "us-east-1"', 'region_name or "us-east-1"')
+    assert reported_lines(tmp_path, "runtime_client.py", no_lookup, "GL401") == []

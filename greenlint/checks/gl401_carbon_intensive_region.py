@@ -136,9 +136,10 @@ class _PythonScan:
 
     def _local_string(self, name: ast.Name) -> ast.Constant | None:
         """The one string a function-local name holds (`REGION = "us-east-1"` then
-        `os.environ["AWS_REGION"] = REGION`): reported where it is written, once."""
+        `os.environ["AWS_REGION"] = REGION`, also as an environment lookup's fallback, `region =
+        region_name or os.getenv("AWS_REGION") or "us-east-1"`): reported where it is written, once."""
         values = self.ctx.bound_values(name)
-        return values[0] if len(values) == 1 and str_const(values[0]) is not None else None  # type: ignore[return-value]
+        return written_string(values[0]) if len(values) == 1 else None
 
     def _parameter_default(self, name: ast.Name) -> ast.Constant | None:
         """The string default of the parameter `name` reads, when that default is its value (no

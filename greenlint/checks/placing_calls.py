@@ -88,20 +88,27 @@ _ENV_LOOKUPS = {("os", "getenv"), ("environ", "get")}
 def written_string(value: ast.AST | None) -> ast.Constant | None:
     """The string an assignment writes: a literal, or the default of an environment lookup
     (`os.getenv("GCP_LOCATION", "us-central1")`, `os.environ.get(...)`; also the literal after
-    lookups chained with `or`, `getenv("A") or getenv("B") or "us-central1"`), the value the code
-    runs with unless someone sets the variable."""
+    lookups chained with `or`, `getenv("A") or getenv("B") or "us-central1"`, also after an argument,
+    `region_name or getenv("AWS_REGION") or "us-east-1"`), the value the code runs with unless
+    someone sets the variable or passes the argument."""
     if str_const(value) is not None:
         return value  # type: ignore[return-value]
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and str_const(value.values[-1]) is not None \
-            and all(_environment_lookup(v) for v in value.values[:-1]):
-        return value.values[-1]  # type: ignore[return-value]
+            and any(_environment_lookup(v) for v in value.values[:-1]) \
+            and all(_environment_lookup(v) or isinstance(v, (ast.Name, ast.Attribute)) for v in value.values[:-1]):
+        return value.values[-1]  # type: ignore[return-value]  # `region_name or getenv("AWS_REGION") or "us-east-1"`
     if _environment_lookup(value) and len(value.args) == 2 and str_const(value.args[1]) is not None:  # type: ignore[union-attr]
         return value.args[1]  # type: ignore[union-attr,return-value]
     return None
 
 
 def _environment_lookup(value: ast.AST | None) -> bool:
-    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and 1 <= len(value.args) <= 2 \
+    """`os.getenv(...)`, `os.environ.get(...)`, or `getenv(...)` imported from os."""
+    if not isinstance(value, ast.Call) or not 1 <= len(value.args) <= 2:
+        return False
+    if isinstance(value.func, ast.Name):
+        return value.func.id == "getenv"
+    return isinstance(value.func, ast.Attribute) \
         and (getattr(value.func.value, "attr", getattr(value.func.value, "id", None)), value.func.attr) in _ENV_LOOKUPS
 
 
