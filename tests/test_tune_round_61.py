@@ -484,3 +484,43 @@ def control_client(region_name=None):
     assert reported_lines(tmp_path, "runtime_client.py", code, "GL401") == [6]
     no_lookup = code.replace('region_name or getenv("AWS_REGION") or "us-east-1"', 'region_name or "us-east-1"')
     assert reported_lines(tmp_path, "runtime_client.py", no_lookup, "GL401") == []
+
+
+# ---- round 231-237: linked Terraform resources, gcloud global flags, repeated fallbacks ---------
+
+
+def test_node_pools_that_name_their_cluster_are_its_placement(tmp_path):
+    tf = """\
+resource "google_container_cluster" "gpu" {
+  name     = "gpu"
+  location = "us-central2"
+}
+
+resource "google_container_node_pool" "tpu" {
+  name     = "tpu"
+  location = "us-central2"
+  cluster  = google_container_cluster.gpu.name
+}
+
+resource "google_container_cluster" "other" {
+  name     = "other"
+  location = "us-central2"
+}
+"""
+    assert reported_lines(tmp_path, "main.tf", tf, "GL401") == [3, 14]
+
+
+def test_gcloud_global_flags_before_the_command_group_are_skipped(tmp_path):
+    script = "gcloud -q container clusters get-credentials c --zone us-central1-a\n" \
+             "gcloud --quiet ai custom-jobs create --region=us-east1 --display-name=j --config=c.yaml\n"
+    assert reported_lines(tmp_path, "setup.sh", script, "GL401") == [2]
+
+
+def test_an_agents_environment_fallback_for_the_notebooks_own_region_is_one_placement(tmp_path):
+    from test_gl4_commands_and_tuning import notebook
+    nb = notebook(tmp_path, 'import vertexai\nREGION = "us-central1"\nvertexai.init(project="p", location=REGION)\n',
+                  'import os\n\n\nclass Executor:\n    def start(self):\n'
+                  '        location = os.environ.get("GOOGLE_CLOUD_LOCATION", "us-central1")\n'
+                  '        vertexai.init(project="p", location=location)\n'
+                  '        return vertexai.generative_models.GenerativeModel("gemini").generate_content("hi")\n')
+    assert [(f["cell"], f["cell_line"]) for f in run_cli(nb, "GL401")] == [(1, 2)]

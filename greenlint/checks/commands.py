@@ -195,9 +195,14 @@ class ShellCommand(namedtuple("ShellCommand", "words places nodes raw", defaults
                 yield norm(name.lstrip("-")), words[i + 1], i + 1
 
     def subcommands(self) -> list[str]:
-        """The words between the program and its first flag: `gcloud ai-platform jobs submit training`."""
+        """The words between the program and its first flag: `gcloud ai-platform jobs submit training`
+        (global flags written before them, `gcloud -q container ...`, `aws --no-cli-pager ...`,
+        `--project=p`, are skipped)."""
         out = []
-        for word in self.words[1:]:
+        words = self.words[1:]
+        while words and (words[0] in _GLOBAL_SWITCHES or words[0].startswith("--") and "=" in words[0]):
+            words = words[1:]
+        for word in words:
             if word.startswith("-"):
                 break
             out.append(word)
@@ -212,6 +217,7 @@ class ShellCommand(namedtuple("ShellCommand", "words places nodes raw", defaults
         return place[0], place[1] + max(at, 0)
 
 
+_GLOBAL_SWITCHES = {"-q", "--quiet", "--verbose", "--debug", "--no-cli-pager", "--no-user-output-enabled"}
 _CLOUD_CLIS = {"gcloud": "gcp", "gsutil": "gcp", "bq": "gcp", "aws": "aws", "az": "azure", "sam": "aws", "eksctl": "aws"}
 _OPERATORS = {"&&", "||", ";", "|", "&", "(", ")", "|&", ";;"}
 _PREFIXES = {"sudo", "exec", "time", "nohup", "env", "command"}

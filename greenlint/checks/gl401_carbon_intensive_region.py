@@ -557,14 +557,21 @@ def carbon_intensive_region_python(ctx) -> None:
 def _one_finding_per_zoned_region(ctx, start: int) -> None:
     """One placement, one finding: a zone (`ZONE = "us-east4-a"` beside `REGION = "us-east4"`, read
     by different calls or commands) of a region the file already reports is not reported again,
-    and several zones of one region are reported once."""
+    and several zones of one region are reported once; so is the fallback of an environment lookup
+    (`os.environ.get("GOOGLE_CLOUD_LOCATION", "us-central1")` in a deployed agent's code) of a
+    region the file already sets itself."""
     def written(finding) -> str:
         line = ctx.lines[finding.line - 1] if finding.line == finding.end_line else ""
         return line[finding.column - 1:finding.end_column - 1].strip("\"' ").lower()
 
+    def fallback(finding) -> bool:
+        before = ctx.lines[finding.line - 1][:finding.column - 1].rstrip(" \"'") if finding.line <= len(ctx.lines) else ""
+        return before.endswith((",", " or")) and ("getenv(" in before or "environ.get(" in before)
+
     mine = [f for f in ctx.findings[start:] if f.code == "GL401"]
     region_of = {id(f): (f.impact.get("provider"), str(f.impact.get("region", "")).lower()) for f in mine}
-    zoned = {id(f) for f in mine if written(f) != region_of[id(f)][1] and written(f).startswith(region_of[id(f)][1])}
+    zoned = {id(f) for f in mine if written(f) != region_of[id(f)][1] and written(f).startswith(region_of[id(f)][1])
+             or fallback(f)}
     placed = {region_of[id(f)] for f in mine if id(f) not in zoned}
     dropped = set()
     for f in mine:
