@@ -385,31 +385,28 @@ def _open_quote(line: str, quote: str | None) -> str | None:
 
 
 def shell_variables(text: str) -> dict[str, tuple[str, int, int]]:
-    """`NAME=value` assignments at the start of lines of a shell script, each bound to one value
-    (bound again to the same value, up to case and spaces, as `LOCATION="East US"` and a fallback
-    `LOCATION="eastus"`, it still holds it; rebound to another in straight-line code at the top
-    of the script, `ZONE=europe-west4-a` then `ZONE=us-central1-a` with nothing between that reads
-    it or branches, the later one is what every later line reads; a binding from a command-line
-    argument, `AWS_REGION="$2"` under an option's `case`, is not counted: the run its defaults
-    describe, as for argparse): name -> (value, 1-based line, 0-based column of the binding)."""
+    """`NAME=value` lines of a shell script, each bound to one value (again to the same value up to
+    case and spaces, `LOCATION="East US"` then `"eastus"`, it still holds it; rebound at the top
+    level with nothing between that reads it or branches, the later value is what later lines read;
+    `AWS_REGION="$2"` under an option's `case` is not counted: the run its defaults describe):
+    name -> (value, 1-based line, 0-based column of the binding)."""
     seen: dict[str, tuple[str, int, int]] = {}
     changed: set[str] = set()
     lines = list(_code_lines(text))
+    first: dict[str, int] = {}  # name -> position of the binding in force, when written at the top level
     for position, (number, line) in enumerate(lines):
         m = _ASSIGNMENT_LINE.match(line)
-        if m is None:
-            continue
-        name = m.group(1)
-        if _POSITIONAL.fullmatch(m.group(3)):
+        if m is None or _POSITIONAL.fullmatch(m.group(3)):
             continue  # `AWS_REGION="$2"` under an option's case: the run the defaults describe passes none
-        if name not in seen:
-            seen[name] = (m.group(3), number, m.start(3))
-        elif _same_value(seen[name][0]) != _same_value(m.group(3)):
-            between = [code for n, code in lines[:position] if n > seen[name][1]]
-            if line[:1].isspace() or not _straight(between, name, lines, seen[name][1]):
-                changed.add(name)
-            else:
-                seen[name] = (m.group(3), number, m.start(3))
+        name, top = m.group(1), not line[:1].isspace()
+        if name in seen and _same_value(seen[name][0]) == _same_value(m.group(3)):
+            continue
+        if name in seen and not (top and name in first and _straight(lines[first[name] + 1:position], name)):
+            changed.add(name)
+            continue
+        seen[name] = (m.group(3), number, m.start(3))
+        if top:
+            first[name] = position
     return {k: v for k, v in seen.items() if k not in changed}
 
 
@@ -417,12 +414,10 @@ _POSITIONAL = re.compile(r"\$\{?([1-9]|OPTARG)\}?")
 _BRANCHING = re.compile(r"^\s*(if|then|else|elif|fi|case|esac|for|while|until|do|done|select|function)\b|;;|^\s*[{}]\s*$|\(\)\s*\{?\s*$|&&|\|\|")
 
 
-def _straight(between: list[str], name: str, lines: list[tuple[int, str]], first: int) -> bool:
-    """The lines between two top-level bindings of `name` neither read it nor branch, and the
-    first binding is not indented (inside a block)."""
-    first_text = next(code for n, code in lines if n == first)
+def _straight(between: list[tuple[int, str]], name: str) -> bool:
+    """The lines between two top-level bindings of `name` neither read it nor branch."""
     reads = re.compile(r"\$\{?" + re.escape(name) + r"\b")
-    return not first_text[:1].isspace() and not any(_BRANCHING.search(code) or reads.search(code) for code in between)
+    return not any(_BRANCHING.search(code) or reads.search(code) for _, code in between)
 
 
 def _same_value(value: str) -> str:
