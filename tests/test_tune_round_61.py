@@ -524,3 +524,11 @@ def test_an_agents_environment_fallback_for_the_notebooks_own_region_is_one_plac
                   '        vertexai.init(project="p", location=location)\n'
                   '        return vertexai.generative_models.GenerativeModel("gemini").generate_content("hi")\n')
     assert [(f["cell"], f["cell_line"]) for f in run_cli(nb, "GL401")] == [(1, 2)]
+
+
+def test_a_log_drivers_region_places_telemetry_not_compute(tmp_path):
+    task = '{"containerDefinitions": [{"name": "app", "image": "x", "logConfiguration": {"logDriver": "awslogs",' \
+           ' "options": {"awslogs-region": "us-east-1", "awslogs-group": "g"}}}]}\n'
+    assert reported_lines(tmp_path, "task.json", task, "GL401") == []
+    tf = 'provider "aws" {\n  region = "us-east-1"\n}\n\nresource "aws_cloudwatch_metric_alarm" "gpu" {\n  alarm_name = "a"\n}\n'
+    assert reported_lines(tmp_path, "main.tf", tf, "GL401") == []
