@@ -532,3 +532,17 @@ def test_a_log_drivers_region_places_telemetry_not_compute(tmp_path):
     assert reported_lines(tmp_path, "task.json", task, "GL401") == []
     tf = 'provider "aws" {\n  region = "us-east-1"\n}\n\nresource "aws_cloudwatch_metric_alarm" "gpu" {\n  alarm_name = "a"\n}\n'
     assert reported_lines(tmp_path, "main.tf", tf, "GL401") == []
+
+
+def test_a_settings_lookup_then_the_environment_then_a_literal_is_that_literal(tmp_path):
+    code = """\
+import os
+import vertexai
+
+
+def init(data):
+    location = data.get("location") or os.getenv("GOOGLE_CLOUD_LOCATION") or "us-central1"
+    vertexai.init(project="p", location=location)
+    return vertexai.generative_models.GenerativeModel("gemini").generate_content("hi")
+"""
+    assert reported_lines(tmp_path, "llm.py", code, "GL401") == [6]

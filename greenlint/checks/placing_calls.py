@@ -95,11 +95,18 @@ def written_string(value: ast.AST | None) -> ast.Constant | None:
         return value  # type: ignore[return-value]
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and str_const(value.values[-1]) is not None \
             and any(_environment_lookup(v) for v in value.values[:-1]) \
-            and all(_environment_lookup(v) or isinstance(v, (ast.Name, ast.Attribute)) for v in value.values[:-1]):
+            and all(_environment_lookup(v) or isinstance(v, (ast.Name, ast.Attribute)) or _mapping_lookup(v)
+                    for v in value.values[:-1]):
         return value.values[-1]  # type: ignore[return-value]  # `region_name or getenv("AWS_REGION") or "us-east-1"`
     if _environment_lookup(value) and len(value.args) == 2 and str_const(value.args[1]) is not None:  # type: ignore[union-attr]
         return value.args[1]  # type: ignore[union-attr,return-value]
     return None
+
+
+def _mapping_lookup(value: ast.AST) -> bool:
+    """`data.get("location")`: a setting the caller may give, as an argument is."""
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get" \
+        and len(value.args) == 1 and not value.keywords
 
 
 def _environment_lookup(value: ast.AST | None) -> bool:
