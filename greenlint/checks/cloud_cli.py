@@ -163,6 +163,8 @@ _LOCAL_TOOLS = {"docker", "git", "echo", "printf", "cat", "ls", "cd", "mkdir", "
 # Actions that only check out, set up tools, log in or pass credentials: they place nothing.
 _SETUP_ACTIONS = ("actions/", "aws-actions/configure-aws-credentials", "aws-actions/amazon-ecr-login", "docker/",
                   "azure/login", "google-github-actions/auth", "google-github-actions/setup-gcloud")
+# Docker's image actions by their own names, also forked under another owner (`useblacksmith/build-push-action`).
+_IMAGE_ACTIONS = {"build-push-action", "metadata-action", "login-action"}
 
 
 def job_places_nothing(job) -> bool:
@@ -202,8 +204,6 @@ def _sets_up(action: str) -> bool:
     name = action.split("@", 1)[0].rsplit("/", 1)[-1]
     return action.startswith(_SETUP_ACTIONS) or name.startswith("setup-") or name in _IMAGE_ACTIONS
 
-
-_IMAGE_ACTIONS = {"build-push-action", "metadata-action", "login-action"}
 
 
 def commands_place_nothing(script: str) -> bool:

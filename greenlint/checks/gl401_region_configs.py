@@ -3,8 +3,6 @@ TOML, Terraform, shell scripts and .env files (the Python reader is `gl401_carbo
 """
 from __future__ import annotations
 
-import re
-
 from . import detector
 from .cloud import file_provider, is_test_suite, norm, placeholder_default, region_finding, resolve_region
 from .cloud_cli import ci_placement, set_for_jobs_that_place_nothing
@@ -13,7 +11,7 @@ from .region_shell import (exported_sdk_regions, names_a_zone, script_variable_r
                            written_region_finding)
 from .config_roles import component_places_nothing, connects_to_a_store, in_container_environment, in_recorded_call
 from .terraform_modules import (CONTAINER_SUFFIXES, alias_only_looks_up, called_module_places_only_data,
-                                group_location_places_nothing, places_only_data,
+                                group_location_places_nothing, places_only_data, resource_it_belongs_to,
                                 variables_read, variables_set_beside)
 from .region_keys import (DESCRIPTIVE_KEYS, ZONE_KEYS, data_words, describes_data, has_data_word, key_hint,
                           location_of_resource_name, names_compute, names_the_provider_region, region_key,
@@ -147,7 +145,7 @@ class _ConfigScan:
             settings = self.kind == "terraform" and path[0] in ("variable", "locals", "provider")
             # the items of one list are candidates of one choice (SkyPilot's `any_of`, a CI matrix)
             where = tuple("*" if isinstance(step, int) else step for step in path[:-1])
-            where = _resource_it_belongs_to(doc, path, spec) or where
+            where = resource_it_belongs_to(doc, path, spec) or where
             placed = ("module settings", spec) if settings else (f"{id(doc)}:{where!r}", spec)
             seen = placed in self.placed
             self.placed.add(placed)
@@ -166,36 +164,12 @@ class _ConfigScan:
                 self.ctx.report("GL401", node, result[0], result[1])
 
 
-_RESOURCE_REFERENCE = re.compile(r"\b([a-z][a-z0-9_]*)\.([A-Za-z_][\w-]*)\.(?:name|id|self_link)\b")
-
-
-def _resource_it_belongs_to(doc, path: tuple, spec: str, depth: int = 0) -> tuple | None:
-    """A Terraform resource that names another resource of the file placed in the same region
-    (`google_container_node_pool` with `cluster = google_container_cluster.gpu.name` and the
-    cluster's `location`; a Cloud Run service and the VPC connector it names): part of that
-    placement, reported once for all the resources so linked."""
-    if len(path) < 4 or path[0] != "resource" or depth > 4:
-        return None
-    block = doc.find(*path[:3])
-    for _, node in (block.walk() if block is not None else ()):
-        if not (node.is_scalar and isinstance(node.value, str)):
-            continue
-        for kind, name in _RESOURCE_REFERENCE.findall(node.value):
-            other = doc.find("resource", kind, name)
-            region = next((other.get(key) for key in ("region", "location") if other.get(key) is not None), None) \
-                if other is not None and other.is_map else None
-            if region is not None and region.is_scalar and isinstance(region.value, str) \
-                    and spec.endswith(":" + region.value.lower()):
-                return _resource_it_belongs_to(doc, ("resource", kind, name, path[-1]), spec, depth + 1) \
-                    or ("resource", kind, name)
-    return None
-
-
 def _workflow_input_reporter(ctx, scan):
     """`--region=${{ inputs.region }}` in a workflow's step: the input's `default` under
     `on.workflow_call` or `on.workflow_dispatch` is where the run goes when the caller or the
     person starting it gives none, as an option's default is; reported where it is written."""
     options, overrides = ctx.options("GL401"), ctx.request.carbon or None
+    done = scan.inputs_read  # an input a key of the workflow already gives is that placement
 
     def on_variable(name: str, cloud: str | None) -> None:
         if not name.startswith("inputs.") or name in done:
@@ -206,7 +180,6 @@ def _workflow_input_reporter(ctx, scan):
         if result is not None:
             ctx.report("GL401", default, result[0], result[1])
 
-    done = scan.inputs_read  # an input a key of the workflow already gives is that placement
     return on_variable
 
 

@@ -213,3 +213,30 @@ def group_location_places_nothing(ctx, doc, reference: str, words: frozenset[str
                 return False
     siblings = _siblings(ctx)
     return siblings is not None and all(sibling is not None and reference not in sibling[2] for sibling in siblings)
+
+
+# Another resource named by its name or id (`google_container_cluster.gpu.name`), the form `_REFERENCE`
+# leaves out: a resource that names another this way is attached to it.
+_RESOURCE_REFERENCE = re.compile(r"\b([a-z][a-z0-9_]*)\.([A-Za-z_][\w-]*)\.(?:name|id|self_link)\b")
+
+
+def resource_it_belongs_to(doc, path: tuple, spec: str, depth: int = 0) -> tuple | None:
+    """A Terraform resource that names another resource of the file placed in the same region
+    (`google_container_node_pool` with `cluster = google_container_cluster.gpu.name` and the
+    cluster's `location`; a Cloud Run service and the VPC connector it names): part of that
+    placement, reported once for all the resources so linked."""
+    if len(path) < 4 or path[0] != "resource" or depth > 4:
+        return None
+    block = doc.find(*path[:3])
+    for _, node in (block.walk() if block is not None else ()):
+        if not (node.is_scalar and isinstance(node.value, str)):
+            continue
+        for kind, name in _RESOURCE_REFERENCE.findall(node.value):
+            other = doc.find("resource", kind, name)
+            region = next((other.get(key) for key in ("region", "location") if other.get(key) is not None), None) \
+                if other is not None and other.is_map else None
+            if region is not None and region.is_scalar and isinstance(region.value, str) \
+                    and spec.endswith(":" + region.value.lower()):
+                return resource_it_belongs_to(doc, ("resource", kind, name, path[-1]), spec, depth + 1) \
+                    or ("resource", kind, name)
+    return None
