@@ -231,6 +231,8 @@ class _PythonScan:
         or the region of a client that places nothing."""
         if self._given_to_a_function_that_places_nothing(keyword.value, call):
             return True
+        if keyword.arg == "name":
+            return True  # a resource's `name` identifies it; a create request's `parent` places it (AIP-122, AIP-133)
         project = self._project_function(call)
         if project is not None and keyword.arg:
             return not project[0].function_places(project[1], keyword.arg)
@@ -326,18 +328,13 @@ class _PythonScan:
             and bool(key_words(self.ctx.qualname(values[0].func) or "") & self.words)
 
     def _left_over(self, constant: str) -> bool:
-        """A script's constant that nothing reads, in a file that calls the cloud SDK itself (`LOCATION
-        = os.getenv(...)` while `vertexai.init(location=location)` takes a parameter, or a script
-        that only searches monitoring stats): it is not where the file's calls run. A module that
-        makes no SDK call (a config module other files import) keeps it. A notebook is never
-        imported: one that no line of its code or shell reads (`!gcloud ... --region $REGION`) is
-        left over."""
+        """A constant that no line of the file's code or shell reads (`!gcloud ... --region
+        $REGION`) is not where anything runs: not in a script whose calls take a parameter instead
+        (`LOCATION = os.getenv(...)` while `vertexai.init(location=location)`), nor in a config
+        module other files import, which are reported where they give it to a placing call."""
         if self.ctx.kind not in ("python", "notebook") or self.ctx.reads_of(constant):
             return False
-        if any(re.search(rf"(?<!\w){re.escape(constant)}(?!\w)", text) for _, _, text in self.ctx.shell_lines):
-            return False
-        return self.ctx.kind == "notebook" or any((self.ctx.qualname(call.func) or "").startswith(SDKS_AND_OPERATORS)
-                                                  for call in self.ctx.calls)
+        return not any(re.search(rf"(?<!\w){re.escape(constant)}(?!\w)", text) for _, _, text in self.ctx.shell_lines)
 
     def calls(self) -> None:
         for call in self.ctx.calls:

@@ -6,19 +6,20 @@ from __future__ import annotations
 import ast
 
 from ..frontends.python import PythonContext, dotted
-from ..frontends.pyast import walk
+from ..frontends.pyast import call_name, walk
 
 _SETUP_METHODS = ("setUp", "setUpClass", "setup_method", "setup_class")
 
 
 def _asserts(ctx: PythonContext, func: ast.AST) -> bool:
-    """The function checks something: an `assert`, `self.assert*(...)`, `pytest.raises`/`approx`,
+    """The function checks something: an `assert`, an assertion helper (`self.assert*(...)`,
+    `assert_frame_equal(...)`, deepeval's `assert_test(...)`), `pytest.raises`/`approx`,
     `numpy.testing` / `torch.testing`."""
     for sub in walk(func):
         if isinstance(sub, ast.Assert):
             return True
         if isinstance(sub, ast.Call):
-            if isinstance(sub.func, ast.Attribute) and sub.func.attr.startswith("assert"):
+            if call_name(sub).startswith("assert"):
                 return True
             if (ctx.qualname(sub.func) or "").startswith(("pytest.", "numpy.testing.", "torch.testing.")):
                 return True
