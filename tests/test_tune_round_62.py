@@ -97,3 +97,38 @@ def test_the_same_code_without_a_test_is_reported(tmp_path):
     script = DEEPEVAL_SUITE.replace("def test_capital():", "def ask():").replace(
         "    assert_test(LLMTestCase(", "    return (")
     assert reported_lines(tmp_path, "ask.py", script, "GL401") == [5]
+
+
+# ---- GL401: a value formatted by a call inside a printed f-string is displayed ---------------------
+
+def test_a_region_formatted_for_a_printed_message_places_nothing(tmp_path):
+    code = """\
+import os
+
+import vertexai
+from vertexai.generative_models import GenerativeModel
+
+from colors import orange
+
+LOCATION = os.getenv("GCP_LOCATION", "us-central1")
+print(f"Vertex AI configured with location={orange(LOCATION)}")
+model = GenerativeModel("gemini-1.5-flash")
+"""
+    assert reported_lines(tmp_path, "agent.py", code, "GL401") == []
+
+
+# ---- GL402: SkyPilot's GPU named as a dict key in Python, and a fractional GPU ---------------------
+
+def test_skypilot_accelerators_given_as_a_dict_in_python(tmp_path):
+    code = """\
+import sky
+
+cluster = sky.Resources(infra="aws", accelerators={"V100": 4})
+trial = sky.Resources(accelerators={"A100": 1})
+"""
+    assert reported_lines(tmp_path, "launch.py", code, "GL402") == [3]
+
+
+def test_a_fractional_share_of_a_legacy_gpu_is_that_gpu(tmp_path):
+    text = "name: job\nresources:\n  accelerators: K80:0.5\nrun: python train.py\n"
+    assert reported_lines(tmp_path, "job.yaml", text, "GL402") == [3]

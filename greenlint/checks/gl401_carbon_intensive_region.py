@@ -290,10 +290,12 @@ class _PythonScan:
         return bool(key_words(self.ctx.qualname(call.func) or "") & self.words) or self._data_client_call(call)
 
     def _spelled(self, read: ast.Name) -> ast.AST:
-        """The f-string that spells `read` into a string (`f"{PROJECT}:{REGION}:db"`), or `read`."""
+        """The f-string that spells `read` into a string (`f"{PROJECT}:{REGION}:db"`, also through a
+        call that formats it for the string, `f"location={orange(REGION)}"`), or `read`."""
         node = read
-        while isinstance(self.ctx.parent(node), (ast.FormattedValue, ast.JoinedStr)):
-            node = self.ctx.parent(node)
+        while isinstance(parent := self.ctx.parent(node), (ast.FormattedValue, ast.JoinedStr)) or (
+                isinstance(parent, ast.Call) and node in parent.args and isinstance(self.ctx.parent(parent), ast.FormattedValue)):
+            node = parent
         return node
 
     def _in_a_stores_settings(self, read: ast.Name) -> bool:

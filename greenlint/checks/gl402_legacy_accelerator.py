@@ -252,6 +252,8 @@ def _hardware_values(ctx, node: ast.AST) -> Iterator[ast.AST]:
     if isinstance(node, ast.keyword) and node.arg and _key_chooses(node.arg):
         # `vm_size=compute_target_type` after `compute_target_type = "Standard_NC6"`: the string is the choice
         value = _bound_choice(ctx, node.value) if isinstance(node.value, ast.Name) else node.value
+        if isinstance(value, ast.Dict) and norm(node.arg) in MODEL_KEYS:  # SkyPilot's `accelerators={"V100": 4}`
+            value = ast.List(elts=[k for k in value.keys if k is not None])
         yield from _strings(value) if value is not None else ()
     elif isinstance(node, ast.Dict):
         for key, value in zip(node.keys, node.values):
@@ -301,6 +303,8 @@ def _python_key(ctx, value: ast.AST) -> str | None:
     if isinstance(parent, ast.keyword) and parent.arg:
         return norm(parent.arg)
     if isinstance(parent, ast.Dict):
+        if any(k is value for k in parent.keys):  # `accelerators={"V100": 4}`: the GPU is the key
+            return _python_key(ctx, parent)
         key = next((str_const(k) for k, v in zip(parent.keys, parent.values) if v is value), None)
         return norm(key) if key else None
     return None
