@@ -5,6 +5,12 @@ from __future__ import annotations
 from test_gl4_commands_and_tuning import run_cli
 from test_model_rules_tune2 import reported_lines
 
+
+def run_cli_file(folder, name: str, text: str, code: str) -> list[dict]:
+    """The real CLI's findings of an off-by-default rule, selected by name, in one file."""
+    (folder / name).write_text(text)
+    return run_cli(folder / name, code)
+
 # ---- GL401: the module that only writes a region constant places nothing -----------------------
 
 CONFIG = 'PROJECT = "my-project"\nREGION = "us-central1"\nBUCKET = "gs://my-bucket"\n'
@@ -132,3 +138,158 @@ trial = sky.Resources(accelerators={"A100": 1})
 def test_a_fractional_share_of_a_legacy_gpu_is_that_gpu(tmp_path):
     text = "name: job\nresources:\n  accelerators: K80:0.5\nrun: python train.py\n"
     assert reported_lines(tmp_path, "job.yaml", text, "GL402") == [3]
+
+
+# ---- GL401: an orchestrator's operator that addresses what exists places nothing --------------------
+
+LIST_DAG = """\
+from airflow.models.dag import DAG
+from airflow.providers.google.cloud.operators.vertex_ai.custom_job import {operator}
+
+LOCATION_REGION = "us-central1"
+with DAG("jobs", schedule="@once") as dag:
+    task = {operator}(task_id="t", region=LOCATION_REGION, project_id="p"{extra})
+"""
+
+
+def test_a_region_only_given_to_a_list_operator_places_nothing(tmp_path):
+    code = LIST_DAG.format(operator="ListCustomTrainingJobOperator", extra="")
+    assert reported_lines(tmp_path, "list_jobs.py", code, "GL401") == []
+
+
+def test_a_region_given_to_a_create_operator_places(tmp_path):
+    code = LIST_DAG.format(operator="CreateCustomTrainingJobOperator", extra=', display_name="d", script_path="t.py"')
+    assert reported_lines(tmp_path, "train_dag.py", code, "GL401") == [4]
+
+
+# ---- GL401: TFX's Google Cloud components through its public v1 API ------------------------------
+
+def test_tfx_v1_vertex_trainer_args_place_training(tmp_path):
+    code = """\
+from tfx import v1 as tfx
+
+_gcp_region = "us-central1"
+_training_args = {"project": "p", "region": _gcp_region, "masterConfig": {"imageUri": "gcr.io/p/i"}}
+
+
+def create_pipeline():
+    return tfx.extensions.google_cloud_ai_platform.Trainer(
+        module_file="m.py", custom_config={tfx.extensions.google_cloud_ai_platform.TRAINING_ARGS_KEY: _training_args})
+"""
+    assert reported_lines(tmp_path, "pipeline.py", code, "GL401") == [3]
+
+
+# ---- GL401: a CI job of runner tools and a cluster deploy places nothing -------------------------
+
+def test_a_job_that_inspects_builds_and_applies_to_a_cluster_places_nothing(tmp_path):
+    text = """\
+name: deploy
+on: push
+env:
+  REGION: us-central1
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: |
+          pwd
+          find . -maxdepth 2 -type d | sort
+      - run: gcloud container clusters get-credentials c --region $REGION
+      - run: |
+          docker build -t $REGION-docker.pkg.dev/p/r/app .
+          kustomize edit set image app=$REGION-docker.pkg.dev/p/r/app
+          kubectl apply -k .
+"""
+    path = tmp_path / ".github" / "workflows"
+    path.mkdir(parents=True)
+    assert reported_lines(path, "deploy.yml", text, "GL401") == []
+
+
+# ---- GL401: a browser bundle's copy of the provider region is the same setting -------------------
+
+def test_a_bundle_prefixed_region_variable_is_the_same_placement(tmp_path):
+    text = "AWS_DEFAULT_REGION=us-east-1\nAGENT_RUNTIME_REGION=us-east-1\n\nREACT_APP_AWS_REGION=us-east-1\n"
+    assert reported_lines(tmp_path, ".env", text, "GL401") == [1, 2]
+
+
+# ---- GL401: a request signer's region, and search stores --------------------------------------
+
+def test_a_request_signers_region_places_nothing(tmp_path):
+    code = """\
+import boto3
+from opensearchpy import AWSV4SignerAuth, OpenSearch
+
+region = "us-east-1"
+credentials = boto3.Session().get_credentials()
+auth = AWSV4SignerAuth(credentials, region, "aoss")
+client = OpenSearch(hosts=[{"host": "h", "port": 443}], http_auth=auth)
+"""
+    assert reported_lines(tmp_path, "search.py", code, "GL401") == []
+
+
+def test_a_search_stores_region_key_places_nothing(tmp_path):
+    text = 'bedrock_region = "us-east-1"\nopensearch_region = "us-east-1"\nopensearch_index = "docs"\n'
+    assert reported_lines(tmp_path, "environment.toml", text, "GL401") == [1]
+
+
+# ---- GL103: an objective that hands back another function's score --------------------------------
+
+def test_a_wrapper_objective_is_judged_by_the_function_it_returns(tmp_path):
+    code = """\
+import numpy as np
+import optuna
+from sklearn.model_selection import cross_val_score
+from xgboost import XGBClassifier
+
+
+def optimization_objective(trial, X, y):
+    model = XGBClassifier(n_estimators=trial.suggest_int("n_estimators", 10, 300))
+    model.fit(X, y)
+    cv_scores = cross_val_score(model, X, y, cv=5)
+    return np.mean(cv_scores)
+
+
+def func(trial):
+    return optimization_objective(trial, X_train, y_train)
+
+
+study = optuna.create_study(direction="maximize")
+study.optimize(func, n_trials=50)
+"""
+    assert [f["line"] for f in run_cli_file(tmp_path, "tune.py", code, "GL103")] == [18]
+
+
+# ---- Training: a third-party model compiled with Keras's signature is Keras's --------------------
+
+def test_a_compiled_third_party_model_is_a_keras_training_run(tmp_path):
+    code = """\
+import segmentation_models as sm
+
+model = sm.Unet("resnet34", encoder_weights="imagenet")
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["mse"])
+history = model.fit(x_train, y_train, batch_size=8, epochs=10, validation_data=(x_val, y_val))
+"""
+    assert reported_lines(tmp_path, "segment.py", code, "GL203") == [5]
+
+
+# ---- GL402: an autoscaling cap allows a type, it does not choose it ------------------------------
+
+def test_a_node_auto_provisioning_cap_is_not_a_choice(tmp_path):
+    text = """\
+apiVersion: container.cnrm.cloud.google.com/v1beta1
+kind: ContainerCluster
+spec:
+  clusterAutoscaling:
+    enabled: true
+    resourceLimits:
+      - resourceType: cpu
+        maximum: 128
+      - resourceType: nvidia-tesla-k80
+        maximum: 16
+  nodeConfig:
+    guestAccelerator:
+      - type: nvidia-tesla-k80
+        count: 1
+"""
+    assert reported_lines(tmp_path, "cluster.yaml", text, "GL402") == [13]

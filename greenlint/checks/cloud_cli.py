@@ -153,11 +153,12 @@ def places_compute(command: ShellCommand) -> bool:
 
 
 # Programs of a CI step that build, move or inspect things on the runner, or address a cluster that
-# exists (`helm upgrade`, `kubectl apply` deploy into it; the cluster's own definition places it).
+# exists (`helm upgrade`, `kubectl apply`, `kustomize edit` deploy into it; the cluster's own definition places it).
 _LOCAL_TOOLS = {"docker", "git", "echo", "printf", "cat", "ls", "cd", "mkdir", "cp", "mv", "rm", "touch", "chmod",
                 "tar", "zip", "unzip", "curl", "wget", "jq", "yq", "sed", "awk", "grep", "tee", "sleep", "test", "[",
                 "pip", "pip3", "npm", "yarn", "apt-get", "apt", "export", "set", "source", ".", "helm", "kubectl",
-                "envsubst", "head", "tail", "true", "exit",
+                "envsubst", "head", "tail", "true", "exit", "pwd", "find", "sort", "uniq", "wc", "cut", "tr", "xargs",
+                "env", "printenv", "which", "date", "basename", "dirname", "base64", "kustomize",
                 # test runners and linters: a test suite checks code with mock values, it places nothing
                 "pytest", "tox", "nox", "coverage", "ruff", "flake8", "pylint", "mypy", "black", "isort", "pre-commit"}
 # Actions that only check out, set up tools, log in or pass credentials: they place nothing.

@@ -14,7 +14,8 @@ CLOUD_SDKS = ("boto3", "botocore", "sagemaker", "google.cloud", "vertexai", "age
               "flytekitplugins.awssagemaker_inference",  # Flyte's SageMaker deployment tasks
               "langchain_google_vertexai", "langchain_aws", "langchain_community", "langchain",
               "apache_beam",  # Beam's Dataflow runner starts workers where its options' region says
-              "tfx.extensions.google_cloud_ai_platform",  # TFX's Vertex AI trainer and pusher components
+              "tfx.extensions.google_cloud_ai_platform",  # TFX's Vertex AI trainer and pusher components,
+              "tfx.v1.extensions.google_cloud_ai_platform",  # also through its public v1 API
               "strands.models")  # Strands Agents' model classes (`BedrockModel(region_name=...)`)
 # Orchestrators' cloud operators submit a job where their region says (`MLEngineTrainingOperator(
 # region=...)`, `CreateCustomTrainingJobOperator(region=...)`); one named by a data word

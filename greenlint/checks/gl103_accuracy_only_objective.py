@@ -65,11 +65,23 @@ def _names_quality(value: ast.expr) -> bool:
     return any(_QUALITY_CALLS.match(c) for c in calls) or any(isinstance(n, str) and _QUALITY.search(n) for n in names)
 
 
+def _delegate(ctx: PythonContext, fn: ast.AST | None, depth: int = 3) -> ast.AST | None:
+    """The function that computes an objective's value: an objective whose every return hands back
+    another function of the file's result (`def func(trial): return optimization_objective(trial,
+    X, y)`) is that function."""
+    returns = [n.value for n in walk_without_nested_defs(fn) if isinstance(n, ast.Return)] if fn is not None else []
+    inner = {r.func.id if isinstance(r, ast.Call) and isinstance(r.func, ast.Name) else None for r in returns}
+    if depth and len(inner) == 1 and None not in inner \
+            and (target := ctx.functions.get(next(iter(inner)))) is not None and target is not fn:  # type: ignore[arg-type]
+        return _delegate(ctx, target, depth - 1)
+    return fn
+
+
 def _single_objective_study(ctx: PythonContext, training: TrainingCode, call: ast.Call) -> None:
     if kwarg(call, "directions") is not None or has_star_kwargs(call):
         return
     targets = [follow(ctx, objective(o), call) for o in optimize_calls(ctx, call)]
-    fns = [ctx.functions.get(f.id) if isinstance(f, ast.Name) else None for f in targets]
+    fns = [_delegate(ctx, ctx.functions.get(f.id)) if isinstance(f, ast.Name) else None for f in targets]
     if not fns or any(f is None for f in fns):
         return
     if not all(training.function_trains(f) and _returns_quality_only(f) for f in fns):  # type: ignore[arg-type]

@@ -24,7 +24,7 @@ from .placing_calls import (derived_names, handed_to_a_jobs_program, module_stri
 from .config_roles import COMPUTE_WORDS
 from .region_keys import DESCRIPTIVE_KEYS, data_words
 from .sdk_defaults import default_for_reads, retrieved_to_read
-from .region_python_facts import (default_hint, environment_strings, form_choices, names_a_placement,
+from .region_python_facts import (default_hint, environment_strings, form_choices, names_a_placement, signs_requests,
                                   spelled_into_an_address)
 
 # --------------------------------------------------------------------------------------
@@ -242,6 +242,8 @@ class _PythonScan:
                 or self._data_client_call(call) or only_reads(self.ctx, call)):
             return True  # `bucket.create(location=REGION)`, `create_bucket(...)`: where a store is made
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        if (qual := self.ctx.qualname(call.func) or "").startswith(OPERATORS):  # `ListCustomTrainingJobOperator(region=...)`
+            return not self._placing_operator(qual, call_name(call))
         return keyword.arg in REGION_KEYWORDS and method in ("client", "resource") and not self._places_compute(call, "", method)
 
     def _given_to_a_function_that_places_nothing(self, argument: ast.expr, call: ast.Call) -> bool:
@@ -254,7 +256,7 @@ class _PythonScan:
         """A display, a store's name or settings, a job script's input, a comparison that tests the
         value (`if REGION == "us-east-1":`) or an address spelled with it."""
         return self._shown_or_naming_a_store(read, parent) or logged(self.ctx, read) or handed_to_a_jobs_program(self.ctx, read) \
-            or isinstance(parent, ast.Compare) or self._in_a_stores_settings(read) or spelled_into_an_address(self.ctx, read) \
+            or signs_requests(self.ctx, read) or isinstance(parent, ast.Compare) or self._in_a_stores_settings(read) or spelled_into_an_address(self.ctx, read) \
             or self._given_to_a_data_service(read) or self._spelled_into_a_name_that_places_nothing(read)
 
     def _spelled_into_a_name_that_places_nothing(self, read: ast.Name) -> bool:
@@ -542,7 +544,7 @@ def carbon_intensive_region_python(ctx) -> None:
     start = len(ctx.findings)
     scan = _PythonScan(ctx)
     scan.project_calls()
-    if ctx.imports.uses(*SDKS_AND_OPERATORS):
+    if _uses_a_cloud_sdk(ctx):
         scan.constants()
         scan.calls()
         scan.environ()
@@ -551,6 +553,13 @@ def carbon_intensive_region_python(ctx) -> None:
         scan.beam_option_stores()
     shell_regions(ctx, scan.variable)
     _one_finding_per_zoned_region(ctx, start)
+
+
+def _uses_a_cloud_sdk(ctx) -> bool:
+    """The file imports a cloud SDK or operator package, or calls one through a package it imports
+    (`from tfx import v1 as tfx`, then `tfx.extensions.google_cloud_ai_platform.Trainer(...)`)."""
+    return ctx.imports.uses(*SDKS_AND_OPERATORS) or any(
+        (ctx.qualname(call.func) or "").startswith(SDKS_AND_OPERATORS) for call in ctx.calls)
 
 
 def _one_finding_per_zoned_region(ctx, start: int) -> None:

@@ -19,7 +19,8 @@ from ..frontends.pyast import walk
 _ACCEL_KEY_WORDS = ("instance", "machine", "accelerator", "gpu", "vmsize", "size", "sku", "type", "flavor",
                     "node", "compute", "default", "hardware", "resource", "tier")
 _CATALOGUE_WORDS = ("allowed", "valid", "supported", "choices", "options", "enum", "deprecated", "legacy",
-                    "blocked", "denied", "forbidden", "exclude", "retired")
+                    "blocked", "denied", "forbidden", "exclude", "retired",
+                    "limits")  # GKE node auto-provisioning's `resourceLimits`: a cap allows a type, a workload chooses it
 
 
 def _chooses_hardware(path: tuple) -> bool:

@@ -134,11 +134,16 @@ _PROVIDER_REGION_WORDS = frozenset({"region", "location", "zone", "default", "aw
                                     "azure", "gcloud", "name"})
 
 
+# Prefixes by which front-end build tools hand a variable to the browser bundle (Create React App,
+# Vite, Next.js, Expo): `REACT_APP_AWS_REGION` is the provider's region as the browser's SDK reads it.
+_BUNDLE_PREFIXES = re.compile(r"^(?:REACT_APP|VITE|NEXT_PUBLIC|EXPO_PUBLIC)_", re.I)
+
+
 def names_the_provider_region(path: tuple) -> bool:
     key = next((step for step in reversed(path) if isinstance(step, str)), "")
     if path and path[0] == "variable" and len(path) > 1 and isinstance(path[1], str):
         key = path[1]  # Terraform `variable "aws_region" { default = ... }`: the variable's name
-    return not {word.lower() for word in _WORDS.findall(key)} - _PROVIDER_REGION_WORDS
+    return not {word.lower() for word in _WORDS.findall(_BUNDLE_PREFIXES.sub("", key))} - _PROVIDER_REGION_WORDS
 
 
 def region_key(doc, path: tuple, data_words: frozenset[str]) -> tuple[str, tuple] | None:

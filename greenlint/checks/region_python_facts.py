@@ -10,6 +10,7 @@ from typing import Iterator
 
 from ..frontends.bindings import module_statements
 from ..frontends.notebook_shell import ENVIRONMENT_MAGIC
+from ..frontends.pyast import call_name
 from .cloud import str_const
 
 
@@ -100,3 +101,16 @@ def spelled_into_an_address(ctx, read: ast.Name) -> bool:
     joined = ctx.parent(spelled) if isinstance(spelled, ast.FormattedValue) else None
     return isinstance(joined, ast.JoinedStr) and any(
         isinstance(part, ast.Constant) and isinstance(part.value, str) and _ADDRESS.search(part.value) for part in joined.values)
+
+
+# Request signers: the region is the one the signed service answers in (`AWSV4SignerAuth(credentials,
+# region, "aoss")`, requests-aws4auth's `AWS4Auth(key, secret, region, "es")`, botocore's `SigV4Auth`).
+_SIGNER = re.compile(r"(?:SigV4|V4Signer\w*|AWS4)Auth$")
+
+
+def signs_requests(ctx, read: ast.Name) -> bool:
+    """The region given to a request signer: it signs requests to a service that exists, where that
+    service was created; it places nothing."""
+    holder = ctx.parent(read)
+    call = ctx.parent(holder) if isinstance(holder, ast.keyword) else holder
+    return isinstance(call, ast.Call) and bool(_SIGNER.search(call_name(call)))

@@ -506,6 +506,8 @@ def _fit_framework(ctx: PythonContext, call: ast.Call) -> str | None:
     if passes_keras_only_keyword(call) and not ctx.imports.uses("autokeras", "scikeras") \
             and (not name or _may_be_keras(ctx, receiver, scope) and _built_by_a_function(ctx, receiver, scope)):
         return "keras"  # a model the file does not show (an excerpt, a project helper's), by a keyword only Keras's fit takes
+    if _may_be_keras(ctx, receiver, scope) and _keras_compiled(ctx, receiver, scope):
+        return "keras"  # `sm.Unet(...)` compiled with Keras's signature, as `keras_fit` reads it
     return None
 
 
