@@ -293,3 +293,44 @@ spec:
         count: 1
 """
     assert reported_lines(tmp_path, "cluster.yaml", text, "GL402") == [13]
+
+
+# ---- GL401: a path given to an SDK's `get` retrieves what exists ---------------------------------
+
+def test_a_region_spelled_into_a_path_an_sdk_gets_places_nothing(tmp_path):
+    code = """\
+from vertexai import agent_engines
+
+location = "us-central1"
+ENGINE = f"projects/p/locations/{location}/reasoningEngines/123"
+remote_app = agent_engines.get(ENGINE)
+for event in remote_app.stream_query(user_id="u", message="hi"):
+    print(event)
+"""
+    assert reported_lines(tmp_path, "query.py", code, "GL401") == []
+
+
+def test_the_same_region_given_to_an_sdk_create_places(tmp_path):
+    code = """\
+from vertexai import agent_engines
+import vertexai
+
+location = "us-central1"
+vertexai.init(project="p", location=location)
+remote_app = agent_engines.create(agent_engine=my_agent, requirements=["google-adk"])
+"""
+    assert reported_lines(tmp_path, "deploy.py", code, "GL401") == [4]
+
+
+# ---- GL401: a .tfvars file sets a whole module's variables, not a store's connection ---------------
+
+def test_a_tfvars_region_beside_secrets_and_repository_names_is_reported(tmp_path):
+    text = """\
+project_name = "slides-agent"
+github_pat_secret_id = "your-github-pat-secret-id"
+repository_owner = "me"
+repository_name = "slides-agent"
+host_connection_name = "git-slides-agent"
+region = "us-central1"
+"""
+    assert reported_lines(tmp_path, "env.tfvars", text, "GL401") == [6]

@@ -212,6 +212,8 @@ class _PythonScan:
             return True  # `dataset.location = LOCATION`: where a store is made
         if isinstance(parent, ast.Call) and read in parent.args:
             method = parent.func.attr if isinstance(parent.func, ast.Attribute) else ""
+            if reads_where_it_runs(method) and (self.ctx.qualname(parent.func) or "").startswith(SDKS_AND_OPERATORS):
+                return True  # `agent_engines.get(ENGINE_NAME)`: retrieves what exists, where it was placed
             if method in ("client", "resource") and parent.args.index(read) == 1:  # `boto3.client("s3", REGION)`
                 return not self._places_compute(parent, "", method)
             return self._given_to_a_function_that_places_nothing(read, parent)

@@ -129,7 +129,12 @@ class _ConfigScan:
             or set_for_jobs_that_place_nothing(doc, path) \
             or any(isinstance(step, str) and norm(step) in DESCRIPTIVE_KEYS for step in above) \
             or in_recorded_call(doc, above) or component_places_nothing(above) or in_container_environment(doc, above) \
-            or self.kind != "env" and connects_to_a_store(doc, above, self.words)  # a .env is a whole environment
+            or not self._sets_an_environment(above) and connects_to_a_store(doc, above, self.words)
+
+    def _sets_an_environment(self, above: tuple) -> bool:
+        """A `.env` file, or the top level of a Terraform variables file (`.tfvars`): the values of a
+        whole environment or module, not one store's connection settings."""
+        return self.kind == "env" or self.kind == "terraform" and not above
 
     def _placed_before(self, doc, path: tuple, spec: str) -> bool:
         """One placement, one finding: a CI job's region given twice (its `env:`, its credentials
