@@ -334,3 +334,32 @@ host_connection_name = "git-slides-agent"
 region = "us-central1"
 """
     assert reported_lines(tmp_path, "env.tfvars", text, "GL401") == [6]
+
+
+# ---- Prefilters: a keyword written with spaces around `=` is the same keyword --------------------
+
+def test_a_dense_encoder_flag_written_with_spaces_is_read(tmp_path):
+    code = """\
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder
+from xgboost import XGBClassifier
+
+encoder = Pipeline(steps=[("onehot", OneHotEncoder(drop = "first", sparse = False))])
+columns = ColumnTransformer(transformers=[("cat", encoder, ["Sex", "Pclass"])], remainder="passthrough")
+model = Pipeline(steps=[("columns", columns), ("model", XGBClassifier())])
+model.fit(X, y)
+"""
+    assert reported_lines(tmp_path, "titanic.py", code, "GL304") == [7]
+
+
+def test_a_search_scoring_written_with_spaces_is_read(tmp_path):
+    code = """\
+from sklearn.model_selection import GridSearchCV
+from sklearn.svm import SVC
+
+search = GridSearchCV(SVC(), {"C": [1, 10], "gamma": [0.1, 1]}, scoring = "accuracy")
+search.fit(X, y)
+"""
+    assert [f["line"] for f in run_cli_file(tmp_path, "search.py", code, "GL103")] == [4]
