@@ -363,3 +363,47 @@ search = GridSearchCV(SVC(), {"C": [1, 10], "gamma": [0.1, 1]}, scoring = "accur
 search.fit(X, y)
 """
     assert [f["line"] for f in run_cli_file(tmp_path, "search.py", code, "GL103")] == [4]
+
+
+# ---- Training runs: Keras's older fit_generator, and torch reached through a star import ---------
+
+def test_a_fit_generator_entry_point_is_a_training_run(tmp_path):
+    code = """\
+from keras.models import Model
+from keras.optimizers import Adam
+
+
+def create_model():
+    return Model(inputs, outputs)
+
+
+if __name__ == "__main__":
+    model = create_model()
+    model.compile(optimizer=Adam(1e-3), loss="mse")
+    model.fit_generator(batches, steps_per_epoch=100, validation_data=val_batches, epochs=50)
+"""
+    assert reported_lines(tmp_path, "train.py", code, "GL203") == [12]
+
+
+def test_torch_used_through_a_star_import_is_pytorch(tmp_path):
+    code = """\
+from modeling.deeplab import *
+
+
+class Trainer:
+    def __init__(self, args):
+        self.model = DeepLab(num_classes=21)
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=args.lr)
+
+    def training(self, loader):
+        for image, target in loader:
+            self.optimizer.zero_grad()
+            loss = self.criterion(self.model(image), target)
+            loss.backward()
+            self.optimizer.step()
+
+
+if __name__ == "__main__":
+    Trainer(args).training(loader)
+"""
+    assert reported_lines(tmp_path, "train.py", code, "GL203") == [13]

@@ -548,7 +548,7 @@ def _run_of(ctx: PythonContext, call: ast.Call, backward: set[int]) -> TrainingR
     attr = call.func.attr
     if attr == "backward" and id(call) in backward:
         return _plain_run(ctx, call, "pytorch", None)
-    if attr == "fit":
+    if attr in ("fit", "fit_generator"):  # `fit_generator`: Keras's older spelling, read as `keras_fit` reads it
         framework = _fit_framework(ctx, call)
         if framework is not None and not _smoke_test_trainer(ctx, call):
             return _plain_run(ctx, call, framework, call.func.value)

@@ -4,7 +4,7 @@ or a star import (`from sklearn.model_selection import *`). A name the file bind
 only come from outside it, and these names come from one library each (`GridSearchCV` is
 scikit-learn's; a generic name such as `Model` or `EarlyStopping` is left out). The same holds
 for the aliases that a library's own documentation imports it as (pandas' `pd`, NumPy's `np`,
-TensorFlow's `tf`, PyTorch Lightning's `pl`): an excerpt that calls `pd.get_dummies` or
+TensorFlow's `tf`, PyTorch Lightning's `pl`, and `torch` itself): an excerpt that calls `pd.get_dummies` or
 `pl.Trainer` without binding the alias means that library. Aliases that several
 libraries share by habit (`nn`, `sp`, `K`) are left out."""
 from __future__ import annotations
@@ -28,4 +28,5 @@ WELL_KNOWN: dict[str, str] = {
     "np": "numpy",
     "tf": "tensorflow",
     "pl": "pytorch_lightning",
+    "torch": "torch",  # a star import of a project module that imports it (`from modeling.deeplab import *`)
 }
