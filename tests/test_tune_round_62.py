@@ -407,3 +407,66 @@ if __name__ == "__main__":
     Trainer(args).training(loader)
 """
     assert reported_lines(tmp_path, "train.py", code, "GL203") == [13]
+
+
+# ---- GL401: CI steps that run a test module, wait on a lock, or refresh a CDN -------------------
+
+def test_a_test_job_run_as_a_python_module_places_nothing(tmp_path):
+    text = """\
+name: integration
+on: workflow_dispatch
+jobs:
+  test:
+    runs-on: self-hosted
+    steps:
+      - uses: actions/checkout@v4
+      - name: Clean env
+        run: |
+          yes | docker system prune -a --volumes
+          while sudo fuser /var/lib/dpkg/lock >/dev/null 2>&1; do sleep 5; done
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          aws-region: us-east-1
+      - run: python -m pytest tests.py -k smoke
+  docs:
+    runs-on: ubuntu-latest
+    steps:
+      - run: aws cloudfront create-invalidation --distribution-id E1 --paths "/docs/*"
+        env:
+          AWS_DEFAULT_REGION: us-east-1
+"""
+    path = tmp_path / ".github" / "workflows"
+    path.mkdir(parents=True)
+    assert reported_lines(path, "integration.yml", text, "GL401") == []
+
+
+def test_a_job_that_runs_a_project_module_is_still_read_as_placing(tmp_path):
+    text = """\
+name: train
+on: workflow_dispatch
+jobs:
+  train:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          aws-region: us-east-1
+      - run: python -m pipelines.launch_training --instance-type ml.g5.xlarge
+"""
+    path = tmp_path / ".github" / "workflows"
+    path.mkdir(parents=True)
+    assert reported_lines(path, "train.yml", text, "GL401") == [9]
+
+
+# ---- GL402: a table of every type lists what exists ---------------------------------------------
+
+def test_the_rows_of_a_table_of_types_choose_nothing(tmp_path):
+    rows = ["a1.large", "c5.xlarge", "g3.4xlarge", "g4dn.xlarge", "m5.large", "p2.xlarge", "p3.2xlarge",
+            "r5.large", "t3.micro", "t3.small", "x1.16xlarge"]
+    table = "".join(f"- {{instanceType: {row}, vcpu: 4}}\n" for row in rows)
+    assert reported_lines(tmp_path, "vcpu_mapping.yaml", table, "GL402") == []
+
+
+def test_a_short_list_of_candidate_machines_still_counts(tmp_path):
+    text = "resources:\n  any_of:\n    - {instance_type: p2.xlarge}\n    - {instance_type: g5.xlarge}\n"
+    assert reported_lines(tmp_path, "task.yaml", text, "GL402") == [3]

@@ -15,6 +15,7 @@ _REGION_FLAGS = {"region", "regions", "zone", "zones", "location"}
 # Subcommands that place data, identity or configuration, not compute (`aws s3`, `az group`, `gcloud storage`).
 _NON_COMPUTE = {"s3", "s3api", "dynamodb", "storage", "group", "acr", "ecr", "iam", "kms", "keyvault", "secretsmanager", "secrets",
                 "ssm", "appconfig",  # parameters and configuration
+                "cloudfront",  # a CDN's cache and distributions: content delivery
                 "logs", "cloudwatch", "artifacts", "dns", "route53", "cloudtrail", "billing", "sts", "login", "auth", "source",
                 "buckets", "bucket", "resources", "deployment-manager", "projects", "organizations",
                 # `gcloud ai models upload` registers an artifact; the deployment that serves it is placed
@@ -158,7 +159,7 @@ _LOCAL_TOOLS = {"docker", "git", "echo", "printf", "cat", "ls", "cd", "mkdir", "
                 "tar", "zip", "unzip", "curl", "wget", "jq", "yq", "sed", "awk", "grep", "tee", "sleep", "test", "[",
                 "pip", "pip3", "npm", "yarn", "apt-get", "apt", "export", "set", "source", ".", "helm", "kubectl",
                 "envsubst", "head", "tail", "true", "exit", "pwd", "find", "sort", "uniq", "wc", "cut", "tr", "xargs",
-                "env", "printenv", "which", "date", "basename", "dirname", "base64", "kustomize",
+                "env", "printenv", "which", "date", "basename", "dirname", "base64", "kustomize", "yes", "fuser",
                 # test runners and linters: a test suite checks code with mock values, it places nothing
                 "pytest", "tox", "nox", "coverage", "ruff", "flake8", "pylint", "mypy", "black", "isort", "pre-commit"}
 # Actions that only check out, set up tools, log in or pass credentials: they place nothing.
@@ -211,8 +212,16 @@ def commands_place_nothing(script: str) -> bool:
     """Every command of a shell script is a local tool (tests and linters among them), a cloud
     CLI call that places no compute, or a deploy tool's teardown or preparation: no program of
     the project runs."""
-    return all(command.program in _LOCAL_TOOLS or command.cloud and not places_compute(command)
+    return all(_tool(command) in _LOCAL_TOOLS or command.cloud and not places_compute(command)
                or deploy_tool_places_nothing(command) for command in script_commands(script))
+
+
+def _tool(command: ShellCommand) -> str:
+    """The program a command runs: a module run by the interpreter, `python -m pytest`, is that tool."""
+    words = command.words
+    if command.program.startswith("python") and len(words) > 2 and words[1] == "-m":
+        return words[2]
+    return command.program
 
 
 def deploy_tool_places_nothing(command: ShellCommand) -> bool:

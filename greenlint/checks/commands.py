@@ -236,7 +236,9 @@ _OPEN_ARRAY = re.compile(r"^\s*(?:(?:declare|local|typeset|readonly)\s+(?:-\w+\s
 # of the same length, so offsets hold.
 _PERCENT_PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]")
 _HIDE_PARENS = str.maketrans("()", "\ue000\ue001")
-_SHOW_PARENS = str.maketrans("\ue000\ue001", "()")
+_SHOW_PARENS = str.maketrans("\ue000\ue001\ue002", "()&")
+# A redirection that duplicates a descriptor (`2>&1`, `>&2`): its `&` is not an operator.
+_DUPLICATION = re.compile(r"[<>]&(?=[\d-])")
 
 
 def _words_with_offsets(text: str) -> Iterator[tuple[str, int, str]]:
@@ -245,6 +247,7 @@ def _words_with_offsets(text: str) -> Iterator[tuple[str, int, str]]:
     blanks of the same length."""
     flat = text.replace("\\\r\n", "   ").replace("\\\n", "  ")
     flat = _PERCENT_PLACEHOLDER.sub(lambda m: m[0].translate(_HIDE_PARENS), flat)
+    flat = _DUPLICATION.sub(lambda m: m[0][0] + "\ue002", flat)
     lexer = shlex.shlex(flat, posix=True, punctuation_chars=";&|()")
     lexer.whitespace_split = True
     lexer.commenters = "#"

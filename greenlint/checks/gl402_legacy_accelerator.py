@@ -37,10 +37,29 @@ def _chooses_hardware(path: tuple) -> bool:
     return not any(w in norm(step) for step in path if isinstance(step, str) for w in _CATALOGUE_WORDS)
 
 
+# Records of one table: a list of at least this many maps, each naming a different type under
+# the same key, lists what exists (a generated vCPU or price table), not what a workload runs on.
+_TABLE_ROWS = 10
+
+
+def _a_table_row(doc, path: tuple) -> bool:
+    """`[{instanceType: p2.xlarge, vcpu: 4}, {instanceType: p3.2xlarge, vcpu: 8}, ...]`."""
+    if len(path) < 2 or not isinstance(path[-2], int) or not isinstance(path[-1], str):
+        return False
+    rows = doc.find(*path[:-2])
+    if rows is None or not rows.is_seq or len(rows.value) < _TABLE_ROWS:
+        return False
+    named = {str(cell.value) for row in rows.value if row.is_map and (cell := row.get(path[-1])) is not None
+             and cell.is_scalar}
+    return len(named) >= _TABLE_ROWS
+
+
 def _a_catalogue_item(doc, path: tuple) -> bool:
     """One of several types listed under a plural hardware key (`vm_sizes = ["Standard_D8s_v3",
     "Standard_NC6", ...]`): candidates to loop over or compare, as the same list bound to a Python
-    variable is; a list of one type chooses it."""
+    variable is; a list of one type chooses it. Also a row of a table of types (`_a_table_row`)."""
+    if _a_table_row(doc, path):
+        return True
     if not path or not isinstance(path[-1], int):
         return False
     key, _ = effective_key(path)
