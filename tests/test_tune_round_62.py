@@ -470,3 +470,10 @@ def test_the_rows_of_a_table_of_types_choose_nothing(tmp_path):
 def test_a_short_list_of_candidate_machines_still_counts(tmp_path):
     text = "resources:\n  any_of:\n    - {instance_type: p2.xlarge}\n    - {instance_type: g5.xlarge}\n"
     assert reported_lines(tmp_path, "task.yaml", text, "GL402") == [3]
+
+
+# ---- GL401: a data service named with a qualifier is that data service --------------------------
+
+def test_a_public_registry_is_a_registry(tmp_path):
+    text = "#!/bin/bash\naws ecr-public create-repository --repository-name dynamo --region us-east-1\n"
+    assert reported_lines(tmp_path, "build.sh", text, "GL401") == []

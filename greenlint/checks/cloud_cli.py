@@ -148,7 +148,9 @@ def places_compute(command: ShellCommand) -> bool:
         return False  # an empty Vertex AI endpoint, like the SDK's `create_endpoint`: `deploy-model` places compute
     # a verb about access (`gcloud run services add-iam-policy-binding`, `set-iam-policy`) changes who
     # may use what exists: it places nothing, like the `iam` group
-    return not (set(subcommands) & (_NON_COMPUTE | _ADDRESSING_VERBS) or any(
+    # a service named by such a word with a qualifier (`aws ecr-public create-repository`) is that service
+    service = set(subcommands[0].split("-")) if subcommands else set()
+    return not (set(subcommands) & (_NON_COMPUTE | _ADDRESSING_VERBS) or service & _NON_COMPUTE or any(
         w.startswith(_ADDRESSING_PREFIXES) or "iam" in w.split("-") for w in subcommands)
         or sets_default_region(command))
 
