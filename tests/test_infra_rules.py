@@ -317,12 +317,13 @@ def test_gl401_colab_form_choices_bound_the_alternative():
                 'aiplatform.init(location=FAST_REGION)\n')
     assert _lint(only_one, "nim.py", "GL401") == []
     offered = ('from google.cloud import aiplatform\n'
-               'LOCATION = "us-central1"  # @param ["us-central1", "us-east1", "europe-west4", "us-west1"]\n')
+               'LOCATION = "us-central1"  # @param ["us-central1", "us-east1", "europe-west4", "us-west1"]\n'
+               'aiplatform.init(location=LOCATION)\n')
     [finding] = _lint(offered, "tuning.py", "GL401")
     assert finding.impact["alternative"] == "us-west1"
     # no cleaner choice among those offered in the country or continent: nothing to suggest
     assert _lint(offered.replace(', "us-west1"', ""), "tuning.py", "GL401") == []
-    free_text = 'from google.cloud import aiplatform\nREGION = "us-central1"  # @param {type:"string"}\n'
+    free_text = 'from google.cloud import aiplatform\nREGION = "us-central1"  # @param {type:"string"}\naiplatform.init(location=REGION)\n'
     assert len(_lint(free_text, "x.py", "GL401")) == 1
 
 
