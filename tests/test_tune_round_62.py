@@ -6,6 +6,13 @@ from test_gl4_commands_and_tuning import run_cli
 from test_model_rules_tune2 import reported_lines
 
 
+def workflow_lines(folder, name: str, text: str) -> list[int]:
+    """The lines GL401 reports in a GitHub Actions workflow `name` holding `text`."""
+    workflows = folder / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    return reported_lines(workflows, name, text, "GL401")
+
+
 def run_cli_file(folder, name: str, text: str, code: str) -> list[dict]:
     """The real CLI's findings of an off-by-default rule, selected by name, in one file."""
     (folder / name).write_text(text)
@@ -201,9 +208,7 @@ jobs:
           kustomize edit set image app=$REGION-docker.pkg.dev/p/r/app
           kubectl apply -k .
 """
-    path = tmp_path / ".github" / "workflows"
-    path.mkdir(parents=True)
-    assert reported_lines(path, "deploy.yml", text, "GL401") == []
+    assert workflow_lines(tmp_path, "deploy.yml", text) == []
 
 
 # ---- GL401: a browser bundle's copy of the provider region is the same setting -------------------
@@ -435,9 +440,7 @@ jobs:
         env:
           AWS_DEFAULT_REGION: us-east-1
 """
-    path = tmp_path / ".github" / "workflows"
-    path.mkdir(parents=True)
-    assert reported_lines(path, "integration.yml", text, "GL401") == []
+    assert workflow_lines(tmp_path, "integration.yml", text) == []
 
 
 def test_a_job_that_runs_a_project_module_is_still_read_as_placing(tmp_path):
@@ -453,9 +456,7 @@ jobs:
           aws-region: us-east-1
       - run: python -m pipelines.launch_training --instance-type ml.g5.xlarge
 """
-    path = tmp_path / ".github" / "workflows"
-    path.mkdir(parents=True)
-    assert reported_lines(path, "train.yml", text, "GL401") == [9]
+    assert workflow_lines(tmp_path, "train.yml", text) == [9]
 
 
 # ---- GL402: a table of every type lists what exists ---------------------------------------------

@@ -231,14 +231,12 @@ _CLAUSES = {"for", "select", "case"}
 _OPEN_ARRAY = re.compile(r"^\s*(?:(?:declare|local|typeset|readonly)\s+(?:-\w+\s+)*)?[A-Za-z_]\w*=\([^)]*$")
 
 
-# A Python %-format placeholder of a command template (`create vm-%(id)s`): its parentheses are
-# part of the word, not a subshell that would end the command. Hidden as private-use characters
-# of the same length, so offsets hold.
-_PERCENT_PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]")
-_HIDE_PARENS = str.maketrans("()", "\ue000\ue001")
-_SHOW_PARENS = str.maketrans("\ue000\ue001\ue002", "()&")
-# A redirection that duplicates a descriptor (`2>&1`, `>&2`): its `&` is not an operator.
-_DUPLICATION = re.compile(r"[<>]&(?=[\d-])")
+# Parts of a word that the lexer would split, hidden as private-use characters of the same length
+# so offsets hold: a Python %-format placeholder of a command template (`create vm-%(id)s`), whose
+# parentheses are not a subshell; a redirection that duplicates a descriptor (`2>&1`), whose `&` is
+# not an operator.
+_PERCENT_PLACEHOLDER, _DUPLICATION = re.compile(r"%\(\w+\)[sdifr]"), re.compile(r"([<>])&(?=[\d-])")
+_HIDE_PARENS, _SHOW_PARENS = str.maketrans("()", "\ue000\ue001"), str.maketrans("\ue000\ue001\ue002", "()&")
 
 
 def _words_with_offsets(text: str) -> Iterator[tuple[str, int, str]]:
@@ -246,8 +244,7 @@ def _words_with_offsets(text: str) -> Iterator[tuple[str, int, str]]:
     (quotes included); operators as words of their own. A `\\` line continuation is read as
     blanks of the same length."""
     flat = text.replace("\\\r\n", "   ").replace("\\\n", "  ")
-    flat = _PERCENT_PLACEHOLDER.sub(lambda m: m[0].translate(_HIDE_PARENS), flat)
-    flat = _DUPLICATION.sub(lambda m: m[0][0] + "\ue002", flat)
+    flat = _DUPLICATION.sub("\\1\ue002", _PERCENT_PLACEHOLDER.sub(lambda m: m[0].translate(_HIDE_PARENS), flat))
     lexer = shlex.shlex(flat, posix=True, punctuation_chars=";&|()")
     lexer.whitespace_split = True
     lexer.commenters = "#"
