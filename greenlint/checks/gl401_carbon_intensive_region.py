@@ -244,8 +244,8 @@ class _PythonScan:
                 or self._data_client_call(call) or only_reads(self.ctx, call)):
             return True  # `bucket.create(location=REGION)`, `create_bucket(...)`: where a store is made
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
-        if (qual := self.ctx.qualname(call.func) or "").startswith(OPERATORS):  # `ListCustomTrainingJobOperator(region=...)`
-            return not self._placing_operator(qual, call_name(call))
+        if (qual := self.ctx.qualname(call.func) or "").startswith(OPERATORS):
+            return not self._placing_operator(qual, call_name(call))  # `ListCustomTrainingJobOperator(region=...)`
         return keyword.arg in REGION_KEYWORDS and method in ("client", "resource") and not self._places_compute(call, "", method)
 
     def _given_to_a_function_that_places_nothing(self, argument: ast.expr, call: ast.Call) -> bool:
@@ -255,11 +255,12 @@ class _PythonScan:
         return received is not None and not self.function_places(*received)
 
     def _read_without_placing(self, read: ast.Name, parent: ast.AST | None) -> bool:
-        """A display, a store's name or settings, a job script's input, a comparison that tests the
-        value (`if REGION == "us-east-1":`) or an address spelled with it."""
+        """A display, a store's name or settings, a job script's input, a request signer's region, a
+        comparison that tests the value (`if REGION == "us-east-1":`) or an address spelled with it."""
         return self._shown_or_naming_a_store(read, parent) or logged(self.ctx, read) or handed_to_a_jobs_program(self.ctx, read) \
-            or signs_requests(self.ctx, read) or isinstance(parent, ast.Compare) or self._in_a_stores_settings(read) or spelled_into_an_address(self.ctx, read) \
-            or self._given_to_a_data_service(read) or self._spelled_into_a_name_that_places_nothing(read)
+            or signs_requests(self.ctx, read) or isinstance(parent, ast.Compare) or self._in_a_stores_settings(read) \
+            or spelled_into_an_address(self.ctx, read) or self._given_to_a_data_service(read) \
+            or self._spelled_into_a_name_that_places_nothing(read)
 
     def _spelled_into_a_name_that_places_nothing(self, read: ast.Name) -> bool:
         """The region copied or spelled into a string bound to a name (`LOCATION = str(REGION)`,

@@ -20,7 +20,8 @@ _ACCEL_KEY_WORDS = ("instance", "machine", "accelerator", "gpu", "vmsize", "size
                     "node", "compute", "default", "hardware", "resource", "tier")
 _CATALOGUE_WORDS = ("allowed", "valid", "supported", "choices", "options", "enum", "deprecated", "legacy",
                     "blocked", "denied", "forbidden", "exclude", "retired",
-                    "limits")  # GKE node auto-provisioning's `resourceLimits`: a cap allows a type, a workload chooses it
+                    # GKE node auto-provisioning's `resourceLimits`: a cap allows a type, a workload chooses it
+                    "limits")
 
 
 def _chooses_hardware(path: tuple) -> bool:
