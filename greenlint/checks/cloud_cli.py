@@ -209,7 +209,6 @@ def _sets_up(action: str) -> bool:
     return action.startswith(_SETUP_ACTIONS) or name.startswith("setup-") or name in _IMAGE_ACTIONS
 
 
-
 def commands_place_nothing(script: str) -> bool:
     """Every command of a shell script is a local tool (tests and linters among them), a cloud
     CLI call that places no compute, or a deploy tool's teardown or preparation: no program of

@@ -229,8 +229,9 @@ class _PythonScan:
 
     def _keyword_places_nothing(self, keyword: ast.keyword, call: ast.Call) -> bool:
         """A region given by keyword to a function that places nothing with it: one of this file or
-        of the project whose parameter reaches no placing call, a store's or a reader's location,
-        or the region of a client that places nothing."""
+        of the project whose parameter reaches no placing call, a resource's `name`, a store's or a
+        reader's location, an operator that addresses what exists, or the region of a client that
+        places nothing."""
         if self._given_to_a_function_that_places_nothing(keyword.value, call):
             return True
         if keyword.arg == "name":
@@ -238,14 +239,15 @@ class _PythonScan:
         project = self._project_function(call)
         if project is not None and keyword.arg:
             return not project[0].function_places(project[1], keyword.arg)
+        qual = self.ctx.qualname(call.func) or ""
         if keyword.arg == "location" and (
-                retrieved_to_read(self.ctx, call, qual := self.ctx.qualname(call.func) or "", self._string)
+                retrieved_to_read(self.ctx, call, qual, self._string)
                 or default_for_reads(self.ctx, call, qual, self.words, self._string) or key_words(ast.unparse(call.func)) & self.words
                 or self._data_client_call(call) or only_reads(self.ctx, call)):
             return True  # `bucket.create(location=REGION)`, `create_bucket(...)`: where a store is made
-        method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
-        if (qual := self.ctx.qualname(call.func) or "").startswith(OPERATORS):
+        if qual.startswith(OPERATORS):
             return not self._placing_operator(qual, call_name(call))  # `ListCustomTrainingJobOperator(region=...)`
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
         return keyword.arg in REGION_KEYWORDS and method in ("client", "resource") and not self._places_compute(call, "", method)
 
     def _given_to_a_function_that_places_nothing(self, argument: ast.expr, call: ast.Call) -> bool:
@@ -375,7 +377,8 @@ class _PythonScan:
             return self._places_compute(call, qual, name)
         return arg == "location" and bool(qual.startswith(LOCATION_SDKS) or LANGCHAIN_CLIENT.match(qual)
                                           or self._placing_operator(qual, name)) \
-            and not default_for_reads(self.ctx, call, qual, self.words, self._string) and not retrieved_to_read(self.ctx, call, qual, self._string) \
+            and not default_for_reads(self.ctx, call, qual, self.words, self._string) \
+            and not retrieved_to_read(self.ctx, call, qual, self._string) \
             and not only_reads(self.ctx, call) and not reads_where_it_runs(name)
 
     def function_places(self, function: ast.AST, param: str) -> bool:

@@ -274,8 +274,9 @@ def _hardware_values(ctx, node: ast.AST) -> Iterator[ast.AST]:
         # `vm_size=compute_target_type` after `compute_target_type = "Standard_NC6"`: the string is the choice
         value = _bound_choice(ctx, node.value) if isinstance(node.value, ast.Name) else node.value
         if isinstance(value, ast.Dict) and norm(node.arg) in MODEL_KEYS:  # SkyPilot's `accelerators={"V100": 4}`
-            value = ast.List(elts=[k for k in value.keys if k is not None])
-        yield from _strings(value) if value is not None else ()
+            yield from (key for key in value.keys if str_const(key) is not None)  # the GPU is the key
+        elif value is not None:
+            yield from _strings(value)
     elif isinstance(node, ast.Dict):
         for key, value in zip(node.keys, node.values):
             k = str_const(key)

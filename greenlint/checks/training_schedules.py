@@ -34,8 +34,8 @@ _SCHEDULE_HORIZON: dict[str, tuple[str, int] | None] = {
 }
 
 
-_SCHEDULE_MODULES = ("torch.optim.lr_scheduler.", "transformers.", "diffusers.optimization.", "keras.optimizers.schedules.", "keras.experimental.",
-                     "keras.optimizers.")
+_SCHEDULE_MODULES = ("torch.optim.lr_scheduler.", "transformers.", "diffusers.optimization.", "keras.optimizers.schedules.",
+                     "keras.experimental.", "keras.optimizers.")
 
 
 # Hugging Face schedules (lr_scheduler_type, get_scheduler) that decay to zero at the run's last step
